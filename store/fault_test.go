@@ -1,0 +1,245 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"github.com/jmoiron/sqlx"
+	"strings"
+	"testing"
+	"time"
+
+	"servicebot/store"
+	"servicebot/store/pgtest"
+)
+
+// What the dispatcher and the intake rely on when PostgreSQL fails under
+// them: a connection cut mid-transaction is reported as an outage and leaves
+// the update pending; a statement PostgreSQL refuses is not an outage and is
+// undone to the savepoint without losing the chat's lock; a batch stored again
+// after its connections were cut stores nothing twice.
+
+func faultUpdates(ids ...int64) []store.InboxUpdate {
+	out := make([]store.InboxUpdate, len(ids))
+	for i, id := range ids {
+		chat := 10 + id%2 // odd ids in chat 11, even in chat 10
+		out[i] = store.InboxUpdate{UpdateID: id, ChatKey: chat, Kind: "message",
+			Payload: fmt.Appendf(nil, `{"update_id":%d,"message":{"message_id":%d,"date":1,"chat":{"id":%d,"type":"private"},"text":"x"}}`, id, id, chat)}
+	}
+	return out
+}
+
+// terminate ends every other session on the test's database, as an operator
+// (or a failover) would.
+func terminate(t *testing.T, s *store.Store) int {
+	t.Helper()
+	admin := pgtest.New(t) // a pool on another database of the same server
+	var name string
+	if err := s.DB().QueryRow(`SELECT current_database()`).Scan(&name); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	err := admin.DB().QueryRow(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1`, name).Scan(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestCutConnectionLeavesTheUpdatePending(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fault test")
+	}
+	t.Parallel()
+	ctx := context.Background()
+	s := pgtest.New(t)
+	if _, err := s.AddUpdates(ctx, faultUpdates(1, 2, 3)); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := s.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := store.ClaimUpdate(ctx, tx)
+	if err != nil || c.UpdateID != 1 {
+		t.Fatalf("claimed %+v, %v; want update 1", c, err)
+	}
+	if _, err := store.TouchUser(ctx, tx, 11); err != nil {
+		t.Fatal(err)
+	}
+	if n := terminate(t, s); n == 0 {
+		t.Fatal("no session was cut")
+	}
+	err = store.FinishUpdate(ctx, tx, c.UpdateID, store.InboxDone, "test")
+	if err == nil {
+		err = tx.Commit()
+	}
+	if err == nil {
+		t.Fatal("finishing the update on a cut connection succeeded")
+	}
+	if !store.IsUnavailable(err) {
+		t.Errorf("a cut connection is not reported as an outage: %v", err)
+	}
+	tx.Rollback()
+
+	// The pool recovers; the update is still pending, untried, and its chat
+	// no longer locked.
+	var got []int64
+	for range 3 {
+		// Pooled connections cut with the rest fail once each when next
+		// used (the dispatcher just tries again); so does this loop.
+		var tx *sqlx.Tx
+		var c *store.Claimed
+		for try := 0; ; try++ {
+			tx, err = s.Begin(ctx)
+			if err == nil {
+				c, err = store.ClaimUpdate(ctx, tx)
+				if err != nil {
+					tx.Rollback()
+				}
+			}
+			if err == nil {
+				break
+			}
+			if !store.IsUnavailable(err) || try == 20 {
+				t.Fatalf("after the cut: %v", err)
+			}
+		}
+		if c.UpdateID == 1 && c.Attempts != 0 {
+			t.Errorf("update 1 has %d attempts after a cut connection", c.Attempts)
+		}
+		got = append(got, c.UpdateID)
+		if err := store.FinishUpdate(ctx, tx, c.UpdateID, store.InboxDone, "test"); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if fmt.Sprint(got) != "[1 2 3]" {
+		t.Errorf("handled %v after the cut, want [1 2 3]", got)
+	}
+	var u int
+	s.DB().QueryRow(`SELECT count(*) FROM users WHERE id = 11`).Scan(&u)
+	if u != 0 {
+		t.Error("the cut transaction's write was kept")
+	}
+}
+
+func TestRefusedStatementRollsBackToTheSavepoint(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fault test")
+	}
+	t.Parallel()
+	ctx := context.Background()
+	s := pgtest.New(t)
+	if _, err := s.AddUpdates(ctx, faultUpdates(1, 2, 3)); err != nil {
+		t.Fatal(err)
+	}
+
+	tx, err := s.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := store.ClaimUpdate(ctx, tx)
+	if err != nil || c.UpdateID != 1 {
+		t.Fatalf("claimed %+v, %v; want update 1", c, err)
+	}
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT turn"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.TouchUser(ctx, tx, 11); err != nil {
+		t.Fatal(err)
+	}
+	// A vote of 2 breaks faq_votes' CHECK (vote IN (-1, 1)); text with a NUL
+	// byte is refused by PostgreSQL whatever the column.
+	_, checkErr := store.VoteFAQ(ctx, tx, "hsc", "booking_online", 11, 2)
+	if checkErr == nil || store.IsUnavailable(checkErr) || !strings.Contains(checkErr.Error(), "check") {
+		t.Fatalf("a CHECK violation: %v (outage: %v)", checkErr, store.IsUnavailable(checkErr))
+	}
+	if _, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT turn"); err != nil {
+		t.Fatal(err)
+	}
+	_, nulErr := store.RecordUnanswered(ctx, tx, "hsc", "x", "a\x00b", "uk", "nomatch", "")
+	if nulErr == nil || store.IsUnavailable(nulErr) {
+		t.Fatalf("text with a NUL byte: %v (outage: %v)", nulErr, store.IsUnavailable(nulErr))
+	}
+	if _, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT turn"); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.RetryUpdate(ctx, tx, c.UpdateID, nulErr.Error(), time.Hour, true); err != nil {
+		t.Fatal(err)
+	}
+	// Until the transaction ends nobody else takes the chat.
+	other, err := s.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c2, err := store.ClaimUpdate(ctx, other); err != nil || c2.UpdateID != 2 {
+		t.Errorf("while update 1 is held, another worker claimed %+v, %v; want update 2 of the other chat", c2, err)
+	}
+	other.Rollback()
+	if err := tx.Commit(); err != nil {
+		t.Fatalf("the transaction is unusable after rolling back to the savepoint: %v", err)
+	}
+
+	entries, err := s.InboxEntries(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := entries[0]
+	if e.UpdateID != 1 || e.Status != store.InboxPending || e.Attempts != 1 || !strings.Contains(e.LastError.String, "0x00") {
+		t.Errorf("update 1 after a refused statement: %+v; want pending, one attempt, the cause kept", e)
+	}
+	var users int
+	s.DB().QueryRow(`SELECT count(*) FROM users`).Scan(&users)
+	if users != 0 {
+		t.Error("the failed turn's writes were kept")
+	}
+	// Update 3 waits behind update 1 of its chat, now due in an hour.
+	tx, _ = s.Begin(ctx)
+	defer tx.Rollback()
+	if c, err := store.ClaimUpdate(ctx, tx); err != nil || c.UpdateID != 2 {
+		t.Errorf("claimed %+v, %v; want update 2: update 3 must wait for update 1", c, err)
+	}
+}
+
+func TestBatchStoredAgainAfterCutConnections(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fault test")
+	}
+	t.Parallel()
+	ctx := context.Background()
+	s := pgtest.New(t)
+	var first, second []int64
+	for id := int64(1); id <= 100; id++ {
+		if id <= 50 {
+			first = append(first, id)
+		}
+		second = append(second, id)
+	}
+	if n, err := s.AddUpdates(ctx, faultUpdates(first...)); err != nil || n != 50 {
+		t.Fatalf("stored %d, %v", n, err)
+	}
+	terminate(t, s)
+	// Telegram redelivers the first batch with more: the intake retries
+	// until it is stored; nothing is stored twice.
+	var added int
+	for attempt := 1; ; attempt++ {
+		n, err := s.AddUpdates(ctx, faultUpdates(second...))
+		if err == nil {
+			added = n
+			break
+		}
+		if !store.IsUnavailable(err) || attempt == 3 {
+			t.Fatalf("attempt %d: %v (outage: %v)", attempt, err, store.IsUnavailable(err))
+		}
+	}
+	if added != 50 {
+		t.Errorf("the redelivered batch added %d, want 50", added)
+	}
+	var n, distinct int
+	s.DB().QueryRow(`SELECT count(*), count(DISTINCT update_id) FROM inbox`).Scan(&n, &distinct)
+	if n != 100 || distinct != 100 {
+		t.Errorf("inbox holds %d rows (%d distinct), want 100", n, distinct)
+	}
+}

@@ -1,0 +1,216 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// Inbox statuses.
+const (
+	InboxPending = 0
+	InboxDone    = 1
+	InboxFailed  = 2
+	InboxSkipped = 3
+)
+
+// InboxChannel is the LISTEN/NOTIFY channel that tells every process new
+// updates are waiting.
+const InboxChannel = "servicebot_inbox"
+
+// chatLockClass is the first key of the per-chat advisory lock, so that the
+// lock space of chats cannot meet other advisory locks (goose, the poller).
+const chatLockClass = 7301
+
+// InboxUpdate is one update as received from Telegram.
+type InboxUpdate struct {
+	UpdateID int64
+	ChatKey  int64  // updates with the same key are handled one at a time, in order
+	Kind     string // message, callback_query, ... or the unknown kind's name
+	Payload  []byte // the update's JSON exactly as received
+	Skip     bool   // store it, but there is nothing to handle (unknown kinds)
+}
+
+// AddUpdates stores a batch in one statement. Updates already stored are left
+// as they are, so Telegram redelivering a batch handles nothing twice. It
+// returns how many were new. Waiting workers everywhere are notified on commit.
+func (s *Store) AddUpdates(ctx context.Context, ups []InboxUpdate) (int, error) {
+	if len(ups) == 0 {
+		return 0, nil
+	}
+	ids := make([]int64, len(ups))
+	keys := make([]int64, len(ups))
+	kinds := make([]string, len(ups))
+	payloads := make([]string, len(ups))
+	statuses := make([]int64, len(ups))
+	for i, u := range ups {
+		ids[i], keys[i], kinds[i], payloads[i] = u.UpdateID, u.ChatKey, u.Kind, string(u.Payload)
+		if u.Skip {
+			statuses[i] = InboxSkipped
+		}
+	}
+	var added int
+	err := s.db.QueryRowContext(ctx, `
+		WITH ins AS (
+			INSERT INTO inbox (update_id, chat_key, kind, payload, status, handled_at)
+			SELECT u.id, u.key, u.kind, u.payload::json, u.status,
+			       CASE WHEN u.status = 0 THEN NULL ELSE now() END
+			FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::smallint[])
+			     AS u(id, key, kind, payload, status)
+			ORDER BY u.id
+			ON CONFLICT (update_id) DO NOTHING
+			RETURNING 1
+		)
+		SELECT count(*), pg_notify($6, '') FROM ins`,
+		pq.Array(ids), pq.Array(keys), pq.Array(kinds), pq.Array(payloads), pq.Array(statuses), InboxChannel,
+	).Scan(&added, new(any))
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to store updates: %w", err)
+	}
+	return added, nil
+}
+
+// Claimed is a pending update taken for handling, with its chat locked.
+type Claimed struct {
+	UpdateID int64  `db:"update_id"`
+	ChatKey  int64  `db:"chat_key"`
+	Kind     string `db:"kind"`
+	Payload  []byte `db:"payload"`
+	Attempts int    `db:"attempts"`
+}
+
+// ClaimUpdate takes, inside tx, the oldest pending update whose chat no other
+// transaction holds and that has no earlier pending update of its own chat.
+// The chat stays locked until tx ends, so one chat's updates are handled one
+// at a time and in update_id order, whatever the number of processes.
+// It returns ErrNotFound when there is nothing to take.
+func ClaimUpdate(ctx context.Context, tx *sqlx.Tx) (*Claimed, error) {
+	for tries := 0; tries < 3; tries++ {
+		var id int64
+		err := tx.QueryRowxContext(ctx, `
+			WITH candidates AS MATERIALIZED (
+				SELECT i.update_id, i.chat_key FROM inbox i
+				WHERE i.status = 0 AND i.not_before <= now()
+				  AND NOT EXISTS (SELECT 1 FROM inbox e
+				                  WHERE e.status = 0 AND e.chat_key = i.chat_key AND e.update_id < i.update_id)
+				ORDER BY i.update_id
+				LIMIT 64
+			)
+			SELECT update_id FROM candidates
+			WHERE pg_try_advisory_xact_lock($1, hashint8(chat_key))
+			LIMIT 1`, chatLockClass).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, ErrNotFound
+		}
+		if err != nil {
+			return nil, fmt.Errorf("store: unable to claim an update: %w", err)
+		}
+		// The lock may have been granted just after another process finished
+		// this very update; read it again under the lock with a fresh snapshot.
+		var c Claimed
+		err = tx.GetContext(ctx, &c, `
+			SELECT update_id, chat_key, kind, payload::text AS payload, attempts
+			FROM inbox WHERE update_id = $1 AND status = 0 FOR UPDATE`, id)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("store: unable to claim update %d: %w", id, err)
+		}
+		return &c, nil
+	}
+	return nil, ErrNotFound
+}
+
+// FinishUpdate records, inside the handler's transaction, that the update was
+// handled (status InboxDone or InboxSkipped), so the two commit together.
+// by names the process, for operators running several.
+func FinishUpdate(ctx context.Context, tx *sqlx.Tx, updateID int64, status int, by string) error {
+	_, err := tx.ExecContext(ctx, `
+		UPDATE inbox SET status = $2, attempts = attempts + 1, handled_at = now(),
+		       handled_seq = nextval('inbox_handled_seq'), last_error = NULL, handled_by = $3
+		WHERE update_id = $1`, updateID, status, by)
+	if err != nil {
+		return fmt.Errorf("store: unable to finish update %d: %w", updateID, err)
+	}
+	return nil
+}
+
+// RetryUpdate records a failed attempt; the update is tried again after
+// backoff. counted is false for outages (Telegram or the database away),
+// which are waited out without limit. It runs in the handler's transaction,
+// after a rollback to the savepoint before the handler, so the chat stays
+// locked and no other worker takes the update meanwhile.
+func RetryUpdate(ctx context.Context, q sqlx.ExecerContext, updateID int64, cause string, backoff time.Duration, counted bool) error {
+	inc := 0
+	if counted {
+		inc = 1
+	}
+	_, err := q.ExecContext(ctx, `
+		UPDATE inbox SET attempts = attempts + $4, last_error = $2,
+		       not_before = now() + $3 * interval '1 millisecond'
+		WHERE update_id = $1 AND status = 0`, updateID, cause, backoff.Milliseconds(), inc)
+	if err != nil {
+		return fmt.Errorf("store: unable to reschedule update %d: %w", updateID, err)
+	}
+	return nil
+}
+
+// FailUpdate marks an update failed for good (a handler panicked on it, or
+// it kept failing). Like RetryUpdate it runs in the handler's transaction.
+func FailUpdate(ctx context.Context, q sqlx.ExecerContext, updateID int64, cause string) error {
+	_, err := q.ExecContext(ctx, `
+		UPDATE inbox SET status = 2, attempts = attempts + 1, last_error = $2,
+		       handled_at = now(), handled_seq = nextval('inbox_handled_seq')
+		WHERE update_id = $1 AND status = 0`, updateID, cause)
+	if err != nil {
+		return fmt.Errorf("store: unable to mark update %d failed: %w", updateID, err)
+	}
+	return nil
+}
+
+// InboxCounts returns how many updates are in each status.
+func (s *Store) InboxCounts(ctx context.Context) (map[int]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT status, count(*) FROM inbox GROUP BY status`)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to count the inbox: %w", err)
+	}
+	defer rows.Close()
+	out := map[int]int{}
+	for rows.Next() {
+		var st, n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, fmt.Errorf("store: unable to count the inbox: %w", err)
+		}
+		out[st] = n
+	}
+	return out, rows.Err()
+}
+
+// InboxEntry is an update's handling record, for operators and tests.
+type InboxEntry struct {
+	UpdateID   int64          `db:"update_id"`
+	ChatKey    int64          `db:"chat_key"`
+	Kind       string         `db:"kind"`
+	Status     int            `db:"status"`
+	Attempts   int            `db:"attempts"`
+	HandledSeq sql.NullInt64  `db:"handled_seq"`
+	LastError  sql.NullString `db:"last_error"`
+}
+
+// InboxEntries lists every update in update_id order.
+func (s *Store) InboxEntries(ctx context.Context) ([]InboxEntry, error) {
+	var out []InboxEntry
+	err := s.db.SelectContext(ctx, &out, `
+		SELECT update_id, chat_key, kind, status, attempts, handled_seq, last_error
+		FROM inbox ORDER BY update_id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list the inbox: %w", err)
+	}
+	return out, nil
+}

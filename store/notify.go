@@ -1,0 +1,50 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// Listen subscribes to a LISTEN/NOTIFY channel. The returned channel gets a
+// value (coalesced) for every notification, and also after the connection was
+// lost and re-established, when notifications may have been missed. It is
+// closed when ctx ends.
+func (s *Store) Listen(ctx context.Context, channel string) (<-chan struct{}, error) {
+	out := make(chan struct{}, 1)
+	signal := func() {
+		select {
+		case out <- struct{}{}:
+		default:
+		}
+	}
+	l := pq.NewListener(s.dsn, 100*time.Millisecond, 10*time.Second, func(ev pq.ListenerEventType, err error) {
+		if ev == pq.ListenerEventReconnected {
+			signal()
+		}
+	})
+	if err := l.Listen(channel); err != nil {
+		l.Close()
+		return nil, fmt.Errorf("store: unable to listen on %s: %w", channel, err)
+	}
+	go func() {
+		defer close(out)
+		defer l.Close()
+		ping := time.NewTicker(30 * time.Second)
+		defer ping.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case n := <-l.Notify:
+				_ = n // nil after a reconnect; either way there may be work
+				signal()
+			case <-ping.C:
+				go l.Ping()
+			}
+		}
+	}()
+	return out, nil
+}

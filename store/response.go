@@ -1,0 +1,255 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"servicebot/dialogs"
+)
+
+// Response is one person's answers to a questionnaire.
+type Response struct {
+	ID            int64
+	Kind          string // mystery, rating
+	Questionnaire string
+	Version       int
+	Pack          string
+	UserID        int64 // 0 once the person asked to be forgotten
+	Centre        string
+	Desk          int
+	Lang          string
+	Answers       dialogs.Answers
+	Status        string // draft, submitted
+	MessageID     int    // the bot's message being edited in place
+	StartedAt     time.Time
+	SubmittedAt   time.Time
+}
+
+type responseRow struct {
+	ID            int64         `db:"id"`
+	Kind          string        `db:"kind"`
+	Questionnaire string        `db:"questionnaire"`
+	Version       int           `db:"version"`
+	Pack          string        `db:"pack"`
+	UserID        sql.NullInt64 `db:"user_id"`
+	Centre        string        `db:"centre"`
+	Desk          sql.NullInt64 `db:"desk"`
+	Lang          string        `db:"lang"`
+	Answers       []byte        `db:"answers"`
+	Status        string        `db:"status"`
+	MessageID     int           `db:"message_id"`
+	StartedAt     time.Time     `db:"started_at"`
+	SubmittedAt   sql.NullTime  `db:"submitted_at"`
+}
+
+const responseColumns = `id, kind, questionnaire, version, pack, user_id, centre, desk, lang, answers::text AS answers,
+	status, message_id, started_at, submitted_at`
+
+func (r responseRow) response() (Response, error) {
+	out := Response{
+		ID: r.ID, Kind: r.Kind, Questionnaire: r.Questionnaire, Version: r.Version, Pack: r.Pack,
+		UserID: r.UserID.Int64, Centre: r.Centre, Desk: int(r.Desk.Int64), Lang: r.Lang, Status: r.Status,
+		MessageID: r.MessageID, StartedAt: r.StartedAt, SubmittedAt: r.SubmittedAt.Time, Answers: dialogs.Answers{},
+	}
+	if err := json.Unmarshal(r.Answers, &out.Answers); err != nil {
+		return Response{}, fmt.Errorf("store: response %d: answers do not decode: %w", r.ID, err)
+	}
+	return out, nil
+}
+
+func nullInt(v int64) sql.NullInt64 { return sql.NullInt64{Int64: v, Valid: v != 0} }
+
+// StartResponse creates a draft, replacing the user's earlier draft of the
+// same kind.
+func StartResponse(ctx context.Context, q sqlx.ExtContext, r Response) (Response, error) {
+	if _, err := q.ExecContext(ctx, `DELETE FROM responses WHERE user_id = $1 AND kind = $2 AND status = 'draft'`, r.UserID, r.Kind); err != nil {
+		return Response{}, fmt.Errorf("store: unable to replace a draft: %w", err)
+	}
+	raw, _ := json.Marshal(r.Answers)
+	if r.Answers == nil {
+		raw = []byte("{}")
+	}
+	var row responseRow
+	err := sqlx.GetContext(ctx, q, &row, `
+		INSERT INTO responses (kind, questionnaire, version, pack, user_id, centre, desk, lang, answers)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		RETURNING `+responseColumns, r.Kind, r.Questionnaire, r.Version, r.Pack, nullInt(r.UserID), r.Centre, nullInt(int64(r.Desk)), r.Lang, string(raw))
+	if err != nil {
+		return Response{}, fmt.Errorf("store: unable to start a response: %w", err)
+	}
+	return row.response()
+}
+
+// DraftOf returns the user's draft of a kind, or ErrNotFound.
+func DraftOf(ctx context.Context, q sqlx.QueryerContext, userID int64, kind string) (Response, error) {
+	var row responseRow
+	err := sqlx.GetContext(ctx, q, &row, `SELECT `+responseColumns+` FROM responses
+		WHERE user_id = $1 AND kind = $2 AND status = 'draft'`, userID, kind)
+	if err != nil {
+		return Response{}, fmt.Errorf("store: unable to fetch the %s draft of user %d: %w", kind, userID, notFound(err))
+	}
+	return row.response()
+}
+
+// GetResponse returns a response by id, or ErrNotFound.
+func GetResponse(ctx context.Context, q sqlx.QueryerContext, id int64) (Response, error) {
+	var row responseRow
+	if err := sqlx.GetContext(ctx, q, &row, `SELECT `+responseColumns+` FROM responses WHERE id = $1`, id); err != nil {
+		return Response{}, fmt.Errorf("store: unable to fetch response %d: %w", id, notFound(err))
+	}
+	return row.response()
+}
+
+// SaveDraft stores a draft's answers, centre and message after a step.
+func SaveDraft(ctx context.Context, q sqlx.ExecerContext, r Response) error {
+	raw, err := json.Marshal(r.Answers)
+	if err != nil {
+		return fmt.Errorf("store: unable to encode the answers of response %d: %w", r.ID, err)
+	}
+	_, err = q.ExecContext(ctx, `UPDATE responses SET answers = $2, centre = $3, message_id = $4, desk = $5 WHERE id = $1 AND status = 'draft'`,
+		r.ID, string(raw), r.Centre, r.MessageID, nullInt(int64(r.Desk)))
+	if err != nil {
+		return fmt.Errorf("store: unable to save response %d: %w", r.ID, err)
+	}
+	return nil
+}
+
+// DeleteDraft drops the user's draft of a kind.
+func DeleteDraft(ctx context.Context, q sqlx.ExecerContext, userID int64, kind string) (bool, error) {
+	res, err := q.ExecContext(ctx, `DELETE FROM responses WHERE user_id = $1 AND kind = $2 AND status = 'draft'`, userID, kind)
+	if err != nil {
+		return false, fmt.Errorf("store: unable to drop a draft: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
+// SubmitResponse turns a draft into a submitted response; false when it was
+// submitted already (a double tap).
+func SubmitResponse(ctx context.Context, q sqlx.ExecerContext, id int64) (bool, error) {
+	res, err := q.ExecContext(ctx, `UPDATE responses SET status = 'submitted', submitted_at = now() WHERE id = $1 AND status = 'draft'`, id)
+	if err != nil {
+		return false, fmt.Errorf("store: unable to submit response %d: %w", id, err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
+// SubmittedSince counts a user's submitted responses of a kind for a centre
+// since a moment (the start of their day).
+func SubmittedSince(ctx context.Context, q sqlx.QueryerContext, userID int64, kind, centre string, since time.Time) (int, error) {
+	var n int
+	err := sqlx.GetContext(ctx, q, &n, `SELECT count(*) FROM responses
+		WHERE user_id = $1 AND kind = $2 AND centre = $3 AND status = 'submitted' AND submitted_at >= $4`, userID, kind, centre, since)
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to count responses: %w", err)
+	}
+	return n, nil
+}
+
+// ResponseFilter selects submitted responses.
+type ResponseFilter struct {
+	Kind   string // "" for all
+	Centre string // "" for all
+	Since  time.Time
+	Until  time.Time // zero for now
+}
+
+// SubmittedResponses lists submitted responses in submission order.
+func SubmittedResponses(ctx context.Context, q sqlx.QueryerContext, f ResponseFilter) ([]Response, error) {
+	until := f.Until
+	if until.IsZero() {
+		until = time.Now().Add(time.Hour)
+	}
+	var rows []responseRow
+	err := sqlx.SelectContext(ctx, q, &rows, `SELECT `+responseColumns+` FROM responses
+		WHERE status = 'submitted' AND ($1 = '' OR kind = $1) AND ($2 = '' OR centre = $2)
+		  AND submitted_at >= $3 AND submitted_at < $4
+		ORDER BY submitted_at, id`, f.Kind, f.Centre, f.Since, until)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list responses: %w", err)
+	}
+	return decodeResponses(rows)
+}
+
+// ToReview takes submitted responses not yet shown to staff, marking them
+// shown, so that one process posts each.
+func ToReview(ctx context.Context, q sqlx.QueryerContext, limit int) ([]Response, error) {
+	var rows []responseRow
+	err := sqlx.SelectContext(ctx, q, &rows, `
+		UPDATE responses SET reviewed = true WHERE id IN (
+			SELECT id FROM responses WHERE status = 'submitted' AND NOT reviewed ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+		RETURNING `+responseColumns, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to take responses to review: %w", err)
+	}
+	return decodeResponses(rows)
+}
+
+// BotState reads a value the bot keeps about itself ("" when unset).
+func BotState(ctx context.Context, q sqlx.QueryerContext, key string) (string, error) {
+	var v string
+	err := sqlx.GetContext(ctx, q, &v, `SELECT value FROM bot_state WHERE key = $1`, key)
+	if err != nil && err != sql.ErrNoRows {
+		return "", fmt.Errorf("store: unable to read %s: %w", key, err)
+	}
+	return v, nil
+}
+
+// SetBotState stores a value the bot keeps about itself.
+func SetBotState(ctx context.Context, q sqlx.ExecerContext, key, value string) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO bot_state (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2`, key, value)
+	if err != nil {
+		return fmt.Errorf("store: unable to keep %s: %w", key, err)
+	}
+	return nil
+}
+
+// Forget removes what identifies a person: their drafts and conversation,
+// the deep link they came with, the link from their integrity reports, and
+// their id on responses and tickets, which stay for statistics only. Open
+// tickets are closed.
+func Forget(ctx context.Context, tx *sqlx.Tx, userID int64) error {
+	for _, stmt := range []string{
+		`DELETE FROM responses WHERE user_id = $1 AND status = 'draft'`,
+		`UPDATE responses SET user_id = NULL WHERE user_id = $1`,
+		`DELETE FROM conversations WHERE chat_id = $1`,
+		`DELETE FROM integrity_reporters WHERE user_id = $1`,
+		`UPDATE tickets SET status = 'closed', closed_at = coalesce(closed_at, now()) WHERE user_id = $1 AND status = 'open'`,
+		`UPDATE ticket_messages SET text = '' WHERE ticket_id IN (SELECT id FROM tickets WHERE user_id = $1)`,
+		`UPDATE tickets SET user_id = 0, subject = '', source_text = '' WHERE user_id = $1`,
+		`DELETE FROM blocked_users WHERE user_id = $1`,
+		`DELETE FROM faq_votes WHERE user_id = $1`,
+		`UPDATE users SET start_payload = '' WHERE id = $1`,
+	} {
+		if _, err := tx.ExecContext(ctx, stmt, userID); err != nil {
+			return fmt.Errorf("store: unable to forget user %d: %w", userID, err)
+		}
+	}
+	return nil
+}
+
+func decodeResponses(rows []responseRow) ([]Response, error) {
+	out := make([]Response, 0, len(rows))
+	for _, r := range rows {
+		resp, err := r.response()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, resp)
+	}
+	return out, nil
+}
+
+// Submission is the response as staff read and export it.
+func (r Response) Submission() dialogs.Submission {
+	return dialogs.Submission{
+		ID: r.ID, Ref: dialogs.Ref(r.Kind, r.ID), Kind: r.Kind, Questionnaire: r.Questionnaire, Version: r.Version,
+		Centre: r.Centre, Desk: r.Desk, Lang: r.Lang, Started: r.StartedAt, Submitted: r.SubmittedAt, Answers: r.Answers,
+	}
+}

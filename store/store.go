@@ -1,0 +1,180 @@
+// Package store keeps servicebot's state in PostgreSQL: the update inbox,
+// users and conversation state. SQL lives here and nowhere else.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/url"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// ErrNotFound is returned when a row asked for does not exist.
+var ErrNotFound = errors.New("store: not found")
+
+// Store is servicebot's PostgreSQL storage. Its methods are split into a file
+// per entity (inbox.go, user.go, conversation.go).
+type Store struct {
+	db  *sqlx.DB
+	dsn string
+}
+
+// Open connects to PostgreSQL at dsn and checks the connection.
+// maxConns bounds the pool (0 means 20).
+func Open(ctx context.Context, dsn string, maxConns int) (*Store, error) {
+	db, err := sqlx.Open("postgres", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", Redact(dsn), err)
+	}
+	if maxConns <= 0 {
+		maxConns = 20
+	}
+	db.SetMaxOpenConns(maxConns)
+	db.SetMaxIdleConns(maxConns)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pingCtx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: connect to %s: %w", Redact(dsn), err)
+	}
+	return &Store{db: db, dsn: dsn}, nil
+}
+
+// DB exposes the pool for the few callers that need plain SQL access
+// (tests, the benchmark's ceiling loop).
+func (s *Store) DB() *sqlx.DB { return s.db }
+
+// Close closes the pool.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// Migrate applies the embedded migrations. It is safe when several processes
+// start at once: goose holds a PostgreSQL advisory lock while it works.
+func (s *Store) Migrate(ctx context.Context) error {
+	p, err := s.migrator()
+	if err != nil {
+		return err
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	return nil
+}
+
+// MigrationsPending reports whether the database lags behind the binary.
+func (s *Store) MigrationsPending(ctx context.Context) (bool, error) {
+	p, err := s.migrator()
+	if err != nil {
+		return false, err
+	}
+	return p.HasPending(ctx)
+}
+
+func (s *Store) migrator() (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return nil, fmt.Errorf("store: migrations: %w", err)
+	}
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return nil, fmt.Errorf("store: migration lock: %w", err)
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, s.db.DB, sub, goose.WithSessionLocker(locker))
+	if err != nil {
+		return nil, fmt.Errorf("store: migrations: %w", err)
+	}
+	return p, nil
+}
+
+// InTx runs fn in a transaction and commits it when fn returns nil.
+func (s *Store) InTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// Begin starts a transaction the caller commits or rolls back.
+func (s *Store) Begin(ctx context.Context) (*sqlx.Tx, error) {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("store: begin: %w", err)
+	}
+	return tx, nil
+}
+
+// Redact returns dsn with any password removed, safe for logs and errors.
+func Redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.Scheme == "" {
+		return "(database url)"
+	}
+	if u.User != nil {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), "xxx")
+		}
+	}
+	q := u.Query()
+	if q.Has("password") {
+		q.Set("password", "xxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
+}
+
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}
+
+// IsUnavailable reports whether err means the database could not be reached
+// or is shutting down, as opposed to a query it refused.
+func IsUnavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) {
+		return true
+	}
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) {
+		switch pqErr.Code.Class() {
+		case "08", "57", "53": // connection exception, operator intervention, insufficient resources
+			return true
+		}
+		return false
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) {
+		return true
+	}
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+}

@@ -1,0 +1,335 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Ticket statuses.
+const (
+	TicketOpen   = "open"
+	TicketClosed = "closed"
+)
+
+// Ticket is a citizen's conversation with moderators.
+type Ticket struct {
+	ID              int64         `db:"id"`
+	UserID          int64         `db:"user_id"`
+	Lang            string        `db:"lang"`
+	Status          string        `db:"status"`
+	ThreadID        sql.NullInt64 `db:"thread_id"`
+	CardMessageID   sql.NullInt64 `db:"card_message_id"`
+	Subject         string        `db:"subject"`
+	Source          string        `db:"source"`
+	SourceText      string        `db:"source_text"`
+	Assignee        sql.NullInt64 `db:"assignee"`
+	CreatedAt       time.Time     `db:"created_at"`
+	FirstResponseAt sql.NullTime  `db:"first_response_at"`
+	ClosedAt        sql.NullTime  `db:"closed_at"`
+	Resolved        sql.NullInt64 `db:"resolved"`
+}
+
+const ticketColumns = `id, user_id, lang, status, thread_id, card_message_id, subject, source, source_text,
+	assignee, created_at, first_response_at, closed_at, resolved`
+
+// OpenTicket creates an open ticket for the user.
+func OpenTicket(ctx context.Context, q sqlx.QueryerContext, userID int64, lang, subject, source, sourceText string) (Ticket, error) {
+	var t Ticket
+	err := sqlx.GetContext(ctx, q, &t, `
+		INSERT INTO tickets (user_id, lang, subject, source, source_text) VALUES ($1, $2, $3, $4, $5)
+		RETURNING `+ticketColumns, userID, lang, subject, source, sourceText)
+	if err != nil {
+		return Ticket{}, fmt.Errorf("store: unable to open a ticket for user %d: %w", userID, err)
+	}
+	return t, nil
+}
+
+// SetTicketThread records the staff-chat topic and card of a ticket.
+func SetTicketThread(ctx context.Context, q sqlx.ExecerContext, id int64, thread, card int) error {
+	_, err := q.ExecContext(ctx, `UPDATE tickets SET thread_id = nullif($2, 0), card_message_id = nullif($3, 0) WHERE id = $1`, id, thread, card)
+	if err != nil {
+		return fmt.Errorf("store: unable to record the topic of ticket %d: %w", id, err)
+	}
+	return nil
+}
+
+// OpenTicketOf returns the user's open ticket, or ErrNotFound.
+func OpenTicketOf(ctx context.Context, q sqlx.QueryerContext, userID int64) (Ticket, error) {
+	var t Ticket
+	err := sqlx.GetContext(ctx, q, &t, `SELECT `+ticketColumns+` FROM tickets WHERE user_id = $1 AND status = 'open'`, userID)
+	if err != nil {
+		return Ticket{}, fmt.Errorf("store: unable to fetch the open ticket of user %d: %w", userID, notFound(err))
+	}
+	return t, nil
+}
+
+// GetTicket returns a ticket by id, or ErrNotFound.
+func GetTicket(ctx context.Context, q sqlx.QueryerContext, id int64) (Ticket, error) {
+	var t Ticket
+	err := sqlx.GetContext(ctx, q, &t, `SELECT `+ticketColumns+` FROM tickets WHERE id = $1`, id)
+	if err != nil {
+		return Ticket{}, fmt.Errorf("store: unable to fetch ticket %d: %w", id, notFound(err))
+	}
+	return t, nil
+}
+
+// TicketByThread returns the newest ticket of a staff-chat topic, or ErrNotFound.
+func TicketByThread(ctx context.Context, q sqlx.QueryerContext, thread int) (Ticket, error) {
+	var t Ticket
+	err := sqlx.GetContext(ctx, q, &t, `SELECT `+ticketColumns+` FROM tickets WHERE thread_id = $1 ORDER BY id DESC LIMIT 1`, thread)
+	if err != nil {
+		return Ticket{}, fmt.Errorf("store: unable to fetch the ticket of topic %d: %w", thread, notFound(err))
+	}
+	return t, nil
+}
+
+// TicketByStaffMessage finds the ticket a staff-chat message belongs to
+// (for reply-based relay, when the staff chat is not a forum).
+func TicketByStaffMessage(ctx context.Context, q sqlx.QueryerContext, staffMessageID int) (Ticket, TicketMessage, error) {
+	var m TicketMessage
+	err := sqlx.GetContext(ctx, q, &m, `SELECT `+messageColumns+` FROM ticket_messages WHERE staff_message_id = $1 ORDER BY id DESC LIMIT 1`, staffMessageID)
+	if err != nil {
+		return Ticket{}, TicketMessage{}, fmt.Errorf("store: unable to find staff message %d: %w", staffMessageID, notFound(err))
+	}
+	t, err := GetTicket(ctx, q, m.TicketID)
+	return t, m, err
+}
+
+// TakeTicket assigns a ticket to a moderator.
+func TakeTicket(ctx context.Context, q sqlx.ExecerContext, id, moderator int64) error {
+	if _, err := q.ExecContext(ctx, `UPDATE tickets SET assignee = $2 WHERE id = $1`, id, moderator); err != nil {
+		return fmt.Errorf("store: unable to assign ticket %d: %w", id, err)
+	}
+	return nil
+}
+
+// CloseTicket closes a ticket; closed is false if it was closed already.
+func CloseTicket(ctx context.Context, q sqlx.ExecerContext, id int64) (closed bool, err error) {
+	res, err := q.ExecContext(ctx, `UPDATE tickets SET status = 'closed', closed_at = now() WHERE id = $1 AND status = 'open'`, id)
+	if err != nil {
+		return false, fmt.Errorf("store: unable to close ticket %d: %w", id, err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
+// ReopenTicket opens a closed ticket again, unless the user has another open
+// one already; reopened reports whether it was done.
+func ReopenTicket(ctx context.Context, q sqlx.ExecerContext, id int64) (reopened bool, err error) {
+	res, err := q.ExecContext(ctx, `
+		UPDATE tickets t SET status = 'open', closed_at = NULL, resolved = NULL
+		WHERE id = $1 AND status = 'closed'
+		  AND NOT EXISTS (SELECT 1 FROM tickets o WHERE o.user_id = t.user_id AND o.status = 'open')`, id)
+	if err != nil {
+		return false, fmt.Errorf("store: unable to reopen ticket %d: %w", id, err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
+// RateTicket stores the citizen's answer to "was your question solved?".
+// It changes nothing when the answer is already given (a double tap).
+func RateTicket(ctx context.Context, q sqlx.ExecerContext, id, userID int64, solved bool) (changed bool, err error) {
+	v := -1
+	if solved {
+		v = 1
+	}
+	res, err := q.ExecContext(ctx, `UPDATE tickets SET resolved = $3 WHERE id = $1 AND user_id = $2 AND status = 'closed' AND resolved IS NULL`, id, userID, v)
+	if err != nil {
+		return false, fmt.Errorf("store: unable to rate ticket %d: %w", id, err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
+// MarkFirstResponse records when moderators first answered.
+func MarkFirstResponse(ctx context.Context, q sqlx.ExecerContext, id int64) error {
+	_, err := q.ExecContext(ctx, `UPDATE tickets SET first_response_at = now() WHERE id = $1 AND first_response_at IS NULL`, id)
+	if err != nil {
+		return fmt.Errorf("store: unable to mark ticket %d answered: %w", id, err)
+	}
+	return nil
+}
+
+// OpenTickets lists open tickets, oldest first.
+func OpenTickets(ctx context.Context, q sqlx.QueryerContext, limit int) ([]Ticket, error) {
+	var out []Ticket
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT `+ticketColumns+` FROM tickets WHERE status = 'open' ORDER BY created_at LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list open tickets: %w", err)
+	}
+	return out, nil
+}
+
+// UnansweredTickets lists open tickets nobody has answered or been
+// reminded of yet, oldest first.
+func UnansweredTickets(ctx context.Context, q sqlx.QueryerContext) ([]Ticket, error) {
+	var out []Ticket
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT `+ticketColumns+` FROM tickets
+		WHERE status = 'open' AND first_response_at IS NULL AND reminded_at IS NULL ORDER BY created_at LIMIT 500`)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list unanswered tickets: %w", err)
+	}
+	return out, nil
+}
+
+// MarkReminded records a reminder about a ticket; false if another process
+// did it first.
+func MarkReminded(ctx context.Context, q sqlx.ExecerContext, id int64) (bool, error) {
+	res, err := q.ExecContext(ctx, `UPDATE tickets SET reminded_at = now() WHERE id = $1 AND reminded_at IS NULL`, id)
+	if err != nil {
+		return false, fmt.Errorf("store: unable to mark ticket %d reminded: %w", id, err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
+// TicketMessage links a message on the citizen's side with its copy in
+// the staff chat.
+type TicketMessage struct {
+	ID               int64         `db:"id"`
+	TicketID         int64         `db:"ticket_id"`
+	Direction        string        `db:"direction"`
+	CitizenMessageID sql.NullInt64 `db:"citizen_message_id"`
+	StaffMessageID   sql.NullInt64 `db:"staff_message_id"`
+	Author           int64         `db:"author"`
+	Relayed          bool          `db:"relayed"`
+	Text             string        `db:"text"`
+}
+
+const messageColumns = `id, ticket_id, direction, citizen_message_id, staff_message_id, author, relayed, text`
+
+// AddTicketMessage records a relayed (or held back) message.
+func AddTicketMessage(ctx context.Context, q sqlx.ExecerContext, m TicketMessage) error {
+	_, err := q.ExecContext(ctx, `
+		INSERT INTO ticket_messages (ticket_id, direction, citizen_message_id, staff_message_id, author, relayed, text)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		m.TicketID, m.Direction, m.CitizenMessageID, m.StaffMessageID, m.Author, m.Relayed, m.Text)
+	if err != nil {
+		return fmt.Errorf("store: unable to record a message of ticket %d: %w", m.TicketID, err)
+	}
+	return nil
+}
+
+// TicketMessageByCitizen finds the record of a citizen-side message.
+func TicketMessageByCitizen(ctx context.Context, q sqlx.QueryerContext, ticketID int64, citizenMessageID int) (TicketMessage, error) {
+	var m TicketMessage
+	err := sqlx.GetContext(ctx, q, &m, `SELECT `+messageColumns+` FROM ticket_messages
+		WHERE ticket_id = $1 AND citizen_message_id = $2 ORDER BY id DESC LIMIT 1`, ticketID, citizenMessageID)
+	if err != nil {
+		return TicketMessage{}, fmt.Errorf("store: unable to find citizen message %d: %w", citizenMessageID, notFound(err))
+	}
+	return m, nil
+}
+
+// TicketMessages lists a ticket's messages in order.
+func TicketMessages(ctx context.Context, q sqlx.QueryerContext, ticketID int64) ([]TicketMessage, error) {
+	var out []TicketMessage
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT `+messageColumns+` FROM ticket_messages WHERE ticket_id = $1 ORDER BY id`, ticketID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list the messages of ticket %d: %w", ticketID, err)
+	}
+	return out, nil
+}
+
+// BlockUser stops relaying a citizen's messages.
+func BlockUser(ctx context.Context, q sqlx.ExecerContext, userID, by int64) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO blocked_users (user_id, blocked_by) VALUES ($1, $2) ON CONFLICT (user_id) DO NOTHING`, userID, by)
+	if err != nil {
+		return fmt.Errorf("store: unable to block user %d: %w", userID, err)
+	}
+	return nil
+}
+
+// UnblockUser relays a citizen's messages again.
+func UnblockUser(ctx context.Context, q sqlx.ExecerContext, userID int64) error {
+	if _, err := q.ExecContext(ctx, `DELETE FROM blocked_users WHERE user_id = $1`, userID); err != nil {
+		return fmt.Errorf("store: unable to unblock user %d: %w", userID, err)
+	}
+	return nil
+}
+
+// BlockState tells whether a user is blocked, and marks the one notice as
+// given: notify is true only the first time it is asked after a block.
+func BlockState(ctx context.Context, q sqlx.QueryerContext, userID int64) (blocked, notify bool, err error) {
+	err = q.QueryRowxContext(ctx, `
+		WITH b AS (SELECT notified FROM blocked_users WHERE user_id = $1 FOR UPDATE),
+		     u AS (UPDATE blocked_users SET notified = true WHERE user_id = $1 AND NOT notified RETURNING 1)
+		SELECT EXISTS (SELECT 1 FROM b), EXISTS (SELECT 1 FROM u)`, userID).Scan(&blocked, &notify)
+	if err != nil {
+		return false, false, fmt.Errorf("store: unable to check whether user %d is blocked: %w", userID, err)
+	}
+	return blocked, notify, nil
+}
+
+// TicketByCard finds the ticket whose card is the staff-chat message.
+func TicketByCard(ctx context.Context, q sqlx.QueryerContext, cardMessageID int) (Ticket, error) {
+	var t Ticket
+	err := sqlx.GetContext(ctx, q, &t, `SELECT `+ticketColumns+` FROM tickets WHERE card_message_id = $1 AND thread_id IS NULL ORDER BY id DESC LIMIT 1`, cardMessageID)
+	if err != nil {
+		return Ticket{}, fmt.Errorf("store: unable to find the ticket of card %d: %w", cardMessageID, notFound(err))
+	}
+	return t, nil
+}
+
+// FirstCitizenText is the text of the first message of a ticket.
+func FirstCitizenText(ctx context.Context, q sqlx.QueryerContext, ticketID int64) (string, error) {
+	var s string
+	err := sqlx.GetContext(ctx, q, &s, `SELECT coalesce((SELECT text FROM ticket_messages WHERE ticket_id = $1 AND direction = 'in' ORDER BY id LIMIT 1), '')`, ticketID)
+	if err != nil {
+		return "", fmt.Errorf("store: unable to read ticket %d: %w", ticketID, err)
+	}
+	return s, nil
+}
+
+// TicketStats is how the desk did over a period.
+type TicketStats struct {
+	Open          int           // open now
+	Opened        int           // opened in the period
+	FirstResponse time.Duration // median wait for moderators' first answer, of those answered
+	Answered      int           // tickets of the period with a first answer
+	Rated         int           // closed tickets whose citizen said whether it was solved
+	Solved        int           // of those, solved
+}
+
+// CSAT is the share of rated tickets that were solved, 0–100.
+func (s TicketStats) CSAT() float64 {
+	if s.Rated == 0 {
+		return 0
+	}
+	return 100 * float64(s.Solved) / float64(s.Rated)
+}
+
+// TicketStatsOf counts tickets opened in [since, until) (until zero: now).
+func TicketStatsOf(ctx context.Context, q sqlx.QueryerContext, since, until time.Time) (TicketStats, error) {
+	if until.IsZero() {
+		until = time.Now().Add(time.Hour)
+	}
+	var row struct {
+		Open     int             `db:"open"`
+		Opened   int             `db:"opened"`
+		Seconds  sql.NullFloat64 `db:"seconds"`
+		Answered int             `db:"answered"`
+		Rated    int             `db:"rated"`
+		Solved   int             `db:"solved"`
+	}
+	err := sqlx.GetContext(ctx, q, &row, `
+		SELECT (SELECT count(*) FROM tickets WHERE status = 'open') AS open,
+		       count(*) AS opened,
+		       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM first_response_at - created_at)) AS seconds,
+		       count(first_response_at) AS answered,
+		       count(resolved) AS rated,
+		       count(*) FILTER (WHERE resolved > 0) AS solved
+		FROM tickets WHERE created_at >= $1 AND created_at < $2`, since, until)
+	if err != nil {
+		return TicketStats{}, fmt.Errorf("store: unable to count tickets: %w", err)
+	}
+	return TicketStats{
+		Open: row.Open, Opened: row.Opened, Answered: row.Answered, Rated: row.Rated, Solved: row.Solved,
+		FirstResponse: time.Duration(row.Seconds.Float64 * float64(time.Second)),
+	}, nil
+}
