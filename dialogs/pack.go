@@ -1,0 +1,327 @@
+package dialogs
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Packs holds the content packs that ship with servicebot, one folder each.
+//
+//go:embed packs
+var Packs embed.FS
+
+// Text is one text in several languages: "uk" → "…", "ru" → "…".
+type Text map[string]string
+
+// In returns the text in lang, else in the first of fallbacks that has it.
+func (t Text) In(lang string, fallbacks ...string) string {
+	if s := t[lang]; s != "" {
+		return s
+	}
+	for _, f := range fallbacks {
+		if s := t[f]; s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// Pos is where something was read from, for messages that name the file
+// and the line.
+type Pos struct {
+	File string
+	Line int
+}
+
+func (p Pos) String() string {
+	if p.Line == 0 {
+		return p.File
+	}
+	return fmt.Sprintf("%s:%d", p.File, p.Line)
+}
+
+// Pack is one organisation's content.
+type Pack struct {
+	ID            string          `yaml:"id"`
+	Name          Text            `yaml:"name"`
+	Languages     []string        `yaml:"languages"`
+	Timezone      string          `yaml:"timezone"`
+	BusinessHours []BusinessHours `yaml:"business_hours"`
+	Channels      []Channel       `yaml:"channels"`
+	Categories    []Category      `yaml:"categories"`
+	Services      []Service       `yaml:"-"`
+	Centres       []Centre        `yaml:"-"`
+	Entries       []Entry         `yaml:"-"`
+	// Questionnaires are read from questionnaires/*.yaml, one a file.
+	Questionnaires []Questionnaire `yaml:"-"`
+	Pos            Pos             `yaml:"-"`
+}
+
+// BusinessHours is when moderators answer, on the given weekdays.
+type BusinessHours struct {
+	Days  []string `yaml:"days"` // mon … sun
+	Open  string   `yaml:"open"` // "08:00"
+	Close string   `yaml:"close"`
+}
+
+// Channel is an official channel citizens are pointed to.
+type Channel struct {
+	ID    string `yaml:"id"`
+	Kind  string `yaml:"kind"` // website, booking, integrity, complaint, hotline, chatbot, app
+	Title Text   `yaml:"title"`
+	URL   string `yaml:"url"`
+	Note  Text   `yaml:"note"`
+	Pos   Pos    `yaml:"-"`
+}
+
+// Category is a FAQ topic.
+type Category struct {
+	ID    string `yaml:"id"`
+	Title Text   `yaml:"title"`
+	Pos   Pos    `yaml:"-"`
+}
+
+// Service is something a centre does.
+type Service struct {
+	ID   string `yaml:"id"`
+	Name Text   `yaml:"name"`
+	Pos  Pos    `yaml:"-"`
+}
+
+// Centre is a service centre.
+type Centre struct {
+	ID       string   `yaml:"id"`
+	Name     Text     `yaml:"name"`
+	City     Text     `yaml:"city"`
+	Address  Text     `yaml:"address"`
+	Hours    Text     `yaml:"hours"`
+	Map      string   `yaml:"map"`
+	Services []string `yaml:"services"`
+	Source   string   `yaml:"source"`
+	Pos      Pos      `yaml:"-"`
+}
+
+// Link is a titled URL under an answer.
+type Link struct {
+	Title Text   `yaml:"title" json:"title"`
+	URL   string `yaml:"url" json:"url"`
+}
+
+// Entry is one FAQ entry: the question, how people phrase it, the answer.
+type Entry struct {
+	ID        string              `yaml:"id" json:"id"`
+	Category  string              `yaml:"category" json:"category"`
+	Question  Text                `yaml:"question" json:"question"`
+	Phrasings map[string][]string `yaml:"phrasings" json:"phrasings,omitempty"`
+	Answer    Text                `yaml:"answer" json:"answer"`
+	Links     []Link              `yaml:"links" json:"links,omitempty"`
+	Related   []string            `yaml:"related" json:"related,omitempty"`
+	Hidden    bool                `yaml:"hidden,omitempty" json:"hidden,omitempty"`
+	Pos       Pos                 `yaml:"-" json:"-"`
+}
+
+// Entry returns the entry with id, if the pack has it.
+func (p *Pack) Entry(id string) (Entry, bool) {
+	for _, e := range p.Entries {
+		if e.ID == id {
+			return e, true
+		}
+	}
+	return Entry{}, false
+}
+
+// Centre returns the centre with id, if the pack has it.
+func (p *Pack) Centre(id string) (Centre, bool) {
+	for _, c := range p.Centres {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return Centre{}, false
+}
+
+// Category returns the category with id, if the pack has it.
+func (p *Pack) Category(id string) (Category, bool) {
+	for _, c := range p.Categories {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return Category{}, false
+}
+
+// Speaks reports whether the pack has content in lang.
+func (p *Pack) Speaks(lang string) bool {
+	for _, l := range p.Languages {
+		if l == lang {
+			return true
+		}
+	}
+	return false
+}
+
+// ErrNoPack is returned for a pack folder that does not exist.
+var ErrNoPack = errors.New("dialogs: no such pack")
+
+// LoadPack reads the pack in folder dir of fsys: pack.yaml, services.yaml,
+// centres.yaml, faq.yaml and questionnaires/*.yaml. It checks only that
+// the files parse; Validate checks the content.
+func LoadPack(fsys fs.FS, dir string) (*Pack, error) {
+	if _, err := fs.Stat(fsys, path.Join(dir, "pack.yaml")); err != nil {
+		return nil, fmt.Errorf("%w: %s (no pack.yaml)", ErrNoPack, dir)
+	}
+	p := &Pack{}
+	root, err := readYAML(fsys, dir, "pack.yaml")
+	if err != nil {
+		return nil, err
+	}
+	file := path.Join(dir, "pack.yaml")
+	if err := root.Decode(p); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	p.Pos = Pos{File: file, Line: 1}
+	// Lists are read item by item, so that each knows its line.
+	p.Channels, p.Categories = nil, nil
+	if err := eachItem(root, file, "channels", func(n *yaml.Node, pos Pos) error { return addItem(&p.Channels, n, pos) }); err != nil {
+		return nil, err
+	}
+	if err := eachItem(root, file, "categories", func(n *yaml.Node, pos Pos) error { return addItem(&p.Categories, n, pos) }); err != nil {
+		return nil, err
+	}
+
+	for _, part := range []struct {
+		name, key string
+		add       func(n *yaml.Node, pos Pos) error
+	}{
+		{"services.yaml", "services", func(n *yaml.Node, pos Pos) error { return addItem(&p.Services, n, pos) }},
+		{"centres.yaml", "centres", func(n *yaml.Node, pos Pos) error { return addItem(&p.Centres, n, pos) }},
+		{"faq.yaml", "entries", func(n *yaml.Node, pos Pos) error { return addItem(&p.Entries, n, pos) }},
+	} {
+		file := path.Join(dir, part.name)
+		if _, err := fs.Stat(fsys, file); errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		root, err := readYAML(fsys, dir, part.name)
+		if err != nil {
+			return nil, err
+		}
+		if err := eachItem(root, file, part.key, part.add); err != nil {
+			return nil, err
+		}
+	}
+
+	qdir := path.Join(dir, "questionnaires")
+	files, err := fs.ReadDir(fsys, qdir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("dialogs: %s: %w", qdir, err)
+	}
+	for _, f := range files {
+		if f.IsDir() || !strings.HasSuffix(f.Name(), ".yaml") {
+			continue
+		}
+		q, err := loadQuestionnaire(fsys, path.Join(qdir, f.Name()))
+		if err != nil {
+			return nil, err
+		}
+		p.Questionnaires = append(p.Questionnaires, q)
+	}
+	return p, nil
+}
+
+// LoadPackDir reads a pack from a folder on disk.
+func LoadPackDir(dir string) (*Pack, error) {
+	return LoadPack(os.DirFS(dir), ".")
+}
+
+// LoadShippedPack reads one of the packs built into the binary.
+func LoadShippedPack(id string) (*Pack, error) {
+	return LoadPack(Packs, path.Join("packs", id))
+}
+
+// ShippedPacks lists the ids of the packs built into the binary.
+func ShippedPacks() []string {
+	ents, _ := fs.ReadDir(Packs, "packs")
+	var ids []string
+	for _, e := range ents {
+		if e.IsDir() {
+			ids = append(ids, e.Name())
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+func readYAML(fsys fs.FS, dir, name string) (*yaml.Node, error) {
+	file := path.Join(dir, name)
+	raw, err := fs.ReadFile(fsys, file)
+	if err != nil {
+		return nil, fmt.Errorf("dialogs: %s: %w", file, err)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		return nil, fmt.Errorf("%s: %s", file, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	if len(doc.Content) == 0 {
+		return nil, fmt.Errorf("%s: the file is empty", file)
+	}
+	return doc.Content[0], nil
+}
+
+// eachItem calls f for each element of the sequence under key.
+func eachItem(root *yaml.Node, file, key string, f func(n *yaml.Node, pos Pos) error) error {
+	if root.Kind != yaml.MappingNode {
+		return fmt.Errorf("%s:%d: expected a mapping with %q", file, root.Line, key)
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value != key {
+			continue
+		}
+		seq := root.Content[i+1]
+		if seq.Kind != yaml.SequenceNode {
+			return fmt.Errorf("%s:%d: %s must be a list", file, seq.Line, key)
+		}
+		for _, n := range seq.Content {
+			if err := f(n, Pos{File: file, Line: n.Line}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+type positioned interface {
+	Channel | Category | Service | Centre | Entry
+}
+
+func addItem[T positioned](list *[]T, n *yaml.Node, pos Pos) error {
+	var v T
+	if err := n.Decode(&v); err != nil {
+		return fmt.Errorf("%s: %s", pos, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	setItemPos(&v, pos)
+	*list = append(*list, v)
+	return nil
+}
+
+func setItemPos[T positioned](v *T, pos Pos) {
+	switch x := any(v).(type) {
+	case *Channel:
+		x.Pos = pos
+	case *Category:
+		x.Pos = pos
+	case *Service:
+		x.Pos = pos
+	case *Centre:
+		x.Pos = pos
+	case *Entry:
+		x.Pos = pos
+	}
+}

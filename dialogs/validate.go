@@ -1,0 +1,197 @@
+package dialogs
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Problem is something wrong in a pack, with where it is.
+type Problem struct {
+	Pos Pos
+	Msg string
+}
+
+func (p Problem) String() string { return p.Pos.String() + ": " + p.Msg }
+
+// Limits content must keep so that Telegram accepts every message.
+const (
+	MaxAnswer      = 3500 // characters after HTML parsing; links are added below
+	MaxButtonLabel = 120  // a question shown on a button
+	MaxTitle       = 64
+)
+
+var (
+	entryIDPattern  = regexp.MustCompile(`^[a-z0-9_]{1,32}$`)
+	itemIDPattern   = regexp.MustCompile(`^[a-z0-9_]{1,24}$`)
+	centreIDPattern = regexp.MustCompile(`^[a-z0-9]{1,12}$`)
+	clockPattern    = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
+	weekdays        = map[string]bool{"mon": true, "tue": true, "wed": true, "thu": true, "fri": true, "sat": true, "sun": true}
+	channelKinds    = map[string]bool{"website": true, "booking": true, "integrity": true, "complaint": true, "hotline": true, "chatbot": true, "app": true}
+	knownLanguages  = map[string]bool{"uk": true, "ru": true, "en": true}
+)
+
+// Validate checks a pack: unique ids, every language present, answers
+// within Telegram's limits and in HTML Telegram accepts, well-formed links,
+// references that resolve, and questionnaires the engine can walk. No
+// problems means the pack is good.
+func Validate(p *Pack) []Problem {
+	var out []Problem
+	bad := func(pos Pos, format string, args ...any) {
+		out = append(out, Problem{Pos: pos, Msg: fmt.Sprintf(format, args...)})
+	}
+	texts := func(pos Pos, what string, t Text, limit int, html bool) {
+		for _, lang := range p.Languages {
+			s := strings.TrimSpace(t[lang])
+			if s == "" {
+				bad(pos, "%s: no %s text", what, lang)
+				continue
+			}
+			plain := s
+			if html {
+				var err error
+				plain, _, err = ParseHTML(s)
+				if err != nil {
+					bad(pos, "%s (%s): Telegram cannot parse the HTML: %v", what, lang, err)
+					continue
+				}
+			}
+			if n := UTF16Len(plain); limit > 0 && n > limit {
+				bad(pos, "%s (%s): %d characters, at most %d", what, lang, n, limit)
+			}
+		}
+		for lang := range t {
+			if !p.Speaks(lang) {
+				bad(pos, "%s: text in %q, which is not among the pack's languages %v", what, lang, p.Languages)
+			}
+		}
+	}
+	link := func(pos Pos, what, raw string) {
+		u, err := url.Parse(raw)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || strings.ContainsAny(raw, " \n\t\"<>") {
+			bad(pos, "%s: %q is not a well-formed http(s) link", what, raw)
+		}
+	}
+	unique := func(kind string) func(pos Pos, id string, pattern *regexp.Regexp) {
+		seen := map[string]Pos{}
+		return func(pos Pos, id string, pattern *regexp.Regexp) {
+			if !pattern.MatchString(id) {
+				bad(pos, "%s id %q: expected %s", kind, id, pattern.String())
+			}
+			if first, dup := seen[id]; dup {
+				bad(pos, "%s id %q is used twice (first at %s)", kind, id, first)
+			}
+			seen[id] = pos
+		}
+	}
+
+	if p.ID == "" {
+		bad(p.Pos, "pack: no id")
+	}
+	if len(p.Languages) == 0 {
+		bad(p.Pos, "pack: no languages")
+	}
+	for _, l := range p.Languages {
+		if !knownLanguages[l] {
+			bad(p.Pos, "pack: language %q is not one of uk, ru, en", l)
+		}
+	}
+	texts(p.Pos, "pack name", p.Name, MaxTitle, false)
+	if p.Timezone != "" {
+		if _, err := time.LoadLocation(p.Timezone); err != nil {
+			bad(p.Pos, "pack: timezone %q: %v", p.Timezone, err)
+		}
+	}
+	for _, h := range p.BusinessHours {
+		for _, d := range h.Days {
+			if !weekdays[d] {
+				bad(p.Pos, "business_hours: %q is not one of mon tue wed thu fri sat sun", d)
+			}
+		}
+		if !clockPattern.MatchString(h.Open) || !clockPattern.MatchString(h.Close) || h.Open >= h.Close {
+			bad(p.Pos, "business_hours: %q–%q: expected HH:MM, opening before closing", h.Open, h.Close)
+		}
+	}
+
+	channel := unique("channel")
+	for _, c := range p.Channels {
+		channel(c.Pos, c.ID, itemIDPattern)
+		if !channelKinds[c.Kind] {
+			bad(c.Pos, "channel %s: kind %q is not one of website, booking, integrity, complaint, hotline, chatbot, app", c.ID, c.Kind)
+		}
+		texts(c.Pos, "channel "+c.ID+" title", c.Title, MaxTitle, false)
+		if c.URL != "" {
+			link(c.Pos, "channel "+c.ID, c.URL)
+		}
+	}
+	category := unique("category")
+	cats := map[string]bool{}
+	for _, c := range p.Categories {
+		category(c.Pos, c.ID, itemIDPattern)
+		cats[c.ID] = true
+		texts(c.Pos, "category "+c.ID+" title", c.Title, MaxTitle, false)
+	}
+	service := unique("service")
+	services := map[string]bool{}
+	for _, s := range p.Services {
+		service(s.Pos, s.ID, itemIDPattern)
+		services[s.ID] = true
+		texts(s.Pos, "service "+s.ID+" name", s.Name, MaxTitle, false)
+	}
+	centre := unique("centre")
+	for _, c := range p.Centres {
+		centre(c.Pos, c.ID, centreIDPattern)
+		texts(c.Pos, "centre "+c.ID+" name", c.Name, MaxTitle, false)
+		texts(c.Pos, "centre "+c.ID+" city", c.City, MaxTitle, false)
+		for _, s := range c.Services {
+			if !services[s] {
+				bad(c.Pos, "centre %s: service %q is not in services.yaml", c.ID, s)
+			}
+		}
+		if c.Map != "" {
+			link(c.Pos, "centre "+c.ID+" map", c.Map)
+		}
+	}
+
+	entry := unique("entry")
+	ids := map[string]bool{}
+	for _, e := range p.Entries {
+		ids[e.ID] = true
+	}
+	for _, e := range p.Entries {
+		what := "entry " + e.ID
+		entry(e.Pos, e.ID, entryIDPattern)
+		if !cats[e.Category] {
+			bad(e.Pos, "%s: category %q is not in pack.yaml", what, e.Category)
+		}
+		texts(e.Pos, what+" question", e.Question, MaxButtonLabel, false)
+		texts(e.Pos, what+" answer", e.Answer, MaxAnswer, true)
+		for lang := range e.Phrasings {
+			if !p.Speaks(lang) {
+				bad(e.Pos, "%s: phrasings in %q, which is not among the pack's languages", what, lang)
+			}
+		}
+		for _, l := range e.Links {
+			link(e.Pos, what, l.URL)
+			texts(e.Pos, what+" link title", l.Title, MaxTitle, false)
+		}
+		for _, r := range e.Related {
+			if r == e.ID {
+				bad(e.Pos, "%s: related to itself", what)
+			} else if !ids[r] {
+				bad(e.Pos, "%s: related entry %q does not exist", what, r)
+			}
+		}
+	}
+	validateQuestionnaires(p, bad, texts)
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Pos.File != out[j].Pos.File {
+			return out[i].Pos.File < out[j].Pos.File
+		}
+		return out[i].Pos.Line < out[j].Pos.Line
+	})
+	return out
+}
