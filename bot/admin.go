@@ -1,0 +1,60 @@
+package bot
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+)
+
+// adminCache remembers for a while who administers the staff chat, so that
+// every staff button does not cost a getChatMember call.
+type adminCache struct {
+	mu   sync.Mutex
+	seen map[int64]adminSeen
+}
+
+type adminSeen struct {
+	admin bool
+	at    time.Time
+}
+
+const adminTTL = 5 * time.Minute
+
+// isAdmin reports whether the user may edit content: listed in
+// ADMIN_USER_IDS, or an administrator of the staff chat.
+func (a *App) isAdmin(ctx context.Context, userID int64) bool {
+	if slices.Contains(a.cfg.AdminIDs, userID) {
+		return true
+	}
+	if a.cfg.StaffChatID == 0 {
+		return false
+	}
+	a.admins.mu.Lock()
+	s, ok := a.admins.seen[userID]
+	a.admins.mu.Unlock()
+	if ok && time.Since(s.at) < adminTTL {
+		return s.admin
+	}
+	var m *models.ChatMember
+	err := a.send.Call(ctx, func(ctx context.Context) (err error) {
+		m, err = a.tg.GetChatMember(ctx, &tg.GetChatMemberParams{ChatID: a.cfg.StaffChatID, UserID: userID})
+		return err
+	})
+	if err != nil {
+		// Unknown means no: staff rights are never granted by an outage.
+		a.log.Warn("cannot check staff rights", "user_id", userID, "err", err)
+		return false
+	}
+	admin := m.Type == models.ChatMemberTypeOwner || m.Type == models.ChatMemberTypeAdministrator
+	a.admins.mu.Lock()
+	if a.admins.seen == nil {
+		a.admins.seen = map[int64]adminSeen{}
+	}
+	a.admins.seen[userID] = adminSeen{admin: admin, at: time.Now()}
+	a.admins.mu.Unlock()
+	return admin
+}

@@ -1,0 +1,328 @@
+// Package bot is everything that speaks Telegram: intake, ordering, routing,
+// sending, keyboards, and the citizen, moderator and staff handlers.
+package bot
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+	"github.com/jmoiron/sqlx"
+
+	"servicebot/dialogs"
+	"servicebot/locales"
+	"servicebot/store"
+)
+
+// Config is what the bot needs to know about its deployment.
+type Config struct {
+	Token           string
+	APIURL          string // Bot API server, https://api.telegram.org unless self-hosted
+	StaffChatID     int64  // the moderators' forum supergroup
+	IntegrityChatID int64  // where integrity reports go
+	AdminIDs        []int64
+	WebhookURL      string // webhook mode when set; long polling otherwise
+	WebhookSecret   string
+	ListenAddr      string // HTTP endpoints (health, readiness, metrics, webhook); "" in polling mode: none
+	Pack            string // content pack: hsc or mfc
+	Workers         int    // updates handled at once (different chats)
+	Limits          Limits
+	PollTimeout     time.Duration
+	MaxAttempts     int           // a failing update is tried this often, then marked failed
+	SLA             time.Duration // a ticket waiting this long in business hours gets a reminder
+	// SurveyDailyLimit is how many questionnaires of a kind one person may
+	// send about one centre a day (0: no limit).
+	SurveyDailyLimit int
+	// Retention: handled inbox rows are deleted, and citizens' words
+	// blanked, this long after; 0 keeps them.
+	InboxRetention        time.Duration
+	PersonalDataRetention time.Duration
+	// PublicURL is where people reach LISTEN_ADDR from outside (the
+	// dashboard's login links); "" turns /dashboard off.
+	PublicURL string
+	// RatingsMinCount is how many ratings a centre needs before the public
+	// ratings page shows its figures.
+	RatingsMinCount int
+}
+
+// App is the running bot.
+type App struct {
+	cfg  Config
+	st   *store.Store
+	text *locales.Bundle
+	log  *slog.Logger
+	tg   *tg.Bot
+	send *Sender
+	in   *Intake
+	disp *Dispatcher
+
+	metrics  *Metrics
+	stopping atomic.Bool // set once Run is told to stop; readiness fails from then on
+	every    schedule    // how often the background jobs run
+
+	username string // the bot's @username, known after getMe
+
+	pack   *dialogs.Pack // the content pack (its FAQ lives in the database)
+	faq    faqHolder
+	admins adminCache
+	review chan struct{} // wakes the review poster
+
+	mu         sync.Mutex
+	addr       net.Addr
+	ready      chan struct{}
+	staffKnown bool // whether staffForum has been asked of Telegram
+	staffForum bool
+}
+
+// New builds the bot. It makes no network call.
+func New(cfg Config, st *store.Store, text *locales.Bundle, log *slog.Logger) (*App, error) {
+	if cfg.APIURL == "" {
+		cfg.APIURL = "https://api.telegram.org"
+	}
+	cfg.APIURL = strings.TrimRight(cfg.APIURL, "/")
+	if cfg.Workers <= 0 {
+		cfg.Workers = 16
+	}
+	if cfg.Limits == (Limits{}) {
+		cfg.Limits = TelegramLimits()
+	}
+	if cfg.PollTimeout <= 0 {
+		cfg.PollTimeout = 25 * time.Second
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 5
+	}
+	if cfg.SLA <= 0 {
+		cfg.SLA = 30 * time.Minute
+	}
+	if cfg.Pack == "" {
+		cfg.Pack = "hsc"
+	}
+	if cfg.RatingsMinCount <= 0 {
+		cfg.RatingsMinCount = 5
+	}
+	a := &App{cfg: cfg, st: st, text: text, log: log, ready: make(chan struct{}), review: make(chan struct{}, 1)}
+	var db *sql.DB
+	if st != nil {
+		db = st.DB().DB
+	}
+	a.metrics = NewMetrics(db)
+	a.every = defaultSchedule()
+	api, err := tg.New(cfg.Token,
+		tg.WithServerURL(cfg.APIURL),
+		tg.WithSkipGetMe(),
+		tg.WithNotAsyncHandlers(),
+		tg.WithHTTPClient(time.Minute, apiClient{http: &http.Client{Timeout: 30 * time.Second}, metrics: a.metrics}),
+		tg.WithMiddlewares(a.turnMiddleware),
+		tg.WithDefaultHandler(a.onOther),
+		tg.WithErrorsHandler(func(err error) { log.Warn("telegram client", "err", redact(err.Error(), cfg.Token)) }),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("bot: %w", err)
+	}
+	a.tg = api
+	a.send = NewSender(cfg.Limits, log)
+	a.routes()
+	a.disp = &Dispatcher{
+		st: st, log: log, handle: a.handle, onFailed: a.apologise,
+		workers: cfg.Workers, maxAttempts: cfg.MaxAttempts, turnTimeout: 3 * time.Minute,
+		wake: make(chan struct{}), instance: instanceName(), metrics: a.metrics,
+	}
+	a.in = &Intake{
+		st: st, log: log, stored: a.disp.Signal,
+		apiURL: cfg.APIURL, token: cfg.Token, secret: cfg.WebhookSecret,
+		http:    &http.Client{Timeout: cfg.PollTimeout + 15*time.Second},
+		timeout: cfg.PollTimeout,
+		metrics: a.metrics,
+	}
+	return a, nil
+}
+
+// Sender returns the sender every outgoing call goes through.
+func (a *App) Sender() *Sender { return a.send }
+
+// Metrics are the bot's Prometheus metrics, also served on /metrics.
+func (a *App) Metrics() *Metrics { return a.metrics }
+
+// Ready is closed once the bot takes updates.
+func (a *App) Ready() <-chan struct{} { return a.ready }
+
+// Addr is where the HTTP endpoints listen (nil when there are none), valid
+// after Ready.
+func (a *App) Addr() net.Addr {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.addr
+}
+
+// Run takes updates and handles them until ctx ends. Then it stops taking
+// updates, finishes those in hand, and returns.
+func (a *App) Run(ctx context.Context) error {
+	ctx, fail := context.WithCancelCause(ctx)
+	defer fail(nil)
+	context.AfterFunc(ctx, func() { a.stopping.Store(true) })
+	// Health answers while the bot waits for Telegram or the database.
+	ep, err := a.listen(fail)
+	if err != nil {
+		return err
+	}
+	defer ep.shutdown()
+	me, err := a.whoAmI(ctx)
+	if err != nil {
+		return err
+	}
+	a.username = me.Username
+	if err := a.prepareFAQ(ctx); err != nil {
+		return err
+	}
+	a.log.Info("bot started", "bot_id", me.ID, "username", me.Username, "mode", a.mode())
+	go a.registerCommands(ctx)
+	go a.remindLoop(ctx, a.cfg.SLA)
+	go a.statsLoop(ctx, a.every.stats)
+	go a.retentionLoop(ctx, a.every.retentionDelay, a.every.retention)
+	go a.reviewLoop(ctx)
+
+	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
+	done := make(chan struct{})
+	go func() {
+		a.disp.Run(work)
+		close(done)
+	}()
+	// Updates left pending by an earlier run (a crash, a restart) come first.
+	a.disp.Signal()
+
+	if a.cfg.WebhookURL != "" {
+		if err = a.setWebhook(ctx); err == nil {
+			close(a.ready)
+			<-ctx.Done()
+		}
+	} else {
+		close(a.ready)
+		err = a.in.Poll(ctx, a.dropWebhook)
+	}
+	// Stop taking updates (those answered 200 are in the inbox), then
+	// finish the ones in hand.
+	ep.shutdown()
+	stopWork()
+	<-done
+	if cause := context.Cause(ctx); err == nil && !errors.Is(cause, context.Canceled) {
+		err = cause // the HTTP server failed
+	}
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}
+
+func (a *App) mode() string {
+	if a.cfg.WebhookURL != "" {
+		return "webhook"
+	}
+	return "polling"
+}
+
+// whoAmI asks Telegram for the bot's own user, waiting out an outage.
+func (a *App) whoAmI(ctx context.Context) (*models.User, error) {
+	for {
+		var me *models.User
+		err := a.send.Call(ctx, func(ctx context.Context) (err error) {
+			me, err = a.tg.GetMe(ctx)
+			return err
+		})
+		switch {
+		case err == nil:
+			return me, nil
+		case ctx.Err() != nil:
+			return nil, ctx.Err()
+		case errors.Is(err, ErrRejected):
+			return nil, fmt.Errorf("bot: Telegram refused getMe; check TELEGRAM_TOKEN and TELEGRAM_API_URL: %w", err)
+		}
+		a.log.Warn("cannot reach Telegram yet; retrying", "err", err)
+		if sleep(ctx, 5*time.Second) != nil {
+			return nil, ctx.Err()
+		}
+	}
+}
+
+func (a *App) dropWebhook(ctx context.Context) error {
+	// A webhook left set makes getUpdates fail with 409. Pending updates are
+	// kept: Telegram hands them to getUpdates instead.
+	return a.send.Call(ctx, func(ctx context.Context) error {
+		_, err := a.tg.DeleteWebhook(ctx, &tg.DeleteWebhookParams{DropPendingUpdates: false})
+		return err
+	})
+}
+
+// setWebhook tells Telegram where to post updates.
+func (a *App) setWebhook(ctx context.Context) error {
+	err := a.send.Call(ctx, func(ctx context.Context) error {
+		_, err := a.tg.SetWebhook(ctx, &tg.SetWebhookParams{
+			URL: a.cfg.WebhookURL, SecretToken: a.cfg.WebhookSecret,
+			AllowedUpdates: allowedUpdates, MaxConnections: 40,
+		})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("bot: setWebhook: %w", err)
+	}
+	path, _ := webhookPath(a.cfg.WebhookURL)
+	a.log.Info("webhook set", "path", path)
+	return nil
+}
+
+// handle is the Dispatcher's handler: it routes one update with
+// go-telegram/bot inside the update's transaction.
+func (a *App) handle(ctx context.Context, c *store.Claimed, tx *sqlx.Tx) (int, error) {
+	var upd models.Update
+	if err := json.Unmarshal(c.Payload, &upd); err != nil {
+		return 0, fmt.Errorf("%w: cannot decode update: %v", errPermanent, err)
+	}
+	t := &Turn{Tx: tx, Update: &upd, Status: store.InboxDone}
+	a.tg.ProcessUpdate(withTurn(ctx, t), &upd)
+	return t.Status, t.err
+}
+
+// apologise tells a citizen whose update could not be handled to try again.
+func (a *App) apologise(ctx context.Context, c *store.Claimed) {
+	var upd models.Update
+	if json.Unmarshal(c.Payload, &upd) != nil {
+		return
+	}
+	chat, private := chatOf(&upd)
+	if !private {
+		return
+	}
+	// The failed turn's writes were rolled back, so a first-time user may
+	// not be stored yet: Telegram's language_code is the fallback.
+	lang := locales.Default
+	if u, err := store.GetUser(ctx, a.st.DB(), chat); err == nil && u.Language != "" {
+		lang = u.Language
+	} else if from := senderOf(&upd); from != nil {
+		if l, ok := dialogs.LanguageFromTelegram(from.LanguageCode); ok {
+			lang = l
+		}
+	}
+	err := a.sendText(ctx, chat, a.text.Text(lang, "error.retry"), nil)
+	if err != nil {
+		a.log.Warn("cannot tell the citizen about the failure", "update_id", c.UpdateID, "err", err)
+	}
+}
+
+// instanceName tells this process from other replicas in the inbox.
+func instanceName() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s:%d", host, os.Getpid())
+}

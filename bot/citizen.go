@@ -1,0 +1,265 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"servicebot/dialogs"
+	"servicebot/locales"
+	"servicebot/store"
+)
+
+func (a *App) onStart(ctx context.Context, _ *tg.Bot, u *models.Update) {
+	t := turnOf(ctx)
+	c, _ := a.command(u)
+	a.keepStartPayload(ctx, t, c.Args)
+	if a.startFromLink(ctx, t, c.Args) {
+		return
+	}
+	a.welcome(ctx, t)
+}
+
+// startFromLink begins what a deep link asks for: r_<centre>[_<desk>] the
+// quick rating (a QR code at a desk), "mystery" the questionnaire. A link
+// that looks like a rating but is broken still starts the rating, with the
+// centre to choose.
+func (a *App) startFromLink(ctx context.Context, t *Turn, payload string) bool {
+	link, err := dialogs.ParseStartLink(payload)
+	switch {
+	case err == nil && link.Kind == "r":
+		a.rateFromLink(ctx, t, link)
+	case err == nil && link.Kind == "mystery":
+		a.offerSurvey(ctx, t, "mystery", "", 0, 0)
+	case err != nil && strings.HasPrefix(payload, "r_"):
+		a.rateFromLink(ctx, t, dialogs.StartLink{Kind: "r"})
+	default:
+		return false
+	}
+	return true
+}
+
+// keepStartPayload validates a deep-link payload and keeps it with the user.
+// A malformed one (hand-typed, cut off) is ignored: the person still gets
+// the bot's welcome.
+func (a *App) keepStartPayload(ctx context.Context, t *Turn, payload string) {
+	if payload == "" {
+		return
+	}
+	link, err := dialogs.ParseStartLink(payload)
+	if err != nil {
+		a.log.Info("ignored a malformed start payload", "chat_id", t.Chat, "bytes", len(payload))
+		return
+	}
+	if err := store.SetUserStartPayload(ctx, t.Tx, t.User.ID, link.Raw); err != nil {
+		t.Fail(err)
+		return
+	}
+	t.User.StartPayload = link.Raw
+}
+
+func (a *App) welcome(ctx context.Context, t *Turn) {
+	org := a.text.Text(t.Lang, "org."+a.cfg.Pack)
+	a.reply(ctx, t, a.text.Text(t.Lang, "welcome", map[string]any{"Org": org}), a.menuKeyboard(t.Lang))
+}
+
+func (a *App) onHelp(ctx context.Context, _ *tg.Bot, _ *models.Update) {
+	t := turnOf(ctx)
+	a.reply(ctx, t, a.text.Text(t.Lang, "help"), a.menuKeyboard(t.Lang))
+}
+
+func (a *App) onMenu(ctx context.Context, _ *tg.Bot, _ *models.Update) {
+	t := turnOf(ctx)
+	a.reply(ctx, t, a.text.Text(t.Lang, "menu.title"), a.menuKeyboard(t.Lang))
+}
+
+func (a *App) onLanguage(ctx context.Context, _ *tg.Bot, _ *models.Update) {
+	a.askLanguage(ctx, turnOf(ctx), 0)
+}
+
+// askLanguage shows the language choice, in all three languages, since the
+// person may read only one of them.
+func (a *App) askLanguage(ctx context.Context, t *Turn, msgID int) {
+	lines := make([]string, 0, len(locales.Languages))
+	row := make([]Button, 0, len(locales.Languages))
+	for _, lang := range locales.Languages {
+		lines = append(lines, a.text.Text(lang, "language.choose"))
+		row = append(row, button(a.text.Text(lang, "language.name"), cbLanguage, lang))
+	}
+	a.show(ctx, t, msgID, strings.Join(lines, "\n"), keyboard(row))
+}
+
+func (a *App) onLanguageChosen(ctx context.Context, _ *tg.Bot, u *models.Update) {
+	t := turnOf(ctx)
+	_, lang := parseCallback(u.CallbackQuery.Data)
+	if !locales.Supported(lang) {
+		a.onStaleButton(ctx, t)
+		return
+	}
+	first := t.User.Language == ""
+	if err := store.SetUserLanguage(ctx, t.Tx, t.User.ID, lang); err != nil {
+		t.Fail(err)
+		return
+	}
+	t.User.Language, t.Lang = lang, lang
+	a.ack(ctx, t, "")
+	a.show(ctx, t, callbackMessageID(u), a.text.Text(lang, "language.set"), nil)
+	if first {
+		if !a.startFromLink(ctx, t, t.User.StartPayload) {
+			a.welcome(ctx, t)
+		}
+		return
+	}
+	a.reply(ctx, t, a.text.Text(lang, "menu.title"), a.menuKeyboard(lang))
+}
+
+func (a *App) onMenuItem(ctx context.Context, _ *tg.Bot, u *models.Update) {
+	t := turnOf(ctx)
+	_, item := parseCallback(u.CallbackQuery.Data)
+	switch item {
+	case "help":
+		a.ack(ctx, t, "")
+		a.reply(ctx, t, a.text.Text(t.Lang, "help"), a.menuKeyboard(t.Lang))
+	case "lang":
+		a.ack(ctx, t, "")
+		a.askLanguage(ctx, t, 0)
+	case "menu":
+		a.ack(ctx, t, "")
+		a.show(ctx, t, callbackMessageID(u), a.text.Text(t.Lang, "menu.title"), a.menuKeyboard(t.Lang))
+	case "faq":
+		a.ack(ctx, t, "")
+		a.showFAQTopics(ctx, t, callbackMessageID(u))
+	case "report":
+		a.ack(ctx, t, "")
+		a.startReport(ctx, t, 0)
+	case "rate", "mystery":
+		a.ack(ctx, t, "")
+		kind := map[string]string{"rate": "rating", "mystery": "mystery"}[item]
+		a.offerSurvey(ctx, t, kind, "", 0, 0)
+	default:
+		a.onStaleButton(ctx, t)
+	}
+}
+
+func (a *App) onCancel(ctx context.Context, _ *tg.Bot, _ *models.Update) {
+	t := turnOf(ctx)
+	if conv, err := store.GetConversation(ctx, t.Tx, t.Chat); err == nil && conv.Dialog == dialogSurvey {
+		var st surveyState
+		json.Unmarshal(conv.Data, &st)
+		if _, err := store.DeleteDraft(ctx, t.Tx, t.User.ID, st.Kind); err != nil {
+			t.Fail(err)
+			return
+		}
+	}
+	ended, err := store.EndConversation(ctx, t.Tx, t.Chat)
+	if err != nil {
+		t.Fail(err)
+		return
+	}
+	id := "cancel.nothing"
+	if ended {
+		id = "cancel.done"
+	}
+	a.reply(ctx, t, a.text.Text(t.Lang, id), a.menuKeyboard(t.Lang))
+}
+
+// onStaleButton answers a button from an old message, or one this version
+// of the bot no longer has.
+func (a *App) onStaleButton(ctx context.Context, t *Turn) {
+	a.ack(ctx, t, "")
+	a.reply(ctx, t, a.text.Text(t.Lang, "hint.stale_button"), a.menuKeyboard(t.Lang))
+}
+
+// onMyChatMember follows whether the citizen has blocked the bot.
+func (a *App) onMyChatMember(ctx context.Context, _ *tg.Bot, u *models.Update) {
+	t := turnOf(ctx)
+	m := u.MyChatMember
+	switch m.NewChatMember.Type {
+	case models.ChatMemberTypeBanned, models.ChatMemberTypeLeft:
+		if err := store.SetUserActive(ctx, t.Tx, m.From.ID, false); err != nil {
+			t.Fail(err)
+		}
+	case models.ChatMemberTypeMember:
+		if err := store.SetUserActive(ctx, t.Tx, m.From.ID, true); err != nil {
+			t.Fail(err)
+		}
+	}
+}
+
+// onOther answers what no handler took: in a private chat, a short hint and
+// the menu; edits and the rest are left alone.
+func (a *App) onOther(ctx context.Context, _ *tg.Bot, u *models.Update) {
+	t := turnOf(ctx)
+	switch {
+	case u.CallbackQuery != nil:
+		a.onStaleButton(ctx, t)
+	case u.Message != nil && strings.HasPrefix(strings.TrimSpace(u.Message.Text), "/"):
+		// A command this bot does not have (or another bot's).
+		a.reply(ctx, t, a.text.Text(t.Lang, "hint.unknown"), a.menuKeyboard(t.Lang))
+	case u.Message != nil:
+		a.onCitizenMessage(ctx, t, u.Message)
+	case u.EditedMessage != nil:
+		a.onCitizenEdit(ctx, t, u.EditedMessage)
+	default:
+		t.Status = store.InboxSkipped
+	}
+}
+
+func callbackMessageID(u *models.Update) int {
+	if q := u.CallbackQuery; q != nil && q.Message.Message != nil {
+		return q.Message.Message.ID
+	}
+	return 0
+}
+
+// onCitizenMessage takes what a citizen sends that is not a command: the
+// answer a running dialog waits for, a message into their open ticket, or a
+// question for the FAQ.
+func (a *App) onCitizenMessage(ctx context.Context, t *Turn, m *models.Message) {
+	conv, err := store.GetConversation(ctx, t.Tx, t.Chat)
+	switch {
+	case err == nil:
+		a.continueDialog(ctx, t, conv, m)
+		return
+	case !errors.Is(err, store.ErrNotFound):
+		t.Fail(err)
+		return
+	}
+	tk, err := store.OpenTicketOf(ctx, t.Tx, t.User.ID)
+	switch {
+	case err == nil:
+		a.relayToStaff(ctx, t, tk, m, "")
+	case !errors.Is(err, store.ErrNotFound):
+		t.Fail(err)
+	case strings.TrimSpace(m.Text) != "":
+		a.askFAQ(ctx, t, m.Text)
+	default:
+		a.reply(ctx, t, a.text.Text(t.Lang, "hint.unknown"), a.menuKeyboard(t.Lang))
+	}
+}
+
+const cbForget = "fg" // fg:y — yes, forget me
+
+func (a *App) onForgetCommand(ctx context.Context, _ *tg.Bot, _ *models.Update) {
+	t := turnOf(ctx)
+	a.reply(ctx, t, a.text.Text(t.Lang, "forget.confirm"), keyboard(
+		[]Button{button(a.text.Text(t.Lang, "forget.yes"), cbForget, "y")},
+		[]Button{button(a.text.Text(t.Lang, "nav.menu"), cbMenu, "menu")},
+	))
+}
+
+// onForgetButton deletes what identifies the person; their answers stay,
+// anonymous, for statistics.
+func (a *App) onForgetButton(ctx context.Context, _ *tg.Bot, u *models.Update) {
+	t := turnOf(ctx)
+	a.ack(ctx, t, "")
+	if err := store.Forget(ctx, t.Tx, t.User.ID); err != nil {
+		t.Fail(err)
+		return
+	}
+	a.show(ctx, t, callbackMessageID(u), a.text.Text(t.Lang, "forget.done"), a.menuKeyboard(t.Lang))
+}

@@ -1,0 +1,175 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"servicebot/bot/bottest"
+	"servicebot/store"
+)
+
+func (h *harness) welcomeIn(lang string) string {
+	return h.text.Text(lang, "welcome", map[string]any{"Org": h.text.Text(lang, "org.hsc")})
+}
+
+func TestLanguageFromTelegramCode(t *testing.T) {
+	h := newHarness(t)
+	uk := person{id: 1001, lang: "uk"}
+	ru := person{id: 1002, lang: "ru-RU"}
+	h.says(uk, "/start")
+	h.says(ru, "/start")
+
+	if got := h.nth(uk.id, 1).Text; got != h.welcomeIn("uk") {
+		t.Errorf("a uk user got %q, want the Ukrainian welcome %q", got, h.welcomeIn("uk"))
+	}
+	if !strings.Contains(h.welcomeIn("uk"), "Вітаю") || !strings.Contains(h.welcomeIn("ru"), "Здравствуйте") {
+		t.Fatal("the welcome texts are not in Ukrainian and Russian")
+	}
+	got := h.nth(ru.id, 1)
+	if got.Text != h.welcomeIn("ru") {
+		t.Errorf("a ru user got %q, want the Russian welcome", got.Text)
+	}
+	if !hasButton(got, "m:help") || !hasButton(got, "m:lang") {
+		t.Errorf("the welcome has no menu: %s", got.ReplyMarkup)
+	}
+	h.noRejects()
+}
+
+func TestOtherLanguagesChooseAndItPersists(t *testing.T) {
+	h := newHarness(t)
+	en := person{id: 2001, lang: "en"}
+	h.says(en, "/start src_poster-2")
+	prompt := h.nth(en.id, 1)
+	for _, want := range []string{"Оберіть мову", "Выберите язык", "Choose a language"} {
+		if !strings.Contains(prompt.Text, want) {
+			t.Errorf("the language prompt %q lacks %q", prompt.Text, want)
+		}
+	}
+	for _, data := range []string{"l:uk", "l:ru", "l:en"} {
+		if !hasButton(prompt, data) {
+			t.Errorf("the language prompt has no %s button: %s", data, prompt.ReplyMarkup)
+		}
+	}
+	// The deep link is kept even though the person has not chosen yet.
+	h.settle()
+	u, err := store.GetUser(context.Background(), h.st.DB(), en.id)
+	if err != nil || u.StartPayload != "src_poster-2" {
+		t.Errorf("start payload = %q, %v; want src_poster-2", u.StartPayload, err)
+	}
+
+	// Typing instead of choosing asks again.
+	h.says(en, "hello?")
+	if again := h.nth(en.id, 2); !hasButton(again, "l:ru") {
+		t.Errorf("free text before choosing a language got %q, want the prompt again", again.Text)
+	}
+
+	h.taps(en, prompt, "l:ru")
+	welcome := h.nth(en.id, 3)
+	if welcome.Text != h.welcomeIn("ru") {
+		t.Errorf("after choosing Russian: %q, want the Russian welcome", welcome.Text)
+	}
+	h.settle()
+	if edited := h.srv.Messages(en.id)[0]; edited.Text != h.text.Text("ru", "language.set") {
+		t.Errorf("the prompt was not edited in place to the confirmation: %q", edited.Text)
+	}
+	if n := len(h.srv.RequestsFor("answerCallbackQuery")); n != 1 {
+		t.Errorf("answerCallbackQuery called %d times, want 1", n)
+	}
+
+	// /language switches to Ukrainian, and that survives a restart.
+	h.says(en, "/language")
+	p2 := h.nth(en.id, 4)
+	h.taps(en, p2, "l:uk")
+	h.nth(en.id, 5)
+	h.settle()
+	h.restart()
+	h.says(en, "/help")
+	if got := h.nth(en.id, 6).Text; got != h.text.Text("uk", "help") {
+		t.Errorf("after a restart /help answered %q, want the Ukrainian help", got)
+	}
+	h.noRejects()
+}
+
+func TestCommandsAsPeopleTypeThem(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 3001, lang: "uk"}
+	help := h.text.Text("uk", "help")
+	h.says(p, "/help@servicebot_test_bot")
+	h.says(p, "Привіт 👋 /help")
+	h.says(p, "/HELP")
+	h.says(p, "/help@some_other_bot") // not for us: a hint, not the help
+	h.srv.Push(models.Update{Message: &models.Message{
+		ID: 0, Date: int(time.Now().Unix()), From: p.user(),
+		Chat:    models.Chat{ID: p.id, Type: models.ChatTypePrivate},
+		Sticker: &models.Sticker{FileID: "s", FileUniqueID: "s", Type: "regular", Width: 512, Height: 512},
+	}})
+	ms := h.srv.WaitMessages(t, p.id, 5, 10e9)
+	for i := 0; i < 3; i++ {
+		if ms[i].Text != help {
+			t.Errorf("message %d: got %q, want the help", i+1, ms[i].Text)
+		}
+	}
+	hint := h.text.Text("uk", "hint.unknown")
+	for i := 3; i < 5; i++ {
+		if ms[i].Text != hint || !hasButton(ms[i], "m:help") {
+			t.Errorf("message %d: got %q, want the hint with the menu", i+1, ms[i].Text)
+		}
+	}
+	h.noRejects()
+}
+
+func TestMenuCancelAndStaleButtons(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 4001, lang: "ru"}
+	h.says(p, "/menu")
+	menu := h.nth(p.id, 1)
+	if menu.Text != h.text.Text("ru", "menu.title") {
+		t.Fatalf("/menu: %q", menu.Text)
+	}
+	h.taps(p, menu, "m:help")
+	if got := h.nth(p.id, 2).Text; got != h.text.Text("ru", "help") {
+		t.Errorf("the Help button gave %q", got)
+	}
+	h.says(p, "/cancel")
+	if got := h.nth(p.id, 3).Text; got != h.text.Text("ru", "cancel.nothing") {
+		t.Errorf("/cancel with nothing running: %q", got)
+	}
+	if err := store.SaveConversation(context.Background(), h.st.DB(), store.Conversation{ChatID: p.id, Dialog: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	h.says(p, "/cancel")
+	if got := h.nth(p.id, 4).Text; got != h.text.Text("ru", "cancel.done") {
+		t.Errorf("/cancel in a dialog: %q", got)
+	}
+	h.settle()
+	if _, err := store.GetConversation(context.Background(), h.st.DB(), p.id); err == nil {
+		t.Error("the conversation survived /cancel")
+	}
+	h.taps(p, menu, "zz:old")
+	if got := h.nth(p.id, 5).Text; got != h.text.Text("ru", "hint.stale_button") {
+		t.Errorf("an unknown button gave %q", got)
+	}
+	h.settle()
+	h.noRejects()
+}
+
+func TestCommandMenuPerLanguage(t *testing.T) {
+	h := newHarness(t)
+	h.srv.Wait(t, 5e9, "three command lists", func(s *bottest.Server) bool {
+		return len(s.Commands("uk")) > 0 && len(s.Commands("ru")) > 0 && len(s.Commands("")) > 0
+	})
+	if got, want := h.srv.Commands("uk")[0].Description, h.text.Text("uk", "cmd.start"); got != want {
+		t.Errorf("uk /start description %q, want %q", got, want)
+	}
+	if got, want := h.srv.Commands("ru")[1].Description, h.text.Text("ru", "cmd.menu"); got != want {
+		t.Errorf("ru /menu description %q, want %q", got, want)
+	}
+	if got, want := h.srv.Commands("")[0].Description, h.text.Text("en", "cmd.start"); got != want {
+		t.Errorf("default /start description %q, want %q", got, want)
+	}
+	h.noRejects()
+}

@@ -1,0 +1,35 @@
+package bot
+
+import (
+	"context"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"servicebot/locales"
+)
+
+// menuCommands are the commands shown in Telegram's command menu.
+var menuCommands = []string{"start", "menu", "faq", "rate", "mystery", "operator", "report", "help", "language", "cancel", "forget"}
+
+// registerCommands sets the command menu per language: Ukrainian and Russian
+// for those language codes, English for everyone else.
+func (a *App) registerCommands(ctx context.Context) {
+	for _, lang := range locales.Languages {
+		cmds := make([]models.BotCommand, 0, len(menuCommands))
+		for _, c := range menuCommands {
+			cmds = append(cmds, models.BotCommand{Command: c, Description: a.text.Text(lang, "cmd."+c)})
+		}
+		code := lang
+		if lang == locales.Default {
+			code = "" // the default for every language without its own list
+		}
+		err := a.send.Call(ctx, func(ctx context.Context) error {
+			_, err := a.tg.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: cmds, LanguageCode: code})
+			return err
+		})
+		if err != nil && ctx.Err() == nil {
+			a.log.Warn("cannot set the command menu", "language", lang, "err", err)
+		}
+	}
+}

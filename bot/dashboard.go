@@ -1,0 +1,481 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+	"github.com/jmoiron/sqlx"
+
+	"servicebot/dialogs"
+	"servicebot/store"
+)
+
+// The staff dashboard. An admin types /dashboard in a private chat and gets
+// a one-time link (10 minutes, single use, at most 5 an hour); opening it
+// and pressing «Sign in» starts a session kept in an HttpOnly cookie. Only
+// hashes of the link's token and of the cookie are stored. The sign-in is a
+// POST so that a link preview or a prefetch cannot spend the link.
+
+const (
+	PathDashboard     = "/dashboard"
+	pathLogin         = "/dashboard/login"
+	pathLoginNeeded   = "/dashboard/login-needed"
+	pathLogout        = "/dashboard/logout"
+	sessionCookie     = "servicebot_session"
+	loginLinkTTL      = 10 * time.Minute
+	loginLinksPerHour = 5
+	sessionTTL        = 12 * time.Hour
+	lowRatingsShown   = 500
+)
+
+var errTooManyLinks = errors.New("bot: too many login links this hour")
+
+// secret returns 32 random bytes as URL-safe text, and its hash for the
+// database.
+func secret() (plain, hash string) {
+	b := make([]byte, 32)
+	rand.Read(b)
+	plain = base64.RawURLEncoding.EncodeToString(b)
+	return plain, hashSecret(plain)
+}
+
+func hashSecret(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
+}
+
+// dashboardLink makes a one-time login link for an admin. It is stored at
+// once, outside the turn's transaction, so that it works the moment the
+// message with it arrives.
+func (a *App) dashboardLink(ctx context.Context, userID int64) (string, error) {
+	db := a.st.DB()
+	n, err := store.WebLoginsSince(ctx, db, userID, time.Now().Add(-time.Hour))
+	if err != nil {
+		return "", err
+	}
+	if n >= loginLinksPerHour {
+		return "", errTooManyLinks
+	}
+	token, hash := secret()
+	if err := store.CreateWebLogin(ctx, db, hash, userID, time.Now().Add(loginLinkTTL)); err != nil {
+		return "", err
+	}
+	return strings.TrimRight(a.cfg.PublicURL, "/") + pathLogin + "?token=" + token, nil
+}
+
+func (a *App) onDashboardCommand(ctx context.Context, _ *tg.Bot, _ *models.Update) {
+	t := turnOf(ctx)
+	if !a.isAdmin(ctx, t.User.ID) {
+		a.reply(ctx, t, a.text.Text(t.Lang, "staff.only"), a.menuKeyboard(t.Lang))
+		return
+	}
+	if a.cfg.PublicURL == "" {
+		a.reply(ctx, t, a.text.Text(t.Lang, "dashboard.not_configured"), nil)
+		return
+	}
+	link, err := a.dashboardLink(ctx, t.User.ID)
+	if errors.Is(err, errTooManyLinks) {
+		a.reply(ctx, t, a.text.Text(t.Lang, "dashboard.too_many", map[string]any{"Count": loginLinksPerHour}), nil)
+		return
+	}
+	if err != nil {
+		t.Fail(err)
+		return
+	}
+	text := a.text.Text(t.Lang, "dashboard.link", map[string]any{"URL": html.EscapeString(link), "Minutes": int(loginLinkTTL.Minutes())})
+	off := true
+	p := &tg.SendMessageParams{ChatID: t.Chat, Text: text, ParseMode: models.ParseModeHTML, LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: &off}}
+	a.delivered(ctx, t, a.send.Message(ctx, t.Chat, func(ctx context.Context) error {
+		_, err := a.tg.SendMessage(ctx, p)
+		return err
+	}))
+}
+
+// loginForm is the «Sign in» button of a login link's page.
+type loginForm struct{ Token string }
+
+func (a *App) serveLogin(w http.ResponseWriter, r *http.Request) {
+	lang := a.pageLang(r)
+	p := a.newPage(r, lang, "web.login.title")
+	p.NoIndex = true
+	w.Header().Set("Cache-Control", "no-store")
+	if r.Method == http.MethodGet {
+		token := r.URL.Query().Get("token")
+		if token == "" {
+			http.Redirect(w, r, pathLoginNeeded+"?lang="+lang, http.StatusSeeOther)
+			return
+		}
+		p.Switch = nil // the switch would copy the token into more URLs
+		p.Body = noticeBody{Text: p.T("web.login.confirm"), Form: &loginForm{Token: token}}
+		a.render(w, http.StatusOK, "notice", p)
+		return
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", "GET, POST")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	if l := r.PostFormValue("lang"); isWebLang(l) {
+		lang = l
+		p = a.newPage(r, lang, "web.login.title")
+	}
+	ctx := r.Context()
+	var cookie string
+	err := a.st.InTx(ctx, func(tx *sqlx.Tx) error {
+		userID, err := store.UseWebLogin(ctx, tx, hashSecret(r.PostFormValue("token")))
+		if err != nil {
+			return err
+		}
+		if !a.isAdmin(ctx, userID) {
+			return store.ErrNotFound
+		}
+		plain, hash := secret()
+		csrf, _ := secret()
+		cookie = plain
+		return store.CreateWebSession(ctx, tx, hash, store.WebSession{UserID: userID, CSRF: csrf, ExpiresAt: time.Now().Add(sessionTTL)})
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		p.Body = noticeBody{Text: p.T("web.login.invalid")}
+		a.render(w, http.StatusForbidden, "notice", p)
+		return
+	}
+	if err != nil {
+		a.log.Warn("dashboard: cannot sign in", "err", err)
+		http.Error(w, "cannot sign in now; try again later", http.StatusServiceUnavailable)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: cookie, Path: PathDashboard, MaxAge: int(sessionTTL.Seconds()),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: strings.HasPrefix(a.cfg.PublicURL, "https://"),
+	})
+	http.Redirect(w, r, PathDashboard+"?lang="+lang, http.StatusSeeOther)
+}
+
+func (a *App) serveLoginNeeded(w http.ResponseWriter, r *http.Request) {
+	lang := a.pageLang(r)
+	p := a.newPage(r, lang, "web.login.title")
+	p.NoIndex = true
+	p.Body = noticeBody{Text: p.T("web.login.needed"), Back: PathRatings + "?lang=" + lang, BackText: p.T("web.ratings.title")}
+	a.render(w, http.StatusUnauthorized, "notice", p)
+}
+
+// session returns the request's live session of a current admin.
+func (a *App) session(r *http.Request) (store.WebSession, string, bool) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" {
+		return store.WebSession{}, "", false
+	}
+	hash := hashSecret(c.Value)
+	s, err := store.WebSessionOf(r.Context(), a.st.DB(), hash)
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			a.log.Warn("dashboard: cannot read a session", "err", err)
+		}
+		return store.WebSession{}, "", false
+	}
+	// Rights taken away end the session's use at once.
+	if !a.isAdmin(r.Context(), s.UserID) {
+		return store.WebSession{}, "", false
+	}
+	return s, hash, true
+}
+
+// staffOnly lets a request through with a session, and sends anyone else
+// to the notice that says how to sign in.
+func (a *App) staffOnly(next func(http.ResponseWriter, *http.Request, *webPage)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s, _, ok := a.session(r)
+		lang := a.pageLang(r)
+		if !ok {
+			http.Redirect(w, r, pathLoginNeeded+"?lang="+lang, http.StatusSeeOther)
+			return
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		p := a.newPage(r, lang, "web.dash.title")
+		p.Staff, p.CSRF, p.NoIndex = true, s.CSRF, true
+		next(w, r, p)
+	}
+}
+
+func (a *App) serveLogout(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", "POST")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	s, hash, ok := a.session(r)
+	if !ok {
+		http.Redirect(w, r, pathLoginNeeded, http.StatusSeeOther)
+		return
+	}
+	if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(s.CSRF)) != 1 {
+		http.Error(w, "the form is stale or forged: reload the page and try again", http.StatusForbidden)
+		return
+	}
+	if err := store.DeleteWebSession(r.Context(), a.st.DB(), hash); err != nil {
+		a.log.Warn("dashboard: cannot end a session", "err", err)
+		http.Error(w, "cannot sign out now; try again later", http.StatusServiceUnavailable)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: PathDashboard, MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, PathRatings, http.StatusSeeOther)
+}
+
+// webFilter is the dashboard's centre and period choice.
+type webFilter struct {
+	Centres []webOption
+	Periods []webOption
+	filter  store.ResponseFilter
+	period  string
+}
+
+type webOption struct {
+	ID, Name string
+	Selected bool
+}
+
+var webPeriods = []string{"7d", "30d", "90d", "365d", "all"}
+
+func (a *App) webFilter(r *http.Request, p *webPage) *webFilter {
+	f := &webFilter{period: r.URL.Query().Get("period")}
+	if !slices.Contains(webPeriods, f.period) {
+		f.period = "30d"
+	}
+	centre := r.URL.Query().Get("centre")
+	for _, c := range a.pack.Centres {
+		if c.ID == centre {
+			f.filter.Centre = centre
+		}
+		f.Centres = append(f.Centres, webOption{ID: c.ID, Name: a.text2(c.Name, p.Lang), Selected: c.ID == centre})
+	}
+	for _, id := range webPeriods {
+		f.Periods = append(f.Periods, webOption{ID: id, Name: p.T("web.period." + id), Selected: id == f.period})
+	}
+	f.filter.Since, f.filter.Until, _ = parsePeriod(f.period, time.Now().In(a.schedule().Location()))
+	p.Filter = f
+	return f
+}
+
+type overviewBody struct {
+	Tickets       store.TicketStats
+	FirstResponse string
+	CSAT          string
+	Integrity     int
+	Unanswered    []store.Unanswered
+}
+
+func (a *App) serveOverview(w http.ResponseWriter, r *http.Request, p *webPage) {
+	if r.URL.Path != PathDashboard {
+		http.NotFound(w, r)
+		return
+	}
+	f := a.webFilter(r, p)
+	f.Centres = nil // tickets and reports belong to no centre
+	ctx := r.Context()
+	var b overviewBody
+	var err error
+	if b.Tickets, err = store.TicketStatsOf(ctx, a.st.DB(), f.filter.Since, f.filter.Until); err == nil {
+		b.Integrity, err = store.IntegrityReportsSince(ctx, a.st.DB(), f.filter.Since, f.filter.Until)
+	}
+	if err == nil {
+		b.Unanswered, err = store.TopUnanswered(ctx, a.st.DB(), a.pack.ID, 20)
+	}
+	if err != nil {
+		a.webUnavailable(w, err)
+		return
+	}
+	b.FirstResponse = "—"
+	if b.Tickets.Answered > 0 {
+		b.FirstResponse = b.Tickets.FirstResponse.Round(time.Minute).String()
+		if b.Tickets.FirstResponse < time.Minute {
+			b.FirstResponse = b.Tickets.FirstResponse.Round(time.Second).String()
+		}
+	}
+	b.CSAT = "—"
+	if b.Tickets.Rated > 0 {
+		b.CSAT = fmt.Sprintf("%.0f%%", b.Tickets.CSAT())
+	}
+	p.Nav, p.Body = "overview", b
+	a.render(w, http.StatusOK, "overview", p)
+}
+
+func (a *App) webUnavailable(w http.ResponseWriter, err error) {
+	a.log.Warn("dashboard: cannot read the database", "err", err)
+	http.Error(w, "the dashboard is unavailable; try again later", http.StatusServiceUnavailable)
+}
+
+// lowRating is one rating with a score of 2 or below, as staff read it.
+type lowRating struct {
+	Ref, Date, Centre string
+	Scores            []string // per criterion, in the questionnaire's order
+	Low               []bool
+	Comment           string
+}
+
+type lowRatingsBody struct {
+	Criteria []string
+	Ratings  []lowRating
+	Total    int
+	CSV      string
+}
+
+// lowRatings lists the newest ratings of the filter with a low score.
+func (a *App) lowRatings(ctx context.Context, f store.ResponseFilter, lang string) (lowRatingsBody, error) {
+	q, crit := a.ratingCriteria()
+	var b lowRatingsBody
+	if q == nil {
+		return b, nil
+	}
+	for _, c := range crit {
+		b.Criteria = append(b.Criteria, a.criterionName(lang, c))
+	}
+	f.Kind = "rating"
+	list, err := store.SubmittedResponses(ctx, a.st.DB(), f)
+	if err != nil {
+		return b, err
+	}
+	loc := a.schedule().Location()
+	for i := len(list) - 1; i >= 0; i-- {
+		r := list[i]
+		if len(q.LowScores(r.Answers, reviewLowScore)) == 0 {
+			continue
+		}
+		b.Total++
+		if len(b.Ratings) >= lowRatingsShown {
+			continue
+		}
+		lr := lowRating{Ref: dialogs.Ref(r.Kind, r.ID), Date: r.SubmittedAt.In(loc).Format("2006-01-02 15:04"), Centre: r.Centre}
+		if c, ok := a.pack.Centre(r.Centre); ok {
+			lr.Centre = a.text2(c.Name, lang)
+		}
+		for _, c := range crit {
+			ans := r.Answers[c.ID]
+			s, low := "—", false
+			if ans.Number != nil && !ans.Skipped {
+				s, low = fmt.Sprint(*ans.Number), *ans.Number <= reviewLowScore
+			}
+			lr.Scores = append(lr.Scores, s)
+			lr.Low = append(lr.Low, low)
+		}
+		var words []string
+		for _, id := range []string{"what_wrong", "comment"} {
+			if t := strings.TrimSpace(r.Answers[id].Text); t != "" {
+				words = append(words, t)
+			}
+		}
+		lr.Comment = strings.Join(words, " / ")
+		b.Ratings = append(b.Ratings, lr)
+	}
+	return b, nil
+}
+
+func (a *App) serveLowRatings(w http.ResponseWriter, r *http.Request, p *webPage) {
+	f := a.webFilter(r, p)
+	b, err := a.lowRatings(r.Context(), f.filter, p.Lang)
+	if err != nil {
+		a.webUnavailable(w, err)
+		return
+	}
+	q := r.URL.Query()
+	q.Set("period", f.period)
+	b.CSV = "/dashboard/ratings.csv?" + q.Encode()
+	p.Nav, p.Body = "low", b
+	a.render(w, http.StatusOK, "lowratings", p)
+}
+
+// serveLowRatingsCSV downloads what the low-ratings page shows.
+func (a *App) serveLowRatingsCSV(w http.ResponseWriter, r *http.Request, p *webPage) {
+	f := a.webFilter(r, p)
+	f.filter.Kind = "rating"
+	list, err := store.SubmittedResponses(r.Context(), a.st.DB(), f.filter)
+	if err != nil {
+		a.webUnavailable(w, err)
+		return
+	}
+	q, _ := a.questionnaire("rating")
+	var subs []dialogs.Submission
+	for i := len(list) - 1; i >= 0 && len(subs) < lowRatingsShown; i-- {
+		if q != nil && len(q.LowScores(list[i].Answers, reviewLowScore)) > 0 {
+			subs = append(subs, list[i].Submission())
+		}
+	}
+	var buf bytes.Buffer
+	if err := dialogs.WriteCSV(&buf, []*dialogs.Questionnaire{q}, subs); err != nil {
+		a.webUnavailable(w, err)
+		return
+	}
+	name := fmt.Sprintf("low-ratings-%s-%s.csv", a.pack.ID, f.period)
+	if f.filter.Centre != "" {
+		name = fmt.Sprintf("low-ratings-%s-%s-%s.csv", a.pack.ID, f.filter.Centre, f.period)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.Write(buf.Bytes())
+}
+
+type mysteryCentre struct {
+	Name     string
+	Count    int
+	Sections barChart
+}
+
+type mysteryBody struct {
+	Centres []mysteryCentre
+}
+
+// serveMystery shows the mystery-shopper results per centre: the average
+// score of each section that has 1–5 questions.
+func (a *App) serveMystery(w http.ResponseWriter, r *http.Request, p *webPage) {
+	f := a.webFilter(r, p)
+	f.filter.Kind = "mystery"
+	list, err := store.SubmittedResponses(r.Context(), a.st.DB(), f.filter)
+	if err != nil {
+		a.webUnavailable(w, err)
+		return
+	}
+	q, ok := a.questionnaire("mystery")
+	var b mysteryBody
+	if ok {
+		byCentre := map[string][]dialogs.Submission{}
+		for _, r := range list {
+			byCentre[r.Centre] = append(byCentre[r.Centre], r.Submission())
+		}
+		for _, c := range a.pack.Centres {
+			subs := byCentre[c.ID]
+			if len(subs) == 0 {
+				continue
+			}
+			avg := dialogs.SectionAverages(q, subs)
+			var items []chartItem
+			for _, s := range q.Sections {
+				if v, ok := avg[s.ID]; ok {
+					name := a.text2(s.Title, p.Lang)
+					items = append(items, chartItem{Label: name, Value: v, Title: name + ": " + number(p.Lang, v)})
+				}
+			}
+			b.Centres = append(b.Centres, mysteryCentre{
+				Name: a.text2(c.Name, p.Lang), Count: len(subs),
+				Sections: criteriaChart(p.Lang, p.T("web.dash.sections"), items),
+			})
+		}
+	}
+	p.Nav, p.Body = "mystery", b
+	a.render(w, http.StatusOK, "mystery", p)
+}

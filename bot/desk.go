@@ -1,0 +1,558 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"strconv"
+	"strings"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"servicebot/store"
+)
+
+// The moderators' desk: the staff chat, a forum supergroup with one topic
+// per ticket (or, when it is not a forum, replies to each ticket's card).
+
+const cbDesk = "tk" // tk:<t|c|b|f>:<ticket> — take, close, block, make a FAQ entry
+
+// staffLang is the language of the staff chat: the pack's first.
+func (a *App) staffLang() string { return a.pack.Languages[0] }
+
+func (a *App) staffText(id string, data ...map[string]any) string {
+	return a.text.Text(a.staffLang(), id, data...)
+}
+
+// staffIsForum asks Telegram once whether the staff chat has topics.
+func (a *App) staffIsForum(ctx context.Context) (bool, error) {
+	a.mu.Lock()
+	known, forum := a.staffKnown, a.staffForum
+	a.mu.Unlock()
+	if known {
+		return forum, nil
+	}
+	var chat *models.ChatFullInfo
+	err := a.send.Call(ctx, func(ctx context.Context) (err error) {
+		chat, err = a.tg.GetChat(ctx, &tg.GetChatParams{ChatID: a.cfg.StaffChatID})
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("bot: cannot read the staff chat (STAFF_CHAT_ID): %w", err)
+	}
+	a.mu.Lock()
+	a.staffKnown, a.staffForum = true, chat.IsForum
+	a.mu.Unlock()
+	return chat.IsForum, nil
+}
+
+func topicName(tk store.Ticket, closed bool) string {
+	name := fmt.Sprintf("№%d · %s · %s", tk.ID, strings.ToUpper(tk.Lang), tk.Subject)
+	if closed {
+		name = "✅ " + name
+	}
+	return cut(name, 120)
+}
+
+// postCard opens the ticket's topic (in a forum) and posts its card.
+func (a *App) postCard(ctx context.Context, t *Turn, tk store.Ticket, from *models.User) (thread, card int, err error) {
+	forum, err := a.staffIsForum(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	if forum {
+		err = a.send.Message(ctx, a.cfg.StaffChatID, func(ctx context.Context) error {
+			topic, err := a.tg.CreateForumTopic(ctx, &tg.CreateForumTopicParams{ChatID: a.cfg.StaffChatID, Name: topicName(tk, false)})
+			if err == nil {
+				thread = topic.MessageThreadID
+			}
+			return err
+		})
+		if err != nil {
+			return 0, 0, err
+		}
+	}
+	card, err = a.sendStaff(ctx, thread, a.cardText(t, tk, from), a.cardKeyboard(tk.ID), nil)
+	return thread, card, err
+}
+
+// cardText tells moderators who wrote and where they came from. Everything
+// the citizen wrote or is called is escaped.
+func (a *App) cardText(t *Turn, tk store.Ticket, from *models.User) string {
+	var b strings.Builder
+	b.WriteString(a.staffText("desk.card_title", map[string]any{"ID": tk.ID}))
+	if from != nil {
+		name := strings.TrimSpace(from.FirstName + " " + from.LastName)
+		fmt.Fprintf(&b, "\n👤 <a href=\"tg://user?id=%d\">%s</a>", from.ID, html.EscapeString(name))
+		if from.Username != "" {
+			b.WriteString(" @" + html.EscapeString(from.Username))
+		}
+		fmt.Fprintf(&b, " · <code>%d</code>", from.ID)
+	}
+	b.WriteString(" · " + strings.ToUpper(tk.Lang))
+	b.WriteString("\n" + a.staffText("desk.source."+tk.Source))
+	if tk.SourceText != "" {
+		b.WriteString(": «" + html.EscapeString(cut(tk.SourceText, 300)) + "»")
+	}
+	if t.User != nil && strings.HasPrefix(t.User.StartPayload, "r_") {
+		centre, _, _ := strings.Cut(strings.TrimPrefix(t.User.StartPayload, "r_"), "_")
+		if c, ok := a.pack.Centre(centre); ok {
+			b.WriteString("\n🏢 " + html.EscapeString(a.text2(c.Name, a.staffLang())))
+		}
+	}
+	return b.String()
+}
+
+func (a *App) cardKeyboard(id int64) *Keyboard {
+	s := strconv.FormatInt(id, 10)
+	return keyboard(
+		[]Button{
+			button(a.staffText("desk.take"), cbDesk, "t:"+s),
+			button(a.staffText("desk.close"), cbDesk, "c:"+s),
+			button(a.staffText("desk.block"), cbDesk, "b:"+s),
+		},
+		[]Button{button(a.staffText("desk.to_faq"), cbDesk, "f:"+s)},
+	)
+}
+
+// isStaffUpdate matches what happens in the staff chat.
+func (a *App) isStaffUpdate(u *models.Update) bool {
+	chat, _ := chatOf(u)
+	return a.cfg.StaffChatID != 0 && chat == a.cfg.StaffChatID
+}
+
+// onStaff handles the staff chat: moderators' messages, commands, edits
+// and card buttons. Members of the staff chat are the moderators.
+func (a *App) onStaff(ctx context.Context, _ *tg.Bot, u *models.Update) {
+	t := turnOf(ctx)
+	switch {
+	case u.CallbackQuery != nil:
+		a.onDeskButton(ctx, t, u.CallbackQuery)
+	case u.EditedMessage != nil:
+		a.onStaffEdit(ctx, t, u.EditedMessage)
+	case u.Message != nil:
+		a.onStaffMessage(ctx, t, u.Message)
+	default:
+		t.Status = store.InboxSkipped
+	}
+}
+
+// ticketOf finds the ticket a staff-chat message belongs to: its topic, or
+// (no forum) the relayed message or card it replies to.
+func (a *App) ticketOf(ctx context.Context, t *Turn, m *models.Message) (store.Ticket, bool) {
+	if m.IsTopicMessage && m.MessageThreadID != 0 {
+		tk, err := store.TicketByThread(ctx, t.Tx, m.MessageThreadID)
+		if err == nil {
+			return tk, true
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			t.Fail(err)
+		}
+		return store.Ticket{}, false
+	}
+	if r := m.ReplyToMessage; r != nil {
+		if tk, _, err := store.TicketByStaffMessage(ctx, t.Tx, r.ID); err == nil {
+			return tk, true
+		}
+		if tk, err := store.TicketByCard(ctx, t.Tx, r.ID); err == nil {
+			return tk, true
+		}
+	}
+	return store.Ticket{}, false
+}
+
+func (a *App) onStaffMessage(ctx context.Context, t *Turn, m *models.Message) {
+	if m.From == nil || m.From.IsBot {
+		t.Status = store.InboxSkipped
+		return
+	}
+	if c, ok := parseCommand(m); ok && (c.Bot == "" || strings.EqualFold(c.Bot, a.username)) {
+		a.onStaffCommand(ctx, t, m, c)
+		return
+	}
+	tk, ok := a.ticketOf(ctx, t, m)
+	if !ok {
+		t.Status = store.InboxSkipped // talk among moderators
+		return
+	}
+	if strings.HasPrefix(strings.TrimSpace(m.Text), "//") {
+		a.keepNote(ctx, t, tk, m, m.Text)
+		return
+	}
+	a.relayToCitizen(ctx, t, tk, m)
+}
+
+func (a *App) keepNote(ctx context.Context, t *Turn, tk store.Ticket, m *models.Message, text string) {
+	rec := store.TicketMessage{TicketID: tk.ID, Direction: "note", Author: m.From.ID, Relayed: false, Text: text}
+	rec.StaffMessageID.Int64, rec.StaffMessageID.Valid = int64(m.ID), true
+	if err := store.AddTicketMessage(ctx, t.Tx, rec); err != nil {
+		t.Fail(err)
+	}
+}
+
+// relayToCitizen copies a moderator's message to the citizen.
+func (a *App) relayToCitizen(ctx context.Context, t *Turn, tk store.Ticket, m *models.Message) {
+	if tk.Status != store.TicketOpen {
+		_, err := a.sendStaff(ctx, int(tk.ThreadID.Int64), a.staffText("desk.is_closed", map[string]any{"ID": tk.ID}), nil, &models.ReplyParameters{MessageID: m.ID, AllowSendingWithoutReply: true})
+		if err != nil {
+			t.Fail(err)
+		}
+		return
+	}
+	var replyTo *models.ReplyParameters
+	if r := m.ReplyToMessage; r != nil {
+		if _, rec, err := store.TicketByStaffMessage(ctx, t.Tx, r.ID); err == nil && rec.TicketID == tk.ID && rec.CitizenMessageID.Valid {
+			replyTo = &models.ReplyParameters{MessageID: int(rec.CitizenMessageID.Int64), AllowSendingWithoutReply: true}
+		}
+	}
+	var citizenID int
+	err := a.send.Message(ctx, tk.UserID, func(ctx context.Context) error {
+		id, err := a.tg.CopyMessage(ctx, &tg.CopyMessageParams{ChatID: tk.UserID, FromChatID: a.cfg.StaffChatID, MessageID: m.ID, ReplyParameters: replyTo})
+		if err == nil {
+			citizenID = id.ID
+		}
+		return err
+	})
+	if errors.Is(err, ErrBlocked) {
+		if err := store.SetUserActive(ctx, t.Tx, tk.UserID, false); err != nil {
+			t.Fail(err)
+			return
+		}
+		if _, err := a.sendStaff(ctx, int(tk.ThreadID.Int64), a.staffText("desk.citizen_blocked_bot"), nil, a.cardReply(tk)); err != nil {
+			t.Fail(err)
+		}
+		return
+	}
+	if err != nil {
+		t.Fail(err)
+		return
+	}
+	rec := store.TicketMessage{TicketID: tk.ID, Direction: "out", Author: m.From.ID, Relayed: true, Text: firstNonEmpty(m.Text, m.Caption)}
+	rec.StaffMessageID.Int64, rec.StaffMessageID.Valid = int64(m.ID), true
+	rec.CitizenMessageID.Int64, rec.CitizenMessageID.Valid = int64(citizenID), true
+	if err := store.AddTicketMessage(ctx, t.Tx, rec); err != nil {
+		t.Fail(err)
+		return
+	}
+	if err := store.MarkFirstResponse(ctx, t.Tx, tk.ID); err != nil {
+		t.Fail(err)
+	}
+}
+
+// onStaffEdit mirrors a moderator's edit of a relayed text to the citizen.
+func (a *App) onStaffEdit(ctx context.Context, t *Turn, m *models.Message) {
+	if m.Text == "" {
+		t.Status = store.InboxSkipped
+		return
+	}
+	tk, rec, err := store.TicketByStaffMessage(ctx, t.Tx, m.ID)
+	if err != nil || rec.Direction != "out" || !rec.CitizenMessageID.Valid {
+		t.Status = store.InboxSkipped
+		return
+	}
+	err = a.send.Message(ctx, tk.UserID, func(ctx context.Context) error {
+		_, err := a.tg.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: tk.UserID, MessageID: int(rec.CitizenMessageID.Int64), Text: m.Text, Entities: m.Entities})
+		return err
+	})
+	if err != nil && !errors.Is(err, ErrRejected) && !errors.Is(err, ErrBlocked) {
+		t.Fail(err)
+	}
+}
+
+func (a *App) onStaffCommand(ctx context.Context, t *Turn, m *models.Message, c Command) {
+	switch c.Name {
+	case "tickets":
+		a.listTickets(ctx, t, m)
+		return
+	case "stats":
+		a.showStats(ctx, t, m, c.Args)
+		return
+	case "export":
+		a.exportCSV(ctx, t, m, c.Args)
+		return
+	}
+	tk, ok := a.ticketOf(ctx, t, m)
+	if !ok {
+		switch c.Name {
+		case "take", "close", "reopen", "block", "unblock", "faq", "note":
+			_, err := a.sendStaff(ctx, m.MessageThreadID, a.staffText("desk.no_ticket"), nil, &models.ReplyParameters{MessageID: m.ID, AllowSendingWithoutReply: true})
+			if err != nil {
+				t.Fail(err)
+			}
+		default:
+			t.Status = store.InboxSkipped // another bot's command
+		}
+		return
+	}
+	switch c.Name {
+	case "take":
+		a.takeTicket(ctx, t, tk, m.From)
+	case "close":
+		a.closeTicket(ctx, t, tk)
+	case "reopen":
+		a.reopenTicket(ctx, t, tk)
+	case "block", "unblock":
+		a.blockCitizen(ctx, t, tk, m.From.ID, c.Name == "block")
+	case "faq":
+		a.sendFAQToCitizen(ctx, t, tk, m, strings.TrimSpace(c.Args))
+	case "note":
+		a.keepNote(ctx, t, tk, m, c.Args)
+	default:
+		t.Status = store.InboxSkipped
+	}
+}
+
+func (a *App) onDeskButton(ctx context.Context, t *Turn, q *models.CallbackQuery) {
+	action, arg := parseCallback(q.Data)
+	verb, idText, _ := strings.Cut(arg, ":")
+	id, _ := strconv.ParseInt(idText, 10, 64)
+	tk, err := store.GetTicket(ctx, t.Tx, id)
+	if action != cbDesk || err != nil {
+		a.ack(ctx, t, "")
+		t.Status = store.InboxSkipped
+		return
+	}
+	a.ack(ctx, t, "")
+	switch verb {
+	case "t":
+		a.takeTicket(ctx, t, tk, &q.From)
+	case "c":
+		a.closeTicket(ctx, t, tk)
+	case "b":
+		a.blockCitizen(ctx, t, tk, q.From.ID, true)
+	case "f":
+		a.ticketToFAQ(ctx, t, tk, q.From.ID)
+	}
+}
+
+func (a *App) staffNote(ctx context.Context, t *Turn, tk store.Ticket, id string, data map[string]any) {
+	if _, err := a.sendStaff(ctx, int(tk.ThreadID.Int64), a.staffText(id, data), nil, a.cardReply(tk)); err != nil {
+		t.Fail(err)
+	}
+}
+
+func (a *App) tellCitizen(ctx context.Context, t *Turn, tk store.Ticket, id string, kb *Keyboard) {
+	err := a.sendText(ctx, tk.UserID, a.text.Text(tk.Lang, id, map[string]any{"ID": tk.ID}), kb)
+	if err != nil && !errors.Is(err, ErrBlocked) {
+		t.Fail(err)
+	}
+}
+
+func (a *App) takeTicket(ctx context.Context, t *Turn, tk store.Ticket, by *models.User) {
+	if err := store.TakeTicket(ctx, t.Tx, tk.ID, by.ID); err != nil {
+		t.Fail(err)
+		return
+	}
+	a.staffNote(ctx, t, tk, "desk.taken", map[string]any{"Name": html.EscapeString(strings.TrimSpace(by.FirstName + " " + by.LastName))})
+	a.tellCitizen(ctx, t, tk, "ticket.taken", nil)
+}
+
+func (a *App) closeTicket(ctx context.Context, t *Turn, tk store.Ticket) {
+	closed, err := store.CloseTicket(ctx, t.Tx, tk.ID)
+	if err != nil {
+		t.Fail(err)
+		return
+	}
+	if !closed {
+		return // a second press of Close
+	}
+	a.staffNote(ctx, t, tk, "desk.closed", map[string]any{"ID": tk.ID})
+	if tk.ThreadID.Valid {
+		thread := int(tk.ThreadID.Int64)
+		a.topicCall(ctx, t, func(ctx context.Context) error {
+			_, err := a.tg.EditForumTopic(ctx, &tg.EditForumTopicParams{ChatID: a.cfg.StaffChatID, MessageThreadID: thread, Name: topicName(tk, true)})
+			return err
+		})
+		a.topicCall(ctx, t, func(ctx context.Context) error {
+			_, err := a.tg.CloseForumTopic(ctx, &tg.CloseForumTopicParams{ChatID: a.cfg.StaffChatID, MessageThreadID: thread})
+			return err
+		})
+	}
+	id := strconv.FormatInt(tk.ID, 10)
+	a.tellCitizen(ctx, t, tk, "ticket.closed", keyboard([]Button{
+		button(a.text.Text(tk.Lang, "ticket.solved_yes"), cbTicketRate, id+":y"),
+		button(a.text.Text(tk.Lang, "ticket.solved_no"), cbTicketRate, id+":n"),
+	}))
+}
+
+// topicCall changes the topic; a refusal (the topic was deleted by hand,
+// or is already so) is no reason to fail the turn.
+func (a *App) topicCall(ctx context.Context, t *Turn, call func(ctx context.Context) error) {
+	if err := a.send.Message(ctx, a.cfg.StaffChatID, call); err != nil && !errors.Is(err, ErrRejected) {
+		t.Fail(err)
+	}
+}
+
+func (a *App) reopenTicket(ctx context.Context, t *Turn, tk store.Ticket) {
+	ok, err := store.ReopenTicket(ctx, t.Tx, tk.ID)
+	if err != nil {
+		t.Fail(err)
+		return
+	}
+	if !ok {
+		a.staffNote(ctx, t, tk, "desk.cannot_reopen", map[string]any{"ID": tk.ID})
+		return
+	}
+	if tk.ThreadID.Valid {
+		thread := int(tk.ThreadID.Int64)
+		a.topicCall(ctx, t, func(ctx context.Context) error {
+			_, err := a.tg.ReopenForumTopic(ctx, &tg.ReopenForumTopicParams{ChatID: a.cfg.StaffChatID, MessageThreadID: thread})
+			return err
+		})
+		a.topicCall(ctx, t, func(ctx context.Context) error {
+			_, err := a.tg.EditForumTopic(ctx, &tg.EditForumTopicParams{ChatID: a.cfg.StaffChatID, MessageThreadID: thread, Name: topicName(tk, false)})
+			return err
+		})
+	}
+	a.staffNote(ctx, t, tk, "desk.reopened", map[string]any{"ID": tk.ID})
+	a.tellCitizen(ctx, t, tk, "ticket.reopened", nil)
+}
+
+func (a *App) blockCitizen(ctx context.Context, t *Turn, tk store.Ticket, by int64, block bool) {
+	var err error
+	if block {
+		err = store.BlockUser(ctx, t.Tx, tk.UserID, by)
+	} else {
+		err = store.UnblockUser(ctx, t.Tx, tk.UserID)
+	}
+	if err != nil {
+		t.Fail(err)
+		return
+	}
+	id := "desk.unblocked"
+	if block {
+		id = "desk.blocked"
+	}
+	a.staffNote(ctx, t, tk, id, nil)
+}
+
+// sendFAQToCitizen sends a FAQ answer, in the citizen's language, as a
+// canned reply: /faq <entry id> in the ticket's topic.
+func (a *App) sendFAQToCitizen(ctx context.Context, t *Turn, tk store.Ticket, m *models.Message, id string) {
+	e, err := store.FAQEntry(ctx, t.Tx, a.pack.ID, id)
+	if err != nil {
+		a.staffNote(ctx, t, tk, "desk.no_such_faq", map[string]any{"ID": html.EscapeString(id)})
+		return
+	}
+	var citizenID int
+	err = a.send.Message(ctx, tk.UserID, func(ctx context.Context) error {
+		sent, err := a.tg.SendMessage(ctx, &tg.SendMessageParams{ChatID: tk.UserID, Text: a.renderAnswer(e, tk.Lang), ParseMode: models.ParseModeHTML})
+		if err == nil {
+			citizenID = sent.ID
+		}
+		return err
+	})
+	if err != nil && !errors.Is(err, ErrBlocked) {
+		t.Fail(err)
+		return
+	}
+	rec := store.TicketMessage{TicketID: tk.ID, Direction: "out", Author: m.From.ID, Relayed: err == nil, Text: "/faq " + id}
+	rec.StaffMessageID.Int64, rec.StaffMessageID.Valid = int64(m.ID), true
+	rec.CitizenMessageID.Int64, rec.CitizenMessageID.Valid = int64(citizenID), citizenID != 0
+	if err := store.AddTicketMessage(ctx, t.Tx, rec); err != nil {
+		t.Fail(err)
+		return
+	}
+	if err := store.MarkFirstResponse(ctx, t.Tx, tk.ID); err != nil {
+		t.Fail(err)
+		return
+	}
+	a.staffNote(ctx, t, tk, "desk.faq_sent", map[string]any{"ID": html.EscapeString(id)})
+}
+
+func (a *App) listTickets(ctx context.Context, t *Turn, m *models.Message) {
+	list, err := store.OpenTickets(ctx, t.Tx, 30)
+	if err != nil {
+		t.Fail(err)
+		return
+	}
+	var b strings.Builder
+	if len(list) == 0 {
+		b.WriteString(a.staffText("desk.no_open"))
+	} else {
+		b.WriteString(a.staffText("desk.open_title", map[string]any{"Count": len(list)}))
+	}
+	for _, tk := range list {
+		mins := int(time.Since(tk.CreatedAt).Minutes())
+		fmt.Fprintf(&b, "\n№%d · %s · %s · %s", tk.ID, strings.ToUpper(tk.Lang),
+			a.text.Count(a.staffLang(), "desk.age_minutes", mins, nil), html.EscapeString(tk.Subject))
+		if !tk.Assignee.Valid {
+			b.WriteString(" · " + a.staffText("desk.unassigned"))
+		}
+	}
+	if _, err := a.sendStaff(ctx, m.MessageThreadID, b.String(), nil, nil); err != nil {
+		t.Fail(err)
+	}
+}
+
+// ticketToFAQ opens the FAQ editor in the moderator's private chat, with
+// the citizen's question as the starting point.
+func (a *App) ticketToFAQ(ctx context.Context, t *Turn, tk store.Ticket, moderator int64) {
+	if !a.isAdmin(ctx, moderator) {
+		a.staffNote(ctx, t, tk, "desk.faq_admins_only", nil)
+		return
+	}
+	first, err := store.FirstCitizenText(ctx, t.Tx, tk.ID)
+	if err != nil {
+		t.Fail(err)
+		return
+	}
+	var rows [][]Button
+	for _, c := range a.pack.Categories {
+		rows = append(rows, []Button{button(a.text2(c.Title, a.staffLang()), cbEdit, fmt.Sprintf("t:%d:%s", tk.ID, c.ID))})
+	}
+	text := a.staffText("faqedit.pick_topic") + "\n«" + html.EscapeString(cut(first, 500)) + "»"
+	err = a.sendText(ctx, moderator, text, keyboard(rows...))
+	if errors.Is(err, ErrBlocked) || errors.Is(err, ErrRejected) {
+		a.staffNote(ctx, t, tk, "desk.start_bot_first", map[string]any{"Bot": a.username})
+		return
+	}
+	if err != nil {
+		t.Fail(err)
+	}
+}
+
+// remindLoop posts a reminder in a ticket's topic when it has waited longer
+// than sla within business hours.
+func (a *App) remindLoop(ctx context.Context, sla time.Duration) {
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	for {
+		a.remindWaiting(ctx, sla)
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+func (a *App) remindWaiting(ctx context.Context, sla time.Duration) {
+	if a.cfg.StaffChatID == 0 {
+		return
+	}
+	list, err := store.UnansweredTickets(ctx, a.st.DB())
+	if err != nil {
+		a.log.Warn("cannot check waiting tickets", "err", err)
+		return
+	}
+	s := a.schedule()
+	now := time.Now()
+	for _, tk := range list {
+		waited := s.Elapsed(tk.CreatedAt, now)
+		if waited < sla {
+			continue
+		}
+		first, err := store.MarkReminded(ctx, a.st.DB(), tk.ID)
+		if err != nil || !first {
+			continue
+		}
+		text := a.staffText("desk.reminder", map[string]any{"ID": tk.ID, "Waited": a.text.Count(a.staffLang(), "desk.age_minutes", int(waited.Minutes()), nil)})
+		if _, err := a.sendStaff(ctx, int(tk.ThreadID.Int64), text, nil, a.cardReply(tk)); err != nil {
+			a.log.Warn("cannot post a reminder", "ticket", tk.ID, "err", err)
+		}
+	}
+}

@@ -1,0 +1,439 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"servicebot/bot/bottest"
+	"servicebot/store"
+)
+
+var moderator = &models.User{ID: 777, FirstName: "Ірина", LastName: "Модераторка"}
+
+// staffPost pushes a moderator's message into a ticket's topic (or, with
+// thread 0, a reply to replyTo in a chat without topics).
+func (h *harness) staffPost(chat int64, thread, replyTo int, m *models.Message) int64 {
+	m.ID = 0 // the fake numbers messages per chat, as Telegram does
+	m.Date = int(time.Now().Unix())
+	if m.From == nil {
+		m.From = moderator
+	}
+	m.Chat = models.Chat{ID: chat, Type: models.ChatTypeSupergroup, Title: "Staff", IsForum: thread != 0}
+	if thread != 0 {
+		m.MessageThreadID, m.IsTopicMessage = thread, true
+	}
+	if replyTo != 0 {
+		m.ReplyToMessage = &models.Message{ID: replyTo, Date: m.Date, Chat: m.Chat}
+	}
+	if len(m.Entities) == 0 {
+		m.Entities = commandEntity(m.Text)
+	}
+	return h.srv.Push(models.Update{Message: m})
+}
+
+// openTicketFor walks a citizen through /operator and their question, and
+// returns the ticket's topic.
+func (h *harness) openTicketFor(p person, question string) bottest.Topic {
+	h.t.Helper()
+	h.says(p, "/operator")
+	n := len(h.srv.WaitMessages(h.t, p.id, 1, 10*time.Second))
+	h.says(p, question)
+	h.srv.WaitMessages(h.t, p.id, n+1, 10*time.Second)
+	h.settle()
+	for _, tp := range h.srv.Topics(staffChat) {
+		if strings.Contains(tp.Name, "· "+strings.ToUpper(p.lang[:2])+" ·") && strings.Contains(tp.Name, firstWords(question)) {
+			return tp
+		}
+	}
+	h.t.Fatalf("no topic for %q among %+v", question, h.srv.Topics(staffChat))
+	return bottest.Topic{}
+}
+
+func firstWords(s string) string {
+	f := strings.Fields(s)
+	return strings.Join(f[:min(2, len(f))], " ")
+}
+
+func inThread(ms []bottest.Message, thread int) []bottest.Message {
+	var out []bottest.Message
+	for _, m := range ms {
+		if m.ThreadID == thread {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func TestTicketRoundTripInForumTopic(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 11001, lang: "uk"}
+	topic := h.openTicketFor(p, "Як записатися на практичний іспит у вихідний?")
+	if !strings.HasPrefix(topic.Name, "№1 · UK · Як записатися") {
+		t.Errorf("topic name %q", topic.Name)
+	}
+	staff := inThread(h.srv.Messages(staffChat), topic.ThreadID)
+	if len(staff) != 2 {
+		t.Fatalf("the topic has %d messages, want the card and the question: %+v", len(staff), staff)
+	}
+	card := staff[0]
+	for _, want := range []string{"Звернення №1", "Олена", "tg://user?id=11001", "UK"} {
+		if !strings.Contains(card.Text, want) {
+			t.Errorf("the card lacks %q: %s", want, card.Text)
+		}
+	}
+	if !hasButton(card, "tk:t:1") || !hasButton(card, "tk:c:1") || !hasButton(card, "tk:b:1") {
+		t.Errorf("the card's buttons: %s", card.ReplyMarkup)
+	}
+	if staff[1].Method != "copyMessage" || staff[1].Text != "Як записатися на практичний іспит у вихідний?" {
+		t.Errorf("the question in the topic: %+v", staff[1])
+	}
+	if got := h.srv.Messages(p.id)[1].Text; !strings.Contains(got, "№1") {
+		t.Errorf("the citizen was told %q", got)
+	}
+
+	// A moderator answers in the topic: the citizen gets it.
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "Так, у суботу можна. Запишіться в Е-записі."})
+	got := h.nth(p.id, 3)
+	if got.Text != "Так, у суботу можна. Запишіться в Е-записі." || got.Method != "copyMessage" {
+		t.Errorf("the citizen got %+v", got)
+	}
+	// A note stays in the topic.
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "// перевірити графік іспитів"})
+	h.settle()
+	if n := len(h.srv.Messages(p.id)); n != 3 {
+		t.Errorf("a // note reached the citizen: %d messages", n)
+	}
+
+	// /close: the citizen is asked, answers 👍, the topic closes with ✅.
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/close"})
+	ask := h.nth(p.id, 4)
+	if ask.Text != h.text.Text("uk", "ticket.closed", map[string]any{"ID": 1}) || !hasButton(ask, "tr:1:y") {
+		t.Fatalf("after /close the citizen got %q %s", ask.Text, ask.ReplyMarkup)
+	}
+	h.taps(p, ask, "tr:1:y")
+	h.taps(p, ask, "tr:1:n") // a second tap changes nothing
+	h.settle()
+	tk, err := store.GetTicket(context.Background(), h.st.DB(), 1)
+	if err != nil || tk.Status != store.TicketClosed || tk.Resolved.Int64 != 1 || !tk.FirstResponseAt.Valid {
+		t.Errorf("the ticket: %+v %v", tk, err)
+	}
+	for _, tp := range h.srv.Topics(staffChat) {
+		if tp.ThreadID == topic.ThreadID && (!tp.Closed || !strings.HasPrefix(tp.Name, "👍 ✅ №1")) {
+			t.Errorf("the topic after /close: %+v", tp)
+		}
+	}
+	// After closing, the citizen's next question goes to the FAQ again.
+	if got := h.srv.Messages(p.id)[3].Text; got != h.text.Text("uk", "ticket.rated") {
+		t.Errorf("the question was not replaced by thanks: %q", got)
+	}
+	h.says(p, "загубив права")
+	if m := h.nth(p.id, 5); !strings.Contains(m.Text, h.answerOf("lost_licence", "uk")) {
+		t.Errorf("after the ticket closed: %q", m.Text)
+	}
+	h.noRejects()
+}
+
+func TestTicketMediaBothWays(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 11101, lang: "ru"}
+	topic := h.openTicketFor(p, "Не принимают документы на регистрацию")
+	photo := h.srv.Push(models.Update{Message: &models.Message{
+		ID: 0, Date: int(time.Now().Unix()), From: p.user(),
+		Chat:  models.Chat{ID: p.id, Type: models.ChatTypePrivate},
+		Photo: []models.PhotoSize{{FileID: "ph1", FileUniqueID: "u1", Width: 90, Height: 90}}, Caption: "вот справка",
+	}})
+	_ = photo
+	h.settle()
+	staff := inThread(h.srv.Messages(staffChat), topic.ThreadID)
+	last := staff[len(staff)-1]
+	if last.Method != "copyMessage" || last.FromChat != p.id || last.Text != "вот справка" {
+		t.Errorf("the photo in the topic: %+v", last)
+	}
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{
+		Document: &models.Document{FileID: "doc1", FileUniqueID: "d1", FileName: "перелік.pdf"}, Caption: "Ось перелік документів",
+	})
+	got := h.nth(p.id, 3)
+	if got.Method != "copyMessage" || got.FromChat != staffChat || got.Text != "Ось перелік документів" {
+		t.Errorf("the document at the citizen's: %+v", got)
+	}
+	h.noRejects()
+}
+
+func TestBlockedCitizenIsHeardButNotRelayed(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 11201, lang: "uk"}
+	topic := h.openTicketFor(p, "Перше питання")
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/block"})
+	h.settle()
+	before := len(inThread(h.srv.Messages(staffChat), topic.ThreadID))
+	h.says(p, "друге")
+	h.says(p, "третє")
+	h.settle()
+	ms := h.srv.Messages(p.id)
+	notices := 0
+	for _, m := range ms {
+		if m.Text == h.text.Text("uk", "ticket.blocked") {
+			notices++
+		}
+	}
+	if notices != 1 {
+		t.Errorf("%d block notices, want exactly one", notices)
+	}
+	if after := len(inThread(h.srv.Messages(staffChat), topic.ThreadID)); after != before {
+		t.Errorf("a blocked citizen's messages reached the topic (%d → %d)", before, after)
+	}
+	msgs, _ := store.TicketMessages(context.Background(), h.st.DB(), 1)
+	kept := 0
+	for _, m := range msgs {
+		if m.Direction == "in" && !m.Relayed {
+			kept++
+		}
+	}
+	if kept != 2 {
+		t.Errorf("%d held-back messages stored, want 2", kept)
+	}
+	h.noRejects()
+}
+
+func TestReplyRelayWithoutForum(t *testing.T) {
+	const plainStaff = -1002000000002
+	h := newHarness(t, func(c *Config) { c.StaffChatID = plainStaff })
+	h.srv.AddChat(models.Chat{ID: plainStaff, Type: models.ChatTypeSupergroup, Title: "Staff"})
+	p := person{id: 11301, lang: "uk"}
+	h.says(p, "/operator")
+	h.nth(p.id, 1)
+	h.says(p, "Де знайти мій номер черги?")
+	h.nth(p.id, 2)
+	h.settle()
+	staff := h.srv.Messages(plainStaff)
+	if len(staff) != 2 || !strings.Contains(staff[0].Text, "Звернення №1") || staff[1].ReplyTo != staff[0].ID {
+		t.Fatalf("without a forum: %+v", staff)
+	}
+	if len(h.srv.Topics(plainStaff)) != 0 {
+		t.Error("topics were made in a chat without a forum")
+	}
+	h.staffPost(plainStaff, 0, staff[1].ID, &models.Message{Text: "На екрані в залі."})
+	if got := h.nth(p.id, 3); got.Text != "На екрані в залі." {
+		t.Errorf("the moderator's reply reached the citizen as %q", got.Text)
+	}
+	// Talk among moderators that replies to nothing stays there.
+	h.staffPost(plainStaff, 0, 0, &models.Message{Text: "колеги, хто на зміні?"})
+	h.settle()
+	if n := len(h.srv.Messages(p.id)); n != 3 {
+		t.Errorf("the citizen got %d messages", n)
+	}
+	h.noRejects()
+}
+
+func TestAnonymousIntegrityReport(t *testing.T) {
+	const integrity = -1003000000003
+	h := newHarness(t, func(c *Config) { c.IntegrityChatID = integrity })
+	h.srv.AddChat(models.Chat{ID: integrity, Type: models.ChatTypeSupergroup, Title: "Integrity"})
+	p := person{id: 11401, lang: "uk"}
+	h.says(p, "/report")
+	intro := h.nth(p.id, 1)
+	if !hasButton(intro, "ir:a") || !strings.Contains(intro.Text, "npu.gov.ua") && !strings.Contains(intro.Text, "<a href") {
+		t.Fatalf("the report intro: %q %s", intro.Text, intro.ReplyMarkup)
+	}
+	h.taps(p, intro, "ir:a")
+	h.settle()
+	h.says(p, "У ТСЦ 8046 за талон без черги просили 500 грн")
+	h.nth(p.id, 2)
+	h.settle()
+	posted := h.srv.Messages(integrity)
+	if len(posted) != 1 {
+		t.Fatalf("the integrity chat got %d messages", len(posted))
+	}
+	for _, leak := range []string{"11401", "Олена", "tg://user"} {
+		if strings.Contains(posted[0].Text, leak) {
+			t.Errorf("the anonymous report shows %q: %s", leak, posted[0].Text)
+		}
+	}
+	if !strings.Contains(posted[0].Text, "500 грн") || !strings.Contains(posted[0].Text, "R-") {
+		t.Errorf("the report: %s", posted[0].Text)
+	}
+	var cols int
+	h.st.DB().QueryRow(`SELECT count(*) FROM information_schema.columns WHERE table_name = 'integrity_reports' AND column_name LIKE '%user%'`).Scan(&cols)
+	if cols != 0 {
+		t.Error("integrity_reports has a user column staff could query")
+	}
+	// A reply in the integrity chat reaches the reporter.
+	h.srv.Push(models.Update{Message: &models.Message{
+		ID: 0, Date: int(time.Now().Unix()), From: moderator,
+		Chat:           models.Chat{ID: integrity, Type: models.ChatTypeSupergroup, Title: "Integrity"},
+		ReplyToMessage: &models.Message{ID: posted[0].ID, Date: int(time.Now().Unix()), Chat: models.Chat{ID: integrity, Type: models.ChatTypeSupergroup}},
+		Text:           "Дякуємо, передали до ДВБ. Чи можете назвати час?",
+	}})
+	reply := h.nth(p.id, 3)
+	if !strings.Contains(reply.Text, "Дякуємо, передали до ДВБ") || !strings.Contains(reply.Text, "№1") {
+		t.Errorf("the reporter got %q", reply.Text)
+	}
+	h.noRejects()
+}
+
+func TestCardEscapesWhatCitizensWrite(t *testing.T) {
+	h := newHarness(t)
+	u := &models.User{ID: 11501, FirstName: "<script>&", LastName: "<b>", Username: "x_y", LanguageCode: "uk"}
+	send := func(text string) {
+		h.srv.Push(models.Update{Message: &models.Message{
+			ID: 0, Date: int(time.Now().Unix()), From: u,
+			Chat: models.Chat{ID: u.ID, Type: models.ChatTypePrivate}, Text: text, Entities: commandEntity(text),
+		}})
+	}
+	send("/operator")
+	h.nth(u.ID, 1)
+	send("<i>а & б</i>")
+	h.nth(u.ID, 2)
+	h.settle()
+	staff := h.srv.Messages(staffChat)
+	if len(staff) < 1 || !strings.Contains(staff[0].Text, "&lt;script&gt;&amp; &lt;b&gt;") {
+		t.Fatalf("the card: %+v", staff)
+	}
+	if tp := h.srv.Topics(staffChat); len(tp) != 1 || !strings.Contains(tp[0].Name, "<i>а & б</i>") {
+		t.Errorf("the topic name: %+v", tp)
+	}
+	h.noRejects()
+}
+
+func TestHundredCitizensAtOnce(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Workers = 16 })
+	const n = 100
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			p := person{id: int64(20000 + i), lang: "uk"}
+			h.says(p, "/operator")
+		}(i)
+	}
+	wg.Wait()
+	h.settle()
+	for i := 0; i < n; i++ {
+		p := person{id: int64(20000 + i), lang: "uk"}
+		for k := 1; k <= 3; k++ {
+			h.says(p, fmt.Sprintf("громадянин %d повідомлення %d", i, k))
+		}
+	}
+	h.settle()
+	topics := h.srv.Topics(staffChat)
+	if len(topics) != n {
+		t.Fatalf("%d topics for %d citizens", len(topics), n)
+	}
+	staff := h.srv.Messages(staffChat)
+	for _, tp := range topics {
+		ms := inThread(staff, tp.ThreadID)
+		if len(ms) != 4 {
+			t.Errorf("topic %q has %d messages, want the card and 3", tp.Name, len(ms))
+			continue
+		}
+		var who string
+		for k := 1; k <= 3; k++ {
+			var i, kk int
+			if _, err := fmt.Sscanf(ms[k].Text, "громадянин %d повідомлення %d", &i, &kk); err != nil || kk != k {
+				t.Errorf("topic %q message %d is %q", tp.Name, k, ms[k].Text)
+				break
+			}
+			if k == 1 {
+				who = fmt.Sprint(i)
+			} else if fmt.Sprint(i) != who {
+				t.Errorf("topic %q mixes citizens %s and %d", tp.Name, who, i)
+			}
+		}
+	}
+	h.noRejects()
+}
+
+func TestModeratorTools(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 11601, lang: "ru"}
+	topic := h.openTicketFor(p, "Потерял права в Польше")
+	count := func() int { return len(h.srv.Messages(p.id)) }
+
+	// /tickets lists the open one, with its age.
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/tickets"})
+	h.settle()
+	staff := inThread(h.srv.Messages(staffChat), topic.ThreadID)
+	if last := staff[len(staff)-1].Text; !strings.Contains(last, "№1 · RU") || !strings.Contains(last, h.text.Text("uk", "desk.unassigned")) {
+		t.Errorf("/tickets: %q", last)
+	}
+	// The SLA reminder, once.
+	h.app.remindWaiting(context.Background(), 0)
+	h.app.remindWaiting(context.Background(), 0)
+	h.settle()
+	reminders := 0
+	for _, m := range inThread(h.srv.Messages(staffChat), topic.ThreadID) {
+		if strings.HasPrefix(m.Text, "⏰ Звернення №1") {
+			reminders++
+		}
+	}
+	if reminders != 1 {
+		t.Errorf("%d reminders, want 1", reminders)
+	}
+	// /take tells the citizen; /faq sends a canned answer in their language.
+	before := count()
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/take"})
+	if got := h.nth(p.id, before+1).Text; got != h.text.Text("ru", "ticket.taken", map[string]any{"ID": 1}) {
+		t.Errorf("after /take the citizen got %q", got)
+	}
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/faq lost_licence"})
+	if got := h.nth(p.id, before+2).Text; !strings.Contains(got, h.answerOf("lost_licence", "ru")) {
+		t.Errorf("/faq sent %q", got)
+	}
+	// /close, then /reopen.
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/close"})
+	h.nth(p.id, before+3)
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/reopen"})
+	if got := h.nth(p.id, before+4).Text; got != h.text.Text("ru", "ticket.reopened", map[string]any{"ID": 1}) {
+		t.Errorf("after /reopen the citizen got %q", got)
+	}
+	h.settle()
+	tk, _ := store.GetTicket(context.Background(), h.st.DB(), 1)
+	if tk.Status != store.TicketOpen || tk.Assignee.Int64 != moderator.ID {
+		t.Errorf("the ticket after /reopen: %+v", tk)
+	}
+	for _, tp := range h.srv.Topics(staffChat) {
+		if tp.Closed || strings.HasPrefix(tp.Name, "✅") {
+			t.Errorf("the topic after /reopen: %+v", tp)
+		}
+	}
+	// Staff commands from anywhere else are not staff commands.
+	h.says(p, "/close")
+	h.settle()
+	tk, _ = store.GetTicket(context.Background(), h.st.DB(), 1)
+	if tk.Status != store.TicketOpen {
+		t.Error("a citizen closed their ticket with /close")
+	}
+	h.noRejects()
+}
+
+func TestCitizenEditIsMirrored(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 11701, lang: "uk"}
+	topic := h.openTicketFor(p, "Перше питання")
+	h.says(p, "Друге з помилкою")
+	h.settle()
+	var orig int
+	// The citizen's own messages are known to the fake by the updates; find
+	// the id of the one just sent from the inbox's payload.
+	h.st.DB().QueryRow(`SELECT (payload->'message'->>'message_id')::int FROM inbox WHERE payload::text LIKE '%Друге з помилкою%'`).Scan(&orig)
+	if orig == 0 {
+		t.Fatal("the citizen's message is not in the inbox")
+	}
+	h.srv.Push(models.Update{EditedMessage: &models.Message{
+		ID: orig, Date: int(time.Now().Unix()), EditDate: int(time.Now().Unix()), From: p.user(),
+		Chat: models.Chat{ID: p.id, Type: models.ChatTypePrivate}, Text: "Друге без помилки",
+	}})
+	h.settle()
+	staff := inThread(h.srv.Messages(staffChat), topic.ThreadID)
+	if last := staff[len(staff)-1]; last.Text != "Друге без помилки" || last.Edits != 1 {
+		t.Errorf("the copy in the topic after the edit: %q (%d edits)", last.Text, last.Edits)
+	}
+	h.noRejects()
+}

@@ -1,0 +1,345 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"strconv"
+	"strings"
+	"sync/atomic"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"servicebot/dialogs"
+	"servicebot/store"
+)
+
+// faqBook is one version of the pack with its live FAQ and the index built
+// from it. It is replaced whole when the FAQ changes.
+type faqBook struct {
+	pack  *dialogs.Pack
+	index *dialogs.Index
+	byID  map[string]dialogs.Entry
+}
+
+// Callback actions of the citizen's FAQ.
+const (
+	cbFAQRoot     = "fr" // fr — the list of topics
+	cbFAQCategory = "fc" // fc:<category>:<page>
+	cbFAQQuestion = "fq" // fq:<entry>
+	cbFAQVote     = "fv" // fv:<entry>:u|d
+	cbFAQNone     = "fn" // fn — none of the suggestions
+)
+
+const faqPage = 8
+
+type faqHolder struct{ p atomic.Pointer[faqBook] }
+
+// prepareFAQ loads the pack and its live FAQ; the first run of a database
+// imports the FAQ from the pack's files. Later changes arrive by NOTIFY.
+func (a *App) prepareFAQ(ctx context.Context) error {
+	pack, err := dialogs.LoadShippedPack(a.cfg.Pack)
+	if err != nil {
+		return fmt.Errorf("bot: content pack %q: %w", a.cfg.Pack, err)
+	}
+	for _, p := range dialogs.Validate(pack) {
+		a.log.Warn("content pack problem", "problem", p.String())
+	}
+	a.pack = pack
+	has, err := a.st.HasFAQ(ctx, pack.ID)
+	if err != nil {
+		return err
+	}
+	if !has {
+		added, _, _, err := a.st.ImportFAQ(ctx, pack.ID, pack.Entries, 0)
+		if err != nil {
+			return err
+		}
+		a.log.Info("imported the FAQ from the pack", "pack", pack.ID, "entries", added)
+	}
+	if err := a.reloadFAQ(ctx); err != nil {
+		return err
+	}
+	notes, err := a.st.Listen(ctx, store.FAQChannel)
+	if err != nil {
+		return err
+	}
+	go func() {
+		for range notes {
+			if err := a.reloadFAQ(ctx); err != nil && ctx.Err() == nil {
+				a.log.Error("cannot reload the FAQ", "err", err)
+			}
+		}
+	}()
+	return nil
+}
+
+func (a *App) reloadFAQ(ctx context.Context) error {
+	entries, err := store.FAQEntries(ctx, a.st.DB(), a.pack.ID)
+	if err != nil {
+		return err
+	}
+	p := *a.pack
+	p.Entries = entries
+	b := &faqBook{pack: &p, index: dialogs.NewIndex(entries), byID: map[string]dialogs.Entry{}}
+	for _, e := range entries {
+		b.byID[e.ID] = e
+	}
+	a.faq.p.Store(b)
+	return nil
+}
+
+func (a *App) book() *faqBook { return a.faq.p.Load() }
+
+// contentLang is the language to show pack content in: the person's, or the
+// pack's first language when the pack does not speak theirs.
+func (a *App) contentLang(lang string) string {
+	if a.pack.Speaks(lang) {
+		return lang
+	}
+	return a.pack.Languages[0]
+}
+
+func (a *App) text2(t dialogs.Text, lang string) string {
+	return t.In(lang, a.pack.Languages...)
+}
+
+// onFAQBrowse shows the topics.
+func (a *App) showFAQTopics(ctx context.Context, t *Turn, msgID int) {
+	b := a.book()
+	lang := a.contentLang(t.Lang)
+	var rows [][]Button
+	for _, c := range b.pack.Categories {
+		if countVisible(b, c.ID) == 0 {
+			continue
+		}
+		rows = append(rows, []Button{button(a.text2(c.Title, lang), cbFAQCategory, c.ID+":0")})
+	}
+	rows = append(rows, []Button{button(a.text.Text(t.Lang, "nav.menu"), cbMenu, "menu")})
+	a.show(ctx, t, msgID, a.text.Text(t.Lang, "faq.topics"), keyboard(rows...))
+}
+
+func countVisible(b *faqBook, category string) int {
+	n := 0
+	for _, e := range b.pack.Entries {
+		if e.Category == category && !e.Hidden {
+			n++
+		}
+	}
+	return n
+}
+
+// showFAQCategory lists a topic's questions, a page at a time.
+func (a *App) showFAQCategory(ctx context.Context, t *Turn, msgID int, category string, page int) {
+	b := a.book()
+	cat, ok := b.pack.Category(category)
+	if !ok {
+		a.onStaleButton(ctx, t)
+		return
+	}
+	lang := a.contentLang(t.Lang)
+	var list []dialogs.Entry
+	for _, e := range b.pack.Entries {
+		if e.Category == category && !e.Hidden {
+			list = append(list, e)
+		}
+	}
+	from, until, nav := paged(len(list), faqPage, page, func(p int) (string, string) {
+		return cbFAQCategory, category + ":" + strconv.Itoa(p)
+	})
+	var rows [][]Button
+	for _, e := range list[from:until] {
+		rows = append(rows, []Button{button(label(a.text2(e.Question, lang)), cbFAQQuestion, e.ID)})
+	}
+	if nav != nil {
+		rows = append(rows, nav)
+	}
+	rows = append(rows, []Button{button(a.text.Text(t.Lang, "nav.topics"), cbFAQRoot, "")})
+	title := "<b>" + html.EscapeString(a.text2(cat.Title, lang)) + "</b>\n" + a.text.Text(t.Lang, "faq.pick")
+	a.show(ctx, t, msgID, title, keyboard(rows...))
+}
+
+// label fits a question on a button.
+func label(s string) string {
+	r := []rune(s)
+	if len(r) <= 60 {
+		return s
+	}
+	return strings.TrimSpace(string(r[:59])) + "…"
+}
+
+// showAnswer shows an entry's answer with 👍/👎, read fresh from the
+// database so that a staff edit shows at once.
+func (a *App) showAnswer(ctx context.Context, t *Turn, msgID int, id string) {
+	e, err := store.FAQEntry(ctx, t.Tx, a.pack.ID, id)
+	if errors.Is(err, store.ErrNotFound) || err == nil && e.Hidden {
+		a.ack(ctx, t, "")
+		a.reply(ctx, t, a.text.Text(t.Lang, "faq.gone"), a.menuKeyboard(t.Lang))
+		return
+	}
+	if err != nil {
+		t.Fail(err)
+		return
+	}
+	a.ack(ctx, t, "")
+	a.show(ctx, t, msgID, a.renderAnswer(e, t.Lang), a.answerKeyboard(e, t.Lang, true))
+}
+
+func (a *App) renderAnswer(e dialogs.Entry, userLang string) string {
+	lang := a.contentLang(userLang)
+	var b strings.Builder
+	b.WriteString("<b>" + html.EscapeString(a.text2(e.Question, lang)) + "</b>\n\n")
+	b.WriteString(a.text2(e.Answer, lang))
+	for i, l := range e.Links {
+		if i == 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "\n🔗 <a href=\"%s\">%s</a>", html.EscapeString(l.URL), html.EscapeString(a.text2(l.Title, lang)))
+	}
+	return b.String()
+}
+
+func (a *App) answerKeyboard(e dialogs.Entry, userLang string, votes bool) *Keyboard {
+	lang := a.contentLang(userLang)
+	var rows [][]Button
+	if votes {
+		rows = append(rows, []Button{
+			button(a.text.Text(userLang, "faq.helpful"), cbFAQVote, e.ID+":u"),
+			button(a.text.Text(userLang, "faq.unhelpful"), cbFAQVote, e.ID+":d"),
+		})
+	}
+	b := a.book()
+	for _, r := range e.Related {
+		if len(rows) >= 3 {
+			break
+		}
+		if rel, ok := b.byID[r]; ok && !rel.Hidden {
+			rows = append(rows, []Button{button("➡️ "+label(a.text2(rel.Question, lang)), cbFAQQuestion, rel.ID)})
+		}
+	}
+	rows = append(rows, []Button{
+		button(a.text.Text(userLang, "nav.topic"), cbFAQCategory, e.Category+":0"),
+		button(a.text.Text(userLang, "nav.menu"), cbMenu, "menu"),
+	})
+	return keyboard(rows...)
+}
+
+// onFAQ handles the citizen's FAQ buttons.
+func (a *App) onFAQButton(ctx context.Context, _ *tg.Bot, u *models.Update) {
+	t := turnOf(ctx)
+	action, arg := parseCallback(u.CallbackQuery.Data)
+	msgID := callbackMessageID(u)
+	switch action {
+	case cbFAQRoot:
+		a.ack(ctx, t, "")
+		a.showFAQTopics(ctx, t, msgID)
+	case cbFAQCategory:
+		cat, p, _ := strings.Cut(arg, ":")
+		page, _ := strconv.Atoi(p)
+		a.ack(ctx, t, "")
+		a.showFAQCategory(ctx, t, msgID, cat, page)
+	case cbFAQQuestion:
+		a.showAnswer(ctx, t, msgID, arg)
+	case cbFAQVote:
+		id, v, _ := strings.Cut(arg, ":")
+		a.onVote(ctx, t, msgID, id, v == "u")
+	case cbFAQNone:
+		a.ack(ctx, t, "")
+		a.show(ctx, t, msgID, a.text.Text(t.Lang, "faq.no_answer"), a.offerPerson(t.Lang, "m"))
+	default:
+		a.onStaleButton(ctx, t)
+	}
+}
+
+func (a *App) onVote(ctx context.Context, t *Turn, msgID int, id string, up bool) {
+	e, ok := a.book().byID[id]
+	if !ok {
+		a.onStaleButton(ctx, t)
+		return
+	}
+	vote := -1
+	if up {
+		vote = 1
+	}
+	changed, err := store.VoteFAQ(ctx, t.Tx, a.pack.ID, id, t.User.ID, vote)
+	if err != nil {
+		t.Fail(err)
+		return
+	}
+	a.ack(ctx, t, a.text.Text(t.Lang, "faq.thanks"))
+	if !changed {
+		return // a double tap, or a button pressed again on an old message
+	}
+	// The vote buttons go; pressing one twice changes nothing anyway.
+	a.editKeyboard(ctx, t, msgID, a.answerKeyboard(e, t.Lang, false))
+	if up {
+		return
+	}
+	q := a.text2(e.Question, a.contentLang(t.Lang))
+	if _, err := store.RecordUnanswered(ctx, t.Tx, a.pack.ID, "👎 "+e.ID, q, t.Lang, "downvote", e.ID); err != nil {
+		t.Fail(err)
+		return
+	}
+	a.reply(ctx, t, a.text.Text(t.Lang, "faq.downvoted"), a.offerPerson(t.Lang, "d:"+e.ID))
+}
+
+// editKeyboard replaces the buttons of the bot's message msgID.
+func (a *App) editKeyboard(ctx context.Context, t *Turn, msgID int, kb *Keyboard) {
+	if msgID == 0 {
+		return
+	}
+	err := a.send.Message(ctx, t.Chat, func(ctx context.Context) error {
+		_, err := a.tg.EditMessageReplyMarkup(ctx, &tg.EditMessageReplyMarkupParams{ChatID: t.Chat, MessageID: msgID, ReplyMarkup: kb})
+		return err
+	})
+	if err != nil && !errors.Is(err, ErrRejected) {
+		a.delivered(ctx, t, err)
+	}
+}
+
+// askFAQ answers free text: a confident match at once, a middling one as
+// suggestions, nothing as a clear "no ready answer".
+func (a *App) askFAQ(ctx context.Context, t *Turn, text string) {
+	b := a.book()
+	res := b.index.Ask(text)
+	if res.Best != "" {
+		e := b.byID[res.Best]
+		if fresh, err := store.FAQEntry(ctx, t.Tx, a.pack.ID, e.ID); err == nil {
+			e = fresh
+		}
+		a.reply(ctx, t, a.renderAnswer(e, t.Lang), a.answerKeyboard(e, t.Lang, true))
+		return
+	}
+	if len(res.Suggestions) > 0 {
+		lang := a.contentLang(t.Lang)
+		var rows [][]Button
+		for _, m := range res.Suggestions {
+			rows = append(rows, []Button{button(label(a.text2(b.byID[m.ID].Question, lang)), cbFAQQuestion, m.ID)})
+		}
+		rows = append(rows, []Button{button(a.text.Text(t.Lang, "faq.none_of_these"), cbFAQNone, "")})
+		a.reply(ctx, t, a.text.Text(t.Lang, "faq.suggest"), keyboard(rows...))
+		return
+	}
+	norm := strings.Join(dialogs.Terms(text), " ")
+	if norm == "" {
+		norm = dialogs.Fold(text)
+	}
+	uid, err := store.RecordUnanswered(ctx, t.Tx, a.pack.ID, norm, dialogs.MaskDigits(text), t.Lang, "nomatch", "")
+	if err != nil {
+		t.Fail(err)
+		return
+	}
+	a.reply(ctx, t, a.text.Text(t.Lang, "faq.no_answer"), a.offerPerson(t.Lang, "n:"+strconv.FormatInt(uid, 10)))
+}
+
+// offerPerson is the way to a moderator, with the menu under it.
+func (a *App) offerPerson(lang, arg string) *Keyboard {
+	kb := a.menuKeyboard(lang)
+	if a.cfg.StaffChatID == 0 {
+		return kb
+	}
+	kb.InlineKeyboard = append([][]Button{{button(a.text.Text(lang, "ticket.ask_person"), cbOperator, arg)}}, kb.InlineKeyboard...)
+	return kb
+}

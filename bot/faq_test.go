@@ -1,0 +1,233 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"servicebot/dialogs"
+	"servicebot/store"
+)
+
+func (h *harness) answerOf(id, lang string) string {
+	h.t.Helper()
+	e, err := store.FAQEntry(context.Background(), h.st.DB(), "hsc", id)
+	if err != nil {
+		h.t.Fatalf("entry %s: %v", id, err)
+	}
+	return e.Answer[lang]
+}
+
+func TestFAQBrowseAnswerAndThumbsDown(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 9001, lang: "uk"}
+	h.says(p, "/menu")
+	menu := h.nth(p.id, 1)
+	if !hasButton(menu, "m:faq") {
+		t.Fatalf("the menu has no FAQ: %s", menu.ReplyMarkup)
+	}
+	h.taps(p, menu, "m:faq")
+	h.settle()
+	topics := h.srv.Messages(p.id)[0]
+	if topics.Text != h.text.Text("uk", "faq.topics") || !hasButton(topics, "fc:booking:0") {
+		t.Fatalf("topics, edited in place: %q %s", topics.Text, topics.ReplyMarkup)
+	}
+	h.taps(p, topics, "fc:booking:0")
+	h.settle()
+	questions := h.srv.Messages(p.id)[0]
+	if !hasButton(questions, "fq:booking_online") || !hasButton(questions, "fr:") {
+		t.Fatalf("booking questions: %q %s", questions.Text, questions.ReplyMarkup)
+	}
+	h.taps(p, questions, "fq:booking_online")
+	h.settle()
+	answer := h.srv.Messages(p.id)[0]
+	if !strings.Contains(answer.Text, h.answerOf("booking_online", "uk")) {
+		t.Fatalf("the answer shown is %q", answer.Text)
+	}
+	if !hasButton(answer, "fv:booking_online:u") || !hasButton(answer, "fv:booking_online:d") || !hasButton(answer, "fc:booking:0") {
+		t.Errorf("the answer lacks 👍/👎/back: %s", answer.ReplyMarkup)
+	}
+	if n := len(h.srv.Messages(p.id)); n != 1 {
+		t.Errorf("browsing left %d messages; it should edit one in place", n)
+	}
+	h.taps(p, answer, "fv:booking_online:d")
+	if got := h.nth(p.id, 2).Text; got != h.text.Text("uk", "faq.downvoted") {
+		t.Errorf("after 👎: %q", got)
+	}
+	h.taps(p, answer, "fv:booking_online:d") // a double tap
+	h.settle()
+	if up, down, _ := store.VoteCounts(context.Background(), h.st.DB(), "hsc", "booking_online"); up != 0 || down != 1 {
+		t.Errorf("votes: %d up, %d down; want one 👎", up, down)
+	}
+	if hasButton(h.srv.Messages(p.id)[0], "fv:booking_online:d") {
+		t.Error("the vote buttons stayed after voting")
+	}
+	top, _ := store.TopUnanswered(context.Background(), h.st.DB(), "hsc", 5)
+	if len(top) != 1 || top[0].Reason != "downvote" || top[0].EntryID != "booking_online" {
+		t.Errorf("unanswered after 👎: %+v", top)
+	}
+	h.noRejects()
+}
+
+func TestFAQFreeText(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 9101, lang: "ru"}
+	// A confident match: answered at once, in the person's language.
+	h.says(p, "права загубив что делать")
+	m := h.nth(p.id, 1)
+	if !strings.Contains(m.Text, h.answerOf("lost_licence", "ru")) {
+		t.Fatalf("free text got %q, want the lost-licence answer", m.Text)
+	}
+	// A vague one: suggestions, then a pick.
+	h.says(p, "права")
+	s := h.nth(p.id, 2)
+	if s.Text != h.text.Text("ru", "faq.suggest") || !hasButton(s, "fn:") {
+		t.Fatalf("a vague question got %q %s", s.Text, s.ReplyMarkup)
+	}
+	pick := s.Buttons()[0][0].CallbackData
+	if !strings.HasPrefix(pick, "fq:") {
+		t.Fatalf("first suggestion is %q", pick)
+	}
+	h.taps(p, s, pick)
+	h.settle()
+	id := strings.TrimPrefix(pick, "fq:")
+	if got := h.srv.Messages(p.id)[1].Text; !strings.Contains(got, h.answerOf(id, "ru")) {
+		t.Errorf("the picked suggestion shows %q", got)
+	}
+	// Nothing: a clear message, and the question is kept for staff.
+	h.says(p, "какая погода в Киеве завтра 0671234567")
+	if got := h.nth(p.id, 3).Text; got != h.text.Text("ru", "faq.no_answer") {
+		t.Errorf("an off-topic question got %q", got)
+	}
+	h.settle()
+	top, _ := store.TopUnanswered(context.Background(), h.st.DB(), "hsc", 5)
+	if len(top) != 1 || top[0].Reason != "nomatch" || strings.Contains(top[0].Sample, "1234567") {
+		t.Errorf("unanswered: %+v (the phone number must be masked)", top)
+	}
+	h.noRejects()
+}
+
+func TestStaffEditRollbackAndRefusal(t *testing.T) {
+	const adminID = 9201
+	h := newHarness(t, func(c *Config) { c.AdminIDs = []int64{adminID} })
+	admin := person{id: adminID, lang: "uk"}
+	citizen := person{id: 9202, lang: "uk"}
+	old := h.answerOf("lost_licence", "uk")
+
+	// A citizen cannot edit, even with a crafted button.
+	h.says(citizen, "/unanswered")
+	if got := h.nth(citizen.id, 1).Text; got != h.text.Text("uk", "staff.only") {
+		t.Errorf("a citizen's /unanswered: %q", got)
+	}
+	h.taps(citizen, h.nth(citizen.id, 1), "fe:f:lost_licence:a:uk")
+	h.says(citizen, "Зламана відповідь")
+	h.nth(citizen.id, 2)
+	h.settle()
+	if got := h.answerOf("lost_licence", "uk"); got != old {
+		t.Fatalf("a citizen changed the answer to %q", got)
+	}
+
+	// The admin edits the answer field by field.
+	h.says(admin, "/faq")
+	top := h.nth(admin.id, 1)
+	if !strings.Contains(top.Text, "Редагування") {
+		t.Fatalf("/faq for an admin: %q", top.Text)
+	}
+	h.taps(admin, top, "fe:e:lost_licence")
+	h.settle()
+	card := h.srv.Messages(admin.id)[0]
+	if !hasButton(card, "fe:f:lost_licence:a:uk") {
+		t.Fatalf("the entry card: %q %s", card.Text, card.ReplyMarkup)
+	}
+	h.taps(admin, card, "fe:f:lost_licence:a:uk")
+	h.nth(admin.id, 2) // the prompt
+	h.says(admin, "Нова відповідь <b>без закриття")
+	if got := h.nth(admin.id, 3).Text; !strings.HasPrefix(got, "Telegram не прийме") {
+		t.Errorf("broken HTML from staff: %q", got)
+	}
+	h.says(admin, "Нова відповідь: <b>звертайтеся до ТСЦ</b>")
+	saved := h.nth(admin.id, 4)
+	if !strings.Contains(saved.Text, h.text.Text("uk", "faqedit.saved")) {
+		t.Fatalf("after the edit: %q", saved.Text)
+	}
+	h.settle()
+
+	h.says(citizen, "загубив права")
+	if got := h.nth(citizen.id, 3).Text; !strings.Contains(got, "Нова відповідь: <b>звертайтеся до ТСЦ</b>") {
+		t.Errorf("the citizen got %q, want the new answer", got)
+	}
+
+	// Roll the edit back from the history.
+	h.taps(admin, saved, "fe:r:lost_licence")
+	h.settle()
+	history := h.srv.Messages(admin.id)[3]
+	undo := history.Buttons()[0][0].CallbackData
+	if !strings.HasPrefix(undo, "fe:R:") || !strings.Contains(history.Text, "9201") {
+		t.Fatalf("history: %q %s", history.Text, history.ReplyMarkup)
+	}
+	h.taps(admin, history, undo)
+	h.settle()
+	if got := h.answerOf("lost_licence", "uk"); got != old {
+		t.Fatalf("after the rollback the answer is %q", got)
+	}
+	h.says(citizen, "загубив права")
+	if got := h.nth(citizen.id, 4).Text; !strings.Contains(got, old) {
+		t.Errorf("after the rollback the citizen got %q", got)
+	}
+	revs, _ := store.FAQRevisions(context.Background(), h.st.DB(), "hsc", "lost_licence", 10)
+	if len(revs) != 3 || revs[0].Action != store.ActionRollback || revs[1].Action != store.ActionEdit || revs[1].Actor != adminID {
+		t.Errorf("revisions: %+v", revs)
+	}
+	h.noRejects()
+}
+
+func TestStaffAnswerWithTelegramFormatting(t *testing.T) {
+	got := entitiesToHTML("Увага: <не> & важливо", nil)
+	if got != "Увага: &lt;не&gt; &amp; важливо" {
+		t.Errorf("plain text: %q", got)
+	}
+	if _, _, err := dialogs.ParseHTML(got); err != nil {
+		t.Errorf("escaped text does not parse: %v", err)
+	}
+}
+
+// An edit made anywhere reaches every process's matcher through
+// LISTEN/NOTIFY, without a restart.
+func TestFAQChangeReachesEveryProcess(t *testing.T) {
+	h := newHarness(t)
+	other, err := New(h.cfg, h.st, h.text, testLogger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- other.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	<-other.Ready()
+
+	const phrase = "де зелений слон видає посвідчення"
+	for _, app := range []*App{h.app, other} {
+		if got := app.book().index.Ask(phrase).Best; got == "lost_licence" {
+			t.Fatalf("the phrase matches before the edit")
+		}
+	}
+	e, _ := store.FAQEntry(ctx, h.st.DB(), "hsc", "lost_licence")
+	e.Phrasings["uk"] = append(e.Phrasings["uk"], phrase)
+	if err := h.st.InTx(ctx, func(tx *sqlx.Tx) error {
+		return store.SaveFAQEntry(ctx, tx, "hsc", e, store.ActionEdit, 1)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for i, app := range []*App{h.app, other} {
+		deadline := time.Now().Add(5 * time.Second)
+		for app.book().index.Ask(phrase).Best != "lost_licence" {
+			if time.Now().After(deadline) {
+				t.Fatalf("process %d did not pick up the new phrasing", i+1)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+}

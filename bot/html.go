@@ -1,0 +1,102 @@
+package bot
+
+import (
+	"html"
+	"sort"
+	"unicode/utf16"
+
+	"github.com/go-telegram/bot/models"
+)
+
+// entitiesToHTML turns a message's text and formatting entities (what a
+// Telegram client sends when staff use bold, italics, links) into the HTML
+// the bot sends, escaping everything else.
+func entitiesToHTML(text string, ents []models.MessageEntity) string {
+	units := utf16.Encode([]rune(text))
+	type mark struct {
+		at         int
+		open       bool
+		start, end int // the entity's range
+		idx        int // its place among the entities, for ties
+		tag        string
+	}
+	var marks []mark
+	for i, e := range ents {
+		open, close := "", ""
+		switch e.Type {
+		case models.MessageEntityTypeBold:
+			open, close = "<b>", "</b>"
+		case models.MessageEntityTypeItalic:
+			open, close = "<i>", "</i>"
+		case models.MessageEntityTypeUnderline:
+			open, close = "<u>", "</u>"
+		case models.MessageEntityTypeStrikethrough:
+			open, close = "<s>", "</s>"
+		case models.MessageEntityTypeSpoiler:
+			open, close = "<tg-spoiler>", "</tg-spoiler>"
+		case models.MessageEntityTypeCode:
+			open, close = "<code>", "</code>"
+		case models.MessageEntityTypePre:
+			open, close = "<pre>", "</pre>"
+		case models.MessageEntityTypeBlockquote:
+			open, close = "<blockquote>", "</blockquote>"
+		case models.MessageEntityTypeTextLink:
+			open, close = `<a href="`+html.EscapeString(e.URL)+`">`, "</a>"
+		default:
+			continue
+		}
+		if e.Offset < 0 || e.Length <= 0 || e.Offset+e.Length > len(units) {
+			continue
+		}
+		marks = append(marks, mark{e.Offset, true, e.Offset, e.Offset + e.Length, i, open}, mark{e.Offset + e.Length, false, e.Offset, e.Offset + e.Length, i, close})
+	}
+	// At one position closing comes before opening; tags nest: of two
+	// opening together the longer opens first, and of two closing together
+	// the one that opened later closes first.
+	sort.SliceStable(marks, func(i, j int) bool {
+		x, y := marks[i], marks[j]
+		if x.at != y.at {
+			return x.at < y.at
+		}
+		if x.open != y.open {
+			return !x.open
+		}
+		if x.open {
+			if x.end != y.end {
+				return x.end > y.end
+			}
+			return x.idx < y.idx
+		}
+		if x.start != y.start {
+			return x.start > y.start
+		}
+		return x.idx > y.idx
+	})
+	var out []byte
+	pos := 0
+	flush := func(to int) {
+		if to > pos {
+			out = append(out, html.EscapeString(string(utf16.Decode(units[pos:to])))...)
+			pos = to
+		}
+	}
+	for _, m := range marks {
+		flush(m.at)
+		out = append(out, m.tag...)
+	}
+	flush(len(units))
+	return string(out)
+}
+
+// hasFormatting reports whether a message carries formatting entities.
+func hasFormatting(ents []models.MessageEntity) bool {
+	for _, e := range ents {
+		switch e.Type {
+		case models.MessageEntityTypeBold, models.MessageEntityTypeItalic, models.MessageEntityTypeUnderline,
+			models.MessageEntityTypeStrikethrough, models.MessageEntityTypeSpoiler, models.MessageEntityTypeCode,
+			models.MessageEntityTypePre, models.MessageEntityTypeBlockquote, models.MessageEntityTypeTextLink:
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,314 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"servicebot/store"
+)
+
+// The update kinds servicebot asks Telegram for.
+var allowedUpdates = []string{"message", "edited_message", "callback_query", "my_chat_member"}
+
+// knownKinds are the Update fields go-telegram/bot decodes. Any other kind is
+// stored and skipped: a newer Bot API may add kinds this build knows nothing of.
+var knownKinds = map[string]bool{
+	"message": true, "edited_message": true, "channel_post": true, "edited_channel_post": true,
+	"business_connection": true, "business_message": true, "edited_business_message": true,
+	"deleted_business_messages": true, "message_reaction": true, "message_reaction_count": true,
+	"inline_query": true, "chosen_inline_result": true, "callback_query": true,
+	"shipping_query": true, "pre_checkout_query": true, "purchased_paid_media": true,
+	"poll": true, "poll_answer": true, "my_chat_member": true, "chat_member": true,
+	"chat_join_request": true, "chat_boost": true, "removed_chat_boost": true,
+}
+
+// errNoUpdateID marks a body that is not an Update at all.
+var errNoUpdateID = errors.New("bot: not an update: no update_id")
+
+// classify reads what the inbox needs from a raw update: its id, its kind,
+// and the chat whose order it belongs to.
+func classify(raw []byte) (store.InboxUpdate, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return store.InboxUpdate{}, fmt.Errorf("bot: not an update: %w", err)
+	}
+	var id int64
+	if err := json.Unmarshal(fields["update_id"], &id); err != nil || id < 0 {
+		return store.InboxUpdate{}, errNoUpdateID
+	}
+	u := store.InboxUpdate{UpdateID: id, Payload: raw}
+	for k, v := range fields {
+		if k == "update_id" || bytes.Equal(v, []byte("null")) {
+			continue
+		}
+		u.Kind = k
+		break
+	}
+	if u.Kind == "" {
+		u.Kind, u.Skip = "empty", true
+		return u, nil
+	}
+	if !knownKinds[u.Kind] {
+		u.Skip = true
+		return u, nil
+	}
+	// The ordering key: the chat for anything that happens in a chat, the
+	// user for what happens to a user (inline queries, poll answers).
+	var body struct {
+		Chat    *struct{ ID int64 } `json:"chat"`
+		From    *struct{ ID int64 } `json:"from"`
+		User    *struct{ ID int64 } `json:"user"`
+		Message *struct {
+			Chat struct{ ID int64 } `json:"chat"`
+		} `json:"message"`
+	}
+	if err := json.Unmarshal(fields[u.Kind], &body); err == nil {
+		switch {
+		case body.Chat != nil:
+			u.ChatKey = body.Chat.ID
+		case body.Message != nil && body.Message.Chat.ID != 0:
+			u.ChatKey = body.Message.Chat.ID
+		case body.From != nil:
+			u.ChatKey = body.From.ID
+		case body.User != nil:
+			u.ChatKey = body.User.ID
+		}
+	}
+	return u, nil
+}
+
+// Intake stores what Telegram delivers, and acknowledges it only once stored.
+type Intake struct {
+	st      *store.Store
+	log     *slog.Logger
+	stored  func() // tells local workers there is work
+	apiURL  string
+	token   string
+	secret  string
+	http    *http.Client
+	timeout time.Duration // long-poll timeout
+	metrics *Metrics
+}
+
+// Poll runs the long-polling loop. Only one process may poll a bot at a time
+// (Telegram answers 409 to the second), so Poll first becomes the leader by
+// holding a PostgreSQL advisory lock on a dedicated connection; the other
+// processes wait as followers and still handle what the leader stores.
+func (in *Intake) Poll(ctx context.Context, beforePolling func(context.Context) error) error {
+	for {
+		err := in.pollAsLeader(ctx, beforePolling)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if errors.Is(err, errUnauthorized) {
+			return err
+		}
+		if err != nil {
+			in.log.Warn("polling stopped; will try again", "err", err)
+		}
+		if sleep(ctx, 2*time.Second) != nil {
+			return nil
+		}
+	}
+}
+
+var errUnauthorized = errors.New("bot: Telegram does not accept the token (401); check TELEGRAM_TOKEN")
+
+const pollerLockClass, pollerLockID = 7300, 1
+
+func (in *Intake) pollAsLeader(ctx context.Context, beforePolling func(context.Context) error) error {
+	conn, err := in.st.DB().Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("bot: poller: %w", err)
+	}
+	defer conn.Close()
+	var leader bool
+	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1, $2)`, pollerLockClass, pollerLockID).Scan(&leader); err != nil {
+		return fmt.Errorf("bot: poller: %w", err)
+	}
+	if !leader {
+		return nil // another process polls; check again later
+	}
+	defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1, $2)`, pollerLockClass, pollerLockID)
+	in.log.Info("polling for updates")
+	if beforePolling != nil {
+		if err := beforePolling(ctx); err != nil {
+			return err
+		}
+	}
+	var offset int64
+	failures := 0
+	for ctx.Err() == nil {
+		// Leadership lasts as long as the connection holding the lock.
+		if err := conn.PingContext(ctx); err != nil {
+			return fmt.Errorf("bot: poller lost its database connection: %w", err)
+		}
+		raws, err := in.getUpdates(ctx, offset)
+		if err != nil {
+			if ctx.Err() != nil || errors.Is(err, errUnauthorized) {
+				return err
+			}
+			failures++
+			d := time.Duration(min(failures, 6)) * time.Second
+			in.log.Warn("getUpdates failed", "err", err, "retry_in", d.String())
+			if sleep(ctx, d) != nil {
+				return nil
+			}
+			continue
+		}
+		failures = 0
+		if len(raws) == 0 {
+			continue
+		}
+		next, err := in.storeBatch(ctx, raws)
+		if err != nil {
+			return err
+		}
+		// Only now may Telegram forget the batch: it is committed.
+		offset = next
+	}
+	return nil
+}
+
+// storeBatch stores raw updates, retrying while the database is away, and
+// returns the offset that acknowledges them.
+func (in *Intake) storeBatch(ctx context.Context, raws []json.RawMessage) (int64, error) {
+	var next int64
+	batch := make([]store.InboxUpdate, 0, len(raws))
+	for _, raw := range raws {
+		u, err := classify(raw)
+		if err != nil {
+			in.log.Error("Telegram sent something that is not an update; skipping it", "err", err, "bytes", len(raw))
+			continue
+		}
+		batch = append(batch, u)
+		next = max(next, u.UpdateID+1)
+	}
+	for attempt := 1; ; attempt++ {
+		_, err := in.st.AddUpdates(ctx, batch)
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			return 0, ctx.Err()
+		}
+		in.metrics.dbError(opStoreUpdates)
+		in.log.Error("cannot store updates; holding the batch", "err", err, "updates", len(batch), "attempt", attempt)
+		if sleep(ctx, time.Duration(min(attempt, 5))*time.Second) != nil {
+			return 0, ctx.Err()
+		}
+	}
+	for _, u := range batch {
+		in.metrics.received(u.Kind)
+	}
+	in.stored()
+	return next, nil
+}
+
+type apiAnswer struct {
+	OK          bool            `json:"ok"`
+	Result      json.RawMessage `json:"result"`
+	ErrorCode   int             `json:"error_code"`
+	Description string          `json:"description"`
+	Parameters  struct {
+		RetryAfter int `json:"retry_after"`
+	} `json:"parameters"`
+}
+
+// getUpdates is written here rather than taken from go-telegram/bot, which
+// moves the offset before the updates are handled.
+func (in *Intake) getUpdates(ctx context.Context, offset int64) ([]json.RawMessage, error) {
+	body, _ := json.Marshal(map[string]any{
+		"offset": offset, "limit": 100, "timeout": int(in.timeout.Seconds()), "allowed_updates": allowedUpdates,
+	})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, in.apiURL+"/bot"+in.token+"/getUpdates", bytes.NewReader(body))
+	if err != nil {
+		return nil, errors.New("bot: getUpdates: bad TELEGRAM_API_URL")
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := in.http.Do(req)
+	if err != nil {
+		if ctx.Err() == nil {
+			in.metrics.telegramAnswer("getUpdates", 0)
+		}
+		return nil, fmt.Errorf("bot: getUpdates: %s", redact(err.Error(), in.token))
+	}
+	defer resp.Body.Close()
+	in.metrics.telegramAnswer("getUpdates", resp.StatusCode)
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return nil, fmt.Errorf("bot: getUpdates: %s", redact(err.Error(), in.token))
+	}
+	var ans apiAnswer
+	if err := json.Unmarshal(raw, &ans); err != nil {
+		return nil, fmt.Errorf("bot: getUpdates: HTTP %d and an answer that is not JSON", resp.StatusCode)
+	}
+	if !ans.OK {
+		if ans.ErrorCode == http.StatusUnauthorized || ans.ErrorCode == http.StatusNotFound {
+			return nil, errUnauthorized
+		}
+		if ans.Parameters.RetryAfter > 0 {
+			sleep(ctx, time.Duration(ans.Parameters.RetryAfter)*time.Second)
+		}
+		return nil, fmt.Errorf("bot: getUpdates: %d %s", ans.ErrorCode, ans.Description)
+	}
+	var ups []json.RawMessage
+	if err := json.Unmarshal(ans.Result, &ups); err != nil {
+		return nil, fmt.Errorf("bot: getUpdates: result is not a list: %w", err)
+	}
+	return ups, nil
+}
+
+// ServeHTTP is the webhook endpoint. Telegram gets 200 only after the update
+// is committed; a missing or wrong secret gets 401 and nothing is stored.
+func (in *Intake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
+	if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(in.secret)) != 1 {
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return
+	}
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 16<<20))
+	if err != nil {
+		http.Error(w, "body too large or unreadable", http.StatusRequestEntityTooLarge)
+		return
+	}
+	u, err := classify(raw)
+	if err != nil {
+		// Telegram would only send the same thing again: say it is bad.
+		in.log.Warn("webhook body is not an update", "err", err, "bytes", len(raw))
+		http.Error(w, "not an update", http.StatusBadRequest)
+		return
+	}
+	if _, err := in.st.AddUpdates(r.Context(), []store.InboxUpdate{u}); err != nil {
+		// Not stored: Telegram will deliver it again.
+		in.metrics.dbError(opStoreUpdates)
+		in.log.Error("cannot store webhook update", "update_id", u.UpdateID, "err", err)
+		http.Error(w, "try again", http.StatusServiceUnavailable)
+		return
+	}
+	in.metrics.received(u.Kind)
+	in.stored()
+	w.WriteHeader(http.StatusOK)
+}
+
+// redact removes the token from a message that may quote a URL.
+func redact(s, token string) string {
+	if token == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, token, "<token>")
+}

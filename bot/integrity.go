@@ -1,0 +1,168 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"strings"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"servicebot/store"
+)
+
+// Integrity reports: corruption, a demanded bribe, resold queue tickets.
+// They go to INTEGRITY_CHAT_ID, anonymously unless the reporter chooses
+// otherwise; replies from that chat reach the reporter through the bot.
+
+const (
+	cbReport     = "ir" // ir:a (anonymous), ir:n (with my name)
+	dialogReport = "report"
+)
+
+type reportDraft struct {
+	Anonymous bool   `json:"anon"`
+	Source    string `json:"source,omitempty"`
+}
+
+func (a *App) onReportCommand(ctx context.Context, _ *tg.Bot, _ *models.Update) {
+	a.startReport(ctx, turnOf(ctx), 0)
+}
+
+// startReport shows the official channels and asks how to report.
+func (a *App) startReport(ctx context.Context, t *Turn, msgID int) {
+	var b strings.Builder
+	b.WriteString(a.text.Text(t.Lang, "report.intro"))
+	lang := a.contentLang(t.Lang)
+	for _, c := range a.pack.Channels {
+		if c.Kind != "integrity" && c.Kind != "complaint" {
+			continue
+		}
+		fmt.Fprintf(&b, "\n• <a href=\"%s\">%s</a>", html.EscapeString(c.URL), html.EscapeString(a.text2(c.Title, lang)))
+		if note := a.text2(c.Note, lang); note != "" {
+			b.WriteString(" — " + html.EscapeString(note))
+		}
+	}
+	if a.cfg.IntegrityChatID == 0 {
+		b.WriteString("\n\n" + a.text.Text(t.Lang, "report.unavailable"))
+		a.show(ctx, t, msgID, b.String(), a.menuKeyboard(t.Lang))
+		return
+	}
+	b.WriteString("\n\n" + a.text.Text(t.Lang, "report.how"))
+	a.show(ctx, t, msgID, b.String(), keyboard(
+		[]Button{button(a.text.Text(t.Lang, "report.anonymous"), cbReport, "a")},
+		[]Button{button(a.text.Text(t.Lang, "report.named"), cbReport, "n")},
+		[]Button{button(a.text.Text(t.Lang, "nav.menu"), cbMenu, "menu")},
+	))
+}
+
+func (a *App) onReportButton(ctx context.Context, _ *tg.Bot, u *models.Update) {
+	t := turnOf(ctx)
+	a.ack(ctx, t, "")
+	_, arg := parseCallback(u.CallbackQuery.Data)
+	if a.cfg.IntegrityChatID == 0 || (arg != "a" && arg != "n") {
+		a.onStaleButton(ctx, t)
+		return
+	}
+	raw, _ := json.Marshal(reportDraft{Anonymous: arg == "a", Source: "menu"})
+	if err := store.SaveConversation(ctx, t.Tx, store.Conversation{ChatID: t.Chat, Dialog: dialogReport, Data: raw}); err != nil {
+		t.Fail(err)
+		return
+	}
+	a.show(ctx, t, callbackMessageID(u), a.text.Text(t.Lang, "report.describe"), nil)
+}
+
+// fileReport stores the report and posts it to the integrity chat: under a
+// pseudonym only, when anonymous.
+func (a *App) fileReport(ctx context.Context, t *Turn, d reportDraft, m *models.Message) {
+	text := strings.TrimSpace(firstNonEmpty(m.Text, m.Caption))
+	if text == "" {
+		a.reply(ctx, t, a.text.Text(t.Lang, "report.need_text"), nil)
+		return
+	}
+	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+		t.Fail(err)
+		return
+	}
+	r, err := store.AddIntegrityReport(ctx, t.Tx, store.IntegrityReport{
+		Pseudonym: store.NewPseudonym(), Anonymous: d.Anonymous, Lang: t.Lang, Text: text, Source: d.Source,
+	}, t.User.ID)
+	if err != nil {
+		t.Fail(err)
+		return
+	}
+	lang := a.pack.Languages[0]
+	var b strings.Builder
+	b.WriteString(a.text.Text(lang, "report.card_title", map[string]any{"ID": r.ID, "Pseudonym": r.Pseudonym}))
+	if d.Anonymous {
+		b.WriteString(" · " + a.text.Text(lang, "report.card_anonymous"))
+	} else if from := m.From; from != nil {
+		name := strings.TrimSpace(from.FirstName + " " + from.LastName)
+		fmt.Fprintf(&b, "\n👤 <a href=\"tg://user?id=%d\">%s</a>", from.ID, html.EscapeString(name))
+		if from.Username != "" {
+			b.WriteString(" @" + html.EscapeString(from.Username))
+		}
+		fmt.Fprintf(&b, " · <code>%d</code>", from.ID)
+	}
+	b.WriteString("\n\n" + html.EscapeString(cut(text, 3500)))
+	b.WriteString("\n\n" + a.text.Text(lang, "report.card_reply_hint"))
+	var posted int
+	err = a.send.Message(ctx, a.cfg.IntegrityChatID, func(ctx context.Context) error {
+		msg, err := a.tg.SendMessage(ctx, &tg.SendMessageParams{ChatID: a.cfg.IntegrityChatID, Text: b.String(), ParseMode: models.ParseModeHTML})
+		if err == nil {
+			posted = msg.ID
+		}
+		return err
+	})
+	if err != nil {
+		t.Fail(err)
+		return
+	}
+	if err := store.SetIntegrityMessage(ctx, t.Tx, r.ID, posted); err != nil {
+		t.Fail(err)
+		return
+	}
+	a.reply(ctx, t, a.text.Text(t.Lang, "report.filed", map[string]any{"ID": r.ID}), a.menuKeyboard(t.Lang))
+}
+
+func (a *App) isIntegrityUpdate(u *models.Update) bool {
+	chat, _ := chatOf(u)
+	return a.cfg.IntegrityChatID != 0 && chat == a.cfg.IntegrityChatID
+}
+
+// onIntegrityChat relays a reply to a report's message to its reporter.
+func (a *App) onIntegrityChat(ctx context.Context, _ *tg.Bot, u *models.Update) {
+	t := turnOf(ctx)
+	m := u.Message
+	if m == nil || m.From == nil || m.From.IsBot || m.ReplyToMessage == nil {
+		t.Status = store.InboxSkipped
+		return
+	}
+	r, userID, err := store.IntegrityReporter(ctx, t.Tx, m.ReplyToMessage.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		t.Status = store.InboxSkipped
+		return
+	}
+	if err != nil {
+		t.Fail(err)
+		return
+	}
+	header := a.text.Text(r.Lang, "report.reply_header", map[string]any{"ID": r.ID})
+	if m.Text != "" {
+		err = a.sendText(ctx, userID, header+"\n\n"+html.EscapeString(m.Text), nil)
+	} else {
+		err = a.sendText(ctx, userID, header, nil)
+		if err == nil {
+			err = a.send.Message(ctx, userID, func(ctx context.Context) error {
+				_, err := a.tg.CopyMessage(ctx, &tg.CopyMessageParams{ChatID: userID, FromChatID: a.cfg.IntegrityChatID, MessageID: m.ID})
+				return err
+			})
+		}
+	}
+	if err != nil && !errors.Is(err, ErrBlocked) {
+		t.Fail(err)
+	}
+}

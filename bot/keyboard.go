@@ -1,0 +1,84 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Callback data is short ASCII: a prefix naming the action, a colon, and an
+// argument. Never text a person reads; Telegram allows 64 bytes.
+const (
+	cbLanguage = "l" // l:uk — choose a language
+	cbMenu     = "m" // m:help — a main-menu item
+)
+
+func callbackData(action, arg string) string { return action + ":" + arg }
+
+// parseCallback splits callback data into its action and argument.
+func parseCallback(data string) (action, arg string) {
+	action, arg, _ = strings.Cut(data, ":")
+	return action, arg
+}
+
+// Keyboard is an inline keyboard as the Bot API takes it. It is ours, not
+// go-telegram/bot's models.InlineKeyboardMarkup, because that one sends
+// "copy_text":{"text":""} on every button, which Telegram refused with
+// BUTTON_COPY_TEXT_INVALID at least once (go-telegram/bot PR #167); we send
+// only the fields we mean.
+type Keyboard struct {
+	InlineKeyboard [][]Button `json:"inline_keyboard"`
+}
+
+// Button is an inline keyboard button with callback data or a URL.
+type Button struct {
+	Text         string `json:"text"`
+	CallbackData string `json:"callback_data,omitempty"`
+	URL          string `json:"url,omitempty"`
+}
+
+func button(text, action, arg string) Button {
+	return Button{Text: text, CallbackData: callbackData(action, arg)}
+}
+
+func keyboard(rows ...[]Button) *Keyboard {
+	return &Keyboard{InlineKeyboard: rows}
+}
+
+// menuKeyboard is the citizen's main menu.
+func (a *App) menuKeyboard(lang string) *Keyboard {
+	return keyboard(
+		[]Button{button(a.text.Text(lang, "menu.faq"), cbMenu, "faq")},
+		[]Button{
+			button(a.text.Text(lang, "menu.rate"), cbMenu, "rate"),
+			button(a.text.Text(lang, "menu.mystery"), cbMenu, "mystery"),
+		},
+		[]Button{button(a.text.Text(lang, "ticket.ask_person"), cbOperator, "m")},
+		[]Button{button(a.text.Text(lang, "menu.report"), cbMenu, "report")},
+		[]Button{
+			button(a.text.Text(lang, "menu.help"), cbMenu, "help"),
+			button(a.text.Text(lang, "menu.language"), cbMenu, "lang"),
+		},
+	)
+}
+
+// paged cuts n items into pages of size: it returns the bounds of page
+// (clamped to the pages there are) and, when there is more than one page,
+// the row that moves between them; to(p) is the callback action and
+// argument that shows page p.
+func paged(n, size, page int, to func(p int) (action, arg string)) (from, until int, nav []Button) {
+	pages := max(1, (n+size-1)/size)
+	page = min(max(page, 0), pages-1)
+	if pages > 1 {
+		if page > 0 {
+			action, arg := to(page - 1)
+			nav = append(nav, button("◀️", action, arg))
+		}
+		action, arg := to(page)
+		nav = append(nav, button(fmt.Sprintf("%d / %d", page+1, pages), action, arg))
+		if page < pages-1 {
+			action, arg := to(page + 1)
+			nav = append(nav, button("▶️", action, arg))
+		}
+	}
+	return page * size, min(n, (page+1)*size), nav
+}

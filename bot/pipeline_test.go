@@ -1,0 +1,302 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"servicebot/store"
+)
+
+// fixturesDir finds ../shared/telegram/updates from the repository.
+func fixturesDir(t *testing.T) string {
+	t.Helper()
+	dir, _ := os.Getwd()
+	for d := dir; d != filepath.Dir(d); d = filepath.Dir(d) {
+		p := filepath.Join(d, "shared", "telegram", "updates")
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			return p
+		}
+	}
+	t.Fatal("shared/telegram/updates not found above " + dir)
+	return ""
+}
+
+// Every fixture goes through the whole pipeline: the webhook endpoint (so
+// that kinds Telegram would only send on request, and kinds this build does
+// not know, arrive too), the inbox, the dispatcher and the router.
+func TestEveryFixturePassesThrough(t *testing.T) {
+	h := newHarness(t, func(c *Config) {
+		c.WebhookURL = "https://bot.example.org/hook"
+		c.WebhookSecret = "fixture-secret"
+		c.ListenAddr = "127.0.0.1:0"
+	})
+	files, _ := filepath.Glob(filepath.Join(fixturesDir(t), "*.json"))
+	if len(files) < 30 {
+		t.Fatalf("found %d fixtures, expected the whole set", len(files))
+	}
+	type pushed struct {
+		name    string
+		chat    int64
+		private bool
+	}
+	var all []pushed
+	endpoint := "http://" + h.app.Addr().String() + "/hook"
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.srv.Learn(raw)
+		req, _ := http.NewRequest(http.MethodPost, endpoint, bytes.NewReader(raw))
+		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "fixture-secret")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: webhook answered %d", filepath.Base(f), resp.StatusCode)
+		}
+		var u models.Update
+		json.Unmarshal(raw, &u)
+		chat, private := chatOf(&u)
+		all = append(all, pushed{filepath.Base(f), chat, private})
+	}
+	h.settle()
+	entries, err := h.st.InboxEntries(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != len(files) {
+		t.Errorf("inbox holds %d updates, %d were delivered", len(entries), len(files))
+	}
+	kinds := map[string]int{}
+	for _, e := range entries {
+		kinds[e.Kind]++
+		if e.Status == store.InboxFailed || e.Status == store.InboxPending {
+			t.Errorf("update %d (%s) ended in status %d: %v", e.UpdateID, e.Kind, e.Status, e.LastError.String)
+		}
+		if e.Kind == "new_update_kind" && e.Status != store.InboxSkipped {
+			t.Errorf("the unknown kind was not skipped: status %d", e.Status)
+		}
+	}
+	for _, k := range []string{"message", "edited_message", "channel_post", "callback_query", "my_chat_member", "new_update_kind"} {
+		if kinds[k] == 0 {
+			t.Errorf("no %s among the fixtures that went through", k)
+		}
+	}
+	answered := 0
+	for _, p := range all {
+		ms := h.srv.Messages(p.chat)
+		if p.chat != 0 && !p.private && len(ms) > 0 {
+			t.Errorf("%s: the bot wrote into a group or channel: %q", p.name, ms[0].Text)
+		}
+		if p.private && len(ms) > 0 {
+			answered++
+		}
+	}
+	if answered == 0 {
+		t.Error("no private fixture got an answer")
+	}
+	h.noRejects()
+}
+
+func TestChatsInOrderAndInParallel(t *testing.T) {
+	h := newHarness(t)
+	// Each chat sends commands whose replies differ, so the order of the
+	// replies shows the order of handling.
+	script := []string{"/help", "/menu", "/cancel", "what?", "/help", "/menu"}
+	want := []string{
+		h.text.Text("uk", "help"), h.text.Text("uk", "menu.title"), h.text.Text("uk", "cancel.nothing"),
+		h.text.Text("uk", "faq.no_answer"), h.text.Text("uk", "help"), h.text.Text("uk", "menu.title"),
+	}
+	const chats = 40
+	for _, line := range script {
+		for c := 0; c < chats; c++ {
+			h.says(person{id: int64(5000 + c), lang: "uk"}, line)
+		}
+	}
+	h.settle()
+	for c := 0; c < chats; c++ {
+		ms := h.srv.WaitMessages(t, int64(5000+c), len(script), 10*time.Second)
+		if len(ms) != len(script) {
+			t.Errorf("chat %d got %d replies, want %d", c, len(ms), len(script))
+			continue
+		}
+		for i := range script {
+			if ms[i].Text != want[i] {
+				t.Errorf("chat %d reply %d = %q, want the answer to %q", c, i+1, ms[i].Text, script[i])
+				break
+			}
+		}
+	}
+	h.noRejects()
+}
+
+func TestPanicIsContainedAndMarkedFailed(t *testing.T) {
+	h := newHarness(t)
+	h.app.tg.RegisterHandlerMatchFunc(func(u *models.Update) bool {
+		return u.Message != nil && u.Message.Text == "boom"
+	}, func(ctx context.Context, _ *tg.Bot, _ *models.Update) { panic("kaboom") })
+	p := person{id: 6001, lang: "uk"}
+	boom := h.says(p, "boom")
+	h.says(p, "/help")
+	ms := h.srv.WaitMessages(t, p.id, 2, 10*time.Second)
+	if ms[0].Text != h.text.Text("uk", "error.retry") {
+		t.Errorf("after a panic the citizen got %q, want the apology", ms[0].Text)
+	}
+	if ms[1].Text != h.text.Text("uk", "help") {
+		t.Errorf("the next update got %q, want the help", ms[1].Text)
+	}
+	h.settle()
+	entries, _ := h.st.InboxEntries(context.Background())
+	for _, e := range entries {
+		if e.UpdateID == boom {
+			if e.Status != store.InboxFailed || e.Attempts != 1 || !strings.Contains(e.LastError.String, "kaboom") {
+				t.Errorf("the panicking update: status %d attempts %d error %q; want failed once with the panic", e.Status, e.Attempts, e.LastError.String)
+			}
+		}
+	}
+}
+
+func TestTooManyRequestsIsWaitedOut(t *testing.T) {
+	h := newHarness(t)
+	h.srv.Fail("sendMessage", 1, 429, 2)
+	p := person{id: 7001, lang: "uk"}
+	h.says(p, "/help")
+	m := h.nth(p.id, 1)
+	reqs := h.srv.RequestsFor("sendMessage")
+	if len(reqs) != 2 || reqs[0].Status != 429 {
+		t.Fatalf("sendMessage calls: %d (first status %v); want a 429 then a success", len(reqs), reqs)
+	}
+	if gap := m.At.Sub(reqs[0].At); gap < 2*time.Second {
+		t.Errorf("the retry came %s after the 429 with retry_after=2", gap)
+	}
+	if m.Text != h.text.Text("uk", "help") {
+		t.Errorf("the message after the 429: %q", m.Text)
+	}
+	if h.app.Sender().Stats().TooMany != 1 {
+		t.Errorf("sender counted %d 429s", h.app.Sender().Stats().TooMany)
+	}
+}
+
+func TestServerErrorsAreRetried(t *testing.T) {
+	h := newHarness(t)
+	h.srv.Fail("sendMessage", 2, 502, 0)
+	p := person{id: 7101, lang: "ru"}
+	h.says(p, "/help")
+	if got := h.nth(p.id, 1).Text; got != h.text.Text("ru", "help") {
+		t.Errorf("after two 502s: %q", got)
+	}
+	if n := len(h.srv.RequestsFor("sendMessage")); n != 3 {
+		t.Errorf("sendMessage called %d times, want 3", n)
+	}
+}
+
+func TestBlockedUserIsMarkedInactiveNotRetried(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 7201, lang: "uk"}
+	h.srv.Block(p.id)
+	h.says(p, "/help")
+	h.settle()
+	u, err := store.GetUser(context.Background(), h.st.DB(), p.id)
+	if err != nil || u.Active {
+		t.Errorf("user after 403: %+v, %v; want inactive", u, err)
+	}
+	if n := len(h.srv.RequestsFor("sendMessage")); n != 1 {
+		t.Errorf("sendMessage tried %d times after a 403, want 1", n)
+	}
+	entries, _ := h.st.InboxEntries(context.Background())
+	if entries[0].Status != store.InboxDone {
+		t.Errorf("the update ended in status %d, want done", entries[0].Status)
+	}
+}
+
+func TestRateLimitsAreKept(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Limits = TelegramLimits() })
+	p := person{id: 7301, lang: "uk"}
+	for i := 0; i < 6; i++ {
+		h.says(p, "/help")
+	}
+	ms := h.srv.WaitMessages(t, p.id, 6, 15*time.Second)
+	// A burst of 3, then one a second.
+	if gap := ms[5].At.Sub(ms[0].At); gap < 2500*time.Millisecond {
+		t.Errorf("6 messages to one chat within %s; Telegram allows about 1 a second", gap)
+	}
+}
+
+func TestWebhook(t *testing.T) {
+	h := newHarness(t, func(c *Config) {
+		c.WebhookURL = "https://bot.example.org/telegram/hook"
+		c.WebhookSecret = "s3cret_TOKEN-1"
+		c.ListenAddr = "127.0.0.1:0"
+	})
+	if url, secret := h.srv.Webhook(); url != h.cfg.WebhookURL || secret != h.cfg.WebhookSecret {
+		t.Fatalf("setWebhook got url %q secret %q", url, secret)
+	}
+	endpoint := "http://" + h.app.Addr().String() + "/telegram/hook"
+	h.srv.AddChat(models.Chat{ID: 8001, Type: models.ChatTypePrivate}) // known to Telegram, not via getUpdates
+	body := func(id int64) []byte {
+		return []byte(fmt.Sprintf(`{"update_id":%d,"message":{"message_id":1,"date":1,"chat":{"id":8001,"type":"private"},"from":{"id":8001,"is_bot":false,"first_name":"A","language_code":"uk"},"text":"/help","entities":[{"type":"bot_command","offset":0,"length":5}]}}`, id))
+	}
+	post := func(secret string, b []byte) int {
+		req, _ := http.NewRequest(http.MethodPost, endpoint, bytes.NewReader(b))
+		if secret != "" {
+			req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	count := func() int {
+		var n int
+		h.st.DB().QueryRow(`SELECT count(*) FROM inbox`).Scan(&n)
+		return n
+	}
+	if code := post("wrong", body(500)); code != http.StatusUnauthorized {
+		t.Errorf("wrong secret: HTTP %d, want 401", code)
+	}
+	if code := post("", body(501)); code != http.StatusUnauthorized {
+		t.Errorf("no secret: HTTP %d, want 401", code)
+	}
+	if n := count(); n != 0 {
+		t.Fatalf("%d updates stored from unauthorised posts", n)
+	}
+	if code := post(h.cfg.WebhookSecret, []byte(`{"nope":1}`)); code != http.StatusBadRequest {
+		t.Errorf("a body that is not an update: HTTP %d, want 400", code)
+	}
+	if code := post(h.cfg.WebhookSecret, body(502)); code != http.StatusOK {
+		t.Fatalf("right secret: HTTP %d, want 200", code)
+	}
+	// Stored by the time 200 came back.
+	var stored int64
+	if err := h.st.DB().QueryRow(`SELECT update_id FROM inbox`).Scan(&stored); err != nil || stored != 502 {
+		t.Fatalf("after 200 the inbox holds %d, %v", stored, err)
+	}
+	// Telegram redelivering the same update changes nothing.
+	post(h.cfg.WebhookSecret, body(502))
+	if got := h.nth(8001, 1).Text; got != h.text.Text("uk", "help") {
+		t.Errorf("webhook update answered %q", got)
+	}
+	h.settle()
+	if n := len(h.srv.Messages(8001)); n != 1 {
+		t.Errorf("%d replies to one update delivered twice", n)
+	}
+	if n := len(h.srv.RequestsFor("getUpdates")); n != 0 {
+		t.Errorf("getUpdates called %d times in webhook mode", n)
+	}
+}

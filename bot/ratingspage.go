@@ -1,0 +1,224 @@
+package bot
+
+import (
+	"cmp"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"servicebot/dialogs"
+	"servicebot/store"
+)
+
+// The public ratings: every centre's quick-rating averages per criterion,
+// its rank and its trend by month, as «Ваш контроль» publishes them. Only
+// aggregates are shown, never a comment or a person; a centre with fewer
+// than RatingsMinCount ratings shows no figures at all.
+
+const (
+	PathRatings = "/ratings"
+	trendMonths = 12
+)
+
+// centreScore is one centre as the public pages show it.
+type centreScore struct {
+	ID, Name, City string
+	Shown          bool // enough ratings to show figures
+	Count          int
+	Overall        string
+	overall        float64
+	Rank           int
+	Criteria       barChart
+	Trend          barChart
+	HasTrend       bool
+}
+
+type ratingsBody struct {
+	Centres []centreScore
+	Ranked  int
+	Min     int
+}
+
+type centreBody struct {
+	Centre centreScore
+	Ranked int
+	Min    int
+}
+
+// ratingCriteria are the rating questionnaire's 1–5 questions, in order.
+func (a *App) ratingCriteria() (*dialogs.Questionnaire, []*dialogs.Question) {
+	q, ok := a.questionnaire("rating")
+	if !ok {
+		return nil, nil
+	}
+	var out []*dialogs.Question
+	for _, s := range q.Sections {
+		for i := range s.Questions {
+			if s.Questions[i].Type == dialogs.QuestionRating5 {
+				out = append(out, &s.Questions[i])
+			}
+		}
+	}
+	return q, out
+}
+
+// centreScores reads and ranks every centre of the pack.
+func (a *App) centreScores(r *http.Request, lang string) ([]centreScore, int, error) {
+	_, crit := a.ratingCriteria()
+	ids := make([]string, 0, len(crit))
+	for _, c := range crit {
+		ids = append(ids, c.ID)
+	}
+	ctx := r.Context()
+	rows, err := store.RatingsByCentre(ctx, a.st.DB(), a.pack.ID, ids)
+	if err != nil {
+		return nil, 0, err
+	}
+	loc := a.schedule().Location()
+	y, m, _ := time.Now().In(loc).Date()
+	since := time.Date(y, m, 1, 0, 0, 0, 0, loc).AddDate(0, -(trendMonths - 1), 0)
+	months, err := store.RatingsByMonth(ctx, a.st.DB(), a.pack.ID, ids, loc.String(), since)
+	if err != nil {
+		return nil, 0, err
+	}
+	byCentre := map[string]store.CentreRatings{}
+	for _, row := range rows {
+		byCentre[row.Centre] = row
+	}
+	min := a.cfg.RatingsMinCount
+	var out []centreScore
+	for _, c := range a.pack.Centres {
+		s := centreScore{ID: c.ID, Name: a.text2(c.Name, lang), City: a.text2(c.City, lang)}
+		row := byCentre[c.ID]
+		if row.Count >= min && row.Count > 0 {
+			s.Shown, s.Count = true, row.Count
+			var items []chartItem
+			var sum float64
+			for _, q := range crit {
+				v := row.Criteria[q.ID]
+				sum += v
+				items = append(items, chartItem{Label: a.criterionName(lang, q), Value: v, Title: a.criterionName(lang, q) + ": " + number(lang, v)})
+			}
+			s.overall = sum / float64(len(crit))
+			s.Overall = number(lang, s.overall)
+			s.Criteria = criteriaChart(lang, a.text.Text(lang, "web.ratings.criteria"), items)
+			var trend []chartItem
+			for _, mr := range months {
+				if mr.Centre == c.ID {
+					trend = append(trend, chartItem{
+						Label: mr.Month.Format("01.06"), Value: mr.Average,
+						Title: mr.Month.Format("01.2006") + ": " + number(lang, mr.Average) + " · " + a.text.Text(lang, "web.ratings.count", map[string]any{"Count": mr.Count}),
+					})
+				}
+			}
+			s.Trend = trendChart(lang, a.text.Text(lang, "web.ratings.trend"), trend)
+			s.HasTrend = len(trend) > 0
+		}
+		out = append(out, s)
+	}
+	// Rank by the overall average among centres with figures; the rest
+	// follow by name.
+	slices.SortStableFunc(out, func(x, y centreScore) int {
+		if x.Shown != y.Shown {
+			if x.Shown {
+				return -1
+			}
+			return 1
+		}
+		if x.Shown {
+			if c := cmp.Compare(y.overall, x.overall); c != 0 {
+				return c
+			}
+		}
+		return strings.Compare(x.Name, y.Name)
+	})
+	ranked := 0
+	for i := range out {
+		if out[i].Shown {
+			ranked++
+			out[i].Rank = ranked
+		}
+	}
+	return out, ranked, nil
+}
+
+// criterionName is a 1–5 question's short name: the staff's criterion name
+// when it has one, else its text.
+func (a *App) criterionName(lang string, q *dialogs.Question) string {
+	if q.Criterion != "" {
+		return a.text.Text(lang, "stats.criterion."+q.Criterion)
+	}
+	return a.text2(q.Text, lang)
+}
+
+func (a *App) serveRatings(w http.ResponseWriter, r *http.Request) {
+	lang := a.pageLang(r)
+	list, ranked, err := a.centreScores(r, lang)
+	if err != nil {
+		a.log.Warn("ratings page: cannot read ratings", "err", err)
+		http.Error(w, "the ratings are unavailable; try again later", http.StatusServiceUnavailable)
+		return
+	}
+	p := a.newPage(r, lang, "web.ratings.title")
+	p.Body = ratingsBody{Centres: list, Ranked: ranked, Min: a.cfg.RatingsMinCount}
+	a.render(w, http.StatusOK, "ratings", p)
+}
+
+func (a *App) serveCentreRatings(w http.ResponseWriter, r *http.Request) {
+	lang := a.pageLang(r)
+	id := r.PathValue("centre")
+	if _, ok := a.pack.Centre(id); !ok {
+		p := a.newPage(r, lang, "web.ratings.title")
+		p.Body = noticeBody{Text: p.T("web.ratings.no_centre"), Back: PathRatings + "?lang=" + lang, BackText: p.T("web.ratings.all")}
+		a.render(w, http.StatusNotFound, "notice", p)
+		return
+	}
+	list, ranked, err := a.centreScores(r, lang)
+	if err != nil {
+		a.log.Warn("ratings page: cannot read ratings", "err", err)
+		http.Error(w, "the ratings are unavailable; try again later", http.StatusServiceUnavailable)
+		return
+	}
+	var c centreScore
+	for _, s := range list {
+		if s.ID == id {
+			c = s
+		}
+	}
+	p := a.newPage(r, lang, "web.ratings.title")
+	p.Title = c.Name + " · " + p.Title
+	p.Body = centreBody{Centre: c, Ranked: ranked, Min: a.cfg.RatingsMinCount}
+	a.render(w, http.StatusOK, "centre", p)
+}
+
+// noticeBody is a page that only says something.
+type noticeBody struct {
+	Text, Back, BackText string
+	Form                 *loginForm
+}
+
+// webRoutes registers the public ratings and the staff dashboard. They
+// answer once the bot has started (its pack is loaded).
+func (a *App) webRoutes(mux *http.ServeMux) {
+	handle := func(pattern string, h http.HandlerFunc) {
+		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case <-a.ready:
+				h(w, r)
+			default:
+				w.Header().Set("Retry-After", "5")
+				http.Error(w, "starting; try again in a few seconds", http.StatusServiceUnavailable)
+			}
+		})
+	}
+	handle("GET "+PathRatings, a.serveRatings)
+	handle("GET "+PathRatings+"/{centre}", a.serveCentreRatings)
+	handle(pathLogin, a.serveLogin)
+	handle("GET "+pathLoginNeeded, a.serveLoginNeeded)
+	handle(pathLogout, a.serveLogout)
+	handle("GET "+PathDashboard, a.staffOnly(a.serveOverview))
+	handle("GET "+PathDashboard+"/ratings", a.staffOnly(a.serveLowRatings))
+	handle("GET "+PathDashboard+"/ratings.csv", a.staffOnly(a.serveLowRatingsCSV))
+	handle("GET "+PathDashboard+"/mystery", a.staffOnly(a.serveMystery))
+}

@@ -1,0 +1,750 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"servicebot/dialogs"
+	"servicebot/store"
+)
+
+// The mystery-shopper questionnaire and the quick visit rating: one
+// question per message, edited in place, saved after every step.
+//
+// Callback data, k being m (mystery) or r (rating):
+//
+//	qs:k:<go|cont|new|send|x>  start, continue, start over, send, cancel
+//	qa:k:<question>:<choice>   an answer button
+//	qd:k:<question>            Done (multiple choice)
+//	qk:k:<question>            Skip
+//	qb:k                       Back
+//	qe:k:<question>            change an answer from the summary
+//	qy:k:<city>:<page>         the centres of a city (city -1: the cities)
+const (
+	cbSurvey      = "qs"
+	cbSurveyAns   = "qa"
+	cbSurveyDone  = "qd"
+	cbSurveySkip  = "qk"
+	cbSurveyBack  = "qb"
+	cbSurveyEdit  = "qe"
+	cbSurveyPlace = "qy"
+
+	dialogSurvey  = "survey"
+	centreStep    = "_centre" // the rating's centre, asked by the bot before the questions
+	surveyPerPage = 8
+)
+
+var kindOf = map[string]string{"m": "mystery", "r": "rating"}
+
+func letterOf(kind string) string {
+	if kind == "mystery" {
+		return "m"
+	}
+	return "r"
+}
+
+type surveyState struct {
+	Kind string `json:"kind"`
+}
+
+func (a *App) questionnaire(kind string) (*dialogs.Questionnaire, bool) {
+	return a.pack.Questionnaire(kind)
+}
+
+func (a *App) onMysteryCommand(ctx context.Context, _ *tg.Bot, _ *models.Update) {
+	a.offerSurvey(ctx, turnOf(ctx), "mystery", "", 0, 0)
+}
+
+func (a *App) onRateCommand(ctx context.Context, _ *tg.Bot, _ *models.Update) {
+	a.offerSurvey(ctx, turnOf(ctx), "rating", "", 0, 0)
+}
+
+// rateFromLink starts the quick rating from a QR deep link r_<centre>[_<desk>].
+// An unknown or malformed one falls back to choosing the centre.
+func (a *App) rateFromLink(ctx context.Context, t *Turn, link dialogs.StartLink) {
+	centre, desk := "", 0
+	if len(link.Args) >= 1 {
+		if _, ok := a.pack.Centre(link.Args[0]); ok {
+			centre = link.Args[0]
+		}
+	}
+	if centre != "" && len(link.Args) >= 2 {
+		if n, err := strconv.Atoi(link.Args[1]); err == nil && n > 0 && n < 1000 {
+			desk = n
+		}
+	}
+	a.offerSurvey(ctx, t, "rating", centre, desk, 0)
+}
+
+// offerSurvey shows what is stored and why, or offers to continue a draft.
+func (a *App) offerSurvey(ctx context.Context, t *Turn, kind, centre string, desk, msgID int) {
+	q, ok := a.questionnaire(kind)
+	if !ok {
+		a.reply(ctx, t, a.text.Text(t.Lang, "survey.unavailable"), a.menuKeyboard(t.Lang))
+		return
+	}
+	k := letterOf(kind)
+	if d, err := store.DraftOf(ctx, t.Tx, t.User.ID, kind); err == nil {
+		step, total := q.Progress(d.Answers, firstUnanswered(q, d))
+		a.show(ctx, t, msgID, a.text.Text(t.Lang, "survey.continue_offer", map[string]any{"Step": step, "Total": total}), keyboard(
+			[]Button{button(a.text.Text(t.Lang, "survey.continue"), cbSurvey, k+":cont")},
+			[]Button{button(a.text.Text(t.Lang, "survey.start_over"), cbSurvey, k+":new")},
+		))
+		return
+	} else if !errors.Is(err, store.ErrNotFound) {
+		t.Fail(err)
+		return
+	}
+	// The centre and desk from a QR code wait in the conversation until Start.
+	raw, _ := json.Marshal(map[string]any{"kind": kind, "centre": centre, "desk": desk})
+	if err := store.SaveConversation(ctx, t.Tx, store.Conversation{ChatID: t.Chat, Dialog: dialogSurvey, Step: "intro", Data: raw}); err != nil {
+		t.Fail(err)
+		return
+	}
+	lang := a.contentLang(t.Lang)
+	text := "<b>" + html.EscapeString(a.text2(q.Title, lang)) + "</b>\n\n" + html.EscapeString(a.text2(q.Intro, lang))
+	if centre != "" {
+		c, _ := a.pack.Centre(centre)
+		text += "\n\n🏢 " + html.EscapeString(a.text2(c.Name, lang))
+	}
+	a.show(ctx, t, msgID, text, keyboard(
+		[]Button{button(a.text.Text(t.Lang, "survey.start"), cbSurvey, k+":go")},
+		[]Button{button(a.text.Text(t.Lang, "nav.menu"), cbMenu, "menu")},
+	))
+}
+
+func firstUnanswered(q *dialogs.Questionnaire, r store.Response) string {
+	if next, ok := q.Next(r.Answers); ok {
+		return next.ID
+	}
+	return ""
+}
+
+func (a *App) onSurveyButton(ctx context.Context, _ *tg.Bot, u *models.Update) {
+	t := turnOf(ctx)
+	action, arg := parseCallback(u.CallbackQuery.Data)
+	parts := strings.Split(arg, ":")
+	kind := kindOf[parts[0]]
+	q, ok := a.questionnaire(kind)
+	if !ok {
+		a.onStaleButton(ctx, t)
+		return
+	}
+	at := func(i int) string {
+		if i < len(parts) {
+			return parts[i]
+		}
+		return ""
+	}
+	msgID := callbackMessageID(u)
+	if action == cbSurvey && (at(1) == "go" || at(1) == "new") {
+		a.ack(ctx, t, "")
+		a.beginSurvey(ctx, t, q, kind, msgID)
+		return
+	}
+	r, err := store.DraftOf(ctx, t.Tx, t.User.ID, kind)
+	if errors.Is(err, store.ErrNotFound) {
+		// A button of a questionnaire already sent or cancelled.
+		a.ack(ctx, t, a.text.Text(t.Lang, "survey.gone"))
+		return
+	}
+	if err != nil {
+		t.Fail(err)
+		return
+	}
+	a.ack(ctx, t, "")
+	r.MessageID = msgID
+	switch action {
+	case cbSurvey:
+		switch at(1) {
+		case "cont":
+			a.keepSurveyDialog(ctx, t, kind)
+			a.renderStep(ctx, t, q, r, "")
+		case "send":
+			a.submitSurvey(ctx, t, q, r)
+		case "x":
+			if _, err := store.DeleteDraft(ctx, t.Tx, t.User.ID, kind); err != nil {
+				t.Fail(err)
+				return
+			}
+			if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+				t.Fail(err)
+				return
+			}
+			a.show(ctx, t, msgID, a.text.Text(t.Lang, "survey.cancelled"), a.menuKeyboard(t.Lang))
+		}
+	case cbSurveyAns:
+		a.answerSurvey(ctx, t, q, r, at(1), dialogs.Input{Choice: at(2)})
+	case cbSurveyDone:
+		a.answerSurvey(ctx, t, q, r, at(1), dialogs.Input{Done: true})
+	case cbSurveySkip:
+		a.answerSurvey(ctx, t, q, r, at(1), dialogs.Input{Skip: true})
+	case cbSurveyBack:
+		current := firstUnanswered(q, r)
+		if r.Centre == "" && kind == "rating" {
+			current = centreStep
+		}
+		prev, ans := q.Back(r.Answers, current)
+		if prev == "" && kind == "rating" && current != centreStep && r.Desk == 0 {
+			// Back from the first rating question: choose the centre again.
+			r.Centre = ""
+		}
+		r.Answers = ans
+		a.saveAndRender(ctx, t, q, r, "")
+	case cbSurveyEdit:
+		if q.Question(at(1)) == nil {
+			a.renderStep(ctx, t, q, r, a.text.Text(t.Lang, "survey.err.not_shown"))
+			return
+		}
+		delete(r.Answers, at(1))
+		a.saveAndRender(ctx, t, q, r, "")
+	case cbSurveyPlace:
+		city, _ := strconv.Atoi(at(1))
+		page, _ := strconv.Atoi(at(2))
+		a.renderCentres(ctx, t, q, r, city, page, "")
+	}
+}
+
+func (a *App) keepSurveyDialog(ctx context.Context, t *Turn, kind string) {
+	raw, _ := json.Marshal(surveyState{Kind: kind})
+	if err := store.SaveConversation(ctx, t.Tx, store.Conversation{ChatID: t.Chat, Dialog: dialogSurvey, Step: "q", Data: raw}); err != nil {
+		t.Fail(err)
+	}
+}
+
+func (a *App) beginSurvey(ctx context.Context, t *Turn, q *dialogs.Questionnaire, kind string, msgID int) {
+	var pending struct {
+		Centre string `json:"centre"`
+		Desk   int    `json:"desk"`
+	}
+	if conv, err := store.GetConversation(ctx, t.Tx, t.Chat); err == nil && conv.Dialog == dialogSurvey {
+		json.Unmarshal(conv.Data, &pending)
+	}
+	nr := q.NewResponse()
+	r, err := store.StartResponse(ctx, t.Tx, store.Response{
+		Kind: kind, Questionnaire: nr.Questionnaire, Version: nr.Version, Pack: a.pack.ID,
+		UserID: t.User.ID, Lang: t.Lang, Answers: nr.Answers, Centre: pending.Centre, Desk: pending.Desk,
+	})
+	if err != nil {
+		t.Fail(err)
+		return
+	}
+	r.MessageID = msgID
+	a.keepSurveyDialog(ctx, t, kind)
+	a.saveAndRender(ctx, t, q, r, "")
+}
+
+// answerSurvey applies an input to a question and shows what comes next,
+// or the problem with the input.
+func (a *App) answerSurvey(ctx context.Context, t *Turn, q *dialogs.Questionnaire, r store.Response, qid string, in dialogs.Input) {
+	if qid == centreStep {
+		if _, ok := a.pack.Centre(in.Choice); !ok || r.Kind != "rating" {
+			a.renderStep(ctx, t, q, r, a.text.Text(t.Lang, "survey.err.unknown_centre"))
+			return
+		}
+		r.Centre = in.Choice
+		a.saveAndRender(ctx, t, q, r, "")
+		return
+	}
+	in.Today = time.Now().In(a.schedule().Location())
+	if in.Today.Location() == nil {
+		in.Today = time.Now()
+	}
+	before := r.Answers
+	ans, err := q.Apply(r.Answers, qid, in, a.centreIDs())
+	if err != nil {
+		a.renderStep(ctx, t, q, r, a.surveyError(t.Lang, q, qid, err))
+		return
+	}
+	if reflect.DeepEqual(ans, before) && t.Update.CallbackQuery != nil {
+		return // a double tap: the answer is already so
+	}
+	r.Answers = ans
+	if qq := q.Question(qid); qq != nil && qq.Type == dialogs.QuestionCentre {
+		r.Centre = ans[qid].Text
+	}
+	note := ""
+	for _, id := range q.IntegrityFlags(ans) {
+		if !containsStr(q.IntegrityFlags(before), id) {
+			note = a.integrityNote(t.Lang)
+		}
+	}
+	a.saveAndRender(ctx, t, q, r, note)
+}
+
+func containsStr(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// integrityNote points to the official channels when someone says they
+// were asked for money; a report is filed when the questionnaire is sent.
+func (a *App) integrityNote(lang string) string {
+	var b strings.Builder
+	b.WriteString(a.text.Text(lang, "survey.integrity_note"))
+	for _, c := range a.pack.Channels {
+		if c.Kind == "integrity" || c.Kind == "complaint" {
+			fmt.Fprintf(&b, "\n• <a href=\"%s\">%s</a>", html.EscapeString(c.URL), html.EscapeString(a.text2(c.Title, a.contentLang(lang))))
+		}
+	}
+	return b.String()
+}
+
+func (a *App) centreIDs() []string {
+	ids := make([]string, 0, len(a.pack.Centres))
+	for _, c := range a.pack.Centres {
+		ids = append(ids, c.ID)
+	}
+	return ids
+}
+
+func (a *App) surveyError(lang string, q *dialogs.Questionnaire, qid string, err error) string {
+	key := "survey.err.other"
+	data := map[string]any{}
+	for _, e := range []struct {
+		err error
+		key string
+	}{
+		{dialogs.ErrExpectedButton, "expected_button"}, {dialogs.ErrExpectedText, "expected_text"},
+		{dialogs.ErrExpectedPhoto, "expected_photo"}, {dialogs.ErrTooLong, "too_long"},
+		{dialogs.ErrNotOptional, "not_optional"}, {dialogs.ErrBadChoice, "bad_choice"},
+		{dialogs.ErrBadDate, "bad_date"}, {dialogs.ErrEmpty, "empty"},
+		{dialogs.ErrUnknownCentre, "unknown_centre"}, {dialogs.ErrNotShown, "not_shown"},
+	} {
+		if errors.Is(err, e.err) {
+			key = "survey.err." + e.key
+			break
+		}
+	}
+	if qq := q.Question(qid); qq != nil {
+		data["Max"] = qq.Limit()
+	}
+	return a.text.Text(lang, key, data)
+}
+
+func (a *App) saveAndRender(ctx context.Context, t *Turn, q *dialogs.Questionnaire, r store.Response, note string) {
+	if err := store.SaveDraft(ctx, t.Tx, r); err != nil {
+		t.Fail(err)
+		return
+	}
+	a.renderStep(ctx, t, q, r, note)
+}
+
+// renderStep shows the next question, or the summary when all are answered.
+func (a *App) renderStep(ctx context.Context, t *Turn, q *dialogs.Questionnaire, r store.Response, note string) {
+	k := letterOf(r.Kind)
+	if r.Kind == "rating" && r.Centre == "" {
+		a.renderCentres(ctx, t, q, r, -1, 0, note)
+		return
+	}
+	qq, ok := q.Next(r.Answers)
+	if !ok {
+		a.renderSummary(ctx, t, q, r, note)
+		return
+	}
+	if qq.Type == dialogs.QuestionCentre {
+		a.renderCentres(ctx, t, q, r, -1, 0, note)
+		return
+	}
+	lang := a.contentLang(t.Lang)
+	step, total := q.Progress(r.Answers, qq.ID)
+	var b strings.Builder
+	if note != "" {
+		b.WriteString(note + "\n\n")
+	}
+	b.WriteString("<i>" + a.text.Text(t.Lang, "survey.progress", map[string]any{"Step": step, "Total": total}) + "</i>")
+	if s := q.SectionOf(qq.ID); s != nil {
+		b.WriteString(" · <b>" + html.EscapeString(a.text2(s.Title, lang)) + "</b>")
+	}
+	b.WriteString("\n\n" + html.EscapeString(a.text2(qq.Text, lang)))
+	if h := a.text2(qq.Hint, lang); h != "" {
+		b.WriteString("\n<i>" + html.EscapeString(h) + "</i>")
+	}
+	var rows [][]Button
+	ans := func(choice, label string) Button { return button(label, cbSurveyAns, k+":"+qq.ID+":"+choice) }
+	switch qq.Type {
+	case dialogs.QuestionSingle:
+		for _, o := range qq.Options {
+			rows = append(rows, []Button{ans(o.ID, a.text2(o.Text, lang))})
+		}
+	case dialogs.QuestionMulti:
+		picked := r.Answers[qq.ID].Choice
+		for _, o := range qq.Options {
+			mark := "▫️ "
+			if containsStr(picked, o.ID) {
+				mark = "✅ "
+			}
+			rows = append(rows, []Button{ans(o.ID, mark+a.text2(o.Text, lang))})
+		}
+		rows = append(rows, []Button{button(a.text.Text(t.Lang, "survey.done"), cbSurveyDone, k+":"+qq.ID)})
+		b.WriteString("\n<i>" + a.text.Text(t.Lang, "survey.multi_hint") + "</i>")
+	case dialogs.QuestionRating5:
+		var row []Button
+		for i := 1; i <= 5; i++ {
+			row = append(row, ans(strconv.Itoa(i), strconv.Itoa(i)))
+		}
+		rows = append(rows, row)
+	case dialogs.QuestionScale10:
+		var r1, r2 []Button
+		for i := 0; i <= 10; i++ {
+			if i <= 5 {
+				r1 = append(r1, ans(strconv.Itoa(i), strconv.Itoa(i)))
+			} else {
+				r2 = append(r2, ans(strconv.Itoa(i), strconv.Itoa(i)))
+			}
+		}
+		rows = append(rows, r1, r2)
+	case dialogs.QuestionYesNo, dialogs.QuestionYesNoNA:
+		row := []Button{ans(dialogs.ChoiceYes, a.text.Text(t.Lang, "survey.yes")), ans(dialogs.ChoiceNo, a.text.Text(t.Lang, "survey.no"))}
+		if qq.Type == dialogs.QuestionYesNoNA {
+			row = append(row, ans(dialogs.ChoiceNA, a.text.Text(t.Lang, "survey.na")))
+		}
+		rows = append(rows, row)
+	case dialogs.QuestionDate:
+		rows = append(rows, []Button{ans(dialogs.ChoiceToday, a.text.Text(t.Lang, "survey.today")), ans(dialogs.ChoiceYesterday, a.text.Text(t.Lang, "survey.yesterday"))})
+		b.WriteString("\n<i>" + a.text.Text(t.Lang, "survey.date_hint") + "</i>")
+	case dialogs.QuestionText:
+		b.WriteString("\n<i>" + a.text.Text(t.Lang, "survey.text_hint", map[string]any{"Max": qq.Limit()}) + "</i>")
+	case dialogs.QuestionPhoto:
+		b.WriteString("\n<i>" + a.text.Text(t.Lang, "survey.photo_hint") + "</i>")
+	}
+	rows = append(rows, a.surveyNav(t.Lang, k, qq))
+	a.showStep(ctx, t, r, b.String(), keyboard(rows...))
+}
+
+func (a *App) surveyNav(lang, k string, qq *dialogs.Question) []Button {
+	nav := []Button{button(a.text.Text(lang, "survey.back"), cbSurveyBack, k)}
+	if qq != nil && qq.Optional {
+		nav = append(nav, button(a.text.Text(lang, "survey.skip"), cbSurveySkip, k+":"+qq.ID))
+	}
+	return append(nav, button(a.text.Text(lang, "survey.cancel"), cbSurvey, k+":x"))
+}
+
+// showStep edits the questionnaire's message in place, or sends a new one
+// (after typed input, so that it stands below what the person wrote).
+func (a *App) showStep(ctx context.Context, t *Turn, r store.Response, text string, kb *Keyboard) {
+	msgID := r.MessageID
+	if t.Update.CallbackQuery == nil {
+		msgID = 0
+	}
+	id, err := a.showID(ctx, t, msgID, text, kb)
+	if err != nil {
+		a.delivered(ctx, t, err)
+		return
+	}
+	if id != r.MessageID {
+		r.MessageID = id
+		if err := store.SaveDraft(ctx, t.Tx, r); err != nil {
+			t.Fail(err)
+		}
+	}
+}
+
+// showID is show that reports the message's id.
+func (a *App) showID(ctx context.Context, t *Turn, msgID int, text string, kb *Keyboard) (int, error) {
+	if msgID != 0 {
+		p := &tg.EditMessageTextParams{ChatID: t.Chat, MessageID: msgID, Text: text, ParseMode: models.ParseModeHTML}
+		if kb != nil {
+			p.ReplyMarkup = kb
+		}
+		err := a.send.Message(ctx, t.Chat, func(ctx context.Context) error {
+			_, err := a.tg.EditMessageText(ctx, p)
+			return err
+		})
+		if err == nil || isNotModified(err) {
+			return msgID, nil
+		}
+		if !errors.Is(err, ErrRejected) {
+			return 0, err
+		}
+	}
+	p := &tg.SendMessageParams{ChatID: t.Chat, Text: text, ParseMode: models.ParseModeHTML}
+	if kb != nil {
+		p.ReplyMarkup = kb
+	}
+	var id int
+	err := a.send.Message(ctx, t.Chat, func(ctx context.Context) error {
+		m, err := a.tg.SendMessage(ctx, p)
+		if err == nil {
+			id = m.ID
+		}
+		return err
+	})
+	return id, err
+}
+
+// cities lists the cities of the pack's centres, in the person's language.
+func (a *App) cities(lang string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, c := range a.pack.Centres {
+		name := a.text2(c.City, lang)
+		if !seen[name] {
+			seen[name] = true
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// renderCentres picks the centre: the cities first (city -1), then the
+// centres of one. Typing part of a city's or centre's name searches.
+func (a *App) renderCentres(ctx context.Context, t *Turn, q *dialogs.Questionnaire, r store.Response, city, page int, note string) {
+	k := letterOf(r.Kind)
+	lang := a.contentLang(t.Lang)
+	qid := centreStep
+	if next, ok := q.Next(r.Answers); ok && next.Type == dialogs.QuestionCentre && r.Kind != "rating" {
+		qid = next.ID
+	}
+	cities := a.cities(lang)
+	var b strings.Builder
+	if note != "" {
+		b.WriteString(note + "\n\n")
+	}
+	b.WriteString(a.text.Text(t.Lang, "survey.pick_centre"))
+	var rows [][]Button
+	var items []Button
+	if city < 0 || city >= len(cities) {
+		for i, c := range cities {
+			items = append(items, button(c, cbSurveyPlace, fmt.Sprintf("%s:%d:0", k, i)))
+		}
+		city = -1
+	} else {
+		b.WriteString("\n<b>" + html.EscapeString(cities[city]) + "</b>")
+		for _, c := range a.pack.Centres {
+			if a.text2(c.City, lang) == cities[city] {
+				items = append(items, button(a.text2(c.Name, lang), cbSurveyAns, k+":"+qid+":"+c.ID))
+			}
+		}
+	}
+	from, until, nav := paged(len(items), surveyPerPage, page, func(p int) (string, string) {
+		return cbSurveyPlace, fmt.Sprintf("%s:%d:%d", k, city, p)
+	})
+	for _, it := range items[from:until] {
+		rows = append(rows, []Button{it})
+	}
+	if nav != nil {
+		rows = append(rows, nav)
+	}
+	if city >= 0 {
+		rows = append(rows, []Button{button(a.text.Text(t.Lang, "survey.other_city"), cbSurveyPlace, k+":-1:0")})
+	}
+	b.WriteString("\n<i>" + a.text.Text(t.Lang, "survey.centre_search_hint") + "</i>")
+	var qq *dialogs.Question
+	if qid != centreStep {
+		qq = q.Question(qid)
+	}
+	rows = append(rows, a.surveyNav(t.Lang, k, qq))
+	a.showStep(ctx, t, r, b.String(), keyboard(rows...))
+}
+
+// searchCentres answers typed text at the centre step with matching centres.
+func (a *App) searchCentres(ctx context.Context, t *Turn, q *dialogs.Questionnaire, r store.Response, text string) {
+	lang := a.contentLang(t.Lang)
+	needle := dialogs.Fold(text)
+	k := letterOf(r.Kind)
+	qid := centreStep
+	if next, ok := q.Next(r.Answers); ok && next.Type == dialogs.QuestionCentre && r.Kind != "rating" {
+		qid = next.ID
+	}
+	var rows [][]Button
+	for _, c := range a.pack.Centres {
+		hay := dialogs.Fold(a.text2(c.Name, lang) + " " + a.text2(c.City, lang) + " " + a.text2(c.Address, lang))
+		if needle != "" && strings.Contains(hay, needle) && len(rows) < surveyPerPage {
+			rows = append(rows, []Button{button(a.text2(c.Name, lang)+" · "+a.text2(c.City, lang), cbSurveyAns, k+":"+qid+":"+c.ID)})
+		}
+	}
+	if len(rows) == 0 {
+		a.renderCentres(ctx, t, q, r, -1, 0, a.text.Text(t.Lang, "survey.no_centre_found"))
+		return
+	}
+	rows = append(rows, []Button{button(a.text.Text(t.Lang, "survey.other_city"), cbSurveyPlace, k+":-1:0")})
+	a.showStep(ctx, t, r, a.text.Text(t.Lang, "survey.pick_centre"), keyboard(rows...))
+}
+
+// continueSurvey takes typed text or a photo for the current question.
+func (a *App) continueSurvey(ctx context.Context, t *Turn, conv store.Conversation, m *models.Message) {
+	var st struct {
+		Kind string `json:"kind"`
+	}
+	json.Unmarshal(conv.Data, &st)
+	q, ok := a.questionnaire(st.Kind)
+	if !ok {
+		store.EndConversation(ctx, t.Tx, t.Chat)
+		a.onCitizenMessage(ctx, t, m)
+		return
+	}
+	if conv.Step == "intro" {
+		a.reply(ctx, t, a.text.Text(t.Lang, "survey.err.expected_button"), nil)
+		return
+	}
+	r, err := store.DraftOf(ctx, t.Tx, t.User.ID, st.Kind)
+	if errors.Is(err, store.ErrNotFound) {
+		store.EndConversation(ctx, t.Tx, t.Chat)
+		a.onCitizenMessage(ctx, t, m)
+		return
+	}
+	if err != nil {
+		t.Fail(err)
+		return
+	}
+	next, ok := q.Next(r.Answers)
+	switch {
+	case r.Kind == "rating" && r.Centre == "", ok && next.Type == dialogs.QuestionCentre:
+		a.searchCentres(ctx, t, q, r, firstNonEmpty(m.Text, m.Caption))
+	case !ok:
+		a.renderSummary(ctx, t, q, r, a.text.Text(t.Lang, "survey.err.use_buttons"))
+	default:
+		in := dialogs.Input{Text: m.Text}
+		if len(m.Photo) > 0 {
+			in = dialogs.Input{Photo: m.Photo[len(m.Photo)-1].FileID}
+		} else if m.Text == "" && m.Caption == "" {
+			in = dialogs.Input{}
+		}
+		a.answerSurvey(ctx, t, q, r, next.ID, in)
+	}
+}
+
+// answerLabel renders an answer for the summary and staff cards.
+func (a *App) answerLabel(lang string, qq *dialogs.Question, ans dialogs.Answer) string {
+	switch {
+	case ans.Skipped:
+		return "—"
+	case ans.Number != nil:
+		if qq.Type == dialogs.QuestionScale10 {
+			return fmt.Sprintf("%d/10", *ans.Number)
+		}
+		return fmt.Sprintf("%d/5", *ans.Number)
+	case qq.Type == dialogs.QuestionYesNo || qq.Type == dialogs.QuestionYesNoNA:
+		if len(ans.Choice) > 0 {
+			return a.text.Text(lang, "survey."+ans.Choice[0])
+		}
+	case qq.Type == dialogs.QuestionSingle || qq.Type == dialogs.QuestionMulti:
+		var names []string
+		for _, id := range ans.Choice {
+			if o, ok := qq.Option(id); ok {
+				names = append(names, a.text2(o.Text, a.contentLang(lang)))
+			}
+		}
+		return strings.Join(names, ", ")
+	case qq.Type == dialogs.QuestionCentre:
+		if c, ok := a.pack.Centre(ans.Text); ok {
+			return a.text2(c.Name, a.contentLang(lang))
+		}
+	case qq.Type == dialogs.QuestionPhoto:
+		return "📷"
+	case qq.Type == dialogs.QuestionDate:
+		if d, err := time.Parse("2006-01-02", ans.Text); err == nil {
+			return d.Format("02.01.2006")
+		}
+	}
+	return ans.Text
+}
+
+func (a *App) renderSummary(ctx context.Context, t *Turn, q *dialogs.Questionnaire, r store.Response, note string) {
+	k := letterOf(r.Kind)
+	lang := a.contentLang(t.Lang)
+	var b strings.Builder
+	if note != "" {
+		b.WriteString(note + "\n\n")
+	}
+	b.WriteString(a.text.Text(t.Lang, "survey.summary"))
+	if c, ok := a.pack.Centre(r.Centre); ok && r.Kind == "rating" {
+		b.WriteString("\n🏢 " + html.EscapeString(a.text2(c.Name, lang)))
+	}
+	var rows [][]Button
+	var row []Button
+	for i, qq := range q.Visible(r.Answers) {
+		ans, ok := r.Answers[qq.ID]
+		if !ok {
+			continue
+		}
+		fmt.Fprintf(&b, "\n%d. %s — <b>%s</b>", i+1, html.EscapeString(cut(a.text2(qq.Text, lang), 60)), html.EscapeString(cut(a.answerLabel(t.Lang, qq, ans), 80)))
+		row = append(row, button(fmt.Sprintf("✏️ %d", i+1), cbSurveyEdit, k+":"+qq.ID))
+		if len(row) == 6 {
+			rows = append(rows, row)
+			row = nil
+		}
+	}
+	if row != nil {
+		rows = append(rows, row)
+	}
+	rows = append(rows,
+		[]Button{button(a.text.Text(t.Lang, "survey.send"), cbSurvey, k+":send")},
+		[]Button{button(a.text.Text(t.Lang, "survey.back"), cbSurveyBack, k), button(a.text.Text(t.Lang, "survey.cancel"), cbSurvey, k+":x")})
+	text := b.String()
+	if dialogs.UTF16Len(text) > 4000 {
+		text = cut(text, 3900)
+	}
+	a.showStep(ctx, t, r, text, keyboard(rows...))
+}
+
+// submitSurvey sends a complete questionnaire: at most one per person per
+// centre per day, an integrity report for a "yes" to being asked for
+// money, a ticket when a low rating asks for a call back.
+func (a *App) submitSurvey(ctx context.Context, t *Turn, q *dialogs.Questionnaire, r store.Response) {
+	if !q.Complete(r.Answers) {
+		a.renderStep(ctx, t, q, r, a.text.Text(t.Lang, "survey.err.incomplete"))
+		return
+	}
+	if limit := a.cfg.SurveyDailyLimit; limit > 0 {
+		now := time.Now().In(a.schedule().Location())
+		midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+		n, err := store.SubmittedSince(ctx, t.Tx, t.User.ID, r.Kind, r.Centre, midnight)
+		if err != nil {
+			t.Fail(err)
+			return
+		}
+		if n >= limit {
+			a.renderSummary(ctx, t, q, r, a.text.Text(t.Lang, "survey.err.daily_limit"))
+			return
+		}
+	}
+	ok, err := store.SubmitResponse(ctx, t.Tx, r.ID)
+	if err != nil || !ok {
+		if err != nil {
+			t.Fail(err)
+		}
+		return
+	}
+	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+		t.Fail(err)
+		return
+	}
+	ref := dialogs.Ref(r.Kind, r.ID)
+	a.show(ctx, t, r.MessageID, a.text.Text(t.Lang, "survey.thanks", map[string]any{"Ref": ref}), a.menuKeyboard(t.Lang))
+	a.metrics.ResponseSubmitted(r.Kind)
+	a.wakeReviews()
+	if flags := q.IntegrityFlags(r.Answers); len(flags) > 0 && a.cfg.IntegrityChatID != 0 {
+		lang := a.pack.Languages[0]
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s %s", a.text.Text(lang, "survey.integrity_from"), ref)
+		for _, id := range flags {
+			b.WriteString("\n• " + a.text2(q.Question(id).Text, lang))
+		}
+		if c, ok := a.pack.Centre(r.Centre); ok {
+			b.WriteString("\n🏢 " + a.text2(c.Name, lang))
+		}
+		a.fileReport(ctx, t, reportDraft{Anonymous: true, Source: ref}, &models.Message{Text: b.String(), From: senderOf(t.Update)})
+	}
+	if yes := r.Answers["followup"]; containsStr(yes.Choice, dialogs.ChoiceYes) && a.cfg.StaffChatID != 0 {
+		what := r.Answers["what_wrong"].Text
+		a.openTicket(ctx, t, nil, firstNonEmpty(what, ref), "rating", ref)
+	}
+}

@@ -1,0 +1,377 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"servicebot/bot/bottest"
+	"servicebot/dialogs"
+	"servicebot/store"
+)
+
+func (h *harness) last(chat int64) bottest.Message {
+	ms := h.srv.Messages(chat)
+	if len(ms) == 0 {
+		h.t.Fatalf("no messages in chat %d", chat)
+	}
+	return ms[len(ms)-1]
+}
+
+func (h *harness) draft(p person, kind string) store.Response {
+	h.t.Helper()
+	r, err := store.DraftOf(context.Background(), h.st.DB(), p.id, kind)
+	if err != nil {
+		h.t.Fatalf("no %s draft: %v", kind, err)
+	}
+	return r
+}
+
+func (h *harness) sendPhoto(p person) {
+	h.srv.Push(models.Update{Message: &models.Message{
+		Date: int(time.Now().Unix()), From: p.user(), Chat: models.Chat{ID: p.id, Type: models.ChatTypePrivate},
+		Photo: []models.PhotoSize{{FileID: "photo-" + time.Now().Format("150405.000"), FileUniqueID: "u", Width: 90, Height: 90}},
+	}})
+}
+
+// fillSurvey answers every question as a person would, through the
+// buttons and messages, until the summary. It returns the steps taken.
+func (h *harness) fillSurvey(p person, kind string, pick func(qq *dialogs.Question) string) int {
+	h.t.Helper()
+	q, _ := h.app.questionnaire(kind)
+	k := letterOf(kind)
+	for step := 0; step < 80; step++ {
+		h.settle()
+		r := h.draft(p, kind)
+		msg := h.last(p.id)
+		if kind == "rating" && r.Centre == "" {
+			h.pickCentre(p, msg, k)
+			continue
+		}
+		qq, ok := q.Next(r.Answers)
+		if !ok {
+			if !hasButton(msg, cbSurvey+":"+k+":send") {
+				h.t.Fatalf("the summary has no Send button: %q %s", msg.Text, msg.ReplyMarkup)
+			}
+			return step
+		}
+		choice := pick(qq)
+		switch qq.Type {
+		case dialogs.QuestionCentre:
+			h.pickCentre(p, msg, k)
+		case dialogs.QuestionText:
+			h.says(p, choice)
+		case dialogs.QuestionPhoto:
+			if choice == "skip" {
+				h.taps(p, msg, cbSurveySkip+":"+k+":"+qq.ID)
+			} else {
+				h.sendPhoto(p)
+			}
+		case dialogs.QuestionMulti:
+			h.taps(p, msg, cbSurveyAns+":"+k+":"+qq.ID+":"+choice)
+			h.settle()
+			h.taps(p, h.last(p.id), cbSurveyDone+":"+k+":"+qq.ID)
+		default:
+			data := cbSurveyAns + ":" + k + ":" + qq.ID + ":" + choice
+			if !hasButton(msg, data) {
+				h.t.Fatalf("question %s has no button %s: %q %s", qq.ID, data, msg.Text, msg.ReplyMarkup)
+			}
+			h.taps(p, msg, data)
+		}
+	}
+	h.t.Fatal("the questionnaire did not end in 80 steps")
+	return 0
+}
+
+// pickCentre chooses the first city, then its first centre.
+func (h *harness) pickCentre(p person, msg bottest.Message, k string) {
+	h.t.Helper()
+	rows := msg.Buttons()
+	if len(rows) == 0 {
+		h.t.Fatalf("no centre buttons: %q", msg.Text)
+	}
+	h.taps(p, msg, rows[0][0].CallbackData)
+	h.settle()
+	centres := h.last(p.id)
+	for _, row := range centres.Buttons() {
+		if strings.HasPrefix(row[0].CallbackData, cbSurveyAns+":"+k+":") {
+			h.taps(p, centres, row[0].CallbackData)
+			return
+		}
+	}
+	h.t.Fatalf("no centre in %q %s", centres.Text, centres.ReplyMarkup)
+}
+
+// typical answers: the first option, good scores, no integrity problem.
+func typical(qq *dialogs.Question) string {
+	switch qq.Type {
+	case dialogs.QuestionSingle, dialogs.QuestionMulti:
+		return qq.Options[0].ID
+	case dialogs.QuestionRating5:
+		return "4"
+	case dialogs.QuestionScale10:
+		return "9"
+	case dialogs.QuestionYesNo:
+		return dialogs.ChoiceNo
+	case dialogs.QuestionYesNoNA:
+		return dialogs.ChoiceNA
+	case dialogs.QuestionDate:
+		return dialogs.ChoiceToday
+	case dialogs.QuestionText:
+		return "Усе добре, дякую <b>&</b>"
+	case dialogs.QuestionPhoto:
+		return "photo"
+	}
+	return ""
+}
+
+func TestMysteryShopperInUkrainianAndRussian(t *testing.T) {
+	for _, lang := range []string{"uk", "ru"} {
+		t.Run(lang, func(t *testing.T) {
+			h := newHarness(t)
+			p := person{id: 12001, lang: lang}
+			h.says(p, "/mystery")
+			intro := h.nth(p.id, 1)
+			if !hasButton(intro, "qs:m:go") || !strings.Contains(intro.Text, "/forget") {
+				t.Fatalf("the intro (what is stored and why): %q", intro.Text)
+			}
+			h.taps(p, intro, "qs:m:go")
+			h.settle()
+			first := h.last(p.id)
+			progress := map[string]string{"uk": "Крок 1 з", "ru": "Шаг 1 из"}[lang]
+			if !strings.Contains(first.Text, progress) && !strings.Contains(first.Text, h.text.Text(lang, "survey.pick_centre")) {
+				t.Errorf("the first step: %q", first.Text)
+			}
+			steps := h.fillSurvey(p, "mystery", typical)
+			r := h.draft(p, "mystery")
+			summary := h.last(p.id)
+			h.taps(p, summary, "qs:m:send")
+			h.taps(p, summary, "qs:m:send") // a double tap
+			h.settle()
+			thanks := h.last(p.id)
+			ref := dialogs.Ref("mystery", r.ID)
+			if !strings.Contains(thanks.Text, ref) {
+				t.Errorf("after sending: %q, want the reference %s", thanks.Text, ref)
+			}
+			sub, err := store.SubmittedResponses(context.Background(), h.st.DB(), store.ResponseFilter{})
+			if err != nil || len(sub) != 1 {
+				t.Fatalf("submitted responses: %d, %v", len(sub), err)
+			}
+			q, _ := h.app.questionnaire("mystery")
+			if sub[0].Version != q.Version || sub[0].Lang != lang || sub[0].Centre == "" || !q.Complete(sub[0].Answers) {
+				t.Errorf("the stored response: %+v", sub[0])
+			}
+			if _, ok := sub[0].Answers["examiner_rules"]; ok {
+				t.Error("examiner questions were asked without an exam")
+			}
+			t.Logf("%s: %d steps, %d answers", lang, steps, len(sub[0].Answers))
+			// The staff card, in the Reviews topic.
+			var card bottest.Message
+			h.srv.Wait(t, 20*time.Second, "the review card", func(s *bottest.Server) bool {
+				for _, m := range s.Messages(staffChat) {
+					if strings.Contains(m.Text, ref) {
+						card = m
+						return true
+					}
+				}
+				return false
+			})
+			if card.ThreadID == 0 || !strings.Contains(card.Text, "Усе добре, дякую &lt;b&gt;&amp;&lt;/b&gt;") {
+				t.Errorf("the review card: thread %d, %q", card.ThreadID, card.Text)
+			}
+			h.noRejects()
+		})
+	}
+}
+
+func TestQuickRatingFromQRCode(t *testing.T) {
+	h := newHarness(t)
+	centre := h.app.pack.Centres[0]
+	p := person{id: 12101, lang: "uk"}
+	h.says(p, "/start r_"+centre.ID+"_3")
+	intro := h.nth(p.id, 1)
+	if !strings.Contains(intro.Text, h.app.text2(centre.Name, "uk")) || !hasButton(intro, "qs:r:go") {
+		t.Fatalf("the rating from a QR code: %q", intro.Text)
+	}
+	h.taps(p, intro, "qs:r:go")
+	low := func(qq *dialogs.Question) string {
+		switch qq.ID {
+		case "queue":
+			return "2"
+		case "followup":
+			return dialogs.ChoiceYes
+		case "comment":
+			return "Чекала дві години"
+		}
+		if qq.Type == dialogs.QuestionText {
+			return "Довга черга, табло не працювало"
+		}
+		return typical(qq)
+	}
+	h.fillSurvey(p, "rating", low)
+	r := h.draft(p, "rating")
+	if r.Centre != centre.ID || r.Desk != 3 {
+		t.Errorf("centre %q desk %d, want %s and 3 from the link", r.Centre, r.Desk, centre.ID)
+	}
+	if _, ok := r.Answers["what_wrong"]; !ok {
+		t.Error("a score of 2 did not ask what went wrong")
+	}
+	h.taps(p, h.last(p.id), "qs:r:send")
+	h.settle()
+	// The follow-up opened a ticket for a person.
+	tk, err := store.OpenTicketOf(context.Background(), h.st.DB(), p.id)
+	if err != nil || tk.Source != "rating" {
+		t.Errorf("the follow-up ticket: %+v %v", tk, err)
+	}
+	h.srv.Wait(t, 20*time.Second, "the low-rating card", func(s *bottest.Server) bool {
+		for _, m := range s.Messages(staffChat) {
+			if strings.Contains(m.Text, dialogs.Ref("rating", r.ID)) && strings.Contains(m.Text, "❗") {
+				return true
+			}
+		}
+		return false
+	})
+	// A malformed or unknown link falls back to choosing the centre.
+	q := person{id: 12102, lang: "uk"}
+	h.says(q, "/start r_nosuchcentre_1")
+	h.taps(q, h.nth(q.id, 1), "qs:r:go")
+	h.settle()
+	if got := h.last(q.id).Text; !strings.Contains(got, h.text.Text("uk", "survey.pick_centre")) {
+		t.Errorf("an unknown centre in the link: %q", got)
+	}
+	h.noRejects()
+}
+
+func TestQuestionnaireSurvivesRestartAndDoubleTaps(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 12201, lang: "uk"}
+	h.says(p, "/rate")
+	h.taps(p, h.nth(p.id, 1), "qs:r:go")
+	h.settle()
+	h.pickCentre(p, h.last(p.id), "r")
+	h.settle()
+	step := h.last(p.id)
+	h.taps(p, step, "qa:r:time:5")
+	h.taps(p, step, "qa:r:time:5") // the same button twice
+	h.settle()
+	if got := h.draft(p, "rating").Answers; len(got) != 1 || *got["time"].Number != 5 {
+		t.Fatalf("after a double tap: %+v", got)
+	}
+	// Text where a button is expected: a hint, nothing lost.
+	h.says(p, "дуже довго")
+	h.settle()
+	if got := h.last(p.id).Text; !strings.Contains(got, h.text.Text("uk", "survey.err.expected_button")) {
+		t.Errorf("text instead of a score: %q", got)
+	}
+	h.restart()
+	h.says(p, "/rate")
+	h.settle()
+	offer := h.last(p.id)
+	if !hasButton(offer, "qs:r:cont") {
+		t.Fatalf("after a restart: %q", offer.Text)
+	}
+	h.taps(p, offer, "qs:r:cont")
+	h.settle()
+	if got := h.last(p.id).Text; !strings.Contains(got, "Крок 2 з") {
+		t.Errorf("continuing after the restart: %q", got)
+	}
+	// Back, then a button of the old step: the hint, no change.
+	h.taps(p, h.last(p.id), "qb:r")
+	h.settle()
+	if _, ok := h.draft(p, "rating").Answers["time"]; ok {
+		t.Error("Back did not reopen the previous question")
+	}
+	h.noRejects()
+}
+
+func TestExportCSVHoldsTheAnswers(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 12301, lang: "ru"}
+	h.says(p, "/rate")
+	h.taps(p, h.nth(p.id, 1), "qs:r:go")
+	h.fillSurvey(p, "rating", typical)
+	r := h.draft(p, "rating")
+	h.taps(p, h.last(p.id), "qs:r:send")
+	h.settle()
+	h.staffPost(staffChat, 0, 0, &models.Message{Text: "/export 7d"})
+	h.settle()
+	docs := h.srv.RequestsFor("sendDocument")
+	if len(docs) != 1 {
+		t.Fatalf("sendDocument called %d times", len(docs))
+	}
+	var data []byte
+	for _, f := range docs[0].Files {
+		data = f.Data
+	}
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("the CSV: %d rows, %v\n%s", len(rows), err, data)
+	}
+	col := map[string]int{}
+	for i, name := range rows[0] {
+		col[name] = i
+	}
+	row := rows[1]
+	if row[col["ref"]] != dialogs.Ref("rating", r.ID) || row[col["centre"]] != r.Centre || row[col["language"]] != "ru" || row[col["version"]] != "1" {
+		t.Errorf("fixed columns: %v", row)
+	}
+	for _, id := range []string{"time", "queue", "staff", "comfort", "info"} {
+		if row[col[id]] != "4" {
+			t.Errorf("column %s = %q, want 4", id, row[col[id]])
+		}
+	}
+	// /stats shows the averages and CSAT.
+	h.staffPost(staffChat, 0, 0, &models.Message{Text: "/stats"})
+	h.settle()
+	if got := h.last(staffChat).Text; !strings.Contains(got, "CSAT: 100%") || !strings.Contains(got, "4.00") {
+		t.Errorf("/stats: %q", got)
+	}
+	h.noRejects()
+}
+
+func TestForgetKeepsAnswersAnonymously(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 12401, lang: "uk"}
+	h.says(p, "/rate")
+	h.taps(p, h.nth(p.id, 1), "qs:r:go")
+	h.fillSurvey(p, "rating", typical)
+	h.taps(p, h.last(p.id), "qs:r:send")
+	h.settle()
+	h.says(p, "/forget")
+	h.settle()
+	h.taps(p, h.last(p.id), "fg:y")
+	h.settle()
+	var withID, total int
+	h.st.DB().QueryRow(`SELECT count(*) FILTER (WHERE user_id = $1), count(*) FROM responses`, p.id).Scan(&withID, &total)
+	if withID != 0 || total != 1 {
+		t.Errorf("after /forget: %d responses still carry the id, %d kept", withID, total)
+	}
+	h.noRejects()
+}
+
+func TestOneRatingPerCentrePerDay(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.SurveyDailyLimit = 1 })
+	centre := h.app.pack.Centres[0]
+	p := person{id: 12501, lang: "uk"}
+	for round := 1; round <= 2; round++ {
+		h.says(p, "/start r_"+centre.ID)
+		h.settle()
+		h.taps(p, h.last(p.id), "qs:r:go")
+		h.fillSurvey(p, "rating", typical)
+		h.taps(p, h.last(p.id), "qs:r:send")
+		h.settle()
+	}
+	if got := h.last(p.id).Text; !strings.Contains(got, h.text.Text("uk", "survey.err.daily_limit")) {
+		t.Errorf("a second rating of the same centre the same day: %q", got)
+	}
+	sub, _ := store.SubmittedResponses(context.Background(), h.st.DB(), store.ResponseFilter{})
+	if len(sub) != 1 {
+		t.Errorf("%d ratings stored, want 1", len(sub))
+	}
+	h.noRejects()
+}

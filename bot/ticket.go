@@ -1,0 +1,320 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"strconv"
+	"strings"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"servicebot/dialogs"
+	"servicebot/store"
+)
+
+// The citizen's side of a ticket: asking for a person, writing into the
+// ticket, and rating how it ended.
+
+const (
+	cbOperator   = "op" // op:m (menu), op:n:<unanswered id>, op:d:<entry id>
+	cbTicketRate = "tr" // tr:<ticket>:y|n
+
+	dialogTicket = "ticket" // waiting for the citizen to describe the question
+)
+
+type ticketDraft struct {
+	Source     string `json:"source"`
+	SourceText string `json:"source_text,omitempty"`
+}
+
+func (a *App) onOperatorCommand(ctx context.Context, _ *tg.Bot, _ *models.Update) {
+	a.askForPerson(ctx, turnOf(ctx), "command", "")
+}
+
+func (a *App) onOperatorButton(ctx context.Context, _ *tg.Bot, u *models.Update) {
+	t := turnOf(ctx)
+	a.ack(ctx, t, "")
+	_, arg := parseCallback(u.CallbackQuery.Data)
+	kind, rest, _ := strings.Cut(arg, ":")
+	switch kind {
+	case "n": // from a question the FAQ could not answer: that question opens the ticket
+		id, _ := strconv.ParseInt(rest, 10, 64)
+		if q, err := store.GetUnanswered(ctx, t.Tx, a.pack.ID, id); err == nil {
+			a.openTicket(ctx, t, nil, q.Sample, "nomatch", q.Sample)
+			return
+		}
+		a.askForPerson(ctx, t, "menu", "")
+	case "d": // after 👎 on an answer
+		src := rest
+		if e, ok := a.book().byID[rest]; ok {
+			src = a.text2(e.Question, a.contentLang(t.Lang))
+		}
+		a.askForPerson(ctx, t, "downvote", src)
+	default:
+		a.askForPerson(ctx, t, "menu", "")
+	}
+}
+
+// askForPerson asks the citizen to describe the question, unless a ticket
+// is open already: then they simply keep writing.
+func (a *App) askForPerson(ctx context.Context, t *Turn, source, sourceText string) {
+	if a.cfg.StaffChatID == 0 {
+		a.reply(ctx, t, a.text.Text(t.Lang, "ticket.unavailable"), a.menuKeyboard(t.Lang))
+		return
+	}
+	if tk, err := store.OpenTicketOf(ctx, t.Tx, t.User.ID); err == nil {
+		a.reply(ctx, t, a.text.Text(t.Lang, "ticket.already_open", map[string]any{"ID": tk.ID}), nil)
+		return
+	} else if !errors.Is(err, store.ErrNotFound) {
+		t.Fail(err)
+		return
+	}
+	raw, _ := json.Marshal(ticketDraft{Source: source, SourceText: sourceText})
+	if err := store.SaveConversation(ctx, t.Tx, store.Conversation{ChatID: t.Chat, Dialog: dialogTicket, Data: raw}); err != nil {
+		t.Fail(err)
+		return
+	}
+	a.reply(ctx, t, a.text.Text(t.Lang, "ticket.describe"), nil)
+}
+
+// openTicket opens a ticket with its first message (msg, or text when
+// there is no message to copy), its topic and card in the staff chat.
+func (a *App) openTicket(ctx context.Context, t *Turn, msg *models.Message, text, source, sourceText string) {
+	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+		t.Fail(err)
+		return
+	}
+	if a.cfg.StaffChatID == 0 {
+		a.reply(ctx, t, a.text.Text(t.Lang, "ticket.unavailable"), a.menuKeyboard(t.Lang))
+		return
+	}
+	if tk, err := store.OpenTicketOf(ctx, t.Tx, t.User.ID); err == nil {
+		// A double tap on the offer: the ticket exists; this is one more message.
+		a.relayToStaff(ctx, t, tk, msg, text)
+		return
+	}
+	subject := text
+	if subject == "" && msg != nil {
+		subject = firstNonEmpty(msg.Text, msg.Caption)
+	}
+	tk, err := store.OpenTicket(ctx, t.Tx, t.User.ID, t.Lang, cut(strings.Join(strings.Fields(subject), " "), 60), source, sourceText)
+	if err != nil {
+		t.Fail(err)
+		return
+	}
+	thread, card, err := a.postCard(ctx, t, tk, senderOf(t.Update))
+	if err != nil {
+		t.Fail(err)
+		return
+	}
+	if err := store.SetTicketThread(ctx, t.Tx, tk.ID, thread, card); err != nil {
+		t.Fail(err)
+		return
+	}
+	tk.ThreadID.Int64, tk.ThreadID.Valid = int64(thread), thread != 0
+	tk.CardMessageID.Int64, tk.CardMessageID.Valid = int64(card), card != 0
+	a.relayToStaff(ctx, t, tk, msg, text)
+	note := a.text.Text(t.Lang, "ticket.opened", map[string]any{"ID": tk.ID})
+	if s := a.schedule(); !s.Open(time.Now()) {
+		note += "\n\n" + a.text.Text(t.Lang, "ticket.after_hours", map[string]any{
+			"Hours": a.describeHours(t.Lang), "Next": a.describeWhen(t.Lang, s.NextOpen(time.Now())),
+		})
+	}
+	a.reply(ctx, t, note, nil)
+}
+
+// relayToStaff copies a citizen's message into the ticket, or keeps it
+// without relaying when moderators have blocked the citizen.
+func (a *App) relayToStaff(ctx context.Context, t *Turn, tk store.Ticket, msg *models.Message, text string) {
+	blocked, notify, err := store.BlockState(ctx, t.Tx, t.User.ID)
+	if err != nil {
+		t.Fail(err)
+		return
+	}
+	rec := store.TicketMessage{TicketID: tk.ID, Direction: "in", Author: t.User.ID, Relayed: !blocked, Text: text}
+	if msg != nil {
+		rec.CitizenMessageID.Int64, rec.CitizenMessageID.Valid = int64(msg.ID), true
+		if rec.Text == "" {
+			rec.Text = firstNonEmpty(msg.Text, msg.Caption)
+		}
+	}
+	if blocked {
+		if err := store.AddTicketMessage(ctx, t.Tx, rec); err != nil {
+			t.Fail(err)
+			return
+		}
+		if notify {
+			a.reply(ctx, t, a.text.Text(t.Lang, "ticket.blocked"), nil)
+		}
+		return
+	}
+	var staffID int
+	var replyTo *models.ReplyParameters
+	if msg != nil && msg.ReplyToMessage != nil {
+		// The citizen answered one of the moderator's messages: keep the thread.
+		if m, err := store.TicketMessageByCitizen(ctx, t.Tx, tk.ID, msg.ReplyToMessage.ID); err == nil && m.StaffMessageID.Valid {
+			replyTo = &models.ReplyParameters{MessageID: int(m.StaffMessageID.Int64), AllowSendingWithoutReply: true}
+		}
+	}
+	if replyTo == nil && !tk.ThreadID.Valid && tk.CardMessageID.Valid {
+		// No forum: every message replies to the card, so moderators see
+		// whose it is.
+		replyTo = &models.ReplyParameters{MessageID: int(tk.CardMessageID.Int64), AllowSendingWithoutReply: true}
+	}
+	thread := int(tk.ThreadID.Int64)
+	if msg != nil {
+		err = a.send.Message(ctx, a.cfg.StaffChatID, func(ctx context.Context) error {
+			id, err := a.tg.CopyMessage(ctx, &tg.CopyMessageParams{
+				ChatID: a.cfg.StaffChatID, MessageThreadID: thread, FromChatID: t.Chat, MessageID: msg.ID, ReplyParameters: replyTo,
+			})
+			if err == nil {
+				staffID = id.ID
+			}
+			return err
+		})
+	} else {
+		staffID, err = a.sendStaff(ctx, thread, "💬 "+html.EscapeString(text), nil, replyTo)
+	}
+	if err != nil {
+		t.Fail(err)
+		return
+	}
+	rec.StaffMessageID.Int64, rec.StaffMessageID.Valid = int64(staffID), true
+	if err := store.AddTicketMessage(ctx, t.Tx, rec); err != nil {
+		t.Fail(err)
+	}
+}
+
+// sendStaff sends an HTML message into the staff chat (into a topic when
+// thread is set) and returns its id.
+func (a *App) sendStaff(ctx context.Context, thread int, text string, kb *Keyboard, replyTo *models.ReplyParameters) (int, error) {
+	p := &tg.SendMessageParams{ChatID: a.cfg.StaffChatID, MessageThreadID: thread, Text: text, ParseMode: models.ParseModeHTML, ReplyParameters: replyTo}
+	if kb != nil {
+		p.ReplyMarkup = kb
+	}
+	var id int
+	err := a.send.Message(ctx, a.cfg.StaffChatID, func(ctx context.Context) error {
+		m, err := a.tg.SendMessage(ctx, p)
+		if err == nil {
+			id = m.ID
+		}
+		return err
+	})
+	return id, err
+}
+
+// onCitizenEdit mirrors an edit of a relayed text into the staff chat.
+func (a *App) onCitizenEdit(ctx context.Context, t *Turn, m *models.Message) {
+	tk, err := store.OpenTicketOf(ctx, t.Tx, t.User.ID)
+	if err != nil || m.Text == "" {
+		t.Status = store.InboxSkipped
+		return
+	}
+	rec, err := store.TicketMessageByCitizen(ctx, t.Tx, tk.ID, m.ID)
+	if err != nil || !rec.StaffMessageID.Valid || !rec.Relayed {
+		t.Status = store.InboxSkipped
+		return
+	}
+	err = a.send.Message(ctx, a.cfg.StaffChatID, func(ctx context.Context) error {
+		_, err := a.tg.EditMessageText(ctx, &tg.EditMessageTextParams{
+			ChatID: a.cfg.StaffChatID, MessageID: int(rec.StaffMessageID.Int64), Text: m.Text, Entities: m.Entities,
+		})
+		return err
+	})
+	if err != nil && !errors.Is(err, ErrRejected) {
+		t.Fail(err)
+	}
+}
+
+// onTicketRated takes the citizen's answer to «was your question solved?».
+func (a *App) onTicketRated(ctx context.Context, _ *tg.Bot, u *models.Update) {
+	t := turnOf(ctx)
+	_, arg := parseCallback(u.CallbackQuery.Data)
+	idText, answer, _ := strings.Cut(arg, ":")
+	id, _ := strconv.ParseInt(idText, 10, 64)
+	changed, err := store.RateTicket(ctx, t.Tx, id, t.User.ID, answer == "y")
+	if err != nil {
+		t.Fail(err)
+		return
+	}
+	a.ack(ctx, t, a.text.Text(t.Lang, "faq.thanks"))
+	if !changed {
+		return
+	}
+	a.show(ctx, t, callbackMessageID(u), a.text.Text(t.Lang, "ticket.rated"), nil)
+	tk, err := store.GetTicket(ctx, t.Tx, id)
+	if err != nil {
+		t.Fail(err)
+		return
+	}
+	mark := "👎"
+	if answer == "y" {
+		mark = "👍"
+	}
+	if tk.ThreadID.Valid {
+		// The topic is closed: the verdict goes into its name, where
+		// moderators scanning the list see it.
+		thread := int(tk.ThreadID.Int64)
+		a.topicCall(ctx, t, func(ctx context.Context) error {
+			_, err := a.tg.EditForumTopic(ctx, &tg.EditForumTopicParams{ChatID: a.cfg.StaffChatID, MessageThreadID: thread, Name: cut(mark+" "+topicName(tk, true), 120)})
+			return err
+		})
+		return
+	}
+	if _, err := a.sendStaff(ctx, 0, a.staffText("desk.rated", map[string]any{"Mark": mark}), nil, a.cardReply(tk)); err != nil {
+		t.Fail(err)
+	}
+}
+
+// cardReply points a staff-chat message at the ticket's card when the
+// staff chat is not a forum.
+func (a *App) cardReply(tk store.Ticket) *models.ReplyParameters {
+	if tk.ThreadID.Valid || !tk.CardMessageID.Valid {
+		return nil
+	}
+	return &models.ReplyParameters{MessageID: int(tk.CardMessageID.Int64), AllowSendingWithoutReply: true}
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+func (a *App) schedule() dialogs.Schedule {
+	s, err := a.pack.Schedule()
+	if err != nil {
+		return dialogs.Schedule{}
+	}
+	return s
+}
+
+// describeHours renders the pack's business hours: «вт–пт 08:00–17:00, сб 08:00–15:45».
+func (a *App) describeHours(lang string) string {
+	var parts []string
+	for _, h := range a.pack.BusinessHours {
+		if len(h.Days) == 0 {
+			continue
+		}
+		days := a.text.Text(lang, "weekday."+h.Days[0])
+		if len(h.Days) > 1 {
+			days += "–" + a.text.Text(lang, "weekday."+h.Days[len(h.Days)-1])
+		}
+		parts = append(parts, fmt.Sprintf("%s %s–%s", days, h.Open, h.Close))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// describeWhen renders a moment in the pack's timezone: «сб 08:00».
+func (a *App) describeWhen(lang string, t time.Time) string {
+	names := []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
+	return a.text.Text(lang, "weekday."+names[t.Weekday()]) + " " + t.Format("15:04")
+}
