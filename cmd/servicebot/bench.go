@@ -1,0 +1,1756 @@
+package main
+
+// servicebot bench: how many updates a second the real pipeline handles
+// durably, how fast citizens get answers, and how much memory it takes,
+// measured against the fake Bot API (bot/bottest) and a real PostgreSQL, next
+// to two ceilings: the bare go-telegram/bot client on the same fake with no
+// database, and PostgreSQL doing only the pipeline's per-update writes.
+//
+// Two processes take part. This one runs the bot exactly as `run` does
+// (bot.New + App.Run), so its peak RSS and CPU profile are the bot's. A child
+// (this binary again, `bench -load-child`) runs the fake Bot API, a proxy in
+// front of it that sees each reply the moment it arrives, and the simulated
+// citizens; the fake keeps every request it ever got, which would otherwise
+// swamp the bot's memory figure.
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"text/tabwriter"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+	"github.com/lib/pq"
+	"gopkg.in/yaml.v3"
+
+	"servicebot/bot"
+	"servicebot/bot/bottest"
+	"servicebot/dialogs"
+	"servicebot/locales"
+	"servicebot/store"
+)
+
+// The issue's targets, reported next to the figures (never enforced).
+const (
+	targetUpdatesPerSec = 1500 // durable, on 2 cores
+	targetPGRatio       = 0.70 // of PostgreSQL's own ceiling
+	targetP99           = 50   // ms, at targetOfferedRate offered
+	targetOfferedRate   = 1000 // updates/s
+	targetRSSMB         = 80   // with targetSessions stored
+	targetSessions      = 100000
+)
+
+const benchLocalURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+
+// Citizens are private chats with these user ids; stored sessions (-sessions)
+// start at sessionBase.
+const (
+	citizenBase = 1_000_000_000
+	sessionBase = 2_000_000_000
+)
+
+// benchLimits lift the sender's pacing: the fake is not Telegram.
+var benchLimits = bot.Limits{PerSecond: 1e6, ChatPerSecond: 1e6, ChatBurst: 1000, GroupPerMinute: 1e6}
+
+type benchOptions struct {
+	citizens        int
+	duration        time.Duration
+	rate            float64
+	rateDuration    time.Duration
+	ceilingDuration time.Duration
+	workers         int
+	sessions        int
+	pack            string
+	jsonOut         bool
+	cpuProfile      string
+	logLevel        slog.Level
+	loadChild       bool
+}
+
+func parseBenchFlags(args []string, getenv func(string) string, stderr io.Writer) (benchOptions, error) {
+	var o benchOptions
+	workers := 16
+	if v := strings.TrimSpace(getenv("WORKERS")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 512 {
+			return o, fmt.Errorf("WORKERS: expected a number from 1 to 512; got %q", v)
+		}
+		workers = n
+	}
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.IntVar(&o.citizens, "citizens", 200, "simulated citizens, each waiting for the reply before its next update")
+	fs.DurationVar(&o.duration, "duration", 20*time.Second, "how long the citizens talk (closed loop)")
+	fs.Float64Var(&o.rate, "rate", targetOfferedRate, "updates a second offered in the open-loop phase (0: none)")
+	fs.DurationVar(&o.rateDuration, "rate-duration", 10*time.Second, "length of the open-loop phase")
+	fs.DurationVar(&o.ceilingDuration, "ceiling-duration", 5*time.Second, "length of each ceiling measurement (0: none)")
+	fs.IntVar(&o.workers, "workers", workers, "WORKERS of the bot, and the concurrency of the ceilings")
+	fs.IntVar(&o.sessions, "sessions", 0, "store this many users with a conversation first; citizens then take turns at them")
+	fs.StringVar(&o.pack, "pack", "hsc", "content pack: hsc or mfc")
+	fs.BoolVar(&o.jsonOut, "json", false, "print the figures as JSON")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write the process's CPU profile of the closed-loop phase to this file")
+	level := fs.String("log-level", "warn", "the bot's log level (logs are JSON on stderr)")
+	fs.BoolVar(&o.loadChild, "load-child", false, "internal: be the benchmark's fake Bot API and citizens")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("bench: unexpected argument %q", fs.Arg(0))
+	}
+	switch {
+	case o.citizens < 1:
+		return o, errors.New("bench: -citizens must be at least 1")
+	case o.duration < time.Second:
+		return o, errors.New("bench: -duration must be at least 1s")
+	case o.rate < 0 || o.rate > 100000:
+		return o, errors.New("bench: -rate must be from 0 to 100000")
+	case o.workers < 1 || o.workers > 512:
+		return o, errors.New("bench: -workers must be from 1 to 512")
+	case o.sessions < 0:
+		return o, errors.New("bench: -sessions must not be negative")
+	case !knownPacks[o.pack]:
+		return o, fmt.Errorf("bench: -pack: expected hsc or mfc; got %q", o.pack)
+	}
+	if err := o.logLevel.UnmarshalText([]byte(*level)); err != nil {
+		return o, fmt.Errorf("bench: -log-level: %w", err)
+	}
+	return o, nil
+}
+
+func cmdBench(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	o, err := parseBenchFlags(args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if o.loadChild {
+		return serveBenchLoad(ctx, o.pack, os.Stdin, stdout)
+	}
+	res, err := runBench(ctx, o, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	if o.jsonOut {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	printBench(stdout, res)
+	return nil
+}
+
+// ---- the figures ----
+
+type benchResult struct {
+	Machine  benchMachine        `json:"machine"`
+	Config   benchConfig         `json:"config"`
+	Closed   benchPhase          `json:"closed"`
+	Open     *benchPhase         `json:"open,omitempty"`
+	Ceilings *benchCeilings      `json:"ceilings,omitempty"`
+	Memory   benchMemory         `json:"memory"`
+	Rows     map[string]int64    `json:"rows_written"`
+	Errors   benchErrors         `json:"errors"`
+	Targets  []benchTargetResult `json:"targets"`
+}
+
+type benchMachine struct {
+	CPUs              int    `json:"cpus"`
+	GoVersion         string `json:"go"`
+	Postgres          string `json:"postgres"`
+	SynchronousCommit string `json:"synchronous_commit"`
+	Fsync             string `json:"fsync"`
+	Autovacuum        string `json:"autovacuum"`
+}
+
+type benchConfig struct {
+	Workers         int     `json:"workers"`
+	Citizens        int     `json:"citizens"`
+	DurationS       float64 `json:"duration_s"`
+	Rate            float64 `json:"rate"`
+	RateDurationS   float64 `json:"rate_duration_s"`
+	CeilingDuration float64 `json:"ceiling_duration_s"`
+	Sessions        int     `json:"sessions"`
+	Pack            string  `json:"pack"`
+}
+
+type benchPhase struct {
+	Offered       float64        `json:"offered_per_s,omitempty"` // open loop only
+	UpdatesPerSec float64        `json:"updates_per_s"`           // handled, from the inbox's handled_at
+	Handled       int            `json:"handled"`
+	Pushed        int            `json:"pushed"`
+	Replies       int            `json:"replies"`
+	Latency       latencySummary `json:"latency_ms"`
+	CPU           *benchCPU      `json:"cpu_ms_per_update,omitempty"`
+	Connections   int            `json:"bot_api_connections"` // TCP connections the bot opened to the Bot API
+}
+
+// benchCPU is where the machine's CPU went, per update handled: the bot's
+// process, the PostgreSQL backends serving its database, and the load
+// process (the fake Bot API and the citizens, which production does not
+// have). Read from /proc, so Linux only, and PostgreSQL only when local.
+type benchCPU struct {
+	Bot      float64 `json:"bot"`
+	Postgres float64 `json:"postgres"`
+	Load     float64 `json:"load"`
+	Busy     float64 `json:"machine_busy"` // share of all CPUs in use, everything on the machine
+}
+
+type benchCeilings struct {
+	BareClientPerSec float64 `json:"bare_client_per_s"`
+	RatioBare        float64 `json:"ratio_bare"`
+	PostgresPerSec   float64 `json:"postgres_per_s"`
+	RatioPostgres    float64 `json:"ratio_postgres"`
+}
+
+type benchMemory struct {
+	PeakRSSMB   float64 `json:"peak_rss_mb"` // VmHWM of the bot's process
+	RSSMB       float64 `json:"rss_mb"`      // VmRSS at the end of the load
+	HeapInuseMB float64 `json:"go_heap_inuse_mb"`
+	LoadRSSMB   float64 `json:"load_process_peak_rss_mb"` // the fake and the citizens, for reference
+	Sessions    int     `json:"sessions"`
+}
+
+type benchErrors struct {
+	Total      int `json:"total"`
+	Rejected   int `json:"rejected"`    // requests the fake refused as Telegram would
+	Failed     int `json:"failed"`      // inbox rows marked failed
+	Pending    int `json:"pending"`     // inbox rows never handled
+	Timeouts   int `json:"timeouts"`    // updates whose reply never came
+	HTTPErrors int `json:"http_errors"` // non-200 answers seen by the proxy
+}
+
+type benchTargetResult struct {
+	Name   string  `json:"name"`
+	Target string  `json:"target"`
+	Value  float64 `json:"value"`
+	Met    *bool   `json:"met"` // nil: this run does not measure it
+	Note   string  `json:"note,omitempty"`
+}
+
+type latencySummary struct {
+	N    int     `json:"n"`
+	P50  float64 `json:"p50"`
+	P95  float64 `json:"p95"`
+	P99  float64 `json:"p99"`
+	Max  float64 `json:"max"`
+	Mean float64 `json:"mean"`
+}
+
+func summarize(ds []time.Duration) latencySummary {
+	if len(ds) == 0 {
+		return latencySummary{}
+	}
+	slices.Sort(ds)
+	ms := func(d time.Duration) float64 { return math.Round(float64(d)/1e4) / 100 }
+	at := func(q float64) float64 { return ms(ds[max(0, int(math.Ceil(q*float64(len(ds))))-1)]) }
+	var sum time.Duration
+	for _, d := range ds {
+		sum += d
+	}
+	return latencySummary{N: len(ds), P50: at(0.50), P95: at(0.95), P99: at(0.99), Max: ms(ds[len(ds)-1]), Mean: ms(sum / time.Duration(len(ds)))}
+}
+
+// ---- the bot's side ----
+
+func runBench(ctx context.Context, o benchOptions, getenv func(string) string, stderr io.Writer) (*benchResult, error) {
+	log := newLogger(stderr, o.logLevel)
+	adminURL := getenv("DATABASE_URL")
+	if adminURL == "" {
+		adminURL = getenv("TEST_DATABASE_URL")
+	}
+	if adminURL == "" {
+		adminURL = benchLocalURL
+	}
+	dbURL, dropDB, err := createBenchDB(ctx, adminURL, fmt.Sprintf("servicebot_bench_%d", os.Getpid()))
+	if err != nil {
+		return nil, err
+	}
+	defer dropDB()
+	st, err := store.Open(ctx, dbURL, o.workers+8)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	res := &benchResult{
+		Config: benchConfig{
+			Workers: o.workers, Citizens: o.citizens, DurationS: o.duration.Seconds(), Rate: o.rate,
+			RateDurationS: o.rateDuration.Seconds(), CeilingDuration: o.ceilingDuration.Seconds(),
+			Sessions: o.sessions, Pack: o.pack,
+		},
+		Machine: benchMachine{CPUs: runtime.NumCPU(), GoVersion: runtime.Version()},
+	}
+	db := st.DB()
+	for _, s := range []struct {
+		q   string
+		dst *string
+	}{{"SHOW server_version", &res.Machine.Postgres}, {"SHOW synchronous_commit", &res.Machine.SynchronousCommit}, {"SHOW fsync", &res.Machine.Fsync}, {"SHOW autovacuum", &res.Machine.Autovacuum}} {
+		if err := db.QueryRowContext(ctx, s.q).Scan(s.dst); err != nil {
+			return nil, fmt.Errorf("bench: %s: %w", s.q, err)
+		}
+	}
+	if o.sessions > 0 {
+		if err := seedSessions(ctx, db.DB, o.sessions); err != nil {
+			return nil, err
+		}
+	}
+	before, err := tableCounts(ctx, db.DB)
+	if err != nil {
+		return nil, err
+	}
+
+	load, err := startLoadChild(stderr, o.pack)
+	if err != nil {
+		return nil, err
+	}
+	defer load.close()
+	stopLoadOnCancel := context.AfterFunc(ctx, load.interrupt)
+	defer stopLoadOnCancel()
+
+	text, err := locales.Load()
+	if err != nil {
+		return nil, err
+	}
+	app, err := bot.New(bot.Config{
+		Token: load.hello.Token, APIURL: load.hello.URL, Pack: o.pack, Workers: o.workers,
+		Limits: benchLimits, PollTimeout: 25 * time.Second,
+	}, st, text, log)
+	if err != nil {
+		return nil, err
+	}
+	runCtx, stopBot := context.WithCancel(ctx)
+	defer stopBot()
+	botDone := make(chan error, 1)
+	go func() { botDone <- app.Run(runCtx) }()
+	select {
+	case <-app.Ready():
+	case err := <-botDone:
+		return nil, fmt.Errorf("bench: the bot stopped before it was ready: %v", err)
+	case <-time.After(time.Minute):
+		return nil, errors.New("bench: the bot was not ready after a minute")
+	}
+
+	who := loadCommand{Citizens: o.citizens, IDBase: citizenBase}
+	if o.sessions > 0 {
+		who = loadCommand{Citizens: o.citizens, IDBase: sessionBase, IDPool: o.sessions}
+	}
+	// Closed loop: the throughput.
+	closedCmd := who
+	closedCmd.Kind, closedCmd.Duration, closedCmd.Script = "closed", o.duration, scriptFAQ
+	var stopProfile func()
+	if o.cpuProfile != "" {
+		if stopProfile, err = startCPUProfile(o.cpuProfile); err != nil {
+			return nil, err
+		}
+	}
+	cpu0 := sampleCPU(ctx, db.DB, load.cmd.Process.Pid)
+	closed, err := load.run(closedCmd)
+	cpu1 := sampleCPU(ctx, db.DB, load.cmd.Process.Pid)
+	if stopProfile != nil {
+		stopProfile()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if res.Closed, err = phaseFigures(ctx, db.DB, closed); err != nil {
+		return nil, err
+	}
+	res.Closed.CPU = cpu1.since(cpu0, res.Closed.Handled)
+	errs := benchErrors{Rejected: closed.Rejected, Timeouts: closed.Timeouts, HTTPErrors: closed.HTTPErrors}
+	lastUpdate := closed.LastUpdate
+
+	// Open loop: the latency at a given offered rate.
+	if o.rate > 0 && ctx.Err() == nil {
+		openCmd := loadCommand{Kind: "open", Duration: o.rateDuration, Rate: o.rate, Citizens: o.citizens, IDBase: who.IDBase}
+		cpu0 := sampleCPU(ctx, db.DB, load.cmd.Process.Pid)
+		open, err := load.run(openCmd)
+		cpu1 := sampleCPU(ctx, db.DB, load.cmd.Process.Pid)
+		if err != nil {
+			return nil, err
+		}
+		p, err := phaseFigures(ctx, db.DB, open)
+		if err != nil {
+			return nil, err
+		}
+		p.CPU = cpu1.since(cpu0, p.Handled)
+		p.Offered = open.Offered
+		res.Open = &p
+		errs.Rejected += open.Rejected
+		errs.Timeouts += open.Timeouts
+		errs.HTTPErrors += open.HTTPErrors
+		lastUpdate = open.LastUpdate
+	}
+
+	res.Memory = processMemory()
+	res.Memory.Sessions = o.sessions
+	stopBot()
+	if err := <-botDone; err != nil {
+		return nil, fmt.Errorf("bench: the bot stopped with %w", err)
+	}
+	after, err := tableCounts(ctx, db.DB)
+	if err != nil {
+		return nil, err
+	}
+	res.Rows = map[string]int64{}
+	var total int64
+	for name, n := range after {
+		if d := n - before[name]; d != 0 {
+			res.Rows[name] = d
+			total += d
+		}
+	}
+	res.Rows["total"] = total
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE status = 2), count(*) FILTER (WHERE status = 0) FROM inbox`).
+		Scan(&errs.Failed, &errs.Pending); err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+
+	if o.ceilingDuration > 0 && ctx.Err() == nil {
+		c := &benchCeilings{}
+		stopBare, err := startBareClient(ctx, load.hello.URL, load.hello.Token, o.workers, lastUpdate)
+		if err != nil {
+			return nil, err
+		}
+		bareCmd := who
+		bareCmd.Kind, bareCmd.Duration, bareCmd.Script = "closed", o.ceilingDuration, scriptBare
+		bare, err := load.run(bareCmd)
+		stopBare()
+		if err != nil {
+			return nil, err
+		}
+		c.BareClientPerSec = round1(bare.RepliesPerSec)
+		if c.PostgresPerSec, err = postgresCeilingOnNewDB(ctx, adminURL, o.workers, o.citizens, o.ceilingDuration); err != nil {
+			return nil, err
+		}
+		c.PostgresPerSec = round1(c.PostgresPerSec)
+		if c.BareClientPerSec > 0 {
+			c.RatioBare = round3(res.Closed.UpdatesPerSec / c.BareClientPerSec)
+		}
+		if c.PostgresPerSec > 0 {
+			c.RatioPostgres = round3(res.Closed.UpdatesPerSec / c.PostgresPerSec)
+		}
+		res.Ceilings = c
+	}
+	if rss, err := load.quit(); err == nil {
+		res.Memory.LoadRSSMB = round1(float64(rss) / 1024)
+	}
+	errs.Total = errs.Rejected + errs.Failed + errs.Pending + errs.Timeouts + errs.HTTPErrors
+	res.Errors = errs
+	res.Targets = evaluateTargets(res)
+	return res, ctx.Err()
+}
+
+// phaseFigures reads from the inbox how fast the phase's updates were
+// handled: over the phase's own updates, by PostgreSQL's clock, leaving out
+// the first second (or fifth) while the load builds up.
+func phaseFigures(ctx context.Context, db *sql.DB, r loadResult) (benchPhase, error) {
+	p := benchPhase{Pushed: r.Pushed, Replies: r.Replies, Latency: r.Latency, Connections: r.Connections}
+	if r.FirstUpdate == 0 {
+		return p, nil
+	}
+	// A reply goes out just before its update's transaction commits: give
+	// the last commits a moment.
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		var pending int
+		err := db.QueryRowContext(ctx, `SELECT count(*) FROM inbox WHERE update_id BETWEEN $1 AND $2 AND status = 0`,
+			r.FirstUpdate, r.LastUpdate).Scan(&pending)
+		if err != nil {
+			return p, fmt.Errorf("bench: %w", err)
+		}
+		if pending == 0 {
+			break
+		}
+	}
+	warm := min(time.Second, r.Stop.Sub(r.Start)/5)
+	var first, last sql.NullTime
+	err := db.QueryRowContext(ctx, `
+		SELECT count(*), min(handled_at), max(handled_at) FROM inbox
+		WHERE update_id BETWEEN $1 AND $2 AND handled_at IS NOT NULL`, r.FirstUpdate, r.LastUpdate).Scan(&p.Handled, &first, &last)
+	if err != nil {
+		return p, fmt.Errorf("bench: %w", err)
+	}
+	if !first.Valid {
+		return p, nil
+	}
+	from := first.Time.Add(warm)
+	var n int
+	err = db.QueryRowContext(ctx, `
+		SELECT count(*) FROM inbox
+		WHERE update_id BETWEEN $1 AND $2 AND handled_at >= $3`, r.FirstUpdate, r.LastUpdate, from).Scan(&n)
+	if err != nil {
+		return p, fmt.Errorf("bench: %w", err)
+	}
+	if span := last.Time.Sub(from).Seconds(); span > 0 {
+		p.UpdatesPerSec = round1(float64(n) / span)
+	}
+	return p, nil
+}
+
+func round1(v float64) float64 { return math.Round(v*10) / 10 }
+func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
+
+// createBenchDB creates the database name on the server of adminURL and
+// returns its URL and a function that drops it.
+func createBenchDB(ctx context.Context, adminURL, name string) (string, func(), error) {
+	admin, err := sql.Open("postgres", adminURL)
+	if err != nil {
+		return "", nil, fmt.Errorf("bench: %s: %w", store.Redact(adminURL), err)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := admin.PingContext(pingCtx); err != nil {
+		admin.Close()
+		return "", nil, fmt.Errorf("bench: cannot reach PostgreSQL at %s (set DATABASE_URL): %w", store.Redact(adminURL), err)
+	}
+	quoted := pq.QuoteIdentifier(name)
+	if _, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+quoted+" WITH (FORCE)"); err != nil {
+		admin.Close()
+		return "", nil, fmt.Errorf("bench: %w", err)
+	}
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+quoted); err != nil {
+		admin.Close()
+		return "", nil, fmt.Errorf("bench: create database %s: %w", name, err)
+	}
+	drop := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if _, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+quoted+" WITH (FORCE)"); err != nil {
+			fmt.Fprintf(os.Stderr, "servicebot: bench: cannot drop database %s: %v\n", name, err)
+		}
+		admin.Close()
+	}
+	u, err := withDatabase(adminURL, name)
+	if err != nil {
+		drop()
+		return "", nil, err
+	}
+	return u, drop, nil
+}
+
+// withDatabase returns dsn (a URL or key=value pairs) naming database db.
+func withDatabase(dsn, db string) (string, error) {
+	if u, err := url.Parse(dsn); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
+		u.Path, u.RawPath = "/"+db, ""
+		q := u.Query()
+		if q.Has("dbname") {
+			q.Del("dbname")
+			u.RawQuery = q.Encode()
+		}
+		return u.String(), nil
+	}
+	if strings.Contains(dsn, "=") {
+		return dsn + " dbname=" + db, nil
+	}
+	return "", fmt.Errorf("bench: %s is not a PostgreSQL URL", store.Redact(dsn))
+}
+
+// seedSessions stores n citizens, each in the middle of a conversation. The
+// dialog is one no version of the bot knows, so a citizen's next message
+// ends it and goes to the FAQ, as for anyone else.
+func seedSessions(ctx context.Context, db *sql.DB, n int) error {
+	for _, q := range []string{`
+		INSERT INTO users (id, language, active, start_payload, seen_at)
+		SELECT $1 + g, CASE WHEN g % 2 = 0 THEN 'uk' ELSE 'ru' END, true, 'r_kyiv1', now() - g * interval '1 second'
+		FROM generate_series(0, $2 - 1) AS g
+		ON CONFLICT (id) DO NOTHING`, `
+		INSERT INTO conversations (chat_id, dialog, step, data, message_id)
+		SELECT $1 + g, 'bench', 'q' || (g % 17),
+		       jsonb_build_object('centre', 'kyiv1', 'visit', '2025-06-01', 'answers',
+		                          jsonb_build_object('queue', g % 5 + 1, 'staff', (g + 2) % 5 + 1, 'note', repeat('x', 40))),
+		       g % 1000 + 1
+		FROM generate_series(0, $2 - 1) AS g
+		ON CONFLICT (chat_id) DO NOTHING`,
+	} {
+		if _, err := db.ExecContext(ctx, q, sessionBase, n); err != nil {
+			return fmt.Errorf("bench: storing %d sessions: %w", n, err)
+		}
+	}
+	_, err := db.ExecContext(ctx, `ANALYZE users; ANALYZE conversations`)
+	return err
+}
+
+// tableCounts counts the rows of every table of the schema.
+func tableCounts(ctx context.Context, db *sql.DB) (map[string]int64, error) {
+	rows, err := db.QueryContext(ctx, `
+		SELECT table_name FROM information_schema.tables
+		WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> 'goose_db_version'`)
+	if err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("bench: %w", err)
+		}
+		names = append(names, n)
+	}
+	rows.Close()
+	out := map[string]int64{}
+	for _, n := range names {
+		var c int64
+		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+pq.QuoteIdentifier(n)).Scan(&c); err != nil {
+			return nil, fmt.Errorf("bench: count %s: %w", n, err)
+		}
+		out[n] = c
+	}
+	return out, nil
+}
+
+// cpuSample is CPU time used so far, in clock ticks (1/100 s on Linux).
+type cpuSample struct {
+	at        time.Time
+	bot, load int64
+	backends  map[int]int64 // PostgreSQL backends of the bench database
+	machine   int64         // every CPU's busy ticks (/proc/stat)
+	ok        bool
+}
+
+func sampleCPU(ctx context.Context, db *sql.DB, loadPid int) cpuSample {
+	s := cpuSample{at: time.Now(), backends: map[int]int64{}}
+	var ok bool
+	if s.bot, ok = procTicks("self"); !ok {
+		return s
+	}
+	s.load, _ = procTicks(strconv.Itoa(loadPid))
+	if rows, err := db.QueryContext(ctx, `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'`); err == nil {
+		for rows.Next() {
+			var pid int
+			if rows.Scan(&pid) == nil {
+				if t, ok := procTicks(strconv.Itoa(pid)); ok {
+					s.backends[pid] = t
+				}
+			}
+		}
+		rows.Close()
+	}
+	if b, err := os.ReadFile("/proc/stat"); err == nil {
+		line, _, _ := strings.Cut(string(b), "\n")
+		f := strings.Fields(line) // cpu user nice system idle iowait irq softirq steal ...
+		for i, v := range f[1:] {
+			n, _ := strconv.ParseInt(v, 10, 64)
+			if i != 3 && i != 4 { // idle, iowait
+				s.machine += n
+			}
+		}
+	}
+	s.ok = true
+	return s
+}
+
+// since returns the CPU used from s0 to s, per update, in milliseconds.
+// Backends that connected meanwhile count whole; those gone are missed.
+func (s cpuSample) since(s0 cpuSample, updates int) *benchCPU {
+	if !s.ok || !s0.ok || updates == 0 {
+		return nil
+	}
+	per := func(ticks int64) float64 { return round3(float64(ticks) * 10 / float64(updates)) }
+	var pg int64
+	for pid, t := range s.backends {
+		pg += t - s0.backends[pid]
+	}
+	c := &benchCPU{Bot: per(s.bot - s0.bot), Postgres: per(pg), Load: per(s.load - s0.load)}
+	if wall := s.at.Sub(s0.at).Seconds(); wall > 0 {
+		c.Busy = round3(float64(s.machine-s0.machine) / 100 / wall / float64(runtime.NumCPU()))
+	}
+	return c
+}
+
+// procTicks returns a process's user and system CPU time in clock ticks.
+func procTicks(pid string) (int64, bool) {
+	b, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return 0, false
+	}
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, false
+	}
+	f := strings.Fields(string(b[i+1:])) // from field 3, state
+	if len(f) < 13 {
+		return 0, false
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	k, _ := strconv.ParseInt(f[12], 10, 64)
+	return u + k, true
+}
+
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("bench: -cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("bench: -cpuprofile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
+}
+
+// processMemory reads this process's memory from /proc (Linux); elsewhere
+// only the Go heap is known.
+func processMemory() benchMemory {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	m := benchMemory{HeapInuseMB: round1(float64(ms.HeapInuse) / (1 << 20))}
+	st := procStatus("self")
+	m.PeakRSSMB = round1(float64(st["VmHWM"]) / 1024)
+	m.RSSMB = round1(float64(st["VmRSS"]) / 1024)
+	return m
+}
+
+// procStatus returns the kB figures of /proc/<pid>/status.
+func procStatus(pid string) map[string]int64 {
+	out := map[string]int64{}
+	b, err := os.ReadFile("/proc/" + pid + "/status")
+	if err != nil {
+		return out
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		k, v, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		f := strings.Fields(v)
+		if len(f) == 2 && f[1] == "kB" {
+			n, _ := strconv.ParseInt(f[0], 10, 64)
+			out[k] = n
+		}
+	}
+	return out
+}
+
+// startBareClient is ceiling (a): go-telegram/bot with its own polling and
+// nothing else, answering every update with one sendMessage, handling as many
+// updates at once as the bot has workers.
+func startBareClient(ctx context.Context, apiURL, token string, workers int, offset int64) (func(), error) {
+	b, err := tg.New(token,
+		tg.WithServerURL(apiURL),
+		tg.WithSkipGetMe(),
+		tg.WithWorkers(workers),
+		tg.WithNotAsyncHandlers(),
+		tg.WithInitialOffset(offset),
+		tg.WithErrorsHandler(func(error) {}),
+		tg.WithDefaultHandler(func(ctx context.Context, b *tg.Bot, u *models.Update) {
+			var chat int64
+			switch {
+			case u.Message != nil:
+				chat = u.Message.Chat.ID
+			case u.CallbackQuery != nil && u.CallbackQuery.Message.Message != nil:
+				chat = u.CallbackQuery.Message.Message.Chat.ID
+			default:
+				return
+			}
+			b.SendMessage(ctx, &tg.SendMessageParams{ChatID: chat, Text: "ok"})
+		}),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("bench: bare client: %w", err)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		b.Start(ctx)
+		close(done)
+	}()
+	return func() {
+		cancel()
+		<-done
+	}, nil
+}
+
+// postgresCeilingOnNewDB measures ceiling (b) on a database of its own, so
+// that nothing the pipeline left (a backlog, dead rows) weighs on it.
+func postgresCeilingOnNewDB(ctx context.Context, adminURL string, workers, chats int, d time.Duration) (float64, error) {
+	u, drop, err := createBenchDB(ctx, adminURL, fmt.Sprintf("servicebot_bench_%d_pg", os.Getpid()))
+	if err != nil {
+		return 0, err
+	}
+	defer drop()
+	st, err := store.Open(ctx, u, workers+8)
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		return 0, err
+	}
+	return postgresCeiling(ctx, st, workers, chats, d)
+}
+
+// postgresCeiling is ceiling (b): the pipeline's per-update writes and
+// nothing else, through the same store functions. One feeder stores updates
+// in batches as the intake does; workers claim each in a transaction, record
+// the citizen and read their conversation, and finish it.
+func postgresCeiling(ctx context.Context, st *store.Store, workers, chats int, d time.Duration) (float64, error) {
+	const idBase, chatBase = int64(1) << 50, int64(3_000_000_000)
+	payload := func(id, chat int64) []byte {
+		return fmt.Appendf(nil, `{"update_id":%d,"message":{"message_id":%d,"from":{"id":%d,"is_bot":false,"first_name":"Citizen","language_code":"uk"},"chat":{"id":%d,"first_name":"Citizen","type":"private"},"date":%d,"text":"як записатися в сервісний центр"}}`,
+			id, id%1000+1, chat, chat, time.Now().Unix())
+	}
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	var produced, finished atomic.Int64
+	var firstErr error
+	var errOnce sync.Once
+	fail := func(err error) {
+		if ctx.Err() == nil {
+			errOnce.Do(func() { firstErr = err })
+			cancel()
+		}
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		backlog := int64(4 * workers)
+		for ctx.Err() == nil {
+			n := backlog - (produced.Load() - finished.Load())
+			if n <= 0 {
+				time.Sleep(100 * time.Microsecond)
+				continue
+			}
+			batch := make([]store.InboxUpdate, min(n, 100))
+			for i := range batch {
+				id := idBase + produced.Load() + int64(i)
+				chat := chatBase + id%int64(chats)
+				batch[i] = store.InboxUpdate{UpdateID: id, ChatKey: chat, Kind: "message", Payload: payload(id, chat)}
+			}
+			if _, err := st.AddUpdates(ctx, batch); err != nil {
+				fail(err)
+				return
+			}
+			produced.Add(int64(len(batch)))
+		}
+	}()
+	work := func() error {
+		tx, err := st.Begin(ctx)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		c, err := store.ClaimUpdate(ctx, tx)
+		if errors.Is(err, store.ErrNotFound) {
+			time.Sleep(100 * time.Microsecond)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "SAVEPOINT turn"); err != nil {
+			return err
+		}
+		if _, err := store.TouchUser(ctx, tx, c.ChatKey); err != nil {
+			return err
+		}
+		if _, err := store.GetConversation(ctx, tx, c.ChatKey); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if err := store.FinishUpdate(ctx, tx, c.UpdateID, store.InboxDone, "bench-ceiling"); err != nil {
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+		finished.Add(1)
+		return nil
+	}
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				if err := work(); err != nil {
+					fail(err)
+					return
+				}
+			}
+		}()
+	}
+	warm := min(time.Second, d/5)
+	time.Sleep(warm)
+	start, from := time.Now(), finished.Load()
+	<-ctx.Done()
+	end, to := time.Now(), finished.Load()
+	wg.Wait()
+	if firstErr != nil {
+		return 0, fmt.Errorf("bench: PostgreSQL ceiling: %w", firstErr)
+	}
+	return float64(to-from) / end.Sub(start).Seconds(), nil
+}
+
+func evaluateTargets(r *benchResult) []benchTargetResult {
+	yes := func(b bool) *bool { return &b }
+	var out []benchTargetResult
+	out = append(out, benchTargetResult{
+		Name: "durable updates/s", Target: fmt.Sprintf(">= %d on 2 cores", targetUpdatesPerSec),
+		Value: r.Closed.UpdatesPerSec, Met: yes(r.Closed.UpdatesPerSec >= targetUpdatesPerSec),
+		Note: fmt.Sprintf("%d CPUs here, synchronous_commit=%s", r.Machine.CPUs, r.Machine.SynchronousCommit),
+	})
+	pg := benchTargetResult{Name: "share of PostgreSQL's ceiling", Target: fmt.Sprintf(">= %.0f%%", targetPGRatio*100)}
+	if r.Ceilings != nil && r.Ceilings.PostgresPerSec > 0 {
+		pg.Value, pg.Met = r.Ceilings.RatioPostgres, yes(r.Ceilings.RatioPostgres >= targetPGRatio)
+	} else {
+		pg.Note = "not measured (-ceiling-duration 0)"
+	}
+	out = append(out, pg)
+	lat := benchTargetResult{Name: "p99 latency", Target: fmt.Sprintf("<= %d ms at %d updates/s offered", targetP99, targetOfferedRate)}
+	if r.Open != nil {
+		lat.Value = r.Open.Latency.P99
+		if r.Config.Rate == targetOfferedRate {
+			lat.Met = yes(r.Open.Latency.P99 <= targetP99)
+		} else {
+			lat.Note = fmt.Sprintf("offered %.0f/s, not %d/s", r.Config.Rate, targetOfferedRate)
+		}
+	} else {
+		lat.Note = "not measured (-rate 0)"
+	}
+	out = append(out, lat)
+	mem := benchTargetResult{Name: "peak RSS", Target: fmt.Sprintf("<= %d MB with %d sessions", targetRSSMB, targetSessions), Value: r.Memory.PeakRSSMB}
+	if r.Memory.Sessions >= targetSessions {
+		mem.Met = yes(r.Memory.PeakRSSMB <= targetRSSMB)
+	} else {
+		mem.Note = fmt.Sprintf("%d sessions stored; run with -sessions %d", r.Memory.Sessions, targetSessions)
+	}
+	out = append(out, mem)
+	return out
+}
+
+func printBench(w io.Writer, r *benchResult) {
+	fmt.Fprintf(w, "servicebot bench: %d CPUs, %s, PostgreSQL %s (synchronous_commit=%s, fsync=%s)\n",
+		r.Machine.CPUs, r.Machine.GoVersion, r.Machine.Postgres, r.Machine.SynchronousCommit, r.Machine.Fsync)
+	fmt.Fprintf(w, "WORKERS=%d, %d citizens, pack %s, %d sessions stored\n", r.Config.Workers, r.Config.Citizens, r.Config.Pack, r.Config.Sessions)
+	if r.Machine.Autovacuum != "on" {
+		fmt.Fprintf(w, "warning: this PostgreSQL runs with autovacuum=%s: the inbox is never analyzed, and with a backlog\n"+
+			"  the planner may scan all of it for every update claimed\n", r.Machine.Autovacuum)
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	lat := func(l latencySummary) string {
+		return fmt.Sprintf("%.1f / %.1f / %.1f ms (max %.1f, n=%d)", l.P50, l.P95, l.P99, l.Max, l.N)
+	}
+	fmt.Fprintf(tw, "closed loop, %.0fs\t\n", r.Config.DurationS)
+	fmt.Fprintf(tw, "  updates/s handled (durable)\t%.1f\n", r.Closed.UpdatesPerSec)
+	fmt.Fprintf(tw, "  updates pushed / handled / replies\t%d / %d / %d\n", r.Closed.Pushed, r.Closed.Handled, r.Closed.Replies)
+	fmt.Fprintf(tw, "  TCP connections opened to the Bot API\t%d\n", r.Closed.Connections)
+	fmt.Fprintf(tw, "  latency p50 / p95 / p99\t%s\n", lat(r.Closed.Latency))
+	cpu := func(c *benchCPU) {
+		if c != nil {
+			fmt.Fprintf(tw, "  CPU ms per update: bot / PostgreSQL / fake+citizens\t%.2f / %.2f / %.2f (machine %.0f%% busy)\n", c.Bot, c.Postgres, c.Load, c.Busy*100)
+		}
+	}
+	cpu(r.Closed.CPU)
+	if o := r.Open; o != nil {
+		fmt.Fprintf(tw, "open loop, %.0f updates/s offered, %.0fs\t\n", r.Config.Rate, r.Config.RateDurationS)
+		fmt.Fprintf(tw, "  offered / handled per s\t%.1f / %.1f\n", o.Offered, o.UpdatesPerSec)
+		fmt.Fprintf(tw, "  latency p50 / p95 / p99\t%s\n", lat(o.Latency))
+		cpu(o.CPU)
+	}
+	if c := r.Ceilings; c != nil {
+		fmt.Fprintf(tw, "ceilings, %.0fs each\t\n", r.Config.CeilingDuration)
+		fmt.Fprintf(tw, "  (a) bare go-telegram/bot, no database\t%.1f updates/s; ours is %.1f%% of it\n", c.BareClientPerSec, c.RatioBare*100)
+		fmt.Fprintf(tw, "  (b) PostgreSQL, the same writes only\t%.1f updates/s; ours is %.1f%% of it\n", c.PostgresPerSec, c.RatioPostgres*100)
+	}
+	fmt.Fprintf(tw, "memory\t\n")
+	fmt.Fprintf(tw, "  peak RSS of the bot (VmHWM)\t%.1f MB (RSS at the end %.1f MB, Go heap in use %.1f MB)\n", r.Memory.PeakRSSMB, r.Memory.RSSMB, r.Memory.HeapInuseMB)
+	fmt.Fprintf(tw, "  fake Bot API and citizens (other process)\t%.1f MB\n", r.Memory.LoadRSSMB)
+	var names []string
+	for n := range r.Rows {
+		if n != "total" {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names)
+	var parts []string
+	for _, n := range names {
+		parts = append(parts, fmt.Sprintf("%s %+d", n, r.Rows[n]))
+	}
+	fmt.Fprintf(tw, "rows written (net, by table)\t%+d (%s)\n", r.Rows["total"], strings.Join(parts, ", "))
+	e := r.Errors
+	fmt.Fprintf(tw, "errors\t%d (rejected %d, failed %d, pending %d, timeouts %d, http %d)\n", e.Total, e.Rejected, e.Failed, e.Pending, e.Timeouts, e.HTTPErrors)
+	tw.Flush()
+	fmt.Fprintln(w, "\ntargets (issue §1)")
+	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	for _, t := range r.Targets {
+		verdict := "-"
+		if t.Met != nil && *t.Met {
+			verdict = "met"
+		} else if t.Met != nil {
+			verdict = "MISSED"
+		}
+		note := ""
+		if t.Note != "" {
+			note = " (" + t.Note + ")"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%g\t%s%s\n", t.Name, t.Target, t.Value, verdict, note)
+	}
+	tw.Flush()
+}
+
+// ---- the load: the fake Bot API and the citizens ----
+
+// loadCommand is what the bot's process asks of the load process.
+type loadCommand struct {
+	Kind     string        `json:"kind"` // closed, open, quit
+	Duration time.Duration `json:"duration"`
+	Citizens int           `json:"citizens"`
+	Rate     float64       `json:"rate,omitempty"`   // open: updates a second
+	Script   string        `json:"script,omitempty"` // closed: scriptFAQ or scriptBare
+	IDBase   int64         `json:"id_base"`
+	IDPool   int           `json:"id_pool,omitempty"` // >0: citizens take turns at this many identities
+}
+
+// What the citizens of a closed loop do, over and over: open the menu, browse
+// the FAQ to a question and its answer, then type a question. The bare
+// client answers everything with a new message, which the next tap uses.
+const (
+	scriptFAQ  = "faq"
+	scriptBare = "bare"
+)
+
+type loadHello struct {
+	URL   string `json:"url"`
+	Token string `json:"token"`
+}
+
+type loadResult struct {
+	Kind          string         `json:"kind"`
+	Start         time.Time      `json:"start"` // the first update pushed
+	Stop          time.Time      `json:"stop"`  // the last update pushed
+	Pushed        int            `json:"pushed"`
+	Offered       float64        `json:"offered"` // updates pushed a second
+	Replies       int            `json:"replies"`
+	RepliesPerSec float64        `json:"replies_per_s"` // after the first second (or fifth)
+	Unmatched     int            `json:"unmatched"`     // replies to no update waiting: repeats
+	Timeouts      int            `json:"timeouts"`
+	HTTPErrors    int            `json:"http_errors"`
+	Rejected      int            `json:"rejected"`
+	Connections   int            `json:"connections"` // TCP connections the bot opened to the Bot API
+	FirstUpdate   int64          `json:"first_update"`
+	LastUpdate    int64          `json:"last_update"`
+	Latency       latencySummary `json:"latency_ms"`
+	PeakRSSKB     int64          `json:"peak_rss_kb"`
+}
+
+// loadChild is the load process seen from the bot's.
+type loadChild struct {
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+	enc   *json.Encoder
+	dec   *json.Decoder
+	hello loadHello
+	once  sync.Once
+}
+
+func startLoadChild(stderr io.Writer, pack string) (*loadChild, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	cmd := exec.Command(exe, "bench", "-load-child", "-pack", pack)
+	cmd.Stderr = stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("bench: starting the load process: %w", err)
+	}
+	c := &loadChild{cmd: cmd, stdin: stdin, enc: json.NewEncoder(stdin), dec: json.NewDecoder(stdout)}
+	if err := c.dec.Decode(&c.hello); err != nil {
+		c.close()
+		return nil, fmt.Errorf("bench: the load process did not start: %w", err)
+	}
+	return c, nil
+}
+
+func (c *loadChild) run(cmd loadCommand) (loadResult, error) {
+	var r loadResult
+	if err := c.enc.Encode(cmd); err != nil {
+		return r, fmt.Errorf("bench: the load process is gone: %w", err)
+	}
+	if err := c.dec.Decode(&r); err != nil {
+		return r, fmt.Errorf("bench: the load process is gone: %w", err)
+	}
+	return r, nil
+}
+
+// interrupt makes the load process cut its phase short and exit.
+func (c *loadChild) interrupt() { c.stdin.Close() }
+
+// quit ends the load process and returns its peak RSS.
+func (c *loadChild) quit() (int64, error) {
+	r, err := c.run(loadCommand{Kind: "quit"})
+	c.close()
+	return r.PeakRSSKB, err
+}
+
+func (c *loadChild) close() {
+	c.once.Do(func() {
+		c.stdin.Close()
+		done := make(chan struct{})
+		go func() {
+			c.cmd.Wait()
+			close(done)
+		}()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			c.cmd.Process.Kill()
+			<-done
+		}
+	})
+}
+
+// serveBenchLoad is the load process: it answers loadCommands read from in
+// with loadResults written to out. It ends when in is closed.
+func serveBenchLoad(ctx context.Context, pack string, in io.Reader, out io.Writer) (err error) {
+	tb := &benchTB{}
+	defer tb.runCleanups()
+	defer func() {
+		switch v := recover().(type) {
+		case nil:
+		case benchFatal:
+			err = fmt.Errorf("bench: %s", string(v))
+		default:
+			panic(v)
+		}
+	}()
+	l, err := newBenchLoad(tb, pack)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(out)
+	if err := enc.Encode(loadHello{URL: l.URL(), Token: l.srv.Token()}); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	cmds := make(chan loadCommand)
+	go func() {
+		defer cancel() // the bot's process closed our input: stop
+		dec := json.NewDecoder(in)
+		for {
+			var c loadCommand
+			if err := dec.Decode(&c); err != nil {
+				return
+			}
+			select {
+			case cmds <- c:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case c := <-cmds:
+			var r loadResult
+			switch c.Kind {
+			case "quit":
+				r.PeakRSSKB = procStatus("self")["VmHWM"]
+				return enc.Encode(r)
+			case "closed":
+				r = l.Closed(ctx, c)
+			case "open":
+				r = l.Open(ctx, c)
+			default:
+				return fmt.Errorf("bench: unknown load command %q", c.Kind)
+			}
+			r.PeakRSSKB = procStatus("self")["VmHWM"]
+			if err := enc.Encode(r); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// benchTB lets the benchmark start bottest's server, which expects a test.
+// Only the methods the server calls are implemented; the embedded (nil)
+// testing.TB supplies the interface's unexported method.
+type benchTB struct {
+	testing.TB
+	mu       sync.Mutex
+	cleanups []func()
+}
+
+// benchFatal is a Fatalf from the fake server, turned into an error by
+// serveBenchLoad.
+type benchFatal string
+
+func (*benchTB) Helper() {}
+func (b *benchTB) Cleanup(f func()) {
+	b.mu.Lock()
+	b.cleanups = append(b.cleanups, f)
+	b.mu.Unlock()
+}
+func (*benchTB) Fatalf(format string, args ...any) { panic(benchFatal(fmt.Sprintf(format, args...))) }
+func (*benchTB) Logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "servicebot: bench: "+format+"\n", args...)
+}
+func (b *benchTB) Errorf(format string, args ...any) { b.Logf(format, args...) }
+
+func (b *benchTB) runCleanups() {
+	b.mu.Lock()
+	fs := b.cleanups
+	b.cleanups = nil
+	b.mu.Unlock()
+	for i := len(fs) - 1; i >= 0; i-- {
+		fs[i]()
+	}
+}
+
+// benchLoad is the fake Bot API behind a proxy that notes each reply as it
+// arrives, and the citizens who talk to the bot through it.
+type benchLoad struct {
+	srv     *bottest.Server
+	proxy   *http.Server
+	addr    string
+	fwd     *http.Client
+	faq     []benchCategory
+	queries []string
+
+	// ReplyTimeout is how long a citizen waits for a reply before counting
+	// a timeout and going on.
+	ReplyTimeout time.Duration
+
+	pushMu     sync.Mutex
+	lastUpdate int64
+
+	conns atomic.Int64 // connections accepted by the proxy
+
+	mu    sync.Mutex
+	chats map[int64]*benchChat
+	rec   *benchRecorder
+}
+
+type benchCategory struct {
+	id      string
+	entries []string
+}
+
+// benchChat is one citizen's private chat.
+type benchChat struct {
+	id      int64
+	lang    string
+	mu      sync.Mutex
+	pending []time.Time // when each update still waiting for its reply was pushed
+	lastMsg int         // the bot's latest message
+	nextMsg int
+	replied chan struct{}
+}
+
+// benchRecorder collects one phase's replies.
+type benchRecorder struct {
+	mu         sync.Mutex
+	latencies  []time.Duration
+	replyTimes []time.Time
+	unmatched  int
+	timeouts   int
+	httpErrors int
+	conns      int64 // the proxy's count when the phase began
+}
+
+// newBenchLoad starts the fake Bot API (closed by tb's cleanup) and the proxy.
+func newBenchLoad(tb testing.TB, pack string) (*benchLoad, error) {
+	p, err := dialogs.LoadShippedPack(pack)
+	if err != nil {
+		return nil, fmt.Errorf("bench: pack %s: %w", pack, err)
+	}
+	l := &benchLoad{
+		srv:          bottest.New(tb),
+		chats:        map[int64]*benchChat{},
+		ReplyTimeout: 30 * time.Second,
+		fwd: &http.Client{Transport: &http.Transport{
+			MaxIdleConns: 1024, MaxIdleConnsPerHost: 1024, IdleConnTimeout: time.Minute,
+		}},
+	}
+	byCat := map[string]*benchCategory{}
+	for _, c := range p.Categories {
+		byCat[c.ID] = &benchCategory{id: c.ID}
+	}
+	for _, e := range p.Entries {
+		if c := byCat[e.Category]; c != nil && !e.Hidden {
+			c.entries = append(c.entries, e.ID)
+		}
+	}
+	for _, c := range p.Categories {
+		if len(byCat[c.ID].entries) > 0 {
+			l.faq = append(l.faq, *byCat[c.ID])
+		}
+	}
+	if len(l.faq) == 0 {
+		return nil, fmt.Errorf("bench: pack %s has no FAQ", pack)
+	}
+	l.queries = benchQueries(p)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	l.addr = ln.Addr().String()
+	l.proxy = &http.Server{Handler: l, ReadHeaderTimeout: 10 * time.Second, ConnState: func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			l.conns.Add(1)
+		}
+	}}
+	go l.proxy.Serve(ln)
+	tb.Cleanup(func() { l.proxy.Close() })
+	return l, nil
+}
+
+// URL is the Bot API URL the bot should use: the proxy's.
+func (l *benchLoad) URL() string { return "http://" + l.addr }
+
+// Server is the fake Bot API behind the proxy.
+func (l *benchLoad) Server() *bottest.Server { return l.srv }
+
+// benchQueries are what citizens type: the pack's test questions
+// (dialogs/testdata/<pack>_queries.yaml, found above the working directory),
+// else the FAQ's own questions.
+func benchQueries(p *dialogs.Pack) []string {
+	var out []string
+	if wd, err := os.Getwd(); err == nil {
+		for d := wd; ; d = filepath.Dir(d) {
+			raw, err := os.ReadFile(filepath.Join(d, "dialogs", "testdata", p.ID+"_queries.yaml"))
+			if err == nil {
+				var qs []struct {
+					Q string `yaml:"q"`
+				}
+				if yaml.Unmarshal(raw, &qs) == nil {
+					for _, q := range qs {
+						if strings.TrimSpace(q.Q) != "" && !strings.HasPrefix(q.Q, "/") {
+							out = append(out, q.Q)
+						}
+					}
+				}
+				break
+			}
+			if filepath.Dir(d) == d {
+				break
+			}
+		}
+	}
+	if len(out) == 0 {
+		for _, e := range p.Entries {
+			for _, lang := range p.Languages {
+				if q := e.Question.In(lang); q != "" {
+					out = append(out, q)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// replyMethods put a reply in front of the citizen.
+var replyMethods = map[string]bool{
+	"sendmessage": true, "editmessagetext": true, "editmessagereplymarkup": true, "editmessagecaption": true,
+	"sendphoto": true, "senddocument": true, "copymessage": true, "forwardmessage": true,
+}
+
+// ServeHTTP passes a Bot API request to the fake and notes a reply.
+func (l *benchLoad) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	at := time.Now()
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return // the bot went away mid-request
+	}
+	// Like Telegram, a request that arrived whole is carried out even if the
+	// bot dies waiting for the answer (SIGKILL in the fault tests): the
+	// reply is in front of the citizen, so it is counted.
+	out, err := http.NewRequestWithContext(context.WithoutCancel(r.Context()), r.Method, l.srv.URL()+r.URL.RequestURI(), bytes.NewReader(body))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	out.Header = r.Header.Clone()
+	resp, err := l.fwd.Do(out)
+	if err != nil {
+		http.Error(w, "the fake Bot API is unreachable", http.StatusBadGateway)
+		return
+	}
+	answer, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		http.Error(w, "the fake Bot API broke off", http.StatusBadGateway)
+		return
+	}
+	for k, v := range resp.Header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(resp.StatusCode)
+	w.Write(answer)
+
+	method := strings.ToLower(r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:])
+	if resp.StatusCode != http.StatusOK {
+		l.recorder(func(rec *benchRecorder) { rec.httpErrors++ })
+		return
+	}
+	if !replyMethods[method] {
+		return
+	}
+	var ans struct {
+		Result struct {
+			MessageID int `json:"message_id"`
+			Chat      struct {
+				ID int64 `json:"id"`
+			} `json:"chat"`
+		} `json:"result"`
+	}
+	if json.Unmarshal(answer, &ans) != nil || ans.Result.Chat.ID == 0 {
+		return
+	}
+	l.replied(ans.Result.Chat.ID, ans.Result.MessageID, at)
+}
+
+func (l *benchLoad) recorder(f func(*benchRecorder)) {
+	l.mu.Lock()
+	rec := l.rec
+	l.mu.Unlock()
+	if rec != nil {
+		rec.mu.Lock()
+		f(rec)
+		rec.mu.Unlock()
+	}
+}
+
+// replied matches a reply with the oldest update of the chat waiting for one.
+func (l *benchLoad) replied(chatID int64, msgID int, at time.Time) {
+	c := l.chat(chatID)
+	c.mu.Lock()
+	var pushed time.Time
+	matched := len(c.pending) > 0
+	if matched {
+		pushed = c.pending[0]
+		c.pending = c.pending[1:]
+	}
+	if msgID > 0 {
+		c.lastMsg = msgID
+	}
+	c.mu.Unlock()
+	l.recorder(func(rec *benchRecorder) {
+		rec.replyTimes = append(rec.replyTimes, at)
+		if matched {
+			rec.latencies = append(rec.latencies, at.Sub(pushed))
+		} else {
+			rec.unmatched++
+		}
+	})
+	select {
+	case c.replied <- struct{}{}:
+	default:
+	}
+}
+
+func (l *benchLoad) chat(id int64) *benchChat {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	c := l.chats[id]
+	if c == nil {
+		lang := "uk"
+		if id%2 == 1 {
+			lang = "ru"
+		}
+		c = &benchChat{id: id, lang: lang, replied: make(chan struct{}, 1)}
+		l.chats[id] = c
+	}
+	return c
+}
+
+// push makes an update available to getUpdates; build gets the update id
+// and the citizen's next message id.
+func (l *benchLoad) push(c *benchChat, build func(updateID int64, msgID int) []byte) (int64, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.nextMsg = max(c.nextMsg, c.lastMsg) + 1
+	l.pushMu.Lock()
+	l.lastUpdate++
+	id := l.lastUpdate
+	_, err := l.srv.PushJSON(build(id, c.nextMsg))
+	l.pushMu.Unlock()
+	if err != nil {
+		return 0, err
+	}
+	c.pending = append(c.pending, time.Now())
+	return id, nil
+}
+
+// LastUpdate is the id of the last update pushed.
+func (l *benchLoad) LastUpdate() int64 {
+	l.pushMu.Lock()
+	defer l.pushMu.Unlock()
+	return l.lastUpdate
+}
+
+func benchUser(c *benchChat) string {
+	return fmt.Sprintf(`{"id":%d,"is_bot":false,"first_name":"Citizen","language_code":"%s"}`, c.id, c.lang)
+}
+
+func (c *benchChat) says(text string) func(int64, int) []byte {
+	return func(id int64, msg int) []byte {
+		q, _ := json.Marshal(text)
+		ents := ""
+		if strings.HasPrefix(text, "/") {
+			ents = fmt.Sprintf(`,"entities":[{"type":"bot_command","offset":0,"length":%d}]`, dialogs.UTF16Len(strings.Fields(text)[0]))
+		}
+		return fmt.Appendf(nil, `{"update_id":%d,"message":{"message_id":%d,"from":%s,"chat":{"id":%d,"first_name":"Citizen","type":"private"},"date":%d,"text":%s%s}}`,
+			id, msg, benchUser(c), c.id, time.Now().Unix(), q, ents)
+	}
+}
+
+func (c *benchChat) taps(data string) func(int64, int) []byte {
+	return func(id int64, _ int) []byte {
+		q, _ := json.Marshal(data)
+		return fmt.Appendf(nil, `{"update_id":%d,"callback_query":{"id":"cq%d","from":%s,"message":{"message_id":%d,"chat":{"id":%d,"first_name":"Citizen","type":"private"},"date":%d},"chat_instance":"ci%d","data":%s}}`,
+			id, id, benchUser(c), c.lastMsg, c.id, time.Now().Unix(), c.id, q)
+	}
+}
+
+// begin starts recording a phase.
+func (l *benchLoad) begin() (*benchRecorder, int) {
+	rec := &benchRecorder{conns: l.conns.Load()}
+	l.mu.Lock()
+	l.rec = rec
+	l.mu.Unlock()
+	return rec, len(l.srv.Rejected())
+}
+
+func (l *benchLoad) end(r *loadResult, rec *benchRecorder, rejectedBefore int) {
+	l.mu.Lock()
+	l.rec = nil
+	l.mu.Unlock()
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	r.Replies = len(rec.replyTimes)
+	r.Unmatched, r.Timeouts, r.HTTPErrors = rec.unmatched, rec.timeouts, rec.httpErrors
+	r.Latency = summarize(rec.latencies)
+	r.Rejected = len(l.srv.Rejected()) - rejectedBefore
+	r.Connections = int(l.conns.Load() - rec.conns)
+	if span := r.Stop.Sub(r.Start); span > 0 {
+		r.Offered = round1(float64(r.Pushed) / span.Seconds())
+		from := r.Start.Add(min(time.Second, span/5))
+		n := 0
+		for _, t := range rec.replyTimes {
+			if !t.Before(from) && !t.After(r.Stop) {
+				n++
+			}
+		}
+		if s := r.Stop.Sub(from).Seconds(); s > 0 {
+			r.RepliesPerSec = float64(n) / s
+		}
+	}
+}
+
+// Closed runs a closed loop: each citizen waits for the reply to an update
+// before sending the next, for c.Duration; then the replies still due are
+// awaited.
+func (l *benchLoad) Closed(ctx context.Context, cmd loadCommand) loadResult {
+	r := loadResult{Kind: "closed", FirstUpdate: l.LastUpdate() + 1}
+	rec, rejected := l.begin()
+	var pushed atomic.Int64
+	r.Start = time.Now()
+	deadline := r.Start.Add(cmd.Duration)
+	var wg sync.WaitGroup
+	for i := range cmd.Citizens {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(i), uint64(cmd.IDBase)))
+			var c *benchChat
+			steps := 5
+			for k := 0; ctx.Err() == nil && time.Now().Before(deadline); k++ {
+				step := k % steps
+				if step == 0 || c == nil {
+					id := cmd.IDBase + int64(i)
+					if cmd.IDPool > 0 {
+						id = cmd.IDBase + int64((i+(k/steps)*cmd.Citizens)%cmd.IDPool)
+					}
+					c = l.chat(id)
+				}
+				cat := l.faq[rng.IntN(len(l.faq))]
+				var build func(int64, int) []byte
+				switch step {
+				case 0:
+					build = c.says("/menu")
+				case 1:
+					build = c.taps("fr:")
+				case 2:
+					build = c.taps("fc:" + cat.id + ":0")
+				case 3:
+					build = c.taps("fq:" + cat.entries[rng.IntN(len(cat.entries))])
+				case 4:
+					build = c.says(l.queries[rng.IntN(len(l.queries))])
+				}
+				if cmd.Script == scriptBare && step != 0 && step != 4 {
+					// The bare client's replies are new messages without
+					// buttons; a tap is still a tap.
+					build = c.taps("x:" + strconv.Itoa(k))
+				}
+				select {
+				case <-c.replied: // a stale signal
+				default:
+				}
+				if _, err := l.push(c, build); err != nil {
+					return
+				}
+				pushed.Add(1)
+				if !l.await(ctx, c) {
+					rec.mu.Lock()
+					rec.timeouts++
+					rec.mu.Unlock()
+				}
+			}
+		}()
+	}
+	// Pushing stops at the deadline; what is in flight then is still awaited.
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		time.Sleep(min(10*time.Millisecond, time.Until(deadline)))
+	}
+	r.Stop = time.Now()
+	wg.Wait()
+	r.Pushed = int(pushed.Load())
+	r.LastUpdate = l.LastUpdate()
+	if r.Pushed == 0 {
+		r.FirstUpdate = 0
+	}
+	l.end(&r, rec, rejected)
+	return r
+}
+
+// await waits until nothing of the chat waits for a reply; false after
+// ReplyTimeout, when the oldest update waiting is given up on.
+func (l *benchLoad) await(ctx context.Context, c *benchChat) bool {
+	timeout := time.NewTimer(l.ReplyTimeout)
+	defer timeout.Stop()
+	for {
+		c.mu.Lock()
+		waiting := len(c.pending)
+		c.mu.Unlock()
+		if waiting == 0 {
+			return true
+		}
+		select {
+		case <-c.replied:
+		case <-timeout.C:
+			c.mu.Lock()
+			if len(c.pending) > 0 {
+				c.pending = c.pending[1:]
+			}
+			c.mu.Unlock()
+			return false
+		case <-ctx.Done():
+			return false
+		}
+	}
+}
+
+// Open runs an open loop: updates are pushed at cmd.Rate a second, round the
+// citizens, whatever the replies do; then the replies still due are awaited.
+func (l *benchLoad) Open(ctx context.Context, cmd loadCommand) loadResult {
+	r := loadResult{Kind: "open", FirstUpdate: l.LastUpdate() + 1}
+	rec, rejected := l.begin()
+	chats := make([]*benchChat, cmd.Citizens)
+	for i := range chats {
+		chats[i] = l.chat(cmd.IDBase + int64(i))
+	}
+	rng := rand.New(rand.NewPCG(7, 7))
+	interval := time.Duration(float64(time.Second) / cmd.Rate)
+	r.Start = time.Now()
+	end := r.Start.Add(cmd.Duration)
+	for i := 0; ctx.Err() == nil; i++ {
+		at := r.Start.Add(time.Duration(i) * interval)
+		if !at.Before(end) {
+			break
+		}
+		if d := time.Until(at); d > 0 {
+			time.Sleep(d)
+		}
+		c := chats[i%len(chats)]
+		text := "/menu"
+		if (i/len(chats))%2 == 1 {
+			text = l.queries[rng.IntN(len(l.queries))]
+		}
+		if _, err := l.push(c, c.says(text)); err != nil {
+			break
+		}
+		r.Pushed++
+	}
+	r.Stop = time.Now()
+	// The replies still due are awaited for ReplyTimeout at most: past the
+	// pipeline's capacity the backlog would take longer than anyone waits.
+	drain, cancel := context.WithTimeout(ctx, l.ReplyTimeout)
+	defer cancel()
+	var wg sync.WaitGroup
+	for _, c := range chats {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				c.mu.Lock()
+				n := len(c.pending)
+				c.mu.Unlock()
+				if n == 0 {
+					return
+				}
+				select {
+				case <-c.replied:
+					continue
+				case <-drain.Done():
+				}
+				c.mu.Lock()
+				lost := len(c.pending)
+				c.pending = nil
+				c.mu.Unlock()
+				rec.mu.Lock()
+				rec.timeouts += lost
+				rec.mu.Unlock()
+				return
+			}
+		}()
+	}
+	wg.Wait()
+	r.LastUpdate = l.LastUpdate()
+	if r.Pushed == 0 {
+		r.FirstUpdate = 0
+	}
+	l.end(&r, rec, rejected)
+	return r
+}

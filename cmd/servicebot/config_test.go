@@ -1,0 +1,101 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+const goodToken = "123456789:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQr"
+
+func env(kv ...string) func(string) string {
+	m := map[string]string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return func(k string) string { return m[k] }
+}
+
+func TestConfigDefaults(t *testing.T) {
+	c, err := loadConfig(env("TELEGRAM_TOKEN", goodToken), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.bot.APIURL != "https://api.telegram.org" || c.bot.Pack != "hsc" || c.bot.ListenAddr != ":8080" || c.bot.Workers != 16 {
+		t.Errorf("defaults: %+v", c.bot)
+	}
+	if c.bot.Limits.PerSecond != 30 || c.bot.Limits.ChatPerSecond != 1 || c.bot.Limits.GroupPerMinute != 20 {
+		t.Errorf("default limits are not Telegram's: %+v", c.bot.Limits)
+	}
+	if c.databaseURL != "" || c.dataDir == "" {
+		t.Errorf("database: url %q dir %q", c.databaseURL, c.dataDir)
+	}
+}
+
+func TestConfigRejectsBadValues(t *testing.T) {
+	tests := []struct {
+		env  []string
+		want string // the variable named in the error
+	}{
+		{env: []string{}, want: "TELEGRAM_TOKEN: required"},
+		{env: []string{"TELEGRAM_TOKEN", "not-a-token"}, want: "TELEGRAM_TOKEN"},
+		{env: []string{"TELEGRAM_TOKEN", goodToken, "TELEGRAM_API_URL", "ftp://x"}, want: "TELEGRAM_API_URL"},
+		{env: []string{"TELEGRAM_TOKEN", goodToken, "STAFF_CHAT_ID", "staff"}, want: "STAFF_CHAT_ID"},
+		{env: []string{"TELEGRAM_TOKEN", goodToken, "INTEGRITY_CHAT_ID", "1.5"}, want: "INTEGRITY_CHAT_ID"},
+		{env: []string{"TELEGRAM_TOKEN", goodToken, "ADMIN_USER_IDS", "12, abc"}, want: "ADMIN_USER_IDS"},
+		{env: []string{"TELEGRAM_TOKEN", goodToken, "WEBHOOK_URL", "http://bot.example.org/x", "WEBHOOK_SECRET", "abc"}, want: "WEBHOOK_URL"},
+		{env: []string{"TELEGRAM_TOKEN", goodToken, "WEBHOOK_URL", "https://bot.example.org/x"}, want: "WEBHOOK_SECRET: required"},
+		{env: []string{"TELEGRAM_TOKEN", goodToken, "WEBHOOK_SECRET", "has space"}, want: "WEBHOOK_SECRET"},
+		{env: []string{"TELEGRAM_TOKEN", goodToken, "LISTEN_ADDR", "8080"}, want: "LISTEN_ADDR"},
+		{env: []string{"TELEGRAM_TOKEN", goodToken, "DIALOGS_PACK", "xyz"}, want: "DIALOGS_PACK"},
+		{env: []string{"TELEGRAM_TOKEN", goodToken, "LOG_LEVEL", "loud"}, want: "LOG_LEVEL"},
+		{env: []string{"TELEGRAM_TOKEN", goodToken, "WORKERS", "0"}, want: "WORKERS"},
+		{env: []string{"TELEGRAM_TOKEN", goodToken, "DATABASE_URL", "mysql://x"}, want: "DATABASE_URL"},
+	}
+	for _, tt := range tests {
+		_, err := loadConfig(env(tt.env...), true)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("env %v: error %v; want one naming %q", tt.env, err, tt.want)
+		}
+	}
+}
+
+func TestSecretsNeverInErrors(t *testing.T) {
+	secretish := "999:sup3r-secret-value-that-is-long-enough"
+	_, err := loadConfig(env("TELEGRAM_TOKEN", secretish+" x", "WEBHOOK_SECRET", "bad secret!"), true)
+	if err == nil {
+		t.Fatal("bad values accepted")
+	}
+	if strings.Contains(err.Error(), "sup3r") || strings.Contains(err.Error(), "bad secret") {
+		t.Errorf("a secret leaked into the error: %v", err)
+	}
+}
+
+func TestMigrateNeedsNoToken(t *testing.T) {
+	if _, err := loadConfig(env(), false); err != nil {
+		t.Errorf("migrate without a token: %v", err)
+	}
+}
+
+func TestHelpListsEverySetting(t *testing.T) {
+	var out bytes.Buffer
+	if code := run([]string{"help"}, env(), &out, &out); code != 0 {
+		t.Fatalf("help exited %d", code)
+	}
+	for _, s := range settings {
+		if !strings.Contains(out.String(), s.name) {
+			t.Errorf("help does not list %s", s.name)
+		}
+	}
+	if !strings.Contains(out.String(), "https://api.telegram.org") {
+		t.Error("help does not show defaults")
+	}
+	var errOut bytes.Buffer
+	if code := run([]string{"frobnicate"}, env(), &errOut, &errOut); code != 2 || !strings.Contains(errOut.String(), "unknown command") {
+		t.Errorf("an unknown command: exit %d, %q", code, errOut.String())
+	}
+	errOut.Reset()
+	if code := run([]string{"run"}, env("STAFF_CHAT_ID", "x"), &errOut, &errOut); code != 1 || !strings.Contains(errOut.String(), "TELEGRAM_TOKEN") || !strings.Contains(errOut.String(), "STAFF_CHAT_ID") {
+		t.Errorf("run with a bad environment: exit %d, %q", code, errOut.String())
+	}
+}

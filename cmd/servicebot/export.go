@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"servicebot/dialogs"
+	"servicebot/store"
+)
+
+// cmdExport runs `servicebot export responses`: the submitted responses as
+// CSV or JSON on stdout, one row per response, one column per question.
+func cmdExport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "responses" {
+		return errors.New("export: usage: servicebot export responses [--format csv|json] [--since YYYY-MM-DD] [--kind mystery|rating]")
+	}
+	fs := flag.NewFlagSet("export responses", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	format := fs.String("format", "csv", "csv or json")
+	since := fs.String("since", "", "only responses submitted on or after this date (YYYY-MM-DD)")
+	kind := fs.String("kind", "", "mystery or rating (default: both)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *format != "csv" && *format != "json" {
+		return fmt.Errorf("export: --format %q: expected csv or json", *format)
+	}
+	if *kind != "" && *kind != "mystery" && *kind != "rating" {
+		return fmt.Errorf("export: --kind %q: expected mystery or rating", *kind)
+	}
+	var from time.Time
+	if *since != "" {
+		t, err := time.Parse("2006-01-02", *since)
+		if err != nil {
+			return fmt.Errorf("export: --since %q: expected a date such as 2026-11-01", *since)
+		}
+		from = t
+	}
+	cfg, err := loadConfig(getenv, false)
+	if err != nil {
+		return err
+	}
+	pack, err := dialogs.LoadShippedPack(cfg.bot.Pack)
+	if err != nil {
+		return err
+	}
+	st, closeStore, err := openMigrated(ctx, cfg, newLogger(stderr, cfg.logLevel))
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	list, err := store.SubmittedResponses(ctx, st.DB(), store.ResponseFilter{Kind: *kind, Since: from})
+	if err != nil {
+		return err
+	}
+	subs := make([]dialogs.Submission, 0, len(list))
+	for _, r := range list {
+		subs = append(subs, r.Submission())
+	}
+	if *format == "json" {
+		return dialogs.WriteJSON(stdout, subs)
+	}
+	var qs []*dialogs.Questionnaire
+	for _, k := range []string{"mystery", "rating"} {
+		if q, ok := pack.Questionnaire(k); ok && (*kind == "" || *kind == k) {
+			qs = append(qs, q)
+		}
+	}
+	return dialogs.WriteCSV(stdout, qs, subs)
+}

@@ -1,0 +1,183 @@
+// Command servicebot runs the service-centre bot and its operator tasks.
+// It only wires: configuration, the store, the bot, a subcommand.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"text/tabwriter"
+	_ "time/tzdata" // the pack's timezone, also on machines without zoneinfo
+
+	"servicebot/bot"
+	"servicebot/locales"
+	"servicebot/store"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var err error
+	switch args[0] {
+	case "run":
+		err = cmdRun(ctx, getenv, stderr)
+	case "migrate":
+		err = cmdMigrate(ctx, getenv, stdout, stderr)
+	case "dialogs":
+		err = cmdDialogs(ctx, args[1:], getenv, stdout, stderr)
+	case "export":
+		err = cmdExport(ctx, args[1:], getenv, stdout, stderr)
+	case "faq":
+		err = cmdFAQ(args[1:], getenv, stdout, stderr)
+	case "qr":
+		err = cmdQR(args[1:], getenv, stdout, stderr)
+	case "bench":
+		err = cmdBench(ctx, args[1:], getenv, stdout, stderr)
+	case "help", "-h", "--help":
+		usage(stdout)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "servicebot: unknown command %q\n\n", args[0])
+		usage(stderr)
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "servicebot: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `servicebot: a Telegram bot for public service centres.
+
+Usage:
+  servicebot run       run the bot (migrates the database first)
+  servicebot migrate   apply database migrations and exit
+  servicebot dialogs validate [DIR | --all]
+                       check a content pack (DIALOGS_PACK's, the folder DIR, or every built-in one)
+  servicebot dialogs import [DIR]
+                       validate a pack, then load its FAQ into the database
+  servicebot dialogs export [--from DIR2] DIR
+                       write the database's FAQ out as a complete pack folder DIR
+  servicebot faq ask [--pack ID | --dir DIR] [--lang L] [QUESTION]
+                       match questions (or stdin's lines) against a pack's FAQ, one JSON line each
+  servicebot qr --centre ID [--desk N] --out FILE.png [--bot USERNAME] [--lang L]
+  servicebot qr --all [--desk N] --out DIR [--bot USERNAME] [--lang L]
+                       draw a centre's (or every centre's) deep-link QR code with its name, for printing
+  servicebot export responses [--format csv|json] [--since YYYY-MM-DD] [--kind mystery|rating]
+                       write the submitted questionnaires and ratings to stdout
+  servicebot bench [-citizens N] [-duration D] [-rate N] [-workers N] [-sessions N] [-json] [-cpuprofile FILE]
+                       measure the pipeline against the fake Bot API and PostgreSQL (DATABASE_URL, else
+                       TEST_DATABASE_URL, else the local server; a scratch database is created and dropped)
+  servicebot help      this text
+
+Settings (environment variables):
+`)
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  NAME\tDEFAULT\tMEANING")
+	for _, s := range settings {
+		def := s.def
+		if def == "" {
+			def = "-"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", s.name, def, s.help)
+	}
+	tw.Flush()
+}
+
+func newLogger(w io.Writer, level slog.Level) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+func cmdRun(ctx context.Context, getenv func(string) string, stderr io.Writer) error {
+	cfg, err := loadConfig(getenv, true)
+	if err != nil {
+		return err
+	}
+	log := newLogger(stderr, cfg.logLevel)
+	st, closeStore, err := openMigrated(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	text, err := locales.Load()
+	if err != nil {
+		return err
+	}
+	app, err := bot.New(cfg.bot, st, text, log)
+	if err != nil {
+		return err
+	}
+	err = app.Run(ctx)
+	log.Info("stopped")
+	return err
+}
+
+func cmdMigrate(ctx context.Context, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := loadConfig(getenv, false)
+	if err != nil {
+		return err
+	}
+	_, closeStore, err := openMigrated(ctx, cfg, newLogger(stderr, cfg.logLevel))
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	fmt.Fprintln(stdout, "servicebot: database is up to date")
+	return nil
+}
+
+// openMigrated is openStore, then the migrations.
+func openMigrated(ctx context.Context, cfg config, log *slog.Logger) (*store.Store, func(), error) {
+	st, closeStore, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := st.Migrate(ctx); err != nil {
+		closeStore()
+		return nil, nil, err
+	}
+	return st, closeStore, nil
+}
+
+// openStore connects to DATABASE_URL, or, when it is unset, starts a private
+// PostgreSQL under DATA_DIR and stops it again on close.
+func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store.Store, func(), error) {
+	maxConns := cfg.bot.Workers + 8
+	if cfg.databaseURL != "" {
+		st, err := store.Open(ctx, cfg.databaseURL, maxConns)
+		if err != nil {
+			return nil, nil, err
+		}
+		return st, func() { st.Close() }, nil
+	}
+	log.Info("DATABASE_URL is unset; starting a private PostgreSQL", "data_dir", cfg.dataDir)
+	pg, err := store.StartEmbedded(ctx, cfg.dataDir, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := store.Open(ctx, pg.URL(), maxConns)
+	if err != nil {
+		pg.Stop(context.WithoutCancel(ctx))
+		return nil, nil, err
+	}
+	return st, func() {
+		st.Close()
+		if err := pg.Stop(context.Background()); err != nil {
+			log.Error("stopping the private PostgreSQL", "err", err)
+		}
+	}, nil
+}

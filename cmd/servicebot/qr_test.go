@@ -1,0 +1,211 @@
+package main
+
+import (
+	"bytes"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
+	"golang.org/x/image/font/gofont/gobold"
+	"golang.org/x/image/font/gofont/goregular"
+	"golang.org/x/image/font/sfnt"
+
+	"servicebot/dialogs"
+)
+
+const testBot = "servicebot_test_bot"
+
+func firstCentre(t *testing.T, pack string) dialogs.Centre {
+	t.Helper()
+	p, err := dialogs.LoadShippedPack(pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Centres) == 0 {
+		t.Fatalf("pack %s has no centres", pack)
+	}
+	return p.Centres[0]
+}
+
+// readSign opens a PNG the command wrote and reads its QR code as a phone's
+// scanner would.
+func readSign(t *testing.T, file string) (image.Image, string) {
+	t.Helper()
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := gozxingqr.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		t.Fatalf("%s: no readable QR code: %v", file, err)
+	}
+	return img, res.GetText()
+}
+
+func runQR(t *testing.T, getenv func(string) string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(append([]string{"qr"}, args...), getenv, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestQRCodeOpensTheCentresDeepLink(t *testing.T) {
+	centre := firstCentre(t, "hsc").ID
+	dir := t.TempDir()
+	tests := []struct {
+		name   string
+		getenv func(string) string
+		args   []string
+		want   string
+	}{
+		{"desk", env(), []string{"--centre", centre, "--desk", "3", "--bot", testBot}, "https://t.me/" + testBot + "?start=r_" + centre + "_3"},
+		{"no desk, bot from the environment", env("BOT_USERNAME", testBot), []string{"--centre", centre}, "https://t.me/" + testBot + "?start=r_" + centre},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			file := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "_")+".png")
+			code, _, stderr := runQR(t, tt.getenv, append(tt.args, "--out", file)...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			img, got := readSign(t, file)
+			if got != tt.want {
+				t.Errorf("the code reads %q; want %q", got, tt.want)
+			}
+			b := img.Bounds()
+			if b.Dx() < 600 || b.Dy() <= b.Dx() {
+				t.Fatalf("image is %dx%d; want at least 600 wide and the text under the code", b.Dx(), b.Dy())
+			}
+			// The code is square at the top; the name is drawn below it.
+			dark := 0
+			for y := b.Min.Y + b.Dx(); y < b.Max.Y; y++ {
+				for x := b.Min.X; x < b.Max.X; x++ {
+					if r, _, _, _ := img.At(x, y).RGBA(); r < 0x8000 {
+						dark++
+					}
+				}
+			}
+			if dark < 500 {
+				t.Errorf("%d dark pixels under the code; the name was not drawn", dark)
+			}
+		})
+	}
+}
+
+func TestQRAllDrawsEveryCentre(t *testing.T) {
+	for _, pack := range []string{"hsc", "mfc"} {
+		t.Run(pack, func(t *testing.T) {
+			p, err := dialogs.LoadShippedPack(pack)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := filepath.Join(t.TempDir(), "signs")
+			code, _, stderr := runQR(t, env("DIALOGS_PACK", pack), "--all", "--desk", "12", "--bot", testBot, "--out", dir)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			files, _ := filepath.Glob(filepath.Join(dir, "*.png"))
+			if len(files) != len(p.Centres) {
+				t.Errorf("%d files for %d centres", len(files), len(p.Centres))
+			}
+			for _, c := range p.Centres {
+				_, got := readSign(t, filepath.Join(dir, c.ID+"_12.png"))
+				if want := "https://t.me/" + testBot + "?start=r_" + c.ID + "_12"; got != want {
+					t.Errorf("%s reads %q; want %q", c.ID, got, want)
+				}
+			}
+		})
+	}
+}
+
+func TestQRRejectsBadInput(t *testing.T) {
+	centre := firstCentre(t, "hsc").ID
+	dir := t.TempDir()
+	out := filepath.Join(dir, "sign.png")
+	tests := []struct {
+		name   string
+		getenv func(string) string
+		args   []string
+		want   []string // all in the message
+	}{
+		{"unknown centre", env(), []string{"--centre", "nosuch", "--bot", testBot, "--out", out}, []string{"--centre", "nosuch", centre}},
+		{"desk 0", env(), []string{"--centre", centre, "--desk", "0", "--bot", testBot, "--out", out}, []string{"--desk", "1 to 999"}},
+		{"desk -1", env(), []string{"--centre", centre, "--desk", "-1", "--bot", testBot, "--out", out}, []string{"--desk", "1 to 999"}},
+		{"desk abc", env(), []string{"--centre", centre, "--desk", "abc", "--bot", testBot, "--out", out}, []string{"--desk", "1 to 999"}},
+		{"desk 1000", env(), []string{"--centre", centre, "--desk", "1000", "--bot", testBot, "--out", out}, []string{"--desk", "1 to 999"}},
+		{"no out", env(), []string{"--centre", centre, "--bot", testBot}, []string{"--out", "required"}},
+		{"no out for all", env(), []string{"--all", "--bot", testBot}, []string{"--out", "required"}},
+		{"no bot", env(), []string{"--centre", centre, "--out", out}, []string{"--bot"}},
+		{"bot is not a username", env("BOT_USERNAME", "Service Bot"), []string{"--centre", centre, "--out", out}, []string{"BOT_USERNAME", "username"}},
+		{"neither centre nor all", env(), []string{"--bot", testBot, "--out", out}, []string{"--centre", "--all"}},
+		{"language the pack lacks", env(), []string{"--centre", centre, "--lang", "de", "--bot", testBot, "--out", out}, []string{"--lang", "uk"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runQR(t, tt.getenv, tt.args...)
+			if code == 0 {
+				t.Fatal("accepted")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("message %q does not name %q", stderr, w)
+				}
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Errorf("wrote %s anyway", out)
+			}
+		})
+	}
+}
+
+// TestQRFontsCoverEveryName guards against printed names with missing
+// letters: every character of every shipped centre's name and city, and
+// the desk words, must be in the fonts the sign is drawn with.
+func TestQRFontsCoverEveryName(t *testing.T) {
+	var text []string
+	for _, id := range dialogs.ShippedPacks() {
+		p, err := dialogs.LoadShippedPack(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range p.Centres {
+			for _, s := range c.Name {
+				text = append(text, s)
+			}
+			for _, s := range c.City {
+				text = append(text, s)
+			}
+		}
+	}
+	for _, w := range deskWord {
+		text = append(text, w)
+	}
+	text = append(text, "0123456789…")
+	for name, ttf := range map[string][]byte{"gobold": gobold.TTF, "goregular": goregular.TTF} {
+		f, err := sfnt.Parse(ttf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf sfnt.Buffer
+		for _, s := range text {
+			for _, r := range s {
+				if i, err := f.GlyphIndex(&buf, r); err != nil || i == 0 {
+					t.Errorf("%s has no %q (in %q)", name, r, s)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"servicebot/bot/bottest"
+	"servicebot/store/pgtest"
+)
+
+// endpoint reads from the process's logs where its HTTP endpoints listen.
+func (p *botProcess) endpoint(t *testing.T) string {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		for _, line := range strings.Split(p.logs.String(), "\n") {
+			var rec struct{ Msg, Addr string }
+			if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "HTTP endpoints listening" && rec.Addr != "" {
+				return "http://" + rec.Addr
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the process did not log where its HTTP endpoints listen")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func httpGet(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+// An operator's SIGTERM (a rollout, a scale-down) while updates are being
+// handled: the process finishes what it took, exits 0 within seconds, and
+// the next process handles the rest, each update exactly once, with no
+// reply sent twice.
+func TestSIGTERMFinishesUpdatesInFlight(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the binary")
+	}
+	const chats, perChat = 100, 10
+	srv := bottest.New(t)
+	dbURL := pgtest.URL(t)
+	db := openDB(t, dbURL)
+	// Sending at 40 a second keeps the workers busy, so updates are in
+	// hand when the signal comes.
+	first := startBot(t, srv, dbURL, "SEND_PER_SECOND=40", "LOG_LEVEL=info")
+	pushScript(srv, chats, perChat)
+	srv.Wait(t, 60*time.Second, "the first replies", func(s *bottest.Server) bool {
+		return len(s.RequestsFor("sendMessage")) >= 100
+	})
+
+	// The operator's endpoints of the real binary.
+	base := first.endpoint(t)
+	if code, body := httpGet(t, base+"/healthz"); code != http.StatusOK || body != "ok\n" {
+		t.Errorf("/healthz: %d %q", code, body)
+	}
+	if code, body := httpGet(t, base+"/readyz"); code != http.StatusOK {
+		t.Errorf("/readyz: %d %q", code, body)
+	}
+	if _, body := httpGet(t, base+"/metrics"); !strings.Contains(body, `servicebot_updates_handled_total{kind="message",outcome="done"}`) {
+		t.Errorf("/metrics does not count handled updates:\n%.2000s", body)
+	}
+
+	// Updates in hand are those whose chat a transaction holds locked.
+	inHand := 0
+	deadline := time.Now().Add(5 * time.Second)
+	for inHand == 0 && time.Now().Before(deadline) {
+		db.QueryRow(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 7301 AND objsubid = 2
+		             AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`).Scan(&inHand)
+	}
+	if inHand == 0 {
+		t.Fatal("no update was in hand; the test proves nothing")
+	}
+	var doneBefore int
+	db.QueryRow(`SELECT count(*) FROM inbox WHERE status = 1`).Scan(&doneBefore)
+
+	signalled := time.Now()
+	first.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-first.done:
+	case <-time.After(15 * time.Second):
+		t.Fatal("servicebot did not stop within 15s of SIGTERM")
+	}
+	took := time.Since(signalled)
+	if code := first.cmd.ProcessState.ExitCode(); code != 0 {
+		t.Errorf("servicebot exited %d after SIGTERM", code)
+	}
+	if took > 5*time.Second {
+		t.Errorf("servicebot took %s to stop; want a few seconds", took.Round(time.Millisecond))
+	}
+	var doneAfter int
+	db.QueryRow(`SELECT count(*) FROM inbox WHERE status = 1`).Scan(&doneAfter)
+	t.Logf("SIGTERM with %d updates in hand; stopped in %s; %d handled before, %d after",
+		inHand, took.Round(time.Millisecond), doneBefore, doneAfter)
+	if doneAfter <= doneBefore {
+		t.Errorf("nothing was finished after SIGTERM (%d handled before, %d after)", doneBefore, doneAfter)
+	}
+	var tried int
+	db.QueryRow(`SELECT count(*) FROM inbox WHERE status = 0 AND attempts > 0`).Scan(&tried)
+	if tried > 0 {
+		t.Errorf("%d updates were cut short and left to retry", tried)
+	}
+	if doneAfter >= chats*perChat {
+		t.Fatal("every update was handled before the restart; the test proves nothing")
+	}
+
+	second := startBot(t, srv, dbURL)
+	rows := waitHandled(t, srv, db, chats*perChat)
+	checkExactlyOnceInOrder(t, rows)
+	want := expectedReplies(t, perChat)
+	for c := 0; c < chats; c++ {
+		ms := srv.Messages(int64(100000 + c))
+		got := make([]string, len(ms))
+		for i, m := range ms {
+			got[i] = m.Text
+		}
+		// Unlike SIGKILL, a graceful stop sends nothing twice.
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("chat %d: replies %q, want %q", c, got, want)
+		}
+	}
+	for _, r := range srv.Rejected() {
+		t.Errorf("Telegram would reject %s: %s", r.Method, r.Description)
+	}
+	if strings.Contains(first.logs.String(), strings.SplitN(srv.Token(), ":", 2)[1]) {
+		t.Error("the bot token appears in the logs")
+	}
+	second.term(t)
+}
