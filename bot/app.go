@@ -124,7 +124,7 @@ func New(cfg Config, st *store.Store, text *locales.Bundle, log *slog.Logger) (*
 		tg.WithServerURL(cfg.APIURL),
 		tg.WithSkipGetMe(),
 		tg.WithNotAsyncHandlers(),
-		tg.WithHTTPClient(time.Minute, apiClient{http: &http.Client{Timeout: 30 * time.Second}, metrics: a.metrics}),
+		tg.WithHTTPClient(time.Minute, apiClient{http: apiHTTPClient(cfg.Workers), metrics: a.metrics}),
 		tg.WithMiddlewares(a.turnMiddleware),
 		tg.WithDefaultHandler(a.onOther),
 		tg.WithErrorsHandler(func(err error) { log.Warn("telegram client", "err", redact(err.Error(), cfg.Token)) }),
@@ -148,6 +148,17 @@ func New(cfg Config, st *store.Store, text *locales.Bundle, log *slog.Logger) (*
 		metrics: a.metrics,
 	}
 	return a, nil
+}
+
+// apiHTTPClient is the client for Bot API calls. Go's default transport
+// keeps 2 idle connections per host, so with more workers than that most
+// calls would open a new connection (a TLS handshake with Telegram): it
+// keeps one per worker, and some for the background jobs.
+func apiHTTPClient(workers int) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = workers + 4
+	tr.MaxIdleConns = max(tr.MaxIdleConns, tr.MaxIdleConnsPerHost)
+	return &http.Client{Timeout: 30 * time.Second, Transport: tr}
 }
 
 // Sender returns the sender every outgoing call goes through.

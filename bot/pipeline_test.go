@@ -5,16 +5,19 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"servicebot/bot/bottest"
 	"servicebot/store"
 )
 
@@ -142,6 +145,33 @@ func TestChatsInOrderAndInParallel(t *testing.T) {
 		}
 	}
 	h.noRejects()
+}
+
+// Workers calling the Bot API at once keep their connections: against
+// Telegram each new one costs a TLS handshake.
+func TestWorkersReuseBotAPIConnections(t *testing.T) {
+	srv := bottest.New(t)
+	const workers, rounds = 8, 25
+	client := apiHTTPClient(workers)
+	url := srv.URL() + "/bot" + srv.Token() + "/getMe"
+	for range rounds {
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Go(func() {
+				resp, err := client.Post(url, "application/json", strings.NewReader("{}"))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			})
+		}
+		wg.Wait()
+	}
+	if n := srv.Connections(); n > workers {
+		t.Errorf("%d rounds of %d calls at once opened %d connections; %d would do", rounds, workers, n, workers)
+	}
 }
 
 func TestPanicIsContainedAndMarkedFailed(t *testing.T) {

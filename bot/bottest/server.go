@@ -11,12 +11,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -244,6 +246,8 @@ type Server struct {
 	failures  map[string][]failure
 	requests  []*Request
 	fileSeq   int
+
+	conns atomic.Int64 // TCP connections accepted
 }
 
 // New starts a fake Bot API server; tb.Cleanup closes it.
@@ -283,10 +287,20 @@ func New(tb testing.TB, opts ...Option) *Server {
 		CanJoinGroups: true,
 	}
 	s.users[id] = s.botUser
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	s.srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			s.conns.Add(1)
+		}
+	}
+	s.srv.Start()
 	tb.Cleanup(s.Close)
 	return s
 }
+
+// Connections is how many TCP connections clients have opened to the
+// server: a client that keeps its connections open opens few.
+func (s *Server) Connections() int { return int(s.conns.Load()) }
 
 // Close stops the server, releasing any hanging getUpdates. Safe to call twice.
 func (s *Server) Close() {
