@@ -135,11 +135,11 @@ func New(cfg Config, st *store.Store, text *locales.Bundle, log *slog.Logger) (*
 	a.tg = api
 	a.send = NewSender(cfg.Limits, log)
 	a.routes()
-	a.disp = &Dispatcher{
+	a.disp = newDispatcher(&Dispatcher{
 		st: st, log: log, handle: a.handle, onFailed: a.apologise,
 		workers: cfg.Workers, maxAttempts: cfg.MaxAttempts, turnTimeout: 3 * time.Minute,
-		wake: make(chan struct{}), instance: instanceName(), metrics: a.metrics,
-	}
+		instance: instanceName(), metrics: a.metrics,
+	})
 	a.in = &Intake{
 		st: st, log: log, stored: a.disp.Signal,
 		apiURL: cfg.APIURL, token: cfg.Token, secret: cfg.WebhookSecret,

@@ -24,6 +24,12 @@ type txHandle = *sqlx.Tx
 // Dispatcher hands pending updates to a bounded set of workers. Updates of
 // one chat are handled one at a time, in update_id order; different chats run
 // in parallel. This holds across processes: the chat is locked in PostgreSQL.
+//
+// One feeder asks PostgreSQL which chats have work, a page at a time, when
+// told there are new updates (or once a second, for retries that came due),
+// and hands the chats to idle workers. A worker claims its chat's oldest
+// update, handles it, and goes on with the chat's next update while there is
+// one, so a chat's backlog is drained without asking again.
 type Dispatcher struct {
 	st          *store.Store
 	log         *slog.Logger
@@ -35,25 +41,36 @@ type Dispatcher struct {
 	instance    string // host:pid, recorded with each update handled
 	metrics     *Metrics
 
-	mu   sync.Mutex
-	wake chan struct{} // closed and replaced to wake every idle worker
+	kick  chan struct{} // buffered (1): the feeder should look for work
+	chats chan int64    // chats handed to workers
+
+	mu     sync.Mutex
+	inHand map[int64]*chatHold // chats handed out and not yet let go
+}
+
+// chatHold is what the dispatcher knows of a chat handed to a worker.
+type chatHold struct {
+	finishing bool // its update is being marked done: a newer one may have come
+	again     bool // the feeder saw work for it while finishing: look again
 }
 
 // errPermanent marks a handler failure that no retry can mend.
 var errPermanent = errors.New("bot: cannot be handled")
 
-// Signal wakes the idle workers: there is new work.
-func (d *Dispatcher) Signal() {
-	d.mu.Lock()
-	close(d.wake)
-	d.wake = make(chan struct{})
-	d.mu.Unlock()
+// newDispatcher completes d's channels and map.
+func newDispatcher(d *Dispatcher) *Dispatcher {
+	d.kick = make(chan struct{}, 1)
+	d.chats = make(chan int64)
+	d.inHand = map[int64]*chatHold{}
+	return d
 }
 
-func (d *Dispatcher) woken() <-chan struct{} {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.wake
+// Signal tells the dispatcher there is new work.
+func (d *Dispatcher) Signal() {
+	select {
+	case d.kick <- struct{}{}:
+	default:
+	}
 }
 
 // Run works until ctx ends, then lets the updates in hand finish.
@@ -68,57 +85,128 @@ func (d *Dispatcher) Run(ctx context.Context) {
 		}()
 	}
 	var wg sync.WaitGroup
+	wg.Go(func() { d.feed(ctx) })
 	for i := 0; i < d.workers; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			d.work(ctx)
-		}()
+		wg.Go(func() {
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case chat := <-d.chats:
+					d.serve(ctx, chat)
+				}
+			}
+		})
 	}
 	wg.Wait()
 }
 
-func (d *Dispatcher) work(ctx context.Context) {
-	idle := time.NewTimer(0)
-	defer idle.Stop()
-	for ctx.Err() == nil {
-		wake := d.woken()
-		did, err := d.step(ctx)
-		if did {
-			continue
-		}
-		if err != nil {
-			d.metrics.dbError(opClaim)
-			d.log.Error("cannot take work from the inbox", "err", err)
-		}
-		// Nothing to take: sleep until told, or look again in a while for
-		// retries that came due and for missed notifications.
-		idle.Reset(time.Second)
+// feedPage is how many chats the feeder asks for at once, per worker.
+const feedPage = 8
+
+// feed hands chats with work to the workers until ctx ends.
+func (d *Dispatcher) feed(ctx context.Context) {
+	poll := time.NewTicker(time.Second)
+	defer poll.Stop()
+	for {
 		select {
 		case <-ctx.Done():
-		case <-wake:
-		case <-idle.C:
+			return
+		case <-d.kick:
+		case <-poll.C:
+		}
+		for ctx.Err() == nil {
+			page := feedPage * d.workers
+			chats, err := d.st.PendingChats(ctx, page)
+			if err != nil {
+				if ctx.Err() == nil {
+					d.metrics.dbError(opClaim)
+					d.log.Error("cannot take work from the inbox; looking again in a second", "err", err)
+				}
+				break
+			}
+			fresh := d.take(chats)
+			for _, chat := range fresh {
+				select {
+				case d.chats <- chat:
+				case <-ctx.Done():
+					return
+				}
+			}
+			// A full page may hide more chats behind it.
+			if len(chats) < page || len(fresh) == 0 {
+				break
+			}
 		}
 	}
 }
 
-// step handles one update. It reports whether it took one.
-func (d *Dispatcher) step(ctx context.Context) (bool, error) {
+// take marks the chats not yet in hand as handed out and returns them. A
+// chat in hand whose update is being finished is looked at again after:
+// the work seen may be an update that came after the worker last looked.
+func (d *Dispatcher) take(chats []int64) []int64 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var fresh []int64
+	for _, chat := range chats {
+		if h := d.inHand[chat]; h != nil {
+			if h.finishing {
+				h.again = true
+			}
+			continue
+		}
+		d.inHand[chat] = &chatHold{}
+		fresh = append(fresh, chat)
+	}
+	return fresh
+}
+
+// serve handles the chat's updates while it has some, then lets it go.
+func (d *Dispatcher) serve(ctx context.Context, chat int64) {
+	for {
+		more := ctx.Err() == nil && d.step(ctx, chat)
+		d.mu.Lock()
+		h := d.inHand[chat]
+		if more || h.again && ctx.Err() == nil {
+			*h = chatHold{}
+			d.mu.Unlock()
+			continue
+		}
+		delete(d.inHand, chat)
+		d.mu.Unlock()
+		return
+	}
+}
+
+func (d *Dispatcher) finishing(chat int64) {
+	d.mu.Lock()
+	d.inHand[chat].finishing = true
+	d.mu.Unlock()
+}
+
+// step handles the chat's oldest pending update, if it can take it. It
+// reports whether the chat has another update to take now.
+func (d *Dispatcher) step(ctx context.Context, chat int64) bool {
 	// Handling is not cut short by shutdown: an update once taken is
 	// finished (or rolled back by its own timeout).
 	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.turnTimeout)
 	defer cancel()
 	tx, err := d.st.Begin(hctx)
 	if err != nil {
-		return false, err
+		d.metrics.dbError(opClaim)
+		d.log.Error("cannot take work from the inbox", "chat_key", chat, "err", err)
+		return false
 	}
 	defer tx.Rollback() // after Commit, a no-op
-	c, err := store.ClaimUpdate(hctx, tx)
-	if errors.Is(err, store.ErrNotFound) {
-		return false, nil
+	c, err := store.ClaimChat(hctx, tx, chat)
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrBusy) {
+		// Nothing due, or another process has the chat and goes on with it.
+		return false
 	}
 	if err != nil {
-		return false, err
+		d.metrics.dbError(opClaim)
+		d.log.Error("cannot take work from the inbox", "chat_key", chat, "err", err)
+		return false
 	}
 	claimed := time.Now()
 	// The chat stays locked until this transaction ends, whatever the
@@ -127,24 +215,26 @@ func (d *Dispatcher) step(ctx context.Context) (bool, error) {
 	if _, err := tx.ExecContext(hctx, "SAVEPOINT turn"); err != nil {
 		d.metrics.dbError(opClaim)
 		d.log.Error("cannot start handling an update; it stays pending", "update_id", c.UpdateID, "err", err)
-		return true, nil
+		return false
 	}
 	status, err := d.run(hctx, c, tx)
+	var more bool
 	if err == nil {
-		err = store.FinishUpdate(hctx, tx, c.UpdateID, status, d.instance)
+		d.finishing(chat)
+		more, err = store.FinishUpdate(hctx, tx, c.UpdateID, status, d.instance)
 	}
 	if err == nil {
 		if err := tx.Commit(); err != nil {
 			d.metrics.dbError(opCommit)
 			d.log.Error("cannot commit a handled update; it will be handled again", "update_id", c.UpdateID, "err", err)
-			return true, nil
+			return false
 		}
 		outcome := outcomeDone
 		if status == store.InboxSkipped {
 			outcome = outcomeSkipped
 		}
 		d.metrics.handled(c.Kind, outcome, time.Since(claimed))
-		return true, nil
+		return more
 	}
 	log := d.log.With("update_id", c.UpdateID, "kind", c.Kind)
 	if _, rerr := tx.ExecContext(hctx, "ROLLBACK TO SAVEPOINT turn"); rerr != nil {
@@ -152,12 +242,13 @@ func (d *Dispatcher) step(ctx context.Context) (bool, error) {
 		// stays pending and is taken again.
 		d.metrics.dbError(opRollback)
 		log.Error("handling failed and the database is unreachable; the update stays pending", "err", err, "db_err", rerr)
-		return true, nil
+		return false
 	}
 
 	var p *panicError
 	outage := errors.Is(err, ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) || store.IsUnavailable(err)
 	outcome := outcomeFailed
+	next := true // the chat's next update may be taken, unless this one is retried
 	switch {
 	case errors.As(err, &p):
 		d.metrics.handlerError("panic")
@@ -172,7 +263,7 @@ func (d *Dispatcher) step(ctx context.Context) (bool, error) {
 		log.Error("handling failed for the last time; marked failed", "err", err, "attempts", c.Attempts+1)
 		err = d.fail(hctx, tx, c, err.Error(), true)
 	default:
-		outcome = outcomeRetry
+		outcome, next = outcomeRetry, false
 		if outage {
 			d.metrics.handlerError("outage")
 		} else {
@@ -188,10 +279,10 @@ func (d *Dispatcher) step(ctx context.Context) (bool, error) {
 	if err != nil {
 		d.metrics.dbError(opRecordFailure)
 		log.Error("cannot record the failure; the update stays pending", "err", err)
-		return true, nil
+		return false
 	}
 	d.metrics.handled(c.Kind, outcome, time.Since(claimed))
-	return true, nil
+	return next
 }
 
 // fail marks the update failed for good and, when tell is set, lets the

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"github.com/jmoiron/sqlx"
 	"strings"
@@ -59,7 +60,7 @@ func TestCutConnectionLeavesTheUpdatePending(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := store.ClaimUpdate(ctx, tx)
+	c, err := store.ClaimChat(ctx, tx, 11)
 	if err != nil || c.UpdateID != 1 {
 		t.Fatalf("claimed %+v, %v; want update 1", c, err)
 	}
@@ -69,7 +70,7 @@ func TestCutConnectionLeavesTheUpdatePending(t *testing.T) {
 	if n := terminate(t, s); n == 0 {
 		t.Fatal("no session was cut")
 	}
-	err = store.FinishUpdate(ctx, tx, c.UpdateID, store.InboxDone, "test")
+	_, err = store.FinishUpdate(ctx, tx, c.UpdateID, store.InboxDone, "test")
 	if err == nil {
 		err = tx.Commit()
 	}
@@ -84,7 +85,7 @@ func TestCutConnectionLeavesTheUpdatePending(t *testing.T) {
 	// The pool recovers; the update is still pending, untried, and its chat
 	// no longer locked.
 	var got []int64
-	for range 3 {
+	for _, chat := range []int64{11, 10, 11} {
 		// Pooled connections cut with the rest fail once each when next
 		// used (the dispatcher just tries again); so does this loop.
 		var tx *sqlx.Tx
@@ -92,7 +93,7 @@ func TestCutConnectionLeavesTheUpdatePending(t *testing.T) {
 		for try := 0; ; try++ {
 			tx, err = s.Begin(ctx)
 			if err == nil {
-				c, err = store.ClaimUpdate(ctx, tx)
+				c, err = store.ClaimChat(ctx, tx, chat)
 				if err != nil {
 					tx.Rollback()
 				}
@@ -108,7 +109,7 @@ func TestCutConnectionLeavesTheUpdatePending(t *testing.T) {
 			t.Errorf("update 1 has %d attempts after a cut connection", c.Attempts)
 		}
 		got = append(got, c.UpdateID)
-		if err := store.FinishUpdate(ctx, tx, c.UpdateID, store.InboxDone, "test"); err != nil {
+		if _, err := store.FinishUpdate(ctx, tx, c.UpdateID, store.InboxDone, "test"); err != nil {
 			t.Fatal(err)
 		}
 		if err := tx.Commit(); err != nil {
@@ -140,7 +141,7 @@ func TestRefusedStatementRollsBackToTheSavepoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := store.ClaimUpdate(ctx, tx)
+	c, err := store.ClaimChat(ctx, tx, 11)
 	if err != nil || c.UpdateID != 1 {
 		t.Fatalf("claimed %+v, %v; want update 1", c, err)
 	}
@@ -174,8 +175,8 @@ func TestRefusedStatementRollsBackToTheSavepoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c2, err := store.ClaimUpdate(ctx, other); err != nil || c2.UpdateID != 2 {
-		t.Errorf("while update 1 is held, another worker claimed %+v, %v; want update 2 of the other chat", c2, err)
+	if c2, err := store.ClaimChat(ctx, other, 11); !errors.Is(err, store.ErrBusy) {
+		t.Errorf("while update 1 is held, another worker claimed %+v, %v; want ErrBusy", c2, err)
 	}
 	other.Rollback()
 	if err := tx.Commit(); err != nil {
@@ -195,11 +196,15 @@ func TestRefusedStatementRollsBackToTheSavepoint(t *testing.T) {
 	if users != 0 {
 		t.Error("the failed turn's writes were kept")
 	}
-	// Update 3 waits behind update 1 of its chat, now due in an hour.
+	// Update 3 waits behind update 1 of its chat, now due in an hour: only
+	// chat 10 has work.
+	if chats, err := s.PendingChats(ctx, 10); err != nil || fmt.Sprint(chats) != "[10]" {
+		t.Errorf("chats with work: %v, %v; want [10]", chats, err)
+	}
 	tx, _ = s.Begin(ctx)
 	defer tx.Rollback()
-	if c, err := store.ClaimUpdate(ctx, tx); err != nil || c.UpdateID != 2 {
-		t.Errorf("claimed %+v, %v; want update 2: update 3 must wait for update 1", c, err)
+	if c, err := store.ClaimChat(ctx, tx, 11); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("claimed %+v, %v from chat 11; update 3 must wait for update 1", c, err)
 	}
 }
 

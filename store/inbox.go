@@ -84,61 +84,81 @@ type Claimed struct {
 	Attempts int    `db:"attempts"`
 }
 
-// ClaimUpdate takes, inside tx, the oldest pending update whose chat no other
-// transaction holds and that has no earlier pending update of its own chat.
-// The chat stays locked until tx ends, so one chat's updates are handled one
-// at a time and in update_id order, whatever the number of processes.
-// It returns ErrNotFound when there is nothing to take.
-func ClaimUpdate(ctx context.Context, tx *sqlx.Tx) (*Claimed, error) {
-	for tries := 0; tries < 3; tries++ {
-		var id int64
-		err := tx.QueryRowxContext(ctx, `
-			WITH candidates AS MATERIALIZED (
-				SELECT i.update_id, i.chat_key FROM inbox i
-				WHERE i.status = 0 AND i.not_before <= now()
-				  AND NOT EXISTS (SELECT 1 FROM inbox e
-				                  WHERE e.status = 0 AND e.chat_key = i.chat_key AND e.update_id < i.update_id)
-				ORDER BY i.update_id
-				LIMIT 64
-			)
-			SELECT update_id FROM candidates
-			WHERE pg_try_advisory_xact_lock($1, hashint8(chat_key))
-			LIMIT 1`, chatLockClass).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, ErrNotFound
-		}
-		if err != nil {
-			return nil, fmt.Errorf("store: unable to claim an update: %w", err)
-		}
-		// The lock may have been granted just after another process finished
-		// this very update; read it again under the lock with a fresh snapshot.
-		var c Claimed
-		err = tx.GetContext(ctx, &c, `
-			SELECT update_id, chat_key, kind, payload::text AS payload, attempts
-			FROM inbox WHERE update_id = $1 AND status = 0 FOR UPDATE`, id)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("store: unable to claim update %d: %w", id, err)
-		}
-		return &c, nil
+// ErrBusy is ClaimChat's answer when another transaction holds the chat.
+var ErrBusy = errors.New("store: the chat is being handled elsewhere")
+
+// PendingChats lists up to limit chats whose oldest pending update is due,
+// oldest first: the work there is to do. A chat whose oldest update waits
+// for a retry is left out, since its later updates wait behind it.
+func (s *Store) PendingChats(ctx context.Context, limit int) ([]int64, error) {
+	var out []int64
+	err := s.db.SelectContext(ctx, &out, `
+		SELECT chat_key FROM (
+			SELECT DISTINCT ON (chat_key) chat_key, update_id, not_before
+			FROM inbox WHERE status = 0
+			ORDER BY chat_key, update_id
+		) head
+		WHERE not_before <= now()
+		ORDER BY update_id
+		LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list the chats with work: %w", err)
 	}
-	return nil, ErrNotFound
+	return out, nil
+}
+
+// ClaimChat takes, inside tx, the chat's oldest pending update, and locks the
+// chat until tx ends, so one chat's updates are handled one at a time and in
+// update_id order, whatever the number of workers and processes. It returns
+// ErrBusy when another transaction holds the chat, and ErrNotFound when the
+// chat has nothing pending or its oldest pending update is not yet due.
+func ClaimChat(ctx context.Context, tx *sqlx.Tx, chatKey int64) (*Claimed, error) {
+	var locked bool
+	err := tx.QueryRowxContext(ctx, `SELECT pg_try_advisory_xact_lock($1, hashint8($2))`, chatLockClass, chatKey).Scan(&locked)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to lock chat %d: %w", chatKey, err)
+	}
+	if !locked {
+		return nil, ErrBusy
+	}
+	// A new statement, so a snapshot taken under the lock: whatever the
+	// chat's previous holder committed is seen.
+	var c struct {
+		Claimed
+		Due bool `db:"due"`
+	}
+	err = tx.GetContext(ctx, &c, `
+		SELECT update_id, chat_key, kind, payload::text AS payload, attempts, not_before <= now() AS due
+		FROM inbox WHERE chat_key = $1 AND status = 0
+		ORDER BY update_id LIMIT 1`, chatKey)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && !c.Due {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to claim an update of chat %d: %w", chatKey, err)
+	}
+	return &c.Claimed, nil
 }
 
 // FinishUpdate records, inside the handler's transaction, that the update was
 // handled (status InboxDone or InboxSkipped), so the two commit together.
-// by names the process, for operators running several.
-func FinishUpdate(ctx context.Context, tx *sqlx.Tx, updateID int64, status int, by string) error {
-	_, err := tx.ExecContext(ctx, `
-		UPDATE inbox SET status = $2, attempts = attempts + 1, handled_at = now(),
-		       handled_seq = nextval('inbox_handled_seq'), last_error = NULL, handled_by = $3
-		WHERE update_id = $1`, updateID, status, by)
+// by names the process, for operators running several. It reports whether
+// the chat has a later update pending, to be taken next.
+func FinishUpdate(ctx context.Context, tx *sqlx.Tx, updateID int64, status int, by string) (more bool, err error) {
+	err = tx.QueryRowxContext(ctx, `
+		WITH done AS (
+			UPDATE inbox SET status = $2, attempts = attempts + 1, handled_at = now(),
+			       handled_seq = nextval('inbox_handled_seq'), last_error = NULL, handled_by = $3
+			WHERE update_id = $1
+			RETURNING chat_key
+		)
+		SELECT EXISTS (SELECT 1 FROM inbox
+		               WHERE chat_key = (SELECT chat_key FROM done) AND status = 0 AND update_id > $1)`,
+		updateID, status, by).Scan(&more)
 	if err != nil {
-		return fmt.Errorf("store: unable to finish update %d: %w", updateID, err)
+		return false, fmt.Errorf("store: unable to finish update %d: %w", updateID, err)
 	}
-	return nil
+	return more, nil
 }
 
 // RetryUpdate records a failed attempt; the update is tried again after

@@ -831,11 +831,12 @@ func postgresCeiling(ctx context.Context, st *store.Store, workers, chats int, d
 			cancel()
 		}
 	}
+	backlog := int64(4 * workers)
+	due := make(chan int64, backlog+100) // the chat of each update stored and not yet taken
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		backlog := int64(4 * workers)
 		for ctx.Err() == nil {
 			n := backlog - (produced.Load() - finished.Load())
 			if n <= 0 {
@@ -853,48 +854,63 @@ func postgresCeiling(ctx context.Context, st *store.Store, workers, chats int, d
 				return
 			}
 			produced.Add(int64(len(batch)))
+			for _, u := range batch {
+				due <- u.ChatKey
+			}
 		}
 	}()
-	work := func() error {
+	// Workers take the chat of each update stored, and claim it by its
+	// chat as the dispatcher does (the dispatcher's feeder query is left
+	// out: this is the writes alone).
+	work := func(chat int64) (bool, error) {
 		tx, err := st.Begin(ctx)
 		if err != nil {
-			return err
+			return false, err
 		}
 		defer tx.Rollback()
-		c, err := store.ClaimUpdate(ctx, tx)
-		if errors.Is(err, store.ErrNotFound) {
-			time.Sleep(100 * time.Microsecond)
-			return nil
+		c, err := store.ClaimChat(ctx, tx, chat)
+		if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrBusy) {
+			return false, nil
 		}
 		if err != nil {
-			return err
+			return false, err
 		}
 		if _, err := tx.ExecContext(ctx, "SAVEPOINT turn"); err != nil {
-			return err
+			return false, err
 		}
 		if _, err := store.TouchUser(ctx, tx, c.ChatKey); err != nil {
-			return err
+			return false, err
 		}
 		if _, err := store.GetConversation(ctx, tx, c.ChatKey); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
+			return false, err
 		}
-		if err := store.FinishUpdate(ctx, tx, c.UpdateID, store.InboxDone, "bench-ceiling"); err != nil {
-			return err
+		if _, err := store.FinishUpdate(ctx, tx, c.UpdateID, store.InboxDone, "bench-ceiling"); err != nil {
+			return false, err
 		}
 		if err := tx.Commit(); err != nil {
-			return err
+			return false, err
 		}
 		finished.Add(1)
-		return nil
+		return true, nil
 	}
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for ctx.Err() == nil {
-				if err := work(); err != nil {
+			for {
+				var chat int64
+				select {
+				case chat = <-due:
+				case <-ctx.Done():
+					return
+				}
+				did, err := work(chat)
+				if err != nil {
 					fail(err)
 					return
+				}
+				if !did { // held by another worker for a moment: later
+					due <- chat
 				}
 			}
 		}()
