@@ -40,7 +40,7 @@ func SaveConversation(ctx context.Context, q sqlx.ExecerContext, c Conversation)
 		INSERT INTO conversations (chat_id, dialog, step, data, message_id, updated_at)
 		VALUES ($1, $2, $3, $4, $5, now())
 		ON CONFLICT (chat_id) DO UPDATE SET dialog = $2, step = $3, data = $4, message_id = $5, updated_at = now()`,
-		c.ChatID, c.Dialog, c.Step, []byte(data), c.MessageID)
+		c.ChatID, c.Dialog, c.Step, string(data), c.MessageID)
 	if err != nil {
 		return fmt.Errorf("store: unable to save the conversation of chat %d: %w", c.ChatID, err)
 	}

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"net"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -37,7 +38,7 @@ type Store struct {
 // Open connects to PostgreSQL at dsn and checks the connection.
 // maxConns bounds the pool (0 means 20).
 func Open(ctx context.Context, dsn string, maxConns int) (*Store, error) {
-	db, err := sqlx.Open("postgres", dsn)
+	db, err := sqlx.Open("postgres", withBinaryParameters(dsn))
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", Redact(dsn), err)
 	}
@@ -54,6 +55,25 @@ func Open(ctx context.Context, dsn string, maxConns int) (*Store, error) {
 		return nil, fmt.Errorf("store: connect to %s: %w", Redact(dsn), err)
 	}
 	return &Store{db: db, dsn: dsn}, nil
+}
+
+// withBinaryParameters asks lib/pq to send a statement and its arguments in
+// one round trip: without it, every statement with arguments costs two (one
+// to prepare it, one to run it). What it changes besides is that []byte
+// arguments travel in binary: fine for text, json and bytea, but jsonb's
+// binary form differs from its text, so JSON for a jsonb column is passed
+// as a string. An operator's own setting wins.
+func withBinaryParameters(dsn string) string {
+	if strings.Contains(dsn, "binary_parameters") {
+		return dsn
+	}
+	if u, err := url.Parse(dsn); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
+		q := u.Query()
+		q.Set("binary_parameters", "yes")
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	return strings.TrimSpace(dsn) + " binary_parameters=yes"
 }
 
 // DB exposes the pool for the few callers that need plain SQL access
