@@ -169,8 +169,11 @@ func TestWorkersReuseBotAPIConnections(t *testing.T) {
 		}
 		wg.Wait()
 	}
-	if n := srv.Connections(); n > workers {
-		t.Errorf("%d rounds of %d calls at once opened %d connections; %d would do", rounds, workers, n, workers)
+	// A call may dial while another's connection is on its way back to
+	// the pool, so a few more than one per worker are fair; keeping only
+	// Go's default 2 idle connections opens about 150 here.
+	if n := srv.Connections(); n > 2*workers {
+		t.Errorf("%d rounds of %d calls at once opened %d connections; about %d would do", rounds, workers, n, workers)
 	}
 }
 
