@@ -198,7 +198,7 @@ func (d *Dispatcher) step(ctx context.Context, chat int64) bool {
 		return false
 	}
 	defer tx.Rollback() // after Commit, a no-op
-	c, err := store.ClaimChat(hctx, tx, chat)
+	c, err := d.st.ClaimChat(hctx, tx, chat)
 	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrBusy) {
 		// Nothing due, or another process has the chat and goes on with it.
 		return false
@@ -221,7 +221,7 @@ func (d *Dispatcher) step(ctx context.Context, chat int64) bool {
 	var more bool
 	if err == nil {
 		d.finishing(chat)
-		more, err = store.FinishUpdate(hctx, tx, c.UpdateID, status, d.instance)
+		more, err = d.st.FinishUpdate(hctx, tx, c.UpdateID, status, d.instance)
 	}
 	if err == nil {
 		if err := tx.Commit(); err != nil {

@@ -60,7 +60,7 @@ func TestCutConnectionLeavesTheUpdatePending(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := store.ClaimChat(ctx, tx, 11)
+	c, err := s.ClaimChat(ctx, tx, 11)
 	if err != nil || c.UpdateID != 1 {
 		t.Fatalf("claimed %+v, %v; want update 1", c, err)
 	}
@@ -70,7 +70,7 @@ func TestCutConnectionLeavesTheUpdatePending(t *testing.T) {
 	if n := terminate(t, s); n == 0 {
 		t.Fatal("no session was cut")
 	}
-	_, err = store.FinishUpdate(ctx, tx, c.UpdateID, store.InboxDone, "test")
+	_, err = s.FinishUpdate(ctx, tx, c.UpdateID, store.InboxDone, "test")
 	if err == nil {
 		err = tx.Commit()
 	}
@@ -93,7 +93,7 @@ func TestCutConnectionLeavesTheUpdatePending(t *testing.T) {
 		for try := 0; ; try++ {
 			tx, err = s.Begin(ctx)
 			if err == nil {
-				c, err = store.ClaimChat(ctx, tx, chat)
+				c, err = s.ClaimChat(ctx, tx, chat)
 				if err != nil {
 					tx.Rollback()
 				}
@@ -109,7 +109,7 @@ func TestCutConnectionLeavesTheUpdatePending(t *testing.T) {
 			t.Errorf("update 1 has %d attempts after a cut connection", c.Attempts)
 		}
 		got = append(got, c.UpdateID)
-		if _, err := store.FinishUpdate(ctx, tx, c.UpdateID, store.InboxDone, "test"); err != nil {
+		if _, err := s.FinishUpdate(ctx, tx, c.UpdateID, store.InboxDone, "test"); err != nil {
 			t.Fatal(err)
 		}
 		if err := tx.Commit(); err != nil {
@@ -141,7 +141,7 @@ func TestRefusedStatementRollsBackToTheSavepoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := store.ClaimChat(ctx, tx, 11)
+	c, err := s.ClaimChat(ctx, tx, 11)
 	if err != nil || c.UpdateID != 1 {
 		t.Fatalf("claimed %+v, %v; want update 1", c, err)
 	}
@@ -175,7 +175,7 @@ func TestRefusedStatementRollsBackToTheSavepoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c2, err := store.ClaimChat(ctx, other, 11); !errors.Is(err, store.ErrBusy) {
+	if c2, err := s.ClaimChat(ctx, other, 11); !errors.Is(err, store.ErrBusy) {
 		t.Errorf("while update 1 is held, another worker claimed %+v, %v; want ErrBusy", c2, err)
 	}
 	other.Rollback()
@@ -203,7 +203,7 @@ func TestRefusedStatementRollsBackToTheSavepoint(t *testing.T) {
 	}
 	tx, _ = s.Begin(ctx)
 	defer tx.Rollback()
-	if c, err := store.ClaimChat(ctx, tx, 11); !errors.Is(err, store.ErrNotFound) {
+	if c, err := s.ClaimChat(ctx, tx, 11); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("claimed %+v, %v from chat 11; update 3 must wait for update 1", c, err)
 	}
 }

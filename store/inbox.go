@@ -112,10 +112,14 @@ func (s *Store) PendingChats(ctx context.Context, limit int) ([]int64, error) {
 // update_id order, whatever the number of workers and processes. It returns
 // ErrBusy when another transaction holds the chat, and ErrNotFound when the
 // chat has nothing pending or its oldest pending update is not yet due.
-func ClaimChat(ctx context.Context, tx *sqlx.Tx, chatKey int64) (*Claimed, error) {
-	var locked bool
-	err := tx.QueryRowxContext(ctx, `SELECT pg_try_advisory_xact_lock($1, hashint8($2))`, chatLockClass, chatKey).Scan(&locked)
+func (s *Store) ClaimChat(ctx context.Context, tx *sqlx.Tx, chatKey int64) (*Claimed, error) {
+	lock, err := s.prepared(ctx, tx, `SELECT pg_try_advisory_xact_lock($1, hashint8($2))`)
 	if err != nil {
+		return nil, fmt.Errorf("store: unable to lock chat %d: %w", chatKey, err)
+	}
+	defer lock.Close()
+	var locked bool
+	if err := lock.QueryRowxContext(ctx, chatLockClass, chatKey).Scan(&locked); err != nil {
 		return nil, fmt.Errorf("store: unable to lock chat %d: %w", chatKey, err)
 	}
 	if !locked {
@@ -123,14 +127,19 @@ func ClaimChat(ctx context.Context, tx *sqlx.Tx, chatKey int64) (*Claimed, error
 	}
 	// A new statement, so a snapshot taken under the lock: whatever the
 	// chat's previous holder committed is seen.
+	head, err := s.prepared(ctx, tx, `
+		SELECT update_id, chat_key, kind, payload::text AS payload, attempts, not_before <= now() AS due
+		FROM inbox WHERE chat_key = $1 AND status = 0
+		ORDER BY update_id LIMIT 1`)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to claim an update of chat %d: %w", chatKey, err)
+	}
+	defer head.Close()
 	var c struct {
 		Claimed
 		Due bool `db:"due"`
 	}
-	err = tx.GetContext(ctx, &c, `
-		SELECT update_id, chat_key, kind, payload::text AS payload, attempts, not_before <= now() AS due
-		FROM inbox WHERE chat_key = $1 AND status = 0
-		ORDER BY update_id LIMIT 1`, chatKey)
+	err = head.GetContext(ctx, &c, chatKey)
 	if errors.Is(err, sql.ErrNoRows) || err == nil && !c.Due {
 		return nil, ErrNotFound
 	}
@@ -144,8 +153,8 @@ func ClaimChat(ctx context.Context, tx *sqlx.Tx, chatKey int64) (*Claimed, error
 // handled (status InboxDone or InboxSkipped), so the two commit together.
 // by names the process, for operators running several. It reports whether
 // the chat has a later update pending, to be taken next.
-func FinishUpdate(ctx context.Context, tx *sqlx.Tx, updateID int64, status int, by string) (more bool, err error) {
-	err = tx.QueryRowxContext(ctx, `
+func (s *Store) FinishUpdate(ctx context.Context, tx *sqlx.Tx, updateID int64, status int, by string) (more bool, err error) {
+	finish, err := s.prepared(ctx, tx, `
 		WITH done AS (
 			UPDATE inbox SET status = $2, attempts = attempts + 1, handled_at = now(),
 			       handled_seq = nextval('inbox_handled_seq'), last_error = NULL, handled_by = $3
@@ -153,9 +162,12 @@ func FinishUpdate(ctx context.Context, tx *sqlx.Tx, updateID int64, status int, 
 			RETURNING chat_key
 		)
 		SELECT EXISTS (SELECT 1 FROM inbox
-		               WHERE chat_key = (SELECT chat_key FROM done) AND status = 0 AND update_id > $1)`,
-		updateID, status, by).Scan(&more)
+		               WHERE chat_key = (SELECT chat_key FROM done) AND status = 0 AND update_id > $1)`)
 	if err != nil {
+		return false, fmt.Errorf("store: unable to finish update %d: %w", updateID, err)
+	}
+	defer finish.Close()
+	if err := finish.QueryRowxContext(ctx, updateID, status, by).Scan(&more); err != nil {
 		return false, fmt.Errorf("store: unable to finish update %d: %w", updateID, err)
 	}
 	return more, nil

@@ -34,17 +34,17 @@ func TestChatsAreClaimedOneUpdateAtATimeInOrder(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, err := store.ClaimChat(ctx, tx, chat)
+		c, err := s.ClaimChat(ctx, tx, chat)
 		if err != nil {
 			t.Fatalf("chat %d: %v", chat, err)
 		}
 		// While it is held, nobody else takes the chat.
 		other, _ := s.Begin(ctx)
-		if _, err := store.ClaimChat(ctx, other, chat); !errors.Is(err, store.ErrBusy) {
+		if _, err := s.ClaimChat(ctx, other, chat); !errors.Is(err, store.ErrBusy) {
 			t.Errorf("chat %d held elsewhere: %v, want ErrBusy", chat, err)
 		}
 		other.Rollback()
-		more, err := store.FinishUpdate(ctx, tx, c.UpdateID, store.InboxDone, "test")
+		more, err := s.FinishUpdate(ctx, tx, c.UpdateID, store.InboxDone, "test")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -61,7 +61,7 @@ func TestChatsAreClaimedOneUpdateAtATimeInOrder(t *testing.T) {
 	}
 	tx, _ := s.Begin(ctx)
 	defer tx.Rollback()
-	if c, err := store.ClaimChat(ctx, tx, 11); !errors.Is(err, store.ErrNotFound) {
+	if c, err := s.ClaimChat(ctx, tx, 11); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("an empty chat gave %+v, %v; want ErrNotFound", c, err)
 	}
 	if chats, err := s.PendingChats(ctx, 10); err != nil || len(chats) != 0 {
@@ -78,7 +78,7 @@ func TestRetryHoldsTheChatBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	tx, _ := s.Begin(ctx)
-	c, err := store.ClaimChat(ctx, tx, 11)
+	c, err := s.ClaimChat(ctx, tx, 11)
 	if err != nil || c.UpdateID != 1 {
 		t.Fatalf("claimed %+v, %v", c, err)
 	}
@@ -92,7 +92,7 @@ func TestRetryHoldsTheChatBack(t *testing.T) {
 		t.Errorf("chats with work during the backoff: %v", chats)
 	}
 	tx, _ = s.Begin(ctx)
-	if c, err := store.ClaimChat(ctx, tx, 11); !errors.Is(err, store.ErrNotFound) {
+	if c, err := s.ClaimChat(ctx, tx, 11); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("during the backoff the chat gave %+v, %v; update 3 must wait", c, err)
 	}
 	tx.Rollback()
@@ -102,7 +102,7 @@ func TestRetryHoldsTheChatBack(t *testing.T) {
 	}
 	tx, _ = s.Begin(ctx)
 	defer tx.Rollback()
-	if c, err := store.ClaimChat(ctx, tx, 11); err != nil || c.UpdateID != 1 || c.Attempts != 1 {
+	if c, err := s.ClaimChat(ctx, tx, 11); err != nil || c.UpdateID != 1 || c.Attempts != 1 {
 		t.Errorf("after the backoff: %+v, %v; want update 1 on its second attempt", c, err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -33,6 +34,9 @@ var ErrNotFound = errors.New("store: not found")
 type Store struct {
 	db  *sqlx.DB
 	dsn string
+
+	mu    sync.Mutex
+	stmts map[string]*sqlx.Stmt // the hot path's statements, prepared once per connection
 }
 
 // Open connects to PostgreSQL at dsn and checks the connection.
@@ -54,7 +58,7 @@ func Open(ctx context.Context, dsn string, maxConns int) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: connect to %s: %w", Redact(dsn), err)
 	}
-	return &Store{db: db, dsn: dsn}, nil
+	return &Store{db: db, dsn: dsn, stmts: map[string]*sqlx.Stmt{}}, nil
 }
 
 // withBinaryParameters asks lib/pq to send a statement and its arguments in
@@ -74,6 +78,30 @@ func withBinaryParameters(dsn string) string {
 		return u.String()
 	}
 	return strings.TrimSpace(dsn) + " binary_parameters=yes"
+}
+
+// prepared returns tx's handle on query as a prepared statement. Each
+// connection of the pool prepares it once, so the statements every update
+// runs are parsed and planned once, not each time. The statement is
+// prepared on first use, after the migrations have made its tables.
+func (s *Store) prepared(ctx context.Context, tx *sqlx.Tx, query string) (*sqlx.Stmt, error) {
+	s.mu.Lock()
+	st := s.stmts[query]
+	s.mu.Unlock()
+	if st == nil {
+		p, err := s.db.PreparexContext(ctx, query)
+		if err != nil {
+			return nil, err
+		}
+		s.mu.Lock()
+		if st = s.stmts[query]; st == nil {
+			s.stmts[query], st = p, p
+		} else {
+			p.Close()
+		}
+		s.mu.Unlock()
+	}
+	return tx.StmtxContext(ctx, st), nil
 }
 
 // DB exposes the pool for the few callers that need plain SQL access

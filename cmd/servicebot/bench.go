@@ -868,7 +868,7 @@ func postgresCeiling(ctx context.Context, st *store.Store, workers, chats int, d
 			return false, err
 		}
 		defer tx.Rollback()
-		c, err := store.ClaimChat(ctx, tx, chat)
+		c, err := st.ClaimChat(ctx, tx, chat)
 		if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrBusy) {
 			return false, nil
 		}
@@ -884,7 +884,7 @@ func postgresCeiling(ctx context.Context, st *store.Store, workers, chats int, d
 		if _, err := store.GetConversation(ctx, tx, c.ChatKey); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return false, err
 		}
-		if _, err := store.FinishUpdate(ctx, tx, c.UpdateID, store.InboxDone, "bench-ceiling"); err != nil {
+		if _, err := st.FinishUpdate(ctx, tx, c.UpdateID, store.InboxDone, "bench-ceiling"); err != nil {
 			return false, err
 		}
 		if err := tx.Commit(); err != nil {
