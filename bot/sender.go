@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -58,6 +59,9 @@ type apiClient struct {
 }
 
 func (c apiClient) Do(req *http.Request) (*http.Response, error) {
+	if err := withLength(req); err != nil {
+		return nil, err
+	}
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if req.Context().Err() == nil { // not a call given up at shutdown
@@ -72,6 +76,27 @@ func (c apiClient) Do(req *http.Request) (*http.Response, error) {
 		return nil, &serverError{status: resp.StatusCode}
 	}
 	return resp, nil
+}
+
+// withLength reads a request body of unknown length into memory and gives
+// the request its length. go-telegram/bot streams its multipart form through
+// a pipe, which net/http sends chunked, flushing every chunk: a system call
+// for each field of the form. Whole, the request goes out in one or two.
+// Bodies are small: texts, keyboards, and files the bot made (a QR code, a
+// CSV export).
+func withLength(req *http.Request) error {
+	if req.Body == nil || req.Body == http.NoBody || req.ContentLength > 0 {
+		return nil
+	}
+	body, err := io.ReadAll(req.Body)
+	req.Body.Close()
+	if err != nil {
+		return fmt.Errorf("bot: unable to build the request: %w", err)
+	}
+	req.ContentLength = int64(len(body))
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	return nil
 }
 
 // Sender carries every call the bot makes to Telegram. It keeps to
