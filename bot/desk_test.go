@@ -437,3 +437,59 @@ func TestCitizenEditIsMirrored(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// Telegram lets a bot post about 20 messages a minute in a group. Citizens
+// who write to the moderators faster than that wait their turn in the
+// inbox, not in a worker: meanwhile everyone else is answered, and no
+// ticket is lost or posted twice.
+func TestBusyStaffGroupHoldsNoWorker(t *testing.T) {
+	limits := fastLimits
+	limits.GroupPerMinute = 30 // a burst of 3, then one post every 2.2 s
+	h := newHarness(t, func(c *Config) { c.Workers = 1; c.Limits = limits })
+	const n = 3
+	var ps []person
+	for i := range n {
+		p := person{id: int64(13000 + i), lang: "uk"}
+		ps = append(ps, p)
+		h.says(p, "/operator")
+	}
+	h.settle()
+	for i, p := range ps {
+		h.says(p, fmt.Sprintf("Питання %d: як перереєструвати авто?", i+1))
+	}
+	asker := person{id: 13100, lang: "uk"}
+	h.says(asker, "/help")
+	h.srv.WaitMessages(t, asker.id, 1, 10*time.Second)
+	// Each ticket posts its topic, card and question: 9 posts, of which 3
+	// fit the burst. With one worker waiting for the group, /help would
+	// have been answered only after all of them.
+	if posted := len(h.srv.Messages(staffChat)) + len(h.srv.Topics(staffChat)); posted >= 3*n {
+		t.Errorf("/help was answered only after all %d posts in the staff group", posted)
+	}
+	for _, p := range ps {
+		if ms := h.srv.WaitMessages(t, p.id, 2, time.Minute); !strings.Contains(ms[1].Text, "№") {
+			t.Errorf("citizen %d was told %q", p.id, ms[1].Text)
+		}
+	}
+	h.settle()
+	topics := h.srv.Topics(staffChat)
+	if len(topics) != n {
+		t.Errorf("%d topics for %d tickets: %+v", len(topics), n, topics)
+	}
+	staff := h.srv.Messages(staffChat)
+	for _, tp := range topics {
+		if ms := inThread(staff, tp.ThreadID); len(ms) != 2 {
+			t.Errorf("topic %q has %d messages, want the card and the question", tp.Name, len(ms))
+		}
+	}
+	entries, err := h.st.InboxEntries(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.Status != store.InboxDone {
+			t.Errorf("update %d ended with status %d (%s)", e.UpdateID, e.Status, e.LastError.String)
+		}
+	}
+	h.noRejects()
+}

@@ -246,10 +246,17 @@ func (d *Dispatcher) step(ctx context.Context, chat int64) bool {
 	}
 
 	var p *panicError
+	var deferred *DeferredError
 	outage := errors.Is(err, ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) || store.IsUnavailable(err)
 	outcome := outcomeFailed
 	next := true // the chat's next update may be taken, unless this one is retried
 	switch {
+	case errors.As(err, &deferred):
+		// Not a failure: a group's pace. Nothing of the turn was sent.
+		outcome, next = outcomeRetry, false
+		d.metrics.handlerError("deferred")
+		log.Info("the update waits for room in a group chat", "chat_id", deferred.Chat, "in", deferred.After.String())
+		err = store.RetryUpdate(hctx, tx, c.UpdateID, err.Error(), deferred.After, false)
 	case errors.As(err, &p):
 		d.metrics.handlerError("panic")
 		log.Error("handler panicked; the update is marked failed", "panic", p.value, "stack", p.stack)

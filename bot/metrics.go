@@ -118,7 +118,7 @@ func NewMetrics(db *sql.DB) *Metrics {
 	for _, op := range []string{opClaim, opCommit, opRollback, opRecordFailure, opStoreUpdates, opStats, opRetention} {
 		m.dbErrors.WithLabelValues(op)
 	}
-	for _, r := range []string{"panic", "permanent", "last_attempt", "error", "outage"} {
+	for _, r := range []string{"panic", "permanent", "last_attempt", "error", "outage", "deferred"} {
 		m.handlerErrors.WithLabelValues(r)
 	}
 	return m

@@ -108,6 +108,7 @@ type Sender struct {
 	global      *rate.Limiter
 	maxAttempts int           // for 5xx and network errors
 	maxWait     time.Duration // for 429s, added up
+	turnWait    time.Duration // longest a turn waits for a group's pace before deferring
 	backoff     time.Duration // first backoff; doubles per attempt
 
 	mu        sync.Mutex
@@ -140,6 +141,7 @@ func NewSender(limits Limits, log *slog.Logger) *Sender {
 		global:      rate.NewLimiter(rate.Limit(limits.PerSecond), burst),
 		maxAttempts: 6,
 		maxWait:     2 * time.Minute,
+		turnWait:    time.Second,
 		backoff:     500 * time.Millisecond,
 		chats:       map[int64]*chatPace{},
 	}
@@ -163,6 +165,9 @@ func (s *Sender) do(ctx context.Context, chatID int64, paced bool, call func(ctx
 		if paced {
 			if err := s.wait(ctx, chatID); err != nil {
 				return err
+			}
+			if t := turnIn(ctx); t != nil {
+				t.sent = true
 			}
 		}
 		err := call(ctx)
@@ -217,6 +222,61 @@ func (s *Sender) do(ctx context.Context, chatID int64, paced bool, call func(ctx
 	}
 }
 
+// Reserve makes room, in a turn that has sent nothing yet, for the n
+// messages the turn is about to send to the group chatID. Telegram lets a
+// bot post about 20 messages a minute in a group, and a handler waiting for
+// its turn there would hold a worker (and with enough citizens writing to
+// the moderators, every worker). So when the group's pace would hold the
+// turn longer than a second, Reserve returns a *DeferredError: the update
+// is rolled back and handled again when the group has room, and other
+// citizens are served meanwhile. Outside a turn (background jobs), for a
+// private chat, or once the turn has sent a message (a retry would send it
+// again), it reserves nothing and the sends wait as usual.
+func (s *Sender) Reserve(ctx context.Context, chatID int64, n int) error {
+	t := turnIn(ctx)
+	if t == nil || t.sent {
+		return nil
+	}
+	p := s.pace(chatID)
+	if p.group == nil {
+		return nil
+	}
+	return s.reserve(ctx, t, p, chatID, n)
+}
+
+func (s *Sender) reserve(ctx context.Context, t *Turn, p *chatPace, chatID int64, n int) error {
+	n = max(1, min(n, p.group.Burst()))
+	r := p.group.ReserveN(time.Now(), n)
+	if !r.OK() {
+		return nil
+	}
+	if d := r.Delay(); d > s.turnWait {
+		r.Cancel()
+		// Spread the retries of the turns that wait together.
+		d += time.Duration(rand.Int64N(int64(d) + 1))
+		return &DeferredError{Chat: chatID, After: d}
+	} else if err := sleep(ctx, d); err != nil {
+		r.Cancel()
+		return err
+	}
+	if t.prepaid == nil {
+		t.prepaid = map[int64]int{}
+	}
+	t.prepaid[chatID] += n
+	return nil
+}
+
+// DeferredError says a turn's messages to a group must wait After for the
+// group's pace; the update is handled again then.
+type DeferredError struct {
+	Chat  int64
+	After time.Duration
+}
+
+func (e *DeferredError) Error() string {
+	return fmt.Sprintf("bot: chat %d has room for the message in %s", e.Chat, e.After.Round(time.Millisecond))
+}
+
 // wait blocks until a message may go to chatID.
 func (s *Sender) wait(ctx context.Context, chatID int64) error {
 	p := s.pace(chatID)
@@ -229,8 +289,23 @@ func (s *Sender) wait(ctx context.Context, chatID int64) error {
 		}
 	}
 	if p.group != nil {
-		if err := p.group.Wait(ctx); err != nil {
-			return err
+		t := turnIn(ctx)
+		switch {
+		case t != nil && t.prepaid[chatID] > 0:
+			t.prepaid[chatID]--
+		case t != nil && !t.sent:
+			if err := s.reserve(ctx, t, p, chatID, 1); err != nil {
+				return err
+			}
+			if t.prepaid[chatID] > 0 {
+				t.prepaid[chatID]--
+				break
+			}
+			fallthrough
+		default:
+			if err := p.group.Wait(ctx); err != nil {
+				return err
+			}
 		}
 	}
 	if err := p.chat.Wait(ctx); err != nil {

@@ -98,6 +98,21 @@ func (a *App) openTicket(ctx context.Context, t *Turn, msg *models.Message, text
 		a.relayToStaff(ctx, t, tk, msg, text)
 		return
 	}
+	// The topic, the card and the first message go to the staff group
+	// together, or the update waits for room there (see Sender.Reserve).
+	forum, err := a.staffIsForum(ctx)
+	if err != nil {
+		t.Fail(err)
+		return
+	}
+	posts := 2
+	if forum {
+		posts = 3
+	}
+	if err := a.send.Reserve(ctx, a.cfg.StaffChatID, posts); err != nil {
+		t.Fail(err)
+		return
+	}
 	subject := text
 	if subject == "" && msg != nil {
 		subject = firstNonEmpty(msg.Text, msg.Caption)

@@ -19,6 +19,12 @@ type Turn struct {
 	Lang   string
 	Status int // store.InboxDone unless the update was ignored
 	err    error
+
+	// For the sender: once a message has gone out in the turn, a retry
+	// would send it again, so the turn waits for a group's pace instead
+	// of deferring; prepaid counts group messages reserved ahead.
+	sent    bool
+	prepaid map[int64]int
 }
 
 // Fail records that handling failed; the transaction is rolled back and the
@@ -33,6 +39,12 @@ type turnKey struct{}
 
 func withTurn(ctx context.Context, t *Turn) context.Context {
 	return context.WithValue(ctx, turnKey{}, t)
+}
+
+// turnIn returns the turn ctx belongs to, or nil for background work.
+func turnIn(ctx context.Context) *Turn {
+	t, _ := ctx.Value(turnKey{}).(*Turn)
+	return t
 }
 
 func turnOf(ctx context.Context) *Turn {
