@@ -438,6 +438,46 @@ func TestCitizenEditIsMirrored(t *testing.T) {
 	h.noRejects()
 }
 
+// A moderator who corrects an answer in the topic corrects the citizen's
+// copy too; an internal note edited stays internal.
+func TestModeratorEditIsMirrored(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 11801, lang: "uk"}
+	topic := h.openTicketFor(p, "Де мій техпаспорт?")
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "Його видадуть за 5 днів"})
+	if got := h.nth(p.id, 3); got.Text != "Його видадуть за 5 днів" {
+		t.Fatalf("the citizen got %q", got.Text)
+	}
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "// перевірити в реєстрі"})
+	h.settle()
+	staffMessageID := func(text string) int {
+		var id int
+		h.st.DB().QueryRow(`SELECT (payload->'message'->>'message_id')::int FROM inbox WHERE payload->'message'->>'text' = $1`, text).Scan(&id)
+		if id == 0 {
+			t.Fatalf("the moderator's %q is not in the inbox", text)
+		}
+		return id
+	}
+	edit := func(id int, text string) {
+		now := int(time.Now().Unix())
+		h.srv.Push(models.Update{EditedMessage: &models.Message{
+			ID: id, Date: now, EditDate: now, From: moderator, MessageThreadID: topic.ThreadID, IsTopicMessage: true,
+			Chat: models.Chat{ID: staffChat, Type: models.ChatTypeSupergroup, Title: "Staff", IsForum: true}, Text: text,
+		}})
+	}
+	edit(staffMessageID("Його видадуть за 5 днів"), "Його видадуть за 3 робочі дні")
+	edit(staffMessageID("// перевірити в реєстрі"), "// перевірити в реєстрі ще раз")
+	h.settle()
+	ms := h.srv.Messages(p.id)
+	if len(ms) != 3 {
+		t.Fatalf("the citizen has %d messages, want 3: an edit is not a new message, a note never arrives", len(ms))
+	}
+	if ms[2].Text != "Його видадуть за 3 робочі дні" || ms[2].Edits != 1 {
+		t.Errorf("the citizen's copy after the edit: %q (%d edits)", ms[2].Text, ms[2].Edits)
+	}
+	h.noRejects()
+}
+
 // Telegram lets a bot post about 20 messages a minute in a group. Citizens
 // who write to the moderators faster than that wait their turn in the
 // inbox, not in a worker: meanwhile everyone else is answered, and no
