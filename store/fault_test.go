@@ -46,7 +46,10 @@ func terminate(t *testing.T, s *store.Store) int {
 	return n
 }
 
-func TestCutConnectionLeavesTheUpdatePending(t *testing.T) {
+// claimFirst stores updates 1, 2 and 3 (chats 11, 10, 11) in a fresh
+// database and claims update 1 in a transaction.
+func claimFirst(t *testing.T) (context.Context, *store.Store, *sqlx.Tx, *store.Claimed) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("fault test")
 	}
@@ -64,13 +67,18 @@ func TestCutConnectionLeavesTheUpdatePending(t *testing.T) {
 	if err != nil || c.UpdateID != 1 {
 		t.Fatalf("claimed %+v, %v; want update 1", c, err)
 	}
+	return ctx, s, tx, c
+}
+
+func TestCutConnectionLeavesTheUpdatePending(t *testing.T) {
+	ctx, s, tx, c := claimFirst(t)
 	if _, err := store.TouchUser(ctx, tx, 11); err != nil {
 		t.Fatal(err)
 	}
 	if n := terminate(t, s); n == 0 {
 		t.Fatal("no session was cut")
 	}
-	_, err = s.FinishUpdate(ctx, tx, c.UpdateID, store.InboxDone, "test")
+	_, err := s.FinishUpdate(ctx, tx, c.UpdateID, store.InboxDone, "test")
 	if err == nil {
 		err = tx.Commit()
 	}
@@ -127,24 +135,7 @@ func TestCutConnectionLeavesTheUpdatePending(t *testing.T) {
 }
 
 func TestRefusedStatementRollsBackToTheSavepoint(t *testing.T) {
-	if testing.Short() {
-		t.Skip("fault test")
-	}
-	t.Parallel()
-	ctx := context.Background()
-	s := pgtest.New(t)
-	if _, err := s.AddUpdates(ctx, faultUpdates(1, 2, 3)); err != nil {
-		t.Fatal(err)
-	}
-
-	tx, err := s.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := s.ClaimChat(ctx, tx, 11)
-	if err != nil || c.UpdateID != 1 {
-		t.Fatalf("claimed %+v, %v; want update 1", c, err)
-	}
+	ctx, s, tx, c := claimFirst(t)
 	if _, err := tx.ExecContext(ctx, "SAVEPOINT turn"); err != nil {
 		t.Fatal(err)
 	}

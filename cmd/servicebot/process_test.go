@@ -205,6 +205,23 @@ func checkExactlyOnceInOrder(t *testing.T, rows []handled) {
 
 // replies returns the chat's replies with immediate repeats folded, and how
 // many repeats there were.
+// checkEveryReplyOnce checks that each chat of pushScript got each reply
+// once, in order.
+func checkEveryReplyOnce(t *testing.T, srv *bottest.Server, chats, perChat int) {
+	t.Helper()
+	want := expectedReplies(t, perChat)
+	for c := 0; c < chats; c++ {
+		ms := srv.Messages(int64(100000 + c))
+		got := make([]string, len(ms))
+		for i, m := range ms {
+			got[i] = m.Text
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("chat %d: replies %q, want %q", c, got, want)
+		}
+	}
+}
+
 func replies(srv *bottest.Server, chat int64) (folded []string, repeats int) {
 	for _, m := range srv.Messages(chat) {
 		if n := len(folded); n > 0 && folded[n-1] == m.Text {
@@ -285,17 +302,7 @@ func TestTwoProcessesShareTheWork(t *testing.T) {
 	pushScript(srv, chats, perChat)
 	rows := waitHandled(t, srv, db, chats*perChat)
 	checkExactlyOnceInOrder(t, rows)
-	want := expectedReplies(t, perChat)
-	for c := 0; c < chats; c++ {
-		ms := srv.Messages(int64(100000 + c))
-		got := make([]string, len(ms))
-		for i, m := range ms {
-			got[i] = m.Text
-		}
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Errorf("chat %d: replies %q, want %q", c, got, want)
-		}
-	}
+	checkEveryReplyOnce(t, srv, chats, perChat)
 	var by []struct {
 		Name string `db:"handled_by"`
 		N    int    `db:"n"`

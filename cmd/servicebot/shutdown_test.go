@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -121,18 +120,8 @@ func TestSIGTERMFinishesUpdatesInFlight(t *testing.T) {
 	second := startBot(t, srv, dbURL)
 	rows := waitHandled(t, srv, db, chats*perChat)
 	checkExactlyOnceInOrder(t, rows)
-	want := expectedReplies(t, perChat)
-	for c := 0; c < chats; c++ {
-		ms := srv.Messages(int64(100000 + c))
-		got := make([]string, len(ms))
-		for i, m := range ms {
-			got[i] = m.Text
-		}
-		// Unlike SIGKILL, a graceful stop sends nothing twice.
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Errorf("chat %d: replies %q, want %q", c, got, want)
-		}
-	}
+	// Unlike SIGKILL, a graceful stop sends nothing twice.
+	checkEveryReplyOnce(t, srv, chats, perChat)
 	for _, r := range srv.Rejected() {
 		t.Errorf("Telegram would reject %s: %s", r.Method, r.Description)
 	}
