@@ -175,6 +175,7 @@ type benchResult struct {
 	Ceilings *benchCeilings      `json:"ceilings,omitempty"`
 	Memory   benchMemory         `json:"memory"`
 	Rows     map[string]int64    `json:"rows_written"`
+	Sent     map[string]int64    `json:"questionnaires_sent"` // by kind: rating, mystery
 	Errors   benchErrors         `json:"errors"`
 	Targets  []benchTargetResult `json:"targets"`
 }
@@ -364,7 +365,7 @@ func runBench(ctx context.Context, o benchOptions, getenv func(string) string, s
 	}
 	// Closed loop: the throughput.
 	closedCmd := who
-	closedCmd.Kind, closedCmd.Duration, closedCmd.Script = "closed", o.duration, scriptFAQ
+	closedCmd.Kind, closedCmd.Duration, closedCmd.Script = "closed", o.duration, scriptMixed
 	var stopProfile func()
 	if o.cpuProfile != "" {
 		if stopProfile, err = startCPUProfile(o.cpuProfile); err != nil {
@@ -428,6 +429,17 @@ func runBench(ctx context.Context, o benchOptions, getenv func(string) string, s
 		}
 	}
 	res.Rows["total"] = total
+	res.Sent = map[string]int64{}
+	var sent []struct {
+		Kind string `db:"kind"`
+		N    int64  `db:"n"`
+	}
+	if err := db.SelectContext(ctx, &sent, `SELECT kind, count(*) AS n FROM responses WHERE status = 'submitted' GROUP BY kind`); err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	for _, k := range sent {
+		res.Sent[k.Kind] = k.N
+	}
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE status = 2), count(*) FILTER (WHERE status = 0) FROM inbox`).
 		Scan(&errs.Failed, &errs.Pending); err != nil {
 		return nil, fmt.Errorf("bench: %w", err)
@@ -813,12 +825,28 @@ func postgresCeilingOnNewDB(ctx context.Context, adminURL string, workers, chats
 // postgresCeiling is ceiling (b): the pipeline's per-update writes and
 // nothing else, through the same store functions. One feeder stores updates
 // in batches as the intake does; workers claim each in a transaction, record
-// the citizen and read their conversation, and finish it.
+// the citizen, read their conversation, save a questionnaire answer (two
+// updates in three, as in the mixed script), and finish it.
 func postgresCeiling(ctx context.Context, st *store.Store, workers, chats int, d time.Duration) (float64, error) {
 	const idBase, chatBase = int64(1) << 50, int64(3_000_000_000)
 	payload := func(id, chat int64) []byte {
 		return fmt.Appendf(nil, `{"update_id":%d,"message":{"message_id":%d,"from":{"id":%d,"is_bot":false,"first_name":"Citizen","language_code":"uk"},"chat":{"id":%d,"first_name":"Citizen","type":"private"},"date":%d,"text":"як записатися в сервісний центр"}}`,
 			id, id%1000+1, chat, chat, time.Now().Unix())
+	}
+	// Each citizen has a questionnaire under way: two updates in three
+	// write an answer to it, as two citizens in three of the mixed script
+	// are filling one in.
+	drafts := make([]store.Response, chats)
+	for i := range drafts {
+		if _, err := store.TouchUser(ctx, st.DB(), chatBase+int64(i)); err != nil {
+			return 0, fmt.Errorf("bench: PostgreSQL ceiling: %w", err)
+		}
+		r, err := store.StartResponse(ctx, st.DB(), store.Response{Kind: "rating", Questionnaire: "rating", Version: 1,
+			Pack: "hsc", UserID: chatBase + int64(i), Lang: "uk"})
+		if err != nil {
+			return 0, fmt.Errorf("bench: PostgreSQL ceiling: %w", err)
+		}
+		drafts[i] = r
 	}
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
@@ -883,6 +911,14 @@ func postgresCeiling(ctx context.Context, st *store.Store, workers, chats int, d
 		}
 		if _, err := store.GetConversation(ctx, tx, c.ChatKey); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return false, err
+		}
+		if c.UpdateID%3 != 0 {
+			r := drafts[c.ChatKey-chatBase]
+			five := 5
+			r.Answers = dialogs.Answers{fmt.Sprintf("q%d", c.UpdateID%25): {Number: &five}}
+			if err := store.SaveDraft(ctx, tx, r); err != nil {
+				return false, err
+			}
 		}
 		if _, err := st.FinishUpdate(ctx, tx, c.UpdateID, store.InboxDone, "bench-ceiling"); err != nil {
 			return false, err
@@ -1014,6 +1050,7 @@ func printBench(w io.Writer, r *benchResult) {
 		parts = append(parts, fmt.Sprintf("%s %+d", n, r.Rows[n]))
 	}
 	fmt.Fprintf(tw, "rows written (net, by table)\t%+d (%s)\n", r.Rows["total"], strings.Join(parts, ", "))
+	fmt.Fprintf(tw, "questionnaires sent\trating %d, mystery shopper %d\n", r.Sent["rating"], r.Sent["mystery"])
 	e := r.Errors
 	fmt.Fprintf(tw, "errors\t%d (rejected %d, failed %d, pending %d, timeouts %d, http %d)\n", e.Total, e.Rejected, e.Failed, e.Pending, e.Timeouts, e.HTTPErrors)
 	tw.Flush()
@@ -1048,12 +1085,16 @@ type loadCommand struct {
 	IDPool   int           `json:"id_pool,omitempty"` // >0: citizens take turns at this many identities
 }
 
-// What the citizens of a closed loop do, over and over: open the menu, browse
-// the FAQ to a question and its answer, then type a question. The bare
-// client answers everything with a new message, which the next tap uses.
+// What the citizens of a closed loop do, over and over. FAQ: open the menu,
+// browse the FAQ to a question and its answer, then type a question. Mixed:
+// a third of the citizens do that, a third rate their visit from a QR
+// code's link and a third fill in the mystery-shopper questionnaire, each
+// to the end and again. The bare client answers everything with a new
+// message, which the next tap uses.
 const (
-	scriptFAQ  = "faq"
-	scriptBare = "bare"
+	scriptFAQ   = "faq"
+	scriptMixed = "mixed"
+	scriptBare  = "bare"
 )
 
 type loadHello struct {
@@ -1263,6 +1304,7 @@ type benchLoad struct {
 	fwd     *http.Client
 	faq     []benchCategory
 	queries []string
+	centres []string // the pack's centre ids, for the QR codes' links
 
 	// ReplyTimeout is how long a citizen waits for a reply before counting
 	// a timeout and going on.
@@ -1337,6 +1379,9 @@ func newBenchLoad(tb testing.TB, pack string) (*benchLoad, error) {
 		return nil, fmt.Errorf("bench: pack %s has no FAQ", pack)
 	}
 	l.queries = benchQueries(p)
+	for _, c := range p.Centres {
+		l.centres = append(l.centres, c.ID)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("bench: %w", err)
@@ -1610,35 +1655,36 @@ func (l *benchLoad) Closed(ctx context.Context, cmd loadCommand) loadResult {
 		go func() {
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(uint64(i), uint64(cmd.IDBase)))
+			var survey *benchSurvey
+			if cmd.Script == scriptMixed && i%3 != 0 {
+				survey = &benchSurvey{kind: "mystery"}
+				if i%3 == 1 {
+					survey.kind = "rating"
+				}
+			}
+			// Who the citizen is: with IDPool, a new identity from the pool
+			// for each round (5 FAQ steps, or one questionnaire).
 			var c *benchChat
-			steps := 5
+			round := -1
+			identity := func(n int) {
+				if n == round {
+					return
+				}
+				round = n
+				id := cmd.IDBase + int64(i)
+				if cmd.IDPool > 0 {
+					id = cmd.IDBase + int64((i+n*cmd.Citizens)%cmd.IDPool)
+				}
+				c = l.chat(id)
+			}
 			for k := 0; ctx.Err() == nil && time.Now().Before(deadline); k++ {
-				step := k % steps
-				if step == 0 || c == nil {
-					id := cmd.IDBase + int64(i)
-					if cmd.IDPool > 0 {
-						id = cmd.IDBase + int64((i+(k/steps)*cmd.Citizens)%cmd.IDPool)
-					}
-					c = l.chat(id)
-				}
-				cat := l.faq[rng.IntN(len(l.faq))]
 				var build func(int64, int) []byte
-				switch step {
-				case 0:
-					build = c.says("/menu")
-				case 1:
-					build = c.taps("fr:")
-				case 2:
-					build = c.taps("fc:" + cat.id + ":0")
-				case 3:
-					build = c.taps("fq:" + cat.entries[rng.IntN(len(cat.entries))])
-				case 4:
-					build = c.says(l.queries[rng.IntN(len(l.queries))])
-				}
-				if cmd.Script == scriptBare && step != 0 && step != 4 {
-					// The bare client's replies are new messages without
-					// buttons; a tap is still a tap.
-					build = c.taps("x:" + strconv.Itoa(k))
+				if survey != nil {
+					identity(survey.sent)
+					build = survey.next(l, c, rng)
+				} else {
+					identity(k / 5)
+					build = l.faqStep(c, k, rng, cmd.Script)
 				}
 				select {
 				case <-c.replied: // a stale signal
@@ -1669,6 +1715,124 @@ func (l *benchLoad) Closed(ctx context.Context, cmd loadCommand) loadResult {
 	}
 	l.end(&r, rec, rejected)
 	return r
+}
+
+// faqStep is step k of the FAQ script: the menu, the FAQ's root, a
+// category, a question, then a question typed.
+func (l *benchLoad) faqStep(c *benchChat, k int, rng *rand.Rand, script string) func(int64, int) []byte {
+	step := k % 5
+	if script == scriptBare && step != 0 && step != 4 {
+		// The bare client's replies are new messages without buttons; a
+		// tap is still a tap.
+		return c.taps("x:" + strconv.Itoa(k))
+	}
+	cat := l.faq[rng.IntN(len(l.faq))]
+	switch step {
+	case 0:
+		return c.says("/menu")
+	case 1:
+		return c.taps("fr:")
+	case 2:
+		return c.taps("fc:" + cat.id + ":0")
+	case 3:
+		return c.taps("fq:" + cat.entries[rng.IntN(len(cat.entries))])
+	}
+	return c.says(l.queries[rng.IntN(len(l.queries))])
+}
+
+// benchSurvey is a citizen going through a questionnaire as a person would:
+// by the buttons the bot shows, typing where there are none.
+type benchSurvey struct {
+	kind    string // rating or mystery
+	started bool
+	sent    int    // questionnaires sent
+	multi   string // the multiple-choice question just answered, to press Done
+}
+
+// benchPrefer are the answers a satisfied visitor picks, so that no
+// follow-up (a ticket, an integrity report) leaves the questionnaire.
+var benchPrefer = []string{"5", "10", "no", "na", "today"}
+
+// next is the citizen's next update, read off the bot's last message.
+func (s *benchSurvey) next(l *benchLoad, c *benchChat, rng *rand.Rand) func(int64, int) []byte {
+	if !s.started {
+		s.started, s.multi = true, ""
+		if s.kind == "rating" {
+			return c.says(fmt.Sprintf("/start r_%s_%d", l.centres[rng.IntN(len(l.centres))], 1+rng.IntN(9)))
+		}
+		return c.says("/mystery")
+	}
+	c.mu.Lock()
+	last := c.lastMsg
+	c.mu.Unlock()
+	var buttons []string
+	for _, m := range l.srv.Messages(c.id) {
+		if m.ID == last {
+			for _, row := range m.Buttons() {
+				for _, b := range row {
+					buttons = append(buttons, b.CallbackData)
+				}
+			}
+		}
+	}
+	find := func(prefix, suffix string) string {
+		for _, b := range buttons {
+			if strings.HasPrefix(b, prefix) && strings.HasSuffix(b, suffix) {
+				return b
+			}
+		}
+		return ""
+	}
+	if b := find("qs:", ":send"); b != "" {
+		s.started = false
+		s.sent++
+		return c.taps(b)
+	}
+	if b := firstNonEmptyString(find("qs:", ":new"), find("qs:", ":go")); b != "" {
+		return c.taps(b)
+	}
+	if s.multi != "" {
+		if b := find("qd:", ":"+s.multi); b != "" {
+			s.multi = ""
+			return c.taps(b)
+		}
+	}
+	s.multi = ""
+	var answers []string
+	for _, b := range buttons {
+		if strings.HasPrefix(b, "qa:") {
+			answers = append(answers, b)
+		}
+	}
+	if len(answers) > 0 {
+		pick := answers[0]
+	prefer:
+		for _, want := range benchPrefer {
+			for _, b := range answers {
+				if strings.HasSuffix(b, ":"+want) {
+					pick = b
+					break prefer
+				}
+			}
+		}
+		if parts := strings.Split(pick, ":"); len(parts) == 4 && find("qd:", ":"+parts[2]) != "" {
+			s.multi = parts[2] // one choice, then Done
+		}
+		return c.taps(pick)
+	}
+	if b := firstNonEmptyString(find("qy:", ""), find("qk:", "")); b != "" {
+		return c.taps(b) // a city of the centre picker; or Skip for a photo or a comment
+	}
+	return c.says("Усе пройшло добре, дякую")
+}
+
+func firstNonEmptyString(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
 }
 
 // await waits until nothing of the chat waits for a reply; false after

@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"servicebot/store/pgtest"
 )
@@ -39,7 +41,7 @@ func TestBenchReportsEveryFigure(t *testing.T) {
 		"open.offered_per_s", "open.updates_per_s", "open.latency_ms.p99",
 		"ceilings.bare_client_per_s", "ceilings.ratio_bare", "ceilings.postgres_per_s", "ceilings.ratio_postgres",
 		"memory.peak_rss_mb", "memory.sessions",
-		"rows_written.inbox", "rows_written.total",
+		"rows_written.inbox", "rows_written.total", "questionnaires_sent",
 		"errors.total", "errors.rejected", "errors.failed", "errors.timeouts",
 		"targets",
 	} {
@@ -105,4 +107,47 @@ func lookup(v any, path string) (any, bool) {
 		}
 	}
 	return v, true
+}
+
+// The bench's citizens go through the questionnaires as people would, by
+// the buttons the bot shows: each rating and mystery-shopper citizen sends
+// at least one, and nothing is refused or left without a reply.
+func TestBenchCitizensFinishTheirQuestionnaires(t *testing.T) {
+	if testing.Short() {
+		t.Skip("drives the bot for a few seconds")
+	}
+	t.Parallel()
+	st := pgtest.New(t)
+	load, err := newBenchLoad(t, "hsc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	startFaultBot(t, st, load, nil)
+	r := load.Closed(context.Background(), loadCommand{Kind: "closed", Duration: 8 * time.Second, Citizens: 6, Script: scriptMixed, IDBase: citizenBase})
+	checkAllReplied(t, load, r, 0)
+	var sent []struct {
+		User int64  `db:"user_id"`
+		Kind string `db:"kind"`
+	}
+	if err := st.DB().Select(&sent, `SELECT user_id, kind FROM responses WHERE status = 'submitted'`); err != nil {
+		t.Fatal(err)
+	}
+	by := map[int64]string{}
+	for _, s := range sent {
+		by[s.User] = s.Kind
+	}
+	for i := 0; i < 6; i++ {
+		want := map[int]string{1: "rating", 2: "mystery"}[i%3]
+		if want == "" {
+			continue
+		}
+		if got := by[citizenBase+int64(i)]; got != want {
+			ms := load.Server().Messages(citizenBase + int64(i))
+			last := ""
+			if len(ms) > 0 {
+				last = ms[len(ms)-1].Text + " " + ms[len(ms)-1].ReplyMarkup
+			}
+			t.Errorf("citizen %d sent no %s questionnaire in 8 s (%d updates in all); the bot's last message: %s", i, want, r.Pushed, last)
+		}
+	}
 }
