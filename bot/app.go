@@ -214,6 +214,12 @@ func (a *App) Run(ctx context.Context) error {
 	}()
 	// Updates left pending by an earlier run (a crash, a restart) come first.
 	a.disp.Signal()
+	// Ready means taking a share of the work: hearing of the updates other
+	// processes store.
+	select {
+	case <-a.disp.Listening():
+	case <-ctx.Done():
+	}
 
 	if a.cfg.WebhookURL != "" {
 		if err = a.setWebhook(ctx); err == nil {

@@ -41,8 +41,9 @@ type Dispatcher struct {
 	instance    string // host:pid, recorded with each update handled
 	metrics     *Metrics
 
-	kick  chan struct{} // buffered (1): the feeder should look for work
-	chats chan int64    // chats handed to workers
+	kick      chan struct{} // buffered (1): the feeder should look for work
+	chats     chan int64    // chats handed to workers
+	listening chan struct{} // closed once Run hears other processes' notifications (or cannot)
 
 	mu     sync.Mutex
 	inHand map[int64]*chatHold // chats handed out and not yet let go
@@ -61,6 +62,7 @@ var errPermanent = errors.New("bot: cannot be handled")
 func newDispatcher(d *Dispatcher) *Dispatcher {
 	d.kick = make(chan struct{}, 1)
 	d.chats = make(chan int64)
+	d.listening = make(chan struct{})
 	d.inHand = map[int64]*chatHold{}
 	return d
 }
@@ -73,6 +75,10 @@ func (d *Dispatcher) Signal() {
 	}
 }
 
+// Listening is closed once Run hears of updates that other processes
+// store, so that a process reports ready only when it can share the work.
+func (d *Dispatcher) Listening() <-chan struct{} { return d.listening }
+
 // Run works until ctx ends, then lets the updates in hand finish.
 func (d *Dispatcher) Run(ctx context.Context) {
 	if notes, err := d.st.Listen(ctx, store.InboxChannel); err != nil {
@@ -84,6 +90,7 @@ func (d *Dispatcher) Run(ctx context.Context) {
 			}
 		}()
 	}
+	close(d.listening)
 	var wg sync.WaitGroup
 	wg.Go(func() { d.feed(ctx) })
 	for i := 0; i < d.workers; i++ {

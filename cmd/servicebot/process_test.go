@@ -297,8 +297,12 @@ func TestTwoProcessesShareTheWork(t *testing.T) {
 	srv := bottest.New(t)
 	dbURL := pgtest.URL(t)
 	db := openDB(t, dbURL)
-	a := startBot(t, srv, dbURL)
-	b := startBot(t, srv, dbURL)
+	a := startBot(t, srv, dbURL, "LOG_LEVEL=info") // info: where the endpoints listen
+	b := startBot(t, srv, dbURL, "LOG_LEVEL=info")
+	// Both take part only once both run: handling all 480 takes the first
+	// well under a second, less than a start.
+	a.waitReady(t)
+	b.waitReady(t)
 	pushScript(srv, chats, perChat)
 	rows := waitHandled(t, srv, db, chats*perChat)
 	checkExactlyOnceInOrder(t, rows)

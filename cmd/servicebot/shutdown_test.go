@@ -31,6 +31,24 @@ func (p *botProcess) endpoint(t *testing.T) string {
 	}
 }
 
+// waitReady waits until the process answers /readyz with 200: it takes
+// updates and hears of those other processes store.
+func (p *botProcess) waitReady(t *testing.T) {
+	t.Helper()
+	url := p.endpoint(t) + "/readyz"
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if resp, err := http.Get(url); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the process was not ready within 30s")
+		}
+	}
+}
+
 func httpGet(t *testing.T, url string) (int, string) {
 	t.Helper()
 	resp, err := http.Get(url)
