@@ -117,6 +117,9 @@ func (s *Server) finish(w http.ResponseWriter, req *Request, result any, err err
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+	if f := s.observer.Load(); f != nil {
+		(*f)(req.Method, status, body, req.At)
+	}
 }
 
 func encodeJSON(v any) []byte {

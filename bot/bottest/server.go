@@ -247,7 +247,8 @@ type Server struct {
 	requests  []*Request
 	fileSeq   int
 
-	conns atomic.Int64 // TCP connections accepted
+	conns    atomic.Int64 // TCP connections accepted
+	observer atomic.Pointer[func(method string, status int, body []byte, at time.Time)]
 }
 
 // New starts a fake Bot API server; tb.Cleanup closes it.
@@ -296,6 +297,15 @@ func New(tb testing.TB, opts ...Option) *Server {
 	s.srv.Start()
 	tb.Cleanup(s.Close)
 	return s
+}
+
+// Observe has f called after each request is answered, with the method
+// (as Telegram spells it; "" for an unknown one), the HTTP status, the
+// answer's body and when the request came: a load generator's view of what
+// reached Telegram. A request whose client went away before it was whole
+// was never carried out and is not observed.
+func (s *Server) Observe(f func(method string, status int, body []byte, at time.Time)) {
+	s.observer.Store(&f)
 }
 
 // Connections is how many TCP connections clients have opened to the

@@ -8,10 +8,10 @@ package main
 //
 // Two processes take part. This one runs the bot exactly as `run` does
 // (bot.New + App.Run), so its peak RSS and CPU profile are the bot's. A child
-// (this binary again, `bench -load-child`) runs the fake Bot API, a proxy in
-// front of it that sees each reply the moment it arrives, and the simulated
-// citizens; the fake keeps every request it ever got, which would otherwise
-// swamp the bot's memory figure.
+// (this binary again, `bench -load-child`) runs the fake Bot API, which
+// reports each reply the moment it is answered, and the simulated citizens;
+// the fake keeps every request it ever got, which would otherwise swamp the
+// bot's memory figure.
 
 import (
 	"bytes"
@@ -25,7 +25,6 @@ import (
 	"log/slog"
 	"math"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -243,7 +242,7 @@ type benchErrors struct {
 	Failed     int `json:"failed"`      // inbox rows marked failed
 	Pending    int `json:"pending"`     // inbox rows never handled
 	Timeouts   int `json:"timeouts"`    // updates whose reply never came
-	HTTPErrors int `json:"http_errors"` // non-200 answers seen by the proxy
+	HTTPErrors int `json:"http_errors"` // non-200 answers of the fake Bot API
 }
 
 type benchTargetResult struct {
@@ -1295,13 +1294,10 @@ func (b *benchTB) runCleanups() {
 	}
 }
 
-// benchLoad is the fake Bot API behind a proxy that notes each reply as it
-// arrives, and the citizens who talk to the bot through it.
+// benchLoad is the fake Bot API, which notes each reply as it is answered,
+// and the citizens who talk to the bot through it.
 type benchLoad struct {
 	srv     *bottest.Server
-	proxy   *http.Server
-	addr    string
-	fwd     *http.Client
 	faq     []benchCategory
 	queries []string
 	centres []string // the pack's centre ids, for the QR codes' links
@@ -1312,8 +1308,6 @@ type benchLoad struct {
 
 	pushMu     sync.Mutex
 	lastUpdate int64
-
-	conns atomic.Int64 // connections accepted by the proxy
 
 	mu    sync.Mutex
 	chats map[int64]*benchChat
@@ -1344,10 +1338,10 @@ type benchRecorder struct {
 	unmatched  int
 	timeouts   int
 	httpErrors int
-	conns      int64 // the proxy's count when the phase began
+	conns      int64 // the fake's count of connections when the phase began
 }
 
-// newBenchLoad starts the fake Bot API (closed by tb's cleanup) and the proxy.
+// newBenchLoad starts the fake Bot API (closed by tb's cleanup).
 func newBenchLoad(tb testing.TB, pack string) (*benchLoad, error) {
 	p, err := dialogs.LoadShippedPack(pack)
 	if err != nil {
@@ -1357,10 +1351,8 @@ func newBenchLoad(tb testing.TB, pack string) (*benchLoad, error) {
 		srv:          bottest.New(tb),
 		chats:        map[int64]*benchChat{},
 		ReplyTimeout: 30 * time.Second,
-		fwd: &http.Client{Transport: &http.Transport{
-			MaxIdleConns: 1024, MaxIdleConnsPerHost: 1024, IdleConnTimeout: time.Minute,
-		}},
 	}
+	l.srv.Observe(l.observe)
 	byCat := map[string]*benchCategory{}
 	for _, c := range p.Categories {
 		byCat[c.ID] = &benchCategory{id: c.ID}
@@ -1382,25 +1374,13 @@ func newBenchLoad(tb testing.TB, pack string) (*benchLoad, error) {
 	for _, c := range p.Centres {
 		l.centres = append(l.centres, c.ID)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, fmt.Errorf("bench: %w", err)
-	}
-	l.addr = ln.Addr().String()
-	l.proxy = &http.Server{Handler: l, ReadHeaderTimeout: 10 * time.Second, ConnState: func(_ net.Conn, st http.ConnState) {
-		if st == http.StateNew {
-			l.conns.Add(1)
-		}
-	}}
-	go l.proxy.Serve(ln)
-	tb.Cleanup(func() { l.proxy.Close() })
 	return l, nil
 }
 
-// URL is the Bot API URL the bot should use: the proxy's.
-func (l *benchLoad) URL() string { return "http://" + l.addr }
+// URL is the Bot API URL the bot should use.
+func (l *benchLoad) URL() string { return l.srv.URL() }
 
-// Server is the fake Bot API behind the proxy.
+// Server is the fake Bot API.
 func (l *benchLoad) Server() *bottest.Server { return l.srv }
 
 // benchQueries are what citizens type: the pack's test questions
@@ -1447,41 +1427,12 @@ var replyMethods = map[string]bool{
 	"sendphoto": true, "senddocument": true, "copymessage": true, "forwardmessage": true,
 }
 
-// ServeHTTP passes a Bot API request to the fake and notes a reply.
-func (l *benchLoad) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	at := time.Now()
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		return // the bot went away mid-request
-	}
-	// Like Telegram, a request that arrived whole is carried out even if the
-	// bot dies waiting for the answer (SIGKILL in the fault tests): the
-	// reply is in front of the citizen, so it is counted.
-	out, err := http.NewRequestWithContext(context.WithoutCancel(r.Context()), r.Method, l.srv.URL()+r.URL.RequestURI(), bytes.NewReader(body))
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	out.Header = r.Header.Clone()
-	resp, err := l.fwd.Do(out)
-	if err != nil {
-		http.Error(w, "the fake Bot API is unreachable", http.StatusBadGateway)
-		return
-	}
-	answer, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if err != nil {
-		http.Error(w, "the fake Bot API broke off", http.StatusBadGateway)
-		return
-	}
-	for k, v := range resp.Header {
-		w.Header()[k] = v
-	}
-	w.WriteHeader(resp.StatusCode)
-	w.Write(answer)
-
-	method := strings.ToLower(r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:])
-	if resp.StatusCode != http.StatusOK {
+// observe notes a reply from what the fake Bot API answered. (The fake
+// calls it once a request is answered: as with Telegram, a request that
+// arrived whole is carried out even if the bot was killed meanwhile.)
+func (l *benchLoad) observe(method string, status int, answer []byte, at time.Time) {
+	method = strings.ToLower(method)
+	if status != http.StatusOK {
 		l.recorder(func(rec *benchRecorder) { rec.httpErrors++ })
 		return
 	}
@@ -1607,7 +1558,7 @@ func (c *benchChat) taps(data string) func(int64, int) []byte {
 
 // begin starts recording a phase.
 func (l *benchLoad) begin() (*benchRecorder, int) {
-	rec := &benchRecorder{conns: l.conns.Load()}
+	rec := &benchRecorder{conns: int64(l.srv.Connections())}
 	l.mu.Lock()
 	l.rec = rec
 	l.mu.Unlock()
@@ -1624,7 +1575,7 @@ func (l *benchLoad) end(r *loadResult, rec *benchRecorder, rejectedBefore int) {
 	r.Unmatched, r.Timeouts, r.HTTPErrors = rec.unmatched, rec.timeouts, rec.httpErrors
 	r.Latency = summarize(rec.latencies)
 	r.Rejected = len(l.srv.Rejected()) - rejectedBefore
-	r.Connections = int(l.conns.Load() - rec.conns)
+	r.Connections = l.srv.Connections() - int(rec.conns)
 	if span := r.Stop.Sub(r.Start); span > 0 {
 		r.Offered = round1(float64(r.Pushed) / span.Seconds())
 		from := r.Start.Add(min(time.Second, span/5))
