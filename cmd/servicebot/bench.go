@@ -84,6 +84,7 @@ type benchOptions struct {
 	workers         int
 	sessions        int
 	pack            string
+	script          string // the closed loop's: scriptMixed or scriptFAQ
 	jsonOut         bool
 	cpuProfile      string
 	logLevel        slog.Level
@@ -110,6 +111,7 @@ func parseBenchFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.IntVar(&o.workers, "workers", workers, "WORKERS of the bot, and the concurrency of the ceilings")
 	fs.IntVar(&o.sessions, "sessions", 0, "store this many users with a conversation first; citizens then take turns at them")
 	fs.StringVar(&o.pack, "pack", "hsc", "content pack: hsc or mfc")
+	fs.StringVar(&o.script, "script", scriptMixed, "what the closed loop's citizens do: mixed (FAQ, quick rating, mystery shopper) or faq")
 	fs.BoolVar(&o.jsonOut, "json", false, "print the figures as JSON")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write the process's CPU profile of the closed-loop phase to this file")
 	level := fs.String("log-level", "warn", "the bot's log level (logs are JSON on stderr)")
@@ -133,6 +135,8 @@ func parseBenchFlags(args []string, getenv func(string) string, stderr io.Writer
 		return o, errors.New("bench: -sessions must not be negative")
 	case !knownPacks[o.pack]:
 		return o, fmt.Errorf("bench: -pack: expected hsc or mfc; got %q", o.pack)
+	case o.script != scriptMixed && o.script != scriptFAQ:
+		return o, fmt.Errorf("bench: -script: expected mixed or faq; got %q", o.script)
 	}
 	if err := o.logLevel.UnmarshalText([]byte(*level)); err != nil {
 		return o, fmt.Errorf("bench: -log-level: %w", err)
@@ -197,6 +201,7 @@ type benchConfig struct {
 	CeilingDuration float64 `json:"ceiling_duration_s"`
 	Sessions        int     `json:"sessions"`
 	Pack            string  `json:"pack"`
+	Script          string  `json:"script"`
 }
 
 type benchPhase struct {
@@ -304,7 +309,7 @@ func runBench(ctx context.Context, o benchOptions, getenv func(string) string, s
 		Config: benchConfig{
 			Workers: o.workers, Citizens: o.citizens, DurationS: o.duration.Seconds(), Rate: o.rate,
 			RateDurationS: o.rateDuration.Seconds(), CeilingDuration: o.ceilingDuration.Seconds(),
-			Sessions: o.sessions, Pack: o.pack,
+			Sessions: o.sessions, Pack: o.pack, Script: o.script,
 		},
 		Machine: benchMachine{CPUs: runtime.NumCPU(), GoVersion: runtime.Version()},
 	}
@@ -364,7 +369,7 @@ func runBench(ctx context.Context, o benchOptions, getenv func(string) string, s
 	}
 	// Closed loop: the throughput.
 	closedCmd := who
-	closedCmd.Kind, closedCmd.Duration, closedCmd.Script = "closed", o.duration, scriptMixed
+	closedCmd.Kind, closedCmd.Duration, closedCmd.Script = "closed", o.duration, o.script
 	var stopProfile func()
 	if o.cpuProfile != "" {
 		if stopProfile, err = startCPUProfile(o.cpuProfile); err != nil {
@@ -458,7 +463,7 @@ func runBench(ctx context.Context, o benchOptions, getenv func(string) string, s
 			return nil, err
 		}
 		c.BareClientPerSec = round1(bare.RepliesPerSec)
-		if c.PostgresPerSec, err = postgresCeilingOnNewDB(ctx, adminURL, o.workers, o.citizens, o.ceilingDuration); err != nil {
+		if c.PostgresPerSec, err = postgresCeilingOnNewDB(ctx, adminURL, o.workers, o.citizens, o.ceilingDuration, o.script == scriptMixed); err != nil {
 			return nil, err
 		}
 		c.PostgresPerSec = round1(c.PostgresPerSec)
@@ -804,7 +809,7 @@ func startBareClient(ctx context.Context, apiURL, token string, workers int, off
 
 // postgresCeilingOnNewDB measures ceiling (b) on a database of its own, so
 // that nothing the pipeline left (a backlog, dead rows) weighs on it.
-func postgresCeilingOnNewDB(ctx context.Context, adminURL string, workers, chats int, d time.Duration) (float64, error) {
+func postgresCeilingOnNewDB(ctx context.Context, adminURL string, workers, chats int, d time.Duration, answers bool) (float64, error) {
 	u, drop, err := createBenchDB(ctx, adminURL, fmt.Sprintf("servicebot_bench_%d_pg", os.Getpid()))
 	if err != nil {
 		return 0, err
@@ -818,15 +823,15 @@ func postgresCeilingOnNewDB(ctx context.Context, adminURL string, workers, chats
 	if err := st.Migrate(ctx); err != nil {
 		return 0, err
 	}
-	return postgresCeiling(ctx, st, workers, chats, d)
+	return postgresCeiling(ctx, st, workers, chats, d, answers)
 }
 
 // postgresCeiling is ceiling (b): the pipeline's per-update writes and
 // nothing else, through the same store functions. One feeder stores updates
 // in batches as the intake does; workers claim each in a transaction, record
-// the citizen, read their conversation, save a questionnaire answer (two
-// updates in three, as in the mixed script), and finish it.
-func postgresCeiling(ctx context.Context, st *store.Store, workers, chats int, d time.Duration) (float64, error) {
+// the citizen, read their conversation, save a questionnaire answer (with
+// answers: two updates in three, as in the mixed script), and finish it.
+func postgresCeiling(ctx context.Context, st *store.Store, workers, chats int, d time.Duration, answers bool) (float64, error) {
 	const idBase, chatBase = int64(1) << 50, int64(3_000_000_000)
 	payload := func(id, chat int64) []byte {
 		return fmt.Appendf(nil, `{"update_id":%d,"message":{"message_id":%d,"from":{"id":%d,"is_bot":false,"first_name":"Citizen","language_code":"uk"},"chat":{"id":%d,"first_name":"Citizen","type":"private"},"date":%d,"text":"як записатися в сервісний центр"}}`,
@@ -911,7 +916,7 @@ func postgresCeiling(ctx context.Context, st *store.Store, workers, chats int, d
 		if _, err := store.GetConversation(ctx, tx, c.ChatKey); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return false, err
 		}
-		if c.UpdateID%3 != 0 {
+		if answers && c.UpdateID%3 != 0 {
 			r := drafts[c.ChatKey-chatBase]
 			five := 5
 			r.Answers = dialogs.Answers{fmt.Sprintf("q%d", c.UpdateID%25): {Number: &five}}
@@ -1002,7 +1007,7 @@ func evaluateTargets(r *benchResult) []benchTargetResult {
 func printBench(w io.Writer, r *benchResult) {
 	fmt.Fprintf(w, "servicebot bench: %d CPUs, %s, PostgreSQL %s (synchronous_commit=%s, fsync=%s)\n",
 		r.Machine.CPUs, r.Machine.GoVersion, r.Machine.Postgres, r.Machine.SynchronousCommit, r.Machine.Fsync)
-	fmt.Fprintf(w, "WORKERS=%d, %d citizens, pack %s, %d sessions stored\n", r.Config.Workers, r.Config.Citizens, r.Config.Pack, r.Config.Sessions)
+	fmt.Fprintf(w, "WORKERS=%d, %d citizens (%s), pack %s, %d sessions stored\n", r.Config.Workers, r.Config.Citizens, r.Config.Script, r.Config.Pack, r.Config.Sessions)
 	if r.Machine.Autovacuum != "on" {
 		fmt.Fprintf(w, "warning: this PostgreSQL runs with autovacuum=%s: the inbox is never analyzed, and with a backlog\n"+
 			"  the planner may scan all of it for every update claimed\n", r.Machine.Autovacuum)
