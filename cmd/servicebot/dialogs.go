@@ -285,6 +285,19 @@ func (s packSource) String() string {
 	return "dialogs/packs/" + s.shipped
 }
 
+// loadChosen reads the pack named by a --pack or --dir flag, or else the
+// configured one (DIALOGS_PACK).
+func (s *packSource) loadChosen(getenv func(string) string) (*dialogs.Pack, error) {
+	if s.shipped == "" && s.dir == "" {
+		cfg, err := loadConfig(getenv, false)
+		if err != nil {
+			return nil, err
+		}
+		s.shipped = cfg.bot.Pack
+	}
+	return s.load()
+}
+
 // load reads the pack. A folder is read through osPaths, so that every
 // position, in problems and in parse errors alike, names the file by the
 // path the operator typed: "packs/x/faq.yaml:12", not "faq.yaml:12".

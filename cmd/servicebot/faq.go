@@ -73,14 +73,7 @@ func faqAsk(args []string, getenv func(string) string, stdout, stderr io.Writer)
 		return errors.New("faq ask: --pack and --dir name two packs; give one")
 	}
 	src := packSource{shipped: *packID, dir: *dir}
-	if src.shipped == "" && src.dir == "" {
-		cfg, err := loadConfig(getenv, false)
-		if err != nil {
-			return err
-		}
-		src.shipped = cfg.bot.Pack
-	}
-	p, err := src.load()
+	p, err := src.loadChosen(getenv)
 	if err != nil {
 		return err
 	}

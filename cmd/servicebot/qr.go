@@ -127,14 +127,7 @@ func qrDraw(args []string, getenv func(string) string, stdout, stderr io.Writer)
 	}
 
 	src := packSource{shipped: *packID, dir: *dir}
-	if src.shipped == "" && src.dir == "" {
-		cfg, err := loadConfig(getenv, false)
-		if err != nil {
-			return err
-		}
-		src.shipped = cfg.bot.Pack
-	}
-	p, err := src.load()
+	p, err := src.loadChosen(getenv)
 	if err != nil {
 		return err
 	}
