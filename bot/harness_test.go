@@ -109,15 +109,20 @@ func (h *harness) settle() {
 	h.t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
+		// The fake's queue first: once it is empty, every update pushed is
+		// in the inbox (the offset moves only after the commit), so the
+		// inbox read after it sees them all. Read the other way round, an
+		// update could pass from the one to the other between the reads.
+		queued := h.srv.Pending()
 		n, err := h.st.InboxCounts(context.Background())
 		if err != nil {
 			h.t.Fatal(err)
 		}
-		if n[store.InboxPending] == 0 && h.srv.Pending() == 0 {
+		if queued == 0 && n[store.InboxPending] == 0 {
 			return
 		}
 		if time.Now().After(deadline) {
-			h.t.Fatalf("updates still pending after 20s: inbox %v, fake server %d", n, h.srv.Pending())
+			h.t.Fatalf("updates still pending after 20s: inbox %v, fake server %d", n, queued)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
