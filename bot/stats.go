@@ -62,22 +62,36 @@ func (a *App) staffFilter(args string) (store.ResponseFilter, string, bool) {
 	return f, period, ok
 }
 
-func (a *App) showStats(ctx context.Context, t *Turn, m *models.Message, args string) {
-	f, period, ok := a.staffFilter(args)
+// staffResponses reads /stats' and /export's arguments (centre, period)
+// and the responses submitted in them, with the pack's questionnaires. On
+// bad arguments it shows the usage; on an error it fails the turn.
+func (a *App) staffResponses(ctx context.Context, t *Turn, m *models.Message, args string) (f store.ResponseFilter, list []store.Response, period string, qs []*dialogs.Questionnaire, ok bool) {
+	f, period, ok = a.staffFilter(args)
 	if !ok {
 		a.replyStaff(ctx, t, m, a.staffText("stats.usage"))
-		return
+		return f, nil, "", nil, false
 	}
 	list, err := store.SubmittedResponses(ctx, t.Tx, f)
 	if err != nil {
 		t.Fail(err)
+		return f, nil, "", nil, false
+	}
+	for _, kind := range []string{"mystery", "rating"} {
+		if q, ok := a.questionnaire(kind); ok {
+			qs = append(qs, q)
+		}
+	}
+	return f, list, period, qs, true
+}
+
+func (a *App) showStats(ctx context.Context, t *Turn, m *models.Message, args string) {
+	f, list, period, found, ok := a.staffResponses(ctx, t, m, args)
+	if !ok {
 		return
 	}
 	qs := map[string]*dialogs.Questionnaire{}
-	for _, kind := range []string{"mystery", "rating"} {
-		if q, ok := a.questionnaire(kind); ok {
-			qs[kind] = q
-		}
+	for _, q := range found {
+		qs[q.Kind] = q
 	}
 	byKind := map[string][]dialogs.Submission{}
 	byCentre := map[string][]dialogs.Submission{}
@@ -149,21 +163,9 @@ func (a *App) replyStaff(ctx context.Context, t *Turn, m *models.Message, text s
 
 // exportCSV sends the responses of a period as a CSV file.
 func (a *App) exportCSV(ctx context.Context, t *Turn, m *models.Message, args string) {
-	f, period, ok := a.staffFilter(args)
+	_, list, period, qs, ok := a.staffResponses(ctx, t, m, args)
 	if !ok {
-		a.replyStaff(ctx, t, m, a.staffText("stats.usage"))
 		return
-	}
-	list, err := store.SubmittedResponses(ctx, t.Tx, f)
-	if err != nil {
-		t.Fail(err)
-		return
-	}
-	var qs []*dialogs.Questionnaire
-	for _, kind := range []string{"mystery", "rating"} {
-		if q, ok := a.questionnaire(kind); ok {
-			qs = append(qs, q)
-		}
 	}
 	subs := make([]dialogs.Submission, 0, len(list))
 	for _, r := range list {
@@ -175,7 +177,7 @@ func (a *App) exportCSV(ctx context.Context, t *Turn, m *models.Message, args st
 		return
 	}
 	name := fmt.Sprintf("responses-%s-%s.csv", a.pack.ID, strings.ReplaceAll(period, "/", "-"))
-	err = a.send.Message(ctx, a.cfg.StaffChatID, func(ctx context.Context) error {
+	err := a.send.Message(ctx, a.cfg.StaffChatID, func(ctx context.Context) error {
 		_, err := a.tg.SendDocument(ctx, &tg.SendDocumentParams{
 			ChatID: a.cfg.StaffChatID, MessageThreadID: m.MessageThreadID,
 			Document:  &models.InputFileUpload{Filename: name, Data: bytes.NewReader(buf.Bytes())},
