@@ -131,21 +131,30 @@ func countVisible(b *faqBook, category string) int {
 	return n
 }
 
-// showFAQCategory lists a topic's questions, a page at a time.
-func (a *App) showFAQCategory(ctx context.Context, t *Turn, msgID int, category string, page int) {
+// categoryEntries finds a topic of the live FAQ and its entries, hidden
+// ones too for staff. A topic that is gone was on a stale button: that is
+// answered, and ok is false.
+func (a *App) categoryEntries(ctx context.Context, t *Turn, category string, hidden bool) (cat dialogs.Category, list []dialogs.Entry, ok bool) {
 	b := a.book()
-	cat, ok := b.pack.Category(category)
-	if !ok {
+	if cat, ok = b.pack.Category(category); !ok {
 		a.onStaleButton(ctx, t)
-		return
+		return cat, nil, false
 	}
-	lang := a.contentLang(t.Lang)
-	var list []dialogs.Entry
 	for _, e := range b.pack.Entries {
-		if e.Category == category && !e.Hidden {
+		if e.Category == category && (hidden || !e.Hidden) {
 			list = append(list, e)
 		}
 	}
+	return cat, list, true
+}
+
+// showFAQCategory lists a topic's questions, a page at a time.
+func (a *App) showFAQCategory(ctx context.Context, t *Turn, msgID int, category string, page int) {
+	cat, list, ok := a.categoryEntries(ctx, t, category, false)
+	if !ok {
+		return
+	}
+	lang := a.contentLang(t.Lang)
 	from, until, nav := paged(len(list), faqPage, page, func(p int) (string, string) {
 		return cbFAQCategory, category + ":" + strconv.Itoa(p)
 	})

@@ -138,19 +138,11 @@ func (a *App) showEditTopics(ctx context.Context, t *Turn, msgID int) {
 }
 
 func (a *App) showEditCategory(ctx context.Context, t *Turn, msgID int, category string, page int) {
-	b := a.book()
-	cat, ok := b.pack.Category(category)
+	cat, list, ok := a.categoryEntries(ctx, t, category, true)
 	if !ok {
-		a.onStaleButton(ctx, t)
 		return
 	}
 	lang := a.contentLang(t.Lang)
-	var list []dialogs.Entry
-	for _, e := range b.pack.Entries {
-		if e.Category == category {
-			list = append(list, e)
-		}
-	}
 	from, until, nav := paged(len(list), faqPage, page, func(p int) (string, string) {
 		return cbEdit, fmt.Sprintf("c:%s:%d", category, p)
 	})
