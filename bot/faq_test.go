@@ -8,6 +8,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"servicebot/bot/bottest"
 	"servicebot/dialogs"
 	"servicebot/store"
 )
@@ -230,4 +231,50 @@ func TestFAQChangeReachesEveryProcess(t *testing.T) {
 			time.Sleep(10 * time.Millisecond)
 		}
 	}
+}
+
+// An entry staff hide leaves the citizens' list of its topic at once and
+// stays in the editor's, marked as hidden.
+func TestHiddenEntryLeavesTheCitizensList(t *testing.T) {
+	const adminID = 9301
+	h := newHarness(t, func(c *Config) { c.AdminIDs = []int64{adminID} })
+	admin := person{id: adminID, lang: "uk"}
+	citizen := person{id: 9302, lang: "uk"}
+	topicList := func() bottest.Message {
+		h.says(citizen, "/menu")
+		h.settle()
+		menu := h.last(citizen.id)
+		h.taps(citizen, menu, "m:faq")
+		h.settle()
+		h.taps(citizen, h.last(citizen.id), "fc:booking:0")
+		h.settle()
+		return h.last(citizen.id)
+	}
+	if list := topicList(); !hasButton(list, "fq:booking_online") {
+		t.Fatalf("booking_online is not listed before hiding: %s", list.ReplyMarkup)
+	}
+
+	h.says(admin, "/faq")
+	h.taps(admin, h.nth(admin.id, 1), "fe:e:booking_online")
+	h.settle()
+	h.taps(admin, h.last(admin.id), "fe:h:booking_online")
+	h.settle()
+
+	if list := topicList(); hasButton(list, "fq:booking_online") || !hasButton(list, "fr:") {
+		t.Errorf("the citizens' list after hiding: %s", list.ReplyMarkup)
+	}
+	h.taps(admin, h.last(admin.id), "fe:c:booking:0")
+	h.settle()
+	var marked bool
+	for _, row := range h.last(admin.id).Buttons() {
+		for _, b := range row {
+			if b.CallbackData == "fe:e:booking_online" {
+				marked = strings.HasPrefix(b.Text, "🙈")
+			}
+		}
+	}
+	if !marked {
+		t.Errorf("the editor's list does not show booking_online as hidden: %s", h.last(admin.id).ReplyMarkup)
+	}
+	h.noRejects()
 }
