@@ -11,6 +11,19 @@ import (
 // entitiesToHTML turns a message's text and formatting entities (what a
 // Telegram client sends when staff use bold, italics, links) into the HTML
 // the bot sends, escaping everything else.
+// entityTags are the HTML tags of the entities kept, by entity type.
+var entityTags = map[models.MessageEntityType]string{
+	models.MessageEntityTypeBold:          "b",
+	models.MessageEntityTypeItalic:        "i",
+	models.MessageEntityTypeUnderline:     "u",
+	models.MessageEntityTypeStrikethrough: "s",
+	models.MessageEntityTypeSpoiler:       "tg-spoiler",
+	models.MessageEntityTypeCode:          "code",
+	models.MessageEntityTypePre:           "pre",
+	models.MessageEntityTypeBlockquote:    "blockquote",
+	models.MessageEntityTypeTextLink:      "a",
+}
+
 func entitiesToHTML(text string, ents []models.MessageEntity) string {
 	units := utf16.Encode([]rune(text))
 	type mark struct {
@@ -22,28 +35,13 @@ func entitiesToHTML(text string, ents []models.MessageEntity) string {
 	}
 	var marks []mark
 	for i, e := range ents {
-		open, close := "", ""
-		switch e.Type {
-		case models.MessageEntityTypeBold:
-			open, close = "<b>", "</b>"
-		case models.MessageEntityTypeItalic:
-			open, close = "<i>", "</i>"
-		case models.MessageEntityTypeUnderline:
-			open, close = "<u>", "</u>"
-		case models.MessageEntityTypeStrikethrough:
-			open, close = "<s>", "</s>"
-		case models.MessageEntityTypeSpoiler:
-			open, close = "<tg-spoiler>", "</tg-spoiler>"
-		case models.MessageEntityTypeCode:
-			open, close = "<code>", "</code>"
-		case models.MessageEntityTypePre:
-			open, close = "<pre>", "</pre>"
-		case models.MessageEntityTypeBlockquote:
-			open, close = "<blockquote>", "</blockquote>"
-		case models.MessageEntityTypeTextLink:
-			open, close = `<a href="`+html.EscapeString(e.URL)+`">`, "</a>"
-		default:
+		tag, ok := entityTags[e.Type]
+		if !ok {
 			continue
+		}
+		open, close := "<"+tag+">", "</"+tag+">"
+		if e.Type == models.MessageEntityTypeTextLink {
+			open = `<a href="` + html.EscapeString(e.URL) + `">`
 		}
 		if e.Offset < 0 || e.Length <= 0 || e.Offset+e.Length > len(units) {
 			continue
