@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-telegram/bot/models"
 	"github.com/jmoiron/sqlx"
 
 	"servicebot/bot/bottest"
@@ -192,6 +193,23 @@ func TestStaffAnswerWithTelegramFormatting(t *testing.T) {
 	}
 	if _, _, err := dialogs.ParseHTML(got); err != nil {
 		t.Errorf("escaped text does not parse: %v", err)
+	}
+	// Offsets count UTF-16 units: the emoji takes two.
+	text := "😀 Запис: тут і код"
+	ents := []models.MessageEntity{
+		{Type: models.MessageEntityTypeBold, Offset: 3, Length: 6},
+		{Type: models.MessageEntityTypeItalic, Offset: 3, Length: 5},
+		{Type: models.MessageEntityTypeTextLink, Offset: 10, Length: 3, URL: "https://e.gov.ua/?a=1&b=2"},
+		{Type: models.MessageEntityTypeCode, Offset: 16, Length: 3},
+		{Type: models.MessageEntityTypeMention, Offset: 0, Length: 2},
+	}
+	got = entitiesToHTML(text, ents)
+	want := `😀 <b><i>Запис</i>:</b> <a href="https://e.gov.ua/?a=1&amp;b=2">тут</a> і <code>код</code>`
+	if got != want {
+		t.Errorf("formatted text:\n got %s\nwant %s", got, want)
+	}
+	if _, _, err := dialogs.ParseHTML(got); err != nil {
+		t.Errorf("formatted text does not parse: %v", err)
 	}
 }
 
