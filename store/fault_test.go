@@ -239,3 +239,60 @@ func TestBatchStoredAgainAfterCutConnections(t *testing.T) {
 		t.Errorf("inbox holds %d rows (%d distinct), want 100", n, distinct)
 	}
 }
+
+// Two transactions taking the same two rows in opposite orders deadlock;
+// PostgreSQL rolls one back, and the error says to try again.
+func TestDeadlockIsAConflictToRetry(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fault test")
+	}
+	t.Parallel()
+	ctx := context.Background()
+	s := pgtest.New(t)
+	for _, id := range []int64{1, 2} {
+		if _, err := store.TouchUser(ctx, s.DB(), id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, _ := s.Begin(ctx)
+	defer a.Rollback()
+	b, _ := s.Begin(ctx)
+	defer b.Rollback()
+	lock := func(tx *sqlx.Tx, id int64) error {
+		_, err := tx.ExecContext(ctx, `UPDATE users SET active = true WHERE id = $1`, id)
+		return err
+	}
+	if err := lock(a, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := lock(b, 2); err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 2)
+	cross := func(tx *sqlx.Tx, id int64) {
+		err := lock(tx, id)
+		if err != nil {
+			tx.Rollback() // the victim's rollback lets the other through
+		}
+		errs <- err
+	}
+	go cross(a, 2)
+	go cross(b, 1)
+	var conflicts int
+	for range 2 {
+		err := <-errs
+		if err == nil {
+			continue
+		}
+		if !store.IsConflict(err) || store.IsUnavailable(err) {
+			t.Errorf("a deadlock: %v (conflict %v, outage %v)", err, store.IsConflict(err), store.IsUnavailable(err))
+		}
+		conflicts++
+	}
+	if conflicts != 1 {
+		t.Errorf("%d of the two transactions failed, want 1", conflicts)
+	}
+	if store.IsConflict(errors.New("deadline")) {
+		t.Error("any error taken for a conflict")
+	}
+}

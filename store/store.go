@@ -203,6 +203,13 @@ func notFound(err error) error {
 	return err
 }
 
+// IsConflict reports a transaction rolled back by PostgreSQL for meeting
+// another (a deadlock, a serialization failure): trying again is the cure.
+func IsConflict(err error) bool {
+	var pqErr *pq.Error
+	return errors.As(err, &pqErr) && pqErr.Code.Class() == "40"
+}
+
 // IsUnavailable reports whether err means the database could not be reached
 // or is shutting down, as opposed to a query it refused.
 func IsUnavailable(err error) bool {
