@@ -38,6 +38,7 @@ type Config struct {
 	ListenAddr      string // HTTP endpoints (health, readiness, metrics, webhook); "" in polling mode: none
 	Pack            string // content pack: hsc or mfc
 	Workers         int    // updates handled at once (different chats)
+	Batch           int    // most updates (of different chats) a worker handles in one transaction
 	Limits          Limits
 	PollTimeout     time.Duration
 	MaxAttempts     int           // a failing update is tried this often, then marked failed
@@ -95,6 +96,9 @@ func New(cfg Config, st *store.Store, text *locales.Bundle, log *slog.Logger) (*
 	if cfg.Workers <= 0 {
 		cfg.Workers = 16
 	}
+	if cfg.Batch <= 0 {
+		cfg.Batch = 8
+	}
 	if cfg.Limits == (Limits{}) {
 		cfg.Limits = TelegramLimits()
 	}
@@ -137,7 +141,7 @@ func New(cfg Config, st *store.Store, text *locales.Bundle, log *slog.Logger) (*
 	a.routes()
 	a.disp = newDispatcher(&Dispatcher{
 		st: st, log: log, handle: a.handle, onFailed: a.apologise,
-		workers: cfg.Workers, maxAttempts: cfg.MaxAttempts, turnTimeout: 3 * time.Minute,
+		workers: cfg.Workers, maxBatch: cfg.Batch, maxAttempts: cfg.MaxAttempts, turnTimeout: 3 * time.Minute,
 		instance: instanceName(), metrics: a.metrics,
 	})
 	a.in = &Intake{

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -27,22 +28,28 @@ type txHandle = *sqlx.Tx
 //
 // One feeder asks PostgreSQL which chats have work, a page at a time, when
 // told there are new updates (or once a second, for retries that came due),
-// and hands the chats to idle workers. A worker claims its chat's oldest
-// update, handles it, and goes on with the chat's next update while there is
-// one, so a chat's backlog is drained without asking again.
+// and hands the chats to idle workers: one chat each while there are no
+// more chats than workers, and up to maxBatch each when there is more work
+// than workers. A worker takes the oldest update of each of its chats in one
+// transaction, handles them one after another, each in its own savepoint,
+// and records them all as handled when it commits: a few statements for the
+// whole batch instead of a few for every update, which is most of
+// PostgreSQL's work per update. Then it goes on with the chats that have
+// another update, so a chat's backlog is drained without asking again.
 type Dispatcher struct {
 	st          *store.Store
 	log         *slog.Logger
 	handle      handleFunc
 	onFailed    func(ctx context.Context, c *store.Claimed)
 	workers     int
+	maxBatch    int // most chats a worker takes in one transaction
 	maxAttempts int
 	turnTimeout time.Duration
 	instance    string // host:pid, recorded with each update handled
 	metrics     *Metrics
 
 	kick      chan struct{} // buffered (1): the feeder should look for work
-	chats     chan int64    // chats handed to workers
+	chats     chan []int64  // chats handed to workers, a batch at a time
 	listening chan struct{} // closed once Run hears other processes' notifications (or cannot)
 
 	mu     sync.Mutex
@@ -58,10 +65,19 @@ type chatHold struct {
 // errPermanent marks a handler failure that no retry can mend.
 var errPermanent = errors.New("bot: cannot be handled")
 
+// batchBudget is how long a worker goes on starting the next update of its
+// batch. After a turn that took long (one waiting for a chat's pace, or for
+// a slow Telegram), the rest of the batch is not held up further: it goes
+// back to the feeder, for whichever worker is free.
+const batchBudget = 100 * time.Millisecond
+
 // newDispatcher completes d's channels and map.
 func newDispatcher(d *Dispatcher) *Dispatcher {
+	if d.maxBatch <= 0 {
+		d.maxBatch = 1
+	}
 	d.kick = make(chan struct{}, 1)
-	d.chats = make(chan int64)
+	d.chats = make(chan []int64)
 	d.listening = make(chan struct{})
 	d.inHand = map[int64]*chatHold{}
 	return d
@@ -99,8 +115,8 @@ func (d *Dispatcher) Run(ctx context.Context) {
 				select {
 				case <-ctx.Done():
 					return
-				case chat := <-d.chats:
-					d.serve(ctx, chat)
+				case chats := <-d.chats:
+					d.serve(ctx, chats)
 				}
 			}
 		})
@@ -133,10 +149,14 @@ func (d *Dispatcher) feed(ctx context.Context) {
 				break
 			}
 			fresh := d.take(chats)
-			for _, chat := range fresh {
+			handOut := batches(fresh, d.workers, d.maxBatch)
+			for i, batch := range handOut {
 				select {
-				case d.chats <- chat:
+				case d.chats <- batch:
 				case <-ctx.Done():
+					for _, b := range handOut[i:] {
+						d.release(b)
+					}
 					return
 				}
 			}
@@ -147,6 +167,23 @@ func (d *Dispatcher) feed(ctx context.Context) {
 		}
 	}
 }
+
+// batches splits chats among the workers: one each while there are no
+// more chats than workers (a batch would only add its turns' time to the
+// latency of the others in it), and otherwise evenly, at most max each.
+func batches(chats []int64, workers, max int) [][]int64 {
+	size := min(max, (len(chats)+workers-1)/workers)
+	size = clamp(size, 1, max)
+	var out [][]int64
+	for len(chats) > 0 {
+		n := min(size, len(chats))
+		out = append(out, chats[:n:n])
+		chats = chats[n:]
+	}
+	return out
+}
+
+func clamp(v, lo, hi int) int { return min(max(v, lo), hi) }
 
 // take marks the chats not yet in hand as handed out and returns them. A
 // chat in hand whose update is being finished is looked at again after:
@@ -168,116 +205,233 @@ func (d *Dispatcher) take(chats []int64) []int64 {
 	return fresh
 }
 
-// serve handles the chat's updates while it has some, then lets it go.
-func (d *Dispatcher) serve(ctx context.Context, chat int64) {
-	for {
-		more := ctx.Err() == nil && d.step(ctx, chat)
-		d.mu.Lock()
-		h := d.inHand[chat]
-		if more || h.again && ctx.Err() == nil {
-			*h = chatHold{}
-			d.mu.Unlock()
-			continue
-		}
-		delete(d.inHand, chat)
-		d.mu.Unlock()
-		return
-	}
-}
-
-func (d *Dispatcher) finishing(chat int64) {
+// release lets chats go without looking at them again.
+func (d *Dispatcher) release(chats []int64) {
 	d.mu.Lock()
-	d.inHand[chat].finishing = true
+	for _, chat := range chats {
+		delete(d.inHand, chat)
+	}
 	d.mu.Unlock()
 }
 
-// step handles the chat's oldest pending update, if it can take it. It
-// reports whether the chat has another update to take now.
-func (d *Dispatcher) step(ctx context.Context, chat int64) bool {
-	// Handling is not cut short by shutdown: an update once taken is
-	// finished (or rolled back by its own timeout).
-	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.turnTimeout)
+// serve handles the chats' updates while they have some, then lets them go.
+func (d *Dispatcher) serve(ctx context.Context, chats []int64) {
+	for len(chats) > 0 {
+		var next, handBack map[int64]bool
+		if ctx.Err() == nil {
+			next, handBack = d.step(ctx, chats)
+		}
+		d.mu.Lock()
+		var again []int64
+		for _, chat := range chats {
+			h := d.inHand[chat]
+			if !handBack[chat] && ctx.Err() == nil && (next[chat] || h.again) {
+				*h = chatHold{}
+				again = append(again, chat)
+				continue
+			}
+			delete(d.inHand, chat)
+		}
+		d.mu.Unlock()
+		if len(handBack) > 0 {
+			d.Signal()
+		}
+		chats = again
+	}
+}
+
+// finishing marks chats of the worker's whose work may end without a look
+// at an update that comes meanwhile: those whose updates are being recorded
+// as handled, and those locked with nothing to take. When the feeder sees
+// work for them, the worker looks again.
+func (d *Dispatcher) finishing(chats []int64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, chat := range chats {
+		if h := d.inHand[chat]; h != nil {
+			h.finishing = true
+		}
+	}
+}
+
+// handledUpdate is an update's outcome, counted once its transaction commits.
+type handledUpdate struct {
+	kind, outcome string
+	began         time.Time
+}
+
+// step handles the oldest pending update of each chat it can take, in one
+// transaction. It returns the chats to go on with (another update is
+// pending, or a failed one was set aside), and the chats handed back
+// unhandled when the batch ran out of time (see batchBudget).
+func (d *Dispatcher) step(ctx context.Context, chats []int64) (next, handBack map[int64]bool) {
+	// Handling is not cut short by shutdown: updates once taken are
+	// finished (or rolled back by their own timeout). Each turn has its
+	// own timeout, so one that runs out is rolled back alone; the
+	// transaction outlives it.
+	bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*d.turnTimeout)
 	defer cancel()
-	tx, err := d.st.Begin(hctx)
+	tx, err := d.st.Begin(bctx)
 	if err != nil {
 		d.metrics.dbError(opClaim)
-		d.log.Error("cannot take work from the inbox", "chat_key", chat, "err", err)
-		return false
+		d.log.Error("cannot take work from the inbox", "chat_keys", chats, "err", err)
+		return nil, nil
 	}
 	defer tx.Rollback() // after Commit, a no-op
-	c, err := d.st.ClaimChat(hctx, tx, chat)
-	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrBusy) {
-		// Nothing due, or another process has the chat and goes on with it.
-		return false
+	// Chats held by another process are left out: it goes on with them.
+	claimed, idle, err := d.st.ClaimChats(bctx, tx, chats)
+	if err == nil && len(claimed) > 0 {
+		// Each turn in its own savepoint: a failure is rolled back to
+		// there and recorded in the same transaction, so the chat stays
+		// locked and no other worker takes the update meanwhile.
+		_, err = tx.ExecContext(bctx, "SAVEPOINT turn")
 	}
 	if err != nil {
 		d.metrics.dbError(opClaim)
-		d.log.Error("cannot take work from the inbox", "chat_key", chat, "err", err)
-		return false
+		d.log.Error("cannot take work from the inbox", "chat_keys", chats, "err", err)
+		return nil, nil
 	}
-	claimed := time.Now()
-	// The chat stays locked until this transaction ends, whatever the
-	// handler does: a failure is rolled back to here and recorded in the
-	// same transaction, so no other worker takes the update meanwhile.
-	if _, err := tx.ExecContext(hctx, "SAVEPOINT turn"); err != nil {
-		d.metrics.dbError(opClaim)
-		d.log.Error("cannot start handling an update; it stays pending", "update_id", c.UpdateID, "err", err)
-		return false
+	// A chat locked with nothing to take stays locked until the commit:
+	// an update that comes meanwhile must not wait for the poll.
+	d.finishing(idle)
+	next = map[int64]bool{}
+	var done []store.Finished
+	var counts []handledUpdate
+	began := time.Now()
+	for i := range claimed {
+		c := &claimed[i]
+		if i > 0 && time.Since(began) > batchBudget {
+			handBack = map[int64]bool{}
+			for _, c := range claimed[i:] {
+				handBack[c.ChatKey] = true
+			}
+			break
+		}
+		start := time.Now()
+		tctx, cancelTurn := context.WithTimeout(bctx, d.turnTimeout)
+		status, err := d.run(tctx, c, tx)
+		cancelTurn()
+		if err == nil {
+			// The turn's work is kept, and the next turn's savepoint
+			// set; this fails when the turn left the transaction
+			// unusable, which then counts as the turn's failure.
+			_, err = tx.ExecContext(bctx, "RELEASE SAVEPOINT turn; SAVEPOINT turn")
+		}
+		if err == nil {
+			done = append(done, store.Finished{UpdateID: c.UpdateID, Status: status})
+			outcome := outcomeDone
+			if status == store.InboxSkipped {
+				outcome = outcomeSkipped
+			}
+			counts = append(counts, handledUpdate{c.Kind, outcome, start})
+			continue
+		}
+		outcome, goOn, ok := d.setAside(bctx, tx, c, err)
+		if ok {
+			_, err = tx.ExecContext(bctx, "RELEASE SAVEPOINT turn; SAVEPOINT turn")
+			if err != nil {
+				d.metrics.dbError(opRecordFailure)
+				d.log.Error("cannot record the failure; the update stays pending", "update_id", c.UpdateID, "err", err)
+			}
+		}
+		if !ok || err != nil {
+			d.lost(done, err)
+			return nil, nil
+		}
+		next[c.ChatKey] = goOn
+		counts = append(counts, handledUpdate{c.Kind, outcome, start})
 	}
-	status, err := d.run(hctx, c, tx)
-	var more bool
-	if err == nil {
-		d.finishing(chat)
-		more, err = d.st.FinishUpdate(hctx, tx, c.UpdateID, status, d.instance)
-	}
-	if err == nil {
-		if err := tx.Commit(); err != nil {
+	if len(done) > 0 {
+		d.finishing(chatsOf(done, claimed))
+		more, err := d.st.FinishUpdates(bctx, tx, done, d.instance)
+		if err != nil {
 			d.metrics.dbError(opCommit)
-			d.log.Error("cannot commit a handled update; it will be handled again", "update_id", c.UpdateID, "err", err)
-			return false
+			d.lost(done, err)
+			return nil, nil
 		}
-		outcome := outcomeDone
-		if status == store.InboxSkipped {
-			outcome = outcomeSkipped
+		for _, chat := range more {
+			next[chat] = true
 		}
-		d.metrics.handled(c.Kind, outcome, time.Since(claimed))
-		return more
 	}
+	if err := tx.Commit(); err != nil {
+		d.metrics.dbError(opCommit)
+		d.lost(done, err)
+		return nil, nil
+	}
+	for _, h := range counts {
+		d.metrics.handled(h.kind, h.outcome, time.Since(h.began))
+	}
+	return next, handBack
+}
+
+// chatsOf returns the chats of the updates done.
+func chatsOf(done []store.Finished, claimed []store.Claimed) []int64 {
+	var out []int64
+	for _, f := range done {
+		for _, c := range claimed {
+			if c.UpdateID == f.UpdateID {
+				out = append(out, c.ChatKey)
+			}
+		}
+	}
+	return out
+}
+
+// lost logs, one record each so that each can be found by its id, the
+// updates handled in a transaction that could not commit: they stay
+// pending and are handled again.
+func (d *Dispatcher) lost(done []store.Finished, err error) {
+	for _, f := range done {
+		d.log.Error("cannot commit a handled update; it will be handled again", "update_id", f.UpdateID, "err", err)
+	}
+}
+
+// setAside rolls a failed turn back to its savepoint and records the
+// failure in the transaction: the update is retried later or marked failed
+// for good. It returns the outcome to count, whether the chat's next update
+// may be taken now, and false when the transaction is lost (the batch then
+// stays pending and is taken again).
+func (d *Dispatcher) setAside(ctx context.Context, tx *sqlx.Tx, c *store.Claimed, err error) (outcome string, goOn, ok bool) {
 	log := d.log.With("update_id", c.UpdateID, "kind", c.Kind)
-	if _, rerr := tx.ExecContext(hctx, "ROLLBACK TO SAVEPOINT turn"); rerr != nil {
-		// The connection is gone, and the transaction with it. The update
-		// stays pending and is taken again.
+	if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT turn"); rerr != nil {
+		// The connection is gone, and the transaction with it. The
+		// updates stay pending and are taken again.
 		d.metrics.dbError(opRollback)
 		log.Error("handling failed and the database is unreachable; the update stays pending", "err", err, "db_err", rerr)
-		return false
+		return "", false, false
 	}
-
 	var p *panicError
 	var deferred *DeferredError
 	outage := errors.Is(err, ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) || store.IsUnavailable(err)
-	outcome := outcomeFailed
-	next := true // the chat's next update may be taken, unless this one is retried
+	outcome, goOn = outcomeFailed, true // the chat's next update may be taken, unless this one is retried
 	switch {
 	case errors.As(err, &deferred):
 		// Not a failure: a group's pace. Nothing of the turn was sent.
-		outcome, next = outcomeRetry, false
+		outcome, goOn = outcomeRetry, false
 		d.metrics.handlerError("deferred")
 		log.Info("the update waits for room in a group chat", "chat_id", deferred.Chat, "in", deferred.After.String())
-		err = store.RetryUpdate(hctx, tx, c.UpdateID, err.Error(), deferred.After, false)
+		err = store.RetryUpdate(ctx, tx, c.UpdateID, err.Error(), deferred.After, false)
+	case store.IsConflict(err):
+		// A deadlock or serialization failure with another transaction:
+		// nothing wrong with the update, it is tried again at once.
+		outcome, goOn = outcomeRetry, false
+		d.metrics.handlerError("conflict")
+		log.Warn("the update met another transaction's locks; will retry", "err", err)
+		err = store.RetryUpdate(ctx, tx, c.UpdateID, err.Error(), time.Duration(50+rand.IntN(200))*time.Millisecond, false)
 	case errors.As(err, &p):
 		d.metrics.handlerError("panic")
 		log.Error("handler panicked; the update is marked failed", "panic", p.value, "stack", p.stack)
-		err = d.fail(hctx, tx, c, "panic: "+fmt.Sprint(p.value), true)
+		err = d.fail(ctx, tx, c, "panic: "+fmt.Sprint(p.value), true)
 	case errors.Is(err, errPermanent):
 		d.metrics.handlerError("permanent")
 		log.Error("update cannot be handled; marked failed", "err", err)
-		err = d.fail(hctx, tx, c, err.Error(), false)
+		err = d.fail(ctx, tx, c, err.Error(), false)
 	case !outage && c.Attempts+1 >= d.maxAttempts:
 		d.metrics.handlerError("last_attempt")
 		log.Error("handling failed for the last time; marked failed", "err", err, "attempts", c.Attempts+1)
-		err = d.fail(hctx, tx, c, err.Error(), true)
+		err = d.fail(ctx, tx, c, err.Error(), true)
 	default:
-		outcome, next = outcomeRetry, false
+		outcome, goOn = outcomeRetry, false
 		if outage {
 			d.metrics.handlerError("outage")
 		} else {
@@ -285,18 +439,14 @@ func (d *Dispatcher) step(ctx context.Context, chat int64) bool {
 		}
 		backoff := time.Duration(1<<min(c.Attempts, 6)) * time.Second
 		log.Warn("handling failed; will retry", "err", err, "in", backoff.String(), "outage", outage)
-		err = store.RetryUpdate(hctx, tx, c.UpdateID, err.Error(), backoff, !outage)
-	}
-	if err == nil {
-		err = tx.Commit()
+		err = store.RetryUpdate(ctx, tx, c.UpdateID, err.Error(), backoff, !outage)
 	}
 	if err != nil {
 		d.metrics.dbError(opRecordFailure)
 		log.Error("cannot record the failure; the update stays pending", "err", err)
-		return false
+		return "", false, false
 	}
-	d.metrics.handled(c.Kind, outcome, time.Since(claimed))
-	return next
+	return outcome, goOn, true
 }
 
 // fail marks the update failed for good and, when tell is set, lets the

@@ -26,6 +26,8 @@ type harness struct {
 	cfg  Config
 	app  *App
 	stop func()
+	// setup, when set, is called on each new App before it runs.
+	setup func(*App)
 }
 
 // fastLimits keep tests quick where pacing is not what is tested.
@@ -66,6 +68,9 @@ func (h *harness) start() {
 	app, err := New(h.cfg, h.st, h.text, testLogger())
 	if err != nil {
 		h.t.Fatal(err)
+	}
+	if h.setup != nil {
+		h.setup(app)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

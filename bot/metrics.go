@@ -118,7 +118,7 @@ func NewMetrics(db *sql.DB) *Metrics {
 	for _, op := range []string{opClaim, opCommit, opRollback, opRecordFailure, opStoreUpdates, opStats, opRetention} {
 		m.dbErrors.WithLabelValues(op)
 	}
-	for _, r := range []string{"panic", "permanent", "last_attempt", "error", "outage", "deferred"} {
+	for _, r := range []string{"panic", "permanent", "last_attempt", "error", "outage", "deferred", "conflict"} {
 		m.handlerErrors.WithLabelValues(r)
 	}
 	return m

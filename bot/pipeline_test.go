@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -201,6 +202,115 @@ func TestPanicIsContainedAndMarkedFailed(t *testing.T) {
 			}
 		}
 	}
+}
+
+// With more chats waiting than workers, a worker handles several chats'
+// updates in one transaction, each turn in its own savepoint: one turn's
+// failure is rolled back alone, and the others keep their replies and
+// their writes, handled once.
+func TestBatchedTurnsFailAlone(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Workers = 1; c.Batch = 8 })
+	h.setup = func(a *App) {
+		a.tg.RegisterHandlerMatchFunc(func(u *models.Update) bool {
+			return u.Message != nil && u.Message.Text == "boom"
+		}, func(ctx context.Context, _ *tg.Bot, u *models.Update) {
+			// A write the rollback must undo: the citizen's language.
+			t := turnOf(ctx)
+			if _, err := t.Tx.ExecContext(ctx, `UPDATE users SET language = 'ru' WHERE id = $1`, u.Message.From.ID); err != nil {
+				panic(err)
+			}
+			panic("kaboom")
+		})
+	}
+	people := h.batchOfChats(6101, 6, 2, "boom", h.text.Text("uk", "error.retry"))
+	entries, _ := h.st.InboxEntries(context.Background())
+	for _, e := range entries {
+		want := store.InboxDone
+		if e.ChatKey == people[2].id && e.Kind == "message" && e.Status == store.InboxFailed {
+			want = store.InboxFailed
+		}
+		if e.Status != want || e.Attempts != 1 {
+			t.Errorf("update %d of chat %d: status %d after %d attempts; want %d after one", e.UpdateID, e.ChatKey, e.Status, e.Attempts, want)
+		}
+	}
+	if u, err := store.GetUser(context.Background(), h.st.DB(), people[2].id); err != nil || u.Language != "uk" {
+		t.Errorf("the failed turn's write was kept: %+v, %v", u, err)
+	}
+	// Rows written by one statement in one transaction share their xmin:
+	// eleven updates done in far fewer transactions were batched.
+	var done, txs int
+	h.st.DB().QueryRow(`SELECT count(*), count(DISTINCT xmin::text) FROM inbox WHERE status = 1`).Scan(&done, &txs)
+	if done != 11 || txs > 4 {
+		t.Errorf("%d updates done in %d transactions; want 11 in a few batches", done, txs)
+	}
+}
+
+// A turn that runs out of time is rolled back alone and tried again; the
+// turns batched with it keep their replies, sent once.
+func TestBatchedTurnTimesOutAlone(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Workers = 1; c.Batch = 8 })
+	var calls atomic.Int32
+	h.setup = func(a *App) {
+		a.disp.turnTimeout = 500 * time.Millisecond
+		a.tg.RegisterHandlerMatchFunc(func(u *models.Update) bool {
+			return u.Message != nil && u.Message.Text == "slow"
+		}, func(ctx context.Context, _ *tg.Bot, u *models.Update) {
+			t := turnOf(ctx)
+			if calls.Add(1) == 1 { // Telegram hangs the first time
+				<-ctx.Done()
+				t.Fail(ctx.Err())
+				return
+			}
+			a.reply(ctx, t, "done at last", nil)
+		})
+	}
+	h.batchOfChats(6201, 5, 1, "slow", "done at last")
+	if n := calls.Load(); n != 2 {
+		t.Errorf("the slow turn ran %d times, want 2", n)
+	}
+	entries, _ := h.st.InboxEntries(context.Background())
+	for _, e := range entries {
+		if e.Status != store.InboxDone || e.Attempts != 1 {
+			t.Errorf("update %d of chat %d: status %d after %d attempts; want done after one (a timeout is not counted)", e.UpdateID, e.ChatKey, e.Status, e.Attempts)
+		}
+	}
+}
+
+// batchOfChats has n citizens from id first write while the bot is down,
+// so that the first look at the inbox finds them all for one worker: each
+// asks for /help, but citizen odd says odd, and then each opens the menu.
+// When the bot has handled it all, each must have had two replies: the
+// help (or oddReply) and the menu.
+func (h *harness) batchOfChats(first int64, n, odd int, says, oddReply string) []person {
+	h.t.Helper()
+	h.stop()
+	var people []person
+	for i := range n {
+		p := person{id: first + int64(i), lang: "uk"}
+		people = append(people, p)
+		if i == odd {
+			h.says(p, says)
+		} else {
+			h.says(p, "/help")
+		}
+		h.says(p, "/menu")
+	}
+	h.start()
+	h.settle()
+	for i, p := range people {
+		want := []string{h.text.Text("uk", "help"), h.text.Text("uk", "menu.title")}
+		if i == odd {
+			want[0] = oddReply
+		}
+		var got []string
+		for _, m := range h.srv.Messages(p.id) {
+			got = append(got, m.Text)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			h.t.Errorf("chat %d got %q, want %q", p.id, got, want)
+		}
+	}
+	return people
 }
 
 func TestTooManyRequestsIsWaitedOut(t *testing.T) {

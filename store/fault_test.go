@@ -63,8 +63,8 @@ func claimFirst(t *testing.T) (context.Context, *store.Store, *sqlx.Tx, *store.C
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := s.ClaimChat(ctx, tx, 11)
-	if err != nil || c.UpdateID != 1 {
+	c, err := claimOne(ctx, s, tx, 11)
+	if err != nil || c == nil || c.UpdateID != 1 {
 		t.Fatalf("claimed %+v, %v; want update 1", c, err)
 	}
 	return ctx, s, tx, c
@@ -78,7 +78,7 @@ func TestCutConnectionLeavesTheUpdatePending(t *testing.T) {
 	if n := terminate(t, s); n == 0 {
 		t.Fatal("no session was cut")
 	}
-	_, err := s.FinishUpdate(ctx, tx, c.UpdateID, store.InboxDone, "test")
+	_, err := finishOne(ctx, s, tx, c.UpdateID)
 	if err == nil {
 		err = tx.Commit()
 	}
@@ -101,7 +101,10 @@ func TestCutConnectionLeavesTheUpdatePending(t *testing.T) {
 		for try := 0; ; try++ {
 			tx, err = s.Begin(ctx)
 			if err == nil {
-				c, err = s.ClaimChat(ctx, tx, chat)
+				c, err = claimOne(ctx, s, tx, chat)
+				if err == nil && c == nil {
+					err = fmt.Errorf("chat %d: nothing to claim", chat)
+				}
 				if err != nil {
 					tx.Rollback()
 				}
@@ -117,7 +120,7 @@ func TestCutConnectionLeavesTheUpdatePending(t *testing.T) {
 			t.Errorf("update 1 has %d attempts after a cut connection", c.Attempts)
 		}
 		got = append(got, c.UpdateID)
-		if _, err := s.FinishUpdate(ctx, tx, c.UpdateID, store.InboxDone, "test"); err != nil {
+		if _, err := finishOne(ctx, s, tx, c.UpdateID); err != nil {
 			t.Fatal(err)
 		}
 		if err := tx.Commit(); err != nil {
@@ -166,8 +169,8 @@ func TestRefusedStatementRollsBackToTheSavepoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c2, err := s.ClaimChat(ctx, other, 11); !errors.Is(err, store.ErrBusy) {
-		t.Errorf("while update 1 is held, another worker claimed %+v, %v; want ErrBusy", c2, err)
+	if c2, err := claimOne(ctx, s, other, 11); c2 != nil || err != nil {
+		t.Errorf("while update 1 is held, another worker claimed %+v, %v", c2, err)
 	}
 	other.Rollback()
 	if err := tx.Commit(); err != nil {
@@ -194,7 +197,7 @@ func TestRefusedStatementRollsBackToTheSavepoint(t *testing.T) {
 	}
 	tx, _ = s.Begin(ctx)
 	defer tx.Rollback()
-	if c, err := s.ClaimChat(ctx, tx, 11); !errors.Is(err, store.ErrNotFound) {
+	if c, err := claimOne(ctx, s, tx, 11); c != nil || err != nil {
 		t.Errorf("claimed %+v, %v from chat 11; update 3 must wait for update 1", c, err)
 	}
 }

@@ -3,8 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -84,9 +84,6 @@ type Claimed struct {
 	Attempts int    `db:"attempts"`
 }
 
-// ErrBusy is ClaimChat's answer when another transaction holds the chat.
-var ErrBusy = errors.New("store: the chat is being handled elsewhere")
-
 // PendingChats lists up to limit chats whose oldest pending update is due,
 // oldest first: the work there is to do. A chat whose oldest update waits
 // for a retry is left out, since its later updates wait behind it.
@@ -107,68 +104,95 @@ func (s *Store) PendingChats(ctx context.Context, limit int) ([]int64, error) {
 	return out, nil
 }
 
-// ClaimChat takes, inside tx, the chat's oldest pending update, and locks the
-// chat until tx ends, so one chat's updates are handled one at a time and in
-// update_id order, whatever the number of workers and processes. It returns
-// ErrBusy when another transaction holds the chat, and ErrNotFound when the
-// chat has nothing pending or its oldest pending update is not yet due.
-func (s *Store) ClaimChat(ctx context.Context, tx *sqlx.Tx, chatKey int64) (*Claimed, error) {
-	lock, err := s.prepared(ctx, tx, `SELECT pg_try_advisory_xact_lock($1, hashint8($2))`)
+// ClaimChats takes, inside tx, the oldest pending update of each of the
+// chats (which must be distinct), and locks those chats until tx ends, so
+// one chat's updates are handled one at a time and in update_id order,
+// whatever the number of workers and processes. A chat is left out when
+// another transaction holds it, when it has nothing pending, or when its
+// oldest pending update is not yet due. The updates come in the chats'
+// order; idle lists the chats locked with nothing to take (they stay
+// locked until tx ends too). Two statements, whatever the number of chats.
+func (s *Store) ClaimChats(ctx context.Context, tx *sqlx.Tx, chats []int64) (claimed []Claimed, idle []int64, err error) {
+	if len(chats) == 0 {
+		return nil, nil, nil
+	}
+	lock, err := s.prepared(ctx, tx, `
+		SELECT k FROM unnest($2::bigint[]) AS k WHERE pg_try_advisory_xact_lock($1, hashint8(k))`)
 	if err != nil {
-		return nil, fmt.Errorf("store: unable to lock chat %d: %w", chatKey, err)
+		return nil, nil, fmt.Errorf("store: unable to lock chats: %w", err)
 	}
 	defer lock.Close()
-	var locked bool
-	if err := lock.QueryRowxContext(ctx, chatLockClass, chatKey).Scan(&locked); err != nil {
-		return nil, fmt.Errorf("store: unable to lock chat %d: %w", chatKey, err)
+	var locked []int64
+	if err := lock.SelectContext(ctx, &locked, chatLockClass, pq.Array(chats)); err != nil {
+		return nil, nil, fmt.Errorf("store: unable to lock chats: %w", err)
 	}
-	if !locked {
-		return nil, ErrBusy
+	if len(locked) == 0 {
+		return nil, nil, nil
 	}
-	// A new statement, so a snapshot taken under the lock: whatever the
+	// A new statement, so a snapshot taken under the locks: whatever each
 	// chat's previous holder committed is seen.
 	head, err := s.prepared(ctx, tx, `
-		SELECT update_id, chat_key, kind, payload::text AS payload, attempts, not_before <= now() AS due
-		FROM inbox WHERE chat_key = $1 AND status = 0
-		ORDER BY update_id LIMIT 1`)
+		SELECT h.update_id, h.chat_key, h.kind, h.payload::text AS payload, h.attempts
+		FROM unnest($1::bigint[]) WITH ORDINALITY AS k(key, n)
+		CROSS JOIN LATERAL (
+			SELECT update_id, chat_key, kind, payload, attempts, not_before
+			FROM inbox WHERE chat_key = k.key AND status = 0
+			ORDER BY update_id LIMIT 1
+		) h
+		WHERE h.not_before <= now()
+		ORDER BY k.n`)
 	if err != nil {
-		return nil, fmt.Errorf("store: unable to claim an update of chat %d: %w", chatKey, err)
+		return nil, nil, fmt.Errorf("store: unable to claim updates: %w", err)
 	}
 	defer head.Close()
-	var c struct {
-		Claimed
-		Due bool `db:"due"`
+	if err := head.SelectContext(ctx, &claimed, pq.Array(locked)); err != nil {
+		return nil, nil, fmt.Errorf("store: unable to claim updates: %w", err)
 	}
-	err = head.GetContext(ctx, &c, chatKey)
-	if errors.Is(err, sql.ErrNoRows) || err == nil && !c.Due {
-		return nil, ErrNotFound
+	for _, chat := range locked {
+		if !slices.ContainsFunc(claimed, func(c Claimed) bool { return c.ChatKey == chat }) {
+			idle = append(idle, chat)
+		}
 	}
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to claim an update of chat %d: %w", chatKey, err)
-	}
-	return &c.Claimed, nil
+	return claimed, idle, nil
 }
 
-// FinishUpdate records, inside the handler's transaction, that the update was
-// handled (status InboxDone or InboxSkipped), so the two commit together.
-// by names the process, for operators running several. It reports whether
-// the chat has a later update pending, to be taken next.
-func (s *Store) FinishUpdate(ctx context.Context, tx *sqlx.Tx, updateID int64, status int, by string) (more bool, err error) {
+// Finished is an update handled, with the status to record
+// (InboxDone or InboxSkipped).
+type Finished struct {
+	UpdateID int64
+	Status   int
+}
+
+// FinishUpdates records, inside the handlers' transaction, that the updates
+// were handled, so that they commit with what the handlers wrote. by names
+// the process, for operators running several. It returns the chats that
+// have a later update pending, to be taken next. One statement.
+func (s *Store) FinishUpdates(ctx context.Context, tx *sqlx.Tx, done []Finished, by string) (more []int64, err error) {
+	if len(done) == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, len(done))
+	statuses := make([]int64, len(done))
+	for i, f := range done {
+		ids[i], statuses[i] = f.UpdateID, int64(f.Status)
+	}
 	finish, err := s.prepared(ctx, tx, `
 		WITH done AS (
-			UPDATE inbox SET status = $2, attempts = attempts + 1, handled_at = now(),
+			UPDATE inbox i SET status = u.status, attempts = i.attempts + 1, handled_at = now(),
 			       handled_seq = nextval('inbox_handled_seq'), last_error = NULL, handled_by = $3
-			WHERE update_id = $1
-			RETURNING chat_key
+			FROM unnest($1::bigint[], $2::smallint[]) AS u(id, status)
+			WHERE i.update_id = u.id
+			RETURNING i.chat_key, i.update_id
 		)
-		SELECT EXISTS (SELECT 1 FROM inbox
-		               WHERE chat_key = (SELECT chat_key FROM done) AND status = 0 AND update_id > $1)`)
+		SELECT d.chat_key FROM done d
+		WHERE EXISTS (SELECT 1 FROM inbox
+		              WHERE chat_key = d.chat_key AND status = 0 AND update_id > d.update_id)`)
 	if err != nil {
-		return false, fmt.Errorf("store: unable to finish update %d: %w", updateID, err)
+		return nil, fmt.Errorf("store: unable to finish updates %v: %w", ids, err)
 	}
 	defer finish.Close()
-	if err := finish.QueryRowxContext(ctx, updateID, status, by).Scan(&more); err != nil {
-		return false, fmt.Errorf("store: unable to finish update %d: %w", updateID, err)
+	if err := finish.SelectContext(ctx, &more, pq.Array(ids), pq.Array(statuses), by); err != nil {
+		return nil, fmt.Errorf("store: unable to finish updates %v: %w", ids, err)
 	}
 	return more, nil
 }

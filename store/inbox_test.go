@@ -2,10 +2,12 @@ package store_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 
 	"servicebot/store"
 	"servicebot/store/pgtest"
@@ -34,17 +36,17 @@ func TestChatsAreClaimedOneUpdateAtATimeInOrder(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, err := s.ClaimChat(ctx, tx, chat)
-		if err != nil {
-			t.Fatalf("chat %d: %v", chat, err)
+		c, err := claimOne(ctx, s, tx, chat)
+		if err != nil || c == nil {
+			t.Fatalf("chat %d: %+v, %v", chat, c, err)
 		}
 		// While it is held, nobody else takes the chat.
 		other, _ := s.Begin(ctx)
-		if _, err := s.ClaimChat(ctx, other, chat); !errors.Is(err, store.ErrBusy) {
-			t.Errorf("chat %d held elsewhere: %v, want ErrBusy", chat, err)
+		if c2, err := claimOne(ctx, s, other, chat); c2 != nil || err != nil {
+			t.Errorf("chat %d held elsewhere: claimed %+v, %v", chat, c2, err)
 		}
 		other.Rollback()
-		more, err := s.FinishUpdate(ctx, tx, c.UpdateID, store.InboxDone, "test")
+		more, err := finishOne(ctx, s, tx, c.UpdateID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -61,8 +63,8 @@ func TestChatsAreClaimedOneUpdateAtATimeInOrder(t *testing.T) {
 	}
 	tx, _ := s.Begin(ctx)
 	defer tx.Rollback()
-	if c, err := s.ClaimChat(ctx, tx, 11); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("an empty chat gave %+v, %v; want ErrNotFound", c, err)
+	if c, err := claimOne(ctx, s, tx, 11); c != nil || err != nil {
+		t.Errorf("an empty chat gave %+v, %v; want nothing", c, err)
 	}
 	if chats, err := s.PendingChats(ctx, 10); err != nil || len(chats) != 0 {
 		t.Errorf("chats with work after all: %v, %v", chats, err)
@@ -78,8 +80,8 @@ func TestRetryHoldsTheChatBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	tx, _ := s.Begin(ctx)
-	c, err := s.ClaimChat(ctx, tx, 11)
-	if err != nil || c.UpdateID != 1 {
+	c, err := claimOne(ctx, s, tx, 11)
+	if err != nil || c == nil || c.UpdateID != 1 {
 		t.Fatalf("claimed %+v, %v", c, err)
 	}
 	if err := store.RetryUpdate(ctx, tx, 1, "the Bot API is away", 300*time.Millisecond, true); err != nil {
@@ -92,7 +94,7 @@ func TestRetryHoldsTheChatBack(t *testing.T) {
 		t.Errorf("chats with work during the backoff: %v", chats)
 	}
 	tx, _ = s.Begin(ctx)
-	if c, err := s.ClaimChat(ctx, tx, 11); !errors.Is(err, store.ErrNotFound) {
+	if c, err := claimOne(ctx, s, tx, 11); c != nil || err != nil {
 		t.Errorf("during the backoff the chat gave %+v, %v; update 3 must wait", c, err)
 	}
 	tx.Rollback()
@@ -102,7 +104,85 @@ func TestRetryHoldsTheChatBack(t *testing.T) {
 	}
 	tx, _ = s.Begin(ctx)
 	defer tx.Rollback()
-	if c, err := s.ClaimChat(ctx, tx, 11); err != nil || c.UpdateID != 1 || c.Attempts != 1 {
+	if c, err := claimOne(ctx, s, tx, 11); err != nil || c == nil || c.UpdateID != 1 || c.Attempts != 1 {
 		t.Errorf("after the backoff: %+v, %v; want update 1 on its second attempt", c, err)
 	}
+}
+
+// A worker takes several chats in one transaction: the oldest due update of
+// each chat it can lock, in the order asked, and finishing them tells which
+// chats have another update waiting.
+func TestChatsAreClaimedAndFinishedInBatches(t *testing.T) {
+	ctx := context.Background()
+	s := pgtest.New(t)
+	ups := []store.InboxUpdate{}
+	for _, u := range [][2]int64{{1, 21}, {2, 22}, {3, 23}, {4, 21}, {5, 24}, {6, 25}, {7, 25}} {
+		ups = append(ups, store.InboxUpdate{UpdateID: u[0], ChatKey: u[1], Kind: "message", Payload: []byte(`{}`)})
+	}
+	if _, err := s.AddUpdates(ctx, ups); err != nil {
+		t.Fatal(err)
+	}
+	// Chat 23 is held by another worker; chat 24's update waits for a retry.
+	other, _ := s.Begin(ctx)
+	defer other.Rollback()
+	if c, err := claimOne(ctx, s, other, 23); err != nil || c == nil {
+		t.Fatalf("chat 23: %+v, %v", c, err)
+	}
+	if err := store.RetryUpdate(ctx, s.DB(), 5, "later", time.Hour, true); err != nil {
+		t.Fatal(err)
+	}
+	tx, _ := s.Begin(ctx)
+	defer tx.Rollback()
+	claimed, idle, err := s.ClaimChats(ctx, tx, []int64{25, 21, 23, 24, 26, 22})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(idle) != "[24 26]" {
+		t.Errorf("locked with nothing to take: %v; want [24 26]", idle)
+	}
+	var got []string
+	for _, c := range claimed {
+		got = append(got, fmt.Sprintf("%d:%d", c.ChatKey, c.UpdateID))
+	}
+	if fmt.Sprint(got) != "[25:6 21:1 22:2]" {
+		t.Errorf("claimed %v; want [25:6 21:1 22:2]: busy 23, not yet due 24 and empty 26 left out", got)
+	}
+	if c, err := claimOne(ctx, s, other, 21); c != nil || err != nil {
+		t.Errorf("chat 21 taken twice: %+v, %v", c, err)
+	}
+	more, err := s.FinishUpdates(ctx, tx, []store.Finished{{UpdateID: 6, Status: store.InboxDone}, {UpdateID: 1, Status: store.InboxSkipped}, {UpdateID: 2, Status: store.InboxDone}}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(more)
+	if fmt.Sprint(more) != "[21 25]" {
+		t.Errorf("chats with more: %v; want [21 25]", more)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := s.InboxEntries(ctx)
+	var states []string
+	for _, e := range entries {
+		states = append(states, fmt.Sprintf("%d:%d/%d", e.UpdateID, e.Status, e.Attempts))
+	}
+	if want := "[1:3/1 2:1/1 3:0/0 4:0/0 5:0/1 6:1/1 7:0/0]"; fmt.Sprint(states) != want {
+		t.Errorf("inbox (update:status/attempts) %v; want %s", states, want)
+	}
+}
+
+// claimOne takes chat's oldest update through ClaimChats: nil when it
+// cannot be taken.
+func claimOne(ctx context.Context, s *store.Store, tx *sqlx.Tx, chat int64) (*store.Claimed, error) {
+	cs, _, err := s.ClaimChats(ctx, tx, []int64{chat})
+	if err != nil || len(cs) == 0 {
+		return nil, err
+	}
+	return &cs[0], nil
+}
+
+// finishOne records an update done and tells whether its chat has more.
+func finishOne(ctx context.Context, s *store.Store, tx *sqlx.Tx, updateID int64) (bool, error) {
+	more, err := s.FinishUpdates(ctx, tx, []store.Finished{{UpdateID: updateID, Status: store.InboxDone}}, "test")
+	return len(more) > 0, err
 }

@@ -82,6 +82,7 @@ type benchOptions struct {
 	rateDuration    time.Duration
 	ceilingDuration time.Duration
 	workers         int
+	batch           int
 	sessions        int
 	pack            string
 	script          string // the closed loop's: scriptMixed or scriptFAQ
@@ -93,13 +94,13 @@ type benchOptions struct {
 
 func parseBenchFlags(args []string, getenv func(string) string, stderr io.Writer) (benchOptions, error) {
 	var o benchOptions
-	workers := 16
-	if v := strings.TrimSpace(getenv("WORKERS")); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 512 {
-			return o, fmt.Errorf("WORKERS: expected a number from 1 to 512; got %q", v)
-		}
-		workers = n
+	workers, err := envNumber(getenv, "WORKERS", 16, 1, 512)
+	if err != nil {
+		return o, err
+	}
+	batch, err := envNumber(getenv, "WORKER_BATCH", 8, 1, 64)
+	if err != nil {
+		return o, err
 	}
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -109,6 +110,7 @@ func parseBenchFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.DurationVar(&o.rateDuration, "rate-duration", 10*time.Second, "length of the open-loop phase")
 	fs.DurationVar(&o.ceilingDuration, "ceiling-duration", 5*time.Second, "length of each ceiling measurement (0: none)")
 	fs.IntVar(&o.workers, "workers", workers, "WORKERS of the bot, and the concurrency of the ceilings")
+	fs.IntVar(&o.batch, "batch", batch, "WORKER_BATCH of the bot: most updates a worker handles in one transaction")
 	fs.IntVar(&o.sessions, "sessions", 0, "store this many users with a conversation first; citizens then take turns at them")
 	fs.StringVar(&o.pack, "pack", "hsc", "content pack: hsc or mfc")
 	fs.StringVar(&o.script, "script", scriptMixed, "what the closed loop's citizens do: mixed (FAQ, quick rating, mystery shopper) or faq")
@@ -131,6 +133,8 @@ func parseBenchFlags(args []string, getenv func(string) string, stderr io.Writer
 		return o, errors.New("bench: -rate must be from 0 to 100000")
 	case o.workers < 1 || o.workers > 512:
 		return o, errors.New("bench: -workers must be from 1 to 512")
+	case o.batch < 1 || o.batch > 64:
+		return o, errors.New("bench: -batch must be from 1 to 64")
 	case o.sessions < 0:
 		return o, errors.New("bench: -sessions must not be negative")
 	case !knownPacks[o.pack]:
@@ -142,6 +146,19 @@ func parseBenchFlags(args []string, getenv func(string) string, stderr io.Writer
 		return o, fmt.Errorf("bench: -log-level: %w", err)
 	}
 	return o, nil
+}
+
+// envNumber reads a whole number from the environment, def when unset.
+func envNumber(getenv func(string) string, name string, def, lo, hi int) (int, error) {
+	v := strings.TrimSpace(getenv(name))
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, fmt.Errorf("%s: expected a number from %d to %d; got %q", name, lo, hi, v)
+	}
+	return n, nil
 }
 
 func cmdBench(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -194,6 +211,7 @@ type benchMachine struct {
 
 type benchConfig struct {
 	Workers         int     `json:"workers"`
+	Batch           int     `json:"batch"`
 	Citizens        int     `json:"citizens"`
 	DurationS       float64 `json:"duration_s"`
 	Rate            float64 `json:"rate"`
@@ -229,8 +247,12 @@ type benchCPU struct {
 type benchCeilings struct {
 	BareClientPerSec float64 `json:"bare_client_per_s"`
 	RatioBare        float64 `json:"ratio_bare"`
-	PostgresPerSec   float64 `json:"postgres_per_s"`
-	RatioPostgres    float64 `json:"ratio_postgres"`
+	// PostgreSQL's ceiling as the issue sets it, one transaction per
+	// update, and with the updates batched as the bot batches them.
+	PostgresPerSec        float64 `json:"postgres_per_s"`
+	RatioPostgres         float64 `json:"ratio_postgres"`
+	PostgresBatchedPerSec float64 `json:"postgres_batched_per_s,omitempty"`
+	RatioPostgresBatched  float64 `json:"ratio_postgres_batched,omitempty"`
 }
 
 type benchMemory struct {
@@ -307,7 +329,7 @@ func runBench(ctx context.Context, o benchOptions, getenv func(string) string, s
 	}
 	res := &benchResult{
 		Config: benchConfig{
-			Workers: o.workers, Citizens: o.citizens, DurationS: o.duration.Seconds(), Rate: o.rate,
+			Workers: o.workers, Batch: o.batch, Citizens: o.citizens, DurationS: o.duration.Seconds(), Rate: o.rate,
 			RateDurationS: o.rateDuration.Seconds(), CeilingDuration: o.ceilingDuration.Seconds(),
 			Sessions: o.sessions, Pack: o.pack, Script: o.script,
 		},
@@ -345,7 +367,7 @@ func runBench(ctx context.Context, o benchOptions, getenv func(string) string, s
 		return nil, err
 	}
 	app, err := bot.New(bot.Config{
-		Token: load.hello.Token, APIURL: load.hello.URL, Pack: o.pack, Workers: o.workers,
+		Token: load.hello.Token, APIURL: load.hello.URL, Pack: o.pack, Workers: o.workers, Batch: o.batch,
 		Limits: benchLimits, PollTimeout: 25 * time.Second,
 	}, st, text, log)
 	if err != nil {
@@ -463,10 +485,18 @@ func runBench(ctx context.Context, o benchOptions, getenv func(string) string, s
 			return nil, err
 		}
 		c.BareClientPerSec = round1(bare.RepliesPerSec)
-		if c.PostgresPerSec, err = postgresCeilingOnNewDB(ctx, adminURL, o.workers, o.citizens, o.ceilingDuration, o.script == scriptMixed); err != nil {
+		answers := o.script == scriptMixed
+		if c.PostgresPerSec, err = postgresCeilingOnNewDB(ctx, adminURL, o.workers, 1, o.citizens, o.ceilingDuration, answers); err != nil {
 			return nil, err
 		}
 		c.PostgresPerSec = round1(c.PostgresPerSec)
+		if o.batch > 1 {
+			if c.PostgresBatchedPerSec, err = postgresCeilingOnNewDB(ctx, adminURL, o.workers, o.batch, o.citizens, o.ceilingDuration, answers); err != nil {
+				return nil, err
+			}
+			c.PostgresBatchedPerSec = round1(c.PostgresBatchedPerSec)
+			c.RatioPostgresBatched = round3(res.Closed.UpdatesPerSec / c.PostgresBatchedPerSec)
+		}
 		if c.BareClientPerSec > 0 {
 			c.RatioBare = round3(res.Closed.UpdatesPerSec / c.BareClientPerSec)
 		}
@@ -809,7 +839,7 @@ func startBareClient(ctx context.Context, apiURL, token string, workers int, off
 
 // postgresCeilingOnNewDB measures ceiling (b) on a database of its own, so
 // that nothing the pipeline left (a backlog, dead rows) weighs on it.
-func postgresCeilingOnNewDB(ctx context.Context, adminURL string, workers, chats int, d time.Duration, answers bool) (float64, error) {
+func postgresCeilingOnNewDB(ctx context.Context, adminURL string, workers, batch, chats int, d time.Duration, answers bool) (float64, error) {
 	u, drop, err := createBenchDB(ctx, adminURL, fmt.Sprintf("servicebot_bench_%d_pg", os.Getpid()))
 	if err != nil {
 		return 0, err
@@ -823,7 +853,7 @@ func postgresCeilingOnNewDB(ctx context.Context, adminURL string, workers, chats
 	if err := st.Migrate(ctx); err != nil {
 		return 0, err
 	}
-	return postgresCeiling(ctx, st, workers, chats, d, answers)
+	return postgresCeiling(ctx, st, workers, batch, chats, d, answers)
 }
 
 // postgresCeiling is ceiling (b): the pipeline's per-update writes and
@@ -831,7 +861,9 @@ func postgresCeilingOnNewDB(ctx context.Context, adminURL string, workers, chats
 // in batches as the intake does; workers claim each in a transaction, record
 // the citizen, read their conversation, save a questionnaire answer (with
 // answers: two updates in three, as in the mixed script), and finish it.
-func postgresCeiling(ctx context.Context, st *store.Store, workers, chats int, d time.Duration, answers bool) (float64, error) {
+// With batch 1 that is the issue's ceiling, one transaction per update;
+// with the bot's batch it is the same statements the bot makes.
+func postgresCeiling(ctx context.Context, st *store.Store, workers, batch, chats int, d time.Duration, answers bool) (float64, error) {
 	const idBase, chatBase = int64(1) << 50, int64(3_000_000_000)
 	payload := func(id, chat int64) []byte {
 		return fmt.Appendf(nil, `{"update_id":%d,"message":{"message_id":%d,"from":{"id":%d,"is_bot":false,"first_name":"Citizen","language_code":"uk"},"chat":{"id":%d,"first_name":"Citizen","type":"private"},"date":%d,"text":"як записатися в сервісний центр"}}`,
@@ -863,7 +895,7 @@ func postgresCeiling(ctx context.Context, st *store.Store, workers, chats int, d
 			cancel()
 		}
 	}
-	backlog := int64(4 * workers)
+	backlog := int64(4 * workers * batch)
 	due := make(chan int64, backlog+100) // the chat of each update stored and not yet taken
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -891,65 +923,93 @@ func postgresCeiling(ctx context.Context, st *store.Store, workers, chats int, d
 			}
 		}
 	}()
-	// Workers take the chat of each update stored, and claim it by its
-	// chat as the dispatcher does (the dispatcher's feeder query is left
-	// out: this is the writes alone).
-	work := func(chat int64) (bool, error) {
+	// Workers take the chats of the updates stored, up to batch at once,
+	// and claim them by chat as the dispatcher does (the dispatcher's
+	// feeder query is left out: this is the writes alone).
+	work := func(chats []int64) (left []int64, err error) {
 		tx, err := st.Begin(ctx)
 		if err != nil {
-			return false, err
+			return nil, err
 		}
 		defer tx.Rollback()
-		c, err := st.ClaimChat(ctx, tx, chat)
-		if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrBusy) {
-			return false, nil
-		}
+		claimed, _, err := st.ClaimChats(ctx, tx, chats)
 		if err != nil {
-			return false, err
+			return nil, err
 		}
-		if _, err := tx.ExecContext(ctx, "SAVEPOINT turn"); err != nil {
-			return false, err
-		}
-		if _, err := store.TouchUser(ctx, tx, c.ChatKey); err != nil {
-			return false, err
-		}
-		if _, err := store.GetConversation(ctx, tx, c.ChatKey); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return false, err
-		}
-		if answers && c.UpdateID%3 != 0 {
-			r := drafts[c.ChatKey-chatBase]
-			five := 5
-			r.Answers = dialogs.Answers{fmt.Sprintf("q%d", c.UpdateID%25): {Number: &five}}
-			if err := store.SaveDraft(ctx, tx, r); err != nil {
-				return false, err
+		got := map[int64]bool{}
+		var done []store.Finished
+		for i, c := range claimed {
+			got[c.ChatKey] = true
+			savepoint := "SAVEPOINT turn"
+			if i > 0 {
+				savepoint = "RELEASE SAVEPOINT turn; SAVEPOINT turn"
 			}
+			if _, err := tx.ExecContext(ctx, savepoint); err != nil {
+				return nil, err
+			}
+			if _, err := store.TouchUser(ctx, tx, c.ChatKey); err != nil {
+				return nil, err
+			}
+			if _, err := store.GetConversation(ctx, tx, c.ChatKey); err != nil && !errors.Is(err, store.ErrNotFound) {
+				return nil, err
+			}
+			if answers && c.UpdateID%3 != 0 {
+				r := drafts[c.ChatKey-chatBase]
+				five := 5
+				r.Answers = dialogs.Answers{fmt.Sprintf("q%d", c.UpdateID%25): {Number: &five}}
+				if err := store.SaveDraft(ctx, tx, r); err != nil {
+					return nil, err
+				}
+			}
+			done = append(done, store.Finished{UpdateID: c.UpdateID, Status: store.InboxDone})
 		}
-		if _, err := st.FinishUpdate(ctx, tx, c.UpdateID, store.InboxDone, "bench-ceiling"); err != nil {
-			return false, err
+		if _, err := st.FinishUpdates(ctx, tx, done, "bench-ceiling"); err != nil {
+			return nil, err
 		}
 		if err := tx.Commit(); err != nil {
-			return false, err
+			return nil, err
 		}
-		finished.Add(1)
-		return true, nil
+		finished.Add(int64(len(done)))
+		for _, chat := range chats {
+			if !got[chat] { // held by another worker for a moment: later
+				left = append(left, chat)
+			}
+		}
+		return left, nil
 	}
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for {
-				var chat int64
+				var chats []int64
 				select {
-				case chat = <-due:
+				case chat := <-due:
+					chats = append(chats, chat)
 				case <-ctx.Done():
 					return
 				}
-				did, err := work(chat)
+				// As many more as are waiting, up to batch, one update
+				// per chat.
+			fill:
+				for len(chats) < batch {
+					select {
+					case chat := <-due:
+						if slices.Contains(chats, chat) {
+							due <- chat
+							break fill
+						}
+						chats = append(chats, chat)
+					default:
+						break fill
+					}
+				}
+				left, err := work(chats)
 				if err != nil {
 					fail(err)
 					return
 				}
-				if !did { // held by another worker for a moment: later
+				for _, chat := range left {
 					due <- chat
 				}
 			}
@@ -1007,7 +1067,7 @@ func evaluateTargets(r *benchResult) []benchTargetResult {
 func printBench(w io.Writer, r *benchResult) {
 	fmt.Fprintf(w, "servicebot bench: %d CPUs, %s, PostgreSQL %s (synchronous_commit=%s, fsync=%s)\n",
 		r.Machine.CPUs, r.Machine.GoVersion, r.Machine.Postgres, r.Machine.SynchronousCommit, r.Machine.Fsync)
-	fmt.Fprintf(w, "WORKERS=%d, %d citizens (%s), pack %s, %d sessions stored\n", r.Config.Workers, r.Config.Citizens, r.Config.Script, r.Config.Pack, r.Config.Sessions)
+	fmt.Fprintf(w, "WORKERS=%d, WORKER_BATCH=%d, %d citizens (%s), pack %s, %d sessions stored\n", r.Config.Workers, r.Config.Batch, r.Config.Citizens, r.Config.Script, r.Config.Pack, r.Config.Sessions)
 	if r.Machine.Autovacuum != "on" {
 		fmt.Fprintf(w, "warning: this PostgreSQL runs with autovacuum=%s: the inbox is never analyzed, and with a backlog\n"+
 			"  the planner may scan all of it for every update claimed\n", r.Machine.Autovacuum)
@@ -1037,7 +1097,10 @@ func printBench(w io.Writer, r *benchResult) {
 	if c := r.Ceilings; c != nil {
 		fmt.Fprintf(tw, "ceilings, %.0fs each\t\n", r.Config.CeilingDuration)
 		fmt.Fprintf(tw, "  (a) bare go-telegram/bot, no database\t%.1f updates/s; ours is %.1f%% of it\n", c.BareClientPerSec, c.RatioBare*100)
-		fmt.Fprintf(tw, "  (b) PostgreSQL, the same writes only\t%.1f updates/s; ours is %.1f%% of it\n", c.PostgresPerSec, c.RatioPostgres*100)
+		fmt.Fprintf(tw, "  (b) PostgreSQL, the same writes only, one update per transaction\t%.1f updates/s; ours is %.1f%% of it\n", c.PostgresPerSec, c.RatioPostgres*100)
+		if c.PostgresBatchedPerSec > 0 {
+			fmt.Fprintf(tw, "      the same, up to %d updates per transaction as the bot\t%.1f updates/s; ours is %.1f%% of it\n", r.Config.Batch, c.PostgresBatchedPerSec, c.RatioPostgresBatched*100)
+		}
 	}
 	fmt.Fprintf(tw, "memory\t\n")
 	fmt.Fprintf(tw, "  peak RSS of the bot (VmHWM)\t%.1f MB (RSS at the end %.1f MB, Go heap in use %.1f MB)\n", r.Memory.PeakRSSMB, r.Memory.RSSMB, r.Memory.HeapInuseMB)
