@@ -215,8 +215,11 @@ func (d *Dispatcher) release(chats []int64) {
 }
 
 // serve handles the chats' updates while they have some, then lets them go.
-func (d *Dispatcher) serve(ctx context.Context, chats []int64) {
-	for len(chats) > 0 {
+// While it has fewer than a batch of chats, it takes another batch the
+// feeder is offering, if there is one: under load, batches stay full.
+func (d *Dispatcher) serve(ctx context.Context, queue []int64) {
+	for len(queue) > 0 {
+		chats := queue[:min(len(queue), d.maxBatch)]
 		var next, handBack map[int64]bool
 		if ctx.Err() == nil {
 			next, handBack = d.step(ctx, chats)
@@ -236,7 +239,14 @@ func (d *Dispatcher) serve(ctx context.Context, chats []int64) {
 		if len(handBack) > 0 {
 			d.Signal()
 		}
-		chats = again
+		queue = append(again, queue[len(chats):]...)
+		if len(queue) > 0 && len(queue) < d.maxBatch && ctx.Err() == nil {
+			select {
+			case more := <-d.chats:
+				queue = append(queue, more...)
+			default:
+			}
+		}
 	}
 }
 
