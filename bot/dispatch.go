@@ -328,7 +328,7 @@ func (d *Dispatcher) step(ctx context.Context, chats []int64) (next, handBack ma
 			_, err = tx.ExecContext(bctx, "RELEASE SAVEPOINT turn; SAVEPOINT turn")
 		}
 		if err == nil {
-			done = append(done, store.Finished{UpdateID: c.UpdateID, Status: status})
+			done = append(done, store.Finished{UpdateID: c.UpdateID, ChatKey: c.ChatKey, Status: status})
 			outcome := outcomeDone
 			if status == store.InboxSkipped {
 				outcome = outcomeSkipped
@@ -352,7 +352,11 @@ func (d *Dispatcher) step(ctx context.Context, chats []int64) (next, handBack ma
 		counts = append(counts, handledUpdate{c.Kind, outcome, start})
 	}
 	if len(done) > 0 {
-		d.finishing(chatsOf(done, claimed))
+		chats := make([]int64, len(done))
+		for i, f := range done {
+			chats[i] = f.ChatKey
+		}
+		d.finishing(chats)
 		more, err := d.st.FinishUpdates(bctx, tx, done, d.instance)
 		if err != nil {
 			d.metrics.dbError(opCommit)
@@ -372,19 +376,6 @@ func (d *Dispatcher) step(ctx context.Context, chats []int64) (next, handBack ma
 		d.metrics.handled(h.kind, h.outcome, time.Since(h.began))
 	}
 	return next, handBack
-}
-
-// chatsOf returns the chats of the updates done.
-func chatsOf(done []store.Finished, claimed []store.Claimed) []int64 {
-	var out []int64
-	for _, f := range done {
-		for _, c := range claimed {
-			if c.UpdateID == f.UpdateID {
-				out = append(out, c.ChatKey)
-			}
-		}
-	}
-	return out
 }
 
 // lost logs, one record each so that each can be found by its id, the

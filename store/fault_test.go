@@ -78,7 +78,7 @@ func TestCutConnectionLeavesTheUpdatePending(t *testing.T) {
 	if n := terminate(t, s); n == 0 {
 		t.Fatal("no session was cut")
 	}
-	_, err := finishOne(ctx, s, tx, c.UpdateID)
+	_, err := finishOne(ctx, s, tx, c)
 	if err == nil {
 		err = tx.Commit()
 	}
@@ -120,7 +120,7 @@ func TestCutConnectionLeavesTheUpdatePending(t *testing.T) {
 			t.Errorf("update 1 has %d attempts after a cut connection", c.Attempts)
 		}
 		got = append(got, c.UpdateID)
-		if _, err := finishOne(ctx, s, tx, c.UpdateID); err != nil {
+		if _, err := finishOne(ctx, s, tx, c); err != nil {
 			t.Fatal(err)
 		}
 		if err := tx.Commit(); err != nil {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -116,6 +117,9 @@ func (s *Store) ClaimChats(ctx context.Context, tx *sqlx.Tx, chats []int64) (cla
 	if len(chats) == 0 {
 		return nil, nil, nil
 	}
+	if len(chats) == 1 {
+		return s.claimChat(ctx, tx, chats[0])
+	}
 	lock, err := s.prepared(ctx, tx, `
 		SELECT k FROM unnest($2::bigint[]) AS k WHERE pg_try_advisory_xact_lock($1, hashint8(k))`)
 	if err != nil {
@@ -156,10 +160,50 @@ func (s *Store) ClaimChats(ctx context.Context, tx *sqlx.Tx, chats []int64) (cla
 	return claimed, idle, nil
 }
 
+// claimChat is ClaimChats for one chat, with statements of their own: the
+// array statements' plans are made for many chats, and PostgreSQL plans
+// them anew for each call with one (about twice the cost in all).
+func (s *Store) claimChat(ctx context.Context, tx *sqlx.Tx, chat int64) (claimed []Claimed, idle []int64, err error) {
+	lock, err := s.prepared(ctx, tx, `SELECT pg_try_advisory_xact_lock($1, hashint8($2))`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: unable to lock chat %d: %w", chat, err)
+	}
+	defer lock.Close()
+	var locked bool
+	if err := lock.QueryRowxContext(ctx, chatLockClass, chat).Scan(&locked); err != nil {
+		return nil, nil, fmt.Errorf("store: unable to lock chat %d: %w", chat, err)
+	}
+	if !locked {
+		return nil, nil, nil
+	}
+	// A new statement, so a snapshot taken under the lock.
+	head, err := s.prepared(ctx, tx, `
+		SELECT update_id, chat_key, kind, payload::text AS payload, attempts, not_before <= now() AS due
+		FROM inbox WHERE chat_key = $1 AND status = 0
+		ORDER BY update_id LIMIT 1`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: unable to claim an update of chat %d: %w", chat, err)
+	}
+	defer head.Close()
+	var c struct {
+		Claimed
+		Due bool `db:"due"`
+	}
+	err = head.GetContext(ctx, &c, chat)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && !c.Due {
+		return nil, []int64{chat}, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: unable to claim an update of chat %d: %w", chat, err)
+	}
+	return []Claimed{c.Claimed}, nil, nil
+}
+
 // Finished is an update handled, with the status to record
 // (InboxDone or InboxSkipped).
 type Finished struct {
 	UpdateID int64
+	ChatKey  int64
 	Status   int
 }
 
@@ -170,6 +214,9 @@ type Finished struct {
 func (s *Store) FinishUpdates(ctx context.Context, tx *sqlx.Tx, done []Finished, by string) (more []int64, err error) {
 	if len(done) == 0 {
 		return nil, nil
+	}
+	if len(done) == 1 {
+		return s.finishUpdate(ctx, tx, done[0], by)
 	}
 	ids := make([]int64, len(done))
 	statuses := make([]int64, len(done))
@@ -193,6 +240,31 @@ func (s *Store) FinishUpdates(ctx context.Context, tx *sqlx.Tx, done []Finished,
 	defer finish.Close()
 	if err := finish.SelectContext(ctx, &more, pq.Array(ids), pq.Array(statuses), by); err != nil {
 		return nil, fmt.Errorf("store: unable to finish updates %v: %w", ids, err)
+	}
+	return more, nil
+}
+
+// finishUpdate is FinishUpdates for one update (see claimChat).
+func (s *Store) finishUpdate(ctx context.Context, tx *sqlx.Tx, f Finished, by string) (more []int64, err error) {
+	finish, err := s.prepared(ctx, tx, `
+		WITH done AS (
+			UPDATE inbox SET status = $2, attempts = attempts + 1, handled_at = now(),
+			       handled_seq = nextval('inbox_handled_seq'), last_error = NULL, handled_by = $3
+			WHERE update_id = $1
+			RETURNING chat_key
+		)
+		SELECT EXISTS (SELECT 1 FROM inbox
+		               WHERE chat_key = (SELECT chat_key FROM done) AND status = 0 AND update_id > $1)`)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to finish update %d: %w", f.UpdateID, err)
+	}
+	defer finish.Close()
+	var next bool
+	if err := finish.QueryRowxContext(ctx, f.UpdateID, f.Status, by).Scan(&next); err != nil {
+		return nil, fmt.Errorf("store: unable to finish update %d: %w", f.UpdateID, err)
+	}
+	if next {
+		more = []int64{f.ChatKey}
 	}
 	return more, nil
 }

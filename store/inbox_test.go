@@ -46,7 +46,7 @@ func TestChatsAreClaimedOneUpdateAtATimeInOrder(t *testing.T) {
 			t.Errorf("chat %d held elsewhere: claimed %+v, %v", chat, c2, err)
 		}
 		other.Rollback()
-		more, err := finishOne(ctx, s, tx, c.UpdateID)
+		more, err := finishOne(ctx, s, tx, c)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -150,7 +150,7 @@ func TestChatsAreClaimedAndFinishedInBatches(t *testing.T) {
 	if c, err := claimOne(ctx, s, other, 21); c != nil || err != nil {
 		t.Errorf("chat 21 taken twice: %+v, %v", c, err)
 	}
-	more, err := s.FinishUpdates(ctx, tx, []store.Finished{{UpdateID: 6, Status: store.InboxDone}, {UpdateID: 1, Status: store.InboxSkipped}, {UpdateID: 2, Status: store.InboxDone}}, "test")
+	more, err := s.FinishUpdates(ctx, tx, []store.Finished{{UpdateID: 6, ChatKey: 25, Status: store.InboxDone}, {UpdateID: 1, ChatKey: 21, Status: store.InboxSkipped}, {UpdateID: 2, ChatKey: 22, Status: store.InboxDone}}, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +182,7 @@ func claimOne(ctx context.Context, s *store.Store, tx *sqlx.Tx, chat int64) (*st
 }
 
 // finishOne records an update done and tells whether its chat has more.
-func finishOne(ctx context.Context, s *store.Store, tx *sqlx.Tx, updateID int64) (bool, error) {
-	more, err := s.FinishUpdates(ctx, tx, []store.Finished{{UpdateID: updateID, Status: store.InboxDone}}, "test")
+func finishOne(ctx context.Context, s *store.Store, tx *sqlx.Tx, c *store.Claimed) (bool, error) {
+	more, err := s.FinishUpdates(ctx, tx, []store.Finished{{UpdateID: c.UpdateID, ChatKey: c.ChatKey, Status: store.InboxDone}}, "test")
 	return len(more) > 0, err
 }

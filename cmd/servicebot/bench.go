@@ -961,7 +961,7 @@ func postgresCeiling(ctx context.Context, st *store.Store, workers, batch, chats
 					return nil, err
 				}
 			}
-			done = append(done, store.Finished{UpdateID: c.UpdateID, Status: store.InboxDone})
+			done = append(done, store.Finished{UpdateID: c.UpdateID, ChatKey: c.ChatKey, Status: store.InboxDone})
 		}
 		if _, err := st.FinishUpdates(ctx, tx, done, "bench-ceiling"); err != nil {
 			return nil, err
