@@ -276,6 +276,30 @@ func TestBatchedTurnTimesOutAlone(t *testing.T) {
 	}
 }
 
+// A slow turn does not hold up the rest of its batch: after batchBudget
+// they go back to the feeder, and are handled, once each, in a later
+// transaction.
+func TestSlowTurnHandsTheRestOfTheBatchBack(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Workers = 1; c.Batch = 8 })
+	h.setup = func(a *App) {
+		a.tg.RegisterHandlerMatchFunc(func(u *models.Update) bool {
+			return u.Message != nil && u.Message.Text == "slow"
+		}, func(ctx context.Context, _ *tg.Bot, u *models.Update) {
+			time.Sleep(2 * batchBudget)
+			a.reply(ctx, turnOf(ctx), "done at last", nil)
+		})
+	}
+	h.batchOfChats(6301, 5, 0, "slow", "done at last")
+	// The slow turn's batch ended after it: its first update is done in
+	// a transaction of its own, the others' first updates in later ones.
+	var first, txs int
+	h.st.DB().QueryRow(`SELECT count(*), count(DISTINCT xmin::text) FROM inbox
+	                    WHERE status = 1 AND kind = 'message' AND update_id IN (SELECT min(update_id) FROM inbox GROUP BY chat_key)`).Scan(&first, &txs)
+	if first != 5 || txs < 2 {
+		t.Errorf("the first updates of 5 chats were done in %d transactions (%d done); the slow one should have been alone", txs, first)
+	}
+}
+
 // batchOfChats has n citizens from id first write while the bot is down,
 // so that the first look at the inbox finds them all for one worker: each
 // asks for /help, but citizen odd says odd, and then each opens the menu.
