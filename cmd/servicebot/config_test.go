@@ -21,7 +21,7 @@ func TestConfigDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.bot.APIURL != "https://api.telegram.org" || c.bot.Pack != "hsc" || c.bot.ListenAddr != ":8080" || c.bot.Workers != 16 {
+	if c.bot.APIURL != "https://api.telegram.org" || c.bot.Pack != "hsc" || c.bot.ListenAddr != ":8080" || c.bot.Workers != 16 || c.bot.Batch != 8 {
 		t.Errorf("defaults: %+v", c.bot)
 	}
 	if c.bot.Limits.PerSecond != 30 || c.bot.Limits.ChatPerSecond != 1 || c.bot.Limits.GroupPerMinute != 20 {
@@ -50,6 +50,8 @@ func TestConfigRejectsBadValues(t *testing.T) {
 		{env: []string{"TELEGRAM_TOKEN", goodToken, "DIALOGS_PACK", "xyz"}, want: "DIALOGS_PACK"},
 		{env: []string{"TELEGRAM_TOKEN", goodToken, "LOG_LEVEL", "loud"}, want: "LOG_LEVEL"},
 		{env: []string{"TELEGRAM_TOKEN", goodToken, "WORKERS", "0"}, want: "WORKERS"},
+		{env: []string{"TELEGRAM_TOKEN", goodToken, "WORKER_BATCH", "0"}, want: "WORKER_BATCH"},
+		{env: []string{"TELEGRAM_TOKEN", goodToken, "WORKER_BATCH", "eight"}, want: "WORKER_BATCH"},
 		{env: []string{"TELEGRAM_TOKEN", goodToken, "DATABASE_URL", "mysql://x"}, want: "DATABASE_URL"},
 	}
 	for _, tt := range tests {
