@@ -94,14 +94,12 @@ type benchOptions struct {
 
 func parseBenchFlags(args []string, getenv func(string) string, stderr io.Writer) (benchOptions, error) {
 	var o benchOptions
-	workers, err := envNumber(getenv, "WORKERS", 16, 1, 512)
+	// The defaults are the bot's own settings (WORKERS, WORKER_BATCH).
+	cfg, err := loadConfig(getenv, false)
 	if err != nil {
 		return o, err
 	}
-	batch, err := envNumber(getenv, "WORKER_BATCH", 8, 1, 64)
-	if err != nil {
-		return o, err
-	}
+	workers, batch := cfg.bot.Workers, cfg.bot.Batch
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.IntVar(&o.citizens, "citizens", 200, "simulated citizens, each waiting for the reply before its next update")
@@ -146,19 +144,6 @@ func parseBenchFlags(args []string, getenv func(string) string, stderr io.Writer
 		return o, fmt.Errorf("bench: -log-level: %w", err)
 	}
 	return o, nil
-}
-
-// envNumber reads a whole number from the environment, def when unset.
-func envNumber(getenv func(string) string, name string, def, lo, hi int) (int, error) {
-	v := strings.TrimSpace(getenv(name))
-	if v == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < lo || n > hi {
-		return 0, fmt.Errorf("%s: expected a number from %d to %d; got %q", name, lo, hi, v)
-	}
-	return n, nil
 }
 
 func cmdBench(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
