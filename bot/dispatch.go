@@ -171,10 +171,9 @@ func (d *Dispatcher) feed(ctx context.Context) {
 
 // batches splits chats among the workers: one each while there are no
 // more chats than workers (a batch would only add its turns' time to the
-// latency of the others in it), and otherwise evenly, at most max each.
-func batches(chats []int64, workers, max int) [][]int64 {
-	size := min(max, (len(chats)+workers-1)/workers)
-	size = clamp(size, 1, max)
+// latency of the others in it), and otherwise evenly, up to most each.
+func batches(chats []int64, workers, most int) [][]int64 {
+	size := min(max((len(chats)+workers-1)/workers, 1), most)
 	var out [][]int64
 	for len(chats) > 0 {
 		n := min(size, len(chats))
@@ -183,8 +182,6 @@ func batches(chats []int64, workers, max int) [][]int64 {
 	}
 	return out
 }
-
-func clamp(v, lo, hi int) int { return min(max(v, lo), hi) }
 
 // take marks the chats not yet in hand as handed out and returns them. A
 // chat in hand whose update is being finished is looked at again after:
