@@ -80,12 +80,11 @@ func dialogsValidate(args []string, getenv func(string) string, stdout, stderr i
 	if *all {
 		return validateShipped(stdout)
 	}
-	cfg, err := loadConfig(getenv, false)
-	if err != nil {
-		return err
+	var src packSource
+	if fset.NArg() > 0 {
+		src.dir = fset.Arg(0)
 	}
-	src := chosenPack(cfg, fset.Args())
-	p, err := src.load()
+	p, err := src.loadChosen(getenv)
 	if err != nil {
 		return err
 	}
