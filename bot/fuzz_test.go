@@ -2,8 +2,6 @@ package bot
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -12,6 +10,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"servicebot/bot/bottest"
 	"servicebot/dialogs"
 )
 
@@ -20,22 +19,15 @@ import (
 // `go test` runs the seeds and testdata/fuzz; `go test -fuzz '^FuzzX$'`
 // explores further (see .ci/run).
 
-// fixtureUpdates are the update fixtures of ../shared/telegram/updates.
+// fixtureUpdates are bottest's real update fixtures.
 func fixtureUpdates(f *testing.F) [][]byte {
 	f.Helper()
-	// fixturesDir takes a *testing.T, which a fuzz target has none of
-	// before f.Fuzz; a bare T serves to find the directory.
-	files, _ := filepath.Glob(filepath.Join(fixturesDir(new(testing.T)), "*.json"))
-	if len(files) == 0 {
-		f.Fatal("no update fixtures")
-	}
 	var out [][]byte
-	for _, p := range files {
-		raw, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		out = append(out, raw)
+	for _, fx := range bottest.Fixtures() {
+		out = append(out, fx.Raw)
+	}
+	if len(out) == 0 {
+		f.Fatal("no update fixtures")
 	}
 	return out
 }

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,20 +20,6 @@ import (
 	"servicebot/store"
 )
 
-// fixturesDir finds ../shared/telegram/updates from the repository.
-func fixturesDir(t *testing.T) string {
-	t.Helper()
-	dir, _ := os.Getwd()
-	for d := dir; d != filepath.Dir(d); d = filepath.Dir(d) {
-		p := filepath.Join(d, "shared", "telegram", "updates")
-		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			return p
-		}
-	}
-	t.Fatal("shared/telegram/updates not found above " + dir)
-	return ""
-}
-
 // Every fixture goes through the whole pipeline: the webhook endpoint (so
 // that kinds Telegram would only send on request, and kinds this build does
 // not know, arrive too), the inbox, the dispatcher and the router.
@@ -45,9 +29,9 @@ func TestEveryFixturePassesThrough(t *testing.T) {
 		c.WebhookSecret = "fixture-secret"
 		c.ListenAddr = "127.0.0.1:0"
 	})
-	files, _ := filepath.Glob(filepath.Join(fixturesDir(t), "*.json"))
-	if len(files) < 30 {
-		t.Fatalf("found %d fixtures, expected the whole set", len(files))
+	fixtures := bottest.Fixtures()
+	if len(fixtures) < 30 {
+		t.Fatalf("found %d fixtures, expected the whole set", len(fixtures))
 	}
 	type pushed struct {
 		name    string
@@ -56,11 +40,8 @@ func TestEveryFixturePassesThrough(t *testing.T) {
 	}
 	var all []pushed
 	endpoint := "http://" + h.app.Addr().String() + "/hook"
-	for _, f := range files {
-		raw, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, f := range fixtures {
+		raw := f.Raw
 		h.srv.Learn(raw)
 		req, _ := http.NewRequest(http.MethodPost, endpoint, bytes.NewReader(raw))
 		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "fixture-secret")
@@ -70,20 +51,20 @@ func TestEveryFixturePassesThrough(t *testing.T) {
 		}
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusOK {
-			t.Errorf("%s: webhook answered %d", filepath.Base(f), resp.StatusCode)
+			t.Errorf("%s: webhook answered %d", f.Name, resp.StatusCode)
 		}
 		var u models.Update
 		json.Unmarshal(raw, &u)
 		chat, private := chatOf(&u)
-		all = append(all, pushed{filepath.Base(f), chat, private})
+		all = append(all, pushed{f.Name, chat, private})
 	}
 	h.settle()
 	entries, err := h.st.InboxEntries(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(entries) != len(files) {
-		t.Errorf("inbox holds %d updates, %d were delivered", len(entries), len(files))
+	if len(entries) != len(fixtures) {
+		t.Errorf("inbox holds %d updates, %d were delivered", len(entries), len(fixtures))
 	}
 	kinds := map[string]int{}
 	for _, e := range entries {

@@ -8,8 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -549,31 +547,14 @@ func TestGetUpdatesConflicts(t *testing.T) {
 	}
 }
 
-func fixtureDir(t *testing.T) string {
-	t.Helper()
-	dir, _ := os.Getwd()
-	for d := dir; ; d = filepath.Dir(d) {
-		p := filepath.Join(d, "shared", "telegram", "updates")
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-		if filepath.Dir(d) == d {
-			t.Skip("shared/telegram/updates not found")
-		}
-	}
-}
-
 func TestFixturesRoundTrip(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(fixtureDir(t), "*.json"))
-	if len(files) == 0 {
-		t.Fatal("no fixtures")
+	fixtures := bottest.Fixtures()
+	if len(fixtures) < 30 {
+		t.Fatalf("%d fixtures, expected the whole set", len(fixtures))
 	}
-	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			data, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
+	for _, f := range fixtures {
+		t.Run(f.Name, func(t *testing.T) {
+			data := f.Raw
 			s := bottest.New(t)
 			id, err := s.PushJSON(data)
 			if err != nil {

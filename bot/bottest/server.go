@@ -1,7 +1,8 @@
-// Package bottest is a fake Telegram Bot API server over real HTTP for tests.
+// Package bottest is a fake Telegram Bot API server over real HTTP, for
+// tests (New) and the benchmark (Start).
 //
-// It validates every request against the Bot API spec
-// (shared/telegram/bot-api.json) and answers what Telegram would answer,
+// It validates every request against the Bot API spec, embedded from
+// apispec/bot-api.json (sources and licence in apispec/SOURCE.md), and answers what Telegram would answer,
 // including Telegram's error JSON, so tests can drive the real
 // github.com/go-telegram/bot client (bot.WithServerURL(s.URL())) and raw
 // HTTP calls against it.
@@ -214,7 +215,7 @@ type poller struct {
 
 // Server is a fake Telegram Bot API server.
 type Server struct {
-	tb          testing.TB
+	tb          testing.TB // nil outside a test (Start)
 	srv         *httptest.Server
 	spec        *apiSpec
 	token       string
@@ -251,15 +252,26 @@ type Server struct {
 	observer atomic.Pointer[func(method string, status int, body []byte, at time.Time)]
 }
 
-// New starts a fake Bot API server; tb.Cleanup closes it.
+// New starts a fake Bot API server for a test; tb.Cleanup closes it.
 func New(tb testing.TB, opts ...Option) *Server {
 	tb.Helper()
+	s, err := Start(opts...)
+	if err != nil {
+		tb.Fatalf("%v", err)
+	}
+	s.tb = tb
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// Start starts a fake Bot API server outside a test (the benchmark's load
+// process); the caller closes it.
+func Start(opts ...Option) (*Server, error) {
 	spec, err := loadSpec()
 	if err != nil {
-		tb.Fatalf("bottest: cannot load the Bot API spec: %v", err)
+		return nil, fmt.Errorf("bottest: cannot load the Bot API spec: %w", err)
 	}
 	s := &Server{
-		tb:          tb,
 		spec:        spec,
 		token:       DefaultToken,
 		longPollCap: time.Second,
@@ -278,7 +290,7 @@ func New(tb testing.TB, opts ...Option) *Server {
 	idPart, _, ok := strings.Cut(s.token, ":")
 	id, err := strconv.ParseInt(idPart, 10, 64)
 	if !ok || err != nil || id <= 0 {
-		tb.Fatalf("bottest: token %q has no numeric bot id before ':'", s.token)
+		return nil, fmt.Errorf("bottest: token %q has no numeric bot id before ':'", s.token)
 	}
 	s.botUser = models.User{
 		ID:            id,
@@ -295,8 +307,7 @@ func New(tb testing.TB, opts ...Option) *Server {
 		}
 	}
 	s.srv.Start()
-	tb.Cleanup(s.Close)
-	return s
+	return s, nil
 }
 
 // Observe has f called after each request is answered, with the method
@@ -441,7 +452,9 @@ func (s *Server) addFailures(method string, times int, f failure) {
 // ChannelPost with message_id 0 gets the chat's next message id, and date 0
 // becomes now. Returns the update id.
 func (s *Server) Push(u models.Update) int64 {
-	s.tb.Helper()
+	if s.tb != nil {
+		s.tb.Helper()
+	}
 	s.mu.Lock()
 	if u.ID <= s.lastUpdateID && (s.pushedAny || u.ID <= 0) {
 		u.ID = s.lastUpdateID + 1
@@ -471,13 +484,23 @@ func (s *Server) Push(u models.Update) int64 {
 	s.mu.Unlock()
 	raw, err := json.Marshal(&u)
 	if err != nil {
-		s.tb.Fatalf("bottest: Push: cannot marshal update: %v", err)
+		s.fatalf("bottest: Push: cannot marshal update: %v", err)
 	}
 	id, err := s.PushJSON(raw)
 	if err != nil {
-		s.tb.Fatalf("bottest: Push: %v", err)
+		s.fatalf("bottest: Push: %v", err)
 	}
 	return id
+}
+
+// fatalf fails the test the server was made for, or panics outside a test:
+// a Push that cannot be carried out is a mistake in the caller.
+func (s *Server) fatalf(format string, args ...any) {
+	if s.tb != nil {
+		s.tb.Helper()
+		s.tb.Fatalf(format, args...)
+	}
+	panic(fmt.Sprintf(format, args...))
 }
 
 // PushJSON enqueues a raw Update JSON (e.g. a fixture), returned verbatim by

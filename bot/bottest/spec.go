@@ -1,10 +1,9 @@
 package bottest
 
 import (
+	_ "embed"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 )
@@ -43,59 +42,24 @@ func (s *apiSpec) method(name string) *specMethod {
 	return s.methods[strings.ToLower(name)]
 }
 
+//go:embed apispec/bot-api.json
+var specJSON []byte
+
 var (
 	specOnce   sync.Once
 	specLoaded *apiSpec
 	specErr    error
 )
 
-// loadSpec finds and parses the Bot API spec once per process.
+// loadSpec parses the embedded Bot API spec once per process.
 func loadSpec() (*apiSpec, error) {
 	specOnce.Do(func() {
-		path, err := findSpec()
-		if err != nil {
-			specErr = err
-			return
-		}
-		specLoaded, specErr = parseSpec(path)
+		specLoaded, specErr = parseSpec("apispec/bot-api.json", specJSON)
 	})
 	return specLoaded, specErr
 }
 
-const specRelPath = "shared/telegram/bot-api.json"
-
-// findSpec returns $BOT_API_SPEC, or the first ancestor of the working
-// directory containing shared/telegram/bot-api.json.
-func findSpec() (string, error) {
-	if p := os.Getenv("BOT_API_SPEC"); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			return "", fmt.Errorf("BOT_API_SPEC=%q: %w", p, err)
-		}
-		return p, nil
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return "", fmt.Errorf("getwd: %w", err)
-	}
-	for dir := wd; ; {
-		p := filepath.Join(dir, filepath.FromSlash(specRelPath))
-		if st, err := os.Stat(p); err == nil && !st.IsDir() {
-			return p, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	return "", fmt.Errorf("%s not found in %s or any of its parents; set BOT_API_SPEC to its path", specRelPath, wd)
-}
-
-func parseSpec(path string) (*apiSpec, error) {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
+func parseSpec(path string, raw []byte) (*apiSpec, error) {
 	var doc struct {
 		Version string                 `json:"version"`
 		Methods map[string]*specMethod `json:"methods"`
