@@ -72,6 +72,18 @@ var errPermanent = errors.New("bot: cannot be handled")
 // back to the feeder, for whichever worker is free.
 const batchBudget = 100 * time.Millisecond
 
+// NewDispatcher is a dispatcher that hands each update it takes from the
+// inbox to handle, with no bot around it: the benchmark measures
+// PostgreSQL's ceiling through it, the same claims, savepoints and finishes
+// as the bot's, with handle doing only a turn's writes.
+func NewDispatcher(st *store.Store, log *slog.Logger, workers, batch int, handle func(ctx context.Context, c *store.Claimed, tx *sqlx.Tx) (status int, err error)) *Dispatcher {
+	return newDispatcher(&Dispatcher{
+		st: st, log: log, handle: handle, onFailed: func(context.Context, *store.Claimed) {},
+		workers: workers, maxBatch: batch, maxAttempts: 5, turnTimeout: time.Minute,
+		instance: instanceName(),
+	})
+}
+
 // newDispatcher completes d's channels and map.
 func newDispatcher(d *Dispatcher) *Dispatcher {
 	if d.maxBatch <= 0 {

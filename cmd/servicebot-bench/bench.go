@@ -1,6 +1,8 @@
+// Command servicebot-bench is servicebot's benchmark, a program of its own
+// so that the bot's binary carries no test code.
 package main
 
-// servicebot bench: how many updates a second the real pipeline handles
+// servicebot-bench: how many updates a second the real pipeline handles
 // durably, how fast citizens get answers, and how much memory it takes,
 // measured against the fake Bot API (bot/bottest) and a real PostgreSQL, next
 // to two ceilings: the bare go-telegram/bot client on the same fake with no
@@ -8,7 +10,7 @@ package main
 //
 // Two processes take part. This one runs the bot exactly as `run` does
 // (bot.New + App.Run), so its peak RSS and CPU profile are the bot's. A child
-// (this binary again, `bench -load-child`) runs the fake Bot API, which
+// (this binary again, with -load-child) runs the fake Bot API, which
 // reports each reply the moment it is answered, and the simulated citizens;
 // the fake keeps every request it ever got, which would otherwise swamp the
 // bot's memory figure.
@@ -24,12 +26,9 @@ import (
 	"io"
 	"log/slog"
 	"math"
-	"math/rand/v2"
-	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"slices"
@@ -37,17 +36,17 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"testing"
 	"text/tabwriter"
 	"time"
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
-	"gopkg.in/yaml.v3"
 
 	"servicebot/bot"
-	"servicebot/bot/bottest"
+	"servicebot/bot/bottest/load"
+	"servicebot/cmd/internal/config"
 	"servicebot/dialogs"
 	"servicebot/locales"
 	"servicebot/store"
@@ -65,13 +64,6 @@ const (
 
 const benchLocalURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
 
-// Citizens are private chats with these user ids; stored sessions (-sessions)
-// start at sessionBase.
-const (
-	citizenBase = 1_000_000_000
-	sessionBase = 2_000_000_000
-)
-
 // benchLimits lift the sender's pacing: the fake is not Telegram.
 var benchLimits = bot.Limits{PerSecond: 1e6, ChatPerSecond: 1e6, ChatBurst: 1000, GroupPerMinute: 1e6}
 
@@ -85,7 +77,7 @@ type benchOptions struct {
 	batch           int
 	sessions        int
 	pack            string
-	script          string // the closed loop's: scriptMixed or scriptFAQ
+	script          string // the closed loop's: load.ScriptMixed or load.ScriptFAQ
 	jsonOut         bool
 	cpuProfile      string
 	logLevel        slog.Level
@@ -95,11 +87,11 @@ type benchOptions struct {
 func parseBenchFlags(args []string, getenv func(string) string, stderr io.Writer) (benchOptions, error) {
 	var o benchOptions
 	// The defaults are the bot's own settings (WORKERS, WORKER_BATCH).
-	cfg, err := loadConfig(getenv, false)
+	cfg, err := config.Load(getenv, false)
 	if err != nil {
 		return o, err
 	}
-	workers, batch := cfg.bot.Workers, cfg.bot.Batch
+	workers, batch := cfg.Bot.Workers, cfg.Bot.Batch
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.IntVar(&o.citizens, "citizens", 200, "simulated citizens, each waiting for the reply before its next update")
@@ -111,7 +103,7 @@ func parseBenchFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.IntVar(&o.batch, "batch", batch, "WORKER_BATCH of the bot: most updates a worker handles in one transaction")
 	fs.IntVar(&o.sessions, "sessions", 0, "store this many users with a conversation first; citizens then take turns at them")
 	fs.StringVar(&o.pack, "pack", "hsc", "content pack: hsc or mfc")
-	fs.StringVar(&o.script, "script", scriptMixed, "what the closed loop's citizens do: mixed (FAQ, quick rating, mystery shopper) or faq")
+	fs.StringVar(&o.script, "script", load.ScriptMixed, "what the closed loop's citizens do: mixed (FAQ, quick rating, mystery shopper) or faq")
 	fs.BoolVar(&o.jsonOut, "json", false, "print the figures as JSON")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write the process's CPU profile of the closed-loop phase to this file")
 	level := fs.String("log-level", "warn", "the bot's log level (logs are JSON on stderr)")
@@ -135,9 +127,9 @@ func parseBenchFlags(args []string, getenv func(string) string, stderr io.Writer
 		return o, errors.New("bench: -batch must be from 1 to 64")
 	case o.sessions < 0:
 		return o, errors.New("bench: -sessions must not be negative")
-	case !knownPacks[o.pack]:
+	case !config.KnownPacks[o.pack]:
 		return o, fmt.Errorf("bench: -pack: expected hsc or mfc; got %q", o.pack)
-	case o.script != scriptMixed && o.script != scriptFAQ:
+	case o.script != load.ScriptMixed && o.script != load.ScriptFAQ:
 		return o, fmt.Errorf("bench: -script: expected mixed or faq; got %q", o.script)
 	}
 	if err := o.logLevel.UnmarshalText([]byte(*level)); err != nil {
@@ -208,14 +200,14 @@ type benchConfig struct {
 }
 
 type benchPhase struct {
-	Offered       float64        `json:"offered_per_s,omitempty"` // open loop only
-	UpdatesPerSec float64        `json:"updates_per_s"`           // handled, from the inbox's handled_at
-	Handled       int            `json:"handled"`
-	Pushed        int            `json:"pushed"`
-	Replies       int            `json:"replies"`
-	Latency       latencySummary `json:"latency_ms"`
-	CPU           *benchCPU      `json:"cpu_ms_per_update,omitempty"`
-	Connections   int            `json:"bot_api_connections"` // TCP connections the bot opened to the Bot API
+	Offered       float64      `json:"offered_per_s,omitempty"` // open loop only
+	UpdatesPerSec float64      `json:"updates_per_s"`           // handled, from the inbox's handled_at
+	Handled       int          `json:"handled"`
+	Pushed        int          `json:"pushed"`
+	Replies       int          `json:"replies"`
+	Latency       load.Latency `json:"latency_ms"`
+	CPU           *benchCPU    `json:"cpu_ms_per_update,omitempty"`
+	Connections   int          `json:"bot_api_connections"` // TCP connections the bot opened to the Bot API
 }
 
 // benchCPU is where the machine's CPU went, per update handled: the bot's
@@ -265,33 +257,10 @@ type benchTargetResult struct {
 	Note   string  `json:"note,omitempty"`
 }
 
-type latencySummary struct {
-	N    int     `json:"n"`
-	P50  float64 `json:"p50"`
-	P95  float64 `json:"p95"`
-	P99  float64 `json:"p99"`
-	Max  float64 `json:"max"`
-	Mean float64 `json:"mean"`
-}
-
-func summarize(ds []time.Duration) latencySummary {
-	if len(ds) == 0 {
-		return latencySummary{}
-	}
-	slices.Sort(ds)
-	ms := func(d time.Duration) float64 { return math.Round(float64(d)/1e4) / 100 }
-	at := func(q float64) float64 { return ms(ds[max(0, int(math.Ceil(q*float64(len(ds))))-1)]) }
-	var sum time.Duration
-	for _, d := range ds {
-		sum += d
-	}
-	return latencySummary{N: len(ds), P50: at(0.50), P95: at(0.95), P99: at(0.99), Max: ms(ds[len(ds)-1]), Mean: ms(sum / time.Duration(len(ds)))}
-}
-
 // ---- the bot's side ----
 
 func runBench(ctx context.Context, o benchOptions, getenv func(string) string, stderr io.Writer) (*benchResult, error) {
-	log := newLogger(stderr, o.logLevel)
+	log := config.NewLogger(stderr, o.logLevel)
 	adminURL := getenv("DATABASE_URL")
 	if adminURL == "" {
 		adminURL = getenv("TEST_DATABASE_URL")
@@ -339,12 +308,12 @@ func runBench(ctx context.Context, o benchOptions, getenv func(string) string, s
 		return nil, err
 	}
 
-	load, err := startLoadChild(stderr, o.pack)
+	child, err := startLoadChild(stderr, o.pack)
 	if err != nil {
 		return nil, err
 	}
-	defer load.close()
-	stopLoadOnCancel := context.AfterFunc(ctx, load.interrupt)
+	defer child.close()
+	stopLoadOnCancel := context.AfterFunc(ctx, child.interrupt)
 	defer stopLoadOnCancel()
 
 	text, err := locales.Load()
@@ -352,7 +321,7 @@ func runBench(ctx context.Context, o benchOptions, getenv func(string) string, s
 		return nil, err
 	}
 	app, err := bot.New(bot.Config{
-		Token: load.hello.Token, APIURL: load.hello.URL, Pack: o.pack, Workers: o.workers, Batch: o.batch,
+		Token: child.hello.Token, APIURL: child.hello.URL, Pack: o.pack, Workers: o.workers, Batch: o.batch,
 		Limits: benchLimits, PollTimeout: 25 * time.Second,
 	}, st, text, log)
 	if err != nil {
@@ -370,9 +339,9 @@ func runBench(ctx context.Context, o benchOptions, getenv func(string) string, s
 		return nil, errors.New("bench: the bot was not ready after a minute")
 	}
 
-	who := loadCommand{Citizens: o.citizens, IDBase: citizenBase}
+	who := load.Command{Citizens: o.citizens, IDBase: load.CitizenBase}
 	if o.sessions > 0 {
-		who = loadCommand{Citizens: o.citizens, IDBase: sessionBase, IDPool: o.sessions}
+		who = load.Command{Citizens: o.citizens, IDBase: load.SessionBase, IDPool: o.sessions}
 	}
 	// Closed loop: the throughput.
 	closedCmd := who
@@ -383,9 +352,9 @@ func runBench(ctx context.Context, o benchOptions, getenv func(string) string, s
 			return nil, err
 		}
 	}
-	cpu0 := sampleCPU(ctx, db.DB, load.cmd.Process.Pid)
-	closed, err := load.run(closedCmd)
-	cpu1 := sampleCPU(ctx, db.DB, load.cmd.Process.Pid)
+	cpu0 := sampleCPU(ctx, db.DB, child.cmd.Process.Pid)
+	closed, err := child.run(closedCmd)
+	cpu1 := sampleCPU(ctx, db.DB, child.cmd.Process.Pid)
 	if stopProfile != nil {
 		stopProfile()
 	}
@@ -401,10 +370,10 @@ func runBench(ctx context.Context, o benchOptions, getenv func(string) string, s
 
 	// Open loop: the latency at a given offered rate.
 	if o.rate > 0 && ctx.Err() == nil {
-		openCmd := loadCommand{Kind: "open", Duration: o.rateDuration, Rate: o.rate, Citizens: o.citizens, IDBase: who.IDBase}
-		cpu0 := sampleCPU(ctx, db.DB, load.cmd.Process.Pid)
-		open, err := load.run(openCmd)
-		cpu1 := sampleCPU(ctx, db.DB, load.cmd.Process.Pid)
+		openCmd := load.Command{Kind: "open", Duration: o.rateDuration, Rate: o.rate, Citizens: o.citizens, IDBase: who.IDBase}
+		cpu0 := sampleCPU(ctx, db.DB, child.cmd.Process.Pid)
+		open, err := child.run(openCmd)
+		cpu1 := sampleCPU(ctx, db.DB, child.cmd.Process.Pid)
 		if err != nil {
 			return nil, err
 		}
@@ -458,19 +427,19 @@ func runBench(ctx context.Context, o benchOptions, getenv func(string) string, s
 
 	if o.ceilingDuration > 0 && ctx.Err() == nil {
 		c := &benchCeilings{}
-		stopBare, err := startBareClient(ctx, load.hello.URL, load.hello.Token, o.workers, lastUpdate)
+		stopBare, err := startBareClient(ctx, child.hello.URL, child.hello.Token, o.workers, lastUpdate)
 		if err != nil {
 			return nil, err
 		}
 		bareCmd := who
-		bareCmd.Kind, bareCmd.Duration, bareCmd.Script = "closed", o.ceilingDuration, scriptBare
-		bare, err := load.run(bareCmd)
+		bareCmd.Kind, bareCmd.Duration, bareCmd.Script = "closed", o.ceilingDuration, load.ScriptBare
+		bare, err := child.run(bareCmd)
 		stopBare()
 		if err != nil {
 			return nil, err
 		}
 		c.BareClientPerSec = round1(bare.RepliesPerSec)
-		answers := o.script == scriptMixed
+		answers := o.script == load.ScriptMixed
 		if c.PostgresPerSec, err = postgresCeilingOnNewDB(ctx, adminURL, o.workers, 1, o.citizens, o.ceilingDuration, answers); err != nil {
 			return nil, err
 		}
@@ -490,7 +459,7 @@ func runBench(ctx context.Context, o benchOptions, getenv func(string) string, s
 		}
 		res.Ceilings = c
 	}
-	if rss, err := load.quit(); err == nil {
+	if rss, err := child.quit(); err == nil {
 		res.Memory.LoadRSSMB = round1(float64(rss) / 1024)
 	}
 	errs.Total = errs.Rejected + errs.Failed + errs.Pending + errs.Timeouts + errs.HTTPErrors
@@ -502,7 +471,7 @@ func runBench(ctx context.Context, o benchOptions, getenv func(string) string, s
 // phaseFigures reads from the inbox how fast the phase's updates were
 // handled: over the phase's own updates, by PostgreSQL's clock, leaving out
 // the first second (or fifth) while the load builds up.
-func phaseFigures(ctx context.Context, db *sql.DB, r loadResult) (benchPhase, error) {
+func phaseFigures(ctx context.Context, db *sql.DB, r load.Result) (benchPhase, error) {
 	p := benchPhase{Pushed: r.Pushed, Replies: r.Replies, Latency: r.Latency, Connections: r.Connections}
 	if r.FirstUpdate == 0 {
 		return p, nil
@@ -620,7 +589,7 @@ func seedSessions(ctx context.Context, db *sql.DB, n int) error {
 		FROM generate_series(0, $2 - 1) AS g
 		ON CONFLICT (chat_id) DO NOTHING`,
 	} {
-		if _, err := db.ExecContext(ctx, q, sessionBase, n); err != nil {
+		if _, err := db.ExecContext(ctx, q, load.SessionBase, n); err != nil {
 			return fmt.Errorf("bench: storing %d sessions: %w", n, err)
 		}
 	}
@@ -842,10 +811,11 @@ func postgresCeilingOnNewDB(ctx context.Context, adminURL string, workers, batch
 }
 
 // postgresCeiling is ceiling (b): the pipeline's per-update writes and
-// nothing else, through the same store functions. One feeder stores updates
-// in batches as the intake does; workers claim each in a transaction, record
-// the citizen, read their conversation, save a questionnaire answer (with
-// answers: two updates in three, as in the mixed script), and finish it.
+// nothing else. One goroutine stores updates in batches as the intake does;
+// the bot's own dispatcher (bot.NewDispatcher: its feeder, claims,
+// savepoints and finishes) hands them to turns that only record the
+// citizen, read their conversation and save a questionnaire answer (with
+// answers: two updates in three, as in the mixed script).
 // With batch 1 that is the issue's ceiling, one transaction per update;
 // with the bot's batch it is the same statements the bot makes.
 func postgresCeiling(ctx context.Context, st *store.Store, workers, batch, chats int, d time.Duration, answers bool) (float64, error) {
@@ -880,10 +850,34 @@ func postgresCeiling(ctx context.Context, st *store.Store, workers, batch, chats
 			cancel()
 		}
 	}
+	// The bot's own dispatcher takes the updates (its feeder, claims,
+	// savepoints and finishes); each turn does only the writes a citizen's
+	// turn does, with no Telegram and no routing.
+	disp := bot.NewDispatcher(st, slog.New(slog.DiscardHandler), workers, batch, func(ctx context.Context, c *store.Claimed, tx *sqlx.Tx) (int, error) {
+		if _, err := store.TouchUser(ctx, tx, c.ChatKey); err != nil {
+			return 0, err
+		}
+		if _, err := store.GetConversation(ctx, tx, c.ChatKey); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return 0, err
+		}
+		if answers && c.UpdateID%3 != 0 {
+			r := drafts[c.ChatKey-chatBase]
+			five := 5
+			r.Answers = dialogs.Answers{fmt.Sprintf("q%d", c.UpdateID%25): {Number: &five}}
+			if err := store.SaveDraft(ctx, tx, r); err != nil {
+				return 0, err
+			}
+		}
+		finished.Add(1)
+		return store.InboxDone, nil
+	})
 	backlog := int64(4 * workers * batch)
-	due := make(chan int64, backlog+100) // the chat of each update stored and not yet taken
 	var wg sync.WaitGroup
-	wg.Add(1)
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		disp.Run(ctx)
+	}()
 	go func() {
 		defer wg.Done()
 		for ctx.Err() == nil {
@@ -903,103 +897,9 @@ func postgresCeiling(ctx context.Context, st *store.Store, workers, batch, chats
 				return
 			}
 			produced.Add(int64(len(batch)))
-			for _, u := range batch {
-				due <- u.ChatKey
-			}
+			disp.Signal()
 		}
 	}()
-	// Workers take the chats of the updates stored, up to batch at once,
-	// and claim them by chat as the dispatcher does (the dispatcher's
-	// feeder query is left out: this is the writes alone).
-	work := func(chats []int64) (left []int64, err error) {
-		tx, err := st.Begin(ctx)
-		if err != nil {
-			return nil, err
-		}
-		defer tx.Rollback()
-		claimed, _, err := st.ClaimChats(ctx, tx, chats)
-		if err != nil {
-			return nil, err
-		}
-		got := map[int64]bool{}
-		var done []store.Finished
-		for i, c := range claimed {
-			got[c.ChatKey] = true
-			savepoint := "SAVEPOINT turn"
-			if i > 0 {
-				savepoint = "RELEASE SAVEPOINT turn; SAVEPOINT turn"
-			}
-			if _, err := tx.ExecContext(ctx, savepoint); err != nil {
-				return nil, err
-			}
-			if _, err := store.TouchUser(ctx, tx, c.ChatKey); err != nil {
-				return nil, err
-			}
-			if _, err := store.GetConversation(ctx, tx, c.ChatKey); err != nil && !errors.Is(err, store.ErrNotFound) {
-				return nil, err
-			}
-			if answers && c.UpdateID%3 != 0 {
-				r := drafts[c.ChatKey-chatBase]
-				five := 5
-				r.Answers = dialogs.Answers{fmt.Sprintf("q%d", c.UpdateID%25): {Number: &five}}
-				if err := store.SaveDraft(ctx, tx, r); err != nil {
-					return nil, err
-				}
-			}
-			done = append(done, store.Finished{UpdateID: c.UpdateID, ChatKey: c.ChatKey, Status: store.InboxDone})
-		}
-		if _, err := st.FinishUpdates(ctx, tx, done, "bench-ceiling"); err != nil {
-			return nil, err
-		}
-		if err := tx.Commit(); err != nil {
-			return nil, err
-		}
-		finished.Add(int64(len(done)))
-		for _, chat := range chats {
-			if !got[chat] { // held by another worker for a moment: later
-				left = append(left, chat)
-			}
-		}
-		return left, nil
-	}
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				var chats []int64
-				select {
-				case chat := <-due:
-					chats = append(chats, chat)
-				case <-ctx.Done():
-					return
-				}
-				// As many more as are waiting, up to batch, one update
-				// per chat.
-			fill:
-				for len(chats) < batch {
-					select {
-					case chat := <-due:
-						if slices.Contains(chats, chat) {
-							due <- chat
-							break fill
-						}
-						chats = append(chats, chat)
-					default:
-						break fill
-					}
-				}
-				left, err := work(chats)
-				if err != nil {
-					fail(err)
-					return
-				}
-				for _, chat := range left {
-					due <- chat
-				}
-			}
-		}()
-	}
 	warm := min(time.Second, d/5)
 	time.Sleep(warm)
 	start, from := time.Now(), finished.Load()
@@ -1050,7 +950,7 @@ func evaluateTargets(r *benchResult) []benchTargetResult {
 }
 
 func printBench(w io.Writer, r *benchResult) {
-	fmt.Fprintf(w, "servicebot bench: %d CPUs, %s, PostgreSQL %s (synchronous_commit=%s, fsync=%s)\n",
+	fmt.Fprintf(w, "servicebot-bench: %d CPUs, %s, PostgreSQL %s (synchronous_commit=%s, fsync=%s)\n",
 		r.Machine.CPUs, r.Machine.GoVersion, r.Machine.Postgres, r.Machine.SynchronousCommit, r.Machine.Fsync)
 	fmt.Fprintf(w, "WORKERS=%d, WORKER_BATCH=%d, %d citizens (%s), pack %s, %d sessions stored\n", r.Config.Workers, r.Config.Batch, r.Config.Citizens, r.Config.Script, r.Config.Pack, r.Config.Sessions)
 	if r.Machine.Autovacuum != "on" {
@@ -1059,7 +959,7 @@ func printBench(w io.Writer, r *benchResult) {
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	lat := func(l latencySummary) string {
+	lat := func(l load.Latency) string {
 		return fmt.Sprintf("%.1f / %.1f / %.1f ms (max %.1f, n=%d)", l.P50, l.P95, l.P99, l.Max, l.N)
 	}
 	fmt.Fprintf(tw, "closed loop, %.0fs\t\n", r.Config.DurationS)
@@ -1126,51 +1026,9 @@ func printBench(w io.Writer, r *benchResult) {
 
 // ---- the load: the fake Bot API and the citizens ----
 
-// loadCommand is what the bot's process asks of the load process.
-type loadCommand struct {
-	Kind     string        `json:"kind"` // closed, open, quit
-	Duration time.Duration `json:"duration"`
-	Citizens int           `json:"citizens"`
-	Rate     float64       `json:"rate,omitempty"`   // open: updates a second
-	Script   string        `json:"script,omitempty"` // closed: scriptFAQ or scriptBare
-	IDBase   int64         `json:"id_base"`
-	IDPool   int           `json:"id_pool,omitempty"` // >0: citizens take turns at this many identities
-}
-
-// What the citizens of a closed loop do, over and over. FAQ: open the menu,
-// browse the FAQ to a question and its answer, then type a question. Mixed:
-// a third of the citizens do that, a third rate their visit from a QR
-// code's link and a third fill in the mystery-shopper questionnaire, each
-// to the end and again. The bare client answers everything with a new
-// message, which the next tap uses.
-const (
-	scriptFAQ   = "faq"
-	scriptMixed = "mixed"
-	scriptBare  = "bare"
-)
-
 type loadHello struct {
 	URL   string `json:"url"`
 	Token string `json:"token"`
-}
-
-type loadResult struct {
-	Kind          string         `json:"kind"`
-	Start         time.Time      `json:"start"` // the first update pushed
-	Stop          time.Time      `json:"stop"`  // the last update pushed
-	Pushed        int            `json:"pushed"`
-	Offered       float64        `json:"offered"` // updates pushed a second
-	Replies       int            `json:"replies"`
-	RepliesPerSec float64        `json:"replies_per_s"` // after the first second (or fifth)
-	Unmatched     int            `json:"unmatched"`     // replies to no update waiting: repeats
-	Timeouts      int            `json:"timeouts"`
-	HTTPErrors    int            `json:"http_errors"`
-	Rejected      int            `json:"rejected"`
-	Connections   int            `json:"connections"` // TCP connections the bot opened to the Bot API
-	FirstUpdate   int64          `json:"first_update"`
-	LastUpdate    int64          `json:"last_update"`
-	Latency       latencySummary `json:"latency_ms"`
-	PeakRSSKB     int64          `json:"peak_rss_kb"`
 }
 
 // loadChild is the load process seen from the bot's.
@@ -1188,7 +1046,7 @@ func startLoadChild(stderr io.Writer, pack string) (*loadChild, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bench: %w", err)
 	}
-	cmd := exec.Command(exe, "bench", "-load-child", "-pack", pack)
+	cmd := exec.Command(exe, "-load-child", "-pack", pack)
 	cmd.Stderr = stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -1209,8 +1067,8 @@ func startLoadChild(stderr io.Writer, pack string) (*loadChild, error) {
 	return c, nil
 }
 
-func (c *loadChild) run(cmd loadCommand) (loadResult, error) {
-	var r loadResult
+func (c *loadChild) run(cmd load.Command) (load.Result, error) {
+	var r load.Result
 	if err := c.enc.Encode(cmd); err != nil {
 		return r, fmt.Errorf("bench: the load process is gone: %w", err)
 	}
@@ -1225,7 +1083,7 @@ func (c *loadChild) interrupt() { c.stdin.Close() }
 
 // quit ends the load process and returns its peak RSS.
 func (c *loadChild) quit() (int64, error) {
-	r, err := c.run(loadCommand{Kind: "quit"})
+	r, err := c.run(load.Command{Kind: "quit"})
 	c.close()
 	return r.PeakRSSKB, err
 }
@@ -1249,34 +1107,24 @@ func (c *loadChild) close() {
 
 // serveBenchLoad is the load process: it answers loadCommands read from in
 // with loadResults written to out. It ends when in is closed.
-func serveBenchLoad(ctx context.Context, pack string, in io.Reader, out io.Writer) (err error) {
-	tb := &benchTB{}
-	defer tb.runCleanups()
-	defer func() {
-		switch v := recover().(type) {
-		case nil:
-		case benchFatal:
-			err = fmt.Errorf("bench: %s", string(v))
-		default:
-			panic(v)
-		}
-	}()
-	l, err := newBenchLoad(tb, pack)
+func serveBenchLoad(ctx context.Context, pack string, in io.Reader, out io.Writer) error {
+	l, err := load.New(pack)
 	if err != nil {
 		return err
 	}
+	defer l.Close()
 	enc := json.NewEncoder(out)
-	if err := enc.Encode(loadHello{URL: l.URL(), Token: l.srv.Token()}); err != nil {
+	if err := enc.Encode(loadHello{URL: l.URL(), Token: l.Server().Token()}); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	cmds := make(chan loadCommand)
+	cmds := make(chan load.Command)
 	go func() {
 		defer cancel() // the bot's process closed our input: stop
 		dec := json.NewDecoder(in)
 		for {
-			var c loadCommand
+			var c load.Command
 			if err := dec.Decode(&c); err != nil {
 				return
 			}
@@ -1292,7 +1140,7 @@ func serveBenchLoad(ctx context.Context, pack string, in io.Reader, out io.Write
 		case <-ctx.Done():
 			return nil
 		case c := <-cmds:
-			var r loadResult
+			var r load.Result
 			switch c.Kind {
 			case "quit":
 				r.PeakRSSKB = procStatus("self")["VmHWM"]
@@ -1310,631 +1158,4 @@ func serveBenchLoad(ctx context.Context, pack string, in io.Reader, out io.Write
 			}
 		}
 	}
-}
-
-// benchTB lets the benchmark start bottest's server, which expects a test.
-// Only the methods the server calls are implemented; the embedded (nil)
-// testing.TB supplies the interface's unexported method.
-type benchTB struct {
-	testing.TB
-	mu       sync.Mutex
-	cleanups []func()
-}
-
-// benchFatal is a Fatalf from the fake server, turned into an error by
-// serveBenchLoad.
-type benchFatal string
-
-func (*benchTB) Helper() {}
-func (b *benchTB) Cleanup(f func()) {
-	b.mu.Lock()
-	b.cleanups = append(b.cleanups, f)
-	b.mu.Unlock()
-}
-func (*benchTB) Fatalf(format string, args ...any) { panic(benchFatal(fmt.Sprintf(format, args...))) }
-func (*benchTB) Logf(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, "servicebot: bench: "+format+"\n", args...)
-}
-func (b *benchTB) Errorf(format string, args ...any) { b.Logf(format, args...) }
-
-func (b *benchTB) runCleanups() {
-	b.mu.Lock()
-	fs := b.cleanups
-	b.cleanups = nil
-	b.mu.Unlock()
-	for i := len(fs) - 1; i >= 0; i-- {
-		fs[i]()
-	}
-}
-
-// benchLoad is the fake Bot API, which notes each reply as it is answered,
-// and the citizens who talk to the bot through it.
-type benchLoad struct {
-	srv     *bottest.Server
-	faq     []benchCategory
-	queries []string
-	centres []string // the pack's centre ids, for the QR codes' links
-
-	// ReplyTimeout is how long a citizen waits for a reply before counting
-	// a timeout and going on.
-	ReplyTimeout time.Duration
-
-	pushMu     sync.Mutex
-	lastUpdate int64
-
-	mu    sync.Mutex
-	chats map[int64]*benchChat
-	rec   *benchRecorder
-}
-
-type benchCategory struct {
-	id      string
-	entries []string
-}
-
-// benchChat is one citizen's private chat.
-type benchChat struct {
-	id      int64
-	lang    string
-	mu      sync.Mutex
-	pending []time.Time // when each update still waiting for its reply was pushed
-	lastMsg int         // the bot's latest message
-	nextMsg int
-	replied chan struct{}
-}
-
-// benchRecorder collects one phase's replies.
-type benchRecorder struct {
-	mu         sync.Mutex
-	latencies  []time.Duration
-	replyTimes []time.Time
-	unmatched  int
-	timeouts   int
-	httpErrors int
-	conns      int64 // the fake's count of connections when the phase began
-}
-
-// newBenchLoad starts the fake Bot API (closed by tb's cleanup).
-func newBenchLoad(tb testing.TB, pack string) (*benchLoad, error) {
-	p, err := dialogs.LoadShippedPack(pack)
-	if err != nil {
-		return nil, fmt.Errorf("bench: pack %s: %w", pack, err)
-	}
-	l := &benchLoad{
-		srv:          bottest.New(tb),
-		chats:        map[int64]*benchChat{},
-		ReplyTimeout: 30 * time.Second,
-	}
-	l.srv.Observe(l.observe)
-	byCat := map[string]*benchCategory{}
-	for _, c := range p.Categories {
-		byCat[c.ID] = &benchCategory{id: c.ID}
-	}
-	for _, e := range p.Entries {
-		if c := byCat[e.Category]; c != nil && !e.Hidden {
-			c.entries = append(c.entries, e.ID)
-		}
-	}
-	for _, c := range p.Categories {
-		if len(byCat[c.ID].entries) > 0 {
-			l.faq = append(l.faq, *byCat[c.ID])
-		}
-	}
-	if len(l.faq) == 0 {
-		return nil, fmt.Errorf("bench: pack %s has no FAQ", pack)
-	}
-	l.queries = benchQueries(p)
-	for _, c := range p.Centres {
-		l.centres = append(l.centres, c.ID)
-	}
-	return l, nil
-}
-
-// URL is the Bot API URL the bot should use.
-func (l *benchLoad) URL() string { return l.srv.URL() }
-
-// Server is the fake Bot API.
-func (l *benchLoad) Server() *bottest.Server { return l.srv }
-
-// benchQueries are what citizens type: the pack's test questions
-// (dialogs/testdata/<pack>_queries.yaml, found above the working directory),
-// else the FAQ's own questions.
-func benchQueries(p *dialogs.Pack) []string {
-	var out []string
-	if wd, err := os.Getwd(); err == nil {
-		for d := wd; ; d = filepath.Dir(d) {
-			raw, err := os.ReadFile(filepath.Join(d, "dialogs", "testdata", p.ID+"_queries.yaml"))
-			if err == nil {
-				var qs []struct {
-					Q string `yaml:"q"`
-				}
-				if yaml.Unmarshal(raw, &qs) == nil {
-					for _, q := range qs {
-						if strings.TrimSpace(q.Q) != "" && !strings.HasPrefix(q.Q, "/") {
-							out = append(out, q.Q)
-						}
-					}
-				}
-				break
-			}
-			if filepath.Dir(d) == d {
-				break
-			}
-		}
-	}
-	if len(out) == 0 {
-		for _, e := range p.Entries {
-			for _, lang := range p.Languages {
-				if q := e.Question.In(lang); q != "" {
-					out = append(out, q)
-				}
-			}
-		}
-	}
-	return out
-}
-
-// replyMethods put a reply in front of the citizen.
-var replyMethods = map[string]bool{
-	"sendmessage": true, "editmessagetext": true, "editmessagereplymarkup": true, "editmessagecaption": true,
-	"sendphoto": true, "senddocument": true, "copymessage": true, "forwardmessage": true,
-}
-
-// observe notes a reply from what the fake Bot API answered. (The fake
-// calls it once a request is answered: as with Telegram, a request that
-// arrived whole is carried out even if the bot was killed meanwhile.)
-func (l *benchLoad) observe(method string, status int, answer []byte, at time.Time) {
-	method = strings.ToLower(method)
-	if status != http.StatusOK {
-		l.recorder(func(rec *benchRecorder) { rec.httpErrors++ })
-		return
-	}
-	if !replyMethods[method] {
-		return
-	}
-	var ans struct {
-		Result struct {
-			MessageID int `json:"message_id"`
-			Chat      struct {
-				ID int64 `json:"id"`
-			} `json:"chat"`
-		} `json:"result"`
-	}
-	if json.Unmarshal(answer, &ans) != nil || ans.Result.Chat.ID == 0 {
-		return
-	}
-	l.replied(ans.Result.Chat.ID, ans.Result.MessageID, at)
-}
-
-func (l *benchLoad) recorder(f func(*benchRecorder)) {
-	l.mu.Lock()
-	rec := l.rec
-	l.mu.Unlock()
-	if rec != nil {
-		rec.mu.Lock()
-		f(rec)
-		rec.mu.Unlock()
-	}
-}
-
-// replied matches a reply with the oldest update of the chat waiting for one.
-func (l *benchLoad) replied(chatID int64, msgID int, at time.Time) {
-	c := l.chat(chatID)
-	c.mu.Lock()
-	var pushed time.Time
-	matched := len(c.pending) > 0
-	if matched {
-		pushed = c.pending[0]
-		c.pending = c.pending[1:]
-	}
-	if msgID > 0 {
-		c.lastMsg = msgID
-	}
-	c.mu.Unlock()
-	l.recorder(func(rec *benchRecorder) {
-		rec.replyTimes = append(rec.replyTimes, at)
-		if matched {
-			rec.latencies = append(rec.latencies, at.Sub(pushed))
-		} else {
-			rec.unmatched++
-		}
-	})
-	select {
-	case c.replied <- struct{}{}:
-	default:
-	}
-}
-
-func (l *benchLoad) chat(id int64) *benchChat {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	c := l.chats[id]
-	if c == nil {
-		lang := "uk"
-		if id%2 == 1 {
-			lang = "ru"
-		}
-		c = &benchChat{id: id, lang: lang, replied: make(chan struct{}, 1)}
-		l.chats[id] = c
-	}
-	return c
-}
-
-// push makes an update available to getUpdates; build gets the update id
-// and the citizen's next message id.
-func (l *benchLoad) push(c *benchChat, build func(updateID int64, msgID int) []byte) (int64, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.nextMsg = max(c.nextMsg, c.lastMsg) + 1
-	l.pushMu.Lock()
-	l.lastUpdate++
-	id := l.lastUpdate
-	_, err := l.srv.PushJSON(build(id, c.nextMsg))
-	l.pushMu.Unlock()
-	if err != nil {
-		return 0, err
-	}
-	c.pending = append(c.pending, time.Now())
-	return id, nil
-}
-
-// LastUpdate is the id of the last update pushed.
-func (l *benchLoad) LastUpdate() int64 {
-	l.pushMu.Lock()
-	defer l.pushMu.Unlock()
-	return l.lastUpdate
-}
-
-func benchUser(c *benchChat) string {
-	return fmt.Sprintf(`{"id":%d,"is_bot":false,"first_name":"Citizen","language_code":"%s"}`, c.id, c.lang)
-}
-
-func (c *benchChat) says(text string) func(int64, int) []byte {
-	return func(id int64, msg int) []byte {
-		q, _ := json.Marshal(text)
-		ents := ""
-		if strings.HasPrefix(text, "/") {
-			ents = fmt.Sprintf(`,"entities":[{"type":"bot_command","offset":0,"length":%d}]`, dialogs.UTF16Len(strings.Fields(text)[0]))
-		}
-		return fmt.Appendf(nil, `{"update_id":%d,"message":{"message_id":%d,"from":%s,"chat":{"id":%d,"first_name":"Citizen","type":"private"},"date":%d,"text":%s%s}}`,
-			id, msg, benchUser(c), c.id, time.Now().Unix(), q, ents)
-	}
-}
-
-func (c *benchChat) taps(data string) func(int64, int) []byte {
-	return func(id int64, _ int) []byte {
-		q, _ := json.Marshal(data)
-		return fmt.Appendf(nil, `{"update_id":%d,"callback_query":{"id":"cq%d","from":%s,"message":{"message_id":%d,"chat":{"id":%d,"first_name":"Citizen","type":"private"},"date":%d},"chat_instance":"ci%d","data":%s}}`,
-			id, id, benchUser(c), c.lastMsg, c.id, time.Now().Unix(), c.id, q)
-	}
-}
-
-// begin starts recording a phase.
-func (l *benchLoad) begin() (*benchRecorder, int) {
-	rec := &benchRecorder{conns: int64(l.srv.Connections())}
-	l.mu.Lock()
-	l.rec = rec
-	l.mu.Unlock()
-	return rec, len(l.srv.Rejected())
-}
-
-func (l *benchLoad) end(r *loadResult, rec *benchRecorder, rejectedBefore int) {
-	l.mu.Lock()
-	l.rec = nil
-	l.mu.Unlock()
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	r.Replies = len(rec.replyTimes)
-	r.Unmatched, r.Timeouts, r.HTTPErrors = rec.unmatched, rec.timeouts, rec.httpErrors
-	r.Latency = summarize(rec.latencies)
-	r.Rejected = len(l.srv.Rejected()) - rejectedBefore
-	r.Connections = l.srv.Connections() - int(rec.conns)
-	if span := r.Stop.Sub(r.Start); span > 0 {
-		r.Offered = round1(float64(r.Pushed) / span.Seconds())
-		from := r.Start.Add(min(time.Second, span/5))
-		n := 0
-		for _, t := range rec.replyTimes {
-			if !t.Before(from) && !t.After(r.Stop) {
-				n++
-			}
-		}
-		if s := r.Stop.Sub(from).Seconds(); s > 0 {
-			r.RepliesPerSec = float64(n) / s
-		}
-	}
-}
-
-// Closed runs a closed loop: each citizen waits for the reply to an update
-// before sending the next, for c.Duration; then the replies still due are
-// awaited.
-func (l *benchLoad) Closed(ctx context.Context, cmd loadCommand) loadResult {
-	r := loadResult{Kind: "closed", FirstUpdate: l.LastUpdate() + 1}
-	rec, rejected := l.begin()
-	var pushed atomic.Int64
-	r.Start = time.Now()
-	deadline := r.Start.Add(cmd.Duration)
-	var wg sync.WaitGroup
-	for i := range cmd.Citizens {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			rng := rand.New(rand.NewPCG(uint64(i), uint64(cmd.IDBase)))
-			var survey *benchSurvey
-			if cmd.Script == scriptMixed && i%3 != 0 {
-				survey = &benchSurvey{kind: "mystery"}
-				if i%3 == 1 {
-					survey.kind = "rating"
-				}
-			}
-			// Who the citizen is: with IDPool, a new identity from the pool
-			// for each round (5 FAQ steps, or one questionnaire).
-			var c *benchChat
-			round := -1
-			identity := func(n int) {
-				if n == round {
-					return
-				}
-				round = n
-				id := cmd.IDBase + int64(i)
-				if cmd.IDPool > 0 {
-					id = cmd.IDBase + int64((i+n*cmd.Citizens)%cmd.IDPool)
-				}
-				c = l.chat(id)
-			}
-			for k := 0; ctx.Err() == nil && time.Now().Before(deadline); k++ {
-				var build func(int64, int) []byte
-				if survey != nil {
-					identity(survey.sent)
-					build = survey.next(l, c, rng)
-				} else {
-					identity(k / 5)
-					build = l.faqStep(c, k, rng, cmd.Script)
-				}
-				select {
-				case <-c.replied: // a stale signal
-				default:
-				}
-				if _, err := l.push(c, build); err != nil {
-					return
-				}
-				pushed.Add(1)
-				if !l.await(ctx, c) {
-					rec.mu.Lock()
-					rec.timeouts++
-					rec.mu.Unlock()
-				}
-			}
-		}()
-	}
-	// Pushing stops at the deadline; what is in flight then is still awaited.
-	for time.Now().Before(deadline) && ctx.Err() == nil {
-		time.Sleep(min(10*time.Millisecond, time.Until(deadline)))
-	}
-	r.Stop = time.Now()
-	wg.Wait()
-	r.Pushed = int(pushed.Load())
-	r.LastUpdate = l.LastUpdate()
-	if r.Pushed == 0 {
-		r.FirstUpdate = 0
-	}
-	l.end(&r, rec, rejected)
-	return r
-}
-
-// faqStep is step k of the FAQ script: the menu, the FAQ's root, a
-// category, a question, then a question typed.
-func (l *benchLoad) faqStep(c *benchChat, k int, rng *rand.Rand, script string) func(int64, int) []byte {
-	step := k % 5
-	if script == scriptBare && step != 0 && step != 4 {
-		// The bare client's replies are new messages without buttons; a
-		// tap is still a tap.
-		return c.taps("x:" + strconv.Itoa(k))
-	}
-	cat := l.faq[rng.IntN(len(l.faq))]
-	switch step {
-	case 0:
-		return c.says("/menu")
-	case 1:
-		return c.taps("fr:")
-	case 2:
-		return c.taps("fc:" + cat.id + ":0")
-	case 3:
-		return c.taps("fq:" + cat.entries[rng.IntN(len(cat.entries))])
-	}
-	return c.says(l.queries[rng.IntN(len(l.queries))])
-}
-
-// benchSurvey is a citizen going through a questionnaire as a person would:
-// by the buttons the bot shows, typing where there are none.
-type benchSurvey struct {
-	kind    string // rating or mystery
-	started bool
-	sent    int    // questionnaires sent
-	multi   string // the multiple-choice question just answered, to press Done
-}
-
-// benchPrefer are the answers a satisfied visitor picks, so that no
-// follow-up (a ticket, an integrity report) leaves the questionnaire.
-var benchPrefer = []string{"5", "10", "no", "na", "today"}
-
-// next is the citizen's next update, read off the bot's last message.
-func (s *benchSurvey) next(l *benchLoad, c *benchChat, rng *rand.Rand) func(int64, int) []byte {
-	if !s.started {
-		s.started, s.multi = true, ""
-		if s.kind == "rating" {
-			return c.says(fmt.Sprintf("/start r_%s_%d", l.centres[rng.IntN(len(l.centres))], 1+rng.IntN(9)))
-		}
-		return c.says("/mystery")
-	}
-	c.mu.Lock()
-	last := c.lastMsg
-	c.mu.Unlock()
-	var buttons []string
-	for _, m := range l.srv.Messages(c.id) {
-		if m.ID == last {
-			for _, row := range m.Buttons() {
-				for _, b := range row {
-					buttons = append(buttons, b.CallbackData)
-				}
-			}
-		}
-	}
-	find := func(prefix, suffix string) string {
-		for _, b := range buttons {
-			if strings.HasPrefix(b, prefix) && strings.HasSuffix(b, suffix) {
-				return b
-			}
-		}
-		return ""
-	}
-	if b := find("qs:", ":send"); b != "" {
-		s.started = false
-		s.sent++
-		return c.taps(b)
-	}
-	if b := firstNonEmptyString(find("qs:", ":new"), find("qs:", ":go")); b != "" {
-		return c.taps(b)
-	}
-	if s.multi != "" {
-		if b := find("qd:", ":"+s.multi); b != "" {
-			s.multi = ""
-			return c.taps(b)
-		}
-	}
-	s.multi = ""
-	var answers []string
-	for _, b := range buttons {
-		if strings.HasPrefix(b, "qa:") {
-			answers = append(answers, b)
-		}
-	}
-	if len(answers) > 0 {
-		pick := answers[0]
-	prefer:
-		for _, want := range benchPrefer {
-			for _, b := range answers {
-				if strings.HasSuffix(b, ":"+want) {
-					pick = b
-					break prefer
-				}
-			}
-		}
-		if parts := strings.Split(pick, ":"); len(parts) == 4 && find("qd:", ":"+parts[2]) != "" {
-			s.multi = parts[2] // one choice, then Done
-		}
-		return c.taps(pick)
-	}
-	if b := firstNonEmptyString(find("qy:", ""), find("qk:", "")); b != "" {
-		return c.taps(b) // a city of the centre picker; or Skip for a photo or a comment
-	}
-	return c.says("Усе пройшло добре, дякую")
-}
-
-func firstNonEmptyString(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
-}
-
-// await waits until nothing of the chat waits for a reply; false after
-// ReplyTimeout, when the oldest update waiting is given up on.
-func (l *benchLoad) await(ctx context.Context, c *benchChat) bool {
-	timeout := time.NewTimer(l.ReplyTimeout)
-	defer timeout.Stop()
-	for {
-		c.mu.Lock()
-		waiting := len(c.pending)
-		c.mu.Unlock()
-		if waiting == 0 {
-			return true
-		}
-		select {
-		case <-c.replied:
-		case <-timeout.C:
-			c.mu.Lock()
-			if len(c.pending) > 0 {
-				c.pending = c.pending[1:]
-			}
-			c.mu.Unlock()
-			return false
-		case <-ctx.Done():
-			return false
-		}
-	}
-}
-
-// Open runs an open loop: updates are pushed at cmd.Rate a second, round the
-// citizens, whatever the replies do; then the replies still due are awaited.
-func (l *benchLoad) Open(ctx context.Context, cmd loadCommand) loadResult {
-	r := loadResult{Kind: "open", FirstUpdate: l.LastUpdate() + 1}
-	rec, rejected := l.begin()
-	chats := make([]*benchChat, cmd.Citizens)
-	for i := range chats {
-		chats[i] = l.chat(cmd.IDBase + int64(i))
-	}
-	rng := rand.New(rand.NewPCG(7, 7))
-	interval := time.Duration(float64(time.Second) / cmd.Rate)
-	r.Start = time.Now()
-	end := r.Start.Add(cmd.Duration)
-	for i := 0; ctx.Err() == nil; i++ {
-		at := r.Start.Add(time.Duration(i) * interval)
-		if !at.Before(end) {
-			break
-		}
-		if d := time.Until(at); d > 0 {
-			time.Sleep(d)
-		}
-		c := chats[i%len(chats)]
-		text := "/menu"
-		if (i/len(chats))%2 == 1 {
-			text = l.queries[rng.IntN(len(l.queries))]
-		}
-		if _, err := l.push(c, c.says(text)); err != nil {
-			break
-		}
-		r.Pushed++
-	}
-	r.Stop = time.Now()
-	// The replies still due are awaited for ReplyTimeout at most: past the
-	// pipeline's capacity the backlog would take longer than anyone waits.
-	drain, cancel := context.WithTimeout(ctx, l.ReplyTimeout)
-	defer cancel()
-	var wg sync.WaitGroup
-	for _, c := range chats {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				c.mu.Lock()
-				n := len(c.pending)
-				c.mu.Unlock()
-				if n == 0 {
-					return
-				}
-				select {
-				case <-c.replied:
-					continue
-				case <-drain.Done():
-				}
-				c.mu.Lock()
-				lost := len(c.pending)
-				c.pending = nil
-				c.mu.Unlock()
-				rec.mu.Lock()
-				rec.timeouts += lost
-				rec.mu.Unlock()
-				return
-			}
-		}()
-	}
-	wg.Wait()
-	r.LastUpdate = l.LastUpdate()
-	if r.Pushed == 0 {
-		r.FirstUpdate = 0
-	}
-	l.end(&r, rec, rejected)
-	return r
 }

@@ -2,19 +2,21 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"servicebot/store/pgtest"
+
+	"github.com/jmoiron/sqlx"
 )
 
-// A short `servicebot bench` run: every figure is there, for people and for
+// A short benchmark run: every figure is there, for people and for
 // machines, nothing went wrong, and its scratch database is gone afterwards.
 func TestBenchReportsEveryFigure(t *testing.T) {
 	if testing.Short() {
@@ -22,7 +24,7 @@ func TestBenchReportsEveryFigure(t *testing.T) {
 	}
 	dbURL := pgtest.URL(t) // the bench creates its own database on this server
 	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(binary, "bench", "-duration", "3s", "-citizens", "20", "-workers", "4",
+	cmd := exec.Command(binary, "-duration", "3s", "-citizens", "20", "-workers", "4",
 		"-rate", "100", "-rate-duration", "1s", "-ceiling-duration", "1s", "-sessions", "500", "-json")
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "WORKERS=")
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -87,7 +89,11 @@ func TestBenchReportsEveryFigure(t *testing.T) {
 		}
 	}
 
-	db := openDB(t, dbURL)
+	db, err := sqlx.Connect("postgres", dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
 	var left int
 	db.QueryRow(`SELECT count(*) FROM pg_database WHERE datname = $1`, fmt.Sprintf("servicebot_bench_%d", cmd.Process.Pid)).Scan(&left)
 	if left != 0 {
@@ -109,45 +115,28 @@ func lookup(v any, path string) (any, bool) {
 	return v, true
 }
 
-// The bench's citizens go through the questionnaires as people would, by
-// the buttons the bot shows: each rating and mystery-shopper citizen sends
-// at least one, and nothing is refused or left without a reply.
-func TestBenchCitizensFinishTheirQuestionnaires(t *testing.T) {
-	if testing.Short() {
-		t.Skip("drives the bot for a few seconds")
-	}
-	t.Parallel()
-	st := pgtest.New(t)
-	load, err := newBenchLoad(t, "hsc")
+var binary string
+
+// TestMain builds the benchmark, which runs itself again as its load
+// process.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "servicebot-bench-bin-")
 	if err != nil {
-		t.Fatal(err)
+		panic(err)
 	}
-	startFaultBot(t, st, load, nil)
-	r := load.Closed(context.Background(), loadCommand{Kind: "closed", Duration: 8 * time.Second, Citizens: 6, Script: scriptMixed, IDBase: citizenBase})
-	checkAllReplied(t, load, r, 0)
-	var sent []struct {
-		User int64  `db:"user_id"`
-		Kind string `db:"kind"`
+	binary = filepath.Join(dir, "servicebot-bench")
+	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if _, err := os.Stat(goTool); err != nil {
+		goTool = "go"
 	}
-	if err := st.DB().Select(&sent, `SELECT user_id, kind FROM responses WHERE status = 'submitted'`); err != nil {
-		t.Fatal(err)
+	build := exec.Command(goTool, "build", "-o", binary, ".")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "cannot build servicebot-bench:", err)
+		os.Exit(1)
 	}
-	by := map[int64]string{}
-	for _, s := range sent {
-		by[s.User] = s.Kind
-	}
-	for i := 0; i < 6; i++ {
-		want := map[int]string{1: "rating", 2: "mystery"}[i%3]
-		if want == "" {
-			continue
-		}
-		if got := by[citizenBase+int64(i)]; got != want {
-			ms := load.Server().Messages(citizenBase + int64(i))
-			last := ""
-			if len(ms) > 0 {
-				last = ms[len(ms)-1].Text + " " + ms[len(ms)-1].ReplyMarkup
-			}
-			t.Errorf("citizen %d sent no %s questionnaire in 8 s (%d updates in all); the bot's last message: %s", i, want, r.Pushed, last)
-		}
-	}
+	code := m.Run()
+	pgtest.Cleanup()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"servicebot/cmd/internal/config"
 	"strings"
 	"testing"
 )
@@ -17,18 +18,18 @@ func env(kv ...string) func(string) string {
 }
 
 func TestConfigDefaults(t *testing.T) {
-	c, err := loadConfig(env("TELEGRAM_TOKEN", goodToken), true)
+	c, err := config.Load(env("TELEGRAM_TOKEN", goodToken), true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.bot.APIURL != "https://api.telegram.org" || c.bot.Pack != "hsc" || c.bot.ListenAddr != ":8080" || c.bot.Workers != 16 || c.bot.Batch != 8 {
-		t.Errorf("defaults: %+v", c.bot)
+	if c.Bot.APIURL != "https://api.telegram.org" || c.Bot.Pack != "hsc" || c.Bot.ListenAddr != ":8080" || c.Bot.Workers != 16 || c.Bot.Batch != 8 {
+		t.Errorf("defaults: %+v", c.Bot)
 	}
-	if c.bot.Limits.PerSecond != 30 || c.bot.Limits.ChatPerSecond != 1 || c.bot.Limits.GroupPerMinute != 20 {
-		t.Errorf("default limits are not Telegram's: %+v", c.bot.Limits)
+	if c.Bot.Limits.PerSecond != 30 || c.Bot.Limits.ChatPerSecond != 1 || c.Bot.Limits.GroupPerMinute != 20 {
+		t.Errorf("default limits are not Telegram's: %+v", c.Bot.Limits)
 	}
-	if c.databaseURL != "" || c.dataDir == "" {
-		t.Errorf("database: url %q dir %q", c.databaseURL, c.dataDir)
+	if c.DatabaseURL != "" || c.DataDir == "" {
+		t.Errorf("database: url %q dir %q", c.DatabaseURL, c.DataDir)
 	}
 }
 
@@ -55,7 +56,7 @@ func TestConfigRejectsBadValues(t *testing.T) {
 		{env: []string{"TELEGRAM_TOKEN", goodToken, "DATABASE_URL", "mysql://x"}, want: "DATABASE_URL"},
 	}
 	for _, tt := range tests {
-		_, err := loadConfig(env(tt.env...), true)
+		_, err := config.Load(env(tt.env...), true)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("env %v: error %v; want one naming %q", tt.env, err, tt.want)
 		}
@@ -64,7 +65,7 @@ func TestConfigRejectsBadValues(t *testing.T) {
 
 func TestSecretsNeverInErrors(t *testing.T) {
 	secretish := "999:sup3r-secret-value-that-is-long-enough"
-	_, err := loadConfig(env("TELEGRAM_TOKEN", secretish+" x", "WEBHOOK_SECRET", "bad secret!"), true)
+	_, err := config.Load(env("TELEGRAM_TOKEN", secretish+" x", "WEBHOOK_SECRET", "bad secret!"), true)
 	if err == nil {
 		t.Fatal("bad values accepted")
 	}
@@ -74,7 +75,7 @@ func TestSecretsNeverInErrors(t *testing.T) {
 }
 
 func TestMigrateNeedsNoToken(t *testing.T) {
-	if _, err := loadConfig(env(), false); err != nil {
+	if _, err := config.Load(env(), false); err != nil {
 		t.Errorf("migrate without a token: %v", err)
 	}
 }
@@ -84,9 +85,9 @@ func TestHelpListsEverySetting(t *testing.T) {
 	if code := run([]string{"help"}, env(), &out, &out); code != 0 {
 		t.Fatalf("help exited %d", code)
 	}
-	for _, s := range settings {
-		if !strings.Contains(out.String(), s.name) {
-			t.Errorf("help does not list %s", s.name)
+	for _, s := range config.Settings {
+		if !strings.Contains(out.String(), s.Name) {
+			t.Errorf("help does not list %s", s.Name)
 		}
 	}
 	if !strings.Contains(out.String(), "https://api.telegram.org") {

@@ -17,6 +17,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"servicebot/cmd/internal/config"
 	"servicebot/dialogs"
 	"servicebot/store"
 )
@@ -98,7 +99,7 @@ func dialogsValidate(args []string, getenv func(string) string, stdout, stderr i
 // DIALOGS_PACK may name is among them.
 func validateShipped(stdout io.Writer) error {
 	ids := dialogs.ShippedPacks()
-	for id := range knownPacks {
+	for id := range config.KnownPacks {
 		if !slices.Contains(ids, id) {
 			ids = append(ids, id)
 		}
@@ -152,7 +153,7 @@ func dialogsImport(ctx context.Context, args []string, getenv func(string) strin
 		fset.Usage()
 		return errors.New("dialogs import: expected at most one pack folder")
 	}
-	cfg, err := loadConfig(getenv, false)
+	cfg, err := config.Load(getenv, false)
 	if err != nil {
 		return err
 	}
@@ -168,7 +169,7 @@ func dialogsImport(ctx context.Context, args []string, getenv func(string) strin
 		// Importing nothing would delete every live entry.
 		return fmt.Errorf("%s has no FAQ entries (no faq.yaml?); nothing imported", src)
 	}
-	st, closeStore, err := openStore(ctx, cfg, newLogger(stderr, cfg.logLevel))
+	st, closeStore, err := openStore(ctx, cfg, config.NewLogger(stderr, cfg.LogLevel))
 	if err != nil {
 		return err
 	}
@@ -195,11 +196,11 @@ func dialogsExport(ctx context.Context, args []string, getenv func(string) strin
 		return errors.New("dialogs export: expected the folder to write")
 	}
 	dir := fset.Arg(0)
-	cfg, err := loadConfig(getenv, false)
+	cfg, err := config.Load(getenv, false)
 	if err != nil {
 		return err
 	}
-	src := packSource{shipped: cfg.bot.Pack}
+	src := packSource{shipped: cfg.Bot.Pack}
 	if *from != "" {
 		src = packSource{dir: *from}
 	}
@@ -208,7 +209,7 @@ func dialogsExport(ctx context.Context, args []string, getenv func(string) strin
 		return err
 	}
 
-	st, closeStore, err := openStore(ctx, cfg, newLogger(stderr, cfg.logLevel))
+	st, closeStore, err := openStore(ctx, cfg, config.NewLogger(stderr, cfg.LogLevel))
 	if err != nil {
 		return err
 	}
@@ -263,11 +264,11 @@ func dialogsExport(ctx context.Context, args []string, getenv func(string) strin
 
 // chosenPack is the pack folder named on the command line, else the
 // built-in pack DIALOGS_PACK names.
-func chosenPack(cfg config, args []string) packSource {
+func chosenPack(cfg config.Config, args []string) packSource {
 	if len(args) > 0 {
 		return packSource{dir: args[0]}
 	}
-	return packSource{shipped: cfg.bot.Pack}
+	return packSource{shipped: cfg.Bot.Pack}
 }
 
 // packSource is where a pack is read from: a folder on disk (dir), or a pack
@@ -288,11 +289,11 @@ func (s packSource) String() string {
 // configured one (DIALOGS_PACK).
 func (s *packSource) loadChosen(getenv func(string) string) (*dialogs.Pack, error) {
 	if s.shipped == "" && s.dir == "" {
-		cfg, err := loadConfig(getenv, false)
+		cfg, err := config.Load(getenv, false)
 		if err != nil {
 			return nil, err
 		}
-		s.shipped = cfg.bot.Pack
+		s.shipped = cfg.Bot.Pack
 	}
 	return s.load()
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"servicebot/cmd/internal/config"
 	"servicebot/dialogs"
 	"servicebot/store/pgtest"
 )
@@ -126,7 +127,7 @@ func lineOf(t *testing.T, text, marker string) int {
 }
 
 func TestDialogsValidateShippedPacks(t *testing.T) {
-	for id := range knownPacks {
+	for id := range config.KnownPacks {
 		t.Run(id, func(t *testing.T) {
 			out := mustRun(t, env("DIALOGS_PACK", id), "dialogs", "validate")
 			if !strings.HasPrefix(out, "ok: "+id+": ") || strings.HasPrefix(out, "ok: "+id+": 0 entries") {
@@ -135,7 +136,7 @@ func TestDialogsValidateShippedPacks(t *testing.T) {
 		})
 	}
 	out := mustRun(t, env(), "dialogs", "validate", "--all")
-	for id := range knownPacks {
+	for id := range config.KnownPacks {
 		if !strings.Contains(out, "ok: "+id+": ") {
 			t.Errorf("validate --all does not report %s:\n%s", id, out)
 		}
@@ -268,7 +269,7 @@ func TestDialogsImportExportRoundTrip(t *testing.T) {
 
 	// The shipped packs make the same round trip, through the built-in
 	// pack.yaml, services.yaml and centres.yaml.
-	for id := range knownPacks {
+	for id := range config.KnownPacks {
 		t.Run(id, func(t *testing.T) {
 			getenv := env("DATABASE_URL", getenv("DATABASE_URL"), "DIALOGS_PACK", id)
 			p, err := dialogs.LoadShippedPack(id)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"time"
 
+	"servicebot/cmd/internal/config"
 	"servicebot/dialogs"
 	"servicebot/store"
 )
@@ -40,15 +41,15 @@ func cmdExport(ctx context.Context, args []string, getenv func(string) string, s
 		}
 		from = t
 	}
-	cfg, err := loadConfig(getenv, false)
+	cfg, err := config.Load(getenv, false)
 	if err != nil {
 		return err
 	}
-	pack, err := dialogs.LoadShippedPack(cfg.bot.Pack)
+	pack, err := dialogs.LoadShippedPack(cfg.Bot.Pack)
 	if err != nil {
 		return err
 	}
-	st, closeStore, err := openMigrated(ctx, cfg, newLogger(stderr, cfg.logLevel))
+	st, closeStore, err := openMigrated(ctx, cfg, config.NewLogger(stderr, cfg.LogLevel))
 	if err != nil {
 		return err
 	}

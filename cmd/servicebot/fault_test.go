@@ -13,6 +13,8 @@ import (
 
 	"servicebot/bot"
 	"servicebot/bot/bottest"
+	"servicebot/bot/bottest/load"
+	"servicebot/cmd/internal/config"
 	"servicebot/locales"
 	"servicebot/store"
 	"servicebot/store/pgtest"
@@ -32,21 +34,35 @@ type faultBot struct {
 	stop func()
 }
 
-func startFaultBot(t *testing.T, st *store.Store, load *benchLoad, tweak func(*bot.Config)) *faultBot {
+// newLoad starts the benchmark's citizens and their fake Bot API for a test.
+func newLoad(t *testing.T) *load.Load {
+	t.Helper()
+	l, err := load.New("hsc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(l.Close)
+	return l
+}
+
+// faultLimits lift the sender's pacing: the fake is not Telegram.
+var faultLimits = bot.Limits{PerSecond: 1e6, ChatPerSecond: 1e6, ChatBurst: 1000, GroupPerMinute: 1e6}
+
+func startFaultBot(t *testing.T, st *store.Store, citizens *load.Load, tweak func(*bot.Config)) *faultBot {
 	t.Helper()
 	text, err := locales.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg := bot.Config{
-		Token: load.Server().Token(), APIURL: load.URL(), Pack: "hsc", Workers: 8,
-		Limits: benchLimits, PollTimeout: time.Second,
+		Token: citizens.Server().Token(), APIURL: citizens.URL(), Pack: "hsc", Workers: 8,
+		Limits: faultLimits, PollTimeout: time.Second,
 	}
 	if tweak != nil {
 		tweak(&cfg)
 	}
 	b := &faultBot{logs: &syncBuffer{}, done: make(chan error, 1)}
-	if b.app, err = bot.New(cfg, st, text, newLogger(b.logs, slog.LevelInfo)); err != nil {
+	if b.app, err = bot.New(cfg, st, text, config.NewLogger(b.logs, slog.LevelInfo)); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -161,7 +177,7 @@ func checkUpdateIDs(t *testing.T, recs []logRecord) []logRecord {
 // reply is counted in r.Unmatched, and Telegram refuses a repeated edit
 // ("not modified") or callback answer ("query is too old"), which the bot
 // takes in its stride. Up to maxRepeats of each are allowed.
-func checkAllReplied(t *testing.T, load *benchLoad, r loadResult, maxRepeats int) {
+func checkAllReplied(t *testing.T, citizens *load.Load, r load.Result, maxRepeats int) {
 	t.Helper()
 	if r.Pushed == 0 {
 		t.Fatal("the citizens sent nothing")
@@ -176,7 +192,7 @@ func checkAllReplied(t *testing.T, load *benchLoad, r loadResult, maxRepeats int
 		t.Errorf("%d replies repeated; at most %d may be", r.Unmatched, maxRepeats)
 	}
 	repeated := 0
-	for _, q := range load.Server().Rejected() {
+	for _, q := range citizens.Server().Rejected() {
 		switch {
 		case q.Method == "answerCallbackQuery" && strings.Contains(q.Description, "query is too old"),
 			strings.HasPrefix(q.Method, "editMessage") && strings.Contains(q.Description, "message is not modified"):
@@ -191,12 +207,12 @@ func checkAllReplied(t *testing.T, load *benchLoad, r loadResult, maxRepeats int
 }
 
 // logRejected lists what the fake refused, when a test failed.
-func logRejected(t *testing.T, load *benchLoad) {
+func logRejected(t *testing.T, citizens *load.Load) {
 	t.Cleanup(func() {
 		if !t.Failed() {
 			return
 		}
-		for _, r := range load.Server().Rejected() {
+		for _, r := range citizens.Server().Rejected() {
 			t.Logf("rejected %s %s: %d %s", r.Method, r.Get("chat_id"), r.Status, r.Description)
 		}
 	})
@@ -227,16 +243,13 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	if err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	load, err := newBenchLoad(t, "hsc")
-	if err != nil {
-		t.Fatal(err)
-	}
-	load.ReplyTimeout = time.Minute
-	b := startFaultBot(t, st, load, nil)
+	citizens := newLoad(t)
+	citizens.ReplyTimeout = time.Minute
+	b := startFaultBot(t, st, citizens, nil)
 
-	phase := make(chan loadResult)
+	phase := make(chan load.Result)
 	go func() {
-		phase <- load.Closed(ctx, loadCommand{Kind: "closed", Duration: 7 * time.Second, Citizens: 30, Script: scriptFAQ, IDBase: citizenBase})
+		phase <- citizens.Closed(ctx, load.Command{Kind: "closed", Duration: 7 * time.Second, Citizens: 30, Script: load.ScriptFAQ, IDBase: load.CitizenBase})
 	}()
 	time.Sleep(1500 * time.Millisecond)
 	if err := pg.Stop(ctx); err != nil {
@@ -255,8 +268,8 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	if !b.running() {
 		t.Fatal("the bot stopped")
 	}
-	checkAllReplied(t, load, r, 2*8)
-	rows := waitHandled(t, load.Server(), st.DB(), r.Pushed)
+	checkAllReplied(t, citizens, r, 2*8)
+	rows := waitHandled(t, citizens.Server(), st.DB(), r.Pushed)
 	checkExactlyOnceInOrder(t, rows)
 	checkUpdateIDs(t, readLogs(t, b.logs))
 	t.Logf("%d updates, %d replies repeated", r.Pushed, r.Unmatched)
@@ -271,16 +284,13 @@ func TestBotAPIOutageAndFloodLoseNothing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	st := pgtest.New(t)
-	load, err := newBenchLoad(t, "hsc")
-	if err != nil {
-		t.Fatal(err)
-	}
-	load.ReplyTimeout = time.Minute
-	srv := load.Server()
-	b := startFaultBot(t, st, load, nil)
-	phase := make(chan loadResult)
+	citizens := newLoad(t)
+	citizens.ReplyTimeout = time.Minute
+	srv := citizens.Server()
+	b := startFaultBot(t, st, citizens, nil)
+	phase := make(chan load.Result)
 	go func() {
-		phase <- load.Closed(ctx, loadCommand{Kind: "closed", Duration: 5 * time.Second, Citizens: 30, Script: scriptFAQ, IDBase: citizenBase})
+		phase <- citizens.Closed(ctx, load.Command{Kind: "closed", Duration: 5 * time.Second, Citizens: 30, Script: load.ScriptFAQ, IDBase: load.CitizenBase})
 	}()
 	time.Sleep(500 * time.Millisecond)
 	// 1.5 s in which most calls that show something fail with 5xx, and
@@ -292,7 +302,7 @@ func TestBotAPIOutageAndFloodLoseNothing(t *testing.T) {
 	failFor(srv, 1500*time.Millisecond, 8, map[string]int{"sendMessage": 429, "editMessageText": 429})
 	r := <-phase
 
-	checkAllReplied(t, load, r, 0)
+	checkAllReplied(t, citizens, r, 0)
 	rows := waitHandled(t, srv, st.DB(), r.Pushed)
 	checkExactlyOnceInOrder(t, rows)
 
@@ -356,7 +366,7 @@ func failFor(srv *bottest.Server, d time.Duration, burst int, methods map[string
 	}
 }
 
-// SIGKILL under the benchmark's load, then a restart: every update handled
+// SIGKILL under the benchmark's citizens, then a restart: every update handled
 // exactly once, every citizen answered.
 func TestSIGKILLUnderBenchLoad(t *testing.T) {
 	if testing.Short() {
@@ -364,18 +374,15 @@ func TestSIGKILLUnderBenchLoad(t *testing.T) {
 	}
 	t.Parallel()
 	ctx := context.Background()
-	load, err := newBenchLoad(t, "hsc")
-	if err != nil {
-		t.Fatal(err)
-	}
-	load.ReplyTimeout = time.Minute
-	srv := load.Server()
+	citizens := newLoad(t)
+	citizens.ReplyTimeout = time.Minute
+	srv := citizens.Server()
 	dbURL := pgtest.URL(t)
 	db := openDB(t, dbURL)
-	first := startBot(t, srv, dbURL, "TELEGRAM_API_URL="+load.URL())
-	phase := make(chan loadResult)
+	first := startBot(t, srv, dbURL, "TELEGRAM_API_URL="+citizens.URL())
+	phase := make(chan load.Result)
 	go func() {
-		phase <- load.Closed(ctx, loadCommand{Kind: "closed", Duration: 5 * time.Second, Citizens: 50, Script: scriptFAQ, IDBase: citizenBase})
+		phase <- citizens.Closed(ctx, load.Command{Kind: "closed", Duration: 5 * time.Second, Citizens: 50, Script: load.ScriptFAQ, IDBase: load.CitizenBase})
 	}()
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		var done int
@@ -388,11 +395,11 @@ func TestSIGKILLUnderBenchLoad(t *testing.T) {
 		}
 	}
 	first.kill(t)
-	second := startBot(t, srv, dbURL, "TELEGRAM_API_URL="+load.URL())
+	second := startBot(t, srv, dbURL, "TELEGRAM_API_URL="+citizens.URL())
 	r := <-phase
 	// A reply that reached Telegram just before the kill, whose
 	// transaction had not committed, is sent again: at most one per worker.
-	checkAllReplied(t, load, r, 16)
+	checkAllReplied(t, citizens, r, 16)
 	rows := waitHandled(t, srv, db, r.Pushed)
 	checkExactlyOnceInOrder(t, rows)
 	t.Logf("%d updates, %d replies repeated after the kill", r.Pushed, r.Unmatched)
@@ -408,24 +415,21 @@ func TestRefusedStatementIsLoggedWithTheUpdate(t *testing.T) {
 	}
 	t.Parallel()
 	st := pgtest.New(t)
-	load, err := newBenchLoad(t, "hsc")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := load.Server()
-	b := startFaultBot(t, st, load, func(c *bot.Config) { c.MaxAttempts = 2 })
-	c := load.chat(citizenBase + 7)
+	citizens := newLoad(t)
+	srv := citizens.Server()
+	b := startFaultBot(t, st, citizens, func(c *bot.Config) { c.MaxAttempts = 2 })
+	c := citizens.Chat(load.CitizenBase + 7)
 	// An unanswerable question, kept for staff with the NUL in it.
-	bad, err := load.push(c, c.says("zzqx\x00 vvkw qqzj"))
+	bad, err := citizens.Push(c, c.Says("zzqx\x00 vvkw qqzj"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	good, err := load.push(c, c.says("/help"))
+	good, err := citizens.Push(c, c.Says("/help"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	text, _ := locales.Load()
-	ms := srv.WaitMessages(t, c.id, 2, 30*time.Second)
+	ms := srv.WaitMessages(t, load.CitizenBase+7, 2, 30*time.Second)
 	if ms[0].Text != text.Text("ru", "error.retry") && ms[0].Text != text.Text("uk", "error.retry") {
 		t.Errorf("after the refused update the citizen got %q, want the apology", ms[0].Text)
 	}
@@ -472,16 +476,13 @@ func TestDroppedConnectionsUnderLoad(t *testing.T) {
 	admin := pgtest.New(t) // another database on the same server
 	var name string
 	st.DB().QueryRow(`SELECT current_database()`).Scan(&name)
-	load, err := newBenchLoad(t, "hsc")
-	if err != nil {
-		t.Fatal(err)
-	}
-	load.ReplyTimeout = time.Minute
-	logRejected(t, load)
-	b := startFaultBot(t, st, load, nil)
-	phase := make(chan loadResult)
+	citizens := newLoad(t)
+	citizens.ReplyTimeout = time.Minute
+	logRejected(t, citizens)
+	b := startFaultBot(t, st, citizens, nil)
+	phase := make(chan load.Result)
 	go func() {
-		phase <- load.Closed(ctx, loadCommand{Kind: "closed", Duration: 4 * time.Second, Citizens: 30, Script: scriptFAQ, IDBase: citizenBase})
+		phase <- citizens.Closed(ctx, load.Command{Kind: "closed", Duration: 4 * time.Second, Citizens: 30, Script: load.ScriptFAQ, IDBase: load.CitizenBase})
 	}()
 	cut := 0
 	for range 3 {
@@ -493,12 +494,52 @@ func TestDroppedConnectionsUnderLoad(t *testing.T) {
 		cut += n
 	}
 	r := <-phase
-	checkAllReplied(t, load, r, 3*8)
-	rows := waitHandled(t, load.Server(), st.DB(), r.Pushed)
+	checkAllReplied(t, citizens, r, 3*8)
+	rows := waitHandled(t, citizens.Server(), st.DB(), r.Pushed)
 	checkExactlyOnceInOrder(t, rows)
 	named := checkUpdateIDs(t, readLogs(t, b.logs))
 	t.Logf("%d updates, %d connections cut, %d replies repeated, %d log records naming an update", r.Pushed, cut, r.Unmatched, len(named))
 	if !b.running() {
 		t.Error("the bot stopped")
+	}
+}
+
+// The bench's citizens go through the questionnaires as people would, by
+// the buttons the bot shows: each rating and mystery-shopper citizen sends
+// at least one, and nothing is refused or left without a reply.
+func TestBenchCitizensFinishTheirQuestionnaires(t *testing.T) {
+	if testing.Short() {
+		t.Skip("drives the bot for a few seconds")
+	}
+	t.Parallel()
+	st := pgtest.New(t)
+	citizens := newLoad(t)
+	startFaultBot(t, st, citizens, nil)
+	r := citizens.Closed(context.Background(), load.Command{Kind: "closed", Duration: 8 * time.Second, Citizens: 6, Script: load.ScriptMixed, IDBase: load.CitizenBase})
+	checkAllReplied(t, citizens, r, 0)
+	var sent []struct {
+		User int64  `db:"user_id"`
+		Kind string `db:"kind"`
+	}
+	if err := st.DB().Select(&sent, `SELECT user_id, kind FROM responses WHERE status = 'submitted'`); err != nil {
+		t.Fatal(err)
+	}
+	by := map[int64]string{}
+	for _, s := range sent {
+		by[s.User] = s.Kind
+	}
+	for i := 0; i < 6; i++ {
+		want := map[int]string{1: "rating", 2: "mystery"}[i%3]
+		if want == "" {
+			continue
+		}
+		if got := by[load.CitizenBase+int64(i)]; got != want {
+			ms := citizens.Server().Messages(load.CitizenBase + int64(i))
+			last := ""
+			if len(ms) > 0 {
+				last = ms[len(ms)-1].Text + " " + ms[len(ms)-1].ReplyMarkup
+			}
+			t.Errorf("citizen %d sent no %s questionnaire in 8 s (%d updates in all); the bot's last message: %s", i, want, r.Pushed, last)
+		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	_ "time/tzdata" // the pack's timezone, also on machines without zoneinfo
 
 	"servicebot/bot"
+	"servicebot/cmd/internal/config"
 	"servicebot/locales"
 	"servicebot/store"
 )
@@ -43,8 +44,6 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		err = cmdFAQ(args[1:], getenv, stdout, stderr)
 	case "qr":
 		err = cmdQR(args[1:], getenv, stdout, stderr)
-	case "bench":
-		err = cmdBench(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return 0
@@ -79,7 +78,6 @@ Usage:
                        draw a centre's (or every centre's) deep-link QR code with its name, for printing
   servicebot export responses [--format csv|json] [--since YYYY-MM-DD] [--kind mystery|rating]
                        write the submitted questionnaires and ratings to stdout
-  servicebot bench [-citizens N] [-duration D] [-rate N] [-workers N] [-sessions N] [-json] [-cpuprofile FILE]
                        measure the pipeline against the fake Bot API and PostgreSQL (DATABASE_URL, else
                        TEST_DATABASE_URL, else the local server; a scratch database is created and dropped)
   servicebot help      this text
@@ -88,26 +86,22 @@ Settings (environment variables):
 `)
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "  NAME\tDEFAULT\tMEANING")
-	for _, s := range settings {
-		def := s.def
+	for _, s := range config.Settings {
+		def := s.Default
 		if def == "" {
 			def = "-"
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", s.name, def, s.help)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", s.Name, def, s.Help)
 	}
 	tw.Flush()
 }
 
-func newLogger(w io.Writer, level slog.Level) *slog.Logger {
-	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
-}
-
 func cmdRun(ctx context.Context, getenv func(string) string, stderr io.Writer) error {
-	cfg, err := loadConfig(getenv, true)
+	cfg, err := config.Load(getenv, true)
 	if err != nil {
 		return err
 	}
-	log := newLogger(stderr, cfg.logLevel)
+	log := config.NewLogger(stderr, cfg.LogLevel)
 	st, closeStore, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -117,7 +111,7 @@ func cmdRun(ctx context.Context, getenv func(string) string, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	app, err := bot.New(cfg.bot, st, text, log)
+	app, err := bot.New(cfg.Bot, st, text, log)
 	if err != nil {
 		return err
 	}
@@ -127,11 +121,11 @@ func cmdRun(ctx context.Context, getenv func(string) string, stderr io.Writer) e
 }
 
 func cmdMigrate(ctx context.Context, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, err := loadConfig(getenv, false)
+	cfg, err := config.Load(getenv, false)
 	if err != nil {
 		return err
 	}
-	_, closeStore, err := openMigrated(ctx, cfg, newLogger(stderr, cfg.logLevel))
+	_, closeStore, err := openMigrated(ctx, cfg, config.NewLogger(stderr, cfg.LogLevel))
 	if err != nil {
 		return err
 	}
@@ -141,7 +135,7 @@ func cmdMigrate(ctx context.Context, getenv func(string) string, stdout, stderr 
 }
 
 // openMigrated is openStore, then the migrations.
-func openMigrated(ctx context.Context, cfg config, log *slog.Logger) (*store.Store, func(), error) {
+func openMigrated(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.Store, func(), error) {
 	st, closeStore, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return nil, nil, err
@@ -155,17 +149,17 @@ func openMigrated(ctx context.Context, cfg config, log *slog.Logger) (*store.Sto
 
 // openStore connects to DATABASE_URL, or, when it is unset, starts a private
 // PostgreSQL under DATA_DIR and stops it again on close.
-func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store.Store, func(), error) {
-	maxConns := cfg.bot.Workers + 8
-	if cfg.databaseURL != "" {
-		st, err := store.Open(ctx, cfg.databaseURL, maxConns)
+func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.Store, func(), error) {
+	maxConns := cfg.Bot.Workers + 8
+	if cfg.DatabaseURL != "" {
+		st, err := store.Open(ctx, cfg.DatabaseURL, maxConns)
 		if err != nil {
 			return nil, nil, err
 		}
 		return st, func() { st.Close() }, nil
 	}
-	log.Info("DATABASE_URL is unset; starting a private PostgreSQL", "data_dir", cfg.dataDir)
-	pg, err := store.StartEmbedded(ctx, cfg.dataDir, log)
+	log.Info("DATABASE_URL is unset; starting a private PostgreSQL", "data_dir", cfg.DataDir)
+	pg, err := store.StartEmbedded(ctx, cfg.DataDir, log)
 	if err != nil {
 		return nil, nil, err
 	}

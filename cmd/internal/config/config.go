@@ -1,7 +1,10 @@
-package main
+// Package config reads servicebot's settings from the environment, for the
+// bot (cmd/servicebot) and the benchmark (cmd/servicebot-bench) alike.
+package config
 
 import (
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/url"
@@ -15,59 +18,59 @@ import (
 	"servicebot/bot"
 )
 
-// setting is one environment variable: its name, default and meaning.
-type setting struct {
-	name, def, help string
-	secret          bool // never printed
+// Setting is one environment variable: its name, default and meaning.
+type Setting struct {
+	Name, Default, Help string
+	Secret              bool // never printed
 }
 
-var settings = []setting{
-	{name: "TELEGRAM_TOKEN", help: "the bot's token from @BotFather (required for run)", secret: true},
-	{name: "TELEGRAM_API_URL", def: "https://api.telegram.org", help: "Bot API server; set it for a self-hosted server or a test fake"},
-	{name: "DATABASE_URL", help: "PostgreSQL URL, e.g. postgres://user:pass@host:5432/db?sslmode=disable; unset: a private PostgreSQL under DATA_DIR"},
-	{name: "DATA_DIR", def: "$XDG_DATA_HOME/servicebot or ~/.local/share/servicebot", help: "where the private PostgreSQL keeps its files when DATABASE_URL is unset"},
-	{name: "STAFF_CHAT_ID", help: "the moderators' forum supergroup, e.g. -1001234567890"},
-	{name: "INTEGRITY_CHAT_ID", help: "the chat that receives integrity (anti-corruption) reports"},
-	{name: "ADMIN_USER_IDS", help: "comma-separated Telegram user ids of staff who edit content"},
-	{name: "WEBHOOK_URL", help: "https URL Telegram posts updates to; unset: long polling"},
-	{name: "WEBHOOK_SECRET", help: "1-256 characters A-Z a-z 0-9 _ -; required with WEBHOOK_URL", secret: true},
-	{name: "LISTEN_ADDR", def: ":8080", help: "HTTP address for /healthz, /readyz, /metrics, the public /ratings, the staff /dashboard and, in webhook mode, the webhook"},
-	{name: "PUBLIC_URL", help: "the URL people reach LISTEN_ADDR at, e.g. https://bot.example.org, for the dashboard's login links; unset: /dashboard is off"},
-	{name: "RATINGS_MIN_COUNT", def: "5", help: "ratings a centre needs before /ratings shows its figures"},
-	{name: "DIALOGS_PACK", def: "hsc", help: "content pack: hsc (Ukraine's MVS service centres) or mfc (Russia's MFC)"},
-	{name: "LOG_LEVEL", def: "info", help: "debug, info, warn or error"},
-	{name: "BOT_USERNAME", help: "only for `servicebot qr`: the bot's @username in the deep links (or --bot)"},
-	{name: "SURVEY_DAILY_LIMIT", def: "1", help: "questionnaires of a kind one person may send about one centre a day (0: no limit)"},
-	{name: "SLA_MINUTES", def: "30", help: "minutes of business hours a ticket may wait before moderators get a reminder"},
-	{name: "WORKERS", def: "16", help: "updates handled at once (each from a different chat)"},
-	{name: "WORKER_BATCH", def: "8", help: "most updates (of different chats) a worker handles in one transaction when there is more work than workers; 1: one each"},
-	{name: "SEND_PER_SECOND", def: "30", help: "messages per second to all chats (Telegram's limit)"},
-	{name: "SEND_PER_CHAT_SECOND", def: "1", help: "messages per second to one chat, after a burst of 3"},
-	{name: "SEND_PER_GROUP_MINUTE", def: "20", help: "messages per minute to one group"},
-	{name: "INBOX_RETENTION_DAYS", def: "7", help: "days handled updates stay in the inbox; 0 keeps them"},
-	{name: "PERSONAL_DATA_RETENTION_DAYS", def: "0", help: "days after which closed tickets' texts, unanswered questions and old responses are anonymized; 0 keeps them"},
+var Settings = []Setting{
+	{Name: "TELEGRAM_TOKEN", Help: "the bot's token from @BotFather (required for run)", Secret: true},
+	{Name: "TELEGRAM_API_URL", Default: "https://api.telegram.org", Help: "Bot API server; set it for a self-hosted server or a test fake"},
+	{Name: "DATABASE_URL", Help: "PostgreSQL URL, e.g. postgres://user:pass@host:5432/db?sslmode=disable; unset: a private PostgreSQL under DATA_DIR"},
+	{Name: "DATA_DIR", Default: "$XDG_DATA_HOME/servicebot or ~/.local/share/servicebot", Help: "where the private PostgreSQL keeps its files when DATABASE_URL is unset"},
+	{Name: "STAFF_CHAT_ID", Help: "the moderators' forum supergroup, e.g. -1001234567890"},
+	{Name: "INTEGRITY_CHAT_ID", Help: "the chat that receives integrity (anti-corruption) reports"},
+	{Name: "ADMIN_USER_IDS", Help: "comma-separated Telegram user ids of staff who edit content"},
+	{Name: "WEBHOOK_URL", Help: "https URL Telegram posts updates to; unset: long polling"},
+	{Name: "WEBHOOK_SECRET", Help: "1-256 characters A-Z a-z 0-9 _ -; required with WEBHOOK_URL", Secret: true},
+	{Name: "LISTEN_ADDR", Default: ":8080", Help: "HTTP address for /healthz, /readyz, /metrics, the public /ratings, the staff /dashboard and, in webhook mode, the webhook"},
+	{Name: "PUBLIC_URL", Help: "the URL people reach LISTEN_ADDR at, e.g. https://bot.example.org, for the dashboard's login links; unset: /dashboard is off"},
+	{Name: "RATINGS_MIN_COUNT", Default: "5", Help: "ratings a centre needs before /ratings shows its figures"},
+	{Name: "DIALOGS_PACK", Default: "hsc", Help: "content pack: hsc (Ukraine's MVS service centres) or mfc (Russia's MFC)"},
+	{Name: "LOG_LEVEL", Default: "info", Help: "debug, info, warn or error"},
+	{Name: "BOT_USERNAME", Help: "only for `servicebot qr`: the bot's @username in the deep links (or --bot)"},
+	{Name: "SURVEY_DAILY_LIMIT", Default: "1", Help: "questionnaires of a kind one person may send about one centre a day (0: no limit)"},
+	{Name: "SLA_MINUTES", Default: "30", Help: "minutes of business hours a ticket may wait before moderators get a reminder"},
+	{Name: "WORKERS", Default: "16", Help: "updates handled at once (each from a different chat)"},
+	{Name: "WORKER_BATCH", Default: "8", Help: "most updates (of different chats) a worker handles in one transaction when there is more work than workers; 1: one each"},
+	{Name: "SEND_PER_SECOND", Default: "30", Help: "messages per second to all chats (Telegram's limit)"},
+	{Name: "SEND_PER_CHAT_SECOND", Default: "1", Help: "messages per second to one chat, after a burst of 3"},
+	{Name: "SEND_PER_GROUP_MINUTE", Default: "20", Help: "messages per minute to one group"},
+	{Name: "INBOX_RETENTION_DAYS", Default: "7", Help: "days handled updates stay in the inbox; 0 keeps them"},
+	{Name: "PERSONAL_DATA_RETENTION_DAYS", Default: "0", Help: "days after which closed tickets' texts, unanswered questions and old responses are anonymized; 0 keeps them"},
 }
 
-// config is everything read from the environment.
-type config struct {
-	bot         bot.Config
-	databaseURL string
-	dataDir     string
-	logLevel    slog.Level
+// Config is everything read from the environment.
+type Config struct {
+	Bot         bot.Config
+	DatabaseURL string
+	DataDir     string // the private PostgreSQL's, when DatabaseURL is ""
+	LogLevel    slog.Level
 }
 
-var knownPacks = map[string]bool{"hsc": true, "mfc": true}
+var KnownPacks = map[string]bool{"hsc": true, "mfc": true}
 
 var (
 	tokenPattern  = regexp.MustCompile(`^[0-9]{1,20}:[A-Za-z0-9_-]{20,}$`)
 	secretPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
 )
 
-// loadConfig reads and checks the environment. needToken is true for run.
+// Load reads and checks the environment. needToken is true for run.
 // Every problem is reported, each naming the variable and what it expects;
 // secrets are never quoted back.
-func loadConfig(getenv func(string) string, needToken bool) (config, error) {
-	var c config
+func Load(getenv func(string) string, needToken bool) (Config, error) {
+	var c Config
 	var problems []string
 	bad := func(name, format string, args ...any) {
 		problems = append(problems, name+": "+fmt.Sprintf(format, args...))
@@ -75,9 +78,9 @@ func loadConfig(getenv func(string) string, needToken bool) (config, error) {
 	get := func(name string) string {
 		v := strings.TrimSpace(getenv(name))
 		if v == "" {
-			for _, s := range settings {
-				if s.name == name && !strings.Contains(s.def, " ") {
-					return s.def
+			for _, s := range Settings {
+				if s.Name == name && !strings.Contains(s.Default, " ") {
+					return s.Default
 				}
 			}
 		}
@@ -112,7 +115,7 @@ func loadConfig(getenv func(string) string, needToken bool) (config, error) {
 		return n
 	}
 
-	b := &c.bot
+	b := &c.Bot
 	b.Token = get("TELEGRAM_TOKEN")
 	switch {
 	case b.Token == "" && needToken:
@@ -124,15 +127,15 @@ func loadConfig(getenv func(string) string, needToken bool) (config, error) {
 	if u, err := url.Parse(b.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		bad("TELEGRAM_API_URL", "expected an http(s) URL such as https://api.telegram.org; got %q", b.APIURL)
 	}
-	c.databaseURL = get("DATABASE_URL")
-	if c.databaseURL != "" {
-		if u, err := url.Parse(c.databaseURL); err == nil && u.Scheme != "" && u.Scheme != "postgres" && u.Scheme != "postgresql" {
+	c.DatabaseURL = get("DATABASE_URL")
+	if c.DatabaseURL != "" {
+		if u, err := url.Parse(c.DatabaseURL); err == nil && u.Scheme != "" && u.Scheme != "postgres" && u.Scheme != "postgresql" {
 			bad("DATABASE_URL", "expected a postgres:// URL; got scheme %q", u.Scheme)
 		}
 	}
-	c.dataDir = get("DATA_DIR")
-	if c.dataDir == "" {
-		c.dataDir = defaultDataDir(getenv)
+	c.DataDir = get("DATA_DIR")
+	if c.DataDir == "" {
+		c.DataDir = defaultDataDir(getenv)
 	}
 	b.StaffChatID = chatID("STAFF_CHAT_ID")
 	b.IntegrityChatID = chatID("INTEGRITY_CHAT_ID")
@@ -178,18 +181,18 @@ func loadConfig(getenv func(string) string, needToken bool) (config, error) {
 	}
 	b.RatingsMinCount = int(number("RATINGS_MIN_COUNT", 1, 1000000))
 	b.Pack = get("DIALOGS_PACK")
-	if !knownPacks[b.Pack] {
+	if !KnownPacks[b.Pack] {
 		bad("DIALOGS_PACK", "expected hsc or mfc; got %q", b.Pack)
 	}
 	switch lv := strings.ToLower(get("LOG_LEVEL")); lv {
 	case "debug":
-		c.logLevel = slog.LevelDebug
+		c.LogLevel = slog.LevelDebug
 	case "info":
-		c.logLevel = slog.LevelInfo
+		c.LogLevel = slog.LevelInfo
 	case "warn", "warning":
-		c.logLevel = slog.LevelWarn
+		c.LogLevel = slog.LevelWarn
 	case "error":
-		c.logLevel = slog.LevelError
+		c.LogLevel = slog.LevelError
 	default:
 		bad("LOG_LEVEL", "expected debug, info, warn or error; got %q", lv)
 	}
@@ -220,4 +223,9 @@ func defaultDataDir(getenv func(string) string) string {
 		return filepath.Join(home, ".local", "share", "servicebot")
 	}
 	return "servicebot-data"
+}
+
+// NewLogger is the JSON logger on w that every command writes to stderr.
+func NewLogger(w io.Writer, level slog.Level) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
 }
