@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"servicebot/store"
 )
@@ -36,7 +37,14 @@ var errNoUpdateID = errors.New("bot: not an update: no update_id")
 
 // classify reads what the inbox needs from a raw update: its id, its kind,
 // and the chat whose order it belongs to.
+//
+// Bytes that are not UTF-8 (which Telegram never sends, but a proxy or a
+// fake might) become U+FFFD: PostgreSQL would refuse the whole batch for
+// them, and hold up every citizen behind it.
 func classify(raw []byte) (store.InboxUpdate, error) {
+	if !utf8.Valid(raw) {
+		raw = bytes.ToValidUTF8(raw, []byte("\uFFFD"))
+	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &fields); err != nil {
 		return store.InboxUpdate{}, fmt.Errorf("bot: not an update: %w", err)
@@ -194,7 +202,7 @@ func (in *Intake) storeBatch(ctx context.Context, raws []json.RawMessage) (int64
 		next = max(next, u.UpdateID+1)
 	}
 	for attempt := 1; ; attempt++ {
-		_, err := in.st.AddUpdates(ctx, batch)
+		err := in.add(ctx, batch)
 		if err == nil {
 			break
 		}
@@ -212,6 +220,55 @@ func (in *Intake) storeBatch(ctx context.Context, raws []json.RawMessage) (int64
 	}
 	in.stored()
 	return next, nil
+}
+
+// add stores a batch. When PostgreSQL refuses it for the data in it
+// (SQLSTATE class 22), the updates are stored one by one and each one it
+// refuses alone is set aside as failed, so that one bad update never stops
+// intake for everyone. A redelivered id whose content changed is logged.
+func (in *Intake) add(ctx context.Context, batch []store.InboxUpdate) error {
+	added, err := in.st.AddUpdates(ctx, batch)
+	if store.IsDataError(err) {
+		for _, u := range batch {
+			n, err := in.st.AddUpdates(ctx, []store.InboxUpdate{u})
+			if store.IsDataError(err) {
+				err = in.setAside(ctx, u, err)
+			}
+			if err != nil {
+				return err
+			}
+			added += n
+		}
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if added < len(batch) {
+		changed, err := in.st.ChangedRedeliveries(ctx, batch)
+		if err != nil {
+			in.log.Warn("cannot compare redelivered updates", "err", err)
+		}
+		for _, id := range changed {
+			in.log.Warn("an update id came again with other content; the first one is kept", "update_id", id)
+		}
+	}
+	return nil
+}
+
+// setAside records an update PostgreSQL refused to store as failed.
+func (in *Intake) setAside(ctx context.Context, u store.InboxUpdate, cause error) error {
+	// The kind is the name of the update's field, which could be the very
+	// text PostgreSQL refused.
+	if u.Kind = strings.ReplaceAll(strings.ToValidUTF8(u.Kind, ""), "\x00", ""); u.Kind == "" {
+		u.Kind = "refused"
+	}
+	if _, err := in.st.SetAsideUpdate(ctx, u, cause.Error()); err != nil {
+		return err
+	}
+	in.metrics.setAside(u.Kind)
+	in.log.Error("the database refused an update; set aside as failed", "update_id", u.UpdateID, "kind", u.Kind, "err", cause)
+	return nil
 }
 
 type apiAnswer struct {
@@ -293,7 +350,7 @@ func (in *Intake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "not an update", http.StatusBadRequest)
 		return
 	}
-	if _, err := in.st.AddUpdates(r.Context(), []store.InboxUpdate{u}); err != nil {
+	if err := in.add(r.Context(), []store.InboxUpdate{u}); err != nil {
 		// Not stored: Telegram will deliver it again.
 		in.metrics.dbError(opStoreUpdates)
 		in.log.Error("cannot store webhook update", "update_id", u.UpdateID, "err", err)

@@ -40,6 +40,7 @@ const (
 	outcomeSkipped = "skipped"
 	outcomeFailed  = "failed"
 	outcomeRetry   = "retry"
+	outcomeRefused = "refused" // PostgreSQL would not store it: set aside at intake
 )
 
 // Database operations whose errors are counted.
@@ -145,6 +146,15 @@ func (m *Metrics) received(kind string) {
 		return
 	}
 	m.updatesReceived.WithLabelValues(kindLabel(kind)).Inc()
+}
+
+// setAside counts an update the database refused to store, kept as failed.
+func (m *Metrics) setAside(kind string) {
+	if m == nil {
+		return
+	}
+	m.updatesReceived.WithLabelValues(kindLabel(kind)).Inc()
+	m.updatesHandled.WithLabelValues(kindLabel(kind), outcomeRefused).Inc()
 }
 
 // handled records an update's committed outcome and how long it was held.

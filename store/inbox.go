@@ -76,6 +76,46 @@ func (s *Store) AddUpdates(ctx context.Context, ups []InboxUpdate) (int, error) 
 	return added, nil
 }
 
+// SetAsideUpdate stores, in place of an update the database refused to
+// store (invalid text, SQLSTATE class 22), a row that keeps only its id,
+// chat and kind, marked failed with the reason: intake goes on with the
+// updates after it, and the id is still recognised if Telegram sends it
+// again. It reports whether the row is new.
+func (s *Store) SetAsideUpdate(ctx context.Context, u InboxUpdate, reason string) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `
+		INSERT INTO inbox (update_id, chat_key, kind, payload, status, handled_at, last_error)
+		VALUES ($1, $2, $3, json_build_object('update_id', $1::bigint), $4, now(), $5)
+		ON CONFLICT (update_id) DO NOTHING`,
+		u.UpdateID, u.ChatKey, u.Kind, InboxFailed, reason)
+	if err != nil {
+		return false, fmt.Errorf("store: unable to set aside update %d: %w", u.UpdateID, err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// ChangedRedeliveries returns the ids of ups that are stored already with
+// other content than ups carries: an update id Telegram used again for
+// something else, which the inbox keeps as it first came.
+func (s *Store) ChangedRedeliveries(ctx context.Context, ups []InboxUpdate) ([]int64, error) {
+	ids := make([]int64, len(ups))
+	payloads := make([]string, len(ups))
+	for i, u := range ups {
+		ids[i], payloads[i] = u.UpdateID, string(u.Payload)
+	}
+	var out []int64
+	err := s.db.SelectContext(ctx, &out, `
+		SELECT i.update_id
+		FROM inbox i
+		JOIN unnest($1::bigint[], $2::text[]) AS u(id, payload) ON u.id = i.update_id
+		WHERE i.payload::text <> u.payload
+		ORDER BY i.update_id`, pq.Array(ids), pq.Array(payloads))
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to compare redelivered updates: %w", err)
+	}
+	return out, nil
+}
+
 // Claimed is a pending update taken for handling, with its chat locked.
 type Claimed struct {
 	UpdateID int64  `db:"update_id"`

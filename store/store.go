@@ -210,6 +210,14 @@ func IsConflict(err error) bool {
 	return errors.As(err, &pqErr) && pqErr.Code.Class() == "40"
 }
 
+// IsDataError reports whether PostgreSQL refused err's statement for the
+// data it carried (SQLSTATE class 22: invalid text encoding, a value out of
+// range): trying it again cannot help.
+func IsDataError(err error) bool {
+	var pqErr *pq.Error
+	return errors.As(err, &pqErr) && pqErr.Code.Class() == "22"
+}
+
 // IsUnavailable reports whether err means the database could not be reached
 // or is shutting down, as opposed to a query it refused.
 func IsUnavailable(err error) bool {
