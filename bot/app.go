@@ -56,6 +56,9 @@ type Config struct {
 	// RatingsMinCount is how many ratings a centre needs before the public
 	// ratings page shows its figures.
 	RatingsMinCount int
+	// HTTPTimeout bounds reading a request (headers and body) and writing
+	// its answer on LISTEN_ADDR; 0: 30 s.
+	HTTPTimeout time.Duration
 }
 
 // App is the running bot.

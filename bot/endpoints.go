@@ -50,20 +50,30 @@ func (a *App) listen(fail func(error)) (*endpoints, error) {
 	if a.st != nil {
 		a.webRoutes(mux)
 	}
+	hook := ""
 	if a.cfg.WebhookURL != "" {
 		path, err := webhookPath(a.cfg.WebhookURL)
 		if err != nil {
 			return nil, err
 		}
 		mux.Handle(path, a.in)
+		hook = path
 	}
 	ln, err := net.Listen("tcp", a.cfg.ListenAddr)
 	if err != nil {
 		return nil, fmt.Errorf("bot: LISTEN_ADDR %s: %w", a.cfg.ListenAddr, err)
 	}
+	timeout := a.cfg.HTTPTimeout
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	// A client that sends its request or reads its answer slowly is cut
+	// off: it cannot hold a connection (and a goroutine) for ever.
 	e := &endpoints{ln: ln, srv: &http.Server{
-		Handler:           mux,
-		ReadHeaderTimeout: 10 * time.Second,
+		Handler:           limitBodies(mux, hook),
+		ReadHeaderTimeout: min(10*time.Second, timeout),
+		ReadTimeout:       timeout,
+		WriteTimeout:      2 * timeout,
 		IdleTimeout:       2 * time.Minute,
 	}}
 	a.mu.Lock()
@@ -76,6 +86,28 @@ func (a *App) listen(fail func(error)) (*endpoints, error) {
 	}()
 	a.log.Info("HTTP endpoints listening", "addr", ln.Addr().String())
 	return e, nil
+}
+
+// maxFormBody is the most a POST to the pages (the dashboard's forms) may
+// carry; the webhook has its own, larger limit (Telegram's updates).
+const maxFormBody = 64 << 10
+
+// limitBodies caps every request body but the webhook's at maxFormBody,
+// and answers 413 to a POST whose form is larger.
+func limitBodies(next http.Handler, webhook string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if webhook == "" || r.URL.Path != webhook {
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+			if r.Method == http.MethodPost {
+				var tooLarge *http.MaxBytesError
+				if err := r.ParseForm(); errors.As(err, &tooLarge) {
+					http.Error(w, "the form is too large", http.StatusRequestEntityTooLarge)
+					return
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // webhookPath is the path of WEBHOOK_URL that the server routes to intake.

@@ -3,8 +3,12 @@ package bot
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
+	"strings"
 	"testing"
+	"time"
 
 	"servicebot/store"
 
@@ -69,4 +73,69 @@ func TestWebhookSetsAsideWhatTheDatabaseRefuses(t *testing.T) {
 	if err := h.st.DB().QueryRow(`SELECT status FROM inbox WHERE update_id = 701`).Scan(&status); err != nil || status != store.InboxDone {
 		t.Errorf("the update with invalid UTF-8: status %d, %v; want handled", status, err)
 	}
+}
+
+// A client that sends a declared body a byte at a time is cut off once the
+// request's time is up, on every path: the webhook, the dashboard's login
+// form and the public pages. (Before, such connections stayed open for as
+// long as the client liked, each holding a goroutine.)
+func TestSlowBodiesAreCutOff(t *testing.T) {
+	h := newHarness(t, func(c *Config) {
+		c.WebhookURL = "https://bot.example.org/hook"
+		c.WebhookSecret = "hook-secret"
+		c.ListenAddr = "127.0.0.1:0"
+		c.PublicURL = "https://bot.example.org"
+		c.HTTPTimeout = time.Second
+	})
+	for _, path := range []string{"/hook", "/dashboard/login", "/ratings"} {
+		t.Run(path, func(t *testing.T) {
+			t.Parallel()
+			conn, err := net.Dial("tcp", h.app.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n", path)
+			closed := make(chan struct{})
+			go func() {
+				io.Copy(io.Discard, conn) // returns when the server closes the connection
+				close(closed)
+			}()
+			for i := 0; ; i++ {
+				select {
+				case <-closed:
+					return
+				case <-time.After(200 * time.Millisecond):
+				}
+				if i == 50 {
+					t.Fatalf("the connection to %s is still open after 10 s of a slow body", path)
+				}
+				conn.Write([]byte("a"))
+			}
+		})
+	}
+}
+
+// Forms take no more than a form needs: a 1 MB login form is refused, and
+// the server is still there for the next request.
+func TestLargeFormBodiesAreRefused(t *testing.T) {
+	h := newHarness(t, func(c *Config) {
+		c.ListenAddr = "127.0.0.1:0"
+		c.PublicURL = "https://bot.example.org"
+	})
+	base := "http://" + h.app.Addr().String()
+	body := "token=" + strings.Repeat("a", 1<<20)
+	resp, err := http.Post(base+"/dashboard/login", "application/x-www-form-urlencoded", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("a 1 MB login form: HTTP %d, want 413", resp.StatusCode)
+	}
+	resp, err = http.Get(base + "/healthz")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("after a large form, /healthz: %v", err)
+	}
+	resp.Body.Close()
 }
