@@ -72,9 +72,10 @@ type App struct {
 	in   *Intake
 	disp *Dispatcher
 
-	metrics  *Metrics
-	stopping atomic.Bool // set once Run is told to stop; readiness fails from then on
-	every    schedule    // how often the background jobs run
+	metrics      *Metrics
+	ratingsCache ratingsCache // the public pages' aggregates
+	stopping     atomic.Bool  // set once Run is told to stop; readiness fails from then on
+	every        schedule     // how often the background jobs run
 
 	username string // the bot's @username, known after getMe
 

@@ -288,11 +288,11 @@ func (a *App) serveOverview(w http.ResponseWriter, r *http.Request, p *webPage) 
 	ctx := r.Context()
 	var b overviewBody
 	var err error
-	if b.Tickets, err = store.TicketStatsOf(ctx, a.st.DB(), f.filter.Since, f.filter.Until); err == nil {
-		b.Integrity, err = store.IntegrityReportsSince(ctx, a.st.DB(), f.filter.Since, f.filter.Until)
+	if b.Tickets, err = store.TicketStatsOf(ctx, a.st.Reader(), f.filter.Since, f.filter.Until); err == nil {
+		b.Integrity, err = store.IntegrityReportsSince(ctx, a.st.Reader(), f.filter.Since, f.filter.Until)
 	}
 	if err == nil {
-		b.Unanswered, err = store.TopUnanswered(ctx, a.st.DB(), a.pack.ID, 20)
+		b.Unanswered, err = store.TopUnanswered(ctx, a.st.Reader(), a.pack.ID, 20)
 	}
 	if err != nil {
 		a.webUnavailable(w, err)
@@ -344,7 +344,7 @@ func (a *App) lowRatings(ctx context.Context, f store.ResponseFilter, lang strin
 		b.Criteria = append(b.Criteria, a.criterionName(lang, c))
 	}
 	f.Kind = "rating"
-	list, err := store.SubmittedResponses(ctx, a.st.DB(), f)
+	list, err := store.SubmittedResponses(ctx, a.st.Reader(), f)
 	if err != nil {
 		return b, err
 	}
@@ -401,7 +401,7 @@ func (a *App) serveLowRatings(w http.ResponseWriter, r *http.Request, p *webPage
 func (a *App) serveLowRatingsCSV(w http.ResponseWriter, r *http.Request, p *webPage) {
 	f := a.webFilter(r, p)
 	f.filter.Kind = "rating"
-	list, err := store.SubmittedResponses(r.Context(), a.st.DB(), f.filter)
+	list, err := store.SubmittedResponses(r.Context(), a.st.Reader(), f.filter)
 	if err != nil {
 		a.webUnavailable(w, err)
 		return
@@ -445,7 +445,7 @@ type mysteryBody struct {
 func (a *App) serveMystery(w http.ResponseWriter, r *http.Request, p *webPage) {
 	f := a.webFilter(r, p)
 	f.filter.Kind = "mystery"
-	list, err := store.SubmittedResponses(r.Context(), a.st.DB(), f.filter)
+	list, err := store.SubmittedResponses(r.Context(), a.st.Reader(), f.filter)
 	if err != nil {
 		a.webUnavailable(w, err)
 		return

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -138,4 +139,94 @@ func TestLargeFormBodiesAreRefused(t *testing.T) {
 		t.Fatalf("after a large form, /healthz: %v", err)
 	}
 	resp.Body.Close()
+}
+
+// seedManyRatings stores n submitted ratings over the hsc pack's centres
+// and the last twelve months in one statement, reviewed (no staff cards).
+func seedManyRatings(t *testing.T, st *store.Store, n int) {
+	t.Helper()
+	_, err := st.DB().Exec(`
+		INSERT INTO responses (kind, questionnaire, version, pack, user_id, centre, lang, answers, status, started_at, submitted_at, reviewed)
+		SELECT 'rating', 'rating', 1, 'hsc', 900000000 + i, (ARRAY['kharkiv6341','kyiv8046','lviv4641'])[1 + i % 3], 'uk',
+		       jsonb_build_object('time', jsonb_build_object('n', 1 + i % 5), 'queue', jsonb_build_object('n', 1 + i % 4),
+		                          'staff', jsonb_build_object('n', 5), 'comfort', jsonb_build_object('n', 4), 'info', jsonb_build_object('n', 3),
+		                          'what_wrong', jsonb_build_object('t', 'черга')),
+		       'submitted', now() - make_interval(days => i % 360), now() - make_interval(days => i % 360), true
+		FROM generate_series(1, $1) AS i`, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB().Exec(`ANALYZE responses`); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Thirty people opening the public ratings at once, over 200,000 ratings,
+// cost PostgreSQL one aggregate, read on the reader pool; meanwhile a
+// citizen is answered as usual. (Before, every request ran two full
+// aggregations on the workers' pool, and citizens waited tens of seconds.)
+func TestRatingsPageServesFromACache(t *testing.T) {
+	if testing.Short() {
+		t.Skip("stores 200,000 ratings")
+	}
+	h := newWebHarness(t)
+	seedManyRatings(t, h.st, 200000)
+	p := person{id: 8201, lang: "uk"}
+	var wg sync.WaitGroup
+	errs := make(chan string, 30)
+	for i := 0; i < 30; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := http.Get(h.webURL("/ratings?lang=uk"))
+			if err != nil {
+				errs <- err.Error()
+				return
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "ТСЦ МВС № 6341") {
+				errs <- fmt.Sprintf("HTTP %d", resp.StatusCode)
+			}
+		}()
+	}
+	for i := 1; i <= 3; i++ {
+		h.says(p, "/help")
+		h.nth(p.id, i) // fails the test if no answer comes within 10 s
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Errorf("/ratings under 30 parallel requests: %s", e)
+	}
+	if n := h.app.ratingsCache.reads.Load(); n != 1 {
+		t.Errorf("30 requests computed the aggregates %d times, want once", n)
+	}
+}
+
+// A month with fewer ratings than RATINGS_MIN_COUNT is not drawn in the
+// public trend (one visit's scores could be read off it), nor a criterion
+// with fewer scores; the page says why.
+func TestPublicTrendHidesSmallMonths(t *testing.T) {
+	h := newWebHarness(t)
+	user := int64(710000)
+	for i := 0; i < 5; i++ {
+		user++
+		seedRating(t, h.st, user, webOther, [5]int{4, 4, 4, 4, 4}, "", 0)
+	}
+	seedRating(t, h.st, user+1, webOther, [5]int{1, 2, 1, 1, 1}, "", 1) // alone in last month
+	loc := h.app.schedule().Location()
+	now := time.Now().In(loc)
+	this := now.Format("01.06")
+	last := time.Date(now.Year(), now.Month(), 1, 12, 0, 0, 0, loc).AddDate(0, -1, 0).Format("01.06")
+	_, body := get(t, noRedirects(), h.webURL("/ratings/"+webOther+"?lang=uk"))
+	if !strings.Contains(body, ">"+this+"<") {
+		t.Errorf("the trend lacks this month (%s), which has 5 ratings", this)
+	}
+	if strings.Contains(body, ">"+last+"<") || strings.Contains(body, "оцінок: 1") {
+		t.Errorf("the trend shows last month (%s), which has a single rating", last)
+	}
+	if !strings.Contains(body, `id="hidden-months"`) {
+		t.Error("the page does not say that small months are left out")
+	}
 }

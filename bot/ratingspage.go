@@ -2,9 +2,12 @@ package bot
 
 import (
 	"cmp"
+	"context"
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"servicebot/dialogs"
@@ -32,6 +35,10 @@ type centreScore struct {
 	Criteria       barChart
 	Trend          barChart
 	HasTrend       bool
+	// Figures of fewer than RatingsMinCount ratings are left out: a month
+	// or a criterion with one or two would reveal single visits' scores.
+	HiddenMonths   bool
+	HiddenCriteria bool
 }
 
 type ratingsBody struct {
@@ -63,25 +70,104 @@ func (a *App) ratingCriteria() (*dialogs.Questionnaire, []*dialogs.Question) {
 	return q, out
 }
 
-// centreScores reads and ranks every centre of the pack.
-func (a *App) centreScores(r *http.Request, lang string) ([]centreScore, int, error) {
+// ratingsTTL is how long the public pages serve the same aggregates.
+const ratingsTTL = time.Minute
+
+// ratingsData are the aggregates the public pages are drawn from.
+type ratingsData struct {
+	centres []store.CentreRatings
+	months  []store.MonthRatings
+	at      time.Time
+}
+
+// ratingsCache holds the latest aggregates. However many people open the
+// pages, PostgreSQL computes them at most once a ratingsTTL, on the reader
+// pool; while a newer copy is computed the older one is served.
+type ratingsCache struct {
+	mu      sync.Mutex
+	data    *ratingsData
+	err     error
+	loading chan struct{} // closed when the read under way ends; nil when none is
+	reads   atomic.Int64  // aggregates computed, for tests
+}
+
+// ratings returns the aggregates, fresh within ratingsTTL when it can.
+func (a *App) ratings(ctx context.Context) (*ratingsData, error) {
+	c := &a.ratingsCache
+	c.mu.Lock()
+	d := c.data
+	if d != nil && time.Since(d.at) < ratingsTTL {
+		c.mu.Unlock()
+		return d, nil
+	}
+	if c.loading == nil {
+		c.loading = make(chan struct{})
+		go a.loadRatings(c.loading)
+	}
+	loading := c.loading
+	c.mu.Unlock()
+	if d != nil {
+		return d, nil // stale while the new one is read
+	}
+	select {
+	case <-loading:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.data == nil {
+		return nil, c.err
+	}
+	return c.data, nil
+}
+
+// loadRatings computes the aggregates and closes done.
+func (a *App) loadRatings(done chan struct{}) {
+	c := &a.ratingsCache
+	ctx, cancel := context.WithTimeout(context.Background(), store.ReadTimeout)
+	defer cancel()
+	d, err := a.readRatings(ctx)
+	c.reads.Add(1)
+	c.mu.Lock()
+	if err == nil {
+		c.data = d
+	}
+	c.err = err
+	c.loading = nil
+	c.mu.Unlock()
+	close(done)
+}
+
+func (a *App) readRatings(ctx context.Context) (*ratingsData, error) {
 	_, crit := a.ratingCriteria()
 	ids := make([]string, 0, len(crit))
 	for _, c := range crit {
 		ids = append(ids, c.ID)
 	}
-	ctx := r.Context()
-	rows, err := store.RatingsByCentre(ctx, a.st.DB(), a.pack.ID, ids)
+	at := time.Now()
+	rows, err := store.RatingsByCentre(ctx, a.st.Reader(), a.pack.ID, ids)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	loc := a.schedule().Location()
-	y, m, _ := time.Now().In(loc).Date()
+	y, m, _ := at.In(loc).Date()
 	since := time.Date(y, m, 1, 0, 0, 0, 0, loc).AddDate(0, -(trendMonths - 1), 0)
-	months, err := store.RatingsByMonth(ctx, a.st.DB(), a.pack.ID, ids, loc.String(), since)
+	months, err := store.RatingsByMonth(ctx, a.st.Reader(), a.pack.ID, ids, loc.String(), since)
+	if err != nil {
+		return nil, err
+	}
+	return &ratingsData{centres: rows, months: months, at: at}, nil
+}
+
+// centreScores ranks every centre of the pack from the cached aggregates.
+func (a *App) centreScores(r *http.Request, lang string) ([]centreScore, int, error) {
+	_, crit := a.ratingCriteria()
+	data, err := a.ratings(r.Context())
 	if err != nil {
 		return nil, 0, err
 	}
+	rows, months := data.centres, data.months
 	byCentre := map[string]store.CentreRatings{}
 	for _, row := range rows {
 		byCentre[row.Centre] = row
@@ -96,16 +182,25 @@ func (a *App) centreScores(r *http.Request, lang string) ([]centreScore, int, er
 			var items []chartItem
 			var sum float64
 			for _, q := range crit {
+				if row.Scores[q.ID] < min {
+					s.HiddenCriteria = true
+					continue
+				}
 				v := row.Criteria[q.ID]
 				sum += v
 				items = append(items, chartItem{Label: a.criterionName(lang, q), Value: v, Title: a.criterionName(lang, q) + ": " + number(lang, v)})
 			}
-			s.overall = sum / float64(len(crit))
+			if len(items) > 0 {
+				s.overall = sum / float64(len(items))
+			}
 			s.Overall = number(lang, s.overall)
 			s.Criteria = criteriaChart(lang, a.text.Text(lang, "web.ratings.criteria"), items)
 			var trend []chartItem
 			for _, mr := range months {
-				if mr.Centre == c.ID {
+				if mr.Centre == c.ID && mr.Count < min {
+					s.HiddenMonths = true
+				}
+				if mr.Centre == c.ID && mr.Count >= min {
 					trend = append(trend, chartItem{
 						Label: mr.Month.Format("01.06"), Value: mr.Average,
 						Title: mr.Month.Format("01.2006") + ": " + number(lang, mr.Average) + " · " + a.text.Text(lang, "web.ratings.count", map[string]any{"Count": mr.Count}),

@@ -71,7 +71,7 @@ func (a *App) staffResponses(ctx context.Context, t *Turn, m *models.Message, ar
 		a.replyStaff(ctx, t, m, a.staffText("stats.usage"))
 		return f, nil, "", nil, false
 	}
-	list, err := store.SubmittedResponses(ctx, t.Tx, f)
+	list, err := store.SubmittedResponses(ctx, a.st.Reader(), f)
 	if err != nil {
 		t.Fail(err)
 		return f, nil, "", nil, false

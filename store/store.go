@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -32,8 +33,9 @@ var ErrNotFound = errors.New("store: not found")
 // Store is servicebot's PostgreSQL storage. Its methods are split into a file
 // per entity (inbox.go, user.go, conversation.go).
 type Store struct {
-	db  *sqlx.DB
-	dsn string
+	db     *sqlx.DB
+	reader *sqlx.DB // web pages' and staff's reads: a pool of their own
+	dsn    string
 
 	mu    sync.Mutex
 	stmts map[string]*sqlx.Stmt // the hot path's statements, prepared once per connection
@@ -58,7 +60,42 @@ func Open(ctx context.Context, dsn string, maxConns int) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: connect to %s: %w", Redact(dsn), err)
 	}
-	return &Store{db: db, dsn: dsn, stmts: map[string]*sqlx.Stmt{}}, nil
+	reader, err := sqlx.Open("postgres", withParameter(withBinaryParameters(dsn), "statement_timeout", strconv.Itoa(int(ReadTimeout/time.Millisecond))))
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: open %s: %w", Redact(dsn), err)
+	}
+	reader.SetMaxOpenConns(ReaderConns)
+	reader.SetMaxIdleConns(ReaderConns)
+	reader.SetConnMaxIdleTime(5 * time.Minute)
+	return &Store{db: db, reader: reader, dsn: dsn, stmts: map[string]*sqlx.Stmt{}}, nil
+}
+
+// The reader pool: the public pages, the dashboard, /stats and exports read
+// through at most ReaderConns connections of their own, each statement cut
+// off after ReadTimeout, so that no reader, however many or slow, can take
+// the connections the workers answer citizens with.
+const (
+	ReaderConns = 4
+	ReadTimeout = 15 * time.Second
+)
+
+// Reader is the pool for reads that are not a citizen's turn.
+func (s *Store) Reader() *sqlx.DB { return s.reader }
+
+// withParameter sets a connection parameter in dsn, a URL or key=value
+// form, unless the operator set it already.
+func withParameter(dsn, key, value string) string {
+	if strings.Contains(dsn, key+"=") {
+		return dsn
+	}
+	if u, err := url.Parse(dsn); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
+		q := u.Query()
+		q.Set(key, value)
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	return strings.TrimSpace(dsn) + " " + key + "=" + value
 }
 
 // withBinaryParameters asks lib/pq to send a statement and its arguments in
@@ -68,16 +105,7 @@ func Open(ctx context.Context, dsn string, maxConns int) (*Store, error) {
 // binary form differs from its text, so JSON for a jsonb column is passed
 // as a string. An operator's own setting wins.
 func withBinaryParameters(dsn string) string {
-	if strings.Contains(dsn, "binary_parameters") {
-		return dsn
-	}
-	if u, err := url.Parse(dsn); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
-		q := u.Query()
-		q.Set("binary_parameters", "yes")
-		u.RawQuery = q.Encode()
-		return u.String()
-	}
-	return strings.TrimSpace(dsn) + " binary_parameters=yes"
+	return withParameter(dsn, "binary_parameters", "yes")
 }
 
 // prepared returns tx's handle on query as a prepared statement. Each
@@ -108,8 +136,11 @@ func (s *Store) prepared(ctx context.Context, tx *sqlx.Tx, query string) (*sqlx.
 // (tests, the benchmark's ceiling loop).
 func (s *Store) DB() *sqlx.DB { return s.db }
 
-// Close closes the pool.
-func (s *Store) Close() error { return s.db.Close() }
+// Close closes the pools.
+func (s *Store) Close() error {
+	s.reader.Close()
+	return s.db.Close()
+}
 
 // Ping reports whether the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
