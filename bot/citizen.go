@@ -257,7 +257,7 @@ func (a *App) onForgetCommand(ctx context.Context, _ *tg.Bot, _ *models.Update) 
 func (a *App) onForgetButton(ctx context.Context, _ *tg.Bot, u *models.Update) {
 	t := turnOf(ctx)
 	a.ack(ctx, t, "")
-	if err := store.Forget(ctx, t.Tx, t.User.ID); err != nil {
+	if err := store.Forget(ctx, t.Tx, t.User.ID, t.Update.ID); err != nil {
 		t.Fail(err)
 		return
 	}

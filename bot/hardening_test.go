@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"servicebot/store"
+	"servicebot/store/pgtest"
 
 	"github.com/go-telegram/bot/models"
 )
@@ -228,5 +229,48 @@ func TestPublicTrendHidesSmallMonths(t *testing.T) {
 	}
 	if !strings.Contains(body, `id="hidden-months"`) {
 		t.Error("the page does not say that small months are left out")
+	}
+}
+
+// After /forget, a search of every table finds nothing of the person: not
+// their id, not their name, not what they wrote, in a ticket, a rating, a
+// vote or the inbox. Only anonymous answers and counts stay.
+func TestForgetLeavesNothingThatNamesThePerson(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 987650321, lang: "uk"}
+	question := "Мій номер 0670001122, Олена Ковальчук, коли буде готове посвідчення?"
+	topic := h.openTicketFor(p, question)
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "Добрий день! Перевірю й напишу."})
+	h.nth(p.id, 3)
+	h.says(p, "Дякую, чекаю відповіді про посвідчення 0670001122")
+	h.settle()
+	h.says(p, "/rate")
+	h.taps(p, h.nth(p.id, len(h.srv.Messages(p.id))+1), "qs:r:go")
+	h.fillSurvey(p, "rating", typical)
+	h.taps(p, h.last(p.id), "qs:r:send")
+	h.settle()
+	if hits := pgtest.Search(t, h.st.DB(), "987650321"); len(hits) == 0 {
+		t.Fatal("the test is broken: the person's id is nowhere before /forget")
+	}
+	h.says(p, "/forget")
+	h.settle()
+	h.taps(p, h.last(p.id), "fg:y")
+	h.settle()
+	if got := h.last(p.id).Text; got != h.text.Text("uk", "forget.done") {
+		t.Errorf("after the confirmation the person read %q", got)
+	}
+	for _, hit := range pgtest.Search(t, h.st.DB(), "987650321", "Олена", "0670001122", "Ковальчук", "чекаю відповіді") {
+		t.Errorf("after /forget the database still has: %s", hit)
+	}
+	var answers int
+	h.st.DB().QueryRow(`SELECT count(*) FROM responses WHERE status = 'submitted' AND answers <> '{}'`).Scan(&answers)
+	if answers != 1 {
+		t.Errorf("%d anonymous ratings kept, want the 1", answers)
+	}
+	// They may come back: the bot answers as to anyone new.
+	n := len(h.srv.Messages(p.id))
+	h.says(p, "/help")
+	if got := h.nth(p.id, n+1).Text; got != h.text.Text("uk", "help") {
+		t.Errorf("after /forget, /help got %q", got)
 	}
 }

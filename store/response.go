@@ -210,26 +210,43 @@ func SetBotState(ctx context.Context, q sqlx.ExecerContext, key, value string) e
 	return nil
 }
 
-// Forget removes what identifies a person: their drafts and conversation,
-// the deep link they came with, the link from their integrity reports, and
-// their id on responses and tickets, which stay for statistics only. Open
-// tickets are closed.
-func Forget(ctx context.Context, tx *sqlx.Tx, userID int64) error {
+// Forget removes, in the caller's transaction, everything that names a
+// person: their drafts, conversation and FAQ votes; the link from their
+// integrity reports; their id on responses, tickets and ticket messages
+// (the answers and counts stay, anonymous, for statistics; open tickets are
+// closed and every text of their tickets is blanked); the updates they sent,
+// up to and including upTo, which keep only their ids in the inbox; their
+// dashboard logins; and the user row itself. Updates of theirs after upTo
+// are not handled yet and are left for their turns.
+func Forget(ctx context.Context, tx *sqlx.Tx, userID, upTo int64) error {
 	for _, stmt := range []string{
 		`DELETE FROM responses WHERE user_id = $1 AND status = 'draft'`,
 		`UPDATE responses SET user_id = NULL WHERE user_id = $1`,
 		`DELETE FROM conversations WHERE chat_id = $1`,
 		`DELETE FROM integrity_reporters WHERE user_id = $1`,
 		`UPDATE tickets SET status = 'closed', closed_at = coalesce(closed_at, now()) WHERE user_id = $1 AND status = 'open'`,
-		`UPDATE ticket_messages SET text = '' WHERE ticket_id IN (SELECT id FROM tickets WHERE user_id = $1)`,
+		`UPDATE ticket_messages SET text = '', author = 0 WHERE ticket_id IN (SELECT id FROM tickets WHERE user_id = $1)`,
+		`UPDATE ticket_messages SET author = 0 WHERE author = $1`,
 		`UPDATE tickets SET user_id = 0, subject = '', source_text = '' WHERE user_id = $1`,
 		`DELETE FROM blocked_users WHERE user_id = $1`,
 		`DELETE FROM faq_votes WHERE user_id = $1`,
-		`UPDATE users SET start_payload = '' WHERE id = $1`,
+		`DELETE FROM web_sessions WHERE user_id = $1`,
+		`DELETE FROM web_logins WHERE user_id = $1`,
+		`DELETE FROM users WHERE id = $1`,
 	} {
 		if _, err := tx.ExecContext(ctx, stmt, userID); err != nil {
 			return fmt.Errorf("store: unable to forget user %d: %w", userID, err)
 		}
+	}
+	// Their private chat's updates (a citizen writes nowhere else) keep only
+	// their ids. The one being handled (upTo) loses its chat too: the
+	// dispatcher then does not see at once that the chat has another update
+	// waiting, and the feeder finds it within a second.
+	_, err := tx.ExecContext(ctx, `
+		UPDATE inbox SET payload = json_build_object('update_id', update_id), last_error = NULL, chat_key = 0
+		WHERE chat_key = $1 AND update_id <= $2`, userID, upTo)
+	if err != nil {
+		return fmt.Errorf("store: unable to forget user %d's updates: %w", userID, err)
 	}
 	return nil
 }
