@@ -22,11 +22,21 @@ type adminSeen struct {
 	at    time.Time
 }
 
-const adminTTL = 5 * time.Minute
+const (
+	adminTTL   = 5 * time.Minute
+	adminsKept = 1000 // answers kept before the old ones are dropped
+)
 
 // isAdmin reports whether the user may edit content: listed in
-// ADMIN_USER_IDS, or an administrator of the staff chat.
+// ADMIN_USER_IDS, or an administrator of the staff chat (Telegram's answer
+// kept for adminTTL).
 func (a *App) isAdmin(ctx context.Context, userID int64) bool {
+	return a.isAdminWithin(ctx, userID, adminTTL)
+}
+
+// isAdminWithin is isAdmin with Telegram's answer at most maxAge old; the
+// dashboard asks with 0, so that rights taken away end a session at once.
+func (a *App) isAdminWithin(ctx context.Context, userID int64, maxAge time.Duration) bool {
 	if slices.Contains(a.cfg.AdminIDs, userID) {
 		return true
 	}
@@ -36,7 +46,7 @@ func (a *App) isAdmin(ctx context.Context, userID int64) bool {
 	a.admins.mu.Lock()
 	s, ok := a.admins.seen[userID]
 	a.admins.mu.Unlock()
-	if ok && time.Since(s.at) < adminTTL {
+	if ok && time.Since(s.at) < maxAge {
 		return s.admin
 	}
 	var m *models.ChatMember
@@ -53,6 +63,15 @@ func (a *App) isAdmin(ctx context.Context, userID int64) bool {
 	a.admins.mu.Lock()
 	if a.admins.seen == nil {
 		a.admins.seen = map[int64]adminSeen{}
+	}
+	// Everyone who ever tried a staff command would stay in the map: past
+	// a size, answers older than adminTTL go.
+	if len(a.admins.seen) >= adminsKept {
+		for id, old := range a.admins.seen {
+			if time.Since(old.at) >= adminTTL {
+				delete(a.admins.seen, id)
+			}
+		}
 	}
 	a.admins.seen[userID] = adminSeen{admin: admin, at: time.Now()}
 	a.admins.mu.Unlock()

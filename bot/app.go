@@ -20,6 +20,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 	"github.com/jmoiron/sqlx"
+	"golang.org/x/time/rate"
 
 	"servicebot/dialogs"
 	"servicebot/locales"
@@ -72,10 +73,11 @@ type App struct {
 	in   *Intake
 	disp *Dispatcher
 
-	metrics      *Metrics
-	ratingsCache ratingsCache // the public pages' aggregates
-	stopping     atomic.Bool  // set once Run is told to stop; readiness fails from then on
-	every        schedule     // how often the background jobs run
+	metrics       *Metrics
+	ratingsCache  ratingsCache  // the public pages' aggregates
+	loginAttempts *rate.Limiter // dashboard sign-ins tried, all together
+	stopping      atomic.Bool   // set once Run is told to stop; readiness fails from then on
+	every         schedule      // how often the background jobs run
 
 	username string // the bot's @username, known after getMe
 
@@ -121,7 +123,7 @@ func New(cfg Config, st *store.Store, text *locales.Bundle, log *slog.Logger) (*
 	if cfg.RatingsMinCount <= 0 {
 		cfg.RatingsMinCount = 5
 	}
-	a := &App{cfg: cfg, st: st, text: text, log: log, ready: make(chan struct{}), review: make(chan struct{}, 1)}
+	a := &App{cfg: cfg, st: st, text: text, log: log, ready: make(chan struct{}), review: make(chan struct{}, 1), loginAttempts: newLoginLimiter()}
 	var db *sql.DB
 	if st != nil {
 		db = st.DB().DB

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"html"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -19,6 +20,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 	"github.com/jmoiron/sqlx"
+	"golang.org/x/time/rate"
 
 	"servicebot/dialogs"
 	"servicebot/store"
@@ -105,22 +107,47 @@ func (a *App) onDashboardCommand(ctx context.Context, _ *tg.Bot, _ *models.Updat
 	}))
 }
 
-// loginForm is the «Sign in» button of a login link's page.
-type loginForm struct{ Token string }
+// loginForm is the «Sign in» button of a login link's page. CSRF is also
+// set as a cookie on the page: a form posted from another site carries no
+// such cookie (SameSite=Strict), so nobody can sign a staff member in to a
+// session of someone else's choosing.
+type loginForm struct{ Token, CSRF string }
+
+const loginCSRFCookie = "servicebot_login"
+
+// loginAttempts bounds how fast anyone may try login tokens: 10 at once,
+// then one a second (an admin signs in a few times a day; a guesser of a
+// 256-bit token gets nowhere either way, and the log stays quiet).
+func newLoginLimiter() *rate.Limiter { return rate.NewLimiter(rate.Every(time.Second), 10) }
+
+// secureCookies reports whether people reach the pages over https.
+func (a *App) secureCookies() bool {
+	u, err := url.Parse(a.cfg.PublicURL)
+	return err == nil && u.Scheme == "https" // url.Parse lower-cases the scheme
+}
 
 func (a *App) serveLogin(w http.ResponseWriter, r *http.Request) {
 	lang := a.pageLang(r)
 	p := a.newPage(r, lang, "web.login.title")
 	p.NoIndex = true
 	w.Header().Set("Cache-Control", "no-store")
+	if a.cfg.PublicURL == "" {
+		a.dashboardOff(w, r)
+		return
+	}
 	if r.Method == http.MethodGet {
 		token := r.URL.Query().Get("token")
 		if token == "" {
 			http.Redirect(w, r, pathLoginNeeded+"?lang="+lang, http.StatusSeeOther)
 			return
 		}
+		csrf, _ := secret()
+		http.SetCookie(w, &http.Cookie{
+			Name: loginCSRFCookie, Value: csrf, Path: pathLogin, MaxAge: int(loginLinkTTL.Seconds()),
+			HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: a.secureCookies(),
+		})
 		p.Switch = nil // the switch would copy the token into more URLs
-		p.Body = noticeBody{Text: p.T("web.login.confirm"), Form: &loginForm{Token: token}}
+		p.Body = noticeBody{Text: p.T("web.login.confirm"), Form: &loginForm{Token: token, CSRF: csrf}}
 		a.render(w, http.StatusOK, "notice", p)
 		return
 	}
@@ -132,6 +159,18 @@ func (a *App) serveLogin(w http.ResponseWriter, r *http.Request) {
 	if l := r.PostFormValue("lang"); isWebLang(l) {
 		lang = l
 		p = a.newPage(r, lang, "web.login.title")
+	}
+	if c, err := r.Cookie(loginCSRFCookie); err != nil || c.Value == "" ||
+		subtle.ConstantTimeCompare([]byte(c.Value), []byte(r.PostFormValue("csrf"))) != 1 {
+		p.Body = noticeBody{Text: p.T("web.login.stale")}
+		a.render(w, http.StatusForbidden, "notice", p)
+		return
+	}
+	if !a.loginAttempts.Allow() {
+		w.Header().Set("Retry-After", "10")
+		p.Body = noticeBody{Text: p.T("web.login.too_many")}
+		a.render(w, http.StatusTooManyRequests, "notice", p)
+		return
 	}
 	ctx := r.Context()
 	var cookie string
@@ -160,8 +199,9 @@ func (a *App) serveLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: cookie, Path: PathDashboard, MaxAge: int(sessionTTL.Seconds()),
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: strings.HasPrefix(a.cfg.PublicURL, "https://"),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: a.secureCookies(),
 	})
+	http.SetCookie(w, &http.Cookie{Name: loginCSRFCookie, Path: pathLogin, MaxAge: -1})
 	http.Redirect(w, r, PathDashboard+"?lang="+lang, http.StatusSeeOther)
 }
 
@@ -173,8 +213,22 @@ func (a *App) serveLoginNeeded(w http.ResponseWriter, r *http.Request) {
 	a.render(w, http.StatusUnauthorized, "notice", p)
 }
 
-// session returns the request's live session of a current admin.
+// dashboardOff answers while PUBLIC_URL is unset: the dashboard is off,
+// whatever sessions or links exist from before.
+func (a *App) dashboardOff(w http.ResponseWriter, r *http.Request) {
+	lang := a.pageLang(r)
+	p := a.newPage(r, lang, "web.login.title")
+	p.NoIndex = true
+	p.Body = noticeBody{Text: p.T("web.dash.off"), Back: PathRatings + "?lang=" + lang, BackText: p.T("web.ratings.title")}
+	a.render(w, http.StatusNotFound, "notice", p)
+}
+
+// session returns the request's live session of a current admin. With
+// PUBLIC_URL unset the dashboard is off and no session counts.
 func (a *App) session(r *http.Request) (store.WebSession, string, bool) {
+	if a.cfg.PublicURL == "" {
+		return store.WebSession{}, "", false
+	}
 	c, err := r.Cookie(sessionCookie)
 	if err != nil || c.Value == "" {
 		return store.WebSession{}, "", false
@@ -188,7 +242,7 @@ func (a *App) session(r *http.Request) (store.WebSession, string, bool) {
 		return store.WebSession{}, "", false
 	}
 	// Rights taken away end the session's use at once.
-	if !a.isAdmin(r.Context(), s.UserID) {
+	if !a.isAdminWithin(r.Context(), s.UserID, 0) {
 		return store.WebSession{}, "", false
 	}
 	return s, hash, true
@@ -198,6 +252,10 @@ func (a *App) session(r *http.Request) (store.WebSession, string, bool) {
 // to the notice that says how to sign in.
 func (a *App) staffOnly(next func(http.ResponseWriter, *http.Request, *webPage)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if a.cfg.PublicURL == "" {
+			a.dashboardOff(w, r)
+			return
+		}
 		s, _, ok := a.session(r)
 		lang := a.pageLang(r)
 		if !ok {

@@ -274,3 +274,81 @@ func TestForgetLeavesNothingThatNamesThePerson(t *testing.T) {
 		t.Errorf("after /forget, /help got %q", got)
 	}
 }
+
+// Turning the dashboard off (PUBLIC_URL unset, as the README says) ends the
+// use of sessions made while it was on; and a PUBLIC_URL written in capitals
+// still makes the session cookie Secure.
+func TestDashboardOffMeansOffAndHTTPSInCapitalsIsSecure(t *testing.T) {
+	h := newWebHarness(t, func(c *Config) { c.PublicURL = "HTTPS://Bot.Example.org" })
+	admin := person{id: webAdmin, lang: "uk"}
+	token, text := h.dashboardToken(admin)
+	if token == "" {
+		t.Fatalf("no login link: %q", text)
+	}
+	c := noRedirects()
+	resp, _ := h.signIn(t, c, token, "uk")
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in: %d", resp.StatusCode)
+	}
+	var session *http.Cookie
+	for _, ck := range resp.Cookies() {
+		if ck.Name == sessionCookie {
+			session = ck
+		}
+	}
+	if session == nil || !session.Secure {
+		t.Fatalf("with PUBLIC_URL=HTTPS://… the session cookie is %+v; want Secure", session)
+	}
+	h.stop()
+	h.cfg.PublicURL = ""
+	h.start()
+	req, _ := http.NewRequest(http.MethodGet, h.webURL("/dashboard?lang=uk"), nil)
+	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: session.Value})
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound || strings.Contains(string(body), "Відкриті звернення") {
+		t.Errorf("with the dashboard off, an old session got %d", resp.StatusCode)
+	}
+}
+
+// Sign-in attempts are throttled: after a burst of wrong tokens the next
+// tries are told to wait, whatever token they carry.
+func TestDashboardSignInIsThrottled(t *testing.T) {
+	h := newWebHarness(t)
+	c := noRedirects()
+	statuses := map[int]int{}
+	for i := 0; i < 15; i++ {
+		resp, _ := h.signIn(t, c, fmt.Sprintf("guess%02d", i), "uk")
+		statuses[resp.StatusCode]++
+	}
+	if statuses[http.StatusTooManyRequests] == 0 || statuses[http.StatusForbidden] == 0 {
+		t.Errorf("15 wrong tokens in a row got %v; want refusals, then 429", statuses)
+	}
+}
+
+// An administrator of the staff chat who is demoted loses the dashboard at
+// the next request, not minutes later.
+func TestDemotedAdminLosesTheDashboardAtOnce(t *testing.T) {
+	h := newWebHarness(t)
+	chief := person{id: 555000222, lang: "uk"}
+	h.srv.SetChatMember(staffChat, chief.id, "administrator")
+	token, text := h.dashboardToken(chief)
+	if token == "" {
+		t.Fatalf("no login link for a staff chat administrator: %q", text)
+	}
+	c := noRedirects()
+	if resp, _ := h.signIn(t, c, token, "uk"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in: %d", resp.StatusCode)
+	}
+	if resp, _ := get(t, c, h.webURL("/dashboard?lang=uk")); resp.StatusCode != http.StatusOK {
+		t.Fatalf("overview while an administrator: %d", resp.StatusCode)
+	}
+	h.srv.SetChatMember(staffChat, chief.id, "member")
+	if resp, _ := get(t, c, h.webURL("/dashboard?lang=uk")); resp.StatusCode == http.StatusOK {
+		t.Error("a demoted administrator still sees the dashboard")
+	}
+}

@@ -119,6 +119,22 @@ func post(t *testing.T, c *http.Client, u string, form url.Values) (*http.Respon
 	return resp, string(body)
 }
 
+// signIn opens a login link and presses «Sign in», as a browser does: the
+// page's form and cookie carry its CSRF token.
+func (h *harness) signIn(t *testing.T, c *http.Client, token, lang string) (*http.Response, string) {
+	t.Helper()
+	_, page := get(t, c, h.webURL("/dashboard/login?token="+token))
+	m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("the login page has no CSRF token: %s", page)
+	}
+	form := url.Values{"token": {token}, "csrf": {m[1]}}
+	if lang != "" {
+		form.Set("lang", lang)
+	}
+	return post(t, c, h.webURL("/dashboard/login"), form)
+}
+
 var tokenInLink = regexp.MustCompile(`/dashboard/login\?token=([A-Za-z0-9_-]+)`)
 
 // dashboardToken asks the bot for a login link as an admin would, and
@@ -217,7 +233,7 @@ func TestDashboardLoginLinkIsSingleUseAndSessionIsProtected(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(body, `method="post"`) || resp.Header.Get("Referrer-Policy") != "no-referrer" {
 		t.Fatalf("login page: %d %s", resp.StatusCode, body)
 	}
-	resp, _ = post(t, c, h.webURL("/dashboard/login"), url.Values{"token": {token}, "lang": {"uk"}})
+	resp, _ = h.signIn(t, c, token, "uk")
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/dashboard?lang=uk" {
 		t.Fatalf("sign in: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
@@ -226,9 +242,16 @@ func TestDashboardLoginLinkIsSingleUseAndSessionIsProtected(t *testing.T) {
 		t.Errorf("session cookie: %q", cookie)
 	}
 	// The same link again, from another browser: refused.
-	resp, body = post(t, noRedirects(), h.webURL("/dashboard/login"), url.Values{"token": {token}})
-	if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "/dashboard") {
+	resp, body = h.signIn(t, noRedirects(), token, "uk")
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, h.text.Text("uk", "web.login.invalid")) {
 		t.Errorf("second use: %d", resp.StatusCode)
+	}
+	// A form posted without the page's cookie (from another site): refused,
+	// even with a token.
+	token2, _ := h.dashboardToken(admin)
+	resp, body = post(t, noRedirects(), h.webURL("/dashboard/login"), url.Values{"token": {token2}, "csrf": {"forged"}})
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, h.text.Text("uk", "web.login.stale")) {
+		t.Errorf("a login form without the page's cookie: %d", resp.StatusCode)
 	}
 
 	resp, body = get(t, c, h.webURL("/dashboard?lang=uk"))
@@ -336,7 +359,7 @@ func TestDashboardMysteryResultsPerSection(t *testing.T) {
 		t.Fatalf("no login link: %q", text)
 	}
 	c := noRedirects()
-	if resp, body := post(t, c, h.webURL("/dashboard/login"), url.Values{"token": {token}}); resp.StatusCode != http.StatusSeeOther {
+	if resp, body := h.signIn(t, c, token, ""); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign in: %d %s", resp.StatusCode, body)
 	}
 	resp, body := get(t, c, h.webURL("/dashboard/mystery?lang=uk&period=all"))
