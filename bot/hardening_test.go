@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -351,4 +352,45 @@ func TestDemotedAdminLosesTheDashboardAtOnce(t *testing.T) {
 	if resp, _ := get(t, c, h.webURL("/dashboard?lang=uk")); resp.StatusCode == http.StatusOK {
 		t.Error("a demoted administrator still sees the dashboard")
 	}
+}
+
+// At LOG_LEVEL=debug a group the bot is not configured for is logged with
+// its chat id when someone writes there: how the README tells an operator
+// to find STAFF_CHAT_ID. The bot says nothing in that group.
+func TestUnknownGroupIsLoggedAtDebug(t *testing.T) {
+	h := newHarness(t)
+	h.stop()
+	var logs syncBuffer
+	h.log = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h.start()
+	const group = -1009876543210
+	h.srv.Push(models.Update{Message: &models.Message{
+		Date: int(time.Now().Unix()), From: &models.User{ID: 8301, FirstName: "Адмін"},
+		Chat: models.Chat{ID: group, Type: models.ChatTypeSupergroup, Title: "Модератори"}, Text: "привіт",
+	}})
+	h.settle()
+	if !strings.Contains(logs.String(), `"chat_id":-1009876543210`) {
+		t.Errorf("the unknown group's id is not in the debug log:\n%s", logs.String())
+	}
+	if n := len(h.srv.Messages(group)); n != 0 {
+		t.Errorf("the bot wrote %d messages in a group it is not configured for", n)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the logger's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

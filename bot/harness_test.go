@@ -28,6 +28,8 @@ type harness struct {
 	stop func()
 	// setup, when set, is called on each new App before it runs.
 	setup func(*App)
+	// log, when set, is the App's logger (else testLogger()).
+	log *slog.Logger
 }
 
 // fastLimits keep tests quick where pacing is not what is tested.
@@ -65,7 +67,11 @@ func testLogger() *slog.Logger {
 // start runs a new App on the harness's server and database.
 func (h *harness) start() {
 	h.t.Helper()
-	app, err := New(h.cfg, h.st, h.text, testLogger())
+	log := h.log
+	if log == nil {
+		log = testLogger()
+	}
+	app, err := New(h.cfg, h.st, h.text, log)
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -83,6 +83,11 @@ func (a *App) turnMiddleware(next tg.HandlerFunc) tg.HandlerFunc {
 				next(ctx, b, u)
 				return
 			}
+			if chat != 0 && chat < 0 {
+				// How an operator finds the id for STAFF_CHAT_ID or
+				// INTEGRITY_CHAT_ID (README, Setting up Telegram).
+				a.log.Debug("a group that is not configured wrote to the bot", "chat_id", chat, "update_id", t.Update.ID)
+			}
 			t.Status = store.InboxSkipped
 			return
 		}
