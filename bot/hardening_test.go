@@ -2,6 +2,7 @@ package bot
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"servicebot/bot/bottest"
+	"servicebot/dialogs"
 	"servicebot/store"
 	"servicebot/store/pgtest"
 
@@ -393,4 +396,71 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// A low rating whose "what went wrong" and comment are a thousand & each
+// (escaped, five times as long) gets a card Telegram accepts, and so does
+// the normal low rating after it: each posted once. (The card used to be
+// cut after escaping, inside an &amp;, which Telegram refused; the poster
+// then retried every 15 s, posting the cards before it again each time.)
+func TestReviewCardsOfHostileTextArePostedOnce(t *testing.T) {
+	h := newHarness(t)
+	amps := strings.Repeat("&", 1000)
+	for i, comment := range []string{amps, "Чекала дві години"} {
+		ctx := context.Background()
+		one, two := 1, 2
+		r, err := store.StartResponse(ctx, h.st.DB(), store.Response{
+			Kind: "rating", Questionnaire: "rating", Version: 1, Pack: "hsc", UserID: int64(8401 + i),
+			Centre: h.app.pack.Centres[0].ID, Lang: "uk",
+			Answers: dialogs.Answers{"time": {Number: &one}, "queue": {Number: &two}, "staff": {Number: &one},
+				"comfort": {Number: &one}, "info": {Number: &one}, "what_wrong": {Text: comment}, "comment": {Text: comment}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := store.SubmitResponse(ctx, h.st.DB(), r.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.app.wakeReviews()
+	cards := func(s *bottest.Server) (n int) {
+		for _, m := range s.Messages(staffChat) {
+			if strings.Contains(m.Text, "R-") {
+				n++
+			}
+		}
+		return n
+	}
+	h.srv.Wait(t, 20*time.Second, "two review cards", func(s *bottest.Server) bool { return cards(s) >= 2 })
+	h.app.wakeReviews()
+	time.Sleep(500 * time.Millisecond) // a second pass, which must post nothing again
+	if n := cards(h.srv); n != 2 {
+		t.Errorf("%d review cards posted for 2 low ratings", n)
+	}
+	h.noRejects()
+}
+
+// Whatever a citizen types, the card's HTML is one Telegram can parse and
+// its text is within Telegram's limit: checked at every alignment of a long
+// run of characters that escaping lengthens.
+func TestReviewCardIsValidHTMLWhateverTheAnswers(t *testing.T) {
+	h := newHarness(t)
+	one := 1
+	for _, prefix := range []string{"", "a", "ab", "abc", "abcd"} {
+		for _, run := range []string{strings.Repeat("&", 1000), strings.Repeat("<", 1000), strings.Repeat("\"'>", 400)} {
+			r := store.Response{ID: 7, Kind: "rating", Questionnaire: "rating", Version: 1, Pack: "hsc", Lang: "uk",
+				Centre: h.app.pack.Centres[0].ID, Answers: dialogs.Answers{"time": {Number: &one}, "queue": {Number: &one},
+					"staff": {Number: &one}, "comfort": {Number: &one}, "info": {Number: &one},
+					"what_wrong": {Text: prefix + run}, "comment": {Text: run + prefix}}}
+			for name, card := range map[string]string{"card": h.app.reviewCard(r), "digest": h.app.reviewDigest([]store.Response{r, r, r, r})} {
+				plain, _, err := dialogs.ParseHTML(card)
+				if err != nil {
+					t.Fatalf("%s with %q…: Telegram would refuse its HTML: %v", name, (prefix + run)[:8], err)
+				}
+				if n := dialogs.UTF16Len(plain); n > 4096 {
+					t.Errorf("%s with %q…: %d characters, over Telegram's 4096", name, (prefix + run)[:8], n)
+				}
+			}
+		}
+	}
 }

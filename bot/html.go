@@ -2,7 +2,9 @@ package bot
 
 import (
 	"html"
+	"servicebot/dialogs"
 	"sort"
+	"strings"
 	"unicode/utf16"
 
 	"github.com/go-telegram/bot/models"
@@ -97,4 +99,33 @@ func hasFormatting(ents []models.MessageEntity) bool {
 		}
 	}
 	return false
+}
+
+// joinWithin joins pieces of Telegram HTML, each well formed on its own,
+// while the text Telegram will show stays within limit characters (UTF-16
+// units, after parsing). The first piece that would not fit, and every
+// one after it, is left out and "…" says so: a cut never falls inside a
+// tag or an entity such as &amp;, which Telegram would refuse.
+func joinWithin(pieces []string, limit int) string {
+	var b strings.Builder
+	n := 0
+	for i, p := range pieces {
+		l := visibleLen(p)
+		if n+l > limit || (i < len(pieces)-1 && n+l > limit-2) {
+			b.WriteString("\n…")
+			break
+		}
+		b.WriteString(p)
+		n += l
+	}
+	return b.String()
+}
+
+// visibleLen is how many UTF-16 units Telegram counts in an HTML text.
+func visibleLen(s string) int {
+	plain, _, err := dialogs.ParseHTML(s)
+	if err != nil {
+		return dialogs.UTF16Len(s)
+	}
+	return dialogs.UTF16Len(plain)
 }

@@ -142,8 +142,7 @@ func (a *App) reviewHeader(r store.Response) string {
 func (a *App) reviewCard(r store.Response) string {
 	q, _ := a.questionnaire(r.Kind)
 	lang := a.staffLang()
-	var b strings.Builder
-	b.WriteString(a.reviewHeader(r))
+	parts := []string{a.reviewHeader(r)}
 	var section string
 	for _, qq := range q.Visible(r.Answers) {
 		ans, ok := r.Answers[qq.ID]
@@ -152,7 +151,7 @@ func (a *App) reviewCard(r store.Response) string {
 		}
 		if s := q.SectionOf(qq.ID); s != nil && s.ID != section {
 			section = s.ID
-			b.WriteString("\n\n<b>" + html.EscapeString(a.text2(s.Title, lang)) + "</b>")
+			parts = append(parts, "\n\n<b>"+html.EscapeString(a.text2(s.Title, lang))+"</b>")
 		}
 		mark := ""
 		if ans.Number != nil && qq.Type == dialogs.QuestionRating5 && *ans.Number <= reviewLowScore {
@@ -161,22 +160,26 @@ func (a *App) reviewCard(r store.Response) string {
 		if qq.Integrity && containsStr(ans.Choice, dialogs.ChoiceYes) {
 			mark = "🛡"
 		}
-		fmt.Fprintf(&b, "\n%s%s: %s", mark, html.EscapeString(cut(a.text2(qq.Text, lang), 80)), html.EscapeString(cut(a.answerLabel(lang, qq, ans), 600)))
+		parts = append(parts, fmt.Sprintf("\n%s%s: %s", mark, html.EscapeString(cut(a.text2(qq.Text, lang), 80)), html.EscapeString(cut(a.answerLabel(lang, qq, ans), 600))))
 	}
-	return cut(b.String(), 3900)
+	return joinWithin(parts, cardLimit)
 }
+
+// cardLimit is how long a staff card may be, as Telegram counts a message
+// (after its HTML is parsed), with room to spare under the 4096 allowed.
+const cardLimit = 3900
 
 // reviewDigest lists many responses in one message.
 func (a *App) reviewDigest(rs []store.Response) string {
-	var b strings.Builder
-	b.WriteString(a.staffText("review.digest", map[string]any{"Count": len(rs)}))
+	hint := "\n\n" + a.staffText("review.digest_hint")
+	parts := []string{a.staffText("review.digest", map[string]any{"Count": len(rs)})}
 	for _, r := range rs {
-		b.WriteString("\n• " + a.reviewHeader(r))
+		line := "\n• " + a.reviewHeader(r)
 		q, _ := a.questionnaire(r.Kind)
 		if low := q.LowScores(r.Answers, reviewLowScore); len(low) > 0 {
-			b.WriteString(" ❗" + strconv.Itoa(len(low)))
+			line += " ❗" + strconv.Itoa(len(low))
 		}
+		parts = append(parts, line)
 	}
-	b.WriteString("\n\n" + a.staffText("review.digest_hint"))
-	return cut(b.String(), 3900)
+	return joinWithin(parts, cardLimit-visibleLen(hint)) + hint
 }
