@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -158,7 +160,10 @@ type Embedded struct {
 	tmpSock bool // sockDir is a short directory under os.TempDir()
 	port    int
 	cred    *syscall.Credential // set when running as root
-	log     *slog.Logger
+	// password is the servicebot role's, kept in dataDir/pg-password
+	// (0600, the bot's own): the socket alone lets nobody in.
+	password string
+	log      *slog.Logger
 }
 
 // StartEmbedded initialises (the first time) and starts a PostgreSQL cluster
@@ -209,6 +214,9 @@ func StartEmbedded(ctx context.Context, dataDir string, log *slog.Logger) (*Embe
 	if err := e.prepareSocketDir(dataDir); err != nil {
 		return nil, err
 	}
+	if e.password, err = loadOrMakePassword(filepath.Join(dataDir, "pg-password")); err != nil {
+		return nil, err
+	}
 	if clusterVersion == "" {
 		if err := e.initdb(ctx); err != nil {
 			return nil, err
@@ -225,6 +233,9 @@ func StartEmbedded(ctx context.Context, dataDir string, log *slog.Logger) (*Embe
 		if err := e.start(startCtx); err != nil {
 			return nil, err
 		}
+	}
+	if err := e.requirePassword(startCtx); err != nil {
+		return nil, err
 	}
 	if err := e.createDatabase(startCtx); err != nil {
 		return nil, err
@@ -243,7 +254,7 @@ func (e *Embedded) urlFor(db string) string {
 	q.Set("sslmode", "disable")
 	return (&url.URL{
 		Scheme:   "postgres",
-		User:     url.User(embeddedUser),
+		User:     url.UserPassword(embeddedUser, e.password),
 		Path:     "/" + db,
 		RawQuery: q.Encode(),
 	}).String()
@@ -273,7 +284,9 @@ func (e *Embedded) Stop(ctx context.Context) error {
 
 // chooseUser picks the account the server programs run as: ourselves, or,
 // when we are root (initdb and postgres refuse to run as root), the owner of
-// an existing cluster, else the postgres system user, else nobody.
+// an existing cluster, else the postgres system user, else a system user
+// servicebot-pg made for it, and only when none can be had, nobody (shared
+// with other daemons: then the password is what keeps them out).
 func (e *Embedded) chooseUser() error {
 	if os.Geteuid() != 0 {
 		return nil
@@ -284,10 +297,18 @@ func (e *Embedded) chooseUser() error {
 			return nil
 		}
 	}
-	for _, name := range []string{"postgres", "nobody"} {
+	for _, name := range []string{"postgres", dedicatedUser, "nobody"} {
 		u, err := user.Lookup(name)
+		if err != nil && name == dedicatedUser {
+			if err = e.makeDedicatedUser(); err == nil {
+				u, err = user.Lookup(name)
+			}
+		}
 		if err != nil {
 			continue
+		}
+		if name == "nobody" {
+			e.log.Warn("embedded postgres runs as nobody, shared with other daemons; install PostgreSQL's postgres user or set DATABASE_URL")
 		}
 		uid, err1 := strconv.ParseUint(u.Uid, 10, 32)
 		gid, err2 := strconv.ParseUint(u.Gid, 10, 32)
@@ -300,6 +321,86 @@ func (e *Embedded) chooseUser() error {
 	}
 	return errors.New("store: embedded postgres: running as root and neither a \"postgres\" nor a \"nobody\" user exists " +
 		"to run the server as (PostgreSQL refuses to run as root); create one or set DATABASE_URL")
+}
+
+// dedicatedUser is the system user made for the server when the machine
+// has no postgres user.
+const dedicatedUser = "servicebot-pg"
+
+// makeDedicatedUser creates dedicatedUser with useradd: no home, no shell,
+// no password.
+func (e *Embedded) makeDedicatedUser() error {
+	useradd, err := exec.LookPath("useradd")
+	if err != nil {
+		return err
+	}
+	out, err := exec.Command(useradd, "--system", "--user-group", "--no-create-home",
+		"--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", dedicatedUser).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("useradd %s: %v: %s", dedicatedUser, err, strings.TrimSpace(string(out)))
+	}
+	e.log.Info("embedded postgres: created a system user to run the server as", "user", dedicatedUser)
+	return nil
+}
+
+// loadOrMakePassword reads the servicebot role's password from path, or
+// makes a random one and keeps it there, readable by us alone.
+func loadOrMakePassword(path string) (string, error) {
+	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= 16 {
+		if err := os.Chmod(path, 0o600); err != nil {
+			return "", fmt.Errorf("store: embedded postgres: %w", err)
+		}
+		return strings.TrimSpace(string(b)), nil
+	}
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("store: embedded postgres: %w", err)
+	}
+	pw := base64.RawURLEncoding.EncodeToString(b)
+	if err := os.WriteFile(path, []byte(pw+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("store: embedded postgres: %w", err)
+	}
+	return pw, nil
+}
+
+// requirePassword makes a cluster made with trust authentication (by an
+// older servicebot) ask for the password: it sets the role's password and
+// rewrites pg_hba.conf's trust lines to scram-sha-256, then reloads.
+func (e *Embedded) requirePassword(ctx context.Context) error {
+	hba := filepath.Join(e.pgdata, "pg_hba.conf")
+	raw, err := os.ReadFile(hba)
+	if err != nil {
+		return fmt.Errorf("store: embedded postgres: %w", err)
+	}
+	var lines []string
+	changed := false
+	for _, line := range strings.Split(string(raw), "\n") {
+		f := strings.Fields(line)
+		if len(f) > 0 && !strings.HasPrefix(f[0], "#") && f[len(f)-1] == "trust" {
+			line = strings.TrimSuffix(strings.TrimRight(line, " \t"), "trust") + "scram-sha-256"
+			changed = true
+		}
+		lines = append(lines, line)
+	}
+	if !changed {
+		return nil
+	}
+	db, err := sql.Open("postgres", e.urlFor("postgres"))
+	if err != nil {
+		return fmt.Errorf("store: embedded postgres: %w", err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, "ALTER ROLE "+pq.QuoteIdentifier(embeddedUser)+" PASSWORD "+pq.QuoteLiteral(e.password)); err != nil {
+		return fmt.Errorf("store: embedded postgres: set the password: %w", err)
+	}
+	if err := os.WriteFile(hba, []byte(strings.Join(lines, "\n")), 0o600); err != nil {
+		return fmt.Errorf("store: embedded postgres: %w", err)
+	}
+	if _, err := db.ExecContext(ctx, "SELECT pg_reload_conf()"); err != nil {
+		return fmt.Errorf("store: embedded postgres: reload: %w", err)
+	}
+	e.log.Info("embedded postgres: password authentication required from now on (was trust)")
+	return nil
 }
 
 // chown gives path to the server's user when we run as root.
@@ -450,7 +551,17 @@ func (e *Embedded) initdb(ctx context.Context) error {
 		if err := e.chown(tmp); err != nil {
 			return "", err
 		}
-		out, err := e.command(ctx, "initdb", "-D", tmp, "--auth=trust", "--username="+embeddedUser,
+		// initdb reads the password from a file of the server's user,
+		// removed at once.
+		pwFile := e.pgdata + ".pw"
+		if err := os.WriteFile(pwFile, []byte(e.password+"\n"), 0o600); err != nil {
+			return "", err
+		}
+		defer os.Remove(pwFile)
+		if err := e.chown(pwFile); err != nil {
+			return "", err
+		}
+		out, err := e.command(ctx, "initdb", "-D", tmp, "--auth=scram-sha-256", "--pwfile="+pwFile, "--username="+embeddedUser,
 			"--encoding=UTF8", locale).CombinedOutput()
 		return string(out), err
 	}
@@ -508,7 +619,7 @@ func (e *Embedded) reuseRunning(ctx context.Context) (bool, error) {
 		}
 	}
 	e.log.Info("embedded postgres: a server from an earlier run holds the data directory; waiting for it to answer", "pid", pid)
-	probe := &Embedded{sockDir: sock, port: port}
+	probe := &Embedded{sockDir: sock, port: port, password: e.password}
 	for {
 		if err := ping(ctx, probe.urlFor("postgres")); err == nil {
 			e.tmpSock = e.tmpSock && sock == e.sockDir

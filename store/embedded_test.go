@@ -85,8 +85,24 @@ func TestEmbedded(t *testing.T) {
 		t.Errorf("second Stop: %v", err)
 	}
 
+	// The socket alone lets nobody in: the role needs its password, which
+	// only the bot can read.
+	checkNeedsPassword(t, dir, e)
+
+	// A cluster that an older servicebot made with trust authentication
+	// asks for the password after the next start.
+	hba := filepath.Join(dir, "pg", "pg_hba.conf")
+	raw, err := os.ReadFile(hba)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(hba, []byte(strings.ReplaceAll(string(raw), "scram-sha-256", "trust")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
 	// Restart on the same directory: the data is still there.
 	e = startEmbedded(t, dir)
+	checkNeedsPassword(t, dir, e)
 	s = openEmbedded(t, e)
 	if err := s.DB().GetContext(ctx, &n, "SELECT v FROM kept"); err != nil || n != 42 {
 		t.Fatalf("after restart: v=%d, %v", n, err)
@@ -192,4 +208,31 @@ func hostOf(t *testing.T, u string) string {
 		t.Fatal(err)
 	}
 	return pu.Query().Get("host")
+}
+
+// checkNeedsPassword: the password file is the bot's alone, pg_hba.conf
+// trusts nobody, and a connection without the password is refused.
+func checkNeedsPassword(t *testing.T, dir string, e *store.Embedded) {
+	t.Helper()
+	fi, err := os.Stat(filepath.Join(dir, "pg-password"))
+	if err != nil || fi.Mode().Perm() != 0o600 || fi.Sys().(*syscall.Stat_t).Uid != uint32(os.Geteuid()) {
+		t.Errorf("the password file: %v, %v", fi, err)
+	}
+	hba, _ := os.ReadFile(filepath.Join(dir, "pg", "pg_hba.conf"))
+	for _, line := range strings.Split(string(hba), "\n") {
+		if f := strings.Fields(line); len(f) > 0 && !strings.HasPrefix(f[0], "#") && f[len(f)-1] == "trust" {
+			t.Errorf("pg_hba.conf still trusts: %q", line)
+		}
+	}
+	u, _ := url.Parse(e.URL())
+	if _, ok := u.User.Password(); !ok {
+		t.Fatal("the embedded URL carries no password")
+	}
+	u.User = url.User(u.User.Username())
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if s, err := store.Open(ctx, u.String(), 1); err == nil {
+		s.Close()
+		t.Error("a connection without the password was let in")
+	}
 }
