@@ -149,44 +149,102 @@ type Summary struct {
 	NPSCount int                // answers to the 0–10 question
 }
 
-// Summarize computes averages per criterion, CSAT over every 1–5 score, and
-// NPS over the 0–10 question.
-func Summarize(qs map[string]*Questionnaire, rs []Submission) Summary {
-	s := Summary{Criteria: map[string]float64{}}
-	sums := map[string]int{}
-	counts := map[string]int{}
-	good, promoters, detractors := 0, 0, 0
+// Tally is what the statistics need of one question's numeric answers
+// within one kind of questionnaire and one centre: how many there are, their
+// sum, and how many are 4 or more (satisfied, on a 1–5 scale), 9 or more
+// (promoters, on 0–10) and 6 or less (detractors). PostgreSQL computes the
+// same tallies (store.ResponseTallies), so that statistics over any number
+// of responses take no more memory than their questions.
+type Tally struct {
+	Kind       string `db:"kind"`
+	Centre     string `db:"centre"`
+	Question   string `db:"question"`
+	N          int    `db:"n"`
+	Sum        int    `db:"sum"`
+	Good       int    `db:"good"`
+	Promoters  int    `db:"promoters"`
+	Detractors int    `db:"detractors"`
+}
+
+// Tallies counts the numeric answers of rs (skipped ones aside), by kind,
+// centre and question, sorted.
+func Tallies(rs []Submission) []Tally {
+	type key struct{ kind, centre, question string }
+	at := map[key]*Tally{}
 	for _, r := range rs {
-		s.Count++
-		q := qs[r.Kind]
 		for id, a := range r.Answers {
 			if a.Number == nil || a.Skipped {
 				continue
 			}
-			var qq *Question
-			if q != nil {
-				qq = q.Question(id)
+			k := key{r.Kind, r.Centre, id}
+			t := at[k]
+			if t == nil {
+				t = &Tally{Kind: r.Kind, Centre: r.Centre, Question: id}
+				at[k] = t
 			}
-			switch {
-			case qq != nil && qq.Type == QuestionRating5:
-				s.Scores++
-				if *a.Number >= 4 {
-					good++
-				}
-				c := qq.Criterion
-				if c == "" {
-					c = "overall_" + qq.ID
-				}
-				sums[c] += *a.Number
-				counts[c]++
-			case qq != nil && qq.Type == QuestionScale10:
-				s.NPSCount++
-				if *a.Number >= 9 {
-					promoters++
-				} else if *a.Number <= 6 {
-					detractors++
-				}
+			n := *a.Number
+			t.N++
+			t.Sum += n
+			if n >= 4 {
+				t.Good++
 			}
+			if n >= 9 {
+				t.Promoters++
+			}
+			if n <= 6 {
+				t.Detractors++
+			}
+		}
+	}
+	out := make([]Tally, 0, len(at))
+	for _, t := range at {
+		out = append(out, *t)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		if a.Centre != b.Centre {
+			return a.Centre < b.Centre
+		}
+		return a.Question < b.Question
+	})
+	return out
+}
+
+// Summarize computes averages per criterion, CSAT over every 1–5 score, and
+// NPS over the 0–10 question.
+func Summarize(qs map[string]*Questionnaire, rs []Submission) Summary {
+	return SummarizeTallies(qs, len(rs), Tallies(rs))
+}
+
+// SummarizeTallies is Summarize over the tallies of count responses.
+func SummarizeTallies(qs map[string]*Questionnaire, count int, ts []Tally) Summary {
+	s := Summary{Count: count, Criteria: map[string]float64{}}
+	sums := map[string]int{}
+	counts := map[string]int{}
+	good, promoters, detractors := 0, 0, 0
+	for _, t := range ts {
+		q := qs[t.Kind]
+		if q == nil {
+			continue
+		}
+		qq := q.Question(t.Question)
+		switch {
+		case qq != nil && qq.Type == QuestionRating5:
+			s.Scores += t.N
+			good += t.Good
+			c := qq.Criterion
+			if c == "" {
+				c = "overall_" + qq.ID
+			}
+			sums[c] += t.Sum
+			counts[c] += t.N
+		case qq != nil && qq.Type == QuestionScale10:
+			s.NPSCount += t.N
+			promoters += t.Promoters
+			detractors += t.Detractors
 		}
 	}
 	for c, n := range counts {
@@ -204,18 +262,29 @@ func Summarize(qs map[string]*Questionnaire, rs []Submission) Summary {
 // SectionAverages averages the 1–5 scores of each section of q over the
 // results given: section id → average, for sections with any score.
 func SectionAverages(q *Questionnaire, rs []Submission) map[string]float64 {
+	ts := Tallies(rs)
+	for i := range ts {
+		ts[i].Kind = q.Kind // rs are q's, whatever kind they name
+	}
+	return SectionAveragesOf(q, ts)
+}
+
+// SectionAveragesOf is SectionAverages over tallies (those of other
+// questionnaires are passed over).
+func SectionAveragesOf(q *Questionnaire, ts []Tally) map[string]float64 {
 	sums := map[string]int{}
 	counts := map[string]int{}
-	for _, r := range rs {
-		for id, a := range r.Answers {
-			qq := q.Question(id)
-			if qq == nil || qq.Type != QuestionRating5 || a.Number == nil || a.Skipped {
-				continue
-			}
-			if s := q.SectionOf(id); s != nil {
-				sums[s.ID] += *a.Number
-				counts[s.ID]++
-			}
+	for _, t := range ts {
+		if t.Kind != q.Kind {
+			continue
+		}
+		qq := q.Question(t.Question)
+		if qq == nil || qq.Type != QuestionRating5 {
+			continue
+		}
+		if sec := q.SectionOf(t.Question); sec != nil {
+			sums[sec.ID] += t.Sum
+			counts[sec.ID] += t.N
 		}
 	}
 	out := map[string]float64{}

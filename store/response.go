@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"servicebot/dialogs"
 )
@@ -269,4 +270,81 @@ func (r Response) Submission() dialogs.Submission {
 		ID: r.ID, Ref: dialogs.Ref(r.Kind, r.ID), Kind: r.Kind, Questionnaire: r.Questionnaire, Version: r.Version,
 		Centre: r.Centre, Desk: r.Desk, Lang: r.Lang, Started: r.StartedAt, Submitted: r.SubmittedAt, Answers: r.Answers,
 	}
+}
+
+// ResponseCount is how many responses of a kind a centre has.
+type ResponseCount struct {
+	Kind   string `db:"kind"`
+	Centre string `db:"centre"`
+	N      int    `db:"n"`
+}
+
+// ResponseTallies counts the submitted responses of the filter, by kind and
+// centre, and tallies their numeric answers by kind, centre and question,
+// in PostgreSQL: what /stats and the dashboard show, in memory that grows
+// with the questions, not the responses.
+func ResponseTallies(ctx context.Context, q sqlx.QueryerContext, f ResponseFilter) ([]ResponseCount, []dialogs.Tally, error) {
+	until := f.Until
+	if until.IsZero() {
+		until = time.Now().Add(time.Hour)
+	}
+	var counts []ResponseCount
+	err := sqlx.SelectContext(ctx, q, &counts, `
+		SELECT kind, centre, count(*) AS n FROM responses
+		WHERE status = 'submitted' AND ($1 = '' OR kind = $1) AND ($2 = '' OR centre = $2)
+		  AND submitted_at >= $3 AND submitted_at < $4
+		GROUP BY kind, centre ORDER BY kind, centre`, f.Kind, f.Centre, f.Since, until)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: unable to count responses: %w", err)
+	}
+	var tallies []dialogs.Tally
+	err = sqlx.SelectContext(ctx, q, &tallies, `
+		SELECT r.kind, r.centre, a.key AS question, count(*) AS n, sum(v.n) AS sum,
+		       count(*) FILTER (WHERE v.n >= 4) AS good,
+		       count(*) FILTER (WHERE v.n >= 9) AS promoters,
+		       count(*) FILTER (WHERE v.n <= 6) AS detractors
+		FROM responses r CROSS JOIN LATERAL jsonb_each(r.answers) a
+		CROSS JOIN LATERAL (SELECT (a.value->>'n')::int AS n) v
+		WHERE r.status = 'submitted' AND ($1 = '' OR r.kind = $1) AND ($2 = '' OR r.centre = $2)
+		  AND r.submitted_at >= $3 AND r.submitted_at < $4
+		  AND jsonb_typeof(a.value) = 'object' AND a.value ? 'n'
+		  AND NOT coalesce((a.value->>'s')::boolean, false)
+		GROUP BY r.kind, r.centre, a.key ORDER BY r.kind, r.centre, a.key`, f.Kind, f.Centre, f.Since, until)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: unable to tally responses: %w", err)
+	}
+	return counts, tallies, nil
+}
+
+// LowRatings returns the newest submitted ratings of the filter in which
+// any of the criteria scored atMost or less, up to limit, and how many such
+// ratings there are in all.
+func LowRatings(ctx context.Context, q sqlx.QueryerContext, f ResponseFilter, criteria []string, atMost, limit int) ([]Response, int, error) {
+	until := f.Until
+	if until.IsZero() {
+		until = time.Now().Add(time.Hour)
+	}
+	var rows []struct {
+		responseRow
+		Total int `db:"total"`
+	}
+	err := sqlx.SelectContext(ctx, q, &rows, `SELECT `+responseColumns+`, count(*) OVER () AS total FROM responses
+		WHERE status = 'submitted' AND kind = 'rating' AND ($1 = '' OR centre = $1)
+		  AND submitted_at >= $2 AND submitted_at < $3
+		  AND EXISTS (SELECT 1 FROM jsonb_each(answers) a
+		              WHERE a.key = ANY($4) AND jsonb_typeof(a.value) = 'object' AND a.value ? 'n'
+		                AND NOT coalesce((a.value->>'s')::boolean, false) AND (a.value->>'n')::int <= $5)
+		ORDER BY submitted_at DESC, id DESC
+		LIMIT $6`, f.Centre, f.Since, until, pq.Array(criteria), atMost, limit)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: unable to list low ratings: %w", err)
+	}
+	total := 0
+	plain := make([]responseRow, 0, len(rows))
+	for _, r := range rows {
+		total = r.Total
+		plain = append(plain, r.responseRow)
+	}
+	list, err := decodeResponses(plain)
+	return list, total, err
 }
