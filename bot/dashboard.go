@@ -401,21 +401,13 @@ func (a *App) lowRatings(ctx context.Context, f store.ResponseFilter, lang strin
 	for _, c := range crit {
 		b.Criteria = append(b.Criteria, a.criterionName(lang, c))
 	}
-	f.Kind = "rating"
-	list, err := store.SubmittedResponses(ctx, a.st.Reader(), f)
+	list, total, err := store.LowRatings(ctx, a.st.Reader(), f, criterionIDs(crit), reviewLowScore, lowRatingsShown)
 	if err != nil {
 		return b, err
 	}
+	b.Total = total
 	loc := a.schedule().Location()
-	for i := len(list) - 1; i >= 0; i-- {
-		r := list[i]
-		if len(q.LowScores(r.Answers, reviewLowScore)) == 0 {
-			continue
-		}
-		b.Total++
-		if len(b.Ratings) >= lowRatingsShown {
-			continue
-		}
+	for _, r := range list {
 		lr := lowRating{Ref: dialogs.Ref(r.Kind, r.ID), Date: r.SubmittedAt.In(loc).Format("2006-01-02 15:04"), Centre: r.Centre}
 		if c, ok := a.pack.Centre(r.Centre); ok {
 			lr.Centre = a.text2(c.Name, lang)
@@ -458,18 +450,15 @@ func (a *App) serveLowRatings(w http.ResponseWriter, r *http.Request, p *webPage
 // serveLowRatingsCSV downloads what the low-ratings page shows.
 func (a *App) serveLowRatingsCSV(w http.ResponseWriter, r *http.Request, p *webPage) {
 	f := a.webFilter(r, p)
-	f.filter.Kind = "rating"
-	list, err := store.SubmittedResponses(r.Context(), a.st.Reader(), f.filter)
+	q, crit := a.ratingCriteria()
+	list, _, err := store.LowRatings(r.Context(), a.st.Reader(), f.filter, criterionIDs(crit), reviewLowScore, lowRatingsShown)
 	if err != nil {
 		a.webUnavailable(w, err)
 		return
 	}
-	q, _ := a.questionnaire("rating")
-	var subs []dialogs.Submission
-	for i := len(list) - 1; i >= 0 && len(subs) < lowRatingsShown; i-- {
-		if q != nil && len(q.LowScores(list[i].Answers, reviewLowScore)) > 0 {
-			subs = append(subs, list[i].Submission())
-		}
+	subs := make([]dialogs.Submission, 0, len(list))
+	for _, r := range list {
+		subs = append(subs, r.Submission())
 	}
 	var buf bytes.Buffer
 	if err := dialogs.WriteCSV(&buf, []*dialogs.Questionnaire{q}, subs); err != nil {
@@ -503,7 +492,7 @@ type mysteryBody struct {
 func (a *App) serveMystery(w http.ResponseWriter, r *http.Request, p *webPage) {
 	f := a.webFilter(r, p)
 	f.filter.Kind = "mystery"
-	list, err := store.SubmittedResponses(r.Context(), a.st.Reader(), f.filter)
+	counts, tallies, err := store.ResponseTallies(r.Context(), a.st.Reader(), f.filter)
 	if err != nil {
 		a.webUnavailable(w, err)
 		return
@@ -511,16 +500,19 @@ func (a *App) serveMystery(w http.ResponseWriter, r *http.Request, p *webPage) {
 	q, ok := a.questionnaire("mystery")
 	var b mysteryBody
 	if ok {
-		byCentre := map[string][]dialogs.Submission{}
-		for _, r := range list {
-			byCentre[r.Centre] = append(byCentre[r.Centre], r.Submission())
+		count := map[string]int{}
+		for _, c := range counts {
+			count[c.Centre] += c.N
+		}
+		byCentre := map[string][]dialogs.Tally{}
+		for _, t := range tallies {
+			byCentre[t.Centre] = append(byCentre[t.Centre], t)
 		}
 		for _, c := range a.pack.Centres {
-			subs := byCentre[c.ID]
-			if len(subs) == 0 {
+			if count[c.ID] == 0 {
 				continue
 			}
-			avg := dialogs.SectionAverages(q, subs)
+			avg := dialogs.SectionAveragesOf(q, byCentre[c.ID])
 			var items []chartItem
 			for _, s := range q.Sections {
 				if v, ok := avg[s.ID]; ok {
@@ -529,7 +521,7 @@ func (a *App) serveMystery(w http.ResponseWriter, r *http.Request, p *webPage) {
 				}
 			}
 			b.Centres = append(b.Centres, mysteryCentre{
-				Name: a.text2(c.Name, p.Lang), Count: len(subs),
+				Name: a.text2(c.Name, p.Lang), Count: count[c.ID],
 				Sections: criteriaChart(p.Lang, p.T("web.dash.sections"), items),
 			})
 		}

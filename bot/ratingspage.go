@@ -139,12 +139,18 @@ func (a *App) loadRatings(done chan struct{}) {
 	close(done)
 }
 
+// criterionIDs are the questions' ids.
+func criterionIDs(qs []*dialogs.Question) []string {
+	ids := make([]string, 0, len(qs))
+	for _, q := range qs {
+		ids = append(ids, q.ID)
+	}
+	return ids
+}
+
 func (a *App) readRatings(ctx context.Context) (*ratingsData, error) {
 	_, crit := a.ratingCriteria()
-	ids := make([]string, 0, len(crit))
-	for _, c := range crit {
-		ids = append(ids, c.ID)
-	}
+	ids := criterionIDs(crit)
 	at := time.Now()
 	rows, err := store.RatingsByCentre(ctx, a.st.Reader(), a.pack.ID, ids)
 	if err != nil {

@@ -1,10 +1,11 @@
 package bot
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"html"
+	"io"
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -62,43 +63,46 @@ func (a *App) staffFilter(args string) (store.ResponseFilter, string, bool) {
 	return f, period, ok
 }
 
-// staffResponses reads /stats' and /export's arguments (centre, period)
-// and the responses submitted in them, with the pack's questionnaires. On
-// bad arguments it shows the usage; on an error it fails the turn.
-func (a *App) staffResponses(ctx context.Context, t *Turn, m *models.Message, args string) (f store.ResponseFilter, list []store.Response, period string, qs []*dialogs.Questionnaire, ok bool) {
-	f, period, ok = a.staffFilter(args)
+func (a *App) showStats(ctx context.Context, t *Turn, m *models.Message, args string) {
+	f, period, ok := a.staffFilter(args)
 	if !ok {
 		a.replyStaff(ctx, t, m, a.staffText("stats.usage"))
-		return f, nil, "", nil, false
+		return
 	}
-	list, err := store.SubmittedResponses(ctx, a.st.Reader(), f)
+	counts, tallies, err := store.ResponseTallies(ctx, a.st.Reader(), f)
 	if err != nil {
 		t.Fail(err)
-		return f, nil, "", nil, false
-	}
-	for _, kind := range []string{"mystery", "rating"} {
-		if q, ok := a.questionnaire(kind); ok {
-			qs = append(qs, q)
-		}
-	}
-	return f, list, period, qs, true
-}
-
-func (a *App) showStats(ctx context.Context, t *Turn, m *models.Message, args string) {
-	f, list, period, found, ok := a.staffResponses(ctx, t, m, args)
-	if !ok {
 		return
 	}
 	qs := map[string]*dialogs.Questionnaire{}
-	for _, q := range found {
-		qs[q.Kind] = q
+	for _, kind := range []string{"mystery", "rating"} {
+		if q, ok := a.questionnaire(kind); ok {
+			qs[kind] = q
+		}
 	}
-	byKind := map[string][]dialogs.Submission{}
-	byCentre := map[string][]dialogs.Submission{}
-	for _, r := range list {
-		s := r.Submission()
-		byKind[r.Kind] = append(byKind[r.Kind], s)
-		byCentre[r.Centre] = append(byCentre[r.Centre], s)
+	type group struct {
+		count   int
+		tallies []dialogs.Tally
+	}
+	byKind := map[string]*group{}
+	byCentre := map[string]*group{}
+	at := func(m map[string]*group, k string) *group {
+		if m[k] == nil {
+			m[k] = &group{}
+		}
+		return m[k]
+	}
+	for _, c := range counts {
+		at(byKind, c.Kind).count += c.N
+		at(byCentre, c.Centre).count += c.N
+	}
+	for _, tl := range tallies {
+		at(byKind, tl.Kind).tallies = append(at(byKind, tl.Kind).tallies, tl)
+		at(byCentre, tl.Centre).tallies = append(at(byCentre, tl.Centre).tallies, tl)
+	}
+	summary := func(m map[string]*group, k string) dialogs.Summary {
+		g := at(m, k)
+		return dialogs.SummarizeTallies(qs, g.count, g.tallies)
 	}
 	lang := a.staffLang()
 	var b strings.Builder
@@ -108,7 +112,7 @@ func (a *App) showStats(ctx context.Context, t *Turn, m *models.Message, args st
 	}
 	b.WriteString(a.staffText("stats.title", map[string]any{"Scope": scope, "Period": html.EscapeString(period)}))
 	for _, kind := range []string{"rating", "mystery"} {
-		s := dialogs.Summarize(qs, byKind[kind])
+		s := summary(byKind, kind)
 		b.WriteString("\n\n" + a.staffText("stats.kind."+kind, map[string]any{"Count": s.Count}))
 		if s.Count == 0 {
 			continue
@@ -141,7 +145,7 @@ func (a *App) showStats(ctx context.Context, t *Turn, m *models.Message, args st
 		}
 		sort.Strings(ids)
 		for _, id := range ids {
-			s := dialogs.Summarize(qs, byCentre[id])
+			s := summary(byCentre, id)
 			name := id
 			if c, ok := a.pack.Centre(id); ok {
 				name = a.text2(c.Name, lang)
@@ -161,27 +165,42 @@ func (a *App) replyStaff(ctx context.Context, t *Turn, m *models.Message, text s
 	}
 }
 
-// exportCSV sends the responses of a period as a CSV file.
+// exportCSV sends the responses of a period as a CSV file. The rows go
+// from PostgreSQL to a temporary file as they are read, so an export of
+// any size takes the memory of one row.
 func (a *App) exportCSV(ctx context.Context, t *Turn, m *models.Message, args string) {
-	_, list, period, qs, ok := a.staffResponses(ctx, t, m, args)
+	f, period, ok := a.staffFilter(args)
 	if !ok {
+		a.replyStaff(ctx, t, m, a.staffText("stats.usage"))
 		return
 	}
-	subs := make([]dialogs.Submission, 0, len(list))
-	for _, r := range list {
-		subs = append(subs, r.Submission())
+	var qs []*dialogs.Questionnaire
+	for _, kind := range []string{"mystery", "rating"} {
+		if q, ok := a.questionnaire(kind); ok {
+			qs = append(qs, q)
+		}
 	}
-	var buf bytes.Buffer
-	if err := dialogs.WriteCSV(&buf, qs, subs); err != nil {
+	file, err := os.CreateTemp("", "servicebot-export-*.csv")
+	if err != nil {
+		t.Fail(err)
+		return
+	}
+	defer os.Remove(file.Name())
+	defer file.Close()
+	n, err := store.ExportCSV(ctx, a.st.Reader(), f, qs, file)
+	if err != nil {
 		t.Fail(err)
 		return
 	}
 	name := fmt.Sprintf("responses-%s-%s.csv", a.pack.ID, strings.ReplaceAll(period, "/", "-"))
-	err := a.send.Message(ctx, a.cfg.StaffChatID, func(ctx context.Context) error {
+	err = a.send.Message(ctx, a.cfg.StaffChatID, func(ctx context.Context) error {
+		if _, err := file.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
 		_, err := a.tg.SendDocument(ctx, &tg.SendDocumentParams{
 			ChatID: a.cfg.StaffChatID, MessageThreadID: m.MessageThreadID,
-			Document:  &models.InputFileUpload{Filename: name, Data: bytes.NewReader(buf.Bytes())},
-			Caption:   a.staffText("stats.export_caption", map[string]any{"Count": len(subs), "Period": html.EscapeString(period)}),
+			Document:  &models.InputFileUpload{Filename: name, Data: file},
+			Caption:   a.staffText("stats.export_caption", map[string]any{"Count": n, "Period": html.EscapeString(period)}),
 			ParseMode: models.ParseModeHTML,
 		})
 		return err

@@ -56,6 +56,39 @@ func (a Answer) Cell() string {
 // to questions a definition no longer has get columns of their own at the
 // end, so nothing given is lost.
 func WriteCSV(w io.Writer, qs []*Questionnaire, rs []Submission) error {
+	seen := map[string]bool{}
+	var keys []string
+	for _, r := range rs {
+		for id := range r.Answers {
+			if !seen[id] {
+				seen[id] = true
+				keys = append(keys, id)
+			}
+		}
+	}
+	cw, err := NewResultsCSV(w, qs, keys)
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		if err := cw.Write(r); err != nil {
+			return err
+		}
+	}
+	return cw.Flush()
+}
+
+// ResultsCSV writes results one at a time, as they are read: an export of
+// any size takes the memory of one row.
+type ResultsCSV struct {
+	cw   *csv.Writer
+	cols []string
+}
+
+// NewResultsCSV writes the header: the fixed columns, the questions of qs
+// in their order, then those of answerKeys (every answer id the results
+// will carry) that no questionnaire has, sorted.
+func NewResultsCSV(w io.Writer, qs []*Questionnaire, answerKeys []string) (*ResultsCSV, error) {
 	cols := []string{}
 	seen := map[string]bool{}
 	for _, q := range qs {
@@ -69,17 +102,14 @@ func WriteCSV(w io.Writer, qs []*Questionnaire, rs []Submission) error {
 		}
 	}
 	var extra []string
-	for _, r := range rs {
-		for id := range r.Answers {
-			if !seen[id] {
-				seen[id] = true
-				extra = append(extra, id)
-			}
+	for _, id := range answerKeys {
+		if !seen[id] {
+			seen[id] = true
+			extra = append(extra, id)
 		}
 	}
 	sort.Strings(extra)
 	cols = append(cols, extra...)
-	cw := csv.NewWriter(w)
 	fixed := []string{"ref", "kind", "questionnaire", "version", "centre", "desk", "language", "started", "submitted"}
 	head := append([]string{}, fixed...)
 	for _, c := range cols {
@@ -90,30 +120,36 @@ func WriteCSV(w io.Writer, qs []*Questionnaire, rs []Submission) error {
 		}
 		head = append(head, c)
 	}
+	cw := csv.NewWriter(w)
 	if err := cw.Write(safeCells(head)); err != nil {
-		return err
+		return nil, err
 	}
-	for _, r := range rs {
-		desk := ""
-		if r.Desk != 0 {
-			desk = strconv.Itoa(r.Desk)
-		}
-		row := []string{r.Ref, r.Kind, r.Questionnaire, strconv.Itoa(r.Version), r.Centre, desk, r.Lang,
-			r.Started.UTC().Format(time.RFC3339), r.Submitted.UTC().Format(time.RFC3339)}
-		for _, c := range cols {
-			a, ok := r.Answers[c]
-			cell := ""
-			if ok && !a.Pending {
-				cell = a.Cell()
-			}
-			row = append(row, cell)
-		}
-		if err := cw.Write(safeCells(row)); err != nil {
-			return err
-		}
+	return &ResultsCSV{cw: cw, cols: cols}, nil
+}
+
+// Write writes one result's row.
+func (c *ResultsCSV) Write(r Submission) error {
+	desk := ""
+	if r.Desk != 0 {
+		desk = strconv.Itoa(r.Desk)
 	}
-	cw.Flush()
-	return cw.Error()
+	row := []string{r.Ref, r.Kind, r.Questionnaire, strconv.Itoa(r.Version), r.Centre, desk, r.Lang,
+		r.Started.UTC().Format(time.RFC3339), r.Submitted.UTC().Format(time.RFC3339)}
+	for _, col := range c.cols {
+		a, ok := r.Answers[col]
+		cell := ""
+		if ok && !a.Pending {
+			cell = a.Cell()
+		}
+		row = append(row, cell)
+	}
+	return c.cw.Write(safeCells(row))
+}
+
+// Flush writes out what is buffered.
+func (c *ResultsCSV) Flush() error {
+	c.cw.Flush()
+	return c.cw.Error()
 }
 
 // safeCells keeps a spreadsheet from reading a cell as a formula: a cell
@@ -131,12 +167,48 @@ func safeCells(row []string) []string {
 
 // WriteJSON writes the results as a JSON array.
 func WriteJSON(w io.Writer, rs []Submission) error {
-	if rs == nil {
-		rs = []Submission{}
+	jw := NewResultsJSON(w)
+	for _, r := range rs {
+		if err := jw.Write(r); err != nil {
+			return err
+		}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(rs)
+	return jw.Close()
+}
+
+// ResultsJSON writes results as a JSON array one at a time, as they are
+// read.
+type ResultsJSON struct {
+	w io.Writer
+	n int
+}
+
+// NewResultsJSON starts a JSON array on w.
+func NewResultsJSON(w io.Writer) *ResultsJSON { return &ResultsJSON{w: w} }
+
+// Write adds one result to the array.
+func (j *ResultsJSON) Write(r Submission) error {
+	b, err := json.MarshalIndent(r, "  ", "  ")
+	if err != nil {
+		return err
+	}
+	sep := "[\n  "
+	if j.n > 0 {
+		sep = ",\n  "
+	}
+	j.n++
+	_, err = io.WriteString(j.w, sep+string(b))
+	return err
+}
+
+// Close ends the array ([] when nothing was written).
+func (j *ResultsJSON) Close() error {
+	end := "\n]\n"
+	if j.n == 0 {
+		end = "[]\n"
+	}
+	_, err := io.WriteString(j.w, end)
+	return err
 }
 
 // Summary is what /stats shows of a set of results.

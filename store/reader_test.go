@@ -15,8 +15,8 @@ func TestReaderPoolHasItsOwnLimits(t *testing.T) {
 	if err := st.Reader().QueryRowContext(context.Background(), `SHOW statement_timeout`).Scan(&timeout); err != nil {
 		t.Fatal(err)
 	}
-	if timeout != "15s" {
-		t.Errorf("the reader pool's statement_timeout is %q, want 15s", timeout)
+	if timeout != "30s" {
+		t.Errorf("the reader pool's statement_timeout is %q, want 30s", timeout)
 	}
 	if err := st.DB().QueryRowContext(context.Background(), `SHOW statement_timeout`).Scan(&timeout); err != nil {
 		t.Fatal(err)

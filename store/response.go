@@ -348,3 +348,57 @@ func LowRatings(ctx context.Context, q sqlx.QueryerContext, f ResponseFilter, cr
 	list, err := decodeResponses(plain)
 	return list, total, err
 }
+
+// SubmittedAnswerKeys lists every answer id that the submitted responses of
+// the filter carry, sorted: the columns an export needs before its rows.
+func SubmittedAnswerKeys(ctx context.Context, q sqlx.QueryerContext, f ResponseFilter) ([]string, error) {
+	until := f.Until
+	if until.IsZero() {
+		until = time.Now().Add(time.Hour)
+	}
+	var keys []string
+	err := sqlx.SelectContext(ctx, q, &keys, `
+		SELECT DISTINCT k FROM responses, jsonb_object_keys(answers) AS k
+		WHERE status = 'submitted' AND ($1 = '' OR kind = $1) AND ($2 = '' OR centre = $2)
+		  AND submitted_at >= $3 AND submitted_at < $4
+		ORDER BY k`, f.Kind, f.Centre, f.Since, until)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list answer ids: %w", err)
+	}
+	return keys, nil
+}
+
+// EachSubmitted calls fn with each submitted response of the filter, in
+// submission order, as it is read: an export of any size holds one row at
+// a time. fn's error stops the reading and is returned.
+func EachSubmitted(ctx context.Context, q sqlx.QueryerContext, f ResponseFilter, fn func(Response) error) error {
+	until := f.Until
+	if until.IsZero() {
+		until = time.Now().Add(time.Hour)
+	}
+	rows, err := q.QueryxContext(ctx, `SELECT `+responseColumns+` FROM responses
+		WHERE status = 'submitted' AND ($1 = '' OR kind = $1) AND ($2 = '' OR centre = $2)
+		  AND submitted_at >= $3 AND submitted_at < $4
+		ORDER BY submitted_at, id`, f.Kind, f.Centre, f.Since, until)
+	if err != nil {
+		return fmt.Errorf("store: unable to read responses: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var row responseRow
+		if err := rows.StructScan(&row); err != nil {
+			return fmt.Errorf("store: unable to read a response: %w", err)
+		}
+		r, err := row.response()
+		if err != nil {
+			return err
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: unable to read responses: %w", err)
+	}
+	return nil
+}

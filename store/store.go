@@ -77,7 +77,7 @@ func Open(ctx context.Context, dsn string, maxConns int) (*Store, error) {
 // the connections the workers answer citizens with.
 const (
 	ReaderConns = 4
-	ReadTimeout = 15 * time.Second
+	ReadTimeout = 30 * time.Second
 )
 
 // Reader is the pool for reads that are not a citizen's turn.

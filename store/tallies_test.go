@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"reflect"
+	"runtime"
 	"testing"
 
 	"servicebot/dialogs"
@@ -99,4 +100,84 @@ func TestTalliesInSQLMatchTheDomain(t *testing.T) {
 			t.Errorf("filter %+v: low ratings %v of %d, want %v of %d", f, gotLow, total, wantLow[:min(5, len(wantLow))], len(wantLow))
 		}
 	}
+}
+
+// seedRatings stores n submitted ratings in one statement.
+func seedRatings(tb testing.TB, st *store.Store, n int) {
+	tb.Helper()
+	_, err := st.DB().Exec(`
+		INSERT INTO responses (kind, questionnaire, version, pack, user_id, centre, lang, answers, status, started_at, submitted_at, reviewed)
+		SELECT 'rating', 'rating', 1, 'hsc', 900000000 + i, 'c' || (i % 150), 'uk',
+		       jsonb_build_object('time', jsonb_build_object('n', 1 + i % 5), 'queue', jsonb_build_object('n', 1 + i % 4),
+		                          'staff', jsonb_build_object('n', 5), 'comfort', jsonb_build_object('n', 4), 'info', jsonb_build_object('n', 3),
+		                          'what_wrong', jsonb_build_object('t', 'довга черга біля входу')),
+		       'submitted', now() - make_interval(days => i % 360), now() - make_interval(days => i % 360), true
+		FROM generate_series(1, $1) AS i`, n)
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// allocated is how many bytes f allocates (the Go heap's running total).
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// /stats over every rating of 200,000 allocates a few megabytes however
+// many ratings there are: the tallies grow with centres × questions.
+// (Reading the responses whole, as /stats did, took 650 MB of RSS.)
+func TestTalliesOf200000RatingsFitInAFewMegabytes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("stores 200,000 ratings")
+	}
+	st := pgtest.New(t)
+	seedRatings(t, st, 200000)
+	var err error
+	used := allocated(func() {
+		_, _, err = store.ResponseTallies(context.Background(), st.DB(), store.ResponseFilter{})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("tallies of 200,000 ratings: %.1f MB allocated", float64(used)/1e6)
+	if used > 8<<20 {
+		t.Errorf("tallies of 200,000 ratings allocated %.1f MB; want under 8 MB", float64(used)/1e6)
+	}
+}
+
+// BenchmarkStats200000 compares /stats' two ways over 200,000 ratings:
+// every response read and summed in Go, and PostgreSQL's tallies.
+//
+//	go test -run x -bench Stats200000 -benchtime 3x ./store/
+func BenchmarkStats200000(b *testing.B) {
+	st := pgtest.New(b)
+	seedRatings(b, st, 200000)
+	ctx := context.Background()
+	b.Run("read-all", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			list, err := store.SubmittedResponses(ctx, st.DB(), store.ResponseFilter{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			subs := make([]dialogs.Submission, 0, len(list))
+			for _, r := range list {
+				subs = append(subs, r.Submission())
+			}
+			dialogs.Tallies(subs)
+		}
+	})
+	b.Run("tallies", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, _, err := store.ResponseTallies(ctx, st.DB(), store.ResponseFilter{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

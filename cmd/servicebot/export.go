@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -54,16 +55,20 @@ func cmdExport(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	defer closeStore()
-	list, err := store.SubmittedResponses(ctx, st.DB(), store.ResponseFilter{Kind: *kind, Since: from})
+	f := store.ResponseFilter{Kind: *kind, Since: from}
+	// Rows are written as they are read, in a transaction so that the
+	// export is one consistent snapshot.
+	tx, err := st.DB().BeginTxx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
 	if err != nil {
 		return err
 	}
-	subs := make([]dialogs.Submission, 0, len(list))
-	for _, r := range list {
-		subs = append(subs, r.Submission())
-	}
+	defer tx.Rollback()
 	if *format == "json" {
-		return dialogs.WriteJSON(stdout, subs)
+		jw := dialogs.NewResultsJSON(stdout)
+		if err := store.EachSubmitted(ctx, tx, f, func(r store.Response) error { return jw.Write(r.Submission()) }); err != nil {
+			return err
+		}
+		return jw.Close()
 	}
 	var qs []*dialogs.Questionnaire
 	for _, k := range []string{"mystery", "rating"} {
@@ -71,5 +76,6 @@ func cmdExport(ctx context.Context, args []string, getenv func(string) string, s
 			qs = append(qs, q)
 		}
 	}
-	return dialogs.WriteCSV(stdout, qs, subs)
+	_, err = store.ExportCSV(ctx, tx, f, qs, stdout)
+	return err
 }
