@@ -340,7 +340,7 @@ func (a *App) askFAQ(ctx context.Context, t *Turn, text string) {
 		t.Fail(err)
 		return
 	}
-	a.reply(ctx, t, a.text.Text(t.Lang, "faq.no_answer"), a.offerPerson(t.Lang, "n:"+strconv.FormatInt(uid, 10)))
+	a.reply(ctx, t, a.text.Text(t.Lang, "faq.no_answer"), a.offerPerson(t.Lang, "n:"+a.seal(t.User.ID, strconv.FormatInt(uid, 10))))
 }
 
 // offerPerson is the way to a moderator, with the menu under it.

@@ -464,3 +464,52 @@ func TestReviewCardIsValidHTMLWhateverTheAnswers(t *testing.T) {
 		}
 	}
 }
+
+// The «ask a person» button under "no ready answer" carries the question's
+// id sealed to the person it was shown to. Another citizen who forges it,
+// with or without the seal, does not get the first one's question into
+// their ticket; the person it was shown to does.
+func TestForgedOperatorButtonDoesNotCarryAnotherCitizensQuestion(t *testing.T) {
+	h := newHarness(t)
+	alice := person{id: 8501, lang: "uk"}
+	mallory := person{id: 8502, lang: "uk"}
+	const secret = "жвахляк бурмило кварцюк у карпатах"
+	h.says(alice, secret)
+	noAnswer := h.nth(alice.id, 1)
+	var data string
+	for _, row := range noAnswer.Buttons() {
+		for _, b := range row {
+			if strings.HasPrefix(b.CallbackData, "op:n:") {
+				data = b.CallbackData
+			}
+		}
+	}
+	if data == "" {
+		t.Fatalf("no «ask a person» button under %q: %s", noAnswer.Text, noAnswer.ReplyMarkup)
+	}
+	id, _, _ := strings.Cut(strings.TrimPrefix(data, "op:n:"), ".")
+	h.says(mallory, "/menu")
+	menu := h.nth(mallory.id, 1)
+	for i, forged := range []string{"op:n:" + id, data} {
+		h.taps(mallory, menu, forged)
+		h.settle()
+		if got := h.nth(mallory.id, 2+i).Text; got != h.text.Text("uk", "ticket.describe") {
+			t.Errorf("a forged %q got %q; want to be asked for their own question", forged, got)
+		}
+	}
+	for _, m := range h.srv.Messages(staffChat) {
+		if strings.Contains(m.Text, "карпатах") {
+			t.Errorf("another citizen's question reached the staff chat: %q", m.Text)
+		}
+	}
+	// The genuine press opens Alice's ticket with her question.
+	h.taps(alice, noAnswer, data)
+	h.settle()
+	found := false
+	for _, m := range h.srv.Messages(staffChat) {
+		found = found || strings.Contains(m.Text, "карпатах")
+	}
+	if !found {
+		t.Error("the genuine button did not bring the question to the staff chat")
+	}
+}

@@ -1,6 +1,9 @@
 package bot
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
 	"strings"
 )
@@ -81,4 +84,28 @@ func paged(n, size, page int, to func(p int) (action, arg string)) (from, until 
 		}
 	}
 	return page * size, min(n, (page+1)*size), nav
+}
+
+// seal appends to a button's argument a short MAC of it and the person it
+// is shown to, so that a forged press (another citizen's question id, say)
+// is recognised: only the bot, which knows its token, can make one.
+func (a *App) seal(userID int64, arg string) string {
+	return arg + "." + a.mac(userID, arg)
+}
+
+// unseal returns the argument of a sealed button pressed by userID, and
+// whether it is genuine.
+func (a *App) unseal(userID int64, sealed string) (string, bool) {
+	i := strings.LastIndexByte(sealed, '.')
+	if i < 0 {
+		return "", false
+	}
+	arg := sealed[:i]
+	return arg, hmac.Equal([]byte(sealed[i+1:]), []byte(a.mac(userID, arg)))
+}
+
+func (a *App) mac(userID int64, arg string) string {
+	m := hmac.New(sha256.New, []byte("servicebot button seal\x00"+a.cfg.Token))
+	fmt.Fprintf(m, "%d\x00%s", userID, arg)
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:9]) // 12 characters
 }

@@ -21,7 +21,7 @@ import (
 // ticket, and rating how it ended.
 
 const (
-	cbOperator   = "op" // op:m (menu), op:n:<unanswered id>, op:d:<entry id>
+	cbOperator   = "op" // op:m (menu), op:n:<unanswered id>.<seal>, op:d:<entry id>
 	cbTicketRate = "tr" // tr:<ticket>:y|n
 
 	dialogTicket = "ticket" // waiting for the citizen to describe the question
@@ -43,8 +43,11 @@ func (a *App) onOperatorButton(ctx context.Context, _ *tg.Bot, u *models.Update)
 	kind, rest, _ := strings.Cut(arg, ":")
 	switch kind {
 	case "n": // from a question the FAQ could not answer: that question opens the ticket
-		id, _ := strconv.ParseInt(rest, 10, 64)
-		if q, err := store.GetUnanswered(ctx, t.Tx, a.pack.ID, id); err == nil {
+		// The id is sealed to the person it was shown to: a forged one
+		// (another citizen's question) is taken as a plain request.
+		arg, genuine := a.unseal(t.User.ID, rest)
+		id, _ := strconv.ParseInt(arg, 10, 64)
+		if q, err := store.GetUnanswered(ctx, t.Tx, a.pack.ID, id); genuine && err == nil {
 			a.openTicket(ctx, t, nil, q.Sample, "nomatch", q.Sample)
 			return
 		}
