@@ -20,6 +20,7 @@ import (
 	"github.com/go-telegram/bot/models"
 	"github.com/jmoiron/sqlx"
 
+	"servicebot/bot/outbox"
 	"servicebot/dialogs"
 	"servicebot/store"
 )
@@ -99,10 +100,7 @@ func (a *App) onDashboardCommand(ctx context.Context, _ *tg.Bot, _ *models.Updat
 	text := a.text.Text(t.Lang, "dashboard.link", map[string]any{"URL": html.EscapeString(link), "Minutes": int(loginLinkTTL.Minutes())})
 	off := true
 	p := &tg.SendMessageParams{ChatID: t.Chat, Text: text, ParseMode: models.ParseModeHTML, LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: &off}}
-	a.delivered(ctx, t, a.send.Message(ctx, t.Chat, func(ctx context.Context) error {
-		_, err := a.tg.SendMessage(ctx, p)
-		return err
-	}))
+	t.Do(outbox.Call(t.Chat, "sendMessage", p))
 }
 
 // loginForm is the «Sign in» button of a login link's page.

@@ -11,7 +11,9 @@ import (
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
+	"github.com/jmoiron/sqlx"
 
+	"servicebot/bot/outbox"
 	"servicebot/store"
 )
 
@@ -27,26 +29,44 @@ func (a *App) staffText(id string, data ...map[string]any) string {
 	return a.text.Text(a.staffLang(), id, data...)
 }
 
-// staffIsForum asks Telegram once whether the staff chat has topics.
-func (a *App) staffIsForum(ctx context.Context) (bool, error) {
-	a.mu.Lock()
-	known, forum := a.staffKnown, a.staffForum
-	a.mu.Unlock()
-	if known {
-		return forum, nil
+// readStaffChat asks Telegram, before any turn needs it, whether the staff
+// chat has topics, waiting out an outage. A staff chat Telegram will not
+// show is logged and taken for a plain group: tickets still reach it, or
+// fail to, visibly.
+func (a *App) readStaffChat(ctx context.Context) error {
+	if a.cfg.StaffChatID == 0 {
+		return nil
 	}
-	var chat *models.ChatFullInfo
-	err := a.send.Call(ctx, func(ctx context.Context) (err error) {
-		chat, err = a.tg.GetChat(ctx, &tg.GetChatParams{ChatID: a.cfg.StaffChatID})
-		return err
-	})
-	if err != nil {
-		return false, fmt.Errorf("bot: cannot read the staff chat (STAFF_CHAT_ID): %w", err)
+	for {
+		var chat *models.ChatFullInfo
+		err := a.send.Call(ctx, func(ctx context.Context) (err error) {
+			chat, err = a.tg.GetChat(ctx, &tg.GetChatParams{ChatID: a.cfg.StaffChatID})
+			return err
+		})
+		switch {
+		case err == nil:
+			a.mu.Lock()
+			a.staffForum = chat.IsForum
+			a.mu.Unlock()
+			return nil
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case !errors.Is(err, outbox.ErrUnavailable):
+			a.log.Error("cannot read the staff chat (STAFF_CHAT_ID); taking it for a group without topics", "err", err)
+			return nil
+		}
+		a.log.Warn("cannot read the staff chat yet; retrying", "err", err)
+		if sleep(ctx, 5*time.Second) != nil {
+			return ctx.Err()
+		}
 	}
+}
+
+// staffIsForum reports whether the staff chat has topics (one per ticket).
+func (a *App) staffIsForum() bool {
 	a.mu.Lock()
-	a.staffKnown, a.staffForum = true, chat.IsForum
-	a.mu.Unlock()
-	return chat.IsForum, nil
+	defer a.mu.Unlock()
+	return a.staffForum
 }
 
 func topicName(tk store.Ticket, closed bool) string {
@@ -58,25 +78,13 @@ func topicName(tk store.Ticket, closed bool) string {
 }
 
 // postCard opens the ticket's topic (in a forum) and posts its card.
-func (a *App) postCard(ctx context.Context, t *Turn, tk store.Ticket, from *models.User) (thread, card int, err error) {
-	forum, err := a.staffIsForum(ctx)
-	if err != nil {
-		return 0, 0, err
+func (a *App) postCard(t *Turn, tk store.Ticket, from *models.User) {
+	if a.staffIsForum() {
+		t.Do(outbox.Call(a.cfg.StaffChatID, "createForumTopic",
+			&tg.CreateForumTopicParams{ChatID: a.cfg.StaffChatID, Name: topicName(tk, false)}).Keeping(ticketThread(tk)))
 	}
-	if forum {
-		err = a.send.Message(ctx, a.cfg.StaffChatID, func(ctx context.Context) error {
-			topic, err := a.tg.CreateForumTopic(ctx, &tg.CreateForumTopicParams{ChatID: a.cfg.StaffChatID, Name: topicName(tk, false)})
-			if err == nil {
-				thread = topic.MessageThreadID
-			}
-			return err
-		})
-		if err != nil {
-			return 0, 0, err
-		}
-	}
-	card, err = a.sendStaff(ctx, thread, a.cardText(t, tk, from), a.cardKeyboard(tk.ID), nil)
-	return thread, card, err
+	card := outbox.Send(a.cfg.StaffChatID, a.cardText(t, tk, from), a.cardKeyboard(tk.ID)).InThread(ticketThread(tk))
+	t.Do(card.Keeping(store.Slot{Kind: store.SlotTicketCard, Key: tk.ID}))
 }
 
 // cardText tells moderators who wrote and where they came from. Everything
@@ -188,7 +196,7 @@ func (a *App) onStaffMessage(ctx context.Context, t *Turn, m *models.Message) {
 func (a *App) keepNote(ctx context.Context, t *Turn, tk store.Ticket, m *models.Message, text string) {
 	rec := store.TicketMessage{TicketID: tk.ID, Direction: "note", Author: m.From.ID, Relayed: false, Text: text}
 	rec.StaffMessageID.Int64, rec.StaffMessageID.Valid = int64(m.ID), true
-	if err := store.AddTicketMessage(ctx, t.Tx, rec); err != nil {
+	if _, err := store.AddTicketMessage(ctx, t.Tx, rec); err != nil {
 		t.Fail(err)
 	}
 }
@@ -196,47 +204,29 @@ func (a *App) keepNote(ctx context.Context, t *Turn, tk store.Ticket, m *models.
 // relayToCitizen copies a moderator's message to the citizen.
 func (a *App) relayToCitizen(ctx context.Context, t *Turn, tk store.Ticket, m *models.Message) {
 	if tk.Status != store.TicketOpen {
-		_, err := a.sendStaff(ctx, int(tk.ThreadID.Int64), a.staffText("desk.is_closed", map[string]any{"ID": tk.ID}), nil, &models.ReplyParameters{MessageID: m.ID, AllowSendingWithoutReply: true})
-		if err != nil {
-			t.Fail(err)
-		}
-		return
-	}
-	var replyTo *models.ReplyParameters
-	if r := m.ReplyToMessage; r != nil {
-		if _, rec, err := store.TicketByStaffMessage(ctx, t.Tx, r.ID); err == nil && rec.TicketID == tk.ID && rec.CitizenMessageID.Valid {
-			replyTo = &models.ReplyParameters{MessageID: int(rec.CitizenMessageID.Int64), AllowSendingWithoutReply: true}
-		}
-	}
-	var citizenID int
-	err := a.send.Message(ctx, tk.UserID, func(ctx context.Context) error {
-		id, err := a.tg.CopyMessage(ctx, &tg.CopyMessageParams{ChatID: tk.UserID, FromChatID: a.cfg.StaffChatID, MessageID: m.ID, ReplyParameters: replyTo})
-		if err == nil {
-			citizenID = id.ID
-		}
-		return err
-	})
-	if errors.Is(err, ErrBlocked) {
-		if err := store.SetUserActive(ctx, t.Tx, tk.UserID, false); err != nil {
-			t.Fail(err)
-			return
-		}
-		if _, err := a.sendStaff(ctx, int(tk.ThreadID.Int64), a.staffText("desk.citizen_blocked_bot"), nil, a.cardReply(tk)); err != nil {
-			t.Fail(err)
-		}
-		return
-	}
-	if err != nil {
-		t.Fail(err)
+		t.Do(a.staffPost(m.MessageThreadID, a.staffText("desk.is_closed", map[string]any{"ID": tk.ID}), m.ID))
 		return
 	}
 	rec := store.TicketMessage{TicketID: tk.ID, Direction: "out", Author: m.From.ID, Relayed: true, Text: firstNonEmpty(m.Text, m.Caption)}
 	rec.StaffMessageID.Int64, rec.StaffMessageID.Valid = int64(m.ID), true
-	rec.CitizenMessageID.Int64, rec.CitizenMessageID.Valid = int64(citizenID), true
-	if err := store.AddTicketMessage(ctx, t.Tx, rec); err != nil {
+	id, err := store.AddTicketMessage(ctx, t.Tx, rec)
+	if err != nil {
 		t.Fail(err)
 		return
 	}
+	copied := outbox.Call(tk.UserID, "copyMessage", &tg.CopyMessageParams{ChatID: tk.UserID, FromChatID: a.cfg.StaffChatID, MessageID: m.ID})
+	if r := m.ReplyToMessage; r != nil {
+		// The moderator answers one of the citizen's messages (or their
+		// own copy): the citizen sees it as a reply to theirs.
+		if _, to, err := store.TicketByStaffMessage(ctx, t.Tx, r.ID); err == nil && to.TicketID == tk.ID {
+			copied = copied.Replying(store.Slot{Kind: store.SlotCitizenCopy, Key: to.ID})
+		}
+	}
+	// A citizen who blocked the bot is marked inactive by the outbox, and
+	// the moderators are told.
+	copied = copied.Keeping(store.Slot{Kind: store.SlotCitizenCopy, Key: id}).
+		IfBlocked(a.ticketPost(tk, a.staffText("desk.citizen_blocked_bot"), nil))
+	t.Do(copied)
 	if err := store.MarkFirstResponse(ctx, t.Tx, tk.ID); err != nil {
 		t.Fail(err)
 	}
@@ -249,17 +239,12 @@ func (a *App) onStaffEdit(ctx context.Context, t *Turn, m *models.Message) {
 		return
 	}
 	tk, rec, err := store.TicketByStaffMessage(ctx, t.Tx, m.ID)
-	if err != nil || rec.Direction != "out" || !rec.CitizenMessageID.Valid {
+	if err != nil || rec.Direction != "out" || !rec.Relayed {
 		t.Status = store.InboxSkipped
 		return
 	}
-	err = a.send.Message(ctx, tk.UserID, func(ctx context.Context) error {
-		_, err := a.tg.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: tk.UserID, MessageID: int(rec.CitizenMessageID.Int64), Text: m.Text, Entities: m.Entities})
-		return err
-	})
-	if err != nil && !errors.Is(err, ErrRejected) && !errors.Is(err, ErrBlocked) {
-		t.Fail(err)
-	}
+	t.Do(outbox.Call(tk.UserID, "editMessageText", &tg.EditMessageTextParams{ChatID: tk.UserID, Text: m.Text, Entities: m.Entities}).
+		Changing(store.Slot{Kind: store.SlotCitizenCopy, Key: rec.ID}).MayBeRefused())
 }
 
 func (a *App) onStaffCommand(ctx context.Context, t *Turn, m *models.Message, c Command) {
@@ -278,10 +263,7 @@ func (a *App) onStaffCommand(ctx context.Context, t *Turn, m *models.Message, c 
 	if !ok {
 		switch c.Name {
 		case "take", "close", "reopen", "block", "unblock", "faq", "note":
-			_, err := a.sendStaff(ctx, m.MessageThreadID, a.staffText("desk.no_ticket"), nil, &models.ReplyParameters{MessageID: m.ID, AllowSendingWithoutReply: true})
-			if err != nil {
-				t.Fail(err)
-			}
+			t.Do(a.staffPost(m.MessageThreadID, a.staffText("desk.no_ticket"), m.ID))
 		default:
 			t.Status = store.InboxSkipped // another bot's command
 		}
@@ -328,17 +310,12 @@ func (a *App) onDeskButton(ctx context.Context, t *Turn, q *models.CallbackQuery
 	}
 }
 
-func (a *App) staffNote(ctx context.Context, t *Turn, tk store.Ticket, id string, data map[string]any) {
-	if _, err := a.sendStaff(ctx, int(tk.ThreadID.Int64), a.staffText(id, data), nil, a.cardReply(tk)); err != nil {
-		t.Fail(err)
-	}
+func (a *App) staffNote(_ context.Context, t *Turn, tk store.Ticket, id string, data map[string]any) {
+	t.Do(a.ticketPost(tk, a.staffText(id, data), nil))
 }
 
-func (a *App) tellCitizen(ctx context.Context, t *Turn, tk store.Ticket, id string, kb *Keyboard) {
-	err := a.sendText(ctx, tk.UserID, a.text.Text(tk.Lang, id, map[string]any{"ID": tk.ID}), kb)
-	if err != nil && !errors.Is(err, ErrBlocked) {
-		t.Fail(err)
-	}
+func (a *App) tellCitizen(_ context.Context, t *Turn, tk store.Ticket, id string, kb *Keyboard) {
+	t.Do(outbox.Send(tk.UserID, a.text.Text(tk.Lang, id, map[string]any{"ID": tk.ID}), markup(kb)))
 }
 
 func (a *App) takeTicket(ctx context.Context, t *Turn, tk store.Ticket, by *models.User) {
@@ -360,30 +337,17 @@ func (a *App) closeTicket(ctx context.Context, t *Turn, tk store.Ticket) {
 		return // a second press of Close
 	}
 	a.staffNote(ctx, t, tk, "desk.closed", map[string]any{"ID": tk.ID})
-	if tk.ThreadID.Valid {
-		thread := int(tk.ThreadID.Int64)
-		a.topicCall(ctx, t, func(ctx context.Context) error {
-			_, err := a.tg.EditForumTopic(ctx, &tg.EditForumTopicParams{ChatID: a.cfg.StaffChatID, MessageThreadID: thread, Name: topicName(tk, true)})
-			return err
-		})
-		a.topicCall(ctx, t, func(ctx context.Context) error {
-			_, err := a.tg.CloseForumTopic(ctx, &tg.CloseForumTopicParams{ChatID: a.cfg.StaffChatID, MessageThreadID: thread})
-			return err
-		})
+	if a.staffIsForum() {
+		t.Do(
+			a.topicCall(tk, "editForumTopic", &tg.EditForumTopicParams{ChatID: a.cfg.StaffChatID, Name: topicName(tk, true)}),
+			a.topicCall(tk, "closeForumTopic", &tg.CloseForumTopicParams{ChatID: a.cfg.StaffChatID}),
+		)
 	}
 	id := strconv.FormatInt(tk.ID, 10)
 	a.tellCitizen(ctx, t, tk, "ticket.closed", keyboard([]Button{
 		button(a.text.Text(tk.Lang, "ticket.solved_yes"), cbTicketRate, id+":y"),
 		button(a.text.Text(tk.Lang, "ticket.solved_no"), cbTicketRate, id+":n"),
 	}))
-}
-
-// topicCall changes the topic; a refusal (the topic was deleted by hand,
-// or is already so) is no reason to fail the turn.
-func (a *App) topicCall(ctx context.Context, t *Turn, call func(ctx context.Context) error) {
-	if err := a.send.Message(ctx, a.cfg.StaffChatID, call); err != nil && !errors.Is(err, ErrRejected) {
-		t.Fail(err)
-	}
 }
 
 func (a *App) reopenTicket(ctx context.Context, t *Turn, tk store.Ticket) {
@@ -396,16 +360,11 @@ func (a *App) reopenTicket(ctx context.Context, t *Turn, tk store.Ticket) {
 		a.staffNote(ctx, t, tk, "desk.cannot_reopen", map[string]any{"ID": tk.ID})
 		return
 	}
-	if tk.ThreadID.Valid {
-		thread := int(tk.ThreadID.Int64)
-		a.topicCall(ctx, t, func(ctx context.Context) error {
-			_, err := a.tg.ReopenForumTopic(ctx, &tg.ReopenForumTopicParams{ChatID: a.cfg.StaffChatID, MessageThreadID: thread})
-			return err
-		})
-		a.topicCall(ctx, t, func(ctx context.Context) error {
-			_, err := a.tg.EditForumTopic(ctx, &tg.EditForumTopicParams{ChatID: a.cfg.StaffChatID, MessageThreadID: thread, Name: topicName(tk, false)})
-			return err
-		})
+	if a.staffIsForum() {
+		t.Do(
+			a.topicCall(tk, "reopenForumTopic", &tg.ReopenForumTopicParams{ChatID: a.cfg.StaffChatID}),
+			a.topicCall(tk, "editForumTopic", &tg.EditForumTopicParams{ChatID: a.cfg.StaffChatID, Name: topicName(tk, false)}),
+		)
 	}
 	a.staffNote(ctx, t, tk, "desk.reopened", map[string]any{"ID": tk.ID})
 	a.tellCitizen(ctx, t, tk, "ticket.reopened", nil)
@@ -437,25 +396,14 @@ func (a *App) sendFAQToCitizen(ctx context.Context, t *Turn, tk store.Ticket, m 
 		a.staffNote(ctx, t, tk, "desk.no_such_faq", map[string]any{"ID": html.EscapeString(id)})
 		return
 	}
-	var citizenID int
-	err = a.send.Message(ctx, tk.UserID, func(ctx context.Context) error {
-		sent, err := a.tg.SendMessage(ctx, &tg.SendMessageParams{ChatID: tk.UserID, Text: a.renderAnswer(e, tk.Lang), ParseMode: models.ParseModeHTML})
-		if err == nil {
-			citizenID = sent.ID
-		}
-		return err
-	})
-	if err != nil && !errors.Is(err, ErrBlocked) {
-		t.Fail(err)
-		return
-	}
-	rec := store.TicketMessage{TicketID: tk.ID, Direction: "out", Author: m.From.ID, Relayed: err == nil, Text: "/faq " + id}
+	rec := store.TicketMessage{TicketID: tk.ID, Direction: "out", Author: m.From.ID, Relayed: true, Text: "/faq " + id}
 	rec.StaffMessageID.Int64, rec.StaffMessageID.Valid = int64(m.ID), true
-	rec.CitizenMessageID.Int64, rec.CitizenMessageID.Valid = int64(citizenID), citizenID != 0
-	if err := store.AddTicketMessage(ctx, t.Tx, rec); err != nil {
+	recID, err := store.AddTicketMessage(ctx, t.Tx, rec)
+	if err != nil {
 		t.Fail(err)
 		return
 	}
+	t.Do(outbox.Send(tk.UserID, a.renderAnswer(e, tk.Lang), nil).Keeping(store.Slot{Kind: store.SlotCitizenCopy, Key: recID}))
 	if err := store.MarkFirstResponse(ctx, t.Tx, tk.ID); err != nil {
 		t.Fail(err)
 		return
@@ -483,9 +431,7 @@ func (a *App) listTickets(ctx context.Context, t *Turn, m *models.Message) {
 			b.WriteString(" · " + a.staffText("desk.unassigned"))
 		}
 	}
-	if _, err := a.sendStaff(ctx, m.MessageThreadID, b.String(), nil, nil); err != nil {
-		t.Fail(err)
-	}
+	t.Do(a.staffPost(m.MessageThreadID, b.String(), 0))
 }
 
 // ticketToFAQ opens the FAQ editor in the moderator's private chat, with
@@ -505,14 +451,10 @@ func (a *App) ticketToFAQ(ctx context.Context, t *Turn, tk store.Ticket, moderat
 		rows = append(rows, []Button{button(a.text2(c.Title, a.staffLang()), cbEdit, fmt.Sprintf("t:%d:%s", tk.ID, c.ID))})
 	}
 	text := a.staffText("faqedit.pick_topic") + "\n«" + html.EscapeString(cut(first, 500)) + "»"
-	err = a.sendText(ctx, moderator, text, keyboard(rows...))
-	if errors.Is(err, ErrBlocked) || errors.Is(err, ErrRejected) {
-		a.staffNote(ctx, t, tk, "desk.start_bot_first", map[string]any{"Bot": a.username})
-		return
-	}
-	if err != nil {
-		t.Fail(err)
-	}
+	// A moderator who never started the bot cannot get the editor: they
+	// are told so in the ticket.
+	t.Do(outbox.Send(moderator, text, keyboard(rows...)).
+		OrElse(a.ticketPost(tk, a.staffText("desk.start_bot_first", map[string]any{"Bot": a.username}), nil)))
 }
 
 // remindLoop posts a reminder in a ticket's topic when it has waited longer
@@ -546,12 +488,17 @@ func (a *App) remindWaiting(ctx context.Context, sla time.Duration) {
 		if waited < sla {
 			continue
 		}
-		first, err := store.MarkReminded(ctx, a.st.DB(), tk.ID)
-		if err != nil || !first {
-			continue
-		}
 		text := a.staffText("desk.reminder", map[string]any{"ID": tk.ID, "Waited": a.text.Count(a.staffLang(), "desk.age_minutes", int(waited.Minutes()), nil)})
-		if _, err := a.sendStaff(ctx, int(tk.ThreadID.Int64), text, nil, a.cardReply(tk)); err != nil {
+		// The mark and the reminder commit together: one reminder, whatever
+		// fails and is tried again, and however many processes look.
+		err := a.st.InTx(ctx, func(tx *sqlx.Tx) error {
+			first, err := store.MarkReminded(ctx, tx, tk.ID)
+			if err != nil || !first {
+				return err
+			}
+			return outbox.Add(ctx, tx, 0, a.ticketPost(tk, text, nil))
+		})
+		if err != nil {
 			a.log.Warn("cannot post a reminder", "ticket", tk.ID, "err", err)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"servicebot/bot/outbox"
 	"servicebot/store"
 )
 
@@ -41,7 +42,7 @@ type Dispatcher struct {
 	st          *store.Store
 	log         *slog.Logger
 	handle      handleFunc
-	onFailed    func(ctx context.Context, c *store.Claimed)
+	onFailed    func(ctx context.Context, tx *sqlx.Tx, c *store.Claimed) error
 	workers     int
 	maxBatch    int // most chats a worker takes in one transaction
 	maxAttempts int
@@ -400,16 +401,9 @@ func (d *Dispatcher) setAside(ctx context.Context, tx *sqlx.Tx, c *store.Claimed
 		return "", false, false
 	}
 	var p *panicError
-	var deferred *DeferredError
-	outage := errors.Is(err, ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) || store.IsUnavailable(err)
+	outage := errors.Is(err, outbox.ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) || store.IsUnavailable(err)
 	outcome, goOn = outcomeFailed, true // the chat's next update may be taken, unless this one is retried
 	switch {
-	case errors.As(err, &deferred):
-		// Not a failure: a group's pace. Nothing of the turn was sent.
-		outcome, goOn = outcomeRetry, false
-		d.metrics.handlerError("deferred")
-		log.Info("the update waits for room in a group chat", "chat_id", deferred.Chat, "in", deferred.After.String())
-		err = store.RetryUpdate(ctx, tx, c.UpdateID, err.Error(), deferred.After, false)
 	case store.IsConflict(err):
 		// A deadlock or serialization failure with another transaction:
 		// nothing wrong with the update, it is tried again at once.
@@ -455,7 +449,7 @@ func (d *Dispatcher) fail(ctx context.Context, tx *sqlx.Tx, c *store.Claimed, ca
 		return err
 	}
 	if tell {
-		d.onFailed(ctx, c)
+		return d.onFailed(ctx, tx, c)
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"servicebot/bot/outbox"
 	"servicebot/dialogs"
 	"servicebot/store"
 )
@@ -295,17 +296,12 @@ func (a *App) onVote(ctx context.Context, t *Turn, msgID int, id string, up bool
 }
 
 // editKeyboard replaces the buttons of the bot's message msgID.
-func (a *App) editKeyboard(ctx context.Context, t *Turn, msgID int, kb *Keyboard) {
+func (a *App) editKeyboard(_ context.Context, t *Turn, msgID int, kb *Keyboard) {
 	if msgID == 0 {
 		return
 	}
-	err := a.send.Message(ctx, t.Chat, func(ctx context.Context) error {
-		_, err := a.tg.EditMessageReplyMarkup(ctx, &tg.EditMessageReplyMarkupParams{ChatID: t.Chat, MessageID: msgID, ReplyMarkup: kb})
-		return err
-	})
-	if err != nil && !errors.Is(err, ErrRejected) {
-		a.delivered(ctx, t, err)
-	}
+	t.Do(outbox.Call(t.Chat, "editMessageReplyMarkup",
+		&tg.EditMessageReplyMarkupParams{ChatID: t.Chat, MessageID: msgID, ReplyMarkup: markup(kb)}).MayBeRefused())
 }
 
 // askFAQ answers free text: a confident match at once, a middling one as

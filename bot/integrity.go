@@ -11,6 +11,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"servicebot/bot/outbox"
 	"servicebot/store"
 )
 
@@ -109,22 +110,9 @@ func (a *App) fileReport(ctx context.Context, t *Turn, d reportDraft, m *models.
 	}
 	b.WriteString("\n\n" + html.EscapeString(cut(text, 3500)))
 	b.WriteString("\n\n" + a.text.Text(lang, "report.card_reply_hint"))
-	var posted int
-	err = a.send.Message(ctx, a.cfg.IntegrityChatID, func(ctx context.Context) error {
-		msg, err := a.tg.SendMessage(ctx, &tg.SendMessageParams{ChatID: a.cfg.IntegrityChatID, Text: b.String(), ParseMode: models.ParseModeHTML})
-		if err == nil {
-			posted = msg.ID
-		}
-		return err
-	})
-	if err != nil {
-		t.Fail(err)
-		return
-	}
-	if err := store.SetIntegrityMessage(ctx, t.Tx, r.ID, posted); err != nil {
-		t.Fail(err)
-		return
-	}
+	// The post keeps its id with the report, so that replies to it in
+	// the integrity chat reach the reporter.
+	t.Do(outbox.Send(a.cfg.IntegrityChatID, b.String(), nil).Keeping(store.Slot{Kind: store.SlotReportPost, Key: r.ID}))
 	a.reply(ctx, t, a.text.Text(t.Lang, "report.filed", map[string]any{"ID": r.ID}), a.menuKeyboard(t.Lang))
 }
 
@@ -152,17 +140,11 @@ func (a *App) onIntegrityChat(ctx context.Context, _ *tg.Bot, u *models.Update) 
 	}
 	header := a.text.Text(r.Lang, "report.reply_header", map[string]any{"ID": r.ID})
 	if m.Text != "" {
-		err = a.sendText(ctx, userID, header+"\n\n"+html.EscapeString(m.Text), nil)
-	} else {
-		err = a.sendText(ctx, userID, header, nil)
-		if err == nil {
-			err = a.send.Message(ctx, userID, func(ctx context.Context) error {
-				_, err := a.tg.CopyMessage(ctx, &tg.CopyMessageParams{ChatID: userID, FromChatID: a.cfg.IntegrityChatID, MessageID: m.ID})
-				return err
-			})
-		}
+		t.Do(outbox.Send(userID, header+"\n\n"+html.EscapeString(m.Text), nil))
+		return
 	}
-	if err != nil && !errors.Is(err, ErrBlocked) {
-		t.Fail(err)
-	}
+	t.Do(
+		outbox.Send(userID, header, nil),
+		outbox.Call(userID, "copyMessage", &tg.CopyMessageParams{ChatID: userID, FromChatID: a.cfg.IntegrityChatID, MessageID: m.ID}),
+	)
 }

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
-	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"servicebot/bot/outbox"
 	"servicebot/dialogs"
 	"servicebot/store"
 )
@@ -156,9 +156,7 @@ func (a *App) showStats(ctx context.Context, t *Turn, m *models.Message, args st
 }
 
 func (a *App) replyStaff(ctx context.Context, t *Turn, m *models.Message, text string) {
-	if _, err := a.sendStaff(ctx, m.MessageThreadID, text, nil, &models.ReplyParameters{MessageID: m.ID, AllowSendingWithoutReply: true}); err != nil {
-		t.Fail(err)
-	}
+	t.Do(a.staffPost(m.MessageThreadID, text, m.ID))
 }
 
 // exportCSV sends the responses of a period as a CSV file.
@@ -177,16 +175,6 @@ func (a *App) exportCSV(ctx context.Context, t *Turn, m *models.Message, args st
 		return
 	}
 	name := fmt.Sprintf("responses-%s-%s.csv", a.pack.ID, strings.ReplaceAll(period, "/", "-"))
-	err := a.send.Message(ctx, a.cfg.StaffChatID, func(ctx context.Context) error {
-		_, err := a.tg.SendDocument(ctx, &tg.SendDocumentParams{
-			ChatID: a.cfg.StaffChatID, MessageThreadID: m.MessageThreadID,
-			Document:  &models.InputFileUpload{Filename: name, Data: bytes.NewReader(buf.Bytes())},
-			Caption:   a.staffText("stats.export_caption", map[string]any{"Count": len(subs), "Period": html.EscapeString(period)}),
-			ParseMode: models.ParseModeHTML,
-		})
-		return err
-	})
-	if err != nil {
-		t.Fail(err)
-	}
+	caption := a.staffText("stats.export_caption", map[string]any{"Count": len(subs), "Period": html.EscapeString(period)})
+	t.Do(outbox.Document(a.cfg.StaffChatID, m.MessageThreadID, name, buf.Bytes(), caption))
 }

@@ -15,6 +15,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"servicebot/bot/outbox"
 	"servicebot/dialogs"
 	"servicebot/store"
 )
@@ -438,54 +439,13 @@ func (a *App) surveyNav(lang, k string, qq *dialogs.Question) []Button {
 // showStep edits the questionnaire's message in place, or sends a new one
 // (after typed input, so that it stands below what the person wrote).
 func (a *App) showStep(ctx context.Context, t *Turn, r store.Response, text string, kb *Keyboard) {
-	msgID := r.MessageID
-	if t.Update.CallbackQuery == nil {
-		msgID = 0
-	}
-	id, err := a.showID(ctx, t, msgID, text, kb)
-	if err != nil {
-		a.delivered(ctx, t, err)
+	// Whichever message shows the step, its id is kept with the draft.
+	draft := store.Slot{Kind: store.SlotDraftMessage, Key: r.ID}
+	if t.Update.CallbackQuery == nil || r.MessageID == 0 {
+		t.Do(outbox.Send(t.Chat, text, markup(kb)).Keeping(draft))
 		return
 	}
-	if id != r.MessageID {
-		r.MessageID = id
-		if err := store.SaveDraft(ctx, t.Tx, r); err != nil {
-			t.Fail(err)
-		}
-	}
-}
-
-// showID is show that reports the message's id.
-func (a *App) showID(ctx context.Context, t *Turn, msgID int, text string, kb *Keyboard) (int, error) {
-	if msgID != 0 {
-		p := &tg.EditMessageTextParams{ChatID: t.Chat, MessageID: msgID, Text: text, ParseMode: models.ParseModeHTML}
-		if kb != nil {
-			p.ReplyMarkup = kb
-		}
-		err := a.send.Message(ctx, t.Chat, func(ctx context.Context) error {
-			_, err := a.tg.EditMessageText(ctx, p)
-			return err
-		})
-		if err == nil || isNotModified(err) {
-			return msgID, nil
-		}
-		if !errors.Is(err, ErrRejected) {
-			return 0, err
-		}
-	}
-	p := &tg.SendMessageParams{ChatID: t.Chat, Text: text, ParseMode: models.ParseModeHTML}
-	if kb != nil {
-		p.ReplyMarkup = kb
-	}
-	var id int
-	err := a.send.Message(ctx, t.Chat, func(ctx context.Context) error {
-		m, err := a.tg.SendMessage(ctx, p)
-		if err == nil {
-			id = m.ID
-		}
-		return err
-	})
-	return id, err
+	t.Do(outbox.Edit(t.Chat, r.MessageID, text, markup(kb)).Keeping(draft))
 }
 
 // cities lists the cities of the pack's centres, in the person's language.

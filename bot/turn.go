@@ -6,6 +6,7 @@ import (
 	"github.com/go-telegram/bot/models"
 	"github.com/jmoiron/sqlx"
 
+	"servicebot/bot/outbox"
 	"servicebot/store"
 )
 
@@ -20,11 +21,15 @@ type Turn struct {
 	Status int // store.InboxDone unless the update was ignored
 	err    error
 
-	// For the sender: once a message has gone out in the turn, a retry
-	// would send it again, so the turn waits for a group's pace instead
-	// of deferring; prepaid counts group messages reserved ahead.
-	sent    bool
-	prepaid map[int64]int
+	// What the turn wants to happen in Telegram: kept in the outbox with
+	// the turn's state when it commits, and delivered after.
+	effects []outbox.Effect
+}
+
+// Do adds effects to the turn. Nothing reaches Telegram unless the turn
+// commits.
+func (t *Turn) Do(effects ...outbox.Effect) {
+	t.effects = append(t.effects, effects...)
 }
 
 // Fail records that handling failed; the transaction is rolled back and the
@@ -39,12 +44,6 @@ type turnKey struct{}
 
 func withTurn(ctx context.Context, t *Turn) context.Context {
 	return context.WithValue(ctx, turnKey{}, t)
-}
-
-// turnIn returns the turn ctx belongs to, or nil for background work.
-func turnIn(ctx context.Context) *Turn {
-	t, _ := ctx.Value(turnKey{}).(*Turn)
-	return t
 }
 
 func turnOf(ctx context.Context) *Turn {

@@ -164,19 +164,21 @@ type handled struct {
 	HandledSeq int64 `db:"handled_seq"`
 }
 
-// waitHandled waits until the fake server has handed out every update and
-// the inbox has none pending, then returns the inbox.
+// waitHandled waits until the fake server has handed out every update, the
+// inbox has none pending and the outbox nothing to deliver, then returns
+// the inbox.
 func waitHandled(t *testing.T, srv *bottest.Server, db *sqlx.DB, total int) []handled {
 	t.Helper()
 	deadline := time.Now().Add(90 * time.Second)
 	for {
-		var pending, all int
+		var pending, all, undelivered int
 		db.QueryRow(`SELECT count(*) FILTER (WHERE status = 0), count(*) FROM inbox`).Scan(&pending, &all)
-		if srv.Pending() == 0 && all == total && pending == 0 {
+		db.QueryRow(`SELECT count(*) FROM outbox WHERE status = 0`).Scan(&undelivered)
+		if srv.Pending() == 0 && all == total && pending == 0 && undelivered == 0 {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("not done after 90s: %d stored of %d, %d pending, %d not fetched", all, total, pending, srv.Pending())
+			t.Fatalf("not done after 90s: %d stored of %d, %d pending, %d not fetched, %d effects to deliver", all, total, pending, srv.Pending(), undelivered)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
