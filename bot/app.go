@@ -50,9 +50,12 @@ type Config struct {
 	// DeliveryLanes is how many chats the deliverer sends to at once; it
 	// is also the most replies a crash can send twice (default 4).
 	DeliveryLanes int
-	PollTimeout   time.Duration
-	MaxAttempts   int           // a failing update is tried this often, then marked failed
-	SLA           time.Duration // a ticket waiting this long in business hours gets a reminder
+	// deliveryBackoff is the deliverer's first wait after a failed call
+	// (default 500 ms); tests shorten it.
+	deliveryBackoff time.Duration
+	PollTimeout     time.Duration
+	MaxAttempts     int           // a failing update is tried this often, then marked failed
+	SLA             time.Duration // a ticket waiting this long in business hours gets a reminder
 	// SurveyDailyLimit is how many questionnaires of a kind one person may
 	// send about one centre a day (0: no limit).
 	SurveyDailyLimit int
@@ -152,6 +155,7 @@ func New(cfg Config, st *store.Store, text *locales.Bundle, log *slog.Logger) (*
 	a.send = outbox.NewSender(cfg.Limits, log)
 	a.out = outbox.NewDeliverer(st, a.send, client, log, outbox.Options{
 		APIURL: cfg.APIURL, Token: cfg.Token, Lanes: cfg.DeliveryLanes, Count: a.metrics.effect,
+		Backoff: cfg.deliveryBackoff,
 	})
 	a.routes()
 	a.disp = newDispatcher(&Dispatcher{

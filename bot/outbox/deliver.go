@@ -62,12 +62,18 @@ type Options struct {
 	Token  string
 	Lanes  int                  // chats delivered to at once (default 4)
 	Count  func(outcome string) // counts each effect's outcome, for metrics
+	// Backoff is the wait before the second attempt after a 5xx or a
+	// network error (default 500 ms); it doubles, up to a minute.
+	Backoff time.Duration
 }
 
 // NewDeliverer returns a deliverer sending through send's pacing with client.
 func NewDeliverer(st *store.Store, send *Sender, client Doer, log *slog.Logger, o Options) *Deliverer {
 	if o.Lanes <= 0 {
 		o.Lanes = 4
+	}
+	if o.Backoff <= 0 {
+		o.Backoff = 500 * time.Millisecond
 	}
 	if o.Count == nil {
 		o.Count = func(string) {}
@@ -76,7 +82,7 @@ func NewDeliverer(st *store.Store, send *Sender, client Doer, log *slog.Logger, 
 		st: st, log: log, send: send, http: client,
 		apiURL: strings.TrimRight(o.APIURL, "/") + "/bot" + o.Token,
 		lanes:  o.Lanes, count: o.Count,
-		maxAttempts: 30, backoff: 500 * time.Millisecond,
+		maxAttempts: 30, backoff: o.Backoff,
 		kick: make(chan struct{}, 1), busy: map[int64]bool{},
 	}
 }
