@@ -106,7 +106,8 @@ func (d *Deliverer) Signal() {
 	}
 }
 
-const deliverLockClass, deliverLockID = 7300, 2
+// 7300/1 is the poller's, 7300/2 retention's.
+const deliverLockClass, deliverLockID = 7300, 3
 
 // Run delivers until ctx ends, while this process holds the deliverer's
 // lock; otherwise it waits to take over.
