@@ -91,6 +91,7 @@ type App struct {
 
 	pack   *dialogs.Pack // the content pack (its FAQ lives in the database)
 	faq    faqHolder
+	table  []route // see routes
 	admins adminCache
 	review chan struct{} // wakes the review poster
 
@@ -144,8 +145,6 @@ func New(cfg Config, st *store.Store, text *locales.Bundle, log *slog.Logger) (*
 		tg.WithSkipGetMe(),
 		tg.WithNotAsyncHandlers(),
 		tg.WithHTTPClient(time.Minute, client),
-		tg.WithMiddlewares(a.turnMiddleware),
-		tg.WithDefaultHandler(a.onOther),
 		tg.WithErrorsHandler(func(err error) { log.Warn("telegram client", "err", redact(err.Error(), cfg.Token)) }),
 	)
 	if err != nil {
@@ -157,7 +156,7 @@ func New(cfg Config, st *store.Store, text *locales.Bundle, log *slog.Logger) (*
 		APIURL: cfg.APIURL, Token: cfg.Token, Lanes: cfg.DeliveryLanes, Count: a.metrics.effect,
 		Backoff: cfg.deliveryBackoff,
 	})
-	a.routes()
+	a.table = a.routes()
 	a.disp = newDispatcher(&Dispatcher{
 		st: st, log: log, handle: a.handle, onFailed: a.apologise,
 		workers: cfg.Workers, maxBatch: cfg.Batch, maxAttempts: cfg.MaxAttempts, turnTimeout: 3 * time.Minute,
@@ -337,17 +336,16 @@ func (a *App) setWebhook(ctx context.Context) error {
 	return nil
 }
 
-// handle is the Dispatcher's handler: it routes one update with
-// go-telegram/bot inside the update's transaction.
+// handle is the Dispatcher's handler: it decides one update inside the
+// update's transaction and keeps the effects decided with it.
 func (a *App) handle(ctx context.Context, c *store.Claimed, tx *sqlx.Tx) (int, error) {
 	var upd models.Update
 	if err := json.Unmarshal(c.Payload, &upd); err != nil {
 		return 0, fmt.Errorf("%w: cannot decode update: %v", errPermanent, err)
 	}
 	t := &Turn{Tx: tx, Update: &upd, Status: store.InboxDone}
-	a.tg.ProcessUpdate(withTurn(ctx, t), &upd)
-	if t.err != nil {
-		return 0, t.err
+	if err := a.decide(ctx, t); err != nil {
+		return 0, err
 	}
 	// The turn's effects commit with its state, or not at all.
 	return t.Status, outbox.Add(ctx, tx, c.UpdateID, t.effects...)

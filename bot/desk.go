@@ -134,85 +134,91 @@ func (a *App) isStaffUpdate(u *models.Update) bool {
 
 // onStaff handles the staff chat: moderators' messages, commands, edits
 // and card buttons. Members of the staff chat are the moderators.
-func (a *App) onStaff(ctx context.Context, _ *tg.Bot, u *models.Update) {
-	t := turnOf(ctx)
+func (a *App) onStaff(ctx context.Context, t *Turn) error {
+	u := t.Update
 	switch {
 	case u.CallbackQuery != nil:
-		a.onDeskButton(ctx, t, u.CallbackQuery)
+		if err := a.onDeskButton(ctx, t, u.CallbackQuery); err != nil {
+			return err
+		}
 	case u.EditedMessage != nil:
 		a.onStaffEdit(ctx, t, u.EditedMessage)
 	case u.Message != nil:
-		a.onStaffMessage(ctx, t, u.Message)
+		if err := a.onStaffMessage(ctx, t, u.Message); err != nil {
+			return err
+		}
 	default:
 		t.Status = store.InboxSkipped
 	}
+	return nil
 }
 
 // ticketOf finds the ticket a staff-chat message belongs to: its topic, or
 // (no forum) the relayed message or card it replies to.
-func (a *App) ticketOf(ctx context.Context, t *Turn, m *models.Message) (store.Ticket, bool) {
+func (a *App) ticketOf(ctx context.Context, t *Turn, m *models.Message) (store.Ticket, bool, error) {
 	if m.IsTopicMessage && m.MessageThreadID != 0 {
 		tk, err := store.TicketByThread(ctx, t.Tx, m.MessageThreadID)
 		if err == nil {
-			return tk, true
+			return tk, true, nil
 		}
 		if !errors.Is(err, store.ErrNotFound) {
-			t.Fail(err)
+			return store.Ticket{}, false, err
 		}
-		return store.Ticket{}, false
+		return store.Ticket{}, false, nil
 	}
 	if r := m.ReplyToMessage; r != nil {
 		if tk, _, err := store.TicketByStaffMessage(ctx, t.Tx, r.ID); err == nil {
-			return tk, true
+			return tk, true, nil
 		}
 		if tk, err := store.TicketByCard(ctx, t.Tx, r.ID); err == nil {
-			return tk, true
+			return tk, true, nil
 		}
 	}
-	return store.Ticket{}, false
+	return store.Ticket{}, false, nil
 }
 
-func (a *App) onStaffMessage(ctx context.Context, t *Turn, m *models.Message) {
+func (a *App) onStaffMessage(ctx context.Context, t *Turn, m *models.Message) error {
 	if m.From == nil || m.From.IsBot {
 		t.Status = store.InboxSkipped
-		return
+		return nil
 	}
 	if c, ok := parseCommand(m); ok && (c.Bot == "" || strings.EqualFold(c.Bot, a.username)) {
-		a.onStaffCommand(ctx, t, m, c)
-		return
+		return a.onStaffCommand(ctx, t, m, c)
 	}
-	tk, ok := a.ticketOf(ctx, t, m)
+	tk, ok, err := a.ticketOf(ctx, t, m)
+	if err != nil {
+		return err
+	}
 	if !ok {
 		t.Status = store.InboxSkipped // talk among moderators
-		return
+		return nil
 	}
 	if strings.HasPrefix(strings.TrimSpace(m.Text), "//") {
-		a.keepNote(ctx, t, tk, m, m.Text)
-		return
+		return a.keepNote(ctx, t, tk, m, m.Text)
 	}
-	a.relayToCitizen(ctx, t, tk, m)
+	return a.relayToCitizen(ctx, t, tk, m)
 }
 
-func (a *App) keepNote(ctx context.Context, t *Turn, tk store.Ticket, m *models.Message, text string) {
+func (a *App) keepNote(ctx context.Context, t *Turn, tk store.Ticket, m *models.Message, text string) error {
 	rec := store.TicketMessage{TicketID: tk.ID, Direction: "note", Author: m.From.ID, Relayed: false, Text: text}
 	rec.StaffMessageID.Int64, rec.StaffMessageID.Valid = int64(m.ID), true
 	if _, err := store.AddTicketMessage(ctx, t.Tx, rec); err != nil {
-		t.Fail(err)
+		return err
 	}
+	return nil
 }
 
 // relayToCitizen copies a moderator's message to the citizen.
-func (a *App) relayToCitizen(ctx context.Context, t *Turn, tk store.Ticket, m *models.Message) {
+func (a *App) relayToCitizen(ctx context.Context, t *Turn, tk store.Ticket, m *models.Message) error {
 	if tk.Status != store.TicketOpen {
 		t.Do(a.staffPost(m.MessageThreadID, a.staffText("desk.is_closed", map[string]any{"ID": tk.ID}), m.ID))
-		return
+		return nil
 	}
 	rec := store.TicketMessage{TicketID: tk.ID, Direction: "out", Author: m.From.ID, Relayed: true, Text: firstNonEmpty(m.Text, m.Caption)}
 	rec.StaffMessageID.Int64, rec.StaffMessageID.Valid = int64(m.ID), true
 	id, err := store.AddTicketMessage(ctx, t.Tx, rec)
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	copied := outbox.Call(tk.UserID, "copyMessage", &tg.CopyMessageParams{ChatID: tk.UserID, FromChatID: a.cfg.StaffChatID, MessageID: m.ID})
 	if r := m.ReplyToMessage; r != nil {
@@ -228,8 +234,9 @@ func (a *App) relayToCitizen(ctx context.Context, t *Turn, tk store.Ticket, m *m
 		IfBlocked(a.ticketPost(tk, a.staffText("desk.citizen_blocked_bot"), nil))
 	t.Do(copied)
 	if err := store.MarkFirstResponse(ctx, t.Tx, tk.ID); err != nil {
-		t.Fail(err)
+		return err
 	}
+	return nil
 }
 
 // onStaffEdit mirrors a moderator's edit of a relayed text to the citizen.
@@ -247,19 +254,19 @@ func (a *App) onStaffEdit(ctx context.Context, t *Turn, m *models.Message) {
 		Changing(store.Slot{Kind: store.SlotCitizenCopy, Key: rec.ID}).MayBeRefused())
 }
 
-func (a *App) onStaffCommand(ctx context.Context, t *Turn, m *models.Message, c Command) {
+func (a *App) onStaffCommand(ctx context.Context, t *Turn, m *models.Message, c Command) error {
 	switch c.Name {
 	case "tickets":
-		a.listTickets(ctx, t, m)
-		return
+		return a.listTickets(ctx, t, m)
 	case "stats":
-		a.showStats(ctx, t, m, c.Args)
-		return
+		return a.showStats(ctx, t, m, c.Args)
 	case "export":
-		a.exportCSV(ctx, t, m, c.Args)
-		return
+		return a.exportCSV(ctx, t, m, c.Args)
 	}
-	tk, ok := a.ticketOf(ctx, t, m)
+	tk, ok, err := a.ticketOf(ctx, t, m)
+	if err != nil {
+		return err
+	}
 	if !ok {
 		switch c.Name {
 		case "take", "close", "reopen", "block", "unblock", "faq", "note":
@@ -267,27 +274,40 @@ func (a *App) onStaffCommand(ctx context.Context, t *Turn, m *models.Message, c 
 		default:
 			t.Status = store.InboxSkipped // another bot's command
 		}
-		return
+		return nil
 	}
 	switch c.Name {
 	case "take":
-		a.takeTicket(ctx, t, tk, m.From)
+		if err := a.takeTicket(ctx, t, tk, m.From); err != nil {
+			return err
+		}
 	case "close":
-		a.closeTicket(ctx, t, tk)
+		if err := a.closeTicket(ctx, t, tk); err != nil {
+			return err
+		}
 	case "reopen":
-		a.reopenTicket(ctx, t, tk)
+		if err := a.reopenTicket(ctx, t, tk); err != nil {
+			return err
+		}
 	case "block", "unblock":
-		a.blockCitizen(ctx, t, tk, m.From.ID, c.Name == "block")
+		if err := a.blockCitizen(ctx, t, tk, m.From.ID, c.Name == "block"); err != nil {
+			return err
+		}
 	case "faq":
-		a.sendFAQToCitizen(ctx, t, tk, m, strings.TrimSpace(c.Args))
+		if err := a.sendFAQToCitizen(ctx, t, tk, m, strings.TrimSpace(c.Args)); err != nil {
+			return err
+		}
 	case "note":
-		a.keepNote(ctx, t, tk, m, c.Args)
+		if err := a.keepNote(ctx, t, tk, m, c.Args); err != nil {
+			return err
+		}
 	default:
 		t.Status = store.InboxSkipped
 	}
+	return nil
 }
 
-func (a *App) onDeskButton(ctx context.Context, t *Turn, q *models.CallbackQuery) {
+func (a *App) onDeskButton(ctx context.Context, t *Turn, q *models.CallbackQuery) error {
 	action, arg := parseCallback(q.Data)
 	verb, idText, _ := strings.Cut(arg, ":")
 	id, _ := strconv.ParseInt(idText, 10, 64)
@@ -295,19 +315,28 @@ func (a *App) onDeskButton(ctx context.Context, t *Turn, q *models.CallbackQuery
 	if action != cbDesk || err != nil {
 		a.ack(ctx, t, "")
 		t.Status = store.InboxSkipped
-		return
+		return nil
 	}
 	a.ack(ctx, t, "")
 	switch verb {
 	case "t":
-		a.takeTicket(ctx, t, tk, &q.From)
+		if err := a.takeTicket(ctx, t, tk, &q.From); err != nil {
+			return err
+		}
 	case "c":
-		a.closeTicket(ctx, t, tk)
+		if err := a.closeTicket(ctx, t, tk); err != nil {
+			return err
+		}
 	case "b":
-		a.blockCitizen(ctx, t, tk, q.From.ID, true)
+		if err := a.blockCitizen(ctx, t, tk, q.From.ID, true); err != nil {
+			return err
+		}
 	case "f":
-		a.ticketToFAQ(ctx, t, tk, q.From.ID)
+		if err := a.ticketToFAQ(ctx, t, tk, q.From.ID); err != nil {
+			return err
+		}
 	}
+	return nil
 }
 
 func (a *App) staffNote(_ context.Context, t *Turn, tk store.Ticket, id string, data map[string]any) {
@@ -318,23 +347,22 @@ func (a *App) tellCitizen(_ context.Context, t *Turn, tk store.Ticket, id string
 	t.Do(outbox.Send(tk.UserID, a.text.Text(tk.Lang, id, map[string]any{"ID": tk.ID}), markup(kb)))
 }
 
-func (a *App) takeTicket(ctx context.Context, t *Turn, tk store.Ticket, by *models.User) {
+func (a *App) takeTicket(ctx context.Context, t *Turn, tk store.Ticket, by *models.User) error {
 	if err := store.TakeTicket(ctx, t.Tx, tk.ID, by.ID); err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	a.staffNote(ctx, t, tk, "desk.taken", map[string]any{"Name": html.EscapeString(strings.TrimSpace(by.FirstName + " " + by.LastName))})
 	a.tellCitizen(ctx, t, tk, "ticket.taken", nil)
+	return nil
 }
 
-func (a *App) closeTicket(ctx context.Context, t *Turn, tk store.Ticket) {
+func (a *App) closeTicket(ctx context.Context, t *Turn, tk store.Ticket) error {
 	closed, err := store.CloseTicket(ctx, t.Tx, tk.ID)
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	if !closed {
-		return // a second press of Close
+		return nil // a second press of Close
 	}
 	a.staffNote(ctx, t, tk, "desk.closed", map[string]any{"ID": tk.ID})
 	if a.staffIsForum() {
@@ -348,17 +376,17 @@ func (a *App) closeTicket(ctx context.Context, t *Turn, tk store.Ticket) {
 		button(a.text.Text(tk.Lang, "ticket.solved_yes"), cbTicketRate, id+":y"),
 		button(a.text.Text(tk.Lang, "ticket.solved_no"), cbTicketRate, id+":n"),
 	}))
+	return nil
 }
 
-func (a *App) reopenTicket(ctx context.Context, t *Turn, tk store.Ticket) {
+func (a *App) reopenTicket(ctx context.Context, t *Turn, tk store.Ticket) error {
 	ok, err := store.ReopenTicket(ctx, t.Tx, tk.ID)
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	if !ok {
 		a.staffNote(ctx, t, tk, "desk.cannot_reopen", map[string]any{"ID": tk.ID})
-		return
+		return nil
 	}
 	if a.staffIsForum() {
 		t.Do(
@@ -368,9 +396,10 @@ func (a *App) reopenTicket(ctx context.Context, t *Turn, tk store.Ticket) {
 	}
 	a.staffNote(ctx, t, tk, "desk.reopened", map[string]any{"ID": tk.ID})
 	a.tellCitizen(ctx, t, tk, "ticket.reopened", nil)
+	return nil
 }
 
-func (a *App) blockCitizen(ctx context.Context, t *Turn, tk store.Ticket, by int64, block bool) {
+func (a *App) blockCitizen(ctx context.Context, t *Turn, tk store.Ticket, by int64, block bool) error {
 	var err error
 	if block {
 		err = store.BlockUser(ctx, t.Tx, tk.UserID, by)
@@ -378,44 +407,42 @@ func (a *App) blockCitizen(ctx context.Context, t *Turn, tk store.Ticket, by int
 		err = store.UnblockUser(ctx, t.Tx, tk.UserID)
 	}
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	id := "desk.unblocked"
 	if block {
 		id = "desk.blocked"
 	}
 	a.staffNote(ctx, t, tk, id, nil)
+	return nil
 }
 
 // sendFAQToCitizen sends a FAQ answer, in the citizen's language, as a
 // canned reply: /faq <entry id> in the ticket's topic.
-func (a *App) sendFAQToCitizen(ctx context.Context, t *Turn, tk store.Ticket, m *models.Message, id string) {
+func (a *App) sendFAQToCitizen(ctx context.Context, t *Turn, tk store.Ticket, m *models.Message, id string) error {
 	e, err := store.FAQEntry(ctx, t.Tx, a.pack.ID, id)
 	if err != nil {
 		a.staffNote(ctx, t, tk, "desk.no_such_faq", map[string]any{"ID": html.EscapeString(id)})
-		return
+		return nil
 	}
 	rec := store.TicketMessage{TicketID: tk.ID, Direction: "out", Author: m.From.ID, Relayed: true, Text: "/faq " + id}
 	rec.StaffMessageID.Int64, rec.StaffMessageID.Valid = int64(m.ID), true
 	recID, err := store.AddTicketMessage(ctx, t.Tx, rec)
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	t.Do(outbox.Send(tk.UserID, a.renderAnswer(e, tk.Lang), nil).Keeping(store.Slot{Kind: store.SlotCitizenCopy, Key: recID}))
 	if err := store.MarkFirstResponse(ctx, t.Tx, tk.ID); err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	a.staffNote(ctx, t, tk, "desk.faq_sent", map[string]any{"ID": html.EscapeString(id)})
+	return nil
 }
 
-func (a *App) listTickets(ctx context.Context, t *Turn, m *models.Message) {
+func (a *App) listTickets(ctx context.Context, t *Turn, m *models.Message) error {
 	list, err := store.OpenTickets(ctx, t.Tx, 30)
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	var b strings.Builder
 	if len(list) == 0 {
@@ -432,19 +459,19 @@ func (a *App) listTickets(ctx context.Context, t *Turn, m *models.Message) {
 		}
 	}
 	t.Do(a.staffPost(m.MessageThreadID, b.String(), 0))
+	return nil
 }
 
 // ticketToFAQ opens the FAQ editor in the moderator's private chat, with
 // the citizen's question as the starting point.
-func (a *App) ticketToFAQ(ctx context.Context, t *Turn, tk store.Ticket, moderator int64) {
+func (a *App) ticketToFAQ(ctx context.Context, t *Turn, tk store.Ticket, moderator int64) error {
 	if !a.isAdmin(ctx, moderator) {
 		a.staffNote(ctx, t, tk, "desk.faq_admins_only", nil)
-		return
+		return nil
 	}
 	first, err := store.FirstCitizenText(ctx, t.Tx, tk.ID)
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	var rows [][]Button
 	for _, c := range a.pack.Categories {
@@ -455,6 +482,7 @@ func (a *App) ticketToFAQ(ctx context.Context, t *Turn, tk store.Ticket, moderat
 	// are told so in the ticket.
 	t.Do(outbox.Send(moderator, text, keyboard(rows...)).
 		OrElse(a.ticketPost(tk, a.staffText("desk.start_bot_first", map[string]any{"Bot": a.username}), nil)))
+	return nil
 }
 
 // remindLoop posts a reminder in a ticket's topic when it has waited longer

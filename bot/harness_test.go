@@ -209,3 +209,9 @@ func hasButton(m bottest.Message, data string) bool {
 	}
 	return false
 }
+
+// takeFirst puts a route of a test's own ahead of the bot's (before the
+// bot runs).
+func (a *App) takeFirst(match func(*models.Update) bool, h handler) {
+	a.table = append([]route{{match, h}}, a.table...)
+}

@@ -64,30 +64,29 @@ func (a *App) staffFilter(args string) (store.ResponseFilter, string, bool) {
 
 // staffResponses reads /stats' and /export's arguments (centre, period)
 // and the responses submitted in them, with the pack's questionnaires. On
-// bad arguments it shows the usage; on an error it fails the turn.
-func (a *App) staffResponses(ctx context.Context, t *Turn, m *models.Message, args string) (f store.ResponseFilter, list []store.Response, period string, qs []*dialogs.Questionnaire, ok bool) {
+// bad arguments it shows the usage and reports !ok.
+func (a *App) staffResponses(ctx context.Context, t *Turn, m *models.Message, args string) (f store.ResponseFilter, list []store.Response, period string, qs []*dialogs.Questionnaire, ok bool, err error) {
 	f, period, ok = a.staffFilter(args)
 	if !ok {
 		a.replyStaff(ctx, t, m, a.staffText("stats.usage"))
-		return f, nil, "", nil, false
+		return f, nil, "", nil, false, nil
 	}
-	list, err := store.SubmittedResponses(ctx, t.Tx, f)
+	list, err = store.SubmittedResponses(ctx, t.Tx, f)
 	if err != nil {
-		t.Fail(err)
-		return f, nil, "", nil, false
+		return f, nil, "", nil, false, err
 	}
 	for _, kind := range []string{"mystery", "rating"} {
 		if q, ok := a.questionnaire(kind); ok {
 			qs = append(qs, q)
 		}
 	}
-	return f, list, period, qs, true
+	return f, list, period, qs, true, nil
 }
 
-func (a *App) showStats(ctx context.Context, t *Turn, m *models.Message, args string) {
-	f, list, period, found, ok := a.staffResponses(ctx, t, m, args)
-	if !ok {
-		return
+func (a *App) showStats(ctx context.Context, t *Turn, m *models.Message, args string) error {
+	f, list, period, found, ok, err := a.staffResponses(ctx, t, m, args)
+	if err != nil || !ok {
+		return err
 	}
 	qs := map[string]*dialogs.Questionnaire{}
 	for _, q := range found {
@@ -153,6 +152,7 @@ func (a *App) showStats(ctx context.Context, t *Turn, m *models.Message, args st
 		}
 	}
 	a.replyStaff(ctx, t, m, cut(b.String(), 4000))
+	return nil
 }
 
 func (a *App) replyStaff(ctx context.Context, t *Turn, m *models.Message, text string) {
@@ -160,10 +160,10 @@ func (a *App) replyStaff(ctx context.Context, t *Turn, m *models.Message, text s
 }
 
 // exportCSV sends the responses of a period as a CSV file.
-func (a *App) exportCSV(ctx context.Context, t *Turn, m *models.Message, args string) {
-	_, list, period, qs, ok := a.staffResponses(ctx, t, m, args)
-	if !ok {
-		return
+func (a *App) exportCSV(ctx context.Context, t *Turn, m *models.Message, args string) error {
+	_, list, period, qs, ok, err := a.staffResponses(ctx, t, m, args)
+	if err != nil || !ok {
+		return err
 	}
 	subs := make([]dialogs.Submission, 0, len(list))
 	for _, r := range list {
@@ -171,10 +171,10 @@ func (a *App) exportCSV(ctx context.Context, t *Turn, m *models.Message, args st
 	}
 	var buf bytes.Buffer
 	if err := dialogs.WriteCSV(&buf, qs, subs); err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	name := fmt.Sprintf("responses-%s-%s.csv", a.pack.ID, strings.ReplaceAll(period, "/", "-"))
 	caption := a.staffText("stats.export_caption", map[string]any{"Count": len(subs), "Period": html.EscapeString(period)})
 	t.Do(outbox.Document(a.cfg.StaffChatID, m.MessageThreadID, name, buf.Bytes(), caption))
+	return nil
 }

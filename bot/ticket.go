@@ -33,12 +33,12 @@ type ticketDraft struct {
 	SourceText string `json:"source_text,omitempty"`
 }
 
-func (a *App) onOperatorCommand(ctx context.Context, _ *tg.Bot, _ *models.Update) {
-	a.askForPerson(ctx, turnOf(ctx), "command", "")
+func (a *App) onOperatorCommand(ctx context.Context, t *Turn) error {
+	return a.askForPerson(ctx, t, "command", "")
 }
 
-func (a *App) onOperatorButton(ctx context.Context, _ *tg.Bot, u *models.Update) {
-	t := turnOf(ctx)
+func (a *App) onOperatorButton(ctx context.Context, t *Turn) error {
+	u := t.Update
 	a.ack(ctx, t, "")
 	_, arg := parseCallback(u.CallbackQuery.Data)
 	kind, rest, _ := strings.Cut(arg, ":")
@@ -46,58 +46,61 @@ func (a *App) onOperatorButton(ctx context.Context, _ *tg.Bot, u *models.Update)
 	case "n": // from a question the FAQ could not answer: that question opens the ticket
 		id, _ := strconv.ParseInt(rest, 10, 64)
 		if q, err := store.GetUnanswered(ctx, t.Tx, a.pack.ID, id); err == nil {
-			a.openTicket(ctx, t, nil, q.Sample, "nomatch", q.Sample)
-			return
+			return a.openTicket(ctx, t, nil, q.Sample, "nomatch", q.Sample)
 		}
-		a.askForPerson(ctx, t, "menu", "")
+		if err := a.askForPerson(ctx, t, "menu", ""); err != nil {
+			return err
+		}
 	case "d": // after 👎 on an answer
 		src := rest
 		if e, ok := a.book().byID[rest]; ok {
 			src = a.text2(e.Question, a.contentLang(t.Lang))
 		}
-		a.askForPerson(ctx, t, "downvote", src)
+		if err := a.askForPerson(ctx, t, "downvote", src); err != nil {
+			return err
+		}
 	default:
-		a.askForPerson(ctx, t, "menu", "")
+		if err := a.askForPerson(ctx, t, "menu", ""); err != nil {
+			return err
+		}
 	}
+	return nil
 }
 
 // askForPerson asks the citizen to describe the question, unless a ticket
 // is open already: then they simply keep writing.
-func (a *App) askForPerson(ctx context.Context, t *Turn, source, sourceText string) {
+func (a *App) askForPerson(ctx context.Context, t *Turn, source, sourceText string) error {
 	if a.cfg.StaffChatID == 0 {
 		a.reply(ctx, t, a.text.Text(t.Lang, "ticket.unavailable"), a.menuKeyboard(t.Lang))
-		return
+		return nil
 	}
 	if tk, err := store.OpenTicketOf(ctx, t.Tx, t.User.ID); err == nil {
 		a.reply(ctx, t, a.text.Text(t.Lang, "ticket.already_open", map[string]any{"ID": tk.ID}), nil)
-		return
+		return nil
 	} else if !errors.Is(err, store.ErrNotFound) {
-		t.Fail(err)
-		return
+		return err
 	}
 	raw, _ := json.Marshal(ticketDraft{Source: source, SourceText: sourceText})
 	if err := store.SaveConversation(ctx, t.Tx, store.Conversation{ChatID: t.Chat, Dialog: dialogTicket, Data: raw}); err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	a.reply(ctx, t, a.text.Text(t.Lang, "ticket.describe"), nil)
+	return nil
 }
 
 // openTicket opens a ticket with its first message (msg, or text when
 // there is no message to copy), its topic and card in the staff chat.
-func (a *App) openTicket(ctx context.Context, t *Turn, msg *models.Message, text, source, sourceText string) {
+func (a *App) openTicket(ctx context.Context, t *Turn, msg *models.Message, text, source, sourceText string) error {
 	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	if a.cfg.StaffChatID == 0 {
 		a.reply(ctx, t, a.text.Text(t.Lang, "ticket.unavailable"), a.menuKeyboard(t.Lang))
-		return
+		return nil
 	}
 	if tk, err := store.OpenTicketOf(ctx, t.Tx, t.User.ID); err == nil {
 		// A double tap on the offer: the ticket exists; this is one more message.
-		a.relayToStaff(ctx, t, tk, msg, text)
-		return
+		return a.relayToStaff(ctx, t, tk, msg, text)
 	}
 	subject := text
 	if subject == "" && msg != nil {
@@ -105,13 +108,14 @@ func (a *App) openTicket(ctx context.Context, t *Turn, msg *models.Message, text
 	}
 	tk, err := store.OpenTicket(ctx, t.Tx, t.User.ID, t.Lang, cut(strings.Join(strings.Fields(subject), " "), 60), source, sourceText)
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	// The topic, the card and the first message are effects of this turn:
 	// should anything below fail, none of them is made.
 	a.postCard(t, tk, senderOf(t.Update))
-	a.relayToStaff(ctx, t, tk, msg, text)
+	if err := a.relayToStaff(ctx, t, tk, msg, text); err != nil {
+		return err
+	}
 	note := a.text.Text(t.Lang, "ticket.opened", map[string]any{"ID": tk.ID})
 	if s := a.schedule(); !s.Open(time.Now()) {
 		note += "\n\n" + a.text.Text(t.Lang, "ticket.after_hours", map[string]any{
@@ -119,15 +123,15 @@ func (a *App) openTicket(ctx context.Context, t *Turn, msg *models.Message, text
 		})
 	}
 	a.reply(ctx, t, note, nil)
+	return nil
 }
 
 // relayToStaff copies a citizen's message into the ticket, or keeps it
 // without relaying when moderators have blocked the citizen.
-func (a *App) relayToStaff(ctx context.Context, t *Turn, tk store.Ticket, msg *models.Message, text string) {
+func (a *App) relayToStaff(ctx context.Context, t *Turn, tk store.Ticket, msg *models.Message, text string) error {
 	blocked, notify, err := store.BlockState(ctx, t.Tx, t.User.ID)
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	rec := store.TicketMessage{TicketID: tk.ID, Direction: "in", Author: t.User.ID, Relayed: !blocked, Text: text}
 	if msg != nil {
@@ -138,14 +142,13 @@ func (a *App) relayToStaff(ctx context.Context, t *Turn, tk store.Ticket, msg *m
 	}
 	id, err := store.AddTicketMessage(ctx, t.Tx, rec)
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	if blocked {
 		if notify {
 			a.reply(ctx, t, a.text.Text(t.Lang, "ticket.blocked"), nil)
 		}
-		return
+		return nil
 	}
 	var relay outbox.Effect
 	if msg != nil {
@@ -166,6 +169,7 @@ func (a *App) relayToStaff(ctx context.Context, t *Turn, tk store.Ticket, msg *m
 		relay = relay.Replying(store.Slot{Kind: store.SlotTicketCard, Key: tk.ID})
 	}
 	t.Do(relay.Keeping(store.Slot{Kind: store.SlotStaffCopy, Key: id}))
+	return nil
 }
 
 // onCitizenEdit mirrors an edit of a relayed text into the staff chat.
@@ -185,25 +189,23 @@ func (a *App) onCitizenEdit(ctx context.Context, t *Turn, m *models.Message) {
 }
 
 // onTicketRated takes the citizen's answer to «was your question solved?».
-func (a *App) onTicketRated(ctx context.Context, _ *tg.Bot, u *models.Update) {
-	t := turnOf(ctx)
+func (a *App) onTicketRated(ctx context.Context, t *Turn) error {
+	u := t.Update
 	_, arg := parseCallback(u.CallbackQuery.Data)
 	idText, answer, _ := strings.Cut(arg, ":")
 	id, _ := strconv.ParseInt(idText, 10, 64)
 	changed, err := store.RateTicket(ctx, t.Tx, id, t.User.ID, answer == "y")
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	a.ack(ctx, t, a.text.Text(t.Lang, "faq.thanks"))
 	if !changed {
-		return
+		return nil
 	}
 	a.show(ctx, t, callbackMessageID(u), a.text.Text(t.Lang, "ticket.rated"), nil)
 	tk, err := store.GetTicket(ctx, t.Tx, id)
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	mark := "👎"
 	if answer == "y" {
@@ -213,9 +215,10 @@ func (a *App) onTicketRated(ctx context.Context, _ *tg.Bot, u *models.Update) {
 		// The topic is closed: the verdict goes into its name, where
 		// moderators scanning the list see it.
 		t.Do(a.topicCall(tk, "editForumTopic", &tg.EditForumTopicParams{ChatID: a.cfg.StaffChatID, Name: cut(mark+" "+topicName(tk, true), 120)}))
-		return
+		return nil
 	}
 	t.Do(a.ticketPost(tk, a.staffText("desk.rated", map[string]any{"Mark": mark}), nil))
+	return nil
 }
 
 func firstNonEmpty(s ...string) string {

@@ -1,8 +1,6 @@
 package bot
 
 import (
-	"context"
-
 	"github.com/go-telegram/bot/models"
 	"github.com/jmoiron/sqlx"
 
@@ -10,8 +8,8 @@ import (
 	"servicebot/store"
 )
 
-// Turn is one update being handled: its transaction, who sent it and in
-// which language to answer. Handlers find it in their context.
+// Turn is one update being handled: its transaction, who sent it, in
+// which language to answer, and what it decided should happen in Telegram.
 type Turn struct {
 	Tx     *sqlx.Tx
 	Update *models.Update
@@ -19,7 +17,6 @@ type Turn struct {
 	User   *store.User // the citizen, in private chats
 	Lang   string
 	Status int // store.InboxDone unless the update was ignored
-	err    error
 
 	// What the turn wants to happen in Telegram: kept in the outbox with
 	// the turn's state when it commits, and delivered after.
@@ -30,29 +27,6 @@ type Turn struct {
 // commits.
 func (t *Turn) Do(effects ...outbox.Effect) {
 	t.effects = append(t.effects, effects...)
-}
-
-// Fail records that handling failed; the transaction is rolled back and the
-// update tried again.
-func (t *Turn) Fail(err error) {
-	if t.err == nil {
-		t.err = err
-	}
-}
-
-type turnKey struct{}
-
-func withTurn(ctx context.Context, t *Turn) context.Context {
-	return context.WithValue(ctx, turnKey{}, t)
-}
-
-func turnOf(ctx context.Context) *Turn {
-	t, _ := ctx.Value(turnKey{}).(*Turn)
-	if t == nil {
-		// Only ProcessUpdate calls from App.handle reach handlers.
-		panic("bot: handler called outside a turn")
-	}
-	return t
 }
 
 // chatOf returns the chat an update happens in, and whether it is a private
