@@ -24,6 +24,9 @@ type adminSeen struct {
 
 const adminTTL = 5 * time.Minute
 
+// adminAskTimeout bounds the wait for Telegram's answer to getChatMember.
+const adminAskTimeout = 2 * time.Second
+
 // isAdmin reports whether the user may edit content: listed in
 // ADMIN_USER_IDS, or an administrator of the staff chat.
 func (a *App) isAdmin(ctx context.Context, userID int64) bool {
@@ -39,11 +42,12 @@ func (a *App) isAdmin(ctx context.Context, userID int64) bool {
 	if ok && time.Since(s.at) < adminTTL {
 		return s.admin
 	}
-	var m *models.ChatMember
-	err := a.send.Call(ctx, func(ctx context.Context) (err error) {
-		m, err = a.tg.GetChatMember(ctx, &tg.GetChatMemberParams{ChatID: a.cfg.StaffChatID, UserID: userID})
-		return err
-	})
+	// The one Bot API call a turn may make: a read, cached, asked once and
+	// briefly, so that no transaction waits on Telegram for long (the
+	// sender's retries could hold it for minutes).
+	cctx, cancel := context.WithTimeout(ctx, adminAskTimeout)
+	defer cancel()
+	m, err := a.tg.GetChatMember(cctx, &tg.GetChatMemberParams{ChatID: a.cfg.StaffChatID, UserID: userID})
 	if err != nil {
 		// Unknown means no: staff rights are never granted by an outage.
 		a.log.Warn("cannot check staff rights", "user_id", userID, "err", err)
