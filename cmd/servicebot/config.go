@@ -41,6 +41,7 @@ var settings = []setting{
 	{name: "SLA_MINUTES", def: "30", help: "minutes of business hours a ticket may wait before moderators get a reminder"},
 	{name: "WORKERS", def: "16", help: "updates handled at once (each from a different chat)"},
 	{name: "WORKER_BATCH", def: "8", help: "most updates (of different chats) a worker handles in one transaction when there is more work than workers; 1: one each"},
+	{name: "DELIVERY_LANES", def: "4", help: "chats the outbox sends to at once; also the most replies a crash can send twice"},
 	{name: "SEND_PER_SECOND", def: "30", help: "messages per second to all chats (Telegram's limit)"},
 	{name: "SEND_PER_CHAT_SECOND", def: "1", help: "messages per second to one chat, after a burst of 3"},
 	{name: "SEND_PER_GROUP_MINUTE", def: "20", help: "messages per minute to one group"},
@@ -195,6 +196,7 @@ func loadConfig(getenv func(string) string, needToken bool) (config, error) {
 	}
 	b.Workers = int(number("WORKERS", 1, 512))
 	b.Batch = int(number("WORKER_BATCH", 1, 64))
+	b.DeliveryLanes = int(number("DELIVERY_LANES", 1, 64))
 	b.SLA = time.Duration(number("SLA_MINUTES", 1, 10080)) * time.Minute
 	b.SurveyDailyLimit = int(number("SURVEY_DAILY_LIMIT", 0, 1000))
 	b.Limits = bot.Limits{

@@ -156,7 +156,8 @@ func openMigrated(ctx context.Context, cfg config, log *slog.Logger) (*store.Sto
 // openStore connects to DATABASE_URL, or, when it is unset, starts a private
 // PostgreSQL under DATA_DIR and stops it again on close.
 func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store.Store, func(), error) {
-	maxConns := cfg.bot.Workers + 8
+	// The workers, the deliverer (its lock and its lanes) and the rest.
+	maxConns := cfg.bot.Workers + cfg.bot.DeliveryLanes + 9
 	if cfg.databaseURL != "" {
 		st, err := store.Open(ctx, cfg.databaseURL, maxConns)
 		if err != nil {
