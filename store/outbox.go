@@ -93,18 +93,50 @@ func hasFile(files [][]byte) bool {
 	return false
 }
 
-// PendingEffects lists up to limit pending effects, urgent ones first, then
-// in id order. Effects not yet due are listed too: the deliverer must see
-// them to keep a chat's later effects behind them.
-func (s *Store) PendingEffects(ctx context.Context, limit int) ([]Effect, error) {
-	var out []Effect
+// ChatsToDeliver lists up to limit chats whose first pending effect is
+// due, oldest first, leaving out the chats in busy (being delivered to).
+func (s *Store) ChatsToDeliver(ctx context.Context, busy []int64, limit int) ([]int64, error) {
+	var out []int64
+	busy = append(make([]int64, 0, len(busy)), busy...) // never NULL: <> ALL(NULL) matches nothing
 	err := s.db.SelectContext(ctx, &out, `
-		SELECT id, chat_id, urgent, body, file, update_id, attempts, not_before
-		FROM outbox WHERE status = 0
-		ORDER BY urgent DESC, id
-		LIMIT $1`, limit)
+		SELECT chat_id FROM (
+			SELECT DISTINCT ON (chat_id) chat_id, id, not_before
+			FROM outbox WHERE status = 0 AND NOT urgent
+			ORDER BY chat_id, id
+		) head
+		WHERE not_before <= now() AND chat_id <> ALL($1::bigint[])
+		ORDER BY id
+		LIMIT $2`, pq.Array(busy), limit)
 	if err != nil {
-		return nil, fmt.Errorf("store: unable to list pending effects: %w", err)
+		return nil, fmt.Errorf("store: unable to list the chats with effects: %w", err)
+	}
+	return out, nil
+}
+
+const effectColumns = `id, chat_id, urgent, body, file, update_id, attempts, not_before`
+
+// ChatEffects returns up to limit of a chat's pending effects, in order
+// (callback answers aside: see UrgentEffects).
+func (s *Store) ChatEffects(ctx context.Context, chat int64, limit int) ([]Effect, error) {
+	var out []Effect
+	err := s.db.SelectContext(ctx, &out, `SELECT `+effectColumns+` FROM outbox
+		WHERE status = 0 AND chat_id = $1 AND NOT urgent ORDER BY id LIMIT $2`, chat, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read the effects for chat %d: %w", chat, err)
+	}
+	return out, nil
+}
+
+// UrgentEffects returns up to limit due urgent effects (callback answers),
+// oldest first, leaving out those in busy.
+func (s *Store) UrgentEffects(ctx context.Context, busy []int64, limit int) ([]Effect, error) {
+	var out []Effect
+	busy = append(make([]int64, 0, len(busy)), busy...) // never NULL: <> ALL(NULL) matches nothing
+	err := s.db.SelectContext(ctx, &out, `SELECT `+effectColumns+` FROM outbox
+		WHERE status = 0 AND urgent AND not_before <= now() AND id <> ALL($1::bigint[])
+		ORDER BY id LIMIT $2`, pq.Array(busy), limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read urgent effects: %w", err)
 	}
 	return out, nil
 }
@@ -119,16 +151,20 @@ type Delivered struct {
 // EffectSent records an effect as delivered and writes its result into
 // slot (when given), where later turns read it.
 func (s *Store) EffectSent(ctx context.Context, id int64, d Delivered, slot *Slot) error {
-	return s.InTx(ctx, func(tx *sqlx.Tx) error {
-		_, err := tx.ExecContext(ctx, `
-			UPDATE outbox SET status = 1, attempts = attempts + 1, done_at = now(),
-			       message_id = nullif($2, 0), thread_id = nullif($3, 0), last_error = NULL
-			WHERE id = $1`, id, d.MessageID, d.ThreadID)
-		if err != nil {
+	const sent = `
+		UPDATE outbox SET status = 1, attempts = attempts + 1, done_at = now(),
+		       message_id = nullif($2, 0), thread_id = nullif($3, 0), last_error = NULL
+		WHERE id = $1`
+	if slot == nil {
+		// Most effects: one statement, its own transaction.
+		if _, err := s.db.ExecContext(ctx, sent, id, d.MessageID, d.ThreadID); err != nil {
 			return fmt.Errorf("store: unable to record effect %d as sent: %w", id, err)
 		}
-		if slot == nil {
-			return nil
+		return nil
+	}
+	return s.InTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, sent, id, d.MessageID, d.ThreadID); err != nil {
+			return fmt.Errorf("store: unable to record effect %d as sent: %w", id, err)
 		}
 		return writeSlot(ctx, tx, *slot, d)
 	})
@@ -155,9 +191,11 @@ type Refusal struct {
 }
 
 // EffectFailed sets an effect aside for good with its cause, and in the
-// same transaction queues its fallback and marks the citizen inactive.
-func (s *Store) EffectFailed(ctx context.Context, id int64, r Refusal) error {
-	return s.InTx(ctx, func(tx *sqlx.Tx) error {
+// same transaction queues its fallback and marks the citizen inactive. It
+// returns the fallback as stored (with its id), if there is one.
+func (s *Store) EffectFailed(ctx context.Context, id int64, r Refusal) (*Effect, error) {
+	var alt *Effect
+	err := s.InTx(ctx, func(tx *sqlx.Tx) error {
 		status := EffectFailed
 		if r.Fallback != nil {
 			status = EffectReplaced
@@ -174,10 +212,18 @@ func (s *Store) EffectFailed(ctx context.Context, id int64, r Refusal) error {
 			}
 		}
 		if r.Fallback != nil {
-			return AddEffects(ctx, tx, []Effect{*r.Fallback})
+			f := *r.Fallback
+			err := tx.GetContext(ctx, &f.ID, `
+				INSERT INTO outbox (chat_id, urgent, body, file, update_id) VALUES ($1, $2, $3::json, $4, $5)
+				RETURNING id`, f.ChatID, f.Urgent, string(f.Body), f.File, f.UpdateID)
+			if err != nil {
+				return fmt.Errorf("store: unable to queue the fallback of effect %d: %w", id, err)
+			}
+			alt = &f
 		}
 		return nil
 	})
+	return alt, err
 }
 
 // OutboxEntry is an effect's delivery record, for operators and tests.

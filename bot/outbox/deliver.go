@@ -51,9 +51,12 @@ type Deliverer struct {
 	maxAttempts int
 	backoff     time.Duration
 
-	kick chan struct{}
-	mu   sync.Mutex
-	busy map[int64]bool // chats (and urgent effects, see urgentKey) being delivered
+	kick    chan struct{}
+	mu      sync.Mutex
+	busy    map[int64]bool // chats (and urgent effects, see urgentKey) being delivered
+	queue   []int64        // chats with effects due, waiting for a lane
+	queued  map[int64]bool
+	running int // lanes running
 }
 
 // Options configure a Deliverer.
@@ -83,7 +86,7 @@ func NewDeliverer(st *store.Store, send *Sender, client Doer, log *slog.Logger, 
 		apiURL: strings.TrimRight(o.APIURL, "/") + "/bot" + o.Token,
 		lanes:  o.Lanes, count: o.Count,
 		maxAttempts: 30, backoff: o.Backoff,
-		kick: make(chan struct{}, 1), busy: map[int64]bool{},
+		kick: make(chan struct{}, 1), busy: map[int64]bool{}, queued: map[int64]bool{},
 	}
 }
 
@@ -181,72 +184,145 @@ func (d *Deliverer) lead(ctx context.Context) error {
 // the busy map.
 func urgentKey(id int64) int64 { return -(1 << 62) - id }
 
-// round reads what is pending and starts a lane for each chat with work
-// that is not being delivered to already, as far as lanes are free.
+// isUrgentKey tells an urgent effect's key from a chat's.
+func isUrgentKey(k int64) bool { return k <= urgentKey(0) }
+
+// chatBatch is how many of a chat's effects a lane reads at once.
+const chatBatch = 32
+
+// round delivers the callback answers waiting, fills the queue of chats
+// with due effects when it runs low, and starts lanes while some are free.
+// What a lane delivers it reads itself, fresh: a chat is never in two
+// lanes, so nothing read here can be sent twice.
 func (d *Deliverer) round(ctx context.Context, lanes *sync.WaitGroup) error {
-	// Read under the lock: a lane that ends meanwhile has recorded its
-	// effects before it frees its chat, so what is read of a chat not busy
-	// is still to be sent.
 	d.mu.Lock()
-	defer d.mu.Unlock()
-	pending, err := d.st.PendingEffects(ctx, 1000)
-	if err != nil {
-		return err
-	}
-	now := time.Now()
-	var order []int64
-	byChat := map[int64][]store.Effect{}
-	for _, e := range pending {
-		if e.Urgent {
-			if key := urgentKey(e.ID); !d.busy[key] && !e.NotBefore.After(now) {
-				d.busy[key] = true
-				lanes.Go(func() { d.deliverAll(ctx, key, []store.Effect{e}) })
-			}
-			continue
-		}
-		if d.busy[e.ChatID] {
-			continue
-		}
-		if _, seen := byChat[e.ChatID]; !seen {
-			order = append(order, e.ChatID)
-		}
-		byChat[e.ChatID] = append(byChat[e.ChatID], e)
-	}
-	inLanes := 0
+	var busyUrgent, known []int64
 	for k := range d.busy {
-		if k > urgentKey(0) {
-			inLanes++
+		if isUrgentKey(k) {
+			busyUrgent = append(busyUrgent, urgentKey(0)-k)
+		} else {
+			known = append(known, k)
 		}
 	}
-	for _, chat := range order {
-		list := byChat[chat]
-		if list[0].NotBefore.After(now) {
-			continue // the chat waits for its head
+	known = append(known, d.queue...)
+	low := len(d.queue) < d.lanes
+	d.mu.Unlock()
+	if len(busyUrgent) < d.lanes {
+		urgent, err := d.st.UrgentEffects(ctx, busyUrgent, d.lanes-len(busyUrgent))
+		if err != nil {
+			return err
 		}
-		if inLanes >= d.lanes {
-			break
+		for _, e := range urgent {
+			if key := urgentKey(e.ID); d.take(key) {
+				lanes.Go(func() { d.deliverUrgent(ctx, key, e) })
+			}
 		}
-		inLanes++
-		d.busy[chat] = true
-		lanes.Go(func() { d.deliverAll(ctx, chat, list) })
 	}
-	return nil
+	if low {
+		chats, err := d.st.ChatsToDeliver(ctx, known, 8*d.lanes)
+		if err != nil {
+			return err
+		}
+		d.mu.Lock()
+		for _, chat := range chats {
+			if !d.busy[chat] && !d.queued[chat] {
+				d.queue = append(d.queue, chat)
+				d.queued[chat] = true
+			}
+		}
+		d.mu.Unlock()
+	}
+	for {
+		d.mu.Lock()
+		chat, ok := d.nextLocked()
+		if ok {
+			d.running++
+		}
+		d.mu.Unlock()
+		if !ok {
+			return nil
+		}
+		lanes.Go(func() { d.lane(ctx, chat) })
+	}
 }
 
-// deliverAll delivers a chat's effects in order, stopping at one that must
-// wait, then frees the chat and asks for another round.
-func (d *Deliverer) deliverAll(ctx context.Context, key int64, list []store.Effect) {
+// nextLocked takes the next chat of the queue for a lane, if a lane is
+// free and there is one.
+func (d *Deliverer) nextLocked() (int64, bool) {
+	if d.running >= d.lanes || len(d.queue) == 0 {
+		return 0, false
+	}
+	chat := d.queue[0]
+	d.queue = d.queue[1:]
+	delete(d.queued, chat)
+	d.busy[chat] = true
+	return chat, true
+}
+
+// lane delivers to one chat after another from the queue; when the queue
+// is empty it ends and asks for a round.
+func (d *Deliverer) lane(ctx context.Context, chat int64) {
+	for {
+		d.deliverChat(ctx, chat)
+		d.mu.Lock()
+		delete(d.busy, chat)
+		d.running--
+		next, ok := int64(0), false
+		if ctx.Err() == nil {
+			next, ok = d.nextLocked()
+		}
+		if ok {
+			d.running++
+		}
+		d.mu.Unlock()
+		if !ok {
+			d.Signal()
+			return
+		}
+		chat = next
+	}
+}
+
+// take marks key busy, unless it is.
+func (d *Deliverer) take(key int64) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.busy[key] {
+		return false
+	}
+	d.busy[key] = true
+	return true
+}
+
+func (d *Deliverer) deliverUrgent(ctx context.Context, key int64, e store.Effect) {
 	defer func() {
 		d.mu.Lock()
 		delete(d.busy, key)
 		d.mu.Unlock()
-		d.Signal()
 	}()
-	for _, e := range list {
-		if ctx.Err() != nil || e.NotBefore.After(time.Now()) {
+	d.deliver(ctx, e)
+}
+
+// deliverChat delivers a chat's effects in order, until there are none or
+// one must wait.
+func (d *Deliverer) deliverChat(ctx context.Context, chat int64) {
+	for ctx.Err() == nil {
+		list, err := d.st.ChatEffects(ctx, chat, chatBatch)
+		if err != nil {
+			if ctx.Err() == nil {
+				d.log.Error("cannot read the outbox; looking again shortly", "chat_id", chat, "err", err)
+			}
 			return
 		}
-		if !d.deliver(ctx, e) {
+		for _, e := range list {
+			if ctx.Err() != nil || e.NotBefore.After(time.Now()) {
+				return
+			}
+			if !d.deliver(ctx, e) {
+				return
+			}
+		}
+		if len(list) < chatBatch {
 			return
 		}
 	}
@@ -458,7 +534,11 @@ func (d *Deliverer) refused(ctx context.Context, row store.Effect, e Effect, cod
 	case e.Refusable && outcome == OutcomeFailed:
 		outcome = OutcomeRefused
 	}
-	if err := d.record(ctx, func(ctx context.Context) error { return d.st.EffectFailed(ctx, row.ID, r) }); err != nil {
+	var queued *store.Effect
+	if err := d.record(ctx, func(ctx context.Context) (err error) {
+		queued, err = d.st.EffectFailed(ctx, row.ID, r)
+		return err
+	}); err != nil {
 		d.log.Error("cannot record a refused effect", "effect_id", row.ID, "err", err)
 		return false
 	}
@@ -472,13 +552,19 @@ func (d *Deliverer) refused(ctx context.Context, row store.Effect, e Effect, cod
 	default:
 		log.Debug("telegram refused an effect", "outcome", outcome)
 	}
+	if queued != nil && queued.ChatID == row.ChatID && !queued.Urgent {
+		// In its place in the chat's order: now, in this lane. (A fallback
+		// to another chat waits for that chat's lane.)
+		return d.deliver(ctx, *queued)
+	}
 	return true
 }
 
 // setAside keeps an effect that failed for good, with its cause.
 func (d *Deliverer) setAside(ctx context.Context, row store.Effect, e Effect, cause string) bool {
 	if err := d.record(ctx, func(ctx context.Context) error {
-		return d.st.EffectFailed(ctx, row.ID, store.Refusal{Cause: cause})
+		_, err := d.st.EffectFailed(ctx, row.ID, store.Refusal{Cause: cause})
+		return err
 	}); err != nil {
 		d.log.Error("cannot set an effect aside", "effect_id", row.ID, "err", err)
 		return false
