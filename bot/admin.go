@@ -27,6 +27,9 @@ const (
 	adminsKept = 1000 // answers kept before the old ones are dropped
 )
 
+// adminAskTimeout bounds the wait for Telegram's answer to getChatMember.
+const adminAskTimeout = 2 * time.Second
+
 // isAdmin reports whether the user may edit content: listed in
 // ADMIN_USER_IDS, or an administrator of the staff chat (Telegram's answer
 // kept for adminTTL).
@@ -49,11 +52,12 @@ func (a *App) isAdminWithin(ctx context.Context, userID int64, maxAge time.Durat
 	if ok && time.Since(s.at) < maxAge {
 		return s.admin
 	}
-	var m *models.ChatMember
-	err := a.send.Call(ctx, func(ctx context.Context) (err error) {
-		m, err = a.tg.GetChatMember(ctx, &tg.GetChatMemberParams{ChatID: a.cfg.StaffChatID, UserID: userID})
-		return err
-	})
+	// The one Bot API call a turn may make: a read, cached, asked once and
+	// briefly, so that no transaction waits on Telegram for long (the
+	// sender's retries could hold it for minutes).
+	cctx, cancel := context.WithTimeout(ctx, adminAskTimeout)
+	defer cancel()
+	m, err := a.tg.GetChatMember(cctx, &tg.GetChatMemberParams{ChatID: a.cfg.StaffChatID, UserID: userID})
 	if err != nil {
 		// Unknown means no: staff rights are never granted by an outage.
 		a.log.Warn("cannot check staff rights", "user_id", userID, "err", err)

@@ -22,10 +22,17 @@ import (
 	"github.com/jmoiron/sqlx"
 	"golang.org/x/time/rate"
 
+	"servicebot/bot/outbox"
 	"servicebot/dialogs"
 	"servicebot/locales"
 	"servicebot/store"
 )
+
+// Limits are Telegram's sending limits (see outbox.Limits).
+type Limits = outbox.Limits
+
+// TelegramLimits are the limits Telegram documents for bots.
+func TelegramLimits() Limits { return outbox.TelegramLimits() }
 
 // Config is what the bot needs to know about its deployment.
 type Config struct {
@@ -41,6 +48,12 @@ type Config struct {
 	Workers         int    // updates handled at once (different chats)
 	Batch           int    // most updates (of different chats) a worker handles in one transaction
 	Limits          Limits
+	// DeliveryLanes is how many chats the deliverer sends to at once; it
+	// is also the most replies a crash can send twice (default 4).
+	DeliveryLanes int
+	// deliveryBackoff is the deliverer's first wait after a failed call
+	// (default 500 ms); tests shorten it.
+	deliveryBackoff time.Duration
 	PollTimeout     time.Duration
 	MaxAttempts     int           // a failing update is tried this often, then marked failed
 	SLA             time.Duration // a ticket waiting this long in business hours gets a reminder
@@ -69,7 +82,8 @@ type App struct {
 	text *locales.Bundle
 	log  *slog.Logger
 	tg   *tg.Bot
-	send *Sender
+	send *outbox.Sender
+	out  *outbox.Deliverer
 	in   *Intake
 	disp *Dispatcher
 
@@ -83,6 +97,7 @@ type App struct {
 
 	pack   *dialogs.Pack // the content pack (its FAQ lives in the database)
 	faq    faqHolder
+	table  []route // see routes
 	admins adminCache
 	review chan struct{} // wakes the review poster
 
@@ -130,21 +145,24 @@ func New(cfg Config, st *store.Store, text *locales.Bundle, log *slog.Logger) (*
 	}
 	a.metrics = NewMetrics(db)
 	a.every = defaultSchedule()
+	client := apiClient{http: apiHTTPClient(cfg.Workers), metrics: a.metrics}
 	api, err := tg.New(cfg.Token,
 		tg.WithServerURL(cfg.APIURL),
 		tg.WithSkipGetMe(),
 		tg.WithNotAsyncHandlers(),
-		tg.WithHTTPClient(time.Minute, apiClient{http: apiHTTPClient(cfg.Workers), metrics: a.metrics}),
-		tg.WithMiddlewares(a.turnMiddleware),
-		tg.WithDefaultHandler(a.onOther),
+		tg.WithHTTPClient(time.Minute, client),
 		tg.WithErrorsHandler(func(err error) { log.Warn("telegram client", "err", redact(err.Error(), cfg.Token)) }),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("bot: %w", err)
 	}
 	a.tg = api
-	a.send = NewSender(cfg.Limits, log)
-	a.routes()
+	a.send = outbox.NewSender(cfg.Limits, log)
+	a.out = outbox.NewDeliverer(st, a.send, client, log, outbox.Options{
+		APIURL: cfg.APIURL, Token: cfg.Token, Lanes: cfg.DeliveryLanes, Count: a.metrics.effect,
+		Backoff: cfg.deliveryBackoff,
+	})
+	a.table = a.routes()
 	a.disp = newDispatcher(&Dispatcher{
 		st: st, log: log, handle: a.handle, onFailed: a.apologise,
 		workers: cfg.Workers, maxBatch: cfg.Batch, maxAttempts: cfg.MaxAttempts, turnTimeout: 3 * time.Minute,
@@ -172,7 +190,7 @@ func apiHTTPClient(workers int) *http.Client {
 }
 
 // Sender returns the sender every outgoing call goes through.
-func (a *App) Sender() *Sender { return a.send }
+func (a *App) Sender() *outbox.Sender { return a.send }
 
 // Metrics are the bot's Prometheus metrics, also served on /metrics.
 func (a *App) Metrics() *Metrics { return a.metrics }
@@ -205,6 +223,9 @@ func (a *App) Run(ctx context.Context) error {
 		return err
 	}
 	a.username = me.Username
+	if err := a.readStaffChat(ctx); err != nil {
+		return err
+	}
 	if err := a.prepareFAQ(ctx); err != nil {
 		return err
 	}
@@ -221,6 +242,15 @@ func (a *App) Run(ctx context.Context) error {
 	go func() {
 		a.disp.Run(work)
 		close(done)
+	}()
+	// The deliverer goes on until the updates in hand are handled, so
+	// that their replies leave before the process does.
+	deliver, stopDelivering := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopDelivering()
+	delivered := make(chan struct{})
+	go func() {
+		a.out.Run(deliver)
+		close(delivered)
 	}()
 	// Updates left pending by an earlier run (a crash, a restart) come first.
 	a.disp.Signal()
@@ -245,6 +275,8 @@ func (a *App) Run(ctx context.Context) error {
 	ep.shutdown()
 	stopWork()
 	<-done
+	stopDelivering()
+	<-delivered
 	if cause := context.Cause(ctx); err == nil && !errors.Is(cause, context.Canceled) {
 		err = cause // the HTTP server failed
 	}
@@ -274,7 +306,7 @@ func (a *App) whoAmI(ctx context.Context) (*models.User, error) {
 			return me, nil
 		case ctx.Err() != nil:
 			return nil, ctx.Err()
-		case errors.Is(err, ErrRejected):
+		case errors.Is(err, outbox.ErrRejected):
 			return nil, fmt.Errorf("bot: Telegram refused getMe; check TELEGRAM_TOKEN and TELEGRAM_API_URL: %w", err)
 		}
 		a.log.Warn("cannot reach Telegram yet; retrying", "err", err)
@@ -310,42 +342,43 @@ func (a *App) setWebhook(ctx context.Context) error {
 	return nil
 }
 
-// handle is the Dispatcher's handler: it routes one update with
-// go-telegram/bot inside the update's transaction.
+// handle is the Dispatcher's handler: it decides one update inside the
+// update's transaction and keeps the effects decided with it.
 func (a *App) handle(ctx context.Context, c *store.Claimed, tx *sqlx.Tx) (int, error) {
 	var upd models.Update
 	if err := json.Unmarshal(c.Payload, &upd); err != nil {
 		return 0, fmt.Errorf("%w: cannot decode update: %v", errPermanent, err)
 	}
 	t := &Turn{Tx: tx, Update: &upd, Status: store.InboxDone}
-	a.tg.ProcessUpdate(withTurn(ctx, t), &upd)
-	return t.Status, t.err
+	if err := a.decide(ctx, t); err != nil {
+		return 0, err
+	}
+	// The turn's effects commit with its state, or not at all.
+	return t.Status, outbox.Add(ctx, tx, c.UpdateID, t.effects...)
 }
 
-// apologise tells a citizen whose update could not be handled to try again.
-func (a *App) apologise(ctx context.Context, c *store.Claimed) {
+// apologise tells a citizen whose update could not be handled to try
+// again: an effect in tx, where the failure is recorded.
+func (a *App) apologise(ctx context.Context, tx *sqlx.Tx, c *store.Claimed) error {
 	var upd models.Update
 	if json.Unmarshal(c.Payload, &upd) != nil {
-		return
+		return nil
 	}
 	chat, private := chatOf(&upd)
 	if !private {
-		return
+		return nil
 	}
 	// The failed turn's writes were rolled back, so a first-time user may
 	// not be stored yet: Telegram's language_code is the fallback.
 	lang := locales.Default
-	if u, err := store.GetUser(ctx, a.st.DB(), chat); err == nil && u.Language != "" {
+	if u, err := store.GetUser(ctx, tx, chat); err == nil && u.Language != "" {
 		lang = u.Language
 	} else if from := senderOf(&upd); from != nil {
 		if l, ok := dialogs.LanguageFromTelegram(from.LanguageCode); ok {
 			lang = l
 		}
 	}
-	err := a.sendText(ctx, chat, a.text.Text(lang, "error.retry"), nil)
-	if err != nil {
-		a.log.Warn("cannot tell the citizen about the failure", "update_id", c.UpdateID, "err", err)
-	}
+	return outbox.Add(ctx, tx, c.UpdateID, outbox.Send(chat, a.text.Text(lang, "error.retry"), nil))
 }
 
 // instanceName tells this process from other replicas in the inbox.

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"strings"
 
-	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
 	"servicebot/dialogs"
@@ -14,52 +13,53 @@ import (
 	"servicebot/store"
 )
 
-func (a *App) onStart(ctx context.Context, _ *tg.Bot, u *models.Update) {
-	t := turnOf(ctx)
+func (a *App) onStart(ctx context.Context, t *Turn) error {
+	u := t.Update
 	c, _ := a.command(u)
-	a.keepStartPayload(ctx, t, c.Args)
-	if a.startFromLink(ctx, t, c.Args) {
-		return
+	if err := a.keepStartPayload(ctx, t, c.Args); err != nil {
+		return err
+	}
+	if started, err := a.startFromLink(ctx, t, c.Args); started || err != nil {
+		return err
 	}
 	a.welcome(ctx, t)
+	return nil
 }
 
 // startFromLink begins what a deep link asks for: r_<centre>[_<desk>] the
 // quick rating (a QR code at a desk), "mystery" the questionnaire. A link
 // that looks like a rating but is broken still starts the rating, with the
 // centre to choose.
-func (a *App) startFromLink(ctx context.Context, t *Turn, payload string) bool {
-	link, err := dialogs.ParseStartLink(payload)
+func (a *App) startFromLink(ctx context.Context, t *Turn, payload string) (started bool, err error) {
+	link, bad := dialogs.ParseStartLink(payload)
 	switch {
-	case err == nil && link.Kind == "r":
-		a.rateFromLink(ctx, t, link)
-	case err == nil && link.Kind == "mystery":
-		a.offerSurvey(ctx, t, "mystery", "", 0, 0)
-	case err != nil && strings.HasPrefix(payload, "r_"):
-		a.rateFromLink(ctx, t, dialogs.StartLink{Kind: "r"})
-	default:
-		return false
+	case bad == nil && link.Kind == "r":
+		return true, a.rateFromLink(ctx, t, link)
+	case bad == nil && link.Kind == "mystery":
+		return true, a.offerSurvey(ctx, t, "mystery", "", 0, 0)
+	case bad != nil && strings.HasPrefix(payload, "r_"):
+		return true, a.rateFromLink(ctx, t, dialogs.StartLink{Kind: "r"})
 	}
-	return true
+	return false, nil
 }
 
 // keepStartPayload validates a deep-link payload and keeps it with the user.
 // A malformed one (hand-typed, cut off) is ignored: the person still gets
 // the bot's welcome.
-func (a *App) keepStartPayload(ctx context.Context, t *Turn, payload string) {
+func (a *App) keepStartPayload(ctx context.Context, t *Turn, payload string) error {
 	if payload == "" {
-		return
+		return nil
 	}
 	link, err := dialogs.ParseStartLink(payload)
 	if err != nil {
 		a.log.Info("ignored a malformed start payload", "chat_id", t.Chat, "bytes", len(payload))
-		return
+		return nil
 	}
 	if err := store.SetUserStartPayload(ctx, t.Tx, t.User.ID, link.Raw); err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	t.User.StartPayload = link.Raw
+	return nil
 }
 
 func (a *App) welcome(ctx context.Context, t *Turn) {
@@ -67,18 +67,19 @@ func (a *App) welcome(ctx context.Context, t *Turn) {
 	a.reply(ctx, t, a.text.Text(t.Lang, "welcome", map[string]any{"Org": org}), a.menuKeyboard(t.Lang))
 }
 
-func (a *App) onHelp(ctx context.Context, _ *tg.Bot, _ *models.Update) {
-	t := turnOf(ctx)
+func (a *App) onHelp(ctx context.Context, t *Turn) error {
 	a.reply(ctx, t, a.text.Text(t.Lang, "help"), a.menuKeyboard(t.Lang))
+	return nil
 }
 
-func (a *App) onMenu(ctx context.Context, _ *tg.Bot, _ *models.Update) {
-	t := turnOf(ctx)
+func (a *App) onMenu(ctx context.Context, t *Turn) error {
 	a.reply(ctx, t, a.text.Text(t.Lang, "menu.title"), a.menuKeyboard(t.Lang))
+	return nil
 }
 
-func (a *App) onLanguage(ctx context.Context, _ *tg.Bot, _ *models.Update) {
-	a.askLanguage(ctx, turnOf(ctx), 0)
+func (a *App) onLanguage(ctx context.Context, t *Turn) error {
+	a.askLanguage(ctx, t, 0)
+	return nil
 }
 
 // askLanguage shows the language choice, in all three languages, since the
@@ -93,32 +94,33 @@ func (a *App) askLanguage(ctx context.Context, t *Turn, msgID int) {
 	a.show(ctx, t, msgID, strings.Join(lines, "\n"), keyboard(row))
 }
 
-func (a *App) onLanguageChosen(ctx context.Context, _ *tg.Bot, u *models.Update) {
-	t := turnOf(ctx)
+func (a *App) onLanguageChosen(ctx context.Context, t *Turn) error {
+	u := t.Update
 	_, lang := parseCallback(u.CallbackQuery.Data)
 	if !locales.Supported(lang) {
 		a.onStaleButton(ctx, t)
-		return
+		return nil
 	}
 	first := t.User.Language == ""
 	if err := store.SetUserLanguage(ctx, t.Tx, t.User.ID, lang); err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	t.User.Language, t.Lang = lang, lang
 	a.ack(ctx, t, "")
 	a.show(ctx, t, callbackMessageID(u), a.text.Text(lang, "language.set"), nil)
 	if first {
-		if !a.startFromLink(ctx, t, t.User.StartPayload) {
-			a.welcome(ctx, t)
+		if started, err := a.startFromLink(ctx, t, t.User.StartPayload); started || err != nil {
+			return err
 		}
-		return
+		a.welcome(ctx, t)
+		return nil
 	}
 	a.reply(ctx, t, a.text.Text(lang, "menu.title"), a.menuKeyboard(lang))
+	return nil
 }
 
-func (a *App) onMenuItem(ctx context.Context, _ *tg.Bot, u *models.Update) {
-	t := turnOf(ctx)
+func (a *App) onMenuItem(ctx context.Context, t *Turn) error {
+	u := t.Update
 	_, item := parseCallback(u.CallbackQuery.Data)
 	switch item {
 	case "help":
@@ -139,32 +141,33 @@ func (a *App) onMenuItem(ctx context.Context, _ *tg.Bot, u *models.Update) {
 	case "rate", "mystery":
 		a.ack(ctx, t, "")
 		kind := map[string]string{"rate": "rating", "mystery": "mystery"}[item]
-		a.offerSurvey(ctx, t, kind, "", 0, 0)
+		if err := a.offerSurvey(ctx, t, kind, "", 0, 0); err != nil {
+			return err
+		}
 	default:
 		a.onStaleButton(ctx, t)
 	}
+	return nil
 }
 
-func (a *App) onCancel(ctx context.Context, _ *tg.Bot, _ *models.Update) {
-	t := turnOf(ctx)
+func (a *App) onCancel(ctx context.Context, t *Turn) error {
 	if conv, err := store.GetConversation(ctx, t.Tx, t.Chat); err == nil && conv.Dialog == dialogSurvey {
 		var st surveyState
 		json.Unmarshal(conv.Data, &st)
 		if _, err := store.DeleteDraft(ctx, t.Tx, t.User.ID, st.Kind); err != nil {
-			t.Fail(err)
-			return
+			return err
 		}
 	}
 	ended, err := store.EndConversation(ctx, t.Tx, t.Chat)
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	id := "cancel.nothing"
 	if ended {
 		id = "cancel.done"
 	}
 	a.reply(ctx, t, a.text.Text(t.Lang, id), a.menuKeyboard(t.Lang))
+	return nil
 }
 
 // onStaleButton answers a button from an old message, or one this version
@@ -175,25 +178,26 @@ func (a *App) onStaleButton(ctx context.Context, t *Turn) {
 }
 
 // onMyChatMember follows whether the citizen has blocked the bot.
-func (a *App) onMyChatMember(ctx context.Context, _ *tg.Bot, u *models.Update) {
-	t := turnOf(ctx)
+func (a *App) onMyChatMember(ctx context.Context, t *Turn) error {
+	u := t.Update
 	m := u.MyChatMember
 	switch m.NewChatMember.Type {
 	case models.ChatMemberTypeBanned, models.ChatMemberTypeLeft:
 		if err := store.SetUserActive(ctx, t.Tx, m.From.ID, false); err != nil {
-			t.Fail(err)
+			return err
 		}
 	case models.ChatMemberTypeMember:
 		if err := store.SetUserActive(ctx, t.Tx, m.From.ID, true); err != nil {
-			t.Fail(err)
+			return err
 		}
 	}
+	return nil
 }
 
 // onOther answers what no handler took: in a private chat, a short hint and
 // the menu; edits and the rest are left alone.
-func (a *App) onOther(ctx context.Context, _ *tg.Bot, u *models.Update) {
-	t := turnOf(ctx)
+func (a *App) onOther(ctx context.Context, t *Turn) error {
+	u := t.Update
 	switch {
 	case u.CallbackQuery != nil:
 		a.onStaleButton(ctx, t)
@@ -201,12 +205,15 @@ func (a *App) onOther(ctx context.Context, _ *tg.Bot, u *models.Update) {
 		// A command this bot does not have (or another bot's).
 		a.reply(ctx, t, a.text.Text(t.Lang, "hint.unknown"), a.menuKeyboard(t.Lang))
 	case u.Message != nil:
-		a.onCitizenMessage(ctx, t, u.Message)
+		if err := a.onCitizenMessage(ctx, t, u.Message); err != nil {
+			return err
+		}
 	case u.EditedMessage != nil:
 		a.onCitizenEdit(ctx, t, u.EditedMessage)
 	default:
 		t.Status = store.InboxSkipped
 	}
+	return nil
 }
 
 func callbackMessageID(u *models.Update) int {
@@ -219,47 +226,50 @@ func callbackMessageID(u *models.Update) int {
 // onCitizenMessage takes what a citizen sends that is not a command: the
 // answer a running dialog waits for, a message into their open ticket, or a
 // question for the FAQ.
-func (a *App) onCitizenMessage(ctx context.Context, t *Turn, m *models.Message) {
+func (a *App) onCitizenMessage(ctx context.Context, t *Turn, m *models.Message) error {
 	conv, err := store.GetConversation(ctx, t.Tx, t.Chat)
 	switch {
 	case err == nil:
-		a.continueDialog(ctx, t, conv, m)
-		return
+		return a.continueDialog(ctx, t, conv, m)
 	case !errors.Is(err, store.ErrNotFound):
-		t.Fail(err)
-		return
+		return err
 	}
 	tk, err := store.OpenTicketOf(ctx, t.Tx, t.User.ID)
 	switch {
 	case err == nil:
-		a.relayToStaff(ctx, t, tk, m, "")
+		if err := a.relayToStaff(ctx, t, tk, m, ""); err != nil {
+			return err
+		}
 	case !errors.Is(err, store.ErrNotFound):
-		t.Fail(err)
+		return err
 	case strings.TrimSpace(m.Text) != "":
-		a.askFAQ(ctx, t, m.Text)
+		if err := a.askFAQ(ctx, t, m.Text); err != nil {
+			return err
+		}
 	default:
 		a.reply(ctx, t, a.text.Text(t.Lang, "hint.unknown"), a.menuKeyboard(t.Lang))
 	}
+	return nil
 }
 
 const cbForget = "fg" // fg:y — yes, forget me
 
-func (a *App) onForgetCommand(ctx context.Context, _ *tg.Bot, _ *models.Update) {
-	t := turnOf(ctx)
+func (a *App) onForgetCommand(ctx context.Context, t *Turn) error {
 	a.reply(ctx, t, a.text.Text(t.Lang, "forget.confirm"), keyboard(
 		[]Button{button(a.text.Text(t.Lang, "forget.yes"), cbForget, "y")},
 		[]Button{button(a.text.Text(t.Lang, "nav.menu"), cbMenu, "menu")},
 	))
+	return nil
 }
 
 // onForgetButton deletes what identifies the person; their answers stay,
 // anonymous, for statistics.
-func (a *App) onForgetButton(ctx context.Context, _ *tg.Bot, u *models.Update) {
-	t := turnOf(ctx)
+func (a *App) onForgetButton(ctx context.Context, t *Turn) error {
+	u := t.Update
 	a.ack(ctx, t, "")
 	if err := store.Forget(ctx, t.Tx, t.User.ID, t.Update.ID); err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	a.show(ctx, t, callbackMessageID(u), a.text.Text(t.Lang, "forget.done"), a.menuKeyboard(t.Lang))
+	return nil
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"golang.org/x/time/rate"
 
+	"servicebot/bot/outbox"
 	"servicebot/dialogs"
 	"servicebot/store"
 )
@@ -79,32 +80,28 @@ func (a *App) dashboardLink(ctx context.Context, userID int64) (string, error) {
 	return strings.TrimRight(a.cfg.PublicURL, "/") + pathLogin + "?token=" + token, nil
 }
 
-func (a *App) onDashboardCommand(ctx context.Context, _ *tg.Bot, _ *models.Update) {
-	t := turnOf(ctx)
+func (a *App) onDashboardCommand(ctx context.Context, t *Turn) error {
 	if !a.isAdmin(ctx, t.User.ID) {
 		a.reply(ctx, t, a.text.Text(t.Lang, "staff.only"), a.menuKeyboard(t.Lang))
-		return
+		return nil
 	}
 	if a.cfg.PublicURL == "" {
 		a.reply(ctx, t, a.text.Text(t.Lang, "dashboard.not_configured"), nil)
-		return
+		return nil
 	}
 	link, err := a.dashboardLink(ctx, t.User.ID)
 	if errors.Is(err, errTooManyLinks) {
 		a.reply(ctx, t, a.text.Text(t.Lang, "dashboard.too_many", map[string]any{"Count": loginLinksPerHour}), nil)
-		return
+		return nil
 	}
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	text := a.text.Text(t.Lang, "dashboard.link", map[string]any{"URL": html.EscapeString(link), "Minutes": int(loginLinkTTL.Minutes())})
 	off := true
 	p := &tg.SendMessageParams{ChatID: t.Chat, Text: text, ParseMode: models.ParseModeHTML, LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: &off}}
-	a.delivered(ctx, t, a.send.Message(ctx, t.Chat, func(ctx context.Context) error {
-		_, err := a.tg.SendMessage(ctx, p)
-		return err
-	}))
+	t.Do(outbox.Call(t.Chat, "sendMessage", p))
+	return nil
 }
 
 // loginForm is the «Sign in» button of a login link's page. CSRF is also

@@ -11,7 +11,9 @@ import (
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
+	"github.com/jmoiron/sqlx"
 
+	"servicebot/bot/outbox"
 	"servicebot/store"
 )
 
@@ -27,26 +29,44 @@ func (a *App) staffText(id string, data ...map[string]any) string {
 	return a.text.Text(a.staffLang(), id, data...)
 }
 
-// staffIsForum asks Telegram once whether the staff chat has topics.
-func (a *App) staffIsForum(ctx context.Context) (bool, error) {
-	a.mu.Lock()
-	known, forum := a.staffKnown, a.staffForum
-	a.mu.Unlock()
-	if known {
-		return forum, nil
+// readStaffChat asks Telegram, before any turn needs it, whether the staff
+// chat has topics, waiting out an outage. A staff chat Telegram will not
+// show is logged and taken for a plain group: tickets still reach it, or
+// fail to, visibly.
+func (a *App) readStaffChat(ctx context.Context) error {
+	if a.cfg.StaffChatID == 0 {
+		return nil
 	}
-	var chat *models.ChatFullInfo
-	err := a.send.Call(ctx, func(ctx context.Context) (err error) {
-		chat, err = a.tg.GetChat(ctx, &tg.GetChatParams{ChatID: a.cfg.StaffChatID})
-		return err
-	})
-	if err != nil {
-		return false, fmt.Errorf("bot: cannot read the staff chat (STAFF_CHAT_ID): %w", err)
+	for {
+		var chat *models.ChatFullInfo
+		err := a.send.Call(ctx, func(ctx context.Context) (err error) {
+			chat, err = a.tg.GetChat(ctx, &tg.GetChatParams{ChatID: a.cfg.StaffChatID})
+			return err
+		})
+		switch {
+		case err == nil:
+			a.mu.Lock()
+			a.staffForum = chat.IsForum
+			a.mu.Unlock()
+			return nil
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case !errors.Is(err, outbox.ErrUnavailable):
+			a.log.Error("cannot read the staff chat (STAFF_CHAT_ID); taking it for a group without topics", "err", err)
+			return nil
+		}
+		a.log.Warn("cannot read the staff chat yet; retrying", "err", err)
+		if sleep(ctx, 5*time.Second) != nil {
+			return ctx.Err()
+		}
 	}
+}
+
+// staffIsForum reports whether the staff chat has topics (one per ticket).
+func (a *App) staffIsForum() bool {
 	a.mu.Lock()
-	a.staffKnown, a.staffForum = true, chat.IsForum
-	a.mu.Unlock()
-	return chat.IsForum, nil
+	defer a.mu.Unlock()
+	return a.staffForum
 }
 
 func topicName(tk store.Ticket, closed bool) string {
@@ -58,25 +78,13 @@ func topicName(tk store.Ticket, closed bool) string {
 }
 
 // postCard opens the ticket's topic (in a forum) and posts its card.
-func (a *App) postCard(ctx context.Context, t *Turn, tk store.Ticket, from *models.User) (thread, card int, err error) {
-	forum, err := a.staffIsForum(ctx)
-	if err != nil {
-		return 0, 0, err
+func (a *App) postCard(t *Turn, tk store.Ticket, from *models.User) {
+	if a.staffIsForum() {
+		t.Do(outbox.Call(a.cfg.StaffChatID, "createForumTopic",
+			&tg.CreateForumTopicParams{ChatID: a.cfg.StaffChatID, Name: topicName(tk, false)}).Keeping(ticketThread(tk)))
 	}
-	if forum {
-		err = a.send.Message(ctx, a.cfg.StaffChatID, func(ctx context.Context) error {
-			topic, err := a.tg.CreateForumTopic(ctx, &tg.CreateForumTopicParams{ChatID: a.cfg.StaffChatID, Name: topicName(tk, false)})
-			if err == nil {
-				thread = topic.MessageThreadID
-			}
-			return err
-		})
-		if err != nil {
-			return 0, 0, err
-		}
-	}
-	card, err = a.sendStaff(ctx, thread, a.cardText(t, tk, from), a.cardKeyboard(tk.ID), nil)
-	return thread, card, err
+	card := outbox.Send(a.cfg.StaffChatID, a.cardText(t, tk, from), a.cardKeyboard(tk.ID)).InThread(ticketThread(tk))
+	t.Do(card.Keeping(store.Slot{Kind: store.SlotTicketCard, Key: tk.ID}))
 }
 
 // cardText tells moderators who wrote and where they came from. Everything
@@ -126,120 +134,109 @@ func (a *App) isStaffUpdate(u *models.Update) bool {
 
 // onStaff handles the staff chat: moderators' messages, commands, edits
 // and card buttons. Members of the staff chat are the moderators.
-func (a *App) onStaff(ctx context.Context, _ *tg.Bot, u *models.Update) {
-	t := turnOf(ctx)
+func (a *App) onStaff(ctx context.Context, t *Turn) error {
+	u := t.Update
 	switch {
 	case u.CallbackQuery != nil:
-		a.onDeskButton(ctx, t, u.CallbackQuery)
+		if err := a.onDeskButton(ctx, t, u.CallbackQuery); err != nil {
+			return err
+		}
 	case u.EditedMessage != nil:
 		a.onStaffEdit(ctx, t, u.EditedMessage)
 	case u.Message != nil:
-		a.onStaffMessage(ctx, t, u.Message)
+		if err := a.onStaffMessage(ctx, t, u.Message); err != nil {
+			return err
+		}
 	default:
 		t.Status = store.InboxSkipped
 	}
+	return nil
 }
 
 // ticketOf finds the ticket a staff-chat message belongs to: its topic, or
 // (no forum) the relayed message or card it replies to.
-func (a *App) ticketOf(ctx context.Context, t *Turn, m *models.Message) (store.Ticket, bool) {
+func (a *App) ticketOf(ctx context.Context, t *Turn, m *models.Message) (store.Ticket, bool, error) {
 	if m.IsTopicMessage && m.MessageThreadID != 0 {
 		tk, err := store.TicketByThread(ctx, t.Tx, m.MessageThreadID)
 		if err == nil {
-			return tk, true
+			return tk, true, nil
 		}
 		if !errors.Is(err, store.ErrNotFound) {
-			t.Fail(err)
+			return store.Ticket{}, false, err
 		}
-		return store.Ticket{}, false
+		return store.Ticket{}, false, nil
 	}
 	if r := m.ReplyToMessage; r != nil {
 		if tk, _, err := store.TicketByStaffMessage(ctx, t.Tx, r.ID); err == nil {
-			return tk, true
+			return tk, true, nil
 		}
 		if tk, err := store.TicketByCard(ctx, t.Tx, r.ID); err == nil {
-			return tk, true
+			return tk, true, nil
 		}
 	}
-	return store.Ticket{}, false
+	return store.Ticket{}, false, nil
 }
 
-func (a *App) onStaffMessage(ctx context.Context, t *Turn, m *models.Message) {
+func (a *App) onStaffMessage(ctx context.Context, t *Turn, m *models.Message) error {
 	if m.From == nil || m.From.IsBot {
 		t.Status = store.InboxSkipped
-		return
+		return nil
 	}
 	if c, ok := parseCommand(m); ok && (c.Bot == "" || strings.EqualFold(c.Bot, a.username)) {
-		a.onStaffCommand(ctx, t, m, c)
-		return
+		return a.onStaffCommand(ctx, t, m, c)
 	}
-	tk, ok := a.ticketOf(ctx, t, m)
+	tk, ok, err := a.ticketOf(ctx, t, m)
+	if err != nil {
+		return err
+	}
 	if !ok {
 		t.Status = store.InboxSkipped // talk among moderators
-		return
+		return nil
 	}
 	if strings.HasPrefix(strings.TrimSpace(m.Text), "//") {
-		a.keepNote(ctx, t, tk, m, m.Text)
-		return
+		return a.keepNote(ctx, t, tk, m, m.Text)
 	}
-	a.relayToCitizen(ctx, t, tk, m)
+	return a.relayToCitizen(ctx, t, tk, m)
 }
 
-func (a *App) keepNote(ctx context.Context, t *Turn, tk store.Ticket, m *models.Message, text string) {
+func (a *App) keepNote(ctx context.Context, t *Turn, tk store.Ticket, m *models.Message, text string) error {
 	rec := store.TicketMessage{TicketID: tk.ID, Direction: "note", Author: m.From.ID, Relayed: false, Text: text}
 	rec.StaffMessageID.Int64, rec.StaffMessageID.Valid = int64(m.ID), true
-	if err := store.AddTicketMessage(ctx, t.Tx, rec); err != nil {
-		t.Fail(err)
+	if _, err := store.AddTicketMessage(ctx, t.Tx, rec); err != nil {
+		return err
 	}
+	return nil
 }
 
 // relayToCitizen copies a moderator's message to the citizen.
-func (a *App) relayToCitizen(ctx context.Context, t *Turn, tk store.Ticket, m *models.Message) {
+func (a *App) relayToCitizen(ctx context.Context, t *Turn, tk store.Ticket, m *models.Message) error {
 	if tk.Status != store.TicketOpen {
-		_, err := a.sendStaff(ctx, int(tk.ThreadID.Int64), a.staffText("desk.is_closed", map[string]any{"ID": tk.ID}), nil, &models.ReplyParameters{MessageID: m.ID, AllowSendingWithoutReply: true})
-		if err != nil {
-			t.Fail(err)
-		}
-		return
-	}
-	var replyTo *models.ReplyParameters
-	if r := m.ReplyToMessage; r != nil {
-		if _, rec, err := store.TicketByStaffMessage(ctx, t.Tx, r.ID); err == nil && rec.TicketID == tk.ID && rec.CitizenMessageID.Valid {
-			replyTo = &models.ReplyParameters{MessageID: int(rec.CitizenMessageID.Int64), AllowSendingWithoutReply: true}
-		}
-	}
-	var citizenID int
-	err := a.send.Message(ctx, tk.UserID, func(ctx context.Context) error {
-		id, err := a.tg.CopyMessage(ctx, &tg.CopyMessageParams{ChatID: tk.UserID, FromChatID: a.cfg.StaffChatID, MessageID: m.ID, ReplyParameters: replyTo})
-		if err == nil {
-			citizenID = id.ID
-		}
-		return err
-	})
-	if errors.Is(err, ErrBlocked) {
-		if err := store.SetUserActive(ctx, t.Tx, tk.UserID, false); err != nil {
-			t.Fail(err)
-			return
-		}
-		if _, err := a.sendStaff(ctx, int(tk.ThreadID.Int64), a.staffText("desk.citizen_blocked_bot"), nil, a.cardReply(tk)); err != nil {
-			t.Fail(err)
-		}
-		return
-	}
-	if err != nil {
-		t.Fail(err)
-		return
+		t.Do(a.staffPost(m.MessageThreadID, a.staffText("desk.is_closed", map[string]any{"ID": tk.ID}), m.ID))
+		return nil
 	}
 	rec := store.TicketMessage{TicketID: tk.ID, Direction: "out", Author: m.From.ID, Relayed: true, Text: firstNonEmpty(m.Text, m.Caption)}
 	rec.StaffMessageID.Int64, rec.StaffMessageID.Valid = int64(m.ID), true
-	rec.CitizenMessageID.Int64, rec.CitizenMessageID.Valid = int64(citizenID), true
-	if err := store.AddTicketMessage(ctx, t.Tx, rec); err != nil {
-		t.Fail(err)
-		return
+	id, err := store.AddTicketMessage(ctx, t.Tx, rec)
+	if err != nil {
+		return err
 	}
+	copied := outbox.Call(tk.UserID, "copyMessage", &tg.CopyMessageParams{ChatID: tk.UserID, FromChatID: a.cfg.StaffChatID, MessageID: m.ID})
+	if r := m.ReplyToMessage; r != nil {
+		// The moderator answers one of the citizen's messages (or their
+		// own copy): the citizen sees it as a reply to theirs.
+		if _, to, err := store.TicketByStaffMessage(ctx, t.Tx, r.ID); err == nil && to.TicketID == tk.ID {
+			copied = copied.Replying(store.Slot{Kind: store.SlotCitizenCopy, Key: to.ID})
+		}
+	}
+	// A citizen who blocked the bot is marked inactive by the outbox, and
+	// the moderators are told.
+	copied = copied.Keeping(store.Slot{Kind: store.SlotCitizenCopy, Key: id}).
+		IfBlocked(a.ticketPost(tk, a.staffText("desk.citizen_blocked_bot"), nil))
+	t.Do(copied)
 	if err := store.MarkFirstResponse(ctx, t.Tx, tk.ID); err != nil {
-		t.Fail(err)
+		return err
 	}
+	return nil
 }
 
 // onStaffEdit mirrors a moderator's edit of a relayed text to the citizen.
@@ -249,63 +246,68 @@ func (a *App) onStaffEdit(ctx context.Context, t *Turn, m *models.Message) {
 		return
 	}
 	tk, rec, err := store.TicketByStaffMessage(ctx, t.Tx, m.ID)
-	if err != nil || rec.Direction != "out" || !rec.CitizenMessageID.Valid {
+	if err != nil || rec.Direction != "out" || !rec.Relayed {
 		t.Status = store.InboxSkipped
 		return
 	}
-	err = a.send.Message(ctx, tk.UserID, func(ctx context.Context) error {
-		_, err := a.tg.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: tk.UserID, MessageID: int(rec.CitizenMessageID.Int64), Text: m.Text, Entities: m.Entities})
-		return err
-	})
-	if err != nil && !errors.Is(err, ErrRejected) && !errors.Is(err, ErrBlocked) {
-		t.Fail(err)
-	}
+	t.Do(outbox.Call(tk.UserID, "editMessageText", &tg.EditMessageTextParams{ChatID: tk.UserID, Text: m.Text, Entities: m.Entities}).
+		Changing(store.Slot{Kind: store.SlotCitizenCopy, Key: rec.ID}).MayBeRefused())
 }
 
-func (a *App) onStaffCommand(ctx context.Context, t *Turn, m *models.Message, c Command) {
+func (a *App) onStaffCommand(ctx context.Context, t *Turn, m *models.Message, c Command) error {
 	switch c.Name {
 	case "tickets":
-		a.listTickets(ctx, t, m)
-		return
+		return a.listTickets(ctx, t, m)
 	case "stats":
-		a.showStats(ctx, t, m, c.Args)
-		return
+		return a.showStats(ctx, t, m, c.Args)
 	case "export":
-		a.exportCSV(ctx, t, m, c.Args)
-		return
+		return a.exportCSV(ctx, t, m, c.Args)
 	}
-	tk, ok := a.ticketOf(ctx, t, m)
+	tk, ok, err := a.ticketOf(ctx, t, m)
+	if err != nil {
+		return err
+	}
 	if !ok {
 		switch c.Name {
 		case "take", "close", "reopen", "block", "unblock", "faq", "note":
-			_, err := a.sendStaff(ctx, m.MessageThreadID, a.staffText("desk.no_ticket"), nil, &models.ReplyParameters{MessageID: m.ID, AllowSendingWithoutReply: true})
-			if err != nil {
-				t.Fail(err)
-			}
+			t.Do(a.staffPost(m.MessageThreadID, a.staffText("desk.no_ticket"), m.ID))
 		default:
 			t.Status = store.InboxSkipped // another bot's command
 		}
-		return
+		return nil
 	}
 	switch c.Name {
 	case "take":
-		a.takeTicket(ctx, t, tk, m.From)
+		if err := a.takeTicket(ctx, t, tk, m.From); err != nil {
+			return err
+		}
 	case "close":
-		a.closeTicket(ctx, t, tk)
+		if err := a.closeTicket(ctx, t, tk); err != nil {
+			return err
+		}
 	case "reopen":
-		a.reopenTicket(ctx, t, tk)
+		if err := a.reopenTicket(ctx, t, tk); err != nil {
+			return err
+		}
 	case "block", "unblock":
-		a.blockCitizen(ctx, t, tk, m.From.ID, c.Name == "block")
+		if err := a.blockCitizen(ctx, t, tk, m.From.ID, c.Name == "block"); err != nil {
+			return err
+		}
 	case "faq":
-		a.sendFAQToCitizen(ctx, t, tk, m, strings.TrimSpace(c.Args))
+		if err := a.sendFAQToCitizen(ctx, t, tk, m, strings.TrimSpace(c.Args)); err != nil {
+			return err
+		}
 	case "note":
-		a.keepNote(ctx, t, tk, m, c.Args)
+		if err := a.keepNote(ctx, t, tk, m, c.Args); err != nil {
+			return err
+		}
 	default:
 		t.Status = store.InboxSkipped
 	}
+	return nil
 }
 
-func (a *App) onDeskButton(ctx context.Context, t *Turn, q *models.CallbackQuery) {
+func (a *App) onDeskButton(ctx context.Context, t *Turn, q *models.CallbackQuery) error {
 	action, arg := parseCallback(q.Data)
 	verb, idText, _ := strings.Cut(arg, ":")
 	id, _ := strconv.ParseInt(idText, 10, 64)
@@ -313,105 +315,91 @@ func (a *App) onDeskButton(ctx context.Context, t *Turn, q *models.CallbackQuery
 	if action != cbDesk || err != nil {
 		a.ack(ctx, t, "")
 		t.Status = store.InboxSkipped
-		return
+		return nil
 	}
 	a.ack(ctx, t, "")
 	switch verb {
 	case "t":
-		a.takeTicket(ctx, t, tk, &q.From)
+		if err := a.takeTicket(ctx, t, tk, &q.From); err != nil {
+			return err
+		}
 	case "c":
-		a.closeTicket(ctx, t, tk)
+		if err := a.closeTicket(ctx, t, tk); err != nil {
+			return err
+		}
 	case "b":
-		a.blockCitizen(ctx, t, tk, q.From.ID, true)
+		if err := a.blockCitizen(ctx, t, tk, q.From.ID, true); err != nil {
+			return err
+		}
 	case "f":
-		a.ticketToFAQ(ctx, t, tk, q.From.ID)
+		if err := a.ticketToFAQ(ctx, t, tk, q.From.ID); err != nil {
+			return err
+		}
 	}
+	return nil
 }
 
-func (a *App) staffNote(ctx context.Context, t *Turn, tk store.Ticket, id string, data map[string]any) {
-	if _, err := a.sendStaff(ctx, int(tk.ThreadID.Int64), a.staffText(id, data), nil, a.cardReply(tk)); err != nil {
-		t.Fail(err)
-	}
+func (a *App) staffNote(_ context.Context, t *Turn, tk store.Ticket, id string, data map[string]any) {
+	t.Do(a.ticketPost(tk, a.staffText(id, data), nil))
 }
 
-func (a *App) tellCitizen(ctx context.Context, t *Turn, tk store.Ticket, id string, kb *Keyboard) {
-	err := a.sendText(ctx, tk.UserID, a.text.Text(tk.Lang, id, map[string]any{"ID": tk.ID}), kb)
-	if err != nil && !errors.Is(err, ErrBlocked) {
-		t.Fail(err)
-	}
+func (a *App) tellCitizen(_ context.Context, t *Turn, tk store.Ticket, id string, kb *Keyboard) {
+	t.Do(outbox.Send(tk.UserID, a.text.Text(tk.Lang, id, map[string]any{"ID": tk.ID}), markup(kb)))
 }
 
-func (a *App) takeTicket(ctx context.Context, t *Turn, tk store.Ticket, by *models.User) {
+func (a *App) takeTicket(ctx context.Context, t *Turn, tk store.Ticket, by *models.User) error {
 	if err := store.TakeTicket(ctx, t.Tx, tk.ID, by.ID); err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	a.staffNote(ctx, t, tk, "desk.taken", map[string]any{"Name": html.EscapeString(strings.TrimSpace(by.FirstName + " " + by.LastName))})
 	a.tellCitizen(ctx, t, tk, "ticket.taken", nil)
+	return nil
 }
 
-func (a *App) closeTicket(ctx context.Context, t *Turn, tk store.Ticket) {
+func (a *App) closeTicket(ctx context.Context, t *Turn, tk store.Ticket) error {
 	closed, err := store.CloseTicket(ctx, t.Tx, tk.ID)
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	if !closed {
-		return // a second press of Close
+		return nil // a second press of Close
 	}
 	a.staffNote(ctx, t, tk, "desk.closed", map[string]any{"ID": tk.ID})
-	if tk.ThreadID.Valid {
-		thread := int(tk.ThreadID.Int64)
-		a.topicCall(ctx, t, func(ctx context.Context) error {
-			_, err := a.tg.EditForumTopic(ctx, &tg.EditForumTopicParams{ChatID: a.cfg.StaffChatID, MessageThreadID: thread, Name: topicName(tk, true)})
-			return err
-		})
-		a.topicCall(ctx, t, func(ctx context.Context) error {
-			_, err := a.tg.CloseForumTopic(ctx, &tg.CloseForumTopicParams{ChatID: a.cfg.StaffChatID, MessageThreadID: thread})
-			return err
-		})
+	if a.staffIsForum() {
+		t.Do(
+			a.topicCall(tk, "editForumTopic", &tg.EditForumTopicParams{ChatID: a.cfg.StaffChatID, Name: topicName(tk, true)}),
+			a.topicCall(tk, "closeForumTopic", &tg.CloseForumTopicParams{ChatID: a.cfg.StaffChatID}),
+		)
 	}
 	id := strconv.FormatInt(tk.ID, 10)
 	a.tellCitizen(ctx, t, tk, "ticket.closed", keyboard([]Button{
 		button(a.text.Text(tk.Lang, "ticket.solved_yes"), cbTicketRate, id+":y"),
 		button(a.text.Text(tk.Lang, "ticket.solved_no"), cbTicketRate, id+":n"),
 	}))
+	return nil
 }
 
-// topicCall changes the topic; a refusal (the topic was deleted by hand,
-// or is already so) is no reason to fail the turn.
-func (a *App) topicCall(ctx context.Context, t *Turn, call func(ctx context.Context) error) {
-	if err := a.send.Message(ctx, a.cfg.StaffChatID, call); err != nil && !errors.Is(err, ErrRejected) {
-		t.Fail(err)
-	}
-}
-
-func (a *App) reopenTicket(ctx context.Context, t *Turn, tk store.Ticket) {
+func (a *App) reopenTicket(ctx context.Context, t *Turn, tk store.Ticket) error {
 	ok, err := store.ReopenTicket(ctx, t.Tx, tk.ID)
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	if !ok {
 		a.staffNote(ctx, t, tk, "desk.cannot_reopen", map[string]any{"ID": tk.ID})
-		return
+		return nil
 	}
-	if tk.ThreadID.Valid {
-		thread := int(tk.ThreadID.Int64)
-		a.topicCall(ctx, t, func(ctx context.Context) error {
-			_, err := a.tg.ReopenForumTopic(ctx, &tg.ReopenForumTopicParams{ChatID: a.cfg.StaffChatID, MessageThreadID: thread})
-			return err
-		})
-		a.topicCall(ctx, t, func(ctx context.Context) error {
-			_, err := a.tg.EditForumTopic(ctx, &tg.EditForumTopicParams{ChatID: a.cfg.StaffChatID, MessageThreadID: thread, Name: topicName(tk, false)})
-			return err
-		})
+	if a.staffIsForum() {
+		t.Do(
+			a.topicCall(tk, "reopenForumTopic", &tg.ReopenForumTopicParams{ChatID: a.cfg.StaffChatID}),
+			a.topicCall(tk, "editForumTopic", &tg.EditForumTopicParams{ChatID: a.cfg.StaffChatID, Name: topicName(tk, false)}),
+		)
 	}
 	a.staffNote(ctx, t, tk, "desk.reopened", map[string]any{"ID": tk.ID})
 	a.tellCitizen(ctx, t, tk, "ticket.reopened", nil)
+	return nil
 }
 
-func (a *App) blockCitizen(ctx context.Context, t *Turn, tk store.Ticket, by int64, block bool) {
+func (a *App) blockCitizen(ctx context.Context, t *Turn, tk store.Ticket, by int64, block bool) error {
 	var err error
 	if block {
 		err = store.BlockUser(ctx, t.Tx, tk.UserID, by)
@@ -419,55 +407,42 @@ func (a *App) blockCitizen(ctx context.Context, t *Turn, tk store.Ticket, by int
 		err = store.UnblockUser(ctx, t.Tx, tk.UserID)
 	}
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	id := "desk.unblocked"
 	if block {
 		id = "desk.blocked"
 	}
 	a.staffNote(ctx, t, tk, id, nil)
+	return nil
 }
 
 // sendFAQToCitizen sends a FAQ answer, in the citizen's language, as a
 // canned reply: /faq <entry id> in the ticket's topic.
-func (a *App) sendFAQToCitizen(ctx context.Context, t *Turn, tk store.Ticket, m *models.Message, id string) {
+func (a *App) sendFAQToCitizen(ctx context.Context, t *Turn, tk store.Ticket, m *models.Message, id string) error {
 	e, err := store.FAQEntry(ctx, t.Tx, a.pack.ID, id)
 	if err != nil {
 		a.staffNote(ctx, t, tk, "desk.no_such_faq", map[string]any{"ID": html.EscapeString(id)})
-		return
+		return nil
 	}
-	var citizenID int
-	err = a.send.Message(ctx, tk.UserID, func(ctx context.Context) error {
-		sent, err := a.tg.SendMessage(ctx, &tg.SendMessageParams{ChatID: tk.UserID, Text: a.renderAnswer(e, tk.Lang), ParseMode: models.ParseModeHTML})
-		if err == nil {
-			citizenID = sent.ID
-		}
-		return err
-	})
-	if err != nil && !errors.Is(err, ErrBlocked) {
-		t.Fail(err)
-		return
-	}
-	rec := store.TicketMessage{TicketID: tk.ID, Direction: "out", Author: m.From.ID, Relayed: err == nil, Text: "/faq " + id}
+	rec := store.TicketMessage{TicketID: tk.ID, Direction: "out", Author: m.From.ID, Relayed: true, Text: "/faq " + id}
 	rec.StaffMessageID.Int64, rec.StaffMessageID.Valid = int64(m.ID), true
-	rec.CitizenMessageID.Int64, rec.CitizenMessageID.Valid = int64(citizenID), citizenID != 0
-	if err := store.AddTicketMessage(ctx, t.Tx, rec); err != nil {
-		t.Fail(err)
-		return
+	recID, err := store.AddTicketMessage(ctx, t.Tx, rec)
+	if err != nil {
+		return err
 	}
+	t.Do(outbox.Send(tk.UserID, a.renderAnswer(e, tk.Lang), nil).Keeping(store.Slot{Kind: store.SlotCitizenCopy, Key: recID}))
 	if err := store.MarkFirstResponse(ctx, t.Tx, tk.ID); err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	a.staffNote(ctx, t, tk, "desk.faq_sent", map[string]any{"ID": html.EscapeString(id)})
+	return nil
 }
 
-func (a *App) listTickets(ctx context.Context, t *Turn, m *models.Message) {
+func (a *App) listTickets(ctx context.Context, t *Turn, m *models.Message) error {
 	list, err := store.OpenTickets(ctx, t.Tx, 30)
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	var b strings.Builder
 	if len(list) == 0 {
@@ -483,36 +458,31 @@ func (a *App) listTickets(ctx context.Context, t *Turn, m *models.Message) {
 			b.WriteString(" · " + a.staffText("desk.unassigned"))
 		}
 	}
-	if _, err := a.sendStaff(ctx, m.MessageThreadID, b.String(), nil, nil); err != nil {
-		t.Fail(err)
-	}
+	t.Do(a.staffPost(m.MessageThreadID, b.String(), 0))
+	return nil
 }
 
 // ticketToFAQ opens the FAQ editor in the moderator's private chat, with
 // the citizen's question as the starting point.
-func (a *App) ticketToFAQ(ctx context.Context, t *Turn, tk store.Ticket, moderator int64) {
+func (a *App) ticketToFAQ(ctx context.Context, t *Turn, tk store.Ticket, moderator int64) error {
 	if !a.isAdmin(ctx, moderator) {
 		a.staffNote(ctx, t, tk, "desk.faq_admins_only", nil)
-		return
+		return nil
 	}
 	first, err := store.FirstCitizenText(ctx, t.Tx, tk.ID)
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	var rows [][]Button
 	for _, c := range a.pack.Categories {
 		rows = append(rows, []Button{button(a.text2(c.Title, a.staffLang()), cbEdit, fmt.Sprintf("t:%d:%s", tk.ID, c.ID))})
 	}
 	text := a.staffText("faqedit.pick_topic") + "\n«" + html.EscapeString(cut(first, 500)) + "»"
-	err = a.sendText(ctx, moderator, text, keyboard(rows...))
-	if errors.Is(err, ErrBlocked) || errors.Is(err, ErrRejected) {
-		a.staffNote(ctx, t, tk, "desk.start_bot_first", map[string]any{"Bot": a.username})
-		return
-	}
-	if err != nil {
-		t.Fail(err)
-	}
+	// A moderator who never started the bot cannot get the editor: they
+	// are told so in the ticket.
+	t.Do(outbox.Send(moderator, text, keyboard(rows...)).
+		OrElse(a.ticketPost(tk, a.staffText("desk.start_bot_first", map[string]any{"Bot": a.username}), nil)))
+	return nil
 }
 
 // remindLoop posts a reminder in a ticket's topic when it has waited longer
@@ -546,12 +516,17 @@ func (a *App) remindWaiting(ctx context.Context, sla time.Duration) {
 		if waited < sla {
 			continue
 		}
-		first, err := store.MarkReminded(ctx, a.st.DB(), tk.ID)
-		if err != nil || !first {
-			continue
-		}
 		text := a.staffText("desk.reminder", map[string]any{"ID": tk.ID, "Waited": a.text.Count(a.staffLang(), "desk.age_minutes", int(waited.Minutes()), nil)})
-		if _, err := a.sendStaff(ctx, int(tk.ThreadID.Int64), text, nil, a.cardReply(tk)); err != nil {
+		// The mark and the reminder commit together: one reminder, whatever
+		// fails and is tried again, and however many processes look.
+		err := a.st.InTx(ctx, func(tx *sqlx.Tx) error {
+			first, err := store.MarkReminded(ctx, tx, tk.ID)
+			if err != nil || !first {
+				return err
+			}
+			return outbox.Add(ctx, tx, 0, a.ticketPost(tk, text, nil))
+		})
+		if err != nil {
 			a.log.Warn("cannot post a reminder", "ticket", tk.ID, "err", err)
 		}
 	}

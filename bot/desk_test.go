@@ -203,8 +203,8 @@ func TestBlockedCitizenIsHeardButNotRelayed(t *testing.T) {
 
 func TestReplyRelayWithoutForum(t *testing.T) {
 	const plainStaff = -1002000000002
-	h := newHarness(t, func(c *Config) { c.StaffChatID = plainStaff })
-	h.srv.AddChat(models.Chat{ID: plainStaff, Type: models.ChatTypeSupergroup, Title: "Staff"})
+	h := newHarnessWith(t, []models.Chat{{ID: plainStaff, Type: models.ChatTypeSupergroup, Title: "Staff"}},
+		func(c *Config) { c.StaffChatID = plainStaff })
 	p := person{id: 11301, lang: "uk"}
 	h.says(p, "/operator")
 	h.nth(p.id, 1)

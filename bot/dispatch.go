@@ -12,6 +12,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"servicebot/bot/outbox"
 	"servicebot/store"
 )
 
@@ -41,7 +42,7 @@ type Dispatcher struct {
 	st          *store.Store
 	log         *slog.Logger
 	handle      handleFunc
-	onFailed    func(ctx context.Context, c *store.Claimed)
+	onFailed    func(ctx context.Context, tx *sqlx.Tx, c *store.Claimed) error
 	workers     int
 	maxBatch    int // most chats a worker takes in one transaction
 	maxAttempts int
@@ -78,7 +79,7 @@ const batchBudget = 100 * time.Millisecond
 // as the bot's, with handle doing only a turn's writes.
 func NewDispatcher(st *store.Store, log *slog.Logger, workers, batch int, handle func(ctx context.Context, c *store.Claimed, tx *sqlx.Tx) (status int, err error)) *Dispatcher {
 	return newDispatcher(&Dispatcher{
-		st: st, log: log, handle: handle, onFailed: func(context.Context, *store.Claimed) {},
+		st: st, log: log, handle: handle, onFailed: func(context.Context, *sqlx.Tx, *store.Claimed) error { return nil },
 		workers: workers, maxBatch: batch, maxAttempts: 5, turnTimeout: time.Minute,
 		instance: instanceName(),
 	})
@@ -412,16 +413,9 @@ func (d *Dispatcher) setAside(ctx context.Context, tx *sqlx.Tx, c *store.Claimed
 		return "", false, false
 	}
 	var p *panicError
-	var deferred *DeferredError
-	outage := errors.Is(err, ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) || store.IsUnavailable(err)
+	outage := errors.Is(err, outbox.ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) || store.IsUnavailable(err)
 	outcome, goOn = outcomeFailed, true // the chat's next update may be taken, unless this one is retried
 	switch {
-	case errors.As(err, &deferred):
-		// Not a failure: a group's pace. Nothing of the turn was sent.
-		outcome, goOn = outcomeRetry, false
-		d.metrics.handlerError("deferred")
-		log.Info("the update waits for room in a group chat", "chat_id", deferred.Chat, "in", deferred.After.String())
-		err = store.RetryUpdate(ctx, tx, c.UpdateID, err.Error(), deferred.After, false)
 	case store.IsConflict(err):
 		// A deadlock or serialization failure with another transaction:
 		// nothing wrong with the update, it is tried again at once.
@@ -467,7 +461,7 @@ func (d *Dispatcher) fail(ctx context.Context, tx *sqlx.Tx, c *store.Claimed, ca
 		return err
 	}
 	if tell {
-		d.onFailed(ctx, c)
+		return d.onFailed(ctx, tx, c)
 	}
 	return nil
 }

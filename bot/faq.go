@@ -10,8 +10,8 @@ import (
 	"sync/atomic"
 
 	tg "github.com/go-telegram/bot"
-	"github.com/go-telegram/bot/models"
 
+	"servicebot/bot/outbox"
 	"servicebot/dialogs"
 	"servicebot/store"
 )
@@ -181,19 +181,19 @@ func label(s string) string {
 
 // showAnswer shows an entry's answer with 👍/👎, read fresh from the
 // database so that a staff edit shows at once.
-func (a *App) showAnswer(ctx context.Context, t *Turn, msgID int, id string) {
+func (a *App) showAnswer(ctx context.Context, t *Turn, msgID int, id string) error {
 	e, err := store.FAQEntry(ctx, t.Tx, a.pack.ID, id)
 	if errors.Is(err, store.ErrNotFound) || err == nil && e.Hidden {
 		a.ack(ctx, t, "")
 		a.reply(ctx, t, a.text.Text(t.Lang, "faq.gone"), a.menuKeyboard(t.Lang))
-		return
+		return nil
 	}
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	a.ack(ctx, t, "")
 	a.show(ctx, t, msgID, a.renderAnswer(e, t.Lang), a.answerKeyboard(e, t.Lang, true))
+	return nil
 }
 
 func (a *App) renderAnswer(e dialogs.Entry, userLang string) string {
@@ -236,8 +236,8 @@ func (a *App) answerKeyboard(e dialogs.Entry, userLang string, votes bool) *Keyb
 }
 
 // onFAQ handles the citizen's FAQ buttons.
-func (a *App) onFAQButton(ctx context.Context, _ *tg.Bot, u *models.Update) {
-	t := turnOf(ctx)
+func (a *App) onFAQButton(ctx context.Context, t *Turn) error {
+	u := t.Update
 	action, arg := parseCallback(u.CallbackQuery.Data)
 	msgID := callbackMessageID(u)
 	switch action {
@@ -250,23 +250,28 @@ func (a *App) onFAQButton(ctx context.Context, _ *tg.Bot, u *models.Update) {
 		a.ack(ctx, t, "")
 		a.showFAQCategory(ctx, t, msgID, cat, page)
 	case cbFAQQuestion:
-		a.showAnswer(ctx, t, msgID, arg)
+		if err := a.showAnswer(ctx, t, msgID, arg); err != nil {
+			return err
+		}
 	case cbFAQVote:
 		id, v, _ := strings.Cut(arg, ":")
-		a.onVote(ctx, t, msgID, id, v == "u")
+		if err := a.onVote(ctx, t, msgID, id, v == "u"); err != nil {
+			return err
+		}
 	case cbFAQNone:
 		a.ack(ctx, t, "")
 		a.show(ctx, t, msgID, a.text.Text(t.Lang, "faq.no_answer"), a.offerPerson(t.Lang, "m"))
 	default:
 		a.onStaleButton(ctx, t)
 	}
+	return nil
 }
 
-func (a *App) onVote(ctx context.Context, t *Turn, msgID int, id string, up bool) {
+func (a *App) onVote(ctx context.Context, t *Turn, msgID int, id string, up bool) error {
 	e, ok := a.book().byID[id]
 	if !ok {
 		a.onStaleButton(ctx, t)
-		return
+		return nil
 	}
 	vote := -1
 	if up {
@@ -274,43 +279,37 @@ func (a *App) onVote(ctx context.Context, t *Turn, msgID int, id string, up bool
 	}
 	changed, err := store.VoteFAQ(ctx, t.Tx, a.pack.ID, id, t.User.ID, vote)
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	a.ack(ctx, t, a.text.Text(t.Lang, "faq.thanks"))
 	if !changed {
-		return // a double tap, or a button pressed again on an old message
+		return nil // a double tap, or a button pressed again on an old message
 	}
 	// The vote buttons go; pressing one twice changes nothing anyway.
 	a.editKeyboard(ctx, t, msgID, a.answerKeyboard(e, t.Lang, false))
 	if up {
-		return
+		return nil
 	}
 	q := a.text2(e.Question, a.contentLang(t.Lang))
 	if _, err := store.RecordUnanswered(ctx, t.Tx, a.pack.ID, "👎 "+e.ID, q, t.Lang, "downvote", e.ID); err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	a.reply(ctx, t, a.text.Text(t.Lang, "faq.downvoted"), a.offerPerson(t.Lang, "d:"+e.ID))
+	return nil
 }
 
 // editKeyboard replaces the buttons of the bot's message msgID.
-func (a *App) editKeyboard(ctx context.Context, t *Turn, msgID int, kb *Keyboard) {
+func (a *App) editKeyboard(_ context.Context, t *Turn, msgID int, kb *Keyboard) {
 	if msgID == 0 {
 		return
 	}
-	err := a.send.Message(ctx, t.Chat, func(ctx context.Context) error {
-		_, err := a.tg.EditMessageReplyMarkup(ctx, &tg.EditMessageReplyMarkupParams{ChatID: t.Chat, MessageID: msgID, ReplyMarkup: kb})
-		return err
-	})
-	if err != nil && !errors.Is(err, ErrRejected) {
-		a.delivered(ctx, t, err)
-	}
+	t.Do(outbox.Call(t.Chat, "editMessageReplyMarkup",
+		&tg.EditMessageReplyMarkupParams{ChatID: t.Chat, MessageID: msgID, ReplyMarkup: markup(kb)}).MayBeRefused())
 }
 
 // askFAQ answers free text: a confident match at once, a middling one as
 // suggestions, nothing as a clear "no ready answer".
-func (a *App) askFAQ(ctx context.Context, t *Turn, text string) {
+func (a *App) askFAQ(ctx context.Context, t *Turn, text string) error {
 	b := a.book()
 	res := b.index.Ask(text)
 	if res.Best != "" {
@@ -319,7 +318,7 @@ func (a *App) askFAQ(ctx context.Context, t *Turn, text string) {
 			e = fresh
 		}
 		a.reply(ctx, t, a.renderAnswer(e, t.Lang), a.answerKeyboard(e, t.Lang, true))
-		return
+		return nil
 	}
 	if len(res.Suggestions) > 0 {
 		lang := a.contentLang(t.Lang)
@@ -329,7 +328,7 @@ func (a *App) askFAQ(ctx context.Context, t *Turn, text string) {
 		}
 		rows = append(rows, []Button{button(a.text.Text(t.Lang, "faq.none_of_these"), cbFAQNone, "")})
 		a.reply(ctx, t, a.text.Text(t.Lang, "faq.suggest"), keyboard(rows...))
-		return
+		return nil
 	}
 	norm := strings.Join(dialogs.Terms(text), " ")
 	if norm == "" {
@@ -337,10 +336,10 @@ func (a *App) askFAQ(ctx context.Context, t *Turn, text string) {
 	}
 	uid, err := store.RecordUnanswered(ctx, t.Tx, a.pack.ID, norm, dialogs.MaskDigits(text), t.Lang, "nomatch", "")
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	a.reply(ctx, t, a.text.Text(t.Lang, "faq.no_answer"), a.offerPerson(t.Lang, "n:"+a.seal(t.User.ID, strconv.FormatInt(uid, 10))))
+	return nil
 }
 
 // offerPerson is the way to a moderator, with the menu under it.

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
 	"servicebot/dialogs"
@@ -45,29 +44,28 @@ type editDraft struct {
 	Unanswered int64          `json:"unanswered,omitempty"`
 }
 
-func (a *App) onFAQCommand(ctx context.Context, _ *tg.Bot, _ *models.Update) {
-	t := turnOf(ctx)
+func (a *App) onFAQCommand(ctx context.Context, t *Turn) error {
 	if a.isAdmin(ctx, t.User.ID) {
 		a.showEditTopics(ctx, t, 0)
-		return
+		return nil
 	}
 	a.showFAQTopics(ctx, t, 0)
+	return nil
 }
 
-func (a *App) onUnanswered(ctx context.Context, _ *tg.Bot, _ *models.Update) {
-	t := turnOf(ctx)
+func (a *App) onUnanswered(ctx context.Context, t *Turn) error {
 	if !a.isAdmin(ctx, t.User.ID) {
 		a.reply(ctx, t, a.text.Text(t.Lang, "staff.only"), a.menuKeyboard(t.Lang))
-		return
+		return nil
 	}
-	a.showUnanswered(ctx, t, 0)
+	return a.showUnanswered(ctx, t, 0)
 }
 
-func (a *App) onEditButton(ctx context.Context, _ *tg.Bot, u *models.Update) {
-	t := turnOf(ctx)
+func (a *App) onEditButton(ctx context.Context, t *Turn) error {
+	u := t.Update
 	if !a.isAdmin(ctx, t.User.ID) {
 		a.ack(ctx, t, a.text.Text(t.Lang, "staff.only"))
-		return
+		return nil
 	}
 	_, arg := parseCallback(u.CallbackQuery.Data)
 	parts := strings.Split(arg, ":")
@@ -86,38 +84,58 @@ func (a *App) onEditButton(ctx context.Context, _ *tg.Bot, u *models.Update) {
 		page, _ := strconv.Atoi(at(2))
 		a.showEditCategory(ctx, t, msgID, at(1), page)
 	case "e":
-		a.showEditCard(ctx, t, msgID, at(1), "")
+		if err := a.showEditCard(ctx, t, msgID, at(1), ""); err != nil {
+			return err
+		}
 	case "f":
-		a.startFieldEdit(ctx, t, editDraft{EntryID: at(1), Field: at(2), Lang: at(3)})
+		if err := a.startFieldEdit(ctx, t, editDraft{EntryID: at(1), Field: at(2), Lang: at(3)}); err != nil {
+			return err
+		}
 	case "h":
-		a.toggleHidden(ctx, t, msgID, at(1))
+		if err := a.toggleHidden(ctx, t, msgID, at(1)); err != nil {
+			return err
+		}
 	case "d":
 		a.confirmDelete(ctx, t, msgID, at(1))
 	case "D":
-		a.deleteEntry(ctx, t, msgID, at(1))
+		if err := a.deleteEntry(ctx, t, msgID, at(1)); err != nil {
+			return err
+		}
 	case "r":
-		a.showHistory(ctx, t, msgID, at(1))
+		if err := a.showHistory(ctx, t, msgID, at(1)); err != nil {
+			return err
+		}
 	case "R":
 		rev, _ := strconv.ParseInt(at(1), 10, 64)
-		a.rollback(ctx, t, msgID, rev)
+		if err := a.rollback(ctx, t, msgID, rev); err != nil {
+			return err
+		}
 	case "n":
-		a.startNewEntry(ctx, t, at(1), 0, "")
+		if err := a.startNewEntry(ctx, t, at(1), 0, ""); err != nil {
+			return err
+		}
 	case "un":
-		a.showUnanswered(ctx, t, msgID)
+		if err := a.showUnanswered(ctx, t, msgID); err != nil {
+			return err
+		}
 	case "u":
 		uid, _ := strconv.ParseInt(at(2), 10, 64)
-		a.onUnansweredAction(ctx, t, msgID, at(1), uid, at(3))
+		if err := a.onUnansweredAction(ctx, t, msgID, at(1), uid, at(3)); err != nil {
+			return err
+		}
 	case "t": // from a ticket: t:<ticket>:<category>
 		id, _ := strconv.ParseInt(at(1), 10, 64)
 		first, err := store.FirstCitizenText(ctx, t.Tx, id)
 		if err != nil {
-			t.Fail(err)
-			return
+			return err
 		}
-		a.startNewEntry(ctx, t, at(2), 0, first)
+		if err := a.startNewEntry(ctx, t, at(2), 0, first); err != nil {
+			return err
+		}
 	default:
 		a.onStaleButton(ctx, t)
 	}
+	return nil
 }
 
 func (a *App) showEditTopics(ctx context.Context, t *Turn, msgID int) {
@@ -164,22 +182,20 @@ func (a *App) showEditCategory(ctx context.Context, t *Turn, msgID int, category
 }
 
 // showEditCard shows an entry as staff see it, with what they can do.
-func (a *App) showEditCard(ctx context.Context, t *Turn, msgID int, id, note string) {
+func (a *App) showEditCard(ctx context.Context, t *Turn, msgID int, id, note string) error {
 	e, err := store.FAQEntry(ctx, t.Tx, a.pack.ID, id)
 	if errors.Is(err, store.ErrNotFound) {
 		a.show(ctx, t, msgID, a.text.Text(t.Lang, "faqedit.gone"), keyboard(
 			[]Button{button(a.text.Text(t.Lang, "faqedit.history"), cbEdit, "r:"+id)},
 			[]Button{button(a.text.Text(t.Lang, "nav.topics"), cbEdit, "top")}))
-		return
+		return nil
 	}
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	up, down, err := store.VoteCounts(ctx, t.Tx, a.pack.ID, id)
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	var b strings.Builder
 	if note != "" {
@@ -218,6 +234,7 @@ func (a *App) showEditCard(ctx context.Context, t *Turn, msgID int, id, note str
 		},
 		[]Button{button(a.text.Text(t.Lang, "nav.topic"), cbEdit, "c:"+e.Category+":0")})
 	a.show(ctx, t, msgID, b.String(), keyboard(rows...))
+	return nil
 }
 
 func cut(s string, n int) string {
@@ -229,11 +246,11 @@ func cut(s string, n int) string {
 }
 
 // startFieldEdit asks for the new text of one field.
-func (a *App) startFieldEdit(ctx context.Context, t *Turn, d editDraft) {
+func (a *App) startFieldEdit(ctx context.Context, t *Turn, d editDraft) error {
 	e, err := store.FAQEntry(ctx, t.Tx, a.pack.ID, d.EntryID)
 	if err != nil || !a.pack.Speaks(d.Lang) || !strings.Contains("qap", d.Field) || len(d.Field) != 1 {
 		a.onStaleButton(ctx, t)
-		return
+		return nil
 	}
 	var current string
 	switch d.Field {
@@ -245,14 +262,14 @@ func (a *App) startFieldEdit(ctx context.Context, t *Turn, d editDraft) {
 		current = strings.Join(e.Phrasings[d.Lang], "\n")
 	}
 	if err := a.saveDraft(ctx, t, d); err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	prompt := a.text.Text(t.Lang, "faqedit.prompt."+d.Field, map[string]any{"Lang": strings.ToUpper(d.Lang)})
 	if current != "" {
 		prompt += "\n\n" + a.text.Text(t.Lang, "faqedit.current") + "\n<pre>" + html.EscapeString(cut(current, 3000)) + "</pre>"
 	}
 	a.reply(ctx, t, prompt, nil)
+	return nil
 }
 
 func (a *App) saveDraft(ctx context.Context, t *Turn, d editDraft) error {
@@ -264,41 +281,49 @@ func (a *App) saveDraft(ctx context.Context, t *Turn, d editDraft) error {
 }
 
 // continueDialog takes text a person typed while a dialog waits for it.
-func (a *App) continueDialog(ctx context.Context, t *Turn, conv store.Conversation, msg *models.Message) {
+func (a *App) continueDialog(ctx context.Context, t *Turn, conv store.Conversation, msg *models.Message) error {
 	switch conv.Dialog {
 	case dialogSurvey:
-		a.continueSurvey(ctx, t, conv, msg)
+		if err := a.continueSurvey(ctx, t, conv, msg); err != nil {
+			return err
+		}
 	case dialogTicket:
 		var d ticketDraft
 		json.Unmarshal(conv.Data, &d)
-		a.openTicket(ctx, t, msg, "", d.Source, d.SourceText)
+		if err := a.openTicket(ctx, t, msg, "", d.Source, d.SourceText); err != nil {
+			return err
+		}
 	case dialogReport:
 		var d reportDraft
 		json.Unmarshal(conv.Data, &d)
-		a.fileReport(ctx, t, d, msg)
+		if err := a.fileReport(ctx, t, d, msg); err != nil {
+			return err
+		}
 	case dialogFAQEdit:
 		var d editDraft
 		if err := json.Unmarshal(conv.Data, &d); err != nil || !a.isAdmin(ctx, t.User.ID) {
 			if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
-				t.Fail(err)
-				return
+				return err
 			}
-			a.onCitizenMessage(ctx, t, msg)
-			return
+			return a.onCitizenMessage(ctx, t, msg)
 		}
 		if msg.Text == "" {
 			a.reply(ctx, t, a.text.Text(t.Lang, "faqedit.need_text"), nil)
-			return
+			return nil
 		}
-		a.onEditInput(ctx, t, d, msg)
+		if err := a.onEditInput(ctx, t, d, msg); err != nil {
+			return err
+		}
 	default:
 		// A dialog this version does not know: drop it, take the message.
 		if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
-			t.Fail(err)
-			return
+			return err
 		}
-		a.onCitizenMessage(ctx, t, msg)
+		if err := a.onCitizenMessage(ctx, t, msg); err != nil {
+			return err
+		}
 	}
+	return nil
 }
 
 // fieldValue checks what staff typed for a field; problem is a message id.
@@ -344,12 +369,12 @@ func (a *App) fieldValue(field string, msg *models.Message) (value string, lines
 	return "", nil, "faqedit.bad_question", ""
 }
 
-func (a *App) onEditInput(ctx context.Context, t *Turn, d editDraft, msg *models.Message) {
+func (a *App) onEditInput(ctx context.Context, t *Turn, d editDraft, msg *models.Message) error {
 	value, lines, problem, detail := a.fieldValue(d.Field, msg)
 	if problem != "" {
 		// The draft stays: the next message is another try.
 		a.reply(ctx, t, a.text.Text(t.Lang, problem, map[string]any{"Detail": html.EscapeString(detail)}), nil)
-		return
+		return nil
 	}
 	set := func(e *dialogs.Entry) {
 		switch d.Field {
@@ -374,38 +399,33 @@ func (a *App) onEditInput(ctx context.Context, t *Turn, d editDraft, msg *models
 		set(d.New)
 		if next, ok := a.nextNewField(d); ok {
 			if err := a.saveDraft(ctx, t, next); err != nil {
-				t.Fail(err)
-				return
+				return err
 			}
 			a.reply(ctx, t, a.text.Text(t.Lang, "faqedit.prompt."+next.Field, map[string]any{"Lang": strings.ToUpper(next.Lang)}), nil)
-			return
+			return nil
 		}
-		a.createEntry(ctx, t, d)
-		return
+		return a.createEntry(ctx, t, d)
 	}
 	e, err := store.FAQEntry(ctx, t.Tx, a.pack.ID, d.EntryID)
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	set(&e)
 	if err := store.SaveFAQEntry(ctx, t.Tx, a.pack.ID, e, store.ActionEdit, t.User.ID); err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
-	a.showEditCard(ctx, t, 0, e.ID, a.text.Text(t.Lang, "faqedit.saved"))
+	return a.showEditCard(ctx, t, 0, e.ID, a.text.Text(t.Lang, "faqedit.saved"))
 }
 
 // startNewEntry asks for a new entry's question and answer in each of the
 // pack's languages, one message at a time.
-func (a *App) startNewEntry(ctx context.Context, t *Turn, category string, unanswered int64, sample string) {
+func (a *App) startNewEntry(ctx context.Context, t *Turn, category string, unanswered int64, sample string) error {
 	if _, ok := a.pack.Category(category); !ok {
 		a.onStaleButton(ctx, t)
-		return
+		return nil
 	}
 	e := &dialogs.Entry{
 		ID:       "s" + strconv.FormatInt(time.Now().UnixMilli(), 36),
@@ -413,14 +433,14 @@ func (a *App) startNewEntry(ctx context.Context, t *Turn, category string, unans
 	}
 	d := editDraft{Field: "q", Lang: a.pack.Languages[0], Category: category, New: e, Unanswered: unanswered}
 	if err := a.saveDraft(ctx, t, d); err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	prompt := a.text.Text(t.Lang, "faqedit.prompt.q", map[string]any{"Lang": strings.ToUpper(d.Lang)})
 	if sample != "" {
 		prompt += "\n\n" + a.text.Text(t.Lang, "faqedit.asked") + "\n<pre>" + html.EscapeString(sample) + "</pre>"
 	}
 	a.reply(ctx, t, prompt, nil)
+	return nil
 }
 
 // nextNewField is the step after d when writing a new entry: q then a, for
@@ -439,33 +459,30 @@ func (a *App) nextNewField(d editDraft) (editDraft, bool) {
 	return d, false
 }
 
-func (a *App) createEntry(ctx context.Context, t *Turn, d editDraft) {
+func (a *App) createEntry(ctx context.Context, t *Turn, d editDraft) error {
 	e := *d.New
 	if d.Unanswered != 0 {
 		if u, err := store.GetUnanswered(ctx, t.Tx, a.pack.ID, d.Unanswered); err == nil && u.Reason == "nomatch" {
 			e.Phrasings = map[string][]string{a.contentLang(u.Lang): {u.Sample}}
 		}
 		if err := store.ResolveUnanswered(ctx, t.Tx, a.pack.ID, d.Unanswered); err != nil {
-			t.Fail(err)
-			return
+			return err
 		}
 	}
 	if err := store.SaveFAQEntry(ctx, t.Tx, a.pack.ID, e, store.ActionCreate, t.User.ID); err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
-	a.showEditCard(ctx, t, 0, e.ID, a.text.Text(t.Lang, "faqedit.created"))
+	return a.showEditCard(ctx, t, 0, e.ID, a.text.Text(t.Lang, "faqedit.created"))
 }
 
-func (a *App) toggleHidden(ctx context.Context, t *Turn, msgID int, id string) {
+func (a *App) toggleHidden(ctx context.Context, t *Turn, msgID int, id string) error {
 	e, err := store.FAQEntry(ctx, t.Tx, a.pack.ID, id)
 	if err != nil {
 		a.onStaleButton(ctx, t)
-		return
+		return nil
 	}
 	e.Hidden = !e.Hidden
 	action := store.ActionShow
@@ -473,10 +490,9 @@ func (a *App) toggleHidden(ctx context.Context, t *Turn, msgID int, id string) {
 		action = store.ActionHide
 	}
 	if err := store.SaveFAQEntry(ctx, t.Tx, a.pack.ID, e, action, t.User.ID); err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
-	a.showEditCard(ctx, t, msgID, id, a.text.Text(t.Lang, "faqedit.saved"))
+	return a.showEditCard(ctx, t, msgID, id, a.text.Text(t.Lang, "faqedit.saved"))
 }
 
 func (a *App) confirmDelete(ctx context.Context, t *Turn, msgID int, id string) {
@@ -493,26 +509,25 @@ func (a *App) confirmDelete(ctx context.Context, t *Turn, msgID int, id string) 
 		}))
 }
 
-func (a *App) deleteEntry(ctx context.Context, t *Turn, msgID int, id string) {
+func (a *App) deleteEntry(ctx context.Context, t *Turn, msgID int, id string) error {
 	err := store.DeleteFAQEntry(ctx, t.Tx, a.pack.ID, id, t.User.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		a.onStaleButton(ctx, t) // a second tap on the same button
-		return
+		return nil
 	}
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	a.show(ctx, t, msgID, a.text.Text(t.Lang, "faqedit.deleted"), keyboard(
 		[]Button{button(a.text.Text(t.Lang, "faqedit.history"), cbEdit, "r:"+id)},
 		[]Button{button(a.text.Text(t.Lang, "nav.topics"), cbEdit, "top")}))
+	return nil
 }
 
-func (a *App) showHistory(ctx context.Context, t *Turn, msgID int, id string) {
+func (a *App) showHistory(ctx context.Context, t *Turn, msgID int, id string) error {
 	revs, err := store.FAQRevisions(ctx, t.Tx, a.pack.ID, id, 8)
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	var b strings.Builder
 	b.WriteString(a.text.Text(t.Lang, "faqedit.history_title", map[string]any{"ID": html.EscapeString(id)}))
@@ -527,31 +542,30 @@ func (a *App) showHistory(ctx context.Context, t *Turn, msgID int, id string) {
 	}
 	rows = append(rows, []Button{button(a.text.Text(t.Lang, "faqedit.back_to_entry"), cbEdit, "e:"+id)})
 	a.show(ctx, t, msgID, b.String(), keyboard(rows...))
+	return nil
 }
 
-func (a *App) rollback(ctx context.Context, t *Turn, msgID int, rev int64) {
+func (a *App) rollback(ctx context.Context, t *Turn, msgID int, rev int64) error {
 	id, err := store.RollbackFAQ(ctx, t.Tx, a.pack.ID, rev, t.User.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		a.onStaleButton(ctx, t)
-		return
+		return nil
 	}
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
-	a.showEditCard(ctx, t, msgID, id, a.text.Text(t.Lang, "faqedit.rolled_back", map[string]any{"ID": rev}))
+	return a.showEditCard(ctx, t, msgID, id, a.text.Text(t.Lang, "faqedit.rolled_back", map[string]any{"ID": rev}))
 }
 
-func (a *App) showUnanswered(ctx context.Context, t *Turn, msgID int) {
+func (a *App) showUnanswered(ctx context.Context, t *Turn, msgID int) error {
 	list, err := store.TopUnanswered(ctx, t.Tx, a.pack.ID, 10)
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	if len(list) == 0 {
 		a.show(ctx, t, msgID, a.text.Text(t.Lang, "faqedit.unanswered_none"), keyboard(
 			[]Button{button(a.text.Text(t.Lang, "nav.topics"), cbEdit, "top")}))
-		return
+		return nil
 	}
 	var b strings.Builder
 	b.WriteString(a.text.Text(t.Lang, "faqedit.unanswered_title"))
@@ -577,15 +591,16 @@ func (a *App) showUnanswered(ctx context.Context, t *Turn, msgID int) {
 	b.WriteString("\n\n" + a.text.Text(t.Lang, "faqedit.unanswered_help"))
 	rows = append(rows, []Button{button(a.text.Text(t.Lang, "nav.topics"), cbEdit, "top")})
 	a.show(ctx, t, msgID, b.String(), keyboard(rows...))
+	return nil
 }
 
 // onUnansweredAction: n — a new entry from it; p — pick an entry to add it
 // to as a phrasing (c — the topic, P — the entry); x — resolved.
-func (a *App) onUnansweredAction(ctx context.Context, t *Turn, msgID int, verb string, uid int64, arg string) {
+func (a *App) onUnansweredAction(ctx context.Context, t *Turn, msgID int, verb string, uid int64, arg string) error {
 	u, err := store.GetUnanswered(ctx, t.Tx, a.pack.ID, uid)
 	if err != nil {
 		a.onStaleButton(ctx, t)
-		return
+		return nil
 	}
 	b := a.book()
 	lang := a.contentLang(t.Lang)
@@ -602,7 +617,9 @@ func (a *App) onUnansweredAction(ctx context.Context, t *Turn, msgID int, verb s
 		}
 		a.show(ctx, t, msgID, a.text.Text(t.Lang, "faqedit.pick_topic")+"\n«"+html.EscapeString(u.Sample)+"»", keyboard(rows...))
 	case "C":
-		a.startNewEntry(ctx, t, arg, uid, u.Sample)
+		if err := a.startNewEntry(ctx, t, arg, uid, u.Sample); err != nil {
+			return err
+		}
 	case "c":
 		var rows [][]Button
 		for _, e := range b.pack.Entries {
@@ -616,7 +633,7 @@ func (a *App) onUnansweredAction(ctx context.Context, t *Turn, msgID int, verb s
 		e, err := store.FAQEntry(ctx, t.Tx, a.pack.ID, arg)
 		if err != nil {
 			a.onStaleButton(ctx, t)
-			return
+			return nil
 		}
 		pl := a.contentLang(u.Lang)
 		if e.Phrasings == nil {
@@ -624,21 +641,23 @@ func (a *App) onUnansweredAction(ctx context.Context, t *Turn, msgID int, verb s
 		}
 		e.Phrasings[pl] = append(e.Phrasings[pl], u.Sample)
 		if err := store.SaveFAQEntry(ctx, t.Tx, a.pack.ID, e, store.ActionEdit, t.User.ID); err != nil {
-			t.Fail(err)
-			return
+			return err
 		}
 		if err := store.ResolveUnanswered(ctx, t.Tx, a.pack.ID, uid); err != nil {
-			t.Fail(err)
-			return
+			return err
 		}
-		a.showEditCard(ctx, t, msgID, e.ID, a.text.Text(t.Lang, "faqedit.phrasing_added"))
+		if err := a.showEditCard(ctx, t, msgID, e.ID, a.text.Text(t.Lang, "faqedit.phrasing_added")); err != nil {
+			return err
+		}
 	case "x":
 		if err := store.ResolveUnanswered(ctx, t.Tx, a.pack.ID, uid); err != nil {
-			t.Fail(err)
-			return
+			return err
 		}
-		a.showUnanswered(ctx, t, msgID)
+		if err := a.showUnanswered(ctx, t, msgID); err != nil {
+			return err
+		}
 	default:
 		a.onStaleButton(ctx, t)
 	}
+	return nil
 }

@@ -37,8 +37,18 @@ var fastLimits = Limits{PerSecond: 10000, ChatPerSecond: 10000, ChatBurst: 100, 
 
 func newHarness(t *testing.T, tweak ...func(*Config)) *harness {
 	t.Helper()
+	return newHarnessWith(t, nil, tweak...)
+}
+
+// newHarnessWith is newHarness with more chats known to Telegram before the
+// bot starts (the bot reads its staff chat when it starts).
+func newHarnessWith(t *testing.T, chats []models.Chat, tweak ...func(*Config)) *harness {
+	t.Helper()
 	h := &harness{t: t, srv: bottest.New(t), st: pgtest.New(t)}
 	h.srv.AddChat(models.Chat{ID: staffChat, Type: models.ChatTypeSupergroup, Title: "Staff", IsForum: true})
+	for _, c := range chats {
+		h.srv.AddChat(c)
+	}
 	text, err := locales.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -115,7 +125,8 @@ func (h *harness) restart() {
 	h.start()
 }
 
-// settle waits until every stored update has been handled.
+// settle waits until every stored update has been handled and what the
+// turns decided has been delivered.
 func (h *harness) settle() {
 	h.t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
@@ -129,11 +140,16 @@ func (h *harness) settle() {
 		if err != nil {
 			h.t.Fatal(err)
 		}
-		if queued == 0 && n[store.InboxPending] == 0 {
+		// Then the outbox: what the handled turns decided has been sent.
+		out, err := h.st.OutboxPending(context.Background())
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		if queued == 0 && n[store.InboxPending] == 0 && out == 0 {
 			return
 		}
 		if time.Now().After(deadline) {
-			h.t.Fatalf("updates still pending after 20s: inbox %v, fake server %d", n, queued)
+			h.t.Fatalf("updates still pending after 20s: inbox %v, fake server %d, outbox %d", n, queued, out)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -198,4 +214,10 @@ func hasButton(m bottest.Message, data string) bool {
 		}
 	}
 	return false
+}
+
+// takeFirst puts a route of a test's own ahead of the bot's (before the
+// bot runs).
+func (a *App) takeFirst(match func(*models.Update) bool, h handler) {
+	a.table = append([]route{{match, h}}, a.table...)
 }

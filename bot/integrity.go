@@ -11,6 +11,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"servicebot/bot/outbox"
 	"servicebot/store"
 )
 
@@ -28,8 +29,9 @@ type reportDraft struct {
 	Source    string `json:"source,omitempty"`
 }
 
-func (a *App) onReportCommand(ctx context.Context, _ *tg.Bot, _ *models.Update) {
-	a.startReport(ctx, turnOf(ctx), 0)
+func (a *App) onReportCommand(ctx context.Context, t *Turn) error {
+	a.startReport(ctx, t, 0)
+	return nil
 }
 
 // startReport shows the official channels and asks how to report.
@@ -59,40 +61,38 @@ func (a *App) startReport(ctx context.Context, t *Turn, msgID int) {
 	))
 }
 
-func (a *App) onReportButton(ctx context.Context, _ *tg.Bot, u *models.Update) {
-	t := turnOf(ctx)
+func (a *App) onReportButton(ctx context.Context, t *Turn) error {
+	u := t.Update
 	a.ack(ctx, t, "")
 	_, arg := parseCallback(u.CallbackQuery.Data)
 	if a.cfg.IntegrityChatID == 0 || (arg != "a" && arg != "n") {
 		a.onStaleButton(ctx, t)
-		return
+		return nil
 	}
 	raw, _ := json.Marshal(reportDraft{Anonymous: arg == "a", Source: "menu"})
 	if err := store.SaveConversation(ctx, t.Tx, store.Conversation{ChatID: t.Chat, Dialog: dialogReport, Data: raw}); err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	a.show(ctx, t, callbackMessageID(u), a.text.Text(t.Lang, "report.describe"), nil)
+	return nil
 }
 
 // fileReport stores the report and posts it to the integrity chat: under a
 // pseudonym only, when anonymous.
-func (a *App) fileReport(ctx context.Context, t *Turn, d reportDraft, m *models.Message) {
+func (a *App) fileReport(ctx context.Context, t *Turn, d reportDraft, m *models.Message) error {
 	text := strings.TrimSpace(firstNonEmpty(m.Text, m.Caption))
 	if text == "" {
 		a.reply(ctx, t, a.text.Text(t.Lang, "report.need_text"), nil)
-		return
+		return nil
 	}
 	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	r, err := store.AddIntegrityReport(ctx, t.Tx, store.IntegrityReport{
 		Pseudonym: store.NewPseudonym(), Anonymous: d.Anonymous, Lang: t.Lang, Text: text, Source: d.Source,
 	}, t.User.ID)
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	lang := a.pack.Languages[0]
 	var b strings.Builder
@@ -109,23 +109,11 @@ func (a *App) fileReport(ctx context.Context, t *Turn, d reportDraft, m *models.
 	}
 	b.WriteString("\n\n" + html.EscapeString(cut(text, 3500)))
 	b.WriteString("\n\n" + a.text.Text(lang, "report.card_reply_hint"))
-	var posted int
-	err = a.send.Message(ctx, a.cfg.IntegrityChatID, func(ctx context.Context) error {
-		msg, err := a.tg.SendMessage(ctx, &tg.SendMessageParams{ChatID: a.cfg.IntegrityChatID, Text: b.String(), ParseMode: models.ParseModeHTML})
-		if err == nil {
-			posted = msg.ID
-		}
-		return err
-	})
-	if err != nil {
-		t.Fail(err)
-		return
-	}
-	if err := store.SetIntegrityMessage(ctx, t.Tx, r.ID, posted); err != nil {
-		t.Fail(err)
-		return
-	}
+	// The post keeps its id with the report, so that replies to it in
+	// the integrity chat reach the reporter.
+	t.Do(outbox.Send(a.cfg.IntegrityChatID, b.String(), nil).Keeping(store.Slot{Kind: store.SlotReportPost, Key: r.ID}))
 	a.reply(ctx, t, a.text.Text(t.Lang, "report.filed", map[string]any{"ID": r.ID}), a.menuKeyboard(t.Lang))
+	return nil
 }
 
 func (a *App) isIntegrityUpdate(u *models.Update) bool {
@@ -134,35 +122,29 @@ func (a *App) isIntegrityUpdate(u *models.Update) bool {
 }
 
 // onIntegrityChat relays a reply to a report's message to its reporter.
-func (a *App) onIntegrityChat(ctx context.Context, _ *tg.Bot, u *models.Update) {
-	t := turnOf(ctx)
+func (a *App) onIntegrityChat(ctx context.Context, t *Turn) error {
+	u := t.Update
 	m := u.Message
 	if m == nil || m.From == nil || m.From.IsBot || m.ReplyToMessage == nil {
 		t.Status = store.InboxSkipped
-		return
+		return nil
 	}
 	r, userID, err := store.IntegrityReporter(ctx, t.Tx, m.ReplyToMessage.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		t.Status = store.InboxSkipped
-		return
+		return nil
 	}
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	header := a.text.Text(r.Lang, "report.reply_header", map[string]any{"ID": r.ID})
 	if m.Text != "" {
-		err = a.sendText(ctx, userID, header+"\n\n"+html.EscapeString(m.Text), nil)
-	} else {
-		err = a.sendText(ctx, userID, header, nil)
-		if err == nil {
-			err = a.send.Message(ctx, userID, func(ctx context.Context) error {
-				_, err := a.tg.CopyMessage(ctx, &tg.CopyMessageParams{ChatID: userID, FromChatID: a.cfg.IntegrityChatID, MessageID: m.ID})
-				return err
-			})
-		}
+		t.Do(outbox.Send(userID, header+"\n\n"+html.EscapeString(m.Text), nil))
+		return nil
 	}
-	if err != nil && !errors.Is(err, ErrBlocked) {
-		t.Fail(err)
-	}
+	t.Do(
+		outbox.Send(userID, header, nil),
+		outbox.Call(userID, "copyMessage", &tg.CopyMessageParams{ChatID: userID, FromChatID: a.cfg.IntegrityChatID, MessageID: m.ID}),
+	)
+	return nil
 }

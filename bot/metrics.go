@@ -28,6 +28,7 @@ type Metrics struct {
 	inboxOldest     prometheus.Gauge
 	telegramCalls   *prometheus.CounterVec // method, status
 	tooMany         prometheus.Counter
+	effects         *prometheus.CounterVec // outcome
 	ticketsOpen     prometheus.Gauge
 	responses       *prometheus.CounterVec // kind
 	dbErrors        *prometheus.CounterVec // operation
@@ -98,6 +99,10 @@ func NewMetrics(db *sql.DB) *Metrics {
 			Name: "servicebot_telegram_429_total",
 			Help: "Bot API answers 429 Too Many Requests (the bot waits retry_after and tries again).",
 		}),
+		effects: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "servicebot_effects_total",
+			Help: "Effects (calls turns decided on) by how their delivery went: sent, retry, throttled, replaced, refused, blocked, failed (set aside for good).",
+		}, []string{"outcome"}),
 		ticketsOpen: f.NewGauge(prometheus.GaugeOpts{
 			Name: "servicebot_tickets_open",
 			Help: "Tickets open in the moderators' desk (refreshed every few seconds).",
@@ -119,7 +124,7 @@ func NewMetrics(db *sql.DB) *Metrics {
 	for _, op := range []string{opClaim, opCommit, opRollback, opRecordFailure, opStoreUpdates, opStats, opRetention} {
 		m.dbErrors.WithLabelValues(op)
 	}
-	for _, r := range []string{"panic", "permanent", "last_attempt", "error", "outage", "deferred", "conflict"} {
+	for _, r := range []string{"panic", "permanent", "last_attempt", "error", "outage", "conflict"} {
 		m.handlerErrors.WithLabelValues(r)
 	}
 	return m
@@ -171,6 +176,14 @@ func (m *Metrics) handlerError(reason string) {
 		return
 	}
 	m.handlerErrors.WithLabelValues(reason).Inc()
+}
+
+// effect counts an effect's delivery outcome.
+func (m *Metrics) effect(outcome string) {
+	if m == nil {
+		return
+	}
+	m.effects.WithLabelValues(outcome).Inc()
 }
 
 func (m *Metrics) dbError(op string) {

@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
 	"servicebot/bot/bottest"
@@ -161,9 +160,12 @@ func TestWorkersReuseBotAPIConnections(t *testing.T) {
 
 func TestPanicIsContainedAndMarkedFailed(t *testing.T) {
 	h := newHarness(t)
-	h.app.tg.RegisterHandlerMatchFunc(func(u *models.Update) bool {
-		return u.Message != nil && u.Message.Text == "boom"
-	}, func(ctx context.Context, _ *tg.Bot, _ *models.Update) { panic("kaboom") })
+	h.setup = func(a *App) {
+		a.takeFirst(func(u *models.Update) bool {
+			return u.Message != nil && u.Message.Text == "boom"
+		}, func(ctx context.Context, _ *Turn) error { panic("kaboom") })
+	}
+	h.restart()
 	p := person{id: 6001, lang: "uk"}
 	boom := h.says(p, "boom")
 	h.says(p, "/help")
@@ -192,11 +194,11 @@ func TestPanicIsContainedAndMarkedFailed(t *testing.T) {
 func TestBatchedTurnsFailAlone(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.Workers = 1; c.Batch = 8 })
 	h.setup = func(a *App) {
-		a.tg.RegisterHandlerMatchFunc(func(u *models.Update) bool {
+		a.takeFirst(func(u *models.Update) bool {
 			return u.Message != nil && u.Message.Text == "boom"
-		}, func(ctx context.Context, _ *tg.Bot, u *models.Update) {
+		}, func(ctx context.Context, t *Turn) error {
 			// A write the rollback must undo: the citizen's language.
-			t := turnOf(ctx)
+			u := t.Update
 			if _, err := t.Tx.ExecContext(ctx, `UPDATE users SET language = 'ru' WHERE id = $1`, u.Message.From.ID); err != nil {
 				panic(err)
 			}
@@ -233,16 +235,15 @@ func TestBatchedTurnTimesOutAlone(t *testing.T) {
 	var calls atomic.Int32
 	h.setup = func(a *App) {
 		a.disp.turnTimeout = 500 * time.Millisecond
-		a.tg.RegisterHandlerMatchFunc(func(u *models.Update) bool {
+		a.takeFirst(func(u *models.Update) bool {
 			return u.Message != nil && u.Message.Text == "slow"
-		}, func(ctx context.Context, _ *tg.Bot, u *models.Update) {
-			t := turnOf(ctx)
-			if calls.Add(1) == 1 { // Telegram hangs the first time
+		}, func(ctx context.Context, t *Turn) error {
+			if calls.Add(1) == 1 { // the turn hangs the first time
 				<-ctx.Done()
-				t.Fail(ctx.Err())
-				return
+				return ctx.Err()
 			}
 			a.reply(ctx, t, "done at last", nil)
+			return nil
 		})
 	}
 	h.batchOfChats(6201, 5, 1, "slow", "done at last")
@@ -263,11 +264,12 @@ func TestBatchedTurnTimesOutAlone(t *testing.T) {
 func TestSlowTurnHandsTheRestOfTheBatchBack(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.Workers = 1; c.Batch = 8 })
 	h.setup = func(a *App) {
-		a.tg.RegisterHandlerMatchFunc(func(u *models.Update) bool {
+		a.takeFirst(func(u *models.Update) bool {
 			return u.Message != nil && u.Message.Text == "slow"
-		}, func(ctx context.Context, _ *tg.Bot, u *models.Update) {
+		}, func(ctx context.Context, t *Turn) error {
 			time.Sleep(2 * batchBudget)
-			a.reply(ctx, turnOf(ctx), "done at last", nil)
+			a.reply(ctx, t, "done at last", nil)
+			return nil
 		})
 	}
 	h.batchOfChats(6301, 5, 0, "slow", "done at last")

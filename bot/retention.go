@@ -49,6 +49,7 @@ func (a *App) applyRetention(ctx context.Context, policy store.Retention) {
 	}
 	done, err := a.st.ApplyRetention(ctx, policy)
 	a.metrics.retainedRows("inbox", done.InboxDeleted)
+	a.metrics.retainedRows("outbox", done.OutboxDeleted)
 	a.metrics.retainedRows("tickets", done.Tickets)
 	a.metrics.retainedRows("ticket_messages", done.TicketMessages)
 	a.metrics.retainedRows("faq_unanswered", done.UnansweredFAQ)
@@ -64,7 +65,7 @@ func (a *App) applyRetention(ctx context.Context, policy store.Retention) {
 		a.log.Debug("retention is running in another process")
 		return
 	}
-	a.log.Info("retention applied", "inbox_deleted", done.InboxDeleted,
+	a.log.Info("retention applied", "inbox_deleted", done.InboxDeleted, "outbox_deleted", done.OutboxDeleted,
 		"tickets_cleared", done.Tickets, "ticket_messages_cleared", done.TicketMessages,
 		"unanswered_cleared", done.UnansweredFAQ, "responses_unlinked", done.Responses,
 		"drafts_deleted", done.Drafts, "took", time.Since(start).Round(time.Millisecond).String())

@@ -11,6 +11,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/jmoiron/sqlx"
 
+	"servicebot/bot/outbox"
 	"servicebot/dialogs"
 	"servicebot/store"
 )
@@ -77,47 +78,50 @@ func (a *App) postReviews(ctx context.Context) error {
 	if len(show) == 0 {
 		return tx.Commit()
 	}
-	thread, err := a.reviewsThread(ctx, tx)
-	if err != nil {
-		return err
+	var posts []outbox.Effect
+	if a.staffIsForum() {
+		topic, err := a.reviewsTopic(ctx, tx)
+		if err != nil {
+			return err
+		}
+		posts = append(posts, topic...)
+	}
+	post := func(text string) {
+		e := outbox.Send(a.cfg.StaffChatID, text, nil)
+		if a.staffIsForum() {
+			e = e.InThread(store.Slot{Kind: store.SlotReviewsThread})
+		}
+		posts = append(posts, e)
 	}
 	if len(show) <= reviewCards {
 		for _, r := range show {
-			if _, err := a.sendStaff(ctx, thread, a.reviewCard(r), nil, nil); err != nil {
-				return err
-			}
+			post(a.reviewCard(r))
 		}
-	} else if _, err := a.sendStaff(ctx, thread, a.reviewDigest(show), nil, nil); err != nil {
+	} else {
+		post(a.reviewDigest(show))
+	}
+	// The posts commit with the responses marked shown: each is posted
+	// once, and the row locks are let go before anything is sent.
+	if err := outbox.Add(ctx, tx, 0, posts...); err != nil {
 		return err
 	}
 	return tx.Commit()
 }
 
-// reviewsThread is the staff forum's «Reviews» topic, made once.
-func (a *App) reviewsThread(ctx context.Context, tx *sqlx.Tx) (int, error) {
-	forum, err := a.staffIsForum(ctx)
-	if err != nil || !forum {
-		return 0, err
-	}
+// reviewsTopic makes the staff forum's «Reviews» topic, the first time:
+// the topic's id goes into the bot's state when it is made, and the state
+// says "asked" meanwhile, so that it is asked for once.
+func (a *App) reviewsTopic(ctx context.Context, tx *sqlx.Tx) ([]outbox.Effect, error) {
 	v, err := store.BotState(ctx, tx, "reviews_thread")
-	if err != nil {
-		return 0, err
+	if err != nil || v != "" {
+		return nil, err
 	}
-	if n, err := strconv.Atoi(v); err == nil && n > 0 {
-		return n, nil
+	if err := store.SetBotState(ctx, tx, "reviews_thread", "asked"); err != nil {
+		return nil, err
 	}
-	var thread int
-	err = a.send.Message(ctx, a.cfg.StaffChatID, func(ctx context.Context) error {
-		topic, err := a.tg.CreateForumTopic(ctx, &tg.CreateForumTopicParams{ChatID: a.cfg.StaffChatID, Name: a.staffText("review.topic")})
-		if err == nil {
-			thread = topic.MessageThreadID
-		}
-		return err
-	})
-	if err != nil {
-		return 0, err
-	}
-	return thread, store.SetBotState(ctx, tx, "reviews_thread", strconv.Itoa(thread))
+	return []outbox.Effect{outbox.Call(a.cfg.StaffChatID, "createForumTopic",
+		&tg.CreateForumTopicParams{ChatID: a.cfg.StaffChatID, Name: a.staffText("review.topic")}).
+		Keeping(store.Slot{Kind: store.SlotReviewsThread})}, nil
 }
 
 func (a *App) reviewHeader(r store.Response) string {

@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 
-	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
 	"servicebot/dialogs"
@@ -11,17 +10,31 @@ import (
 	"servicebot/store"
 )
 
-// routes registers the handlers with go-telegram/bot's router. Matching is
-// ours (see command.go); ProcessUpdate picks the first handler that matches,
-// else onOther.
-func (a *App) routes() {
+// handler decides what one update means: it reads and writes through t.Tx
+// and adds to t what should happen in Telegram. An error rolls the turn
+// back, effects and all; the update is tried again or set aside.
+type handler func(ctx context.Context, t *Turn) error
+
+// route is a handler and the updates it takes.
+type route struct {
+	match  func(u *models.Update) bool
+	handle handler
+}
+
+// routes is the one route table: the first route that matches an update
+// handles it, else onOther. Matching is ours (see command.go).
+func (a *App) routes() []route {
+	var table []route
+	add := func(match func(u *models.Update) bool, h handler) {
+		table = append(table, route{match, h})
+	}
 	// The staff and integrity chats first: their buttons and commands are
 	// theirs, whatever a citizen's handler would make of them.
-	a.tg.RegisterHandlerMatchFunc(a.isStaffUpdate, a.onStaff)
-	a.tg.RegisterHandlerMatchFunc(a.isIntegrityUpdate, a.onIntegrityChat)
+	add(a.isStaffUpdate, a.onStaff)
+	add(a.isIntegrityUpdate, a.onIntegrityChat)
 
-	command := func(name string, h tg.HandlerFunc) {
-		a.tg.RegisterHandlerMatchFunc(func(u *models.Update) bool {
+	command := func(name string, h handler) {
+		add(func(u *models.Update) bool {
 			c, ok := a.command(u)
 			return ok && c.Name == name
 		}, h)
@@ -32,8 +45,8 @@ func (a *App) routes() {
 	command("language", a.onLanguage)
 	command("cancel", a.onCancel)
 
-	callback := func(action string, h tg.HandlerFunc) {
-		a.tg.RegisterHandlerMatchFunc(func(u *models.Update) bool {
+	callback := func(action string, h handler) {
+		add(func(u *models.Update) bool {
 			if u.CallbackQuery == nil {
 				return false
 			}
@@ -63,67 +76,74 @@ func (a *App) routes() {
 		callback(action, a.onSurveyButton)
 	}
 
-	a.tg.RegisterHandlerMatchFunc(func(u *models.Update) bool { return u.MyChatMember != nil }, a.onMyChatMember)
+	add(func(u *models.Update) bool { return u.MyChatMember != nil }, a.onMyChatMember)
+	return table
 }
 
-// turnMiddleware runs before every handler. Outside private chats the bot
-// stays silent (the staff chat aside). In a private chat it records the
-// citizen, settles their language, and asks for one when Telegram's
-// language_code is neither Ukrainian nor Russian.
-func (a *App) turnMiddleware(next tg.HandlerFunc) tg.HandlerFunc {
-	return func(ctx context.Context, b *tg.Bot, u *models.Update) {
-		t := turnOf(ctx)
-		chat, private := chatOf(u)
-		t.Chat = chat
-		from := senderOf(u)
-		if !private || from == nil || from.IsBot {
-			// Groups, channels, and anything without a chat: silence, but
-			// for the staff and integrity chats.
-			if chat != 0 && (chat == a.cfg.StaffChatID || chat == a.cfg.IntegrityChatID) {
-				next(ctx, b, u)
-				return
-			}
-			if chat != 0 && chat < 0 {
-				// How an operator finds the id for STAFF_CHAT_ID or
-				// INTEGRITY_CHAT_ID (README, Setting up Telegram).
-				a.log.Debug("a group that is not configured wrote to the bot", "chat_id", chat, "update_id", t.Update.ID)
-			}
-			t.Status = store.InboxSkipped
-			return
+// decide handles one update in its turn. Outside private chats the bot
+// stays silent (the staff and integrity chats aside). In a private chat it
+// records the citizen, settles their language, and asks for one when
+// Telegram's language_code is neither Ukrainian nor Russian.
+func (a *App) decide(ctx context.Context, t *Turn) error {
+	u := t.Update
+	chat, private := chatOf(u)
+	t.Chat = chat
+	from := senderOf(u)
+	if !private || from == nil || from.IsBot {
+		// Groups, channels, and anything without a chat: silence, but
+		// for the staff and integrity chats.
+		if chat != 0 && (chat == a.cfg.StaffChatID || chat == a.cfg.IntegrityChatID) {
+			return a.route(ctx, t)
 		}
-		if u.MyChatMember != nil {
-			next(ctx, b, u)
-			return
+		if chat != 0 && chat < 0 {
+			// How an operator finds the id for STAFF_CHAT_ID or
+			// INTEGRITY_CHAT_ID (README, Setting up Telegram).
+			a.log.Debug("a group that is not configured wrote to the bot", "chat_id", chat, "update_id", t.Update.ID)
 		}
-		user, err := store.TouchUser(ctx, t.Tx, from.ID)
-		if err != nil {
-			t.Fail(err)
-			return
-		}
-		t.User = &user
-		if user.Language == "" {
-			if lang, ok := dialogs.LanguageFromTelegram(from.LanguageCode); ok {
-				if err := store.SetUserLanguage(ctx, t.Tx, user.ID, lang); err != nil {
-					t.Fail(err)
-					return
-				}
-				user.Language = lang
-			}
-		}
-		t.Lang = user.Language
-		if t.Lang == "" {
-			t.Lang = locales.Default
-			if action, _ := callbackAction(u); action != cbLanguage {
-				if c, ok := a.command(u); ok && c.Name == "start" {
-					a.keepStartPayload(ctx, t, c.Args)
-				}
-				a.ack(ctx, t, "")
-				a.askLanguage(ctx, t, 0)
-				return
-			}
-		}
-		next(ctx, b, u)
+		t.Status = store.InboxSkipped
+		return nil
 	}
+	if u.MyChatMember != nil {
+		return a.route(ctx, t)
+	}
+	user, err := store.TouchUser(ctx, t.Tx, from.ID)
+	if err != nil {
+		return err
+	}
+	t.User = &user
+	if user.Language == "" {
+		if lang, ok := dialogs.LanguageFromTelegram(from.LanguageCode); ok {
+			if err := store.SetUserLanguage(ctx, t.Tx, user.ID, lang); err != nil {
+				return err
+			}
+			user.Language = lang
+		}
+	}
+	t.Lang = user.Language
+	if t.Lang == "" {
+		t.Lang = locales.Default
+		if action, _ := callbackAction(u); action != cbLanguage {
+			if c, ok := a.command(u); ok && c.Name == "start" {
+				if err := a.keepStartPayload(ctx, t, c.Args); err != nil {
+					return err
+				}
+			}
+			a.ack(ctx, t, "")
+			a.askLanguage(ctx, t, 0)
+			return nil
+		}
+	}
+	return a.route(ctx, t)
+}
+
+// route hands the update to the first route that takes it, else onOther.
+func (a *App) route(ctx context.Context, t *Turn) error {
+	for _, r := range a.table {
+		if r.match(t.Update) {
+			return r.handle(ctx, t)
+		}
+	}
+	return a.onOther(ctx, t)
 }
 
 func callbackAction(u *models.Update) (string, string) {

@@ -1,18 +1,19 @@
 package bot
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"html"
 	"io"
-	"os"
 	"sort"
 	"strings"
 	"time"
 
-	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"servicebot/bot/outbox"
 	"servicebot/dialogs"
 	"servicebot/store"
 )
@@ -63,16 +64,15 @@ func (a *App) staffFilter(args string) (store.ResponseFilter, string, bool) {
 	return f, period, ok
 }
 
-func (a *App) showStats(ctx context.Context, t *Turn, m *models.Message, args string) {
+func (a *App) showStats(ctx context.Context, t *Turn, m *models.Message, args string) error {
 	f, period, ok := a.staffFilter(args)
 	if !ok {
 		a.replyStaff(ctx, t, m, a.staffText("stats.usage"))
-		return
+		return nil
 	}
 	counts, tallies, err := store.ResponseTallies(ctx, a.st.Reader(), f)
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	qs := map[string]*dialogs.Questionnaire{}
 	for _, kind := range []string{"mystery", "rating"} {
@@ -157,22 +157,22 @@ func (a *App) showStats(ctx context.Context, t *Turn, m *models.Message, args st
 		}
 	}
 	a.replyStaff(ctx, t, m, cut(b.String(), 4000))
+	return nil
 }
 
 func (a *App) replyStaff(ctx context.Context, t *Turn, m *models.Message, text string) {
-	if _, err := a.sendStaff(ctx, m.MessageThreadID, text, nil, &models.ReplyParameters{MessageID: m.ID, AllowSendingWithoutReply: true}); err != nil {
-		t.Fail(err)
-	}
+	t.Do(a.staffPost(m.MessageThreadID, text, m.ID))
 }
 
-// exportCSV sends the responses of a period as a CSV file. The rows go
-// from PostgreSQL to a temporary file as they are read, so an export of
-// any size takes the memory of one row.
-func (a *App) exportCSV(ctx context.Context, t *Turn, m *models.Message, args string) {
+// exportCSV sends the responses of a period as a CSV file, written as the
+// rows are read: the file, never the responses decoded, is what it holds in
+// memory, and a file larger than Telegram takes (50 MB) is refused with a
+// word on what to do instead.
+func (a *App) exportCSV(ctx context.Context, t *Turn, m *models.Message, args string) error {
 	f, period, ok := a.staffFilter(args)
 	if !ok {
 		a.replyStaff(ctx, t, m, a.staffText("stats.usage"))
-		return
+		return nil
 	}
 	var qs []*dialogs.Questionnaire
 	for _, kind := range []string{"mystery", "rating"} {
@@ -180,32 +180,36 @@ func (a *App) exportCSV(ctx context.Context, t *Turn, m *models.Message, args st
 			qs = append(qs, q)
 		}
 	}
-	file, err := os.CreateTemp("", "servicebot-export-*.csv")
-	if err != nil {
-		t.Fail(err)
-		return
+	var buf bytes.Buffer
+	n, err := store.ExportCSV(ctx, a.st.Reader(), f, qs, &capped{w: &buf, left: maxDocument})
+	if errors.Is(err, errTooLarge) {
+		a.replyStaff(ctx, t, m, a.staffText("stats.export_too_large", map[string]any{"Period": html.EscapeString(period)}))
+		return nil
 	}
-	defer os.Remove(file.Name())
-	defer file.Close()
-	n, err := store.ExportCSV(ctx, a.st.Reader(), f, qs, file)
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	name := fmt.Sprintf("responses-%s-%s.csv", a.pack.ID, strings.ReplaceAll(period, "/", "-"))
-	err = a.send.Message(ctx, a.cfg.StaffChatID, func(ctx context.Context) error {
-		if _, err := file.Seek(0, io.SeekStart); err != nil {
-			return err
-		}
-		_, err := a.tg.SendDocument(ctx, &tg.SendDocumentParams{
-			ChatID: a.cfg.StaffChatID, MessageThreadID: m.MessageThreadID,
-			Document:  &models.InputFileUpload{Filename: name, Data: file},
-			Caption:   a.staffText("stats.export_caption", map[string]any{"Count": n, "Period": html.EscapeString(period)}),
-			ParseMode: models.ParseModeHTML,
-		})
-		return err
-	})
-	if err != nil {
-		t.Fail(err)
+	caption := a.staffText("stats.export_caption", map[string]any{"Count": n, "Period": html.EscapeString(period)})
+	t.Do(outbox.Document(a.cfg.StaffChatID, m.MessageThreadID, name, buf.Bytes(), caption))
+	return nil
+}
+
+// maxDocument is the largest file a bot may send (Bot API: 50 MB).
+const maxDocument = 50 << 20
+
+var errTooLarge = errors.New("bot: the file would be larger than Telegram takes")
+
+// capped writes to w until left bytes are used, then fails.
+type capped struct {
+	w    io.Writer
+	left int
+}
+
+func (c *capped) Write(p []byte) (int, error) {
+	if len(p) > c.left {
+		return 0, errTooLarge
 	}
+	c.left -= len(p)
+	return c.w.Write(p)
 }

@@ -12,9 +12,9 @@ import (
 	"strings"
 	"time"
 
-	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"servicebot/bot/outbox"
 	"servicebot/dialogs"
 	"servicebot/store"
 )
@@ -62,17 +62,17 @@ func (a *App) questionnaire(kind string) (*dialogs.Questionnaire, bool) {
 	return a.pack.Questionnaire(kind)
 }
 
-func (a *App) onMysteryCommand(ctx context.Context, _ *tg.Bot, _ *models.Update) {
-	a.offerSurvey(ctx, turnOf(ctx), "mystery", "", 0, 0)
+func (a *App) onMysteryCommand(ctx context.Context, t *Turn) error {
+	return a.offerSurvey(ctx, t, "mystery", "", 0, 0)
 }
 
-func (a *App) onRateCommand(ctx context.Context, _ *tg.Bot, _ *models.Update) {
-	a.offerSurvey(ctx, turnOf(ctx), "rating", "", 0, 0)
+func (a *App) onRateCommand(ctx context.Context, t *Turn) error {
+	return a.offerSurvey(ctx, t, "rating", "", 0, 0)
 }
 
 // rateFromLink starts the quick rating from a QR deep link r_<centre>[_<desk>].
 // An unknown or malformed one falls back to choosing the centre.
-func (a *App) rateFromLink(ctx context.Context, t *Turn, link dialogs.StartLink) {
+func (a *App) rateFromLink(ctx context.Context, t *Turn, link dialogs.StartLink) error {
 	centre, desk := "", 0
 	if len(link.Args) >= 1 {
 		if _, ok := a.pack.Centre(link.Args[0]); ok {
@@ -84,15 +84,15 @@ func (a *App) rateFromLink(ctx context.Context, t *Turn, link dialogs.StartLink)
 			desk = n
 		}
 	}
-	a.offerSurvey(ctx, t, "rating", centre, desk, 0)
+	return a.offerSurvey(ctx, t, "rating", centre, desk, 0)
 }
 
 // offerSurvey shows what is stored and why, or offers to continue a draft.
-func (a *App) offerSurvey(ctx context.Context, t *Turn, kind, centre string, desk, msgID int) {
+func (a *App) offerSurvey(ctx context.Context, t *Turn, kind, centre string, desk, msgID int) error {
 	q, ok := a.questionnaire(kind)
 	if !ok {
 		a.reply(ctx, t, a.text.Text(t.Lang, "survey.unavailable"), a.menuKeyboard(t.Lang))
-		return
+		return nil
 	}
 	k := letterOf(kind)
 	if d, err := store.DraftOf(ctx, t.Tx, t.User.ID, kind); err == nil {
@@ -101,16 +101,14 @@ func (a *App) offerSurvey(ctx context.Context, t *Turn, kind, centre string, des
 			[]Button{button(a.text.Text(t.Lang, "survey.continue"), cbSurvey, k+":cont")},
 			[]Button{button(a.text.Text(t.Lang, "survey.start_over"), cbSurvey, k+":new")},
 		))
-		return
+		return nil
 	} else if !errors.Is(err, store.ErrNotFound) {
-		t.Fail(err)
-		return
+		return err
 	}
 	// The centre and desk from a QR code wait in the conversation until Start.
 	raw, _ := json.Marshal(map[string]any{"kind": kind, "centre": centre, "desk": desk})
 	if err := store.SaveConversation(ctx, t.Tx, store.Conversation{ChatID: t.Chat, Dialog: dialogSurvey, Step: "intro", Data: raw}); err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	lang := a.contentLang(t.Lang)
 	text := "<b>" + html.EscapeString(a.text2(q.Title, lang)) + "</b>\n\n" + html.EscapeString(a.text2(q.Intro, lang))
@@ -122,6 +120,7 @@ func (a *App) offerSurvey(ctx context.Context, t *Turn, kind, centre string, des
 		[]Button{button(a.text.Text(t.Lang, "survey.start"), cbSurvey, k+":go")},
 		[]Button{button(a.text.Text(t.Lang, "nav.menu"), cbMenu, "menu")},
 	))
+	return nil
 }
 
 func firstUnanswered(q *dialogs.Questionnaire, r store.Response) string {
@@ -131,15 +130,15 @@ func firstUnanswered(q *dialogs.Questionnaire, r store.Response) string {
 	return ""
 }
 
-func (a *App) onSurveyButton(ctx context.Context, _ *tg.Bot, u *models.Update) {
-	t := turnOf(ctx)
+func (a *App) onSurveyButton(ctx context.Context, t *Turn) error {
+	u := t.Update
 	action, arg := parseCallback(u.CallbackQuery.Data)
 	parts := strings.Split(arg, ":")
 	kind := kindOf[parts[0]]
 	q, ok := a.questionnaire(kind)
 	if !ok {
 		a.onStaleButton(ctx, t)
-		return
+		return nil
 	}
 	at := func(i int) string {
 		if i < len(parts) {
@@ -150,18 +149,16 @@ func (a *App) onSurveyButton(ctx context.Context, _ *tg.Bot, u *models.Update) {
 	msgID := callbackMessageID(u)
 	if action == cbSurvey && (at(1) == "go" || at(1) == "new") {
 		a.ack(ctx, t, "")
-		a.beginSurvey(ctx, t, q, kind, msgID)
-		return
+		return a.beginSurvey(ctx, t, q, kind, msgID)
 	}
 	r, err := store.DraftOf(ctx, t.Tx, t.User.ID, kind)
 	if errors.Is(err, store.ErrNotFound) {
 		// A button of a questionnaire already sent or cancelled.
 		a.ack(ctx, t, a.text.Text(t.Lang, "survey.gone"))
-		return
+		return nil
 	}
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	a.ack(ctx, t, "")
 	r.MessageID = msgID
@@ -169,27 +166,35 @@ func (a *App) onSurveyButton(ctx context.Context, _ *tg.Bot, u *models.Update) {
 	case cbSurvey:
 		switch at(1) {
 		case "cont":
-			a.keepSurveyDialog(ctx, t, kind)
+			if err := a.keepSurveyDialog(ctx, t, kind); err != nil {
+				return err
+			}
 			a.renderStep(ctx, t, q, r, "")
 		case "send":
-			a.submitSurvey(ctx, t, q, r)
+			if err := a.submitSurvey(ctx, t, q, r); err != nil {
+				return err
+			}
 		case "x":
 			if _, err := store.DeleteDraft(ctx, t.Tx, t.User.ID, kind); err != nil {
-				t.Fail(err)
-				return
+				return err
 			}
 			if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
-				t.Fail(err)
-				return
+				return err
 			}
 			a.show(ctx, t, msgID, a.text.Text(t.Lang, "survey.cancelled"), a.menuKeyboard(t.Lang))
 		}
 	case cbSurveyAns:
-		a.answerSurvey(ctx, t, q, r, at(1), dialogs.Input{Choice: at(2)})
+		if err := a.answerSurvey(ctx, t, q, r, at(1), dialogs.Input{Choice: at(2)}); err != nil {
+			return err
+		}
 	case cbSurveyDone:
-		a.answerSurvey(ctx, t, q, r, at(1), dialogs.Input{Done: true})
+		if err := a.answerSurvey(ctx, t, q, r, at(1), dialogs.Input{Done: true}); err != nil {
+			return err
+		}
 	case cbSurveySkip:
-		a.answerSurvey(ctx, t, q, r, at(1), dialogs.Input{Skip: true})
+		if err := a.answerSurvey(ctx, t, q, r, at(1), dialogs.Input{Skip: true}); err != nil {
+			return err
+		}
 	case cbSurveyBack:
 		current := firstUnanswered(q, r)
 		if r.Centre == "" && kind == "rating" {
@@ -201,29 +206,35 @@ func (a *App) onSurveyButton(ctx context.Context, _ *tg.Bot, u *models.Update) {
 			r.Centre = ""
 		}
 		r.Answers = ans
-		a.saveAndRender(ctx, t, q, r, "")
+		if err := a.saveAndRender(ctx, t, q, r, ""); err != nil {
+			return err
+		}
 	case cbSurveyEdit:
 		if q.Question(at(1)) == nil {
 			a.renderStep(ctx, t, q, r, a.text.Text(t.Lang, "survey.err.not_shown"))
-			return
+			return nil
 		}
 		delete(r.Answers, at(1))
-		a.saveAndRender(ctx, t, q, r, "")
+		if err := a.saveAndRender(ctx, t, q, r, ""); err != nil {
+			return err
+		}
 	case cbSurveyPlace:
 		city, _ := strconv.Atoi(at(1))
 		page, _ := strconv.Atoi(at(2))
 		a.renderCentres(ctx, t, q, r, city, page, "")
 	}
+	return nil
 }
 
-func (a *App) keepSurveyDialog(ctx context.Context, t *Turn, kind string) {
+func (a *App) keepSurveyDialog(ctx context.Context, t *Turn, kind string) error {
 	raw, _ := json.Marshal(surveyState{Kind: kind})
 	if err := store.SaveConversation(ctx, t.Tx, store.Conversation{ChatID: t.Chat, Dialog: dialogSurvey, Step: "q", Data: raw}); err != nil {
-		t.Fail(err)
+		return err
 	}
+	return nil
 }
 
-func (a *App) beginSurvey(ctx context.Context, t *Turn, q *dialogs.Questionnaire, kind string, msgID int) {
+func (a *App) beginSurvey(ctx context.Context, t *Turn, q *dialogs.Questionnaire, kind string, msgID int) error {
 	var pending struct {
 		Centre string `json:"centre"`
 		Desk   int    `json:"desk"`
@@ -237,25 +248,25 @@ func (a *App) beginSurvey(ctx context.Context, t *Turn, q *dialogs.Questionnaire
 		UserID: t.User.ID, Lang: t.Lang, Answers: nr.Answers, Centre: pending.Centre, Desk: pending.Desk,
 	})
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	r.MessageID = msgID
-	a.keepSurveyDialog(ctx, t, kind)
-	a.saveAndRender(ctx, t, q, r, "")
+	if err := a.keepSurveyDialog(ctx, t, kind); err != nil {
+		return err
+	}
+	return a.saveAndRender(ctx, t, q, r, "")
 }
 
 // answerSurvey applies an input to a question and shows what comes next,
 // or the problem with the input.
-func (a *App) answerSurvey(ctx context.Context, t *Turn, q *dialogs.Questionnaire, r store.Response, qid string, in dialogs.Input) {
+func (a *App) answerSurvey(ctx context.Context, t *Turn, q *dialogs.Questionnaire, r store.Response, qid string, in dialogs.Input) error {
 	if qid == centreStep {
 		if _, ok := a.pack.Centre(in.Choice); !ok || r.Kind != "rating" {
 			a.renderStep(ctx, t, q, r, a.text.Text(t.Lang, "survey.err.unknown_centre"))
-			return
+			return nil
 		}
 		r.Centre = in.Choice
-		a.saveAndRender(ctx, t, q, r, "")
-		return
+		return a.saveAndRender(ctx, t, q, r, "")
 	}
 	in.Today = time.Now().In(a.schedule().Location())
 	if in.Today.Location() == nil {
@@ -265,10 +276,10 @@ func (a *App) answerSurvey(ctx context.Context, t *Turn, q *dialogs.Questionnair
 	ans, err := q.Apply(r.Answers, qid, in, a.centreIDs())
 	if err != nil {
 		a.renderStep(ctx, t, q, r, a.surveyError(t.Lang, q, qid, err))
-		return
+		return nil
 	}
 	if reflect.DeepEqual(ans, before) && t.Update.CallbackQuery != nil {
-		return // a double tap: the answer is already so
+		return nil // a double tap: the answer is already so
 	}
 	r.Answers = ans
 	if qq := q.Question(qid); qq != nil && qq.Type == dialogs.QuestionCentre {
@@ -280,7 +291,7 @@ func (a *App) answerSurvey(ctx context.Context, t *Turn, q *dialogs.Questionnair
 			note = a.integrityNote(t.Lang)
 		}
 	}
-	a.saveAndRender(ctx, t, q, r, note)
+	return a.saveAndRender(ctx, t, q, r, note)
 }
 
 func containsStr(list []string, s string) bool {
@@ -337,12 +348,12 @@ func (a *App) surveyError(lang string, q *dialogs.Questionnaire, qid string, err
 	return a.text.Text(lang, key, data)
 }
 
-func (a *App) saveAndRender(ctx context.Context, t *Turn, q *dialogs.Questionnaire, r store.Response, note string) {
+func (a *App) saveAndRender(ctx context.Context, t *Turn, q *dialogs.Questionnaire, r store.Response, note string) error {
 	if err := store.SaveDraft(ctx, t.Tx, r); err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	a.renderStep(ctx, t, q, r, note)
+	return nil
 }
 
 // renderStep shows the next question, or the summary when all are answered.
@@ -438,54 +449,13 @@ func (a *App) surveyNav(lang, k string, qq *dialogs.Question) []Button {
 // showStep edits the questionnaire's message in place, or sends a new one
 // (after typed input, so that it stands below what the person wrote).
 func (a *App) showStep(ctx context.Context, t *Turn, r store.Response, text string, kb *Keyboard) {
-	msgID := r.MessageID
-	if t.Update.CallbackQuery == nil {
-		msgID = 0
-	}
-	id, err := a.showID(ctx, t, msgID, text, kb)
-	if err != nil {
-		a.delivered(ctx, t, err)
+	// Whichever message shows the step, its id is kept with the draft.
+	draft := store.Slot{Kind: store.SlotDraftMessage, Key: r.ID}
+	if t.Update.CallbackQuery == nil || r.MessageID == 0 {
+		t.Do(outbox.Send(t.Chat, text, markup(kb)).Keeping(draft))
 		return
 	}
-	if id != r.MessageID {
-		r.MessageID = id
-		if err := store.SaveDraft(ctx, t.Tx, r); err != nil {
-			t.Fail(err)
-		}
-	}
-}
-
-// showID is show that reports the message's id.
-func (a *App) showID(ctx context.Context, t *Turn, msgID int, text string, kb *Keyboard) (int, error) {
-	if msgID != 0 {
-		p := &tg.EditMessageTextParams{ChatID: t.Chat, MessageID: msgID, Text: text, ParseMode: models.ParseModeHTML}
-		if kb != nil {
-			p.ReplyMarkup = kb
-		}
-		err := a.send.Message(ctx, t.Chat, func(ctx context.Context) error {
-			_, err := a.tg.EditMessageText(ctx, p)
-			return err
-		})
-		if err == nil || isNotModified(err) {
-			return msgID, nil
-		}
-		if !errors.Is(err, ErrRejected) {
-			return 0, err
-		}
-	}
-	p := &tg.SendMessageParams{ChatID: t.Chat, Text: text, ParseMode: models.ParseModeHTML}
-	if kb != nil {
-		p.ReplyMarkup = kb
-	}
-	var id int
-	err := a.send.Message(ctx, t.Chat, func(ctx context.Context) error {
-		m, err := a.tg.SendMessage(ctx, p)
-		if err == nil {
-			id = m.ID
-		}
-		return err
-	})
-	return id, err
+	t.Do(outbox.Edit(t.Chat, r.MessageID, text, markup(kb)).Keeping(draft))
 }
 
 // cities lists the cities of the pack's centres, in the person's language.
@@ -579,7 +549,7 @@ func (a *App) searchCentres(ctx context.Context, t *Turn, q *dialogs.Questionnai
 }
 
 // continueSurvey takes typed text or a photo for the current question.
-func (a *App) continueSurvey(ctx context.Context, t *Turn, conv store.Conversation, m *models.Message) {
+func (a *App) continueSurvey(ctx context.Context, t *Turn, conv store.Conversation, m *models.Message) error {
 	var st struct {
 		Kind string `json:"kind"`
 	}
@@ -587,22 +557,19 @@ func (a *App) continueSurvey(ctx context.Context, t *Turn, conv store.Conversati
 	q, ok := a.questionnaire(st.Kind)
 	if !ok {
 		store.EndConversation(ctx, t.Tx, t.Chat)
-		a.onCitizenMessage(ctx, t, m)
-		return
+		return a.onCitizenMessage(ctx, t, m)
 	}
 	if conv.Step == "intro" {
 		a.reply(ctx, t, a.text.Text(t.Lang, "survey.err.expected_button"), nil)
-		return
+		return nil
 	}
 	r, err := store.DraftOf(ctx, t.Tx, t.User.ID, st.Kind)
 	if errors.Is(err, store.ErrNotFound) {
 		store.EndConversation(ctx, t.Tx, t.Chat)
-		a.onCitizenMessage(ctx, t, m)
-		return
+		return a.onCitizenMessage(ctx, t, m)
 	}
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	next, ok := q.Next(r.Answers)
 	switch {
@@ -617,8 +584,11 @@ func (a *App) continueSurvey(ctx context.Context, t *Turn, conv store.Conversati
 		} else if m.Text == "" && m.Caption == "" {
 			in = dialogs.Input{}
 		}
-		a.answerSurvey(ctx, t, q, r, next.ID, in)
+		if err := a.answerSurvey(ctx, t, q, r, next.ID, in); err != nil {
+			return err
+		}
 	}
+	return nil
 }
 
 // answerLabel renders an answer for the summary and staff cards.
@@ -698,34 +668,32 @@ func (a *App) renderSummary(ctx context.Context, t *Turn, q *dialogs.Questionnai
 // submitSurvey sends a complete questionnaire: at most one per person per
 // centre per day, an integrity report for a "yes" to being asked for
 // money, a ticket when a low rating asks for a call back.
-func (a *App) submitSurvey(ctx context.Context, t *Turn, q *dialogs.Questionnaire, r store.Response) {
+func (a *App) submitSurvey(ctx context.Context, t *Turn, q *dialogs.Questionnaire, r store.Response) error {
 	if !q.Complete(r.Answers) {
 		a.renderStep(ctx, t, q, r, a.text.Text(t.Lang, "survey.err.incomplete"))
-		return
+		return nil
 	}
 	if limit := a.cfg.SurveyDailyLimit; limit > 0 {
 		now := time.Now().In(a.schedule().Location())
 		midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
 		n, err := store.SubmittedSince(ctx, t.Tx, t.User.ID, r.Kind, r.Centre, midnight)
 		if err != nil {
-			t.Fail(err)
-			return
+			return err
 		}
 		if n >= limit {
 			a.renderSummary(ctx, t, q, r, a.text.Text(t.Lang, "survey.err.daily_limit"))
-			return
+			return nil
 		}
 	}
 	ok, err := store.SubmitResponse(ctx, t.Tx, r.ID)
 	if err != nil || !ok {
 		if err != nil {
-			t.Fail(err)
+			return err
 		}
-		return
+		return nil
 	}
 	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	ref := dialogs.Ref(r.Kind, r.ID)
 	a.show(ctx, t, r.MessageID, a.text.Text(t.Lang, "survey.thanks", map[string]any{"Ref": ref}), a.menuKeyboard(t.Lang))
@@ -741,10 +709,15 @@ func (a *App) submitSurvey(ctx context.Context, t *Turn, q *dialogs.Questionnair
 		if c, ok := a.pack.Centre(r.Centre); ok {
 			b.WriteString("\n🏢 " + a.text2(c.Name, lang))
 		}
-		a.fileReport(ctx, t, reportDraft{Anonymous: true, Source: ref}, &models.Message{Text: b.String(), From: senderOf(t.Update)})
+		if err := a.fileReport(ctx, t, reportDraft{Anonymous: true, Source: ref}, &models.Message{Text: b.String(), From: senderOf(t.Update)}); err != nil {
+			return err
+		}
 	}
 	if yes := r.Answers["followup"]; containsStr(yes.Choice, dialogs.ChoiceYes) && a.cfg.StaffChatID != 0 {
 		what := r.Answers["what_wrong"].Text
-		a.openTicket(ctx, t, nil, firstNonEmpty(what, ref), "rating", ref)
+		if err := a.openTicket(ctx, t, nil, firstNonEmpty(what, ref), "rating", ref); err != nil {
+			return err
+		}
 	}
+	return nil
 }

@@ -13,6 +13,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"servicebot/bot/outbox"
 	"servicebot/dialogs"
 	"servicebot/store"
 )
@@ -32,12 +33,12 @@ type ticketDraft struct {
 	SourceText string `json:"source_text,omitempty"`
 }
 
-func (a *App) onOperatorCommand(ctx context.Context, _ *tg.Bot, _ *models.Update) {
-	a.askForPerson(ctx, turnOf(ctx), "command", "")
+func (a *App) onOperatorCommand(ctx context.Context, t *Turn) error {
+	return a.askForPerson(ctx, t, "command", "")
 }
 
-func (a *App) onOperatorButton(ctx context.Context, _ *tg.Bot, u *models.Update) {
-	t := turnOf(ctx)
+func (a *App) onOperatorButton(ctx context.Context, t *Turn) error {
+	u := t.Update
 	a.ack(ctx, t, "")
 	_, arg := parseCallback(u.CallbackQuery.Data)
 	kind, rest, _ := strings.Cut(arg, ":")
@@ -48,73 +49,61 @@ func (a *App) onOperatorButton(ctx context.Context, _ *tg.Bot, u *models.Update)
 		arg, genuine := a.unseal(t.User.ID, rest)
 		id, _ := strconv.ParseInt(arg, 10, 64)
 		if q, err := store.GetUnanswered(ctx, t.Tx, a.pack.ID, id); genuine && err == nil {
-			a.openTicket(ctx, t, nil, q.Sample, "nomatch", q.Sample)
-			return
+			return a.openTicket(ctx, t, nil, q.Sample, "nomatch", q.Sample)
 		}
-		a.askForPerson(ctx, t, "menu", "")
+		if err := a.askForPerson(ctx, t, "menu", ""); err != nil {
+			return err
+		}
 	case "d": // after 👎 on an answer
 		src := rest
 		if e, ok := a.book().byID[rest]; ok {
 			src = a.text2(e.Question, a.contentLang(t.Lang))
 		}
-		a.askForPerson(ctx, t, "downvote", src)
+		if err := a.askForPerson(ctx, t, "downvote", src); err != nil {
+			return err
+		}
 	default:
-		a.askForPerson(ctx, t, "menu", "")
+		if err := a.askForPerson(ctx, t, "menu", ""); err != nil {
+			return err
+		}
 	}
+	return nil
 }
 
 // askForPerson asks the citizen to describe the question, unless a ticket
 // is open already: then they simply keep writing.
-func (a *App) askForPerson(ctx context.Context, t *Turn, source, sourceText string) {
+func (a *App) askForPerson(ctx context.Context, t *Turn, source, sourceText string) error {
 	if a.cfg.StaffChatID == 0 {
 		a.reply(ctx, t, a.text.Text(t.Lang, "ticket.unavailable"), a.menuKeyboard(t.Lang))
-		return
+		return nil
 	}
 	if tk, err := store.OpenTicketOf(ctx, t.Tx, t.User.ID); err == nil {
 		a.reply(ctx, t, a.text.Text(t.Lang, "ticket.already_open", map[string]any{"ID": tk.ID}), nil)
-		return
+		return nil
 	} else if !errors.Is(err, store.ErrNotFound) {
-		t.Fail(err)
-		return
+		return err
 	}
 	raw, _ := json.Marshal(ticketDraft{Source: source, SourceText: sourceText})
 	if err := store.SaveConversation(ctx, t.Tx, store.Conversation{ChatID: t.Chat, Dialog: dialogTicket, Data: raw}); err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	a.reply(ctx, t, a.text.Text(t.Lang, "ticket.describe"), nil)
+	return nil
 }
 
 // openTicket opens a ticket with its first message (msg, or text when
 // there is no message to copy), its topic and card in the staff chat.
-func (a *App) openTicket(ctx context.Context, t *Turn, msg *models.Message, text, source, sourceText string) {
+func (a *App) openTicket(ctx context.Context, t *Turn, msg *models.Message, text, source, sourceText string) error {
 	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	if a.cfg.StaffChatID == 0 {
 		a.reply(ctx, t, a.text.Text(t.Lang, "ticket.unavailable"), a.menuKeyboard(t.Lang))
-		return
+		return nil
 	}
 	if tk, err := store.OpenTicketOf(ctx, t.Tx, t.User.ID); err == nil {
 		// A double tap on the offer: the ticket exists; this is one more message.
-		a.relayToStaff(ctx, t, tk, msg, text)
-		return
-	}
-	// The topic, the card and the first message go to the staff group
-	// together, or the update waits for room there (see Sender.Reserve).
-	forum, err := a.staffIsForum(ctx)
-	if err != nil {
-		t.Fail(err)
-		return
-	}
-	posts := 2
-	if forum {
-		posts = 3
-	}
-	if err := a.send.Reserve(ctx, a.cfg.StaffChatID, posts); err != nil {
-		t.Fail(err)
-		return
+		return a.relayToStaff(ctx, t, tk, msg, text)
 	}
 	subject := text
 	if subject == "" && msg != nil {
@@ -122,21 +111,14 @@ func (a *App) openTicket(ctx context.Context, t *Turn, msg *models.Message, text
 	}
 	tk, err := store.OpenTicket(ctx, t.Tx, t.User.ID, t.Lang, cut(strings.Join(strings.Fields(subject), " "), 60), source, sourceText)
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
-	thread, card, err := a.postCard(ctx, t, tk, senderOf(t.Update))
-	if err != nil {
-		t.Fail(err)
-		return
+	// The topic, the card and the first message are effects of this turn:
+	// should anything below fail, none of them is made.
+	a.postCard(t, tk, senderOf(t.Update))
+	if err := a.relayToStaff(ctx, t, tk, msg, text); err != nil {
+		return err
 	}
-	if err := store.SetTicketThread(ctx, t.Tx, tk.ID, thread, card); err != nil {
-		t.Fail(err)
-		return
-	}
-	tk.ThreadID.Int64, tk.ThreadID.Valid = int64(thread), thread != 0
-	tk.CardMessageID.Int64, tk.CardMessageID.Valid = int64(card), card != 0
-	a.relayToStaff(ctx, t, tk, msg, text)
 	note := a.text.Text(t.Lang, "ticket.opened", map[string]any{"ID": tk.ID})
 	if s := a.schedule(); !s.Open(time.Now()) {
 		note += "\n\n" + a.text.Text(t.Lang, "ticket.after_hours", map[string]any{
@@ -144,15 +126,15 @@ func (a *App) openTicket(ctx context.Context, t *Turn, msg *models.Message, text
 		})
 	}
 	a.reply(ctx, t, note, nil)
+	return nil
 }
 
 // relayToStaff copies a citizen's message into the ticket, or keeps it
 // without relaying when moderators have blocked the citizen.
-func (a *App) relayToStaff(ctx context.Context, t *Turn, tk store.Ticket, msg *models.Message, text string) {
+func (a *App) relayToStaff(ctx context.Context, t *Turn, tk store.Ticket, msg *models.Message, text string) error {
 	blocked, notify, err := store.BlockState(ctx, t.Tx, t.User.ID)
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	rec := store.TicketMessage{TicketID: tk.ID, Direction: "in", Author: t.User.ID, Relayed: !blocked, Text: text}
 	if msg != nil {
@@ -161,69 +143,36 @@ func (a *App) relayToStaff(ctx context.Context, t *Turn, tk store.Ticket, msg *m
 			rec.Text = firstNonEmpty(msg.Text, msg.Caption)
 		}
 	}
+	id, err := store.AddTicketMessage(ctx, t.Tx, rec)
+	if err != nil {
+		return err
+	}
 	if blocked {
-		if err := store.AddTicketMessage(ctx, t.Tx, rec); err != nil {
-			t.Fail(err)
-			return
-		}
 		if notify {
 			a.reply(ctx, t, a.text.Text(t.Lang, "ticket.blocked"), nil)
 		}
-		return
+		return nil
 	}
-	var staffID int
-	var replyTo *models.ReplyParameters
+	var relay outbox.Effect
+	if msg != nil {
+		relay = outbox.Call(a.cfg.StaffChatID, "copyMessage", &tg.CopyMessageParams{ChatID: a.cfg.StaffChatID, FromChatID: t.Chat, MessageID: msg.ID})
+	} else {
+		relay = outbox.Send(a.cfg.StaffChatID, "💬 "+html.EscapeString(text), nil)
+	}
+	relay = relay.InThread(ticketThread(tk))
 	if msg != nil && msg.ReplyToMessage != nil {
 		// The citizen answered one of the moderator's messages: keep the thread.
-		if m, err := store.TicketMessageByCitizen(ctx, t.Tx, tk.ID, msg.ReplyToMessage.ID); err == nil && m.StaffMessageID.Valid {
-			replyTo = &models.ReplyParameters{MessageID: int(m.StaffMessageID.Int64), AllowSendingWithoutReply: true}
+		if m, err := store.TicketMessageByCitizen(ctx, t.Tx, tk.ID, msg.ReplyToMessage.ID); err == nil {
+			relay = relay.Replying(store.Slot{Kind: store.SlotStaffCopy, Key: m.ID})
 		}
 	}
-	if replyTo == nil && !tk.ThreadID.Valid && tk.CardMessageID.Valid {
+	if relay.ReplyTo == nil && !a.staffIsForum() {
 		// No forum: every message replies to the card, so moderators see
 		// whose it is.
-		replyTo = &models.ReplyParameters{MessageID: int(tk.CardMessageID.Int64), AllowSendingWithoutReply: true}
+		relay = relay.Replying(store.Slot{Kind: store.SlotTicketCard, Key: tk.ID})
 	}
-	thread := int(tk.ThreadID.Int64)
-	if msg != nil {
-		err = a.send.Message(ctx, a.cfg.StaffChatID, func(ctx context.Context) error {
-			id, err := a.tg.CopyMessage(ctx, &tg.CopyMessageParams{
-				ChatID: a.cfg.StaffChatID, MessageThreadID: thread, FromChatID: t.Chat, MessageID: msg.ID, ReplyParameters: replyTo,
-			})
-			if err == nil {
-				staffID = id.ID
-			}
-			return err
-		})
-	} else {
-		staffID, err = a.sendStaff(ctx, thread, "💬 "+html.EscapeString(text), nil, replyTo)
-	}
-	if err != nil {
-		t.Fail(err)
-		return
-	}
-	rec.StaffMessageID.Int64, rec.StaffMessageID.Valid = int64(staffID), true
-	if err := store.AddTicketMessage(ctx, t.Tx, rec); err != nil {
-		t.Fail(err)
-	}
-}
-
-// sendStaff sends an HTML message into the staff chat (into a topic when
-// thread is set) and returns its id.
-func (a *App) sendStaff(ctx context.Context, thread int, text string, kb *Keyboard, replyTo *models.ReplyParameters) (int, error) {
-	p := &tg.SendMessageParams{ChatID: a.cfg.StaffChatID, MessageThreadID: thread, Text: text, ParseMode: models.ParseModeHTML, ReplyParameters: replyTo}
-	if kb != nil {
-		p.ReplyMarkup = kb
-	}
-	var id int
-	err := a.send.Message(ctx, a.cfg.StaffChatID, func(ctx context.Context) error {
-		m, err := a.tg.SendMessage(ctx, p)
-		if err == nil {
-			id = m.ID
-		}
-		return err
-	})
-	return id, err
+	t.Do(relay.Keeping(store.Slot{Kind: store.SlotStaffCopy, Key: id}))
+	return nil
 }
 
 // onCitizenEdit mirrors an edit of a relayed text into the staff chat.
@@ -234,68 +183,45 @@ func (a *App) onCitizenEdit(ctx context.Context, t *Turn, m *models.Message) {
 		return
 	}
 	rec, err := store.TicketMessageByCitizen(ctx, t.Tx, tk.ID, m.ID)
-	if err != nil || !rec.StaffMessageID.Valid || !rec.Relayed {
+	if err != nil || !rec.Relayed {
 		t.Status = store.InboxSkipped
 		return
 	}
-	err = a.send.Message(ctx, a.cfg.StaffChatID, func(ctx context.Context) error {
-		_, err := a.tg.EditMessageText(ctx, &tg.EditMessageTextParams{
-			ChatID: a.cfg.StaffChatID, MessageID: int(rec.StaffMessageID.Int64), Text: m.Text, Entities: m.Entities,
-		})
-		return err
-	})
-	if err != nil && !errors.Is(err, ErrRejected) {
-		t.Fail(err)
-	}
+	t.Do(outbox.Call(a.cfg.StaffChatID, "editMessageText", &tg.EditMessageTextParams{ChatID: a.cfg.StaffChatID, Text: m.Text, Entities: m.Entities}).
+		Changing(store.Slot{Kind: store.SlotStaffCopy, Key: rec.ID}).MayBeRefused())
 }
 
 // onTicketRated takes the citizen's answer to «was your question solved?».
-func (a *App) onTicketRated(ctx context.Context, _ *tg.Bot, u *models.Update) {
-	t := turnOf(ctx)
+func (a *App) onTicketRated(ctx context.Context, t *Turn) error {
+	u := t.Update
 	_, arg := parseCallback(u.CallbackQuery.Data)
 	idText, answer, _ := strings.Cut(arg, ":")
 	id, _ := strconv.ParseInt(idText, 10, 64)
 	changed, err := store.RateTicket(ctx, t.Tx, id, t.User.ID, answer == "y")
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	a.ack(ctx, t, a.text.Text(t.Lang, "faq.thanks"))
 	if !changed {
-		return
+		return nil
 	}
 	a.show(ctx, t, callbackMessageID(u), a.text.Text(t.Lang, "ticket.rated"), nil)
 	tk, err := store.GetTicket(ctx, t.Tx, id)
 	if err != nil {
-		t.Fail(err)
-		return
+		return err
 	}
 	mark := "👎"
 	if answer == "y" {
 		mark = "👍"
 	}
-	if tk.ThreadID.Valid {
+	if a.staffIsForum() {
 		// The topic is closed: the verdict goes into its name, where
 		// moderators scanning the list see it.
-		thread := int(tk.ThreadID.Int64)
-		a.topicCall(ctx, t, func(ctx context.Context) error {
-			_, err := a.tg.EditForumTopic(ctx, &tg.EditForumTopicParams{ChatID: a.cfg.StaffChatID, MessageThreadID: thread, Name: cut(mark+" "+topicName(tk, true), 120)})
-			return err
-		})
-		return
-	}
-	if _, err := a.sendStaff(ctx, 0, a.staffText("desk.rated", map[string]any{"Mark": mark}), nil, a.cardReply(tk)); err != nil {
-		t.Fail(err)
-	}
-}
-
-// cardReply points a staff-chat message at the ticket's card when the
-// staff chat is not a forum.
-func (a *App) cardReply(tk store.Ticket) *models.ReplyParameters {
-	if tk.ThreadID.Valid || !tk.CardMessageID.Valid {
+		t.Do(a.topicCall(tk, "editForumTopic", &tg.EditForumTopicParams{ChatID: a.cfg.StaffChatID, Name: cut(mark+" "+topicName(tk, true), 120)}))
 		return nil
 	}
-	return &models.ReplyParameters{MessageID: int(tk.CardMessageID.Int64), AllowSendingWithoutReply: true}
+	t.Do(a.ticketPost(tk, a.staffText("desk.rated", map[string]any{"Mark": mark}), nil))
+	return nil
 }
 
 func firstNonEmpty(s ...string) string {

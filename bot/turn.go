@@ -1,16 +1,15 @@
 package bot
 
 import (
-	"context"
-
 	"github.com/go-telegram/bot/models"
 	"github.com/jmoiron/sqlx"
 
+	"servicebot/bot/outbox"
 	"servicebot/store"
 )
 
-// Turn is one update being handled: its transaction, who sent it and in
-// which language to answer. Handlers find it in their context.
+// Turn is one update being handled: its transaction, who sent it, in
+// which language to answer, and what it decided should happen in Telegram.
 type Turn struct {
 	Tx     *sqlx.Tx
 	Update *models.Update
@@ -18,42 +17,16 @@ type Turn struct {
 	User   *store.User // the citizen, in private chats
 	Lang   string
 	Status int // store.InboxDone unless the update was ignored
-	err    error
 
-	// For the sender: once a message has gone out in the turn, a retry
-	// would send it again, so the turn waits for a group's pace instead
-	// of deferring; prepaid counts group messages reserved ahead.
-	sent    bool
-	prepaid map[int64]int
+	// What the turn wants to happen in Telegram: kept in the outbox with
+	// the turn's state when it commits, and delivered after.
+	effects []outbox.Effect
 }
 
-// Fail records that handling failed; the transaction is rolled back and the
-// update tried again.
-func (t *Turn) Fail(err error) {
-	if t.err == nil {
-		t.err = err
-	}
-}
-
-type turnKey struct{}
-
-func withTurn(ctx context.Context, t *Turn) context.Context {
-	return context.WithValue(ctx, turnKey{}, t)
-}
-
-// turnIn returns the turn ctx belongs to, or nil for background work.
-func turnIn(ctx context.Context) *Turn {
-	t, _ := ctx.Value(turnKey{}).(*Turn)
-	return t
-}
-
-func turnOf(ctx context.Context) *Turn {
-	t, _ := ctx.Value(turnKey{}).(*Turn)
-	if t == nil {
-		// Only ProcessUpdate calls from App.handle reach handlers.
-		panic("bot: handler called outside a turn")
-	}
-	return t
+// Do adds effects to the turn. Nothing reaches Telegram unless the turn
+// commits.
+func (t *Turn) Do(effects ...outbox.Effect) {
+	t.effects = append(t.effects, effects...)
 }
 
 // chatOf returns the chat an update happens in, and whether it is a private

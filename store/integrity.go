@@ -49,14 +49,6 @@ func AddIntegrityReport(ctx context.Context, q sqlx.QueryerContext, r IntegrityR
 	return r, nil
 }
 
-// SetIntegrityMessage records the report's message in the integrity chat.
-func SetIntegrityMessage(ctx context.Context, q sqlx.ExecerContext, id int64, messageID int) error {
-	if _, err := q.ExecContext(ctx, `UPDATE integrity_reports SET chat_message_id = $2 WHERE id = $1`, id, messageID); err != nil {
-		return fmt.Errorf("store: unable to record the message of report %d: %w", id, err)
-	}
-	return nil
-}
-
 // IntegrityReporter finds, for a reply in the integrity chat, the report it
 // answers and whom to send the reply to.
 func IntegrityReporter(ctx context.Context, q sqlx.QueryerContext, chatMessageID int) (IntegrityReport, int64, error) {

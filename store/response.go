@@ -106,14 +106,15 @@ func GetResponse(ctx context.Context, q sqlx.QueryerContext, id int64) (Response
 	return row.response()
 }
 
-// SaveDraft stores a draft's answers, centre and message after a step.
+// SaveDraft stores a draft's answers and centre after a step. Its message
+// is kept by the outbox when the message is delivered (SlotDraftMessage).
 func SaveDraft(ctx context.Context, q sqlx.ExecerContext, r Response) error {
 	raw, err := json.Marshal(r.Answers)
 	if err != nil {
 		return fmt.Errorf("store: unable to encode the answers of response %d: %w", r.ID, err)
 	}
-	_, err = q.ExecContext(ctx, `UPDATE responses SET answers = $2, centre = $3, message_id = $4, desk = $5 WHERE id = $1 AND status = 'draft'`,
-		r.ID, string(raw), r.Centre, r.MessageID, nullInt(int64(r.Desk)))
+	_, err = q.ExecContext(ctx, `UPDATE responses SET answers = $2, centre = $3, desk = $4 WHERE id = $1 AND status = 'draft'`,
+		r.ID, string(raw), r.Centre, nullInt(int64(r.Desk)))
 	if err != nil {
 		return fmt.Errorf("store: unable to save response %d: %w", r.ID, err)
 	}

@@ -11,7 +11,8 @@ import (
 // duration keeps that kind of row for ever.
 type Retention struct {
 	// Inbox: updates handled (done, skipped or failed) longer ago than this
-	// are deleted. Pending updates are never touched.
+	// are deleted, and so are effects delivered or set aside that long ago.
+	// Pending updates and effects are never touched.
 	Inbox time.Duration
 	// PersonalData: what citizens wrote is blanked this long after it stops
 	// being needed: the messages, subject and source text of tickets closed
@@ -27,6 +28,7 @@ type Retention struct {
 type Retained struct {
 	Ran            bool  // false when another process was running it
 	InboxDeleted   int64 // inbox rows deleted
+	OutboxDeleted  int64 // effects delivered (or set aside) and deleted
 	Tickets        int64 // tickets whose subject and source text were cleared
 	TicketMessages int64 // ticket messages whose text was cleared
 	UnansweredFAQ  int64 // unanswered questions whose sample was cleared
@@ -96,6 +98,14 @@ func (s *Store) ApplyRetention(ctx context.Context, r Retention) (Retained, erro
 				SELECT update_id FROM inbox
 				WHERE status <> 0 AND handled_at < now() - make_interval(secs => $1)
 				LIMIT $2)`, r.Inbox, &done.InboxDeleted)
+		if err != nil {
+			return done, err
+		}
+		err = drain("delete delivered effects", `
+			DELETE FROM outbox WHERE id IN (
+				SELECT id FROM outbox
+				WHERE status <> 0 AND done_at < now() - make_interval(secs => $1)
+				LIMIT $2)`, r.Inbox, &done.OutboxDeleted)
 		if err != nil {
 			return done, err
 		}

@@ -26,6 +26,13 @@ func seedRetention(t *testing.T, st *store.Store) {
 		 VALUES (8, 2, 'message', '{"update_id":8}', 0, now() - interval '20 days', 3),
 		        (9, 3, 'message', '{"update_id":9}', 0, now() - interval '1 hour', 0)`,
 
+		// effects: sent long ago, set aside long ago, sent lately, pending and old
+		`INSERT INTO outbox (id, chat_id, body, status, created_at, done_at) VALUES
+		 (1, 1, '{}', 1, now() - interval '10 days', now() - interval '10 days'),
+		 (2, 1, '{}', 2, now() - interval '10 days', now() - interval '9 days'),
+		 (3, 1, '{}', 1, now() - interval '10 days', now() - interval '1 day'),
+		 (4, 1, '{}', 0, now() - interval '20 days', NULL)`,
+
 		`INSERT INTO tickets (id, user_id, lang, status, subject, source_text, created_at, closed_at) VALUES
 		 (1, 501, 'uk', 'closed', 'old closed', 'I lost my licence', now() - interval '60 days', now() - interval '40 days'),
 		 (2, 502, 'uk', 'closed', 'recent closed', 'where is my plate', now() - interval '60 days', now() - interval '10 days'),
@@ -75,6 +82,11 @@ func TestRetentionDeletesOldAndKeepsNewAndPending(t *testing.T) {
 	}
 	if done.InboxDeleted != 4 {
 		t.Errorf("reported %d inbox rows deleted, want 4", done.InboxDeleted)
+	}
+	var effects []int64
+	st.DB().Select(&effects, `SELECT id FROM outbox ORDER BY id`)
+	if want := []int64{3, 4}; !slices.Equal(effects, want) || done.OutboxDeleted != 2 {
+		t.Errorf("outbox after retention: %v (%d reported deleted), want %v (done over 7 days ago gone, pending kept)", effects, done.OutboxDeleted, want)
 	}
 	var attempts int
 	st.DB().Get(&attempts, `SELECT attempts FROM inbox WHERE update_id = 8`)

@@ -48,15 +48,6 @@ func OpenTicket(ctx context.Context, q sqlx.QueryerContext, userID int64, lang, 
 	return t, nil
 }
 
-// SetTicketThread records the staff-chat topic and card of a ticket.
-func SetTicketThread(ctx context.Context, q sqlx.ExecerContext, id int64, thread, card int) error {
-	_, err := q.ExecContext(ctx, `UPDATE tickets SET thread_id = nullif($2, 0), card_message_id = nullif($3, 0) WHERE id = $1`, id, thread, card)
-	if err != nil {
-		return fmt.Errorf("store: unable to record the topic of ticket %d: %w", id, err)
-	}
-	return nil
-}
-
 // OpenTicketOf returns the user's open ticket, or ErrNotFound.
 func OpenTicketOf(ctx context.Context, q sqlx.QueryerContext, userID int64) (Ticket, error) {
 	var t Ticket
@@ -203,16 +194,19 @@ type TicketMessage struct {
 
 const messageColumns = `id, ticket_id, direction, citizen_message_id, staff_message_id, author, relayed, text`
 
-// AddTicketMessage records a relayed (or held back) message.
-func AddTicketMessage(ctx context.Context, q sqlx.ExecerContext, m TicketMessage) error {
-	_, err := q.ExecContext(ctx, `
+// AddTicketMessage records a relayed (or held back) message and returns
+// its id. The id of a copy not yet made is kept by the outbox when it is
+// (SlotStaffCopy, SlotCitizenCopy).
+func AddTicketMessage(ctx context.Context, q sqlx.QueryerContext, m TicketMessage) (int64, error) {
+	var id int64
+	err := sqlx.GetContext(ctx, q, &id, `
 		INSERT INTO ticket_messages (ticket_id, direction, citizen_message_id, staff_message_id, author, relayed, text)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
 		m.TicketID, m.Direction, m.CitizenMessageID, m.StaffMessageID, m.Author, m.Relayed, m.Text)
 	if err != nil {
-		return fmt.Errorf("store: unable to record a message of ticket %d: %w", m.TicketID, err)
+		return 0, fmt.Errorf("store: unable to record a message of ticket %d: %w", m.TicketID, err)
 	}
-	return nil
+	return id, nil
 }
 
 // TicketMessageByCitizen finds the record of a citizen-side message.

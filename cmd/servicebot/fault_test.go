@@ -146,6 +146,7 @@ var processWide = []string{
 	"no LISTEN/NOTIFY", "cannot reload the FAQ", "telegram client", "readiness:", "cannot read the inbox backlog",
 	"retention failed", "cannot check waiting tickets", "cannot post", "cannot reach Telegram yet",
 	"cannot set the command menu", "content pack problem", "telegram asked to slow down", "telegram call failed",
+	"cannot read the outbox", "delivering stopped", "cannot read the staff chat yet",
 }
 
 // checkUpdateIDs checks that every warning or error about an update names

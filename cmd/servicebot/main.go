@@ -150,7 +150,8 @@ func openMigrated(ctx context.Context, cfg config.Config, log *slog.Logger) (*st
 // openStore connects to DATABASE_URL, or, when it is unset, starts a private
 // PostgreSQL under DATA_DIR and stops it again on close.
 func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.Store, func(), error) {
-	maxConns := cfg.Bot.Workers + 8
+	// The workers, the deliverer (its lock and its lanes) and the rest.
+	maxConns := cfg.Bot.Workers + cfg.Bot.DeliveryLanes + 9
 	if cfg.DatabaseURL != "" {
 		st, err := store.Open(ctx, cfg.DatabaseURL, maxConns)
 		if err != nil {

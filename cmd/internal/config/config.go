@@ -44,6 +44,7 @@ var Settings = []Setting{
 	{Name: "SLA_MINUTES", Default: "30", Help: "minutes of business hours a ticket may wait before moderators get a reminder"},
 	{Name: "WORKERS", Default: "16", Help: "updates handled at once (each from a different chat)"},
 	{Name: "WORKER_BATCH", Default: "8", Help: "most updates (of different chats) a worker handles in one transaction when there is more work than workers; 1: one each"},
+	{Name: "DELIVERY_LANES", Default: "4", Help: "chats the outbox sends to at once; also the most replies a crash can send twice"},
 	{Name: "SEND_PER_SECOND", Default: "30", Help: "messages per second to all chats (Telegram's limit)"},
 	{Name: "SEND_PER_CHAT_SECOND", Default: "1", Help: "messages per second to one chat, after a burst of 3"},
 	{Name: "SEND_PER_GROUP_MINUTE", Default: "20", Help: "messages per minute to one group"},
@@ -198,6 +199,7 @@ func Load(getenv func(string) string, needToken bool) (Config, error) {
 	}
 	b.Workers = int(number("WORKERS", 1, 512))
 	b.Batch = int(number("WORKER_BATCH", 1, 64))
+	b.DeliveryLanes = int(number("DELIVERY_LANES", 1, 64))
 	b.SLA = time.Duration(number("SLA_MINUTES", 1, 10080)) * time.Minute
 	b.SurveyDailyLimit = int(number("SURVEY_DAILY_LIMIT", 0, 1000))
 	b.Limits = bot.Limits{

@@ -1,15 +1,11 @@
-package bot
+package outbox
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"math/rand/v2"
-	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -44,61 +40,6 @@ var (
 	ErrUnavailable = errors.New("bot: Telegram is unavailable")
 )
 
-// serverError is what the HTTP client reports for a 5xx answer, so that the
-// sender can tell "Telegram is having trouble" from "the request is wrong".
-type serverError struct{ status int }
-
-func (e *serverError) Error() string { return fmt.Sprintf("Bot API answered HTTP %d", e.status) }
-
-// apiClient is the HTTP client given to go-telegram/bot: it turns 5xx
-// answers into a serverError, which the library wraps with %w, and counts
-// every answer by method and status.
-type apiClient struct {
-	http    *http.Client
-	metrics *Metrics
-}
-
-func (c apiClient) Do(req *http.Request) (*http.Response, error) {
-	if err := withLength(req); err != nil {
-		return nil, err
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		if req.Context().Err() == nil { // not a call given up at shutdown
-			c.metrics.telegramAnswer(req.URL.Path, 0)
-		}
-		return nil, err
-	}
-	c.metrics.telegramAnswer(req.URL.Path, resp.StatusCode)
-	if resp.StatusCode >= 500 {
-		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		resp.Body.Close()
-		return nil, &serverError{status: resp.StatusCode}
-	}
-	return resp, nil
-}
-
-// withLength reads a request body of unknown length into memory and gives
-// the request its length. go-telegram/bot streams its multipart form through
-// a pipe, which net/http sends chunked, flushing every chunk: a system call
-// for each field of the form. Whole, the request goes out in one or two.
-// Bodies are small: texts, keyboards, and files the bot made (a QR code, a
-// CSV export).
-func withLength(req *http.Request) error {
-	if req.Body == nil || req.Body == http.NoBody || req.ContentLength > 0 {
-		return nil
-	}
-	body, err := io.ReadAll(req.Body)
-	req.Body.Close()
-	if err != nil {
-		return fmt.Errorf("bot: unable to build the request: %w", err)
-	}
-	req.ContentLength = int64(len(body))
-	req.Body = io.NopCloser(bytes.NewReader(body))
-	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
-	return nil
-}
-
 // Sender carries every call the bot makes to Telegram. It keeps to
 // Telegram's limits, waits out 429 retry_after, retries 5xx and network
 // errors with backoff, and reports 403 as ErrBlocked without retrying.
@@ -108,7 +49,6 @@ type Sender struct {
 	global      *rate.Limiter
 	maxAttempts int           // for 5xx and network errors
 	maxWait     time.Duration // for 429s, added up
-	turnWait    time.Duration // longest a turn waits for a group's pace before deferring
 	backoff     time.Duration // first backoff; doubles per attempt
 
 	mu        sync.Mutex
@@ -141,7 +81,6 @@ func NewSender(limits Limits, log *slog.Logger) *Sender {
 		global:      rate.NewLimiter(rate.Limit(limits.PerSecond), burst),
 		maxAttempts: 6,
 		maxWait:     2 * time.Minute,
-		turnWait:    time.Second,
 		backoff:     500 * time.Millisecond,
 		chats:       map[int64]*chatPace{},
 	}
@@ -166,9 +105,6 @@ func (s *Sender) do(ctx context.Context, chatID int64, paced bool, call func(ctx
 			if err := s.wait(ctx, chatID); err != nil {
 				return err
 			}
-			if t := turnIn(ctx); t != nil {
-				t.sent = true
-			}
 		}
 		err := call(ctx)
 		if err == nil {
@@ -178,7 +114,7 @@ func (s *Sender) do(ctx context.Context, chatID int64, paced bool, call func(ctx
 			return ctx.Err()
 		}
 		var tooMany *tg.TooManyRequestsError
-		var srv *serverError
+		var srv *ServerError
 		switch {
 		case errors.As(err, &tooMany):
 			s.count(&s.tooMany)
@@ -192,7 +128,7 @@ func (s *Sender) do(ctx context.Context, chatID int64, paced bool, call func(ctx
 			waited += after
 			s.pause(chatID, after)
 			s.log.Warn("telegram asked to slow down", "chat_id", chatID, "retry_after_s", tooMany.RetryAfter)
-			if err := sleep(ctx, after); err != nil {
+			if err := Sleep(ctx, after); err != nil {
 				return err
 			}
 		case errors.Is(err, tg.ErrorForbidden):
@@ -215,66 +151,11 @@ func (s *Sender) do(ctx context.Context, chatID int64, paced bool, call func(ctx
 			d := s.backoff << (failures - 1)
 			d += time.Duration(rand.Int64N(int64(d)/2 + 1))
 			s.log.Warn("telegram call failed, retrying", "chat_id", chatID, "attempt", failures, "in", d.String(), "err", err)
-			if err := sleep(ctx, d); err != nil {
+			if err := Sleep(ctx, d); err != nil {
 				return err
 			}
 		}
 	}
-}
-
-// Reserve makes room, in a turn that has sent nothing yet, for the n
-// messages the turn is about to send to the group chatID. Telegram lets a
-// bot post about 20 messages a minute in a group, and a handler waiting for
-// its turn there would hold a worker (and with enough citizens writing to
-// the moderators, every worker). So when the group's pace would hold the
-// turn longer than a second, Reserve returns a *DeferredError: the update
-// is rolled back and handled again when the group has room, and other
-// citizens are served meanwhile. Outside a turn (background jobs), for a
-// private chat, or once the turn has sent a message (a retry would send it
-// again), it reserves nothing and the sends wait as usual.
-func (s *Sender) Reserve(ctx context.Context, chatID int64, n int) error {
-	t := turnIn(ctx)
-	if t == nil || t.sent {
-		return nil
-	}
-	p := s.pace(chatID)
-	if p.group == nil {
-		return nil
-	}
-	return s.reserve(ctx, t, p, chatID, n)
-}
-
-func (s *Sender) reserve(ctx context.Context, t *Turn, p *chatPace, chatID int64, n int) error {
-	n = max(1, min(n, p.group.Burst()))
-	r := p.group.ReserveN(time.Now(), n)
-	if !r.OK() {
-		return nil
-	}
-	if d := r.Delay(); d > s.turnWait {
-		r.Cancel()
-		// Spread the retries of the turns that wait together.
-		d += time.Duration(rand.Int64N(int64(d) + 1))
-		return &DeferredError{Chat: chatID, After: d}
-	} else if err := sleep(ctx, d); err != nil {
-		r.Cancel()
-		return err
-	}
-	if t.prepaid == nil {
-		t.prepaid = map[int64]int{}
-	}
-	t.prepaid[chatID] += n
-	return nil
-}
-
-// DeferredError says a turn's messages to a group must wait After for the
-// group's pace; the update is handled again then.
-type DeferredError struct {
-	Chat  int64
-	After time.Duration
-}
-
-func (e *DeferredError) Error() string {
-	return fmt.Sprintf("bot: chat %d has room for the message in %s", e.Chat, e.After.Round(time.Millisecond))
 }
 
 // wait blocks until a message may go to chatID.
@@ -284,28 +165,13 @@ func (s *Sender) wait(ctx context.Context, chatID int64) error {
 	paused := time.Until(p.paused)
 	s.mu.Unlock()
 	if paused > 0 {
-		if err := sleep(ctx, paused); err != nil {
+		if err := Sleep(ctx, paused); err != nil {
 			return err
 		}
 	}
 	if p.group != nil {
-		t := turnIn(ctx)
-		switch {
-		case t != nil && t.prepaid[chatID] > 0:
-			t.prepaid[chatID]--
-		case t != nil && !t.sent:
-			if err := s.reserve(ctx, t, p, chatID, 1); err != nil {
-				return err
-			}
-			if t.prepaid[chatID] > 0 {
-				t.prepaid[chatID]--
-				break
-			}
-			fallthrough
-		default:
-			if err := p.group.Wait(ctx); err != nil {
-				return err
-			}
+		if err := p.group.Wait(ctx); err != nil {
+			return err
 		}
 	}
 	if err := p.chat.Wait(ctx); err != nil {
@@ -373,7 +239,8 @@ func (s *Sender) Stats() SenderStats {
 	return SenderStats{TooMany: s.tooMany, ServerErrors: s.serverErrors, Blocked: s.blockedChats}
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
+// Sleep waits d, or until ctx ends (then it returns ctx's error).
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -384,8 +251,8 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// isNotModified tells Telegram's "message is not modified" answer to an
-// edit, which means the message already shows what we wanted.
-func isNotModified(err error) bool {
-	return errors.Is(err, ErrRejected) && strings.Contains(err.Error(), "message is not modified")
-}
+// ServerError is what the HTTP client reports for a 5xx answer, so that the
+// sender can tell "Telegram is having trouble" from "the request is wrong".
+type ServerError struct{ Status int }
+
+func (e *ServerError) Error() string { return fmt.Sprintf("Bot API answered HTTP %d", e.Status) }

@@ -1,0 +1,582 @@
+package outbox
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"servicebot/store"
+)
+
+// Doer makes HTTP requests (the bot's Bot API client, which counts them).
+type Doer interface {
+	Do(*http.Request) (*http.Response, error)
+}
+
+// Deliverer makes the calls effects describe, after the transactions that
+// decided them have committed. One process delivers at a time (it holds a
+// PostgreSQL advisory lock), so Telegram's limits hold for the whole bot
+// however many replicas run; the others wait to take over.
+//
+// Policies, one place for all of them:
+//   - effects to one chat go in id order; a chat waiting (its pace, a 429,
+//     a retry) holds back only its own later effects;
+//   - callback answers (urgent) go first, unpaced;
+//   - 429: the chat pauses for retry_after and the effect waits, uncounted;
+//   - 5xx and network errors: tried again with backoff, up to maxAttempts;
+//   - "message is not modified" is success;
+//   - a refusal (400, 403) makes the effect's fallback instead when it has
+//     one (an edit becomes a new message), else sets it aside with its
+//     error; 403 from a private chat marks the citizen inactive;
+//   - what fails for good is kept with its error and update id, logged and
+//     counted, never retried again and never dropped unseen.
+type Deliverer struct {
+	st     *store.Store
+	log    *slog.Logger
+	send   *Sender
+	http   Doer
+	apiURL string // with the /bot<token> part
+	lanes  int    // chats delivered to at once: also how many calls a crash can repeat
+	count  func(outcome string)
+
+	maxAttempts int
+	backoff     time.Duration
+
+	kick    chan struct{}
+	mu      sync.Mutex
+	busy    map[int64]bool // chats (and urgent effects, see urgentKey) being delivered
+	queue   []int64        // chats with effects due, waiting for a lane
+	queued  map[int64]bool
+	running int // lanes running
+}
+
+// Options configure a Deliverer.
+type Options struct {
+	APIURL string // Bot API server, without /bot<token>
+	Token  string
+	Lanes  int                  // chats delivered to at once (default 4)
+	Count  func(outcome string) // counts each effect's outcome, for metrics
+	// Backoff is the wait before the second attempt after a 5xx or a
+	// network error (default 500 ms); it doubles, up to a minute.
+	Backoff time.Duration
+}
+
+// NewDeliverer returns a deliverer sending through send's pacing with client.
+func NewDeliverer(st *store.Store, send *Sender, client Doer, log *slog.Logger, o Options) *Deliverer {
+	if o.Lanes <= 0 {
+		o.Lanes = 4
+	}
+	if o.Backoff <= 0 {
+		o.Backoff = 500 * time.Millisecond
+	}
+	if o.Count == nil {
+		o.Count = func(string) {}
+	}
+	return &Deliverer{
+		st: st, log: log, send: send, http: client,
+		apiURL: strings.TrimRight(o.APIURL, "/") + "/bot" + o.Token,
+		lanes:  o.Lanes, count: o.Count,
+		maxAttempts: 30, backoff: o.Backoff,
+		kick: make(chan struct{}, 1), busy: map[int64]bool{}, queued: map[int64]bool{},
+	}
+}
+
+// Outcomes counted per effect.
+const (
+	OutcomeSent      = "sent"
+	OutcomeRetry     = "retry"     // 5xx or network: tried again later
+	OutcomeThrottled = "throttled" // 429: tried again after retry_after
+	OutcomeReplaced  = "replaced"  // refused; its fallback was queued
+	OutcomeRefused   = "refused"   // refused, harmlessly (a late callback answer...)
+	OutcomeBlocked   = "blocked"   // 403: the chat does not take the bot's messages
+	OutcomeFailed    = "failed"    // failed for good: kept for operators
+)
+
+// Signal tells the deliverer there may be new effects.
+func (d *Deliverer) Signal() {
+	select {
+	case d.kick <- struct{}{}:
+	default:
+	}
+}
+
+// 7300/1 is the poller's, 7300/2 retention's.
+const deliverLockClass, deliverLockID = 7300, 3
+
+// Run delivers until ctx ends, while this process holds the deliverer's
+// lock; otherwise it waits to take over.
+func (d *Deliverer) Run(ctx context.Context) {
+	if notes, err := d.st.Listen(ctx, store.OutboxChannel); err != nil {
+		d.log.Warn("no LISTEN/NOTIFY; effects are noticed by polling", "err", err)
+	} else {
+		go func() {
+			for range notes {
+				d.Signal()
+			}
+		}()
+	}
+	for ctx.Err() == nil {
+		err := d.lead(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			d.log.Warn("delivering stopped; will try again", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// lead becomes the deliverer if no other process is, and delivers while
+// its lock's connection lives.
+func (d *Deliverer) lead(ctx context.Context) error {
+	conn, err := d.st.DB().Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
+	defer conn.Close()
+	var leader bool
+	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1, $2)`, deliverLockClass, deliverLockID).Scan(&leader); err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
+	if !leader {
+		return nil
+	}
+	defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1, $2)`, deliverLockClass, deliverLockID)
+	var lanes sync.WaitGroup
+	defer lanes.Wait()
+	poll := time.NewTicker(500 * time.Millisecond)
+	defer poll.Stop()
+	pinged := time.Now()
+	for {
+		if time.Since(pinged) > time.Second {
+			// The lock lasts as long as its connection.
+			if err := conn.PingContext(ctx); err != nil {
+				return fmt.Errorf("outbox: the deliverer lost its database connection: %w", err)
+			}
+			pinged = time.Now()
+		}
+		if err := d.round(ctx, &lanes); err != nil && ctx.Err() == nil {
+			d.log.Error("cannot read the outbox; looking again shortly", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-d.kick:
+		case <-poll.C:
+		}
+	}
+}
+
+// urgentKey keeps urgent effects, delivered one by one, apart from chats in
+// the busy map.
+func urgentKey(id int64) int64 { return -(1 << 62) - id }
+
+// isUrgentKey tells an urgent effect's key from a chat's.
+func isUrgentKey(k int64) bool { return k <= urgentKey(0) }
+
+// chatBatch is how many of a chat's effects a lane reads at once.
+const chatBatch = 32
+
+// round delivers the callback answers waiting, fills the queue of chats
+// with due effects when it runs low, and starts lanes while some are free.
+// What a lane delivers it reads itself, fresh: a chat is never in two
+// lanes, so nothing read here can be sent twice.
+func (d *Deliverer) round(ctx context.Context, lanes *sync.WaitGroup) error {
+	d.mu.Lock()
+	var busyUrgent, known []int64
+	for k := range d.busy {
+		if isUrgentKey(k) {
+			busyUrgent = append(busyUrgent, urgentKey(0)-k)
+		} else {
+			known = append(known, k)
+		}
+	}
+	known = append(known, d.queue...)
+	low := len(d.queue) < d.lanes
+	d.mu.Unlock()
+	if len(busyUrgent) < d.lanes {
+		urgent, err := d.st.UrgentEffects(ctx, busyUrgent, d.lanes-len(busyUrgent))
+		if err != nil {
+			return err
+		}
+		for _, e := range urgent {
+			if key := urgentKey(e.ID); d.take(key) {
+				lanes.Go(func() { d.deliverUrgent(ctx, key, e) })
+			}
+		}
+	}
+	if low {
+		chats, err := d.st.ChatsToDeliver(ctx, known, 8*d.lanes)
+		if err != nil {
+			return err
+		}
+		d.mu.Lock()
+		for _, chat := range chats {
+			if !d.busy[chat] && !d.queued[chat] {
+				d.queue = append(d.queue, chat)
+				d.queued[chat] = true
+			}
+		}
+		d.mu.Unlock()
+	}
+	for {
+		d.mu.Lock()
+		chat, ok := d.nextLocked()
+		if ok {
+			d.running++
+		}
+		d.mu.Unlock()
+		if !ok {
+			return nil
+		}
+		lanes.Go(func() { d.lane(ctx, chat) })
+	}
+}
+
+// nextLocked takes the next chat of the queue for a lane, if a lane is
+// free and there is one.
+func (d *Deliverer) nextLocked() (int64, bool) {
+	if d.running >= d.lanes || len(d.queue) == 0 {
+		return 0, false
+	}
+	chat := d.queue[0]
+	d.queue = d.queue[1:]
+	delete(d.queued, chat)
+	d.busy[chat] = true
+	return chat, true
+}
+
+// lane delivers to one chat after another from the queue; when the queue
+// is empty it ends and asks for a round.
+func (d *Deliverer) lane(ctx context.Context, chat int64) {
+	for {
+		d.deliverChat(ctx, chat)
+		d.mu.Lock()
+		delete(d.busy, chat)
+		d.running--
+		next, ok := int64(0), false
+		if ctx.Err() == nil {
+			next, ok = d.nextLocked()
+		}
+		if ok {
+			d.running++
+		}
+		d.mu.Unlock()
+		if !ok {
+			d.Signal()
+			return
+		}
+		chat = next
+	}
+}
+
+// take marks key busy, unless it is.
+func (d *Deliverer) take(key int64) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.busy[key] {
+		return false
+	}
+	d.busy[key] = true
+	return true
+}
+
+func (d *Deliverer) deliverUrgent(ctx context.Context, key int64, e store.Effect) {
+	defer func() {
+		d.mu.Lock()
+		delete(d.busy, key)
+		d.mu.Unlock()
+	}()
+	d.deliver(ctx, e)
+}
+
+// deliverChat delivers a chat's effects in order, until there are none or
+// one must wait.
+func (d *Deliverer) deliverChat(ctx context.Context, chat int64) {
+	for ctx.Err() == nil {
+		list, err := d.st.ChatEffects(ctx, chat, chatBatch)
+		if err != nil {
+			if ctx.Err() == nil {
+				d.log.Error("cannot read the outbox; looking again shortly", "chat_id", chat, "err", err)
+			}
+			return
+		}
+		for _, e := range list {
+			if ctx.Err() != nil || e.NotBefore.After(time.Now()) {
+				return
+			}
+			if !d.deliver(ctx, e) {
+				return
+			}
+		}
+		if len(list) < chatBatch {
+			return
+		}
+	}
+}
+
+// apiAnswer is the Bot API's answer to any call.
+type apiAnswer struct {
+	OK          bool            `json:"ok"`
+	Result      json.RawMessage `json:"result"`
+	ErrorCode   int             `json:"error_code"`
+	Description string          `json:"description"`
+	Parameters  struct {
+		RetryAfter int `json:"retry_after"`
+	} `json:"parameters"`
+}
+
+// deliver makes one effect's call and records the outcome. It reports
+// whether the chat's next effect may follow (false when this one waits).
+func (d *Deliverer) deliver(ctx context.Context, row store.Effect) bool {
+	var e Effect
+	if err := json.Unmarshal(row.Body, &e); err != nil {
+		return d.setAside(ctx, row, e, "cannot decode the effect: "+err.Error())
+	}
+	e.File = row.File
+	params, missing, err := d.resolve(ctx, e)
+	if err != nil {
+		return d.retry(ctx, row, e, err.Error())
+	}
+	if missing != "" {
+		// What the effect refers to was never made (its effect failed).
+		return d.refused(ctx, row, e, 400, missing)
+	}
+	if e.Method != "answerCallbackQuery" {
+		if err := d.send.wait(ctx, e.Chat); err != nil {
+			return false // shutting down: the effect stays pending
+		}
+	}
+	ans, err := d.call(ctx, e, params)
+	if err != nil {
+		if ctx.Err() != nil {
+			// Given up at shutdown: Telegram may or may not have acted.
+			// It stays pending and is made again by whoever delivers next.
+			return false
+		}
+		d.send.count(&d.send.serverErrors)
+		return d.retry(ctx, row, e, err.Error())
+	}
+	switch {
+	case ans.OK:
+		return d.sent(ctx, row, e, ans.Result)
+	case ans.ErrorCode == http.StatusTooManyRequests:
+		d.send.count(&d.send.tooMany)
+		after := time.Duration(max(ans.Parameters.RetryAfter, 1)) * time.Second
+		d.send.pause(e.Chat, after)
+		d.log.Warn("telegram asked to slow down", "chat_id", e.Chat, "retry_after_s", ans.Parameters.RetryAfter)
+		d.count(OutcomeThrottled)
+		if err := d.st.RetryEffect(ctx, row.ID, ans.Description, after); err != nil {
+			d.log.Error("cannot reschedule an effect", "effect_id", row.ID, "err", err)
+		}
+		return false
+	case ans.ErrorCode >= 500:
+		d.send.count(&d.send.serverErrors)
+		return d.retry(ctx, row, e, fmt.Sprintf("%d %s", ans.ErrorCode, ans.Description))
+	case strings.Contains(ans.Description, "message is not modified"):
+		// The message already shows what the effect wanted.
+		return d.sent(ctx, row, e, nil)
+	default:
+		return d.refused(ctx, row, e, ans.ErrorCode, fmt.Sprintf("%d %s", ans.ErrorCode, ans.Description))
+	}
+}
+
+// resolve fills in the ids the effect's slots keep. missing names what the
+// effect needs and nothing keeps.
+func (d *Deliverer) resolve(ctx context.Context, e Effect) (params map[string]json.RawMessage, missing string, err error) {
+	if err := json.Unmarshal(e.Params, &params); err != nil {
+		return nil, "", fmt.Errorf("outbox: parameters of %s: %w", e.Method, err)
+	}
+	read := func(s *store.Slot) (int64, error) {
+		if s == nil {
+			return 0, nil
+		}
+		return d.st.ReadSlot(ctx, *s)
+	}
+	thread, err := read(e.Thread)
+	if err != nil {
+		return nil, "", err
+	}
+	if thread != 0 {
+		params["message_thread_id"] = json.RawMessage(fmt.Sprint(thread))
+	}
+	reply, err := read(e.ReplyTo)
+	if err != nil {
+		return nil, "", err
+	}
+	if reply != 0 {
+		params["reply_parameters"] = json.RawMessage(fmt.Sprintf(`{"message_id":%d,"allow_sending_without_reply":true}`, reply))
+	}
+	if e.Target != nil {
+		target, err := read(e.Target)
+		if err != nil {
+			return nil, "", err
+		}
+		if target == 0 {
+			return nil, fmt.Sprintf("no message in %s %d to change", e.Target.Kind, e.Target.Key), nil
+		}
+		params["message_id"] = json.RawMessage(fmt.Sprint(target))
+	}
+	return params, "", nil
+}
+
+// call posts the call to the Bot API: JSON, or a form when it carries a file.
+func (d *Deliverer) call(ctx context.Context, e Effect, params map[string]json.RawMessage) (apiAnswer, error) {
+	var body bytes.Buffer
+	contentType := "application/json"
+	if e.FileKey != "" {
+		form := multipart.NewWriter(&body)
+		for k, v := range params {
+			var s string
+			if json.Unmarshal(v, &s) != nil {
+				s = string(v) // numbers and objects go as their JSON
+			}
+			form.WriteField(k, s)
+		}
+		w, _ := form.CreateFormFile(e.FileKey, e.FileName)
+		w.Write(e.File)
+		form.Close()
+		contentType = form.FormDataContentType()
+	} else if err := json.NewEncoder(&body).Encode(params); err != nil {
+		return apiAnswer{}, err
+	}
+	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(cctx, http.MethodPost, d.apiURL+"/"+e.Method, &body)
+	if err != nil {
+		return apiAnswer{}, errors.New("outbox: bad Bot API URL")
+	}
+	req.Header.Set("Content-Type", contentType)
+	resp, err := d.http.Do(req)
+	if err != nil {
+		return apiAnswer{}, fmt.Errorf("outbox: %s: %s", e.Method, strings.ReplaceAll(err.Error(), d.apiURL, "<api>"))
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	if err != nil {
+		return apiAnswer{}, fmt.Errorf("outbox: %s: %w", e.Method, err)
+	}
+	var ans apiAnswer
+	if err := json.Unmarshal(raw, &ans); err != nil {
+		return apiAnswer{}, fmt.Errorf("outbox: %s: HTTP %d and an answer that is not JSON", e.Method, resp.StatusCode)
+	}
+	if !ans.OK && ans.ErrorCode == 0 {
+		ans.ErrorCode = resp.StatusCode
+	}
+	return ans, nil
+}
+
+// sent records a delivered effect and keeps what it made in its slot.
+func (d *Deliverer) sent(ctx context.Context, row store.Effect, e Effect, result json.RawMessage) bool {
+	var made struct {
+		MessageID       int64 `json:"message_id"`
+		MessageThreadID int64 `json:"message_thread_id"`
+	}
+	json.Unmarshal(result, &made) // true, a Message, a MessageId or a ForumTopic
+	got := store.Delivered{MessageID: made.MessageID, ThreadID: made.MessageThreadID}
+	if err := d.record(ctx, func(ctx context.Context) error { return d.st.EffectSent(ctx, row.ID, got, e.Result) }); err != nil {
+		d.log.Error("an effect was delivered but cannot be recorded; it may be made again", "effect_id", row.ID, "update_id", row.UpdateID.Int64, "err", err)
+		return false
+	}
+	d.count(OutcomeSent)
+	return true
+}
+
+// retry schedules another attempt, or sets the effect aside after the last.
+func (d *Deliverer) retry(ctx context.Context, row store.Effect, e Effect, cause string) bool {
+	if row.Attempts+1 >= d.maxAttempts {
+		return d.setAside(ctx, row, e, fmt.Sprintf("gave up after %d attempts: %s", row.Attempts+1, cause))
+	}
+	backoff := min(d.backoff<<min(row.Attempts, 7), time.Minute)
+	d.log.Warn("telegram call failed; will retry", "effect_id", row.ID, "method", e.Method, "chat_id", e.Chat, "attempt", row.Attempts+1, "in", backoff.String(), "err", cause)
+	d.count(OutcomeRetry)
+	if err := d.record(ctx, func(ctx context.Context) error { return d.st.RetryEffect(ctx, row.ID, cause, backoff) }); err != nil {
+		d.log.Error("cannot reschedule an effect", "effect_id", row.ID, "err", err)
+	}
+	return false
+}
+
+// refused applies the policies for an effect Telegram will not take.
+func (d *Deliverer) refused(ctx context.Context, row store.Effect, e Effect, code int, cause string) bool {
+	r := store.Refusal{Cause: cause}
+	outcome := OutcomeFailed
+	if code == http.StatusForbidden {
+		outcome = OutcomeBlocked
+		if e.Chat > 0 {
+			r.Inactive = e.Chat // private chats have the person's id
+		}
+	}
+	alt := e.Else
+	if code == http.StatusForbidden && e.Blocked != nil {
+		alt = e.Blocked
+	}
+	switch {
+	case alt != nil:
+		alt, err := alt.row(row.UpdateID.Int64)
+		if err != nil {
+			return d.setAside(ctx, row, e, err.Error())
+		}
+		r.Fallback = &alt
+		outcome = OutcomeReplaced
+	case e.Refusable && outcome == OutcomeFailed:
+		outcome = OutcomeRefused
+	}
+	var queued *store.Effect
+	if err := d.record(ctx, func(ctx context.Context) (err error) {
+		queued, err = d.st.EffectFailed(ctx, row.ID, r)
+		return err
+	}); err != nil {
+		d.log.Error("cannot record a refused effect", "effect_id", row.ID, "err", err)
+		return false
+	}
+	d.count(outcome)
+	log := d.log.With("effect_id", row.ID, "update_id", row.UpdateID.Int64, "method", e.Method, "chat_id", e.Chat, "err", cause)
+	switch outcome {
+	case OutcomeFailed:
+		log.Error("telegram refused an effect; set aside")
+	case OutcomeBlocked:
+		log.Info("the chat does not accept the bot's messages; set aside")
+	default:
+		log.Debug("telegram refused an effect", "outcome", outcome)
+	}
+	if queued != nil && queued.ChatID == row.ChatID && !queued.Urgent {
+		// In its place in the chat's order: now, in this lane. (A fallback
+		// to another chat waits for that chat's lane.)
+		return d.deliver(ctx, *queued)
+	}
+	return true
+}
+
+// setAside keeps an effect that failed for good, with its cause.
+func (d *Deliverer) setAside(ctx context.Context, row store.Effect, e Effect, cause string) bool {
+	if err := d.record(ctx, func(ctx context.Context) error {
+		_, err := d.st.EffectFailed(ctx, row.ID, store.Refusal{Cause: cause})
+		return err
+	}); err != nil {
+		d.log.Error("cannot set an effect aside", "effect_id", row.ID, "err", err)
+		return false
+	}
+	d.count(OutcomeFailed)
+	d.log.Error("an effect failed for good; set aside", "effect_id", row.ID, "update_id", row.UpdateID.Int64, "method", e.Method, "chat_id", e.Chat, "err", cause)
+	return true
+}
+
+// record writes an outcome; at shutdown too, since the call was made.
+func (d *Deliverer) record(ctx context.Context, write func(ctx context.Context) error) error {
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	return write(wctx)
+}

@@ -1,0 +1,164 @@
+// Package outbox is the bot's one way to Telegram for what turns decide:
+// an Effect is a Bot API call a turn (or a background job) adds to its own
+// transaction, and the Deliverer makes the calls after the commit, in
+// order per chat, within Telegram's limits, recording what Telegram
+// answered where later turns look for it.
+package outbox
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+	"github.com/jmoiron/sqlx"
+
+	"servicebot/store"
+)
+
+// Effect is one Bot API call to make once the transaction that decided it
+// has committed. Its parameters are the Bot API's own JSON, built from
+// go-telegram/bot's parameter types; the ids they need that Telegram has
+// not given yet (the topic a ticket's messages go into, the message an edit
+// changes) are named by slots and filled in when the effect is delivered.
+type Effect struct {
+	Chat    int64           `json:"c"`
+	Method  string          `json:"m"`
+	Params  json.RawMessage `json:"p"`
+	Thread  *store.Slot     `json:"thread,omitempty"` // message_thread_id comes from this slot
+	Target  *store.Slot     `json:"target,omitempty"` // message_id (the message an edit changes) comes from this slot
+	ReplyTo *store.Slot     `json:"reply,omitempty"`  // reply_parameters.message_id comes from this slot
+	Result  *store.Slot     `json:"result,omitempty"` // the message or topic made goes into this slot
+	// Else is made instead when Telegram refuses this effect for good (an
+	// edit of a message too old to edit becomes a new message).
+	Else *Effect `json:"else,omitempty"`
+	// Blocked is made instead when the chat does not take the bot's
+	// messages (403: the citizen blocked the bot).
+	Blocked *Effect `json:"blocked,omitempty"`
+	// Refusable effects may be refused without harm: a callback answered
+	// too late, a topic already closed, an edit of a message since deleted.
+	Refusable bool `json:"refusable,omitempty"`
+	// Urgent effects go ahead of every queue: callback answers, which stop
+	// the button's spinner and must come within Telegram's few seconds.
+	Urgent   bool   `json:"-"`
+	File     []byte `json:"-"`                // a document's content
+	FileName string `json:"file,omitempty"`   // its name; Params holds the rest of sendDocument
+	FileKey  string `json:"file_f,omitempty"` // the form field the file goes in ("document")
+}
+
+// Call is an effect calling method with params, one of go-telegram/bot's
+// parameter types (tg.SendMessageParams...). chat is where it lands.
+func Call(chat int64, method string, params any) Effect {
+	raw, err := json.Marshal(params)
+	if err != nil {
+		// The parameter types are plain structs: this is a programming error.
+		panic(fmt.Sprintf("outbox: cannot encode %s: %v", method, err))
+	}
+	return Effect{Chat: chat, Method: method, Params: raw}
+}
+
+// Send is a message of HTML text, with a keyboard when kb is not nil.
+func Send(chat int64, text string, kb models.ReplyMarkup) Effect {
+	p := &tg.SendMessageParams{ChatID: chat, Text: text, ParseMode: models.ParseModeHTML}
+	if !isNil(kb) {
+		p.ReplyMarkup = kb
+	}
+	return Call(chat, "sendMessage", p)
+}
+
+// Edit puts HTML text (and the keyboard kb) in place of the bot's message
+// msgID; when Telegram refuses (the message is too old, or gone) the text
+// comes as a new message.
+func Edit(chat int64, msgID int, text string, kb models.ReplyMarkup) Effect {
+	p := &tg.EditMessageTextParams{ChatID: chat, MessageID: msgID, Text: text, ParseMode: models.ParseModeHTML}
+	if !isNil(kb) {
+		p.ReplyMarkup = kb
+	}
+	e := Call(chat, "editMessageText", p)
+	send := Send(chat, text, kb)
+	e.Else = &send
+	return e
+}
+
+// Answer answers a callback query, so that the button stops spinning.
+func Answer(chat int64, queryID, text string) Effect {
+	e := Call(chat, "answerCallbackQuery", &tg.AnswerCallbackQueryParams{CallbackQueryID: queryID, Text: text})
+	e.Urgent, e.Refusable = true, true
+	return e
+}
+
+// Document sends a file with an HTML caption.
+func Document(chat int64, thread int, name string, data []byte, caption string) Effect {
+	e := Call(chat, "sendDocument", &struct {
+		ChatID          int64            `json:"chat_id"`
+		MessageThreadID int              `json:"message_thread_id,omitempty"`
+		Caption         string           `json:"caption,omitempty"`
+		ParseMode       models.ParseMode `json:"parse_mode,omitempty"`
+	}{chat, thread, caption, models.ParseModeHTML})
+	e.File, e.FileName, e.FileKey = data, name, "document"
+	return e
+}
+
+// InThread takes the message's topic from slot.
+func (e Effect) InThread(slot store.Slot) Effect { e.Thread = &slot; return e }
+
+// Replying makes the message a reply to the one slot keeps (when it keeps one).
+func (e Effect) Replying(slot store.Slot) Effect { e.ReplyTo = &slot; return e }
+
+// Changing takes the message an edit changes from slot.
+func (e Effect) Changing(slot store.Slot) Effect { e.Target = &slot; return e }
+
+// Keeping writes what the effect makes (message or topic) into slot; its
+// fallback, if any, keeps its result there too.
+func (e Effect) Keeping(slot store.Slot) Effect {
+	e.Result = &slot
+	if e.Else != nil {
+		alt := e.Else.Keeping(slot)
+		e.Else = &alt
+	}
+	return e
+}
+
+// OrElse makes alt instead when Telegram refuses e for good.
+func (e Effect) OrElse(alt Effect) Effect { e.Else = &alt; return e }
+
+// IfBlocked makes alt instead when the chat refuses the bot (403).
+func (e Effect) IfBlocked(alt Effect) Effect { e.Blocked = &alt; return e }
+
+// MayBeRefused marks a refusal of e as harmless.
+func (e Effect) MayBeRefused() Effect { e.Refusable = true; return e }
+
+// Add writes effects into tx, made for the update updateID (0 for
+// background jobs). They are delivered once tx commits.
+func Add(ctx context.Context, tx sqlx.ExecerContext, updateID int64, effects ...Effect) error {
+	rows := make([]store.Effect, 0, len(effects))
+	for _, e := range effects {
+		r, err := e.row(updateID)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, r)
+	}
+	return store.AddEffects(ctx, tx, rows)
+}
+
+func (e Effect) row(updateID int64) (store.Effect, error) {
+	body, err := json.Marshal(e)
+	if err != nil {
+		return store.Effect{}, fmt.Errorf("outbox: cannot encode %s: %w", e.Method, err)
+	}
+	return store.Effect{
+		ChatID: e.Chat, Urgent: e.Urgent, Body: body, File: e.File,
+		UpdateID: sql.NullInt64{Int64: updateID, Valid: updateID != 0},
+	}, nil
+}
+
+func isNil(kb models.ReplyMarkup) bool {
+	if kb == nil {
+		return true
+	}
+	raw, _ := json.Marshal(kb)
+	return string(raw) == "null"
+}

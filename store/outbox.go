@@ -1,0 +1,339 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// Outbox statuses.
+const (
+	EffectPending  = 0
+	EffectSent     = 1
+	EffectFailed   = 2 // failed for good; kept with its error for operators
+	EffectReplaced = 3 // refused for good; its fallback was queued instead
+)
+
+// OutboxChannel is the LISTEN/NOTIFY channel that wakes the deliverer when
+// a transaction that added effects commits.
+const OutboxChannel = "servicebot_outbox"
+
+// Effect is something a turn (or a background job) decided should happen
+// in Telegram. It is written in the caller's transaction, so it exists only
+// if that transaction commits, and is delivered after, in id order per
+// chat. The store does not read Body: it is the deliverer's to encode.
+type Effect struct {
+	ID        int64         `db:"id"`
+	ChatID    int64         `db:"chat_id"` // where it goes: effects to one chat keep their order
+	Urgent    bool          `db:"urgent"`  // delivered ahead of the queue (callback answers)
+	Body      []byte        `db:"body"`    // JSON
+	File      []byte        `db:"file"`    // a document's content, if any
+	UpdateID  sql.NullInt64 `db:"update_id"`
+	Attempts  int           `db:"attempts"`
+	NotBefore time.Time     `db:"not_before"`
+}
+
+// AddEffects writes effects in tx (one statement) and notifies the
+// deliverer, which hears it when tx commits.
+func AddEffects(ctx context.Context, tx sqlx.ExecerContext, effects []Effect) error {
+	if len(effects) == 0 {
+		return nil
+	}
+	chats := make([]int64, len(effects))
+	urgent := make([]bool, len(effects))
+	bodies := make([]string, len(effects))
+	files := make([][]byte, len(effects))
+	updates := make([]sql.NullInt64, len(effects))
+	for i, e := range effects {
+		chats[i], urgent[i], bodies[i], files[i], updates[i] = e.ChatID, e.Urgent, string(e.Body), e.File, e.UpdateID
+	}
+	// Files are few and travel one by one; the rest goes as arrays.
+	var err error
+	if hasFile(files) {
+		for _, e := range effects {
+			_, err = tx.ExecContext(ctx, `
+				WITH ins AS (
+					INSERT INTO outbox (chat_id, urgent, body, file, update_id) VALUES ($1, $2, $3::json, $4, $5)
+					RETURNING 1
+				)
+				SELECT pg_notify($6, '') FROM ins`, e.ChatID, e.Urgent, string(e.Body), e.File, e.UpdateID, OutboxChannel)
+			if err != nil {
+				break
+			}
+		}
+	} else {
+		_, err = tx.ExecContext(ctx, `
+			WITH ins AS (
+				INSERT INTO outbox (chat_id, urgent, body, update_id)
+				SELECT e.chat, e.urgent, e.body::json, e.update_id
+				FROM unnest($1::bigint[], $2::boolean[], $3::text[], $4::bigint[]) WITH ORDINALITY
+				     AS e(chat, urgent, body, update_id, n)
+				ORDER BY e.n
+				RETURNING 1
+			)
+			SELECT pg_notify($5, '') FROM (SELECT count(*) FROM ins) c`,
+			pq.Array(chats), pq.Array(urgent), pq.Array(bodies), pq.Array(updates), OutboxChannel)
+	}
+	if err != nil {
+		return fmt.Errorf("store: unable to keep %d effects: %w", len(effects), err)
+	}
+	return nil
+}
+
+func hasFile(files [][]byte) bool {
+	for _, f := range files {
+		if f != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// ChatsToDeliver lists up to limit chats whose first pending effect is
+// due, oldest first, leaving out the chats in busy (being delivered to).
+func (s *Store) ChatsToDeliver(ctx context.Context, busy []int64, limit int) ([]int64, error) {
+	var out []int64
+	busy = append(make([]int64, 0, len(busy)), busy...) // never NULL: <> ALL(NULL) matches nothing
+	err := s.db.SelectContext(ctx, &out, `
+		SELECT chat_id FROM (
+			SELECT DISTINCT ON (chat_id) chat_id, id, not_before
+			FROM outbox WHERE status = 0 AND NOT urgent
+			ORDER BY chat_id, id
+		) head
+		WHERE not_before <= now() AND chat_id <> ALL($1::bigint[])
+		ORDER BY id
+		LIMIT $2`, pq.Array(busy), limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list the chats with effects: %w", err)
+	}
+	return out, nil
+}
+
+const effectColumns = `id, chat_id, urgent, body, file, update_id, attempts, not_before`
+
+// ChatEffects returns up to limit of a chat's pending effects, in order
+// (callback answers aside: see UrgentEffects).
+func (s *Store) ChatEffects(ctx context.Context, chat int64, limit int) ([]Effect, error) {
+	var out []Effect
+	err := s.db.SelectContext(ctx, &out, `SELECT `+effectColumns+` FROM outbox
+		WHERE status = 0 AND chat_id = $1 AND NOT urgent ORDER BY id LIMIT $2`, chat, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read the effects for chat %d: %w", chat, err)
+	}
+	return out, nil
+}
+
+// UrgentEffects returns up to limit due urgent effects (callback answers),
+// oldest first, leaving out those in busy.
+func (s *Store) UrgentEffects(ctx context.Context, busy []int64, limit int) ([]Effect, error) {
+	var out []Effect
+	busy = append(make([]int64, 0, len(busy)), busy...) // never NULL: <> ALL(NULL) matches nothing
+	err := s.db.SelectContext(ctx, &out, `SELECT `+effectColumns+` FROM outbox
+		WHERE status = 0 AND urgent AND not_before <= now() AND id <> ALL($1::bigint[])
+		ORDER BY id LIMIT $2`, pq.Array(busy), limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read urgent effects: %w", err)
+	}
+	return out, nil
+}
+
+// Delivered is what Telegram answered to an effect: the message it made
+// (or 0), and its topic (or 0).
+type Delivered struct {
+	MessageID int64
+	ThreadID  int64
+}
+
+// EffectSent records an effect as delivered and writes its result into
+// slot (when given), where later turns read it.
+func (s *Store) EffectSent(ctx context.Context, id int64, d Delivered, slot *Slot) error {
+	const sent = `
+		UPDATE outbox SET status = 1, attempts = attempts + 1, done_at = now(),
+		       message_id = nullif($2, 0), thread_id = nullif($3, 0), last_error = NULL
+		WHERE id = $1`
+	if slot == nil {
+		// Most effects: one statement, its own transaction.
+		if _, err := s.db.ExecContext(ctx, sent, id, d.MessageID, d.ThreadID); err != nil {
+			return fmt.Errorf("store: unable to record effect %d as sent: %w", id, err)
+		}
+		return nil
+	}
+	return s.InTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, sent, id, d.MessageID, d.ThreadID); err != nil {
+			return fmt.Errorf("store: unable to record effect %d as sent: %w", id, err)
+		}
+		return writeSlot(ctx, tx, *slot, d)
+	})
+}
+
+// RetryEffect records a failed attempt; the effect is tried again after
+// backoff, and the chat's later effects wait behind it.
+func (s *Store) RetryEffect(ctx context.Context, id int64, cause string, backoff time.Duration) error {
+	_, err := s.db.ExecContext(ctx, `
+		UPDATE outbox SET attempts = attempts + 1, last_error = $2,
+		       not_before = now() + $3 * interval '1 millisecond'
+		WHERE id = $1 AND status = 0`, id, cause, backoff.Milliseconds())
+	if err != nil {
+		return fmt.Errorf("store: unable to reschedule effect %d: %w", id, err)
+	}
+	return nil
+}
+
+// Refusal is how an effect ended that Telegram will not accept.
+type Refusal struct {
+	Cause    string
+	Fallback *Effect // queued in its place, when set (the effect is then "replaced")
+	Inactive int64   // a citizen to mark inactive (they blocked the bot), when set
+}
+
+// EffectFailed sets an effect aside for good with its cause, and in the
+// same transaction queues its fallback and marks the citizen inactive. It
+// returns the fallback as stored (with its id), if there is one.
+func (s *Store) EffectFailed(ctx context.Context, id int64, r Refusal) (*Effect, error) {
+	var alt *Effect
+	err := s.InTx(ctx, func(tx *sqlx.Tx) error {
+		status := EffectFailed
+		if r.Fallback != nil {
+			status = EffectReplaced
+		}
+		_, err := tx.ExecContext(ctx, `
+			UPDATE outbox SET status = $2, attempts = attempts + 1, done_at = now(), last_error = $3
+			WHERE id = $1`, id, status, r.Cause)
+		if err != nil {
+			return fmt.Errorf("store: unable to set effect %d aside: %w", id, err)
+		}
+		if r.Inactive != 0 {
+			if err := SetUserActive(ctx, tx, r.Inactive, false); err != nil {
+				return err
+			}
+		}
+		if r.Fallback != nil {
+			f := *r.Fallback
+			err := tx.GetContext(ctx, &f.ID, `
+				INSERT INTO outbox (chat_id, urgent, body, file, update_id) VALUES ($1, $2, $3::json, $4, $5)
+				RETURNING id`, f.ChatID, f.Urgent, string(f.Body), f.File, f.UpdateID)
+			if err != nil {
+				return fmt.Errorf("store: unable to queue the fallback of effect %d: %w", id, err)
+			}
+			alt = &f
+		}
+		return nil
+	})
+	return alt, err
+}
+
+// OutboxEntry is an effect's delivery record, for operators and tests.
+type OutboxEntry struct {
+	ID        int64          `db:"id"`
+	ChatID    int64          `db:"chat_id"`
+	Body      string         `db:"body"`
+	UpdateID  sql.NullInt64  `db:"update_id"`
+	Status    int            `db:"status"`
+	Attempts  int            `db:"attempts"`
+	MessageID sql.NullInt64  `db:"message_id"`
+	LastError sql.NullString `db:"last_error"`
+}
+
+// OutboxEntries lists the effects in the given statuses (all when none
+// given), in id order.
+func (s *Store) OutboxEntries(ctx context.Context, statuses ...int) ([]OutboxEntry, error) {
+	var out []OutboxEntry
+	err := s.db.SelectContext(ctx, &out, `
+		SELECT id, chat_id, body::text AS body, update_id, status, attempts, message_id, last_error
+		FROM outbox WHERE cardinality($1::smallint[]) = 0 OR status = ANY($1::smallint[])
+		ORDER BY id`, pq.Array(statuses))
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list the outbox: %w", err)
+	}
+	return out, nil
+}
+
+// OutboxPending counts the effects not yet delivered.
+func (s *Store) OutboxPending(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM outbox WHERE status = 0`); err != nil {
+		return 0, fmt.Errorf("store: unable to count the outbox: %w", err)
+	}
+	return n, nil
+}
+
+// A Slot is the place in the database that keeps the id Telegram gives to
+// what an effect makes (a message, a topic), for later turns to find it. An
+// effect names the slot its result goes to, and a later effect may name the
+// slot it takes an id from: since effects to one chat are delivered in
+// order, the slot is filled by then.
+type Slot struct {
+	Kind string `json:"k"`
+	Key  int64  `json:"id,omitempty"`
+}
+
+// Slot kinds.
+const (
+	SlotTicketThread  = "ticket.thread"  // a ticket's topic in the staff chat
+	SlotTicketCard    = "ticket.card"    // a ticket's card in the staff chat
+	SlotStaffCopy     = "tmsg.staff"     // a ticket message's copy in the staff chat
+	SlotCitizenCopy   = "tmsg.citizen"   // a moderator's message as the citizen got it
+	SlotReportPost    = "report.post"    // an integrity report's post in the integrity chat
+	SlotDraftMessage  = "draft.message"  // the questionnaire message of a response
+	SlotReviewsThread = "reviews.thread" // the staff forum's «Reviews» topic (Key unused)
+)
+
+type slotSQL struct {
+	read, write string
+	thread      bool // the slot keeps a topic's thread id, not a message id
+}
+
+var slots = map[string]slotSQL{
+	SlotTicketThread: {`SELECT thread_id FROM tickets WHERE id = $1`,
+		`UPDATE tickets SET thread_id = $2 WHERE id = $1`, true},
+	SlotTicketCard: {`SELECT card_message_id FROM tickets WHERE id = $1`,
+		`UPDATE tickets SET card_message_id = $2 WHERE id = $1`, false},
+	SlotStaffCopy: {`SELECT staff_message_id FROM ticket_messages WHERE id = $1`,
+		`UPDATE ticket_messages SET staff_message_id = $2 WHERE id = $1`, false},
+	SlotCitizenCopy: {`SELECT citizen_message_id FROM ticket_messages WHERE id = $1`,
+		`UPDATE ticket_messages SET citizen_message_id = $2 WHERE id = $1`, false},
+	SlotReportPost: {`SELECT chat_message_id FROM integrity_reports WHERE id = $1`,
+		`UPDATE integrity_reports SET chat_message_id = $2 WHERE id = $1`, false},
+	SlotDraftMessage: {`SELECT nullif(message_id, 0) FROM responses WHERE id = $1`,
+		`UPDATE responses SET message_id = $2 WHERE id = $1`, false},
+	SlotReviewsThread: {`SELECT CASE WHEN value ~ '^[0-9]+$' THEN value::bigint END FROM bot_state WHERE key = 'reviews_thread' AND $1::bigint IS NOT NULL`,
+		`INSERT INTO bot_state (key, value) VALUES ('reviews_thread', $2::bigint::text)
+		 ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE $1::bigint IS NOT NULL`, true},
+}
+
+func writeSlot(ctx context.Context, tx *sqlx.Tx, slot Slot, d Delivered) error {
+	q, ok := slots[slot.Kind]
+	if !ok {
+		return fmt.Errorf("store: no slot %q", slot.Kind)
+	}
+	v := d.MessageID
+	if q.thread {
+		v = d.ThreadID
+	}
+	if v == 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, q.write, slot.Key, v); err != nil {
+		return fmt.Errorf("store: unable to keep %s %d: %w", slot.Kind, slot.Key, err)
+	}
+	return nil
+}
+
+// ReadSlot returns the id a slot keeps, or 0 when it keeps none (what
+// should have filled it failed, or there is nothing there).
+func (s *Store) ReadSlot(ctx context.Context, slot Slot) (int64, error) {
+	q, ok := slots[slot.Kind]
+	if !ok {
+		return 0, fmt.Errorf("store: no slot %q", slot.Kind)
+	}
+	var v sql.NullInt64
+	err := s.db.GetContext(ctx, &v, q.read, slot.Key)
+	if err != nil && err != sql.ErrNoRows {
+		return 0, fmt.Errorf("store: unable to read %s %d: %w", slot.Kind, slot.Key, err)
+	}
+	return v.Int64, nil
+}
