@@ -354,6 +354,11 @@ func (a *App) handle(ctx context.Context, c *store.Claimed, tx *sqlx.Tx) (int, e
 		return 0, err
 	}
 	// The turn's effects commit with its state, or not at all.
+	if t.ephemeral {
+		for i := range t.effects {
+			t.effects[i].Ephemeral = true
+		}
+	}
 	return t.Status, outbox.Add(ctx, tx, c.UpdateID, t.effects...)
 }
 

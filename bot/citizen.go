@@ -270,6 +270,9 @@ func (a *App) onForgetButton(ctx context.Context, t *Turn) error {
 	if err := store.Forget(ctx, t.Tx, t.User.ID, t.Update.ID); err != nil {
 		return err
 	}
+	// What this turn says to the person (and the callback's answer) is
+	// deleted from the outbox as it is delivered.
+	t.ephemeral = true
 	a.show(ctx, t, callbackMessageID(u), a.text.Text(t.Lang, "forget.done"), a.menuKeyboard(t.Lang))
 	return nil
 }

@@ -21,6 +21,8 @@ type Turn struct {
 	// What the turn wants to happen in Telegram: kept in the outbox with
 	// the turn's state when it commits, and delivered after.
 	effects []outbox.Effect
+	// ephemeral turns leave no outbox rows once delivered (/forget).
+	ephemeral bool
 }
 
 // Do adds effects to the turn. Nothing reaches Telegram unless the turn

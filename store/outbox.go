@@ -170,6 +170,14 @@ func (s *Store) EffectSent(ctx context.Context, id int64, d Delivered, slot *Slo
 	})
 }
 
+// DeleteEffect removes a delivered effect that must leave no trace.
+func (s *Store) DeleteEffect(ctx context.Context, id int64) error {
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM outbox WHERE id = $1`, id); err != nil {
+		return fmt.Errorf("store: unable to delete effect %d: %w", id, err)
+	}
+	return nil
+}
+
 // RetryEffect records a failed attempt; the effect is tried again after
 // backoff, and the chat's later effects wait behind it.
 func (s *Store) RetryEffect(ctx context.Context, id int64, cause string, backoff time.Duration) error {

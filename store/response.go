@@ -221,6 +221,18 @@ func SetBotState(ctx context.Context, q sqlx.ExecerContext, key, value string) e
 // dashboard logins; and the user row itself. Updates of theirs after upTo
 // are not handled yet and are left for their turns.
 func Forget(ctx context.Context, tx *sqlx.Tx, userID, upTo int64) error {
+	// What the bot delivered to them or about them (copies of their
+	// messages, their tickets' topics and cards): its rows go; whatever is
+	// still to be delivered stays until it is. First, while their tickets
+	// still name them.
+	_, err := tx.ExecContext(ctx, `
+		DELETE FROM outbox WHERE status <> 0 AND (
+		    chat_id = $1 OR body::text LIKE '%' || $1::text || '%'
+		    OR (body->'result'->>'k' = 'ticket.thread' AND (body->'result'->>'id')::bigint IN (SELECT id FROM tickets WHERE user_id = $1))
+		    OR (body->'thread'->>'k' = 'ticket.thread' AND (body->'thread'->>'id')::bigint IN (SELECT id FROM tickets WHERE user_id = $1)))`, userID)
+	if err != nil {
+		return fmt.Errorf("store: unable to forget user %d's messages: %w", userID, err)
+	}
 	for _, stmt := range []string{
 		`DELETE FROM responses WHERE user_id = $1 AND status = 'draft'`,
 		`UPDATE responses SET user_id = NULL WHERE user_id = $1`,
@@ -244,7 +256,7 @@ func Forget(ctx context.Context, tx *sqlx.Tx, userID, upTo int64) error {
 	// their ids. The one being handled (upTo) loses its chat too: the
 	// dispatcher then does not see at once that the chat has another update
 	// waiting, and the feeder finds it within a second.
-	_, err := tx.ExecContext(ctx, `
+	_, err = tx.ExecContext(ctx, `
 		UPDATE inbox SET payload = json_build_object('update_id', update_id), last_error = NULL, chat_key = 0
 		WHERE chat_key = $1 AND update_id <= $2`, userID, upTo)
 	if err != nil {

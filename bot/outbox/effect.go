@@ -40,6 +40,9 @@ type Effect struct {
 	// Refusable effects may be refused without harm: a callback answered
 	// too late, a topic already closed, an edit of a message since deleted.
 	Refusable bool `json:"refusable,omitempty"`
+	// Ephemeral effects leave no row once delivered: those of a turn that
+	// forgot a person, whose chat id and words must not stay behind.
+	Ephemeral bool `json:"ephemeral,omitempty"`
 	// Urgent effects go ahead of every queue: callback answers, which stop
 	// the button's spinner and must come within Telegram's few seconds.
 	Urgent   bool   `json:"-"`
