@@ -513,3 +513,52 @@ func TestForgedOperatorButtonDoesNotCarryAnotherCitizensQuestion(t *testing.T) {
 		t.Error("the genuine button did not bring the question to the staff chat")
 	}
 }
+
+// A card Telegram refuses for good is set aside with its error, once: the
+// card after it is posted, and nothing is posted twice. (Before the
+// outbox, the poster rolled back and retried every 15 s, holding back
+// every other card and posting those before the refused one again.)
+func TestRefusedReviewCardIsSetAsideAndHoldsNothingBack(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	for i, comment := range []string{"Перша картка", "Друга картка"} {
+		one := 1
+		r, err := store.StartResponse(ctx, h.st.DB(), store.Response{
+			Kind: "rating", Questionnaire: "rating", Version: 1, Pack: "hsc", UserID: int64(8601 + i),
+			Centre: h.app.pack.Centres[0].ID, Lang: "uk",
+			Answers: dialogs.Answers{"time": {Number: &one}, "queue": {Number: &one}, "staff": {Number: &one},
+				"comfort": {Number: &one}, "info": {Number: &one}, "what_wrong": {Text: comment}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := store.SubmitResponse(ctx, h.st.DB(), r.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.srv.FailWith("sendMessage", 1, 400, "Bad Request: can't parse entities: unexpected end of name token at byte offset 3900")
+	h.app.wakeReviews()
+	posted := func() (first, second int) {
+		for _, m := range h.srv.Messages(staffChat) {
+			if strings.Contains(m.Text, "Перша картка") {
+				first++
+			}
+			if strings.Contains(m.Text, "Друга картка") {
+				second++
+			}
+		}
+		return
+	}
+	h.srv.Wait(t, 20*time.Second, "the second card", func(*bottest.Server) bool { _, n := posted(); return n > 0 })
+	h.app.wakeReviews()
+	h.settle()
+	time.Sleep(300 * time.Millisecond)
+	if first, second := posted(); first != 0 || second != 1 {
+		t.Errorf("cards posted: the refused one %d times, the next %d times; want 0 and 1", first, second)
+	}
+	var aside int
+	h.st.DB().QueryRow(`SELECT count(*) FROM outbox WHERE status = 2 AND last_error LIKE '%parse entities%'`).Scan(&aside)
+	if aside != 1 {
+		t.Errorf("%d refused effects set aside with their error, want 1", aside)
+	}
+}
