@@ -562,3 +562,25 @@ func TestRefusedReviewCardIsSetAsideAndHoldsNothingBack(t *testing.T) {
 		t.Errorf("%d refused effects set aside with their error, want 1", aside)
 	}
 }
+
+// A blocked citizen who asks for an operator is told the truth, with the
+// official channels, not that an operator will see what they write.
+func TestBlockedCitizenAskingForAnOperatorIsToldTheTruth(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 8701, lang: "uk"}
+	topic := h.openTicketFor(p, "Перше питання про реєстрацію")
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/block"})
+	h.settle()
+	n := len(h.srv.Messages(p.id))
+	h.says(p, "/operator")
+	got := h.nth(p.id, n+1)
+	if strings.Contains(got.Text, "оператор побачить") || !strings.HasPrefix(got.Text, h.text.Text("uk", "ticket.blocked_ask")) {
+		t.Errorf("a blocked citizen's /operator got %q", got.Text)
+	}
+	for _, want := range []string{"https://eq.hsc.gov.ua", "https://hsc.gov.ua"} {
+		if !strings.Contains(got.Text, want) {
+			t.Errorf("the notice does not name the official channel %s: %q", want, got.Text)
+		}
+	}
+	h.noRejects()
+}

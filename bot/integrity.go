@@ -38,16 +38,7 @@ func (a *App) onReportCommand(ctx context.Context, t *Turn) error {
 func (a *App) startReport(ctx context.Context, t *Turn, msgID int) {
 	var b strings.Builder
 	b.WriteString(a.text.Text(t.Lang, "report.intro"))
-	lang := a.contentLang(t.Lang)
-	for _, c := range a.pack.Channels {
-		if c.Kind != "integrity" && c.Kind != "complaint" {
-			continue
-		}
-		fmt.Fprintf(&b, "\n• <a href=\"%s\">%s</a>", html.EscapeString(c.URL), html.EscapeString(a.text2(c.Title, lang)))
-		if note := a.text2(c.Note, lang); note != "" {
-			b.WriteString(" — " + html.EscapeString(note))
-		}
-	}
+	b.WriteString(a.channelList(t.Lang, "integrity", "complaint"))
 	if a.cfg.IntegrityChatID == 0 {
 		b.WriteString("\n\n" + a.text.Text(t.Lang, "report.unavailable"))
 		a.show(ctx, t, msgID, b.String(), a.menuKeyboard(t.Lang))

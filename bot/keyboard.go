@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"html"
+	"slices"
 	"strings"
 )
 
@@ -108,4 +110,21 @@ func (a *App) mac(userID int64, arg string) string {
 	m := hmac.New(sha256.New, []byte("servicebot button seal\x00"+a.cfg.Token))
 	fmt.Fprintf(m, "%d\x00%s", userID, arg)
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:9]) // 12 characters
+}
+
+// channelList lists the pack's official channels of the given kinds, one
+// a line with its link and note, for a message in HTML.
+func (a *App) channelList(lang string, kinds ...string) string {
+	var b strings.Builder
+	content := a.contentLang(lang)
+	for _, c := range a.pack.Channels {
+		if !slices.Contains(kinds, c.Kind) {
+			continue
+		}
+		fmt.Fprintf(&b, "\n• <a href=\"%s\">%s</a>", html.EscapeString(c.URL), html.EscapeString(a.text2(c.Title, content)))
+		if note := a.text2(c.Note, content); note != "" {
+			b.WriteString(" — " + html.EscapeString(note))
+		}
+	}
+	return b.String()
 }

@@ -77,6 +77,14 @@ func (a *App) askForPerson(ctx context.Context, t *Turn, source, sourceText stri
 		a.reply(ctx, t, a.text.Text(t.Lang, "ticket.unavailable"), a.menuKeyboard(t.Lang))
 		return nil
 	}
+	// Moderators blocked this person: say so, and where else to turn,
+	// rather than promise that someone will read what they write.
+	if blocked, _, err := store.BlockState(ctx, t.Tx, t.User.ID); err != nil {
+		return err
+	} else if blocked {
+		a.reply(ctx, t, a.text.Text(t.Lang, "ticket.blocked_ask")+a.channelList(t.Lang, "booking", "website", "app"), a.menuKeyboard(t.Lang))
+		return nil
+	}
 	if tk, err := store.OpenTicketOf(ctx, t.Tx, t.User.ID); err == nil {
 		a.reply(ctx, t, a.text.Text(t.Lang, "ticket.already_open", map[string]any{"ID": tk.ID}), nil)
 		return nil
@@ -149,7 +157,7 @@ func (a *App) relayToStaff(ctx context.Context, t *Turn, tk store.Ticket, msg *m
 	}
 	if blocked {
 		if notify {
-			a.reply(ctx, t, a.text.Text(t.Lang, "ticket.blocked"), nil)
+			a.reply(ctx, t, a.text.Text(t.Lang, "ticket.blocked")+a.channelList(t.Lang, "booking", "website", "app"), nil)
 		}
 		return nil
 	}
