@@ -242,6 +242,25 @@ func (a *App) onCitizenMessage(ctx context.Context, t *Turn, m *models.Message) 
 		}
 	case !errors.Is(err, store.ErrNotFound):
 		return err
+	default:
+		// Soon after «👎 no, not solved», what they write is what is
+		// still unclear: it reopens the ticket rather than go to the FAQ.
+		unsolved, err := store.RecentlyUnsolved(ctx, t.Tx, t.User.ID, unsolvedReopenWithin)
+		if err == nil {
+			return a.reopenByCitizen(ctx, t, unsolved, m)
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		return a.citizenAsks(ctx, t, m)
+	}
+	return nil
+}
+
+// citizenAsks takes a message outside any dialog or ticket: a question for
+// the FAQ, or a hint when it carries no text.
+func (a *App) citizenAsks(ctx context.Context, t *Turn, m *models.Message) error {
+	switch {
 	case strings.TrimSpace(m.Text) != "":
 		if err := a.askFAQ(ctx, t, m.Text); err != nil {
 			return err

@@ -584,3 +584,58 @@ func TestBlockedCitizenAskingForAnOperatorIsToldTheTruth(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// «👎 No» after /close leads somewhere: the citizen is offered to reopen
+// the ticket, by a button or simply by writing what is still unclear, and
+// moderators see the 👎 in the topic.
+func TestNotSolvedOffersAReopenThatWorks(t *testing.T) {
+	for _, how := range []string{"button", "writing"} {
+		t.Run(how, func(t *testing.T) {
+			h := newHarness(t)
+			p := person{id: 8801, lang: "uk"}
+			topic := h.openTicketFor(p, "Як зареєструвати причіп?")
+			h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/close"})
+			h.settle()
+			ask := h.last(p.id)
+			h.taps(p, ask, "tr:1:n")
+			h.settle()
+			got := h.last(p.id)
+			if !strings.Contains(got.Text, "№1") || !hasButton(got, "tr:1:r") {
+				t.Fatalf("after «👎 Ні» the citizen got %q %s; want the offer to reopen", got.Text, got.ReplyMarkup)
+			}
+			for _, tp := range h.srv.Topics(staffChat) {
+				if tp.ThreadID == topic.ThreadID && !strings.HasPrefix(tp.Name, "👎") {
+					t.Errorf("moderators do not see the 👎 on the topic: %q", tp.Name)
+				}
+			}
+			if how == "button" {
+				h.taps(p, got, "tr:1:r")
+			} else {
+				h.says(p, "Досі не зрозуміло, які документи на причіп")
+			}
+			h.settle()
+			if tk, err := store.OpenTicketOf(context.Background(), h.st.DB(), p.id); err != nil || tk.ID != 1 {
+				t.Fatalf("ticket №1 is not open again: %+v, %v", tk, err)
+			}
+			if how == "writing" {
+				if got := lastInThread(h, topic.ThreadID); got.Text != "Досі не зрозуміло, які документи на причіп" {
+					t.Errorf("the citizen's words did not reach the topic: %q", got.Text)
+				}
+			}
+			for _, tp := range h.srv.Topics(staffChat) {
+				if tp.ThreadID == topic.ThreadID && (tp.Closed || strings.HasPrefix(tp.Name, "👎")) {
+					t.Errorf("the reopened ticket's topic is %+v; want it open, without the 👎", tp)
+				}
+			}
+			h.noRejects()
+		})
+	}
+}
+
+func lastInThread(h *harness, thread int) bottest.Message {
+	ms := inThread(h.srv.Messages(staffChat), thread)
+	if len(ms) == 0 {
+		return bottest.Message{}
+	}
+	return ms[len(ms)-1]
+}

@@ -23,7 +23,7 @@ import (
 
 const (
 	cbOperator   = "op" // op:m (menu), op:n:<unanswered id>.<seal>, op:d:<entry id>
-	cbTicketRate = "tr" // tr:<ticket>:y|n
+	cbTicketRate = "tr" // tr:<ticket>:y|n (solved or not), tr:<ticket>:r (reopen after «no»)
 
 	dialogTicket = "ticket" // waiting for the citizen to describe the question
 )
@@ -199,12 +199,29 @@ func (a *App) onCitizenEdit(ctx context.Context, t *Turn, m *models.Message) {
 		Changing(store.Slot{Kind: store.SlotStaffCopy, Key: rec.ID}).MayBeRefused())
 }
 
-// onTicketRated takes the citizen's answer to «was your question solved?».
+// unsolvedReopenWithin is how long after answering «👎 no» a citizen's
+// next message reopens the ticket instead of going to the FAQ.
+const unsolvedReopenWithin = 24 * time.Hour
+
+// onTicketRated takes the citizen's answer to «was your question solved?»
+// (id:y, id:n) and their wish to reopen it after «no» (id:r).
 func (a *App) onTicketRated(ctx context.Context, t *Turn) error {
 	u := t.Update
 	_, arg := parseCallback(u.CallbackQuery.Data)
 	idText, answer, _ := strings.Cut(arg, ":")
 	id, _ := strconv.ParseInt(idText, 10, 64)
+	if answer == "r" {
+		a.ack(ctx, t, "")
+		tk, err := store.GetTicket(ctx, t.Tx, id)
+		if errors.Is(err, store.ErrNotFound) || err == nil && tk.UserID != t.User.ID {
+			a.onStaleButton(ctx, t)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return a.reopenByCitizen(ctx, t, tk, nil)
+	}
 	changed, err := store.RateTicket(ctx, t.Tx, id, t.User.ID, answer == "y")
 	if err != nil {
 		return err
@@ -213,22 +230,61 @@ func (a *App) onTicketRated(ctx context.Context, t *Turn) error {
 	if !changed {
 		return nil
 	}
-	a.show(ctx, t, callbackMessageID(u), a.text.Text(t.Lang, "ticket.rated"), nil)
 	tk, err := store.GetTicket(ctx, t.Tx, id)
 	if err != nil {
 		return err
 	}
-	mark := "👎"
+	mark := "👍"
 	if answer == "y" {
-		mark = "👍"
+		a.show(ctx, t, callbackMessageID(u), a.text.Text(t.Lang, "ticket.rated"), nil)
+	} else {
+		mark = "👎"
+		a.show(ctx, t, callbackMessageID(u), a.text.Text(t.Lang, "ticket.not_solved", map[string]any{"ID": tk.ID}), keyboard(
+			[]Button{button(a.text.Text(t.Lang, "ticket.reopen"), cbTicketRate, idText+":r")},
+			[]Button{button(a.text.Text(t.Lang, "nav.menu"), cbMenu, "menu")},
+		))
 	}
 	if a.staffIsForum() {
 		// The topic is closed: the verdict goes into its name, where
-		// moderators scanning the list see it.
+		// moderators scanning the list see it (and a reopen by the citizen
+		// brings a note into the topic).
 		t.Do(a.topicCall(tk, "editForumTopic", &tg.EditForumTopicParams{ChatID: a.cfg.StaffChatID, Name: cut(mark+" "+topicName(tk, true), 120)}))
 		return nil
 	}
 	t.Do(a.ticketPost(tk, a.staffText("desk.rated", map[string]any{"Mark": mark}), nil))
+	return nil
+}
+
+// reopenByCitizen reopens a closed ticket at the citizen's wish, and
+// relays msg (what is still unclear) into it when given.
+func (a *App) reopenByCitizen(ctx context.Context, t *Turn, tk store.Ticket, msg *models.Message) error {
+	ok, err := store.ReopenTicket(ctx, t.Tx, tk.ID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		// Reopened already, or another ticket is open: that is where to write.
+		if open, err := store.OpenTicketOf(ctx, t.Tx, t.User.ID); err == nil {
+			if msg != nil {
+				return a.relayToStaff(ctx, t, open, msg, "")
+			}
+			a.reply(ctx, t, a.text.Text(t.Lang, "ticket.already_open", map[string]any{"ID": open.ID}), nil)
+			return nil
+		}
+		a.onStaleButton(ctx, t)
+		return nil
+	}
+	if a.staffIsForum() {
+		t.Do(
+			a.topicCall(tk, "reopenForumTopic", &tg.ReopenForumTopicParams{ChatID: a.cfg.StaffChatID}),
+			a.topicCall(tk, "editForumTopic", &tg.EditForumTopicParams{ChatID: a.cfg.StaffChatID, Name: topicName(tk, false)}),
+		)
+	}
+	a.staffNote(ctx, t, tk, "desk.reopened_by_citizen", map[string]any{"ID": tk.ID})
+	a.reply(ctx, t, a.text.Text(t.Lang, "ticket.reopened", map[string]any{"ID": tk.ID}), nil)
+	if msg != nil {
+		return a.relayToStaff(ctx, t, tk, msg, "")
+	}
 	return nil
 }
 

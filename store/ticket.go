@@ -122,6 +122,21 @@ func ReopenTicket(ctx context.Context, q sqlx.ExecerContext, id int64) (reopened
 	return n > 0, nil
 }
 
+// RecentlyUnsolved returns the person's latest ticket when it was closed
+// within the given time and they answered that it did not solve their
+// question (and they have no open one), or ErrNotFound.
+func RecentlyUnsolved(ctx context.Context, q sqlx.QueryerContext, userID int64, within time.Duration) (Ticket, error) {
+	var t Ticket
+	err := sqlx.GetContext(ctx, q, &t, `SELECT `+ticketColumns+` FROM tickets t
+		WHERE user_id = $1 AND status = 'closed' AND resolved = -1 AND closed_at > now() - make_interval(secs => $2)
+		  AND NOT EXISTS (SELECT 1 FROM tickets o WHERE o.user_id = t.user_id AND o.status = 'open')
+		ORDER BY closed_at DESC LIMIT 1`, userID, within.Seconds())
+	if err != nil {
+		return t, fmt.Errorf("store: unable to look for an unsolved ticket: %w", notFound(err))
+	}
+	return t, nil
+}
+
 // RateTicket stores the citizen's answer to "was your question solved?".
 // It changes nothing when the answer is already given (a double tap).
 func RateTicket(ctx context.Context, q sqlx.ExecerContext, id, userID int64, solved bool) (changed bool, err error) {
