@@ -258,13 +258,16 @@ func (a *App) onCitizenMessage(ctx context.Context, t *Turn, m *models.Message) 
 }
 
 // citizenAsks takes a message outside any dialog or ticket: a question for
-// the FAQ, or a hint when it carries no text.
+// the FAQ (a photo's caption is one too), a plain word on voice messages,
+// which the bot cannot hear, or a hint when it carries no text.
 func (a *App) citizenAsks(ctx context.Context, t *Turn, m *models.Message) error {
 	switch {
-	case strings.TrimSpace(m.Text) != "":
-		if err := a.askFAQ(ctx, t, m.Text); err != nil {
+	case strings.TrimSpace(firstNonEmpty(m.Text, m.Caption)) != "":
+		if err := a.askFAQ(ctx, t, firstNonEmpty(m.Text, m.Caption)); err != nil {
 			return err
 		}
+	case m.Voice != nil || m.VideoNote != nil || m.Audio != nil:
+		a.reply(ctx, t, a.text.Text(t.Lang, "hint.voice"), a.offerPerson(t.Lang, "m"))
 	default:
 		a.reply(ctx, t, a.text.Text(t.Lang, "hint.unknown"), a.menuKeyboard(t.Lang))
 	}

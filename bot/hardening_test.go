@@ -639,3 +639,29 @@ func lastInThread(h *harness, thread int) bottest.Message {
 	}
 	return ms[len(ms)-1]
 }
+
+// A photo captioned with a question, outside any dialog, is answered as its
+// caption; a voice message is told plainly that only text is read, with
+// the way to an operator (who can listen to it).
+func TestCaptionIsAQuestionAndVoiceGetsAPlainWord(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 8901, lang: "uk"}
+	h.srv.Push(models.Update{Message: &models.Message{
+		Date: int(time.Now().Unix()), From: p.user(), Chat: models.Chat{ID: p.id, Type: models.ChatTypePrivate},
+		Photo:   []models.PhotoSize{{FileID: "ph9", FileUniqueID: "u9", Width: 90, Height: 90}},
+		Caption: "загубив посвідчення водія, що робити?",
+	}})
+	got := h.nth(p.id, 1)
+	if !strings.Contains(got.Text, h.answerOf("lost_licence", "uk")) && !hasButton(got, "fq:lost_licence") {
+		t.Errorf("a photo captioned «загубив посвідчення водія» got %q %s", got.Text, got.ReplyMarkup)
+	}
+	h.srv.Push(models.Update{Message: &models.Message{
+		Date: int(time.Now().Unix()), From: p.user(), Chat: models.Chat{ID: p.id, Type: models.ChatTypePrivate},
+		Voice: &models.Voice{FileID: "vo1", FileUniqueID: "v1", Duration: 4},
+	}})
+	got = h.nth(p.id, 2)
+	if got.Text != h.text.Text("uk", "hint.voice") || !hasButton(got, "op:m") {
+		t.Errorf("a voice message got %q %s", got.Text, got.ReplyMarkup)
+	}
+	h.noRejects()
+}
