@@ -83,7 +83,7 @@ func (a *App) reloadFAQ(ctx context.Context) error {
 	}
 	p := *a.pack
 	p.Entries = entries
-	b := &faqBook{pack: &p, index: dialogs.NewIndex(entries), byID: map[string]dialogs.Entry{}}
+	b := &faqBook{pack: &p, index: dialogs.NewIndex(entries, p.Matching), byID: map[string]dialogs.Entry{}}
 	for _, e := range entries {
 		b.byID[e.ID] = e
 	}

@@ -28,7 +28,7 @@ func BenchmarkAskHSC(b *testing.B) {
 	if len(p.Entries) == 0 {
 		b.Skip("the hsc pack has no faq.yaml yet")
 	}
-	ix := NewIndex(p.Entries)
+	ix := NewIndex(p.Entries, p.Matching)
 	queries := hscQueries(b)
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
@@ -38,7 +38,7 @@ func BenchmarkAskHSC(b *testing.B) {
 
 func BenchmarkAsk2000(b *testing.B) {
 	entries, queries := generatedFAQ(2000)
-	ix := NewIndex(entries)
+	ix := NewIndex(entries, Matching{})
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		ix.Ask(queries[i%len(queries)])
@@ -49,7 +49,7 @@ func BenchmarkAsk2000(b *testing.B) {
 // question (a long one, full of typos) is what a person waits on.
 func BenchmarkAsk2000P99(b *testing.B) {
 	entries, queries := generatedFAQ(2000)
-	ix := NewIndex(entries)
+	ix := NewIndex(entries, Matching{})
 	took := make([]time.Duration, 0, 1<<16)
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
@@ -69,7 +69,7 @@ func BenchmarkNewIndex2000(b *testing.B) {
 	entries, _ := generatedFAQ(2000)
 	b.ReportAllocs()
 	for b.Loop() {
-		NewIndex(entries)
+		NewIndex(entries, Matching{})
 	}
 }
 

@@ -90,7 +90,7 @@ func faqAsk(args []string, getenv func(string) string, stdout, stderr io.Writer)
 	if len(p.Entries) == 0 {
 		fmt.Fprintf(stderr, "servicebot: warning: %s has no FAQ entries; nothing will match\n", src)
 	}
-	ix := dialogs.NewIndex(p.Entries)
+	ix := dialogs.NewIndex(p.Entries, p.Matching)
 
 	out := json.NewEncoder(stdout)
 	out.SetEscapeHTML(false)

@@ -50,7 +50,7 @@ func faqEval(args []string, stdout, stderr io.Writer) error {
 				return fmt.Errorf("faq eval: the set names pack %q: %w", id, err)
 			}
 		}
-		rep := dialogs.Evaluate(p, dialogs.NewIndex(p.Entries), qs)
+		rep := dialogs.Evaluate(p, dialogs.NewIndex(p.Entries, p.Matching), qs)
 		all.Rows = append(all.Rows, rep.Rows...)
 		all.Misses = append(all.Misses, rep.Misses...)
 		if len(packs) > 1 || len(rep.Rows) > 1 {
