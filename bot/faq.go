@@ -83,12 +83,41 @@ func (a *App) reloadFAQ(ctx context.Context) error {
 	}
 	p := *a.pack
 	p.Entries = entries
-	b := &faqBook{pack: &p, index: dialogs.NewIndex(entries, p.Matching), byID: map[string]dialogs.Entry{}}
+	b := &faqBook{pack: &p, byID: map[string]dialogs.Entry{}}
 	for _, e := range entries {
 		b.byID[e.ID] = e
 	}
+	// The lists change at once; the index, which takes a while to train,
+	// follows. Until then the old one answers, and what it names that is
+	// now hidden or gone is not shown (see visibleMatches).
+	if old := a.book(); old != nil {
+		soon := *b
+		soon.index = old.index
+		a.faq.p.Store(&soon)
+	}
+	b.index = dialogs.NewIndex(entries, p.Matching)
 	a.faq.p.Store(b)
 	return nil
+}
+
+// visibleMatches drops from res what the book does not show: an index
+// trained before an entry was hidden or deleted may still name it.
+func (b *faqBook) visibleMatches(res dialogs.Result) dialogs.Result {
+	shown := func(id string) bool {
+		e, ok := b.byID[id]
+		return ok && !e.Hidden
+	}
+	if res.Best != "" && !shown(res.Best) {
+		res.Best = ""
+	}
+	kept := res.Suggestions[:0:0]
+	for _, m := range res.Suggestions {
+		if shown(m.ID) {
+			kept = append(kept, m)
+		}
+	}
+	res.Suggestions = kept
+	return res
 }
 
 func (a *App) book() *faqBook { return a.faq.p.Load() }
@@ -312,7 +341,7 @@ func (a *App) editKeyboard(ctx context.Context, t *Turn, msgID int, kb *Keyboard
 // suggestions, nothing as a clear "no ready answer".
 func (a *App) askFAQ(ctx context.Context, t *Turn, text string) {
 	b := a.book()
-	res := b.index.Ask(text)
+	res := b.visibleMatches(b.index.Ask(text))
 	if res.Best != "" {
 		e := b.byID[res.Best]
 		if fresh, err := store.FAQEntry(ctx, t.Tx, a.pack.ID, e.ID); err == nil {
