@@ -58,6 +58,9 @@ func words(s string) []word {
 	return out
 }
 
+// minGram is the shortest character n-gram read.
+var minGram = 3
+
 // Feature kinds, mixed into their hashes.
 const (
 	kindChar   = 'c'
@@ -97,7 +100,7 @@ func (f rawFeatures) addChars(folded string, w float32) {
 	r = append(r, []rune(folded)...)
 	r = append(r, ' ')
 	var buf [4 * 5]byte
-	for n := 2; n <= 5; n++ {
+	for n := minGram; n <= 5; n++ {
 		for i := 0; i+n <= len(r); i++ {
 			k := 0
 			for _, c := range r[i : i+n] {
@@ -263,9 +266,10 @@ type text struct {
 // read turns s into features. For training (learn), every word is added
 // to the vocabulary and both readings of a Latin h count; for a question,
 // words are matched to the vocabulary, and an h is read as the known one.
-// Without chars, only stems and pairs are read.
-func (v *vocabulary) read(s string, learn, chars bool) text {
-	t := text{raw: rawFeatures{}}
+// Without chars, only stems and pairs are read. The features go into
+// into, which must be empty.
+func (v *vocabulary) read(s string, learn, chars bool, into rawFeatures) text {
+	t := text{raw: into}
 	var seq []string // the meaningful stems, best guess each, for pairs and synonyms
 	for _, w := range words(s) {
 		forms := []string{w.folded}

@@ -34,7 +34,32 @@ const (
 	negligible   = 1e-2
 	maxUpdates   = 6 // the true class and up to five rivals per text
 	denseLimit   = 8 << 20
+	// A large pack trains in fewer passes, and keeps for each feature the
+	// classes it weighs most for: a letter group common to hundreds of
+	// entries tells little about any of them, and would cost every
+	// question that has it.
+	manyClasses   = 300
+	epochsMany    = 3
+	maxPerFeature = 32
 )
+
+// strongest keeps the n weights of list largest in size, in class order.
+func strongest(list []classWeight, n int) []classWeight {
+	if len(list) <= n {
+		return list
+	}
+	slices.SortFunc(list, func(a, b classWeight) int { return cmp.Compare(abs32(b.w), abs32(a.w)) })
+	list = list[:n]
+	slices.SortFunc(list, func(a, b classWeight) int { return cmp.Compare(a.class, b.class) })
+	return slices.Clip(list)
+}
+
+func abs32(x float32) float32 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
 
 type classWeight struct {
 	class int32
@@ -55,49 +80,68 @@ func trainLinear(samples []sample, classes, features int) *linear {
 	}
 	scores := make([]float64, classes)
 	upd := make([]int32, 0, classes)
+	all := make([]int32, classes)
+	for c := range all {
+		all[c] = int32(c)
+	}
+	seen := make([]bool, classes)
+	touched := make([]int32, 0, classes)
+	var sumExpBias float64
+	expBias := make([]float64, classes) // exp of each bias, kept with it
 	rng := rand.New(rand.NewPCG(14, uint64(len(samples))))
 	order := make([]int, len(samples))
 	for i := range order {
 		order[i] = i
 	}
 	byClass := func(x classWeight, c int32) int { return int(x.class - c) }
-	for epoch := range epochs {
+	passes := epochs
+	if classes > manyClasses {
+		passes = epochsMany
+	}
+	for epoch := range passes {
 		if epoch > 0 {
 			for k := range dense {
 				dense[k] *= 1 - weightDecay
 			}
-			for _, list := range w {
+			for f, list := range w {
 				for k := range list {
 					list[k].w *= 1 - weightDecay
 				}
+				w[f] = strongest(list, maxPerFeature)
 			}
 		}
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		lr := float32(learningRate / (1 + 0.3*float64(epoch)))
+		sumExpBias = 0
+		for c, b := range m.bias {
+			expBias[c] = math.Exp(float64(b))
+			sumExpBias += expBias[c]
+		}
 		for _, i := range order {
 			s := samples[i]
-			for c := range scores {
-				scores[c] = float64(m.bias[c])
-			}
-			for _, f := range s.feats {
-				if dense != nil {
+			var cands []int32
+			if dense != nil {
+				for c := range scores {
+					scores[c] = float64(m.bias[c])
+				}
+				for _, f := range s.feats {
 					for c, x := range dense[int(f.id)*classes : int(f.id+1)*classes] {
 						scores[c] += float64(x * f.v)
 					}
-					continue
 				}
-				for _, cw := range w[f.id] {
-					scores[cw.class] += float64(cw.w * f.v)
-				}
+				softmax(scores)
+				cands = all
+			} else {
+				cands = touchedScores(m, w, s, scores, seen, touched[:0], expBias, sumExpBias)
+				touched = cands
 			}
-			softmax(scores)
 			// The true class and the likeliest wrong ones learn; the
 			// rest, nearly certain already, are left alone, which keeps
 			// the weights sparse and training fast for large packs.
 			upd = upd[:0]
-			for c, p := range scores {
-				if int32(c) == s.class || p >= negligible {
-					upd = append(upd, int32(c))
+			for _, c := range cands {
+				if c == s.class || scores[c] >= negligible {
+					upd = append(upd, c)
 				}
 			}
 			if len(upd) > maxUpdates {
@@ -120,6 +164,9 @@ func trainLinear(samples []sample, classes, features int) *linear {
 				}
 				step := lr * float32(g)
 				m.bias[c] -= step * 0.1
+				e := math.Exp(float64(m.bias[c]))
+				sumExpBias += e - expBias[c]
+				expBias[c] = e
 				for _, f := range s.feats {
 					if dense != nil {
 						dense[int(f.id)*classes+int(c)] -= step * f.v
@@ -127,6 +174,9 @@ func trainLinear(samples []sample, classes, features int) *linear {
 					}
 					list := w[f.id]
 					k, found := slices.BinarySearchFunc(list, c, byClass)
+					if !found && len(list) >= maxPerFeature {
+						continue // the feature is common: it says little of c
+					}
 					if !found {
 						list = slices.Insert(list, k, classWeight{class: c})
 						w[f.id] = list
@@ -144,7 +194,7 @@ func trainLinear(samples []sample, classes, features int) *linear {
 				list = append(list, classWeight{int32(c), x})
 			}
 		} else {
-			list = w[f]
+			list = strongest(w[f], maxPerFeature)
 		}
 		for _, cw := range list {
 			if math.Abs(float64(cw.w)) < 1e-4 {
@@ -156,6 +206,44 @@ func trainLinear(samples []sample, classes, features int) *linear {
 		m.at[f+1] = int32(len(m.class))
 	}
 	return m
+}
+
+// touchedScores is softmax for a large model: only the classes s's
+// features have met (and its own) are scored one by one; the others, whose
+// score is their bias alone, count together through sumExpBias, the sum of
+// exp(bias) over all classes. It returns the classes scored, with their
+// probabilities in scores.
+func touchedScores(m *linear, w [][]classWeight, s sample, scores []float64, seen []bool, touched []int32, expBias []float64, sumExpBias float64) []int32 {
+	touch := func(c int32) {
+		if !seen[c] {
+			seen[c] = true
+			touched = append(touched, c)
+			scores[c] = float64(m.bias[c])
+		}
+	}
+	touch(s.class)
+	for _, f := range s.feats {
+		for _, cw := range w[f.id] {
+			touch(cw.class)
+			scores[cw.class] += float64(cw.w * f.v)
+		}
+	}
+	top := math.Inf(-1)
+	rest := sumExpBias
+	for _, c := range touched {
+		top = max(top, scores[c])
+		rest -= expBias[c]
+	}
+	z := max(rest, 0) * math.Exp(-top)
+	for _, c := range touched {
+		scores[c] = math.Exp(scores[c] - top)
+		z += scores[c]
+	}
+	for _, c := range touched {
+		scores[c] /= z
+		seen[c] = false
+	}
+	return touched
 }
 
 // probs writes the class probabilities of feats into out.

@@ -63,13 +63,14 @@ type Result struct {
 type scratch struct {
 	entry, topic []float64
 	feats        []feature
+	raw          rawFeatures
 }
 
 func (ix *Index) scratch() *scratch {
 	if sc, ok := ix.scratchPool.Get().(*scratch); ok {
 		return sc
 	}
-	return &scratch{entry: make([]float64, len(ix.entries)+1), topic: make([]float64, len(ix.topics)+1)}
+	return &scratch{entry: make([]float64, len(ix.entries)+1), topic: make([]float64, len(ix.topics)+1), raw: rawFeatures{}}
 }
 
 // NewIndex trains the matcher on the visible entries and on what the pack
@@ -83,7 +84,7 @@ func NewIndex(entries []Entry, m Matching) *Index {
 	}
 	var docs []doc
 	learn := func(class int32, s string, chars bool) {
-		if t := ix.vocab.read(s, true, chars); len(t.raw) > 0 {
+		if t := ix.vocab.read(s, true, chars, rawFeatures{}); len(t.raw) > 0 {
 			docs = append(docs, doc{class, t.raw})
 		}
 	}
@@ -166,7 +167,8 @@ func sortedKeys[V any](m map[string]V) []string {
 // returns how many of its meaningful words are known (none: nothing was
 // written).
 func (ix *Index) classify(query string, sc *scratch) int {
-	t := ix.vocab.read(query, false, true)
+	clear(sc.raw)
+	t := ix.vocab.read(query, false, true, sc.raw)
 	if t.known == 0 || len(ix.entries) == 0 {
 		return 0
 	}

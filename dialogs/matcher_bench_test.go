@@ -65,6 +65,32 @@ func BenchmarkAsk2000P99(b *testing.B) {
 	b.ReportMetric(float64(took[len(took)-1].Nanoseconds()), "max-ns")
 }
 
+// BenchmarkAskLongWord is one 4,096-letter word (issue 16): it must cost
+// about what a short question does, not scale with its length.
+func BenchmarkAskLongWord(b *testing.B) {
+	p, err := LoadShippedPack("hsc")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ix := NewIndex(p.Entries, p.Matching)
+	word := strings.Repeat("перереєстрація", 300)[:4096]
+	b.ReportAllocs()
+	for b.Loop() {
+		ix.Ask(word)
+	}
+}
+
+func BenchmarkNewIndexHSC(b *testing.B) {
+	p, err := LoadShippedPack("hsc")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		NewIndex(p.Entries, p.Matching)
+	}
+}
+
 func BenchmarkNewIndex2000(b *testing.B) {
 	entries, _ := generatedFAQ(2000)
 	b.ReportAllocs()
