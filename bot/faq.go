@@ -30,7 +30,7 @@ const (
 	cbFAQCategory = "fc" // fc:<category>:<page>
 	cbFAQQuestion = "fq" // fq:<entry>
 	cbFAQVote     = "fv" // fv:<entry>:u|d
-	cbFAQNone     = "fn" // fn — none of the suggestions
+	cbFAQNone     = "fn" // fn:<offer> — none of the suggestions
 )
 
 const faqPage = 8
@@ -83,12 +83,41 @@ func (a *App) reloadFAQ(ctx context.Context) error {
 	}
 	p := *a.pack
 	p.Entries = entries
-	b := &faqBook{pack: &p, index: dialogs.NewIndex(entries), byID: map[string]dialogs.Entry{}}
+	b := &faqBook{pack: &p, byID: map[string]dialogs.Entry{}}
 	for _, e := range entries {
 		b.byID[e.ID] = e
 	}
+	// The lists change at once; the index, which takes a while to train,
+	// follows. Until then the old one answers, and what it names that is
+	// now hidden or gone is not shown (see visibleMatches).
+	if old := a.book(); old != nil {
+		soon := *b
+		soon.index = old.index
+		a.faq.p.Store(&soon)
+	}
+	b.index = dialogs.NewIndex(entries, p.Matching)
 	a.faq.p.Store(b)
 	return nil
+}
+
+// visibleMatches drops from res what the book does not show: an index
+// trained before an entry was hidden or deleted may still name it.
+func (b *faqBook) visibleMatches(res dialogs.Result) dialogs.Result {
+	shown := func(id string) bool {
+		e, ok := b.byID[id]
+		return ok && !e.Hidden
+	}
+	if res.Best != "" && !shown(res.Best) {
+		res.Best = ""
+	}
+	kept := res.Suggestions[:0:0]
+	for _, m := range res.Suggestions {
+		if shown(m.ID) {
+			kept = append(kept, m)
+		}
+	}
+	res.Suggestions = kept
+	return res
 }
 
 func (a *App) book() *faqBook { return a.faq.p.Load() }
@@ -260,7 +289,9 @@ func (a *App) onFAQButton(ctx context.Context, t *Turn) error {
 		}
 	case cbFAQNone:
 		a.ack(ctx, t, "")
-		a.show(ctx, t, msgID, a.text.Text(t.Lang, "faq.no_answer"), a.offerPerson(t.Lang, "m"))
+		if err := a.onNoneFits(ctx, t, msgID, arg); err != nil {
+			return err
+		}
 	default:
 		a.onStaleButton(ctx, t)
 	}
@@ -310,8 +341,11 @@ func (a *App) editKeyboard(_ context.Context, t *Turn, msgID int, kb *Keyboard) 
 // askFAQ answers free text: a confident match at once, a middling one as
 // suggestions, nothing as a clear "no ready answer".
 func (a *App) askFAQ(ctx context.Context, t *Turn, text string) error {
+	if a.answerSmallTalk(ctx, t, text) {
+		return nil
+	}
 	b := a.book()
-	res := b.index.Ask(text)
+	res := b.visibleMatches(b.index.Ask(text))
 	if res.Best != "" {
 		e := b.byID[res.Best]
 		if fresh, err := store.FAQEntry(ctx, t.Tx, a.pack.ID, e.ID); err == nil {
@@ -320,26 +354,79 @@ func (a *App) askFAQ(ctx context.Context, t *Turn, text string) error {
 		a.reply(ctx, t, a.renderAnswer(e, t.Lang), a.answerKeyboard(e, t.Lang, true))
 		return nil
 	}
+	norm := strings.Join(dialogs.Terms(text), " ")
+	if norm == "" {
+		norm = dialogs.Fold(text)
+	}
 	if len(res.Suggestions) > 0 {
+		// What was offered is kept, so that «none of these» can hand the
+		// question and its near misses to the editors.
+		ids := make([]string, len(res.Suggestions))
+		for i, m := range res.Suggestions {
+			ids[i] = m.ID
+		}
+		offer := store.Offer{Norm: norm, Sample: dialogs.MaskDigits(text), Lang: t.Lang, Suggestions: strings.Join(ids, " ")}
+		oid, err := store.RecordOffer(ctx, t.Tx, a.pack.ID, t.Chat, offer)
+		if err != nil {
+			return err
+		}
 		lang := a.contentLang(t.Lang)
 		var rows [][]Button
 		for _, m := range res.Suggestions {
 			rows = append(rows, []Button{button(label(a.text2(b.byID[m.ID].Question, lang)), cbFAQQuestion, m.ID)})
 		}
-		rows = append(rows, []Button{button(a.text.Text(t.Lang, "faq.none_of_these"), cbFAQNone, "")})
+		rows = append(rows, []Button{button(a.text.Text(t.Lang, "faq.none_of_these"), cbFAQNone, strconv.FormatInt(oid, 10))})
 		a.reply(ctx, t, a.text.Text(t.Lang, "faq.suggest"), keyboard(rows...))
 		return nil
-	}
-	norm := strings.Join(dialogs.Terms(text), " ")
-	if norm == "" {
-		norm = dialogs.Fold(text)
 	}
 	uid, err := store.RecordUnanswered(ctx, t.Tx, a.pack.ID, norm, dialogs.MaskDigits(text), t.Lang, "nomatch", "")
 	if err != nil {
 		return err
 	}
-	a.reply(ctx, t, a.text.Text(t.Lang, "faq.no_answer"), a.offerPerson(t.Lang, "n:"+a.seal(t.User.ID, strconv.FormatInt(uid, 10))))
+	a.reply(ctx, t, a.noAnswer(t.Lang), a.offerPerson(t.Lang, "n:"+a.seal(t.User.ID, strconv.FormatInt(uid, 10))))
 	return nil
+}
+
+// onNoneFits answers «none of these»: the question goes to the editors
+// with the suggestions that missed, and the way to a person carries it.
+// A button from an offer that is gone (replaced by a newer one, or tapped
+// before) still offers the person, without the question.
+func (a *App) onNoneFits(ctx context.Context, t *Turn, msgID int, arg string) error {
+	id, _ := strconv.ParseInt(arg, 10, 64)
+	offer, err := store.TakeOffer(ctx, t.Tx, a.pack.ID, t.Chat, id)
+	if errors.Is(err, store.ErrNotFound) {
+		a.show(ctx, t, msgID, a.noAnswer(t.Lang), a.offerPerson(t.Lang, "m"))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	uid, err := store.RecordNoneFits(ctx, t.Tx, a.pack.ID, offer)
+	if err != nil {
+		return err
+	}
+	a.show(ctx, t, msgID, a.noAnswer(t.Lang), a.offerPerson(t.Lang, "n:"+a.seal(t.User.ID, strconv.FormatInt(uid, 10))))
+	return nil
+}
+
+// noAnswer says there is no ready answer, and points to the operator
+// button when there is one: it never says the question was passed on.
+func (a *App) noAnswer(lang string) string {
+	if a.cfg.StaffChatID == 0 {
+		return a.text.Text(lang, "faq.no_answer_menu")
+	}
+	return a.text.Text(lang, "faq.no_answer")
+}
+
+// answerSmallTalk replies to a greeting, thanks, «ок» or an emoji with a
+// short word and the menu; it is not a question, so nothing is recorded.
+func (a *App) answerSmallTalk(ctx context.Context, t *Turn, text string) bool {
+	kind := dialogs.SmallTalk(text)
+	if kind == "" {
+		return false
+	}
+	a.reply(ctx, t, a.text.Text(t.Lang, "smalltalk."+kind), a.menuKeyboard(t.Lang))
+	return true
 }
 
 // offerPerson is the way to a moderator, with the menu under it.

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -86,7 +87,7 @@ func TestFAQFreeText(t *testing.T) {
 	// A vague one: suggestions, then a pick.
 	h.says(p, "права")
 	s := h.nth(p.id, 2)
-	if s.Text != h.text.Text("ru", "faq.suggest") || !hasButton(s, "fn:") {
+	if s.Text != h.text.Text("ru", "faq.suggest") || noneOfThese(s) == "" {
 		t.Fatalf("a vague question got %q %s", s.Text, s.ReplyMarkup)
 	}
 	pick := s.Buttons()[0][0].CallbackData
@@ -293,6 +294,126 @@ func TestHiddenEntryLeavesTheCitizensList(t *testing.T) {
 	}
 	if !marked {
 		t.Errorf("the editor's list does not show booking_online as hidden: %s", h.last(admin.id).ReplyMarkup)
+	}
+	h.noRejects()
+}
+
+// noneOfThese is the callback data of the «none of these» button under
+// suggestions, or "".
+func noneOfThese(m bottest.Message) string {
+	for _, row := range m.Buttons() {
+		for _, b := range row {
+			if strings.HasPrefix(b.CallbackData, "fn:") {
+				return b.CallbackData
+			}
+		}
+	}
+	return ""
+}
+
+// Small talk gets a short friendly word and the menu, in the person's
+// language; it is not an unanswered question, and nobody is told it was
+// passed on.
+func TestSmallTalkIsNotAQuestion(t *testing.T) {
+	h := newHarness(t)
+	uk, ru := person{id: 9111, lang: "uk"}, person{id: 9112, lang: "ru"}
+	n := map[int64]int{}
+	for _, c := range []struct {
+		p          person
+		text, kind string
+	}{
+		{uk, "дякую", "thanks"},
+		{uk, "Привіт!", "greeting"},
+		{uk, "ок", "ack"},
+		{uk, "?", "empty"},
+		{ru, "спасибо", "thanks"},
+		{ru, "👍", "empty"},
+	} {
+		h.says(c.p, c.text)
+		n[c.p.id]++
+		m := h.nth(c.p.id, n[c.p.id])
+		if m.Text != h.text.Text(c.p.lang, "smalltalk."+c.kind) || !hasButton(m, "m:faq") {
+			t.Errorf("%q got %q %s; want the %s reply with the menu", c.text, m.Text, m.ReplyMarkup, c.kind)
+		}
+	}
+	h.settle()
+	if top, _ := store.TopUnanswered(context.Background(), h.st.DB(), "hsc", 5); len(top) != 0 {
+		t.Errorf("small talk landed in /unanswered: %+v", top)
+	}
+	h.noRejects()
+}
+
+// «None of these» after suggestions keeps the question for the editors
+// with the suggestions that missed, and the operator button from there
+// opens a ticket whose card shows that question.
+func TestNoneOfTheseKeepsTheQuestion(t *testing.T) {
+	const adminID = 9122
+	h := newHarness(t, func(c *Config) { c.AdminIDs = []int64{adminID} })
+	p := person{id: 9121, lang: "ru"}
+	h.says(p, "права")
+	s := h.nth(p.id, 1)
+	none := noneOfThese(s)
+	if s.Text != h.text.Text("ru", "faq.suggest") || none == "" {
+		t.Fatalf("a vague question got %q %s; want suggestions", s.Text, s.ReplyMarkup)
+	}
+	var offered []string
+	for _, row := range s.Buttons() {
+		if id, ok := strings.CutPrefix(row[0].CallbackData, "fq:"); ok {
+			offered = append(offered, id)
+		}
+	}
+	h.settle()
+	if top, _ := store.TopUnanswered(context.Background(), h.st.DB(), "hsc", 5); len(top) != 0 {
+		t.Errorf("suggestions alone landed in /unanswered: %+v", top)
+	}
+
+	h.taps(p, s, none)
+	h.settle()
+	got := h.last(p.id) // the suggestions, replaced
+	if got.Text != h.text.Text("ru", "faq.no_answer") {
+		t.Errorf("«none of these» shows %q", got.Text)
+	}
+	top, _ := store.TopUnanswered(context.Background(), h.st.DB(), "hsc", 5)
+	if len(top) != 1 || top[0].Sample != "права" || top[0].Reason != "none" || top[0].Suggestions != strings.Join(offered, " ") {
+		t.Fatalf("/unanswered after «none of these»: %+v; want «права» with %v", top, offered)
+	}
+	// The button carries the question's id, sealed to this citizen.
+	op := ""
+	for _, row := range got.Buttons() {
+		for _, b := range row {
+			if strings.HasPrefix(b.CallbackData, "op:n:"+strconv.FormatInt(top[0].ID, 10)+".") {
+				op = b.CallbackData
+			}
+		}
+	}
+	if op == "" {
+		t.Fatalf("no op:n:%d button under %q: %s", top[0].ID, got.Text, got.ReplyMarkup)
+	}
+
+	// The editors see the near misses.
+	admin := person{id: adminID, lang: "uk"}
+	h.says(admin, "/unanswered")
+	list := h.nth(admin.id, 1)
+	if !strings.Contains(list.Text, "«права»") || !strings.Contains(list.Text, "<code>"+strings.Join(offered, "</code>, <code>")+"</code>") {
+		t.Errorf("/unanswered shows %q; want «права» with %v", list.Text, offered)
+	}
+
+	h.taps(p, got, op)
+	h.settle()
+	topics := h.srv.Topics(staffChat)
+	if len(topics) != 1 || !strings.Contains(topics[0].Name, "права") {
+		t.Fatalf("staff topics %+v; want one for «права»", topics)
+	}
+	staff := inThread(h.srv.Messages(staffChat), topics[0].ThreadID)
+	if len(staff) == 0 || !strings.Contains(staff[0].Text, "Обращение") && !strings.Contains(staff[0].Text, "Звернення") {
+		t.Fatalf("no card in the ticket's topic: %+v", staff)
+	}
+	var shown bool
+	for _, m := range staff {
+		shown = shown || strings.Contains(m.Text, "права")
+	}
+	if !shown {
+		t.Errorf("the ticket does not show the question: %+v", staff)
 	}
 	h.noRejects()
 }

@@ -574,6 +574,10 @@ func (a *App) showUnanswered(ctx context.Context, t *Turn, msgID int) error {
 		n := strconv.Itoa(i + 1)
 		uid := strconv.FormatInt(u.ID, 10)
 		fmt.Fprintf(&b, "\n%s. «%s» — %s", n, html.EscapeString(cut(u.Sample, 120)), a.text.Count(t.Lang, "faqedit.times", u.Count, nil))
+		if u.Suggestions != "" {
+			ids := "<code>" + strings.Join(strings.Fields(html.EscapeString(u.Suggestions)), "</code>, <code>") + "</code>"
+			b.WriteString("\n   " + a.text.Text(t.Lang, "faqedit.offered", map[string]any{"IDs": ids}))
+		}
 		if u.Reason == "downvote" {
 			b.WriteString(" 👎")
 			rows = append(rows, []Button{

@@ -2,60 +2,47 @@ package dialogs
 
 import (
 	"math"
+	"slices"
 	"sort"
-	"strings"
 	"sync"
 )
 
 // Index finds FAQ entries for what a person typed. It is built once per
 // version of the FAQ and then read by any number of goroutines.
 //
-// Every question and phrasing, in every language, is a document of folded
-// stems. A query's stems are looked up exactly, then, when unknown, as a
-// typo (one edit away) or a prefix of a known stem. A document scores by
-// how much of the query it covers and how much of itself the query covers,
-// both weighted by inverse document frequency (rare words count more); an
-// entry scores as its best document.
+// It is a linear classifier (multinomial logistic regression) over the
+// features of features.go, trained when the index is built on every
+// question and phrasing of every entry, in every language, and on the
+// pack's out-of-scope questions as a class of their own. A question's
+// class probabilities decide: answer the first entry when it is likely
+// enough and clearly ahead of the second, else offer the likely ones,
+// else nothing (as Rasa's FallbackClassifier does with its threshold and
+// ambiguity threshold). A question none of whose meaningful words the
+// pack knows gets nothing.
 type Index struct {
-	entries []string           // entry ids
-	docs    []doc              // questions and phrasings
-	terms   map[string]int32   // stem → term id
-	idf     []float32          // per term
-	posts   [][]int32          // term → docs holding it
-	deletes map[string][]int32 // a stem with one letter deleted → term ids, for typos
-	stems   []string           // term id → stem
+	entries []string // entry class → entry id; class len(entries) is out of scope
+	topics  []string // topic class → category; class len(topics) is out of scope
+	topicOf []int32  // entry class → topic class
+	vocab   *vocabulary
+	ids     map[uint64]int32 // feature hash → feature
+	idf     []float32
 	maxIDF  float32
+	model   *linear // over entries and out of scope
 
-	scratchPool sync.Pool // *scratch, per-query working space
+	scratchPool sync.Pool // *scratch, per-question working space
 }
 
-// scratch is per-query working space, sized to the index.
-type scratch struct {
-	matched []float32 // per doc
-	docs    []int32   // docs touched
-	best    []float64 // per entry
-	entries []int32   // entries touched
-}
-
-func (ix *Index) scratch() *scratch {
-	if sc, ok := ix.scratchPool.Get().(*scratch); ok {
-		return sc
-	}
-	return &scratch{matched: make([]float32, len(ix.docs)), best: make([]float64, len(ix.entries))}
-}
-
-type doc struct {
-	entry  int32
-	weight float32 // sum of the idf of its distinct terms
-}
-
-// Thresholds for a Result. Confident answers are given at once; middling
-// ones are offered as suggestions. Tuned on dialogs/testdata (a sweep over
-// the three: these give no off-topic answers and the most right ones).
+// Decision thresholds on the classifier's probabilities, tuned on half of
+// dialogs/testdata/dev_questions.tsv and checked on the other half and on
+// dialogs/testdata's sets (see the README's Measured section).
 const (
-	AnswerAt  = 0.62
-	SuggestAt = 0.25
-	margin    = 0.03
+	AnswerAt  = 0.30 // the likeliest topic's probability to answer at once
+	Ambiguity = 0.0  // how far ahead of the next topic (or out of scope) it must be
+	SuggestAt = 0.01 // an entry's probability to be offered
+	DeclineAt = 0.5  // out of scope's probability to offer nothing
+	// wordShare is the weight of the stem features beside the character
+	// n-grams.
+	wordShare = 1.0
 )
 
 // Match is an entry and how well it matches, from 0 to 1.
@@ -72,236 +59,234 @@ type Result struct {
 	Suggestions []Match
 }
 
-// NewIndex indexes the visible entries.
-func NewIndex(entries []Entry) *Index {
-	ix := &Index{terms: map[string]int32{}, deletes: map[string][]int32{}}
-	var docTerms [][]int32
+// scratch is per-question working space, sized to the index.
+type scratch struct {
+	entry, topic []float64
+	feats        []feature
+	raw          rawFeatures
+}
+
+func (ix *Index) scratch() *scratch {
+	if sc, ok := ix.scratchPool.Get().(*scratch); ok {
+		return sc
+	}
+	return &scratch{entry: make([]float64, len(ix.entries)+1), topic: make([]float64, len(ix.topics)+1), raw: rawFeatures{}}
+}
+
+// NewIndex trains the matcher on the visible entries and on what the pack
+// says of matching (synonyms, out-of-scope questions).
+func NewIndex(entries []Entry, m Matching) *Index {
+	ix := &Index{vocab: newVocabulary(), ids: map[uint64]int32{}}
+	ix.vocab.addSynonyms(m.Synonyms)
+	type doc struct {
+		class int32
+		raw   rawFeatures
+	}
+	var docs []doc
+	learn := func(class int32, s string, chars bool) {
+		if t := ix.vocab.read(s, true, chars, rawFeatures{}); len(t.raw) > 0 {
+			docs = append(docs, doc{class, t.raw})
+		}
+	}
+	topic := map[string]int32{}
 	for _, e := range entries {
 		if e.Hidden {
 			continue
 		}
-		eid := int32(len(ix.entries))
+		class := int32(len(ix.entries))
 		ix.entries = append(ix.entries, e.ID)
-		var texts []string
-		for _, q := range e.Question {
-			texts = append(texts, q)
+		t, ok := topic[e.Category]
+		if !ok {
+			t = int32(len(ix.topics))
+			topic[e.Category] = t
+			ix.topics = append(ix.topics, e.Category)
 		}
-		for _, ps := range e.Phrasings {
-			texts = append(texts, ps...)
+		ix.topicOf = append(ix.topicOf, t)
+		for _, lang := range sortedKeys(e.Question) {
+			learn(class, e.Question[lang], true)
 		}
-		for _, text := range texts {
-			ids := ix.termIDs(Terms(text))
-			if len(ids) == 0 {
-				continue
+		for _, lang := range sortedKeys(e.Phrasings) {
+			for _, s := range e.Phrasings[lang] {
+				learn(class, s, true)
 			}
-			ix.docs = append(ix.docs, doc{entry: eid})
-			docTerms = append(docTerms, ids)
+		}
+		// An answer's words are how the entry talks about its subject:
+		// they teach the words a phrasing lacks (their stems; their
+		// letters would cost more than they teach).
+		for _, lang := range sortedKeys(e.Answer) {
+			if plain, _, err := ParseHTML(e.Answer[lang]); err == nil {
+				learn(class, plain, false)
+			}
 		}
 	}
-	ix.posts = make([][]int32, len(ix.stems))
-	for d, ids := range docTerms {
-		for _, t := range ids {
-			ix.posts[t] = append(ix.posts[t], int32(d))
+	oos := int32(len(ix.entries))
+	ix.topicOf = append(ix.topicOf, int32(len(ix.topics)))
+	for _, lang := range sortedKeys(m.OutOfScope) {
+		for _, s := range m.OutOfScope[lang] {
+			learn(oos, s, true)
 		}
 	}
-	n := float64(len(ix.docs))
-	ix.idf = make([]float32, len(ix.stems))
-	for t, p := range ix.posts {
-		ix.idf[t] = float32(math.Log(1 + (n-float64(len(p))+0.5)/(float64(len(p))+0.5)))
-		if ix.idf[t] > ix.maxIDF {
-			ix.maxIDF = ix.idf[t]
+
+	// Features and their document frequencies.
+	var df []int32
+	for _, d := range docs {
+		for h := range d.raw {
+			id, ok := ix.ids[h]
+			if !ok {
+				id = int32(len(df))
+				ix.ids[h] = id
+				df = append(df, 0)
+			}
+			df[id]++
 		}
 	}
-	for d, ids := range docTerms {
-		for _, t := range ids {
-			ix.docs[d].weight += ix.idf[t]
-		}
+	n := float64(len(docs))
+	ix.idf = make([]float32, len(df))
+	for i, c := range df {
+		ix.idf[i] = float32(math.Log((n+1)/(float64(c)+1)) + 1)
+		ix.maxIDF = max(ix.maxIDF, ix.idf[i])
 	}
-	for t, s := range ix.stems {
-		for _, del := range deletions(s) {
-			ix.deletes[del] = append(ix.deletes[del], int32(t))
-		}
+	samples := make([]sample, len(docs))
+	for i, d := range docs {
+		samples[i] = sample{class: d.class, feats: weigh(d.raw, ix.ids, ix.idf, ix.maxIDF, wordShare, nil)}
 	}
+	ix.model = trainLinear(samples, len(ix.entries)+1, len(df))
 	return ix
 }
 
-// termIDs returns the distinct term ids of stems, adding new ones.
-func (ix *Index) termIDs(stems []string) []int32 {
-	out := make([]int32, 0, len(stems))
-	for _, s := range stems {
-		id, ok := ix.terms[s]
-		if !ok {
-			id = int32(len(ix.stems))
-			ix.terms[s] = id
-			ix.stems = append(ix.stems, s)
-		}
-		if !containsID(out, id) {
-			out = append(out, id)
-		}
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
 	}
-	return out
+	sort.Strings(keys)
+	return keys
 }
 
-func containsID(ids []int32, id int32) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
+// classify writes the entries' probabilities for query into sc.entry, and
+// returns how many of its meaningful words are known (none: nothing was
+// written).
+func (ix *Index) classify(query string, sc *scratch) int {
+	clear(sc.raw)
+	t := ix.vocab.read(query, false, true, sc.raw)
+	if t.known == 0 || len(ix.entries) == 0 {
+		return 0
 	}
-	return false
+	sc.feats = weigh(t.raw, ix.ids, ix.idf, ix.maxIDF, wordShare, sc.feats)
+	ix.model.probs(sc.feats, sc.entry)
+	return t.known
 }
 
-// deletions lists s with one letter removed (for words of 4 letters or more).
-func deletions(s string) []string {
-	r := []rune(s)
-	if len(r) < 4 {
-		return nil
-	}
-	out := make([]string, 0, len(r))
-	for i := range r {
-		out = append(out, string(r[:i])+string(r[i+1:]))
-	}
-	return out
-}
-
-// queryTerm is a query word and the terms it stands for, with weights.
-type queryTerm struct {
-	idf   float32
-	terms []int32
-	w     []float32
-}
-
-// lookup finds the terms a query stem stands for: itself; else a known stem
-// one edit away (a typo); else a known stem it begins (a cut-off word).
-func (ix *Index) lookup(s string) queryTerm {
-	if id, ok := ix.terms[s]; ok {
-		return queryTerm{idf: ix.idf[id], terms: []int32{id}, w: []float32{1}}
-	}
-	q := queryTerm{idf: ix.maxIDF}
-	add := func(id int32, w float32) {
-		if !containsID(q.terms, id) {
-			q.terms = append(q.terms, id)
-			q.w = append(q.w, w)
-		}
-	}
-	r := []rune(s)
-	if len(r) >= 4 {
-		// s with one letter deleted, or a stem with one deleted, or both at
-		// the same place: insertion, deletion, substitution, and (mostly)
-		// transposition.
-		for _, id := range ix.deletes[s] {
-			add(id, 0.8)
-		}
-		for _, del := range deletions(s) {
-			if id, ok := ix.terms[del]; ok {
-				add(id, 0.8)
-			}
-			for _, id := range ix.deletes[del] {
-				add(id, 0.75)
-			}
-		}
-	}
-	if len(q.terms) == 0 && len(r) >= 4 {
-		for id, stem := range ix.stems {
-			if len(stem) > len(s) && strings.HasPrefix(stem, s) {
-				add(int32(id), 0.7)
-			}
-		}
-	}
-	if len(q.terms) > 0 {
-		// A typo of a common word is no rarer than the word.
-		q.idf = 0
-		for _, id := range q.terms {
-			q.idf = max(q.idf, ix.idf[id])
-		}
-	}
-	return q
-}
-
-// Search scores every entry that shares a term with the query, best first.
+// Search returns the entries most likely to answer query, best first, with
+// their probabilities; limit <= 0 means all.
 func (ix *Index) Search(query string, limit int) []Match {
-	stems := Terms(query)
-	if len(stems) == 0 || len(ix.docs) == 0 {
-		return nil
-	}
-	qs := make([]queryTerm, 0, len(stems))
-	var qWeight float32
-	seen := map[string]bool{}
-	for _, s := range stems {
-		if seen[s] {
-			continue
-		}
-		seen[s] = true
-		q := ix.lookup(s)
-		qs = append(qs, q)
-		qWeight += q.idf
-	}
-	// matched[d] is the idf mass of doc d that the query covers; scratch
-	// space is reused across queries, and only touched slots are reset.
 	sc := ix.scratch()
 	defer ix.scratchPool.Put(sc)
-	for _, q := range qs {
-		for i, t := range q.terms {
-			w := ix.idf[t] * q.w[i]
-			for _, d := range ix.posts[t] {
-				if sc.matched[d] == 0 {
-					sc.docs = append(sc.docs, d)
-				}
-				sc.matched[d] += w
+	if ix.classify(query, sc) == 0 {
+		return nil
+	}
+	return ix.ranked(sc.entry, limit)
+}
+
+// ranked lists the entries by probability, best first, dropping the
+// out-of-scope class and entries under one in a thousand.
+func (ix *Index) ranked(probs []float64, limit int) []Match {
+	if limit <= 0 || limit > len(ix.entries) {
+		limit = len(ix.entries)
+	}
+	out := make([]Match, 0, limit+1)
+	for c, p := range probs[:len(ix.entries)] {
+		if p < 0.001 {
+			continue
+		}
+		if len(out) == limit && p <= out[limit-1].Score {
+			continue
+		}
+		m := Match{ID: ix.entries[c], Score: p}
+		k := sort.Search(len(out), func(i int) bool { return out[i].Score < p })
+		out = slices.Insert(out, k, m)
+		if len(out) > limit {
+			out = out[:limit]
+		}
+	}
+	return out
+}
+
+// verdict is what the models say of a question, before thresholds.
+type verdict struct {
+	ranked []Match // entries, most likely first
+	best   string  // the likeliest entry of the likeliest topic; "" when that is out of scope
+	p      float64 // the likeliest topic's probability
+	second float64 // the next topic's, or out of scope's
+	known  int     // meaningful words the pack knows
+	oos    float64 // out of scope's probability
+}
+
+// judge weighs a question. A topic's probability is the sum of its
+// entries': two entries of one topic splitting the probability still make
+// a clear answer to the topic, and the second shows among the answer's
+// related entries when the pack links them.
+func (ix *Index) judge(query string) (verdict, bool) {
+	sc := ix.scratch()
+	defer ix.scratchPool.Put(sc)
+	known := ix.classify(query, sc)
+	if known == 0 {
+		return verdict{}, false
+	}
+	clear(sc.topic)
+	for c, p := range sc.entry {
+		sc.topic[ix.topicOf[c]] += p
+	}
+	top, v := 0, verdict{ranked: ix.ranked(sc.entry, 3), known: known}
+	for t := range sc.topic {
+		if sc.topic[t] > sc.topic[top] {
+			top = t
+		}
+	}
+	v.p, v.oos = sc.topic[top], sc.topic[len(ix.topics)]
+	for t, p := range sc.topic {
+		if t != top {
+			v.second = max(v.second, p)
+		}
+	}
+	if top < len(ix.topics) {
+		bestP := -1.0
+		for c, p := range sc.entry[:len(ix.entries)] {
+			if ix.topicOf[c] == int32(top) && p > bestP {
+				v.best, bestP = ix.entries[c], p
 			}
 		}
 	}
-	for _, d := range sc.docs {
-		m := sc.matched[d]
-		sc.matched[d] = 0
-		qc := float64(min(m/qWeight, 1))
-		dc := float64(min(m/ix.docs[d].weight, 1))
-		score := 2 * qc * dc / (qc + dc)
-		e := ix.docs[d].entry
-		if sc.best[e] == 0 {
-			sc.entries = append(sc.entries, e)
-		}
-		if score > sc.best[e] {
-			sc.best[e] = score
+	return v, true
+}
+
+// decide turns a verdict into a Result under the given thresholds. One
+// word («права», «техпаспорт») is a topic, not a question: it gets
+// suggestions, never an answer at once.
+func (v verdict) decide(answerAt, ambiguity, suggestAt, declineAt float64) Result {
+	if v.oos >= declineAt {
+		return Result{} // it looks like what the pack says it does not answer
+	}
+	if v.best != "" && v.known >= 2 && v.p >= answerAt && v.p-v.second >= ambiguity {
+		return Result{Best: v.best, Score: v.p}
+	}
+	r := Result{Score: v.p}
+	for _, m := range v.ranked {
+		if m.Score >= suggestAt {
+			r.Suggestions = append(r.Suggestions, m)
 		}
 	}
-	out := make([]Match, 0, min(len(sc.entries), max(limit, 8)))
-	for _, e := range sc.entries {
-		out = append(out, Match{ID: ix.entries[e], Score: sc.best[e]})
-		sc.best[e] = 0
-	}
-	sc.docs, sc.entries = sc.docs[:0], sc.entries[:0]
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Score != out[j].Score {
-			return out[i].Score > out[j].Score
-		}
-		return out[i].ID < out[j].ID
-	})
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
-	}
-	return out
+	return r
 }
 
 // Ask decides what to do with a question: a confident answer, up to three
 // suggestions, or nothing.
 func (ix *Index) Ask(query string) Result {
-	ms := ix.Search(query, 4)
-	if len(ms) == 0 || ms[0].Score < SuggestAt {
+	v, ok := ix.judge(query)
+	if !ok {
 		return Result{}
 	}
-	top := ms[0]
-	clear := len(ms) == 1 || ms[1].Score <= top.Score-margin
-	if top.Score >= AnswerAt && clear {
-		return Result{Best: top.ID, Score: top.Score}
-	}
-	r := Result{Score: top.Score}
-	for _, m := range ms {
-		if m.Score >= SuggestAt && len(r.Suggestions) < 3 {
-			r.Suggestions = append(r.Suggestions, m)
-		}
-	}
-	return r
+	return v.decide(AnswerAt, Ambiguity, SuggestAt, DeclineAt)
 }
 
 // Size is the number of entries indexed.

@@ -28,7 +28,7 @@ func BenchmarkAskHSC(b *testing.B) {
 	if len(p.Entries) == 0 {
 		b.Skip("the hsc pack has no faq.yaml yet")
 	}
-	ix := NewIndex(p.Entries)
+	ix := NewIndex(p.Entries, p.Matching)
 	queries := hscQueries(b)
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
@@ -38,7 +38,7 @@ func BenchmarkAskHSC(b *testing.B) {
 
 func BenchmarkAsk2000(b *testing.B) {
 	entries, queries := generatedFAQ(2000)
-	ix := NewIndex(entries)
+	ix := NewIndex(entries, Matching{})
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		ix.Ask(queries[i%len(queries)])
@@ -49,7 +49,7 @@ func BenchmarkAsk2000(b *testing.B) {
 // question (a long one, full of typos) is what a person waits on.
 func BenchmarkAsk2000P99(b *testing.B) {
 	entries, queries := generatedFAQ(2000)
-	ix := NewIndex(entries)
+	ix := NewIndex(entries, Matching{})
 	took := make([]time.Duration, 0, 1<<16)
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
@@ -65,11 +65,37 @@ func BenchmarkAsk2000P99(b *testing.B) {
 	b.ReportMetric(float64(took[len(took)-1].Nanoseconds()), "max-ns")
 }
 
+// BenchmarkAskLongWord is one 4,096-letter word (issue 16): it must cost
+// about what a short question does, not scale with its length.
+func BenchmarkAskLongWord(b *testing.B) {
+	p, err := LoadShippedPack("hsc")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ix := NewIndex(p.Entries, p.Matching)
+	word := strings.Repeat("перереєстрація", 300)[:4096]
+	b.ReportAllocs()
+	for b.Loop() {
+		ix.Ask(word)
+	}
+}
+
+func BenchmarkNewIndexHSC(b *testing.B) {
+	p, err := LoadShippedPack("hsc")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		NewIndex(p.Entries, p.Matching)
+	}
+}
+
 func BenchmarkNewIndex2000(b *testing.B) {
 	entries, _ := generatedFAQ(2000)
 	b.ReportAllocs()
 	for b.Loop() {
-		NewIndex(entries)
+		NewIndex(entries, Matching{})
 	}
 }
 

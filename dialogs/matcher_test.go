@@ -33,7 +33,7 @@ func measure(t *testing.T, pack, file string) quality {
 	if err := yaml.Unmarshal(raw, &qs); err != nil {
 		t.Fatal(err)
 	}
-	ix := NewIndex(p.Entries)
+	ix := NewIndex(p.Entries, p.Matching)
 	var m quality
 	for _, q := range qs {
 		m.total++
@@ -70,11 +70,16 @@ func measure(t *testing.T, pack, file string) quality {
 
 // The matcher is judged on questions written the way people type them
 // (typos, surzhyk, transliteration, both languages) that are not copies of
-// the pack's phrasings, and on off-topic ones it must not answer.
+// the pack's phrasings, and on off-topic ones it must not answer. The
+// floors are a little under what the matcher reaches (see the README's
+// Measured section): a change that loses accuracy fails here.
 func TestMatcherQuality(t *testing.T) {
-	for _, c := range []struct{ pack, file string }{
-		{"hsc", "testdata/hsc_queries.yaml"},
-		{"mfc", "testdata/mfc_queries.yaml"},
+	for _, c := range []struct {
+		pack, file          string
+		right, wrong, found int // per cent of the on-topic questions: floors, a ceiling, a floor
+	}{
+		{"hsc", "testdata/hsc_queries.yaml", 95, 3, 97},
+		{"mfc", "testdata/mfc_queries.yaml", 85, 8, 93},
 	} {
 		m := measure(t, c.pack, c.file)
 		onTopic := m.total - m.nulls
@@ -86,21 +91,71 @@ func TestMatcherQuality(t *testing.T) {
 		if m.falseAnswers > 0 {
 			t.Errorf("%s: %d off-topic questions got an answer", c.pack, m.falseAnswers)
 		}
-		if m.wrong*20 > onTopic {
-			t.Errorf("%s: %d of %d answered with the wrong entry (more than 5%%)", c.pack, m.wrong, onTopic)
+		if m.wrong*100 > onTopic*c.wrong {
+			t.Errorf("%s: %d of %d answered with the wrong entry (more than %d%%)", c.pack, m.wrong, onTopic, c.wrong)
 		}
-		if (m.answered+m.suggested)*10 < onTopic*9 {
-			t.Errorf("%s: the right entry was answered or offered for %d of %d (under 90%%)", c.pack, m.answered+m.suggested, onTopic)
+		if (m.answered+m.suggested)*100 < onTopic*c.found {
+			t.Errorf("%s: the right entry was answered or offered for %d of %d (under %d%%)", c.pack, m.answered+m.suggested, onTopic, c.found)
 		}
-		if m.answered*2 < onTopic {
-			t.Errorf("%s: only %d of %d answered at once (under half)", c.pack, m.answered, onTopic)
+		if m.answered*100 < onTopic*c.right {
+			t.Errorf("%s: only %d of %d answered right at once (under %d%%)", c.pack, m.answered, onTopic, c.right)
 		}
 	}
 }
 
+// The development set of issue 14 (testdata/dev_questions.tsv), judged by
+// topic as `servicebot faq eval` does. Its thresholds were tuned on its
+// odd lines, so these floors are for catching losses, not for bragging.
+func TestMatcherDevSet(t *testing.T) {
+	f, err := os.Open("testdata/dev_questions.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	qs, err := ReadEvalSet(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var total EvalRow
+	for _, id := range []string{"hsc", "mfc"} {
+		p, err := LoadShippedPack(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep := Evaluate(p, NewIndex(p.Entries, p.Matching), qs)
+		total.Add(rep.Total(id))
+	}
+	t.Logf("%d in scope: %d right at once, %d wrong, %d offered; %d off-topic, %d answered",
+		total.InScope, total.Right, total.Wrong, total.Offered, total.OffTopic, total.OffAnswered)
+	if total.InScope != 222 || total.OffTopic != 20 {
+		t.Fatalf("the set has %d in scope and %d off-topic questions; want 222 and 20", total.InScope, total.OffTopic)
+	}
+	if total.Right*100 < total.InScope*devRightFloor {
+		t.Errorf("%d of %d answered right at once (under %d%%)", total.Right, total.InScope, devRightFloor)
+	}
+	if total.Wrong*100 > total.InScope*devWrongCeiling {
+		t.Errorf("%d of %d answered wrong at once (over %d%%)", total.Wrong, total.InScope, devWrongCeiling)
+	}
+	if total.Offered*100 < total.InScope*devOfferedFloor {
+		t.Errorf("the right topic answered or offered for %d of %d (under %d%%)", total.Offered, total.InScope, devOfferedFloor)
+	}
+	if total.OffAnswered*100 > total.OffTopic*(100-devDeclinedFloor) {
+		t.Errorf("%d of %d off-topic questions answered (more than %d%%)", total.OffAnswered, total.OffTopic, 100-devDeclinedFloor)
+	}
+}
+
+// Floors on the development set, in per cent, a little under what the
+// matcher reaches.
+const (
+	devRightFloor    = 72
+	devWrongCeiling  = 3
+	devOfferedFloor  = 93
+	devDeclinedFloor = 90
+)
+
 func TestMatcherCases(t *testing.T) {
 	p, _ := LoadShippedPack("hsc")
-	ix := NewIndex(p.Entries)
+	ix := NewIndex(p.Entries, p.Matching)
 	tests := []struct {
 		q    string
 		want string // "" means: no confident answer
@@ -132,7 +187,7 @@ func TestHiddenEntriesAreNotFound(t *testing.T) {
 			entries[i].Hidden = true
 		}
 	}
-	ix := NewIndex(entries)
+	ix := NewIndex(entries, Matching{})
 	for _, m := range ix.Search("загубив права", 10) {
 		if m.ID == "lost_licence" {
 			t.Fatal("a hidden entry was found")

@@ -13,26 +13,40 @@ import (
 // light stem, so «записатися», «записаться» and «запис» meet.
 
 // Fold returns s in the folded alphabet, words separated by single spaces.
+// A Latin h becomes г, as in Ukrainian; the matcher also tries х.
 func Fold(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	word := make([]rune, 0, 32)
-	var w strings.Builder
-	flush := func() {
-		if len(word) == 0 {
-			return
-		}
+	eachWord(s, func(word []rune) {
 		// A word may fold to nothing («ь»): then it leaves no space either.
-		w.Reset()
-		foldWord(&w, word)
-		word = word[:0]
-		if w.Len() == 0 {
-			return
-		}
-		if b.Len() > 0 {
+		n := b.Len()
+		if n > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(w.String())
+		foldWord(&b, word, 'г')
+		if b.Len() == n+1 {
+			trimTo(&b, n)
+		}
+	})
+	return b.String()
+}
+
+// trimTo cuts b back to its first n bytes.
+func trimTo(b *strings.Builder, n int) {
+	s := b.String()[:n]
+	b.Reset()
+	b.WriteString(s)
+}
+
+// eachWord calls f with each word of s in lower case: letters and digits,
+// apostrophes dropped. f may keep no reference to the slice.
+func eachWord(s string, f func(word []rune)) {
+	word := make([]rune, 0, 32)
+	flush := func() {
+		if len(word) > 0 {
+			f(word)
+			word = word[:0]
+		}
 	}
 	for _, r := range s {
 		switch {
@@ -51,7 +65,6 @@ func Fold(s string) string {
 		}
 	}
 	flush()
-	return b.String()
 }
 
 func isApostrophe(r rune) bool {
@@ -67,16 +80,23 @@ var latin = []struct{ from, to string }{
 	{"shch", "ш"}, {"tsya", "тся"}, {"tsia", "тся"}, {"tsja", "тся"}, {"sch", "ш"}, {"zh", "ж"}, {"kh", "х"}, {"ch", "ч"}, {"sh", "ш"},
 	{"ts", "ц"}, {"tz", "ц"}, {"ya", "я"}, {"ja", "я"}, {"ia", "я"}, {"yu", "ю"}, {"ju", "ю"}, {"iu", "ю"},
 	{"ye", "е"}, {"je", "е"}, {"ie", "е"}, {"yi", "и"}, {"ji", "и"}, {"yo", "ио"}, {"jo", "ио"},
-	{"a", "а"}, {"b", "б"}, {"c", "ц"}, {"d", "д"}, {"e", "е"}, {"f", "ф"}, {"g", "г"}, {"h", "г"},
+	{"a", "а"}, {"b", "б"}, {"c", "ц"}, {"d", "д"}, {"e", "е"}, {"f", "ф"}, {"g", "г"},
 	{"i", "и"}, {"j", "и"}, {"k", "к"}, {"l", "л"}, {"m", "м"}, {"n", "н"}, {"o", "о"}, {"p", "п"},
 	{"q", "к"}, {"r", "р"}, {"s", "с"}, {"t", "т"}, {"u", "у"}, {"v", "в"}, {"w", "в"}, {"x", "кс"},
 	{"y", "и"}, {"z", "з"},
 }
 
-func foldWord(b *strings.Builder, w []rune) {
+// foldWord writes w folded; a Latin h that is not part of zh, kh, ch, sh
+// becomes h: г in Ukrainian transliteration, х in Russian.
+func foldWord(b *strings.Builder, w []rune, h rune) {
 	for i := 0; i < len(w); {
 		r := w[i]
 		if r >= 'a' && r <= 'z' {
+			if r == 'h' {
+				b.WriteRune(h)
+				i++
+				continue
+			}
 			rest := string(w[i:min(i+4, len(w))])
 			for _, t := range latin {
 				if strings.HasPrefix(rest, t.from) {

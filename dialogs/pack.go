@@ -62,7 +62,9 @@ type Pack struct {
 	Entries       []Entry         `yaml:"-"`
 	// Questionnaires are read from questionnaires/*.yaml, one a file.
 	Questionnaires []Questionnaire `yaml:"-"`
-	Pos            Pos             `yaml:"-"`
+	// Matching is read from matching.yaml.
+	Matching Matching `yaml:"-"`
+	Pos      Pos      `yaml:"-"`
 }
 
 // BusinessHours is when moderators answer, on the given weekdays.
@@ -107,6 +109,18 @@ type Centre struct {
 	Services []string `yaml:"services"`
 	Source   string   `yaml:"source"`
 	Pos      Pos      `yaml:"-"`
+}
+
+// Matching is what a pack tells the FAQ matcher beyond its entries.
+type Matching struct {
+	// Synonyms are groups of words or phrases that mean the same to a
+	// citizen («права», «посвідчення водія», «водительское удостоверение»).
+	Synonyms [][]string `yaml:"synonyms"`
+	// OutOfScope are questions, per language, that the pack must not answer
+	// (other agencies' services, fines, insurance, weather): the matcher
+	// learns them as a class of their own.
+	OutOfScope map[string][]string `yaml:"out_of_scope"`
+	Pos        Pos                 `yaml:"-"`
 }
 
 // Link is a titled URL under an answer.
@@ -205,10 +219,10 @@ func LoadPack(fsys fs.FS, dir string) (*Pack, error) {
 		{"centres.yaml", "centres", func(n *yaml.Node, pos Pos) error { return addItem(&p.Centres, n, pos) }},
 		{"faq.yaml", "entries", func(n *yaml.Node, pos Pos) error { return addItem(&p.Entries, n, pos) }},
 	} {
-		file := path.Join(dir, part.name)
-		if _, err := fs.Stat(fsys, file); errors.Is(err, fs.ErrNotExist) {
+		if !fileExists(fsys, path.Join(dir, part.name)) {
 			continue
 		}
+		file := path.Join(dir, part.name)
 		root, err := readYAML(fsys, dir, part.name)
 		if err != nil {
 			return nil, err
@@ -216,6 +230,17 @@ func LoadPack(fsys fs.FS, dir string) (*Pack, error) {
 		if err := eachItem(root, file, part.key, part.add); err != nil {
 			return nil, err
 		}
+	}
+
+	if file := path.Join(dir, "matching.yaml"); fileExists(fsys, file) {
+		root, err := readYAML(fsys, dir, "matching.yaml")
+		if err != nil {
+			return nil, err
+		}
+		if err := root.Decode(&p.Matching); err != nil {
+			return nil, fmt.Errorf("%s: %s", file, strings.TrimPrefix(err.Error(), "yaml: "))
+		}
+		p.Matching.Pos = Pos{File: file, Line: 1}
 	}
 
 	qdir := path.Join(dir, "questionnaires")
@@ -257,6 +282,11 @@ func ShippedPacks() []string {
 	}
 	sort.Strings(ids)
 	return ids
+}
+
+func fileExists(fsys fs.FS, file string) bool {
+	_, err := fs.Stat(fsys, file)
+	return !errors.Is(err, fs.ErrNotExist)
 }
 
 func readYAML(fsys fs.FS, dir, name string) (*yaml.Node, error) {

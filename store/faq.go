@@ -270,13 +270,16 @@ func VoteCounts(ctx context.Context, q sqlx.QueryerContext, pack, entryID string
 
 // Unanswered is a question the FAQ did not answer, with how often it came.
 type Unanswered struct {
-	ID      int64     `db:"id"`
-	Sample  string    `db:"sample"`
-	Lang    string    `db:"lang"`
-	Reason  string    `db:"reason"` // nomatch or downvote
-	EntryID string    `db:"entry_id"`
-	Count   int       `db:"count"`
-	LastAt  time.Time `db:"last_at"`
+	ID      int64  `db:"id"`
+	Sample  string `db:"sample"`
+	Lang    string `db:"lang"`
+	Reason  string `db:"reason"` // nomatch, none (none of the suggestions) or downvote
+	EntryID string `db:"entry_id"`
+	// Suggestions are the entries offered before the person said none
+	// fits, space-separated.
+	Suggestions string    `db:"suggestions"`
+	Count       int       `db:"count"`
+	LastAt      time.Time `db:"last_at"`
 }
 
 // RecordUnanswered counts a question the FAQ could not answer. Questions
@@ -295,11 +298,65 @@ func RecordUnanswered(ctx context.Context, q sqlx.QueryerContext, pack, norm, sa
 	return id, nil
 }
 
+// Offer is the suggestions the FAQ offered in a chat for a question.
+type Offer struct {
+	ID          int64  `db:"id"`
+	Norm        string `db:"norm"`
+	Sample      string `db:"sample"`
+	Lang        string `db:"lang"`
+	Suggestions string `db:"suggestions"` // entry ids, space-separated
+}
+
+// RecordOffer keeps the suggestions offered in a chat, replacing the
+// chat's previous offer, and returns the offer's id.
+func RecordOffer(ctx context.Context, q sqlx.QueryerContext, pack string, chat int64, o Offer) (int64, error) {
+	var id int64
+	err := q.QueryRowxContext(ctx, `
+		INSERT INTO faq_offers (pack, chat_id, norm, sample, lang, suggestions) VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (pack, chat_id)
+		DO UPDATE SET id = nextval('faq_offers_id_seq'), norm = $3, sample = $4, lang = $5, suggestions = $6, at = now()
+		RETURNING id`,
+		pack, chat, o.Norm, o.Sample, o.Lang, o.Suggestions).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to record an offer: %w", err)
+	}
+	return id, nil
+}
+
+// TakeOffer removes and returns the chat's offer id; ErrNotFound when it
+// was replaced or taken already.
+func TakeOffer(ctx context.Context, q sqlx.QueryerContext, pack string, chat, id int64) (Offer, error) {
+	var o Offer
+	err := sqlx.GetContext(ctx, q, &o, `
+		DELETE FROM faq_offers WHERE pack = $1 AND chat_id = $2 AND id = $3
+		RETURNING id, norm, sample, lang, suggestions`, pack, chat, id)
+	if err != nil {
+		return Offer{}, fmt.Errorf("store: unable to take offer %d: %w", id, notFound(err))
+	}
+	return o, nil
+}
+
+// RecordNoneFits counts a question none of the offered suggestions
+// answered, with them; it returns the group's id.
+func RecordNoneFits(ctx context.Context, q sqlx.QueryerContext, pack string, o Offer) (int64, error) {
+	var id int64
+	err := q.QueryRowxContext(ctx, `
+		INSERT INTO faq_unanswered (pack, norm, sample, lang, reason, suggestions) VALUES ($1, $2, $3, $4, 'none', $5)
+		ON CONFLICT (pack, norm, reason, entry_id)
+		DO UPDATE SET count = faq_unanswered.count + 1, last_at = now(), sample = $3, suggestions = $5, resolved = false
+		RETURNING id`,
+		pack, o.Norm, o.Sample, o.Lang, o.Suggestions).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to record an unanswered question: %w", err)
+	}
+	return id, nil
+}
+
 // TopUnanswered lists the most frequent unresolved questions.
 func TopUnanswered(ctx context.Context, q sqlx.QueryerContext, pack string, limit int) ([]Unanswered, error) {
 	var out []Unanswered
 	err := sqlx.SelectContext(ctx, q, &out, `
-		SELECT id, sample, lang, reason, entry_id, count, last_at FROM faq_unanswered
+		SELECT id, sample, lang, reason, entry_id, suggestions, count, last_at FROM faq_unanswered
 		WHERE pack = $1 AND NOT resolved ORDER BY count DESC, last_at DESC LIMIT $2`, pack, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list unanswered questions: %w", err)
@@ -311,7 +368,7 @@ func TopUnanswered(ctx context.Context, q sqlx.QueryerContext, pack string, limi
 func GetUnanswered(ctx context.Context, q sqlx.QueryerContext, pack string, id int64) (Unanswered, error) {
 	var u Unanswered
 	err := sqlx.GetContext(ctx, q, &u, `
-		SELECT id, sample, lang, reason, entry_id, count, last_at FROM faq_unanswered WHERE pack = $1 AND id = $2`, pack, id)
+		SELECT id, sample, lang, reason, entry_id, suggestions, count, last_at FROM faq_unanswered WHERE pack = $1 AND id = $2`, pack, id)
 	if err != nil {
 		return Unanswered{}, fmt.Errorf("store: unable to fetch unanswered question %d: %w", id, notFound(err))
 	}

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/jmoiron/sqlx"
@@ -120,5 +121,42 @@ func TestFAQVotesAndUnanswered(t *testing.T) {
 	store.ResolveUnanswered(ctx, db, "hsc", top[0].ID)
 	if top, _ := store.TopUnanswered(ctx, db, "hsc", 10); len(top) != 1 {
 		t.Errorf("after resolving: %+v", top)
+	}
+}
+
+// A chat keeps its latest offer only; taking it once records the question
+// with the suggestions that missed, and a second take finds nothing.
+func TestFAQOffers(t *testing.T) {
+	st := pgtest.New(t)
+	ctx := context.Background()
+	db := st.DB()
+	old, err := store.RecordOffer(ctx, db, "hsc", 5, store.Offer{Norm: "прав", Sample: "права", Lang: "uk", Suggestions: "a b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	latest, err := store.RecordOffer(ctx, db, "hsc", 5, store.Offer{Norm: "техпаспорт", Sample: "техпаспорт", Lang: "uk", Suggestions: "c d e"})
+	if err != nil || latest == old {
+		t.Fatalf("a second offer in the chat: id %d (the first %d), %v", latest, old, err)
+	}
+	if _, err := store.TakeOffer(ctx, db, "hsc", 5, old); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the replaced offer: %v; want not found", err)
+	}
+	if _, err := store.TakeOffer(ctx, db, "hsc", 6, latest); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("another chat's offer: %v; want not found", err)
+	}
+	o, err := store.TakeOffer(ctx, db, "hsc", 5, latest)
+	if err != nil || o.Sample != "техпаспорт" || o.Suggestions != "c d e" {
+		t.Fatalf("take: %+v %v", o, err)
+	}
+	if _, err := store.TakeOffer(ctx, db, "hsc", 5, latest); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a second take: %v; want not found", err)
+	}
+	uid, err := store.RecordNoneFits(ctx, db, "hsc", o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := store.GetUnanswered(ctx, db, "hsc", uid)
+	if err != nil || u.Reason != "none" || u.Sample != "техпаспорт" || u.Suggestions != "c d e" {
+		t.Errorf("unanswered: %+v %v", u, err)
 	}
 }

@@ -20,6 +20,14 @@ const faqUsage = `Usage:
       (the built-in pack ID, default DIALOGS_PACK, or the folder DIR; no database)
       and print one JSON object per question:
       {"question": …, "lang": …, "id": entry or null, "score": 0…1, "suggestions": [ids]}
+  servicebot faq eval [--dir DIR] FILE.tsv
+      ask every question of FILE.tsv (columns pack, lang, topic, question; a
+      topic "a|b" when either is right, "out_of_scope" when none is) of the
+      built-in pack its first column names (or of the pack in DIR, for rows
+      of DIR's pack id), and print per pack and language how many were
+      answered at once right or wrong, not answered at once, offered (the
+      right topic in the answer or the suggestions), and off-topic ones
+      answered; then the misses
 `
 
 // stdin is where `faq ask` reads questions when given none; tests replace it.
@@ -29,12 +37,14 @@ var stdin io.Reader = os.Stdin
 func cmdFAQ(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, faqUsage)
-		return errors.New("faq: expected ask")
+		return errors.New("faq: expected ask or eval")
 	}
 	var err error
 	switch args[0] {
 	case "ask":
 		err = faqAsk(args[1:], getenv, stdout, stderr)
+	case "eval":
+		err = faqEval(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, faqUsage)
 	default:
@@ -80,7 +90,7 @@ func faqAsk(args []string, getenv func(string) string, stdout, stderr io.Writer)
 	if len(p.Entries) == 0 {
 		fmt.Fprintf(stderr, "servicebot: warning: %s has no FAQ entries; nothing will match\n", src)
 	}
-	ix := dialogs.NewIndex(p.Entries)
+	ix := dialogs.NewIndex(p.Entries, p.Matching)
 
 	out := json.NewEncoder(stdout)
 	out.SetEscapeHTML(false)

@@ -1,0 +1,36 @@
+package dialogs
+
+import "testing"
+
+func TestSmallTalk(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{"привіт", SmallTalkGreeting},
+		{"Добрий день!", SmallTalkGreeting},
+		{"Здравствуйте", SmallTalkGreeting},
+		{"привет", SmallTalkGreeting},
+		{"дякую", SmallTalkThanks},
+		{"Дуже дякую!!!", SmallTalkThanks},
+		{"спасибо большое", SmallTalkThanks},
+		{"привіт, дякую", SmallTalkThanks},
+		{"ок", SmallTalkAck},
+		{"Окей", SmallTalkAck},
+		{"понятно", SmallTalkAck},
+		{"добре", SmallTalkAck},
+		{"?", SmallTalkEmpty},
+		{"...", SmallTalkEmpty},
+		{"👍", SmallTalkEmpty},
+		{"🙏🙏", SmallTalkEmpty},
+		// questions, however short, are not small talk
+		{"", ""},
+		{"привіт, як записатися в тсц?", ""},
+		{"дякую, а скільки коштує заміна прав", ""},
+		{"здравствуйте потерял права", ""},
+		{"права", ""},
+		{"0919", ""},
+	}
+	for _, tt := range tests {
+		if got := SmallTalk(tt.text); got != tt.want {
+			t.Errorf("SmallTalk(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
