@@ -385,10 +385,13 @@ func TestSIGKILLUnderBenchLoad(t *testing.T) {
 	go func() {
 		phase <- citizens.Closed(ctx, load.Command{Kind: "closed", Duration: 5 * time.Second, Citizens: 50, Script: load.ScriptFAQ, IDBase: load.CitizenBase})
 	}()
+	// The kill comes once the bot is well into the load: 100 updates
+	// handled (the citizens keep pushing for 5 s whatever the machine's
+	// speed; on a busy machine they push only a few hundred in all).
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		var done int
 		db.QueryRow(`SELECT count(*) FROM inbox WHERE status = 1`).Scan(&done)
-		if done >= 300 {
+		if done >= 100 {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -398,9 +401,9 @@ func TestSIGKILLUnderBenchLoad(t *testing.T) {
 	first.kill(t)
 	second := startBot(t, srv, dbURL, "TELEGRAM_API_URL="+citizens.URL())
 	r := <-phase
-	// A reply that reached Telegram just before the kill, whose
-	// transaction had not committed, is sent again: at most one per worker.
-	checkAllReplied(t, citizens, r, 16)
+	// A reply that reached Telegram just before the kill, whose delivery
+	// was not yet recorded, is sent again: at most one per delivery lane.
+	checkAllReplied(t, citizens, r, 4)
 	rows := waitHandled(t, srv, db, r.Pushed)
 	checkExactlyOnceInOrder(t, rows)
 	t.Logf("%d updates, %d replies repeated after the kill", r.Pushed, r.Unmatched)
