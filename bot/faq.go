@@ -435,6 +435,15 @@ func (a *App) offerPerson(lang, arg string) *Keyboard {
 	if a.cfg.StaffChatID == 0 {
 		return kb
 	}
-	kb.InlineKeyboard = append([][]Button{{button(a.text.Text(lang, "ticket.ask_person"), cbOperator, arg)}}, kb.InlineKeyboard...)
+	// The menu's own «ask a person» goes: this one, first, carries what
+	// the person asked; one such button on a message is enough.
+	rows := [][]Button{{button(a.text.Text(lang, "ticket.ask_person"), cbOperator, arg)}}
+	for _, row := range kb.InlineKeyboard {
+		if len(row) == 1 && row[0].CallbackData == callbackData(cbOperator, "m") {
+			continue
+		}
+		rows = append(rows, row)
+	}
+	kb.InlineKeyboard = rows
 	return kb
 }

@@ -665,3 +665,22 @@ func TestCaptionIsAQuestionAndVoiceGetsAPlainWord(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// «No ready answer» offers one «ask a person» button, not two.
+func TestNoAnswerOffersOneOperatorButton(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 9001, lang: "uk"}
+	h.says(p, "жвахляк бурмило кварцюк")
+	got := h.nth(p.id, 1)
+	n := 0
+	for _, row := range got.Buttons() {
+		for _, b := range row {
+			if b.Text == h.text.Text("uk", "ticket.ask_person") {
+				n++
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d «ask a person» buttons under %q: %s", n, got.Text, got.ReplyMarkup)
+	}
+}
