@@ -205,8 +205,22 @@ func (a *App) keepNote(ctx context.Context, t *Turn, tk store.Ticket, m *models.
 	if _, err := store.AddTicketMessage(ctx, t.Tx, rec); err != nil {
 		return err
 	}
+	// A 👌 on the note says it was kept (and not sent to the citizen).
+	t.Do(a.reaction(m, "👌"))
 	return nil
 }
+
+// reaction puts an emoji reaction on a moderator's message: a quiet sign
+// that the bot took it. Refusable: a chat may allow no reactions.
+func (a *App) reaction(m *models.Message, emoji string) outbox.Effect {
+	return outbox.Call(m.Chat.ID, "setMessageReaction", &tg.SetMessageReactionParams{
+		ChatID: m.Chat.ID, MessageID: m.ID,
+		Reaction: []models.ReactionType{{Type: models.ReactionTypeTypeEmoji, ReactionTypeEmoji: &models.ReactionTypeEmoji{Type: models.ReactionTypeTypeEmoji, Emoji: emoji}}},
+	}).MayBeRefused()
+}
+
+// errAlreadyClosed is closeTicket's word that the ticket was closed before.
+var errAlreadyClosed = errors.New("bot: the ticket is closed already")
 
 // relayToCitizen copies a moderator's message to the citizen.
 func (a *App) relayToCitizen(ctx context.Context, t *Turn, tk store.Ticket, m *models.Message) error {
@@ -282,7 +296,15 @@ func (a *App) onStaffCommand(ctx context.Context, t *Turn, m *models.Message, c 
 			return err
 		}
 	case "close":
-		if err := a.closeTicket(ctx, t, tk); err != nil {
+		err := a.closeTicket(ctx, t, tk)
+		if errors.Is(err, errAlreadyClosed) {
+			// A second /close: say so, in reply; where the closed topic
+			// takes no message, a 👌 on the command at least.
+			t.Do(a.staffPost(m.MessageThreadID, a.staffText("desk.already_closed", map[string]any{"ID": tk.ID}), m.ID).
+				OrElse(a.reaction(m, "👌")))
+			return nil
+		}
+		if err != nil {
 			return err
 		}
 	case "reopen":
@@ -324,7 +346,7 @@ func (a *App) onDeskButton(ctx context.Context, t *Turn, q *models.CallbackQuery
 			return err
 		}
 	case "c":
-		if err := a.closeTicket(ctx, t, tk); err != nil {
+		if err := a.closeTicket(ctx, t, tk); err != nil && !errors.Is(err, errAlreadyClosed) {
 			return err
 		}
 	case "b":
@@ -362,7 +384,7 @@ func (a *App) closeTicket(ctx context.Context, t *Turn, tk store.Ticket) error {
 		return err
 	}
 	if !closed {
-		return nil // a second press of Close
+		return errAlreadyClosed
 	}
 	a.staffNote(ctx, t, tk, "desk.closed", map[string]any{"ID": tk.ID})
 	if a.staffIsForum() {

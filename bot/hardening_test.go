@@ -684,3 +684,35 @@ func TestNoAnswerOffersOneOperatorButton(t *testing.T) {
 		t.Errorf("%d «ask a person» buttons under %q: %s", n, got.Text, got.ReplyMarkup)
 	}
 }
+
+// A moderator's //note gets a 👌 so they see it was kept (and not sent to
+// the citizen); a second /close says the ticket is closed already.
+func TestNoteIsAcknowledgedAndASecondCloseAnswers(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 9101, lang: "uk"}
+	topic := h.openTicketFor(p, "Питання про номерні знаки")
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "//перевірити в реєстрі"})
+	h.settle()
+	reacted := false
+	for _, r := range h.srv.RequestsFor("setMessageReaction") {
+		reacted = reacted || (r.OK() && strings.Contains(r.Get("reaction"), "👌"))
+	}
+	if !reacted {
+		t.Error("the //note got no sign that it was kept")
+	}
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/close"})
+	h.settle()
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/close"})
+	h.settle()
+	// The fake, like Telegram, takes no message in a closed topic: the
+	// answer is the note where it can be posted, else a 👌 on /close.
+	oks := 0
+	for _, r := range h.srv.RequestsFor("setMessageReaction") {
+		if r.OK() {
+			oks++
+		}
+	}
+	if lastInThread(h, topic.ThreadID).Text != h.text.Text("uk", "desk.already_closed", map[string]any{"ID": 1}) && oks < 2 {
+		t.Errorf("a second /close got no answer (%d reactions in all, one for the note)", oks)
+	}
+}
