@@ -44,6 +44,28 @@ func parsePeriod(s string, now time.Time) (since, until time.Time, ok bool) {
 	return time.Time{}, time.Time{}, false
 }
 
+// periodName says a period as staff read it: «останні 30 днів», «увесь
+// час», «сьогодні», «11.2026», never the code typed (30d, all, 2026-11).
+func (a *App) periodName(period string) string {
+	lang := a.staffLang()
+	switch {
+	case period == "all":
+		return a.text.Text(lang, "stats.period.all")
+	case period == "today":
+		return a.text.Text(lang, "stats.period.today")
+	case strings.HasSuffix(period, "d"):
+		var n int
+		if _, err := fmt.Sscanf(period, "%dd", &n); err == nil {
+			return a.text.Count(lang, "stats.period.days", n, nil)
+		}
+	default:
+		if t, err := time.Parse("2006-01", period); err == nil {
+			return t.Format("01.2006")
+		}
+	}
+	return period
+}
+
 // staffFilter reads "[centre] [period]" arguments.
 func (a *App) staffFilter(args string) (store.ResponseFilter, string, bool) {
 	var f store.ResponseFilter
@@ -110,7 +132,7 @@ func (a *App) showStats(ctx context.Context, t *Turn, m *models.Message, args st
 	if c, ok := a.pack.Centre(f.Centre); ok {
 		scope = html.EscapeString(a.text2(c.Name, lang))
 	}
-	b.WriteString(a.staffText("stats.title", map[string]any{"Scope": scope, "Period": html.EscapeString(period)}))
+	b.WriteString(a.staffText("stats.title", map[string]any{"Scope": scope, "Period": html.EscapeString(a.periodName(period))}))
 	for _, kind := range []string{"rating", "mystery"} {
 		s := summary(byKind, kind)
 		b.WriteString("\n\n" + a.staffText("stats.kind."+kind, map[string]any{"Count": s.Count}))
@@ -183,14 +205,14 @@ func (a *App) exportCSV(ctx context.Context, t *Turn, m *models.Message, args st
 	var buf bytes.Buffer
 	n, err := store.ExportCSV(ctx, a.st.Reader(), f, qs, &capped{w: &buf, left: maxDocument})
 	if errors.Is(err, errTooLarge) {
-		a.replyStaff(ctx, t, m, a.staffText("stats.export_too_large", map[string]any{"Period": html.EscapeString(period)}))
+		a.replyStaff(ctx, t, m, a.staffText("stats.export_too_large", map[string]any{"Period": html.EscapeString(a.periodName(period))}))
 		return nil
 	}
 	if err != nil {
 		return err
 	}
 	name := fmt.Sprintf("responses-%s-%s.csv", a.pack.ID, strings.ReplaceAll(period, "/", "-"))
-	caption := a.staffText("stats.export_caption", map[string]any{"Count": n, "Period": html.EscapeString(period)})
+	caption := a.staffText("stats.export_caption", map[string]any{"Count": n, "Period": html.EscapeString(a.periodName(period))})
 	t.Do(outbox.Document(a.cfg.StaffChatID, m.MessageThreadID, name, buf.Bytes(), caption))
 	return nil
 }

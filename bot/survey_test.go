@@ -331,6 +331,13 @@ func TestExportCSVHoldsTheAnswers(t *testing.T) {
 	if got := h.last(staffChat).Text; !strings.Contains(got, "CSAT: 100%") || !strings.Contains(got, "4.00") {
 		t.Errorf("/stats: %q", got)
 	}
+	// Periods are said as staff read them, not as the codes typed.
+	if got := h.last(staffChat).Text; !strings.Contains(got, h.text.Count(h.app.staffLang(), "stats.period.days", 30, nil)) || strings.Contains(got, "30d") {
+		t.Errorf("/stats names its period %q", got)
+	}
+	if c := docs[0].Get("caption"); strings.Contains(c, "7d") || !strings.Contains(c, h.text.Count(h.app.staffLang(), "stats.period.days", 7, nil)) {
+		t.Errorf("/export's caption names its period %q", c)
+	}
 	h.noRejects()
 }
 
