@@ -139,13 +139,14 @@ func (a *App) text2(t dialogs.Text, lang string) string {
 func (a *App) showFAQTopics(ctx context.Context, t *Turn, msgID int) {
 	b := a.book()
 	lang := a.contentLang(t.Lang)
-	var rows [][]Button
+	var topics []Button
 	for _, c := range b.pack.Categories {
 		if countVisible(b, c.ID) == 0 {
 			continue
 		}
-		rows = append(rows, []Button{button(a.text2(c.Title, lang), cbFAQCategory, c.ID+":0")})
+		topics = append(topics, button(a.text2(c.Title, lang), cbFAQCategory, c.ID+":0"))
 	}
+	rows := pairUp(topics, shortLabel)
 	rows = append(rows, []Button{button(a.text.Text(t.Lang, "nav.menu"), cbMenu, "menu")})
 	a.show(ctx, t, msgID, a.text.Text(t.Lang, "faq.topics"), keyboard(rows...))
 }

@@ -716,3 +716,30 @@ func TestNoteIsAcknowledgedAndASecondCloseAnswers(t *testing.T) {
 		t.Errorf("a second /close got no answer (%d reactions in all, one for the note)", oks)
 	}
 }
+
+// The FAQ's topics come two to a row where their labels are short enough,
+// not eighteen rows in one column.
+func TestFAQTopicsInTwoColumns(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 9201, lang: "uk"}
+	h.says(p, "/faq")
+	topics := h.nth(p.id, 1)
+	rows := topics.Buttons()
+	n, pairs := 0, 0
+	for _, row := range rows {
+		for _, b := range row {
+			if strings.HasPrefix(b.CallbackData, "fc:") {
+				n++
+			}
+		}
+		if len(row) == 2 {
+			pairs++
+		}
+		if len(row) > 2 {
+			t.Errorf("a row of %d buttons: %+v", len(row), row)
+		}
+	}
+	if n < 10 || pairs == 0 || len(rows) > n {
+		t.Errorf("%d topics in %d rows (%d pairs); want them paired", n, len(rows), pairs)
+	}
+}

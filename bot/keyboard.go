@@ -8,6 +8,7 @@ import (
 	"html"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Callback data is short ASCII: a prefix naming the action, a colon, and an
@@ -127,4 +128,24 @@ func (a *App) channelList(lang string, kinds ...string) string {
 		}
 	}
 	return b.String()
+}
+
+// shortLabel is the longest label (in characters) that still reads whole
+// in one of two buttons side by side on a phone.
+const shortLabel = 20
+
+// pairUp lays buttons out two to a row, in order, where both labels are
+// short enough to be read side by side; a long one gets a row of its own.
+func pairUp(buttons []Button, short int) [][]Button {
+	var rows [][]Button
+	for i := 0; i < len(buttons); i++ {
+		b := buttons[i]
+		if i+1 < len(buttons) && utf8.RuneCountInString(b.Text) <= short && utf8.RuneCountInString(buttons[i+1].Text) <= short {
+			rows = append(rows, []Button{b, buttons[i+1]})
+			i++
+			continue
+		}
+		rows = append(rows, []Button{b})
+	}
+	return rows
 }
