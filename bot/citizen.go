@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/go-telegram/bot/models"
@@ -77,6 +78,58 @@ func (a *App) onMenu(ctx context.Context, t *Turn) error {
 	return nil
 }
 
+// offeredLanguages are the languages a person may choose: those of the
+// pack (its FAQ, questionnaires and centres) that the bot also speaks.
+func (a *App) offeredLanguages() []string {
+	var out []string
+	for _, lang := range locales.Languages {
+		if slices.Contains(a.pack.Languages, lang) {
+			out = append(out, lang)
+		}
+	}
+	if len(out) == 0 {
+		out = []string{locales.Default}
+	}
+	return out
+}
+
+// dialogLanguage keeps the question a person typed before choosing their
+// language, to answer it once they have.
+const dialogLanguage = "language"
+
+type firstQuestion struct {
+	Text string `json:"q"`
+}
+
+func (a *App) keepFirstQuestion(ctx context.Context, t *Turn) error {
+	m := t.Update.Message
+	if m == nil || strings.TrimSpace(firstNonEmpty(m.Text, m.Caption)) == "" || strings.HasPrefix(m.Text, "/") {
+		return nil
+	}
+	raw, _ := json.Marshal(firstQuestion{Text: firstNonEmpty(m.Text, m.Caption)})
+	return store.SaveConversation(ctx, t.Tx, store.Conversation{ChatID: t.Chat, Dialog: dialogLanguage, Data: raw})
+}
+
+// takeFirstQuestion returns the question kept before the language was
+// chosen ("" when none), and forgets it.
+func (a *App) takeFirstQuestion(ctx context.Context, t *Turn) (string, error) {
+	conv, err := store.GetConversation(ctx, t.Tx, t.Chat)
+	if errors.Is(err, store.ErrNotFound) || err == nil && conv.Dialog != dialogLanguage {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+		return "", err
+	}
+	var q firstQuestion
+	if err := json.Unmarshal(conv.Data, &q); err != nil {
+		return "", nil // unreadable: nothing to answer, nothing lost but the wording
+	}
+	return q.Text, nil
+}
+
 func (a *App) onLanguage(ctx context.Context, t *Turn) error {
 	a.askLanguage(ctx, t, 0)
 	return nil
@@ -85,9 +138,10 @@ func (a *App) onLanguage(ctx context.Context, t *Turn) error {
 // askLanguage shows the language choice, in all three languages, since the
 // person may read only one of them.
 func (a *App) askLanguage(ctx context.Context, t *Turn, msgID int) {
-	lines := make([]string, 0, len(locales.Languages))
-	row := make([]Button, 0, len(locales.Languages))
-	for _, lang := range locales.Languages {
+	offered := a.offeredLanguages()
+	lines := make([]string, 0, len(offered))
+	row := make([]Button, 0, len(offered))
+	for _, lang := range offered {
 		lines = append(lines, a.text.Text(lang, "language.choose"))
 		row = append(row, button(a.text.Text(lang, "language.name"), cbLanguage, lang))
 	}
@@ -97,7 +151,7 @@ func (a *App) askLanguage(ctx context.Context, t *Turn, msgID int) {
 func (a *App) onLanguageChosen(ctx context.Context, t *Turn) error {
 	u := t.Update
 	_, lang := parseCallback(u.CallbackQuery.Data)
-	if !locales.Supported(lang) {
+	if !slices.Contains(a.offeredLanguages(), lang) {
 		a.onStaleButton(ctx, t)
 		return nil
 	}
@@ -113,7 +167,12 @@ func (a *App) onLanguageChosen(ctx context.Context, t *Turn) error {
 			return err
 		}
 		a.welcome(ctx, t)
-		return nil
+		// What they asked before choosing is answered now.
+		if q, err := a.takeFirstQuestion(ctx, t); err != nil || q == "" {
+			return err
+		} else {
+			return a.askFAQ(ctx, t, q)
+		}
 	}
 	a.reply(ctx, t, a.text.Text(lang, "menu.title"), a.menuKeyboard(lang))
 	return nil

@@ -743,3 +743,39 @@ func TestFAQTopicsInTwoColumns(t *testing.T) {
 		t.Errorf("%d topics in %d rows (%d pairs); want them paired", n, len(rows), pairs)
 	}
 }
+
+// With the hsc pack (Ukrainian and Russian), a person whose Telegram speaks
+// English is offered the pack's languages only, and what they typed before
+// choosing is answered after.
+func TestOnlyThePacksLanguagesAreOfferedAndTheFirstQuestionIsKept(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 9301, lang: "en"}
+	h.says(p, "загубив права що робити")
+	ask := h.nth(p.id, 1)
+	var langs []string
+	for _, row := range ask.Buttons() {
+		for _, b := range row {
+			_, lang := parseCallback(b.CallbackData)
+			langs = append(langs, lang)
+		}
+	}
+	if strings.Join(langs, ",") != "uk,ru" {
+		t.Errorf("languages offered: %v; want uk and ru only", langs)
+	}
+	for _, row := range ask.Buttons() {
+		for _, b := range row {
+			if strings.HasSuffix(b.CallbackData, ":uk") {
+				h.taps(p, ask, b.CallbackData)
+			}
+		}
+	}
+	h.settle()
+	found := false
+	for _, m := range h.srv.Messages(p.id) {
+		found = found || strings.Contains(m.Text, h.answerOf("lost_licence", "uk")) || hasButton(m, "fq:lost_licence")
+	}
+	if !found {
+		t.Errorf("the question typed before the choice was not answered after it: %+v", h.srv.Messages(p.id))
+	}
+	h.noRejects()
+}

@@ -119,6 +119,15 @@ func (a *App) decide(ctx context.Context, t *Turn) error {
 			user.Language = lang
 		}
 	}
+	if user.Language == "" {
+		// A pack in one language has nothing to offer: that is the language.
+		if offered := a.offeredLanguages(); len(offered) == 1 {
+			if err := store.SetUserLanguage(ctx, t.Tx, user.ID, offered[0]); err != nil {
+				return err
+			}
+			user.Language = offered[0]
+		}
+	}
 	t.Lang = user.Language
 	if t.Lang == "" {
 		t.Lang = locales.Default
@@ -127,6 +136,8 @@ func (a *App) decide(ctx context.Context, t *Turn) error {
 				if err := a.keepStartPayload(ctx, t, c.Args); err != nil {
 					return err
 				}
+			} else if err := a.keepFirstQuestion(ctx, t); err != nil {
+				return err
 			}
 			a.ack(ctx, t, "")
 			a.askLanguage(ctx, t, 0)
