@@ -128,7 +128,7 @@ func expectedReplies(t *testing.T, n int) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	one := []string{text.Text("uk", "help"), text.Text("uk", "menu.title"), text.Text("uk", "cancel.nothing"), text.Text("uk", "faq.no_answer")}
+	one := []string{text.Text("uk", "help"), text.Text("uk", "menu.title"), text.Text("uk", "cancel.nothing"), text.Text("uk", "faq.no_answer_menu")} // no staff chat: no operator to offer
 	out := make([]string, n)
 	for i := range out {
 		out[i] = one[i%len(one)]
