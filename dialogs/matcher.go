@@ -36,10 +36,10 @@ type Index struct {
 // dialogs/testdata/dev_questions.tsv and checked on the other half and on
 // dialogs/testdata's sets (see the README's Measured section).
 const (
-	AnswerAt  = 0.30 // the likeliest topic's probability to answer at once
-	Ambiguity = 0.0  // how far ahead of the next topic (or out of scope) it must be
-	SuggestAt = 0.01 // an entry's probability to be offered
-	DeclineAt = 0.5  // out of scope's probability to offer nothing
+	AnswerAt  = 0.375 // the likeliest topic's probability to answer at once
+	Ambiguity = 0.0   // how far ahead of the next topic (or out of scope) it must be
+	SuggestAt = 0.01  // an entry's probability to be offered
+	DeclineAt = 0.5   // out of scope's probability to offer nothing
 	// wordShare is the weight of the stem features beside the character
 	// n-grams.
 	wordShare = 1.0

@@ -237,6 +237,7 @@ func Forget(ctx context.Context, tx *sqlx.Tx, userID, upTo int64) error {
 		`DELETE FROM responses WHERE user_id = $1 AND status = 'draft'`,
 		`UPDATE responses SET user_id = NULL WHERE user_id = $1`,
 		`DELETE FROM conversations WHERE chat_id = $1`,
+		`DELETE FROM faq_offers WHERE chat_id = $1`,
 		`DELETE FROM integrity_reporters WHERE user_id = $1`,
 		`UPDATE tickets SET status = 'closed', closed_at = coalesce(closed_at, now()) WHERE user_id = $1 AND status = 'open'`,
 		`UPDATE ticket_messages SET text = '', author = 0 WHERE ticket_id IN (SELECT id FROM tickets WHERE user_id = $1)`,

@@ -17,7 +17,8 @@ type Retention struct {
 	// PersonalData: what citizens wrote is blanked this long after it stops
 	// being needed: the messages, subject and source text of tickets closed
 	// that long ago, and the samples of unanswered FAQ questions last asked
-	// that long ago. Ids and counts stay, so the statistics do too.
+	// that long ago (and the questions suggestions were offered for).
+	// Ids and counts stay, so the statistics do too.
 	PersonalData time.Duration
 	// BatchSize is the number of rows per statement, so that no statement
 	// holds locks for long; 0 means 1000.
@@ -32,6 +33,7 @@ type Retained struct {
 	Tickets        int64 // tickets whose subject and source text were cleared
 	TicketMessages int64 // ticket messages whose text was cleared
 	UnansweredFAQ  int64 // unanswered questions whose sample was cleared
+	FAQOffers      int64 // suggestions offered that long ago, deleted with their question
 	Responses      int64 // submitted responses no longer linked to their author
 	Drafts         int64 // abandoned questionnaire drafts deleted
 }
@@ -138,12 +140,18 @@ func (s *Store) ApplyRetention(ctx context.Context, r Retention) (Retained, erro
 	err = drain("clear unanswered questions", `
 		UPDATE faq_unanswered
 		SET sample = '', resolved = true,
-		    norm = CASE WHEN reason = 'nomatch' THEN 'anonymized:' || id ELSE norm END
+		    norm = CASE WHEN reason IN ('nomatch', 'none') THEN 'anonymized:' || id ELSE norm END
 		WHERE id IN (
 			SELECT id FROM faq_unanswered
 			WHERE last_at < now() - make_interval(secs => $1)
-			  AND (sample <> '' OR (reason = 'nomatch' AND norm NOT LIKE 'anonymized:%'))
+			  AND (sample <> '' OR (reason IN ('nomatch', 'none') AND norm NOT LIKE 'anonymized:%'))
 			LIMIT $2)`, r.PersonalData, &done.UnansweredFAQ)
+	if err != nil {
+		return done, err
+	}
+	err = drain("delete old FAQ offers", `
+		DELETE FROM faq_offers WHERE id IN (
+			SELECT id FROM faq_offers WHERE at < now() - make_interval(secs => $1) LIMIT $2)`, r.PersonalData, &done.FAQOffers)
 	if err != nil {
 		return done, err
 	}

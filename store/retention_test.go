@@ -46,7 +46,11 @@ func seedRetention(t *testing.T, st *store.Store) {
 		`INSERT INTO faq_unanswered (pack, norm, sample, lang, reason, entry_id, first_at, last_at) VALUES
 		 ('hsc', 'old question folded', 'Old question?', 'uk', 'nomatch', '', now() - interval '50 days', now() - interval '31 days'),
 		 ('hsc', '👎 fees', 'how much fees', 'uk', 'downvote', 'fees', now() - interval '50 days', now() - interval '35 days'),
-		 ('hsc', 'new question folded', 'New question?', 'uk', 'nomatch', '', now() - interval '50 days', now() - interval '2 days')`,
+		 ('hsc', 'new question folded', 'New question?', 'uk', 'nomatch', '', now() - interval '50 days', now() - interval '2 days'),
+		 ('hsc', 'none of these folded', 'None of these?', 'uk', 'none', '', now() - interval '50 days', now() - interval '31 days')`,
+		`INSERT INTO faq_offers (pack, chat_id, norm, sample, lang, suggestions, at) VALUES
+		 ('hsc', 701, 'old offer', 'Old offer?', 'uk', 'a b', now() - interval '31 days'),
+		 ('hsc', 702, 'new offer', 'New offer?', 'uk', 'c', now() - interval '1 day')`,
 
 		`INSERT INTO responses (id, kind, questionnaire, version, pack, user_id, lang, answers, status, started_at, submitted_at) VALUES
 		 (1, 'rating', 'visit', 1, 'hsc', 601, 'uk', '{"q1":"5"}', 'submitted', now() - interval '45 days', now() - interval '45 days'),
@@ -120,8 +124,16 @@ func TestRetentionDeletesOldAndKeepsNewAndPending(t *testing.T) {
 	}
 	var un []unanswered
 	st.DB().Select(&un, `SELECT norm, sample, resolved, count FROM faq_unanswered ORDER BY id`)
-	if len(un) != 3 {
+	if len(un) != 4 {
 		t.Fatalf("unanswered rows: %+v", un)
+	}
+	if un[3].Sample != "" || un[3].Norm == "none of these folded" || !un[3].Resolved {
+		t.Errorf("an old «none of these» question keeps what was asked: %+v", un[3])
+	}
+	var offers []string
+	st.DB().Select(&offers, `SELECT sample FROM faq_offers ORDER BY id`)
+	if want := []string{"New offer?"}; !slices.Equal(offers, want) || done.FAQOffers != 1 {
+		t.Errorf("offers after retention: %q (%d deleted), want %q", offers, done.FAQOffers, want)
 	}
 	if un[0].Sample != "" || un[0].Norm == "old question folded" || !un[0].Resolved || un[0].Count != 1 {
 		t.Errorf("an old unanswered question keeps what was asked: %+v", un[0])
@@ -147,7 +159,7 @@ func TestRetentionDeletesOldAndKeepsNewAndPending(t *testing.T) {
 	if len(rs) != 3 || rs[0].ID != 1 || rs[0].UserID != nil || rs[1].UserID == nil || *rs[1].UserID != 602 || rs[2].ID != 4 {
 		t.Errorf("responses after retention: %+v; want 1 unlinked, 2 kept, old draft 3 gone, draft 4 kept", rs)
 	}
-	if done.Tickets != 1 || done.TicketMessages != 2 || done.UnansweredFAQ != 2 || done.Responses != 1 || done.Drafts != 1 {
+	if done.Tickets != 1 || done.TicketMessages != 2 || done.UnansweredFAQ != 3 || done.Responses != 1 || done.Drafts != 1 {
 		t.Errorf("reported %+v", done)
 	}
 

@@ -73,6 +73,8 @@ Usage:
                        write the database's FAQ out as a complete pack folder DIR
   servicebot faq ask [--pack ID | --dir DIR] [--lang L] [QUESTION]
                        match questions (or stdin's lines) against a pack's FAQ, one JSON line each
+  servicebot faq eval [--dir DIR] FILE.tsv
+                       measure the matcher on a set of questions (pack, lang, topic, question) per pack and language
   servicebot qr --centre ID [--desk N] --out FILE.png [--bot USERNAME] [--lang L]
   servicebot qr --all [--desk N] --out DIR [--bot USERNAME] [--lang L]
                        draw a centre's (or every centre's) deep-link QR code with its name, for printing
