@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -60,7 +62,7 @@ func AddEffects(ctx context.Context, tx sqlx.ExecerContext, effects []Effect) er
 					INSERT INTO outbox (chat_id, urgent, body, file, update_id) VALUES ($1, $2, $3::json, $4, $5)
 					RETURNING 1
 				)
-				SELECT pg_notify($6, '') FROM ins`, e.ChatID, e.Urgent, string(e.Body), e.File, e.UpdateID, OutboxChannel)
+				SELECT pg_notify($6, $7) FROM ins`, e.ChatID, e.Urgent, string(e.Body), e.File, e.UpdateID, OutboxChannel, strconv.FormatInt(e.ChatID, 10))
 			if err != nil {
 				break
 			}
@@ -75,13 +77,31 @@ func AddEffects(ctx context.Context, tx sqlx.ExecerContext, effects []Effect) er
 				ORDER BY e.n
 				RETURNING 1
 			)
-			SELECT pg_notify($5, '') FROM (SELECT count(*) FROM ins) c`,
-			pq.Array(chats), pq.Array(urgent), pq.Array(bodies), pq.Array(updates), OutboxChannel)
+			SELECT pg_notify($5, $6) FROM (SELECT count(*) FROM ins) c`,
+			pq.Array(chats), pq.Array(urgent), pq.Array(bodies), pq.Array(updates), OutboxChannel, chatList(chats))
 	}
 	if err != nil {
 		return fmt.Errorf("store: unable to keep %d effects: %w", len(effects), err)
 	}
 	return nil
+}
+
+// chatList names the chats for the deliverer's notification: distinct
+// ids joined by commas (a turn's effects go to a few chats).
+func chatList(chats []int64) string {
+	var b strings.Builder
+	seen := map[int64]bool{}
+	for _, c := range chats {
+		if seen[c] {
+			continue
+		}
+		seen[c] = true
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(c, 10))
+	}
+	return b.String()
 }
 
 func hasFile(files [][]byte) bool {
@@ -101,8 +121,8 @@ func (s *Store) ChatsToDeliver(ctx context.Context, busy []int64, limit int) ([]
 	err := s.db.SelectContext(ctx, &out, `
 		SELECT chat_id FROM (
 			SELECT DISTINCT ON (chat_id) chat_id, id, not_before
-			FROM outbox WHERE status = 0 AND NOT urgent
-			ORDER BY chat_id, id
+			FROM outbox WHERE status = 0
+			ORDER BY chat_id, urgent DESC, id
 		) head
 		WHERE not_before <= now() AND chat_id <> ALL($1::bigint[])
 		ORDER BY id
@@ -115,28 +135,14 @@ func (s *Store) ChatsToDeliver(ctx context.Context, busy []int64, limit int) ([]
 
 const effectColumns = `id, chat_id, urgent, body, file, update_id, attempts, not_before`
 
-// ChatEffects returns up to limit of a chat's pending effects, in order
-// (callback answers aside: see UrgentEffects).
+// ChatEffects returns up to limit of a chat's pending effects, urgent
+// ones (callback answers) first, then in order.
 func (s *Store) ChatEffects(ctx context.Context, chat int64, limit int) ([]Effect, error) {
 	var out []Effect
 	err := s.db.SelectContext(ctx, &out, `SELECT `+effectColumns+` FROM outbox
-		WHERE status = 0 AND chat_id = $1 AND NOT urgent ORDER BY id LIMIT $2`, chat, limit)
+		WHERE status = 0 AND chat_id = $1 ORDER BY urgent DESC, id LIMIT $2`, chat, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read the effects for chat %d: %w", chat, err)
-	}
-	return out, nil
-}
-
-// UrgentEffects returns up to limit due urgent effects (callback answers),
-// oldest first, leaving out those in busy.
-func (s *Store) UrgentEffects(ctx context.Context, busy []int64, limit int) ([]Effect, error) {
-	var out []Effect
-	busy = append(make([]int64, 0, len(busy)), busy...) // never NULL: <> ALL(NULL) matches nothing
-	err := s.db.SelectContext(ctx, &out, `SELECT `+effectColumns+` FROM outbox
-		WHERE status = 0 AND urgent AND not_before <= now() AND id <> ALL($1::bigint[])
-		ORDER BY id LIMIT $2`, pq.Array(busy), limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to read urgent effects: %w", err)
 	}
 	return out, nil
 }
@@ -214,8 +220,12 @@ func (s *Store) EffectFailed(ctx context.Context, id int64, r Refusal) (*Effect,
 		if r.Fallback != nil {
 			f := *r.Fallback
 			err := tx.GetContext(ctx, &f.ID, `
-				INSERT INTO outbox (chat_id, urgent, body, file, update_id) VALUES ($1, $2, $3::json, $4, $5)
-				RETURNING id`, f.ChatID, f.Urgent, string(f.Body), f.File, f.UpdateID)
+				WITH ins AS (
+					INSERT INTO outbox (chat_id, urgent, body, file, update_id) VALUES ($1, $2, $3::json, $4, $5)
+					RETURNING id
+				)
+				SELECT id FROM ins, pg_notify($6, $7)`, f.ChatID, f.Urgent, string(f.Body), f.File, f.UpdateID,
+				OutboxChannel, strconv.FormatInt(f.ChatID, 10))
 			if err != nil {
 				return fmt.Errorf("store: unable to queue the fallback of effect %d: %w", id, err)
 			}

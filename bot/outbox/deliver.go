@@ -53,10 +53,12 @@ type Deliverer struct {
 
 	kick    chan struct{}
 	mu      sync.Mutex
-	busy    map[int64]bool // chats (and urgent effects, see urgentKey) being delivered
-	queue   []int64        // chats with effects due, waiting for a lane
+	busy    map[int64]bool // chats being delivered to
+	again   map[int64]bool // busy chats that got new effects meanwhile
+	queue   []int64        // chats with effects, waiting for a lane
 	queued  map[int64]bool
-	running int // lanes running
+	running int  // lanes running
+	scan    bool // look at every chat in the outbox, not only those notified
 }
 
 // Options configure a Deliverer.
@@ -86,7 +88,8 @@ func NewDeliverer(st *store.Store, send *Sender, client Doer, log *slog.Logger, 
 		apiURL: strings.TrimRight(o.APIURL, "/") + "/bot" + o.Token,
 		lanes:  o.Lanes, count: o.Count,
 		maxAttempts: 30, backoff: o.Backoff,
-		kick: make(chan struct{}, 1), busy: map[int64]bool{}, queued: map[int64]bool{},
+		kick: make(chan struct{}, 1), busy: map[int64]bool{}, again: map[int64]bool{}, queued: map[int64]bool{},
+		scan: true,
 	}
 }
 
@@ -115,11 +118,16 @@ const deliverLockClass, deliverLockID = 7300, 3
 // Run delivers until ctx ends, while this process holds the deliverer's
 // lock; otherwise it waits to take over.
 func (d *Deliverer) Run(ctx context.Context) {
-	if notes, err := d.st.Listen(ctx, store.OutboxChannel); err != nil {
+	// A commit that added effects names their chats: those are looked at
+	// at once, with no query. Every second, and whenever a notification
+	// may have been missed, every chat is.
+	notes, err := d.st.ListenChats(ctx, store.OutboxChannel)
+	if err != nil {
 		d.log.Warn("no LISTEN/NOTIFY; effects are noticed by polling", "err", err)
 	} else {
 		go func() {
-			for range notes {
+			for chats := range notes {
+				d.notified(chats)
 				d.Signal()
 			}
 		}()
@@ -157,7 +165,10 @@ func (d *Deliverer) lead(ctx context.Context) error {
 	defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1, $2)`, deliverLockClass, deliverLockID)
 	var lanes sync.WaitGroup
 	defer lanes.Wait()
-	poll := time.NewTicker(500 * time.Millisecond)
+	d.mu.Lock()
+	d.scan = true // what is pending from before, or from another deliverer
+	d.mu.Unlock()
+	poll := time.NewTicker(time.Second)
 	defer poll.Stop()
 	pinged := time.Now()
 	for {
@@ -176,68 +187,67 @@ func (d *Deliverer) lead(ctx context.Context) error {
 			return nil
 		case <-d.kick:
 		case <-poll.C:
+			// Retries that came due, and what no notification named.
+			d.mu.Lock()
+			d.scan = true
+			d.mu.Unlock()
 		}
 	}
 }
 
-// urgentKey keeps urgent effects, delivered one by one, apart from chats in
-// the busy map.
-func urgentKey(id int64) int64 { return -(1 << 62) - id }
-
-// isUrgentKey tells an urgent effect's key from a chat's.
-func isUrgentKey(k int64) bool { return k <= urgentKey(0) }
-
 // chatBatch is how many of a chat's effects a lane reads at once.
 const chatBatch = 32
 
-// round delivers the callback answers waiting, fills the queue of chats
-// with due effects when it runs low, and starts lanes while some are free.
-// What a lane delivers it reads itself, fresh: a chat is never in two
-// lanes, so nothing read here can be sent twice.
+// notified queues the chats a commit named; nil means some may have been
+// missed: every chat is looked at next round.
+func (d *Deliverer) notified(chats []int64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if chats == nil {
+		d.scan = true
+		return
+	}
+	d.enqueueLocked(chats)
+}
+
+// enqueueLocked queues chats for a lane; a chat being delivered to is
+// looked at again when its lane is done with it.
+func (d *Deliverer) enqueueLocked(chats []int64) {
+	for _, chat := range chats {
+		switch {
+		case d.busy[chat]:
+			d.again[chat] = true
+		case !d.queued[chat]:
+			d.queue = append(d.queue, chat)
+			d.queued[chat] = true
+		}
+	}
+}
+
+// round looks for chats with due effects when it should (see scan), and
+// starts lanes while some are free and chats wait. What a lane delivers it
+// reads itself, fresh: a chat is never in two lanes, so nothing read here
+// can be sent twice.
 func (d *Deliverer) round(ctx context.Context, lanes *sync.WaitGroup) error {
 	d.mu.Lock()
-	var busyUrgent, known []int64
-	for k := range d.busy {
-		if isUrgentKey(k) {
-			busyUrgent = append(busyUrgent, urgentKey(0)-k)
-		} else {
-			known = append(known, k)
-		}
-	}
-	known = append(known, d.queue...)
-	low := len(d.queue) < d.lanes
+	scan := d.scan
+	d.scan = false
 	d.mu.Unlock()
-	if len(busyUrgent) < d.lanes {
-		urgent, err := d.st.UrgentEffects(ctx, busyUrgent, d.lanes-len(busyUrgent))
+	if scan {
+		chats, err := d.st.ChatsToDeliver(ctx, nil, 10000)
 		if err != nil {
-			return err
-		}
-		for _, e := range urgent {
-			if key := urgentKey(e.ID); d.take(key) {
-				lanes.Go(func() { d.deliverUrgent(ctx, key, e) })
-			}
-		}
-	}
-	if low {
-		chats, err := d.st.ChatsToDeliver(ctx, known, 8*d.lanes)
-		if err != nil {
+			d.mu.Lock()
+			d.scan = true
+			d.mu.Unlock()
 			return err
 		}
 		d.mu.Lock()
-		for _, chat := range chats {
-			if !d.busy[chat] && !d.queued[chat] {
-				d.queue = append(d.queue, chat)
-				d.queued[chat] = true
-			}
-		}
+		d.enqueueLocked(chats)
 		d.mu.Unlock()
 	}
 	for {
 		d.mu.Lock()
 		chat, ok := d.nextLocked()
-		if ok {
-			d.running++
-		}
 		d.mu.Unlock()
 		if !ok {
 			return nil
@@ -256,51 +266,34 @@ func (d *Deliverer) nextLocked() (int64, bool) {
 	d.queue = d.queue[1:]
 	delete(d.queued, chat)
 	d.busy[chat] = true
+	d.running++
 	return chat, true
 }
 
 // lane delivers to one chat after another from the queue; when the queue
-// is empty it ends and asks for a round.
+// is empty it ends.
 func (d *Deliverer) lane(ctx context.Context, chat int64) {
 	for {
 		d.deliverChat(ctx, chat)
 		d.mu.Lock()
+		if d.again[chat] && ctx.Err() == nil {
+			delete(d.again, chat)
+			d.mu.Unlock()
+			continue
+		}
+		delete(d.again, chat)
 		delete(d.busy, chat)
 		d.running--
 		next, ok := int64(0), false
 		if ctx.Err() == nil {
 			next, ok = d.nextLocked()
 		}
-		if ok {
-			d.running++
-		}
 		d.mu.Unlock()
 		if !ok {
-			d.Signal()
 			return
 		}
 		chat = next
 	}
-}
-
-// take marks key busy, unless it is.
-func (d *Deliverer) take(key int64) bool {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.busy[key] {
-		return false
-	}
-	d.busy[key] = true
-	return true
-}
-
-func (d *Deliverer) deliverUrgent(ctx context.Context, key int64, e store.Effect) {
-	defer func() {
-		d.mu.Lock()
-		delete(d.busy, key)
-		d.mu.Unlock()
-	}()
-	d.deliver(ctx, e)
 }
 
 // deliverChat delivers a chat's effects in order, until there are none or
