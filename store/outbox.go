@@ -177,12 +177,17 @@ func (s *Store) EffectSent(ctx context.Context, id int64, d Delivered, slot *Slo
 }
 
 // RetryEffect records a failed attempt; the effect is tried again after
-// backoff, and the chat's later effects wait behind it.
-func (s *Store) RetryEffect(ctx context.Context, id int64, cause string, backoff time.Duration) error {
+// backoff, and the chat's later effects wait behind it. counted is false
+// when Telegram only asked to wait (429): that is no attempt used up.
+func (s *Store) RetryEffect(ctx context.Context, id int64, cause string, backoff time.Duration, counted bool) error {
+	inc := 0
+	if counted {
+		inc = 1
+	}
 	_, err := s.db.ExecContext(ctx, `
-		UPDATE outbox SET attempts = attempts + 1, last_error = $2,
+		UPDATE outbox SET attempts = attempts + $4, last_error = $2,
 		       not_before = now() + $3 * interval '1 millisecond'
-		WHERE id = $1 AND status = 0`, id, cause, backoff.Milliseconds())
+		WHERE id = $1 AND status = 0`, id, cause, backoff.Milliseconds(), inc)
 	if err != nil {
 		return fmt.Errorf("store: unable to reschedule effect %d: %w", id, err)
 	}
@@ -252,6 +257,7 @@ type OutboxEntry struct {
 // given), in id order.
 func (s *Store) OutboxEntries(ctx context.Context, statuses ...int) ([]OutboxEntry, error) {
 	var out []OutboxEntry
+	statuses = append(make([]int, 0, len(statuses)), statuses...) // never NULL
 	err := s.db.SelectContext(ctx, &out, `
 		SELECT id, chat_id, body::text AS body, update_id, status, attempts, message_id, last_error
 		FROM outbox WHERE cardinality($1::smallint[]) = 0 OR status = ANY($1::smallint[])

@@ -30,7 +30,7 @@ type Doer interface {
 // Policies, one place for all of them:
 //   - effects to one chat go in id order; a chat waiting (its pace, a 429,
 //     a retry) holds back only its own later effects;
-//   - callback answers (urgent) go first, unpaced;
+//   - callback answers (urgent) go first in their chat's queue, unpaced;
 //   - 429: the chat pauses for retry_after and the effect waits, uncounted;
 //   - 5xx and network errors: tried again with backoff, up to maxAttempts;
 //   - "message is not modified" is success;
@@ -372,7 +372,7 @@ func (d *Deliverer) deliver(ctx context.Context, row store.Effect) bool {
 		d.send.pause(e.Chat, after)
 		d.log.Warn("telegram asked to slow down", "chat_id", e.Chat, "retry_after_s", ans.Parameters.RetryAfter)
 		d.count(OutcomeThrottled)
-		if err := d.st.RetryEffect(ctx, row.ID, ans.Description, after); err != nil {
+		if err := d.st.RetryEffect(ctx, row.ID, ans.Description, after, false); err != nil {
 			d.log.Error("cannot reschedule an effect", "effect_id", row.ID, "err", err)
 		}
 		return false
@@ -496,7 +496,7 @@ func (d *Deliverer) retry(ctx context.Context, row store.Effect, e Effect, cause
 	backoff := min(d.backoff<<min(row.Attempts, 7), time.Minute)
 	d.log.Warn("telegram call failed; will retry", "effect_id", row.ID, "method", e.Method, "chat_id", e.Chat, "attempt", row.Attempts+1, "in", backoff.String(), "err", cause)
 	d.count(OutcomeRetry)
-	if err := d.record(ctx, func(ctx context.Context) error { return d.st.RetryEffect(ctx, row.ID, cause, backoff) }); err != nil {
+	if err := d.record(ctx, func(ctx context.Context) error { return d.st.RetryEffect(ctx, row.ID, cause, backoff, true) }); err != nil {
 		d.log.Error("cannot reschedule an effect", "effect_id", row.ID, "err", err)
 	}
 	return false
