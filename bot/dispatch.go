@@ -17,8 +17,9 @@ import (
 )
 
 // handleFunc handles one claimed update inside tx and returns the status to
-// record with it (store.InboxDone or store.InboxSkipped).
-type handleFunc func(ctx context.Context, c *store.Claimed, tx txHandle) (int, error)
+// record with it (store.InboxDone or store.InboxSkipped), and the chats it
+// left effects for, to be delivered once tx commits.
+type handleFunc func(ctx context.Context, c *store.Claimed, tx txHandle) (status int, chats []int64, err error)
 
 // txHandle is the transaction an update is handled in.
 type txHandle = *sqlx.Tx
@@ -43,6 +44,7 @@ type Dispatcher struct {
 	log         *slog.Logger
 	handle      handleFunc
 	onFailed    func(ctx context.Context, tx *sqlx.Tx, c *store.Claimed) error
+	committed   func(ctx context.Context, chats []int64) // effects for chats committed: deliver them
 	workers     int
 	maxBatch    int // most chats a worker takes in one transaction
 	maxAttempts int
@@ -306,6 +308,7 @@ func (d *Dispatcher) step(ctx context.Context, chats []int64) (next, handBack ma
 	next = map[int64]bool{}
 	var done []store.Finished
 	var counts []handledUpdate
+	var effectsFor []int64 // chats the committed turns left effects for
 	began := time.Now()
 	for i := range claimed {
 		c := &claimed[i]
@@ -318,7 +321,7 @@ func (d *Dispatcher) step(ctx context.Context, chats []int64) (next, handBack ma
 		}
 		start := time.Now()
 		tctx, cancelTurn := context.WithTimeout(bctx, d.turnTimeout)
-		status, err := d.run(tctx, c, tx)
+		status, chats, err := d.run(tctx, c, tx)
 		cancelTurn()
 		if err == nil {
 			// The turn's work is kept, and the next turn's savepoint
@@ -327,6 +330,7 @@ func (d *Dispatcher) step(ctx context.Context, chats []int64) (next, handBack ma
 			_, err = tx.ExecContext(bctx, "RELEASE SAVEPOINT turn; SAVEPOINT turn")
 		}
 		if err == nil {
+			effectsFor = append(effectsFor, chats...)
 			done = append(done, store.Finished{UpdateID: c.UpdateID, ChatKey: c.ChatKey, Status: status})
 			outcome := outcomeDone
 			if status == store.InboxSkipped {
@@ -348,6 +352,7 @@ func (d *Dispatcher) step(ctx context.Context, chats []int64) (next, handBack ma
 			return nil, nil
 		}
 		next[c.ChatKey] = goOn
+		effectsFor = append(effectsFor, c.ChatKey) // an apology, perhaps
 		counts = append(counts, handledUpdate{c.Kind, outcome, start})
 	}
 	if len(done) > 0 {
@@ -370,6 +375,9 @@ func (d *Dispatcher) step(ctx context.Context, chats []int64) (next, handBack ma
 		d.metrics.dbError(opCommit)
 		d.lost(done, err)
 		return nil, nil
+	}
+	if d.committed != nil {
+		d.committed(bctx, effectsFor)
 	}
 	for _, h := range counts {
 		d.metrics.handled(h.kind, h.outcome, time.Since(h.began))
@@ -455,7 +463,7 @@ func (d *Dispatcher) fail(ctx context.Context, tx *sqlx.Tx, c *store.Claimed, ca
 }
 
 // run calls the handler, turning a panic into an error.
-func (d *Dispatcher) run(ctx context.Context, c *store.Claimed, tx txHandle) (status int, err error) {
+func (d *Dispatcher) run(ctx context.Context, c *store.Claimed, tx txHandle) (status int, chats []int64, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = &panicError{value: v, stack: string(debug.Stack())}

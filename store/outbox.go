@@ -20,8 +20,9 @@ const (
 	EffectReplaced = 3 // refused for good; its fallback was queued instead
 )
 
-// OutboxChannel is the LISTEN/NOTIFY channel that wakes the deliverer when
-// a transaction that added effects commits.
+// OutboxChannel is the LISTEN/NOTIFY channel that wakes the deliverer in
+// another process after a transaction that added effects has committed
+// (see NotifyEffects).
 const OutboxChannel = "servicebot_outbox"
 
 // Effect is something a turn (or a background job) decided should happen
@@ -39,8 +40,10 @@ type Effect struct {
 	NotBefore time.Time     `db:"not_before"`
 }
 
-// AddEffects writes effects in tx (one statement) and notifies the
-// deliverer, which hears it when tx commits.
+// AddEffects writes effects in tx (one statement). It sends no NOTIFY: a
+// NOTIFY in the turn's transaction would make every such commit wait for
+// the others (PostgreSQL serializes the commits of notifying transactions);
+// the caller wakes the deliverer once tx has committed.
 func AddEffects(ctx context.Context, tx sqlx.ExecerContext, effects []Effect) error {
 	if len(effects) == 0 {
 		return nil
@@ -58,27 +61,20 @@ func AddEffects(ctx context.Context, tx sqlx.ExecerContext, effects []Effect) er
 	if hasFile(files) {
 		for _, e := range effects {
 			_, err = tx.ExecContext(ctx, `
-				WITH ins AS (
-					INSERT INTO outbox (chat_id, urgent, body, file, update_id) VALUES ($1, $2, $3::json, $4, $5)
-					RETURNING 1
-				)
-				SELECT pg_notify($6, $7) FROM ins`, e.ChatID, e.Urgent, string(e.Body), e.File, e.UpdateID, OutboxChannel, strconv.FormatInt(e.ChatID, 10))
+				INSERT INTO outbox (chat_id, urgent, body, file, update_id) VALUES ($1, $2, $3::json, $4, $5)`,
+				e.ChatID, e.Urgent, string(e.Body), e.File, e.UpdateID)
 			if err != nil {
 				break
 			}
 		}
 	} else {
 		_, err = tx.ExecContext(ctx, `
-			WITH ins AS (
-				INSERT INTO outbox (chat_id, urgent, body, update_id)
-				SELECT e.chat, e.urgent, e.body::json, e.update_id
-				FROM unnest($1::bigint[], $2::boolean[], $3::text[], $4::bigint[]) WITH ORDINALITY
-				     AS e(chat, urgent, body, update_id, n)
-				ORDER BY e.n
-				RETURNING 1
-			)
-			SELECT pg_notify($5, $6) FROM (SELECT count(*) FROM ins) c`,
-			pq.Array(chats), pq.Array(urgent), pq.Array(bodies), pq.Array(updates), OutboxChannel, chatList(chats))
+			INSERT INTO outbox (chat_id, urgent, body, update_id)
+			SELECT e.chat, e.urgent, e.body::json, e.update_id
+			FROM unnest($1::bigint[], $2::boolean[], $3::text[], $4::bigint[]) WITH ORDINALITY
+			     AS e(chat, urgent, body, update_id, n)
+			ORDER BY e.n`,
+			pq.Array(chats), pq.Array(urgent), pq.Array(bodies), pq.Array(updates))
 	}
 	if err != nil {
 		return fmt.Errorf("store: unable to keep %d effects: %w", len(effects), err)
@@ -86,8 +82,18 @@ func AddEffects(ctx context.Context, tx sqlx.ExecerContext, effects []Effect) er
 	return nil
 }
 
+// NotifyEffects tells the deliverer, in whichever process it runs, that
+// effects for chats have committed. It is a transaction of its own, after
+// the commit, so that it holds up no other.
+func (s *Store) NotifyEffects(ctx context.Context, chats []int64) error {
+	if _, err := s.db.ExecContext(ctx, `SELECT pg_notify($1, $2)`, OutboxChannel, chatList(chats)); err != nil {
+		return fmt.Errorf("store: unable to notify the deliverer: %w", err)
+	}
+	return nil
+}
+
 // chatList names the chats for the deliverer's notification: distinct
-// ids joined by commas (a turn's effects go to a few chats).
+// ids joined by commas.
 func chatList(chats []int64) string {
 	var b strings.Builder
 	seen := map[int64]bool{}
@@ -225,12 +231,8 @@ func (s *Store) EffectFailed(ctx context.Context, id int64, r Refusal) (*Effect,
 		if r.Fallback != nil {
 			f := *r.Fallback
 			err := tx.GetContext(ctx, &f.ID, `
-				WITH ins AS (
-					INSERT INTO outbox (chat_id, urgent, body, file, update_id) VALUES ($1, $2, $3::json, $4, $5)
-					RETURNING id
-				)
-				SELECT id FROM ins, pg_notify($6, $7)`, f.ChatID, f.Urgent, string(f.Body), f.File, f.UpdateID,
-				OutboxChannel, strconv.FormatInt(f.ChatID, 10))
+				INSERT INTO outbox (chat_id, urgent, body, file, update_id) VALUES ($1, $2, $3::json, $4, $5)
+				RETURNING id`, f.ChatID, f.Urgent, string(f.Body), f.File, f.UpdateID)
 			if err != nil {
 				return fmt.Errorf("store: unable to queue the fallback of effect %d: %w", id, err)
 			}

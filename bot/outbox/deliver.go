@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"servicebot/store"
@@ -52,6 +53,7 @@ type Deliverer struct {
 	backoff     time.Duration
 
 	kick    chan struct{}
+	leading atomic.Bool // this process holds the deliverer's lock
 	mu      sync.Mutex
 	busy    map[int64]bool // chats being delivered to
 	again   map[int64]bool // busy chats that got new effects meanwhile
@@ -103,6 +105,23 @@ const (
 	OutcomeBlocked   = "blocked"   // 403: the chat does not take the bot's messages
 	OutcomeFailed    = "failed"    // failed for good: kept for operators
 )
+
+// Committed tells the deliverer that a transaction adding effects for
+// chats has committed: this one at once when it delivers, else the one in
+// another process, by NOTIFY (the outbox is also looked at every second).
+func (d *Deliverer) Committed(ctx context.Context, chats []int64) {
+	if len(chats) == 0 {
+		return
+	}
+	if d.leading.Load() {
+		d.notified(chats)
+		d.Signal()
+		return
+	}
+	if err := d.st.NotifyEffects(ctx, chats); err != nil && ctx.Err() == nil {
+		d.log.Warn("cannot wake the deliverer; it finds the effects within a second", "err", err)
+	}
+}
 
 // Signal tells the deliverer there may be new effects.
 func (d *Deliverer) Signal() {
@@ -163,6 +182,8 @@ func (d *Deliverer) lead(ctx context.Context) error {
 		return nil
 	}
 	defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1, $2)`, deliverLockClass, deliverLockID)
+	d.leading.Store(true)
+	defer d.leading.Store(false)
 	var lanes sync.WaitGroup
 	defer lanes.Wait()
 	d.mu.Lock()
@@ -546,9 +567,13 @@ func (d *Deliverer) refused(ctx context.Context, row store.Effect, e Effect, cod
 		log.Debug("telegram refused an effect", "outcome", outcome)
 	}
 	if queued != nil && queued.ChatID == row.ChatID && !queued.Urgent {
-		// In its place in the chat's order: now, in this lane. (A fallback
-		// to another chat waits for that chat's lane.)
+		// In its place in the chat's order: now, in this lane.
 		return d.deliver(ctx, *queued)
+	}
+	if queued != nil {
+		// To another chat: that chat's lane takes it.
+		d.notified([]int64{queued.ChatID})
+		d.Signal()
 	}
 	return true
 }
