@@ -528,6 +528,7 @@ func (d *Deliverer) refused(ctx context.Context, row store.Effect, e Effect, cod
 	r := store.Refusal{Cause: cause}
 	outcome := OutcomeFailed
 	if code == http.StatusForbidden {
+		d.send.count(&d.send.blockedChats)
 		outcome = OutcomeBlocked
 		if e.Chat > 0 {
 			r.Inactive = e.Chat // private chats have the person's id
