@@ -145,8 +145,11 @@ const effectColumns = `id, chat_id, urgent, body, file, update_id, attempts, not
 // ones (callback answers) first, then in order.
 func (s *Store) ChatEffects(ctx context.Context, chat int64, limit int) ([]Effect, error) {
 	var out []Effect
-	err := s.db.SelectContext(ctx, &out, `SELECT `+effectColumns+` FROM outbox
-		WHERE status = 0 AND chat_id = $1 ORDER BY urgent DESC, id LIMIT $2`, chat, limit)
+	st, err := s.statement(ctx, `SELECT `+effectColumns+` FROM outbox
+		WHERE status = 0 AND chat_id = $1 ORDER BY urgent DESC, id LIMIT $2`)
+	if err == nil {
+		err = st.SelectContext(ctx, &out, chat, limit)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read the effects for chat %d: %w", chat, err)
 	}
@@ -169,7 +172,11 @@ func (s *Store) EffectSent(ctx context.Context, id int64, d Delivered, slot *Slo
 		WHERE id = $1`
 	if slot == nil {
 		// Most effects: one statement, its own transaction.
-		if _, err := s.db.ExecContext(ctx, sent, id, d.MessageID, d.ThreadID); err != nil {
+		st, err := s.statement(ctx, sent)
+		if err == nil {
+			_, err = st.ExecContext(ctx, id, d.MessageID, d.ThreadID)
+		}
+		if err != nil {
 			return fmt.Errorf("store: unable to record effect %d as sent: %w", id, err)
 		}
 		return nil
