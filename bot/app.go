@@ -164,7 +164,7 @@ func New(cfg Config, st *store.Store, text *locales.Bundle, log *slog.Logger) (*
 	})
 	a.table = a.routes()
 	a.disp = newDispatcher(&Dispatcher{
-		st: st, log: log, handle: a.handle, onFailed: a.apologise,
+		st: st, log: log, handle: a.handle, onFailed: a.apologise, committed: a.out.Committed,
 		workers: cfg.Workers, maxBatch: cfg.Batch, maxAttempts: cfg.MaxAttempts, turnTimeout: 3 * time.Minute,
 		instance: instanceName(), metrics: a.metrics,
 	})
@@ -344,14 +344,14 @@ func (a *App) setWebhook(ctx context.Context) error {
 
 // handle is the Dispatcher's handler: it decides one update inside the
 // update's transaction and keeps the effects decided with it.
-func (a *App) handle(ctx context.Context, c *store.Claimed, tx *sqlx.Tx) (int, error) {
+func (a *App) handle(ctx context.Context, c *store.Claimed, tx *sqlx.Tx) (int, []int64, error) {
 	var upd models.Update
 	if err := json.Unmarshal(c.Payload, &upd); err != nil {
-		return 0, fmt.Errorf("%w: cannot decode update: %v", errPermanent, err)
+		return 0, nil, fmt.Errorf("%w: cannot decode update: %v", errPermanent, err)
 	}
 	t := &Turn{Tx: tx, Update: &upd, Status: store.InboxDone}
 	if err := a.decide(ctx, t); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	// The turn's effects commit with its state, or not at all.
 	if t.ephemeral {
@@ -359,7 +359,14 @@ func (a *App) handle(ctx context.Context, c *store.Claimed, tx *sqlx.Tx) (int, e
 			t.effects[i].Ephemeral = true
 		}
 	}
-	return t.Status, outbox.Add(ctx, tx, c.UpdateID, t.effects...)
+	if err := outbox.Add(ctx, tx, c.UpdateID, t.effects...); err != nil {
+		return 0, nil, err
+	}
+	chats := make([]int64, 0, len(t.effects))
+	for _, e := range t.effects {
+		chats = append(chats, e.Chat)
+	}
+	return t.Status, chats, nil
 }
 
 // apologise tells a citizen whose update could not be handled to try

@@ -550,6 +550,8 @@ func (a *App) remindWaiting(ctx context.Context, sla time.Duration) {
 		})
 		if err != nil {
 			a.log.Warn("cannot post a reminder", "ticket", tk.ID, "err", err)
+			continue
 		}
+		a.out.Committed(ctx, []int64{a.cfg.StaffChatID})
 	}
 }

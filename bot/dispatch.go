@@ -17,8 +17,9 @@ import (
 )
 
 // handleFunc handles one claimed update inside tx and returns the status to
-// record with it (store.InboxDone or store.InboxSkipped).
-type handleFunc func(ctx context.Context, c *store.Claimed, tx txHandle) (int, error)
+// record with it (store.InboxDone or store.InboxSkipped), and the chats it
+// left effects for, to be delivered once tx commits.
+type handleFunc func(ctx context.Context, c *store.Claimed, tx txHandle) (status int, chats []int64, err error)
 
 // txHandle is the transaction an update is handled in.
 type txHandle = *sqlx.Tx
@@ -43,6 +44,7 @@ type Dispatcher struct {
 	log         *slog.Logger
 	handle      handleFunc
 	onFailed    func(ctx context.Context, tx *sqlx.Tx, c *store.Claimed) error
+	committed   func(ctx context.Context, chats []int64) // effects for chats committed: deliver them
 	workers     int
 	maxBatch    int // most chats a worker takes in one transaction
 	maxAttempts int
@@ -79,7 +81,12 @@ const batchBudget = 100 * time.Millisecond
 // as the bot's, with handle doing only a turn's writes.
 func NewDispatcher(st *store.Store, log *slog.Logger, workers, batch int, handle func(ctx context.Context, c *store.Claimed, tx *sqlx.Tx) (status int, err error)) *Dispatcher {
 	return newDispatcher(&Dispatcher{
-		st: st, log: log, handle: handle, onFailed: func(context.Context, *sqlx.Tx, *store.Claimed) error { return nil },
+		st: st, log: log,
+		handle: func(ctx context.Context, c *store.Claimed, tx txHandle) (int, []int64, error) {
+			status, err := handle(ctx, c, tx)
+			return status, nil, err
+		},
+		onFailed: func(context.Context, *sqlx.Tx, *store.Claimed) error { return nil },
 		workers: workers, maxBatch: batch, maxAttempts: 5, turnTimeout: time.Minute,
 		instance: instanceName(),
 	})
@@ -318,6 +325,7 @@ func (d *Dispatcher) step(ctx context.Context, chats []int64) (next, handBack ma
 	next = map[int64]bool{}
 	var done []store.Finished
 	var counts []handledUpdate
+	var effectsFor []int64 // chats the committed turns left effects for
 	began := time.Now()
 	for i := range claimed {
 		c := &claimed[i]
@@ -330,7 +338,7 @@ func (d *Dispatcher) step(ctx context.Context, chats []int64) (next, handBack ma
 		}
 		start := time.Now()
 		tctx, cancelTurn := context.WithTimeout(bctx, d.turnTimeout)
-		status, err := d.run(tctx, c, tx)
+		status, chats, err := d.run(tctx, c, tx)
 		cancelTurn()
 		if err == nil {
 			// The turn's work is kept, and the next turn's savepoint
@@ -339,6 +347,7 @@ func (d *Dispatcher) step(ctx context.Context, chats []int64) (next, handBack ma
 			_, err = tx.ExecContext(bctx, "RELEASE SAVEPOINT turn; SAVEPOINT turn")
 		}
 		if err == nil {
+			effectsFor = append(effectsFor, chats...)
 			done = append(done, store.Finished{UpdateID: c.UpdateID, ChatKey: c.ChatKey, Status: status})
 			outcome := outcomeDone
 			if status == store.InboxSkipped {
@@ -360,6 +369,7 @@ func (d *Dispatcher) step(ctx context.Context, chats []int64) (next, handBack ma
 			return nil, nil
 		}
 		next[c.ChatKey] = goOn
+		effectsFor = append(effectsFor, c.ChatKey) // an apology, perhaps
 		counts = append(counts, handledUpdate{c.Kind, outcome, start})
 	}
 	if len(done) > 0 {
@@ -382,6 +392,9 @@ func (d *Dispatcher) step(ctx context.Context, chats []int64) (next, handBack ma
 		d.metrics.dbError(opCommit)
 		d.lost(done, err)
 		return nil, nil
+	}
+	if d.committed != nil {
+		d.committed(bctx, effectsFor)
 	}
 	for _, h := range counts {
 		d.metrics.handled(h.kind, h.outcome, time.Since(h.began))
@@ -467,7 +480,7 @@ func (d *Dispatcher) fail(ctx context.Context, tx *sqlx.Tx, c *store.Claimed, ca
 }
 
 // run calls the handler, turning a panic into an error.
-func (d *Dispatcher) run(ctx context.Context, c *store.Claimed, tx txHandle) (status int, err error) {
+func (d *Dispatcher) run(ctx context.Context, c *store.Claimed, tx txHandle) (status int, chats []int64, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = &panicError{value: v, stack: string(debug.Stack())}

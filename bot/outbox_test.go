@@ -70,7 +70,7 @@ func (d *decider) turn(u models.Update) []outbox.Effect {
 	}
 	defer tx.Rollback()
 	c := &store.Claimed{UpdateID: in.UpdateID, ChatKey: in.ChatKey, Kind: in.Kind, Payload: raw}
-	if _, err := d.app.handle(ctx, c, tx); err != nil {
+	if _, _, err := d.app.handle(ctx, c, tx); err != nil {
 		d.t.Fatalf("update %d: %v", u.ID, err)
 	}
 	var bodies []string

@@ -105,7 +105,11 @@ func (a *App) postReviews(ctx context.Context) error {
 	if err := outbox.Add(ctx, tx, 0, posts...); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	a.out.Committed(ctx, []int64{a.cfg.StaffChatID})
+	return nil
 }
 
 // reviewsTopic makes the staff forum's «Reviews» topic, the first time:

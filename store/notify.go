@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/lib/pq"
@@ -41,6 +43,61 @@ func (s *Store) Listen(ctx context.Context, channel string) (<-chan struct{}, er
 			case n := <-l.Notify:
 				_ = n // nil after a reconnect; either way there may be work
 				signal()
+			case <-ping.C:
+				go l.Ping()
+			}
+		}
+	}()
+	return out, nil
+}
+
+// ListenChats subscribes to a channel whose notifications name chats (as
+// AddEffects sends them: ids joined by commas). Each chat named comes on
+// the returned channel; nil comes when some may have been missed (the
+// connection was lost, or the reader fell behind), and the reader should
+// look at everything. It is closed when ctx ends.
+func (s *Store) ListenChats(ctx context.Context, channel string) (<-chan []int64, error) {
+	out := make(chan []int64, 1024)
+	missed := func() {
+		select {
+		case out <- nil:
+		default:
+		}
+	}
+	l := pq.NewListener(s.dsn, 100*time.Millisecond, 10*time.Second, func(ev pq.ListenerEventType, err error) {
+		if ev == pq.ListenerEventReconnected {
+			missed()
+		}
+	})
+	if err := l.Listen(channel); err != nil {
+		l.Close()
+		return nil, fmt.Errorf("store: unable to listen on %s: %w", channel, err)
+	}
+	go func() {
+		defer close(out)
+		defer l.Close()
+		ping := time.NewTicker(30 * time.Second)
+		defer ping.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case n := <-l.Notify:
+				if n == nil {
+					missed()
+					continue
+				}
+				var chats []int64
+				for _, f := range strings.Split(n.Extra, ",") {
+					if id, err := strconv.ParseInt(f, 10, 64); err == nil {
+						chats = append(chats, id)
+					}
+				}
+				select {
+				case out <- chats:
+				default:
+					missed() // full: the reader looks at everything instead
+				}
 			case <-ping.C:
 				go l.Ping()
 			}

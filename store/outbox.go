@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -18,8 +20,9 @@ const (
 	EffectReplaced = 3 // refused for good; its fallback was queued instead
 )
 
-// OutboxChannel is the LISTEN/NOTIFY channel that wakes the deliverer when
-// a transaction that added effects commits.
+// OutboxChannel is the LISTEN/NOTIFY channel that wakes the deliverer in
+// another process after a transaction that added effects has committed
+// (see NotifyEffects).
 const OutboxChannel = "servicebot_outbox"
 
 // Effect is something a turn (or a background job) decided should happen
@@ -37,8 +40,10 @@ type Effect struct {
 	NotBefore time.Time     `db:"not_before"`
 }
 
-// AddEffects writes effects in tx (one statement) and notifies the
-// deliverer, which hears it when tx commits.
+// AddEffects writes effects in tx (one statement). It sends no NOTIFY: a
+// NOTIFY in the turn's transaction would make every such commit wait for
+// the others (PostgreSQL serializes the commits of notifying transactions);
+// the caller wakes the deliverer once tx has committed.
 func AddEffects(ctx context.Context, tx sqlx.ExecerContext, effects []Effect) error {
 	if len(effects) == 0 {
 		return nil
@@ -56,32 +61,53 @@ func AddEffects(ctx context.Context, tx sqlx.ExecerContext, effects []Effect) er
 	if hasFile(files) {
 		for _, e := range effects {
 			_, err = tx.ExecContext(ctx, `
-				WITH ins AS (
-					INSERT INTO outbox (chat_id, urgent, body, file, update_id) VALUES ($1, $2, $3::json, $4, $5)
-					RETURNING 1
-				)
-				SELECT pg_notify($6, '') FROM ins`, e.ChatID, e.Urgent, string(e.Body), e.File, e.UpdateID, OutboxChannel)
+				INSERT INTO outbox (chat_id, urgent, body, file, update_id) VALUES ($1, $2, $3::json, $4, $5)`,
+				e.ChatID, e.Urgent, string(e.Body), e.File, e.UpdateID)
 			if err != nil {
 				break
 			}
 		}
 	} else {
 		_, err = tx.ExecContext(ctx, `
-			WITH ins AS (
-				INSERT INTO outbox (chat_id, urgent, body, update_id)
-				SELECT e.chat, e.urgent, e.body::json, e.update_id
-				FROM unnest($1::bigint[], $2::boolean[], $3::text[], $4::bigint[]) WITH ORDINALITY
-				     AS e(chat, urgent, body, update_id, n)
-				ORDER BY e.n
-				RETURNING 1
-			)
-			SELECT pg_notify($5, '') FROM (SELECT count(*) FROM ins) c`,
-			pq.Array(chats), pq.Array(urgent), pq.Array(bodies), pq.Array(updates), OutboxChannel)
+			INSERT INTO outbox (chat_id, urgent, body, update_id)
+			SELECT e.chat, e.urgent, e.body::json, e.update_id
+			FROM unnest($1::bigint[], $2::boolean[], $3::text[], $4::bigint[]) WITH ORDINALITY
+			     AS e(chat, urgent, body, update_id, n)
+			ORDER BY e.n`,
+			pq.Array(chats), pq.Array(urgent), pq.Array(bodies), pq.Array(updates))
 	}
 	if err != nil {
 		return fmt.Errorf("store: unable to keep %d effects: %w", len(effects), err)
 	}
 	return nil
+}
+
+// NotifyEffects tells the deliverer, in whichever process it runs, that
+// effects for chats have committed. It is a transaction of its own, after
+// the commit, so that it holds up no other.
+func (s *Store) NotifyEffects(ctx context.Context, chats []int64) error {
+	if _, err := s.db.ExecContext(ctx, `SELECT pg_notify($1, $2)`, OutboxChannel, chatList(chats)); err != nil {
+		return fmt.Errorf("store: unable to notify the deliverer: %w", err)
+	}
+	return nil
+}
+
+// chatList names the chats for the deliverer's notification: distinct
+// ids joined by commas.
+func chatList(chats []int64) string {
+	var b strings.Builder
+	seen := map[int64]bool{}
+	for _, c := range chats {
+		if seen[c] {
+			continue
+		}
+		seen[c] = true
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(c, 10))
+	}
+	return b.String()
 }
 
 func hasFile(files [][]byte) bool {
@@ -101,8 +127,8 @@ func (s *Store) ChatsToDeliver(ctx context.Context, busy []int64, limit int) ([]
 	err := s.db.SelectContext(ctx, &out, `
 		SELECT chat_id FROM (
 			SELECT DISTINCT ON (chat_id) chat_id, id, not_before
-			FROM outbox WHERE status = 0 AND NOT urgent
-			ORDER BY chat_id, id
+			FROM outbox WHERE status = 0
+			ORDER BY chat_id, urgent DESC, id
 		) head
 		WHERE not_before <= now() AND chat_id <> ALL($1::bigint[])
 		ORDER BY id
@@ -115,28 +141,17 @@ func (s *Store) ChatsToDeliver(ctx context.Context, busy []int64, limit int) ([]
 
 const effectColumns = `id, chat_id, urgent, body, file, update_id, attempts, not_before`
 
-// ChatEffects returns up to limit of a chat's pending effects, in order
-// (callback answers aside: see UrgentEffects).
+// ChatEffects returns up to limit of a chat's pending effects, urgent
+// ones (callback answers) first, then in order.
 func (s *Store) ChatEffects(ctx context.Context, chat int64, limit int) ([]Effect, error) {
 	var out []Effect
-	err := s.db.SelectContext(ctx, &out, `SELECT `+effectColumns+` FROM outbox
-		WHERE status = 0 AND chat_id = $1 AND NOT urgent ORDER BY id LIMIT $2`, chat, limit)
+	st, err := s.statement(ctx, `SELECT `+effectColumns+` FROM outbox
+		WHERE status = 0 AND chat_id = $1 ORDER BY urgent DESC, id LIMIT $2`)
+	if err == nil {
+		err = st.SelectContext(ctx, &out, chat, limit)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read the effects for chat %d: %w", chat, err)
-	}
-	return out, nil
-}
-
-// UrgentEffects returns up to limit due urgent effects (callback answers),
-// oldest first, leaving out those in busy.
-func (s *Store) UrgentEffects(ctx context.Context, busy []int64, limit int) ([]Effect, error) {
-	var out []Effect
-	busy = append(make([]int64, 0, len(busy)), busy...) // never NULL: <> ALL(NULL) matches nothing
-	err := s.db.SelectContext(ctx, &out, `SELECT `+effectColumns+` FROM outbox
-		WHERE status = 0 AND urgent AND not_before <= now() AND id <> ALL($1::bigint[])
-		ORDER BY id LIMIT $2`, pq.Array(busy), limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to read urgent effects: %w", err)
 	}
 	return out, nil
 }
@@ -157,7 +172,11 @@ func (s *Store) EffectSent(ctx context.Context, id int64, d Delivered, slot *Slo
 		WHERE id = $1`
 	if slot == nil {
 		// Most effects: one statement, its own transaction.
-		if _, err := s.db.ExecContext(ctx, sent, id, d.MessageID, d.ThreadID); err != nil {
+		st, err := s.statement(ctx, sent)
+		if err == nil {
+			_, err = st.ExecContext(ctx, id, d.MessageID, d.ThreadID)
+		}
+		if err != nil {
 			return fmt.Errorf("store: unable to record effect %d as sent: %w", id, err)
 		}
 		return nil
@@ -179,12 +198,17 @@ func (s *Store) DeleteEffect(ctx context.Context, id int64) error {
 }
 
 // RetryEffect records a failed attempt; the effect is tried again after
-// backoff, and the chat's later effects wait behind it.
-func (s *Store) RetryEffect(ctx context.Context, id int64, cause string, backoff time.Duration) error {
+// backoff, and the chat's later effects wait behind it. counted is false
+// when Telegram only asked to wait (429): that is no attempt used up.
+func (s *Store) RetryEffect(ctx context.Context, id int64, cause string, backoff time.Duration, counted bool) error {
+	inc := 0
+	if counted {
+		inc = 1
+	}
 	_, err := s.db.ExecContext(ctx, `
-		UPDATE outbox SET attempts = attempts + 1, last_error = $2,
+		UPDATE outbox SET attempts = attempts + $4, last_error = $2,
 		       not_before = now() + $3 * interval '1 millisecond'
-		WHERE id = $1 AND status = 0`, id, cause, backoff.Milliseconds())
+		WHERE id = $1 AND status = 0`, id, cause, backoff.Milliseconds(), inc)
 	if err != nil {
 		return fmt.Errorf("store: unable to reschedule effect %d: %w", id, err)
 	}
@@ -250,6 +274,7 @@ type OutboxEntry struct {
 // given), in id order.
 func (s *Store) OutboxEntries(ctx context.Context, statuses ...int) ([]OutboxEntry, error) {
 	var out []OutboxEntry
+	statuses = append(make([]int, 0, len(statuses)), statuses...) // never NULL
 	err := s.db.SelectContext(ctx, &out, `
 		SELECT id, chat_id, body::text AS body, update_id, status, attempts, message_id, last_error
 		FROM outbox WHERE cardinality($1::smallint[]) = 0 OR status = ANY($1::smallint[])

@@ -39,6 +39,7 @@ type Store struct {
 
 	mu    sync.Mutex
 	stmts map[string]*sqlx.Stmt // the hot path's statements, prepared once per connection
+	pool  map[string]*sqlx.Stmt // statements run outside transactions (see statement)
 }
 
 // Open connects to PostgreSQL at dsn and checks the connection.
@@ -130,6 +131,26 @@ func (s *Store) prepared(ctx context.Context, tx *sqlx.Tx, query string) (*sqlx.
 		s.mu.Unlock()
 	}
 	return tx.StmtxContext(ctx, st), nil
+}
+
+// statement returns query prepared on the pool, once: database/sql
+// prepares it on each connection as it is first used there. For the
+// deliverer's statements, run for every effect outside any transaction.
+func (s *Store) statement(ctx context.Context, query string) (*sqlx.Stmt, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st := s.pool[query]; st != nil {
+		return st, nil
+	}
+	st, err := s.db.PreparexContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if s.pool == nil {
+		s.pool = map[string]*sqlx.Stmt{}
+	}
+	s.pool[query] = st
+	return st, nil
 }
 
 // DB exposes the pool for the few callers that need plain SQL access

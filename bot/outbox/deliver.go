@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"servicebot/store"
@@ -30,7 +31,7 @@ type Doer interface {
 // Policies, one place for all of them:
 //   - effects to one chat go in id order; a chat waiting (its pace, a 429,
 //     a retry) holds back only its own later effects;
-//   - callback answers (urgent) go first, unpaced;
+//   - callback answers (urgent) go first in their chat's queue, unpaced;
 //   - 429: the chat pauses for retry_after and the effect waits, uncounted;
 //   - 5xx and network errors: tried again with backoff, up to maxAttempts;
 //   - "message is not modified" is success;
@@ -52,11 +53,14 @@ type Deliverer struct {
 	backoff     time.Duration
 
 	kick    chan struct{}
+	leading atomic.Bool // this process holds the deliverer's lock
 	mu      sync.Mutex
-	busy    map[int64]bool // chats (and urgent effects, see urgentKey) being delivered
-	queue   []int64        // chats with effects due, waiting for a lane
+	busy    map[int64]bool // chats being delivered to
+	again   map[int64]bool // busy chats that got new effects meanwhile
+	queue   []int64        // chats with effects, waiting for a lane
 	queued  map[int64]bool
-	running int // lanes running
+	running int  // lanes running
+	scan    bool // look at every chat in the outbox, not only those notified
 }
 
 // Options configure a Deliverer.
@@ -86,7 +90,8 @@ func NewDeliverer(st *store.Store, send *Sender, client Doer, log *slog.Logger, 
 		apiURL: strings.TrimRight(o.APIURL, "/") + "/bot" + o.Token,
 		lanes:  o.Lanes, count: o.Count,
 		maxAttempts: 30, backoff: o.Backoff,
-		kick: make(chan struct{}, 1), busy: map[int64]bool{}, queued: map[int64]bool{},
+		kick: make(chan struct{}, 1), busy: map[int64]bool{}, again: map[int64]bool{}, queued: map[int64]bool{},
+		scan: true,
 	}
 }
 
@@ -100,6 +105,23 @@ const (
 	OutcomeBlocked   = "blocked"   // 403: the chat does not take the bot's messages
 	OutcomeFailed    = "failed"    // failed for good: kept for operators
 )
+
+// Committed tells the deliverer that a transaction adding effects for
+// chats has committed: this one at once when it delivers, else the one in
+// another process, by NOTIFY (the outbox is also looked at every second).
+func (d *Deliverer) Committed(ctx context.Context, chats []int64) {
+	if len(chats) == 0 {
+		return
+	}
+	if d.leading.Load() {
+		d.notified(chats)
+		d.Signal()
+		return
+	}
+	if err := d.st.NotifyEffects(ctx, chats); err != nil && ctx.Err() == nil {
+		d.log.Warn("cannot wake the deliverer; it finds the effects within a second", "err", err)
+	}
+}
 
 // Signal tells the deliverer there may be new effects.
 func (d *Deliverer) Signal() {
@@ -115,11 +137,16 @@ const deliverLockClass, deliverLockID = 7300, 3
 // Run delivers until ctx ends, while this process holds the deliverer's
 // lock; otherwise it waits to take over.
 func (d *Deliverer) Run(ctx context.Context) {
-	if notes, err := d.st.Listen(ctx, store.OutboxChannel); err != nil {
+	// A commit that added effects names their chats: those are looked at
+	// at once, with no query. Every second, and whenever a notification
+	// may have been missed, every chat is.
+	notes, err := d.st.ListenChats(ctx, store.OutboxChannel)
+	if err != nil {
 		d.log.Warn("no LISTEN/NOTIFY; effects are noticed by polling", "err", err)
 	} else {
 		go func() {
-			for range notes {
+			for chats := range notes {
+				d.notified(chats)
 				d.Signal()
 			}
 		}()
@@ -155,9 +182,14 @@ func (d *Deliverer) lead(ctx context.Context) error {
 		return nil
 	}
 	defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1, $2)`, deliverLockClass, deliverLockID)
+	d.leading.Store(true)
+	defer d.leading.Store(false)
 	var lanes sync.WaitGroup
 	defer lanes.Wait()
-	poll := time.NewTicker(500 * time.Millisecond)
+	d.mu.Lock()
+	d.scan = true // what is pending from before, or from another deliverer
+	d.mu.Unlock()
+	poll := time.NewTicker(time.Second)
 	defer poll.Stop()
 	pinged := time.Now()
 	for {
@@ -176,68 +208,67 @@ func (d *Deliverer) lead(ctx context.Context) error {
 			return nil
 		case <-d.kick:
 		case <-poll.C:
+			// Retries that came due, and what no notification named.
+			d.mu.Lock()
+			d.scan = true
+			d.mu.Unlock()
 		}
 	}
 }
 
-// urgentKey keeps urgent effects, delivered one by one, apart from chats in
-// the busy map.
-func urgentKey(id int64) int64 { return -(1 << 62) - id }
-
-// isUrgentKey tells an urgent effect's key from a chat's.
-func isUrgentKey(k int64) bool { return k <= urgentKey(0) }
-
 // chatBatch is how many of a chat's effects a lane reads at once.
 const chatBatch = 32
 
-// round delivers the callback answers waiting, fills the queue of chats
-// with due effects when it runs low, and starts lanes while some are free.
-// What a lane delivers it reads itself, fresh: a chat is never in two
-// lanes, so nothing read here can be sent twice.
+// notified queues the chats a commit named; nil means some may have been
+// missed: every chat is looked at next round.
+func (d *Deliverer) notified(chats []int64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if chats == nil {
+		d.scan = true
+		return
+	}
+	d.enqueueLocked(chats)
+}
+
+// enqueueLocked queues chats for a lane; a chat being delivered to is
+// looked at again when its lane is done with it.
+func (d *Deliverer) enqueueLocked(chats []int64) {
+	for _, chat := range chats {
+		switch {
+		case d.busy[chat]:
+			d.again[chat] = true
+		case !d.queued[chat]:
+			d.queue = append(d.queue, chat)
+			d.queued[chat] = true
+		}
+	}
+}
+
+// round looks for chats with due effects when it should (see scan), and
+// starts lanes while some are free and chats wait. What a lane delivers it
+// reads itself, fresh: a chat is never in two lanes, so nothing read here
+// can be sent twice.
 func (d *Deliverer) round(ctx context.Context, lanes *sync.WaitGroup) error {
 	d.mu.Lock()
-	var busyUrgent, known []int64
-	for k := range d.busy {
-		if isUrgentKey(k) {
-			busyUrgent = append(busyUrgent, urgentKey(0)-k)
-		} else {
-			known = append(known, k)
-		}
-	}
-	known = append(known, d.queue...)
-	low := len(d.queue) < d.lanes
+	scan := d.scan
+	d.scan = false
 	d.mu.Unlock()
-	if len(busyUrgent) < d.lanes {
-		urgent, err := d.st.UrgentEffects(ctx, busyUrgent, d.lanes-len(busyUrgent))
+	if scan {
+		chats, err := d.st.ChatsToDeliver(ctx, nil, 10000)
 		if err != nil {
-			return err
-		}
-		for _, e := range urgent {
-			if key := urgentKey(e.ID); d.take(key) {
-				lanes.Go(func() { d.deliverUrgent(ctx, key, e) })
-			}
-		}
-	}
-	if low {
-		chats, err := d.st.ChatsToDeliver(ctx, known, 8*d.lanes)
-		if err != nil {
+			d.mu.Lock()
+			d.scan = true
+			d.mu.Unlock()
 			return err
 		}
 		d.mu.Lock()
-		for _, chat := range chats {
-			if !d.busy[chat] && !d.queued[chat] {
-				d.queue = append(d.queue, chat)
-				d.queued[chat] = true
-			}
-		}
+		d.enqueueLocked(chats)
 		d.mu.Unlock()
 	}
 	for {
 		d.mu.Lock()
 		chat, ok := d.nextLocked()
-		if ok {
-			d.running++
-		}
 		d.mu.Unlock()
 		if !ok {
 			return nil
@@ -256,51 +287,34 @@ func (d *Deliverer) nextLocked() (int64, bool) {
 	d.queue = d.queue[1:]
 	delete(d.queued, chat)
 	d.busy[chat] = true
+	d.running++
 	return chat, true
 }
 
 // lane delivers to one chat after another from the queue; when the queue
-// is empty it ends and asks for a round.
+// is empty it ends.
 func (d *Deliverer) lane(ctx context.Context, chat int64) {
 	for {
 		d.deliverChat(ctx, chat)
 		d.mu.Lock()
+		if d.again[chat] && ctx.Err() == nil {
+			delete(d.again, chat)
+			d.mu.Unlock()
+			continue
+		}
+		delete(d.again, chat)
 		delete(d.busy, chat)
 		d.running--
 		next, ok := int64(0), false
 		if ctx.Err() == nil {
 			next, ok = d.nextLocked()
 		}
-		if ok {
-			d.running++
-		}
 		d.mu.Unlock()
 		if !ok {
-			d.Signal()
 			return
 		}
 		chat = next
 	}
-}
-
-// take marks key busy, unless it is.
-func (d *Deliverer) take(key int64) bool {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.busy[key] {
-		return false
-	}
-	d.busy[key] = true
-	return true
-}
-
-func (d *Deliverer) deliverUrgent(ctx context.Context, key int64, e store.Effect) {
-	defer func() {
-		d.mu.Lock()
-		delete(d.busy, key)
-		d.mu.Unlock()
-	}()
-	d.deliver(ctx, e)
 }
 
 // deliverChat delivers a chat's effects in order, until there are none or
@@ -379,7 +393,7 @@ func (d *Deliverer) deliver(ctx context.Context, row store.Effect) bool {
 		d.send.pause(e.Chat, after)
 		d.log.Warn("telegram asked to slow down", "chat_id", e.Chat, "retry_after_s", ans.Parameters.RetryAfter)
 		d.count(OutcomeThrottled)
-		if err := d.st.RetryEffect(ctx, row.ID, ans.Description, after); err != nil {
+		if err := d.st.RetryEffect(ctx, row.ID, ans.Description, after, false); err != nil {
 			d.log.Error("cannot reschedule an effect", "effect_id", row.ID, "err", err)
 		}
 		return false
@@ -507,7 +521,7 @@ func (d *Deliverer) retry(ctx context.Context, row store.Effect, e Effect, cause
 	backoff := min(d.backoff<<min(row.Attempts, 7), time.Minute)
 	d.log.Warn("telegram call failed; will retry", "effect_id", row.ID, "method", e.Method, "chat_id", e.Chat, "attempt", row.Attempts+1, "in", backoff.String(), "err", cause)
 	d.count(OutcomeRetry)
-	if err := d.record(ctx, func(ctx context.Context) error { return d.st.RetryEffect(ctx, row.ID, cause, backoff) }); err != nil {
+	if err := d.record(ctx, func(ctx context.Context) error { return d.st.RetryEffect(ctx, row.ID, cause, backoff, true) }); err != nil {
 		d.log.Error("cannot reschedule an effect", "effect_id", row.ID, "err", err)
 	}
 	return false
@@ -518,6 +532,7 @@ func (d *Deliverer) refused(ctx context.Context, row store.Effect, e Effect, cod
 	r := store.Refusal{Cause: cause}
 	outcome := OutcomeFailed
 	if code == http.StatusForbidden {
+		d.send.count(&d.send.blockedChats)
 		outcome = OutcomeBlocked
 		if e.Chat > 0 {
 			r.Inactive = e.Chat // private chats have the person's id
@@ -557,9 +572,13 @@ func (d *Deliverer) refused(ctx context.Context, row store.Effect, e Effect, cod
 		log.Debug("telegram refused an effect", "outcome", outcome)
 	}
 	if queued != nil && queued.ChatID == row.ChatID && !queued.Urgent {
-		// In its place in the chat's order: now, in this lane. (A fallback
-		// to another chat waits for that chat's lane.)
+		// In its place in the chat's order: now, in this lane.
 		return d.deliver(ctx, *queued)
+	}
+	if queued != nil {
+		// To another chat: that chat's lane takes it.
+		d.notified([]int64{queued.ChatID})
+		d.Signal()
 	}
 	return true
 }

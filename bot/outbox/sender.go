@@ -40,9 +40,11 @@ var (
 	ErrUnavailable = errors.New("bot: Telegram is unavailable")
 )
 
-// Sender carries every call the bot makes to Telegram. It keeps to
-// Telegram's limits, waits out 429 retry_after, retries 5xx and network
-// errors with backoff, and reports 403 as ErrBlocked without retrying.
+// Sender keeps Telegram's limits for the whole process: the Deliverer
+// paces every message by it (wait, pause), and Call makes the bot's other
+// calls, waiting out 429 retry_after, retrying 5xx and network errors with
+// backoff, and reporting 403 as ErrBlocked without retrying. Its counts
+// (Stats) cover both.
 type Sender struct {
 	log         *slog.Logger
 	limits      Limits
@@ -86,26 +88,14 @@ func NewSender(limits Limits, log *slog.Logger) *Sender {
 	}
 }
 
-// Message makes a call that puts a message into chatID, paced by the limits.
-func (s *Sender) Message(ctx context.Context, chatID int64, call func(ctx context.Context) error) error {
-	return s.do(ctx, chatID, true, call)
-}
-
-// Call makes a call that sends no message (answerCallbackQuery, getMe,
-// setMyCommands...): it is retried like a message but not paced.
+// Call makes a call outside the outbox, one that sends no message (getMe,
+// getChat, setMyCommands, setWebhook...), retrying 429s and 5xx. Messages
+// go through the outbox, whose Deliverer paces them by the same limits.
 func (s *Sender) Call(ctx context.Context, call func(ctx context.Context) error) error {
-	return s.do(ctx, 0, false, call)
-}
-
-func (s *Sender) do(ctx context.Context, chatID int64, paced bool, call func(ctx context.Context) error) error {
+	const chatID = 0 // for the logs: no chat
 	var waited time.Duration
 	failures := 0
 	for {
-		if paced {
-			if err := s.wait(ctx, chatID); err != nil {
-				return err
-			}
-		}
 		err := call(ctx)
 		if err == nil {
 			return nil

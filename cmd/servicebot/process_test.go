@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"syscall"
@@ -333,6 +335,60 @@ func TestTwoProcessesShareTheWork(t *testing.T) {
 	for _, r := range srv.Rejected() {
 		t.Errorf("Telegram would reject %s: %s", r.Method, r.Description)
 	}
+	a.term(t)
+	b.term(t)
+}
+
+// Two replicas on one database keep Telegram's overall rate for the bot
+// as a whole: one of them delivers (it holds the deliverer's lock), so
+// together they never send faster than SEND_PER_SECOND (after a burst of a
+// third of it), however the handling is shared.
+func TestTwoReplicasKeepOneRate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the binary")
+	}
+	const chats, rate = 150, 15
+	srv := bottest.New(t)
+	dbURL := pgtest.URL(t)
+	db := openDB(t, dbURL)
+	limit := fmt.Sprintf("SEND_PER_SECOND=%d", rate)
+	a := startBot(t, srv, dbURL, limit, "LOG_LEVEL=info")
+	b := startBot(t, srv, dbURL, limit, "LOG_LEVEL=info")
+	a.waitReady(t)
+	b.waitReady(t)
+	pushScript(srv, chats, 1)
+	waitHandled(t, srv, db, chats)
+	var at []time.Time
+	for _, r := range srv.RequestsFor("sendMessage") {
+		if r.Status == http.StatusOK {
+			at = append(at, r.At)
+		}
+	}
+	if len(at) < chats {
+		t.Fatalf("%d replies to %d citizens", len(at), chats)
+	}
+	sort.Slice(at, func(i, j int) bool { return at[i].Before(at[j]) })
+	// In any second: at most the rate and the burst (rate/3).
+	most, first := 0, 0
+	for i := range at {
+		for at[i].Sub(at[first]) >= time.Second {
+			first++
+		}
+		most = max(most, i-first+1)
+	}
+	if most > rate+rate/3 {
+		t.Errorf("%d messages went out within one second from two replicas; at most %d may", most, rate+rate/3)
+	}
+	if span := at[len(at)-1].Sub(at[0]); span < time.Duration(float64(len(at)-rate/3)/rate*float64(time.Second))-time.Second {
+		t.Errorf("%d messages went out in %s: faster than %d a second", len(at), span.Round(time.Millisecond), rate)
+	}
+	t.Logf("%d replies over %s, at most %d in any second", len(at), at[len(at)-1].Sub(at[0]).Round(time.Millisecond), most)
+	var by []struct {
+		Name string `db:"handled_by"`
+		N    int    `db:"n"`
+	}
+	db.Select(&by, `SELECT handled_by, count(*) AS n FROM inbox GROUP BY handled_by`)
+	t.Logf("handled by %+v", by)
 	a.term(t)
 	b.term(t)
 }

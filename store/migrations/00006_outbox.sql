@@ -20,10 +20,8 @@ CREATE TABLE outbox (
     thread_id   bigint,
     last_error  text
 );
--- The chats with effects to deliver, a chat's queue in order, and the
--- callback answers that go ahead of every queue.
-CREATE INDEX outbox_pending_chat ON outbox (chat_id, id) WHERE status = 0;
-CREATE INDEX outbox_pending_urgent ON outbox (id) WHERE status = 0 AND urgent;
+-- A chat's queue: callback answers first, then in order.
+CREATE INDEX outbox_pending_chat ON outbox (chat_id, urgent DESC, id) WHERE status = 0;
 CREATE INDEX outbox_failed ON outbox (id) WHERE status = 2;
 
 -- +goose Down

@@ -1,0 +1,155 @@
+package outbox_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"servicebot/bot/bottest"
+	"servicebot/bot/outbox"
+	"servicebot/store"
+	"servicebot/store/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// deliverer runs a Deliverer against the fake Bot API and a fresh database.
+func deliverer(t *testing.T) (*store.Store, *bottest.Server) {
+	t.Helper()
+	st := pgtest.New(t)
+	srv := bottest.New(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	fast := outbox.Limits{PerSecond: 1000, ChatPerSecond: 1000, ChatBurst: 100, GroupPerMinute: 100000}
+	d := outbox.NewDeliverer(st, outbox.NewSender(fast, log), http.DefaultClient, log,
+		outbox.Options{APIURL: srv.URL(), Token: srv.Token(), Backoff: 10 * time.Millisecond})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { d.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return st, srv
+}
+
+func add(t *testing.T, st *store.Store, effects ...outbox.Effect) {
+	t.Helper()
+	if err := outbox.Add(context.Background(), st.DB(), 0, effects...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func drain(t *testing.T, st *store.Store) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		n, err := st.OutboxPending(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d effects still pending after 10s", n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// The declared policies, as a citizen and an operator see them.
+func TestDeliveryPolicies(t *testing.T) {
+	st, srv := deliverer(t)
+	const citizen, blocker = 501, 502
+	srv.AddChat(models.Chat{ID: citizen, Type: models.ChatTypePrivate})
+	ctx := context.Background()
+	if _, err := store.TouchUser(ctx, st.DB(), blocker); err != nil {
+		t.Fatal(err)
+	}
+	srv.Block(blocker)
+
+	// Telegram asks to wait once (429), then takes the messages in order;
+	// an edit of a message that is not there becomes a new message.
+	srv.Fail("sendMessage", 1, http.StatusTooManyRequests, 1)
+	add(t, st,
+		outbox.Send(citizen, "перше", nil),
+		outbox.Edit(citizen, 999, "друге", nil),
+		outbox.Send(citizen, "третє", nil),
+		outbox.Send(blocker, "не дійде", nil),
+	)
+	drain(t, st)
+	var got []string
+	for _, m := range srv.Messages(citizen) {
+		got = append(got, m.Text)
+	}
+	if len(got) != 3 || got[0] != "перше" || got[1] != "друге" || got[2] != "третє" {
+		t.Errorf("the citizen got %q; want the three, in order, the refused edit as a new message", got)
+	}
+	entries, err := st.OutboxEntries(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 5 {
+		t.Errorf("the outbox holds %d effects; want the 4 and the edit's fallback", len(entries))
+	}
+	for _, e := range entries {
+		if e.ChatID == citizen && e.Status == store.EffectSent && e.Attempts != 1 {
+			t.Errorf("effect %d was sent after %d attempts; a 429 uses none up", e.ID, e.Attempts)
+		}
+	}
+	// 403: set aside, and the citizen is marked inactive.
+	u, err := store.GetUser(ctx, st.DB(), blocker)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Active {
+		t.Error("a citizen who blocked the bot is still active")
+	}
+	failed, _ := st.OutboxEntries(ctx, store.EffectFailed)
+	if len(failed) != 1 || failed[0].ChatID != blocker || !failed[0].LastError.Valid {
+		t.Errorf("set aside: %+v; want the message to the citizen who blocked the bot, with its error", failed)
+	}
+	replaced, _ := st.OutboxEntries(ctx, store.EffectReplaced)
+	if len(replaced) != 1 {
+		t.Errorf("replaced: %+v; want the refused edit", replaced)
+	}
+}
+
+// A card into a topic not yet made, and an edit of a message not yet sent:
+// the ids come from the slots their first effects fill when delivered.
+func TestEffectsTakeIDsFromEarlierOnes(t *testing.T) {
+	st, srv := deliverer(t)
+	const staff = -1001000000001
+	srv.AddChat(models.Chat{ID: staff, Type: models.ChatTypeSupergroup, Title: "Staff", IsForum: true})
+	ctx := context.Background()
+	var ticket int64
+	err := st.DB().Get(&ticket, `INSERT INTO tickets (user_id, lang, subject, source) VALUES (1, 'uk', 's', 'menu') RETURNING id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	thread := store.Slot{Kind: store.SlotTicketThread, Key: ticket}
+	card := store.Slot{Kind: store.SlotTicketCard, Key: ticket}
+	add(t, st,
+		outbox.Call(staff, "createForumTopic", map[string]any{"chat_id": staff, "name": "№1"}).Keeping(thread),
+		outbox.Send(staff, "картка", nil).InThread(thread).Keeping(card),
+		outbox.Call(staff, "editMessageText", map[string]any{"chat_id": staff, "text": "картка, змінена"}).Changing(card),
+	)
+	drain(t, st)
+	topics := srv.Topics(staff)
+	if len(topics) != 1 {
+		t.Fatalf("topics %+v", topics)
+	}
+	ms := srv.Messages(staff)
+	if len(ms) != 1 || ms[0].ThreadID != topics[0].ThreadID || ms[0].Text != "картка, змінена" {
+		t.Errorf("the staff chat holds %+v; want the card in the topic, edited", ms)
+	}
+	tk, err := store.GetTicket(ctx, st.DB(), ticket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tk.ThreadID.Int64 != int64(topics[0].ThreadID) || tk.CardMessageID.Int64 != int64(ms[0].ID) {
+		t.Errorf("the ticket keeps topic %v and card %v; want %d and %d", tk.ThreadID, tk.CardMessageID, topics[0].ThreadID, ms[0].ID)
+	}
+}
