@@ -87,7 +87,7 @@ func NewDispatcher(st *store.Store, log *slog.Logger, workers, batch int, handle
 			return status, nil, err
 		},
 		onFailed: func(context.Context, *sqlx.Tx, *store.Claimed) error { return nil },
-		workers: workers, maxBatch: batch, maxAttempts: 5, turnTimeout: time.Minute,
+		workers:  workers, maxBatch: batch, maxAttempts: 5, turnTimeout: time.Minute,
 		instance: instanceName(),
 	})
 }
