@@ -104,6 +104,7 @@ type App struct {
 	mu         sync.Mutex
 	addr       net.Addr
 	ready      chan struct{}
+	pagesReady chan struct{} // closed once the pack is loaded: the web pages need no Telegram
 	staffKnown bool // whether staffForum has been asked of Telegram
 	staffForum bool
 }
@@ -138,7 +139,7 @@ func New(cfg Config, st *store.Store, text *locales.Bundle, log *slog.Logger) (*
 	if cfg.RatingsMinCount <= 0 {
 		cfg.RatingsMinCount = 5
 	}
-	a := &App{cfg: cfg, st: st, text: text, log: log, ready: make(chan struct{}), review: make(chan struct{}, 1), loginAttempts: newLoginLimiter()}
+	a := &App{cfg: cfg, st: st, text: text, log: log, ready: make(chan struct{}), pagesReady: make(chan struct{}), review: make(chan struct{}, 1), loginAttempts: newLoginLimiter()}
 	var db *sql.DB
 	if st != nil {
 		db = st.DB().DB
@@ -218,15 +219,18 @@ func (a *App) Run(ctx context.Context) error {
 		return err
 	}
 	defer ep.shutdown()
+	// The pack and the FAQ need only the database: the public pages and
+	// the dashboard serve from here on, while Telegram may still be away.
+	if err := a.prepareFAQ(ctx); err != nil {
+		return err
+	}
+	close(a.pagesReady)
 	me, err := a.whoAmI(ctx)
 	if err != nil {
 		return err
 	}
 	a.username = me.Username
 	if err := a.readStaffChat(ctx); err != nil {
-		return err
-	}
-	if err := a.prepareFAQ(ctx); err != nil {
 		return err
 	}
 	a.log.Info("bot started", "bot_id", me.ID, "username", me.Username, "mode", a.mode())

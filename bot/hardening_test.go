@@ -363,7 +363,7 @@ func TestDemotedAdminLosesTheDashboardAtOnce(t *testing.T) {
 func TestUnknownGroupIsLoggedAtDebug(t *testing.T) {
 	h := newHarness(t)
 	h.stop()
-	var logs syncBuffer
+	var logs lockedBuffer
 	h.log = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h.start()
 	const group = -1009876543210
@@ -378,24 +378,6 @@ func TestUnknownGroupIsLoggedAtDebug(t *testing.T) {
 	if n := len(h.srv.Messages(group)); n != 0 {
 		t.Errorf("the bot wrote %d messages in a group it is not configured for", n)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the logger's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // A low rating whose "what went wrong" and comment are a thousand & each
@@ -778,4 +760,34 @@ func TestOnlyThePacksLanguagesAreOfferedAndTheFirstQuestionIsKept(t *testing.T) 
 		t.Errorf("the question typed before the choice was not answered after it: %+v", h.srv.Messages(p.id))
 	}
 	h.noRejects()
+}
+
+// While the Bot API cannot be reached at all, the public ratings, health
+// and metrics answer: the web pages need the database, not Telegram.
+func TestPagesAnswerWhileTelegramIsUnreachable(t *testing.T) {
+	srv := bottest.New(t)
+	srv.Close() // its address now refuses every connection
+	st := pgtest.New(t)
+	seedRatings(t, st)
+	b := startOpsBot(t, srv, st, nil)
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		code, body := b.get(PathRatings + "?lang=uk")
+		if code == http.StatusOK && strings.Contains(body, "ТСЦ МВС № 6341") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/ratings while Telegram is unreachable: %d %q", code, body)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if code, _ := b.get(PathHealth); code != http.StatusOK {
+		t.Errorf("/healthz while Telegram is unreachable: %d", code)
+	}
+	if code, _ := b.get(PathMetrics); code != http.StatusOK {
+		t.Errorf("/metrics while Telegram is unreachable: %d", code)
+	}
+	if code, _ := b.get(PathReady); code != http.StatusServiceUnavailable {
+		t.Errorf("/readyz while Telegram is unreachable: %d; want 503 (not taking updates)", code)
+	}
 }

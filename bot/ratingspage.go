@@ -300,12 +300,12 @@ type noticeBody struct {
 }
 
 // webRoutes registers the public ratings and the staff dashboard. They
-// answer once the bot has started (its pack is loaded).
+// answer once the pack is loaded, whether or not Telegram answers.
 func (a *App) webRoutes(mux *http.ServeMux) {
 	handle := func(pattern string, h http.HandlerFunc) {
 		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 			select {
-			case <-a.ready:
+			case <-a.pagesReady:
 				h(w, r)
 			default:
 				w.Header().Set("Retry-After", "5")
