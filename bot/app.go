@@ -105,7 +105,7 @@ type App struct {
 	addr       net.Addr
 	ready      chan struct{}
 	pagesReady chan struct{} // closed once the pack is loaded: the web pages need no Telegram
-	staffKnown bool // whether staffForum has been asked of Telegram
+	staffKnown bool          // whether staffForum has been asked of Telegram
 	staffForum bool
 }
 
