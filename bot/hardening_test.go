@@ -791,3 +791,57 @@ func TestPagesAnswerWhileTelegramIsUnreachable(t *testing.T) {
 		t.Errorf("/readyz while Telegram is unreachable: %d; want 503 (not taking updates)", code)
 	}
 }
+
+// After low scores, the citizen types what went wrong; the next question
+// comes as a new message, and the old one still shows «Skip». Tapping it
+// must not replace the typed answer (it used to become «—»): it only says
+// the question is behind them.
+func TestStaleSkipKeepsTheTypedAnswer(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 9401, lang: "uk"}
+	h.says(p, "/rate")
+	h.taps(p, h.nth(p.id, 1), "qs:r:go")
+	low := func(qq *dialogs.Question) string {
+		if qq.Type == dialogs.QuestionRating5 {
+			return "1"
+		}
+		return typical(qq)
+	}
+	q, _ := h.app.questionnaire("rating")
+	var withSkip bottest.Message
+	for step := 0; step < 20; step++ {
+		h.settle()
+		r := h.draft(p, "rating")
+		msg := h.last(p.id)
+		if r.Centre == "" {
+			h.pickCentre(p, msg, "r")
+			continue
+		}
+		qq, ok := q.Next(r.Answers)
+		if !ok || qq.ID == "comment" {
+			break
+		}
+		if qq.ID == "what_wrong" {
+			withSkip = msg
+			h.says(p, "Стояла 3 години в черзі")
+			continue
+		}
+		h.taps(p, msg, cbSurveyAns+":r:"+qq.ID+":"+low(qq))
+	}
+	if !hasButton(withSkip, cbSurveySkip+":r:what_wrong") {
+		t.Fatalf("the «what went wrong» step had no Skip: %q %s", withSkip.Text, withSkip.ReplyMarkup)
+	}
+	h.taps(p, withSkip, cbSurveySkip+":r:what_wrong")
+	h.settle()
+	if got := h.draft(p, "rating").Answers["what_wrong"]; got.Text != "Стояла 3 години в черзі" || got.Skipped {
+		t.Errorf("after a stale Skip the answer is %+v; want the typed text kept", got)
+	}
+	alert := false
+	for _, r := range h.srv.RequestsFor("answerCallbackQuery") {
+		alert = alert || r.Get("text") == h.text.Text("uk", "survey.step_passed")
+	}
+	if !alert {
+		t.Error("the stale Skip did not say the question is behind them")
+	}
+	h.noRejects()
+}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	tg "github.com/go-telegram/bot"
+
 	"github.com/go-telegram/bot/models"
 
 	"servicebot/bot/outbox"
@@ -123,6 +125,15 @@ func (a *App) offerSurvey(ctx context.Context, t *Turn, kind, centre string, des
 	return nil
 }
 
+// currentStep is the step the questionnaire waits for: the centre (for a
+// rating without one), the first unanswered question, or "" at the summary.
+func currentStep(q *dialogs.Questionnaire, r store.Response) string {
+	if r.Kind == "rating" && r.Centre == "" {
+		return centreStep
+	}
+	return firstUnanswered(q, r)
+}
+
 func firstUnanswered(q *dialogs.Questionnaire, r store.Response) string {
 	if next, ok := q.Next(r.Answers); ok {
 		return next.ID
@@ -159,6 +170,17 @@ func (a *App) onSurveyButton(ctx context.Context, t *Turn) error {
 	}
 	if err != nil {
 		return err
+	}
+	// A button of a step already passed (the message above the one typed
+	// into, say) does nothing but say so: its «Skip» must not erase an
+	// answer given since.
+	if (action == cbSurveyAns || action == cbSurveyDone || action == cbSurveySkip) && at(1) != currentStep(q, r) {
+		e := outbox.Call(t.Chat, "answerCallbackQuery", &tg.AnswerCallbackQueryParams{
+			CallbackQueryID: u.CallbackQuery.ID, Text: a.text.Text(t.Lang, "survey.step_passed"), ShowAlert: true,
+		}).MayBeRefused()
+		e.Urgent = true
+		t.Do(e)
+		return nil
 	}
 	a.ack(ctx, t, "")
 	r.MessageID = msgID

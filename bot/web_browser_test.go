@@ -142,7 +142,7 @@ func TestRatingsAndDashboardInTheBrowser(t *testing.T) {
 	screenshot(t, ctx, "centre-ru.png")
 
 	text = visit(t, ctx, base+"/ratings/"+webFew+"?lang=uk")
-	seesAll(t, "/ratings/"+webFew, text, "менше ніж 5 оцінок")
+	seesAll(t, "/ratings/"+webFew, text, "потрібно щонайменше 5")
 	if count(t, ctx, "svg") != 0 || strings.Contains(text, "1,00") {
 		t.Error("a centre under the threshold shows figures")
 	}
