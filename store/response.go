@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"servicebot/dialogs"
 )
@@ -21,13 +22,16 @@ type Response struct {
 	Pack          string
 	UserID        int64 // 0 once the person asked to be forgotten
 	Centre        string
-	Desk          int
-	Lang          string
-	Answers       dialogs.Answers
-	Status        string // draft, submitted
-	MessageID     int    // the bot's message being edited in place
-	StartedAt     time.Time
-	SubmittedAt   time.Time
+	// CentreNote is what the person wrote when their centre was not in
+	// the list (Centre is then "").
+	CentreNote  string
+	Desk        int
+	Lang        string
+	Answers     dialogs.Answers
+	Status      string // draft, submitted
+	MessageID   int    // the bot's message being edited in place
+	StartedAt   time.Time
+	SubmittedAt time.Time
 }
 
 type responseRow struct {
@@ -38,6 +42,7 @@ type responseRow struct {
 	Pack          string        `db:"pack"`
 	UserID        sql.NullInt64 `db:"user_id"`
 	Centre        string        `db:"centre"`
+	CentreNote    string        `db:"centre_note"`
 	Desk          sql.NullInt64 `db:"desk"`
 	Lang          string        `db:"lang"`
 	Answers       []byte        `db:"answers"`
@@ -47,13 +52,13 @@ type responseRow struct {
 	SubmittedAt   sql.NullTime  `db:"submitted_at"`
 }
 
-const responseColumns = `id, kind, questionnaire, version, pack, user_id, centre, desk, lang, answers::text AS answers,
+const responseColumns = `id, kind, questionnaire, version, pack, user_id, centre, centre_note, desk, lang, answers::text AS answers,
 	status, message_id, started_at, submitted_at`
 
 func (r responseRow) response() (Response, error) {
 	out := Response{
 		ID: r.ID, Kind: r.Kind, Questionnaire: r.Questionnaire, Version: r.Version, Pack: r.Pack,
-		UserID: r.UserID.Int64, Centre: r.Centre, Desk: int(r.Desk.Int64), Lang: r.Lang, Status: r.Status,
+		UserID: r.UserID.Int64, Centre: r.Centre, CentreNote: r.CentreNote, Desk: int(r.Desk.Int64), Lang: r.Lang, Status: r.Status,
 		MessageID: r.MessageID, StartedAt: r.StartedAt, SubmittedAt: r.SubmittedAt.Time, Answers: dialogs.Answers{},
 	}
 	if err := json.Unmarshal(r.Answers, &out.Answers); err != nil {
@@ -105,14 +110,16 @@ func GetResponse(ctx context.Context, q sqlx.QueryerContext, id int64) (Response
 	return row.response()
 }
 
-// SaveDraft stores a draft's answers, centre and message after a step.
+// SaveDraft stores a draft's answers, centre (or the note in its place) and
+// message after a step.
 func SaveDraft(ctx context.Context, q sqlx.ExecerContext, r Response) error {
 	raw, err := json.Marshal(r.Answers)
 	if err != nil {
 		return fmt.Errorf("store: unable to encode the answers of response %d: %w", r.ID, err)
 	}
-	_, err = q.ExecContext(ctx, `UPDATE responses SET answers = $2, centre = $3, message_id = $4, desk = $5 WHERE id = $1 AND status = 'draft'`,
-		r.ID, string(raw), r.Centre, r.MessageID, nullInt(int64(r.Desk)))
+	_, err = q.ExecContext(ctx, `UPDATE responses SET answers = $2, centre = $3, message_id = $4, desk = $5, centre_note = $6
+		WHERE id = $1 AND status = 'draft'`,
+		r.ID, string(raw), r.Centre, r.MessageID, nullInt(int64(r.Desk)), r.CentreNote)
 	if err != nil {
 		return fmt.Errorf("store: unable to save response %d: %w", r.ID, err)
 	}
@@ -156,8 +163,10 @@ func SubmittedSince(ctx context.Context, q sqlx.QueryerContext, userID int64, ki
 type ResponseFilter struct {
 	Kind   string // "" for all
 	Centre string // "" for all
-	Since  time.Time
-	Until  time.Time // zero for now
+	// Centres, when not empty, keeps responses for any of them (a town's).
+	Centres []string
+	Since   time.Time
+	Until   time.Time // zero for now
 }
 
 // SubmittedResponses lists submitted responses in submission order.
@@ -170,7 +179,8 @@ func SubmittedResponses(ctx context.Context, q sqlx.QueryerContext, f ResponseFi
 	err := sqlx.SelectContext(ctx, q, &rows, `SELECT `+responseColumns+` FROM responses
 		WHERE status = 'submitted' AND ($1 = '' OR kind = $1) AND ($2 = '' OR centre = $2)
 		  AND submitted_at >= $3 AND submitted_at < $4
-		ORDER BY submitted_at, id`, f.Kind, f.Centre, f.Since, until)
+		  AND (coalesce(cardinality($5::text[]), 0) = 0 OR centre = ANY($5))
+		ORDER BY submitted_at, id`, f.Kind, f.Centre, f.Since, until, pq.Array(f.Centres))
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list responses: %w", err)
 	}
@@ -250,6 +260,6 @@ func decodeResponses(rows []responseRow) ([]Response, error) {
 func (r Response) Submission() dialogs.Submission {
 	return dialogs.Submission{
 		ID: r.ID, Ref: dialogs.Ref(r.Kind, r.ID), Kind: r.Kind, Questionnaire: r.Questionnaire, Version: r.Version,
-		Centre: r.Centre, Desk: r.Desk, Lang: r.Lang, Started: r.StartedAt, Submitted: r.SubmittedAt, Answers: r.Answers,
+		Centre: r.Centre, CentreNote: r.CentreNote, Desk: r.Desk, Lang: r.Lang, Started: r.StartedAt, Submitted: r.SubmittedAt, Answers: r.Answers,
 	}
 }
