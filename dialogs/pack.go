@@ -160,8 +160,15 @@ type Entry struct {
 	Links     []Link              `yaml:"links" json:"links,omitempty"`
 	Related   []string            `yaml:"related" json:"related,omitempty"`
 	Hidden    bool                `yaml:"hidden,omitempty" json:"hidden,omitempty"`
-	Pos       Pos                 `yaml:"-" json:"-"`
+	// Action is what the bot does besides answering: ActionFindCentre asks
+	// for the person's location or town and shows the centres there.
+	Action string `yaml:"action,omitempty" json:"action,omitempty"`
+	Pos    Pos    `yaml:"-" json:"-"`
 }
+
+// ActionFindCentre marks an entry that finds centres ("where is the
+// nearest service centre").
+const ActionFindCentre = "find_centre"
 
 // Entry returns the entry with id, if the pack has it.
 func (p *Pack) Entry(id string) (Entry, bool) {

@@ -213,6 +213,9 @@ func Validate(p *Pack) []Problem {
 			link(e.Pos, what, l.URL)
 			texts(e.Pos, what+" link title", l.Title, MaxTitle, false)
 		}
+		if e.Action != "" && e.Action != ActionFindCentre {
+			bad(e.Pos, "%s: action %q is not one of %s", what, e.Action, ActionFindCentre)
+		}
 		for _, r := range e.Related {
 			if r == e.ID {
 				bad(e.Pos, "%s: related to itself", what)

@@ -402,6 +402,9 @@ func entryNode(e dialogs.Entry, langs []string) *yaml.Node {
 		addPair(n, "phrasings", ph)
 	}
 	addPair(n, "answer", textNode(e.Answer, langs, 0))
+	if e.Action != "" {
+		addPair(n, "action", str(e.Action))
+	}
 	if len(e.Links) > 0 {
 		links := &yaml.Node{Kind: yaml.SequenceNode}
 		for _, l := range e.Links {
