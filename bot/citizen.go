@@ -235,6 +235,7 @@ func (a *App) onCitizenMessage(ctx context.Context, t *Turn, m *models.Message) 
 		a.relayToStaff(ctx, t, tk, m, "")
 	case !errors.Is(err, store.ErrNotFound):
 		t.Fail(err)
+	case a.locationOutsideDialog(ctx, t, m):
 	case strings.TrimSpace(m.Text) != "":
 		a.askFAQ(ctx, t, m.Text)
 	default:

@@ -193,6 +193,10 @@ func (a *App) showAnswer(ctx context.Context, t *Turn, msgID int, id string) {
 		return
 	}
 	a.ack(ctx, t, "")
+	if e.Action == dialogs.ActionFindCentre {
+		a.askWhere(ctx, t, e)
+		return
+	}
 	a.show(ctx, t, msgID, a.renderAnswer(e, t.Lang), a.answerKeyboard(e, t.Lang, true))
 }
 
@@ -317,6 +321,10 @@ func (a *App) askFAQ(ctx context.Context, t *Turn, text string) {
 		e := b.byID[res.Best]
 		if fresh, err := store.FAQEntry(ctx, t.Tx, a.pack.ID, e.ID); err == nil {
 			e = fresh
+		}
+		if e.Action == dialogs.ActionFindCentre {
+			a.askWhere(ctx, t, e)
+			return
 		}
 		a.reply(ctx, t, a.renderAnswer(e, t.Lang), a.answerKeyboard(e, t.Lang, true))
 		return

@@ -268,6 +268,8 @@ func (a *App) continueDialog(ctx context.Context, t *Turn, conv store.Conversati
 	switch conv.Dialog {
 	case dialogSurvey:
 		a.continueSurvey(ctx, t, conv, msg)
+	case dialogCentres:
+		a.continueCentres(ctx, t, msg)
 	case dialogTicket:
 		var d ticketDraft
 		json.Unmarshal(conv.Data, &d)

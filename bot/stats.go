@@ -42,50 +42,67 @@ func parsePeriod(s string, now time.Time) (since, until time.Time, ok bool) {
 	return time.Time{}, time.Time{}, false
 }
 
-// staffFilter reads "[centre] [period]" arguments.
-func (a *App) staffFilter(args string) (store.ResponseFilter, string, bool) {
-	var f store.ResponseFilter
-	period := ""
+// staffFilter reads "[centre] [period]" arguments. The centre is what
+// staff know: the pack's id, the number («5154») or a town («Одеса», «Кривий
+// Ріг»), whose centres are then taken together; scope names it.
+func (a *App) staffFilter(args string) (f store.ResponseFilter, period, scope string, ok bool) {
 	now := time.Now().In(a.schedule().Location())
-	for _, w := range strings.Fields(args) {
-		if _, ok := a.pack.Centre(w); ok {
-			f.Centre = w
-			continue
+	words := strings.Fields(args)
+	if n := len(words); n > 0 {
+		if _, _, isPeriod := parsePeriod(words[n-1], now); isPeriod {
+			period, words = words[n-1], words[:n-1]
 		}
-		period = w
+	}
+	if len(words) > 0 {
+		found, err := a.centresNamed(strings.Join(words, " "))
+		if err != nil {
+			return f, "", "", false
+		}
+		lang := a.staffLang()
+		if len(found) == 1 {
+			f.Centre = found[0].ID
+			scope = a.text2(found[0].Name, lang)
+		} else {
+			var numbers []string
+			for _, c := range found {
+				f.Centres = append(f.Centres, c.ID)
+				numbers = append(numbers, a.text2(c.Name, lang))
+			}
+			scope = a.text2(found[0].City, lang) + ": " + strings.Join(numbers, ", ")
+		}
 	}
 	since, until, ok := parsePeriod(period, now)
 	f.Since, f.Until = since, until
 	if period == "" {
 		period = "30d"
 	}
-	return f, period, ok
+	return f, period, scope, ok
 }
 
 // staffResponses reads /stats' and /export's arguments (centre, period)
 // and the responses submitted in them, with the pack's questionnaires. On
 // bad arguments it shows the usage; on an error it fails the turn.
-func (a *App) staffResponses(ctx context.Context, t *Turn, m *models.Message, args string) (f store.ResponseFilter, list []store.Response, period string, qs []*dialogs.Questionnaire, ok bool) {
-	f, period, ok = a.staffFilter(args)
+func (a *App) staffResponses(ctx context.Context, t *Turn, m *models.Message, args string) (f store.ResponseFilter, list []store.Response, period, scope string, qs []*dialogs.Questionnaire, ok bool) {
+	f, period, scope, ok = a.staffFilter(args)
 	if !ok {
 		a.replyStaff(ctx, t, m, a.staffText("stats.usage"))
-		return f, nil, "", nil, false
+		return f, nil, "", "", nil, false
 	}
 	list, err := store.SubmittedResponses(ctx, t.Tx, f)
 	if err != nil {
 		t.Fail(err)
-		return f, nil, "", nil, false
+		return f, nil, "", "", nil, false
 	}
 	for _, kind := range []string{"mystery", "rating"} {
 		if q, ok := a.questionnaire(kind); ok {
 			qs = append(qs, q)
 		}
 	}
-	return f, list, period, qs, true
+	return f, list, period, scope, qs, true
 }
 
 func (a *App) showStats(ctx context.Context, t *Turn, m *models.Message, args string) {
-	f, list, period, found, ok := a.staffResponses(ctx, t, m, args)
+	f, list, period, scopeName, found, ok := a.staffResponses(ctx, t, m, args)
 	if !ok {
 		return
 	}
@@ -103,8 +120,8 @@ func (a *App) showStats(ctx context.Context, t *Turn, m *models.Message, args st
 	lang := a.staffLang()
 	var b strings.Builder
 	scope := a.staffText("stats.all_centres")
-	if c, ok := a.pack.Centre(f.Centre); ok {
-		scope = html.EscapeString(a.text2(c.Name, lang))
+	if scopeName != "" {
+		scope = html.EscapeString(scopeName)
 	}
 	b.WriteString(a.staffText("stats.title", map[string]any{"Scope": scope, "Period": html.EscapeString(period)}))
 	for _, kind := range []string{"rating", "mystery"} {
@@ -145,6 +162,8 @@ func (a *App) showStats(ctx context.Context, t *Turn, m *models.Message, args st
 			name := id
 			if c, ok := a.pack.Centre(id); ok {
 				name = a.text2(c.Name, lang)
+			} else if id == "" {
+				name = a.staffText("centre.unlisted") // described by the person, not in the list
 			}
 			fmt.Fprintf(&b, "\n• %s: %d · CSAT %.0f%%", html.EscapeString(name), s.Count, s.CSAT)
 			if s.NPSCount > 0 {
@@ -163,7 +182,7 @@ func (a *App) replyStaff(ctx context.Context, t *Turn, m *models.Message, text s
 
 // exportCSV sends the responses of a period as a CSV file.
 func (a *App) exportCSV(ctx context.Context, t *Turn, m *models.Message, args string) {
-	_, list, period, qs, ok := a.staffResponses(ctx, t, m, args)
+	_, list, period, _, qs, ok := a.staffResponses(ctx, t, m, args)
 	if !ok {
 		return
 	}
