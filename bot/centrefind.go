@@ -69,6 +69,11 @@ func (a *App) continueCentres(ctx context.Context, t *Turn, m *models.Message) {
 		a.onCitizenMessage(ctx, t, m)
 		return
 	}
+	a.showCards(ctx, t, found)
+}
+
+// showCards answers with the cards of centres asked for by name.
+func (a *App) showCards(ctx context.Context, t *Turn, found []dialogs.Centre) {
 	if len(found) > foundMax {
 		found = found[:foundMax]
 	}

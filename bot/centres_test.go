@@ -209,6 +209,17 @@ func TestWhereIsTheNearestCentreAsksForLocation(t *testing.T) {
 	if got := h.last(p.id).Text; !strings.Contains(got, "ТСЦ МВС № 5144") || !strings.Contains(got, "пр-т. Незалежності, 362") {
 		t.Errorf("Izmail's card: %q", got)
 	}
+	// A question that names the town answers with its card at once.
+	h.says(p, "коли працює тсц в ізмаїлі")
+	h.settle()
+	if got := h.last(p.id).Text; !strings.Contains(got, "ТСЦ МВС № 5144") || !strings.Contains(got, "🕗") {
+		t.Errorf("«коли працює тсц в ізмаїлі»: %q", got)
+	}
+	h.says(p, "адреса мрео на перемоги")
+	h.settle()
+	if got := h.last(p.id).Text; !strings.Contains(got, "ТСЦ МВС № 8041") || !strings.Contains(got, "вул. Перемоги, 20") {
+		t.Errorf("«адреса мрео на перемоги»: %q", got)
+	}
 	h.noRejects()
 }
 

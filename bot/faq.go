@@ -315,6 +315,12 @@ func (a *App) editKeyboard(ctx context.Context, t *Turn, msgID int, kb *Keyboard
 // askFAQ answers free text: a confident match at once, a middling one as
 // suggestions, nothing as a clear "no ready answer".
 func (a *App) askFAQ(ctx context.Context, t *Turn, text string) {
+	// «коли працює тсц в ізмаїлі», «адреса мрео на перемоги»: the centres'
+	// cards answer better than any entry.
+	if found := a.pack.CentresAsked(text); len(found) > 0 {
+		a.showCards(ctx, t, found)
+		return
+	}
 	b := a.book()
 	res := b.index.Ask(text)
 	if res.Best != "" {

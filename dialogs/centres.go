@@ -289,3 +289,93 @@ func (p *Pack) CentreHours(c Centre, t time.Time) (today []Span, open bool, err 
 	sort.Slice(today, func(i, j int) bool { return today[i].Open < today[j].Open })
 	return today, open, nil
 }
+
+// askWords are words of a question about where a centre is or when it is
+// open; centreWords name a centre. CentresAsked needs one of each.
+var askWords, centreWords = foldedSet("де где адреса адрес коли когда графік график години часы працює работает знаходиться находится розклад расписание відкритий открыт"),
+	foldedSet("тсц мрео мрэо сервісний сервисный гсц рсц мвс мвд центр сц")
+
+func foldedSet(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		m[Fold(w)] = true
+	}
+	return m
+}
+
+// caseEndings are the endings a town's name takes in «в Ізмаїлі», «в
+// Одесі», «во Львове», «у Харкові», longest first.
+var caseEndings = []string{"ови", "еви", "ом", "и", "е", "у", "ю"}
+
+// CentresAsked finds the centres a question asks about, when it asks
+// where one is or when it is open: «коли працює тсц в ізмаїлі» (a town,
+// in any case), «адреса мрео на перемоги» (a street), «графік тсц 5154» (a
+// number). nil when the question is not such, or names no centre.
+func (p *Pack) CentresAsked(question string) []Centre {
+	words := strings.Fields(Fold(question))
+	asks, names := false, false
+	for _, w := range words {
+		asks = asks || askWords[w]
+		names = names || centreWords[w]
+	}
+	if !asks || !names {
+		return nil
+	}
+	var rest []string
+	for _, w := range words {
+		if askWords[w] || centreWords[w] || townWords[w] {
+			continue
+		}
+		if isDigits(w) {
+			if c, ok := p.CentreByNumber(w); ok {
+				return p.FindCentres(c.Number)
+			}
+			continue
+		}
+		rest = append(rest, w)
+	}
+	// A town, one or two words long, in any case.
+	for n := 2; n >= 1; n-- {
+		for i := 0; i+n <= len(rest); i++ {
+			q := squash(strings.Join(rest[i:i+n], " "))
+			if len([]rune(q)) < 4 {
+				continue
+			}
+			for _, form := range inflected(q) {
+				if found := p.FindCentres(form); len(found) > 0 {
+					return found
+				}
+			}
+		}
+	}
+	// A street.
+	var out []Centre
+	for _, w := range rest {
+		if len([]rune(w)) < 5 {
+			continue
+		}
+		for _, c := range p.Centres {
+			for _, addr := range c.Address {
+				if strings.Contains(Fold(addr), w) {
+					out = append(out, c)
+					break
+				}
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	return nil
+}
+
+// inflected is a word and the word less a case ending.
+func inflected(w string) []string {
+	out := []string{w}
+	for _, e := range caseEndings {
+		if s, ok := strings.CutSuffix(w, e); ok && len([]rune(s)) >= 3 {
+			out = append(out, s)
+		}
+	}
+	return out
+}

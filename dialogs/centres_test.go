@@ -2,6 +2,7 @@ package dialogs
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 )
@@ -179,5 +180,33 @@ func TestBrowseRegionTownCentre(t *testing.T) {
 	}
 	if total != len(p.Centres) {
 		t.Errorf("browsing reaches %d centres, the pack has %d", total, len(p.Centres))
+	}
+}
+
+func TestCentresAsked(t *testing.T) {
+	p := hscPack(t)
+	for _, tc := range []struct {
+		question string
+		want     []string
+	}{
+		{"коли працює тсц в ізмаїлі", []string{"izmail5144"}},
+		{"когда работает тсц в Измаиле", []string{"izmail5144"}},
+		{"адреса мрео на перемоги", []string{"kyiv8041", "kyiv8042"}},
+		{"графік тсц 5154", []string{"odesa5154"}},
+		{"де сервісний центр у Одесі", []string{"odesa5141", "odesa5154"}},
+		{"где тсц во Львове", []string{"lviv4641", "lviv4651"}},
+		{"як записатися в тсц", nil},            // no town
+		{"коли працює тсц", nil},                // no town either
+		{"скільки коштує реєстрація авто", nil}, // not about a centre
+		{"де Ізмаїл", nil},                      // no centre word
+	} {
+		got := p.CentresAsked(tc.question)
+		var ids []string
+		for _, c := range got {
+			ids = append(ids, c.ID)
+		}
+		if strings.Join(ids, " ") != strings.Join(tc.want, " ") {
+			t.Errorf("CentresAsked(%q) = %v, want %v", tc.question, ids, tc.want)
+		}
 	}
 }
