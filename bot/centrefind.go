@@ -80,7 +80,7 @@ func (a *App) showCards(ctx context.Context, t *Turn, found []dialogs.Centre) {
 	now := time.Now()
 	cards := make([]string, 0, len(found))
 	for _, c := range found {
-		cards = append(cards, a.centreCard(t.Lang, c, -1, now))
+		cards = append(cards, a.centreCard(t.Lang, c, dialogs.Nearby{}, now))
 	}
 	a.replyCards(ctx, t, a.text.Text(t.Lang, "centre.cards_found"), cards)
 }
@@ -95,7 +95,7 @@ func (a *App) showNearest(ctx context.Context, t *Turn, lat, lon float64) {
 	now := time.Now()
 	cards := make([]string, 0, len(near))
 	for _, n := range near {
-		cards = append(cards, a.centreCard(t.Lang, n.Centre, n.Km, now))
+		cards = append(cards, a.centreCard(t.Lang, n.Centre, n, now))
 	}
 	a.replyCards(ctx, t, a.text.Text(t.Lang, "centre.nearest"), cards)
 }

@@ -217,8 +217,8 @@ func (a *App) pickNearest(ctx context.Context, t *Turn, q *dialogs.Questionnaire
 	b.WriteString(a.text.Text(t.Lang, "centre.nearest"))
 	var rows [][]Button
 	for _, n := range near {
-		b.WriteString("\n\n" + a.centreCard(t.Lang, n.Centre, n.Km, time.Now()))
-		rows = append(rows, []Button{button(a.centreLabel(n.Centre, lang)+" · "+a.km(t.Lang, n.Km), cbSurveyAns, k+":"+qid+":"+n.Centre.ID)})
+		b.WriteString("\n\n" + a.centreCard(t.Lang, n.Centre, n, time.Now()))
+		rows = append(rows, []Button{button(a.centreLabel(n.Centre, lang)+" · "+a.distance(t.Lang, n), cbSurveyAns, k+":"+qid+":"+n.Centre.ID)})
 	}
 	a.showPicked(ctx, t, q, r, b.String(), rows)
 }
@@ -291,15 +291,24 @@ func (a *App) km(lang string, km float64) string {
 	return a.text.Text(lang, "centre.km", map[string]any{"Km": strconv.Itoa(int(km + 0.5))})
 }
 
+// distance is how far a centre is, "≈" when only its settlement's place
+// is known.
+func (a *App) distance(lang string, n dialogs.Nearby) string {
+	if n.Approx {
+		return a.text.Text(lang, "centre.approx", map[string]any{"Distance": a.km(lang, n.Km)})
+	}
+	return a.km(lang, n.Km)
+}
+
 // centreCard tells where a centre is and whether it is open: number, town
-// and address, today's hours, the map and the e-queue. km < 0 leaves the
-// distance out.
-func (a *App) centreCard(lang string, c dialogs.Centre, km float64, now time.Time) string {
+// and address, today's hours, the map and the e-queue; the distance when
+// near is from Nearest (a zero Nearby leaves it out).
+func (a *App) centreCard(lang string, c dialogs.Centre, near dialogs.Nearby, now time.Time) string {
 	cl := a.contentLang(lang)
 	var b strings.Builder
 	b.WriteString("🏢 <b>" + html.EscapeString(a.text2(c.Name, cl)) + "</b>")
-	if km >= 0 {
-		b.WriteString(" · " + a.km(lang, km))
+	if near.Centre.ID != "" {
+		b.WriteString(" · " + a.distance(lang, near))
 	}
 	b.WriteString("\n📍 " + html.EscapeString(a.text2(c.City, cl)))
 	if addr := a.text2(c.Address, cl); addr != "" {

@@ -33,10 +33,12 @@ func Distance(lat1, lon1, lat2, lon2 float64) float64 {
 	return 2 * earthKm * math.Asin(math.Min(1, math.Sqrt(a)))
 }
 
-// Nearby is a centre and how far it is.
+// Nearby is a centre and how far it is. Approx is true when the centre's
+// own place is not known and the distance is to its settlement.
 type Nearby struct {
 	Centre Centre
 	Km     float64
+	Approx bool
 }
 
 // Nearest returns up to n centres closest to lat, lon, nearest first.
@@ -45,7 +47,8 @@ func (p *Pack) Nearest(lat, lon float64, n int) []Nearby {
 	var out []Nearby
 	for _, c := range p.Centres {
 		if clat, clon, ok := p.Where(c); ok {
-			out = append(out, Nearby{Centre: c, Km: Distance(lat, lon, clat, clon)})
+			approx := c.Lat == 0 && c.Lon == 0
+			out = append(out, Nearby{Centre: c, Km: Distance(lat, lon, clat, clon), Approx: approx})
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Km < out[j].Km })

@@ -117,6 +117,9 @@ func TestNearest(t *testing.T) {
 			t.Errorf("nearest #%d is %s, want %s (all: %+v)", i+1, near[i].Centre.ID, id, near)
 		}
 	}
+	if !near[0].Approx {
+		t.Error("Odesa's centres have only their town's place, yet the distance is not marked approximate")
+	}
 	if near[0].Km > 5 || near[2].Km < near[1].Km {
 		t.Errorf("distances %v: want Odesa within 5 km and ascending", near)
 	}
