@@ -262,3 +262,46 @@ func TestStatsByNumberOrTown(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+func TestMysteryShopperWithUnlistedCentreGoesOn(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 15601, lang: "ru"}
+	h.says(p, "/mystery")
+	h.taps(p, h.nth(p.id, 1), "qs:m:go")
+	h.settle()
+	step := h.lastInline(p.id)
+	if !hasButton(step, cbSurveyPlace+":m:o") {
+		t.Fatalf("the centre question has no «not in the list»: %q %s", step.Text, step.ReplyMarkup)
+	}
+	h.taps(p, step, cbSurveyPlace+":m:o")
+	h.settle()
+	h.says(p, "") // an empty message: asked again, nothing lost
+	h.settle()
+	if got := h.last(p.id).Text; !strings.Contains(got, "200") {
+		t.Errorf("an empty description: %q", got)
+	}
+	h.says(p, "МФЦ? нет, ТСЦ в Коростышеве")
+	h.settle()
+	r := h.draft(p, "mystery")
+	if r.CentreNote != "МФЦ? нет, ТСЦ в Коростышеве" || r.Answers["centre"].Text != unlistedCentre {
+		t.Fatalf("the draft: note %q, answer %+v", r.CentreNote, r.Answers["centre"])
+	}
+	if got := h.lastInline(p.id).Text; !strings.Contains(got, "Когда вы были в центре?") {
+		t.Errorf("after the description, the next question: %q", got)
+	}
+	h.noRejects()
+}
+
+func TestVenueOutsideADialogGivesTheNearestCentres(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 15701, lang: "uk"}
+	h.srv.Push(models.Update{Message: &models.Message{
+		Date: int(time.Now().Unix()), From: p.user(), Chat: models.Chat{ID: p.id, Type: models.ChatTypePrivate},
+		Venue: &models.Venue{Location: models.Location{Latitude: 49.8397, Longitude: 24.0297}, Title: "Ратуша", Address: "пл. Ринок, 1"},
+	}})
+	h.settle()
+	if got := h.last(p.id).Text; strings.Count(got, "🏢") != 3 || !strings.Contains(got, "ТСЦ МВС № 46") {
+		t.Errorf("a venue in Lviv: %q", got)
+	}
+	h.noRejects()
+}

@@ -190,6 +190,7 @@ func (a *App) onSurveyButton(ctx context.Context, _ *tg.Bot, u *models.Update) {
 	case cbSurveySkip:
 		a.answerSurvey(ctx, t, q, r, at(1), dialogs.Input{Skip: true})
 	case cbSurveyBack:
+		a.keepSurveyDialog(ctx, t, kind) // no longer waiting for a centre's description
 		current := firstUnanswered(q, r)
 		if needsCentre(r) {
 			current = centreStep
