@@ -11,15 +11,31 @@ import (
 // Where returns where a centre is: its own coordinates, else its
 // settlement's from places.yaml. ok is false when neither is known.
 func (p *Pack) Where(c Centre) (lat, lon float64, ok bool) {
+	return p.where(c, nil)
+}
+
+// where is Where with the places indexed by region and name, when given.
+func (p *Pack) where(c Centre, places map[[2]string]Place) (lat, lon float64, ok bool) {
 	if c.Lat != 0 || c.Lon != 0 {
 		return c.Lat, c.Lon, true
 	}
+	if places != nil {
+		pl, ok := places[[2]string{c.Region, c.City.In(p.firstLanguage())}]
+		return pl.Lat, pl.Lon, ok && (pl.Lat != 0 || pl.Lon != 0)
+	}
 	for _, pl := range p.Places {
-		if pl.Region == c.Region && pl.Name["uk"] == c.City["uk"] && (pl.Lat != 0 || pl.Lon != 0) {
+		if pl.Region == c.Region && pl.Name.In(p.firstLanguage()) == c.City.In(p.firstLanguage()) && (pl.Lat != 0 || pl.Lon != 0) {
 			return pl.Lat, pl.Lon, true
 		}
 	}
 	return 0, 0, false
+}
+
+func (p *Pack) firstLanguage() string {
+	if len(p.Languages) == 0 {
+		return ""
+	}
+	return p.Languages[0]
 }
 
 // Distance is the great-circle distance in kilometres between two points
@@ -44,16 +60,29 @@ type Nearby struct {
 // Nearest returns up to n centres closest to lat, lon, nearest first.
 // Centres with no known place are left out.
 func (p *Pack) Nearest(lat, lon float64, n int) []Nearby {
-	var out []Nearby
-	for _, c := range p.Centres {
-		if clat, clon, ok := p.Where(c); ok {
-			approx := c.Lat == 0 && c.Lon == 0
-			out = append(out, Nearby{Centre: c, Km: Distance(lat, lon, clat, clon), Approx: approx})
+	places := make(map[[2]string]Place, len(p.Places))
+	for _, pl := range p.Places {
+		places[[2]string{pl.Region, pl.Name.In(p.firstLanguage())}] = pl
+	}
+	// Sort indexes, not centres: a Centre is large to move.
+	type dist struct {
+		i  int
+		km float64
+	}
+	var ds []dist
+	for i, c := range p.Centres {
+		if clat, clon, ok := p.where(c, places); ok {
+			ds = append(ds, dist{i, Distance(lat, lon, clat, clon)})
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Km < out[j].Km })
-	if len(out) > n {
-		out = out[:n]
+	sort.SliceStable(ds, func(i, j int) bool { return ds[i].km < ds[j].km })
+	if len(ds) > n {
+		ds = ds[:n]
+	}
+	out := make([]Nearby, len(ds))
+	for k, d := range ds {
+		c := p.Centres[d.i]
+		out[k] = Nearby{Centre: c, Km: d.km, Approx: c.Lat == 0 && c.Lon == 0}
 	}
 	return out
 }

@@ -7,11 +7,11 @@ import (
 	"time"
 )
 
-func hscPack(t *testing.T) *Pack {
-	t.Helper()
+func hscPack(tb testing.TB) *Pack {
+	tb.Helper()
 	p, err := LoadShippedPack("hsc")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return p
 }
