@@ -317,9 +317,13 @@ func (a *App) centreCard(lang string, c dialogs.Centre, near dialogs.Nearby, now
 	if n := a.text2(c.Note, cl); n != "" {
 		b.WriteString("\nℹ️ " + html.EscapeString(n))
 	}
-	today, open, err := a.pack.CentreHours(c, now)
+	today, open, known, err := a.pack.Opening(c, now)
 	switch {
 	case err != nil:
+	case !known:
+		if h := a.text2(c.Hours, cl); h != "" {
+			b.WriteString("\n🕗 " + html.EscapeString(h))
+		}
 	case len(today) == 0:
 		b.WriteString("\n🕗 " + a.text.Text(lang, "centre.closed_today"))
 	default:

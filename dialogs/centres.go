@@ -290,18 +290,22 @@ func (p *Pack) Towns(region string) []Town {
 // Span is one stretch of opening hours, "08:00"–"17:00".
 type Span struct{ Open, Close string }
 
-// CentreHours tells a centre's hours on t's day (in the pack's timezone)
-// and whether it is open at t. A centre with no opening of its own keeps
-// the pack's business hours. closedAllDay is true on a day off.
-func (p *Pack) CentreHours(c Centre, t time.Time) (today []Span, open bool, err error) {
+// Opening tells a centre's hours on t's day (in the pack's timezone) and
+// whether it is open at t: its own schedule, else the pack's centre_hours.
+// known is false when neither is given (the centre's hours text is then
+// all there is); no spans on a known day is a day off.
+func (p *Pack) Opening(c Centre, t time.Time) (today []Span, open, known bool, err error) {
 	hours := c.Opening
 	if len(hours) == 0 {
-		hours = p.BusinessHours
+		hours = p.CentreHours
+	}
+	if len(hours) == 0 {
+		return nil, false, false, nil
 	}
 	loc := time.UTC
 	if p.Timezone != "" {
 		if loc, err = time.LoadLocation(p.Timezone); err != nil {
-			return nil, false, err
+			return nil, false, false, err
 		}
 	}
 	t = t.In(loc)
@@ -319,7 +323,7 @@ func (p *Pack) CentreHours(c Centre, t time.Time) (today []Span, open bool, err 
 		}
 	}
 	sort.Slice(today, func(i, j int) bool { return today[i].Open < today[j].Open })
-	return today, open, nil
+	return today, open, true, nil
 }
 
 // askWords are words of a question about where a centre is or when it is

@@ -128,8 +128,8 @@ func TestNearest(t *testing.T) {
 	}
 }
 
-func TestCentreHours(t *testing.T) {
-	p := &Pack{Timezone: "Europe/Kyiv", BusinessHours: []BusinessHours{
+func TestOpening(t *testing.T) {
+	p := &Pack{Timezone: "Europe/Kyiv", CentreHours: []BusinessHours{
 		{Days: []string{"tue", "wed", "thu", "fri"}, Open: "08:00", Close: "17:00"},
 		{Days: []string{"sat"}, Open: "08:00", Close: "15:45"},
 	}}
@@ -155,13 +155,22 @@ func TestCentreHours(t *testing.T) {
 		{"own hours replace the pack's", own, at(2, "10:00"), nil, false},
 		{"UTC instant read in Kyiv", Centre{}, time.Date(2026, 6, 2, 5, 30, 0, 0, time.UTC), []Span{{"08:00", "17:00"}}, true},
 	} {
-		today, open, err := p.CentreHours(tc.c, tc.t)
-		if err != nil {
-			t.Fatal(err)
+		today, open, known, err := p.Opening(tc.c, tc.t)
+		if err != nil || !known {
+			t.Fatal(known, err)
 		}
 		if open != tc.isOpen || len(today) != len(tc.today) || (len(today) > 0 && today[0] != tc.today[0]) {
 			t.Errorf("%s: %v open=%v, want %v open=%v", tc.name, today, open, tc.today, tc.isOpen)
 		}
+	}
+}
+
+func TestOpeningUnknown(t *testing.T) {
+	// Moderators' hours are not the centres': without centre_hours or a
+	// centre's own opening, nothing is known.
+	p := &Pack{BusinessHours: []BusinessHours{{Days: []string{"mon"}, Open: "08:00", Close: "20:00"}}}
+	if today, open, known, err := p.Opening(Centre{}, time.Date(2026, 6, 1, 10, 0, 0, 0, time.UTC)); known || open || today != nil || err != nil {
+		t.Errorf("Opening with no centre hours: %v %v %v %v", today, open, known, err)
 	}
 }
 

@@ -55,10 +55,13 @@ type Pack struct {
 	Languages     []string        `yaml:"languages"`
 	Timezone      string          `yaml:"timezone"`
 	BusinessHours []BusinessHours `yaml:"business_hours"`
-	Channels      []Channel       `yaml:"channels"`
-	Categories    []Category      `yaml:"categories"`
-	Services      []Service       `yaml:"-"`
-	Centres       []Centre        `yaml:"-"`
+	// CentreHours is the centres' usual schedule, for those without one of
+	// their own; none means a centre's hours are known only as its text.
+	CentreHours []BusinessHours `yaml:"centre_hours"`
+	Channels    []Channel       `yaml:"channels"`
+	Categories  []Category      `yaml:"categories"`
+	Services    []Service       `yaml:"-"`
+	Centres     []Centre        `yaml:"-"`
 	// Regions and Places come from regions.yaml and places.yaml: the
 	// regions centres are grouped by, and the settlements' coordinates.
 	Regions []Region `yaml:"-"`

@@ -120,6 +120,7 @@ func Validate(p *Pack) []Problem {
 		}
 	}
 	hours(p.Pos, "business_hours", p.BusinessHours)
+	hours(p.Pos, "centre_hours", p.CentreHours)
 
 	channel := unique("channel")
 	for _, c := range p.Channels {
