@@ -183,6 +183,13 @@ func (a *App) offerLocation(ctx context.Context, t *Turn, textID string) {
 
 // pickFromFound answers typed text at the centre step: a number or a town.
 func (a *App) pickFromFound(ctx context.Context, t *Turn, q *dialogs.Questionnaire, r store.Response, text string) {
+	// «Мого центру немає в списку» typed rather than pressed.
+	for _, lang := range a.pack.Languages {
+		if typed := dialogs.Fold(text); typed != "" && typed == dialogs.Fold(a.text.Text(lang, "centre.not_listed")) {
+			a.askCentreNote(ctx, t, q, r)
+			return
+		}
+	}
 	found := a.pack.FindCentres(text)
 	if len(found) == 0 {
 		a.renderCentres(ctx, t, q, r, a.topView(), a.text.Text(t.Lang, "centre.none_found", map[string]any{"Query": html.EscapeString(cut(strings.TrimSpace(text), 40))}))

@@ -152,7 +152,7 @@ func TestUnlistedCentreKeepsTheRating(t *testing.T) {
 	h := newHarness(t)
 	p := person{id: 15301, lang: "uk"}
 	h.startRating(p)
-	h.taps(p, h.lastInline(p.id), cbSurveyPlace+":r:o")
+	h.says(p, "Мого центру немає в списку") // typed, not pressed
 	h.settle()
 	if got := h.lastInline(p.id).Text; !strings.Contains(got, "який це центр") {
 		t.Fatalf("after «not in the list»: %q", got)
