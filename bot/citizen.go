@@ -242,6 +242,7 @@ func (a *App) onCitizenMessage(ctx context.Context, t *Turn, m *models.Message) 
 		}
 	case !errors.Is(err, store.ErrNotFound):
 		return err
+	case a.locationOutsideDialog(ctx, t, m):
 	case strings.TrimSpace(m.Text) != "":
 		if err := a.askFAQ(ctx, t, m.Text); err != nil {
 			return err
