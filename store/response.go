@@ -239,6 +239,17 @@ func SetBotState(ctx context.Context, q sqlx.ExecerContext, key, value string) e
 // are not handled yet and are left for their turns.
 func Forget(ctx context.Context, tx *sqlx.Tx, userID, upTo int64) error {
 	for _, stmt := range []string{
+		// What was sent to them or for them, or about their tickets, while
+		// their updates and tickets still say which rows those are. What is
+		// still queued is dropped once it is sent (EffectSent).
+		`DELETE FROM outbox WHERE status <> 0 AND (
+			chat_id = $1
+			OR update_id IN (SELECT update_id FROM inbox WHERE chat_key = $1)
+			OR strpos(body::text, $1::text) > 0
+			OR EXISTS (SELECT 1 FROM json_each(body) s
+			           WHERE s.key IN ('thread', 'target', 'reply', 'result') AND json_typeof(s.value) = 'object'
+			             AND s.value->>'k' IN ('ticket.thread', 'ticket.card')
+			             AND (s.value->>'id')::bigint IN (SELECT id FROM tickets WHERE user_id = $1)))`,
 		`DELETE FROM responses WHERE user_id = $1 AND status = 'draft'`,
 		`UPDATE responses SET user_id = NULL WHERE user_id = $1`,
 		`DELETE FROM conversations WHERE chat_id = $1`,
