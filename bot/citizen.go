@@ -321,6 +321,7 @@ func (a *App) onCitizenMessage(ctx context.Context, t *Turn, m *models.Message) 
 // which the bot cannot hear, or a hint when it carries no text.
 func (a *App) citizenAsks(ctx context.Context, t *Turn, m *models.Message) error {
 	switch {
+	case a.locationOutsideDialog(ctx, t, m):
 	case strings.TrimSpace(firstNonEmpty(m.Text, m.Caption)) != "":
 		if err := a.askFAQ(ctx, t, firstNonEmpty(m.Text, m.Caption)); err != nil {
 			return err

@@ -294,6 +294,8 @@ func (a *App) serveLogout(w http.ResponseWriter, r *http.Request) {
 type webFilter struct {
 	Centres []webOption
 	Periods []webOption
+	Query   string // a centre's number or a town, typed
+	NoMatch bool
 	filter  store.ResponseFilter
 	period  string
 }
@@ -316,6 +318,22 @@ func (a *App) webFilter(r *http.Request, p *webPage) *webFilter {
 			f.filter.Centre = centre
 		}
 		f.Centres = append(f.Centres, webOption{ID: c.ID, Name: a.text2(c.Name, p.Lang), Selected: c.ID == centre})
+	}
+	// A number or a town typed by staff wins over the list.
+	if f.Query = strings.TrimSpace(r.URL.Query().Get("q")); f.Query != "" {
+		found, err := a.centresNamed(f.Query)
+		f.NoMatch = err != nil
+		f.filter.Centre = ""
+		switch {
+		case len(found) == 1:
+			f.filter.Centre = found[0].ID
+		case len(found) > 1:
+			for _, c := range found {
+				f.filter.Centres = append(f.filter.Centres, c.ID)
+			}
+		default:
+			f.filter.Centres = []string{"-"} // nothing matches, so nothing is shown
+		}
 	}
 	for _, id := range webPeriods {
 		f.Periods = append(f.Periods, webOption{ID: id, Name: p.T("web.period." + id), Selected: id == f.period})

@@ -222,6 +222,9 @@ func (a *App) showAnswer(ctx context.Context, t *Turn, msgID int, id string) err
 		return err
 	}
 	a.ack(ctx, t, "")
+	if e.Action == dialogs.ActionFindCentre {
+		return a.askWhere(ctx, t, e)
+	}
 	a.show(ctx, t, msgID, a.renderAnswer(e, t.Lang), a.answerKeyboard(e, t.Lang, true))
 	return nil
 }
@@ -345,12 +348,21 @@ func (a *App) askFAQ(ctx context.Context, t *Turn, text string) error {
 	if a.answerSmallTalk(ctx, t, text) {
 		return nil
 	}
+	// «коли працює тсц в ізмаїлі», «адреса мрео на перемоги»: the centres'
+	// cards answer better than any entry.
+	if found := a.pack.CentresAsked(text); len(found) > 0 {
+		a.showCards(ctx, t, found)
+		return nil
+	}
 	b := a.book()
 	res := b.visibleMatches(b.index.Ask(text))
 	if res.Best != "" {
 		e := b.byID[res.Best]
 		if fresh, err := store.FAQEntry(ctx, t.Tx, a.pack.ID, e.ID); err == nil {
 			e = fresh
+		}
+		if e.Action == dialogs.ActionFindCentre {
+			return a.askWhere(ctx, t, e)
 		}
 		a.reply(ctx, t, a.renderAnswer(e, t.Lang), a.answerKeyboard(e, t.Lang, true))
 		return nil

@@ -287,6 +287,10 @@ func (a *App) continueDialog(ctx context.Context, t *Turn, conv store.Conversati
 		if err := a.continueSurvey(ctx, t, conv, msg); err != nil {
 			return err
 		}
+	case dialogCentres:
+		if err := a.continueCentres(ctx, t, msg); err != nil {
+			return err
+		}
 	case dialogTicket:
 		var d ticketDraft
 		json.Unmarshal(conv.Data, &d)

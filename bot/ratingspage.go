@@ -27,11 +27,13 @@ const (
 // centreScore is one centre as the public pages show it.
 type centreScore struct {
 	ID, Name, City string
+	region         string
 	Shown          bool // enough ratings to show figures
 	Count          int
 	Overall        string
 	overall        float64
-	Rank           int
+	Rank           int // in the country (the pack)
+	RegionRank     int // in the centre's region
 	Criteria       barChart
 	Trend          barChart
 	HasTrend       bool
@@ -42,9 +44,18 @@ type centreScore struct {
 }
 
 type ratingsBody struct {
-	Centres []centreScore
+	Regions []regionScores
 	Ranked  int
 	Min     int
+	Query   string // a town or a centre's number the list is cut to
+	NoMatch bool   // the query found no centre
+}
+
+// regionScores is one region's centres, ranked within it.
+type regionScores struct {
+	Name    string
+	Ranked  int
+	Centres []centreScore
 }
 
 type centreBody struct {
@@ -181,7 +192,7 @@ func (a *App) centreScores(r *http.Request, lang string) ([]centreScore, int, er
 	min := a.cfg.RatingsMinCount
 	var out []centreScore
 	for _, c := range a.pack.Centres {
-		s := centreScore{ID: c.ID, Name: a.text2(c.Name, lang), City: a.text2(c.City, lang)}
+		s := centreScore{ID: c.ID, Name: a.text2(c.Name, lang), City: a.text2(c.City, lang), region: c.Region}
 		row := byCentre[c.ID]
 		if row.Count >= min && row.Count > 0 {
 			s.Shown, s.Count = true, row.Count
@@ -235,13 +246,42 @@ func (a *App) centreScores(r *http.Request, lang string) ([]centreScore, int, er
 		return strings.Compare(x.Name, y.Name)
 	})
 	ranked := 0
+	inRegion := map[string]int{}
 	for i := range out {
 		if out[i].Shown {
 			ranked++
 			out[i].Rank = ranked
+			inRegion[out[i].region]++
+			out[i].RegionRank = inRegion[out[i].region]
 		}
 	}
 	return out, ranked, nil
+}
+
+// byRegion groups ranked centres by the pack's regions, in their order;
+// centres of no region come last, under no name.
+func (a *App) byRegion(list []centreScore, lang string) []regionScores {
+	idx := map[string]int{}
+	var out []regionScores
+	add := func(id, name string) {
+		idx[id] = len(out)
+		out = append(out, regionScores{Name: name})
+	}
+	for _, r := range a.pack.Regions {
+		add(r.ID, a.text2(r.Name, lang))
+	}
+	for _, s := range list {
+		i, ok := idx[s.region]
+		if !ok {
+			add(s.region, "")
+			i = idx[s.region]
+		}
+		out[i].Centres = append(out[i].Centres, s)
+		if s.Shown {
+			out[i].Ranked++
+		}
+	}
+	return slices.DeleteFunc(out, func(r regionScores) bool { return len(r.Centres) == 0 })
 }
 
 // criterionName is a 1–5 question's short name: the staff's criterion name
@@ -261,14 +301,29 @@ func (a *App) serveRatings(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "the ratings are unavailable; try again later", http.StatusServiceUnavailable)
 		return
 	}
+	body := ratingsBody{Ranked: ranked, Min: a.cfg.RatingsMinCount, Query: strings.TrimSpace(r.URL.Query().Get("q"))}
+	if body.Query != "" {
+		// A town or a number: only its centres, ranks still the country's.
+		found, _ := a.centresNamed(body.Query)
+		keep := map[string]bool{}
+		for _, c := range found {
+			keep[c.ID] = true
+		}
+		list = slices.DeleteFunc(list, func(s centreScore) bool { return !keep[s.ID] })
+		body.NoMatch = len(list) == 0
+	}
+	body.Regions = a.byRegion(list, lang)
 	p := a.newPage(r, lang, "web.ratings.title")
-	p.Body = ratingsBody{Centres: list, Ranked: ranked, Min: a.cfg.RatingsMinCount}
+	p.Body = body
 	a.render(w, http.StatusOK, "ratings", p)
 }
 
 func (a *App) serveCentreRatings(w http.ResponseWriter, r *http.Request) {
 	lang := a.pageLang(r)
 	id := r.PathValue("centre")
+	if c, ok := a.pack.CentreByNumber(id); ok {
+		id = c.ID // /ratings/5154
+	}
 	if _, ok := a.pack.Centre(id); !ok {
 		p := a.newPage(r, lang, "web.ratings.title")
 		p.Body = noticeBody{Text: p.T("web.ratings.no_centre"), Back: PathRatings + "?lang=" + lang, BackText: p.T("web.ratings.all")}

@@ -139,6 +139,9 @@ func (a *App) reviewHeader(r store.Response) string {
 	if c, ok := a.pack.Centre(r.Centre); ok {
 		b.WriteString(" · " + html.EscapeString(a.text2(c.Name, lang)))
 	}
+	if r.CentreNote != "" {
+		b.WriteString(" · " + a.staffText("centre.unlisted") + ": «" + html.EscapeString(r.CentreNote) + "»")
+	}
 	if r.Desk != 0 {
 		b.WriteString(" · " + a.staffText("review.desk", map[string]any{"Desk": r.Desk}))
 	}

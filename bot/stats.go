@@ -66,28 +66,45 @@ func (a *App) periodName(period string) string {
 	return period
 }
 
-// staffFilter reads "[centre] [period]" arguments.
-func (a *App) staffFilter(args string) (store.ResponseFilter, string, bool) {
-	var f store.ResponseFilter
-	period := ""
+// staffFilter reads "[centre] [period]" arguments. The centre is what
+// staff know: the pack's id, the number («5154») or a town («Одеса», «Кривий
+// Ріг»), whose centres are then taken together; scope names it.
+func (a *App) staffFilter(args string) (f store.ResponseFilter, period, scope string, ok bool) {
 	now := time.Now().In(a.schedule().Location())
-	for _, w := range strings.Fields(args) {
-		if _, ok := a.pack.Centre(w); ok {
-			f.Centre = w
-			continue
+	words := strings.Fields(args)
+	if n := len(words); n > 0 {
+		if _, _, isPeriod := parsePeriod(words[n-1], now); isPeriod {
+			period, words = words[n-1], words[:n-1]
 		}
-		period = w
+	}
+	if len(words) > 0 {
+		found, err := a.centresNamed(strings.Join(words, " "))
+		if err != nil {
+			return f, "", "", false
+		}
+		lang := a.staffLang()
+		if len(found) == 1 {
+			f.Centre = found[0].ID
+			scope = a.text2(found[0].Name, lang)
+		} else {
+			var numbers []string
+			for _, c := range found {
+				f.Centres = append(f.Centres, c.ID)
+				numbers = append(numbers, a.text2(c.Name, lang))
+			}
+			scope = a.text2(found[0].City, lang) + ": " + strings.Join(numbers, ", ")
+		}
 	}
 	since, until, ok := parsePeriod(period, now)
 	f.Since, f.Until = since, until
 	if period == "" {
 		period = "30d"
 	}
-	return f, period, ok
+	return f, period, scope, ok
 }
 
 func (a *App) showStats(ctx context.Context, t *Turn, m *models.Message, args string) error {
-	f, period, ok := a.staffFilter(args)
+	f, period, scopeName, ok := a.staffFilter(args)
 	if !ok {
 		a.replyStaff(ctx, t, m, a.staffText("stats.usage"))
 		return nil
@@ -129,8 +146,8 @@ func (a *App) showStats(ctx context.Context, t *Turn, m *models.Message, args st
 	lang := a.staffLang()
 	var b strings.Builder
 	scope := a.staffText("stats.all_centres")
-	if c, ok := a.pack.Centre(f.Centre); ok {
-		scope = html.EscapeString(a.text2(c.Name, lang))
+	if scopeName != "" {
+		scope = html.EscapeString(scopeName)
 	}
 	b.WriteString(a.staffText("stats.title", map[string]any{"Scope": scope, "Period": html.EscapeString(a.periodName(period))}))
 	for _, kind := range []string{"rating", "mystery"} {
@@ -171,6 +188,8 @@ func (a *App) showStats(ctx context.Context, t *Turn, m *models.Message, args st
 			name := id
 			if c, ok := a.pack.Centre(id); ok {
 				name = a.text2(c.Name, lang)
+			} else if id == "" {
+				name = a.staffText("centre.unlisted") // described by the person, not in the list
 			}
 			fmt.Fprintf(&b, "\n• %s: %d · CSAT %.0f%%", html.EscapeString(name), s.Count, s.CSAT)
 			if s.NPSCount > 0 {
@@ -191,7 +210,7 @@ func (a *App) replyStaff(ctx context.Context, t *Turn, m *models.Message, text s
 // memory, and a file larger than Telegram takes (50 MB) is refused with a
 // word on what to do instead.
 func (a *App) exportCSV(ctx context.Context, t *Turn, m *models.Message, args string) error {
-	f, period, ok := a.staffFilter(args)
+	f, period, _, ok := a.staffFilter(args)
 	if !ok {
 		a.replyStaff(ctx, t, m, a.staffText("stats.usage"))
 		return nil

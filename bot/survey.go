@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"html"
 	"reflect"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -32,7 +31,7 @@ import (
 //	qk:k:<question>            Skip
 //	qb:k                       Back
 //	qe:k:<question>            change an answer from the summary
-//	qy:k:<city>:<page>         the centres of a city (city -1: the cities)
+//	qy:k:…                     choosing a centre (centrepick.go)
 const (
 	cbSurvey      = "qs"
 	cbSurveyAns   = "qa"
@@ -218,14 +217,18 @@ func (a *App) onSurveyButton(ctx context.Context, t *Turn) error {
 			return err
 		}
 	case cbSurveyBack:
+		// No longer waiting for a centre's description.
+		if err := a.keepSurveyDialog(ctx, t, kind); err != nil {
+			return err
+		}
 		current := firstUnanswered(q, r)
-		if r.Centre == "" && kind == "rating" {
+		if needsCentre(r) {
 			current = centreStep
 		}
 		prev, ans := q.Back(r.Answers, current)
 		if prev == "" && kind == "rating" && current != centreStep && r.Desk == 0 {
 			// Back from the first rating question: choose the centre again.
-			r.Centre = ""
+			r.Centre, r.CentreNote = "", ""
 		}
 		r.Answers = ans
 		if err := a.saveAndRender(ctx, t, q, r, ""); err != nil {
@@ -241,9 +244,18 @@ func (a *App) onSurveyButton(ctx context.Context, t *Turn) error {
 			return err
 		}
 	case cbSurveyPlace:
-		city, _ := strconv.Atoi(at(1))
-		page, _ := strconv.Atoi(at(2))
-		a.renderCentres(ctx, t, q, r, city, page, "")
+		switch at(1) {
+		case "o":
+			return a.askCentreNote(ctx, t, q, r)
+		case "l":
+			a.offerLocation(t, "centre.location_offer")
+			return nil
+		}
+		// Back from the note to the list.
+		if err := a.keepSurveyDialog(ctx, t, kind); err != nil {
+			return err
+		}
+		a.renderCentres(ctx, t, q, r, parseCentreView(parts[1:]), "")
 	}
 	return nil
 }
@@ -287,7 +299,7 @@ func (a *App) answerSurvey(ctx context.Context, t *Turn, q *dialogs.Questionnair
 			a.renderStep(ctx, t, q, r, a.text.Text(t.Lang, "survey.err.unknown_centre"))
 			return nil
 		}
-		r.Centre = in.Choice
+		r.Centre, r.CentreNote = in.Choice, ""
 		return a.saveAndRender(ctx, t, q, r, "")
 	}
 	in.Today = time.Now().In(a.schedule().Location())
@@ -305,7 +317,7 @@ func (a *App) answerSurvey(ctx context.Context, t *Turn, q *dialogs.Questionnair
 	}
 	r.Answers = ans
 	if qq := q.Question(qid); qq != nil && qq.Type == dialogs.QuestionCentre {
-		r.Centre = ans[qid].Text
+		r.Centre, r.CentreNote = ans[qid].Text, ""
 	}
 	note := ""
 	for _, id := range q.IntegrityFlags(ans) {
@@ -381,8 +393,8 @@ func (a *App) saveAndRender(ctx context.Context, t *Turn, q *dialogs.Questionnai
 // renderStep shows the next question, or the summary when all are answered.
 func (a *App) renderStep(ctx context.Context, t *Turn, q *dialogs.Questionnaire, r store.Response, note string) {
 	k := letterOf(r.Kind)
-	if r.Kind == "rating" && r.Centre == "" {
-		a.renderCentres(ctx, t, q, r, -1, 0, note)
+	if needsCentre(r) {
+		a.renderCentres(ctx, t, q, r, a.topView(), note)
 		return
 	}
 	qq, ok := q.Next(r.Answers)
@@ -391,7 +403,7 @@ func (a *App) renderStep(ctx context.Context, t *Turn, q *dialogs.Questionnaire,
 		return
 	}
 	if qq.Type == dialogs.QuestionCentre {
-		a.renderCentres(ctx, t, q, r, -1, 0, note)
+		a.renderCentres(ctx, t, q, r, a.topView(), note)
 		return
 	}
 	lang := a.contentLang(t.Lang)
@@ -480,96 +492,6 @@ func (a *App) showStep(ctx context.Context, t *Turn, r store.Response, text stri
 	t.Do(outbox.Edit(t.Chat, r.MessageID, text, markup(kb)).Keeping(draft))
 }
 
-// cities lists the cities of the pack's centres, in the person's language.
-func (a *App) cities(lang string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, c := range a.pack.Centres {
-		name := a.text2(c.City, lang)
-		if !seen[name] {
-			seen[name] = true
-			out = append(out, name)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-// renderCentres picks the centre: the cities first (city -1), then the
-// centres of one. Typing part of a city's or centre's name searches.
-func (a *App) renderCentres(ctx context.Context, t *Turn, q *dialogs.Questionnaire, r store.Response, city, page int, note string) {
-	k := letterOf(r.Kind)
-	lang := a.contentLang(t.Lang)
-	qid := centreStep
-	if next, ok := q.Next(r.Answers); ok && next.Type == dialogs.QuestionCentre && r.Kind != "rating" {
-		qid = next.ID
-	}
-	cities := a.cities(lang)
-	var b strings.Builder
-	if note != "" {
-		b.WriteString(note + "\n\n")
-	}
-	b.WriteString(a.text.Text(t.Lang, "survey.pick_centre"))
-	var rows [][]Button
-	var items []Button
-	if city < 0 || city >= len(cities) {
-		for i, c := range cities {
-			items = append(items, button(c, cbSurveyPlace, fmt.Sprintf("%s:%d:0", k, i)))
-		}
-		city = -1
-	} else {
-		b.WriteString("\n<b>" + html.EscapeString(cities[city]) + "</b>")
-		for _, c := range a.pack.Centres {
-			if a.text2(c.City, lang) == cities[city] {
-				items = append(items, button(a.text2(c.Name, lang), cbSurveyAns, k+":"+qid+":"+c.ID))
-			}
-		}
-	}
-	from, until, nav := paged(len(items), surveyPerPage, page, func(p int) (string, string) {
-		return cbSurveyPlace, fmt.Sprintf("%s:%d:%d", k, city, p)
-	})
-	for _, it := range items[from:until] {
-		rows = append(rows, []Button{it})
-	}
-	if nav != nil {
-		rows = append(rows, nav)
-	}
-	if city >= 0 {
-		rows = append(rows, []Button{button(a.text.Text(t.Lang, "survey.other_city"), cbSurveyPlace, k+":-1:0")})
-	}
-	b.WriteString("\n<i>" + a.text.Text(t.Lang, "survey.centre_search_hint") + "</i>")
-	var qq *dialogs.Question
-	if qid != centreStep {
-		qq = q.Question(qid)
-	}
-	rows = append(rows, a.surveyNav(t.Lang, k, qq))
-	a.showStep(ctx, t, r, b.String(), keyboard(rows...))
-}
-
-// searchCentres answers typed text at the centre step with matching centres.
-func (a *App) searchCentres(ctx context.Context, t *Turn, q *dialogs.Questionnaire, r store.Response, text string) {
-	lang := a.contentLang(t.Lang)
-	needle := dialogs.Fold(text)
-	k := letterOf(r.Kind)
-	qid := centreStep
-	if next, ok := q.Next(r.Answers); ok && next.Type == dialogs.QuestionCentre && r.Kind != "rating" {
-		qid = next.ID
-	}
-	var rows [][]Button
-	for _, c := range a.pack.Centres {
-		hay := dialogs.Fold(a.text2(c.Name, lang) + " " + a.text2(c.City, lang) + " " + a.text2(c.Address, lang))
-		if needle != "" && strings.Contains(hay, needle) && len(rows) < surveyPerPage {
-			rows = append(rows, []Button{button(a.text2(c.Name, lang)+" · "+a.text2(c.City, lang), cbSurveyAns, k+":"+qid+":"+c.ID)})
-		}
-	}
-	if len(rows) == 0 {
-		a.renderCentres(ctx, t, q, r, -1, 0, a.text.Text(t.Lang, "survey.no_centre_found"))
-		return
-	}
-	rows = append(rows, []Button{button(a.text.Text(t.Lang, "survey.other_city"), cbSurveyPlace, k+":-1:0")})
-	a.showStep(ctx, t, r, a.text.Text(t.Lang, "survey.pick_centre"), keyboard(rows...))
-}
-
 // continueSurvey takes typed text or a photo for the current question.
 func (a *App) continueSurvey(ctx context.Context, t *Turn, conv store.Conversation, m *models.Message) error {
 	var st struct {
@@ -585,6 +507,10 @@ func (a *App) continueSurvey(ctx context.Context, t *Turn, conv store.Conversati
 		a.reply(ctx, t, a.text.Text(t.Lang, "survey.err.expected_button"), nil)
 		return nil
 	}
+	atCentre := func(r store.Response) bool {
+		next, ok := q.Next(r.Answers)
+		return needsCentre(r) || (ok && next.Type == dialogs.QuestionCentre)
+	}
 	r, err := store.DraftOf(ctx, t.Tx, t.User.ID, st.Kind)
 	if errors.Is(err, store.ErrNotFound) {
 		store.EndConversation(ctx, t.Tx, t.Chat)
@@ -594,9 +520,14 @@ func (a *App) continueSurvey(ctx context.Context, t *Turn, conv store.Conversati
 		return err
 	}
 	next, ok := q.Next(r.Answers)
+	lat, lon, shared := whereOf(m)
 	switch {
-	case r.Kind == "rating" && r.Centre == "", ok && next.Type == dialogs.QuestionCentre:
-		a.searchCentres(ctx, t, q, r, firstNonEmpty(m.Text, m.Caption))
+	case conv.Step == stepCentreNote && atCentre(r):
+		return a.takeCentreNote(ctx, t, q, r, firstNonEmpty(m.Text, m.Caption))
+	case atCentre(r) && shared:
+		a.pickNearest(ctx, t, q, r, lat, lon)
+	case atCentre(r):
+		return a.pickFromFound(ctx, t, q, r, firstNonEmpty(m.Text, m.Caption))
 	case !ok:
 		a.renderSummary(ctx, t, q, r, a.text.Text(t.Lang, "survey.err.use_buttons"))
 	default:
@@ -639,6 +570,9 @@ func (a *App) answerLabel(lang string, qq *dialogs.Question, ans dialogs.Answer)
 		if c, ok := a.pack.Centre(ans.Text); ok {
 			return a.text2(c.Name, a.contentLang(lang))
 		}
+		if ans.Text == unlistedCentre {
+			return a.text.Text(lang, "centre.unlisted")
+		}
 	case qq.Type == dialogs.QuestionPhoto:
 		return "📷"
 	case qq.Type == dialogs.QuestionDate:
@@ -659,6 +593,9 @@ func (a *App) renderSummary(ctx context.Context, t *Turn, q *dialogs.Questionnai
 	b.WriteString(a.text.Text(t.Lang, "survey.summary"))
 	if c, ok := a.pack.Centre(r.Centre); ok && r.Kind == "rating" {
 		b.WriteString("\n🏢 " + html.EscapeString(a.text2(c.Name, lang)))
+	}
+	if r.CentreNote != "" {
+		b.WriteString("\n🏢 " + a.text.Text(t.Lang, "centre.unlisted") + ": " + html.EscapeString(r.CentreNote))
 	}
 	var rows [][]Button
 	var row []Button

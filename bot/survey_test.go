@@ -48,8 +48,8 @@ func (h *harness) fillSurvey(p person, kind string, pick func(qq *dialogs.Questi
 	for step := 0; step < 80; step++ {
 		h.settle()
 		r := h.draft(p, kind)
-		msg := h.last(p.id)
-		if kind == "rating" && r.Centre == "" {
+		msg := h.lastInline(p.id)
+		if needsCentre(r) {
 			h.pickCentre(p, msg, k)
 			continue
 		}
@@ -88,23 +88,38 @@ func (h *harness) fillSurvey(p person, kind string, pick func(qq *dialogs.Questi
 	return 0
 }
 
-// pickCentre chooses the first city, then its first centre.
-func (h *harness) pickCentre(p person, msg bottest.Message, k string) {
-	h.t.Helper()
-	rows := msg.Buttons()
-	if len(rows) == 0 {
-		h.t.Fatalf("no centre buttons: %q", msg.Text)
-	}
-	h.taps(p, msg, rows[0][0].CallbackData)
-	h.settle()
-	centres := h.last(p.id)
-	for _, row := range centres.Buttons() {
-		if strings.HasPrefix(row[0].CallbackData, cbSurveyAns+":"+k+":") {
-			h.taps(p, centres, row[0].CallbackData)
-			return
+// lastInline is the bot's last message with inline buttons: the step of a
+// questionnaire, not the location button's message under it.
+func (h *harness) lastInline(chat int64) bottest.Message {
+	ms := h.srv.Messages(chat)
+	for i := len(ms) - 1; i >= 0; i-- {
+		if strings.Contains(ms[i].ReplyMarkup, "inline_keyboard") {
+			return ms[i]
 		}
 	}
-	h.t.Fatalf("no centre in %q %s", centres.Text, centres.ReplyMarkup)
+	return h.last(chat)
+}
+
+// pickCentre browses to the first region's first town and chooses its
+// first centre.
+func (h *harness) pickCentre(p person, msg bottest.Message, k string) {
+	h.t.Helper()
+	for range 4 {
+		for _, row := range msg.Buttons() {
+			data := row[0].CallbackData
+			if strings.HasPrefix(data, cbSurveyAns+":"+k+":") {
+				h.taps(p, msg, data)
+				return
+			}
+			if strings.HasPrefix(data, cbSurveyPlace+":"+k+":t:") || strings.HasPrefix(data, cbSurveyPlace+":"+k+":c:") {
+				h.taps(p, msg, data)
+				break
+			}
+		}
+		h.settle()
+		msg = h.lastInline(p.id)
+	}
+	h.t.Fatalf("no centre in %q %s", msg.Text, msg.ReplyMarkup)
 }
 
 // typical answers: the first option, good scores, no integrity problem.
@@ -142,7 +157,7 @@ func TestMysteryShopperInUkrainianAndRussian(t *testing.T) {
 			}
 			h.taps(p, intro, "qs:m:go")
 			h.settle()
-			first := h.last(p.id)
+			first := h.lastInline(p.id)
 			progress := map[string]string{"uk": "Крок 1 з", "ru": "Шаг 1 из"}[lang]
 			if !strings.Contains(first.Text, progress) && !strings.Contains(first.Text, h.text.Text(lang, "survey.pick_centre")) {
 				t.Errorf("the first step: %q", first.Text)
@@ -241,7 +256,7 @@ func TestQuickRatingFromQRCode(t *testing.T) {
 	h.says(q, "/start r_nosuchcentre_1")
 	h.taps(q, h.nth(q.id, 1), "qs:r:go")
 	h.settle()
-	if got := h.last(q.id).Text; !strings.Contains(got, h.text.Text("uk", "survey.pick_centre")) {
+	if got := h.lastInline(q.id).Text; !strings.Contains(got, h.text.Text("uk", "survey.pick_centre")) {
 		t.Errorf("an unknown centre in the link: %q", got)
 	}
 	h.noRejects()

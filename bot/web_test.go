@@ -377,3 +377,60 @@ func TestDashboardMysteryResultsPerSection(t *testing.T) {
 		t.Error("the centre filter does not filter")
 	}
 }
+
+func TestPublicRatingsByRegionWithRanks(t *testing.T) {
+	h := newWebHarness(t)
+	seedRatings(t, h.st)
+	c := noRedirects()
+	_, body := get(t, c, h.webURL("/ratings?lang=uk"))
+	for _, want := range []string{"<h2>Харківська область</h2>", "<h2>Київ</h2>", "<h2>Одеська область</h2>", "Місце в регіоні", "Місце в країні"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/ratings lacks %q", want)
+		}
+	}
+	// Kyiv's 8046: first in its region, second in the country.
+	rank := regexp.MustCompile(`<td class="num">(\d+|—)</td>\s*<td class="num">(\d+|—)</td>\s*<td><a href="/ratings/(\w+)`)
+	ranks := map[string]string{}
+	for _, m := range rank.FindAllStringSubmatch(body, -1) {
+		ranks[m[3]] = m[1] + "/" + m[2]
+	}
+	if ranks[webTop] != "1/1" || ranks[webOther] != "1/2" || ranks[webFew] != "—/—" {
+		t.Errorf("ranks (region/country): %v", ranks)
+	}
+	// A town or a number cuts the list; the ranks stay the country's.
+	_, body = get(t, c, h.webURL("/ratings?lang=uk&q=%D0%9A%D0%B8%D0%B5%D0%B2")) // «Киев»
+	if !strings.Contains(body, "ТСЦ МВС № 8046") || strings.Contains(body, "ТСЦ МВС № 6341") {
+		t.Errorf("/ratings?q=Киев shows other towns' centres or not Kyiv's")
+	}
+	_, body = get(t, c, h.webURL("/ratings?lang=uk&q=6341"))
+	if !strings.Contains(body, "ТСЦ МВС № 6341") || strings.Contains(body, "ТСЦ МВС № 8046") {
+		t.Errorf("/ratings?q=6341 is not that centre alone")
+	}
+	_, body = get(t, c, h.webURL("/ratings?lang=uk&q=Atlantida"))
+	if !strings.Contains(body, "центрів не знайшлося") {
+		t.Errorf("/ratings?q=Atlantida does not say nothing was found")
+	}
+	if resp, body := get(t, c, h.webURL("/ratings/6341?lang=uk")); resp.StatusCode != 200 || !strings.Contains(body, "4,60") {
+		t.Errorf("/ratings/6341: %d", resp.StatusCode)
+	}
+}
+
+func TestDashboardFilterTakesANumberOrATown(t *testing.T) {
+	h := newWebHarness(t)
+	seedRatings(t, h.st)
+	token, _ := h.dashboardToken(person{id: webAdmin, lang: "uk"})
+	c := noRedirects()
+	if resp, body := h.signIn(t, c, token, "uk"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in: %d %s", resp.StatusCode, body)
+	}
+	for _, tc := range []struct{ q, want string }{
+		{"4641", "Оцінок з балом 2 або нижче: 1"},
+		{"Львов", "Оцінок з балом 2 або нижче: 1"},
+		{"Харків", "Оцінок з балом 2 або нижче: 0"},
+	} {
+		_, body := get(t, c, h.webURL("/dashboard/ratings?lang=uk&period=all&q="+url.QueryEscape(tc.q)))
+		if !strings.Contains(body, tc.want) {
+			t.Errorf("q=%s: want %q", tc.q, tc.want)
+		}
+	}
+}

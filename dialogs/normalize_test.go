@@ -54,3 +54,22 @@ func TestTermsDropStopwords(t *testing.T) {
 		t.Errorf("Terms kept stopwords: %v", got)
 	}
 }
+
+func TestLatin(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Одеса", "Odesa"},
+		{"Біла Церква", "Bila Tserkva"},
+		{"Знам'янка", "Znamianka"},
+		{"Згурівка", "Zghurivka"},
+		{"Ізмаїл", "Izmail"},
+		{"Їжакевич", "Yizhakevych"},
+		{"Яготин", "Yahotyn"},
+		{"Кам'янець-Подільський", "Kamianets-Podilskyi"},
+		{"Щербухи", "Shcherbukhy"},
+		{"Євпаторія", "Yevpatoriia"},
+	} {
+		if got := Latin(tc.in); got != tc.want {
+			t.Errorf("Latin(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -55,11 +55,18 @@ type Pack struct {
 	Languages     []string        `yaml:"languages"`
 	Timezone      string          `yaml:"timezone"`
 	BusinessHours []BusinessHours `yaml:"business_hours"`
-	Channels      []Channel       `yaml:"channels"`
-	Categories    []Category      `yaml:"categories"`
-	Services      []Service       `yaml:"-"`
-	Centres       []Centre        `yaml:"-"`
-	Entries       []Entry         `yaml:"-"`
+	// CentreHours is the centres' usual schedule, for those without one of
+	// their own; none means a centre's hours are known only as its text.
+	CentreHours []BusinessHours `yaml:"centre_hours"`
+	Channels    []Channel       `yaml:"channels"`
+	Categories  []Category      `yaml:"categories"`
+	Services    []Service       `yaml:"-"`
+	Centres     []Centre        `yaml:"-"`
+	// Regions and Places come from regions.yaml and places.yaml: the
+	// regions centres are grouped by, and the settlements' coordinates.
+	Regions []Region `yaml:"-"`
+	Places  []Place  `yaml:"-"`
+	Entries []Entry  `yaml:"-"`
 	// Questionnaires are read from questionnaires/*.yaml, one a file.
 	Questionnaires []Questionnaire `yaml:"-"`
 	// Matching is read from matching.yaml.
@@ -100,15 +107,46 @@ type Service struct {
 
 // Centre is a service centre.
 type Centre struct {
-	ID       string   `yaml:"id"`
-	Name     Text     `yaml:"name"`
-	City     Text     `yaml:"city"`
-	Address  Text     `yaml:"address"`
-	Hours    Text     `yaml:"hours"`
-	Map      string   `yaml:"map"`
-	Services []string `yaml:"services"`
-	Source   string   `yaml:"source"`
-	Pos      Pos      `yaml:"-"`
+	ID string `yaml:"id"`
+	// Number is the number people and the e-queue know it by ("5154").
+	Number string `yaml:"number"`
+	Name   Text   `yaml:"name"`
+	// Region is the id of one of the pack's regions.
+	Region  string `yaml:"region"`
+	City    Text   `yaml:"city"`
+	Address Text   `yaml:"address"`
+	// Note is what a citizen should know before going: "practical exam only".
+	Note  Text   `yaml:"note"`
+	Hours Text   `yaml:"hours"`
+	Map   string `yaml:"map"`
+	// Lat and Lon place the centre itself; without them the centre is
+	// where its settlement (City in Region, from places.yaml) is.
+	Lat float64 `yaml:"lat"`
+	Lon float64 `yaml:"lon"`
+	// Opening is the centre's own schedule; without it the pack's
+	// business hours are the centre's.
+	Opening  []BusinessHours `yaml:"opening"`
+	Services []string        `yaml:"services"`
+	Source   string          `yaml:"source"`
+	Pos      Pos             `yaml:"-"`
+}
+
+// Region is an area centres are grouped by (an oblast, a krai).
+type Region struct {
+	ID   string `yaml:"id"`
+	Name Text   `yaml:"name"`
+	Pos  Pos    `yaml:"-"`
+}
+
+// Place is a settlement with centres, and where it is.
+type Place struct {
+	Name   Text    `yaml:"name"`
+	Region string  `yaml:"region"`
+	Lat    float64 `yaml:"lat"`
+	Lon    float64 `yaml:"lon"`
+	// Source names the gazetteer entry the coordinates come from.
+	Source string `yaml:"source"`
+	Pos    Pos    `yaml:"-"`
 }
 
 // Matching is what a pack tells the FAQ matcher beyond its entries.
@@ -139,8 +177,15 @@ type Entry struct {
 	Links     []Link              `yaml:"links" json:"links,omitempty"`
 	Related   []string            `yaml:"related" json:"related,omitempty"`
 	Hidden    bool                `yaml:"hidden,omitempty" json:"hidden,omitempty"`
-	Pos       Pos                 `yaml:"-" json:"-"`
+	// Action is what the bot does besides answering: ActionFindCentre asks
+	// for the person's location or town and shows the centres there.
+	Action string `yaml:"action,omitempty" json:"action,omitempty"`
+	Pos    Pos    `yaml:"-" json:"-"`
 }
+
+// ActionFindCentre marks an entry that finds centres ("where is the
+// nearest service centre").
+const ActionFindCentre = "find_centre"
 
 // Entry returns the entry with id, if the pack has it.
 func (p *Pack) Entry(id string) (Entry, bool) {
@@ -186,7 +231,8 @@ func (p *Pack) Speaks(lang string) bool {
 var ErrNoPack = errors.New("dialogs: no such pack")
 
 // LoadPack reads the pack in folder dir of fsys: pack.yaml, services.yaml,
-// centres.yaml, faq.yaml and questionnaires/*.yaml. It checks only that
+// centres.yaml, centres-list.yaml, regions.yaml, places.yaml, faq.yaml and
+// questionnaires/*.yaml. It checks only that
 // the files parse; Validate checks the content.
 func LoadPack(fsys fs.FS, dir string) (*Pack, error) {
 	if _, err := fs.Stat(fsys, path.Join(dir, "pack.yaml")); err != nil {
@@ -217,6 +263,10 @@ func LoadPack(fsys fs.FS, dir string) (*Pack, error) {
 	}{
 		{"services.yaml", "services", func(n *yaml.Node, pos Pos) error { return addItem(&p.Services, n, pos) }},
 		{"centres.yaml", "centres", func(n *yaml.Node, pos Pos) error { return addItem(&p.Centres, n, pos) }},
+		// Centres generated from a public list, with the ones above taking precedence.
+		{"centres-list.yaml", "centres", func(n *yaml.Node, pos Pos) error { return addItem(&p.Centres, n, pos) }},
+		{"regions.yaml", "regions", func(n *yaml.Node, pos Pos) error { return addItem(&p.Regions, n, pos) }},
+		{"places.yaml", "places", func(n *yaml.Node, pos Pos) error { return addItem(&p.Places, n, pos) }},
 		{"faq.yaml", "entries", func(n *yaml.Node, pos Pos) error { return addItem(&p.Entries, n, pos) }},
 	} {
 		if !fileExists(fsys, path.Join(dir, part.name)) {
@@ -328,7 +378,7 @@ func eachItem(root *yaml.Node, file, key string, f func(n *yaml.Node, pos Pos) e
 }
 
 type positioned interface {
-	Channel | Category | Service | Centre | Entry
+	Channel | Category | Service | Centre | Entry | Region | Place
 }
 
 func addItem[T positioned](list *[]T, n *yaml.Node, pos Pos) error {
@@ -352,6 +402,10 @@ func setItemPos[T positioned](v *T, pos Pos) {
 	case *Centre:
 		x.Pos = pos
 	case *Entry:
+		x.Pos = pos
+	case *Region:
+		x.Pos = pos
+	case *Place:
 		x.Pos = pos
 	}
 }

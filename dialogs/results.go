@@ -20,6 +20,7 @@ type Submission struct {
 	Questionnaire string    `json:"questionnaire"`
 	Version       int       `json:"version"`
 	Centre        string    `json:"centre"`
+	CentreNote    string    `json:"centre_note,omitempty"` // the person's words for a centre not in the list
 	Desk          int       `json:"desk,omitempty"`
 	Lang          string    `json:"language"`
 	Started       time.Time `json:"started"`

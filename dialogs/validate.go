@@ -2,6 +2,7 @@ package dialogs
 
 import (
 	"fmt"
+	"math"
 	"net/url"
 	"regexp"
 	"sort"
@@ -28,6 +29,7 @@ var (
 	entryIDPattern  = regexp.MustCompile(`^[a-z0-9_]{1,32}$`)
 	itemIDPattern   = regexp.MustCompile(`^[a-z0-9_]{1,24}$`)
 	centreIDPattern = regexp.MustCompile(`^[a-z0-9]{1,12}$`)
+	numberPattern   = regexp.MustCompile(`^[0-9]{1,8}$`)
 	clockPattern    = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 	weekdays        = map[string]bool{"mon": true, "tue": true, "wed": true, "thu": true, "fri": true, "sat": true, "sun": true}
 	channelKinds    = map[string]bool{"website": true, "booking": true, "integrity": true, "complaint": true, "hotline": true, "chatbot": true, "app": true}
@@ -105,16 +107,20 @@ func Validate(p *Pack) []Problem {
 			bad(p.Pos, "pack: timezone %q: %v", p.Timezone, err)
 		}
 	}
-	for _, h := range p.BusinessHours {
-		for _, d := range h.Days {
-			if !weekdays[d] {
-				bad(p.Pos, "business_hours: %q is not one of mon tue wed thu fri sat sun", d)
+	hours := func(pos Pos, what string, list []BusinessHours) {
+		for _, h := range list {
+			for _, d := range h.Days {
+				if !weekdays[d] {
+					bad(pos, "%s: %q is not one of mon tue wed thu fri sat sun", what, d)
+				}
+			}
+			if !clockPattern.MatchString(h.Open) || !clockPattern.MatchString(h.Close) || h.Open >= h.Close {
+				bad(pos, "%s: %q–%q: expected HH:MM, opening before closing", what, h.Open, h.Close)
 			}
 		}
-		if !clockPattern.MatchString(h.Open) || !clockPattern.MatchString(h.Close) || h.Open >= h.Close {
-			bad(p.Pos, "business_hours: %q–%q: expected HH:MM, opening before closing", h.Open, h.Close)
-		}
 	}
+	hours(p.Pos, "business_hours", p.BusinessHours)
+	hours(p.Pos, "centre_hours", p.CentreHours)
 
 	channel := unique("channel")
 	for _, c := range p.Channels {
@@ -141,11 +147,41 @@ func Validate(p *Pack) []Problem {
 		services[s.ID] = true
 		texts(s.Pos, "service "+s.ID+" name", s.Name, MaxTitle, false)
 	}
+	region := unique("region")
+	regions := map[string]bool{}
+	for _, r := range p.Regions {
+		region(r.Pos, r.ID, itemIDPattern)
+		regions[r.ID] = true
+		texts(r.Pos, "region "+r.ID+" name", r.Name, MaxTitle, false)
+	}
+	for _, pl := range p.Places {
+		what := "place " + pl.Name.In("uk", p.Languages...)
+		texts(pl.Pos, what+" name", pl.Name, MaxTitle, false)
+		if !regions[pl.Region] {
+			bad(pl.Pos, "%s: region %q is not in regions.yaml", what, pl.Region)
+		}
+		if math.Abs(pl.Lat) > 90 || math.Abs(pl.Lon) > 180 {
+			bad(pl.Pos, "%s: %v, %v is not a latitude and longitude", what, pl.Lat, pl.Lon)
+		}
+	}
 	centre := unique("centre")
 	for _, c := range p.Centres {
 		centre(c.Pos, c.ID, centreIDPattern)
 		texts(c.Pos, "centre "+c.ID+" name", c.Name, MaxTitle, false)
 		texts(c.Pos, "centre "+c.ID+" city", c.City, MaxTitle, false)
+		if c.Address.In("", p.Languages...) == "" {
+			bad(c.Pos, "centre %s: no address", c.ID)
+		}
+		if c.Number != "" && !numberPattern.MatchString(c.Number) {
+			bad(c.Pos, "centre %s: number %q: expected digits", c.ID, c.Number)
+		}
+		if len(p.Regions) > 0 && !regions[c.Region] {
+			bad(c.Pos, "centre %s: region %q is not in regions.yaml", c.ID, c.Region)
+		}
+		if math.Abs(c.Lat) > 90 || math.Abs(c.Lon) > 180 {
+			bad(c.Pos, "centre %s: %v, %v is not a latitude and longitude", c.ID, c.Lat, c.Lon)
+		}
+		hours(c.Pos, "centre "+c.ID+" opening", c.Opening)
 		for _, s := range c.Services {
 			if !services[s] {
 				bad(c.Pos, "centre %s: service %q is not in services.yaml", c.ID, s)
@@ -178,6 +214,9 @@ func Validate(p *Pack) []Problem {
 			link(e.Pos, what, l.URL)
 			texts(e.Pos, what+" link title", l.Title, MaxTitle, false)
 		}
+		if e.Action != "" && e.Action != ActionFindCentre {
+			bad(e.Pos, "%s: action %q is not one of %s", what, e.Action, ActionFindCentre)
+		}
 		for _, r := range e.Related {
 			if r == e.ID {
 				bad(e.Pos, "%s: related to itself", what)
@@ -193,5 +232,22 @@ func Validate(p *Pack) []Problem {
 		}
 		return out[i].Pos.Line < out[j].Pos.Line
 	})
+	return out
+}
+
+// Warnings are what a pack can ship with but should not for long: centres
+// whose place is unknown, so that "nearest" never offers them.
+func Warnings(p *Pack) []Problem {
+	var out []Problem
+	lang := ""
+	if len(p.Languages) > 0 {
+		lang = p.Languages[0]
+	}
+	for _, c := range p.Centres {
+		if _, _, ok := p.Where(c); !ok {
+			out = append(out, Problem{Pos: c.Pos, Msg: fmt.Sprintf("centre %s (%s): no coordinates, neither its own nor for %s in places.yaml; it is never offered as nearest",
+				c.ID, c.Name.In(lang), c.City.In(lang))})
+		}
+	}
 	return out
 }

@@ -164,12 +164,19 @@ type Delivered struct {
 }
 
 // EffectSent records an effect as delivered and writes its result into
-// slot (when given), where later turns read it.
+// slot (when given), where later turns read it. An effect delivered to the
+// private chat of a person who asked to be forgotten (their user row is
+// gone: /forget's own answer, or what was still queued for them) is not
+// kept, so that nothing names them once it is sent.
 func (s *Store) EffectSent(ctx context.Context, id int64, d Delivered, slot *Slot) error {
 	const sent = `
-		UPDATE outbox SET status = 1, attempts = attempts + 1, done_at = now(),
+		WITH forgotten AS (
+			DELETE FROM outbox o WHERE o.id = $1 AND o.chat_id > 0
+			   AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = o.chat_id)
+		)
+		UPDATE outbox o SET status = 1, attempts = attempts + 1, done_at = now(),
 		       message_id = nullif($2, 0), thread_id = nullif($3, 0), last_error = NULL
-		WHERE id = $1`
+		WHERE o.id = $1 AND (o.chat_id <= 0 OR EXISTS (SELECT 1 FROM users u WHERE u.id = o.chat_id))`
 	if slot == nil {
 		// Most effects: one statement, its own transaction.
 		st, err := s.statement(ctx, sent)

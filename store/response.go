@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -22,13 +23,16 @@ type Response struct {
 	Pack          string
 	UserID        int64 // 0 once the person asked to be forgotten
 	Centre        string
-	Desk          int
-	Lang          string
-	Answers       dialogs.Answers
-	Status        string // draft, submitted
-	MessageID     int    // the bot's message being edited in place
-	StartedAt     time.Time
-	SubmittedAt   time.Time
+	// CentreNote is what the person wrote when their centre was not in
+	// the list (Centre is then "").
+	CentreNote  string
+	Desk        int
+	Lang        string
+	Answers     dialogs.Answers
+	Status      string // draft, submitted
+	MessageID   int    // the bot's message being edited in place
+	StartedAt   time.Time
+	SubmittedAt time.Time
 }
 
 type responseRow struct {
@@ -39,6 +43,7 @@ type responseRow struct {
 	Pack          string        `db:"pack"`
 	UserID        sql.NullInt64 `db:"user_id"`
 	Centre        string        `db:"centre"`
+	CentreNote    string        `db:"centre_note"`
 	Desk          sql.NullInt64 `db:"desk"`
 	Lang          string        `db:"lang"`
 	Answers       []byte        `db:"answers"`
@@ -48,13 +53,13 @@ type responseRow struct {
 	SubmittedAt   sql.NullTime  `db:"submitted_at"`
 }
 
-const responseColumns = `id, kind, questionnaire, version, pack, user_id, centre, desk, lang, answers::text AS answers,
+const responseColumns = `id, kind, questionnaire, version, pack, user_id, centre, centre_note, desk, lang, answers::text AS answers,
 	status, message_id, started_at, submitted_at`
 
 func (r responseRow) response() (Response, error) {
 	out := Response{
 		ID: r.ID, Kind: r.Kind, Questionnaire: r.Questionnaire, Version: r.Version, Pack: r.Pack,
-		UserID: r.UserID.Int64, Centre: r.Centre, Desk: int(r.Desk.Int64), Lang: r.Lang, Status: r.Status,
+		UserID: r.UserID.Int64, Centre: r.Centre, CentreNote: r.CentreNote, Desk: int(r.Desk.Int64), Lang: r.Lang, Status: r.Status,
 		MessageID: r.MessageID, StartedAt: r.StartedAt, SubmittedAt: r.SubmittedAt.Time, Answers: dialogs.Answers{},
 	}
 	if err := json.Unmarshal(r.Answers, &out.Answers); err != nil {
@@ -106,15 +111,16 @@ func GetResponse(ctx context.Context, q sqlx.QueryerContext, id int64) (Response
 	return row.response()
 }
 
-// SaveDraft stores a draft's answers and centre after a step. Its message
-// is kept by the outbox when the message is delivered (SlotDraftMessage).
+// SaveDraft stores a draft's answers and centre (or the note in its place)
+// after a step. Its message is kept by the outbox when the message is
+// delivered (SlotDraftMessage).
 func SaveDraft(ctx context.Context, q sqlx.ExecerContext, r Response) error {
 	raw, err := json.Marshal(r.Answers)
 	if err != nil {
 		return fmt.Errorf("store: unable to encode the answers of response %d: %w", r.ID, err)
 	}
-	_, err = q.ExecContext(ctx, `UPDATE responses SET answers = $2, centre = $3, desk = $4 WHERE id = $1 AND status = 'draft'`,
-		r.ID, string(raw), r.Centre, nullInt(int64(r.Desk)))
+	_, err = q.ExecContext(ctx, `UPDATE responses SET answers = $2, centre = $3, desk = $4, centre_note = $5 WHERE id = $1 AND status = 'draft'`,
+		r.ID, string(raw), r.Centre, nullInt(int64(r.Desk)), r.CentreNote)
 	if err != nil {
 		return fmt.Errorf("store: unable to save response %d: %w", r.ID, err)
 	}
@@ -158,21 +164,32 @@ func SubmittedSince(ctx context.Context, q sqlx.QueryerContext, userID int64, ki
 type ResponseFilter struct {
 	Kind   string // "" for all
 	Centre string // "" for all
-	Since  time.Time
-	Until  time.Time // zero for now
+	// Centres, when not empty, keeps responses for any of them (a town's).
+	Centres []string
+	Since   time.Time
+	Until   time.Time // zero for now
 }
 
-// SubmittedResponses lists submitted responses in submission order.
-func SubmittedResponses(ctx context.Context, q sqlx.QueryerContext, f ResponseFilter) ([]Response, error) {
+// where is the condition on responses (as alias, "" or "r.") that f sets,
+// with its arguments, $1 to $5; a query's own arguments follow from $6.
+func (f ResponseFilter) where(alias string) (string, []any) {
 	until := f.Until
 	if until.IsZero() {
 		until = time.Now().Add(time.Hour)
 	}
+	cond := strings.NewReplacer("r.", alias).Replace(`r.status = 'submitted' AND ($1 = '' OR r.kind = $1) AND ($2 = '' OR r.centre = $2)
+		  AND r.submitted_at >= $3 AND r.submitted_at < $4
+		  AND (coalesce(cardinality($5::text[]), 0) = 0 OR r.centre = ANY($5))`)
+	return cond, []any{f.Kind, f.Centre, f.Since, until, pq.Array(f.Centres)}
+}
+
+// SubmittedResponses lists submitted responses in submission order.
+func SubmittedResponses(ctx context.Context, q sqlx.QueryerContext, f ResponseFilter) ([]Response, error) {
+	where, args := f.where("")
 	var rows []responseRow
 	err := sqlx.SelectContext(ctx, q, &rows, `SELECT `+responseColumns+` FROM responses
-		WHERE status = 'submitted' AND ($1 = '' OR kind = $1) AND ($2 = '' OR centre = $2)
-		  AND submitted_at >= $3 AND submitted_at < $4
-		ORDER BY submitted_at, id`, f.Kind, f.Centre, f.Since, until)
+		WHERE `+where+`
+		ORDER BY submitted_at, id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list responses: %w", err)
 	}
@@ -221,19 +238,18 @@ func SetBotState(ctx context.Context, q sqlx.ExecerContext, key, value string) e
 // dashboard logins; and the user row itself. Updates of theirs after upTo
 // are not handled yet and are left for their turns.
 func Forget(ctx context.Context, tx *sqlx.Tx, userID, upTo int64) error {
-	// What the bot delivered to them or about them (copies of their
-	// messages, their tickets' topics and cards): its rows go; whatever is
-	// still to be delivered stays until it is. First, while their tickets
-	// still name them.
-	_, err := tx.ExecContext(ctx, `
-		DELETE FROM outbox WHERE status <> 0 AND (
-		    chat_id = $1 OR body::text LIKE '%' || $1::text || '%'
-		    OR (body->'result'->>'k' = 'ticket.thread' AND (body->'result'->>'id')::bigint IN (SELECT id FROM tickets WHERE user_id = $1))
-		    OR (body->'thread'->>'k' = 'ticket.thread' AND (body->'thread'->>'id')::bigint IN (SELECT id FROM tickets WHERE user_id = $1)))`, userID)
-	if err != nil {
-		return fmt.Errorf("store: unable to forget user %d's messages: %w", userID, err)
-	}
 	for _, stmt := range []string{
+		// What was sent to them or for them, or about their tickets, while
+		// their updates and tickets still say which rows those are. What is
+		// still queued is dropped once it is sent (EffectSent).
+		`DELETE FROM outbox WHERE status <> 0 AND (
+			chat_id = $1
+			OR update_id IN (SELECT update_id FROM inbox WHERE chat_key = $1)
+			OR strpos(body::text, $1::text) > 0
+			OR EXISTS (SELECT 1 FROM json_each(body) s
+			           WHERE s.key IN ('thread', 'target', 'reply', 'result') AND json_typeof(s.value) = 'object'
+			             AND s.value->>'k' IN ('ticket.thread', 'ticket.card')
+			             AND (s.value->>'id')::bigint IN (SELECT id FROM tickets WHERE user_id = $1)))`,
 		`DELETE FROM responses WHERE user_id = $1 AND status = 'draft'`,
 		`UPDATE responses SET user_id = NULL WHERE user_id = $1`,
 		`DELETE FROM conversations WHERE chat_id = $1`,
@@ -257,7 +273,7 @@ func Forget(ctx context.Context, tx *sqlx.Tx, userID, upTo int64) error {
 	// their ids. The one being handled (upTo) loses its chat too: the
 	// dispatcher then does not see at once that the chat has another update
 	// waiting, and the feeder finds it within a second.
-	_, err = tx.ExecContext(ctx, `
+	_, err := tx.ExecContext(ctx, `
 		UPDATE inbox SET payload = json_build_object('update_id', update_id), last_error = NULL, chat_key = 0
 		WHERE chat_key = $1 AND update_id <= $2`, userID, upTo)
 	if err != nil {
@@ -282,7 +298,7 @@ func decodeResponses(rows []responseRow) ([]Response, error) {
 func (r Response) Submission() dialogs.Submission {
 	return dialogs.Submission{
 		ID: r.ID, Ref: dialogs.Ref(r.Kind, r.ID), Kind: r.Kind, Questionnaire: r.Questionnaire, Version: r.Version,
-		Centre: r.Centre, Desk: r.Desk, Lang: r.Lang, Started: r.StartedAt, Submitted: r.SubmittedAt, Answers: r.Answers,
+		Centre: r.Centre, CentreNote: r.CentreNote, Desk: r.Desk, Lang: r.Lang, Started: r.StartedAt, Submitted: r.SubmittedAt, Answers: r.Answers,
 	}
 }
 
@@ -298,19 +314,16 @@ type ResponseCount struct {
 // in PostgreSQL: what /stats and the dashboard show, in memory that grows
 // with the questions, not the responses.
 func ResponseTallies(ctx context.Context, q sqlx.QueryerContext, f ResponseFilter) ([]ResponseCount, []dialogs.Tally, error) {
-	until := f.Until
-	if until.IsZero() {
-		until = time.Now().Add(time.Hour)
-	}
+	where, args := f.where("")
 	var counts []ResponseCount
 	err := sqlx.SelectContext(ctx, q, &counts, `
 		SELECT kind, centre, count(*) AS n FROM responses
-		WHERE status = 'submitted' AND ($1 = '' OR kind = $1) AND ($2 = '' OR centre = $2)
-		  AND submitted_at >= $3 AND submitted_at < $4
-		GROUP BY kind, centre ORDER BY kind, centre`, f.Kind, f.Centre, f.Since, until)
+		WHERE `+where+`
+		GROUP BY kind, centre ORDER BY kind, centre`, args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: unable to count responses: %w", err)
 	}
+	where, args = f.where("r.")
 	var tallies []dialogs.Tally
 	err = sqlx.SelectContext(ctx, q, &tallies, `
 		SELECT r.kind, r.centre, a.key AS question, count(*) AS n, sum(v.n) AS sum,
@@ -319,11 +332,10 @@ func ResponseTallies(ctx context.Context, q sqlx.QueryerContext, f ResponseFilte
 		       count(*) FILTER (WHERE v.n <= 6) AS detractors
 		FROM responses r CROSS JOIN LATERAL jsonb_each(r.answers) a
 		CROSS JOIN LATERAL (SELECT (a.value->>'n')::int AS n) v
-		WHERE r.status = 'submitted' AND ($1 = '' OR r.kind = $1) AND ($2 = '' OR r.centre = $2)
-		  AND r.submitted_at >= $3 AND r.submitted_at < $4
+		WHERE `+where+`
 		  AND jsonb_typeof(a.value) = 'object' AND a.value ? 'n'
 		  AND NOT coalesce((a.value->>'s')::boolean, false)
-		GROUP BY r.kind, r.centre, a.key ORDER BY r.kind, r.centre, a.key`, f.Kind, f.Centre, f.Since, until)
+		GROUP BY r.kind, r.centre, a.key ORDER BY r.kind, r.centre, a.key`, args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: unable to tally responses: %w", err)
 	}
@@ -334,22 +346,19 @@ func ResponseTallies(ctx context.Context, q sqlx.QueryerContext, f ResponseFilte
 // any of the criteria scored atMost or less, up to limit, and how many such
 // ratings there are in all.
 func LowRatings(ctx context.Context, q sqlx.QueryerContext, f ResponseFilter, criteria []string, atMost, limit int) ([]Response, int, error) {
-	until := f.Until
-	if until.IsZero() {
-		until = time.Now().Add(time.Hour)
-	}
+	f.Kind = "rating"
+	where, args := f.where("")
 	var rows []struct {
 		responseRow
 		Total int `db:"total"`
 	}
 	err := sqlx.SelectContext(ctx, q, &rows, `SELECT `+responseColumns+`, count(*) OVER () AS total FROM responses
-		WHERE status = 'submitted' AND kind = 'rating' AND ($1 = '' OR centre = $1)
-		  AND submitted_at >= $2 AND submitted_at < $3
+		WHERE `+where+`
 		  AND EXISTS (SELECT 1 FROM jsonb_each(answers) a
-		              WHERE a.key = ANY($4) AND jsonb_typeof(a.value) = 'object' AND a.value ? 'n'
-		                AND NOT coalesce((a.value->>'s')::boolean, false) AND (a.value->>'n')::int <= $5)
+		              WHERE a.key = ANY($6) AND jsonb_typeof(a.value) = 'object' AND a.value ? 'n'
+		                AND NOT coalesce((a.value->>'s')::boolean, false) AND (a.value->>'n')::int <= $7)
 		ORDER BY submitted_at DESC, id DESC
-		LIMIT $6`, f.Centre, f.Since, until, pq.Array(criteria), atMost, limit)
+		LIMIT $8`, append(args, pq.Array(criteria), atMost, limit)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: unable to list low ratings: %w", err)
 	}
@@ -366,16 +375,12 @@ func LowRatings(ctx context.Context, q sqlx.QueryerContext, f ResponseFilter, cr
 // SubmittedAnswerKeys lists every answer id that the submitted responses of
 // the filter carry, sorted: the columns an export needs before its rows.
 func SubmittedAnswerKeys(ctx context.Context, q sqlx.QueryerContext, f ResponseFilter) ([]string, error) {
-	until := f.Until
-	if until.IsZero() {
-		until = time.Now().Add(time.Hour)
-	}
+	where, args := f.where("")
 	var keys []string
 	err := sqlx.SelectContext(ctx, q, &keys, `
 		SELECT DISTINCT k FROM responses, jsonb_object_keys(answers) AS k
-		WHERE status = 'submitted' AND ($1 = '' OR kind = $1) AND ($2 = '' OR centre = $2)
-		  AND submitted_at >= $3 AND submitted_at < $4
-		ORDER BY k`, f.Kind, f.Centre, f.Since, until)
+		WHERE `+where+`
+		ORDER BY k`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list answer ids: %w", err)
 	}
@@ -386,14 +391,10 @@ func SubmittedAnswerKeys(ctx context.Context, q sqlx.QueryerContext, f ResponseF
 // submission order, as it is read: an export of any size holds one row at
 // a time. fn's error stops the reading and is returned.
 func EachSubmitted(ctx context.Context, q sqlx.QueryerContext, f ResponseFilter, fn func(Response) error) error {
-	until := f.Until
-	if until.IsZero() {
-		until = time.Now().Add(time.Hour)
-	}
+	where, args := f.where("")
 	rows, err := q.QueryxContext(ctx, `SELECT `+responseColumns+` FROM responses
-		WHERE status = 'submitted' AND ($1 = '' OR kind = $1) AND ($2 = '' OR centre = $2)
-		  AND submitted_at >= $3 AND submitted_at < $4
-		ORDER BY submitted_at, id`, f.Kind, f.Centre, f.Since, until)
+		WHERE `+where+`
+		ORDER BY submitted_at, id`, args...)
 	if err != nil {
 		return fmt.Errorf("store: unable to read responses: %w", err)
 	}

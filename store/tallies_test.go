@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"runtime"
+	"slices"
+	"strings"
 	"testing"
 
 	"servicebot/dialogs"
@@ -48,7 +50,7 @@ func TestTalliesInSQLMatchTheDomain(t *testing.T) {
 			}
 		}
 	}
-	for _, f := range []store.ResponseFilter{{}, {Kind: "rating"}, {Centre: "b"}} {
+	for _, f := range []store.ResponseFilter{{}, {Kind: "rating"}, {Centre: "b"}, {Centres: []string{"a", "c"}}, {Kind: "rating", Centres: []string{"c"}}} {
 		list, err := store.SubmittedResponses(ctx, st.DB(), f)
 		if err != nil {
 			t.Fatal(err)
@@ -68,6 +70,9 @@ func TestTalliesInSQLMatchTheDomain(t *testing.T) {
 		}
 		got := map[[2]string]int{}
 		for _, c := range counts {
+			if len(f.Centres) > 0 && !slices.Contains(f.Centres, c.Centre) {
+				t.Errorf("filter %+v: centre %q counted", f, c.Centre)
+			}
 			got[[2]string{c.Kind, c.Centre}] = c.N
 		}
 		if !reflect.DeepEqual(got, wantCounts) {
@@ -98,6 +103,24 @@ func TestTalliesInSQLMatchTheDomain(t *testing.T) {
 		}
 		if total != len(wantLow) || !reflect.DeepEqual(gotLow, wantLow[:min(5, len(wantLow))]) {
 			t.Errorf("filter %+v: low ratings %v of %d, want %v of %d", f, gotLow, total, wantLow[:min(5, len(wantLow))], len(wantLow))
+		}
+
+		// The export streams the same responses, in the same order.
+		var csv strings.Builder
+		exported, err := store.ExportCSV(ctx, st.Reader(), f, nil, &csv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var refs []string
+		for _, line := range strings.Split(strings.TrimSpace(csv.String()), "\n")[1:] {
+			refs = append(refs, strings.SplitN(line, ",", 2)[0])
+		}
+		var wantRefs []string
+		for _, r := range list {
+			wantRefs = append(wantRefs, dialogs.Ref(r.Kind, r.ID))
+		}
+		if exported != len(list) || !reflect.DeepEqual(refs, wantRefs) {
+			t.Errorf("filter %+v: exported %d rows %v, want %d %v", f, exported, refs, len(list), wantRefs)
 		}
 	}
 }

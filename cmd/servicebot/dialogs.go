@@ -29,7 +29,8 @@ const dialogsUsage = `Usage:
                                         (edits made in the bot since are replaced: export them first)
   servicebot dialogs export [--from DIR2] DIR
                                         write the database's FAQ as DIR/faq.yaml, with pack.yaml,
-                                        services.yaml and centres.yaml from the built-in pack or DIR2
+                                        services.yaml and the centres (centres*.yaml, regions.yaml,
+                                        places.yaml) from the built-in pack or DIR2
 `
 
 // cmdDialogs runs `servicebot dialogs …`: content packs on disk, in the
@@ -79,7 +80,7 @@ func dialogsValidate(args []string, getenv func(string) string, stdout, stderr i
 		return errors.New("dialogs validate: expected one pack folder, or --all")
 	}
 	if *all {
-		return validateShipped(stdout)
+		return validateShipped(stdout, stderr)
 	}
 	var src packSource
 	if fset.NArg() > 0 {
@@ -89,7 +90,7 @@ func dialogsValidate(args []string, getenv func(string) string, stdout, stderr i
 	if err != nil {
 		return err
 	}
-	if n := validatePack(stdout, src, p); n > 0 {
+	if n := validatePack(stdout, stderr, src, p); n > 0 {
 		return fmt.Errorf("%s: %d problems", src, n)
 	}
 	return nil
@@ -97,7 +98,7 @@ func dialogsValidate(args []string, getenv func(string) string, stdout, stderr i
 
 // validateShipped checks the built-in packs, and that every pack
 // DIALOGS_PACK may name is among them.
-func validateShipped(stdout io.Writer) error {
+func validateShipped(stdout, stderr io.Writer) error {
 	ids := dialogs.ShippedPacks()
 	for id := range config.KnownPacks {
 		if !slices.Contains(ids, id) {
@@ -114,7 +115,7 @@ func validateShipped(stdout io.Writer) error {
 			bad = append(bad, id)
 			continue
 		}
-		if validatePack(stdout, src, p) > 0 {
+		if validatePack(stdout, stderr, src, p) > 0 {
 			bad = append(bad, id)
 		}
 	}
@@ -135,8 +136,13 @@ func checkPack(w io.Writer, src packSource, p *dialogs.Pack) int {
 	return len(problems)
 }
 
-// validatePack checks p and says so when it is good.
-func validatePack(w io.Writer, src packSource, p *dialogs.Pack) int {
+// validatePack checks p and says so when it is good; warnings, which do
+// not make it bad, go to warn.
+func validatePack(w, warn io.Writer, src packSource, p *dialogs.Pack) int {
+	for _, pr := range dialogs.Warnings(p) {
+		pr.Pos = src.where(pr.Pos)
+		fmt.Fprintln(warn, "warning: "+pr.String())
+	}
 	n := checkPack(w, src, p)
 	if n == 0 {
 		fmt.Fprintf(w, "ok: %s: %d entries, %d centres, %d categories\n", p.ID, len(p.Entries), len(p.Centres), len(p.Categories))
@@ -187,7 +193,7 @@ func dialogsImport(ctx context.Context, args []string, getenv func(string) strin
 
 func dialogsExport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fset := subcommandFlags("dialogs export", dialogsUsage, stderr)
-	from := fset.String("from", "", "copy pack.yaml, services.yaml and centres.yaml from this pack folder")
+	from := fset.String("from", "", "copy pack.yaml, services.yaml and the centres' files from this pack folder")
 	if err := fset.Parse(args); err != nil {
 		return err
 	}
@@ -233,7 +239,7 @@ func dialogsExport(ctx context.Context, args []string, getenv func(string) strin
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("dialogs export: %w", err)
 	}
-	for _, name := range []string{"pack.yaml", "services.yaml", "centres.yaml"} {
+	for _, name := range []string{"pack.yaml", "services.yaml", "centres.yaml", "centres-list.yaml", "regions.yaml", "places.yaml"} {
 		raw, err := src.file(name)
 		if errors.Is(err, fs.ErrNotExist) && name != "pack.yaml" {
 			continue
@@ -397,6 +403,9 @@ func entryNode(e dialogs.Entry, langs []string) *yaml.Node {
 		addPair(n, "phrasings", ph)
 	}
 	addPair(n, "answer", textNode(e.Answer, langs, 0))
+	if e.Action != "" {
+		addPair(n, "action", str(e.Action))
+	}
 	if len(e.Links) > 0 {
 		links := &yaml.Node{Kind: yaml.SequenceNode}
 		for _, l := range e.Links {

@@ -34,6 +34,9 @@ categories:
   - id: kyiv1
     name: {uk: "ТСЦ № 1", ru: "ТСЦ № 1"}
     city: {uk: "Київ", ru: "Киев"}
+    address: {uk: "вул. Тестова, 1"}
+    lat: 50.45
+    lon: 30.52
     services: [licence_exchange]
 `,
 	"faq.yaml": `entries:
@@ -171,6 +174,9 @@ func TestDialogsValidateReportsWhereProblemsAre(t *testing.T) {
 	centres := fixture["centres.yaml"] + `  - id: lviv2
     name: {uk: "ТСЦ № 2", ru: "ТСЦ № 2"}
     city: {uk: "Львів", ru: "Львов"}
+    address: {uk: "вул. Тестова, 2"}
+    lat: 49.84
+    lon: 24.02
     services: [teleport]
 `
 	dir := writePack(t, with(fixture, "faq.yaml", faq, "centres.yaml", centres))

@@ -50,6 +50,16 @@ func readSign(t *testing.T, file string) (image.Image, string) {
 	}
 	res, err := gozxingqr.NewQRCodeReader().Decode(bmp, nil)
 	if err != nil {
+		// gozxing's finder-pattern scan misjudges the size of one code in
+		// 150 or so (velykyi0545 at desk 12: 35 modules for 33). The code
+		// is the square at the top of the sign; read it as a bare code.
+		side := img.Bounds().Dx()
+		sq, _ := gozxing.NewBinaryBitmapFromImage(img.(interface {
+			SubImage(image.Rectangle) image.Image
+		}).SubImage(image.Rect(0, 0, side, side)))
+		res, err = gozxingqr.NewQRCodeReader().Decode(sq, map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_PURE_BARCODE: true})
+	}
+	if err != nil {
 		t.Fatalf("%s: no readable QR code: %v", file, err)
 	}
 	return img, res.GetText()

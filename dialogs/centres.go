@@ -1,0 +1,417 @@
+package dialogs
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Where returns where a centre is: its own coordinates, else its
+// settlement's from places.yaml. ok is false when neither is known.
+func (p *Pack) Where(c Centre) (lat, lon float64, ok bool) {
+	return p.where(c, nil)
+}
+
+// where is Where with the places indexed by region and name, when given.
+func (p *Pack) where(c Centre, places map[[2]string]Place) (lat, lon float64, ok bool) {
+	if c.Lat != 0 || c.Lon != 0 {
+		return c.Lat, c.Lon, true
+	}
+	if places != nil {
+		pl, ok := places[[2]string{c.Region, c.City.In(p.firstLanguage())}]
+		return pl.Lat, pl.Lon, ok && (pl.Lat != 0 || pl.Lon != 0)
+	}
+	for _, pl := range p.Places {
+		if pl.Region == c.Region && pl.Name.In(p.firstLanguage()) == c.City.In(p.firstLanguage()) && (pl.Lat != 0 || pl.Lon != 0) {
+			return pl.Lat, pl.Lon, true
+		}
+	}
+	return 0, 0, false
+}
+
+func (p *Pack) firstLanguage() string {
+	if len(p.Languages) == 0 {
+		return ""
+	}
+	return p.Languages[0]
+}
+
+// Distance is the great-circle distance in kilometres between two points
+// given in degrees (the haversine formula on a sphere of the Earth's mean
+// radius).
+func Distance(lat1, lon1, lat2, lon2 float64) float64 {
+	const earthKm = 6371.0088
+	rad := math.Pi / 180
+	dLat, dLon := (lat2-lat1)*rad, (lon2-lon1)*rad
+	a := math.Sin(dLat/2)*math.Sin(dLat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dLon/2)*math.Sin(dLon/2)
+	return 2 * earthKm * math.Asin(math.Min(1, math.Sqrt(a)))
+}
+
+// Nearby is a centre and how far it is. Approx is true when the centre's
+// own place is not known and the distance is to its settlement.
+type Nearby struct {
+	Centre Centre
+	Km     float64
+	Approx bool
+}
+
+// Nearest returns up to n centres closest to lat, lon, nearest first.
+// Centres with no known place are left out.
+func (p *Pack) Nearest(lat, lon float64, n int) []Nearby {
+	places := make(map[[2]string]Place, len(p.Places))
+	for _, pl := range p.Places {
+		places[[2]string{pl.Region, pl.Name.In(p.firstLanguage())}] = pl
+	}
+	// Sort indexes, not centres: a Centre is large to move.
+	type dist struct {
+		i  int
+		km float64
+	}
+	var ds []dist
+	for i, c := range p.Centres {
+		if clat, clon, ok := p.where(c, places); ok {
+			ds = append(ds, dist{i, Distance(lat, lon, clat, clon)})
+		}
+	}
+	sort.SliceStable(ds, func(i, j int) bool { return ds[i].km < ds[j].km })
+	if len(ds) > n {
+		ds = ds[:n]
+	}
+	out := make([]Nearby, len(ds))
+	for k, d := range ds {
+		c := p.Centres[d.i]
+		out[k] = Nearby{Centre: c, Km: d.km, Approx: c.Lat == 0 && c.Lon == 0}
+	}
+	return out
+}
+
+// CentreByNumber returns the first centre with the number people know it by.
+func (p *Pack) CentreByNumber(number string) (Centre, bool) {
+	for _, c := range p.Centres {
+		if c.Number != "" && c.Number == number {
+			return c, true
+		}
+	}
+	return Centre{}, false
+}
+
+// townWords are words people put around a town's name or a centre's
+// number («м. Одеса», «ТСЦ № 5154», «город Харьков»), folded.
+var townWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields("м г с смт пгт місто город село тсц мвс мвд сц центр сервісний сервисный в у на де где") {
+		m[Fold(w)] = true
+	}
+	return m
+}()
+
+// squash folds a name for comparing towns: the FAQ's folding, then no
+// spaces, hyphens or doubled letters («Одесса» and «odesa» meet).
+func squash(s string) string {
+	var b strings.Builder
+	var last rune
+	for _, r := range Fold(s) {
+		if r == ' ' || r == '-' || r == last {
+			continue
+		}
+		b.WriteRune(r)
+		last = r
+	}
+	return b.String()
+}
+
+// FindCentres finds the centres someone means by what they typed: a
+// centre's number («5154», «ТСЦ № 5154») or a town in Ukrainian, Russian or
+// Latin letters, with a typo or two («Одеса», «Одесса», «odesa»). Centres of
+// the best-matching towns come first; nil when nothing is close.
+func (p *Pack) FindCentres(query string) []Centre {
+	var words []string
+	for _, w := range strings.Fields(Fold(query)) {
+		if !townWords[w] {
+			words = append(words, w)
+		}
+	}
+	if len(words) == 1 && isDigits(words[0]) {
+		var out []Centre
+		for _, c := range p.Centres {
+			if c.Number == words[0] {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	q := squash(strings.Join(words, " "))
+	if q == "" {
+		return nil
+	}
+	best := -1
+	var out []Centre
+	for _, c := range p.Centres {
+		score := -1
+		for _, name := range c.City {
+			if s := townScore(q, squash(name)); s >= 0 && (score < 0 || s < score) {
+				score = s
+			}
+		}
+		switch {
+		case score < 0:
+		case best < 0 || score < best:
+			best, out = score, []Centre{c}
+		case score == best:
+			out = append(out, c)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Number < out[j].Number })
+	return out
+}
+
+// townScore is how far q is from the town's name: 0 the same, 1 a prefix
+// of it, 2+ a typo away; -1 too far.
+func townScore(q, name string) int {
+	if q == name {
+		return 0
+	}
+	qr, nr := []rune(q), []rune(name)
+	if len(qr) >= 4 && strings.HasPrefix(name, q) {
+		return 1
+	}
+	allowed := 0
+	switch {
+	case len(qr) >= 7:
+		allowed = 2
+	case len(qr) >= 3:
+		allowed = 1
+	}
+	if d := editDistance(qr, nr); d <= allowed {
+		return 1 + d
+	}
+	return -1
+}
+
+// editDistance is the Damerau–Levenshtein (optimal string alignment)
+// distance: insertions, deletions, substitutions and swaps of neighbours.
+func editDistance(a, b []rune) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// Town is a settlement with centres, as the browser lists it.
+type Town struct {
+	Name    Text
+	Centres []Centre
+}
+
+// RegionsWithCentres lists the pack's regions that have centres, in the
+// order of regions.yaml.
+func (p *Pack) RegionsWithCentres() []Region {
+	has := map[string]bool{}
+	for _, c := range p.Centres {
+		has[c.Region] = true
+	}
+	var out []Region
+	for _, r := range p.Regions {
+		if has[r.ID] {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Region returns the region with id, if the pack has it.
+func (p *Pack) Region(id string) (Region, bool) {
+	for _, r := range p.Regions {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return Region{}, false
+}
+
+// Towns lists the settlements with centres in a region, the one with the
+// most centres first, then by name; each town's centres by number.
+func (p *Pack) Towns(region string) []Town {
+	idx := map[string]int{}
+	var out []Town
+	for _, c := range p.Centres {
+		if c.Region != region {
+			continue
+		}
+		key := c.City["uk"]
+		i, ok := idx[key]
+		if !ok {
+			i = len(out)
+			idx[key] = i
+			out = append(out, Town{Name: c.City})
+		}
+		out[i].Centres = append(out[i].Centres, c)
+	}
+	for _, t := range out {
+		sort.SliceStable(t.Centres, func(i, j int) bool { return t.Centres[i].Number < t.Centres[j].Number })
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if len(out[i].Centres) != len(out[j].Centres) {
+			return len(out[i].Centres) > len(out[j].Centres)
+		}
+		return out[i].Name["uk"] < out[j].Name["uk"]
+	})
+	return out
+}
+
+// Span is one stretch of opening hours, "08:00"–"17:00".
+type Span struct{ Open, Close string }
+
+// Opening tells a centre's hours on t's day (in the pack's timezone) and
+// whether it is open at t: its own schedule, else the pack's centre_hours.
+// known is false when neither is given (the centre's hours text is then
+// all there is); no spans on a known day is a day off.
+func (p *Pack) Opening(c Centre, t time.Time) (today []Span, open, known bool, err error) {
+	hours := c.Opening
+	if len(hours) == 0 {
+		hours = p.CentreHours
+	}
+	if len(hours) == 0 {
+		return nil, false, false, nil
+	}
+	loc := time.UTC
+	if p.Timezone != "" {
+		if loc, err = time.LoadLocation(p.Timezone); err != nil {
+			return nil, false, false, err
+		}
+	}
+	t = t.In(loc)
+	day := strings.ToLower(t.Weekday().String()[:3])
+	now := t.Format("15:04")
+	for _, h := range hours {
+		for _, d := range h.Days {
+			if d != day {
+				continue
+			}
+			today = append(today, Span{Open: h.Open, Close: h.Close})
+			if now >= h.Open && now < h.Close {
+				open = true
+			}
+		}
+	}
+	sort.Slice(today, func(i, j int) bool { return today[i].Open < today[j].Open })
+	return today, open, true, nil
+}
+
+// askWords are words of a question about where a centre is or when it is
+// open; centreWords name a centre. CentresAsked needs one of each.
+var askWords, centreWords = foldedSet("де где адреса адрес коли когда графік график години часы працює работает знаходиться находится розклад расписание відкритий открыт"),
+	foldedSet("тсц мрео мрэо сервісний сервисный гсц рсц мвс мвд центр сц")
+
+func foldedSet(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		m[Fold(w)] = true
+	}
+	return m
+}
+
+// caseEndings are the endings a town's name takes in «в Ізмаїлі», «в
+// Одесі», «во Львове», «у Харкові», longest first.
+var caseEndings = []string{"ови", "еви", "ом", "и", "е", "у", "ю"}
+
+// CentresAsked finds the centres a question asks about, when it asks
+// where one is or when it is open: «коли працює тсц в ізмаїлі» (a town,
+// in any case), «адреса мрео на перемоги» (a street), «графік тсц 5154» (a
+// number). nil when the question is not such, or names no centre.
+func (p *Pack) CentresAsked(question string) []Centre {
+	words := strings.Fields(Fold(question))
+	asks, names := false, false
+	for _, w := range words {
+		asks = asks || askWords[w]
+		names = names || centreWords[w]
+	}
+	if !asks || !names {
+		return nil
+	}
+	var rest []string
+	for _, w := range words {
+		if askWords[w] || centreWords[w] || townWords[w] {
+			continue
+		}
+		if isDigits(w) {
+			if c, ok := p.CentreByNumber(w); ok {
+				return p.FindCentres(c.Number)
+			}
+			continue
+		}
+		rest = append(rest, w)
+	}
+	// A town, one or two words long, in any case.
+	for n := 2; n >= 1; n-- {
+		for i := 0; i+n <= len(rest); i++ {
+			q := squash(strings.Join(rest[i:i+n], " "))
+			if len([]rune(q)) < 4 {
+				continue
+			}
+			for _, form := range inflected(q) {
+				if found := p.FindCentres(form); len(found) > 0 {
+					return found
+				}
+			}
+		}
+	}
+	// A street.
+	var out []Centre
+	for _, w := range rest {
+		if len([]rune(w)) < 5 {
+			continue
+		}
+		for _, c := range p.Centres {
+			for _, addr := range c.Address {
+				if strings.Contains(Fold(addr), w) {
+					out = append(out, c)
+					break
+				}
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	return nil
+}
+
+// inflected is a word and the word less a case ending.
+func inflected(w string) []string {
+	out := []string{w}
+	for _, e := range caseEndings {
+		if s, ok := strings.CutSuffix(w, e); ok && len([]rune(s)) >= 3 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
