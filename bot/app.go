@@ -39,14 +39,21 @@ type Config struct {
 	APIURL          string // Bot API server, https://api.telegram.org unless self-hosted
 	StaffChatID     int64  // the moderators' forum supergroup
 	IntegrityChatID int64  // where integrity reports go
-	AdminIDs        []int64
-	WebhookURL      string // webhook mode when set; long polling otherwise
-	WebhookSecret   string
-	ListenAddr      string // HTTP endpoints (health, readiness, metrics, webhook); "" in polling mode: none
-	Pack            string // content pack: hsc or mfc
-	Workers         int    // updates handled at once (different chats)
-	Batch           int    // most updates (of different chats) a worker handles in one transaction
-	Limits          Limits
+	// IntegrityKeys seal the link from a report to its reporter
+	// (INTEGRITY_KEY: the current secret first, then older ones still
+	// opening links); none: derived from the bot token.
+	IntegrityKeys [][]byte
+	// IntegrityLinkTTL is how long a reporter can be reached (default 90
+	// days); then the link is erased.
+	IntegrityLinkTTL time.Duration
+	AdminIDs         []int64
+	WebhookURL       string // webhook mode when set; long polling otherwise
+	WebhookSecret    string
+	ListenAddr       string // HTTP endpoints (health, readiness, metrics, webhook); "" in polling mode: none
+	Pack             string // content pack: hsc or mfc
+	Workers          int    // updates handled at once (different chats)
+	Batch            int    // most updates (of different chats) a worker handles in one transaction
+	Limits           Limits
 	// DeliveryLanes is how many chats the deliverer sends to at once; it
 	// is also the most replies a crash can send twice (default 4).
 	DeliveryLanes int
@@ -94,6 +101,7 @@ type App struct {
 	table  []route // see routes
 	admins adminCache
 	review chan struct{} // wakes the review poster
+	keys   *reporterKeys // seal the links from integrity reports to reporters
 
 	mu         sync.Mutex
 	addr       net.Addr
@@ -132,7 +140,14 @@ func New(cfg Config, st *store.Store, text *locales.Bundle, log *slog.Logger) (*
 	if cfg.RatingsMinCount <= 0 {
 		cfg.RatingsMinCount = 5
 	}
-	a := &App{cfg: cfg, st: st, text: text, log: log, ready: make(chan struct{}), review: make(chan struct{}, 1)}
+	if cfg.IntegrityLinkTTL <= 0 {
+		cfg.IntegrityLinkTTL = 90 * 24 * time.Hour
+	}
+	keys, err := newReporterKeys(cfg.IntegrityKeys, cfg.Token)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{cfg: cfg, st: st, text: text, log: log, ready: make(chan struct{}), review: make(chan struct{}, 1), keys: keys}
 	var db *sql.DB
 	if st != nil {
 		db = st.DB().DB
@@ -223,12 +238,16 @@ func (a *App) Run(ctx context.Context) error {
 	if err := a.prepareFAQ(ctx); err != nil {
 		return err
 	}
+	if err := a.sealOldReporters(ctx); err != nil {
+		return err
+	}
 	a.log.Info("bot started", "bot_id", me.ID, "username", me.Username, "mode", a.mode())
 	go a.registerCommands(ctx)
 	go a.remindLoop(ctx, a.cfg.SLA)
 	go a.statsLoop(ctx, a.every.stats)
 	go a.retentionLoop(ctx, a.every.retentionDelay, a.every.retention)
 	go a.reviewLoop(ctx)
+	go a.expireReporterLinks(ctx, a.every.retention)
 
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()

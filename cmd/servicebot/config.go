@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"net"
@@ -28,6 +29,8 @@ var settings = []setting{
 	{name: "DATA_DIR", def: "$XDG_DATA_HOME/servicebot or ~/.local/share/servicebot", help: "where the private PostgreSQL keeps its files when DATABASE_URL is unset"},
 	{name: "STAFF_CHAT_ID", help: "the moderators' forum supergroup, e.g. -1001234567890"},
 	{name: "INTEGRITY_CHAT_ID", help: "the chat that receives integrity (anti-corruption) reports"},
+	{name: "INTEGRITY_KEY", help: "seals the link from an integrity report to its reporter: base64 of 32 random bytes (openssl rand -base64 32); comma-separated, the first seals and all open (rotation); unset: derived from TELEGRAM_TOKEN", secret: true},
+	{name: "INTEGRITY_LINK_DAYS", def: "90", help: "days a reporter can be reached through their integrity report; then the link is erased"},
 	{name: "ADMIN_USER_IDS", help: "comma-separated Telegram user ids of staff who edit content"},
 	{name: "WEBHOOK_URL", help: "https URL Telegram posts updates to; unset: long polling"},
 	{name: "WEBHOOK_SECRET", help: "1-256 characters A-Z a-z 0-9 _ -; required with WEBHOOK_URL", secret: true},
@@ -137,6 +140,18 @@ func loadConfig(getenv func(string) string, needToken bool) (config, error) {
 	}
 	b.StaffChatID = chatID("STAFF_CHAT_ID")
 	b.IntegrityChatID = chatID("INTEGRITY_CHAT_ID")
+	if v := get("INTEGRITY_KEY"); v != "" {
+		for _, f := range strings.Split(v, ",") {
+			k, err := base64.StdEncoding.DecodeString(strings.TrimSpace(f))
+			if err != nil || len(k) < 32 {
+				// Never the value itself: it is a secret.
+				bad("INTEGRITY_KEY", "expected base64 of at least 32 bytes (openssl rand -base64 32), comma-separated; one of them is not")
+				continue
+			}
+			b.IntegrityKeys = append(b.IntegrityKeys, k)
+		}
+	}
+	b.IntegrityLinkTTL = time.Duration(number("INTEGRITY_LINK_DAYS", 1, 3650)) * 24 * time.Hour
 	if v := get("ADMIN_USER_IDS"); v != "" {
 		for _, f := range strings.Split(v, ",") {
 			f = strings.TrimSpace(f)
