@@ -485,6 +485,9 @@ func (a *App) followReport(ctx context.Context, t *Turn, id int64, kind string, 
 	if kind != store.ReportAnswer {
 		kind = store.ReportAddition
 	}
+	if r.Answering {
+		kind = store.ReportAnswer // a question waits: what comes is its answer
+	}
 	if err := a.relayToIntegrity(ctx, t, r, m, kind); err != nil {
 		return err
 	}

@@ -21,6 +21,7 @@ type IntegrityReport struct {
 	Source        string `db:"source"`
 	ChatMessageID *int   `db:"chat_message_id"`
 	Closed        bool   `db:"closed"`
+	Answering     bool   `db:"answering"` // a staff question waits for the reporter's answer
 	// ReporterBox is the reporter's chat sealed with the bot's key (see
 	// bot's integritykey.go); nil once the link is gone (closed, expired,
 	// forgotten).
@@ -56,7 +57,8 @@ func NewPseudonym() string {
 	return "R-" + string(b)
 }
 
-const reportColumns = `id, pseudonym, anonymous, lang, text, source, chat_message_id, closed_at IS NOT NULL AS closed, reporter_box, reporter_tag`
+const reportColumns = `id, pseudonym, anonymous, lang, text, source, chat_message_id, closed_at IS NOT NULL AS closed,
+	coalesce(answer_until > now(), false) AS answering, reporter_box, reporter_tag`
 
 // NextIntegrityReportID reserves the id of the next report: the reporter's
 // tag is computed over it before the report is written.
