@@ -110,7 +110,13 @@ func (a *App) startReport(ctx context.Context, t *Turn, msgID int) error {
 // ownReports returns the person's open reports that can still reach them,
 // newest first.
 func (a *App) ownReports(ctx context.Context, t *Turn, userID int64) ([]store.LinkedReport, error) {
-	all, err := store.LinkedIntegrityReports(ctx, t.Tx)
+	return a.ownOf(ctx, t, userID, false)
+}
+
+// ownOf returns the person's open reports that can reach them; with
+// answering, only those with a question waiting.
+func (a *App) ownOf(ctx context.Context, t *Turn, userID int64, answering bool) ([]store.LinkedReport, error) {
+	all, err := store.LinkedIntegrityReports(ctx, t.Tx, answering)
 	if err != nil {
 		return nil, err
 	}
@@ -295,7 +301,7 @@ func (a *App) reportMessage(ctx context.Context, t *Turn, m *models.Message) (ha
 // awaitingAnswer returns the person's report whose question waits for an
 // answer, or 0.
 func (a *App) awaitingAnswer(ctx context.Context, t *Turn) (int64, error) {
-	own, err := a.ownReports(ctx, t, t.User.ID)
+	own, err := a.ownOf(ctx, t, t.User.ID, true)
 	if err != nil {
 		return 0, err
 	}

@@ -113,12 +113,15 @@ func IntegrityReportOfPost(ctx context.Context, q sqlx.QueryerContext, chatMessa
 
 // LinkedIntegrityReports lists the open reports whose reporter can still
 // be reached, newest first, for the bot to pick a person's own by their tag.
-func LinkedIntegrityReports(ctx context.Context, q sqlx.QueryerContext) ([]LinkedReport, error) {
+// With answering, only those whose question waits for an answer (few: a
+// private message checks them).
+func LinkedIntegrityReports(ctx context.Context, q sqlx.QueryerContext, answering bool) ([]LinkedReport, error) {
 	var out []LinkedReport
 	err := sqlx.SelectContext(ctx, q, &out, `
 		SELECT id, reporter_tag, coalesce(answer_until > now(), false) AS answering FROM integrity_reports
 		WHERE closed_at IS NULL AND reporter_tag IS NOT NULL AND link_expires_at > now()
-		ORDER BY id DESC`)
+		  AND (NOT $1 OR answer_until > now())
+		ORDER BY id DESC`, answering)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list the integrity reports: %w", err)
 	}

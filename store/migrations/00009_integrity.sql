@@ -21,6 +21,8 @@ ALTER TABLE integrity_reports ALTER COLUMN created_at SET DEFAULT date_trunc('ho
 -- What followed a report in the integrity chat: staff questions, the
 -- reporter's answers and additions, evidence. Only where each is, for
 -- threading replies; the words stay in the integrity chat.
+CREATE INDEX integrity_reports_answering ON integrity_reports (answer_until) WHERE answer_until IS NOT NULL;
+
 CREATE TABLE integrity_messages (
     id              bigserial PRIMARY KEY,
     report_id       bigint NOT NULL REFERENCES integrity_reports (id),
