@@ -336,6 +336,10 @@ func (a *App) isReportTurn(ctx context.Context, t *Turn, userID int64) (bool, er
 	}
 	m := u.Message
 	if m == nil {
+		// An edit of a message of the report flow carries its words too.
+		m = u.EditedMessage
+	}
+	if m == nil {
 		return false, nil
 	}
 	if questionOf(m) != 0 {

@@ -360,3 +360,30 @@ func TestMysteryShopperBriberyGoesToTheIntegrityChatOnly(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+func TestForgetErasesTheLinkFromReportsToThePerson(t *testing.T) {
+	h := newIntegrityHarness(t)
+	r := h.reporter(12201)
+	card := r.fileAnonymousReport("Черговий вимагав гроші за бланк")
+	r.says("/forget")
+	h.settle()
+	r.taps(h.last(r.u.ID), cbForget+":y")
+	h.settle()
+	var box []byte
+	h.st.DB().QueryRow(`SELECT reporter_box FROM integrity_reports WHERE id = 1`).Scan(&box)
+	var dialogs int
+	h.st.DB().QueryRow(`SELECT count(*) FROM integrity_dialogs`).Scan(&dialogs)
+	if box != nil || dialogs != 0 {
+		t.Errorf("after /forget: box %x, %d report dialogs", box, dialogs)
+	}
+	before := len(h.srv.Messages(r.u.ID))
+	h.staffPost(integrityChat, 0, card.ID, &models.Message{Text: "Де саме це сталося?"})
+	h.settle()
+	if n := len(h.srv.Messages(r.u.ID)); n != before {
+		t.Errorf("a forgotten reporter got %d more messages", n-before)
+	}
+	if _, ok := h.lastWith(integrityChat, h.text.Text("uk", "report.staff_unreachable", map[string]any{"ID": 1})); !ok {
+		t.Errorf("integrity staff were not told the reporter is out of reach: %+v", h.srv.Messages(integrityChat))
+	}
+	h.noRejects()
+}
