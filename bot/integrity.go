@@ -630,7 +630,7 @@ func (a *App) askReporter(ctx context.Context, t *Turn, r store.IntegrityReport,
 	kb := markup(keyboard([]Button{button(a.text.Text(r.Lang, "report.answer"), cbReportAnswer, strconv.FormatInt(r.ID, 10))}))
 	var question outbox.Effect
 	if m.Text != "" {
-		question = outbox.Send(userID, header+"\n\n"+html.EscapeString(m.Text)+"\n\n"+hint, kb)
+		question = outbox.Send(userID, header+"\n\n"+html.EscapeString(cut(m.Text, 3500))+"\n\n"+hint, kb)
 	} else {
 		t.Do(outbox.Send(userID, header, nil).Forgotten())
 		question = outbox.Call(userID, "copyMessage", &tg.CopyMessageParams{
@@ -666,7 +666,9 @@ func (a *App) closeReport(ctx context.Context, t *Turn, id int64, replyTo int) e
 	if replyTo == 0 {
 		post = post.Replying(store.Slot{Kind: store.SlotReportPost, Key: r.ID})
 	}
-	t.Do(post)
+	// The card loses its Close button.
+	unbutton := outbox.Call(a.cfg.IntegrityChatID, "editMessageReplyMarkup", &tg.EditMessageReplyMarkupParams{ChatID: a.cfg.IntegrityChatID})
+	t.Do(post, unbutton.Changing(store.Slot{Kind: store.SlotReportPost, Key: r.ID}).MayBeRefused())
 	if userID, err := a.keys.openReporter(r.ReporterBox, r.ID); err == nil {
 		t.Do(outbox.Send(userID, a.text.Text(r.Lang, "report.closed", data), nil).MayBeRefused().Forgotten())
 	}

@@ -263,6 +263,9 @@ func TestIntegrityStaffCloseAReportAndTheReporterIsTold(t *testing.T) {
 	if box != nil {
 		t.Error("a closed report still leads to its reporter")
 	}
+	if c, _ := h.lastWith(integrityChat, "Охоронець"); hasButton(c, cbReportClose+":1") {
+		t.Errorf("the closed report's card still has its Close button: %s", c.ReplyMarkup)
+	}
 	// A question to a closed report reaches no one.
 	before := len(h.srv.Messages(r.u.ID))
 	h.staffPost(integrityChat, 0, card.ID, &models.Message{Text: "Ще одне питання"})
