@@ -39,6 +39,14 @@ type Config struct {
 	APIURL          string // Bot API server, https://api.telegram.org unless self-hosted
 	StaffChatID     int64  // the moderators' forum supergroup
 	IntegrityChatID int64  // where integrity reports go
+	AdminIDs        []int64
+	WebhookURL      string // webhook mode when set; long polling otherwise
+	WebhookSecret   string
+	ListenAddr      string // HTTP endpoints (health, readiness, metrics, webhook); "" in polling mode: none
+	Pack            string // content pack: hsc or mfc
+	Workers         int    // updates handled at once (different chats)
+	Batch           int    // most updates (of different chats) a worker handles in one transaction
+	Limits          Limits
 	// IntegrityKeys seal the link from a report to its reporter
 	// (INTEGRITY_KEY: the current secret first, then older ones still
 	// opening links); none: derived from the bot token.
@@ -46,14 +54,6 @@ type Config struct {
 	// IntegrityLinkTTL is how long a reporter can be reached (default 90
 	// days); then the link is erased.
 	IntegrityLinkTTL time.Duration
-	AdminIDs         []int64
-	WebhookURL       string // webhook mode when set; long polling otherwise
-	WebhookSecret    string
-	ListenAddr       string // HTTP endpoints (health, readiness, metrics, webhook); "" in polling mode: none
-	Pack             string // content pack: hsc or mfc
-	Workers          int    // updates handled at once (different chats)
-	Batch            int    // most updates (of different chats) a worker handles in one transaction
-	Limits           Limits
 	// DeliveryLanes is how many chats the deliverer sends to at once; it
 	// is also the most replies a crash can send twice (default 4).
 	DeliveryLanes int
