@@ -390,3 +390,33 @@ func TestForgetErasesTheLinkFromReportsToThePerson(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+func TestAnswerButtonTakesTheNextMessageAsTheAnswer(t *testing.T) {
+	h := newIntegrityHarness(t)
+	r := h.reporter(12301)
+	card := r.fileAnonymousReport("Просили гроші за швидший огляд авто")
+	r.taps(h.last(r.u.ID), cbReportDone+":")
+	h.settle()
+	h.staffPost(integrityChat, 0, card.ID, &models.Message{Text: "Скільки саме просили?"})
+	h.settle()
+	asked, _ := h.lastWith(r.u.ID, "Скільки саме просили?")
+	// The half hour has passed; the button still opens the answer.
+	if _, err := h.st.DB().Exec(`UPDATE integrity_reports SET answer_until = now() - interval '1 minute'`); err != nil {
+		t.Fatal(err)
+	}
+	r.taps(asked, cbReportAnswer+":1")
+	h.settle()
+	if _, ok := h.lastWith(r.u.ID, h.text.Text("uk", "report.answer_prompt", map[string]any{"ID": 1})); !ok {
+		t.Fatalf("no prompt for the answer: %q", h.last(r.u.ID).Text)
+	}
+	r.says("Тисячу гривень, без квитанції")
+	h.settle()
+	m, ok := h.lastWith(integrityChat, "Тисячу гривень")
+	if !ok || !strings.Contains(m.Text, "відповідь заявника") || m.ReplyTo != card.ID {
+		t.Errorf("the answer in the integrity chat: %+v", m)
+	}
+	if hits := pgtest.Search(t, h.st.DB(), "Тисячу гривень"); len(hits) != 0 {
+		t.Errorf("the answer is kept: %v", hits)
+	}
+	h.noRejects()
+}
