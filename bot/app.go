@@ -48,6 +48,13 @@ type Config struct {
 	Workers         int    // updates handled at once (different chats)
 	Batch           int    // most updates (of different chats) a worker handles in one transaction
 	Limits          Limits
+	// IntegrityKeys seal the link from a report to its reporter
+	// (INTEGRITY_KEY: the current secret first, then older ones still
+	// opening links); none: derived from the bot token.
+	IntegrityKeys [][]byte
+	// IntegrityLinkTTL is how long a reporter can be reached (default 90
+	// days); then the link is erased.
+	IntegrityLinkTTL time.Duration
 	// DeliveryLanes is how many chats the deliverer sends to at once; it
 	// is also the most replies a crash can send twice (default 4).
 	DeliveryLanes int
@@ -100,6 +107,7 @@ type App struct {
 	table  []route // see routes
 	admins adminCache
 	review chan struct{} // wakes the review poster
+	keys   *reporterKeys // seal the links from integrity reports to reporters
 
 	mu         sync.Mutex
 	addr       net.Addr
@@ -139,7 +147,14 @@ func New(cfg Config, st *store.Store, text *locales.Bundle, log *slog.Logger) (*
 	if cfg.RatingsMinCount <= 0 {
 		cfg.RatingsMinCount = 5
 	}
-	a := &App{cfg: cfg, st: st, text: text, log: log, ready: make(chan struct{}), pagesReady: make(chan struct{}), review: make(chan struct{}, 1), loginAttempts: newLoginLimiter()}
+	if cfg.IntegrityLinkTTL <= 0 {
+		cfg.IntegrityLinkTTL = 90 * 24 * time.Hour
+	}
+	keys, err := newReporterKeys(cfg.IntegrityKeys, cfg.Token)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{cfg: cfg, st: st, text: text, log: log, ready: make(chan struct{}), pagesReady: make(chan struct{}), review: make(chan struct{}, 1), loginAttempts: newLoginLimiter(), keys: keys}
 	var db *sql.DB
 	if st != nil {
 		db = st.DB().DB
@@ -233,12 +248,16 @@ func (a *App) Run(ctx context.Context) error {
 	if err := a.readStaffChat(ctx); err != nil {
 		return err
 	}
+	if err := a.sealOldReporters(ctx); err != nil {
+		return err
+	}
 	a.log.Info("bot started", "bot_id", me.ID, "username", me.Username, "mode", a.mode())
 	go a.registerCommands(ctx)
 	go a.remindLoop(ctx, a.cfg.SLA)
 	go a.statsLoop(ctx, a.every.stats)
 	go a.retentionLoop(ctx, a.every.retentionDelay, a.every.retention)
 	go a.reviewLoop(ctx)
+	go a.expireReporterLinks(ctx, a.every.retention)
 
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
@@ -358,9 +377,9 @@ func (a *App) handle(ctx context.Context, c *store.Claimed, tx *sqlx.Tx) (int, [
 		return 0, nil, err
 	}
 	// The turn's effects commit with its state, or not at all.
-	if t.ephemeral {
+	if t.forget {
 		for i := range t.effects {
-			t.effects[i].Ephemeral = true
+			t.effects[i].Forget = true
 		}
 	}
 	if err := outbox.Add(ctx, tx, c.UpdateID, t.effects...); err != nil {

@@ -196,7 +196,9 @@ func (a *App) onMenuItem(ctx context.Context, t *Turn) error {
 		a.showFAQTopics(ctx, t, callbackMessageID(u))
 	case "report":
 		a.ack(ctx, t, "")
-		a.startReport(ctx, t, 0)
+		if err := a.startReport(ctx, t, 0); err != nil {
+			return err
+		}
 	case "rate", "mystery":
 		a.ack(ctx, t, "")
 		kind := map[string]string{"rate": "rating", "mystery": "mystery"}[item]
@@ -221,8 +223,12 @@ func (a *App) onCancel(ctx context.Context, t *Turn) error {
 	if err != nil {
 		return err
 	}
+	reporting, err := store.EndIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat))
+	if err != nil {
+		return err
+	}
 	id := "cancel.nothing"
-	if ended {
+	if ended || reporting {
 		id = "cancel.done"
 	}
 	a.reply(ctx, t, a.text.Text(t.Lang, id), a.menuKeyboard(t.Lang))
@@ -286,12 +292,22 @@ func callbackMessageID(u *models.Update) int {
 // answer a running dialog waits for, a message into their open ticket, or a
 // question for the FAQ.
 func (a *App) onCitizenMessage(ctx context.Context, t *Turn, m *models.Message) error {
+	// An answer to the integrity team's question goes to them, whatever
+	// else the person is doing; never into a ticket or the FAQ.
+	if id := questionOf(m); id != 0 && a.cfg.IntegrityChatID != 0 {
+		return a.followReport(ctx, t, id, store.ReportAnswer, m)
+	}
 	conv, err := store.GetConversation(ctx, t.Tx, t.Chat)
 	switch {
 	case err == nil:
 		return a.continueDialog(ctx, t, conv, m)
 	case !errors.Is(err, store.ErrNotFound):
 		return err
+	}
+	if a.cfg.IntegrityChatID != 0 {
+		if handled, err := a.reportMessage(ctx, t, m); handled || err != nil {
+			return err
+		}
 	}
 	tk, err := store.OpenTicketOf(ctx, t.Tx, t.User.ID)
 	switch {
@@ -352,9 +368,12 @@ func (a *App) onForgetButton(ctx context.Context, t *Turn) error {
 	if err := store.Forget(ctx, t.Tx, t.User.ID, t.Update.ID); err != nil {
 		return err
 	}
+	if err := a.forgetReports(ctx, t); err != nil {
+		return err
+	}
 	// What this turn says to the person (and the callback's answer) is
 	// deleted from the outbox as it is delivered.
-	t.ephemeral = true
+	t.forget = true
 	a.show(ctx, t, callbackMessageID(u), a.text.Text(t.Lang, "forget.done"), a.menuKeyboard(t.Lang))
 	return nil
 }

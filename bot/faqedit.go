@@ -298,9 +298,12 @@ func (a *App) continueDialog(ctx context.Context, t *Turn, conv store.Conversati
 			return err
 		}
 	case dialogReport:
-		var d reportDraft
-		json.Unmarshal(conv.Data, &d)
-		if err := a.fileReport(ctx, t, d, msg); err != nil {
+		// A report draft from before migration 00009 kept it here, readable:
+		// it is sealed now. Its content is not trusted: anonymous.
+		if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+			return err
+		}
+		if err := a.fileReport(ctx, t, reportDraft{Source: "menu"}, msg); err != nil {
 			return err
 		}
 	case dialogFAQEdit:

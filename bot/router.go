@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 
 	"github.com/go-telegram/bot/models"
 
@@ -67,7 +68,9 @@ func (a *App) routes() []route {
 	command("report", a.onReportCommand)
 	callback(cbOperator, a.onOperatorButton)
 	callback(cbTicketRate, a.onTicketRated)
-	callback(cbReport, a.onReportButton)
+	for _, action := range []string{cbReport, cbReportAdd, cbReportAnswer, cbReportDone} {
+		callback(action, a.onReportButton)
+	}
 	command("mystery", a.onMysteryCommand)
 	command("rate", a.onRateCommand)
 	command("forget", a.onForgetCommand)
@@ -106,7 +109,19 @@ func (a *App) decide(ctx context.Context, t *Turn) error {
 	if u.MyChatMember != nil {
 		return a.route(ctx, t)
 	}
-	user, err := store.TouchUser(ctx, t.Tx, from.ID)
+	// A turn of the report flow leaves no trace on the person (see
+	// unlinkTurn): their user row is read, not touched.
+	quiet, err := a.isReportTurn(ctx, t, from.ID)
+	if err != nil {
+		return err
+	}
+	var user store.User
+	if quiet {
+		user, err = store.GetUser(ctx, t.Tx, from.ID)
+	}
+	if !quiet || errors.Is(err, store.ErrNotFound) {
+		user, err = store.TouchUser(ctx, t.Tx, from.ID)
+	}
 	if err != nil {
 		return err
 	}
@@ -144,7 +159,10 @@ func (a *App) decide(ctx context.Context, t *Turn) error {
 			return nil
 		}
 	}
-	return a.route(ctx, t)
+	if err := a.route(ctx, t); err != nil || !quiet {
+		return err
+	}
+	return a.unlinkTurn(ctx, t)
 }
 
 // route hands the update to the first route that takes it, else onOther.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -337,6 +338,31 @@ func containsStr(list []string, s string) bool {
 	return false
 }
 
+// surveyReport is the integrity report a questionnaire makes (plain text):
+// the integrity answers, and where and when the visit was, for what.
+func (a *App) surveyReport(q *dialogs.Questionnaire, r store.Response, flags []string) string {
+	lang := a.staffLang()
+	var b strings.Builder
+	b.WriteString(a.text.Text(lang, "survey.integrity_from"))
+	line := func(qq *dialogs.Question) {
+		if ans, ok := r.Answers[qq.ID]; ok && !ans.Skipped {
+			fmt.Fprintf(&b, "\n• %s %s", a.text2(qq.Text, lang), a.answerLabel(lang, qq, ans))
+		}
+	}
+	for _, qq := range q.IntegrityQuestions() {
+		line(qq)
+	}
+	if c, ok := a.pack.Centre(r.Centre); ok {
+		b.WriteString("\n🏢 " + a.text2(c.Name, lang))
+	}
+	for _, qq := range q.Visible(r.Answers) {
+		if qq.Type == dialogs.QuestionDate || qq.ID == "services" {
+			line(qq)
+		}
+	}
+	return b.String()
+}
+
 // integrityNote points to the official channels when someone says they
 // were asked for money; a report is filed when the questionnaire is sent.
 func (a *App) integrityNote(lang string) string {
@@ -540,6 +566,11 @@ func (a *App) continueSurvey(ctx context.Context, t *Turn, conv store.Conversati
 		if err := a.answerSurvey(ctx, t, q, r, next.ID, in); err != nil {
 			return err
 		}
+		if slices.Contains(q.IntegrityQuestions(), next) {
+			// What the person wrote about corruption is not kept with their
+			// name in the inbox.
+			return store.ScrubInboxUpdate(ctx, t.Tx, t.Update.ID)
+		}
 	}
 	return nil
 }
@@ -644,7 +675,21 @@ func (a *App) submitSurvey(ctx context.Context, t *Turn, q *dialogs.Questionnair
 			return nil
 		}
 	}
-	ok, err := store.SubmitResponse(ctx, t.Tx, r.ID)
+	// What the person said about corruption goes to the integrity team
+	// only: out of the response staff review and export, which then
+	// belongs to no one.
+	reportText := ""
+	if flags := q.IntegrityFlags(r.Answers); len(flags) > 0 && a.cfg.IntegrityChatID != 0 {
+		reportText = a.surveyReport(q, r, flags)
+		r.Answers = q.WithoutIntegrity(r.Answers)
+	}
+	var ok bool
+	var err error
+	if reportText != "" {
+		ok, err = store.SubmitUnlinkedResponse(ctx, t.Tx, r.ID, r.Answers)
+	} else {
+		ok, err = store.SubmitResponse(ctx, t.Tx, r.ID)
+	}
 	if err != nil || !ok {
 		if err != nil {
 			return err
@@ -658,17 +703,8 @@ func (a *App) submitSurvey(ctx context.Context, t *Turn, q *dialogs.Questionnair
 	a.show(ctx, t, r.MessageID, a.text.Text(t.Lang, "survey.thanks", map[string]any{"Ref": ref}), a.menuKeyboard(t.Lang))
 	a.metrics.ResponseSubmitted(r.Kind)
 	a.wakeReviews()
-	if flags := q.IntegrityFlags(r.Answers); len(flags) > 0 && a.cfg.IntegrityChatID != 0 {
-		lang := a.pack.Languages[0]
-		var b strings.Builder
-		fmt.Fprintf(&b, "%s %s", a.text.Text(lang, "survey.integrity_from"), ref)
-		for _, id := range flags {
-			b.WriteString("\n• " + a.text2(q.Question(id).Text, lang))
-		}
-		if c, ok := a.pack.Centre(r.Centre); ok {
-			b.WriteString("\n🏢 " + a.text2(c.Name, lang))
-		}
-		if err := a.fileReport(ctx, t, reportDraft{Anonymous: true, Source: ref}, &models.Message{Text: b.String(), From: senderOf(t.Update)}); err != nil {
+	if reportText != "" {
+		if _, err := a.addReport(ctx, t, false, "questionnaire", reportText, nil); err != nil {
 			return err
 		}
 	}

@@ -21,8 +21,9 @@ type Turn struct {
 	// What the turn wants to happen in Telegram: kept in the outbox with
 	// the turn's state when it commits, and delivered after.
 	effects []outbox.Effect
-	// ephemeral turns leave no outbox rows once delivered (/forget).
-	ephemeral bool
+	// forget: the turn's effects leave no outbox rows once delivered
+	// (/forget's answer).
+	forget bool
 }
 
 // Do adds effects to the turn. Nothing reaches Telegram unless the turn

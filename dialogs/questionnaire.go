@@ -327,6 +327,35 @@ func (q *Questionnaire) IntegrityFlags(ans Answers) []string {
 	return ids
 }
 
+// IntegrityQuestions returns the questions of the sections that hold an
+// integrity question: what a person tells about corruption, which goes to
+// the integrity team, not to staff reviewing the visit.
+func (q *Questionnaire) IntegrityQuestions() []*Question {
+	var out []*Question
+	for si := range q.Sections {
+		s := &q.Sections[si]
+		if !slices.ContainsFunc(s.Questions, func(qq Question) bool { return qq.Integrity }) {
+			continue
+		}
+		for qi := range s.Questions {
+			out = append(out, &s.Questions[qi])
+		}
+	}
+	return out
+}
+
+// WithoutIntegrity returns the answers but those to IntegrityQuestions.
+func (q *Questionnaire) WithoutIntegrity(ans Answers) Answers {
+	out := make(Answers, len(ans))
+	for id, a := range ans {
+		out[id] = a
+	}
+	for _, qq := range q.IntegrityQuestions() {
+		delete(out, qq.ID)
+	}
+	return out
+}
+
 // prune drops the answers to questions no longer asked. Conditions look
 // only at earlier questions that are asked, so one pass is enough.
 func (q *Questionnaire) prune(ans Answers) Answers {

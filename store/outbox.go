@@ -169,14 +169,18 @@ type Delivered struct {
 // gone: /forget's own answer, or what was still queued for them) is not
 // kept, so that nothing names them once it is sent.
 func (s *Store) EffectSent(ctx context.Context, id int64, d Delivered, slot *Slot) error {
+	// An effect marked "forget" (the report flow's) is deleted once
+	// delivered: its row would tie the person it went to, or came from, to
+	// the report.
 	const sent = `
-		WITH forgotten AS (
-			DELETE FROM outbox o WHERE o.id = $1 AND o.chat_id > 0
-			   AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = o.chat_id)
+		WITH gone AS (
+			DELETE FROM outbox o WHERE o.id = $1 AND (o.body->>'forget' = 'true'
+			   OR o.chat_id > 0 AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = o.chat_id))
 		)
 		UPDATE outbox o SET status = 1, attempts = attempts + 1, done_at = now(),
 		       message_id = nullif($2, 0), thread_id = nullif($3, 0), last_error = NULL
-		WHERE o.id = $1 AND (o.chat_id <= 0 OR EXISTS (SELECT 1 FROM users u WHERE u.id = o.chat_id))`
+		WHERE o.id = $1 AND o.body->>'forget' IS NULL
+		  AND (o.chat_id <= 0 OR EXISTS (SELECT 1 FROM users u WHERE u.id = o.chat_id))`
 	if slot == nil {
 		// Most effects: one statement, its own transaction.
 		st, err := s.statement(ctx, sent)
@@ -194,14 +198,6 @@ func (s *Store) EffectSent(ctx context.Context, id int64, d Delivered, slot *Slo
 		}
 		return writeSlot(ctx, tx, *slot, d)
 	})
-}
-
-// DeleteEffect removes a delivered effect that must leave no trace.
-func (s *Store) DeleteEffect(ctx context.Context, id int64) error {
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM outbox WHERE id = $1`, id); err != nil {
-		return fmt.Errorf("store: unable to delete effect %d: %w", id, err)
-	}
-	return nil
 }
 
 // RetryEffect records a failed attempt; the effect is tried again after
@@ -239,9 +235,11 @@ func (s *Store) EffectFailed(ctx context.Context, id int64, r Refusal) (*Effect,
 		if r.Fallback != nil {
 			status = EffectReplaced
 		}
+		// As in EffectSent, a "forget" effect leaves no row.
 		_, err := tx.ExecContext(ctx, `
+			WITH gone AS (DELETE FROM outbox WHERE id = $1 AND body->>'forget' = 'true')
 			UPDATE outbox SET status = $2, attempts = attempts + 1, done_at = now(), last_error = $3
-			WHERE id = $1`, id, status, r.Cause)
+			WHERE id = $1 AND body->>'forget' IS NULL`, id, status, r.Cause)
 		if err != nil {
 			return fmt.Errorf("store: unable to set effect %d aside: %w", id, err)
 		}
@@ -318,6 +316,7 @@ const (
 	SlotStaffCopy     = "tmsg.staff"     // a ticket message's copy in the staff chat
 	SlotCitizenCopy   = "tmsg.citizen"   // a moderator's message as the citizen got it
 	SlotReportPost    = "report.post"    // an integrity report's post in the integrity chat
+	SlotReportMessage = "report.msg"     // what followed a report there (answers, evidence)
 	SlotDraftMessage  = "draft.message"  // the questionnaire message of a response
 	SlotReviewsThread = "reviews.thread" // the staff forum's «Reviews» topic (Key unused)
 )
@@ -338,6 +337,8 @@ var slots = map[string]slotSQL{
 		`UPDATE ticket_messages SET citizen_message_id = $2 WHERE id = $1`, false},
 	SlotReportPost: {`SELECT chat_message_id FROM integrity_reports WHERE id = $1`,
 		`UPDATE integrity_reports SET chat_message_id = $2 WHERE id = $1`, false},
+	SlotReportMessage: {`SELECT chat_message_id FROM integrity_messages WHERE id = $1`,
+		`UPDATE integrity_messages SET chat_message_id = $2 WHERE id = $1`, false},
 	SlotDraftMessage: {`SELECT nullif(message_id, 0) FROM responses WHERE id = $1`,
 		`UPDATE responses SET message_id = $2 WHERE id = $1`, false},
 	SlotReviewsThread: {`SELECT CASE WHEN value ~ '^[0-9]+$' THEN value::bigint END FROM bot_state WHERE key = 'reviews_thread' AND $1::bigint IS NOT NULL`,

@@ -148,6 +148,25 @@ func SubmitResponse(ctx context.Context, q sqlx.ExecerContext, id int64) (bool, 
 	return n > 0, nil
 }
 
+// SubmitUnlinkedResponse submits a draft that carried an integrity report:
+// its integrity answers taken out (answers), no longer tied to its author,
+// its time kept to the hour like the report's, so that neither the
+// response nor its time leads from the report to the person.
+func SubmitUnlinkedResponse(ctx context.Context, q sqlx.ExecerContext, id int64, answers dialogs.Answers) (bool, error) {
+	raw, err := json.Marshal(answers)
+	if err != nil {
+		return false, fmt.Errorf("store: unable to encode the answers of response %d: %w", id, err)
+	}
+	res, err := q.ExecContext(ctx, `
+		UPDATE responses SET status = 'submitted', submitted_at = date_trunc('hour', now()), answers = $2, user_id = NULL
+		WHERE id = $1 AND status = 'draft'`, id, string(raw))
+	if err != nil {
+		return false, fmt.Errorf("store: unable to submit response %d: %w", id, err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
 // SubmittedSince counts a user's submitted responses of a kind for a centre
 // since a moment (the start of their day).
 func SubmittedSince(ctx context.Context, q sqlx.QueryerContext, userID int64, kind, centre string, since time.Time) (int, error) {
@@ -230,13 +249,15 @@ func SetBotState(ctx context.Context, q sqlx.ExecerContext, key, value string) e
 }
 
 // Forget removes, in the caller's transaction, everything that names a
-// person: their drafts, conversation and FAQ votes; the link from their
-// integrity reports; their id on responses, tickets and ticket messages
-// (the answers and counts stay, anonymous, for statistics; open tickets are
-// closed and every text of their tickets is blanked); the updates they sent,
-// up to and including upTo, which keep only their ids in the inbox; their
-// dashboard logins; and the user row itself. Updates of theirs after upTo
-// are not handled yet and are left for their turns.
+// person: their drafts, conversation and FAQ votes; their id on responses,
+// tickets and ticket messages (the answers and counts stay, anonymous, for
+// statistics; open tickets are closed and every text of their tickets is
+// blanked); the updates they sent, up to and including upTo, which keep
+// only their ids in the inbox; what the outbox delivered to or about them;
+// their dashboard logins; and the user row itself. Updates of theirs after
+// upTo are not handled yet and are left for their turns. (The links from
+// their integrity reports are sealed: the bot, which holds the key, erases
+// them with UnlinkIntegrityReports.)
 func Forget(ctx context.Context, tx *sqlx.Tx, userID, upTo int64) error {
 	for _, stmt := range []string{
 		// What was sent to them or for them, or about their tickets, while
@@ -254,7 +275,6 @@ func Forget(ctx context.Context, tx *sqlx.Tx, userID, upTo int64) error {
 		`UPDATE responses SET user_id = NULL WHERE user_id = $1`,
 		`DELETE FROM conversations WHERE chat_id = $1`,
 		`DELETE FROM faq_offers WHERE chat_id = $1`,
-		`DELETE FROM integrity_reporters WHERE user_id = $1`,
 		`UPDATE tickets SET status = 'closed', closed_at = coalesce(closed_at, now()) WHERE user_id = $1 AND status = 'open'`,
 		`UPDATE ticket_messages SET text = '', author = 0 WHERE ticket_id IN (SELECT id FROM tickets WHERE user_id = $1)`,
 		`UPDATE ticket_messages SET author = 0 WHERE author = $1`,

@@ -501,11 +501,7 @@ func (d *Deliverer) sent(ctx context.Context, row store.Effect, e Effect, result
 	}
 	json.Unmarshal(result, &made) // true, a Message, a MessageId or a ForumTopic
 	got := store.Delivered{MessageID: made.MessageID, ThreadID: made.MessageThreadID}
-	write := func(ctx context.Context) error { return d.st.EffectSent(ctx, row.ID, got, e.Result) }
-	if e.Ephemeral {
-		write = func(ctx context.Context) error { return d.st.DeleteEffect(ctx, row.ID) }
-	}
-	if err := d.record(ctx, write); err != nil {
+	if err := d.record(ctx, func(ctx context.Context) error { return d.st.EffectSent(ctx, row.ID, got, e.Result) }); err != nil {
 		d.log.Error("an effect was delivered but cannot be recorded; it may be made again", "effect_id", row.ID, "update_id", row.UpdateID.Int64, "err", err)
 		return false
 	}

@@ -40,9 +40,10 @@ type Effect struct {
 	// Refusable effects may be refused without harm: a callback answered
 	// too late, a topic already closed, an edit of a message since deleted.
 	Refusable bool `json:"refusable,omitempty"`
-	// Ephemeral effects leave no row once delivered: those of a turn that
-	// forgot a person, whose chat id and words must not stay behind.
-	Ephemeral bool `json:"ephemeral,omitempty"`
+	// Forget effects leave no row once delivered or refused: the report
+	// flow's, which would tie a person to an integrity report, and /forget's
+	// own answer, which would name the person forgotten.
+	Forget bool `json:"forget,omitempty"`
 	// Urgent effects go ahead of every queue: callback answers, which stop
 	// the button's spinner and must come within Telegram's few seconds.
 	Urgent   bool   `json:"-"`
@@ -129,6 +130,21 @@ func (e Effect) OrElse(alt Effect) Effect { e.Else = &alt; return e }
 
 // IfBlocked makes alt instead when the chat refuses the bot (403).
 func (e Effect) IfBlocked(alt Effect) Effect { e.Blocked = &alt; return e }
+
+// Forgotten marks e, and what it may become instead, to be deleted once
+// done with.
+func (e Effect) Forgotten() Effect {
+	e.Forget = true
+	if e.Else != nil {
+		alt := e.Else.Forgotten()
+		e.Else = &alt
+	}
+	if e.Blocked != nil {
+		alt := e.Blocked.Forgotten()
+		e.Blocked = &alt
+	}
+	return e
+}
 
 // MayBeRefused marks a refusal of e as harmless.
 func (e Effect) MayBeRefused() Effect { e.Refusable = true; return e }

@@ -3,6 +3,7 @@
 package config
 
 import (
+	"encoding/base64"
 	"fmt"
 	"io"
 	"log/slog"
@@ -31,6 +32,8 @@ var Settings = []Setting{
 	{Name: "DATA_DIR", Default: "$XDG_DATA_HOME/servicebot or ~/.local/share/servicebot", Help: "where the private PostgreSQL keeps its files when DATABASE_URL is unset"},
 	{Name: "STAFF_CHAT_ID", Help: "the moderators' forum supergroup, e.g. -1001234567890"},
 	{Name: "INTEGRITY_CHAT_ID", Help: "the chat that receives integrity (anti-corruption) reports"},
+	{Name: "INTEGRITY_KEY", Help: "seals the link from an integrity report to its reporter: base64 of 32 random bytes (openssl rand -base64 32); comma-separated, the first seals and all open (rotation); unset: derived from TELEGRAM_TOKEN", Secret: true},
+	{Name: "INTEGRITY_LINK_DAYS", Default: "90", Help: "days a reporter can be reached through their integrity report; then the link is erased"},
 	{Name: "ADMIN_USER_IDS", Help: "comma-separated Telegram user ids of staff who edit content"},
 	{Name: "WEBHOOK_URL", Help: "https URL Telegram posts updates to; unset: long polling"},
 	{Name: "WEBHOOK_SECRET", Help: "1-256 characters A-Z a-z 0-9 _ -; required with WEBHOOK_URL", Secret: true},
@@ -140,6 +143,18 @@ func Load(getenv func(string) string, needToken bool) (Config, error) {
 	}
 	b.StaffChatID = chatID("STAFF_CHAT_ID")
 	b.IntegrityChatID = chatID("INTEGRITY_CHAT_ID")
+	if v := get("INTEGRITY_KEY"); v != "" {
+		for _, f := range strings.Split(v, ",") {
+			k, err := base64.StdEncoding.DecodeString(strings.TrimSpace(f))
+			if err != nil || len(k) < 32 {
+				// Never the value itself: it is a secret.
+				bad("INTEGRITY_KEY", "expected base64 of at least 32 bytes (openssl rand -base64 32), comma-separated; one of them is not")
+				continue
+			}
+			b.IntegrityKeys = append(b.IntegrityKeys, k)
+		}
+	}
+	b.IntegrityLinkTTL = time.Duration(number("INTEGRITY_LINK_DAYS", 1, 3650)) * 24 * time.Hour
 	if v := get("ADMIN_USER_IDS"); v != "" {
 		for _, f := range strings.Split(v, ",") {
 			f = strings.TrimSpace(f)

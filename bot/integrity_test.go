@@ -1,0 +1,422 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"servicebot/bot/bottest"
+	"servicebot/dialogs"
+	"servicebot/store/pgtest"
+)
+
+const integrityChat = -1003000000003
+
+func newIntegrityHarness(t *testing.T) *harness {
+	t.Helper()
+	return newHarnessWith(t, []models.Chat{{ID: integrityChat, Type: models.ChatTypeSupergroup, Title: "Integrity"}},
+		func(c *Config) { c.IntegrityChatID = integrityChat })
+}
+
+// reporter is a citizen with a full name and a username: what the
+// database must not tie to their report.
+type reporter struct {
+	h *harness
+	u models.User
+}
+
+func (h *harness) reporter(id int64) reporter {
+	return reporter{h, models.User{ID: id, FirstName: "Олена", LastName: "Ковальчук", Username: "olena_kov", LanguageCode: "uk"}}
+}
+
+func (r reporter) send(m models.Message) {
+	m.From, m.Date = &r.u, int(time.Now().Unix())
+	m.Chat = models.Chat{ID: r.u.ID, Type: models.ChatTypePrivate, FirstName: r.u.FirstName, LastName: r.u.LastName, Username: r.u.Username}
+	m.Entities = commandEntity(m.Text)
+	r.h.srv.Push(models.Update{Message: &m})
+}
+
+func (r reporter) says(text string) { r.send(models.Message{Text: text}) }
+
+func (r reporter) taps(msg bottest.Message, data string) {
+	r.h.taps(person{id: r.u.ID, lang: "uk"}, msg, data)
+}
+
+// repliesTo answers the bot's message msg with a Telegram reply, as
+// Telegram delivers it: the message replied to comes with its buttons.
+func (r reporter) repliesTo(msg bottest.Message, text string) {
+	var kb models.InlineKeyboardMarkup
+	if err := json.Unmarshal([]byte(msg.ReplyMarkup), &kb); err != nil {
+		r.h.t.Fatalf("the message replied to has no keyboard: %v", err)
+	}
+	r.send(models.Message{Text: text, ReplyToMessage: &models.Message{
+		ID: msg.ID, Date: int(msg.At.Unix()), From: &models.User{ID: 1, IsBot: true, FirstName: "bot"},
+		Chat: models.Chat{ID: r.u.ID, Type: models.ChatTypePrivate}, Text: msg.PlainText, ReplyMarkup: &kb,
+	}})
+}
+
+// lastWith returns the last message in chat that contains s.
+func (h *harness) lastWith(chat int64, s string) (bottest.Message, bool) {
+	ms := h.srv.Messages(chat)
+	for i := len(ms) - 1; i >= 0; i-- {
+		if strings.Contains(ms[i].Text, s) {
+			return ms[i], true
+		}
+	}
+	return bottest.Message{}, false
+}
+
+// fileAnonymousReport walks a reporter through /report, «anonymously» and
+// the report's text, and returns the report's card in the integrity chat.
+func (r reporter) fileAnonymousReport(text string) bottest.Message {
+	h := r.h
+	h.t.Helper()
+	n := len(h.srv.Messages(r.u.ID))
+	r.says("/report")
+	intro := h.nth(r.u.ID, n+1)
+	r.taps(intro, cbReport+":a")
+	h.settle()
+	r.says(text)
+	h.settle()
+	card, ok := h.lastWith(integrityChat, firstWords(text))
+	if !ok {
+		h.t.Fatalf("no card in the integrity chat: %+v", h.srv.Messages(integrityChat))
+	}
+	return card
+}
+
+func TestAnonymousReportLeavesNothingThatLinksItToThePerson(t *testing.T) {
+	h := newIntegrityHarness(t)
+	r := h.reporter(11701)
+	r.says("/start")
+	h.settle()
+	var before string
+	h.st.DB().QueryRow(`SELECT xmin::text || ' ' || seen_at::text FROM users WHERE id = 11701`).Scan(&before)
+	const report = "У ТСЦ 8046 адміністратор продавав талони без черги по 500 грн"
+	card := r.fileAnonymousReport(report)
+	// Evidence: a photo without a caption, while the report is open.
+	r.send(models.Message{Photo: []models.PhotoSize{{FileID: "photo-evidence", FileUniqueID: "pe", Width: 90, Height: 90}}})
+	h.settle()
+
+	// Integrity staff ask; the reporter answers with a Telegram reply.
+	const question = "Дякуємо. Чи можете вказати ім’я адміністратора?"
+	h.staffPost(integrityChat, 0, card.ID, &models.Message{Text: question})
+	h.settle()
+	asked, ok := h.lastWith(r.u.ID, "Чи можете вказати ім’я")
+	if !ok || !strings.Contains(asked.Text, "№1") || !hasButton(asked, cbReportAnswer+":1") {
+		t.Fatalf("the reporter's question: %q %s", asked.Text, asked.ReplyMarkup)
+	}
+	const answer = "Його звати Петро, вікно номер 3"
+	r.repliesTo(asked, answer)
+	h.settle()
+
+	// The integrity chat has the text, the photo and the answer, under the
+	// pseudonym and the report's number, and nothing naming the person.
+	posted := h.srv.Messages(integrityChat)
+	var photo, answered bool
+	for _, m := range posted {
+		for _, leak := range []string{"11701", "Олена", "Ковальчук", "olena_kov", "tg://user"} {
+			if strings.Contains(m.Text, leak) {
+				t.Errorf("the integrity chat shows %q: %s", leak, m.Text)
+			}
+		}
+		if m.Method == "copyMessage" && m.FromChat == r.u.ID && m.ReplyTo == card.ID {
+			photo = true
+		}
+		if strings.Contains(m.Text, answer) && strings.Contains(m.Text, "№1") && m.ReplyTo == card.ID {
+			answered = true
+		}
+	}
+	// (The fake keeps a pushed photo as a message without media: the
+	// caption the bot asked for is read from the request.)
+	captioned := false
+	for _, rq := range h.srv.RequestsFor("copyMessage") {
+		if rq.Get("chat_id") == strconv.FormatInt(integrityChat, 10) && rq.Get("from_chat_id") == "11701" && strings.Contains(rq.Get("caption"), "№1") {
+			captioned = true
+		}
+	}
+	photo = photo && captioned
+	if !strings.Contains(card.Text, "500 грн") || !photo || !answered {
+		t.Errorf("the integrity chat: card %q, photo %v, answer %v\n%+v", card.Text, photo, answered, posted)
+	}
+	// Nothing of it reached the moderators, the FAQ's unanswered list, or
+	// any table but the report's own.
+	if ms := h.srv.Messages(staffChat); len(ms) != 0 {
+		t.Errorf("the moderators' chat got %+v", ms)
+	}
+	for _, hit := range pgtest.Search(t, h.st.DB(), answer, "Петро") {
+		t.Errorf("the answer is kept: %s", hit)
+	}
+	for _, hit := range pgtest.Search(t, h.st.DB(), report) {
+		if !strings.HasPrefix(hit, "integrity_reports ") {
+			t.Errorf("the report's text is kept outside the report: %s", hit)
+		}
+	}
+
+	// No row holds both something of the report and something of the person.
+	var when, pseudonym string
+	h.st.DB().QueryRow(`SELECT trim(both '"' from to_json(created_at)::text), pseudonym FROM integrity_reports`).Scan(&when, &pseudonym)
+	if when == "" || pseudonym == "" {
+		t.Fatal("no report stored")
+	}
+	ofReport := []string{report, "8046", pseudonym, when, "№1", `"report_id":1`}
+	ofPerson := []string{"11701", "Олена", "Ковальчук", "olena_kov"}
+	for _, hit := range pgtest.Search(t, h.st.DB(), ofPerson...) {
+		for _, n := range ofReport {
+			if strings.Contains(hit, n) {
+				t.Errorf("a row about the person holds %q of the report: %s", n, hit)
+			}
+		}
+	}
+	for _, hit := range pgtest.Search(t, h.st.DB(), ofReport...) {
+		for _, n := range ofPerson {
+			if strings.Contains(hit, n) {
+				t.Errorf("a row of the report holds %q of the person: %s", n, hit)
+			}
+		}
+	}
+	// The person is still a user of the bot, but no turn of the report
+	// flow wrote to their row: not even when it saw them last.
+	var after string
+	h.st.DB().QueryRow(`SELECT xmin::text || ' ' || seen_at::text FROM users WHERE id = 11701`).Scan(&after)
+	if before == "" || after != before {
+		t.Errorf("the report flow wrote the person's user row: %q, then %q", before, after)
+	}
+	h.noRejects()
+}
+
+func TestReporterWithAnOpenTicketAnswersTheIntegrityTeam(t *testing.T) {
+	h := newIntegrityHarness(t)
+	p := person{id: 11801, lang: "uk"}
+	topic := h.openTicketFor(p, "Як записатися на іспит з водіння?")
+	r := reporter{h, *p.user()}
+	card := r.fileAnonymousReport("На іспиті екзаменатор натякав на подяку")
+	r.taps(h.last(p.id), cbReportDone+":")
+	h.settle()
+
+	h.staffPost(integrityChat, 0, card.ID, &models.Message{Text: "Коли саме це було?"})
+	h.settle()
+	q, ok := h.lastWith(p.id, "Коли саме це було?")
+	if !ok {
+		t.Fatal("the reporter did not get the question")
+	}
+	asked := q.At
+	// Not a reply: any message soon after the question is the answer.
+	const answer = "Минулої середи о 10:15, талон Б-217"
+	r.says(answer)
+	h.settle()
+	if m, ok := h.lastWith(integrityChat, answer); !ok || !strings.Contains(m.Text, "№1") {
+		t.Errorf("the answer did not reach the integrity chat: %+v", h.srv.Messages(integrityChat))
+	}
+	for _, m := range h.srv.Messages(staffChat) {
+		if strings.Contains(m.Text, "Б-217") || m.ThreadID == topic.ThreadID && m.Method == "copyMessage" && m.FromChat == p.id && m.At.After(asked) {
+			t.Errorf("the answer reached the moderators: %+v", m)
+		}
+	}
+	if hits := pgtest.Search(t, h.st.DB(), "Б-217"); len(hits) != 0 {
+		t.Errorf("the answer is kept: %v", hits)
+	}
+	h.noRejects()
+}
+
+func TestIntegrityStaffCloseAReportAndTheReporterIsTold(t *testing.T) {
+	h := newIntegrityHarness(t)
+	r := h.reporter(11901)
+	card := r.fileAnonymousReport("Охоронець брав гроші за місце в черзі")
+	if !hasButton(card, cbReportClose+":1") {
+		t.Fatalf("the card has no Close button: %s", card.ReplyMarkup)
+	}
+	// Adding to the report later, from the list of open ones.
+	r.taps(h.last(r.u.ID), cbReportDone+":")
+	h.settle()
+	r.says("/report")
+	h.settle()
+	list := h.last(r.u.ID)
+	if !hasButton(list, cbReportAdd+":1") {
+		t.Fatalf("/report does not offer the open report: %q %s", list.Text, list.ReplyMarkup)
+	}
+	r.taps(list, cbReportAdd+":1")
+	h.settle()
+	r.says("Це було в понеділок")
+	h.settle()
+	if m, ok := h.lastWith(integrityChat, "понеділок"); !ok || m.ReplyTo != card.ID {
+		t.Errorf("the addition: %+v", m)
+	}
+
+	h.srv.Push(models.Update{CallbackQuery: &models.CallbackQuery{
+		ID: "close1", From: *moderator, Data: cbReportClose + ":1", ChatInstance: "ci",
+		Message: models.MaybeInaccessibleMessage{Message: &models.Message{ID: card.ID, Date: int(time.Now().Unix()),
+			Chat: models.Chat{ID: integrityChat, Type: models.ChatTypeSupergroup}}},
+	}})
+	h.settle()
+	if _, ok := h.lastWith(r.u.ID, h.text.Text("uk", "report.closed", map[string]any{"ID": 1})); !ok {
+		t.Errorf("the reporter was not told: %q", h.last(r.u.ID).Text)
+	}
+	var box []byte
+	h.st.DB().QueryRow(`SELECT reporter_box FROM integrity_reports WHERE id = 1`).Scan(&box)
+	if box != nil {
+		t.Error("a closed report still leads to its reporter")
+	}
+	if c, _ := h.lastWith(integrityChat, "Охоронець"); hasButton(c, cbReportClose+":1") {
+		t.Errorf("the closed report's card still has its Close button: %s", c.ReplyMarkup)
+	}
+	// A question to a closed report reaches no one.
+	before := len(h.srv.Messages(r.u.ID))
+	h.staffPost(integrityChat, 0, card.ID, &models.Message{Text: "Ще одне питання"})
+	h.settle()
+	if n := len(h.srv.Messages(r.u.ID)); n != before {
+		t.Errorf("the reporter of a closed report got %d more messages", n-before)
+	}
+	h.noRejects()
+}
+
+func TestCorruptedReportDraftIsSentAnonymously(t *testing.T) {
+	h := newIntegrityHarness(t)
+	r := h.reporter(12001)
+	r.says("/report")
+	r.taps(h.nth(r.u.ID, 1), cbReport+":n") // with my name
+	h.settle()
+	// The saved dialog no longer reads (a damaged row, a lost key).
+	if _, err := h.st.DB().Exec(`UPDATE integrity_dialogs SET box = '\x00112233'`); err != nil {
+		t.Fatal(err)
+	}
+	r.says("Вимагали гроші за довідку")
+	h.settle()
+	card, ok := h.lastWith(integrityChat, "довідку")
+	if !ok {
+		t.Fatalf("the report was not sent: %+v", h.srv.Messages(integrityChat))
+	}
+	for _, leak := range []string{"12001", "Олена", "olena_kov", "tg://user"} {
+		if strings.Contains(card.Text, leak) {
+			t.Errorf("a report whose draft could not be read shows %q: %s", leak, card.Text)
+		}
+	}
+	if !strings.Contains(card.Text, h.text.Text("uk", "report.card_anonymous")) {
+		t.Errorf("the card does not say anonymous: %s", card.Text)
+	}
+	h.noRejects()
+}
+
+func TestMysteryShopperBriberyGoesToTheIntegrityChatOnly(t *testing.T) {
+	h := newIntegrityHarness(t)
+	p := person{id: 12101, lang: "uk"}
+	const bribe = "Біля входу чоловік пропонував талон без черги за 500 грн"
+	h.says(p, "/mystery")
+	h.taps(p, h.nth(p.id, 1), "qs:m:go")
+	h.fillSurvey(p, "mystery", func(qq *dialogs.Question) string {
+		switch qq.ID {
+		case "slot_for_money":
+			return dialogs.ChoiceYes
+		case "integrity_details":
+			return bribe
+		}
+		return typical(qq)
+	})
+	draft := h.draft(p, "mystery")
+	h.taps(p, h.last(p.id), "qs:m:send")
+	h.settle()
+
+	card, ok := h.lastWith(integrityChat, "за 500 грн")
+	if !ok {
+		t.Fatalf("the integrity chat: %+v", h.srv.Messages(integrityChat))
+	}
+	centre, _ := h.app.pack.Centre(draft.Centre)
+	today := time.Now().In(h.app.schedule().Location()).Format("02.01.2006")
+	if !strings.Contains(card.Text, h.app.text2(centre.Name, "uk")) || !strings.Contains(card.Text, today) {
+		t.Errorf("the card lacks the centre or the visit date (%s): %s", today, card.Text)
+	}
+	if strings.Contains(card.Text, "12101") || strings.Contains(card.Text, "Олена") {
+		t.Errorf("the card names the shopper: %s", card.Text)
+	}
+	// The review card comes, without the description.
+	ref := dialogs.Ref("mystery", draft.ID)
+	h.srv.Wait(t, 20*time.Second, "the review card", func(s *bottest.Server) bool {
+		_, ok := h.lastWith(staffChat, ref)
+		return ok
+	})
+	for _, m := range h.srv.Messages(staffChat) {
+		if strings.Contains(m.Text, "500 грн") || strings.Contains(m.Text, "🛡") {
+			t.Errorf("the moderators' chat shows the integrity answers: %s", m.Text)
+		}
+	}
+	h.staffPost(staffChat, 0, 0, &models.Message{Text: "/export 7d"})
+	h.settle()
+	docs := h.srv.RequestsFor("sendDocument")
+	if len(docs) != 1 {
+		t.Fatalf("sendDocument called %d times", len(docs))
+	}
+	for _, f := range docs[0].Files {
+		if bytes.Contains(f.Data, []byte("500 грн")) || !bytes.Contains(f.Data, []byte(ref)) {
+			t.Errorf("the CSV:\n%s", f.Data)
+		}
+	}
+	var owner *int64
+	h.st.DB().QueryRowContext(context.Background(), `SELECT user_id FROM responses WHERE id = $1`, draft.ID).Scan(&owner)
+	if owner != nil {
+		t.Error("the response that made the report still names its author")
+	}
+	h.noRejects()
+}
+
+func TestForgetErasesTheLinkFromReportsToThePerson(t *testing.T) {
+	h := newIntegrityHarness(t)
+	r := h.reporter(12201)
+	card := r.fileAnonymousReport("Черговий вимагав гроші за бланк")
+	r.says("/forget")
+	h.settle()
+	r.taps(h.last(r.u.ID), cbForget+":y")
+	h.settle()
+	var box []byte
+	h.st.DB().QueryRow(`SELECT reporter_box FROM integrity_reports WHERE id = 1`).Scan(&box)
+	var dialogs int
+	h.st.DB().QueryRow(`SELECT count(*) FROM integrity_dialogs`).Scan(&dialogs)
+	if box != nil || dialogs != 0 {
+		t.Errorf("after /forget: box %x, %d report dialogs", box, dialogs)
+	}
+	before := len(h.srv.Messages(r.u.ID))
+	h.staffPost(integrityChat, 0, card.ID, &models.Message{Text: "Де саме це сталося?"})
+	h.settle()
+	if n := len(h.srv.Messages(r.u.ID)); n != before {
+		t.Errorf("a forgotten reporter got %d more messages", n-before)
+	}
+	if _, ok := h.lastWith(integrityChat, h.text.Text("uk", "report.staff_unreachable", map[string]any{"ID": 1})); !ok {
+		t.Errorf("integrity staff were not told the reporter is out of reach: %+v", h.srv.Messages(integrityChat))
+	}
+	h.noRejects()
+}
+
+func TestAnswerButtonTakesTheNextMessageAsTheAnswer(t *testing.T) {
+	h := newIntegrityHarness(t)
+	r := h.reporter(12301)
+	card := r.fileAnonymousReport("Просили гроші за швидший огляд авто")
+	r.taps(h.last(r.u.ID), cbReportDone+":")
+	h.settle()
+	h.staffPost(integrityChat, 0, card.ID, &models.Message{Text: "Скільки саме просили?"})
+	h.settle()
+	asked, _ := h.lastWith(r.u.ID, "Скільки саме просили?")
+	// The half hour has passed; the button still opens the answer.
+	if _, err := h.st.DB().Exec(`UPDATE integrity_reports SET answer_until = now() - interval '1 minute'`); err != nil {
+		t.Fatal(err)
+	}
+	r.taps(asked, cbReportAnswer+":1")
+	h.settle()
+	if _, ok := h.lastWith(r.u.ID, h.text.Text("uk", "report.answer_prompt", map[string]any{"ID": 1})); !ok {
+		t.Fatalf("no prompt for the answer: %q", h.last(r.u.ID).Text)
+	}
+	r.says("Тисячу гривень, без квитанції")
+	h.settle()
+	m, ok := h.lastWith(integrityChat, "Тисячу гривень")
+	if !ok || !strings.Contains(m.Text, "відповідь заявника") || m.ReplyTo != card.ID {
+		t.Errorf("the answer in the integrity chat: %+v", m)
+	}
+	if hits := pgtest.Search(t, h.st.DB(), "Тисячу гривень"); len(hits) != 0 {
+		t.Errorf("the answer is kept: %v", hits)
+	}
+	h.noRejects()
+}
