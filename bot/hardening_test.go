@@ -845,3 +845,43 @@ func TestStaleSkipKeepsTheTypedAnswer(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// An update id that comes again with other content is kept as it first
+// came, and the operator is told in the log (a redelivery of the same
+// content is not worth a line).
+func TestRedeliveredIDWithOtherContentIsLogged(t *testing.T) {
+	h := newHarness(t, func(c *Config) {
+		c.WebhookURL = "https://bot.example.org/hook"
+		c.WebhookSecret = "hook-secret"
+		c.ListenAddr = "127.0.0.1:0"
+	})
+	h.stop()
+	var logs lockedBuffer
+	h.log = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	h.start()
+	h.srv.AddChat(models.Chat{ID: 9501, Type: models.ChatTypePrivate})
+	post := func(text string) {
+		body := fmt.Sprintf(`{"update_id":777,"message":{"message_id":1,"date":1,"chat":{"id":9501,"type":"private"},"from":{"id":9501,"is_bot":false,"first_name":"A","language_code":"uk"},"text":%q}}`, text)
+		req, _ := http.NewRequest(http.MethodPost, "http://"+h.app.Addr().String()+"/hook", strings.NewReader(body))
+		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "hook-secret")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	post("/help")
+	post("/help")
+	if strings.Contains(logs.String(), "other content") {
+		t.Errorf("a redelivery of the same update was logged as changed:\n%s", logs.String())
+	}
+	post("/menu")
+	if !strings.Contains(logs.String(), `"update_id":777`) || !strings.Contains(logs.String(), "other content") {
+		t.Errorf("an update id that came again with other content was not logged:\n%s", logs.String())
+	}
+	var text string
+	h.st.DB().QueryRow(`SELECT payload->'message'->>'text' FROM inbox WHERE update_id = 777`).Scan(&text)
+	if text != "/help" {
+		t.Errorf("the inbox keeps %q; want the first content, /help", text)
+	}
+}
