@@ -128,7 +128,7 @@ func (a *App) offerSurvey(ctx context.Context, t *Turn, kind, centre string, des
 // currentStep is the step the questionnaire waits for: the centre (for a
 // rating without one), the first unanswered question, or "" at the summary.
 func currentStep(q *dialogs.Questionnaire, r store.Response) string {
-	if r.Kind == "rating" && r.Centre == "" {
+	if needsCentre(r) {
 		return centreStep
 	}
 	return firstUnanswered(q, r)
