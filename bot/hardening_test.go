@@ -146,26 +146,6 @@ func TestLargeFormBodiesAreRefused(t *testing.T) {
 	resp.Body.Close()
 }
 
-// seedManyRatings stores n submitted ratings over the hsc pack's centres
-// and the last twelve months in one statement, reviewed (no staff cards).
-func seedManyRatings(t *testing.T, st *store.Store, n int) {
-	t.Helper()
-	_, err := st.DB().Exec(`
-		INSERT INTO responses (kind, questionnaire, version, pack, user_id, centre, lang, answers, status, started_at, submitted_at, reviewed)
-		SELECT 'rating', 'rating', 1, 'hsc', 900000000 + i, (ARRAY['kharkiv6341','kyiv8046','lviv4641'])[1 + i % 3], 'uk',
-		       jsonb_build_object('time', jsonb_build_object('n', 1 + i % 5), 'queue', jsonb_build_object('n', 1 + i % 4),
-		                          'staff', jsonb_build_object('n', 5), 'comfort', jsonb_build_object('n', 4), 'info', jsonb_build_object('n', 3),
-		                          'what_wrong', jsonb_build_object('t', 'черга')),
-		       'submitted', now() - make_interval(days => i % 360), now() - make_interval(days => i % 360), true
-		FROM generate_series(1, $1) AS i`, n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.DB().Exec(`ANALYZE responses`); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // Thirty people opening the public ratings at once, over 200,000 ratings,
 // cost PostgreSQL one aggregate, read on the reader pool; meanwhile a
 // citizen is answered as usual. (Before, every request ran two full
@@ -175,7 +155,7 @@ func TestRatingsPageServesFromACache(t *testing.T) {
 		t.Skip("stores 200,000 ratings")
 	}
 	h := newWebHarness(t)
-	seedManyRatings(t, h.st, 200000)
+	pgtest.SeedRatings(t, h.st.DB(), 200000, "kharkiv6341", "kyiv8046", "lviv4641")
 	p := person{id: 8201, lang: "uk"}
 	var wg sync.WaitGroup
 	errs := make(chan string, 30)

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"runtime"
@@ -125,22 +126,6 @@ func TestTalliesInSQLMatchTheDomain(t *testing.T) {
 	}
 }
 
-// seedRatings stores n submitted ratings in one statement.
-func seedRatings(tb testing.TB, st *store.Store, n int) {
-	tb.Helper()
-	_, err := st.DB().Exec(`
-		INSERT INTO responses (kind, questionnaire, version, pack, user_id, centre, lang, answers, status, started_at, submitted_at, reviewed)
-		SELECT 'rating', 'rating', 1, 'hsc', 900000000 + i, 'c' || (i % 150), 'uk',
-		       jsonb_build_object('time', jsonb_build_object('n', 1 + i % 5), 'queue', jsonb_build_object('n', 1 + i % 4),
-		                          'staff', jsonb_build_object('n', 5), 'comfort', jsonb_build_object('n', 4), 'info', jsonb_build_object('n', 3),
-		                          'what_wrong', jsonb_build_object('t', 'довга черга біля входу')),
-		       'submitted', now() - make_interval(days => i % 360), now() - make_interval(days => i % 360), true
-		FROM generate_series(1, $1) AS i`, n)
-	if err != nil {
-		tb.Fatal(err)
-	}
-}
-
 // allocated is how many bytes f allocates (the Go heap's running total).
 func allocated(f func()) uint64 {
 	var before, after runtime.MemStats
@@ -159,7 +144,7 @@ func TestTalliesOf200000RatingsFitInAFewMegabytes(t *testing.T) {
 		t.Skip("stores 200,000 ratings")
 	}
 	st := pgtest.New(t)
-	seedRatings(t, st, 200000)
+	pgtest.SeedRatings(t, st.DB(), 200000, centres150()...)
 	var err error
 	used := allocated(func() {
 		_, _, err = store.ResponseTallies(context.Background(), st.DB(), store.ResponseFilter{})
@@ -179,7 +164,7 @@ func TestTalliesOf200000RatingsFitInAFewMegabytes(t *testing.T) {
 //	go test -run x -bench Stats200000 -benchtime 3x ./store/
 func BenchmarkStats200000(b *testing.B) {
 	st := pgtest.New(b)
-	seedRatings(b, st, 200000)
+	pgtest.SeedRatings(b, st.DB(), 200000, centres150()...)
 	ctx := context.Background()
 	b.Run("read-all", func(b *testing.B) {
 		b.ReportAllocs()
@@ -203,4 +188,13 @@ func BenchmarkStats200000(b *testing.B) {
 			}
 		}
 	})
+}
+
+// centres150 are 150 centre ids, c0 to c149: a network's worth.
+func centres150() []string {
+	out := make([]string, 150)
+	for i := range out {
+		out[i] = fmt.Sprintf("c%d", i)
+	}
+	return out
 }
