@@ -289,7 +289,16 @@ func (a *App) beginSurvey(ctx context.Context, t *Turn, q *dialogs.Questionnaire
 	if err := a.keepSurveyDialog(ctx, t, kind); err != nil {
 		return err
 	}
-	return a.saveAndRender(ctx, t, q, r, "")
+	// A QR code's centre already rated today: say so now, and let them
+	// choose another, rather than at «Send».
+	note := ""
+	if full, err := a.dailyLimitReached(ctx, t, kind, r.Centre); err != nil {
+		return err
+	} else if full && kind == "rating" {
+		r.Centre, r.Desk = "", 0
+		note = a.text.Text(t.Lang, "survey.err.daily_limit_centre")
+	}
+	return a.saveAndRender(ctx, t, q, r, note)
 }
 
 // answerSurvey applies an input to a question and shows what comes next,
@@ -299,6 +308,14 @@ func (a *App) answerSurvey(ctx context.Context, t *Turn, q *dialogs.Questionnair
 		if _, ok := a.pack.Centre(in.Choice); !ok || r.Kind != "rating" {
 			a.renderStep(ctx, t, q, r, a.text.Text(t.Lang, "survey.err.unknown_centre"))
 			return nil
+		}
+		// The daily limit is told as soon as the centre is known, with
+		// the choice of another, not after every step at «Send».
+		if full, err := a.dailyLimitReached(ctx, t, r.Kind, in.Choice); err != nil || full {
+			if full {
+				a.renderStep(ctx, t, q, r, a.text.Text(t.Lang, "survey.err.daily_limit_centre"))
+			}
+			return err
 		}
 		r.Centre, r.CentreNote = in.Choice, ""
 		return a.saveAndRender(ctx, t, q, r, "")
@@ -316,10 +333,16 @@ func (a *App) answerSurvey(ctx context.Context, t *Turn, q *dialogs.Questionnair
 	if reflect.DeepEqual(ans, before) && t.Update.CallbackQuery != nil {
 		return nil // a double tap: the answer is already so
 	}
-	r.Answers = ans
 	if qq := q.Question(qid); qq != nil && qq.Type == dialogs.QuestionCentre {
+		if full, err := a.dailyLimitReached(ctx, t, r.Kind, ans[qid].Text); err != nil || full {
+			if full {
+				a.renderStep(ctx, t, q, r, a.text.Text(t.Lang, "survey.err.daily_limit_centre"))
+			}
+			return err
+		}
 		r.Centre, r.CentreNote = ans[qid].Text, ""
 	}
+	r.Answers = ans
 	note := ""
 	for _, id := range q.IntegrityFlags(ans) {
 		if !containsStr(q.IntegrityFlags(before), id) {
@@ -655,6 +678,20 @@ func (a *App) renderSummary(ctx context.Context, t *Turn, q *dialogs.Questionnai
 	a.showStep(ctx, t, r, text, keyboard(rows...))
 }
 
+// dailyLimitReached reports whether the person has sent as many
+// questionnaires of the kind about the centre today as SURVEY_DAILY_LIMIT
+// allows.
+func (a *App) dailyLimitReached(ctx context.Context, t *Turn, kind, centre string) (bool, error) {
+	limit := a.cfg.SurveyDailyLimit
+	if limit <= 0 || centre == "" {
+		return false, nil
+	}
+	now := time.Now().In(a.schedule().Location())
+	midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+	n, err := store.SubmittedSince(ctx, t.Tx, t.User.ID, kind, centre, midnight)
+	return n >= limit, err
+}
+
 // submitSurvey sends a complete questionnaire: at most one per person per
 // centre per day, an integrity report for a "yes" to being asked for
 // money, a ticket when a low rating asks for a call back.
@@ -663,17 +700,13 @@ func (a *App) submitSurvey(ctx context.Context, t *Turn, q *dialogs.Questionnair
 		a.renderStep(ctx, t, q, r, a.text.Text(t.Lang, "survey.err.incomplete"))
 		return nil
 	}
-	if limit := a.cfg.SurveyDailyLimit; limit > 0 {
-		now := time.Now().In(a.schedule().Location())
-		midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
-		n, err := store.SubmittedSince(ctx, t.Tx, t.User.ID, r.Kind, r.Centre, midnight)
-		if err != nil {
-			return err
-		}
-		if n >= limit {
-			a.renderSummary(ctx, t, q, r, a.text.Text(t.Lang, "survey.err.daily_limit"))
-			return nil
-		}
+	if full, err := a.dailyLimitReached(ctx, t, r.Kind, r.Centre); err != nil {
+		return err
+	} else if full {
+		// Checked at the centre already; this is a second tab, or a day
+		// that turned while the questionnaire was open.
+		a.renderSummary(ctx, t, q, r, a.text.Text(t.Lang, "survey.err.daily_limit"))
+		return nil
 	}
 	// What the person said about corruption goes to the integrity team
 	// only: out of the response staff review and export, which then

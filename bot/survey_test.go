@@ -380,16 +380,25 @@ func TestOneRatingPerCentrePerDay(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.SurveyDailyLimit = 1 })
 	centre := h.app.pack.Centres[0]
 	p := person{id: 12501, lang: "uk"}
-	for round := 1; round <= 2; round++ {
-		h.says(p, "/start r_"+centre.ID)
-		h.settle()
-		h.taps(p, h.last(p.id), "qs:r:go")
-		h.fillSurvey(p, "rating", typical)
-		h.taps(p, h.last(p.id), "qs:r:send")
-		h.settle()
+	h.says(p, "/start r_"+centre.ID)
+	h.settle()
+	h.taps(p, h.last(p.id), "qs:r:go")
+	h.fillSurvey(p, "rating", typical)
+	h.taps(p, h.last(p.id), "qs:r:send")
+	h.settle()
+	// The same centre's QR code again the same day: told at once, at the
+	// centre step, with the choice of another centre; not after every
+	// question at «Send».
+	h.says(p, "/start r_"+centre.ID)
+	h.settle()
+	h.taps(p, h.last(p.id), "qs:r:go")
+	h.settle()
+	got := h.last(p.id)
+	if !strings.Contains(got.Text, h.text.Text("uk", "survey.err.daily_limit_centre")) {
+		t.Errorf("a second rating of the same centre the same day starts with %q", got.Text)
 	}
-	if got := h.last(p.id).Text; !strings.Contains(got, h.text.Text("uk", "survey.err.daily_limit")) {
-		t.Errorf("a second rating of the same centre the same day: %q", got)
+	if r := h.draft(p, "rating"); r.Centre != "" {
+		t.Errorf("the draft keeps the centre rated today: %q", r.Centre)
 	}
 	sub, _ := store.SubmittedResponses(context.Background(), h.st.DB(), store.ResponseFilter{})
 	if len(sub) != 1 {
