@@ -355,6 +355,10 @@ type apiAnswer struct {
 
 // deliver makes one effect's call and records the outcome. It reports
 // whether the chat's next effect may follow (false when this one waits).
+// callTimeout bounds one Bot API call of the deliverer, which shutdown
+// does not cut short.
+const callTimeout = 30 * time.Second
+
 func (d *Deliverer) deliver(ctx context.Context, row store.Effect) bool {
 	var e Effect
 	if err := json.Unmarshal(row.Body, &e); err != nil {
@@ -374,11 +378,16 @@ func (d *Deliverer) deliver(ctx context.Context, row store.Effect) bool {
 			return false // shutting down: the effect stays pending
 		}
 	}
-	ans, err := d.call(ctx, e, params)
+	// A call once started is seen through, shutdown or not: given up
+	// half way, Telegram may have acted on it, and whoever delivers next
+	// would make it again (a graceful stop must send nothing twice).
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), callTimeout)
+	ans, err := d.call(cctx, e, params)
+	cancel()
 	if err != nil {
 		if ctx.Err() != nil {
-			// Given up at shutdown: Telegram may or may not have acted.
-			// It stays pending and is made again by whoever delivers next.
+			// Failed while shutting down: it stays pending, for whoever
+			// delivers next.
 			return false
 		}
 		d.send.count(&d.send.serverErrors)
