@@ -373,10 +373,7 @@ func (a *App) serveOverview(w http.ResponseWriter, r *http.Request, p *webPage) 
 	}
 	b.FirstResponse = "—"
 	if b.Tickets.Answered > 0 {
-		b.FirstResponse = b.Tickets.FirstResponse.Round(time.Minute).String()
-		if b.Tickets.FirstResponse < time.Minute {
-			b.FirstResponse = b.Tickets.FirstResponse.Round(time.Second).String()
-		}
+		b.FirstResponse = a.duration(p.Lang, b.Tickets.FirstResponse)
 	}
 	b.CSAT = "—"
 	if b.Tickets.Rated > 0 {
@@ -500,6 +497,19 @@ type mysteryCentre struct {
 
 type mysteryBody struct {
 	Centres []mysteryCentre
+}
+
+// duration says a span as a person reads it in lang: «1 год 5 хв»,
+// «12 хв», «40 с» (abbreviated units need no plural forms), not Go's «1h5m0s».
+func (a *App) duration(lang string, d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return a.text.Text(lang, "web.dur.s", map[string]any{"S": int(d.Round(time.Second).Seconds())})
+	case d < time.Hour:
+		return a.text.Text(lang, "web.dur.m", map[string]any{"M": int(d.Round(time.Minute).Minutes())})
+	}
+	d = d.Round(time.Minute)
+	return a.text.Text(lang, "web.dur.hm", map[string]any{"H": int(d.Hours()), "M": int(d.Minutes()) % 60})
 }
 
 // serveMystery shows the mystery-shopper results per centre: the average
