@@ -129,7 +129,11 @@ func (a *App) onEditButton(ctx context.Context, t *Turn) error {
 		if err != nil {
 			return err
 		}
-		if err := a.startNewEntry(ctx, t, at(2), 0, first); err != nil {
+		lang := ""
+		if tk, err := store.GetTicket(ctx, t.Tx, id); err == nil {
+			lang = tk.Lang
+		}
+		if err := a.startNewEntryAs(ctx, t, at(2), 0, first, lang); err != nil {
 			return err
 		}
 	default:
@@ -430,13 +434,22 @@ func (a *App) onEditInput(ctx context.Context, t *Turn, d editDraft, msg *models
 // startNewEntry asks for a new entry's question and answer in each of the
 // pack's languages, one message at a time.
 func (a *App) startNewEntry(ctx context.Context, t *Turn, category string, unanswered int64, sample string) error {
+	return a.startNewEntryAs(ctx, t, category, unanswered, sample, "")
+}
+
+// startNewEntryAs is startNewEntry that keeps sample, as the citizen wrote
+// it in sampleLang, as the new entry's first phrasing ("" keeps none).
+func (a *App) startNewEntryAs(ctx context.Context, t *Turn, category string, unanswered int64, sample, sampleLang string) error {
 	if _, ok := a.pack.Category(category); !ok {
 		a.onStaleButton(ctx, t)
 		return nil
 	}
 	e := &dialogs.Entry{
-		ID:       "s" + strconv.FormatInt(time.Now().UnixMilli(), 36),
+		ID:       a.newEntryID(category),
 		Category: category, Question: dialogs.Text{}, Answer: dialogs.Text{},
+	}
+	if sampleLang != "" && a.pack.Speaks(sampleLang) && strings.TrimSpace(sample) != "" {
+		e.Phrasings = map[string][]string{sampleLang: {strings.TrimSpace(sample)}}
 	}
 	d := editDraft{Field: "q", Lang: a.pack.Languages[0], Category: category, New: e, Unanswered: unanswered}
 	if err := a.saveDraft(ctx, t, d); err != nil {
@@ -448,6 +461,28 @@ func (a *App) startNewEntry(ctx context.Context, t *Turn, category string, unans
 	}
 	a.reply(ctx, t, prompt, nil)
 	return nil
+}
+
+// newEntryID names a new entry after its topic and its place in it
+// («lost_licence_3»), not a random string; the time in base 36 makes it
+// unique if that name is taken.
+func (a *App) newEntryID(category string) string {
+	taken := map[string]bool{}
+	n := 1
+	for _, e := range a.book().pack.Entries {
+		taken[e.ID] = true
+		if e.Category == category {
+			n++
+		}
+	}
+	base := category
+	if len(base) > 24 {
+		base = base[:24]
+	}
+	if id := fmt.Sprintf("%s_%d", base, n); !taken[id] {
+		return id
+	}
+	return base + "_" + strconv.FormatInt(time.Now().UnixMilli()%1e7, 36)
 }
 
 // nextNewField is the step after d when writing a new entry: q then a, for

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -883,5 +884,42 @@ func TestDashboardDurationsInThePagesLanguage(t *testing.T) {
 		if got := h.app.duration(c.lang, c.d); got != c.want {
 			t.Errorf("%s %v: %q, want %q", c.lang, c.d, got, c.want)
 		}
+	}
+}
+
+// «Add to FAQ» from a ticket keeps the citizen's words as the new entry's
+// first phrasing, and names the entry after its topic, not «smwzld4lb».
+func TestTicketToFAQKeepsTheWordingAndAReadableID(t *testing.T) {
+	const adminID = 9601
+	h := newHarness(t, func(c *Config) { c.AdminIDs = []int64{adminID} })
+	admin := person{id: adminID, lang: "uk"}
+	h.says(admin, "/start") // an admin who has started the bot gets the editor
+	h.settle()
+	p := person{id: 9602, lang: "uk"}
+	topic := h.openTicketFor(p, "Чи можна зареєструвати причіп без техогляду?")
+	card := inThread(h.srv.Messages(staffChat), topic.ThreadID)[0]
+	q := &models.CallbackQuery{ID: "cq-faq", From: models.User{ID: adminID, FirstName: "Адмін"}, Data: "tk:f:1", ChatInstance: "ci",
+		Message: models.MaybeInaccessibleMessage{Message: &models.Message{ID: card.ID, Date: int(time.Now().Unix()),
+			Chat: models.Chat{ID: staffChat, Type: models.ChatTypeSupergroup, IsForum: true}, MessageThreadID: topic.ThreadID}}}
+	h.srv.Push(models.Update{CallbackQuery: q})
+	h.settle()
+	pick := h.last(adminID)
+	h.taps(admin, pick, "fe:t:1:vehicle_registration")
+	h.settle()
+	for _, text := range []string{"Чи можна зареєструвати причіп без техогляду?", "Так, для причепа техогляд не потрібен.", "Можно ли зарегистрировать прицеп без техосмотра?", "Да, для прицепа техосмотр не нужен."} {
+		h.says(admin, text)
+		h.settle()
+	}
+	saved := h.last(adminID).Text
+	m := regexp.MustCompile(`<code>([a-z0-9_]+)</code>`).FindStringSubmatch(saved)
+	if m == nil || !regexp.MustCompile(`^vehicle_registration_\d+$`).MatchString(m[1]) {
+		t.Fatalf("the new entry's id is not vehicle_registration_<n>: %q", saved)
+	}
+	e, err := store.FAQEntry(context.Background(), h.st.DB(), "hsc", m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := e.Phrasings["uk"]; len(got) != 1 || got[0] != "Чи можна зареєструвати причіп без техогляду?" {
+		t.Errorf("the new entry's phrasings are %v; want the citizen's words", e.Phrasings)
 	}
 }
