@@ -923,3 +923,25 @@ func TestTicketToFAQKeepsTheWordingAndAReadableID(t *testing.T) {
 		t.Errorf("the new entry's phrasings are %v; want the citizen's words", e.Phrasings)
 	}
 }
+
+// /stats lists criteria in the order the questionnaire asks them, the same
+// every time, not in the order of their ids.
+func TestStatsCriteriaInTheQuestionnairesOrder(t *testing.T) {
+	h := newHarness(t)
+	q, _ := h.app.questionnaire("rating")
+	var want []string
+	for _, sec := range q.Sections {
+		for _, qq := range sec.Questions {
+			if qq.Type == dialogs.QuestionRating5 && qq.Criterion != "" {
+				want = append(want, qq.Criterion)
+			}
+		}
+	}
+	crit := map[string]float64{}
+	for _, c := range want {
+		crit[c] = 4
+	}
+	if got := criteriaInOrder(q, crit); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("criteria in %v; want the questionnaire's order %v", got, want)
+	}
+}

@@ -156,11 +156,7 @@ func (a *App) showStats(ctx context.Context, t *Turn, m *models.Message, args st
 		if s.Count == 0 {
 			continue
 		}
-		var crit []string
-		for c := range s.Criteria {
-			crit = append(crit, c)
-		}
-		sort.Strings(crit)
+		crit := criteriaInOrder(qs[kind], s.Criteria)
 		for _, c := range crit {
 			name := a.staffText("stats.criterion." + c)
 			if strings.HasPrefix(c, "overall_") {
@@ -199,6 +195,44 @@ func (a *App) showStats(ctx context.Context, t *Turn, m *models.Message, args st
 	}
 	a.replyStaff(ctx, t, m, cut(b.String(), 4000))
 	return nil
+}
+
+// criteriaInOrder lists the summary's criteria in the order the
+// questionnaire asks them (a criterion where its first question stands),
+// so that every /stats reads the same way; unknown ones go last, sorted.
+func criteriaInOrder(q *dialogs.Questionnaire, criteria map[string]float64) []string {
+	pos := map[string]int{}
+	if q != nil {
+		i := 0
+		for _, sec := range q.Sections {
+			for _, qq := range sec.Questions {
+				key := qq.Criterion
+				if key == "" {
+					key = "overall_" + qq.ID
+				}
+				if _, seen := pos[key]; !seen {
+					pos[key] = i
+				}
+				i++
+			}
+		}
+	}
+	out := make([]string, 0, len(criteria))
+	for c := range criteria {
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		pi, iok := pos[out[i]]
+		pj, jok := pos[out[j]]
+		if iok != jok {
+			return iok
+		}
+		if iok && pi != pj {
+			return pi < pj
+		}
+		return out[i] < out[j]
+	})
+	return out
 }
 
 func (a *App) replyStaff(ctx context.Context, t *Turn, m *models.Message, text string) {
