@@ -239,12 +239,21 @@ type UnsealedReporter struct {
 	UserID   int64 `db:"user_id"`
 }
 
+// The lock that serializes sealing the old reporter links (7300/1 is the
+// poller's, 7300/2 retention's, 7300/3 the deliverer's).
+const sealLockClass, sealLockID = 7300, 4
+
 // SealReporters replaces the plain links of migration 00009's
 // integrity_reporters_unsealed by what seal makes of each, and drops that
 // table, in one transaction. Links older than ttl are dropped, not sealed.
 func (s *Store) SealReporters(ctx context.Context, ttl time.Duration, seal func(UnsealedReporter) (ReporterLink, error)) (int, error) {
 	n := 0
 	err := s.InTx(ctx, func(tx *sqlx.Tx) error {
+		// Replicas starting together take turns: the first seals and drops
+		// the table, the others then find it gone.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, sealLockClass, sealLockID); err != nil {
+			return fmt.Errorf("store: unable to take the lock for sealing reporters: %w", err)
+		}
 		var exists bool
 		if err := tx.GetContext(ctx, &exists, `SELECT to_regclass('integrity_reporters_unsealed') IS NOT NULL`); err != nil {
 			return fmt.Errorf("store: unable to look for unsealed reporters: %w", err)
