@@ -1,9 +1,12 @@
 package locales
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"unicode"
+
+	"gopkg.in/yaml.v3"
 )
 
 func TestEveryMessageInEveryLanguage(t *testing.T) {
@@ -67,5 +70,52 @@ func TestUnknownLanguageFallsBackToEnglish(t *testing.T) {
 	b, _ := Load()
 	if got, want := b.Text("de", "menu.title"), b.Text(English, "menu.title"); got != want {
 		t.Errorf("de: %q, want the English %q", got, want)
+	}
+}
+
+// Every message renders, in every language; a message with plural forms
+// renders with 1, 2, 5 and 21, which take different forms in Ukrainian and
+// Russian, so each form the language needs is there. Every field a
+// template names is given, so «<no value>» in the output means a template
+// and its callers disagree; none may stay unrendered either.
+func TestEveryMessageRendersWithEveryCount(t *testing.T) {
+	b, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	field := regexp.MustCompile(`\{\{\s*\.([A-Za-z]+)\s*\}\}`)
+	for _, lang := range Languages {
+		raw, err := files.ReadFile(lang + ".yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc map[string]any
+		if err := yaml.Unmarshal(raw, &doc); err != nil {
+			t.Fatal(err)
+		}
+		data := map[string]any{}
+		for _, m := range field.FindAllStringSubmatch(string(raw), -1) {
+			data[m[1]] = "x"
+		}
+		plurals := 0
+		for _, id := range b.IDs(lang) {
+			var outs []string
+			if _, plural := doc[id].(map[string]any); plural {
+				plurals++
+				for _, n := range []int{1, 2, 5, 21} {
+					outs = append(outs, b.Count(lang, id, n, data))
+				}
+			} else {
+				outs = append(outs, b.Text(lang, id, data))
+			}
+			for _, got := range outs {
+				if got == id || strings.Contains(got, "<no value>") || strings.Contains(got, "{{") {
+					t.Errorf("%s %s renders as %q", lang, id, got)
+				}
+			}
+		}
+		if plurals == 0 {
+			t.Errorf("%s: no message with plural forms was checked", lang)
+		}
 	}
 }
