@@ -945,3 +945,45 @@ func TestStatsCriteriaInTheQuestionnairesOrder(t *testing.T) {
 		t.Errorf("criteria in %v; want the questionnaire's order %v", got, want)
 	}
 }
+
+// A step's button label typed («ні») is that button; a voice message where
+// text is awaited is told plainly that only text is read, not «empty».
+func TestTypedLabelsAndVoiceInAQuestionnaire(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 9701, lang: "uk"}
+	h.says(p, "/rate")
+	h.taps(p, h.nth(p.id, 1), "qs:r:go")
+	q, _ := h.app.questionnaire("rating")
+	for step := 0; step < 20; step++ {
+		h.settle()
+		r := h.draft(p, "rating")
+		msg := h.last(p.id)
+		if r.Centre == "" {
+			h.pickCentre(p, msg, "r")
+			continue
+		}
+		qq, ok := q.Next(r.Answers)
+		if !ok || qq.ID == "followup" {
+			break
+		}
+		if qq.Type == dialogs.QuestionText {
+			h.says(p, "Довга черга")
+			continue
+		}
+		h.taps(p, msg, cbSurveyAns+":r:"+qq.ID+":1")
+	}
+	h.says(p, "Ні.")
+	h.settle()
+	if got := h.draft(p, "rating").Answers["followup"]; len(got.Choice) != 1 || got.Choice[0] != dialogs.ChoiceNo {
+		t.Fatalf("«Ні.» typed at a yes/no step gave %+v; want no", got)
+	}
+	h.srv.Push(models.Update{Message: &models.Message{
+		Date: int(time.Now().Unix()), From: p.user(), Chat: models.Chat{ID: p.id, Type: models.ChatTypePrivate},
+		Voice: &models.Voice{FileID: "vo2", FileUniqueID: "v2", Duration: 3},
+	}})
+	h.settle()
+	if got := h.last(p.id).Text; !strings.HasPrefix(got, h.text.Text("uk", "survey.err.voice")) {
+		t.Errorf("a voice message at the comment step got %q", got)
+	}
+	h.noRejects()
+}

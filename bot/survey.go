@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	tg "github.com/go-telegram/bot"
 
@@ -521,6 +522,52 @@ func (a *App) renderStep(ctx context.Context, t *Turn, q *dialogs.Questionnaire,
 	a.showStep(ctx, t, r, b.String(), keyboard(rows...))
 }
 
+// typedChoice reads typed text as one of the step's buttons when it is
+// that button's label («так», «ні», «вчора», an option's text), case and
+// surrounding punctuation aside; a label's other spellings, when its
+// language has them, are in the locale's «<label>_typed» message.
+func (a *App) typedChoice(lang string, qq *dialogs.Question, text string) (string, bool) {
+	norm := func(s string) string {
+		return strings.ToLower(strings.TrimFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
+	}
+	typed := norm(text)
+	if typed == "" {
+		return "", false
+	}
+	if qq.Type == dialogs.QuestionSingle {
+		for _, o := range qq.Options {
+			for _, l := range a.pack.Languages {
+				if norm(a.text2(o.Text, l)) == typed {
+					return o.ID, true
+				}
+			}
+		}
+		return "", false
+	}
+	keys := map[string]string{}
+	switch qq.Type {
+	case dialogs.QuestionYesNo, dialogs.QuestionYesNoNA:
+		keys[dialogs.ChoiceYes], keys[dialogs.ChoiceNo] = "survey.yes", "survey.no"
+		if qq.Type == dialogs.QuestionYesNoNA {
+			keys[dialogs.ChoiceNA] = "survey.na"
+		}
+	case dialogs.QuestionDate:
+		keys[dialogs.ChoiceToday], keys[dialogs.ChoiceYesterday] = "survey.today", "survey.yesterday"
+	}
+	for choice, key := range keys {
+		forms := []string{a.text.Text(lang, key)}
+		if more := a.text.Text(lang, key+"_typed"); more != key+"_typed" {
+			forms = append(forms, strings.Split(more, "|")...)
+		}
+		for _, f := range forms {
+			if norm(f) == typed {
+				return choice, true
+			}
+		}
+	}
+	return "", false
+}
+
 func (a *App) surveyNav(lang, k string, qq *dialogs.Question) []Button {
 	nav := []Button{button(a.text.Text(lang, "survey.back"), cbSurveyBack, k)}
 	if qq != nil && qq.Optional {
@@ -579,12 +626,18 @@ func (a *App) continueSurvey(ctx context.Context, t *Turn, conv store.Conversati
 		return a.pickFromFound(ctx, t, q, r, firstNonEmpty(m.Text, m.Caption))
 	case !ok:
 		a.renderSummary(ctx, t, q, r, a.text.Text(t.Lang, "survey.err.use_buttons"))
+	case m.Voice != nil || m.Audio != nil || m.VideoNote != nil:
+		// Not «the answer is empty»: say what the bot can read.
+		a.renderStep(ctx, t, q, r, a.text.Text(t.Lang, "survey.err.voice"))
 	default:
 		in := dialogs.Input{Text: m.Text}
 		if len(m.Photo) > 0 {
 			in = dialogs.Input{Photo: m.Photo[len(m.Photo)-1].FileID}
 		} else if m.Text == "" && m.Caption == "" {
 			in = dialogs.Input{}
+		} else if choice, ok := a.typedChoice(t.Lang, next, m.Text); ok {
+			// «так», «вчора»: a button's label typed is that button.
+			in = dialogs.Input{Choice: choice}
 		}
 		if err := a.answerSurvey(ctx, t, q, r, next.ID, in); err != nil {
 			return err
