@@ -40,28 +40,38 @@ func TestInvalidUTF8DoesNotStopIntake(t *testing.T) {
 	h.noRejects()
 }
 
+// hookHarness is a harness in webhook mode on a free port.
+func hookHarness(t *testing.T) *harness {
+	t.Helper()
+	return newHarness(t, func(c *Config) {
+		c.WebhookURL = "https://bot.example.org/hook"
+		c.WebhookSecret = "hook-secret"
+		c.ListenAddr = "127.0.0.1:0"
+	})
+}
+
+// hook posts body to the webhook as Telegram would, and returns the status.
+func (h *harness) hook(body []byte) int {
+	h.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, "http://"+h.app.Addr().String()+"/hook", bytes.NewReader(body))
+	req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "hook-secret")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
 // An update PostgreSQL refuses even so (here: a kind whose name is a NUL,
 // which no text column takes; Telegram's filter keeps such kinds from
 // getUpdates, but a webhook gets what it is sent) is set aside as failed,
 // with the reason, and answered 200: otherwise Telegram would send it again
 // for ever and the webhook would answer 503 to everything behind it.
 func TestWebhookSetsAsideWhatTheDatabaseRefuses(t *testing.T) {
-	h := newHarness(t, func(c *Config) {
-		c.WebhookURL = "https://bot.example.org/hook"
-		c.WebhookSecret = "hook-secret"
-		c.ListenAddr = "127.0.0.1:0"
-	})
+	h := hookHarness(t)
 	h.srv.AddChat(models.Chat{ID: 8103, Type: models.ChatTypePrivate}) // known to Telegram, not via getUpdates
-	post := func(b []byte) int {
-		req, _ := http.NewRequest(http.MethodPost, "http://"+h.app.Addr().String()+"/hook", bytes.NewReader(b))
-		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "hook-secret")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
+	post := h.hook
 	if code := post([]byte(`{"update_id":700,"\u0000":{}}`)); code != http.StatusOK {
 		t.Errorf("a refused update: HTTP %d, want 200", code)
 	}
@@ -831,25 +841,14 @@ func TestStaleSkipKeepsTheTypedAnswer(t *testing.T) {
 // came, and the operator is told in the log (a redelivery of the same
 // content is not worth a line).
 func TestRedeliveredIDWithOtherContentIsLogged(t *testing.T) {
-	h := newHarness(t, func(c *Config) {
-		c.WebhookURL = "https://bot.example.org/hook"
-		c.WebhookSecret = "hook-secret"
-		c.ListenAddr = "127.0.0.1:0"
-	})
+	h := hookHarness(t)
 	h.stop()
 	var logs lockedBuffer
 	h.log = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	h.start()
 	h.srv.AddChat(models.Chat{ID: 9501, Type: models.ChatTypePrivate})
 	post := func(text string) {
-		body := fmt.Sprintf(`{"update_id":777,"message":{"message_id":1,"date":1,"chat":{"id":9501,"type":"private"},"from":{"id":9501,"is_bot":false,"first_name":"A","language_code":"uk"},"text":%q}}`, text)
-		req, _ := http.NewRequest(http.MethodPost, "http://"+h.app.Addr().String()+"/hook", strings.NewReader(body))
-		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "hook-secret")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
+		h.hook(fmt.Appendf(nil, `{"update_id":777,"message":{"message_id":1,"date":1,"chat":{"id":9501,"type":"private"},"from":{"id":9501,"is_bot":false,"first_name":"A","language_code":"uk"},"text":%q}}`, text))
 	}
 	post("/help")
 	post("/help")
