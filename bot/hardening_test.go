@@ -792,33 +792,7 @@ func TestStaleSkipKeepsTheTypedAnswer(t *testing.T) {
 	p := person{id: 9401, lang: "uk"}
 	h.says(p, "/rate")
 	h.taps(p, h.nth(p.id, 1), "qs:r:go")
-	low := func(qq *dialogs.Question) string {
-		if qq.Type == dialogs.QuestionRating5 {
-			return "1"
-		}
-		return typical(qq)
-	}
-	q, _ := h.app.questionnaire("rating")
-	var withSkip bottest.Message
-	for step := 0; step < 20; step++ {
-		h.settle()
-		r := h.draft(p, "rating")
-		msg := h.last(p.id)
-		if r.Centre == "" {
-			h.pickCentre(p, msg, "r")
-			continue
-		}
-		qq, ok := q.Next(r.Answers)
-		if !ok || qq.ID == "comment" {
-			break
-		}
-		if qq.ID == "what_wrong" {
-			withSkip = msg
-			h.says(p, "Стояла 3 години в черзі")
-			continue
-		}
-		h.taps(p, msg, cbSurveyAns+":r:"+qq.ID+":"+low(qq))
-	}
+	withSkip := h.rateLowUntil(p, "comment", "Стояла 3 години в черзі")["what_wrong"]
 	if !hasButton(withSkip, cbSurveySkip+":r:what_wrong") {
 		t.Fatalf("the «what went wrong» step had no Skip: %q %s", withSkip.Text, withSkip.ReplyMarkup)
 	}
@@ -952,25 +926,7 @@ func TestTypedLabelsAndVoiceInAQuestionnaire(t *testing.T) {
 	p := person{id: 9701, lang: "uk"}
 	h.says(p, "/rate")
 	h.taps(p, h.nth(p.id, 1), "qs:r:go")
-	q, _ := h.app.questionnaire("rating")
-	for step := 0; step < 20; step++ {
-		h.settle()
-		r := h.draft(p, "rating")
-		msg := h.last(p.id)
-		if r.Centre == "" {
-			h.pickCentre(p, msg, "r")
-			continue
-		}
-		qq, ok := q.Next(r.Answers)
-		if !ok || qq.ID == "followup" {
-			break
-		}
-		if qq.Type == dialogs.QuestionText {
-			h.says(p, "Довга черга")
-			continue
-		}
-		h.taps(p, msg, cbSurveyAns+":r:"+qq.ID+":1")
-	}
+	h.rateLowUntil(p, "followup", "Довга черга")
 	h.says(p, "Ні.")
 	h.settle()
 	if got := h.draft(p, "rating").Answers["followup"]; len(got.Choice) != 1 || got.Choice[0] != dialogs.ChoiceNo {
@@ -985,4 +941,39 @@ func TestTypedLabelsAndVoiceInAQuestionnaire(t *testing.T) {
 		t.Errorf("a voice message at the comment step got %q", got)
 	}
 	h.noRejects()
+}
+
+// rateLowUntil walks a started rating as a dissatisfied visitor: the first
+// centre, 1 for every score, typed at every text step, until the step
+// stop (or the summary). It returns the message each typed answer went
+// under, by question id.
+func (h *harness) rateLowUntil(p person, stop, typed string) map[string]bottest.Message {
+	h.t.Helper()
+	q, _ := h.app.questionnaire("rating")
+	under := map[string]bottest.Message{}
+	for step := 0; step < 20; step++ {
+		h.settle()
+		r := h.draft(p, "rating")
+		msg := h.last(p.id)
+		if r.Centre == "" {
+			h.pickCentre(p, msg, "r")
+			continue
+		}
+		qq, ok := q.Next(r.Answers)
+		if !ok || qq.ID == stop {
+			return under
+		}
+		if qq.Type == dialogs.QuestionText {
+			under[qq.ID] = msg
+			h.says(p, typed)
+			continue
+		}
+		choice := typical(qq)
+		if qq.Type == dialogs.QuestionRating5 {
+			choice = "1"
+		}
+		h.taps(p, msg, cbSurveyAns+":r:"+qq.ID+":"+choice)
+	}
+	h.t.Fatalf("the rating did not reach %s in 20 steps", stop)
+	return nil
 }
