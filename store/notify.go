@@ -22,32 +22,11 @@ func (s *Store) Listen(ctx context.Context, channel string) (<-chan struct{}, er
 		default:
 		}
 	}
-	l := pq.NewListener(s.dsn, 100*time.Millisecond, 10*time.Second, func(ev pq.ListenerEventType, err error) {
-		if ev == pq.ListenerEventReconnected {
-			signal()
-		}
-	})
-	if err := l.Listen(channel); err != nil {
-		l.Close()
-		return nil, fmt.Errorf("store: unable to listen on %s: %w", channel, err)
+	// A nil notification comes after a reconnect; either way there may be work.
+	err := s.listen(ctx, channel, func(*pq.Notification) { signal() }, signal, func() { close(out) })
+	if err != nil {
+		return nil, err
 	}
-	go func() {
-		defer close(out)
-		defer l.Close()
-		ping := time.NewTicker(30 * time.Second)
-		defer ping.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case n := <-l.Notify:
-				_ = n // nil after a reconnect; either way there may be work
-				signal()
-			case <-ping.C:
-				go l.Ping()
-			}
-		}
-	}()
 	return out, nil
 }
 
@@ -64,17 +43,44 @@ func (s *Store) ListenChats(ctx context.Context, channel string) (<-chan []int64
 		default:
 		}
 	}
+	notified := func(n *pq.Notification) {
+		if n == nil {
+			missed()
+			return
+		}
+		var chats []int64
+		for _, f := range strings.Split(n.Extra, ",") {
+			if id, err := strconv.ParseInt(f, 10, 64); err == nil {
+				chats = append(chats, id)
+			}
+		}
+		select {
+		case out <- chats:
+		default:
+			missed() // full: the reader looks at everything instead
+		}
+	}
+	if err := s.listen(ctx, channel, notified, missed, func() { close(out) }); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// listen runs a LISTEN on its own connection until ctx ends, calling
+// notified for each notification (nil after a reconnect), reconnected when
+// the connection came back, and closed once it stops.
+func (s *Store) listen(ctx context.Context, channel string, notified func(*pq.Notification), reconnected, closed func()) error {
 	l := pq.NewListener(s.dsn, 100*time.Millisecond, 10*time.Second, func(ev pq.ListenerEventType, err error) {
 		if ev == pq.ListenerEventReconnected {
-			missed()
+			reconnected()
 		}
 	})
 	if err := l.Listen(channel); err != nil {
 		l.Close()
-		return nil, fmt.Errorf("store: unable to listen on %s: %w", channel, err)
+		return fmt.Errorf("store: unable to listen on %s: %w", channel, err)
 	}
 	go func() {
-		defer close(out)
+		defer closed()
 		defer l.Close()
 		ping := time.NewTicker(30 * time.Second)
 		defer ping.Stop()
@@ -83,25 +89,11 @@ func (s *Store) ListenChats(ctx context.Context, channel string) (<-chan []int64
 			case <-ctx.Done():
 				return
 			case n := <-l.Notify:
-				if n == nil {
-					missed()
-					continue
-				}
-				var chats []int64
-				for _, f := range strings.Split(n.Extra, ",") {
-					if id, err := strconv.ParseInt(f, 10, 64); err == nil {
-						chats = append(chats, id)
-					}
-				}
-				select {
-				case out <- chats:
-				default:
-					missed() // full: the reader looks at everything instead
-				}
+				notified(n)
 			case <-ping.C:
 				go l.Ping()
 			}
 		}
 	}()
-	return out, nil
+	return nil
 }
