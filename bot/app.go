@@ -1,5 +1,9 @@
-// Package bot is everything that speaks Telegram: intake, ordering, routing,
-// sending, keyboards, and the citizen, moderator and staff handlers.
+// Package bot builds the bot from its rooms and runs it: the Env the rooms
+// share, the route table, the dispatcher that decides turns, the deliverer
+// that sends what they decided, the intake, and the HTTP server. What
+// each kind of person can do lives in the rooms (bot/citizen, bot/survey,
+// bot/desk, bot/integrity, bot/faqedit, bot/web); the Bot API edge in
+// bot/tg.
 package bot
 
 import (
@@ -11,18 +15,27 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	tg "github.com/go-telegram/bot"
+	telegram "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 	"github.com/jmoiron/sqlx"
-	"golang.org/x/time/rate"
 
+	"servicebot/bot/citizen"
+	"servicebot/bot/desk"
+	"servicebot/bot/dispatch"
+	"servicebot/bot/faqedit"
+	"servicebot/bot/intake"
+	"servicebot/bot/integrity"
+	"servicebot/bot/metrics"
 	"servicebot/bot/outbox"
+	"servicebot/bot/survey"
+	"servicebot/bot/tg"
+	"servicebot/bot/turn"
+	"servicebot/bot/web"
 	"servicebot/dialogs"
 	"servicebot/locales"
 	"servicebot/store"
@@ -35,86 +48,33 @@ type Limits = outbox.Limits
 func TelegramLimits() Limits { return outbox.TelegramLimits() }
 
 // Config is what the bot needs to know about its deployment.
-type Config struct {
-	Token           string
-	APIURL          string // Bot API server, https://api.telegram.org unless self-hosted
-	StaffChatID     int64  // the moderators' forum supergroup
-	IntegrityChatID int64  // where integrity reports go
-	AdminIDs        []int64
-	WebhookURL      string // webhook mode when set; long polling otherwise
-	WebhookSecret   string
-	ListenAddr      string // HTTP endpoints (health, readiness, metrics, webhook); "" in polling mode: none
-	Pack            string // content pack: hsc or mfc
-	Workers         int    // updates handled at once (different chats)
-	Batch           int    // most updates (of different chats) a worker handles in one transaction
-	Limits          Limits
-	// IntegrityKeys seal the link from a report to its reporter
-	// (INTEGRITY_KEY: the current secret first, then older ones still
-	// opening links); none: derived from the bot token.
-	IntegrityKeys [][]byte
-	// IntegrityLinkTTL is how long a reporter can be reached (default 90
-	// days); then the link is erased.
-	IntegrityLinkTTL time.Duration
-	// DeliveryLanes is how many chats the deliverer sends to at once; it
-	// is also the most replies a crash can send twice (default 4).
-	DeliveryLanes int
-	// deliveryBackoff is the deliverer's first wait after a failed call
-	// (default 500 ms); tests shorten it.
-	deliveryBackoff time.Duration
-	PollTimeout     time.Duration
-	MaxAttempts     int           // a failing update is tried this often, then marked failed
-	SLA             time.Duration // a ticket waiting this long in business hours gets a reminder
-	// SurveyDailyLimit is how many questionnaires of a kind one person may
-	// send about one centre a day (0: no limit).
-	SurveyDailyLimit int
-	// Retention: handled inbox rows are deleted, and citizens' words
-	// blanked, this long after; 0 keeps them.
-	InboxRetention        time.Duration
-	PersonalDataRetention time.Duration
-	// PublicURL is where people reach LISTEN_ADDR from outside (the
-	// dashboard's login links); "" turns /dashboard off.
-	PublicURL string
-	// RatingsMinCount is how many ratings a centre needs before the public
-	// ratings page shows its figures.
-	RatingsMinCount int
-	// HTTPTimeout bounds reading a request (headers and body) and writing
-	// its answer on LISTEN_ADDR; 0: 30 s.
-	HTTPTimeout time.Duration
-}
+type Config = turn.Config
 
-// App is the running bot.
+// App is the running bot: the rooms on one Env, the route table, the
+// dispatcher that decides turns, the deliverer that sends what they
+// decided, the intake, and the HTTP server.
 type App struct {
-	cfg  Config
-	st   *store.Store
-	text *locales.Bundle
-	log  *slog.Logger
-	tg   *tg.Bot
+	*turn.Env
+	tg   *telegram.Bot
 	send *outbox.Sender
 	out  *outbox.Deliverer
-	in   *Intake
-	disp *Dispatcher
+	in   *intake.Intake
+	disp *dispatch.Dispatcher
 
-	metrics       *Metrics
-	ratingsCache  ratingsCache  // the public pages' aggregates
-	loginAttempts *rate.Limiter // dashboard sign-ins tried, all together
-	stopping      atomic.Bool   // set once Run is told to stop; readiness fails from then on
-	every         schedule      // how often the background jobs run
+	citizen   *citizen.Citizens
+	survey    *survey.Surveys
+	desk      *desk.Desk
+	integrity *integrity.Integrity
+	edit      *faqedit.Editor
+	pages     *web.Pages
 
-	username string // the bot's @username, known after getMe
+	table    []route     // see routes
+	stopping atomic.Bool // set once Run is told to stop; readiness fails from then on
+	every    schedule    // how often the background jobs run
 
-	pack   *dialogs.Pack // the content pack (its FAQ lives in the database)
-	faq    faqHolder
-	table  []route // see routes
-	admins adminCache
-	review chan struct{} // wakes the review poster
-	keys   *reporterKeys // seal the links from integrity reports to reporters
-
-	mu         sync.Mutex
-	addr       net.Addr
-	ready      chan struct{}
-	pagesReady chan struct{} // closed once the pack is loaded: the web pages need no Telegram
-	staffKnown bool          // whether staffForum has been asked of Telegram
-	staffForum bool
+	mu    sync.Mutex
+	addr  net.Addr
+	ready chan struct{}
 }
 
 // New builds the bot. It makes no network call.
@@ -150,24 +110,19 @@ func New(cfg Config, st *store.Store, text *locales.Bundle, log *slog.Logger) (*
 	if cfg.IntegrityLinkTTL <= 0 {
 		cfg.IntegrityLinkTTL = 90 * 24 * time.Hour
 	}
-	keys, err := newReporterKeys(cfg.IntegrityKeys, cfg.Token)
-	if err != nil {
-		return nil, err
-	}
-	a := &App{cfg: cfg, st: st, text: text, log: log, ready: make(chan struct{}), pagesReady: make(chan struct{}), review: make(chan struct{}, 1), loginAttempts: newLoginLimiter(), keys: keys}
 	var db *sql.DB
 	if st != nil {
 		db = st.DB().DB
 	}
-	a.metrics = NewMetrics(db)
-	a.every = defaultSchedule()
-	client := apiClient{http: apiHTTPClient(cfg.Workers), metrics: a.metrics}
-	api, err := tg.New(cfg.Token,
-		tg.WithServerURL(cfg.APIURL),
-		tg.WithSkipGetMe(),
-		tg.WithNotAsyncHandlers(),
-		tg.WithHTTPClient(time.Minute, client),
-		tg.WithErrorsHandler(func(err error) { log.Warn("telegram client", "err", redact(err.Error(), cfg.Token)) }),
+	m := metrics.New(db)
+	a := &App{Env: turn.NewEnv(cfg, st, text, log, m), ready: make(chan struct{}), every: defaultSchedule()}
+	client := tg.APIClient{HTTP: apiHTTPClient(cfg.Workers), Count: m.TelegramAnswer}
+	api, err := telegram.New(cfg.Token,
+		telegram.WithServerURL(cfg.APIURL),
+		telegram.WithSkipGetMe(),
+		telegram.WithNotAsyncHandlers(),
+		telegram.WithHTTPClient(time.Minute, client),
+		telegram.WithErrorsHandler(func(err error) { log.Warn("telegram client", "err", tg.Redact(err.Error(), cfg.Token)) }),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("bot: %w", err)
@@ -175,23 +130,46 @@ func New(cfg Config, st *store.Store, text *locales.Bundle, log *slog.Logger) (*
 	a.tg = api
 	a.send = outbox.NewSender(cfg.Limits, log)
 	a.out = outbox.NewDeliverer(st, a.send, client, log, outbox.Options{
-		APIURL: cfg.APIURL, Token: cfg.Token, Lanes: cfg.DeliveryLanes, Count: a.metrics.effect,
-		Backoff: cfg.deliveryBackoff,
+		APIURL: cfg.APIURL, Token: cfg.Token, Lanes: cfg.DeliveryLanes, Count: m.Effect,
+		Backoff: cfg.DeliveryBackoff,
 	})
+	a.AskAdmin = a.askAdmin
+	a.Committed = a.out.Committed
+
+	a.edit = faqedit.New(a.Env)
+	if a.integrity, err = integrity.New(a.Env); err != nil {
+		return nil, err
+	}
+	a.desk = desk.New(a.Env, a.edit)
+	a.survey = survey.New(a.Env, a.desk, a.integrity)
+	a.citizen = citizen.New(a.Env, a.survey, a.desk, a.integrity, a.edit)
+	if st != nil {
+		a.pages = web.NewPages(st, text, log, cfg.PublicURL, cfg.RatingsMinCount, a.IsAdminWithin)
+	}
 	a.table = a.routes()
-	a.disp = newDispatcher(&Dispatcher{
-		st: st, log: log, handle: a.handle, onFailed: a.apologise, committed: a.out.Committed,
-		workers: cfg.Workers, maxBatch: cfg.Batch, maxAttempts: cfg.MaxAttempts, turnTimeout: 3 * time.Minute,
-		instance: instanceName(), metrics: a.metrics,
+
+	a.disp = dispatch.New(dispatch.Config{
+		Store: st, Log: log, Handle: a.handle, OnFailed: a.apologise, Committed: a.out.Committed,
+		Workers: cfg.Workers, Batch: cfg.Batch, MaxAttempts: cfg.MaxAttempts, TurnTimeout: 3 * time.Minute,
+		Metrics: m,
 	})
-	a.in = &Intake{
-		st: st, log: log, stored: a.disp.Signal,
-		apiURL: cfg.APIURL, token: cfg.Token, secret: cfg.WebhookSecret,
-		http:    &http.Client{Timeout: cfg.PollTimeout + 15*time.Second},
-		timeout: cfg.PollTimeout,
-		metrics: a.metrics,
+	a.in = &intake.Intake{
+		Store: st, Log: log, Stored: a.disp.Signal,
+		APIURL: cfg.APIURL, Token: cfg.Token, Secret: cfg.WebhookSecret,
+		HTTP:    &http.Client{Timeout: cfg.PollTimeout + 15*time.Second},
+		Timeout: cfg.PollTimeout,
+		Metrics: m,
 	}
 	return a, nil
+}
+
+// askAdmin asks Telegram whether a user administers the staff chat.
+func (a *App) askAdmin(ctx context.Context, userID int64) (bool, error) {
+	m, err := a.tg.GetChatMember(ctx, &telegram.GetChatMemberParams{ChatID: a.Cfg.StaffChatID, UserID: userID})
+	if err != nil {
+		return false, err
+	}
+	return m.Type == models.ChatMemberTypeOwner || m.Type == models.ChatMemberTypeAdministrator, nil
 }
 
 // apiHTTPClient is the client for Bot API calls. Go's default transport
@@ -207,9 +185,6 @@ func apiHTTPClient(workers int) *http.Client {
 
 // Sender returns the sender every outgoing call goes through.
 func (a *App) Sender() *outbox.Sender { return a.send }
-
-// Metrics are the bot's Prometheus metrics, also served on /metrics.
-func (a *App) Metrics() *Metrics { return a.metrics }
 
 // Ready is closed once the bot takes updates.
 func (a *App) Ready() <-chan struct{} { return a.ready }
@@ -233,31 +208,33 @@ func (a *App) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	defer ep.shutdown()
+	defer ep.Shutdown()
 	// The pack and the FAQ need only the database: the public pages and
 	// the dashboard serve from here on, while Telegram may still be away.
-	if err := a.prepareFAQ(ctx); err != nil {
+	if err := a.PrepareFAQ(ctx); err != nil {
 		return err
 	}
-	close(a.pagesReady)
+	if a.pages != nil {
+		a.pages.Open(a.Pack)
+	}
 	me, err := a.whoAmI(ctx)
 	if err != nil {
 		return err
 	}
-	a.username = me.Username
+	a.Username = me.Username
 	if err := a.readStaffChat(ctx); err != nil {
 		return err
 	}
-	if err := a.sealOldReporters(ctx); err != nil {
+	if err := a.integrity.SealOldReporters(ctx); err != nil {
 		return err
 	}
-	a.log.Info("bot started", "bot_id", me.ID, "username", me.Username, "mode", a.mode())
+	a.Log.Info("bot started", "bot_id", me.ID, "username", me.Username, "mode", a.mode())
 	go a.registerCommands(ctx)
-	go a.remindLoop(ctx, a.cfg.SLA)
+	go a.desk.RemindLoop(ctx, a.Cfg.SLA)
 	go a.statsLoop(ctx, a.every.stats)
 	go a.retentionLoop(ctx, a.every.retentionDelay, a.every.retention)
-	go a.reviewLoop(ctx)
-	go a.expireReporterLinks(ctx, a.every.retention)
+	go a.desk.ReviewLoop(ctx)
+	go a.integrity.ExpireReporterLinks(ctx, a.every.retention)
 
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
@@ -284,7 +261,7 @@ func (a *App) Run(ctx context.Context) error {
 	case <-ctx.Done():
 	}
 
-	if a.cfg.WebhookURL != "" {
+	if a.Cfg.WebhookURL != "" {
 		if err = a.setWebhook(ctx); err == nil {
 			close(a.ready)
 			<-ctx.Done()
@@ -295,7 +272,7 @@ func (a *App) Run(ctx context.Context) error {
 	}
 	// Stop taking updates (those answered 200 are in the inbox), then
 	// finish the ones in hand.
-	ep.shutdown()
+	ep.Shutdown()
 	stopWork()
 	<-done
 	stopDelivering()
@@ -310,7 +287,7 @@ func (a *App) Run(ctx context.Context) error {
 }
 
 func (a *App) mode() string {
-	if a.cfg.WebhookURL != "" {
+	if a.Cfg.WebhookURL != "" {
 		return "webhook"
 	}
 	return "polling"
@@ -332,8 +309,8 @@ func (a *App) whoAmI(ctx context.Context) (*models.User, error) {
 		case errors.Is(err, outbox.ErrRejected):
 			return nil, fmt.Errorf("bot: Telegram refused getMe; check TELEGRAM_TOKEN and TELEGRAM_API_URL: %w", err)
 		}
-		a.log.Warn("cannot reach Telegram yet; retrying", "err", err)
-		if sleep(ctx, 5*time.Second) != nil {
+		a.Log.Warn("cannot reach Telegram yet; retrying", "err", err)
+		if outbox.Sleep(ctx, 5*time.Second) != nil {
 			return nil, ctx.Err()
 		}
 	}
@@ -343,7 +320,7 @@ func (a *App) dropWebhook(ctx context.Context) error {
 	// A webhook left set makes getUpdates fail with 409. Pending updates are
 	// kept: Telegram hands them to getUpdates instead.
 	return a.send.Call(ctx, func(ctx context.Context) error {
-		_, err := a.tg.DeleteWebhook(ctx, &tg.DeleteWebhookParams{DropPendingUpdates: false})
+		_, err := a.tg.DeleteWebhook(ctx, &telegram.DeleteWebhookParams{DropPendingUpdates: false})
 		return err
 	})
 }
@@ -351,17 +328,17 @@ func (a *App) dropWebhook(ctx context.Context) error {
 // setWebhook tells Telegram where to post updates.
 func (a *App) setWebhook(ctx context.Context) error {
 	err := a.send.Call(ctx, func(ctx context.Context) error {
-		_, err := a.tg.SetWebhook(ctx, &tg.SetWebhookParams{
-			URL: a.cfg.WebhookURL, SecretToken: a.cfg.WebhookSecret,
-			AllowedUpdates: allowedUpdates, MaxConnections: 40,
+		_, err := a.tg.SetWebhook(ctx, &telegram.SetWebhookParams{
+			URL: a.Cfg.WebhookURL, SecretToken: a.Cfg.WebhookSecret,
+			AllowedUpdates: intake.AllowedUpdates, MaxConnections: 40,
 		})
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("bot: setWebhook: %w", err)
 	}
-	path, _ := webhookPath(a.cfg.WebhookURL)
-	a.log.Info("webhook set", "path", path)
+	path, _ := web.WebhookPath(a.Cfg.WebhookURL)
+	a.Log.Info("webhook set", "path", path)
 	return nil
 }
 
@@ -370,23 +347,19 @@ func (a *App) setWebhook(ctx context.Context) error {
 func (a *App) handle(ctx context.Context, c *store.Claimed, tx *sqlx.Tx) (int, []int64, error) {
 	var upd models.Update
 	if err := json.Unmarshal(c.Payload, &upd); err != nil {
-		return 0, nil, fmt.Errorf("%w: cannot decode update: %v", errPermanent, err)
+		return 0, nil, fmt.Errorf("%w: cannot decode update: %v", dispatch.ErrPermanent, err)
 	}
-	t := &Turn{Tx: tx, Update: &upd, Status: store.InboxDone}
+	t := &turn.Turn{Tx: tx, Update: &upd, Status: store.InboxDone}
 	if err := a.decide(ctx, t); err != nil {
 		return 0, nil, err
 	}
 	// The turn's effects commit with its state, or not at all.
-	if t.forget {
-		for i := range t.effects {
-			t.effects[i].Forget = true
-		}
-	}
-	if err := outbox.Add(ctx, tx, c.UpdateID, t.effects...); err != nil {
+	effects := t.Effects()
+	if err := outbox.Add(ctx, tx, c.UpdateID, effects...); err != nil {
 		return 0, nil, err
 	}
-	chats := make([]int64, 0, len(t.effects))
-	for _, e := range t.effects {
+	chats := make([]int64, 0, len(effects))
+	for _, e := range effects {
 		chats = append(chats, e.Chat)
 	}
 	return t.Status, chats, nil
@@ -399,7 +372,7 @@ func (a *App) apologise(ctx context.Context, tx *sqlx.Tx, c *store.Claimed) erro
 	if json.Unmarshal(c.Payload, &upd) != nil {
 		return nil
 	}
-	chat, private := chatOf(&upd)
+	chat, private := tg.ChatOf(&upd)
 	if !private {
 		return nil
 	}
@@ -408,16 +381,64 @@ func (a *App) apologise(ctx context.Context, tx *sqlx.Tx, c *store.Claimed) erro
 	lang := locales.Default
 	if u, err := store.GetUser(ctx, tx, chat); err == nil && u.Language != "" {
 		lang = u.Language
-	} else if from := senderOf(&upd); from != nil {
+	} else if from := tg.SenderOf(&upd); from != nil {
 		if l, ok := dialogs.LanguageFromTelegram(from.LanguageCode); ok {
 			lang = l
 		}
 	}
-	return outbox.Add(ctx, tx, c.UpdateID, outbox.Send(chat, a.text.Text(lang, "error.retry"), nil))
+	return outbox.Add(ctx, tx, c.UpdateID, outbox.Send(chat, a.Text.Text(lang, "error.retry"), nil))
 }
 
-// instanceName tells this process from other replicas in the inbox.
-func instanceName() string {
-	host, _ := os.Hostname()
-	return fmt.Sprintf("%s:%d", host, os.Getpid())
+// listen starts the HTTP server on LISTEN_ADDR (nil when there is none:
+// polling mode without LISTEN_ADDR).
+func (a *App) listen(fail func(error)) (*web.Server, error) {
+	if a.Cfg.ListenAddr == "" && a.Cfg.WebhookURL == "" {
+		return nil, nil
+	}
+	cfg := web.ServerConfig{
+		Addr: a.Cfg.ListenAddr, Timeout: a.Cfg.HTTPTimeout, Log: a.Log,
+		Ready: a.notReady, Metrics: a.Metrics.Handler(), Pages: a.pages,
+	}
+	if a.Cfg.WebhookURL != "" {
+		path, err := web.WebhookPath(a.Cfg.WebhookURL)
+		if err != nil {
+			return nil, err
+		}
+		cfg.WebhookPath, cfg.Webhook = path, a.in
+	}
+	srv, err := web.Listen(cfg, fail)
+	if err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	a.addr = srv.Addr()
+	a.mu.Unlock()
+	return srv, nil
+}
+
+// notReady says why the bot should get no traffic now, or "" when it may.
+func (a *App) notReady(ctx context.Context) string {
+	if a.stopping.Load() {
+		return "stopping"
+	}
+	select {
+	case <-a.ready:
+	default:
+		return "starting: not taking updates yet"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if err := a.St.Ping(ctx); err != nil {
+		a.Log.Warn("readiness: the database does not answer", "err", err)
+		return "the database does not answer"
+	}
+	pending, err := a.St.MigrationsPending(ctx)
+	if err != nil {
+		a.Log.Warn("readiness: cannot read the database's migrations", "err", err)
+		return "cannot read the database's migrations"
+	}
+	if pending {
+		return "the database schema is behind this binary: run servicebot migrate"
+	}
+	return ""
 }

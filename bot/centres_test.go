@@ -9,6 +9,8 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"servicebot/bot/bottest"
+	"servicebot/bot/survey"
+	"servicebot/bot/turn"
 	"servicebot/dialogs"
 	"servicebot/store"
 )
@@ -37,8 +39,8 @@ func (h *harness) startRating(p person) {
 func centreButtons(m bottest.Message) []string {
 	var ids []string
 	for _, row := range m.Buttons() {
-		if d := row[0].CallbackData; strings.HasPrefix(d, cbSurveyAns+":r:"+centreStep+":") {
-			ids = append(ids, strings.TrimPrefix(d, cbSurveyAns+":r:"+centreStep+":"))
+		if d := row[0].CallbackData; strings.HasPrefix(d, turn.CbSurveyAns+":r:"+survey.CentreStep+":") {
+			ids = append(ids, strings.TrimPrefix(d, turn.CbSurveyAns+":r:"+survey.CentreStep+":"))
 		}
 	}
 	return ids
@@ -48,7 +50,7 @@ func TestRateNearOdesaOffersOdesaCentresFirst(t *testing.T) {
 	h := newHarness(t)
 	p := person{id: 15001, lang: "uk"}
 	h.startRating(p)
-	h.taps(p, h.lastInline(p.id), cbSurveyPlace+":r:l")
+	h.taps(p, h.lastInline(p.id), turn.CbSurveyPlace+":r:l")
 	h.settle()
 	if !asksForLocation(h.last(p.id)) {
 		t.Fatalf("«nearest to me» offers no location button: %q %s", h.last(p.id).Text, h.last(p.id).ReplyMarkup)
@@ -70,7 +72,7 @@ func TestRateNearOdesaOffersOdesaCentresFirst(t *testing.T) {
 			t.Errorf("button %q shows no distance", row[0].Text)
 		}
 	}
-	h.taps(p, step, cbSurveyAns+":r:"+centreStep+":odesa5154")
+	h.taps(p, step, turn.CbSurveyAns+":r:"+survey.CentreStep+":odesa5154")
 	h.settle()
 	if r := h.draft(p, "rating"); r.Centre != "odesa5154" {
 		t.Errorf("the rating's centre: %q", r.Centre)
@@ -108,7 +110,7 @@ func TestCentreFoundByTownInAnyFormOrNumber(t *testing.T) {
 	h.startRating(p)
 	h.says(p, "Париж")
 	h.settle()
-	if got := h.lastInline(p.id); !strings.Contains(got.Text, "Париж") || !hasButton(got, cbSurveyPlace+":r:t:05:0") {
+	if got := h.lastInline(p.id); !strings.Contains(got.Text, "Париж") || !hasButton(got, turn.CbSurveyPlace+":r:t:05:0") {
 		t.Errorf("an unknown town: %q", got.Text)
 	}
 	h.noRejects()
@@ -119,19 +121,19 @@ func TestBrowseRegionTownCentre(t *testing.T) {
 	p := person{id: 15201, lang: "uk"}
 	h.startRating(p)
 	regions := h.lastInline(p.id)
-	if !hasButton(regions, cbSurveyPlace+":r:t:05:0") || !hasButton(regions, cbSurveyPlace+":r:r:1") {
+	if !hasButton(regions, turn.CbSurveyPlace+":r:t:05:0") || !hasButton(regions, turn.CbSurveyPlace+":r:r:1") {
 		t.Fatalf("the regions, paginated: %s", regions.ReplyMarkup)
 	}
-	h.taps(p, regions, cbSurveyPlace+":r:r:1")
+	h.taps(p, regions, turn.CbSurveyPlace+":r:r:1")
 	h.settle()
 	regions = h.lastInline(p.id)
-	h.taps(p, regions, cbSurveyPlace+":r:t:51:0")
+	h.taps(p, regions, turn.CbSurveyPlace+":r:t:51:0")
 	h.settle()
 	towns := h.lastInline(p.id)
-	if !strings.Contains(towns.Text, "Одеська область") || !hasButton(towns, cbSurveyPlace+":r:c:51:0:0") || towns.Buttons()[0][0].Text != "Одеса (2)" {
+	if !strings.Contains(towns.Text, "Одеська область") || !hasButton(towns, turn.CbSurveyPlace+":r:c:51:0:0") || towns.Buttons()[0][0].Text != "Одеса (2)" {
 		t.Fatalf("Odesa region's towns: %q %s", towns.Text, towns.ReplyMarkup)
 	}
-	h.taps(p, towns, cbSurveyPlace+":r:c:51:0:0")
+	h.taps(p, towns, turn.CbSurveyPlace+":r:c:51:0:0")
 	h.settle()
 	if got := centreButtons(h.lastInline(p.id)); len(got) != 2 || got[0] != "odesa5141" || got[1] != "odesa5154" {
 		t.Errorf("Odesa's centres: %v", got)
@@ -270,10 +272,10 @@ func TestMysteryShopperWithUnlistedCentreGoesOn(t *testing.T) {
 	h.taps(p, h.nth(p.id, 1), "qs:m:go")
 	h.settle()
 	step := h.lastInline(p.id)
-	if !hasButton(step, cbSurveyPlace+":m:o") {
+	if !hasButton(step, turn.CbSurveyPlace+":m:o") {
 		t.Fatalf("the centre question has no «not in the list»: %q %s", step.Text, step.ReplyMarkup)
 	}
-	h.taps(p, step, cbSurveyPlace+":m:o")
+	h.taps(p, step, turn.CbSurveyPlace+":m:o")
 	h.settle()
 	h.says(p, "") // an empty message: asked again, nothing lost
 	h.settle()
@@ -283,7 +285,7 @@ func TestMysteryShopperWithUnlistedCentreGoesOn(t *testing.T) {
 	h.says(p, "МФЦ? нет, ТСЦ в Коростышеве")
 	h.settle()
 	r := h.draft(p, "mystery")
-	if r.CentreNote != "МФЦ? нет, ТСЦ в Коростышеве" || r.Answers["centre"].Text != unlistedCentre {
+	if r.CentreNote != "МФЦ? нет, ТСЦ в Коростышеве" || r.Answers["centre"].Text != turn.UnlistedCentre {
 		t.Fatalf("the draft: note %q, answer %+v", r.CentreNote, r.Answers["centre"])
 	}
 	if got := h.lastInline(p.id).Text; !strings.Contains(got, "Когда вы были в центре?") {

@@ -6,6 +6,9 @@ import (
 	"unicode/utf16"
 
 	"github.com/go-telegram/bot/models"
+
+	"servicebot/bot/intake"
+	"servicebot/bot/tg"
 )
 
 // commandEntity marks the first "/word" in text as Telegram would, with a
@@ -29,19 +32,19 @@ func TestParseCommand(t *testing.T) {
 	tests := []struct {
 		text     string
 		entities bool
-		want     Command
+		want     tg.Command
 		ok       bool
 	}{
-		{text: "/start", entities: true, want: Command{Name: "start"}, ok: true},
-		{text: "/start r_kyiv1_3", entities: true, want: Command{Name: "start", Args: "r_kyiv1_3"}, ok: true},
-		{text: "/help@servicebot_test_bot", entities: true, want: Command{Name: "help", Bot: "servicebot_test_bot"}, ok: true},
-		{text: "/HELP", entities: true, want: Command{Name: "help"}, ok: true},
+		{text: "/start", entities: true, want: tg.Command{Name: "start"}, ok: true},
+		{text: "/start r_kyiv1_3", entities: true, want: tg.Command{Name: "start", Args: "r_kyiv1_3"}, ok: true},
+		{text: "/help@servicebot_test_bot", entities: true, want: tg.Command{Name: "help", Bot: "servicebot_test_bot"}, ok: true},
+		{text: "/HELP", entities: true, want: tg.Command{Name: "help"}, ok: true},
 		// After Cyrillic and an emoji the byte and UTF-16 offsets differ.
-		{text: "Привіт 👋 /help", entities: true, want: Command{Name: "help"}, ok: true},
-		{text: "Підкажіть /language будь ласка", entities: true, want: Command{Name: "language", Args: "будь ласка"}, ok: true},
+		{text: "Привіт 👋 /help", entities: true, want: tg.Command{Name: "help"}, ok: true},
+		{text: "Підкажіть /language будь ласка", entities: true, want: tg.Command{Name: "language", Args: "будь ласка"}, ok: true},
 		// Clients that send no entities.
-		{text: "/start abc", entities: false, want: Command{Name: "start", Args: "abc"}, ok: true},
-		{text: "/menu@servicebot_test_bot", entities: false, want: Command{Name: "menu", Bot: "servicebot_test_bot"}, ok: true},
+		{text: "/start abc", entities: false, want: tg.Command{Name: "start", Args: "abc"}, ok: true},
+		{text: "/menu@servicebot_test_bot", entities: false, want: tg.Command{Name: "menu", Bot: "servicebot_test_bot"}, ok: true},
 		{text: "привіт", entities: true, ok: false},
 		{text: "/", entities: false, ok: false},
 		{text: "/київ", entities: false, ok: false},
@@ -52,9 +55,9 @@ func TestParseCommand(t *testing.T) {
 		if tt.entities {
 			m.Entities = commandEntity(tt.text)
 		}
-		got, ok := parseCommand(m)
+		got, ok := tg.ParseCommand(m)
 		if ok != tt.ok || got != tt.want {
-			t.Errorf("parseCommand(%q) = %+v, %v; want %+v, %v", tt.text, got, ok, tt.want, tt.ok)
+			t.Errorf("tg.ParseCommand(%q) = %+v, %v; want %+v, %v", tt.text, got, ok, tt.want, tt.ok)
 		}
 	}
 }
@@ -62,7 +65,7 @@ func TestParseCommand(t *testing.T) {
 func TestParseCommandBadEntity(t *testing.T) {
 	// An entity pointing past the text must not panic or match.
 	m := &models.Message{Text: "/a", Entities: []models.MessageEntity{{Type: models.MessageEntityTypeBotCommand, Offset: 1, Length: 40}}}
-	if c, ok := parseCommand(m); ok {
+	if c, ok := tg.ParseCommand(m); ok {
 		t.Fatalf("parseCommand matched %+v from a broken entity", c)
 	}
 }
@@ -87,15 +90,15 @@ func TestClassify(t *testing.T) {
 		{raw: `{"update_id":"7","message":{}}`, err: true},
 	}
 	for _, tt := range tests {
-		u, err := classify([]byte(tt.raw))
+		u, err := intake.Classify([]byte(tt.raw))
 		if tt.err {
 			if err == nil {
-				t.Errorf("classify(%s) accepted it", tt.raw)
+				t.Errorf("intake.Classify(%s) accepted it", tt.raw)
 			}
 			continue
 		}
 		if err != nil || u.Kind != tt.kind || u.ChatKey != tt.key || u.Skip != tt.skip {
-			t.Errorf("classify(%s) = %+v, %v; want kind %s key %d skip %v", tt.raw, u, err, tt.kind, tt.key, tt.skip)
+			t.Errorf("intake.Classify(%s) = %+v, %v; want kind %s key %d skip %v", tt.raw, u, err, tt.kind, tt.key, tt.skip)
 		}
 	}
 }
@@ -114,13 +117,13 @@ func TestPaged(t *testing.T) {
 		{n: 0, page: 0, from: 0, until: 0},
 	}
 	for _, tt := range tests {
-		from, until, nav := paged(tt.n, 8, tt.page, to)
+		from, until, nav := tg.Paged(tt.n, 8, tt.page, to)
 		var got []string
 		for _, b := range nav {
 			got = append(got, b.CallbackData)
 		}
 		if from != tt.from || until != tt.until || fmt.Sprint(got) != fmt.Sprint(tt.nav) {
-			t.Errorf("paged(%d, 8, %d) = %d, %d, %v; want %d, %d, %v", tt.n, tt.page, from, until, got, tt.from, tt.until, tt.nav)
+			t.Errorf("tg.Paged(%d, 8, %d) = %d, %d, %v; want %d, %d, %v", tt.n, tt.page, from, until, got, tt.from, tt.until, tt.nav)
 		}
 	}
 }

@@ -3,7 +3,7 @@ package bot
 import (
 	"context"
 
-	tg "github.com/go-telegram/bot"
+	telegram "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
 	"servicebot/locales"
@@ -18,18 +18,18 @@ func (a *App) registerCommands(ctx context.Context) {
 	for _, lang := range locales.Languages {
 		cmds := make([]models.BotCommand, 0, len(menuCommands))
 		for _, c := range menuCommands {
-			cmds = append(cmds, models.BotCommand{Command: c, Description: a.text.Text(lang, "cmd."+c)})
+			cmds = append(cmds, models.BotCommand{Command: c, Description: a.Text.Text(lang, "cmd."+c)})
 		}
 		code := lang
 		if lang == locales.Default {
 			code = "" // the default for every language without its own list
 		}
 		err := a.send.Call(ctx, func(ctx context.Context) error {
-			_, err := a.tg.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: cmds, LanguageCode: code})
+			_, err := a.tg.SetMyCommands(ctx, &telegram.SetMyCommandsParams{Commands: cmds, LanguageCode: code})
 			return err
 		})
 		if err != nil && ctx.Err() == nil {
-			a.log.Warn("cannot set the command menu", "language", lang, "err", err)
+			a.Log.Warn("cannot set the command menu", "language", lang, "err", err)
 		}
 	}
 }

@@ -364,8 +364,8 @@ func TestModeratorTools(t *testing.T) {
 		t.Errorf("/tickets: %q", last)
 	}
 	// The SLA reminder, once.
-	h.app.remindWaiting(context.Background(), 0)
-	h.app.remindWaiting(context.Background(), 0)
+	h.app.desk.RemindWaiting(context.Background(), 0)
+	h.app.desk.RemindWaiting(context.Background(), 0)
 	h.settle()
 	reminders := 0
 	for _, m := range inThread(h.srv.Messages(staffChat), topic.ThreadID) {

@@ -16,6 +16,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"servicebot/bot/bottest"
+	"servicebot/bot/web"
 	"servicebot/locales"
 	"servicebot/store"
 	"servicebot/store/pgtest"
@@ -68,7 +69,7 @@ func startOpsBot(t *testing.T, srv *bottest.Server, st *store.Store, tweak func(
 		t.Fatal(err)
 	}
 	if tweak != nil {
-		tweak(&app.cfg, app)
+		tweak(&app.Cfg, app)
 	}
 	b.app = app
 	ctx, cancel := context.WithCancel(context.Background())
@@ -122,7 +123,7 @@ func (b *opsBot) get(path string) (int, string) {
 // labels in name order, from /metrics; -1 if absent.
 func (b *opsBot) metric(series string) float64 {
 	b.t.Helper()
-	code, body := b.get(PathMetrics)
+	code, body := b.get(web.PathMetrics)
 	if code != http.StatusOK {
 		b.t.Fatalf("/metrics answered %d", code)
 	}
@@ -163,14 +164,14 @@ func TestHealthReadinessAndMetricsOverHTTP(t *testing.T) {
 	srv.Fail("getMe", 2, http.StatusInternalServerError, 0)
 	b := startOpsBot(t, srv, st, func(_ *Config, a *App) { a.every.stats = 50 * time.Millisecond })
 
-	if code, body := b.get(PathHealth); code != http.StatusOK || body != "ok\n" {
+	if code, body := b.get(web.PathHealth); code != http.StatusOK || body != "ok\n" {
 		t.Errorf("/healthz while starting: %d %q; want 200 ok", code, body)
 	}
-	if code, body := b.get(PathReady); code != http.StatusServiceUnavailable || !strings.Contains(body, "starting") {
+	if code, body := b.get(web.PathReady); code != http.StatusServiceUnavailable || !strings.Contains(body, "starting") {
 		t.Errorf("/readyz while Telegram is away: %d %q; want 503 starting", code, body)
 	}
 	b.waitReady()
-	if code, body := b.get(PathReady); code != http.StatusOK || body != "ok\n" {
+	if code, body := b.get(web.PathReady); code != http.StatusOK || body != "ok\n" {
 		t.Errorf("/readyz once ready: %d %q; want 200 ok", code, body)
 	}
 
@@ -225,7 +226,7 @@ func TestHealthReadinessAndMetricsOverHTTP(t *testing.T) {
 	}
 
 	// The counter reserved for questionnaires.
-	b.app.Metrics().ResponseSubmitted("rating")
+	b.app.Metrics.ResponseSubmitted("rating")
 	if got := b.metric(`servicebot_responses_submitted_total{kind="rating"}`); got != 1 {
 		t.Errorf("responses submitted = %v, want 1", got)
 	}
@@ -234,7 +235,7 @@ func TestHealthReadinessAndMetricsOverHTTP(t *testing.T) {
 	if _, err := st.DB().Exec(`DELETE FROM goose_db_version WHERE version_id = (SELECT max(version_id) FROM goose_db_version)`); err != nil {
 		t.Fatal(err)
 	}
-	if code, body := b.get(PathReady); code != http.StatusServiceUnavailable || !strings.Contains(body, "migrate") {
+	if code, body := b.get(web.PathReady); code != http.StatusServiceUnavailable || !strings.Contains(body, "migrate") {
 		t.Errorf("/readyz with a migration pending: %d %q; want 503 naming migrate", code, body)
 	}
 
@@ -255,7 +256,7 @@ func TestHealthReadinessAndMetricsOverHTTP(t *testing.T) {
 		t.Errorf("Run: %v", err)
 	}
 	b.done <- nil // for the cleanup
-	if resp, err := http.Get(b.base + PathHealth); err == nil {
+	if resp, err := http.Get(b.base + web.PathHealth); err == nil {
 		resp.Body.Close()
 		t.Error("the endpoints still answer after the bot stopped")
 	}
@@ -278,7 +279,7 @@ func TestWebhookAndOperatorPathsShareOneServer(t *testing.T) {
 		c.ListenAddr = "127.0.0.1:0"
 	})
 	base := "http://" + h.app.Addr().String()
-	for path, want := range map[string]int{PathHealth: 200, PathReady: 200, PathMetrics: 200, "/telegram": 405} {
+	for path, want := range map[string]int{web.PathHealth: 200, web.PathReady: 200, web.PathMetrics: 200, "/telegram": 405} {
 		resp, err := http.Get(base + path)
 		if err != nil {
 			t.Fatal(err)

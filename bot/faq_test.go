@@ -11,6 +11,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"servicebot/bot/bottest"
+	"servicebot/bot/tg"
 	"servicebot/dialogs"
 	"servicebot/store"
 )
@@ -188,7 +189,7 @@ func TestStaffEditRollbackAndRefusal(t *testing.T) {
 }
 
 func TestStaffAnswerWithTelegramFormatting(t *testing.T) {
-	got := entitiesToHTML("Увага: <не> & важливо", nil)
+	got := tg.EntitiesToHTML("Увага: <не> & важливо", nil)
 	if got != "Увага: &lt;не&gt; &amp; важливо" {
 		t.Errorf("plain text: %q", got)
 	}
@@ -204,7 +205,7 @@ func TestStaffAnswerWithTelegramFormatting(t *testing.T) {
 		{Type: models.MessageEntityTypeCode, Offset: 16, Length: 3},
 		{Type: models.MessageEntityTypeMention, Offset: 0, Length: 2},
 	}
-	got = entitiesToHTML(text, ents)
+	got = tg.EntitiesToHTML(text, ents)
 	want := `😀 <b><i>Запис</i>:</b> <a href="https://e.gov.ua/?a=1&amp;b=2">тут</a> і <code>код</code>`
 	if got != want {
 		t.Errorf("formatted text:\n got %s\nwant %s", got, want)
@@ -230,7 +231,7 @@ func TestFAQChangeReachesEveryProcess(t *testing.T) {
 
 	const phrase = "де зелений слон видає посвідчення"
 	for _, app := range []*App{h.app, other} {
-		if got := app.book().index.Ask(phrase).Best; got == "lost_licence" {
+		if got := app.Book().Index.Ask(phrase).Best; got == "lost_licence" {
 			t.Fatalf("the phrase matches before the edit")
 		}
 	}
@@ -243,7 +244,7 @@ func TestFAQChangeReachesEveryProcess(t *testing.T) {
 	}
 	for i, app := range []*App{h.app, other} {
 		deadline := time.Now().Add(5 * time.Second)
-		for app.book().index.Ask(phrase).Best != "lost_licence" {
+		for app.Book().Index.Ask(phrase).Best != "lost_licence" {
 			if time.Now().After(deadline) {
 				t.Fatalf("process %d did not pick up the new phrasing", i+1)
 			}

@@ -11,6 +11,9 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"servicebot/bot/bottest"
+	"servicebot/bot/intake"
+	"servicebot/bot/tg"
+	"servicebot/bot/turn"
 	"servicebot/dialogs"
 )
 
@@ -34,7 +37,7 @@ func fixtureUpdates(f *testing.F) [][]byte {
 
 var commandName = regexp.MustCompile(`^[a-z0-9_]{1,32}$`)
 
-// FuzzUpdate feeds raw update bodies to what reads them before any handler
+// FuzzUpdate feeds raw update bodies to what reads them before any turn.Handler
 // runs: the intake's classify, JSON decoding, and the routing helpers
 // (commands, callback data, chat and sender). Nothing may panic, and the
 // chat an update is ordered by must be the chat it is answered in.
@@ -53,21 +56,21 @@ func FuzzUpdate(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	a := &App{username: "servicebot_test_bot"}
+	a := &turn.Env{Username: "servicebot_test_bot"}
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		if len(raw) > 16<<10 {
 			return // long inputs only slow the search
 		}
-		in, classifyErr := classify(raw)
+		in, classifyErr := intake.Classify(raw)
 		var u models.Update
 		if err := json.Unmarshal(raw, &u); err != nil {
 			return
 		}
-		chat, _ := chatOf(&u)
-		senderOf(&u)
-		callbackAction(&u)
+		chat, _ := tg.ChatOf(&u)
+		tg.SenderOf(&u)
+		tg.CallbackOf(&u)
 		for _, m := range []*models.Message{u.Message, u.EditedMessage, u.ChannelPost} {
-			c, ok := parseCommand(m)
+			c, ok := tg.ParseCommand(m)
 			if !ok {
 				continue
 			}
@@ -78,12 +81,12 @@ func FuzzUpdate(f *testing.F) {
 				t.Errorf("command arguments %q are not trimmed", c.Args)
 			}
 		}
-		if c, ok := a.command(&u); ok && c.Bot != "" && !strings.EqualFold(c.Bot, a.username) {
+		if c, ok := a.Command(&u); ok && c.Bot != "" && !strings.EqualFold(c.Bot, a.Username) {
 			t.Errorf("a command for @%s was taken as ours", c.Bot)
 		}
 		if q := u.CallbackQuery; q != nil {
-			action, arg := parseCallback(q.Data)
-			if strings.Contains(q.Data, ":") && callbackData(action, arg) != q.Data {
+			action, arg := tg.ParseCallback(q.Data)
+			if strings.Contains(q.Data, ":") && tg.CallbackData(action, arg) != q.Data {
 				t.Errorf("callback data %q splits into %q and %q", q.Data, action, arg)
 			}
 		}
@@ -123,13 +126,13 @@ func FuzzCallbackData(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data string) {
-		action, arg := parseCallback(data)
+		action, arg := tg.ParseCallback(data)
 		if strings.Contains(action, ":") {
 			t.Errorf("action %q of %q holds a colon", action, data)
 		}
 		switch {
 		case strings.Contains(data, ":"):
-			if got := callbackData(action, arg); got != data {
+			if got := tg.CallbackData(action, arg); got != data {
 				t.Errorf("%q splits into %q, %q, which make %q", data, action, arg, got)
 			}
 		case action != data || arg != "":
@@ -240,7 +243,7 @@ func FuzzEntitiesToHTML(f *testing.F) {
 		if !telegramCouldSend(text, ents) {
 			return
 		}
-		out := entitiesToHTML(text, ents)
+		out := tg.EntitiesToHTML(text, ents)
 		plain, _, err := dialogs.ParseHTML(out)
 		if err != nil {
 			t.Fatalf("Telegram would refuse the HTML: %v\ntext %q\nentities %+v\nhtml %q", err, text, ents, out)

@@ -14,12 +14,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-telegram/bot/models"
+
 	"servicebot/bot/bottest"
+	"servicebot/bot/tg"
+	"servicebot/bot/turn"
+	"servicebot/bot/web"
 	"servicebot/dialogs"
 	"servicebot/store"
 	"servicebot/store/pgtest"
-
-	"github.com/go-telegram/bot/models"
 )
 
 // An update with bytes that are not UTF-8 must not hold up intake: the
@@ -195,7 +198,7 @@ func TestRatingsPageServesFromACache(t *testing.T) {
 	for e := range errs {
 		t.Errorf("/ratings under 30 parallel requests: %s", e)
 	}
-	if n := h.app.ratingsCache.reads.Load(); n != 1 {
+	if n := h.app.pages.RatingsComputed(); n != 1 {
 		t.Errorf("30 requests computed the aggregates %d times, want once", n)
 	}
 }
@@ -211,7 +214,7 @@ func TestPublicTrendHidesSmallMonths(t *testing.T) {
 		seedRating(t, h.st, user, webOther, [5]int{4, 4, 4, 4, 4}, "", 0)
 	}
 	seedRating(t, h.st, user+1, webOther, [5]int{1, 2, 1, 1, 1}, "", 1) // alone in last month
-	loc := h.app.schedule().Location()
+	loc := h.app.Schedule().Location()
 	now := time.Now().In(loc)
 	this := now.Format("01.06")
 	last := time.Date(now.Year(), now.Month(), 1, 12, 0, 0, 0, loc).AddDate(0, -1, 0).Format("01.06")
@@ -287,7 +290,7 @@ func TestDashboardOffMeansOffAndHTTPSInCapitalsIsSecure(t *testing.T) {
 	}
 	var session *http.Cookie
 	for _, ck := range resp.Cookies() {
-		if ck.Name == sessionCookie {
+		if ck.Name == web.SessionCookie {
 			session = ck
 		}
 	}
@@ -298,7 +301,7 @@ func TestDashboardOffMeansOffAndHTTPSInCapitalsIsSecure(t *testing.T) {
 	h.cfg.PublicURL = ""
 	h.start()
 	req, _ := http.NewRequest(http.MethodGet, h.webURL("/dashboard?lang=uk"), nil)
-	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: session.Value})
+	req.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: session.Value})
 	resp, err := c.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -384,7 +387,7 @@ func TestReviewCardsOfHostileTextArePostedOnce(t *testing.T) {
 		one, two := 1, 2
 		r, err := store.StartResponse(ctx, h.st.DB(), store.Response{
 			Kind: "rating", Questionnaire: "rating", Version: 1, Pack: "hsc", UserID: int64(8401 + i),
-			Centre: h.app.pack.Centres[0].ID, Lang: "uk",
+			Centre: h.app.Pack.Centres[0].ID, Lang: "uk",
 			Answers: dialogs.Answers{"time": {Number: &one}, "queue": {Number: &two}, "staff": {Number: &one},
 				"comfort": {Number: &one}, "info": {Number: &one}, "what_wrong": {Text: comment}, "comment": {Text: comment}},
 		})
@@ -395,7 +398,7 @@ func TestReviewCardsOfHostileTextArePostedOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	h.app.wakeReviews()
+	h.app.WakeReviews()
 	cards := func(s *bottest.Server) (n int) {
 		for _, m := range s.Messages(staffChat) {
 			if strings.Contains(m.Text, "R-") {
@@ -405,7 +408,7 @@ func TestReviewCardsOfHostileTextArePostedOnce(t *testing.T) {
 		return n
 	}
 	h.srv.Wait(t, 20*time.Second, "two review cards", func(s *bottest.Server) bool { return cards(s) >= 2 })
-	h.app.wakeReviews()
+	h.app.WakeReviews()
 	time.Sleep(500 * time.Millisecond) // a second pass, which must post nothing again
 	if n := cards(h.srv); n != 2 {
 		t.Errorf("%d review cards posted for 2 low ratings", n)
@@ -422,10 +425,10 @@ func TestReviewCardIsValidHTMLWhateverTheAnswers(t *testing.T) {
 	for _, prefix := range []string{"", "a", "ab", "abc", "abcd"} {
 		for _, run := range []string{strings.Repeat("&", 1000), strings.Repeat("<", 1000), strings.Repeat("\"'>", 400)} {
 			r := store.Response{ID: 7, Kind: "rating", Questionnaire: "rating", Version: 1, Pack: "hsc", Lang: "uk",
-				Centre: h.app.pack.Centres[0].ID, Answers: dialogs.Answers{"time": {Number: &one}, "queue": {Number: &one},
+				Centre: h.app.Pack.Centres[0].ID, Answers: dialogs.Answers{"time": {Number: &one}, "queue": {Number: &one},
 					"staff": {Number: &one}, "comfort": {Number: &one}, "info": {Number: &one},
 					"what_wrong": {Text: prefix + run}, "comment": {Text: run + prefix}}}
-			for name, card := range map[string]string{"card": h.app.reviewCard(r), "digest": h.app.reviewDigest([]store.Response{r, r, r, r})} {
+			for name, card := range map[string]string{"card": h.app.desk.ReviewCard(r), "digest": h.app.desk.ReviewDigest([]store.Response{r, r, r, r})} {
 				plain, _, err := dialogs.ParseHTML(card)
 				if err != nil {
 					t.Fatalf("%s with %q…: Telegram would refuse its HTML: %v", name, (prefix + run)[:8], err)
@@ -498,7 +501,7 @@ func TestRefusedReviewCardIsSetAsideAndHoldsNothingBack(t *testing.T) {
 		one := 1
 		r, err := store.StartResponse(ctx, h.st.DB(), store.Response{
 			Kind: "rating", Questionnaire: "rating", Version: 1, Pack: "hsc", UserID: int64(8601 + i),
-			Centre: h.app.pack.Centres[0].ID, Lang: "uk",
+			Centre: h.app.Pack.Centres[0].ID, Lang: "uk",
 			Answers: dialogs.Answers{"time": {Number: &one}, "queue": {Number: &one}, "staff": {Number: &one},
 				"comfort": {Number: &one}, "info": {Number: &one}, "what_wrong": {Text: comment}},
 		})
@@ -510,7 +513,7 @@ func TestRefusedReviewCardIsSetAsideAndHoldsNothingBack(t *testing.T) {
 		}
 	}
 	h.srv.FailWith("sendMessage", 1, 400, "Bad Request: can't parse entities: unexpected end of name token at byte offset 3900")
-	h.app.wakeReviews()
+	h.app.WakeReviews()
 	posted := func() (first, second int) {
 		for _, m := range h.srv.Messages(staffChat) {
 			if strings.Contains(m.Text, "Перша картка") {
@@ -523,7 +526,7 @@ func TestRefusedReviewCardIsSetAsideAndHoldsNothingBack(t *testing.T) {
 		return
 	}
 	h.srv.Wait(t, 20*time.Second, "the second card", func(*bottest.Server) bool { _, n := posted(); return n > 0 })
-	h.app.wakeReviews()
+	h.app.WakeReviews()
 	h.settle()
 	time.Sleep(300 * time.Millisecond)
 	if first, second := posted(); first != 0 || second != 1 {
@@ -728,7 +731,7 @@ func TestOnlyThePacksLanguagesAreOfferedAndTheFirstQuestionIsKept(t *testing.T) 
 	var langs []string
 	for _, row := range ask.Buttons() {
 		for _, b := range row {
-			_, lang := parseCallback(b.CallbackData)
+			_, lang := tg.ParseCallback(b.CallbackData)
 			langs = append(langs, lang)
 		}
 	}
@@ -763,7 +766,7 @@ func TestPagesAnswerWhileTelegramIsUnreachable(t *testing.T) {
 	b := startOpsBot(t, srv, st, nil)
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		code, body := b.get(PathRatings + "?lang=uk")
+		code, body := b.get(web.PathRatings + "?lang=uk")
 		if code == http.StatusOK && strings.Contains(body, "ТСЦ МВС № 6341") {
 			break
 		}
@@ -772,13 +775,13 @@ func TestPagesAnswerWhileTelegramIsUnreachable(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if code, _ := b.get(PathHealth); code != http.StatusOK {
+	if code, _ := b.get(web.PathHealth); code != http.StatusOK {
 		t.Errorf("/healthz while Telegram is unreachable: %d", code)
 	}
-	if code, _ := b.get(PathMetrics); code != http.StatusOK {
+	if code, _ := b.get(web.PathMetrics); code != http.StatusOK {
 		t.Errorf("/metrics while Telegram is unreachable: %d", code)
 	}
-	if code, _ := b.get(PathReady); code != http.StatusServiceUnavailable {
+	if code, _ := b.get(web.PathReady); code != http.StatusServiceUnavailable {
 		t.Errorf("/readyz while Telegram is unreachable: %d; want 503 (not taking updates)", code)
 	}
 }
@@ -793,10 +796,10 @@ func TestStaleSkipKeepsTheTypedAnswer(t *testing.T) {
 	h.says(p, "/rate")
 	h.taps(p, h.nth(p.id, 1), "qs:r:go")
 	withSkip := h.rateLowUntil(p, "comment", "Стояла 3 години в черзі")["what_wrong"]
-	if !hasButton(withSkip, cbSurveySkip+":r:what_wrong") {
+	if !hasButton(withSkip, turn.CbSurveySkip+":r:what_wrong") {
 		t.Fatalf("the «what went wrong» step had no Skip: %q %s", withSkip.Text, withSkip.ReplyMarkup)
 	}
-	h.taps(p, withSkip, cbSurveySkip+":r:what_wrong")
+	h.taps(p, withSkip, turn.CbSurveySkip+":r:what_wrong")
 	h.settle()
 	if got := h.draft(p, "rating").Answers["what_wrong"]; got.Text != "Стояла 3 години в черзі" || got.Skipped {
 		t.Errorf("after a stale Skip the answer is %+v; want the typed text kept", got)
@@ -840,26 +843,6 @@ func TestRedeliveredIDWithOtherContentIsLogged(t *testing.T) {
 	}
 }
 
-// Durations on the dashboard are said in the page's language, with units
-// a person reads («3 с», «1 год 5 хв»), not Go's «3s» or «1h5m0s».
-func TestDashboardDurationsInThePagesLanguage(t *testing.T) {
-	h := newHarness(t)
-	for _, c := range []struct {
-		lang string
-		d    time.Duration
-		want string
-	}{
-		{"uk", 3 * time.Second, "3 с"},
-		{"uk", 12*time.Minute + 20*time.Second, "12 хв"},
-		{"uk", 65 * time.Minute, "1 год 5 хв"},
-		{"ru", 65 * time.Minute, "1 ч 5 мин"},
-	} {
-		if got := h.app.duration(c.lang, c.d); got != c.want {
-			t.Errorf("%s %v: %q, want %q", c.lang, c.d, got, c.want)
-		}
-	}
-}
-
 // «Add to FAQ» from a ticket keeps the citizen's words as the new entry's
 // first phrasing, and names the entry after its topic, not «smwzld4lb».
 func TestTicketToFAQKeepsTheWordingAndAReadableID(t *testing.T) {
@@ -897,28 +880,6 @@ func TestTicketToFAQKeepsTheWordingAndAReadableID(t *testing.T) {
 	}
 }
 
-// /stats lists criteria in the order the questionnaire asks them, the same
-// every time, not in the order of their ids.
-func TestStatsCriteriaInTheQuestionnairesOrder(t *testing.T) {
-	h := newHarness(t)
-	q, _ := h.app.questionnaire("rating")
-	var want []string
-	for _, sec := range q.Sections {
-		for _, qq := range sec.Questions {
-			if qq.Type == dialogs.QuestionRating5 && qq.Criterion != "" {
-				want = append(want, qq.Criterion)
-			}
-		}
-	}
-	crit := map[string]float64{}
-	for _, c := range want {
-		crit[c] = 4
-	}
-	if got := criteriaInOrder(q, crit); strings.Join(got, ",") != strings.Join(want, ",") {
-		t.Errorf("criteria in %v; want the questionnaire's order %v", got, want)
-	}
-}
-
 // A step's button label typed («ні») is that button; a voice message where
 // text is awaited is told plainly that only text is read, not «empty».
 func TestTypedLabelsAndVoiceInAQuestionnaire(t *testing.T) {
@@ -949,7 +910,7 @@ func TestTypedLabelsAndVoiceInAQuestionnaire(t *testing.T) {
 // under, by question id.
 func (h *harness) rateLowUntil(p person, stop, typed string) map[string]bottest.Message {
 	h.t.Helper()
-	q, _ := h.app.questionnaire("rating")
+	q, _ := h.app.Questionnaire("rating")
 	under := map[string]bottest.Message{}
 	for step := 0; step < 20; step++ {
 		h.settle()
@@ -972,7 +933,7 @@ func (h *harness) rateLowUntil(p person, stop, typed string) map[string]bottest.
 		if qq.Type == dialogs.QuestionRating5 {
 			choice = "1"
 		}
-		h.taps(p, msg, cbSurveyAns+":r:"+qq.ID+":"+choice)
+		h.taps(p, msg, turn.CbSurveyAns+":r:"+qq.ID+":"+choice)
 	}
 	h.t.Fatalf("the rating did not reach %s in 20 steps", stop)
 	return nil

@@ -12,6 +12,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"servicebot/bot/bottest"
+	"servicebot/bot/turn"
 	"servicebot/locales"
 	"servicebot/store"
 	"servicebot/store/pgtest"
@@ -218,6 +219,6 @@ func hasButton(m bottest.Message, data string) bool {
 
 // takeFirst puts a route of a test's own ahead of the bot's (before the
 // bot runs).
-func (a *App) takeFirst(match func(*models.Update) bool, h handler) {
+func (a *App) takeFirst(match func(*models.Update) bool, h turn.Handler) {
 	a.table = append([]route{{match, h}}, a.table...)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"servicebot/bot/bottest"
+	"servicebot/bot/turn"
 	"servicebot/dialogs"
 	"servicebot/store/pgtest"
 )
@@ -24,7 +25,7 @@ func newIntegrityHarness(t *testing.T) *harness {
 		func(c *Config) { c.IntegrityChatID = integrityChat })
 }
 
-// reporter is a citizen with a full name and a username: what the
+// reporter is a citizen with a full name and a Username: what the
 // database must not tie to their report.
 type reporter struct {
 	h *harness
@@ -80,7 +81,7 @@ func (r reporter) fileAnonymousReport(text string) bottest.Message {
 	n := len(h.srv.Messages(r.u.ID))
 	r.says("/report")
 	intro := h.nth(r.u.ID, n+1)
-	r.taps(intro, cbReport+":a")
+	r.taps(intro, turn.CbReport+":a")
 	h.settle()
 	r.says(text)
 	h.settle()
@@ -109,7 +110,7 @@ func TestAnonymousReportLeavesNothingThatLinksItToThePerson(t *testing.T) {
 	h.staffPost(integrityChat, 0, card.ID, &models.Message{Text: question})
 	h.settle()
 	asked, ok := h.lastWith(r.u.ID, "Чи можете вказати ім’я")
-	if !ok || !strings.Contains(asked.Text, "№1") || !hasButton(asked, cbReportAnswer+":1") {
+	if !ok || !strings.Contains(asked.Text, "№1") || !hasButton(asked, turn.CbReportAnswer+":1") {
 		t.Fatalf("the reporter's question: %q %s", asked.Text, asked.ReplyMarkup)
 	}
 	const answer = "Його звати Петро, вікно номер 3"
@@ -197,7 +198,7 @@ func TestReporterWithAnOpenTicketAnswersTheIntegrityTeam(t *testing.T) {
 	topic := h.openTicketFor(p, "Як записатися на іспит з водіння?")
 	r := reporter{h, *p.user()}
 	card := r.fileAnonymousReport("На іспиті екзаменатор натякав на подяку")
-	r.taps(h.last(p.id), cbReportDone+":")
+	r.taps(h.last(p.id), turn.CbReportDone+":")
 	h.settle()
 
 	h.staffPost(integrityChat, 0, card.ID, &models.Message{Text: "Коли саме це було?"})
@@ -229,19 +230,19 @@ func TestIntegrityStaffCloseAReportAndTheReporterIsTold(t *testing.T) {
 	h := newIntegrityHarness(t)
 	r := h.reporter(11901)
 	card := r.fileAnonymousReport("Охоронець брав гроші за місце в черзі")
-	if !hasButton(card, cbReportClose+":1") {
+	if !hasButton(card, turn.CbReportClose+":1") {
 		t.Fatalf("the card has no Close button: %s", card.ReplyMarkup)
 	}
 	// Adding to the report later, from the list of open ones.
-	r.taps(h.last(r.u.ID), cbReportDone+":")
+	r.taps(h.last(r.u.ID), turn.CbReportDone+":")
 	h.settle()
 	r.says("/report")
 	h.settle()
 	list := h.last(r.u.ID)
-	if !hasButton(list, cbReportAdd+":1") {
+	if !hasButton(list, turn.CbReportAdd+":1") {
 		t.Fatalf("/report does not offer the open report: %q %s", list.Text, list.ReplyMarkup)
 	}
-	r.taps(list, cbReportAdd+":1")
+	r.taps(list, turn.CbReportAdd+":1")
 	h.settle()
 	r.says("Це було в понеділок")
 	h.settle()
@@ -250,7 +251,7 @@ func TestIntegrityStaffCloseAReportAndTheReporterIsTold(t *testing.T) {
 	}
 
 	h.srv.Push(models.Update{CallbackQuery: &models.CallbackQuery{
-		ID: "close1", From: *moderator, Data: cbReportClose + ":1", ChatInstance: "ci",
+		ID: "close1", From: *moderator, Data: turn.CbReportClose + ":1", ChatInstance: "ci",
 		Message: models.MaybeInaccessibleMessage{Message: &models.Message{ID: card.ID, Date: int(time.Now().Unix()),
 			Chat: models.Chat{ID: integrityChat, Type: models.ChatTypeSupergroup}}},
 	}})
@@ -263,7 +264,7 @@ func TestIntegrityStaffCloseAReportAndTheReporterIsTold(t *testing.T) {
 	if box != nil {
 		t.Error("a closed report still leads to its reporter")
 	}
-	if c, _ := h.lastWith(integrityChat, "Охоронець"); hasButton(c, cbReportClose+":1") {
+	if c, _ := h.lastWith(integrityChat, "Охоронець"); hasButton(c, turn.CbReportClose+":1") {
 		t.Errorf("the closed report's card still has its Close button: %s", c.ReplyMarkup)
 	}
 	// A question to a closed report reaches no one.
@@ -280,7 +281,7 @@ func TestCorruptedReportDraftIsSentAnonymously(t *testing.T) {
 	h := newIntegrityHarness(t)
 	r := h.reporter(12001)
 	r.says("/report")
-	r.taps(h.nth(r.u.ID, 1), cbReport+":n") // with my name
+	r.taps(h.nth(r.u.ID, 1), turn.CbReport+":n") // with my name
 	h.settle()
 	// The saved dialog no longer reads (a damaged row, a lost key).
 	if _, err := h.st.DB().Exec(`UPDATE integrity_dialogs SET box = '\x00112233'`); err != nil {
@@ -326,9 +327,9 @@ func TestMysteryShopperBriberyGoesToTheIntegrityChatOnly(t *testing.T) {
 	if !ok {
 		t.Fatalf("the integrity chat: %+v", h.srv.Messages(integrityChat))
 	}
-	centre, _ := h.app.pack.Centre(draft.Centre)
-	today := time.Now().In(h.app.schedule().Location()).Format("02.01.2006")
-	if !strings.Contains(card.Text, h.app.text2(centre.Name, "uk")) || !strings.Contains(card.Text, today) {
+	centre, _ := h.app.Pack.Centre(draft.Centre)
+	today := time.Now().In(h.app.Schedule().Location()).Format("02.01.2006")
+	if !strings.Contains(card.Text, h.app.Local(centre.Name, "uk")) || !strings.Contains(card.Text, today) {
 		t.Errorf("the card lacks the centre or the visit date (%s): %s", today, card.Text)
 	}
 	if strings.Contains(card.Text, "12101") || strings.Contains(card.Text, "Олена") {
@@ -370,7 +371,7 @@ func TestForgetErasesTheLinkFromReportsToThePerson(t *testing.T) {
 	card := r.fileAnonymousReport("Черговий вимагав гроші за бланк")
 	r.says("/forget")
 	h.settle()
-	r.taps(h.last(r.u.ID), cbForget+":y")
+	r.taps(h.last(r.u.ID), turn.CbForget+":y")
 	h.settle()
 	var box []byte
 	h.st.DB().QueryRow(`SELECT reporter_box FROM integrity_reports WHERE id = 1`).Scan(&box)
@@ -395,7 +396,7 @@ func TestAnswerButtonTakesTheNextMessageAsTheAnswer(t *testing.T) {
 	h := newIntegrityHarness(t)
 	r := h.reporter(12301)
 	card := r.fileAnonymousReport("Просили гроші за швидший огляд авто")
-	r.taps(h.last(r.u.ID), cbReportDone+":")
+	r.taps(h.last(r.u.ID), turn.CbReportDone+":")
 	h.settle()
 	h.staffPost(integrityChat, 0, card.ID, &models.Message{Text: "Скільки саме просили?"})
 	h.settle()
@@ -404,7 +405,7 @@ func TestAnswerButtonTakesTheNextMessageAsTheAnswer(t *testing.T) {
 	if _, err := h.st.DB().Exec(`UPDATE integrity_reports SET answer_until = now() - interval '1 minute'`); err != nil {
 		t.Fatal(err)
 	}
-	r.taps(asked, cbReportAnswer+":1")
+	r.taps(asked, turn.CbReportAnswer+":1")
 	h.settle()
 	if _, ok := h.lastWith(r.u.ID, h.text.Text("uk", "report.answer_prompt", map[string]any{"ID": 1})); !ok {
 		t.Fatalf("no prompt for the answer: %q", h.last(r.u.ID).Text)

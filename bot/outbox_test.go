@@ -15,6 +15,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"servicebot/bot/intake"
 	"servicebot/bot/outbox"
 	"servicebot/locales"
 	"servicebot/store"
@@ -22,7 +23,7 @@ import (
 )
 
 // decider runs turns as the dispatcher does, on a real database, with no
-// Bot API at all: what a handler decides is read back as effects.
+// Bot API at all: what a turn.Handler decides is read back as effects.
 type decider struct {
 	t   *testing.T
 	app *App
@@ -37,7 +38,7 @@ func newDecider(t *testing.T) *decider {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Nothing listens there: a handler that called Telegram would fail.
+	// Nothing listens there: a turn.Handler that called Telegram would fail.
 	cfg := Config{Token: "1:x", APIURL: "http://127.0.0.1:1", StaffChatID: staffChat}
 	app, err := New(cfg, st, text, testLogger())
 	if err != nil {
@@ -45,10 +46,11 @@ func newDecider(t *testing.T) *decider {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	if err := app.prepareFAQ(ctx); err != nil {
+	if err := app.PrepareFAQ(ctx); err != nil {
 		t.Fatal(err)
 	}
-	app.username, app.staffForum = "servicebot_test_bot", true
+	app.Username = "servicebot_test_bot"
+	app.SetStaffForum(true)
 	return &decider{t: t, app: app, st: st, id: 1000}
 }
 
@@ -59,7 +61,7 @@ func (d *decider) turn(u models.Update) []outbox.Effect {
 	d.id++
 	u.ID = d.id
 	raw, _ := json.Marshal(u)
-	in, err := classify(raw)
+	in, err := intake.Classify(raw)
 	if err != nil {
 		d.t.Fatal(err)
 	}
@@ -277,7 +279,7 @@ func TestSlowTelegramHoldsNoTransactionOpen(t *testing.T) {
 // again and arrives once, however often and from however many processes
 // the reminders are looked for.
 func TestSLAReminderIsSentOnce(t *testing.T) {
-	h := newHarness(t, func(c *Config) { c.deliveryBackoff = 10 * time.Millisecond })
+	h := newHarness(t, func(c *Config) { c.DeliveryBackoff = 10 * time.Millisecond })
 	p := person{id: 14301, lang: "uk"}
 	topic := h.openTicketFor(p, "Коли буде готове посвідчення?")
 	if _, err := h.st.DB().Exec(`UPDATE tickets SET created_at = now() - interval '14 days'`); err != nil {
@@ -286,10 +288,10 @@ func TestSLAReminderIsSentOnce(t *testing.T) {
 	h.srv.Fail("sendMessage", 7, http.StatusBadGateway, 0)
 	var wg sync.WaitGroup
 	for range 3 {
-		wg.Go(func() { h.app.remindWaiting(context.Background(), time.Minute) })
+		wg.Go(func() { h.app.desk.RemindWaiting(context.Background(), time.Minute) })
 	}
 	wg.Wait()
-	h.app.remindWaiting(context.Background(), time.Minute)
+	h.app.desk.RemindWaiting(context.Background(), time.Minute)
 	h.settle()
 	reminders := 0
 	for _, m := range inThread(h.srv.Messages(staffChat), topic.ThreadID) {

@@ -16,6 +16,9 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"servicebot/bot/bottest"
+	"servicebot/bot/dispatch"
+	"servicebot/bot/tg"
+	"servicebot/bot/turn"
 	"servicebot/store"
 )
 
@@ -54,7 +57,7 @@ func TestEveryFixturePassesThrough(t *testing.T) {
 		}
 		var u models.Update
 		json.Unmarshal(raw, &u)
-		chat, private := chatOf(&u)
+		chat, private := tg.ChatOf(&u)
 		all = append(all, pushed{f.Name, chat, private})
 	}
 	h.settle()
@@ -163,7 +166,7 @@ func TestPanicIsContainedAndMarkedFailed(t *testing.T) {
 	h.setup = func(a *App) {
 		a.takeFirst(func(u *models.Update) bool {
 			return u.Message != nil && u.Message.Text == "boom"
-		}, func(ctx context.Context, _ *Turn) error { panic("kaboom") })
+		}, func(ctx context.Context, _ *turn.Turn) error { panic("kaboom") })
 	}
 	h.restart()
 	p := person{id: 6001, lang: "uk"}
@@ -196,7 +199,7 @@ func TestBatchedTurnsFailAlone(t *testing.T) {
 	h.setup = func(a *App) {
 		a.takeFirst(func(u *models.Update) bool {
 			return u.Message != nil && u.Message.Text == "boom"
-		}, func(ctx context.Context, t *Turn) error {
+		}, func(ctx context.Context, t *turn.Turn) error {
 			// A write the rollback must undo: the citizen's language.
 			u := t.Update
 			if _, err := t.Tx.ExecContext(ctx, `UPDATE users SET language = 'ru' WHERE id = $1`, u.Message.From.ID); err != nil {
@@ -234,15 +237,15 @@ func TestBatchedTurnTimesOutAlone(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.Workers = 1; c.Batch = 8 })
 	var calls atomic.Int32
 	h.setup = func(a *App) {
-		a.disp.turnTimeout = 500 * time.Millisecond
+		a.disp.SetTurnTimeout(500 * time.Millisecond)
 		a.takeFirst(func(u *models.Update) bool {
 			return u.Message != nil && u.Message.Text == "slow"
-		}, func(ctx context.Context, t *Turn) error {
+		}, func(ctx context.Context, t *turn.Turn) error {
 			if calls.Add(1) == 1 { // the turn hangs the first time
 				<-ctx.Done()
 				return ctx.Err()
 			}
-			a.reply(ctx, t, "done at last", nil)
+			a.Reply(ctx, t, "done at last", nil)
 			return nil
 		})
 	}
@@ -258,7 +261,7 @@ func TestBatchedTurnTimesOutAlone(t *testing.T) {
 	}
 }
 
-// A slow turn does not hold up the rest of its batch: after batchBudget
+// A slow turn does not hold up the rest of its batch: after dispatch.BatchBudget
 // they go back to the feeder, and are handled, once each, in a later
 // transaction.
 func TestSlowTurnHandsTheRestOfTheBatchBack(t *testing.T) {
@@ -266,9 +269,9 @@ func TestSlowTurnHandsTheRestOfTheBatchBack(t *testing.T) {
 	h.setup = func(a *App) {
 		a.takeFirst(func(u *models.Update) bool {
 			return u.Message != nil && u.Message.Text == "slow"
-		}, func(ctx context.Context, t *Turn) error {
-			time.Sleep(2 * batchBudget)
-			a.reply(ctx, t, "done at last", nil)
+		}, func(ctx context.Context, t *turn.Turn) error {
+			time.Sleep(2 * dispatch.BatchBudget)
+			a.Reply(ctx, t, "done at last", nil)
 			return nil
 		})
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"servicebot/bot/metrics"
+	"servicebot/bot/outbox"
 	"servicebot/store"
 )
 
@@ -24,7 +26,7 @@ func defaultSchedule() schedule {
 // retentionLoop applies the retention settings now and then until ctx ends.
 // With several replicas each tries; a lock in the store lets one work.
 func (a *App) retentionLoop(ctx context.Context, delay, every time.Duration) {
-	policy := store.Retention{Inbox: a.cfg.InboxRetention, PersonalData: a.cfg.PersonalDataRetention}
+	policy := store.Retention{Inbox: a.Cfg.InboxRetention, PersonalData: a.Cfg.PersonalDataRetention}
 	if policy.Inbox <= 0 && policy.PersonalData <= 0 {
 		return
 	}
@@ -44,29 +46,53 @@ func (a *App) retentionLoop(ctx context.Context, delay, every time.Duration) {
 func (a *App) applyRetention(ctx context.Context, policy store.Retention) {
 	start := time.Now()
 	// Spent login links and ended sessions are of no use to anyone.
-	if err := store.DeleteExpiredWeb(ctx, a.st.DB()); err != nil && ctx.Err() == nil {
-		a.log.Warn("cannot drop expired dashboard logins", "err", err)
+	if err := store.DeleteExpiredWeb(ctx, a.St.DB()); err != nil && ctx.Err() == nil {
+		a.Log.Warn("cannot drop expired dashboard logins", "err", err)
 	}
-	done, err := a.st.ApplyRetention(ctx, policy)
-	a.metrics.retainedRows("inbox", done.InboxDeleted)
-	a.metrics.retainedRows("outbox", done.OutboxDeleted)
-	a.metrics.retainedRows("tickets", done.Tickets)
-	a.metrics.retainedRows("ticket_messages", done.TicketMessages)
-	a.metrics.retainedRows("faq_unanswered", done.UnansweredFAQ)
-	a.metrics.retainedRows("responses", done.Responses+done.Drafts)
+	done, err := a.St.ApplyRetention(ctx, policy)
+	a.Metrics.RetainedRows("inbox", done.InboxDeleted)
+	a.Metrics.RetainedRows("outbox", done.OutboxDeleted)
+	a.Metrics.RetainedRows("tickets", done.Tickets)
+	a.Metrics.RetainedRows("ticket_messages", done.TicketMessages)
+	a.Metrics.RetainedRows("faq_unanswered", done.UnansweredFAQ)
+	a.Metrics.RetainedRows("responses", done.Responses+done.Drafts)
 	if err != nil {
 		if ctx.Err() == nil {
-			a.metrics.dbError(opRetention)
-			a.log.Error("retention failed; it runs again in an hour", "err", err)
+			a.Metrics.DBError(metrics.OpRetention)
+			a.Log.Error("retention failed; it runs again in an hour", "err", err)
 		}
 		return
 	}
 	if !done.Ran {
-		a.log.Debug("retention is running in another process")
+		a.Log.Debug("retention is running in another process")
 		return
 	}
-	a.log.Info("retention applied", "inbox_deleted", done.InboxDeleted, "outbox_deleted", done.OutboxDeleted,
+	a.Log.Info("retention applied", "inbox_deleted", done.InboxDeleted, "outbox_deleted", done.OutboxDeleted,
 		"tickets_cleared", done.Tickets, "ticket_messages_cleared", done.TicketMessages,
 		"unanswered_cleared", done.UnansweredFAQ, "responses_unlinked", done.Responses,
 		"drafts_deleted", done.Drafts, "took", time.Since(start).Round(time.Millisecond).String())
+}
+
+// statsLoop keeps the inbox and ticket gauges fresh until ctx ends.
+func (a *App) statsLoop(ctx context.Context, every time.Duration) {
+	failing := false
+	for {
+		st, err := a.St.ReadStats(ctx)
+		switch {
+		case err == nil:
+			a.Metrics.SetBacklog(st.InboxPending, st.OldestPending, st.OpenTickets)
+			failing = false
+		case ctx.Err() != nil:
+			return
+		default:
+			a.Metrics.DBError(metrics.OpStats)
+			if !failing { // once per outage, not every few seconds
+				a.Log.Warn("cannot read the inbox backlog for metrics", "err", err)
+			}
+			failing = true
+		}
+		if outbox.Sleep(ctx, every) != nil {
+			return
+		}
+	}
 }

@@ -6,80 +6,77 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"servicebot/bot/tg"
+	"servicebot/bot/turn"
 	"servicebot/dialogs"
 	"servicebot/locales"
 	"servicebot/store"
 )
 
-// handler decides what one update means: it reads and writes through t.Tx
-// and adds to t what should happen in Telegram. An error rolls the turn
-// back, effects and all; the update is tried again or set aside.
-type handler func(ctx context.Context, t *Turn) error
-
-// route is a handler and the updates it takes.
+// route is a turn.Handler and the updates it takes.
 type route struct {
 	match  func(u *models.Update) bool
-	handle handler
+	handle turn.Handler
 }
 
 // routes is the one route table: the first route that matches an update
 // handles it, else onOther. Matching is ours (see command.go).
 func (a *App) routes() []route {
 	var table []route
-	add := func(match func(u *models.Update) bool, h handler) {
+	add := func(match func(u *models.Update) bool, h turn.Handler) {
 		table = append(table, route{match, h})
 	}
 	// The staff and integrity chats first: their buttons and commands are
-	// theirs, whatever a citizen's handler would make of them.
-	add(a.isStaffUpdate, a.onStaff)
-	add(a.isIntegrityUpdate, a.onIntegrityChat)
+	// theirs, whatever a citizen's turn.Handler would make of them.
+	add(a.desk.IsStaffUpdate, a.desk.OnStaff)
+	add(a.integrity.IsIntegrityUpdate, a.integrity.OnIntegrityChat)
 
-	command := func(name string, h handler) {
+	command := func(name string, h turn.Handler) {
 		add(func(u *models.Update) bool {
-			c, ok := a.command(u)
+			c, ok := a.Command(u)
 			return ok && c.Name == name
 		}, h)
 	}
-	command("start", a.onStart)
-	command("help", a.onHelp)
-	command("menu", a.onMenu)
-	command("language", a.onLanguage)
-	command("cancel", a.onCancel)
+	command("start", a.citizen.OnStart)
+	command("help", a.citizen.OnHelp)
+	command("menu", a.citizen.OnMenu)
+	command("language", a.citizen.OnLanguage)
+	command("cancel", a.citizen.OnCancel)
 
-	callback := func(action string, h handler) {
+	callback := func(action string, h turn.Handler) {
 		add(func(u *models.Update) bool {
 			if u.CallbackQuery == nil {
 				return false
 			}
-			got, _ := parseCallback(u.CallbackQuery.Data)
+			got, _ := tg.ParseCallback(u.CallbackQuery.Data)
 			return got == action
 		}, h)
 	}
-	callback(cbLanguage, a.onLanguageChosen)
-	callback(cbMenu, a.onMenuItem)
-	for _, action := range []string{cbFAQRoot, cbFAQCategory, cbFAQQuestion, cbFAQVote, cbFAQNone} {
-		callback(action, a.onFAQButton)
+	callback(turn.CbLanguage, a.citizen.OnLanguageChosen)
+	callback(turn.CbMenu, a.citizen.OnMenuItem)
+	for _, action := range []string{turn.CbFAQRoot, turn.CbFAQCategory, turn.CbFAQQuestion, turn.CbFAQVote, turn.CbFAQNone} {
+		callback(action, a.citizen.OnFAQButton)
 	}
-	callback(cbEdit, a.onEditButton)
-	command("faq", a.onFAQCommand)
-	command("unanswered", a.onUnanswered)
-	command("dashboard", a.onDashboardCommand)
-	command("operator", a.onOperatorCommand)
-	command("report", a.onReportCommand)
-	callback(cbOperator, a.onOperatorButton)
-	callback(cbTicketRate, a.onTicketRated)
-	for _, action := range []string{cbReport, cbReportAdd, cbReportAnswer, cbReportDone} {
-		callback(action, a.onReportButton)
+	callback(turn.CbEdit, a.edit.OnEditButton)
+	command("faq", a.citizen.OnFAQCommand)
+	command("unanswered", a.edit.OnUnanswered)
+	command("dashboard", a.desk.OnDashboardCommand)
+	command("operator", a.citizen.OnOperatorCommand)
+	command("report", a.integrity.OnReportCommand)
+	callback(turn.CbOperator, a.citizen.OnOperatorButton)
+	callback(turn.CbTicketRate, a.citizen.OnTicketRated)
+	for _, action := range []string{turn.CbReport, turn.CbReportAdd, turn.CbReportAnswer, turn.CbReportDone} {
+		callback(action, a.integrity.OnReportButton)
 	}
-	command("mystery", a.onMysteryCommand)
-	command("rate", a.onRateCommand)
-	command("forget", a.onForgetCommand)
-	callback(cbForget, a.onForgetButton)
-	for _, action := range []string{cbSurvey, cbSurveyAns, cbSurveyDone, cbSurveySkip, cbSurveyBack, cbSurveyEdit, cbSurveyPlace} {
-		callback(action, a.onSurveyButton)
+	command("mystery", a.survey.OnMysteryCommand)
+	command("rate", a.survey.OnRateCommand)
+	command("forget", a.citizen.OnForgetCommand)
+	callback(turn.CbForget, a.citizen.OnForgetButton)
+	for _, action := range []string{turn.CbSurvey, turn.CbSurveyAns, turn.CbSurveyDone, turn.CbSurveySkip, turn.CbSurveyBack, turn.CbSurveyEdit, turn.CbSurveyPlace} {
+		callback(action, a.survey.OnSurveyButton)
 	}
 
-	add(func(u *models.Update) bool { return u.MyChatMember != nil }, a.onMyChatMember)
+	add(func(u *models.Update) bool { return u.MyChatMember != nil }, a.citizen.OnMyChatMember)
 	return table
 }
 
@@ -87,21 +84,21 @@ func (a *App) routes() []route {
 // stays silent (the staff and integrity chats aside). In a private chat it
 // records the citizen, settles their language, and asks for one when
 // Telegram's language_code is neither Ukrainian nor Russian.
-func (a *App) decide(ctx context.Context, t *Turn) error {
+func (a *App) decide(ctx context.Context, t *turn.Turn) error {
 	u := t.Update
-	chat, private := chatOf(u)
+	chat, private := tg.ChatOf(u)
 	t.Chat = chat
-	from := senderOf(u)
+	from := tg.SenderOf(u)
 	if !private || from == nil || from.IsBot {
 		// Groups, channels, and anything without a chat: silence, but
 		// for the staff and integrity chats.
-		if chat != 0 && (chat == a.cfg.StaffChatID || chat == a.cfg.IntegrityChatID) {
+		if chat != 0 && (chat == a.Cfg.StaffChatID || chat == a.Cfg.IntegrityChatID) {
 			return a.route(ctx, t)
 		}
 		if chat != 0 && chat < 0 {
 			// How an operator finds the id for STAFF_CHAT_ID or
 			// INTEGRITY_CHAT_ID (README, Setting up Telegram).
-			a.log.Debug("a group that is not configured wrote to the bot", "chat_id", chat, "update_id", t.Update.ID)
+			a.Log.Debug("a group that is not configured wrote to the bot", "chat_id", chat, "update_id", t.Update.ID)
 		}
 		t.Status = store.InboxSkipped
 		return nil
@@ -111,7 +108,7 @@ func (a *App) decide(ctx context.Context, t *Turn) error {
 	}
 	// A turn of the report flow leaves no trace on the person (see
 	// unlinkTurn): their user row is read, not touched.
-	quiet, err := a.isReportTurn(ctx, t, from.ID)
+	quiet, err := a.integrity.IsReportTurn(ctx, t, from.ID)
 	if err != nil {
 		return err
 	}
@@ -136,7 +133,7 @@ func (a *App) decide(ctx context.Context, t *Turn) error {
 	}
 	if user.Language == "" {
 		// A pack in one language has nothing to offer: that is the language.
-		if offered := a.offeredLanguages(); len(offered) == 1 {
+		if offered := a.OfferedLanguages(); len(offered) == 1 {
 			if err := store.SetUserLanguage(ctx, t.Tx, user.ID, offered[0]); err != nil {
 				return err
 			}
@@ -146,38 +143,31 @@ func (a *App) decide(ctx context.Context, t *Turn) error {
 	t.Lang = user.Language
 	if t.Lang == "" {
 		t.Lang = locales.Default
-		if action, _ := callbackAction(u); action != cbLanguage {
-			if c, ok := a.command(u); ok && c.Name == "start" {
-				if err := a.keepStartPayload(ctx, t, c.Args); err != nil {
+		if action, _ := tg.CallbackOf(u); action != turn.CbLanguage {
+			if c, ok := a.Command(u); ok && c.Name == "start" {
+				if err := a.citizen.KeepStartPayload(ctx, t, c.Args); err != nil {
 					return err
 				}
-			} else if err := a.keepFirstQuestion(ctx, t); err != nil {
+			} else if err := a.citizen.KeepFirstQuestion(ctx, t); err != nil {
 				return err
 			}
-			a.ack(ctx, t, "")
-			a.askLanguage(ctx, t, 0)
+			a.Ack(ctx, t, "")
+			a.citizen.AskLanguage(ctx, t, 0)
 			return nil
 		}
 	}
 	if err := a.route(ctx, t); err != nil || !quiet {
 		return err
 	}
-	return a.unlinkTurn(ctx, t)
+	return a.integrity.UnlinkTurn(ctx, t)
 }
 
 // route hands the update to the first route that takes it, else onOther.
-func (a *App) route(ctx context.Context, t *Turn) error {
+func (a *App) route(ctx context.Context, t *turn.Turn) error {
 	for _, r := range a.table {
 		if r.match(t.Update) {
 			return r.handle(ctx, t)
 		}
 	}
-	return a.onOther(ctx, t)
-}
-
-func callbackAction(u *models.Update) (string, string) {
-	if u.CallbackQuery == nil {
-		return "", ""
-	}
-	return parseCallback(u.CallbackQuery.Data)
+	return a.citizen.OnOther(ctx, t)
 }

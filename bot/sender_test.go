@@ -6,6 +6,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"servicebot/bot/metrics"
+	"servicebot/bot/tg"
 )
 
 // A multipart form streamed through a pipe, as go-telegram/bot sends every
@@ -33,7 +36,7 @@ func TestRequestsGoOutWithTheirLength(t *testing.T) {
 	}()
 	req, _ := http.NewRequest(http.MethodPost, srv.URL, pr)
 	req.Header.Set("Content-Type", form.FormDataContentType())
-	client := apiClient{http: apiHTTPClient(1), metrics: NewMetrics(nil)}
+	client := tg.APIClient{HTTP: apiHTTPClient(1), Count: metrics.New(nil).TelegramAnswer}
 	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)

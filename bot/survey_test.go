@@ -11,6 +11,8 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"servicebot/bot/bottest"
+	"servicebot/bot/survey"
+	"servicebot/bot/turn"
 	"servicebot/dialogs"
 	"servicebot/store"
 )
@@ -43,19 +45,19 @@ func (h *harness) sendPhoto(p person) {
 // buttons and messages, until the summary. It returns the steps taken.
 func (h *harness) fillSurvey(p person, kind string, pick func(qq *dialogs.Question) string) int {
 	h.t.Helper()
-	q, _ := h.app.questionnaire(kind)
-	k := letterOf(kind)
+	q, _ := h.app.Questionnaire(kind)
+	k := turn.LetterOf(kind)
 	for step := 0; step < 80; step++ {
 		h.settle()
 		r := h.draft(p, kind)
 		msg := h.lastInline(p.id)
-		if needsCentre(r) {
+		if survey.NeedsCentre(r) {
 			h.pickCentre(p, msg, k)
 			continue
 		}
 		qq, ok := q.Next(r.Answers)
 		if !ok {
-			if !hasButton(msg, cbSurvey+":"+k+":send") {
+			if !hasButton(msg, turn.CbSurvey+":"+k+":send") {
 				h.t.Fatalf("the summary has no Send button: %q %s", msg.Text, msg.ReplyMarkup)
 			}
 			return step
@@ -68,16 +70,16 @@ func (h *harness) fillSurvey(p person, kind string, pick func(qq *dialogs.Questi
 			h.says(p, choice)
 		case dialogs.QuestionPhoto:
 			if choice == "skip" {
-				h.taps(p, msg, cbSurveySkip+":"+k+":"+qq.ID)
+				h.taps(p, msg, turn.CbSurveySkip+":"+k+":"+qq.ID)
 			} else {
 				h.sendPhoto(p)
 			}
 		case dialogs.QuestionMulti:
-			h.taps(p, msg, cbSurveyAns+":"+k+":"+qq.ID+":"+choice)
+			h.taps(p, msg, turn.CbSurveyAns+":"+k+":"+qq.ID+":"+choice)
 			h.settle()
-			h.taps(p, h.last(p.id), cbSurveyDone+":"+k+":"+qq.ID)
+			h.taps(p, h.last(p.id), turn.CbSurveyDone+":"+k+":"+qq.ID)
 		default:
-			data := cbSurveyAns + ":" + k + ":" + qq.ID + ":" + choice
+			data := turn.CbSurveyAns + ":" + k + ":" + qq.ID + ":" + choice
 			if !hasButton(msg, data) {
 				h.t.Fatalf("question %s has no button %s: %q %s", qq.ID, data, msg.Text, msg.ReplyMarkup)
 			}
@@ -107,11 +109,11 @@ func (h *harness) pickCentre(p person, msg bottest.Message, k string) {
 	for range 4 {
 		for _, row := range msg.Buttons() {
 			data := row[0].CallbackData
-			if strings.HasPrefix(data, cbSurveyAns+":"+k+":") {
+			if strings.HasPrefix(data, turn.CbSurveyAns+":"+k+":") {
 				h.taps(p, msg, data)
 				return
 			}
-			if strings.HasPrefix(data, cbSurveyPlace+":"+k+":t:") || strings.HasPrefix(data, cbSurveyPlace+":"+k+":c:") {
+			if strings.HasPrefix(data, turn.CbSurveyPlace+":"+k+":t:") || strings.HasPrefix(data, turn.CbSurveyPlace+":"+k+":c:") {
 				h.taps(p, msg, data)
 				break
 			}
@@ -177,7 +179,7 @@ func TestMysteryShopperInUkrainianAndRussian(t *testing.T) {
 			if err != nil || len(sub) != 1 {
 				t.Fatalf("submitted responses: %d, %v", len(sub), err)
 			}
-			q, _ := h.app.questionnaire("mystery")
+			q, _ := h.app.Questionnaire("mystery")
 			if sub[0].Version != q.Version || sub[0].Lang != lang || sub[0].Centre == "" || !q.Complete(sub[0].Answers) {
 				t.Errorf("the stored response: %+v", sub[0])
 			}
@@ -206,11 +208,11 @@ func TestMysteryShopperInUkrainianAndRussian(t *testing.T) {
 
 func TestQuickRatingFromQRCode(t *testing.T) {
 	h := newHarness(t)
-	centre := h.app.pack.Centres[0]
+	centre := h.app.Pack.Centres[0]
 	p := person{id: 12101, lang: "uk"}
 	h.says(p, "/start r_"+centre.ID+"_3")
 	intro := h.nth(p.id, 1)
-	if !strings.Contains(intro.Text, h.app.text2(centre.Name, "uk")) || !hasButton(intro, "qs:r:go") {
+	if !strings.Contains(intro.Text, h.app.Local(centre.Name, "uk")) || !hasButton(intro, "qs:r:go") {
 		t.Fatalf("the rating from a QR code: %q", intro.Text)
 	}
 	h.taps(p, intro, "qs:r:go")
@@ -347,10 +349,10 @@ func TestExportCSVHoldsTheAnswers(t *testing.T) {
 		t.Errorf("/stats: %q", got)
 	}
 	// Periods are said as staff read them, not as the codes typed.
-	if got := h.last(staffChat).Text; !strings.Contains(got, h.text.Count(h.app.staffLang(), "stats.period.days", 30, nil)) || strings.Contains(got, "30d") {
+	if got := h.last(staffChat).Text; !strings.Contains(got, h.text.Count(h.app.StaffLang(), "stats.period.days", 30, nil)) || strings.Contains(got, "30d") {
 		t.Errorf("/stats names its period %q", got)
 	}
-	if c := docs[0].Get("caption"); strings.Contains(c, "7d") || !strings.Contains(c, h.text.Count(h.app.staffLang(), "stats.period.days", 7, nil)) {
+	if c := docs[0].Get("caption"); strings.Contains(c, "7d") || !strings.Contains(c, h.text.Count(h.app.StaffLang(), "stats.period.days", 7, nil)) {
 		t.Errorf("/export's caption names its period %q", c)
 	}
 	h.noRejects()
@@ -378,7 +380,7 @@ func TestForgetKeepsAnswersAnonymously(t *testing.T) {
 
 func TestOneRatingPerCentrePerDay(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.SurveyDailyLimit = 1 })
-	centre := h.app.pack.Centres[0]
+	centre := h.app.Pack.Centres[0]
 	p := person{id: 12501, lang: "uk"}
 	h.says(p, "/start r_"+centre.ID)
 	h.settle()

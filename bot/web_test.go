@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"servicebot/bot/web"
 	"servicebot/dialogs"
 	"servicebot/store"
 )
@@ -206,7 +207,7 @@ func TestDashboardNeedsASession(t *testing.T) {
 			t.Errorf("%s without a session: %d %s", path, resp.StatusCode, resp.Header.Get("Location"))
 		}
 	}
-	c.Jar.SetCookies(&url.URL{Scheme: "http", Host: h.app.Addr().String(), Path: "/dashboard"}, []*http.Cookie{{Name: sessionCookie, Value: "forged"}})
+	c.Jar.SetCookies(&url.URL{Scheme: "http", Host: h.app.Addr().String(), Path: "/dashboard"}, []*http.Cookie{{Name: web.SessionCookie, Value: "forged"}})
 	if resp, _ := get(t, c, h.webURL("/dashboard")); resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("a forged cookie: %d", resp.StatusCode)
 	}
@@ -298,7 +299,7 @@ func TestDashboardLoginLinkIsSingleUseAndSessionIsProtected(t *testing.T) {
 
 func TestDashboardLoginLinkExpires(t *testing.T) {
 	h := newWebHarness(t)
-	token, hash := secret()
+	token, hash := web.NewLoginToken()
 	if err := store.CreateWebLogin(context.Background(), h.st.DB(), hash, webAdmin, time.Now().Add(-time.Second)); err != nil {
 		t.Fatal(err)
 	}
@@ -315,14 +316,14 @@ func TestDashboardLoginLinkExpires(t *testing.T) {
 func TestDashboardLinksAreRateLimitedAndForAdminsOnly(t *testing.T) {
 	h := newWebHarness(t)
 	admin := person{id: webAdmin, lang: "uk"}
-	for i := 0; i < loginLinksPerHour; i++ {
+	for i := 0; i < web.LoginLinksPerHour; i++ {
 		if token, text := h.dashboardToken(admin); token == "" {
 			t.Fatalf("link %d: %q", i+1, text)
 		}
 	}
 	token, text := h.dashboardToken(admin)
-	if token != "" || !strings.Contains(text, fmt.Sprintf("не більше %d на годину", loginLinksPerHour)) {
-		t.Errorf("link %d: %q", loginLinksPerHour+1, text)
+	if token != "" || !strings.Contains(text, fmt.Sprintf("не більше %d на годину", web.LoginLinksPerHour)) {
+		t.Errorf("link %d: %q", web.LoginLinksPerHour+1, text)
 	}
 	stranger := person{id: 555000222, lang: "uk"}
 	if token, text := h.dashboardToken(stranger); token != "" || text != h.text.Text("uk", "staff.only") {

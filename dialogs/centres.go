@@ -1,6 +1,7 @@
 package dialogs
 
 import (
+	"errors"
 	"math"
 	"sort"
 	"strings"
@@ -414,4 +415,23 @@ func inflected(w string) []string {
 		}
 	}
 	return out
+}
+
+// ErrNoCentre: an argument names no centre of the pack.
+var ErrNoCentre = errors.New("dialogs: no such centre")
+
+// CentresNamed finds the centres staff mean by an argument: a centre's id,
+// its number, or a town.
+func (p *Pack) CentresNamed(arg string) ([]Centre, error) {
+	if c, ok := p.Centre(arg); ok {
+		return []Centre{c}, nil
+	}
+	if strings.TrimSpace(arg) == "" {
+		return nil, ErrNoCentre
+	}
+	found := p.FindCentres(arg)
+	if len(found) == 0 {
+		return nil, ErrNoCentre
+	}
+	return found, nil
 }

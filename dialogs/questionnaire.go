@@ -16,6 +16,12 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+// The kinds of questionnaire a pack ships.
+const (
+	KindMystery = "mystery" // the mystery shopper's questionnaire («Таємний клієнт»)
+	KindRating  = "rating"  // the one-minute visit rating (the 0919 criteria)
+)
+
 // Questionnaire is a survey a pack ships: the mystery shopper's
 // questionnaire or the quick visit rating. All its texts are plain text; the
 // bot escapes them. Yes / no / not applicable, 1–5, 0–10, today / yesterday,
@@ -304,6 +310,10 @@ func (q *Questionnaire) Back(ans Answers, current string) (prev string, out Answ
 	delete(out, prev)
 	return prev, q.prune(out)
 }
+
+// LowScore is the highest score of five that staff are shown as a low
+// one: a review card, the dashboard's low ratings.
+const LowScore = 2
 
 // LowScores returns the rating5 questions asked and scored at most atMost.
 func (q *Questionnaire) LowScores(ans Answers, atMost int) []string {
@@ -717,7 +727,7 @@ var (
 		QuestionYesNo: true, QuestionYesNoNA: true, QuestionDate: true, QuestionCentre: true,
 		QuestionText: true, QuestionPhoto: true,
 	}
-	questionnaireKinds = []string{"mystery", "rating"}
+	questionnaireKinds = []string{KindMystery, KindRating}
 )
 
 // validateQuestionnaires checks the pack's questionnaires for Validate,
@@ -809,7 +819,7 @@ func validateQuestionnaire(q *Questionnaire, bad func(pos Pos, format string, ar
 			}
 		}
 	}
-	if q.Kind == "rating" {
+	if q.Kind == KindRating {
 		for _, c := range Criteria {
 			switch ids := criteria[c]; {
 			case len(ids) == 0:

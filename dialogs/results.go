@@ -32,7 +32,7 @@ type Submission struct {
 // mystery-shopper questionnaire, R-42 for a rating.
 func Ref(kind string, id int64) string {
 	p := "R"
-	if kind == "mystery" {
+	if kind == KindMystery {
 		p = "M"
 	}
 	return p + "-" + strconv.FormatInt(id, 10)

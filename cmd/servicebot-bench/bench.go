@@ -46,6 +46,7 @@ import (
 
 	"servicebot/bot"
 	"servicebot/bot/bottest/load"
+	"servicebot/bot/dispatch"
 	"servicebot/cmd/internal/config"
 	"servicebot/dialogs"
 	"servicebot/locales"
@@ -812,7 +813,7 @@ func postgresCeilingOnNewDB(ctx context.Context, adminURL string, workers, batch
 
 // postgresCeiling is ceiling (b): the pipeline's per-update writes and
 // nothing else. One goroutine stores updates in batches as the intake does;
-// the bot's own dispatcher (bot.NewDispatcher: its feeder, claims,
+// the bot's own dispatcher (dispatch.New: its feeder, claims,
 // savepoints and finishes) hands them to turns that only record the
 // citizen, read their conversation and save a questionnaire answer (with
 // answers: two updates in three, as in the mixed script).
@@ -855,24 +856,24 @@ func postgresCeiling(ctx context.Context, st *store.Store, workers, batch, chats
 	// The bot's own dispatcher takes the updates (its feeder, claims,
 	// savepoints and finishes); each turn does only the writes a citizen's
 	// turn does, with no Telegram and no routing.
-	disp := bot.NewDispatcher(st, slog.New(slog.DiscardHandler), workers, batch, func(ctx context.Context, c *store.Claimed, tx *sqlx.Tx) (int, error) {
+	disp := dispatch.New(dispatch.Config{Store: st, Log: slog.New(slog.DiscardHandler), Workers: workers, Batch: batch, TurnTimeout: time.Minute, Handle: func(ctx context.Context, c *store.Claimed, tx *sqlx.Tx) (int, []int64, error) {
 		if _, err := store.TouchUser(ctx, tx, c.ChatKey); err != nil {
-			return 0, err
+			return 0, nil, err
 		}
 		if _, err := store.GetConversation(ctx, tx, c.ChatKey); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return 0, err
+			return 0, nil, err
 		}
 		if answers && c.UpdateID%3 != 0 {
 			r := drafts[c.ChatKey-chatBase]
 			five := 5
 			r.Answers = dialogs.Answers{fmt.Sprintf("q%d", c.UpdateID%25): {Number: &five}}
 			if err := store.SaveDraft(ctx, tx, r); err != nil {
-				return 0, err
+				return 0, nil, err
 			}
 		}
 		finished.Add(1)
-		return store.InboxDone, nil
-	})
+		return store.InboxDone, nil, nil
+	}})
 	backlog := int64(4 * workers * batch)
 	var wg sync.WaitGroup
 	wg.Add(2)

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"servicebot/bot"
+	"servicebot/bot/web"
 )
 
 // Setting is one environment variable: its name, default and meaning.
@@ -178,7 +179,7 @@ func Load(getenv func(string) string, needToken bool) (Config, error) {
 		if b.WebhookSecret == "" {
 			bad("WEBHOOK_SECRET", "required with WEBHOOK_URL: 1-256 characters of A-Z a-z 0-9 _ -")
 		}
-		if u, err := url.Parse(b.WebhookURL); err == nil && bot.IsOperatorPath(u.Path) {
+		if u, err := url.Parse(b.WebhookURL); err == nil && web.IsOperatorPath(u.Path) {
 			bad("WEBHOOK_URL", "its path %s is taken by an operator's endpoint; use another, such as /telegram", u.Path)
 		}
 	}

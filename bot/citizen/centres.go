@@ -1,0 +1,96 @@
+package citizen
+
+import (
+	"context"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"servicebot/bot/turn"
+	"servicebot/dialogs"
+	"servicebot/store"
+)
+
+// askWhere answers an entry that finds centres: its text, the location
+// button, and a wait for the location or a town.
+func (a *Citizens) askWhere(ctx context.Context, t *turn.Turn, e dialogs.Entry) error {
+	if err := store.SaveConversation(ctx, t.Tx, store.Conversation{ChatID: t.Chat, Dialog: turn.DialogCentres, Step: "where"}); err != nil {
+		return err
+	}
+	a.SendWithLocationButton(t, a.RenderAnswer(e, t.Lang))
+	return nil
+}
+
+// continueCentres takes the location or the town asked for. Text that
+// names no centre ends the wait and goes to the FAQ, so nothing is lost.
+func (a *Citizens) continueCentres(ctx context.Context, t *turn.Turn, m *models.Message) error {
+	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+		return err
+	}
+	if lat, lon, ok := turn.LocationOf(m); ok {
+		a.showNearest(ctx, t, lat, lon)
+		return nil
+	}
+	found := a.Pack.FindCentres(m.Text)
+	if len(found) == 0 {
+		return a.onCitizenMessage(ctx, t, m)
+	}
+	a.showCards(ctx, t, found)
+	return nil
+}
+
+// showCards answers with the cards of centres asked for by name.
+func (a *Citizens) showCards(ctx context.Context, t *turn.Turn, found []dialogs.Centre) {
+	if len(found) > turn.FoundMax {
+		found = found[:turn.FoundMax]
+	}
+	now := time.Now()
+	cards := make([]string, 0, len(found))
+	for _, c := range found {
+		cards = append(cards, a.CentreCard(t.Lang, c, dialogs.Nearby{}, now))
+	}
+	a.replyCards(ctx, t, a.Text.Text(t.Lang, "centre.cards_found"), cards)
+}
+
+// showNearest answers a shared location with the nearest centres' cards.
+func (a *Citizens) showNearest(ctx context.Context, t *turn.Turn, lat, lon float64) {
+	near := a.Pack.Nearest(lat, lon, turn.NearestCount)
+	if len(near) == 0 {
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "centre.none_near"), a.MenuKeyboard(t.Lang))
+		return
+	}
+	now := time.Now()
+	cards := make([]string, 0, len(near))
+	for _, n := range near {
+		cards = append(cards, a.CentreCard(t.Lang, n.Centre, n, now))
+	}
+	a.replyCards(ctx, t, a.Text.Text(t.Lang, "centre.nearest"), cards)
+}
+
+// replyCards sends centre cards under a title, in as few messages as
+// Telegram's length allows, never cutting a card.
+func (a *Citizens) replyCards(ctx context.Context, t *turn.Turn, title string, cards []string) {
+	const limit = 4000
+	msg := title
+	for i, c := range cards {
+		if dialogs.UTF16Len(msg)+2+dialogs.UTF16Len(c) > limit {
+			a.Reply(ctx, t, msg, nil)
+			msg = c
+		} else {
+			msg += "\n\n" + c
+		}
+		if i == len(cards)-1 {
+			a.Reply(ctx, t, msg, a.MenuKeyboard(t.Lang))
+		}
+	}
+}
+
+// locationOutsideDialog answers a location sent with nothing waiting for
+// it: the nearest centres.
+func (a *Citizens) locationOutsideDialog(ctx context.Context, t *turn.Turn, m *models.Message) bool {
+	lat, lon, ok := turn.LocationOf(m)
+	if ok {
+		a.showNearest(ctx, t, lat, lon)
+	}
+	return ok
+}

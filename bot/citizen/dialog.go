@@ -1,0 +1,58 @@
+package citizen
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"github.com/go-telegram/bot/models"
+
+	"servicebot/bot/turn"
+	"servicebot/store"
+)
+
+// continueDialog takes text a person typed while a dialog waits for it.
+func (a *Citizens) continueDialog(ctx context.Context, t *turn.Turn, conv store.Conversation, msg *models.Message) error {
+	switch conv.Dialog {
+	case turn.DialogSurvey:
+		err := a.survey.ContinueSurvey(ctx, t, conv, msg)
+		if errors.Is(err, turn.ErrNotMine) {
+			return a.onCitizenMessage(ctx, t, msg)
+		}
+		if err != nil {
+			return err
+		}
+	case turn.DialogCentres:
+		if err := a.continueCentres(ctx, t, msg); err != nil {
+			return err
+		}
+	case turn.DialogTicket:
+		var d ticketDraft
+		json.Unmarshal(conv.Data, &d)
+		if err := a.desk.OpenTicket(ctx, t, msg, "", d.Source, d.SourceText); err != nil {
+			return err
+		}
+	case turn.DialogReport:
+		// A report draft from before migration 00009 kept it here, readable.
+		if err := a.integrity.FileOldDraft(ctx, t, msg); err != nil {
+			return err
+		}
+	case turn.DialogFAQEdit:
+		err := a.edit.ContinueEdit(ctx, t, conv, msg)
+		if errors.Is(err, turn.ErrNotMine) {
+			return a.onCitizenMessage(ctx, t, msg)
+		}
+		if err != nil {
+			return err
+		}
+	default:
+		// A dialog this version does not know: drop it, take the message.
+		if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+			return err
+		}
+		if err := a.onCitizenMessage(ctx, t, msg); err != nil {
+			return err
+		}
+	}
+	return nil
+}

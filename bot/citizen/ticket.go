@@ -1,0 +1,184 @@
+package citizen
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	telegram "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"servicebot/bot/desk"
+	"servicebot/bot/tg"
+	"servicebot/bot/turn"
+	"servicebot/store"
+)
+
+// ticketDraft is what the citizen asked for a person from (the menu, a
+// question the FAQ could not answer, a 👎), kept while they describe it.
+type ticketDraft struct {
+	Source     string `json:"source"`
+	SourceText string `json:"source_text,omitempty"`
+}
+
+// OnOperatorCommand asks the citizen to describe their question for a
+// person (/operator).
+func (a *Citizens) OnOperatorCommand(ctx context.Context, t *turn.Turn) error {
+	return a.askForPerson(ctx, t, "command", "")
+}
+
+// OnOperatorButton is the way to a person from the menu, from a question
+// the FAQ could not answer (which then opens the ticket) or after a 👎.
+func (a *Citizens) OnOperatorButton(ctx context.Context, t *turn.Turn) error {
+	u := t.Update
+	a.Ack(ctx, t, "")
+	_, arg := tg.ParseCallback(u.CallbackQuery.Data)
+	kind, rest, _ := strings.Cut(arg, ":")
+	switch kind {
+	case "n": // from a question the FAQ could not answer: that question opens the ticket
+		// The id is sealed to the person it was shown to: a forged one
+		// (another citizen's question) is taken as a plain request.
+		arg, genuine := a.Unseal(t.User.ID, rest)
+		id, _ := strconv.ParseInt(arg, 10, 64)
+		if q, err := store.GetUnanswered(ctx, t.Tx, a.Pack.ID, id); genuine && err == nil {
+			return a.desk.OpenTicket(ctx, t, nil, q.Sample, "nomatch", q.Sample)
+		}
+		if err := a.askForPerson(ctx, t, "menu", ""); err != nil {
+			return err
+		}
+	case "d": // after 👎 on an answer
+		src := rest
+		if e, ok := a.Book().ByID[rest]; ok {
+			src = a.Local(e.Question, a.ContentLang(t.Lang))
+		}
+		if err := a.askForPerson(ctx, t, "downvote", src); err != nil {
+			return err
+		}
+	default:
+		if err := a.askForPerson(ctx, t, "menu", ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// askForPerson asks the citizen to describe the question, unless a ticket
+// is open already: then they simply keep writing.
+func (a *Citizens) askForPerson(ctx context.Context, t *turn.Turn, source, sourceText string) error {
+	if a.Cfg.StaffChatID == 0 {
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "ticket.unavailable"), a.MenuKeyboard(t.Lang))
+		return nil
+	}
+	// Moderators blocked this person: say so, and where else to turn,
+	// rather than promise that someone will read what they write.
+	if blocked, _, err := store.BlockState(ctx, t.Tx, t.User.ID); err != nil {
+		return err
+	} else if blocked {
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "ticket.blocked_ask")+a.ChannelList(t.Lang, "booking", "website", "app"), a.MenuKeyboard(t.Lang))
+		return nil
+	}
+	if tk, err := store.OpenTicketOf(ctx, t.Tx, t.User.ID); err == nil {
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "ticket.already_open", map[string]any{"ID": tk.ID}), nil)
+		return nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	raw, _ := json.Marshal(ticketDraft{Source: source, SourceText: sourceText})
+	if err := store.SaveConversation(ctx, t.Tx, store.Conversation{ChatID: t.Chat, Dialog: turn.DialogTicket, Data: raw}); err != nil {
+		return err
+	}
+	a.Reply(ctx, t, a.Text.Text(t.Lang, "ticket.describe"), nil)
+	return nil
+}
+
+// unsolvedReopenWithin is how long after answering «👎 no» a citizen's
+// next message reopens the ticket instead of going to the FAQ.
+const unsolvedReopenWithin = 24 * time.Hour
+
+// OnTicketRated takes the citizen's answer to «was your question solved?»
+// (id:y, id:n) and their wish to reopen it after «no» (id:r).
+func (a *Citizens) OnTicketRated(ctx context.Context, t *turn.Turn) error {
+	u := t.Update
+	_, arg := tg.ParseCallback(u.CallbackQuery.Data)
+	idText, answer, _ := strings.Cut(arg, ":")
+	id, _ := strconv.ParseInt(idText, 10, 64)
+	if answer == "r" {
+		a.Ack(ctx, t, "")
+		tk, err := store.GetTicket(ctx, t.Tx, id)
+		if errors.Is(err, store.ErrNotFound) || err == nil && tk.UserID != t.User.ID {
+			a.StaleButton(ctx, t)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return a.reopenByCitizen(ctx, t, tk, nil)
+	}
+	changed, err := store.RateTicket(ctx, t.Tx, id, t.User.ID, answer == "y")
+	if err != nil {
+		return err
+	}
+	a.Ack(ctx, t, a.Text.Text(t.Lang, "faq.thanks"))
+	if !changed {
+		return nil
+	}
+	tk, err := store.GetTicket(ctx, t.Tx, id)
+	if err != nil {
+		return err
+	}
+	mark := "👍"
+	if answer == "y" {
+		a.Show(ctx, t, tg.CallbackMessageID(u), a.Text.Text(t.Lang, "ticket.rated"), nil)
+	} else {
+		mark = "👎"
+		a.Show(ctx, t, tg.CallbackMessageID(u), a.Text.Text(t.Lang, "ticket.not_solved", map[string]any{"ID": tk.ID}), tg.NewKeyboard(
+			[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "ticket.reopen"), turn.CbTicketRate, idText+":r")},
+			[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "nav.menu"), turn.CbMenu, "menu")},
+		))
+	}
+	if a.StaffIsForum() {
+		// The topic is closed: the verdict goes into its name, where
+		// moderators scanning the list see it (and a reopen by the citizen
+		// brings a note into the topic).
+		t.Do(a.TopicCall(tk, "editForumTopic", &telegram.EditForumTopicParams{ChatID: a.Cfg.StaffChatID, Name: turn.Cut(mark+" "+desk.TopicName(tk, true), 120)}))
+		return nil
+	}
+	t.Do(a.TicketPost(tk, a.StaffText("desk.rated", map[string]any{"Mark": mark}), nil))
+	return nil
+}
+
+// reopenByCitizen reopens a closed ticket at the citizen's wish, and
+// relays msg (what is still unclear) into it when given.
+func (a *Citizens) reopenByCitizen(ctx context.Context, t *turn.Turn, tk store.Ticket, msg *models.Message) error {
+	ok, err := store.ReopenTicket(ctx, t.Tx, tk.ID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		// Reopened already, or another ticket is open: that is where to write.
+		if open, err := store.OpenTicketOf(ctx, t.Tx, t.User.ID); err == nil {
+			if msg != nil {
+				return a.desk.RelayToStaff(ctx, t, open, msg, "")
+			}
+			a.Reply(ctx, t, a.Text.Text(t.Lang, "ticket.already_open", map[string]any{"ID": open.ID}), nil)
+			return nil
+		}
+		a.StaleButton(ctx, t)
+		return nil
+	}
+	if a.StaffIsForum() {
+		t.Do(
+			a.TopicCall(tk, "reopenForumTopic", &telegram.ReopenForumTopicParams{ChatID: a.Cfg.StaffChatID}),
+			a.TopicCall(tk, "editForumTopic", &telegram.EditForumTopicParams{ChatID: a.Cfg.StaffChatID, Name: desk.TopicName(tk, false)}),
+		)
+	}
+	a.desk.StaffNote(ctx, t, tk, "desk.reopened_by_citizen", map[string]any{"ID": tk.ID})
+	a.Reply(ctx, t, a.Text.Text(t.Lang, "ticket.reopened", map[string]any{"ID": tk.ID}), nil)
+	if msg != nil {
+		return a.desk.RelayToStaff(ctx, t, tk, msg, "")
+	}
+	return nil
+}

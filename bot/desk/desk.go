@@ -1,0 +1,513 @@
+package desk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"strconv"
+	"strings"
+	"time"
+
+	telegram "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+	"github.com/jmoiron/sqlx"
+
+	"servicebot/bot/outbox"
+	"servicebot/bot/tg"
+	"servicebot/bot/turn"
+	"servicebot/store"
+)
+
+// TopicName is a ticket topic's name: number, language, subject; a tick when
+// it is closed.
+func TopicName(tk store.Ticket, closed bool) string {
+	name := fmt.Sprintf("№%d · %s · %s", tk.ID, strings.ToUpper(tk.Lang), tk.Subject)
+	if closed {
+		name = "✅ " + name
+	}
+	return turn.Cut(name, 120)
+}
+
+// PostCard opens the ticket's topic (in a forum) and posts its card.
+func (a *Desk) PostCard(t *turn.Turn, tk store.Ticket, from *models.User) {
+	if a.StaffIsForum() {
+		t.Do(outbox.Call(a.Cfg.StaffChatID, "createForumTopic",
+			&telegram.CreateForumTopicParams{ChatID: a.Cfg.StaffChatID, Name: TopicName(tk, false)}).Keeping(turn.TicketThread(tk)))
+	}
+	card := outbox.Send(a.Cfg.StaffChatID, a.cardText(t, tk, from), a.cardKeyboard(tk.ID)).InThread(turn.TicketThread(tk))
+	t.Do(card.Keeping(store.Slot{Kind: store.SlotTicketCard, Key: tk.ID}))
+}
+
+// cardText tells moderators who wrote and where they came from. Everything
+// the citizen wrote or is called is escaped.
+func (a *Desk) cardText(t *turn.Turn, tk store.Ticket, from *models.User) string {
+	var b strings.Builder
+	b.WriteString(a.StaffText("desk.card_title", map[string]any{"ID": tk.ID}))
+	if from != nil {
+		name := strings.TrimSpace(from.FirstName + " " + from.LastName)
+		fmt.Fprintf(&b, "\n👤 <a href=\"tg://user?id=%d\">%s</a>", from.ID, html.EscapeString(name))
+		if from.Username != "" {
+			b.WriteString(" @" + html.EscapeString(from.Username))
+		}
+		fmt.Fprintf(&b, " · <code>%d</code>", from.ID)
+	}
+	b.WriteString(" · " + strings.ToUpper(tk.Lang))
+	b.WriteString("\n" + a.StaffText("desk.source."+tk.Source))
+	if tk.SourceText != "" {
+		b.WriteString(": «" + html.EscapeString(turn.Cut(tk.SourceText, 300)) + "»")
+	}
+	if t.User != nil && strings.HasPrefix(t.User.StartPayload, "r_") {
+		centre, _, _ := strings.Cut(strings.TrimPrefix(t.User.StartPayload, "r_"), "_")
+		if c, ok := a.Pack.Centre(centre); ok {
+			b.WriteString("\n🏢 " + html.EscapeString(a.Local(c.Name, a.StaffLang())))
+		}
+	}
+	return b.String()
+}
+
+func (a *Desk) cardKeyboard(id int64) *tg.Keyboard {
+	s := strconv.FormatInt(id, 10)
+	return tg.NewKeyboard(
+		[]tg.Button{
+			tg.CallbackButton(a.StaffText("desk.take"), turn.CbDesk, "t:"+s),
+			tg.CallbackButton(a.StaffText("desk.close"), turn.CbDesk, "c:"+s),
+			tg.CallbackButton(a.StaffText("desk.block"), turn.CbDesk, "b:"+s),
+		},
+		[]tg.Button{tg.CallbackButton(a.StaffText("desk.to_faq"), turn.CbDesk, "f:"+s)},
+	)
+}
+
+// IsStaffUpdate matches what happens in the staff chat.
+func (a *Desk) IsStaffUpdate(u *models.Update) bool {
+	chat, _ := tg.ChatOf(u)
+	return a.Cfg.StaffChatID != 0 && chat == a.Cfg.StaffChatID
+}
+
+// OnStaff handles the staff chat: moderators' messages, commands, edits
+// and card buttons. Members of the staff chat are the moderators.
+func (a *Desk) OnStaff(ctx context.Context, t *turn.Turn) error {
+	u := t.Update
+	switch {
+	case u.CallbackQuery != nil:
+		if err := a.onDeskButton(ctx, t, u.CallbackQuery); err != nil {
+			return err
+		}
+	case u.EditedMessage != nil:
+		a.onStaffEdit(ctx, t, u.EditedMessage)
+	case u.Message != nil:
+		if err := a.onStaffMessage(ctx, t, u.Message); err != nil {
+			return err
+		}
+	default:
+		t.Status = store.InboxSkipped
+	}
+	return nil
+}
+
+// ticketOf finds the ticket a staff-chat message belongs to: its topic, or
+// (no forum) the relayed message or card it replies to.
+func (a *Desk) ticketOf(ctx context.Context, t *turn.Turn, m *models.Message) (store.Ticket, bool, error) {
+	if m.IsTopicMessage && m.MessageThreadID != 0 {
+		tk, err := store.TicketByThread(ctx, t.Tx, m.MessageThreadID)
+		if err == nil {
+			return tk, true, nil
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return store.Ticket{}, false, err
+		}
+		return store.Ticket{}, false, nil
+	}
+	if r := m.ReplyToMessage; r != nil {
+		if tk, _, err := store.TicketByStaffMessage(ctx, t.Tx, r.ID); err == nil {
+			return tk, true, nil
+		}
+		if tk, err := store.TicketByCard(ctx, t.Tx, r.ID); err == nil {
+			return tk, true, nil
+		}
+	}
+	return store.Ticket{}, false, nil
+}
+
+func (a *Desk) onStaffMessage(ctx context.Context, t *turn.Turn, m *models.Message) error {
+	if m.From == nil || m.From.IsBot {
+		t.Status = store.InboxSkipped
+		return nil
+	}
+	if c, ok := tg.ParseCommand(m); ok && (c.Bot == "" || strings.EqualFold(c.Bot, a.Username)) {
+		return a.onStaffCommand(ctx, t, m, c)
+	}
+	tk, ok, err := a.ticketOf(ctx, t, m)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		t.Status = store.InboxSkipped // talk among moderators
+		return nil
+	}
+	if strings.HasPrefix(strings.TrimSpace(m.Text), "//") {
+		return a.keepNote(ctx, t, tk, m, m.Text)
+	}
+	return a.relayToCitizen(ctx, t, tk, m)
+}
+
+func (a *Desk) keepNote(ctx context.Context, t *turn.Turn, tk store.Ticket, m *models.Message, text string) error {
+	rec := store.TicketMessage{TicketID: tk.ID, Direction: "note", Author: m.From.ID, Relayed: false, Text: text}
+	rec.StaffMessageID.Int64, rec.StaffMessageID.Valid = int64(m.ID), true
+	if _, err := store.AddTicketMessage(ctx, t.Tx, rec); err != nil {
+		return err
+	}
+	// A 👌 on the note says it was kept (and not sent to the citizen).
+	t.Do(a.reaction(m, "👌"))
+	return nil
+}
+
+// reaction puts an emoji reaction on a moderator's message: a quiet sign
+// that the bot took it. Refusable: a chat may allow no reactions.
+func (a *Desk) reaction(m *models.Message, emoji string) outbox.Effect {
+	return outbox.Call(m.Chat.ID, "setMessageReaction", &telegram.SetMessageReactionParams{
+		ChatID: m.Chat.ID, MessageID: m.ID,
+		Reaction: []models.ReactionType{{Type: models.ReactionTypeTypeEmoji, ReactionTypeEmoji: &models.ReactionTypeEmoji{Type: models.ReactionTypeTypeEmoji, Emoji: emoji}}},
+	}).MayBeRefused()
+}
+
+// errAlreadyClosed is closeTicket's word that the ticket was closed before.
+var errAlreadyClosed = errors.New("bot: the ticket is closed already")
+
+// relayToCitizen copies a moderator's message to the citizen.
+func (a *Desk) relayToCitizen(ctx context.Context, t *turn.Turn, tk store.Ticket, m *models.Message) error {
+	if tk.Status != store.TicketOpen {
+		t.Do(a.StaffPost(m.MessageThreadID, a.StaffText("desk.is_closed", map[string]any{"ID": tk.ID}), m.ID))
+		return nil
+	}
+	rec := store.TicketMessage{TicketID: tk.ID, Direction: "out", Author: m.From.ID, Relayed: true, Text: turn.FirstNonEmpty(m.Text, m.Caption)}
+	rec.StaffMessageID.Int64, rec.StaffMessageID.Valid = int64(m.ID), true
+	id, err := store.AddTicketMessage(ctx, t.Tx, rec)
+	if err != nil {
+		return err
+	}
+	copied := outbox.Call(tk.UserID, "copyMessage", &telegram.CopyMessageParams{ChatID: tk.UserID, FromChatID: a.Cfg.StaffChatID, MessageID: m.ID})
+	if r := m.ReplyToMessage; r != nil {
+		// The moderator answers one of the citizen's messages (or their
+		// own copy): the citizen sees it as a reply to theirs.
+		if _, to, err := store.TicketByStaffMessage(ctx, t.Tx, r.ID); err == nil && to.TicketID == tk.ID {
+			copied = copied.Replying(store.Slot{Kind: store.SlotCitizenCopy, Key: to.ID})
+		}
+	}
+	// A citizen who blocked the bot is marked inactive by the outbox, and
+	// the moderators are told.
+	copied = copied.Keeping(store.Slot{Kind: store.SlotCitizenCopy, Key: id}).
+		IfBlocked(a.TicketPost(tk, a.StaffText("desk.citizen_blocked_bot"), nil))
+	t.Do(copied)
+	if err := store.MarkFirstResponse(ctx, t.Tx, tk.ID); err != nil {
+		return err
+	}
+	return nil
+}
+
+// onStaffEdit mirrors a moderator's edit of a relayed text to the citizen.
+func (a *Desk) onStaffEdit(ctx context.Context, t *turn.Turn, m *models.Message) {
+	if m.Text == "" {
+		t.Status = store.InboxSkipped
+		return
+	}
+	tk, rec, err := store.TicketByStaffMessage(ctx, t.Tx, m.ID)
+	if err != nil || rec.Direction != "out" || !rec.Relayed {
+		t.Status = store.InboxSkipped
+		return
+	}
+	t.Do(outbox.Call(tk.UserID, "editMessageText", &telegram.EditMessageTextParams{ChatID: tk.UserID, Text: m.Text, Entities: m.Entities}).
+		Changing(store.Slot{Kind: store.SlotCitizenCopy, Key: rec.ID}).MayBeRefused())
+}
+
+func (a *Desk) onStaffCommand(ctx context.Context, t *turn.Turn, m *models.Message, c tg.Command) error {
+	switch c.Name {
+	case "tickets":
+		return a.listTickets(ctx, t, m)
+	case "stats":
+		return a.showStats(ctx, t, m, c.Args)
+	case "export":
+		return a.exportCSV(ctx, t, m, c.Args)
+	}
+	tk, ok, err := a.ticketOf(ctx, t, m)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		switch c.Name {
+		case "take", "close", "reopen", "block", "unblock", "faq", "note":
+			t.Do(a.StaffPost(m.MessageThreadID, a.StaffText("desk.no_ticket"), m.ID))
+		default:
+			t.Status = store.InboxSkipped // another bot's command
+		}
+		return nil
+	}
+	switch c.Name {
+	case "take":
+		if err := a.takeTicket(ctx, t, tk, m.From); err != nil {
+			return err
+		}
+	case "close":
+		err := a.closeTicket(ctx, t, tk)
+		if errors.Is(err, errAlreadyClosed) {
+			// A second /close: say so, in reply; where the closed topic
+			// takes no message, a 👌 on the command at least.
+			t.Do(a.StaffPost(m.MessageThreadID, a.StaffText("desk.already_closed", map[string]any{"ID": tk.ID}), m.ID).
+				OrElse(a.reaction(m, "👌")))
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	case "reopen":
+		if err := a.reopenTicket(ctx, t, tk); err != nil {
+			return err
+		}
+	case "block", "unblock":
+		if err := a.blockCitizen(ctx, t, tk, m.From.ID, c.Name == "block"); err != nil {
+			return err
+		}
+	case "faq":
+		if err := a.sendFAQToCitizen(ctx, t, tk, m, strings.TrimSpace(c.Args)); err != nil {
+			return err
+		}
+	case "note":
+		if err := a.keepNote(ctx, t, tk, m, c.Args); err != nil {
+			return err
+		}
+	default:
+		t.Status = store.InboxSkipped
+	}
+	return nil
+}
+
+func (a *Desk) onDeskButton(ctx context.Context, t *turn.Turn, q *models.CallbackQuery) error {
+	action, arg := tg.ParseCallback(q.Data)
+	verb, idText, _ := strings.Cut(arg, ":")
+	id, _ := strconv.ParseInt(idText, 10, 64)
+	tk, err := store.GetTicket(ctx, t.Tx, id)
+	if action != turn.CbDesk || err != nil {
+		a.Ack(ctx, t, "")
+		t.Status = store.InboxSkipped
+		return nil
+	}
+	a.Ack(ctx, t, "")
+	switch verb {
+	case "t":
+		if err := a.takeTicket(ctx, t, tk, &q.From); err != nil {
+			return err
+		}
+	case "c":
+		if err := a.closeTicket(ctx, t, tk); err != nil && !errors.Is(err, errAlreadyClosed) {
+			return err
+		}
+	case "b":
+		if err := a.blockCitizen(ctx, t, tk, q.From.ID, true); err != nil {
+			return err
+		}
+	case "f":
+		if err := a.ticketToFAQ(ctx, t, tk, q.From.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// StaffNote posts a note about a ticket into its topic, in the staff's
+// language.
+func (a *Desk) StaffNote(_ context.Context, t *turn.Turn, tk store.Ticket, id string, data map[string]any) {
+	t.Do(a.TicketPost(tk, a.StaffText(id, data), nil))
+}
+
+func (a *Desk) tellCitizen(_ context.Context, t *turn.Turn, tk store.Ticket, id string, kb *tg.Keyboard) {
+	t.Do(outbox.Send(tk.UserID, a.Text.Text(tk.Lang, id, map[string]any{"ID": tk.ID}), tg.Markup(kb)))
+}
+
+func (a *Desk) takeTicket(ctx context.Context, t *turn.Turn, tk store.Ticket, by *models.User) error {
+	if err := store.TakeTicket(ctx, t.Tx, tk.ID, by.ID); err != nil {
+		return err
+	}
+	a.StaffNote(ctx, t, tk, "desk.taken", map[string]any{"Name": html.EscapeString(strings.TrimSpace(by.FirstName + " " + by.LastName))})
+	a.tellCitizen(ctx, t, tk, "ticket.taken", nil)
+	return nil
+}
+
+func (a *Desk) closeTicket(ctx context.Context, t *turn.Turn, tk store.Ticket) error {
+	closed, err := store.CloseTicket(ctx, t.Tx, tk.ID)
+	if err != nil {
+		return err
+	}
+	if !closed {
+		return errAlreadyClosed
+	}
+	a.StaffNote(ctx, t, tk, "desk.closed", map[string]any{"ID": tk.ID})
+	if a.StaffIsForum() {
+		t.Do(
+			a.TopicCall(tk, "editForumTopic", &telegram.EditForumTopicParams{ChatID: a.Cfg.StaffChatID, Name: TopicName(tk, true)}),
+			a.TopicCall(tk, "closeForumTopic", &telegram.CloseForumTopicParams{ChatID: a.Cfg.StaffChatID}),
+		)
+	}
+	id := strconv.FormatInt(tk.ID, 10)
+	a.tellCitizen(ctx, t, tk, "ticket.closed", tg.NewKeyboard([]tg.Button{
+		tg.CallbackButton(a.Text.Text(tk.Lang, "ticket.solved_yes"), turn.CbTicketRate, id+":y"),
+		tg.CallbackButton(a.Text.Text(tk.Lang, "ticket.solved_no"), turn.CbTicketRate, id+":n"),
+	}))
+	return nil
+}
+
+func (a *Desk) reopenTicket(ctx context.Context, t *turn.Turn, tk store.Ticket) error {
+	ok, err := store.ReopenTicket(ctx, t.Tx, tk.ID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		a.StaffNote(ctx, t, tk, "desk.cannot_reopen", map[string]any{"ID": tk.ID})
+		return nil
+	}
+	if a.StaffIsForum() {
+		t.Do(
+			a.TopicCall(tk, "reopenForumTopic", &telegram.ReopenForumTopicParams{ChatID: a.Cfg.StaffChatID}),
+			a.TopicCall(tk, "editForumTopic", &telegram.EditForumTopicParams{ChatID: a.Cfg.StaffChatID, Name: TopicName(tk, false)}),
+		)
+	}
+	a.StaffNote(ctx, t, tk, "desk.reopened", map[string]any{"ID": tk.ID})
+	a.tellCitizen(ctx, t, tk, "ticket.reopened", nil)
+	return nil
+}
+
+func (a *Desk) blockCitizen(ctx context.Context, t *turn.Turn, tk store.Ticket, by int64, block bool) error {
+	var err error
+	if block {
+		err = store.BlockUser(ctx, t.Tx, tk.UserID, by)
+	} else {
+		err = store.UnblockUser(ctx, t.Tx, tk.UserID)
+	}
+	if err != nil {
+		return err
+	}
+	id := "desk.unblocked"
+	if block {
+		id = "desk.blocked"
+	}
+	a.StaffNote(ctx, t, tk, id, nil)
+	return nil
+}
+
+// sendFAQToCitizen sends a FAQ answer, in the citizen's language, as a
+// canned reply: /faq <entry id> in the ticket's topic.
+func (a *Desk) sendFAQToCitizen(ctx context.Context, t *turn.Turn, tk store.Ticket, m *models.Message, id string) error {
+	e, err := store.FAQEntry(ctx, t.Tx, a.Pack.ID, id)
+	if err != nil {
+		a.StaffNote(ctx, t, tk, "desk.no_such_faq", map[string]any{"ID": html.EscapeString(id)})
+		return nil
+	}
+	rec := store.TicketMessage{TicketID: tk.ID, Direction: "out", Author: m.From.ID, Relayed: true, Text: "/faq " + id}
+	rec.StaffMessageID.Int64, rec.StaffMessageID.Valid = int64(m.ID), true
+	recID, err := store.AddTicketMessage(ctx, t.Tx, rec)
+	if err != nil {
+		return err
+	}
+	t.Do(outbox.Send(tk.UserID, a.RenderAnswer(e, tk.Lang), nil).Keeping(store.Slot{Kind: store.SlotCitizenCopy, Key: recID}))
+	if err := store.MarkFirstResponse(ctx, t.Tx, tk.ID); err != nil {
+		return err
+	}
+	a.StaffNote(ctx, t, tk, "desk.faq_sent", map[string]any{"ID": html.EscapeString(id)})
+	return nil
+}
+
+func (a *Desk) listTickets(ctx context.Context, t *turn.Turn, m *models.Message) error {
+	list, err := store.OpenTickets(ctx, t.Tx, 30)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	if len(list) == 0 {
+		b.WriteString(a.StaffText("desk.no_open"))
+	} else {
+		b.WriteString(a.StaffText("desk.open_title", map[string]any{"Count": len(list)}))
+	}
+	for _, tk := range list {
+		mins := int(time.Since(tk.CreatedAt).Minutes())
+		fmt.Fprintf(&b, "\n№%d · %s · %s · %s", tk.ID, strings.ToUpper(tk.Lang),
+			a.Text.Count(a.StaffLang(), "desk.age_minutes", mins, nil), html.EscapeString(tk.Subject))
+		if !tk.Assignee.Valid {
+			b.WriteString(" · " + a.StaffText("desk.unassigned"))
+		}
+	}
+	t.Do(a.StaffPost(m.MessageThreadID, b.String(), 0))
+	return nil
+}
+
+// ticketToFAQ opens the FAQ editor in the moderator's private chat, with
+// the citizen's question as the starting point.
+func (a *Desk) ticketToFAQ(ctx context.Context, t *turn.Turn, tk store.Ticket, moderator int64) error {
+	if !a.IsAdmin(ctx, moderator) {
+		a.StaffNote(ctx, t, tk, "desk.faq_admins_only", nil)
+		return nil
+	}
+	first, err := store.FirstCitizenText(ctx, t.Tx, tk.ID)
+	if err != nil {
+		return err
+	}
+	var rows [][]tg.Button
+	for _, c := range a.Pack.Categories {
+		rows = append(rows, []tg.Button{tg.CallbackButton(a.Local(c.Title, a.StaffLang()), turn.CbEdit, fmt.Sprintf("t:%d:%s", tk.ID, c.ID))})
+	}
+	text := a.StaffText("faqedit.pick_topic") + "\n«" + html.EscapeString(turn.Cut(first, 500)) + "»"
+	// A moderator who never started the bot cannot get the editor: they
+	// are told so in the ticket.
+	t.Do(outbox.Send(moderator, text, tg.NewKeyboard(rows...)).
+		OrElse(a.TicketPost(tk, a.StaffText("desk.start_bot_first", map[string]any{"Bot": a.Username}), nil)))
+	return nil
+}
+
+// RemindLoop posts a reminder in a ticket's topic when it has waited longer
+// than sla within business hours.
+func (a *Desk) RemindLoop(ctx context.Context, sla time.Duration) {
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	for {
+		a.RemindWaiting(ctx, sla)
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// RemindWaiting reminds moderators, once, of each ticket that has waited
+// longer than sla in business hours.
+func (a *Desk) RemindWaiting(ctx context.Context, sla time.Duration) {
+	if a.Cfg.StaffChatID == 0 {
+		return
+	}
+	list, err := store.UnansweredTickets(ctx, a.St.DB())
+	if err != nil {
+		a.Log.Warn("cannot check waiting tickets", "err", err)
+		return
+	}
+	s := a.Schedule()
+	now := time.Now()
+	for _, tk := range list {
+		waited := s.Elapsed(tk.CreatedAt, now)
+		if waited < sla {
+			continue
+		}
+		text := a.StaffText("desk.reminder", map[string]any{"ID": tk.ID, "Waited": a.Text.Count(a.StaffLang(), "desk.age_minutes", int(waited.Minutes()), nil)})
+		// The mark and the reminder commit together: one reminder, whatever
+		// fails and is tried again, and however many processes look.
+		err := a.St.InTx(ctx, func(tx *sqlx.Tx) error {
+			first, err := store.MarkReminded(ctx, tx, tk.ID)
+			if err != nil || !first {
+				return err
+			}
+			return outbox.Add(ctx, tx, 0, a.TicketPost(tk, text, nil))
+		})
+		if err != nil {
+			a.Log.Warn("cannot post a reminder", "ticket", tk.ID, "err", err)
+			continue
+		}
+		a.Committed(ctx, []int64{a.Cfg.StaffChatID})
+	}
+}

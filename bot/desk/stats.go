@@ -1,0 +1,265 @@
+package desk
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"servicebot/bot/outbox"
+	"servicebot/bot/turn"
+	"servicebot/dialogs"
+	"servicebot/store"
+)
+
+// periodName says a period as staff read it: «останні 30 днів», «увесь
+// час», «сьогодні», «11.2026», never the code typed (30d, all, 2026-11).
+func (a *Desk) periodName(period string) string {
+	lang := a.StaffLang()
+	switch {
+	case period == "all":
+		return a.Text.Text(lang, "stats.period.all")
+	case period == "today":
+		return a.Text.Text(lang, "stats.period.today")
+	case strings.HasSuffix(period, "d"):
+		var n int
+		if _, err := fmt.Sscanf(period, "%dd", &n); err == nil {
+			return a.Text.Count(lang, "stats.period.days", n, nil)
+		}
+	default:
+		if t, err := time.Parse("2006-01", period); err == nil {
+			return t.Format("01.2006")
+		}
+	}
+	return period
+}
+
+// staffFilter reads "[centre] [period]" arguments. The centre is what
+// staff know: the pack's id, the number («5154») or a town («Одеса», «Кривий
+// Ріг»), whose centres are then taken together; scope names it.
+func (a *Desk) staffFilter(args string) (f store.ResponseFilter, period, scope string, ok bool) {
+	now := time.Now().In(a.Schedule().Location())
+	words := strings.Fields(args)
+	if n := len(words); n > 0 {
+		if _, _, isPeriod := dialogs.ParsePeriod(words[n-1], now); isPeriod {
+			period, words = words[n-1], words[:n-1]
+		}
+	}
+	if len(words) > 0 {
+		found, err := a.Pack.CentresNamed(strings.Join(words, " "))
+		if err != nil {
+			return f, "", "", false
+		}
+		lang := a.StaffLang()
+		if len(found) == 1 {
+			f.Centre = found[0].ID
+			scope = a.Local(found[0].Name, lang)
+		} else {
+			var numbers []string
+			for _, c := range found {
+				f.Centres = append(f.Centres, c.ID)
+				numbers = append(numbers, a.Local(c.Name, lang))
+			}
+			scope = a.Local(found[0].City, lang) + ": " + strings.Join(numbers, ", ")
+		}
+	}
+	since, until, ok := dialogs.ParsePeriod(period, now)
+	f.Since, f.Until = since, until
+	if period == "" {
+		period = "30d"
+	}
+	return f, period, scope, ok
+}
+
+func (a *Desk) showStats(ctx context.Context, t *turn.Turn, m *models.Message, args string) error {
+	f, period, scopeName, ok := a.staffFilter(args)
+	if !ok {
+		a.replyStaff(ctx, t, m, a.StaffText("stats.usage"))
+		return nil
+	}
+	counts, tallies, err := store.ResponseTallies(ctx, a.St.Reader(), f)
+	if err != nil {
+		return err
+	}
+	qs := map[string]*dialogs.Questionnaire{}
+	for _, kind := range []string{"mystery", "rating"} {
+		if q, ok := a.Questionnaire(kind); ok {
+			qs[kind] = q
+		}
+	}
+	type group struct {
+		count   int
+		tallies []dialogs.Tally
+	}
+	byKind := map[string]*group{}
+	byCentre := map[string]*group{}
+	at := func(m map[string]*group, k string) *group {
+		if m[k] == nil {
+			m[k] = &group{}
+		}
+		return m[k]
+	}
+	for _, c := range counts {
+		at(byKind, c.Kind).count += c.N
+		at(byCentre, c.Centre).count += c.N
+	}
+	for _, tl := range tallies {
+		at(byKind, tl.Kind).tallies = append(at(byKind, tl.Kind).tallies, tl)
+		at(byCentre, tl.Centre).tallies = append(at(byCentre, tl.Centre).tallies, tl)
+	}
+	summary := func(m map[string]*group, k string) dialogs.Summary {
+		g := at(m, k)
+		return dialogs.SummarizeTallies(qs, g.count, g.tallies)
+	}
+	lang := a.StaffLang()
+	var b strings.Builder
+	scope := a.StaffText("stats.all_centres")
+	if scopeName != "" {
+		scope = html.EscapeString(scopeName)
+	}
+	b.WriteString(a.StaffText("stats.title", map[string]any{"Scope": scope, "Period": html.EscapeString(a.periodName(period))}))
+	for _, kind := range []string{"rating", "mystery"} {
+		s := summary(byKind, kind)
+		b.WriteString("\n\n" + a.StaffText("stats.kind."+kind, map[string]any{"Count": s.Count}))
+		if s.Count == 0 {
+			continue
+		}
+		crit := criteriaInOrder(qs[kind], s.Criteria)
+		for _, c := range crit {
+			name := a.StaffText("stats.criterion." + c)
+			if strings.HasPrefix(c, "overall_") {
+				name = strings.TrimPrefix(c, "overall_")
+				if q := qs[kind]; q != nil && q.Question(name) != nil {
+					name = html.EscapeString(turn.Cut(a.Local(q.Question(name).Text, lang), 50))
+				}
+			}
+			fmt.Fprintf(&b, "\n• %s: %.2f", name, s.Criteria[c])
+		}
+		fmt.Fprintf(&b, "\nCSAT: %.0f%%", s.CSAT)
+		if s.NPSCount > 0 {
+			fmt.Fprintf(&b, " · NPS: %+.0f (%d)", s.NPS, s.NPSCount)
+		}
+	}
+	if f.Centre == "" && len(byCentre) > 0 {
+		b.WriteString("\n\n" + a.StaffText("stats.by_centre"))
+		var ids []string
+		for id := range byCentre {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		for _, id := range ids {
+			s := summary(byCentre, id)
+			name := id
+			if c, ok := a.Pack.Centre(id); ok {
+				name = a.Local(c.Name, lang)
+			} else if id == "" {
+				name = a.StaffText("centre.unlisted") // described by the person, not in the list
+			}
+			fmt.Fprintf(&b, "\n• %s: %d · CSAT %.0f%%", html.EscapeString(name), s.Count, s.CSAT)
+			if s.NPSCount > 0 {
+				fmt.Fprintf(&b, " · NPS %+.0f", s.NPS)
+			}
+		}
+	}
+	a.replyStaff(ctx, t, m, turn.Cut(b.String(), 4000))
+	return nil
+}
+
+// criteriaInOrder lists the summary's criteria in the order the
+// questionnaire asks them (a criterion where its first question stands),
+// so that every /stats reads the same way; unknown ones go last, sorted.
+func criteriaInOrder(q *dialogs.Questionnaire, criteria map[string]float64) []string {
+	pos := map[string]int{}
+	if q != nil {
+		i := 0
+		for _, sec := range q.Sections {
+			for _, qq := range sec.Questions {
+				key := qq.Criterion
+				if key == "" {
+					key = "overall_" + qq.ID
+				}
+				if _, seen := pos[key]; !seen {
+					pos[key] = i
+				}
+				i++
+			}
+		}
+	}
+	out := make([]string, 0, len(criteria))
+	for c := range criteria {
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		pi, iok := pos[out[i]]
+		pj, jok := pos[out[j]]
+		if iok != jok {
+			return iok
+		}
+		if iok && pi != pj {
+			return pi < pj
+		}
+		return out[i] < out[j]
+	})
+	return out
+}
+
+func (a *Desk) replyStaff(ctx context.Context, t *turn.Turn, m *models.Message, text string) {
+	t.Do(a.StaffPost(m.MessageThreadID, text, m.ID))
+}
+
+// exportCSV sends the responses of a period as a CSV file, written as the
+// rows are read: the file, never the responses decoded, is what it holds in
+// memory, and a file larger than Telegram takes (50 MB) is refused with a
+// word on what to do instead.
+func (a *Desk) exportCSV(ctx context.Context, t *turn.Turn, m *models.Message, args string) error {
+	f, period, _, ok := a.staffFilter(args)
+	if !ok {
+		a.replyStaff(ctx, t, m, a.StaffText("stats.usage"))
+		return nil
+	}
+	var qs []*dialogs.Questionnaire
+	for _, kind := range []string{"mystery", "rating"} {
+		if q, ok := a.Questionnaire(kind); ok {
+			qs = append(qs, q)
+		}
+	}
+	var buf bytes.Buffer
+	n, err := store.ExportCSV(ctx, a.St.Reader(), f, qs, &capped{w: &buf, left: maxDocument})
+	if errors.Is(err, errTooLarge) {
+		a.replyStaff(ctx, t, m, a.StaffText("stats.export_too_large", map[string]any{"Period": html.EscapeString(a.periodName(period))}))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	name := fmt.Sprintf("responses-%s-%s.csv", a.Pack.ID, strings.ReplaceAll(period, "/", "-"))
+	caption := a.StaffText("stats.export_caption", map[string]any{"Count": n, "Period": html.EscapeString(a.periodName(period))})
+	t.Do(outbox.Document(a.Cfg.StaffChatID, m.MessageThreadID, name, buf.Bytes(), caption))
+	return nil
+}
+
+// maxDocument is the largest file a bot may send (Bot API: 50 MB).
+const maxDocument = 50 << 20
+
+var errTooLarge = errors.New("bot: the file would be larger than Telegram takes")
+
+// capped writes to w until left bytes are used, then fails.
+type capped struct {
+	w    io.Writer
+	left int
+}
+
+func (c *capped) Write(p []byte) (int, error) {
+	if len(p) > c.left {
+		return 0, errTooLarge
+	}
+	c.left -= len(p)
+	return c.w.Write(p)
+}

@@ -1,0 +1,116 @@
+package desk
+
+import (
+	"context"
+	"html"
+	"strings"
+	"time"
+
+	telegram "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"servicebot/bot/outbox"
+	"servicebot/bot/tg"
+	"servicebot/bot/turn"
+	"servicebot/store"
+)
+
+// OpenTicket opens a ticket with its first message (msg, or text when
+// there is no message to copy), its topic and card in the staff chat.
+func (a *Desk) OpenTicket(ctx context.Context, t *turn.Turn, msg *models.Message, text, source, sourceText string) error {
+	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+		return err
+	}
+	if a.Cfg.StaffChatID == 0 {
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "ticket.unavailable"), a.MenuKeyboard(t.Lang))
+		return nil
+	}
+	if tk, err := store.OpenTicketOf(ctx, t.Tx, t.User.ID); err == nil {
+		// A double tap on the offer: the ticket exists; this is one more message.
+		return a.RelayToStaff(ctx, t, tk, msg, text)
+	}
+	subject := text
+	if subject == "" && msg != nil {
+		subject = turn.FirstNonEmpty(msg.Text, msg.Caption)
+	}
+	tk, err := store.OpenTicket(ctx, t.Tx, t.User.ID, t.Lang, turn.Cut(strings.Join(strings.Fields(subject), " "), 60), source, sourceText)
+	if err != nil {
+		return err
+	}
+	// The topic, the card and the first message are effects of this turn:
+	// should anything below fail, none of them is made.
+	a.PostCard(t, tk, tg.SenderOf(t.Update))
+	if err := a.RelayToStaff(ctx, t, tk, msg, text); err != nil {
+		return err
+	}
+	note := a.Text.Text(t.Lang, "ticket.opened", map[string]any{"ID": tk.ID})
+	if s := a.Schedule(); !s.Open(time.Now()) {
+		note += "\n\n" + a.Text.Text(t.Lang, "ticket.after_hours", map[string]any{
+			"Hours": a.DescribeHours(t.Lang), "Next": a.DescribeWhen(t.Lang, s.NextOpen(time.Now())),
+		})
+	}
+	a.Reply(ctx, t, note, nil)
+	return nil
+}
+
+// RelayToStaff copies a citizen's message into the ticket, or keeps it
+// without relaying when moderators have blocked the citizen.
+func (a *Desk) RelayToStaff(ctx context.Context, t *turn.Turn, tk store.Ticket, msg *models.Message, text string) error {
+	blocked, notify, err := store.BlockState(ctx, t.Tx, t.User.ID)
+	if err != nil {
+		return err
+	}
+	rec := store.TicketMessage{TicketID: tk.ID, Direction: "in", Author: t.User.ID, Relayed: !blocked, Text: text}
+	if msg != nil {
+		rec.CitizenMessageID.Int64, rec.CitizenMessageID.Valid = int64(msg.ID), true
+		if rec.Text == "" {
+			rec.Text = turn.FirstNonEmpty(msg.Text, msg.Caption)
+		}
+	}
+	id, err := store.AddTicketMessage(ctx, t.Tx, rec)
+	if err != nil {
+		return err
+	}
+	if blocked {
+		if notify {
+			a.Reply(ctx, t, a.Text.Text(t.Lang, "ticket.blocked")+a.ChannelList(t.Lang, "booking", "website", "app"), nil)
+		}
+		return nil
+	}
+	var relay outbox.Effect
+	if msg != nil {
+		relay = outbox.Call(a.Cfg.StaffChatID, "copyMessage", &telegram.CopyMessageParams{ChatID: a.Cfg.StaffChatID, FromChatID: t.Chat, MessageID: msg.ID})
+	} else {
+		relay = outbox.Send(a.Cfg.StaffChatID, "💬 "+html.EscapeString(text), nil)
+	}
+	relay = relay.InThread(turn.TicketThread(tk))
+	if msg != nil && msg.ReplyToMessage != nil {
+		// The citizen answered one of the moderator's messages: keep the thread.
+		if m, err := store.TicketMessageByCitizen(ctx, t.Tx, tk.ID, msg.ReplyToMessage.ID); err == nil {
+			relay = relay.Replying(store.Slot{Kind: store.SlotStaffCopy, Key: m.ID})
+		}
+	}
+	if relay.ReplyTo == nil && !a.StaffIsForum() {
+		// No forum: every message replies to the card, so moderators see
+		// whose it is.
+		relay = relay.Replying(store.Slot{Kind: store.SlotTicketCard, Key: tk.ID})
+	}
+	t.Do(relay.Keeping(store.Slot{Kind: store.SlotStaffCopy, Key: id}))
+	return nil
+}
+
+// onCitizenEdit mirrors an edit of a relayed text into the staff chat.
+func (a *Desk) MirrorEdit(ctx context.Context, t *turn.Turn, m *models.Message) {
+	tk, err := store.OpenTicketOf(ctx, t.Tx, t.User.ID)
+	if err != nil || m.Text == "" {
+		t.Status = store.InboxSkipped
+		return
+	}
+	rec, err := store.TicketMessageByCitizen(ctx, t.Tx, tk.ID, m.ID)
+	if err != nil || !rec.Relayed {
+		t.Status = store.InboxSkipped
+		return
+	}
+	t.Do(outbox.Call(a.Cfg.StaffChatID, "editMessageText", &telegram.EditMessageTextParams{ChatID: a.Cfg.StaffChatID, Text: m.Text, Entities: m.Entities}).
+		Changing(store.Slot{Kind: store.SlotStaffCopy, Key: rec.ID}).MayBeRefused())
+}

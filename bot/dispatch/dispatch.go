@@ -1,0 +1,542 @@
+// Package dispatch hands the inbox's updates to workers: one feeder, a
+// bounded set of workers, updates of one chat one at a time and in order
+// (across processes: the chat is locked in PostgreSQL), several chats' turns
+// in one transaction, each in its own savepoint. What a turn means is not
+// its business: it calls Handle.
+package dispatch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"servicebot/bot/metrics"
+	"servicebot/bot/outbox"
+	"servicebot/store"
+)
+
+// handleFunc handles one claimed update inside tx and returns the status to
+// record with it (store.InboxDone or store.InboxSkipped), and the chats it
+// left effects for, to be delivered once tx commits.
+type handleFunc func(ctx context.Context, c *store.Claimed, tx txHandle) (status int, chats []int64, err error)
+
+// txHandle is the transaction an update is handled in.
+type txHandle = *sqlx.Tx
+
+// Dispatcher hands pending updates to a bounded set of workers. Updates of
+// one chat are handled one at a time, in update_id order; different chats run
+// in parallel. This holds across processes: the chat is locked in PostgreSQL.
+//
+// One feeder asks PostgreSQL which chats have work, a page at a time, when
+// told there are new updates (or once a second, for retries that came due),
+// and hands the chats to idle workers: one chat each while there are no
+// more chats than workers, and up to maxBatch each when there is more work
+// than workers. A worker takes the oldest update of each of its chats in one
+// transaction, handles them one after another, each in its own savepoint,
+// and records them all as handled when it commits: a few statements for the
+// whole batch instead of a few for every update (PostgreSQL's CPU per
+// update falls by a quarter to a third). Then it goes on with the chats
+// that have another update, so a chat's backlog is drained without asking
+// again, and takes another batch the feeder offers while it has room.
+type Dispatcher struct {
+	st          *store.Store
+	log         *slog.Logger
+	handle      handleFunc
+	onFailed    func(ctx context.Context, tx *sqlx.Tx, c *store.Claimed) error
+	committed   func(ctx context.Context, chats []int64) // effects for chats committed: deliver them
+	workers     int
+	maxBatch    int // most chats a worker takes in one transaction
+	maxAttempts int
+	turnTimeout time.Duration
+	instance    string // host:pid, recorded with each update handled
+	metrics     *metrics.Metrics
+
+	kick      chan struct{} // buffered (1): the feeder should look for work
+	chats     chan []int64  // chats handed to workers, a batch at a time
+	listening chan struct{} // closed once Run hears other processes' notifications (or cannot)
+
+	mu     sync.Mutex
+	inHand map[int64]*chatHold // chats handed out and not yet let go
+}
+
+// chatHold is what the dispatcher knows of a chat handed to a worker.
+type chatHold struct {
+	finishing bool // its update is being marked done: a newer one may have come
+	again     bool // the feeder saw work for it while finishing: look again
+}
+
+// ErrPermanent marks a handler failure that no retry can mend.
+var ErrPermanent = errors.New("bot: cannot be handled")
+
+// BatchBudget is how long a worker goes on starting the next update of its
+// batch. After a turn that took long (one waiting for a chat's pace, or for
+// a slow Telegram), the rest of the batch is not held up further: it goes
+// back to the feeder, for whichever worker is free.
+const BatchBudget = 100 * time.Millisecond
+
+// Config is what a Dispatcher is built from.
+type Config struct {
+	Store *store.Store
+	Log   *slog.Logger
+	// Handle handles one claimed update inside tx and returns the status
+	// to record with it (store.InboxDone or store.InboxSkipped), and the
+	// chats it left effects for, to be delivered once tx commits. An error
+	// wrapping ErrPermanent is not retried.
+	Handle func(ctx context.Context, c *store.Claimed, tx *sqlx.Tx) (status int, chats []int64, err error)
+	// OnFailed is called in the transaction that records an update as
+	// failed for good (the citizen may be told); nil: nothing.
+	OnFailed func(ctx context.Context, tx *sqlx.Tx, c *store.Claimed) error
+	// Committed is told the chats whose effects a commit made deliverable;
+	// nil: nobody.
+	Committed   func(ctx context.Context, chats []int64)
+	Workers     int           // updates handled at once (different chats)
+	Batch       int           // most chats a worker takes in one transaction
+	MaxAttempts int           // a failing update is tried this often (default 5)
+	TurnTimeout time.Duration // default 3 minutes
+	Instance    string        // recorded with each update handled; default host:pid
+	Metrics     *metrics.Metrics
+}
+
+// New builds a dispatcher; Run starts it.
+func New(cfg Config) *Dispatcher {
+	if cfg.OnFailed == nil {
+		cfg.OnFailed = func(context.Context, *sqlx.Tx, *store.Claimed) error { return nil }
+	}
+	if cfg.Committed == nil {
+		cfg.Committed = func(context.Context, []int64) {}
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 16
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 5
+	}
+	if cfg.TurnTimeout <= 0 {
+		cfg.TurnTimeout = 3 * time.Minute
+	}
+	if cfg.Instance == "" {
+		cfg.Instance = InstanceName()
+	}
+	d := &Dispatcher{
+		st: cfg.Store, log: cfg.Log, handle: cfg.Handle, onFailed: cfg.OnFailed, committed: cfg.Committed,
+		workers: cfg.Workers, maxBatch: cfg.Batch, maxAttempts: cfg.MaxAttempts, turnTimeout: cfg.TurnTimeout,
+		instance: cfg.Instance, metrics: cfg.Metrics,
+	}
+	if d.maxBatch <= 0 {
+		d.maxBatch = 1
+	}
+	d.kick = make(chan struct{}, 1)
+	d.chats = make(chan []int64)
+	d.listening = make(chan struct{})
+	d.inHand = map[int64]*chatHold{}
+	return d
+}
+
+// SetTurnTimeout changes how long a turn may take; tests shorten it.
+func (d *Dispatcher) SetTurnTimeout(t time.Duration) { d.turnTimeout = t }
+
+// InstanceName tells this process from other replicas in the inbox.
+func InstanceName() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s:%d", host, os.Getpid())
+}
+
+// Signal tells the dispatcher there is new work.
+func (d *Dispatcher) Signal() {
+	select {
+	case d.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Listening is closed once Run hears of updates that other processes
+// store, so that a process reports ready only when it can share the work.
+func (d *Dispatcher) Listening() <-chan struct{} { return d.listening }
+
+// Run works until ctx ends, then lets the updates in hand finish.
+func (d *Dispatcher) Run(ctx context.Context) {
+	if notes, err := d.st.Listen(ctx, store.InboxChannel); err != nil {
+		d.log.Warn("no LISTEN/NOTIFY; other processes' updates are noticed by polling", "err", err)
+	} else {
+		go func() {
+			for range notes {
+				d.Signal()
+			}
+		}()
+	}
+	close(d.listening)
+	var wg sync.WaitGroup
+	wg.Go(func() { d.feed(ctx) })
+	for i := 0; i < d.workers; i++ {
+		wg.Go(func() {
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case chats := <-d.chats:
+					d.serve(ctx, chats)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// feedPage is how many chats the feeder asks for at once, per worker.
+const feedPage = 8
+
+// feed hands chats with work to the workers until ctx ends.
+func (d *Dispatcher) feed(ctx context.Context) {
+	poll := time.NewTicker(time.Second)
+	defer poll.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-d.kick:
+		case <-poll.C:
+		}
+		for ctx.Err() == nil {
+			page := feedPage * d.workers
+			chats, err := d.st.PendingChats(ctx, page)
+			if err != nil {
+				if ctx.Err() == nil {
+					d.metrics.DBError(metrics.OpClaim)
+					d.log.Error("cannot take work from the inbox; looking again in a second", "err", err)
+				}
+				break
+			}
+			fresh := d.take(chats)
+			handOut := batches(fresh, d.workers, d.maxBatch)
+			for i, batch := range handOut {
+				select {
+				case d.chats <- batch:
+				case <-ctx.Done():
+					for _, b := range handOut[i:] {
+						d.release(b)
+					}
+					return
+				}
+			}
+			// A full page may hide more chats behind it.
+			if len(chats) < page || len(fresh) == 0 {
+				break
+			}
+		}
+	}
+}
+
+// batches splits chats among the workers: one each while there are no
+// more chats than workers (a batch would only add its turns' time to the
+// latency of the others in it), and otherwise evenly, up to most each.
+func batches(chats []int64, workers, most int) [][]int64 {
+	size := min(max((len(chats)+workers-1)/workers, 1), most)
+	var out [][]int64
+	for len(chats) > 0 {
+		n := min(size, len(chats))
+		out = append(out, chats[:n:n])
+		chats = chats[n:]
+	}
+	return out
+}
+
+// take marks the chats not yet in hand as handed out and returns them. A
+// chat in hand whose update is being finished is looked at again after:
+// the work seen may be an update that came after the worker last looked.
+func (d *Dispatcher) take(chats []int64) []int64 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var fresh []int64
+	for _, chat := range chats {
+		if h := d.inHand[chat]; h != nil {
+			if h.finishing {
+				h.again = true
+			}
+			continue
+		}
+		d.inHand[chat] = &chatHold{}
+		fresh = append(fresh, chat)
+	}
+	return fresh
+}
+
+// release lets chats go without looking at them again.
+func (d *Dispatcher) release(chats []int64) {
+	d.mu.Lock()
+	for _, chat := range chats {
+		delete(d.inHand, chat)
+	}
+	d.mu.Unlock()
+}
+
+// serve handles the chats' updates while they have some, then lets them go.
+// While it has fewer than a batch of chats, it takes another batch the
+// feeder is offering, if there is one: under load, batches stay full.
+func (d *Dispatcher) serve(ctx context.Context, queue []int64) {
+	for len(queue) > 0 {
+		chats := queue[:min(len(queue), d.maxBatch)]
+		var next, handBack map[int64]bool
+		if ctx.Err() == nil {
+			next, handBack = d.step(ctx, chats)
+		}
+		d.mu.Lock()
+		var again []int64
+		for _, chat := range chats {
+			h := d.inHand[chat]
+			if !handBack[chat] && ctx.Err() == nil && (next[chat] || h.again) {
+				*h = chatHold{}
+				again = append(again, chat)
+				continue
+			}
+			delete(d.inHand, chat)
+		}
+		d.mu.Unlock()
+		if len(handBack) > 0 {
+			d.Signal()
+		}
+		queue = append(again, queue[len(chats):]...)
+		if len(queue) > 0 && len(queue) < d.maxBatch && ctx.Err() == nil {
+			select {
+			case more := <-d.chats:
+				queue = append(queue, more...)
+			default:
+			}
+		}
+	}
+}
+
+// finishing marks chats of the worker's whose work may end without a look
+// at an update that comes meanwhile: those whose updates are being recorded
+// as handled, and those locked with nothing to take. When the feeder sees
+// work for them, the worker looks again.
+func (d *Dispatcher) finishing(chats []int64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, chat := range chats {
+		if h := d.inHand[chat]; h != nil {
+			h.finishing = true
+		}
+	}
+}
+
+// handledUpdate is an update's outcome, counted once its transaction commits.
+type handledUpdate struct {
+	kind, outcome string
+	began         time.Time
+}
+
+// step handles the oldest pending update of each chat it can take, in one
+// transaction. It returns the chats to go on with (another update is
+// pending, or a failed one was set aside), and the chats handed back
+// unhandled when the batch ran out of time (see BatchBudget).
+func (d *Dispatcher) step(ctx context.Context, chats []int64) (next, handBack map[int64]bool) {
+	// Handling is not cut short by shutdown: updates once taken are
+	// finished (or rolled back by their own timeout). Each turn has its
+	// own timeout, so one that runs out is rolled back alone; the
+	// transaction outlives it.
+	bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*d.turnTimeout)
+	defer cancel()
+	tx, err := d.st.Begin(bctx)
+	if err != nil {
+		d.metrics.DBError(metrics.OpClaim)
+		d.log.Error("cannot take work from the inbox", "chat_keys", chats, "err", err)
+		return nil, nil
+	}
+	defer tx.Rollback() // after Commit, a no-op
+	// Chats held by another process are left out: it goes on with them.
+	claimed, idle, err := d.st.ClaimChats(bctx, tx, chats)
+	if err == nil && len(claimed) > 0 {
+		// Each turn in its own savepoint: a failure is rolled back to
+		// there and recorded in the same transaction, so the chat stays
+		// locked and no other worker takes the update meanwhile.
+		_, err = tx.ExecContext(bctx, "SAVEPOINT turn")
+	}
+	if err != nil {
+		d.metrics.DBError(metrics.OpClaim)
+		d.log.Error("cannot take work from the inbox", "chat_keys", chats, "err", err)
+		return nil, nil
+	}
+	// A chat locked with nothing to take stays locked until the commit:
+	// an update that comes meanwhile must not wait for the poll.
+	d.finishing(idle)
+	next = map[int64]bool{}
+	var done []store.Finished
+	var counts []handledUpdate
+	var effectsFor []int64 // chats the committed turns left effects for
+	began := time.Now()
+	for i := range claimed {
+		c := &claimed[i]
+		if i > 0 && time.Since(began) > BatchBudget {
+			handBack = map[int64]bool{}
+			for _, c := range claimed[i:] {
+				handBack[c.ChatKey] = true
+			}
+			break
+		}
+		start := time.Now()
+		tctx, cancelTurn := context.WithTimeout(bctx, d.turnTimeout)
+		status, chats, err := d.run(tctx, c, tx)
+		cancelTurn()
+		if err == nil {
+			// The turn's work is kept, and the next turn's savepoint
+			// set; this fails when the turn left the transaction
+			// unusable, which then counts as the turn's failure.
+			_, err = tx.ExecContext(bctx, "RELEASE SAVEPOINT turn; SAVEPOINT turn")
+		}
+		if err == nil {
+			effectsFor = append(effectsFor, chats...)
+			done = append(done, store.Finished{UpdateID: c.UpdateID, ChatKey: c.ChatKey, Status: status})
+			outcome := metrics.OutcomeDone
+			if status == store.InboxSkipped {
+				outcome = metrics.OutcomeSkipped
+			}
+			counts = append(counts, handledUpdate{c.Kind, outcome, start})
+			continue
+		}
+		outcome, goOn, ok := d.setAside(bctx, tx, c, err)
+		if ok {
+			_, err = tx.ExecContext(bctx, "RELEASE SAVEPOINT turn; SAVEPOINT turn")
+			if err != nil {
+				d.metrics.DBError(metrics.OpRecordFailure)
+				d.log.Error("cannot record the failure; the update stays pending", "update_id", c.UpdateID, "err", err)
+			}
+		}
+		if !ok || err != nil {
+			d.lost(done, err)
+			return nil, nil
+		}
+		next[c.ChatKey] = goOn
+		effectsFor = append(effectsFor, c.ChatKey) // an apology, perhaps
+		counts = append(counts, handledUpdate{c.Kind, outcome, start})
+	}
+	if len(done) > 0 {
+		chats := make([]int64, len(done))
+		for i, f := range done {
+			chats[i] = f.ChatKey
+		}
+		d.finishing(chats)
+		more, err := d.st.FinishUpdates(bctx, tx, done, d.instance)
+		if err != nil {
+			d.metrics.DBError(metrics.OpCommit)
+			d.lost(done, err)
+			return nil, nil
+		}
+		for _, chat := range more {
+			next[chat] = true
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		d.metrics.DBError(metrics.OpCommit)
+		d.lost(done, err)
+		return nil, nil
+	}
+	if d.committed != nil {
+		d.committed(bctx, effectsFor)
+	}
+	for _, h := range counts {
+		d.metrics.Handled(h.kind, h.outcome, time.Since(h.began))
+	}
+	return next, handBack
+}
+
+// lost logs, one record each so that each can be found by its id, the
+// updates handled in a transaction that could not commit: they stay
+// pending and are handled again.
+func (d *Dispatcher) lost(done []store.Finished, err error) {
+	for _, f := range done {
+		d.log.Error("cannot commit a handled update; it will be handled again", "update_id", f.UpdateID, "err", err)
+	}
+}
+
+// setAside rolls a failed turn back to its savepoint and records the
+// failure in the transaction: the update is retried later or marked failed
+// for good. It returns the outcome to count, whether the chat's next update
+// may be taken now, and false when the transaction is lost (the batch then
+// stays pending and is taken again).
+func (d *Dispatcher) setAside(ctx context.Context, tx *sqlx.Tx, c *store.Claimed, err error) (outcome string, goOn, ok bool) {
+	log := d.log.With("update_id", c.UpdateID, "kind", c.Kind)
+	if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT turn"); rerr != nil {
+		// The connection is gone, and the transaction with it. The
+		// updates stay pending and are taken again.
+		d.metrics.DBError(metrics.OpRollback)
+		log.Error("handling failed and the database is unreachable; the update stays pending", "err", err, "db_err", rerr)
+		return "", false, false
+	}
+	var p *panicError
+	outage := errors.Is(err, outbox.ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) || store.IsUnavailable(err)
+	outcome, goOn = metrics.OutcomeFailed, true // the chat's next update may be taken, unless this one is retried
+	switch {
+	case store.IsConflict(err):
+		// A deadlock or serialization failure with another transaction:
+		// nothing wrong with the update, it is tried again at once.
+		outcome, goOn = metrics.OutcomeRetry, false
+		d.metrics.HandlerError("conflict")
+		log.Warn("the update met another transaction's locks; will retry", "err", err)
+		err = store.RetryUpdate(ctx, tx, c.UpdateID, err.Error(), time.Duration(50+rand.IntN(200))*time.Millisecond, false)
+	case errors.As(err, &p):
+		d.metrics.HandlerError("panic")
+		log.Error("handler panicked; the update is marked failed", "panic", p.value, "stack", p.stack)
+		err = d.fail(ctx, tx, c, "panic: "+fmt.Sprint(p.value), true)
+	case errors.Is(err, ErrPermanent):
+		d.metrics.HandlerError("permanent")
+		log.Error("update cannot be handled; marked failed", "err", err)
+		err = d.fail(ctx, tx, c, err.Error(), false)
+	case !outage && c.Attempts+1 >= d.maxAttempts:
+		d.metrics.HandlerError("last_attempt")
+		log.Error("handling failed for the last time; marked failed", "err", err, "attempts", c.Attempts+1)
+		err = d.fail(ctx, tx, c, err.Error(), true)
+	default:
+		outcome, goOn = metrics.OutcomeRetry, false
+		if outage {
+			d.metrics.HandlerError("outage")
+		} else {
+			d.metrics.HandlerError("error")
+		}
+		backoff := time.Duration(1<<min(c.Attempts, 6)) * time.Second
+		log.Warn("handling failed; will retry", "err", err, "in", backoff.String(), "outage", outage)
+		err = store.RetryUpdate(ctx, tx, c.UpdateID, err.Error(), backoff, !outage)
+	}
+	if err != nil {
+		d.metrics.DBError(metrics.OpRecordFailure)
+		log.Error("cannot record the failure; the update stays pending", "err", err)
+		return "", false, false
+	}
+	return outcome, goOn, true
+}
+
+// fail marks the update failed for good and, when tell is set, lets the
+// person know, before the chat's next update is handled.
+func (d *Dispatcher) fail(ctx context.Context, tx *sqlx.Tx, c *store.Claimed, cause string, tell bool) error {
+	if err := store.FailUpdate(ctx, tx, c.UpdateID, cause); err != nil {
+		return err
+	}
+	if tell {
+		return d.onFailed(ctx, tx, c)
+	}
+	return nil
+}
+
+// run calls the handler, turning a panic into an error.
+func (d *Dispatcher) run(ctx context.Context, c *store.Claimed, tx txHandle) (status int, chats []int64, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &panicError{value: v, stack: string(debug.Stack())}
+		}
+	}()
+	return d.handle(ctx, c, tx)
+}
+
+type panicError struct {
+	value any
+	stack string
+}
+
+func (p *panicError) Error() string { return fmt.Sprintf("panic: %v", p.value) }

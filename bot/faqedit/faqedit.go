@@ -1,0 +1,645 @@
+package faqedit
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"servicebot/bot/tg"
+	"servicebot/bot/turn"
+	"servicebot/dialogs"
+	"servicebot/store"
+)
+
+// editDraft is the state of a staff edit between messages.
+type editDraft struct {
+	EntryID    string         `json:"id,omitempty"`
+	Field      string         `json:"field"` // q, a, p
+	Lang       string         `json:"lang"`
+	Category   string         `json:"cat,omitempty"`
+	New        *dialogs.Entry `json:"new,omitempty"` // an entry being written
+	Unanswered int64          `json:"unanswered,omitempty"`
+}
+
+// OnUnanswered lists the questions the FAQ could not answer (/unanswered,
+// staff only).
+func (a *Editor) OnUnanswered(ctx context.Context, t *turn.Turn) error {
+	if !a.IsAdmin(ctx, t.User.ID) {
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "staff.only"), a.MenuKeyboard(t.Lang))
+		return nil
+	}
+	return a.showUnanswered(ctx, t, 0)
+}
+
+// OnEditButton follows the FAQ editor's buttons.
+func (a *Editor) OnEditButton(ctx context.Context, t *turn.Turn) error {
+	u := t.Update
+	if !a.IsAdmin(ctx, t.User.ID) {
+		a.Ack(ctx, t, a.Text.Text(t.Lang, "staff.only"))
+		return nil
+	}
+	_, arg := tg.ParseCallback(u.CallbackQuery.Data)
+	parts := strings.Split(arg, ":")
+	msgID := tg.CallbackMessageID(u)
+	a.Ack(ctx, t, "")
+	at := func(i int) string {
+		if i < len(parts) {
+			return parts[i]
+		}
+		return ""
+	}
+	switch at(0) {
+	case "top":
+		a.ShowEditTopics(ctx, t, msgID)
+	case "c":
+		page, _ := strconv.Atoi(at(2))
+		a.showEditCategory(ctx, t, msgID, at(1), page)
+	case "e":
+		if err := a.showEditCard(ctx, t, msgID, at(1), ""); err != nil {
+			return err
+		}
+	case "f":
+		if err := a.startFieldEdit(ctx, t, editDraft{EntryID: at(1), Field: at(2), Lang: at(3)}); err != nil {
+			return err
+		}
+	case "h":
+		if err := a.toggleHidden(ctx, t, msgID, at(1)); err != nil {
+			return err
+		}
+	case "d":
+		a.confirmDelete(ctx, t, msgID, at(1))
+	case "D":
+		if err := a.deleteEntry(ctx, t, msgID, at(1)); err != nil {
+			return err
+		}
+	case "r":
+		if err := a.showHistory(ctx, t, msgID, at(1)); err != nil {
+			return err
+		}
+	case "R":
+		rev, _ := strconv.ParseInt(at(1), 10, 64)
+		if err := a.rollback(ctx, t, msgID, rev); err != nil {
+			return err
+		}
+	case "n":
+		if err := a.startNewEntry(ctx, t, at(1), 0, ""); err != nil {
+			return err
+		}
+	case "un":
+		if err := a.showUnanswered(ctx, t, msgID); err != nil {
+			return err
+		}
+	case "u":
+		uid, _ := strconv.ParseInt(at(2), 10, 64)
+		if err := a.onUnansweredAction(ctx, t, msgID, at(1), uid, at(3)); err != nil {
+			return err
+		}
+	case "t": // from a ticket: t:<ticket>:<category>
+		id, _ := strconv.ParseInt(at(1), 10, 64)
+		first, err := store.FirstCitizenText(ctx, t.Tx, id)
+		if err != nil {
+			return err
+		}
+		lang := ""
+		if tk, err := store.GetTicket(ctx, t.Tx, id); err == nil {
+			lang = tk.Lang
+		}
+		if err := a.StartNewEntryAs(ctx, t, at(2), 0, first, lang); err != nil {
+			return err
+		}
+	default:
+		a.StaleButton(ctx, t)
+	}
+	return nil
+}
+
+// ShowEditTopics shows staff the FAQ's topics to edit.
+func (a *Editor) ShowEditTopics(ctx context.Context, t *turn.Turn, msgID int) {
+	b := a.Book()
+	lang := a.ContentLang(t.Lang)
+	var rows [][]tg.Button
+	for _, c := range b.Pack.Categories {
+		n := 0
+		for _, e := range b.Pack.Entries {
+			if e.Category == c.ID {
+				n++
+			}
+		}
+		rows = append(rows, []tg.Button{tg.CallbackButton(fmt.Sprintf("%s (%d)", a.Local(c.Title, lang), n), turn.CbEdit, "c:"+c.ID+":0")})
+	}
+	rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "faqedit.unanswered_button"), turn.CbEdit, "un")})
+	a.Show(ctx, t, msgID, a.Text.Text(t.Lang, "faqedit.title"), tg.NewKeyboard(rows...))
+}
+
+func (a *Editor) showEditCategory(ctx context.Context, t *turn.Turn, msgID int, category string, page int) {
+	cat, list, ok := a.CategoryEntries(ctx, t, category, true)
+	if !ok {
+		return
+	}
+	lang := a.ContentLang(t.Lang)
+	from, until, nav := tg.Paged(len(list), turn.FAQPage, page, func(p int) (string, string) {
+		return turn.CbEdit, fmt.Sprintf("c:%s:%d", category, p)
+	})
+	var rows [][]tg.Button
+	for _, e := range list[from:until] {
+		l := turn.Label(a.Local(e.Question, lang))
+		if e.Hidden {
+			l = "🙈 " + l
+		}
+		rows = append(rows, []tg.Button{tg.CallbackButton(l, turn.CbEdit, "e:"+e.ID)})
+	}
+	if nav != nil {
+		rows = append(rows, nav)
+	}
+	rows = append(rows,
+		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "faqedit.new"), turn.CbEdit, "n:"+category)},
+		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "nav.topics"), turn.CbEdit, "top")})
+	a.Show(ctx, t, msgID, "<b>"+html.EscapeString(a.Local(cat.Title, lang))+"</b>", tg.NewKeyboard(rows...))
+}
+
+// showEditCard shows an entry as staff see it, with what they can do.
+func (a *Editor) showEditCard(ctx context.Context, t *turn.Turn, msgID int, id, note string) error {
+	e, err := store.FAQEntry(ctx, t.Tx, a.Pack.ID, id)
+	if errors.Is(err, store.ErrNotFound) {
+		a.Show(ctx, t, msgID, a.Text.Text(t.Lang, "faqedit.gone"), tg.NewKeyboard(
+			[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "faqedit.history"), turn.CbEdit, "r:"+id)},
+			[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "nav.topics"), turn.CbEdit, "top")}))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	up, down, err := store.VoteCounts(ctx, t.Tx, a.Pack.ID, id)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	if note != "" {
+		b.WriteString(note + "\n\n")
+	}
+	fmt.Fprintf(&b, "<code>%s</code> · %s\n", html.EscapeString(e.ID), html.EscapeString(e.Category))
+	for _, lang := range a.Pack.Languages {
+		plain, _, _ := dialogs.ParseHTML(e.Answer[lang])
+		fmt.Fprintf(&b, "\n<b>%s</b> %s\n%s\n<i>%s</i>\n", strings.ToUpper(lang), html.EscapeString(e.Question[lang]),
+			html.EscapeString(turn.Cut(plain, 300)),
+			a.Text.Count(t.Lang, "faqedit.phrasings", len(e.Phrasings[lang]), nil))
+	}
+	status := "faqedit.visible"
+	if e.Hidden {
+		status = "faqedit.hidden"
+	}
+	fmt.Fprintf(&b, "\n👍 %d · 👎 %d · %s", up, down, a.Text.Text(t.Lang, status))
+
+	var rows [][]tg.Button
+	for _, f := range []string{"q", "a", "p"} {
+		var row []tg.Button
+		for _, lang := range a.Pack.Languages {
+			row = append(row, tg.CallbackButton(a.Text.Text(t.Lang, "faqedit.field."+f)+" "+strings.ToUpper(lang), turn.CbEdit, "f:"+e.ID+":"+f+":"+lang))
+		}
+		rows = append(rows, row)
+	}
+	hide := "faqedit.hide"
+	if e.Hidden {
+		hide = "faqedit.show"
+	}
+	rows = append(rows,
+		[]tg.Button{
+			tg.CallbackButton(a.Text.Text(t.Lang, hide), turn.CbEdit, "h:"+e.ID),
+			tg.CallbackButton(a.Text.Text(t.Lang, "faqedit.delete"), turn.CbEdit, "d:"+e.ID),
+			tg.CallbackButton(a.Text.Text(t.Lang, "faqedit.history"), turn.CbEdit, "r:"+e.ID),
+		},
+		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "nav.topic"), turn.CbEdit, "c:"+e.Category+":0")})
+	a.Show(ctx, t, msgID, b.String(), tg.NewKeyboard(rows...))
+	return nil
+}
+
+// startFieldEdit asks for the new text of one field.
+func (a *Editor) startFieldEdit(ctx context.Context, t *turn.Turn, d editDraft) error {
+	e, err := store.FAQEntry(ctx, t.Tx, a.Pack.ID, d.EntryID)
+	if err != nil || !a.Pack.Speaks(d.Lang) || !strings.Contains("qap", d.Field) || len(d.Field) != 1 {
+		a.StaleButton(ctx, t)
+		return nil
+	}
+	var current string
+	switch d.Field {
+	case "q":
+		current = e.Question[d.Lang]
+	case "a":
+		current = e.Answer[d.Lang]
+	case "p":
+		current = strings.Join(e.Phrasings[d.Lang], "\n")
+	}
+	if err := a.saveDraft(ctx, t, d); err != nil {
+		return err
+	}
+	prompt := a.Text.Text(t.Lang, "faqedit.prompt."+d.Field, map[string]any{"Lang": strings.ToUpper(d.Lang)})
+	if current != "" {
+		prompt += "\n\n" + a.Text.Text(t.Lang, "faqedit.current") + "\n<pre>" + html.EscapeString(turn.Cut(current, 3000)) + "</pre>"
+	}
+	a.Reply(ctx, t, prompt, nil)
+	return nil
+}
+
+func (a *Editor) saveDraft(ctx context.Context, t *turn.Turn, d editDraft) error {
+	raw, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	return store.SaveConversation(ctx, t.Tx, store.Conversation{ChatID: t.Chat, Dialog: turn.DialogFAQEdit, Step: d.Field + ":" + d.Lang, Data: raw})
+}
+
+// fieldValue checks what staff typed for a field; problem is a message id.
+func (a *Editor) fieldValue(field string, msg *models.Message) (value string, lines []string, problem string, detail string) {
+	text := strings.TrimSpace(msg.Text)
+	switch field {
+	case "q":
+		if text == "" || strings.Contains(text, "\n") || dialogs.UTF16Len(text) > dialogs.MaxButtonLabel {
+			return "", nil, "faqedit.bad_question", ""
+		}
+		return text, nil, "", ""
+	case "a":
+		src := text
+		if tg.HasFormatting(msg.Entities) {
+			src = strings.TrimSpace(tg.EntitiesToHTML(msg.Text, msg.Entities))
+		}
+		plain, _, err := dialogs.ParseHTML(src)
+		if err != nil {
+			return "", nil, "faqedit.bad_html", err.Error()
+		}
+		if strings.TrimSpace(plain) == "" || dialogs.UTF16Len(plain) > dialogs.MaxAnswer {
+			return "", nil, "faqedit.bad_answer", ""
+		}
+		return src, nil, "", ""
+	case "p":
+		seen := map[string]bool{}
+		for _, l := range strings.Split(text, "\n") {
+			l = strings.TrimSpace(l)
+			if l == "" || seen[l] {
+				continue
+			}
+			if dialogs.UTF16Len(l) > 200 {
+				return "", nil, "faqedit.bad_phrasings", ""
+			}
+			seen[l] = true
+			lines = append(lines, l)
+		}
+		if len(lines) == 0 || len(lines) > 40 {
+			return "", nil, "faqedit.bad_phrasings", ""
+		}
+		return "", lines, "", ""
+	}
+	return "", nil, "faqedit.bad_question", ""
+}
+
+func (a *Editor) onEditInput(ctx context.Context, t *turn.Turn, d editDraft, msg *models.Message) error {
+	value, lines, problem, detail := a.fieldValue(d.Field, msg)
+	if problem != "" {
+		// The draft stays: the next message is another try.
+		a.Reply(ctx, t, a.Text.Text(t.Lang, problem, map[string]any{"Detail": html.EscapeString(detail)}), nil)
+		return nil
+	}
+	set := func(e *dialogs.Entry) {
+		switch d.Field {
+		case "q":
+			if e.Question == nil {
+				e.Question = dialogs.Text{}
+			}
+			e.Question[d.Lang] = value
+		case "a":
+			if e.Answer == nil {
+				e.Answer = dialogs.Text{}
+			}
+			e.Answer[d.Lang] = value
+		case "p":
+			if e.Phrasings == nil {
+				e.Phrasings = map[string][]string{}
+			}
+			e.Phrasings[d.Lang] = lines
+		}
+	}
+	if d.New != nil {
+		set(d.New)
+		if next, ok := a.nextNewField(d); ok {
+			if err := a.saveDraft(ctx, t, next); err != nil {
+				return err
+			}
+			a.Reply(ctx, t, a.Text.Text(t.Lang, "faqedit.prompt."+next.Field, map[string]any{"Lang": strings.ToUpper(next.Lang)}), nil)
+			return nil
+		}
+		return a.createEntry(ctx, t, d)
+	}
+	e, err := store.FAQEntry(ctx, t.Tx, a.Pack.ID, d.EntryID)
+	if err != nil {
+		return err
+	}
+	set(&e)
+	if err := store.SaveFAQEntry(ctx, t.Tx, a.Pack.ID, e, store.ActionEdit, t.User.ID); err != nil {
+		return err
+	}
+	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+		return err
+	}
+	return a.showEditCard(ctx, t, 0, e.ID, a.Text.Text(t.Lang, "faqedit.saved"))
+}
+
+// startNewEntry asks for a new entry's question and answer in each of the
+// pack's languages, one message at a time.
+func (a *Editor) startNewEntry(ctx context.Context, t *turn.Turn, category string, unanswered int64, sample string) error {
+	return a.StartNewEntryAs(ctx, t, category, unanswered, sample, "")
+}
+
+// StartNewEntryAs is startNewEntry that keeps sample, as the citizen wrote
+// it in sampleLang, as the new entry's first phrasing ("" keeps none).
+func (a *Editor) StartNewEntryAs(ctx context.Context, t *turn.Turn, category string, unanswered int64, sample, sampleLang string) error {
+	if _, ok := a.Pack.Category(category); !ok {
+		a.StaleButton(ctx, t)
+		return nil
+	}
+	e := &dialogs.Entry{
+		ID:       a.newEntryID(category),
+		Category: category, Question: dialogs.Text{}, Answer: dialogs.Text{},
+	}
+	if sampleLang != "" && a.Pack.Speaks(sampleLang) && strings.TrimSpace(sample) != "" {
+		e.Phrasings = map[string][]string{sampleLang: {strings.TrimSpace(sample)}}
+	}
+	d := editDraft{Field: "q", Lang: a.Pack.Languages[0], Category: category, New: e, Unanswered: unanswered}
+	if err := a.saveDraft(ctx, t, d); err != nil {
+		return err
+	}
+	prompt := a.Text.Text(t.Lang, "faqedit.prompt.q", map[string]any{"Lang": strings.ToUpper(d.Lang)})
+	if sample != "" {
+		prompt += "\n\n" + a.Text.Text(t.Lang, "faqedit.asked") + "\n<pre>" + html.EscapeString(sample) + "</pre>"
+	}
+	a.Reply(ctx, t, prompt, nil)
+	return nil
+}
+
+// newEntryID names a new entry after its topic and its place in it
+// («lost_licence_3»), not a random string; the time in base 36 makes it
+// unique if that name is taken.
+func (a *Editor) newEntryID(category string) string {
+	taken := map[string]bool{}
+	n := 1
+	for _, e := range a.Book().Pack.Entries {
+		taken[e.ID] = true
+		if e.Category == category {
+			n++
+		}
+	}
+	base := category
+	if len(base) > 24 {
+		base = base[:24]
+	}
+	if id := fmt.Sprintf("%s_%d", base, n); !taken[id] {
+		return id
+	}
+	return base + "_" + strconv.FormatInt(time.Now().UnixMilli()%1e7, 36)
+}
+
+// nextNewField is the step after d when writing a new entry: q then a, for
+// each language in turn.
+func (a *Editor) nextNewField(d editDraft) (editDraft, bool) {
+	if d.Field == "q" {
+		d.Field = "a"
+		return d, true
+	}
+	for i, l := range a.Pack.Languages {
+		if l == d.Lang && i+1 < len(a.Pack.Languages) {
+			d.Field, d.Lang = "q", a.Pack.Languages[i+1]
+			return d, true
+		}
+	}
+	return d, false
+}
+
+func (a *Editor) createEntry(ctx context.Context, t *turn.Turn, d editDraft) error {
+	e := *d.New
+	if d.Unanswered != 0 {
+		if u, err := store.GetUnanswered(ctx, t.Tx, a.Pack.ID, d.Unanswered); err == nil && u.Reason == "nomatch" {
+			e.Phrasings = map[string][]string{a.ContentLang(u.Lang): {u.Sample}}
+		}
+		if err := store.ResolveUnanswered(ctx, t.Tx, a.Pack.ID, d.Unanswered); err != nil {
+			return err
+		}
+	}
+	if err := store.SaveFAQEntry(ctx, t.Tx, a.Pack.ID, e, store.ActionCreate, t.User.ID); err != nil {
+		return err
+	}
+	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+		return err
+	}
+	return a.showEditCard(ctx, t, 0, e.ID, a.Text.Text(t.Lang, "faqedit.created"))
+}
+
+func (a *Editor) toggleHidden(ctx context.Context, t *turn.Turn, msgID int, id string) error {
+	e, err := store.FAQEntry(ctx, t.Tx, a.Pack.ID, id)
+	if err != nil {
+		a.StaleButton(ctx, t)
+		return nil
+	}
+	e.Hidden = !e.Hidden
+	action := store.ActionShow
+	if e.Hidden {
+		action = store.ActionHide
+	}
+	if err := store.SaveFAQEntry(ctx, t.Tx, a.Pack.ID, e, action, t.User.ID); err != nil {
+		return err
+	}
+	return a.showEditCard(ctx, t, msgID, id, a.Text.Text(t.Lang, "faqedit.saved"))
+}
+
+func (a *Editor) confirmDelete(ctx context.Context, t *turn.Turn, msgID int, id string) {
+	e, err := store.FAQEntry(ctx, t.Tx, a.Pack.ID, id)
+	if err != nil {
+		a.StaleButton(ctx, t)
+		return
+	}
+	q := html.EscapeString(a.Local(e.Question, a.ContentLang(t.Lang)))
+	a.Show(ctx, t, msgID, a.Text.Text(t.Lang, "faqedit.confirm_delete", map[string]any{"Question": q}), tg.NewKeyboard(
+		[]tg.Button{
+			tg.CallbackButton(a.Text.Text(t.Lang, "faqedit.delete_yes"), turn.CbEdit, "D:"+id),
+			tg.CallbackButton(a.Text.Text(t.Lang, "faqedit.delete_no"), turn.CbEdit, "e:"+id),
+		}))
+}
+
+func (a *Editor) deleteEntry(ctx context.Context, t *turn.Turn, msgID int, id string) error {
+	err := store.DeleteFAQEntry(ctx, t.Tx, a.Pack.ID, id, t.User.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		a.StaleButton(ctx, t) // a second tap on the same button
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	a.Show(ctx, t, msgID, a.Text.Text(t.Lang, "faqedit.deleted"), tg.NewKeyboard(
+		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "faqedit.history"), turn.CbEdit, "r:"+id)},
+		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "nav.topics"), turn.CbEdit, "top")}))
+	return nil
+}
+
+func (a *Editor) showHistory(ctx context.Context, t *turn.Turn, msgID int, id string) error {
+	revs, err := store.FAQRevisions(ctx, t.Tx, a.Pack.ID, id, 8)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	b.WriteString(a.Text.Text(t.Lang, "faqedit.history_title", map[string]any{"ID": html.EscapeString(id)}))
+	var rows [][]tg.Button
+	for _, r := range revs {
+		who := a.Text.Text(t.Lang, "faqedit.by_import")
+		if r.Actor != 0 {
+			who = fmt.Sprintf(`<a href="tg://user?id=%d">%d</a>`, r.Actor, r.Actor)
+		}
+		fmt.Fprintf(&b, "\n#%d · %s · %s · %s", r.ID, a.Text.Text(t.Lang, "faqedit.action."+r.Action), r.At.UTC().Format("2006-01-02 15:04 UTC"), who)
+		rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "faqedit.undo", map[string]any{"ID": r.ID}), turn.CbEdit, "R:"+strconv.FormatInt(r.ID, 10))})
+	}
+	rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "faqedit.back_to_entry"), turn.CbEdit, "e:"+id)})
+	a.Show(ctx, t, msgID, b.String(), tg.NewKeyboard(rows...))
+	return nil
+}
+
+func (a *Editor) rollback(ctx context.Context, t *turn.Turn, msgID int, rev int64) error {
+	id, err := store.RollbackFAQ(ctx, t.Tx, a.Pack.ID, rev, t.User.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		a.StaleButton(ctx, t)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return a.showEditCard(ctx, t, msgID, id, a.Text.Text(t.Lang, "faqedit.rolled_back", map[string]any{"ID": rev}))
+}
+
+func (a *Editor) showUnanswered(ctx context.Context, t *turn.Turn, msgID int) error {
+	list, err := store.TopUnanswered(ctx, t.Tx, a.Pack.ID, 10)
+	if err != nil {
+		return err
+	}
+	if len(list) == 0 {
+		a.Show(ctx, t, msgID, a.Text.Text(t.Lang, "faqedit.unanswered_none"), tg.NewKeyboard(
+			[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "nav.topics"), turn.CbEdit, "top")}))
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString(a.Text.Text(t.Lang, "faqedit.unanswered_title"))
+	var rows [][]tg.Button
+	for i, u := range list {
+		n := strconv.Itoa(i + 1)
+		uid := strconv.FormatInt(u.ID, 10)
+		fmt.Fprintf(&b, "\n%s. «%s» — %s", n, html.EscapeString(turn.Cut(u.Sample, 120)), a.Text.Count(t.Lang, "faqedit.times", u.Count, nil))
+		if u.Suggestions != "" {
+			ids := "<code>" + strings.Join(strings.Fields(html.EscapeString(u.Suggestions)), "</code>, <code>") + "</code>"
+			b.WriteString("\n   " + a.Text.Text(t.Lang, "faqedit.offered", map[string]any{"IDs": ids}))
+		}
+		if u.Reason == "downvote" {
+			b.WriteString(" 👎")
+			rows = append(rows, []tg.Button{
+				tg.CallbackButton("✏️ "+n, turn.CbEdit, "e:"+u.EntryID),
+				tg.CallbackButton("✔️ "+n, turn.CbEdit, "u:x:"+uid),
+			})
+			continue
+		}
+		rows = append(rows, []tg.Button{
+			tg.CallbackButton("➕ "+n, turn.CbEdit, "u:n:"+uid),
+			tg.CallbackButton("🔗 "+n, turn.CbEdit, "u:p:"+uid),
+			tg.CallbackButton("✔️ "+n, turn.CbEdit, "u:x:"+uid),
+		})
+	}
+	b.WriteString("\n\n" + a.Text.Text(t.Lang, "faqedit.unanswered_help"))
+	rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "nav.topics"), turn.CbEdit, "top")})
+	a.Show(ctx, t, msgID, b.String(), tg.NewKeyboard(rows...))
+	return nil
+}
+
+// onUnansweredAction: n — a new entry from it; p — pick an entry to add it
+// to as a phrasing (c — the topic, P — the entry); x — resolved.
+func (a *Editor) onUnansweredAction(ctx context.Context, t *turn.Turn, msgID int, verb string, uid int64, arg string) error {
+	u, err := store.GetUnanswered(ctx, t.Tx, a.Pack.ID, uid)
+	if err != nil {
+		a.StaleButton(ctx, t)
+		return nil
+	}
+	b := a.Book()
+	lang := a.ContentLang(t.Lang)
+	id := strconv.FormatInt(uid, 10)
+	switch verb {
+	case "n", "p":
+		var rows [][]tg.Button
+		next := "u:C:"
+		if verb == "p" {
+			next = "u:c:"
+		}
+		for _, c := range b.Pack.Categories {
+			rows = append(rows, []tg.Button{tg.CallbackButton(a.Local(c.Title, lang), turn.CbEdit, next+id+":"+c.ID)})
+		}
+		a.Show(ctx, t, msgID, a.Text.Text(t.Lang, "faqedit.pick_topic")+"\n«"+html.EscapeString(u.Sample)+"»", tg.NewKeyboard(rows...))
+	case "C":
+		if err := a.startNewEntry(ctx, t, arg, uid, u.Sample); err != nil {
+			return err
+		}
+	case "c":
+		var rows [][]tg.Button
+		for _, e := range b.Pack.Entries {
+			if e.Category == arg {
+				rows = append(rows, []tg.Button{tg.CallbackButton(turn.Label(a.Local(e.Question, lang)), turn.CbEdit, "u:P:"+id+":"+e.ID)})
+			}
+		}
+		rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "nav.topics"), turn.CbEdit, "u:p:"+id)})
+		a.Show(ctx, t, msgID, a.Text.Text(t.Lang, "faqedit.pick_entry")+"\n«"+html.EscapeString(u.Sample)+"»", tg.NewKeyboard(rows...))
+	case "P":
+		e, err := store.FAQEntry(ctx, t.Tx, a.Pack.ID, arg)
+		if err != nil {
+			a.StaleButton(ctx, t)
+			return nil
+		}
+		pl := a.ContentLang(u.Lang)
+		if e.Phrasings == nil {
+			e.Phrasings = map[string][]string{}
+		}
+		e.Phrasings[pl] = append(e.Phrasings[pl], u.Sample)
+		if err := store.SaveFAQEntry(ctx, t.Tx, a.Pack.ID, e, store.ActionEdit, t.User.ID); err != nil {
+			return err
+		}
+		if err := store.ResolveUnanswered(ctx, t.Tx, a.Pack.ID, uid); err != nil {
+			return err
+		}
+		if err := a.showEditCard(ctx, t, msgID, e.ID, a.Text.Text(t.Lang, "faqedit.phrasing_added")); err != nil {
+			return err
+		}
+	case "x":
+		if err := store.ResolveUnanswered(ctx, t.Tx, a.Pack.ID, uid); err != nil {
+			return err
+		}
+		if err := a.showUnanswered(ctx, t, msgID); err != nil {
+			return err
+		}
+	default:
+		a.StaleButton(ctx, t)
+	}
+	return nil
+}
+
+// ContinueEdit takes what staff typed for the field they are editing. It
+// returns turn.ErrNotMine when the draft cannot be read or the person is
+// no longer staff: the conversation is ended and the message is theirs.
+func (a *Editor) ContinueEdit(ctx context.Context, t *turn.Turn, conv store.Conversation, msg *models.Message) error {
+	var d editDraft
+	if err := json.Unmarshal(conv.Data, &d); err != nil || !a.IsAdmin(ctx, t.User.ID) {
+		if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+			return err
+		}
+		return turn.ErrNotMine
+	}
+	if msg.Text == "" {
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "faqedit.need_text"), nil)
+		return nil
+	}
+	return a.onEditInput(ctx, t, d, msg)
+}

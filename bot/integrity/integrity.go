@@ -1,0 +1,713 @@
+package integrity
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"strconv"
+	"strings"
+	"time"
+
+	telegram "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"servicebot/bot/outbox"
+	"servicebot/bot/tg"
+	"servicebot/bot/turn"
+	"servicebot/store"
+)
+
+const (
+	reportDraftTime  = time.Hour        // to write the report after choosing how
+	reportFollowTime = 30 * time.Minute // to add to it, or answer a question, after the last message
+	reportsListed    = 5                // open reports offered to add to
+)
+
+// reportDraft is a reporter's open report dialog, kept sealed in
+// integrity_dialogs. Its zero value is an anonymous report being written:
+// what cannot be read is taken for that (fail closed).
+type reportDraft struct {
+	Named  bool   `json:"named,omitempty"`
+	Source string `json:"source,omitempty"`
+	Report int64  `json:"report,omitempty"` // 0 until filed
+	Kind   string `json:"kind,omitempty"`   // store.ReportAddition or store.ReportAnswer once filed
+	Until  int64  `json:"until"`            // unix time: the dialog is over after it
+}
+
+// OnReportCommand begins an integrity report (/report).
+func (a *Integrity) OnReportCommand(ctx context.Context, t *turn.Turn) error {
+	return a.StartReport(ctx, t, 0)
+}
+
+// StartReport shows the official channels and asks how to report, and
+// offers to add to the person's open reports.
+func (a *Integrity) StartReport(ctx context.Context, t *turn.Turn, msgID int) error {
+	var b strings.Builder
+	b.WriteString(a.Text.Text(t.Lang, "report.intro"))
+	b.WriteString(a.ChannelList(t.Lang, "integrity", "complaint"))
+	if a.Cfg.IntegrityChatID == 0 {
+		b.WriteString("\n\n" + a.Text.Text(t.Lang, "report.unavailable"))
+		a.Show(ctx, t, msgID, b.String(), a.MenuKeyboard(t.Lang))
+		return nil
+	}
+	b.WriteString("\n\n" + a.Text.Text(t.Lang, "report.how"))
+	rows := [][]tg.Button{
+		{tg.CallbackButton(a.Text.Text(t.Lang, "report.anonymous"), turn.CbReport, "a")},
+		{tg.CallbackButton(a.Text.Text(t.Lang, "report.named"), turn.CbReport, "n")},
+	}
+	own, err := a.ownReports(ctx, t, t.User.ID)
+	if err != nil {
+		return err
+	}
+	if len(own) > 0 {
+		b.WriteString("\n\n" + a.Text.Text(t.Lang, "report.yours"))
+	}
+	for i, r := range own {
+		if i == reportsListed {
+			break
+		}
+		rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "report.add_to", map[string]any{"ID": r.ID}), turn.CbReportAdd, strconv.FormatInt(r.ID, 10))})
+	}
+	rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "nav.menu"), turn.CbMenu, "menu")})
+	a.Show(ctx, t, msgID, b.String(), tg.NewKeyboard(rows...))
+	return nil
+}
+
+// ownReports returns the person's open reports that can still reach them,
+// newest first.
+func (a *Integrity) ownReports(ctx context.Context, t *turn.Turn, userID int64) ([]store.LinkedReport, error) {
+	return a.ownOf(ctx, t, userID, false)
+}
+
+// ownOf returns the person's open reports that can reach them; with
+// answering, only those with a question waiting.
+func (a *Integrity) ownOf(ctx context.Context, t *turn.Turn, userID int64, answering bool) ([]store.LinkedReport, error) {
+	all, err := store.LinkedIntegrityReports(ctx, t.Tx, answering)
+	if err != nil {
+		return nil, err
+	}
+	var own []store.LinkedReport
+	for _, r := range all {
+		if a.keys.owns(r.Tag, userID, r.ID) {
+			own = append(own, r)
+		}
+	}
+	return own, nil
+}
+
+// ownReport returns the report when it is open, can reach its reporter
+// and is the person's.
+func (a *Integrity) ownReport(ctx context.Context, t *turn.Turn, id int64) (store.IntegrityReport, bool, error) {
+	r, err := store.GetIntegrityReport(ctx, t.Tx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return r, false, nil
+	}
+	if err != nil {
+		return r, false, err
+	}
+	return r, !r.Closed && r.ReporterTag != nil && a.keys.owns(r.ReporterTag, t.User.ID, r.ID), nil
+}
+
+// OnReportButton takes the report flow's buttons in a private chat.
+func (a *Integrity) OnReportButton(ctx context.Context, t *turn.Turn) error {
+	u := t.Update
+	a.Ack(ctx, t, "")
+	action, arg := tg.ParseCallback(u.CallbackQuery.Data)
+	if a.Cfg.IntegrityChatID == 0 {
+		a.StaleButton(ctx, t)
+		return nil
+	}
+	if action == turn.CbReport {
+		if arg != "a" && arg != "n" {
+			a.StaleButton(ctx, t)
+			return nil
+		}
+		// A report takes over from whatever dialog the chat was in.
+		if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+			return err
+		}
+		if err := a.saveReportDialog(ctx, t, reportDraft{Named: arg == "n", Source: "menu", Until: time.Now().Add(reportDraftTime).Unix()}); err != nil {
+			return err
+		}
+		a.Show(ctx, t, tg.CallbackMessageID(u), a.Text.Text(t.Lang, "report.describe"), nil)
+		return nil
+	}
+	idText, _, _ := strings.Cut(arg, ":")
+	id, _ := strconv.ParseInt(idText, 10, 64)
+	if action == turn.CbReportDone {
+		if _, err := store.EndIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat)); err != nil {
+			return err
+		}
+		if id != 0 {
+			if _, mine, err := a.ownReport(ctx, t, id); err != nil {
+				return err
+			} else if mine {
+				if err := store.SetAnswerWindow(ctx, t.Tx, id, 0); err != nil {
+					return err
+				}
+			}
+		}
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "report.done"), a.MenuKeyboard(t.Lang))
+		return nil
+	}
+	r, mine, err := a.ownReport(ctx, t, id)
+	if err != nil {
+		return err
+	}
+	if !mine {
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "report.gone"), a.MenuKeyboard(t.Lang))
+		return nil
+	}
+	kind, prompt := store.ReportAddition, "report.add_prompt"
+	if action == turn.CbReportAnswer {
+		kind, prompt = store.ReportAnswer, "report.answer_prompt"
+	}
+	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+		return err
+	}
+	d := reportDraft{Named: !r.Anonymous, Report: r.ID, Kind: kind, Until: time.Now().Add(reportFollowTime).Unix()}
+	if err := a.saveReportDialog(ctx, t, d); err != nil {
+		return err
+	}
+	a.Reply(ctx, t, a.Text.Text(t.Lang, prompt, map[string]any{"ID": r.ID}), nil)
+	return nil
+}
+
+// dialogContext names what a chat's sealed dialog is for: a box copied to
+// another chat does not open.
+func dialogContext(chat int64) string { return fmt.Sprintf("dialog:%d", chat) }
+
+func (a *Integrity) saveReportDialog(ctx context.Context, t *turn.Turn, d reportDraft) error {
+	raw, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("bot: cannot encode a report dialog: %w", err)
+	}
+	return store.SaveIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat), a.keys.sealBytes(raw, dialogContext(t.Chat)))
+}
+
+// reportDialog returns the chat's report dialog; ok is false when there is
+// none or it is over. One that cannot be read is a new anonymous report.
+func (a *Integrity) reportDialog(ctx context.Context, t *turn.Turn) (d reportDraft, ok bool, err error) {
+	tag := a.keys.dialogTag(t.Chat)
+	box, err := store.IntegrityDialog(ctx, t.Tx, tag)
+	if errors.Is(err, store.ErrNotFound) {
+		return d, false, nil
+	}
+	if err != nil {
+		return d, false, err
+	}
+	if err := a.openReportDialog(box, t.Chat, &d); err != nil {
+		a.Log.Warn("a report dialog cannot be read; it is taken for a new anonymous report", "err", err)
+		return reportDraft{Until: time.Now().Add(reportDraftTime).Unix()}, true, nil
+	}
+	if time.Now().Unix() > d.Until {
+		if _, err := store.EndIntegrityDialog(ctx, t.Tx, tag); err != nil {
+			return d, false, err
+		}
+		return d, false, nil
+	}
+	return d, true, nil
+}
+
+// openReportDialog unseals and decodes a dialog, refusing fields it does
+// not know (a renamed field must not read as "named").
+func (a *Integrity) openReportDialog(box []byte, chat int64, d *reportDraft) error {
+	raw, err := a.keys.openBytes(box, dialogContext(chat))
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(d); err != nil {
+		*d = reportDraft{}
+		return fmt.Errorf("bot: a report dialog does not decode: %w", err)
+	}
+	return nil
+}
+
+// QuestionOf returns the report whose question m replies to (the question
+// carries its «answer» button), or 0.
+func QuestionOf(m *models.Message) int64 {
+	r := m.ReplyToMessage
+	if r == nil || r.From == nil || !r.From.IsBot || r.ReplyMarkup == nil {
+		return 0
+	}
+	for _, row := range r.ReplyMarkup.InlineKeyboard {
+		for _, b := range row {
+			if action, arg := tg.ParseCallback(b.CallbackData); action == turn.CbReportAnswer {
+				id, _ := strconv.ParseInt(arg, 10, 64)
+				return id
+			}
+		}
+	}
+	return 0
+}
+
+// ReportMessage takes a citizen's message that belongs to the report
+// flow: the report being written, an addition, the answer a question
+// waits for. handled is false when it is none of these.
+func (a *Integrity) ReportMessage(ctx context.Context, t *turn.Turn, m *models.Message) (handled bool, err error) {
+	d, ok, err := a.reportDialog(ctx, t)
+	if err != nil {
+		return false, err
+	}
+	if ok {
+		if d.Report == 0 {
+			return true, a.fileReport(ctx, t, d, m)
+		}
+		return true, a.FollowReport(ctx, t, d.Report, d.Kind, m)
+	}
+	id, err := a.awaitingAnswer(ctx, t)
+	if err != nil || id == 0 {
+		return false, err
+	}
+	return true, a.FollowReport(ctx, t, id, store.ReportAnswer, m)
+}
+
+// awaitingAnswer returns the person's report whose question waits for an
+// answer, or 0.
+func (a *Integrity) awaitingAnswer(ctx context.Context, t *turn.Turn) (int64, error) {
+	own, err := a.ownOf(ctx, t, t.User.ID, true)
+	if err != nil {
+		return 0, err
+	}
+	for _, r := range own {
+		if r.Answering {
+			return r.ID, nil
+		}
+	}
+	return 0, nil
+}
+
+// IsReportTurn tells, before the turn writes anything, whether a private
+// update belongs to the report flow (see unlinkTurn).
+func (a *Integrity) IsReportTurn(ctx context.Context, t *turn.Turn, userID int64) (bool, error) {
+	u := t.Update
+	if a.Cfg.IntegrityChatID == 0 {
+		return false, nil
+	}
+	if action, arg := tg.CallbackOf(u); action != "" {
+		switch action {
+		case turn.CbReport, turn.CbReportAdd, turn.CbReportAnswer, turn.CbReportDone:
+			return true, nil
+		case turn.CbMenu:
+			return arg == "report", nil
+		case turn.CbSurvey:
+			return a.submitsReport(ctx, t, userID, arg)
+		}
+		return false, nil
+	}
+	if c, ok := a.Command(u); ok {
+		return c.Name == "report", nil
+	}
+	m := u.Message
+	if m == nil {
+		// An edit of a message of the report flow carries its words too.
+		m = u.EditedMessage
+	}
+	if m == nil {
+		return false, nil
+	}
+	if QuestionOf(m) != 0 {
+		return true, nil
+	}
+	if conv, err := store.GetConversation(ctx, t.Tx, t.Chat); err == nil {
+		return conv.Dialog == turn.DialogReport, nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return false, err
+	}
+	if _, err := store.IntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat)); err == nil {
+		return true, nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return false, err
+	}
+	id, err := a.awaitingAnswer(ctx, &turn.Turn{Tx: t.Tx, User: &store.User{ID: userID}})
+	return id != 0, err
+}
+
+// submitsReport tells whether the questionnaire button arg (qs:<k>:send)
+// sends a questionnaire that makes an integrity report.
+func (a *Integrity) submitsReport(ctx context.Context, t *turn.Turn, userID int64, arg string) (bool, error) {
+	k, verb, _ := strings.Cut(arg, ":")
+	kind := turn.KindOf(k)
+	q, ok := a.Questionnaire(kind)
+	if verb != "send" || !ok {
+		return false, nil
+	}
+	r, err := store.DraftOf(ctx, t.Tx, userID, kind)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return len(q.IntegrityFlags(r.Answers)) > 0, nil
+}
+
+// UnlinkTurn leaves nothing of a report-flow turn that ties the person to
+// a report: the update is scrubbed from the inbox (its id stays, so that
+// intake knows it has it), and the turn's effects are deleted once
+// delivered. (decide does not touch the person's user row in such a turn.)
+func (a *Integrity) UnlinkTurn(ctx context.Context, t *turn.Turn) error {
+	t.LeaveNoTrace()
+	return store.ScrubInboxUpdate(ctx, t.Tx, t.Update.ID)
+}
+
+// evidence reports whether m is a photo, document, video, voice or audio
+// message: copied to the integrity chat as it is.
+func evidence(m *models.Message) bool {
+	return len(m.Photo) > 0 || m.Document != nil || m.Video != nil || m.Voice != nil || m.Audio != nil || m.Animation != nil
+}
+
+// fileReport stores the report and posts it to the integrity chat, under a
+// pseudonym only when anonymous, with the evidence it came with. The
+// reporter may go on adding for a while.
+func (a *Integrity) fileReport(ctx context.Context, t *turn.Turn, d reportDraft, m *models.Message) error {
+	text := strings.TrimSpace(turn.FirstNonEmpty(m.Text, m.Caption))
+	if text == "" && !evidence(m) {
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "report.need_text"), nil)
+		return nil
+	}
+	r, err := a.AddReport(ctx, t, d.Named, d.Source, text, m.From)
+	if err != nil {
+		return err
+	}
+	if evidence(m) {
+		if err := a.relayToIntegrity(ctx, t, r, m, store.ReportEvidence); err != nil {
+			return err
+		}
+	}
+	d = reportDraft{Named: d.Named, Report: r.ID, Kind: store.ReportAddition, Until: time.Now().Add(reportFollowTime).Unix()}
+	if err := a.saveReportDialog(ctx, t, d); err != nil {
+		return err
+	}
+	a.Reply(ctx, t, a.Text.Text(t.Lang, "report.filed", map[string]any{"ID": r.ID}), a.doneKeyboard(t.Lang, 0))
+	return nil
+}
+
+// AddReport stores a report with its sealed link to the person of the
+// turn and posts its card to the integrity chat; from is shown only on a
+// named report.
+func (a *Integrity) AddReport(ctx context.Context, t *turn.Turn, named bool, source, text string, from *models.User) (store.IntegrityReport, error) {
+	id, err := store.NextIntegrityReportID(ctx, t.Tx)
+	if err != nil {
+		return store.IntegrityReport{}, err
+	}
+	box, tag := a.keys.sealReporter(t.User.ID, id)
+	r, err := store.AddIntegrityReport(ctx, t.Tx, store.IntegrityReport{
+		ID: id, Pseudonym: store.NewPseudonym(), Anonymous: !named, Lang: t.Lang, Text: text, Source: source,
+	}, store.ReporterLink{Box: box, Tag: tag, TTL: a.Cfg.IntegrityLinkTTL})
+	if err != nil {
+		return store.IntegrityReport{}, err
+	}
+	var b strings.Builder
+	b.WriteString(a.StaffText("report.card_title", map[string]any{"ID": r.ID, "Pseudonym": r.Pseudonym}))
+	if !named {
+		b.WriteString(" · " + a.StaffText("report.card_anonymous"))
+	} else if from != nil {
+		name := strings.TrimSpace(from.FirstName + " " + from.LastName)
+		fmt.Fprintf(&b, "\n👤 <a href=\"tg://user?id=%d\">%s</a>", from.ID, html.EscapeString(name))
+		if from.Username != "" {
+			b.WriteString(" @" + html.EscapeString(from.Username))
+		}
+		fmt.Fprintf(&b, " · <code>%d</code>", from.ID)
+	}
+	if text == "" {
+		b.WriteString("\n\n" + a.StaffText("report.card_evidence_only"))
+	} else {
+		b.WriteString("\n\n" + html.EscapeString(turn.Cut(text, 3500)))
+	}
+	b.WriteString("\n\n" + a.StaffText("report.card_reply_hint"))
+	// The post keeps its id with the report, so that replies to it in
+	// the integrity chat reach the reporter.
+	t.Do(outbox.Send(a.Cfg.IntegrityChatID, b.String(), a.reportKeyboard(r.ID)).Keeping(store.Slot{Kind: store.SlotReportPost, Key: r.ID}))
+	return r, nil
+}
+
+func (a *Integrity) reportKeyboard(id int64) *tg.Keyboard {
+	return tg.NewKeyboard([]tg.Button{tg.CallbackButton(a.StaffText("report.card_close"), turn.CbReportClose, strconv.FormatInt(id, 10))})
+}
+
+// doneKeyboard ends what the reporter is writing (and, for an answer, the
+// question's wait).
+func (a *Integrity) doneKeyboard(lang string, answering int64) *tg.Keyboard {
+	arg := ""
+	if answering != 0 {
+		arg = strconv.FormatInt(answering, 10)
+	}
+	return tg.NewKeyboard([]tg.Button{tg.CallbackButton(a.Text.Text(lang, "report.done_button"), turn.CbReportDone, arg)})
+}
+
+// FollowReport relays what the reporter adds to an open report, or
+// answers to a question about it.
+func (a *Integrity) FollowReport(ctx context.Context, t *turn.Turn, id int64, kind string, m *models.Message) error {
+	r, mine, err := a.ownReport(ctx, t, id)
+	if err != nil {
+		return err
+	}
+	if !mine {
+		if _, err := store.EndIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat)); err != nil {
+			return err
+		}
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "report.gone"), a.MenuKeyboard(t.Lang))
+		return nil
+	}
+	if strings.TrimSpace(turn.FirstNonEmpty(m.Text, m.Caption)) == "" && !evidence(m) {
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "report.need_text"), nil)
+		return nil
+	}
+	if kind != store.ReportAnswer {
+		kind = store.ReportAddition
+	}
+	if r.Answering {
+		kind = store.ReportAnswer // a question waits: what comes is its answer
+	}
+	if err := a.relayToIntegrity(ctx, t, r, m, kind); err != nil {
+		return err
+	}
+	d := reportDraft{Named: !r.Anonymous, Report: r.ID, Kind: kind, Until: time.Now().Add(reportFollowTime).Unix()}
+	if err := a.saveReportDialog(ctx, t, d); err != nil {
+		return err
+	}
+	answering := int64(0)
+	if kind == store.ReportAnswer {
+		answering = r.ID
+	}
+	a.Reply(ctx, t, a.Text.Text(t.Lang, "report.passed", map[string]any{"ID": r.ID}), a.doneKeyboard(t.Lang, answering))
+	return nil
+}
+
+// relayToIntegrity posts what the reporter sent under the report's card:
+// a text as a message of the bot's, anything else copied without the
+// sender's name, the report's number in its caption.
+func (a *Integrity) relayToIntegrity(ctx context.Context, t *turn.Turn, r store.IntegrityReport, m *models.Message, kind string) error {
+	header := a.StaffText("report.follow."+kind, map[string]any{"ID": r.ID, "Pseudonym": r.Pseudonym})
+	if evidence(m) && kind != store.ReportEvidence {
+		header += " · " + a.StaffText("report.follow.with_evidence")
+	}
+	id, err := store.AddIntegrityMessage(ctx, t.Tx, r.ID, kind, 0)
+	if err != nil {
+		return err
+	}
+	chat := a.Cfg.IntegrityChatID
+	var e outbox.Effect
+	if evidence(m) {
+		caption := header
+		if c := strings.TrimSpace(m.Caption); c != "" && kind != store.ReportEvidence {
+			caption += "\n" + html.EscapeString(turn.Cut(c, 800))
+		}
+		e = outbox.Call(chat, "copyMessage", &telegram.CopyMessageParams{
+			ChatID: chat, FromChatID: t.Chat, MessageID: m.ID, Caption: caption, ParseMode: models.ParseModeHTML,
+		})
+	} else {
+		e = outbox.Send(chat, header+"\n\n"+html.EscapeString(turn.Cut(strings.TrimSpace(m.Text), 3500)), nil)
+	}
+	t.Do(e.Replying(store.Slot{Kind: store.SlotReportPost, Key: r.ID}).Keeping(store.Slot{Kind: store.SlotReportMessage, Key: id}))
+	return nil
+}
+
+// IsIntegrityUpdate tells whether an update happens in the integrity
+// team's chat.
+func (a *Integrity) IsIntegrityUpdate(u *models.Update) bool {
+	chat, _ := tg.ChatOf(u)
+	return a.Cfg.IntegrityChatID != 0 && chat == a.Cfg.IntegrityChatID
+}
+
+// OnIntegrityChat handles the integrity chat: a reply to a report's
+// message goes to its reporter as a question; /close (in reply) or the
+// card's button closes the report.
+func (a *Integrity) OnIntegrityChat(ctx context.Context, t *turn.Turn) error {
+	u := t.Update
+	if q := u.CallbackQuery; q != nil {
+		a.Ack(ctx, t, "")
+		action, arg := tg.ParseCallback(q.Data)
+		id, _ := strconv.ParseInt(arg, 10, 64)
+		if action != turn.CbReportClose || id == 0 {
+			t.Status = store.InboxSkipped
+			return nil
+		}
+		return a.closeReport(ctx, t, id, 0)
+	}
+	m := u.Message
+	if m == nil || m.From == nil || m.From.IsBot {
+		t.Status = store.InboxSkipped
+		return nil
+	}
+	c, isCommand := tg.ParseCommand(m)
+	isCommand = isCommand && (c.Bot == "" || strings.EqualFold(c.Bot, a.Username))
+	if m.ReplyToMessage == nil {
+		if isCommand && c.Name == "close" {
+			t.Do(a.integrityPost(a.StaffText("report.staff_reply_to_close"), m.ID))
+			return nil
+		}
+		t.Status = store.InboxSkipped
+		return nil
+	}
+	r, err := store.IntegrityReportOfPost(ctx, t.Tx, m.ReplyToMessage.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		t.Status = store.InboxSkipped
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	switch {
+	case isCommand && c.Name == "close":
+		return a.closeReport(ctx, t, r.ID, m.ID)
+	case isCommand, strings.HasPrefix(strings.TrimSpace(m.Text), "//"):
+		t.Status = store.InboxSkipped // another command, or a note among staff
+		return nil
+	}
+	return a.askReporter(ctx, t, r, m)
+}
+
+// integrityPost is a message of the bot's in the integrity chat, replying
+// to replyTo when not 0.
+func (a *Integrity) integrityPost(text string, replyTo int) outbox.Effect {
+	p := &telegram.SendMessageParams{ChatID: a.Cfg.IntegrityChatID, Text: text, ParseMode: models.ParseModeHTML}
+	if replyTo != 0 {
+		p.ReplyParameters = &models.ReplyParameters{MessageID: replyTo, AllowSendingWithoutReply: true}
+	}
+	return outbox.Call(a.Cfg.IntegrityChatID, "sendMessage", p)
+}
+
+// askReporter relays integrity staff's message to the reporter as a
+// question, with a button to answer; for a while, whatever the reporter
+// writes is the answer.
+func (a *Integrity) askReporter(ctx context.Context, t *turn.Turn, r store.IntegrityReport, m *models.Message) error {
+	data := map[string]any{"ID": r.ID}
+	if r.Closed {
+		t.Do(a.integrityPost(a.StaffText("report.staff_closed_already", data), m.ID))
+		return nil
+	}
+	userID, err := a.keys.openReporter(r.ReporterBox, r.ID)
+	if err != nil {
+		t.Do(a.integrityPost(a.StaffText("report.staff_unreachable", data), m.ID))
+		return nil
+	}
+	if _, err := store.AddIntegrityMessage(ctx, t.Tx, r.ID, store.ReportQuestion, m.ID); err != nil {
+		return err
+	}
+	if err := store.SetAnswerWindow(ctx, t.Tx, r.ID, reportFollowTime); err != nil {
+		return err
+	}
+	header := a.Text.Text(r.Lang, "report.question_header", data)
+	hint := a.Text.Text(r.Lang, "report.question_hint")
+	kb := tg.Markup(tg.NewKeyboard([]tg.Button{tg.CallbackButton(a.Text.Text(r.Lang, "report.answer"), turn.CbReportAnswer, strconv.FormatInt(r.ID, 10))}))
+	var question outbox.Effect
+	if m.Text != "" {
+		question = outbox.Send(userID, header+"\n\n"+html.EscapeString(turn.Cut(m.Text, 3500))+"\n\n"+hint, kb)
+	} else {
+		t.Do(outbox.Send(userID, header, nil).Forgotten())
+		question = outbox.Call(userID, "copyMessage", &telegram.CopyMessageParams{
+			ChatID: userID, FromChatID: a.Cfg.IntegrityChatID, MessageID: m.ID, ReplyMarkup: kb,
+		})
+	}
+	// The effects to the reporter name them: they are deleted once made.
+	t.Do(question.IfBlocked(a.integrityPost(a.StaffText("report.staff_blocked", data), m.ID)).Forgotten())
+	return nil
+}
+
+// closeReport closes a report at integrity staff's word, tells the
+// reporter, and erases the link to them.
+func (a *Integrity) closeReport(ctx context.Context, t *turn.Turn, id int64, replyTo int) error {
+	r, err := store.GetIntegrityReport(ctx, t.Tx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		t.Status = store.InboxSkipped
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	closed, err := store.CloseIntegrityReport(ctx, t.Tx, r.ID)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"ID": r.ID}
+	if !closed {
+		t.Do(a.integrityPost(a.StaffText("report.staff_closed_already", data), replyTo))
+		return nil
+	}
+	post := a.integrityPost(a.StaffText("report.staff_closed", data), replyTo)
+	if replyTo == 0 {
+		post = post.Replying(store.Slot{Kind: store.SlotReportPost, Key: r.ID})
+	}
+	// The card loses its Close button.
+	unbutton := outbox.Call(a.Cfg.IntegrityChatID, "editMessageReplyMarkup", &telegram.EditMessageReplyMarkupParams{ChatID: a.Cfg.IntegrityChatID})
+	t.Do(post, unbutton.Changing(store.Slot{Kind: store.SlotReportPost, Key: r.ID}).MayBeRefused())
+	if userID, err := a.keys.openReporter(r.ReporterBox, r.ID); err == nil {
+		t.Do(outbox.Send(userID, a.Text.Text(r.Lang, "report.closed", data), nil).MayBeRefused().Forgotten())
+	}
+	return nil
+}
+
+// ForgetReports erases the links from the person's reports to them, and
+// their report dialog (/forget).
+func (a *Integrity) ForgetReports(ctx context.Context, t *turn.Turn) error {
+	own, err := a.ownReports(ctx, t, t.User.ID)
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, len(own))
+	for i, r := range own {
+		ids[i] = r.ID
+	}
+	if err := store.UnlinkIntegrityReports(ctx, t.Tx, ids); err != nil {
+		return err
+	}
+	_, err = store.EndIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat))
+	return err
+}
+
+// SealOldReporters seals the links kept in plain before migration 00009.
+func (a *Integrity) SealOldReporters(ctx context.Context) error {
+	n, err := a.St.SealReporters(ctx, a.Cfg.IntegrityLinkTTL, func(o store.UnsealedReporter) (store.ReporterLink, error) {
+		box, tag := a.keys.sealReporter(o.UserID, o.ReportID)
+		return store.ReporterLink{Box: box, Tag: tag}, nil
+	})
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		a.Log.Info("sealed the links from old integrity reports to their reporters", "reports", n)
+	}
+	return nil
+}
+
+// ExpireReporterLinks erases the links whose time has passed, now and then.
+func (a *Integrity) ExpireReporterLinks(ctx context.Context, every time.Duration) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		n, err := store.ExpireReporterLinks(ctx, a.St.DB())
+		switch {
+		case err != nil && ctx.Err() == nil:
+			a.Log.Warn("cannot erase expired links to reporters", "err", err)
+		case n > 0:
+			a.Log.Info("erased expired links to reporters", "reports", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// FileOldDraft files the report a person was writing in a conversation
+// kept before migration 00009, which sealed drafts: its content is not
+// trusted, so it is filed as anonymous.
+func (a *Integrity) FileOldDraft(ctx context.Context, t *turn.Turn, m *models.Message) error {
+	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+		return err
+	}
+	return a.fileReport(ctx, t, reportDraft{Source: "menu"}, m)
+}
+
+// EndDialog ends the report the person is writing, if any (/cancel).
+func (a *Integrity) EndDialog(ctx context.Context, t *turn.Turn) (bool, error) {
+	return store.EndIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat))
+}

@@ -1,0 +1,750 @@
+package survey
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	telegram "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"servicebot/bot/outbox"
+	"servicebot/bot/tg"
+	"servicebot/bot/turn"
+	"servicebot/dialogs"
+	"servicebot/store"
+)
+
+// The mystery-shopper questionnaire and the quick visit rating: one
+// question per message, edited in place, saved after every step.
+//
+// Callback data, k being m (mystery) or r (rating):
+//
+//	qs:k:<go|cont|new|send|x>  start, continue, start over, send, cancel
+//	qa:k:<question>:<choice>   an answer button
+//	qd:k:<question>            Done (multiple choice)
+//	qk:k:<question>            Skip
+//	qb:k                       Back
+//	qe:k:<question>            change an answer from the summary
+//	qy:k:…                     choosing a centre (centrepick.go)
+const (
+	// CentreStep is the rating's centre, asked by the bot before the
+	// questions.
+	CentreStep    = "_centre"
+	surveyPerPage = 8
+)
+
+type surveyState struct {
+	Kind string `json:"kind"`
+}
+
+// OnMysteryCommand offers the mystery shopper's questionnaire (/mystery).
+func (a *Surveys) OnMysteryCommand(ctx context.Context, t *turn.Turn) error {
+	return a.OfferSurvey(ctx, t, "mystery", "", 0, 0)
+}
+
+// OnRateCommand offers the quick visit rating (/rate).
+func (a *Surveys) OnRateCommand(ctx context.Context, t *turn.Turn) error {
+	return a.OfferSurvey(ctx, t, "rating", "", 0, 0)
+}
+
+// RateFromLink starts the quick rating from a QR deep link r_<centre>[_<desk>].
+// An unknown or malformed one falls back to choosing the centre.
+func (a *Surveys) RateFromLink(ctx context.Context, t *turn.Turn, link dialogs.StartLink) error {
+	centre, desk := "", 0
+	if len(link.Args) >= 1 {
+		if _, ok := a.Pack.Centre(link.Args[0]); ok {
+			centre = link.Args[0]
+		}
+	}
+	if centre != "" && len(link.Args) >= 2 {
+		if n, err := strconv.Atoi(link.Args[1]); err == nil && n > 0 && n < 1000 {
+			desk = n
+		}
+	}
+	return a.OfferSurvey(ctx, t, "rating", centre, desk, 0)
+}
+
+// OfferSurvey shows what is stored and why, or offers to continue a draft.
+func (a *Surveys) OfferSurvey(ctx context.Context, t *turn.Turn, kind, centre string, desk, msgID int) error {
+	q, ok := a.Questionnaire(kind)
+	if !ok {
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "survey.unavailable"), a.MenuKeyboard(t.Lang))
+		return nil
+	}
+	k := turn.LetterOf(kind)
+	if d, err := store.DraftOf(ctx, t.Tx, t.User.ID, kind); err == nil {
+		step, total := q.Progress(d.Answers, firstUnanswered(q, d))
+		a.Show(ctx, t, msgID, a.Text.Text(t.Lang, "survey.continue_offer", map[string]any{"Step": step, "Total": total}), tg.NewKeyboard(
+			[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "survey.continue"), turn.CbSurvey, k+":cont")},
+			[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "survey.start_over"), turn.CbSurvey, k+":new")},
+		))
+		return nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	// The centre and desk from a QR code wait in the conversation until Start.
+	raw, _ := json.Marshal(map[string]any{"kind": kind, "centre": centre, "desk": desk})
+	if err := store.SaveConversation(ctx, t.Tx, store.Conversation{ChatID: t.Chat, Dialog: turn.DialogSurvey, Step: "intro", Data: raw}); err != nil {
+		return err
+	}
+	lang := a.ContentLang(t.Lang)
+	text := "<b>" + html.EscapeString(a.Local(q.Title, lang)) + "</b>\n\n" + html.EscapeString(a.Local(q.Intro, lang))
+	if centre != "" {
+		c, _ := a.Pack.Centre(centre)
+		text += "\n\n🏢 " + html.EscapeString(a.Local(c.Name, lang))
+	}
+	a.Show(ctx, t, msgID, text, tg.NewKeyboard(
+		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "survey.start"), turn.CbSurvey, k+":go")},
+		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "nav.menu"), turn.CbMenu, "menu")},
+	))
+	return nil
+}
+
+// currentStep is the step the questionnaire waits for: the centre (for a
+// rating without one), the first unanswered question, or "" at the summary.
+func currentStep(q *dialogs.Questionnaire, r store.Response) string {
+	if NeedsCentre(r) {
+		return CentreStep
+	}
+	return firstUnanswered(q, r)
+}
+
+func firstUnanswered(q *dialogs.Questionnaire, r store.Response) string {
+	if next, ok := q.Next(r.Answers); ok {
+		return next.ID
+	}
+	return ""
+}
+
+// OnSurveyButton follows a questionnaire's buttons.
+func (a *Surveys) OnSurveyButton(ctx context.Context, t *turn.Turn) error {
+	u := t.Update
+	action, arg := tg.ParseCallback(u.CallbackQuery.Data)
+	parts := strings.Split(arg, ":")
+	kind := turn.KindOf(parts[0])
+	q, ok := a.Questionnaire(kind)
+	if !ok {
+		a.StaleButton(ctx, t)
+		return nil
+	}
+	at := func(i int) string {
+		if i < len(parts) {
+			return parts[i]
+		}
+		return ""
+	}
+	msgID := tg.CallbackMessageID(u)
+	if action == turn.CbSurvey && (at(1) == "go" || at(1) == "new") {
+		a.Ack(ctx, t, "")
+		return a.beginSurvey(ctx, t, q, kind, msgID)
+	}
+	r, err := store.DraftOf(ctx, t.Tx, t.User.ID, kind)
+	if errors.Is(err, store.ErrNotFound) {
+		// A button of a questionnaire already sent or cancelled.
+		a.Ack(ctx, t, a.Text.Text(t.Lang, "survey.gone"))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	// A button of a step already passed (the message above the one typed
+	// into, say) does nothing but say so: its «Skip» must not erase an
+	// answer given since.
+	if (action == turn.CbSurveyAns || action == turn.CbSurveyDone || action == turn.CbSurveySkip) && at(1) != currentStep(q, r) {
+		e := outbox.Call(t.Chat, "answerCallbackQuery", &telegram.AnswerCallbackQueryParams{
+			CallbackQueryID: u.CallbackQuery.ID, Text: a.Text.Text(t.Lang, "survey.step_passed"), ShowAlert: true,
+		}).MayBeRefused()
+		e.Urgent = true
+		t.Do(e)
+		return nil
+	}
+	a.Ack(ctx, t, "")
+	r.MessageID = msgID
+	switch action {
+	case turn.CbSurvey:
+		switch at(1) {
+		case "cont":
+			if err := a.keepSurveyDialog(ctx, t, kind); err != nil {
+				return err
+			}
+			a.renderStep(ctx, t, q, r, "")
+		case "send":
+			if err := a.submitSurvey(ctx, t, q, r); err != nil {
+				return err
+			}
+		case "x":
+			if _, err := store.DeleteDraft(ctx, t.Tx, t.User.ID, kind); err != nil {
+				return err
+			}
+			if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+				return err
+			}
+			a.Show(ctx, t, msgID, a.Text.Text(t.Lang, "survey.cancelled"), a.MenuKeyboard(t.Lang))
+		}
+	case turn.CbSurveyAns:
+		if err := a.answerSurvey(ctx, t, q, r, at(1), dialogs.Input{Choice: at(2)}); err != nil {
+			return err
+		}
+	case turn.CbSurveyDone:
+		if err := a.answerSurvey(ctx, t, q, r, at(1), dialogs.Input{Done: true}); err != nil {
+			return err
+		}
+	case turn.CbSurveySkip:
+		if err := a.answerSurvey(ctx, t, q, r, at(1), dialogs.Input{Skip: true}); err != nil {
+			return err
+		}
+	case turn.CbSurveyBack:
+		// No longer waiting for a centre's description.
+		if err := a.keepSurveyDialog(ctx, t, kind); err != nil {
+			return err
+		}
+		current := firstUnanswered(q, r)
+		if NeedsCentre(r) {
+			current = CentreStep
+		}
+		prev, ans := q.Back(r.Answers, current)
+		if prev == "" && kind == "rating" && current != CentreStep && r.Desk == 0 {
+			// Back from the first rating question: choose the centre again.
+			r.Centre, r.CentreNote = "", ""
+		}
+		r.Answers = ans
+		if err := a.saveAndRender(ctx, t, q, r, ""); err != nil {
+			return err
+		}
+	case turn.CbSurveyEdit:
+		if q.Question(at(1)) == nil {
+			a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, "survey.err.not_shown"))
+			return nil
+		}
+		delete(r.Answers, at(1))
+		if err := a.saveAndRender(ctx, t, q, r, ""); err != nil {
+			return err
+		}
+	case turn.CbSurveyPlace:
+		switch at(1) {
+		case "o":
+			return a.askCentreNote(ctx, t, q, r)
+		case "l":
+			a.offerLocation(t, "centre.location_offer")
+			return nil
+		}
+		// Back from the note to the list.
+		if err := a.keepSurveyDialog(ctx, t, kind); err != nil {
+			return err
+		}
+		a.renderCentres(ctx, t, q, r, parseCentreView(parts[1:]), "")
+	}
+	return nil
+}
+
+func (a *Surveys) keepSurveyDialog(ctx context.Context, t *turn.Turn, kind string) error {
+	raw, _ := json.Marshal(surveyState{Kind: kind})
+	if err := store.SaveConversation(ctx, t.Tx, store.Conversation{ChatID: t.Chat, Dialog: turn.DialogSurvey, Step: "q", Data: raw}); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (a *Surveys) beginSurvey(ctx context.Context, t *turn.Turn, q *dialogs.Questionnaire, kind string, msgID int) error {
+	var pending struct {
+		Centre string `json:"centre"`
+		Desk   int    `json:"desk"`
+	}
+	if conv, err := store.GetConversation(ctx, t.Tx, t.Chat); err == nil && conv.Dialog == turn.DialogSurvey {
+		json.Unmarshal(conv.Data, &pending)
+	}
+	nr := q.NewResponse()
+	r, err := store.StartResponse(ctx, t.Tx, store.Response{
+		Kind: kind, Questionnaire: nr.Questionnaire, Version: nr.Version, Pack: a.Pack.ID,
+		UserID: t.User.ID, Lang: t.Lang, Answers: nr.Answers, Centre: pending.Centre, Desk: pending.Desk,
+	})
+	if err != nil {
+		return err
+	}
+	r.MessageID = msgID
+	if err := a.keepSurveyDialog(ctx, t, kind); err != nil {
+		return err
+	}
+	// A QR code's centre already rated today: say so now, and let them
+	// choose another, rather than at «Send».
+	note := ""
+	if full, err := a.dailyLimitReached(ctx, t, kind, r.Centre); err != nil {
+		return err
+	} else if full && kind == "rating" {
+		r.Centre, r.Desk = "", 0
+		note = a.Text.Text(t.Lang, "survey.err.daily_limit_centre")
+	}
+	return a.saveAndRender(ctx, t, q, r, note)
+}
+
+// answerSurvey applies an input to a question and shows what comes next,
+// or the problem with the input.
+func (a *Surveys) answerSurvey(ctx context.Context, t *turn.Turn, q *dialogs.Questionnaire, r store.Response, qid string, in dialogs.Input) error {
+	if qid == CentreStep {
+		if _, ok := a.Pack.Centre(in.Choice); !ok || r.Kind != "rating" {
+			a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, "survey.err.unknown_centre"))
+			return nil
+		}
+		// The daily limit is told as soon as the centre is known, with
+		// the choice of another, not after every step at «Send».
+		if full, err := a.dailyLimitReached(ctx, t, r.Kind, in.Choice); err != nil || full {
+			if full {
+				a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, "survey.err.daily_limit_centre"))
+			}
+			return err
+		}
+		r.Centre, r.CentreNote = in.Choice, ""
+		return a.saveAndRender(ctx, t, q, r, "")
+	}
+	in.Today = time.Now().In(a.Schedule().Location())
+	if in.Today.Location() == nil {
+		in.Today = time.Now()
+	}
+	before := r.Answers
+	ans, err := q.Apply(r.Answers, qid, in, a.centreIDs())
+	if err != nil {
+		a.renderStep(ctx, t, q, r, a.surveyError(t.Lang, q, qid, err))
+		return nil
+	}
+	if reflect.DeepEqual(ans, before) && t.Update.CallbackQuery != nil {
+		return nil // a double tap: the answer is already so
+	}
+	if qq := q.Question(qid); qq != nil && qq.Type == dialogs.QuestionCentre {
+		if full, err := a.dailyLimitReached(ctx, t, r.Kind, ans[qid].Text); err != nil || full {
+			if full {
+				a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, "survey.err.daily_limit_centre"))
+			}
+			return err
+		}
+		r.Centre, r.CentreNote = ans[qid].Text, ""
+	}
+	r.Answers = ans
+	note := ""
+	for _, id := range q.IntegrityFlags(ans) {
+		if !slices.Contains(q.IntegrityFlags(before), id) {
+			note = a.integrityNote(t.Lang)
+		}
+	}
+	return a.saveAndRender(ctx, t, q, r, note)
+}
+
+// surveyReport is the integrity report a questionnaire makes (plain text):
+// the integrity answers, and where and when the visit was, for what.
+func (a *Surveys) surveyReport(q *dialogs.Questionnaire, r store.Response, flags []string) string {
+	lang := a.StaffLang()
+	var b strings.Builder
+	b.WriteString(a.Text.Text(lang, "survey.integrity_from"))
+	line := func(qq *dialogs.Question) {
+		if ans, ok := r.Answers[qq.ID]; ok && !ans.Skipped {
+			fmt.Fprintf(&b, "\n• %s %s", a.Local(qq.Text, lang), a.AnswerLabel(lang, qq, ans))
+		}
+	}
+	for _, qq := range q.IntegrityQuestions() {
+		line(qq)
+	}
+	if c, ok := a.Pack.Centre(r.Centre); ok {
+		b.WriteString("\n🏢 " + a.Local(c.Name, lang))
+	}
+	for _, qq := range q.Visible(r.Answers) {
+		if qq.Type == dialogs.QuestionDate || qq.ID == "services" {
+			line(qq)
+		}
+	}
+	return b.String()
+}
+
+// integrityNote points to the official channels when someone says they
+// were asked for money; a report is filed when the questionnaire is sent.
+func (a *Surveys) integrityNote(lang string) string {
+	var b strings.Builder
+	b.WriteString(a.Text.Text(lang, "survey.integrity_note"))
+	for _, c := range a.Pack.Channels {
+		if c.Kind == "integrity" || c.Kind == "complaint" {
+			fmt.Fprintf(&b, "\n• <a href=\"%s\">%s</a>", html.EscapeString(c.URL), html.EscapeString(a.Local(c.Title, a.ContentLang(lang))))
+		}
+	}
+	return b.String()
+}
+
+func (a *Surveys) centreIDs() []string {
+	ids := make([]string, 0, len(a.Pack.Centres))
+	for _, c := range a.Pack.Centres {
+		ids = append(ids, c.ID)
+	}
+	return ids
+}
+
+func (a *Surveys) surveyError(lang string, q *dialogs.Questionnaire, qid string, err error) string {
+	key := "survey.err.other"
+	data := map[string]any{}
+	for _, e := range []struct {
+		err error
+		key string
+	}{
+		{dialogs.ErrExpectedButton, "expected_button"}, {dialogs.ErrExpectedText, "expected_text"},
+		{dialogs.ErrExpectedPhoto, "expected_photo"}, {dialogs.ErrTooLong, "too_long"},
+		{dialogs.ErrNotOptional, "not_optional"}, {dialogs.ErrBadChoice, "bad_choice"},
+		{dialogs.ErrBadDate, "bad_date"}, {dialogs.ErrEmpty, "empty"},
+		{dialogs.ErrUnknownCentre, "unknown_centre"}, {dialogs.ErrNotShown, "not_shown"},
+	} {
+		if errors.Is(err, e.err) {
+			key = "survey.err." + e.key
+			break
+		}
+	}
+	if qq := q.Question(qid); qq != nil {
+		data["Max"] = qq.Limit()
+	}
+	return a.Text.Text(lang, key, data)
+}
+
+func (a *Surveys) saveAndRender(ctx context.Context, t *turn.Turn, q *dialogs.Questionnaire, r store.Response, note string) error {
+	if err := store.SaveDraft(ctx, t.Tx, r); err != nil {
+		return err
+	}
+	a.renderStep(ctx, t, q, r, note)
+	return nil
+}
+
+// renderStep shows the next question, or the summary when all are answered.
+func (a *Surveys) renderStep(ctx context.Context, t *turn.Turn, q *dialogs.Questionnaire, r store.Response, note string) {
+	k := turn.LetterOf(r.Kind)
+	if NeedsCentre(r) {
+		a.renderCentres(ctx, t, q, r, a.topView(), note)
+		return
+	}
+	qq, ok := q.Next(r.Answers)
+	if !ok {
+		a.renderSummary(ctx, t, q, r, note)
+		return
+	}
+	if qq.Type == dialogs.QuestionCentre {
+		a.renderCentres(ctx, t, q, r, a.topView(), note)
+		return
+	}
+	lang := a.ContentLang(t.Lang)
+	step, total := q.Progress(r.Answers, qq.ID)
+	var b strings.Builder
+	if note != "" {
+		b.WriteString(note + "\n\n")
+	}
+	b.WriteString("<i>" + a.Text.Text(t.Lang, "survey.progress", map[string]any{"Step": step, "Total": total}) + "</i>")
+	if s := q.SectionOf(qq.ID); s != nil {
+		b.WriteString(" · <b>" + html.EscapeString(a.Local(s.Title, lang)) + "</b>")
+	}
+	b.WriteString("\n\n" + html.EscapeString(a.Local(qq.Text, lang)))
+	if h := a.Local(qq.Hint, lang); h != "" {
+		b.WriteString("\n<i>" + html.EscapeString(h) + "</i>")
+	}
+	var rows [][]tg.Button
+	ans := func(choice, label string) tg.Button {
+		return tg.CallbackButton(label, turn.CbSurveyAns, k+":"+qq.ID+":"+choice)
+	}
+	switch qq.Type {
+	case dialogs.QuestionSingle:
+		for _, o := range qq.Options {
+			rows = append(rows, []tg.Button{ans(o.ID, a.Local(o.Text, lang))})
+		}
+	case dialogs.QuestionMulti:
+		picked := r.Answers[qq.ID].Choice
+		for _, o := range qq.Options {
+			mark := "▫️ "
+			if slices.Contains(picked, o.ID) {
+				mark = "✅ "
+			}
+			rows = append(rows, []tg.Button{ans(o.ID, mark+a.Local(o.Text, lang))})
+		}
+		rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "survey.done"), turn.CbSurveyDone, k+":"+qq.ID)})
+		b.WriteString("\n<i>" + a.Text.Text(t.Lang, "survey.multi_hint") + "</i>")
+	case dialogs.QuestionRating5:
+		var row []tg.Button
+		for i := 1; i <= 5; i++ {
+			row = append(row, ans(strconv.Itoa(i), strconv.Itoa(i)))
+		}
+		rows = append(rows, row)
+	case dialogs.QuestionScale10:
+		var r1, r2 []tg.Button
+		for i := 0; i <= 10; i++ {
+			if i <= 5 {
+				r1 = append(r1, ans(strconv.Itoa(i), strconv.Itoa(i)))
+			} else {
+				r2 = append(r2, ans(strconv.Itoa(i), strconv.Itoa(i)))
+			}
+		}
+		rows = append(rows, r1, r2)
+	case dialogs.QuestionYesNo, dialogs.QuestionYesNoNA:
+		row := []tg.Button{ans(dialogs.ChoiceYes, a.Text.Text(t.Lang, "survey.yes")), ans(dialogs.ChoiceNo, a.Text.Text(t.Lang, "survey.no"))}
+		if qq.Type == dialogs.QuestionYesNoNA {
+			row = append(row, ans(dialogs.ChoiceNA, a.Text.Text(t.Lang, "survey.na")))
+		}
+		rows = append(rows, row)
+	case dialogs.QuestionDate:
+		rows = append(rows, []tg.Button{ans(dialogs.ChoiceToday, a.Text.Text(t.Lang, "survey.today")), ans(dialogs.ChoiceYesterday, a.Text.Text(t.Lang, "survey.yesterday"))})
+		b.WriteString("\n<i>" + a.Text.Text(t.Lang, "survey.date_hint") + "</i>")
+	case dialogs.QuestionText:
+		b.WriteString("\n<i>" + a.Text.Text(t.Lang, "survey.text_hint", map[string]any{"Max": qq.Limit()}) + "</i>")
+	case dialogs.QuestionPhoto:
+		b.WriteString("\n<i>" + a.Text.Text(t.Lang, "survey.photo_hint") + "</i>")
+	}
+	rows = append(rows, a.surveyNav(t.Lang, k, qq))
+	a.showStep(ctx, t, r, b.String(), tg.NewKeyboard(rows...))
+}
+
+// typedChoice reads typed text as one of the step's buttons when it is
+// that button's label («так», «ні», «вчора», an option's text), case and
+// surrounding punctuation aside; a label's other spellings, when its
+// language has them, are in the locale's «<label>_typed» message.
+func (a *Surveys) typedChoice(lang string, qq *dialogs.Question, text string) (string, bool) {
+	norm := func(s string) string {
+		return strings.ToLower(strings.TrimFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
+	}
+	typed := norm(text)
+	if typed == "" {
+		return "", false
+	}
+	if qq.Type == dialogs.QuestionSingle {
+		for _, o := range qq.Options {
+			for _, l := range a.Pack.Languages {
+				if norm(a.Local(o.Text, l)) == typed {
+					return o.ID, true
+				}
+			}
+		}
+		return "", false
+	}
+	keys := map[string]string{}
+	switch qq.Type {
+	case dialogs.QuestionYesNo, dialogs.QuestionYesNoNA:
+		keys[dialogs.ChoiceYes], keys[dialogs.ChoiceNo] = "survey.yes", "survey.no"
+		if qq.Type == dialogs.QuestionYesNoNA {
+			keys[dialogs.ChoiceNA] = "survey.na"
+		}
+	case dialogs.QuestionDate:
+		keys[dialogs.ChoiceToday], keys[dialogs.ChoiceYesterday] = "survey.today", "survey.yesterday"
+	}
+	for choice, key := range keys {
+		forms := []string{a.Text.Text(lang, key)}
+		if more := a.Text.Text(lang, key+"_typed"); more != key+"_typed" {
+			forms = append(forms, strings.Split(more, "|")...)
+		}
+		for _, f := range forms {
+			if norm(f) == typed {
+				return choice, true
+			}
+		}
+	}
+	return "", false
+}
+
+func (a *Surveys) surveyNav(lang, k string, qq *dialogs.Question) []tg.Button {
+	nav := []tg.Button{tg.CallbackButton(a.Text.Text(lang, "survey.back"), turn.CbSurveyBack, k)}
+	if qq != nil && qq.Optional {
+		nav = append(nav, tg.CallbackButton(a.Text.Text(lang, "survey.skip"), turn.CbSurveySkip, k+":"+qq.ID))
+	}
+	return append(nav, tg.CallbackButton(a.Text.Text(lang, "survey.cancel"), turn.CbSurvey, k+":x"))
+}
+
+// showStep edits the questionnaire's message in place, or sends a new one
+// (after typed input, so that it stands below what the person wrote).
+func (a *Surveys) showStep(ctx context.Context, t *turn.Turn, r store.Response, text string, kb *tg.Keyboard) {
+	// Whichever message shows the step, its id is kept with the draft.
+	draft := store.Slot{Kind: store.SlotDraftMessage, Key: r.ID}
+	if t.Update.CallbackQuery == nil || r.MessageID == 0 {
+		t.Do(outbox.Send(t.Chat, text, tg.Markup(kb)).Keeping(draft))
+		return
+	}
+	t.Do(outbox.Edit(t.Chat, r.MessageID, text, tg.Markup(kb)).Keeping(draft))
+}
+
+// ContinueSurvey takes typed text or a photo for the current question.
+func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.Conversation, m *models.Message) error {
+	var st struct {
+		Kind string `json:"kind"`
+	}
+	json.Unmarshal(conv.Data, &st)
+	q, ok := a.Questionnaire(st.Kind)
+	if !ok {
+		store.EndConversation(ctx, t.Tx, t.Chat)
+		return turn.ErrNotMine
+	}
+	if conv.Step == "intro" {
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "survey.err.expected_button"), nil)
+		return nil
+	}
+	atCentre := func(r store.Response) bool {
+		next, ok := q.Next(r.Answers)
+		return NeedsCentre(r) || (ok && next.Type == dialogs.QuestionCentre)
+	}
+	r, err := store.DraftOf(ctx, t.Tx, t.User.ID, st.Kind)
+	if errors.Is(err, store.ErrNotFound) {
+		store.EndConversation(ctx, t.Tx, t.Chat)
+		return turn.ErrNotMine
+	}
+	if err != nil {
+		return err
+	}
+	next, ok := q.Next(r.Answers)
+	lat, lon, shared := turn.LocationOf(m)
+	switch {
+	case conv.Step == stepCentreNote && atCentre(r):
+		return a.takeCentreNote(ctx, t, q, r, turn.FirstNonEmpty(m.Text, m.Caption))
+	case atCentre(r) && shared:
+		a.pickNearest(ctx, t, q, r, lat, lon)
+	case atCentre(r):
+		return a.pickFromFound(ctx, t, q, r, turn.FirstNonEmpty(m.Text, m.Caption))
+	case !ok:
+		a.renderSummary(ctx, t, q, r, a.Text.Text(t.Lang, "survey.err.use_buttons"))
+	case m.Voice != nil || m.Audio != nil || m.VideoNote != nil:
+		// Not «the answer is empty»: say what the bot can read.
+		a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, "survey.err.voice"))
+	default:
+		in := dialogs.Input{Text: m.Text}
+		if len(m.Photo) > 0 {
+			in = dialogs.Input{Photo: m.Photo[len(m.Photo)-1].FileID}
+		} else if m.Text == "" && m.Caption == "" {
+			in = dialogs.Input{}
+		} else if choice, ok := a.typedChoice(t.Lang, next, m.Text); ok {
+			// «так», «вчора»: a button's label typed is that button.
+			in = dialogs.Input{Choice: choice}
+		}
+		if err := a.answerSurvey(ctx, t, q, r, next.ID, in); err != nil {
+			return err
+		}
+		if slices.Contains(q.IntegrityQuestions(), next) {
+			// What the person wrote about corruption is not kept with their
+			// name in the inbox.
+			return store.ScrubInboxUpdate(ctx, t.Tx, t.Update.ID)
+		}
+	}
+	return nil
+}
+
+func (a *Surveys) renderSummary(ctx context.Context, t *turn.Turn, q *dialogs.Questionnaire, r store.Response, note string) {
+	k := turn.LetterOf(r.Kind)
+	lang := a.ContentLang(t.Lang)
+	var b strings.Builder
+	if note != "" {
+		b.WriteString(note + "\n\n")
+	}
+	b.WriteString(a.Text.Text(t.Lang, "survey.summary"))
+	if c, ok := a.Pack.Centre(r.Centre); ok && r.Kind == "rating" {
+		b.WriteString("\n🏢 " + html.EscapeString(a.Local(c.Name, lang)))
+	}
+	if r.CentreNote != "" {
+		b.WriteString("\n🏢 " + a.Text.Text(t.Lang, "centre.unlisted") + ": " + html.EscapeString(r.CentreNote))
+	}
+	var rows [][]tg.Button
+	var row []tg.Button
+	for i, qq := range q.Visible(r.Answers) {
+		ans, ok := r.Answers[qq.ID]
+		if !ok {
+			continue
+		}
+		fmt.Fprintf(&b, "\n%d. %s — <b>%s</b>", i+1, html.EscapeString(turn.Cut(a.Local(qq.Text, lang), 60)), html.EscapeString(turn.Cut(a.AnswerLabel(t.Lang, qq, ans), 80)))
+		row = append(row, tg.CallbackButton(fmt.Sprintf("✏️ %d", i+1), turn.CbSurveyEdit, k+":"+qq.ID))
+		if len(row) == 6 {
+			rows = append(rows, row)
+			row = nil
+		}
+	}
+	if row != nil {
+		rows = append(rows, row)
+	}
+	rows = append(rows,
+		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "survey.send"), turn.CbSurvey, k+":send")},
+		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "survey.back"), turn.CbSurveyBack, k), tg.CallbackButton(a.Text.Text(t.Lang, "survey.cancel"), turn.CbSurvey, k+":x")})
+	text := b.String()
+	if dialogs.UTF16Len(text) > 4000 {
+		text = turn.Cut(text, 3900)
+	}
+	a.showStep(ctx, t, r, text, tg.NewKeyboard(rows...))
+}
+
+// dailyLimitReached reports whether the person has sent as many
+// questionnaires of the kind about the centre today as SURVEY_DAILY_LIMIT
+// allows.
+func (a *Surveys) dailyLimitReached(ctx context.Context, t *turn.Turn, kind, centre string) (bool, error) {
+	limit := a.Cfg.SurveyDailyLimit
+	if limit <= 0 || centre == "" {
+		return false, nil
+	}
+	now := time.Now().In(a.Schedule().Location())
+	midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+	n, err := store.SubmittedSince(ctx, t.Tx, t.User.ID, kind, centre, midnight)
+	return n >= limit, err
+}
+
+// submitSurvey sends a complete questionnaire: at most one per person per
+// centre per day, an integrity report for a "yes" to being asked for
+// money, a ticket when a low rating asks for a call back.
+func (a *Surveys) submitSurvey(ctx context.Context, t *turn.Turn, q *dialogs.Questionnaire, r store.Response) error {
+	if !q.Complete(r.Answers) {
+		a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, "survey.err.incomplete"))
+		return nil
+	}
+	if full, err := a.dailyLimitReached(ctx, t, r.Kind, r.Centre); err != nil {
+		return err
+	} else if full {
+		// Checked at the centre already; this is a second tab, or a day
+		// that turned while the questionnaire was open.
+		a.renderSummary(ctx, t, q, r, a.Text.Text(t.Lang, "survey.err.daily_limit"))
+		return nil
+	}
+	// What the person said about corruption goes to the integrity team
+	// only: out of the response staff review and export, which then
+	// belongs to no one.
+	reportText := ""
+	if flags := q.IntegrityFlags(r.Answers); len(flags) > 0 && a.Cfg.IntegrityChatID != 0 {
+		reportText = a.surveyReport(q, r, flags)
+		r.Answers = q.WithoutIntegrity(r.Answers)
+	}
+	var ok bool
+	var err error
+	if reportText != "" {
+		ok, err = store.SubmitUnlinkedResponse(ctx, t.Tx, r.ID, r.Answers)
+	} else {
+		ok, err = store.SubmitResponse(ctx, t.Tx, r.ID)
+	}
+	if err != nil || !ok {
+		if err != nil {
+			return err
+		}
+		return nil
+	}
+	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+		return err
+	}
+	ref := dialogs.Ref(r.Kind, r.ID)
+	a.Show(ctx, t, r.MessageID, a.Text.Text(t.Lang, "survey.thanks", map[string]any{"Ref": ref}), a.MenuKeyboard(t.Lang))
+	a.Metrics.ResponseSubmitted(r.Kind)
+	a.WakeReviews()
+	if reportText != "" {
+		if _, err := a.integrity.AddReport(ctx, t, false, "questionnaire", reportText, nil); err != nil {
+			return err
+		}
+	}
+	if yes := r.Answers["followup"]; slices.Contains(yes.Choice, dialogs.ChoiceYes) && a.Cfg.StaffChatID != 0 {
+		what := r.Answers["what_wrong"].Text
+		if err := a.desk.OpenTicket(ctx, t, nil, turn.FirstNonEmpty(what, ref), "rating", ref); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Drop deletes the draft of the questionnaire conv is waiting in (/cancel).
+func (a *Surveys) Drop(ctx context.Context, t *turn.Turn, conv store.Conversation) error {
+	var st surveyState
+	json.Unmarshal(conv.Data, &st)
+	_, err := store.DeleteDraft(ctx, t.Tx, t.User.ID, st.Kind)
+	return err
+}

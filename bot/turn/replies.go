@@ -1,0 +1,92 @@
+package turn
+
+import (
+	"context"
+
+	telegram "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"servicebot/bot/outbox"
+	"servicebot/bot/tg"
+	"servicebot/store"
+)
+
+// Reply sends a message into the turn's chat.
+func (a *Env) Reply(_ context.Context, t *Turn, text string, kb *tg.Keyboard) {
+	t.Do(outbox.Send(t.Chat, text, tg.Markup(kb)))
+}
+
+// Show puts text in place of the bot's message msgID, or sends it as a new
+// message when there is none or it can no longer be edited.
+func (a *Env) Show(ctx context.Context, t *Turn, msgID int, text string, kb *tg.Keyboard) {
+	if msgID == 0 {
+		a.Reply(ctx, t, text, kb)
+		return
+	}
+	t.Do(outbox.Edit(t.Chat, msgID, text, tg.Markup(kb)))
+}
+
+// Ack answers the turn's callback query, so the button stops spinning.
+func (a *Env) Ack(_ context.Context, t *Turn, text string) {
+	if q := t.Update.CallbackQuery; q != nil {
+		t.Do(outbox.Answer(t.Chat, q.ID, text))
+	}
+}
+
+// StaffPost is a message into the staff chat: into topic thread (0: none),
+// replying to the message replyTo (0: none).
+func (a *Env) StaffPost(thread int, text string, replyTo int) outbox.Effect {
+	p := &telegram.SendMessageParams{ChatID: a.Cfg.StaffChatID, MessageThreadID: thread, Text: text, ParseMode: models.ParseModeHTML}
+	if replyTo != 0 {
+		p.ReplyParameters = &models.ReplyParameters{MessageID: replyTo, AllowSendingWithoutReply: true}
+	}
+	return outbox.Call(a.Cfg.StaffChatID, "sendMessage", p)
+}
+
+// TicketPost is a message about a ticket into the staff chat: in its topic,
+// or, when the staff chat is no forum, replying to its card. Either may not
+// exist yet: the outbox fills them in when the message is delivered.
+func (a *Env) TicketPost(tk store.Ticket, text string, kb *tg.Keyboard) outbox.Effect {
+	e := outbox.Send(a.Cfg.StaffChatID, text, tg.Markup(kb)).InThread(TicketThread(tk))
+	if !a.StaffIsForum() {
+		e = e.Replying(store.Slot{Kind: store.SlotTicketCard, Key: tk.ID})
+	}
+	return e
+}
+
+// TicketThread is the slot that keeps a ticket's topic (its thread id).
+func TicketThread(tk store.Ticket) store.Slot {
+	return store.Slot{Kind: store.SlotTicketThread, Key: tk.ID}
+}
+
+// TopicCall is a change of a ticket's topic (its name, closed or open); a
+// refusal (the topic was deleted by hand, or is already so) does no harm.
+func (a *Env) TopicCall(tk store.Ticket, method string, params any) outbox.Effect {
+	return outbox.Call(a.Cfg.StaffChatID, method, params).InThread(TicketThread(tk)).MayBeRefused()
+}
+
+// onStaleButton answers a button from an old message, or one this version
+// of the bot no longer has.
+func (a *Env) StaleButton(ctx context.Context, t *Turn) {
+	a.Ack(ctx, t, "")
+	a.Reply(ctx, t, a.Text.Text(t.Lang, "hint.stale_button"), a.MenuKeyboard(t.Lang))
+}
+
+// EditKeyboard replaces the buttons of the bot's message msgID.
+func (a *Env) EditKeyboard(_ context.Context, t *Turn, msgID int, kb *tg.Keyboard) {
+	if msgID == 0 {
+		return
+	}
+	t.Do(outbox.Call(t.Chat, "editMessageReplyMarkup",
+		&telegram.EditMessageReplyMarkupParams{ChatID: t.Chat, MessageID: msgID, ReplyMarkup: tg.Markup(kb)}).MayBeRefused())
+}
+
+// SendWithLocationButton sends text with a reply keyboard whose one button
+// shares the person's location: Telegram asks for a location only through
+// a reply keyboard, never an inline one.
+func (a *Env) SendWithLocationButton(t *Turn, text string) {
+	t.Do(outbox.Send(t.Chat, text, &models.ReplyKeyboardMarkup{
+		Keyboard:       [][]models.KeyboardButton{{{Text: a.Text.Text(t.Lang, "centre.share_location"), RequestLocation: true}}},
+		ResizeKeyboard: true, OneTimeKeyboard: true,
+	}))
+}

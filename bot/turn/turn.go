@@ -1,0 +1,69 @@
+// Package turn is what every room of the bot decides with: the Turn (one
+// update, its transaction, who sent it, in which language to answer, and
+// the effects it decided), the Env the rooms share (settings, store,
+// texts, the content pack and its live FAQ), the replies every room sends,
+// and the one registry of callback prefixes and dialog names.
+//
+// Nothing here calls Telegram: a turn's effects are kept in the outbox
+// with its state and delivered after it commits (see bot/outbox).
+package turn
+
+import (
+	"context"
+	"errors"
+
+	"github.com/go-telegram/bot/models"
+	"github.com/jmoiron/sqlx"
+
+	"servicebot/bot/outbox"
+	"servicebot/store"
+)
+
+// Turn is one update being handled: its transaction, who sent it, in
+// which language to answer, and what it decided should happen in Telegram.
+type Turn struct {
+	Tx     *sqlx.Tx
+	Update *models.Update
+	Chat   int64       // the chat to answer in
+	User   *store.User // the citizen, in private chats
+	Lang   string
+	Status int // store.InboxDone unless the update was ignored
+
+	// What the turn wants to happen in Telegram: kept in the outbox with
+	// the turn's state when it commits, and delivered after.
+	effects []outbox.Effect
+	// forget: the turn's effects leave no outbox rows once delivered
+	// (/forget's answer).
+	forget bool
+}
+
+// Do adds effects to the turn. Nothing reaches Telegram unless the turn
+// commits.
+func (t *Turn) Do(effects ...outbox.Effect) {
+	t.effects = append(t.effects, effects...)
+}
+
+// LeaveNoTrace makes the turn's effects leave no outbox rows once they are
+// delivered (the answer to /forget).
+func (t *Turn) LeaveNoTrace() { t.forget = true }
+
+// Effects are what the turn decided, to be kept with its state.
+func (t *Turn) Effects() []outbox.Effect {
+	if t.forget {
+		for i := range t.effects {
+			t.effects[i] = t.effects[i].Forgotten()
+		}
+	}
+	return t.effects
+}
+
+// Handler decides what one update means: it reads and writes through t.Tx
+// and adds to t what should happen in Telegram. An error rolls the turn
+// back, effects and all; the update is tried again or set aside.
+type Handler func(ctx context.Context, t *Turn) error
+
+// ErrNotMine is what a room's handler returns for a message it was waiting
+// for but cannot take (text where a questionnaire wanted a choice that it
+// does not name, a town that names no centre): the message is then handled
+// as if nothing had waited for it, so nothing a person types is lost.
+var ErrNotMine = errors.New("turn: the message is not this dialog's")
