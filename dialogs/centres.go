@@ -261,13 +261,14 @@ func (p *Pack) Region(id string) (Region, bool) {
 // Towns lists the settlements with centres in a region, the one with the
 // most centres first, then by name; each town's centres by number.
 func (p *Pack) Towns(region string) []Town {
+	lang := p.firstLanguage()
 	idx := map[string]int{}
 	var out []Town
 	for _, c := range p.Centres {
 		if c.Region != region {
 			continue
 		}
-		key := c.City["uk"]
+		key := c.City[lang]
 		i, ok := idx[key]
 		if !ok {
 			i = len(out)
@@ -283,7 +284,7 @@ func (p *Pack) Towns(region string) []Town {
 		if len(out[i].Centres) != len(out[j].Centres) {
 			return len(out[i].Centres) > len(out[j].Centres)
 		}
-		return out[i].Name["uk"] < out[j].Name["uk"]
+		return out[i].Name[lang] < out[j].Name[lang]
 	})
 	return out
 }

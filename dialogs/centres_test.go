@@ -7,9 +7,12 @@ import (
 	"time"
 )
 
-func hscPack(tb testing.TB) *Pack {
+func hscPack(tb testing.TB) *Pack { return shippedPack(tb, "hsc") }
+
+// shippedPack loads a built-in pack or fails the test.
+func shippedPack(tb testing.TB, id string) *Pack {
 	tb.Helper()
-	p, err := LoadShippedPack("hsc")
+	p, err := LoadShippedPack(id)
 	if err != nil {
 		tb.Fatal(err)
 	}
