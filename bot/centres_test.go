@@ -307,3 +307,41 @@ func TestVenueOutsideADialogGivesTheNearestCentres(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// The mfc pack knows Moscow's offices: a location offers the nearest with
+// distances, a district typed as Muscovites name their office finds it,
+// and a question naming the district answers with its card.
+func TestMFCOfficesByLocationAndDistrict(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Pack = "mfc" })
+	p := person{id: 15801, lang: "ru"}
+	h.startRating(p)
+	h.taps(p, h.lastInline(p.id), turn.CbSurveyPlace+":r:l")
+	h.settle()
+	h.sharesLocation(p, 55.8050, 37.5150) // metro Sokol
+	h.settle()
+	step := h.lastInline(p.id)
+	if got := centreButtons(step); len(got) != 3 || got[0] != "mos002" {
+		t.Fatalf("offices offered near metro Sokol: %v\n%s", got, step.Text)
+	}
+	if !strings.Contains(step.Text, "Чапаевский переулок, дом 16") || !strings.Contains(step.Buttons()[0][0].Text, " м") && !strings.Contains(step.Buttons()[0][0].Text, "км") {
+		t.Errorf("the nearest office's card or distance is missing:\n%s\n%v", step.Text, step.Buttons()[0])
+	}
+
+	q := person{id: 15802, lang: "ru"}
+	h.startRating(q)
+	h.says(q, "Сокол")
+	h.settle()
+	if got := centreButtons(h.lastInline(q.id)); len(got) != 1 || got[0] != "mos002" {
+		t.Errorf("«Сокол» offers %v, want the office of район Сокол", got)
+	}
+
+	r := person{id: 15803, lang: "ru"}
+	h.says(r, "/start")
+	h.settle()
+	h.says(r, "где мфц на соколе")
+	h.settle()
+	if got := h.last(r.id).Text; !strings.Contains(got, "район Сокол") || !strings.Contains(got, "Чапаевский переулок") {
+		t.Errorf("«где мфц на соколе»: %q", got)
+	}
+	h.noRejects()
+}

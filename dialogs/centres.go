@@ -102,7 +102,7 @@ func (p *Pack) CentreByNumber(number string) (Centre, bool) {
 // number («м. Одеса», «ТСЦ № 5154», «город Харьков»), folded.
 var townWords = func() map[string]bool {
 	m := map[string]bool{}
-	for _, w := range strings.Fields("м г с смт пгт місто город село тсц мвс мвд сц центр сервісний сервисный в у на де где") {
+	for _, w := range strings.Fields("м г с смт пгт місто город село район районе поселение тсц мвс мвд сц мфц центр сервісний сервисный в у на де где") {
 		m[Fold(w)] = true
 	}
 	return m
@@ -151,9 +151,11 @@ func (p *Pack) FindCentres(query string) []Centre {
 	var out []Centre
 	for _, c := range p.Centres {
 		score := -1
-		for _, name := range c.City {
-			if s := townScore(q, squash(name)); s >= 0 && (score < 0 || s < score) {
-				score = s
+		for _, names := range []Text{c.City, c.District} {
+			for _, name := range names {
+				if s := townScore(q, squash(name)); s >= 0 && (score < 0 || s < score) {
+					score = s
+				}
 			}
 		}
 		switch {
@@ -331,7 +333,7 @@ func (p *Pack) Opening(c Centre, t time.Time) (today []Span, open, known bool, e
 // askWords are words of a question about where a centre is or when it is
 // open; centreWords name a centre. CentresAsked needs one of each.
 var askWords, centreWords = foldedSet("де где адреса адрес коли когда графік график години часы працює работает знаходиться находится розклад расписание відкритий открыт"),
-	foldedSet("тсц мрео мрэо сервісний сервисный гсц рсц мвс мвд центр сц")
+	foldedSet("тсц мрео мрэо сервісний сервисный гсц рсц мвс мвд центр сц мфц госуслуг")
 
 func foldedSet(words string) map[string]bool {
 	m := map[string]bool{}

@@ -26,6 +26,15 @@ func TestMFCPackMoscowOffices(t *testing.T) {
 	if found := p.FindCentres("Зеленоград"); len(found) != 1 || found[0].Address["ru"] != "корпус 337" {
 		t.Errorf("Зеленоград finds %+v, want the office at корпус 337", found)
 	}
+	// A district typed, as Muscovites name their office, finds it.
+	for _, q := range []string{"Сокол", "район сокол", "мфц сокол"} {
+		if found := p.FindCentres(q); len(found) != 1 || found[0].Address["ru"] != "Чапаевский переулок, дом 16" {
+			t.Errorf("%q finds %d offices (%+v), want the one on Chapaevsky Lane", q, len(found), found)
+		}
+	}
+	if found := p.CentresAsked("где мфц на соколе"); len(found) == 0 {
+		t.Errorf("«где мфц на соколе» is not taken for a question about an office")
+	}
 	if found := p.FindCentres("москва"); len(found) < 100 {
 		t.Errorf("москва finds %d offices, want Moscow's", len(found))
 	}

@@ -112,9 +112,13 @@ type Centre struct {
 	Number string `yaml:"number"`
 	Name   Text   `yaml:"name"`
 	// Region is the id of one of the pack's regions.
-	Region  string `yaml:"region"`
-	City    Text   `yaml:"city"`
-	Address Text   `yaml:"address"`
+	Region string `yaml:"region"`
+	City   Text   `yaml:"city"`
+	// District is the part of a city people name the centre by (Moscow's
+	// districts: «Арбат», «Сокол»); typed, it finds the centre as a town
+	// does.
+	District Text `yaml:"district"`
+	Address  Text `yaml:"address"`
 	// Note is what a citizen should know before going: "practical exam only".
 	Note  Text   `yaml:"note"`
 	Hours Text   `yaml:"hours"`

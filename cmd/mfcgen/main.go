@@ -185,6 +185,7 @@ func writeCentre(b *strings.Builder, id string, o office) {
 	fmt.Fprintf(b, "    region: \"77\"\n")
 	fmt.Fprintf(b, "    name: {ru: %s}\n", q(kind+", "+o.District))
 	fmt.Fprintf(b, "    city: {ru: %s}\n", q(o.settlement()))
+	fmt.Fprintf(b, "    district: {ru: %s}\n", q(districtName(o.District)))
 	fmt.Fprintf(b, "    address: {ru: %s}\n", q(o.street()))
 	fmt.Fprintf(b, "    hours: {ru: %s}\n", q(hoursUnknown))
 	fmt.Fprintf(b, "    lat: %s\n    lon: %s\n", strconv.FormatFloat(o.Lat, 'f', 6, 64), strconv.FormatFloat(o.Lon, 'f', 6, 64))
