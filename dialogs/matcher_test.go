@@ -194,3 +194,42 @@ func TestHiddenEntriesAreNotFound(t *testing.T) {
 		}
 	}
 }
+
+// A 2,000-entry pack is scored sparsely (only the entries a question's
+// features weigh for, the rest through their biases): it must still find
+// the entry a question was made from, and answer nothing off-topic.
+func TestMatcherLargePack(t *testing.T) {
+	entries, queries, want := labelledFAQ(2000)
+	ix := NewIndex(entries, Matching{})
+	var on, first, right, wrong, offAnswered int
+	for i, q := range queries {
+		r := ix.Ask(q)
+		if want[i] == "" {
+			if r.Best != "" {
+				offAnswered++
+			}
+			continue
+		}
+		on++
+		if s := ix.Search(q, 1); len(s) == 1 && s[0].ID == want[i] {
+			first++
+		}
+		switch r.Best {
+		case "":
+		case want[i]:
+			right++
+		default:
+			wrong++
+		}
+	}
+	t.Logf("%d questions: the entry first %d, answered right %d, wrong %d; %d off-topic answered", on, first, right, wrong, offAnswered)
+	if first*100 < on*60 {
+		t.Errorf("the entry a question was made from came first for %d of %d (under 60%%)", first, on)
+	}
+	if right*100 < on*25 || wrong*100 > on*2 {
+		t.Errorf("%d of %d answered right, %d wrong; want at least 25%% right and at most 2%% wrong", right, on, wrong)
+	}
+	if offAnswered > 0 {
+		t.Errorf("%d off-topic questions answered", offAnswered)
+	}
+}
