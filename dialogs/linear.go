@@ -32,16 +32,13 @@ type sample struct {
 // Training: stochastic gradient descent on the cross-entropy with weight
 // decay, a fixed number of passes in a fixed order (the same FAQ gives the
 // same index). A class whose probability is negligible is not updated.
-var (
+const (
 	epochs       = 10
 	learningRate = 2.0
 	weightDecay  = 0.03 // per pass
-)
-
-const (
-	negligible = 1e-2
-	maxUpdates = 6 // the true class and up to five rivals per text
-	denseLimit = 8 << 20
+	negligible   = 1e-2
+	maxUpdates   = 6 // the true class and up to five rivals per text
+	denseLimit   = 8 << 20
 	// A large pack trains in fewer passes, and keeps for each feature the
 	// classes it weighs most for: a letter group common to hundreds of
 	// entries tells little about any of them, and would cost every
@@ -109,11 +106,11 @@ func trainLinear(samples []sample, classes, features int) *linear {
 	for epoch := range passes {
 		if epoch > 0 {
 			for k := range dense {
-				dense[k] *= float32(1 - weightDecay)
+				dense[k] *= (1 - weightDecay)
 			}
 			for f, list := range w {
 				for k := range list {
-					list[k].w *= float32(1 - weightDecay)
+					list[k].w *= (1 - weightDecay)
 				}
 				w[f] = strongest(list, maxPerFeature)
 			}
