@@ -43,11 +43,10 @@ const (
 	Ambiguity = 0.0   // how far ahead of the next topic (or out of scope) it must be
 	SuggestAt = 0.01  // an entry's probability to be offered
 	DeclineAt = 0.5   // out of scope's probability to offer nothing
+	// wordShare is the weight of the stem features beside the character
+	// n-grams.
+	wordShare = 1.0
 )
-
-// wordShare is the weight of the stem features beside the character
-// n-grams.
-var wordShare float32 = 1.0
 
 // Match is an entry and how well it matches, from 0 to 1.
 type Match struct {
