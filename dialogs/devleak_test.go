@@ -10,15 +10,7 @@ import (
 // a question together. A phrasing this flags is a copy, however reworded;
 // write it from the answer instead.
 func TestPhrasingsAreNotDevQuestions(t *testing.T) {
-	f, err := os.Open("testdata/dev_questions.tsv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	qs, err := ReadEvalSet(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	qs := readDevSet(t)
 	stems := func(s string) map[string]bool {
 		m := map[string]bool{}
 		for _, w := range Terms(s) {
@@ -59,4 +51,19 @@ func TestPhrasingsAreNotDevQuestions(t *testing.T) {
 			}
 		}
 	}
+}
+
+// readDevSet reads the development set of issue 14.
+func readDevSet(t *testing.T) []EvalQuestion {
+	t.Helper()
+	f, err := os.Open("testdata/dev_questions.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	qs, err := ReadEvalSet(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return qs
 }

@@ -107,15 +107,7 @@ func TestMatcherQuality(t *testing.T) {
 // topic as `servicebot faq eval` does. Its thresholds were tuned on its
 // odd lines, so these floors are for catching losses, not for bragging.
 func TestMatcherDevSet(t *testing.T) {
-	f, err := os.Open("testdata/dev_questions.tsv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	qs, err := ReadEvalSet(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	qs := readDevSet(t)
 	var total EvalRow
 	for _, id := range []string{"hsc", "mfc"} {
 		p, err := LoadShippedPack(id)

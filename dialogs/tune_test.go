@@ -3,7 +3,6 @@ package dialogs
 import (
 	"flag"
 	"fmt"
-	"os"
 	"testing"
 )
 
@@ -19,15 +18,7 @@ type judged struct {
 
 func judgeDevSet(t *testing.T) []judged {
 	t.Helper()
-	f, err := os.Open("testdata/dev_questions.tsv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	qs, err := ReadEvalSet(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	qs := readDevSet(t)
 	var out []judged
 	for _, id := range []string{"hsc", "mfc"} {
 		p, err := LoadShippedPack(id)
