@@ -1,8 +1,9 @@
 package dialogs
 
 import (
+	"cmp"
 	"math"
-	"strings"
+	"slices"
 )
 
 // What the FAQ classifier sees of a text: character n-grams (2 to 5
@@ -27,34 +28,37 @@ type word struct {
 }
 
 // words splits s into folded words, each cut to maxWordRunes letters.
+// The words share one string.
 func words(s string) []word {
-	var out []word
-	var b strings.Builder
+	buf := make([]byte, 0, 2*min(len(s), 4*maxWordRunes*maxWords))
+	type span struct{ at, mid, end int } // folded buf[at:mid], alt buf[mid:end]
+	var spans []span
 	eachWord(s, func(w []rune) {
-		if len(out) >= maxWords {
+		if len(spans) >= maxWords {
 			return
 		}
 		if len(w) > maxWordRunes {
 			w = w[:maxWordRunes]
 		}
-		b.Reset()
-		foldWord(&b, w, 'г')
-		if b.Len() == 0 {
+		at := len(buf)
+		buf = foldWord(buf, w, 'г')
+		if len(buf) == at {
 			return
 		}
-		x := word{folded: b.String()}
-		for _, r := range w {
-			if r == 'h' {
-				b.Reset()
-				foldWord(&b, w, 'х')
-				if alt := b.String(); alt != x.folded {
-					x.alt = alt
-				}
-				break
+		mid := len(buf)
+		if slices.Contains(w, 'h') {
+			buf = foldWord(buf, w, 'х')
+			if string(buf[mid:]) == string(buf[at:mid]) {
+				buf = buf[:mid]
 			}
 		}
-		out = append(out, x)
+		spans = append(spans, span{at, mid, len(buf)})
 	})
+	all := string(buf)
+	out := make([]word, len(spans))
+	for i, sp := range spans {
+		out[i] = word{folded: all[sp.at:sp.mid], alt: all[sp.mid:sp.end]}
+	}
 	return out
 }
 
@@ -90,29 +94,61 @@ func hashOf(kind byte, parts ...string) uint64 {
 
 func isCharFeature(h uint64) bool { return h>>63 == 0 }
 
-// rawFeatures counts features by hash.
-type rawFeatures map[uint64]float32
+// rawFeatures counts features by hash: added to as a text is read, then
+// merged, in hash order, one count a feature.
+type rawFeatures []hashCount
 
-// addChars adds the character n-grams of a folded word, weighted by w.
-func (f rawFeatures) addChars(folded string, w float32) {
-	r := make([]rune, 0, maxWordRunes*2+2)
-	r = append(r, ' ')
-	r = append(r, []rune(folded)...)
-	r = append(r, ' ')
-	var buf [4 * 5]byte
-	for n := minGram; n <= 5; n++ {
-		for i := 0; i+n <= len(r); i++ {
-			k := 0
-			for _, c := range r[i : i+n] {
-				k += encodeRune(buf[k:], c)
-			}
-			f[hashOf(kindChar, string(buf[:k]))] += w
-		}
-	}
+type hashCount struct {
+	h uint64
+	n float32
 }
 
-func encodeRune(p []byte, r rune) int {
-	return copy(p, string(r))
+func (f *rawFeatures) add(h uint64, n float32) { *f = append(*f, hashCount{h, n}) }
+
+// merged sorts f by hash and sums the counts of each feature, in place.
+func (f rawFeatures) merged() rawFeatures {
+	slices.SortFunc(f, func(a, b hashCount) int { return cmp.Compare(a.h, b.h) })
+	out := f[:0]
+	for _, x := range f {
+		if k := len(out) - 1; k >= 0 && out[k].h == x.h {
+			out[k].n += x.n
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+// charSeed is FNV-1a's offset basis with kindChar mixed in.
+var charSeed = func() uint64 {
+	h := uint64(14695981039346656037) ^ kindChar
+	return h * fnvPrime
+}()
+
+const fnvPrime = 1099511628211
+
+// addChars adds the character n-grams of a folded word, weighted by w.
+// Their hashes are FNV-1a over the letters' code points, built up one
+// letter at a time from each starting letter.
+func (f *rawFeatures) addChars(folded string, w float32) {
+	var buf [2*maxWordRunes + 2]rune
+	r := append(buf[:0], ' ')
+	for _, c := range folded {
+		if len(r) == len(buf)-1 {
+			break
+		}
+		r = append(r, c)
+	}
+	r = append(r, ' ')
+	for i := range r {
+		h := charSeed
+		for n := 1; n <= 5 && i+n <= len(r); n++ {
+			h = (h ^ uint64(r[i+n-1])) * fnvPrime
+			if n >= minGram {
+				f.add(h&^(1<<63), w)
+			}
+		}
+	}
 }
 
 // vocabulary is the stems the index knows, with ways to find a known stem
@@ -266,10 +302,10 @@ type text struct {
 // read turns s into features. For training (learn), every word is added
 // to the vocabulary and both readings of a Latin h count; for a question,
 // words are matched to the vocabulary, and an h is read as the known one.
-// Without chars, only stems and pairs are read. The features go into
-// into, which must be empty.
+// Without chars, only stems and pairs are read. The features are appended
+// to into[:0].
 func (v *vocabulary) read(s string, learn, chars bool, into rawFeatures) text {
-	t := text{raw: into}
+	t := text{raw: into[:0]}
 	var seq []string // the meaningful stems, best guess each, for pairs and synonyms
 	for _, w := range words(s) {
 		forms := []string{w.folded}
@@ -303,7 +339,7 @@ func (v *vocabulary) read(s string, learn, chars bool, into rawFeatures) text {
 			s := stem(f)
 			if learn {
 				v.add(s)
-				t.raw[hashOf(kindStem, s)] += share
+				t.raw.add(hashOf(kindStem, s), share)
 				if first == "" {
 					first = s
 				}
@@ -312,7 +348,7 @@ func (v *vocabulary) read(s string, learn, chars bool, into rawFeatures) text {
 			gs, exact := v.resolve(s)
 			knownWord = knownWord || exact || len(gs) > 0
 			for _, g := range gs {
-				t.raw[hashOf(kindStem, g.stem)] += share * g.w
+				t.raw.add(hashOf(kindStem, g.stem), share*g.w)
 				if first == "" {
 					first = g.stem
 				}
@@ -327,15 +363,16 @@ func (v *vocabulary) read(s string, learn, chars bool, into rawFeatures) text {
 		seq = append(seq, first)
 	}
 	for i := 1; i < len(seq); i++ {
-		t.raw[hashOf(kindBigram, seq[i-1], seq[i])]++
+		t.raw.add(hashOf(kindBigram, seq[i-1], seq[i]), 1)
 	}
 	for i := 0; i < len(seq); i++ {
 		for _, sy := range v.syn[seq[i]] {
 			if i+len(sy.stems) <= len(seq) && equalStems(seq[i:i+len(sy.stems)], sy.stems) {
-				t.raw[hashOf(kindStem, sy.token)]++
+				t.raw.add(hashOf(kindStem, sy.token), 1)
 			}
 		}
 	}
+	t.raw = t.raw.merged()
 	return t
 }
 
@@ -355,7 +392,8 @@ func equalStems(a, b []string) bool {
 func weigh(raw rawFeatures, ids map[uint64]int32, idf []float32, maxIDF float32, wordShare float32, out []feature) []feature {
 	var chars, stems float64
 	out = out[:0]
-	for h, tf := range raw {
+	for _, x := range raw {
+		h, tf := x.h, x.n
 		if tf <= 0 {
 			continue
 		}

@@ -8,14 +8,19 @@ import (
 )
 
 // linear is a multinomial logistic regression over sparse features.
-// Weights live by feature: classes class[at[f]:at[f+1]] with weights
-// w[…], so that only the classes a feature has met cost anything.
+// Weights live by feature, an inverted index: feature f weighs cw[at[f]:
+// at[f+1]], the classes it has met with their weights, so that only those
+// cost anything.
 type linear struct {
 	classes int
 	at      []int32
-	class   []int32
-	w       []float32
+	cw      []classWeight
 	bias    []float32
+	// exp of each bias, their sum and the largest bias: the part of the
+	// normalisation a question's features do not change.
+	expBias    []float64
+	sumExpBias float64
+	maxBias    float64
 }
 
 // sample is one training text and its class.
@@ -101,11 +106,11 @@ func trainLinear(samples []sample, classes, features int) *linear {
 	for epoch := range passes {
 		if epoch > 0 {
 			for k := range dense {
-				dense[k] *= 1 - weightDecay
+				dense[k] *= (1 - weightDecay)
 			}
 			for f, list := range w {
 				for k := range list {
-					list[k].w *= 1 - weightDecay
+					list[k].w *= (1 - weightDecay)
 				}
 				w[f] = strongest(list, maxPerFeature)
 			}
@@ -200,11 +205,11 @@ func trainLinear(samples []sample, classes, features int) *linear {
 			if math.Abs(float64(cw.w)) < 1e-4 {
 				continue
 			}
-			m.class = append(m.class, cw.class)
-			m.w = append(m.w, cw.w)
+			m.cw = append(m.cw, cw)
 		}
-		m.at[f+1] = int32(len(m.class))
+		m.at[f+1] = int32(len(m.cw))
 	}
+	m.keepBiases()
 	return m
 }
 
@@ -246,17 +251,82 @@ func touchedScores(m *linear, w [][]classWeight, s sample, scores []float64, see
 	return touched
 }
 
-// probs writes the class probabilities of feats into out.
-func (m *linear) probs(feats []feature, out []float64) {
-	for c := range out {
-		out[c] = float64(m.bias[c])
+// posterior is the class probabilities of one text, kept sparse: only the
+// classes its features weigh for (touched) are scored one by one; every
+// other class scores its bias alone, and all of them count in the
+// normalisation together, through the sum of exp(bias) kept with the
+// model. A question of a 2,000-entry pack touches a few hundred classes.
+type posterior struct {
+	p       []float64 // by class: the probability of a touched class
+	seen    []bool    // by class: touched
+	touched []int32
+	// untouched is the factor from exp(bias) to the probability of an
+	// untouched class.
+	untouched float64
+}
+
+func newPosterior(classes int) *posterior {
+	return &posterior{p: make([]float64, classes), seen: make([]bool, classes)}
+}
+
+// prob is class c's probability.
+func (m *linear) prob(post *posterior, c int32) float64 {
+	if post.seen[c] {
+		return post.p[c]
 	}
+	return m.expBias[c] * post.untouched
+}
+
+// posterior computes the class probabilities of feats into post.
+func (m *linear) posterior(feats []feature, post *posterior) {
+	for _, c := range post.touched {
+		post.seen[c] = false
+	}
+	post.touched = post.touched[:0]
 	for _, f := range feats {
-		for k := m.at[f.id]; k < m.at[f.id+1]; k++ {
-			out[m.class[k]] += float64(m.w[k] * f.v)
+		for _, cw := range m.cw[m.at[f.id]:m.at[f.id+1]] {
+			if !post.seen[cw.class] {
+				post.seen[cw.class] = true
+				post.touched = append(post.touched, cw.class)
+				post.p[cw.class] = float64(m.bias[cw.class])
+			}
+			post.p[cw.class] += float64(cw.w * f.v)
 		}
 	}
-	softmax(out)
+	top := m.maxBias
+	for _, c := range post.touched {
+		top = max(top, post.p[c])
+	}
+	rest, z := m.sumExpBias, 0.0
+	for _, c := range post.touched {
+		post.p[c] = math.Exp(post.p[c] - top)
+		z += post.p[c]
+		rest -= m.expBias[c]
+	}
+	shift := math.Exp(-top)
+	z += max(rest, 0) * shift
+	for _, c := range post.touched {
+		post.p[c] /= z
+	}
+	post.untouched = shift / z
+}
+
+// maxUntouched bounds the probability of any untouched class.
+func (m *linear) maxUntouched(post *posterior) float64 {
+	return math.Exp(m.maxBias) * post.untouched
+}
+
+// keepBiases notes exp of each bias, their sum and the largest bias,
+// which posterior needs.
+func (m *linear) keepBiases() {
+	m.expBias = make([]float64, len(m.bias))
+	m.maxBias = math.Inf(-1)
+	m.sumExpBias = 0
+	for c, b := range m.bias {
+		m.expBias[c] = math.Exp(float64(b))
+		m.sumExpBias += m.expBias[c]
+		m.maxBias = max(m.maxBias, float64(b))
+	}
 }
 
 // softmax turns scores into probabilities in place.

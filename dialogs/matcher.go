@@ -28,6 +28,9 @@ type Index struct {
 	idf     []float32
 	maxIDF  float32
 	model   *linear // over entries and out of scope
+	all     []int32 // every class, in order
+	// topicExpBias sums exp(bias) over each topic's classes.
+	topicExpBias []float64
 
 	scratchPool sync.Pool // *scratch, per-question working space
 }
@@ -61,16 +64,17 @@ type Result struct {
 
 // scratch is per-question working space, sized to the index.
 type scratch struct {
-	entry, topic []float64
-	feats        []feature
-	raw          rawFeatures
+	post  *posterior // over entries and out of scope
+	topic []float64
+	feats []feature
+	raw   rawFeatures
 }
 
 func (ix *Index) scratch() *scratch {
 	if sc, ok := ix.scratchPool.Get().(*scratch); ok {
 		return sc
 	}
-	return &scratch{entry: make([]float64, len(ix.entries)+1), topic: make([]float64, len(ix.topics)+1), raw: rawFeatures{}}
+	return &scratch{post: newPosterior(len(ix.entries) + 1), topic: make([]float64, len(ix.topics)+1)}
 }
 
 // NewIndex trains the matcher on the visible entries and on what the pack
@@ -84,7 +88,7 @@ func NewIndex(entries []Entry, m Matching) *Index {
 	}
 	var docs []doc
 	learn := func(class int32, s string, chars bool) {
-		if t := ix.vocab.read(s, true, chars, rawFeatures{}); len(t.raw) > 0 {
+		if t := ix.vocab.read(s, true, chars, nil); len(t.raw) > 0 {
 			docs = append(docs, doc{class, t.raw})
 		}
 	}
@@ -130,7 +134,8 @@ func NewIndex(entries []Entry, m Matching) *Index {
 	// Features and their document frequencies.
 	var df []int32
 	for _, d := range docs {
-		for h := range d.raw {
+		for _, x := range d.raw {
+			h := x.h
 			id, ok := ix.ids[h]
 			if !ok {
 				id = int32(len(df))
@@ -151,6 +156,12 @@ func NewIndex(entries []Entry, m Matching) *Index {
 		samples[i] = sample{class: d.class, feats: weigh(d.raw, ix.ids, ix.idf, ix.maxIDF, wordShare, nil)}
 	}
 	ix.model = trainLinear(samples, len(ix.entries)+1, len(df))
+	ix.all = make([]int32, len(ix.entries)+1)
+	ix.topicExpBias = make([]float64, len(ix.topics)+1)
+	for c := range ix.all {
+		ix.all[c] = int32(c)
+		ix.topicExpBias[ix.topicOf[c]] += ix.model.expBias[c]
+	}
 	return ix
 }
 
@@ -163,17 +174,17 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// classify writes the entries' probabilities for query into sc.entry, and
-// returns how many of its meaningful words are known (none: nothing was
-// written).
+// classify computes the entries' probabilities for query into sc.post,
+// and returns how many of its meaningful words are known (none: nothing
+// was computed).
 func (ix *Index) classify(query string, sc *scratch) int {
-	clear(sc.raw)
 	t := ix.vocab.read(query, false, true, sc.raw)
+	sc.raw = t.raw
 	if t.known == 0 || len(ix.entries) == 0 {
 		return 0
 	}
 	sc.feats = weigh(t.raw, ix.ids, ix.idf, ix.maxIDF, wordShare, sc.feats)
-	ix.model.probs(sc.feats, sc.entry)
+	ix.model.posterior(sc.feats, sc.post)
 	return t.known
 }
 
@@ -185,26 +196,34 @@ func (ix *Index) Search(query string, limit int) []Match {
 	if ix.classify(query, sc) == 0 {
 		return nil
 	}
-	return ix.ranked(sc.entry, limit)
+	return ix.ranked(sc.post, limit)
 }
 
 // ranked lists the entries by probability, best first, dropping the
-// out-of-scope class and entries under one in a thousand.
-func (ix *Index) ranked(probs []float64, limit int) []Match {
+// out-of-scope class and entries under one in a thousand: those the
+// question touched, and the others only when one of them could reach that.
+func (ix *Index) ranked(post *posterior, limit int) []Match {
 	if limit <= 0 || limit > len(ix.entries) {
 		limit = len(ix.entries)
 	}
+	const least = 0.001
+	classes := post.touched
+	if ix.model.maxUntouched(post) >= least {
+		classes = ix.all
+	}
 	out := make([]Match, 0, limit+1)
-	for c, p := range probs[:len(ix.entries)] {
-		if p < 0.001 {
+	for _, c := range classes {
+		if int(c) == len(ix.entries) {
 			continue
 		}
-		if len(out) == limit && p <= out[limit-1].Score {
+		p := ix.model.prob(post, c)
+		if p < least || len(out) == limit && p <= out[limit-1].Score {
 			continue
 		}
-		m := Match{ID: ix.entries[c], Score: p}
-		k := sort.Search(len(out), func(i int) bool { return out[i].Score < p })
-		out = slices.Insert(out, k, m)
+		k := sort.Search(len(out), func(i int) bool {
+			return out[i].Score < p || out[i].Score == p && out[i].ID > ix.entries[c]
+		})
+		out = slices.Insert(out, k, Match{ID: ix.entries[c], Score: p})
 		if len(out) > limit {
 			out = out[:limit]
 		}
@@ -233,11 +252,15 @@ func (ix *Index) judge(query string) (verdict, bool) {
 	if known == 0 {
 		return verdict{}, false
 	}
-	clear(sc.topic)
-	for c, p := range sc.entry {
-		sc.topic[ix.topicOf[c]] += p
+	// Every class first as if untouched, then the touched ones corrected.
+	post := sc.post
+	for t, e := range ix.topicExpBias {
+		sc.topic[t] = e * post.untouched
 	}
-	top, v := 0, verdict{ranked: ix.ranked(sc.entry, 3), known: known}
+	for _, c := range post.touched {
+		sc.topic[ix.topicOf[c]] += post.p[c] - ix.model.expBias[c]*post.untouched
+	}
+	top, v := 0, verdict{ranked: ix.ranked(post, 3), known: known}
 	for t := range sc.topic {
 		if sc.topic[t] > sc.topic[top] {
 			top = t
@@ -251,10 +274,19 @@ func (ix *Index) judge(query string) (verdict, bool) {
 	}
 	if top < len(ix.topics) {
 		bestP := -1.0
-		for c, p := range sc.entry[:len(ix.entries)] {
-			if ix.topicOf[c] == int32(top) && p > bestP {
-				v.best, bestP = ix.entries[c], p
+		pick := func(classes []int32) {
+			for _, c := range classes {
+				if ix.topicOf[c] != int32(top) {
+					continue
+				}
+				if p := ix.model.prob(post, c); p > bestP || p == bestP && ix.entries[c] < v.best {
+					v.best, bestP = ix.entries[c], p
+				}
 			}
+		}
+		pick(post.touched)
+		if ix.model.maxUntouched(post) > bestP {
+			pick(ix.all) // an entry the question did not touch may still lead its topic
 		}
 	}
 	return v, true

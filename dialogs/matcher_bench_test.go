@@ -165,6 +165,13 @@ var fallbackHSCQueries = []string{
 // entry, and questions that pick up an entry's words with a typo or two,
 // mixed with questions about nothing in it. The same n gives the same FAQ.
 func generatedFAQ(n int) ([]Entry, []string) {
+	entries, queries, _ := labelledFAQ(n)
+	return entries, queries
+}
+
+// labelledFAQ is generatedFAQ with the entry each question was made
+// from ("" for the questions about nothing in it).
+func labelledFAQ(n int) (entries []Entry, queries, want []string) {
 	rng := rand.New(rand.NewPCG(2024, 11))
 	uk, ru := strings.Fields(ukWords), strings.Fields(ruWords)
 	pick := func(words []string, k int) []string {
@@ -186,8 +193,7 @@ func generatedFAQ(n int) ([]Entry, []string) {
 		return strings.Join(w, " ")
 	}
 
-	entries := make([]Entry, n)
-	var queries []string
+	entries = make([]Entry, n)
 	for i := range entries {
 		qUK, qRU := pick(uk, 4+rng.IntN(3)), pick(ru, 4+rng.IntN(3))
 		e := Entry{
@@ -208,14 +214,19 @@ func generatedFAQ(n int) ([]Entry, []string) {
 				words = qRU
 			}
 			queries = append(queries, rephrase(words)+" "+rephrase(words))
+			want = append(want, e.ID)
 		}
 	}
 	off := strings.Fields(offTopicWords)
 	for range len(queries) / 10 {
 		queries = append(queries, strings.Join(pick(off, 2+rng.IntN(4)), " "))
+		want = append(want, "")
 	}
-	rng.Shuffle(len(queries), func(i, j int) { queries[i], queries[j] = queries[j], queries[i] })
-	return entries, queries
+	rng.Shuffle(len(queries), func(i, j int) {
+		queries[i], queries[j] = queries[j], queries[i]
+		want[i], want[j] = want[j], want[i]
+	})
+	return entries, queries, want
 }
 
 // typo deletes, doubles, swaps or replaces one letter, as thumbs do.

@@ -3,6 +3,7 @@ package dialogs
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Normalization for matching what people type against the FAQ. Ukrainian,
@@ -15,27 +16,19 @@ import (
 // Fold returns s in the folded alphabet, words separated by single spaces.
 // A Latin h becomes г, as in Ukrainian; the matcher also tries х.
 func Fold(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
+	b := make([]byte, 0, len(s))
 	eachWord(s, func(word []rune) {
 		// A word may fold to nothing («ь»): then it leaves no space either.
-		n := b.Len()
+		n := len(b)
 		if n > 0 {
-			b.WriteByte(' ')
+			b = append(b, ' ')
 		}
-		foldWord(&b, word, 'г')
-		if b.Len() == n+1 {
-			trimTo(&b, n)
+		b = foldWord(b, word, 'г')
+		if len(b) == n+1 {
+			b = b[:n]
 		}
 	})
-	return b.String()
-}
-
-// trimTo cuts b back to its first n bytes.
-func trimTo(b *strings.Builder, n int) {
-	s := b.String()[:n]
-	b.Reset()
-	b.WriteString(s)
+	return string(b)
 }
 
 // eachWord calls f with each word of s in lower case: letters and digits,
@@ -86,21 +79,20 @@ var latin = []struct{ from, to string }{
 	{"y", "и"}, {"z", "з"},
 }
 
-// foldWord writes w folded; a Latin h that is not part of zh, kh, ch, sh
-// becomes h: г in Ukrainian transliteration, х in Russian.
-func foldWord(b *strings.Builder, w []rune, h rune) {
+// foldWord appends w folded to b; a Latin h that is not part of zh, kh,
+// ch, sh becomes h: г in Ukrainian transliteration, х in Russian.
+func foldWord(b []byte, w []rune, h rune) []byte {
 	for i := 0; i < len(w); {
 		r := w[i]
 		if r >= 'a' && r <= 'z' {
 			if r == 'h' {
-				b.WriteRune(h)
+				b = utf8.AppendRune(b, h)
 				i++
 				continue
 			}
-			rest := string(w[i:min(i+4, len(w))])
 			for _, t := range latin {
-				if strings.HasPrefix(rest, t.from) {
-					b.WriteString(t.to)
+				if hasPrefix(w[i:], t.from) {
+					b = append(b, t.to...)
 					i += len(t.from)
 					break
 				}
@@ -110,18 +102,32 @@ func foldWord(b *strings.Builder, w []rune, h rune) {
 		i++
 		switch r {
 		case 'і', 'ї', 'ы', 'й':
-			b.WriteRune('и')
+			b = append(b, "и"...)
 		case 'є', 'э', 'ё':
-			b.WriteRune('е')
+			b = append(b, "е"...)
 		case 'ґ':
-			b.WriteRune('г')
+			b = append(b, "г"...)
 		case 'щ':
-			b.WriteRune('ш')
+			b = append(b, "ш"...)
 		case 'ь', 'ъ':
 		default:
-			b.WriteRune(r)
+			b = utf8.AppendRune(b, r)
 		}
 	}
+	return b
+}
+
+// hasPrefix reports whether w begins with the ASCII letters of p.
+func hasPrefix(w []rune, p string) bool {
+	if len(w) < len(p) {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if w[i] != rune(p[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // suffixes are folded endings of Ukrainian and Russian words, longest

@@ -3,7 +3,6 @@ package dialogs
 import (
 	"flag"
 	"fmt"
-	"os"
 	"testing"
 )
 
@@ -19,15 +18,7 @@ type judged struct {
 
 func judgeDevSet(t *testing.T) []judged {
 	t.Helper()
-	f, err := os.Open("testdata/dev_questions.tsv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	qs, err := ReadEvalSet(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	qs := readDevSet(t)
 	var out []judged
 	for _, id := range []string{"hsc", "mfc"} {
 		p, err := LoadShippedPack(id)
@@ -138,6 +129,43 @@ func TestTuneThresholds(t *testing.T) {
 	t.Logf("best on the odd lines: AnswerAt %.3f Ambiguity %.3f SuggestAt %.2f DeclineAt %.1f", best[0], best[1], best[2], best[3])
 	t.Logf("  odd lines (tuned on): %v", count(js, odd, best[0], best[1], best[2], best[3]))
 	t.Logf("  even lines (not seen): %v", count(js, even, best[0], best[1], best[2], best[3]))
+	for _, h := range []struct {
+		name string
+		keep func(int) bool
+	}{{"odd", odd}, {"even", even}} {
+		in, top1, top3 := ranking(js, h.keep)
+		t.Logf("%s lines: likeliest topic right %d of %d, a right entry in the first three %d", h.name, top1, in, top3)
+	}
 	t.Logf("matcher.go's constants, odd lines: %v", count(js, odd, AnswerAt, Ambiguity, SuggestAt, DeclineAt))
 	t.Logf("matcher.go's constants, even lines: %v", count(js, even, AnswerAt, Ambiguity, SuggestAt, DeclineAt))
+}
+
+// ranking counts, per half, how often the likeliest topic is right and how
+// often a right entry is among the first three: what the thresholds can
+// at best make of.
+func ranking(js []judged, keep func(i int) bool) (in, top1, top3 int) {
+	for i, j := range js {
+		if !keep(i) || !j.q.InScope() {
+			continue
+		}
+		in++
+		right := func(id string) bool {
+			for _, tp := range j.q.Topics {
+				if j.cat[id] == tp {
+					return true
+				}
+			}
+			return false
+		}
+		if j.ok && j.v.best != "" && right(j.v.best) {
+			top1++
+		}
+		for _, m := range j.v.ranked {
+			if right(m.ID) {
+				top3++
+				break
+			}
+		}
+	}
+	return in, top1, top3
 }
