@@ -299,6 +299,21 @@ func (s *Store) OutboxPending(ctx context.Context) (int, error) {
 	return n, nil
 }
 
+// RequeueEffect puts an effect that failed for good back in its chat's
+// queue (an operator's decision, once the cause is mended): the
+// deliverer sends it within a second or so. It reports whether there was
+// such an effect.
+func (s *Store) RequeueEffect(ctx context.Context, id int64) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `
+		UPDATE outbox SET status = 0, attempts = 0, not_before = now(), done_at = NULL, last_error = NULL
+		WHERE id = $1 AND status = 2`, id)
+	if err != nil {
+		return false, fmt.Errorf("store: unable to queue effect %d again: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
 // A Slot is the place in the database that keeps the id Telegram gives to
 // what an effect makes (a message, a topic), for later turns to find it. An
 // effect names the slot its result goes to, and a later effect may name the

@@ -44,6 +44,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		err = cmdFAQ(args[1:], getenv, stdout, stderr)
 	case "qr":
 		err = cmdQR(args[1:], getenv, stdout, stderr)
+	case "outbox":
+		err = cmdOutbox(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return 0
@@ -80,8 +82,10 @@ Usage:
                        draw a centre's (or every centre's) deep-link QR code with its name, for printing
   servicebot export responses [--format csv|json] [--since YYYY-MM-DD] [--kind mystery|rating]
                        write the submitted questionnaires and ratings to stdout
-                       measure the pipeline against the fake Bot API and PostgreSQL (DATABASE_URL, else
-                       TEST_DATABASE_URL, else the local server; a scratch database is created and dropped)
+  servicebot outbox [list]
+                       the messages and calls Telegram refused for good, set aside with its answer
+  servicebot outbox retry ID
+                       queue one of them again, once the cause is mended
   servicebot help      this text
 
 Settings (environment variables):
