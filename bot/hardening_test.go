@@ -799,6 +799,12 @@ func TestStaleSkipKeepsTheTypedAnswer(t *testing.T) {
 	if !hasButton(withSkip, turn.CbSurveySkip+":r:what_wrong") {
 		t.Fatalf("the «what went wrong» step had no Skip: %q %s", withSkip.Text, withSkip.ReplyMarkup)
 	}
+	// The step answered by typing has lost its buttons in the chat.
+	for _, m := range h.srv.Messages(p.id) {
+		if m.ID == withSkip.ID && len(m.Buttons()) > 0 {
+			t.Errorf("the step answered by text still shows %d rows of buttons: %s", len(m.Buttons()), m.ReplyMarkup)
+		}
+	}
 	h.taps(p, withSkip, turn.CbSurveySkip+":r:what_wrong")
 	h.settle()
 	if got := h.draft(p, "rating").Answers["what_wrong"]; got.Text != "Стояла 3 години в черзі" || got.Skipped {

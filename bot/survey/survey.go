@@ -559,6 +559,14 @@ func (a *Surveys) showStep(ctx context.Context, t *turn.Turn, r store.Response, 
 	// Whichever message shows the step, its id is kept with the draft.
 	draft := store.Slot{Kind: store.SlotDraftMessage, Key: r.ID}
 	if t.Update.CallbackQuery == nil || r.MessageID == 0 {
+		if r.MessageID != 0 {
+			// The step the person answered by typing keeps no buttons: a
+			// «Пропустити» left on it would only be a trap. The message is
+			// the one the slot holds when this is delivered, before the
+			// new step's message takes its place.
+			t.Do(outbox.Call(t.Chat, "editMessageReplyMarkup",
+				&telegram.EditMessageReplyMarkupParams{ChatID: t.Chat}).Changing(draft).MayBeRefused())
+		}
 		t.Do(outbox.Send(t.Chat, text, tg.Markup(kb)).Keeping(draft))
 		return
 	}
