@@ -327,6 +327,19 @@ func TestMFCOfficesByLocationAndDistrict(t *testing.T) {
 		t.Errorf("the nearest office's card or distance is missing:\n%s\n%v", step.Text, step.Buttons()[0])
 	}
 
+	// In Troitsk, whose office the source places without an address: the
+	// card says so, and its button is its name and distance.
+	tr := person{id: 15804, lang: "ru"}
+	h.startRating(tr)
+	h.taps(tr, h.lastInline(tr.id), turn.CbSurveyPlace+":r:l")
+	h.settle()
+	h.sharesLocation(tr, 55.4848, 37.3057)
+	h.settle()
+	if step := h.lastInline(tr.id); len(centreButtons(step)) == 0 || centreButtons(step)[0] != "mos132" ||
+		!strings.Contains(step.Text, "📍 Троицк\nℹ️ Адрес в источнике не указан") || strings.Count(step.Buttons()[0][0].Text, "·") != 1 {
+		t.Errorf("offices offered in Troitsk: %v\n%s\n%v", centreButtons(step), step.Text, step.Buttons()[0])
+	}
+
 	q := person{id: 15802, lang: "ru"}
 	h.startRating(q)
 	h.says(q, "Сокол")

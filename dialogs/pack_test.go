@@ -64,12 +64,8 @@ func TestValidateNamesFileAndEntry(t *testing.T) {
     links: [{title: {uk: a, ru: a}, url: "not a url"}]
 `)},
 	}
-	p, err := LoadPack(fsys, "p")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var got []string
-	for _, pr := range Validate(p) {
+	for _, pr := range validated(t, fsys) {
 		got = append(got, pr.String())
 	}
 	all := strings.Join(got, "\n")
@@ -84,6 +80,50 @@ func TestValidateNamesFileAndEntry(t *testing.T) {
 		if !strings.Contains(all, want) {
 			t.Errorf("missing problem %q in:\n%s", want, all)
 		}
+	}
+}
+
+// validated is what Validate finds in the pack at p in fsys.
+func validated(t *testing.T, fsys fstest.MapFS) []Problem {
+	t.Helper()
+	p, err := LoadPack(fsys, "p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Validate(p)
+}
+
+// An office a source places without an address may ship only with its own
+// coordinates and a note telling people so.
+func TestValidateCentreWithoutAddress(t *testing.T) {
+	fsys := fstest.MapFS{
+		"p/pack.yaml": {Data: []byte("id: p\nname: {ru: П}\nlanguages: [ru]\n")},
+		"p/centres.yaml": {Data: []byte(`centres:
+  - id: placed
+    name: {ru: "Офис"}
+    city: {ru: "Троицк"}
+    note: {ru: "Адрес в источнике не указан"}
+    lat: 55.49
+    lon: 37.32
+  - id: nonote
+    name: {ru: "Офис"}
+    city: {ru: "Троицк"}
+    lat: 55.49
+    lon: 37.32
+  - id: nowhere
+    name: {ru: "Офис"}
+    city: {ru: "Троицк"}
+    note: {ru: "Адрес в источнике не указан"}
+`)},
+	}
+	var got []string
+	for _, pr := range validated(t, fsys) {
+		if strings.Contains(pr.Msg, "no address") {
+			got = append(got, pr.Msg[:strings.Index(pr.Msg, ":")])
+		}
+	}
+	if strings.Join(got, ",") != "centre nonote,centre nowhere" {
+		t.Errorf("centres refused for no address: %v, want nonote and nowhere", got)
 	}
 }
 

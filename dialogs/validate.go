@@ -169,8 +169,11 @@ func Validate(p *Pack) []Problem {
 		centre(c.Pos, c.ID, centreIDPattern)
 		texts(c.Pos, "centre "+c.ID+" name", c.Name, MaxTitle, false)
 		texts(c.Pos, "centre "+c.ID+" city", c.City, MaxTitle, false)
-		if c.Address.In("", p.Languages...) == "" {
-			bad(c.Pos, "centre %s: no address", c.ID)
+		// A source may place an office without giving its address: the
+		// centre then needs its own coordinates (the map shows the place)
+		// and a note telling people so.
+		if c.Address.In("", p.Languages...) == "" && (c.Lat == 0 && c.Lon == 0 || c.Note.In("", p.Languages...) == "") {
+			bad(c.Pos, "centre %s: no address (without one, a centre needs its own lat/lon and a note saying the source gives none)", c.ID)
 		}
 		if c.Number != "" && !numberPattern.MatchString(c.Number) {
 			bad(c.Pos, "centre %s: number %q: expected digits", c.ID, c.Number)

@@ -91,13 +91,16 @@ func centreQuestion(q *dialogs.Questionnaire, r store.Response) string {
 }
 
 // centreLabel is a centre's button: its number and street, which people
-// know, else its name.
+// know, else its name; the name alone when the source gives no street.
 func (a *Surveys) centreLabel(c dialogs.Centre, lang string) string {
-	addr := a.Local(c.Address, lang)
+	label := a.Local(c.Name, lang)
 	if c.Number != "" {
-		return turn.Cut("№ "+c.Number+" · "+addr, 60)
+		label = "№ " + c.Number
 	}
-	return turn.Cut(a.Local(c.Name, lang)+" · "+addr, 60)
+	if addr := a.Local(c.Address, lang); addr != "" {
+		label += " · " + addr
+	}
+	return turn.Cut(label, 60)
 }
 
 // renderCentres shows the browser at view, with what else the person can do.
