@@ -893,19 +893,21 @@ func TestTypedLabelsAndVoiceInAQuestionnaire(t *testing.T) {
 	p := person{id: 9701, lang: "uk"}
 	h.says(p, "/rate")
 	h.taps(p, h.nth(p.id, 1), "qs:r:go")
-	h.rateLowUntil(p, "followup", "Довга черга")
-	h.says(p, "Ні.")
-	h.settle()
-	if got := h.draft(p, "rating").Answers["followup"]; len(got.Choice) != 1 || got.Choice[0] != dialogs.ChoiceNo {
-		t.Fatalf("«Ні.» typed at a yes/no step gave %+v; want no", got)
-	}
+	h.rateLowUntil(p, "what_wrong", "")
 	h.srv.Push(models.Update{Message: &models.Message{
 		Date: int(time.Now().Unix()), From: p.user(), Chat: models.Chat{ID: p.id, Type: models.ChatTypePrivate},
 		Voice: &models.Voice{FileID: "vo2", FileUniqueID: "v2", Duration: 3},
 	}})
 	h.settle()
 	if got := h.last(p.id).Text; !strings.HasPrefix(got, h.text.Text("uk", "survey.err.voice")) {
-		t.Errorf("a voice message at the comment step got %q", got)
+		t.Errorf("a voice message at «what went wrong?» got %q", got)
+	}
+	h.says(p, "Довга черга")
+	h.settle()
+	h.says(p, "Ні.")
+	h.settle()
+	if got := h.draft(p, "rating").Answers["followup"]; len(got.Choice) != 1 || got.Choice[0] != dialogs.ChoiceNo {
+		t.Fatalf("«Ні.» typed at a yes/no step gave %+v; want no", got)
 	}
 	h.noRejects()
 }

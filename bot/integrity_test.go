@@ -320,8 +320,22 @@ func TestMysteryShopperBriberyGoesToTheIntegrityChatOnly(t *testing.T) {
 		return typical(qq)
 	})
 	draft := h.draft(p, "mystery")
+	before := len(h.srv.Messages(p.id))
 	h.taps(p, h.last(p.id), "qs:m:send")
 	h.settle()
+	// One thanks, with one menu under it: not a second menu for the report.
+	menus := 0
+	for _, m := range h.srv.Messages(p.id) {
+		if hasButton(m, "m:faq") {
+			menus++
+		}
+	}
+	if after := h.srv.Messages(p.id); menus > 1 || len(after) > before+1 {
+		for _, m := range after[before:] {
+			t.Logf("after send: %q %s", m.Text, m.ReplyMarkup)
+		}
+		t.Errorf("sending the questionnaire showed %d menus in %d new messages; want one thanks with the menu", menus, len(after)-before)
+	}
 
 	card, ok := h.lastWith(integrityChat, "за 500 грн")
 	if !ok {

@@ -342,7 +342,7 @@ func checkAnswers(t *testing.T, q *Questionnaire, ans Answers, id string, in Inp
 		if a, ok := ans[next.ID]; ok && !a.Pending {
 			t.Fatalf("Next is %s, which is answered: %+v", next.ID, a)
 		}
-		if step, total := q.Progress(ans, next.ID); step < 1 || step > total || total != len(visible) {
+		if step, total, _ := q.Progress(ans, next.ID); step < 1 || step > total || total != len(visible) {
 			t.Fatalf("Progress of %s: %d of %d, with %d questions asked", next.ID, step, total, len(visible))
 		}
 	}

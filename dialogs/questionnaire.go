@@ -88,9 +88,12 @@ var Criteria = []string{"time", "queue", "staff", "comfort", "info"}
 
 // Question is one step of a questionnaire.
 type Question struct {
-	ID        string     `yaml:"id"` // [a-z0-9_]{1,24}, unique in the questionnaire: it goes into callback data
-	Type      string     `yaml:"type"`
-	Text      Text       `yaml:"text"`
+	ID   string `yaml:"id"` // [a-z0-9_]{1,24}, unique in the questionnaire: it goes into callback data
+	Type string `yaml:"type"`
+	Text Text   `yaml:"text"`
+	// Label is the question in a few words, for summaries, staff cards and
+	// statistics («Квитанція», «Черга»); without it the text is used.
+	Label     Text       `yaml:"label"`
 	Hint      Text       `yaml:"hint"`
 	Options   []Option   `yaml:"options"` // single, multi
 	Optional  bool       `yaml:"optional"`
@@ -99,6 +102,15 @@ type Question struct {
 	Integrity bool       `yaml:"integrity"` // yesno: "yes" reports an integrity problem
 	Criterion string     `yaml:"criterion"` // rating5: which of Criteria it scores
 	Pos       Pos        `yaml:"-"`
+}
+
+// Short is the question as summaries and staff read it: its Label, or its
+// text when it has none.
+func (qq *Question) Short() Text {
+	if len(qq.Label) > 0 {
+		return qq.Label
+	}
+	return qq.Text
 }
 
 // Option is a choice of a single or multi question. Its id follows the
@@ -112,13 +124,16 @@ type Option struct {
 
 // Condition holds when the answer to an earlier Question includes any of
 // AnyOf (option ids; yes, no, na for yes/no questions), or is at most AtMost
-// (rating5, scale10); or, with Any, when any of its conditions holds. A
-// question not shown, skipped, or not answered yet satisfies no condition.
+// or at least AtLeast (rating5, scale10); or, with Any, when any of its
+// conditions holds; with All, when all of them do. A question not shown,
+// skipped, or not answered yet satisfies no condition.
 type Condition struct {
 	Question string      `yaml:"question"`
 	AnyOf    []string    `yaml:"any_of"`
 	AtMost   *int        `yaml:"at_most"`
+	AtLeast  *int        `yaml:"at_least"`
 	Any      []Condition `yaml:"any"`
+	All      []Condition `yaml:"all"`
 }
 
 // Answer is what a person answered to one question.
@@ -127,8 +142,10 @@ type Answer struct {
 	Number  *int     `json:"n,omitempty"` // rating5 1–5, scale10 0–10
 	Text    string   `json:"t,omitempty"` // text; date YYYY-MM-DD; centre id; photo file_id
 	Skipped bool     `json:"s,omitempty"`
-	// Pending marks a multi question whose options are being ticked: it is
-	// not answered until Done, and no condition looks at it.
+	// Pending marks an answer not given yet: a multi question whose
+	// options are being ticked (until Done), or a question asked again
+	// after Back (what was chosen before shows until it is replaced). No
+	// condition looks at it.
 	Pending bool `json:"p,omitempty"`
 }
 
@@ -239,14 +256,56 @@ func (q *Questionnaire) Complete(ans Answers) bool {
 
 // Progress returns the position of question id among the questions asked
 // and their number, for «Крок 4 з 17». step is 0 when id is not asked.
-func (q *Questionnaire) Progress(ans Answers, id string) (step, total int) {
+// final is false while the number may still change: a question is shown
+// or not by an answer not given yet (a low score adds «what went wrong?»),
+// and «Крок 2 з 6» must not become «Крок 3 з 8»: say only «Крок 2» then.
+func (q *Questionnaire) Progress(ans Answers, id string) (step, total int, final bool) {
 	vis := q.Visible(ans)
-	for i, qq := range vis {
-		if qq.ID == id {
-			return i + 1, len(vis)
+	shown := map[string]bool{}
+	for _, qq := range vis {
+		shown[qq.ID] = true
+	}
+	whenOf := map[string][2]*Condition{}
+	for si := range q.Sections {
+		s := &q.Sections[si]
+		for qi := range s.Questions {
+			whenOf[s.Questions[qi].ID] = [2]*Condition{s.When, s.Questions[qi].When}
 		}
 	}
-	return 0, len(vis)
+	// A question is decided when it has its answer, or is hidden by
+	// conditions that are decided themselves (it will not be asked).
+	// Conditions look only at earlier questions, so this ends.
+	var settled func(c *Condition) bool
+	decided := func(id string) bool {
+		if a, ok := ans[id]; ok && !a.Pending {
+			return true
+		}
+		w := whenOf[id]
+		return !shown[id] && settled(w[0]) && settled(w[1])
+	}
+	settled = func(c *Condition) bool {
+		if c == nil {
+			return true
+		}
+		for _, list := range [][]Condition{c.Any, c.All} {
+			for i := range list {
+				if !settled(&list[i]) {
+					return false
+				}
+			}
+		}
+		return c.Question == "" || decided(c.Question)
+	}
+	final = true
+	for _, w := range whenOf {
+		final = final && settled(w[0]) && settled(w[1])
+	}
+	for i, qq := range vis {
+		if qq.ID == id {
+			return i + 1, len(vis), final
+		}
+	}
+	return 0, len(vis), final
 }
 
 // Apply checks the input to question id and returns new answers with it;
@@ -287,8 +346,8 @@ func (q *Questionnaire) Apply(ans Answers, id string, in Input, centres []string
 }
 
 // Back returns the question asked before current (before the summary, when
-// current is not asked: the last one) with its answer removed, so that it
-// is asked again. Questions not asked are stepped over. prev is "" at the
+// current is not asked: the last one) with its answer made pending, so
+// that it is asked again (showing what was chosen). Questions not asked are stepped over. prev is "" at the
 // first question.
 func (q *Questionnaire) Back(ans Answers, current string) (prev string, out Answers) {
 	vis := q.Visible(ans)
@@ -307,7 +366,14 @@ func (q *Questionnaire) Back(ans Answers, current string) (prev string, out Answ
 		return "", out
 	}
 	prev = vis[i-1].ID
-	delete(out, prev)
+	// The earlier answer stays, pending, so that the question asked again
+	// shows what was chosen; answering replaces it.
+	if a, ok := out[prev]; ok && !a.Skipped {
+		a.Pending = true
+		out[prev] = a
+	} else {
+		delete(out, prev)
+	}
 	return prev, q.prune(out)
 }
 
@@ -393,12 +459,23 @@ func (c *Condition) holds(ans Answers, shown map[string]bool) bool {
 		}
 		return false
 	}
+	if len(c.All) > 0 {
+		for i := range c.All {
+			if !c.All[i].holds(ans, shown) {
+				return false
+			}
+		}
+		return true
+	}
 	a, ok := ans[c.Question]
 	if !ok || !shown[c.Question] || a.Skipped || a.Pending {
 		return false
 	}
 	if c.AtMost != nil {
 		return a.Number != nil && *a.Number <= *c.AtMost
+	}
+	if c.AtLeast != nil {
+		return a.Number != nil && *a.Number >= *c.AtLeast
 	}
 	for _, want := range c.AnyOf {
 		if slices.Contains(a.Choice, want) {
@@ -441,6 +518,11 @@ func (qq *Question) Choices() []string {
 // multi question's ticked options).
 func (qq *Question) answer(prev Answer, in Input, centres []string) (Answer, error) {
 	if in.Done && qq.Type != QuestionMulti {
+		// Asked again after Back: Done keeps the earlier answer.
+		if prev.Pending {
+			prev.Pending = false
+			return prev, nil
+		}
 		return Answer{}, fmt.Errorf("%w: Done", ErrBadChoice)
 	}
 	// button is the pressed choice; a typed answer or a photo where a
@@ -887,12 +969,14 @@ func validateQuestion(qq *Question, what string, bad func(pos Pos, format string
 // checkCondition reports a condition that names a question not before it
 // (earlier says which are), or choices the question cannot have.
 func checkCondition(q *Questionnaire, c *Condition, pos Pos, what string, earlier func(id string) bool, bad func(pos Pos, format string, args ...any)) {
-	if len(c.Any) > 0 {
-		if c.Question != "" || len(c.AnyOf) > 0 || c.AtMost != nil {
-			bad(pos, "%s: when: any cannot be combined with question, any_of or at_most", what)
+	if len(c.Any) > 0 || len(c.All) > 0 {
+		if c.Question != "" || len(c.AnyOf) > 0 || c.AtMost != nil || c.AtLeast != nil || len(c.Any) > 0 && len(c.All) > 0 {
+			bad(pos, "%s: when: any and all stand alone: not with each other, question, any_of, at_most or at_least", what)
 		}
-		for i := range c.Any {
-			checkCondition(q, &c.Any[i], pos, what, earlier, bad)
+		for _, list := range [][]Condition{c.Any, c.All} {
+			for i := range list {
+				checkCondition(q, &list[i], pos, what, earlier, bad)
+			}
 		}
 		return
 	}
@@ -909,22 +993,32 @@ func checkCondition(q *Questionnaire, c *Condition, pos Pos, what string, earlie
 		bad(pos, "%s: when: question %q does not come before it", what, c.Question)
 		return
 	}
-	if (len(c.AnyOf) > 0) == (c.AtMost != nil) {
-		bad(pos, "%s: when on %s: expected any_of or at_most", what, c.Question)
+	given := 0
+	for _, set := range []bool{len(c.AnyOf) > 0, c.AtMost != nil, c.AtLeast != nil} {
+		if set {
+			given++
+		}
+	}
+	if given != 1 {
+		bad(pos, "%s: when on %s: expected one of any_of, at_most or at_least", what, c.Question)
 		return
 	}
-	if c.AtMost != nil {
+	if c.AtMost != nil || c.AtLeast != nil {
+		bound, name := c.AtMost, "at_most"
+		if c.AtLeast != nil {
+			bound, name = c.AtLeast, "at_least"
+		}
 		lo, hi := 1, 5
 		switch ref.Type {
 		case QuestionRating5:
 		case QuestionScale10:
 			lo, hi = 0, 10
 		default:
-			bad(pos, "%s: when: at_most needs a rating5 or scale10 question; %s is %s", what, c.Question, ref.Type)
+			bad(pos, "%s: when: %s needs a rating5 or scale10 question; %s is %s", what, name, c.Question, ref.Type)
 			return
 		}
-		if *c.AtMost < lo || *c.AtMost > hi {
-			bad(pos, "%s: when: at_most %d is outside %d–%d", what, *c.AtMost, lo, hi)
+		if *bound < lo || *bound > hi {
+			bad(pos, "%s: when: %s %d is outside %d–%d", what, name, *bound, lo, hi)
 		}
 		return
 	}

@@ -191,8 +191,9 @@ func TestQuestionnaireConditions(t *testing.T) {
 		{
 			name: "one three: what went wrong and the follow-up",
 			pack: "hsc", kind: "rating",
-			given: map[string][]Input{"queue": {press("3")}},
-			shown: []string{"what_wrong", "followup", "comment"},
+			given:  map[string][]Input{"queue": {press("3")}},
+			shown:  []string{"what_wrong", "followup"},
+			hidden: []string{"comment"}, // what went wrong is asked already
 		},
 		{
 			name: "mfc: a one for comfort",
@@ -382,6 +383,7 @@ func TestBack(t *testing.T) {
 	lowScores, _ = rating.Apply(lowScores, "what_wrong", typed("Грубили"), rc)
 	lowScores, _ = rating.Apply(lowScores, "followup", press("yes"), rc)
 	complete := walk(t, rating, rc, lowScores, nil)
+	completeGood := walk(t, rating, rc, goodScores, map[string][]Input{"comment": {typed("Усе добре")}})
 
 	// A visit with no exam, no inspection and no call, answered up to
 	// the integrity section.
@@ -402,8 +404,8 @@ func TestBack(t *testing.T) {
 		nextWant string
 	}{
 		{"from the comment over the hidden follow-up", rating, goodScores, "comment", "info", []string{"info"}, []string{"time", "staff"}, "info"},
-		{"from the comment to the follow-up", rating, lowScores, "comment", "followup", []string{"followup"}, []string{"what_wrong", "staff"}, "followup"},
-		{"from the summary to the last question", rating, complete, "", "comment", []string{"comment"}, []string{"followup"}, "comment"},
+		{"from the summary to the follow-up", rating, complete, "", "followup", []string{"followup"}, []string{"what_wrong", "staff"}, "followup"},
+		{"from the summary to the comment", rating, completeGood, "", "comment", []string{"comment"}, []string{"info"}, "comment"},
 		{"at the first question", rating, Answers{}, "time", "", nil, nil, "time"},
 		{"over the examiner, Expert Service and contact centre", mystery, visit, "slot_for_money", "receipt", []string{"receipt"}, []string{"one_visit", "services"}, "receipt"},
 		{"from a multi with options ticked", mystery, pending, "services", "date", []string{"date", "services"}, []string{"centre"}, "date"},
@@ -418,7 +420,15 @@ func TestBack(t *testing.T) {
 				t.Errorf("Back = %q; want %q", prev, tt.prev)
 			}
 			for _, id := range tt.removed {
-				if _, ok := out[id]; ok {
+				a, ok := out[id]
+				if id == tt.prev && !tt.ans[id].Skipped {
+					// Asked again, showing what was chosen before.
+					if !ok || !a.Pending || !reflect.DeepEqual(a.Choice, tt.ans[id].Choice) || a.Text != tt.ans[id].Text {
+						t.Errorf("%s: %+v; want the earlier answer %+v kept, pending", id, a, tt.ans[id])
+					}
+					continue
+				}
+				if ok {
 					t.Errorf("%s still answered", id)
 				}
 			}
@@ -509,8 +519,10 @@ func TestChangeFromSummary(t *testing.T) {
 			t.Errorf("%s kept after the score was raised", id)
 		}
 	}
-	if !rq.Complete(r) {
-		t.Error("quick rating no longer complete")
+	// With every score good now, the comment (asked only when nothing
+	// went wrong) is the one step left.
+	if next, ok := rq.Next(r); !ok || next.ID != "comment" {
+		t.Errorf("after raising the score: next %v; want the comment", next)
 	}
 }
 
@@ -525,6 +537,10 @@ func TestProgress(t *testing.T) {
 	rq, rc := shippedQuestionnaire(t, "hsc", "rating")
 	mq, mc := shippedQuestionnaire(t, "hsc", "mystery")
 	low, _ := rq.Apply(Answers{}, "time", press("3"), rc)
+	good := Answers{}
+	for _, id := range []string{"time", "queue", "staff", "comfort", "info"} {
+		good, _ = rq.Apply(good, id, press("5"), rc)
+	}
 	exam := walk(t, mq, mc, Answers{}, map[string][]Input{"services": ticks("exam_theory"), "desk_asked": {press("yes")}})
 	plainVisit := walk(t, mq, mc, Answers{}, map[string][]Input{"services": ticks("licence_exchange"), "one_visit": {press("yes")}})
 	tests := []struct {
@@ -533,21 +549,22 @@ func TestProgress(t *testing.T) {
 		ans         Answers
 		id          string
 		step, total int
+		final       bool // the total can no longer change
 	}{
-		{"the first of the quick rating", rq, Answers{}, "time", 1, 6},
-		{"the comment with good scores", rq, Answers{}, "comment", 6, 6},
-		{"after a low score two more steps", rq, low, "what_wrong", 6, 8},
-		{"the comment after a low score", rq, low, "comment", 8, 8},
-		{"a hidden question has no step", rq, Answers{}, "followup", 0, 6},
-		{"the centre", mq, Answers{}, "centre", 1, 23},
-		{"the examiner counts when an exam was taken", mq, exam, "exam_rules", 22, 30},
-		{"the last step of a plain visit", mq, plainVisit, "photo", 23, 23},
+		{"the first of the quick rating: the total is open", rq, Answers{}, "time", 1, 5, false},
+		{"the comment with good scores", rq, good, "comment", 6, 6, true},
+		{"after a low score two more steps", rq, low, "what_wrong", 6, 7, false},
+		{"no comment after a low score", rq, low, "comment", 0, 7, false},
+		{"a hidden question has no step", rq, Answers{}, "followup", 0, 5, false},
+		{"the centre", mq, Answers{}, "centre", 1, 23, false},
+		{"the examiner counts when an exam was taken", mq, exam, "exam_rules", 22, 30, true},
+		{"the last step of a plain visit", mq, plainVisit, "photo", 23, 23, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			step, total := tt.q.Progress(tt.ans, tt.id)
-			if step != tt.step || total != tt.total {
-				t.Errorf("Progress(%s) = %d of %d; want %d of %d", tt.id, step, total, tt.step, tt.total)
+			step, total, final := tt.q.Progress(tt.ans, tt.id)
+			if step != tt.step || total != tt.total || final != tt.final {
+				t.Errorf("Progress(%s) = %d of %d, final %v; want %d of %d, final %v", tt.id, step, total, final, tt.step, tt.total, tt.final)
 			}
 		})
 	}

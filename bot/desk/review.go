@@ -162,7 +162,7 @@ func (a *Desk) ReviewCard(r store.Response) string {
 		if qq.Integrity && slices.Contains(ans.Choice, dialogs.ChoiceYes) {
 			mark = "🛡"
 		}
-		parts = append(parts, fmt.Sprintf("\n%s%s: %s", mark, html.EscapeString(turn.Cut(a.Local(qq.Text, lang), 80)), html.EscapeString(turn.Cut(a.AnswerLabel(lang, qq, ans), 600))))
+		parts = append(parts, fmt.Sprintf("\n%s%s: %s", mark, html.EscapeString(turn.Cut(a.Local(qq.Short(), lang), 80)), html.EscapeString(turn.Cut(a.AnswerLabel(lang, qq, ans), 600))))
 	}
 	return tg.JoinWithin(parts, cardLimit)
 }

@@ -137,7 +137,7 @@ func (a *Desk) showStats(ctx context.Context, t *turn.Turn, m *models.Message, a
 			if strings.HasPrefix(c, "overall_") {
 				name = strings.TrimPrefix(c, "overall_")
 				if q := qs[kind]; q != nil && q.Question(name) != nil {
-					name = html.EscapeString(turn.Cut(a.Local(q.Question(name).Text, lang), 50))
+					name = html.EscapeString(turn.Cut(a.Local(q.Question(name).Short(), lang), 50))
 				}
 			}
 			fmt.Fprintf(&b, "\n• %s: %.2f", name, s.Criteria[c])

@@ -82,8 +82,12 @@ func (a *Surveys) OfferSurvey(ctx context.Context, t *turn.Turn, kind, centre st
 	}
 	k := turn.LetterOf(kind)
 	if d, err := store.DraftOf(ctx, t.Tx, t.User.ID, kind); err == nil {
-		step, total := q.Progress(d.Answers, firstUnanswered(q, d))
-		a.Show(ctx, t, msgID, a.Text.Text(t.Lang, "survey.continue_offer", map[string]any{"Step": step, "Total": total}), tg.NewKeyboard(
+		offer := "survey.continue_offer"
+		step, total, final := q.Progress(d.Answers, firstUnanswered(q, d))
+		if !final {
+			offer = "survey.continue_offer_open"
+		}
+		a.Show(ctx, t, msgID, a.Text.Text(t.Lang, offer, map[string]any{"Step": step, "Total": total}), tg.NewKeyboard(
 			[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "survey.continue"), turn.CbSurvey, k+":cont")},
 			[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "survey.start_over"), turn.CbSurvey, k+":new")},
 		))
@@ -432,12 +436,11 @@ func (a *Surveys) renderStep(ctx context.Context, t *turn.Turn, q *dialogs.Quest
 		return
 	}
 	lang := a.ContentLang(t.Lang)
-	step, total := q.Progress(r.Answers, qq.ID)
 	var b strings.Builder
 	if note != "" {
 		b.WriteString(note + "\n\n")
 	}
-	b.WriteString("<i>" + a.Text.Text(t.Lang, "survey.progress", map[string]any{"Step": step, "Total": total}) + "</i>")
+	b.WriteString("<i>" + a.progress(t.Lang, q, r.Answers, qq.ID) + "</i>")
 	if s := q.SectionOf(qq.ID); s != nil {
 		b.WriteString(" · <b>" + html.EscapeString(a.Local(s.Title, lang)) + "</b>")
 	}
@@ -446,7 +449,21 @@ func (a *Surveys) renderStep(ctx context.Context, t *turn.Turn, q *dialogs.Quest
 		b.WriteString("\n<i>" + html.EscapeString(h) + "</i>")
 	}
 	var rows [][]tg.Button
+	// Asked again after Back: what was chosen before is marked.
+	before := r.Answers[qq.ID]
+	chosen := func(choice string) bool {
+		if !before.Pending {
+			return false
+		}
+		if before.Number != nil {
+			return strconv.Itoa(*before.Number) == choice
+		}
+		return slices.Contains(before.Choice, choice)
+	}
 	ans := func(choice, label string) tg.Button {
+		if qq.Type != dialogs.QuestionMulti && chosen(choice) {
+			label = "✅ " + label
+		}
 		return tg.CallbackButton(label, turn.CbSurveyAns, k+":"+qq.ID+":"+choice)
 	}
 	switch qq.Type {
@@ -492,6 +509,10 @@ func (a *Surveys) renderStep(ctx context.Context, t *turn.Turn, q *dialogs.Quest
 		b.WriteString("\n<i>" + a.Text.Text(t.Lang, "survey.date_hint") + "</i>")
 	case dialogs.QuestionText:
 		b.WriteString("\n<i>" + a.Text.Text(t.Lang, "survey.text_hint", map[string]any{"Max": qq.Limit()}) + "</i>")
+		if before.Pending && before.Text != "" {
+			b.WriteString("\n\n" + a.Text.Text(t.Lang, "survey.previous_answer", map[string]any{"Text": html.EscapeString(turn.Cut(before.Text, 300))}))
+			rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "survey.keep_answer"), turn.CbSurveyDone, k+":"+qq.ID)})
+		}
 	case dialogs.QuestionPhoto:
 		b.WriteString("\n<i>" + a.Text.Text(t.Lang, "survey.photo_hint") + "</i>")
 	}
@@ -551,6 +572,16 @@ func (a *Surveys) surveyNav(lang, k string, qq *dialogs.Question) []tg.Button {
 		nav = append(nav, tg.CallbackButton(a.Text.Text(lang, "survey.skip"), turn.CbSurveySkip, k+":"+qq.ID))
 	}
 	return append(nav, tg.CallbackButton(a.Text.Text(lang, "survey.cancel"), turn.CbSurvey, k+":x"))
+}
+
+// progress is «Крок 4 з 17», or «Крок 4» while the number of steps can
+// still change with an answer to come.
+func (a *Surveys) progress(lang string, q *dialogs.Questionnaire, ans dialogs.Answers, id string) string {
+	step, total, final := q.Progress(ans, id)
+	if !final {
+		return a.Text.Text(lang, "survey.progress_open", map[string]any{"Step": step})
+	}
+	return a.Text.Text(lang, "survey.progress", map[string]any{"Step": step, "Total": total})
 }
 
 // showStep edits the questionnaire's message in place, or sends a new one
@@ -657,7 +688,7 @@ func (a *Surveys) renderSummary(ctx context.Context, t *turn.Turn, q *dialogs.Qu
 		if !ok {
 			continue
 		}
-		fmt.Fprintf(&b, "\n%d. %s — <b>%s</b>", i+1, html.EscapeString(turn.Cut(a.Local(qq.Text, lang), 60)), html.EscapeString(turn.Cut(a.AnswerLabel(t.Lang, qq, ans), 80)))
+		fmt.Fprintf(&b, "\n%d. %s — <b>%s</b>", i+1, html.EscapeString(turn.Cut(a.Local(qq.Short(), lang), 60)), html.EscapeString(turn.Cut(a.AnswerLabel(t.Lang, qq, ans), 80)))
 		row = append(row, tg.CallbackButton(fmt.Sprintf("✏️ %d", i+1), turn.CbSurveyEdit, k+":"+qq.ID))
 		if len(row) == 6 {
 			rows = append(rows, row)

@@ -285,7 +285,7 @@ func (a *Pages) criterionName(lang string, q *dialogs.Question) string {
 	if q.Criterion != "" {
 		return a.Text.Text(lang, "stats.criterion."+q.Criterion)
 	}
-	return a.Local(q.Text, lang)
+	return a.Local(q.Short(), lang)
 }
 
 func (a *Pages) serveRatings(w http.ResponseWriter, r *http.Request) {
