@@ -169,8 +169,12 @@ func TestStaffEditRollbackAndRefusal(t *testing.T) {
 	h.settle()
 	history := h.srv.Messages(admin.id)[3]
 	undo := history.Buttons()[0][0].CallbackData
-	if !strings.HasPrefix(undo, "fe:R:") || !strings.Contains(history.Text, "9201") {
-		t.Fatalf("history: %q %s", history.Text, history.ReplyMarkup)
+	if !strings.HasPrefix(undo, "fe:R:") || !strings.Contains(history.Text, `<a href="tg://user?id=9201">Олена</a>`) {
+		t.Fatalf("history, by name: %q %s", history.Text, history.ReplyMarkup)
+	}
+	// In the pack's time (Kyiv), as a clock there reads, not UTC.
+	if local := time.Now().In(h.app.Schedule().Location()).Format("02.01.2006"); !strings.Contains(history.Text, local) || strings.Contains(history.Text, "UTC") {
+		t.Errorf("history times: %q; want the date %s in Kyiv's time", history.Text, local)
 	}
 	h.taps(admin, history, undo)
 	h.settle()

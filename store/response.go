@@ -283,6 +283,7 @@ func Forget(ctx context.Context, tx *sqlx.Tx, userID, upTo int64) error {
 		`DELETE FROM faq_votes WHERE user_id = $1`,
 		`DELETE FROM web_sessions WHERE user_id = $1`,
 		`DELETE FROM web_logins WHERE user_id = $1`,
+		`DELETE FROM staff WHERE id = $1`,
 		`DELETE FROM users WHERE id = $1`,
 	} {
 		if _, err := tx.ExecContext(ctx, stmt, userID); err != nil {

@@ -45,6 +45,9 @@ func (a *Editor) OnEditButton(ctx context.Context, t *turn.Turn) error {
 		a.Ack(ctx, t, a.Text.Text(t.Lang, "staff.only"))
 		return nil
 	}
+	if err := a.noteEditor(ctx, t); err != nil {
+		return err
+	}
 	_, arg := tg.ParseCallback(u.CallbackQuery.Data)
 	parts := strings.Split(arg, ":")
 	msgID := tg.CallbackMessageID(u)
@@ -489,15 +492,29 @@ func (a *Editor) showHistory(ctx context.Context, t *turn.Turn, msgID int, id st
 	if err != nil {
 		return err
 	}
+	actors := make([]int64, 0, len(revs))
+	for _, r := range revs {
+		actors = append(actors, r.Actor)
+	}
+	names, err := store.StaffNames(ctx, t.Tx, actors)
+	if err != nil {
+		return err
+	}
+	// Times in the pack's own timezone, as staff read a clock.
+	loc := a.Schedule().Location()
 	var b strings.Builder
 	b.WriteString(a.Text.Text(t.Lang, "faqedit.history_title", map[string]any{"ID": html.EscapeString(id)}))
 	var rows [][]tg.Button
 	for _, r := range revs {
 		who := a.Text.Text(t.Lang, "faqedit.by_import")
 		if r.Actor != 0 {
-			who = fmt.Sprintf(`<a href="tg://user?id=%d">%d</a>`, r.Actor, r.Actor)
+			name := names[r.Actor]
+			if name == "" {
+				name = a.Text.Text(t.Lang, "faqedit.by_someone")
+			}
+			who = fmt.Sprintf(`<a href="tg://user?id=%d">%s</a>`, r.Actor, html.EscapeString(name))
 		}
-		fmt.Fprintf(&b, "\n#%d · %s · %s · %s", r.ID, a.Text.Text(t.Lang, "faqedit.action."+r.Action), r.At.UTC().Format("2006-01-02 15:04 UTC"), who)
+		fmt.Fprintf(&b, "\n#%d · %s · %s · %s", r.ID, a.Text.Text(t.Lang, "faqedit.action."+r.Action), r.At.In(loc).Format("02.01.2006 15:04"), who)
 		rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "faqedit.undo", map[string]any{"ID": r.ID}), turn.CbEdit, "R:"+strconv.FormatInt(r.ID, 10))})
 	}
 	rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "faqedit.back_to_entry"), turn.CbEdit, "e:"+id)})
@@ -641,5 +658,18 @@ func (a *Editor) ContinueEdit(ctx context.Context, t *turn.Turn, conv store.Conv
 		a.Reply(ctx, t, a.Text.Text(t.Lang, "faqedit.need_text"), nil)
 		return nil
 	}
+	if err := a.noteEditor(ctx, t); err != nil {
+		return err
+	}
 	return a.onEditInput(ctx, t, d, msg)
+}
+
+// noteEditor keeps the name the editor goes by in Telegram, for the
+// history of what they change.
+func (a *Editor) noteEditor(ctx context.Context, t *turn.Turn) error {
+	from := tg.SenderOf(t.Update)
+	if from == nil {
+		return nil
+	}
+	return store.NoteStaff(ctx, t.Tx, from.ID, strings.TrimSpace(from.FirstName+" "+from.LastName))
 }
