@@ -27,6 +27,7 @@ type linear struct {
 type sample struct {
 	class int32
 	feats []feature
+	w     float32 // how much the text counts in training
 }
 
 // Training: stochastic gradient descent on the cross-entropy with weight
@@ -167,7 +168,7 @@ func trainLinear(samples []sample, classes, features int) *linear {
 				if c == s.class {
 					g = p - 1
 				}
-				step := lr * float32(g)
+				step := lr * float32(g) * s.w
 				m.bias[c] -= step * 0.1
 				e := math.Exp(float64(m.bias[c]))
 				sumExpBias += e - expBias[c]

@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 )
 
@@ -39,7 +40,7 @@ type Index struct {
 // dialogs/testdata/dev_questions.tsv and checked on the other half and on
 // dialogs/testdata's sets (see the README's Measured section).
 const (
-	AnswerAt  = 0.375 // the likeliest topic's probability to answer at once
+	AnswerAt  = 0.475 // the likeliest topic's probability to answer at once
 	Ambiguity = 0.0   // how far ahead of the next topic (or out of scope) it must be
 	SuggestAt = 0.01  // an entry's probability to be offered
 	DeclineAt = 0.5   // out of scope's probability to offer nothing
@@ -112,6 +113,12 @@ func NewIndex(entries []Entry, m Matching) *Index {
 		for _, lang := range sortedKeys(e.Phrasings) {
 			for _, s := range e.Phrasings[lang] {
 				learn(class, s, true)
+				// People leave words out: the phrasing with one word
+				// dropped, at a few places, teaches the entry from
+				// what remains rather than from one telling word.
+				for _, short := range dropOneWord(s) {
+					learn(class, short, true)
+				}
 			}
 		}
 		// An answer's words are how the entry talks about its subject:
@@ -151,9 +158,18 @@ func NewIndex(entries []Entry, m Matching) *Index {
 		ix.idf[i] = float32(math.Log((n+1)/(float64(c)+1)) + 1)
 		ix.maxIDF = max(ix.maxIDF, ix.idf[i])
 	}
+	// Each class counts as much as another in training, however many
+	// texts it has: out of scope's hundred questions must not outweigh an
+	// entry's twenty by their number (its bias grew with it, and won
+	// uncertain questions from the entries).
+	perClass := make([]int, len(ix.entries)+1)
+	for _, d := range docs {
+		perClass[d.class]++
+	}
+	mean := float64(len(docs)) / float64(len(perClass))
 	samples := make([]sample, len(docs))
 	for i, d := range docs {
-		samples[i] = sample{class: d.class, feats: weigh(d.raw, ix.ids, ix.idf, ix.maxIDF, wordShare, nil)}
+		samples[i] = sample{class: d.class, feats: weigh(d.raw, ix.ids, ix.idf, ix.maxIDF, wordShare, nil), w: float32(mean / float64(perClass[d.class]))}
 	}
 	ix.model = trainLinear(samples, len(ix.entries)+1, len(df))
 	ix.all = make([]int32, len(ix.entries)+1)
@@ -163,6 +179,26 @@ func NewIndex(entries []Entry, m Matching) *Index {
 		ix.topicExpBias[ix.topicOf[c]] += ix.model.expBias[c]
 	}
 	return ix
+}
+
+// dropWords is how many shortened copies of a phrasing are learnt.
+const dropWords = 3
+
+// dropOneWord returns s with one word left out, at up to dropWords places
+// spread over it (the same places for the same text), for phrasings of
+// three words or more.
+func dropOneWord(s string) []string {
+	ws := strings.Fields(s)
+	if len(ws) < 3 {
+		return nil
+	}
+	var out []string
+	step := max(1, len(ws)/dropWords)
+	for k := 0; k < dropWords && k < len(ws); k++ {
+		i := (len(s) + k*step) % len(ws)
+		out = append(out, strings.Join(slices.Concat(ws[:i], ws[i+1:]), " "))
+	}
+	return out
 }
 
 func sortedKeys[V any](m map[string]V) []string {
