@@ -80,6 +80,7 @@ type benchOptions struct {
 	script          string // the closed loop's: load.ScriptMixed or load.ScriptFAQ
 	jsonOut         bool
 	cpuProfile      string
+	peer            string // "grammy": the same closed loop against the grammY peer, in the same run
 	logLevel        slog.Level
 	loadChild       bool
 }
@@ -105,6 +106,7 @@ func parseBenchFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&o.pack, "pack", "hsc", "content pack: hsc or mfc")
 	fs.StringVar(&o.script, "script", load.ScriptMixed, "what the closed loop's citizens do: mixed (FAQ, quick rating, mystery shopper) or faq")
 	fs.BoolVar(&o.jsonOut, "json", false, "print the figures as JSON")
+	fs.StringVar(&o.peer, "peer", "", "grammy: run the same closed loop against grammY + runner + PostgreSQL sessions too (cmd/servicebot-bench/grammy/install.sh installs it)")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write the process's CPU profile of the closed-loop phase to this file")
 	level := fs.String("log-level", "warn", "the bot's log level (logs are JSON on stderr)")
 	fs.BoolVar(&o.loadChild, "load-child", false, "internal: be the benchmark's fake Bot API and citizens")
@@ -131,6 +133,8 @@ func parseBenchFlags(args []string, getenv func(string) string, stderr io.Writer
 		return o, fmt.Errorf("bench: -pack: expected hsc or mfc; got %q", o.pack)
 	case o.script != load.ScriptMixed && o.script != load.ScriptFAQ:
 		return o, fmt.Errorf("bench: -script: expected mixed or faq; got %q", o.script)
+	case o.peer != "" && o.peer != "grammy":
+		return o, fmt.Errorf("bench: -peer: expected grammy; got %q", o.peer)
 	}
 	if err := o.logLevel.UnmarshalText([]byte(*level)); err != nil {
 		return o, fmt.Errorf("bench: -log-level: %w", err)
@@ -169,6 +173,7 @@ type benchResult struct {
 	Config   benchConfig         `json:"config"`
 	Closed   benchPhase          `json:"closed"`
 	Open     *benchPhase         `json:"open,omitempty"`
+	Peer     *benchPeer          `json:"peer,omitempty"`
 	Ceilings *benchCeilings      `json:"ceilings,omitempty"`
 	Memory   benchMemory         `json:"memory"`
 	Rows     map[string]int64    `json:"rows_written"`
@@ -200,7 +205,7 @@ type benchConfig struct {
 }
 
 type benchPhase struct {
-	Offered       float64      `json:"offered_per_s,omitempty"` // open loop only
+	Offered       float64      `json:"offered_per_s,omitempty"` // pushed a second: in a closed loop, answered a second
 	UpdatesPerSec float64      `json:"updates_per_s"`           // handled, from the inbox's handled_at
 	Handled       int          `json:"handled"`
 	Pushed        int          `json:"pushed"`
@@ -352,9 +357,9 @@ func runBench(ctx context.Context, o benchOptions, getenv func(string) string, s
 			return nil, err
 		}
 	}
-	cpu0 := sampleCPU(ctx, db.DB, child.cmd.Process.Pid)
+	cpu0 := sampleCPU(ctx, db.DB, "self", child.cmd.Process.Pid)
 	closed, err := child.run(closedCmd)
-	cpu1 := sampleCPU(ctx, db.DB, child.cmd.Process.Pid)
+	cpu1 := sampleCPU(ctx, db.DB, "self", child.cmd.Process.Pid)
 	if stopProfile != nil {
 		stopProfile()
 	}
@@ -365,15 +370,16 @@ func runBench(ctx context.Context, o benchOptions, getenv func(string) string, s
 		return nil, err
 	}
 	res.Closed.CPU = cpu1.since(cpu0, res.Closed.Handled)
+	res.Closed.Offered = closed.Offered
 	errs := benchErrors{Rejected: closed.Rejected, Timeouts: closed.Timeouts, HTTPErrors: closed.HTTPErrors}
 	lastUpdate := closed.LastUpdate
 
 	// Open loop: the latency at a given offered rate.
 	if o.rate > 0 && ctx.Err() == nil {
 		openCmd := load.Command{Kind: "open", Duration: o.rateDuration, Rate: o.rate, Citizens: o.citizens, IDBase: who.IDBase}
-		cpu0 := sampleCPU(ctx, db.DB, child.cmd.Process.Pid)
+		cpu0 := sampleCPU(ctx, db.DB, "self", child.cmd.Process.Pid)
 		open, err := child.run(openCmd)
-		cpu1 := sampleCPU(ctx, db.DB, child.cmd.Process.Pid)
+		cpu1 := sampleCPU(ctx, db.DB, "self", child.cmd.Process.Pid)
 		if err != nil {
 			return nil, err
 		}
@@ -423,6 +429,15 @@ func runBench(ctx context.Context, o benchOptions, getenv func(string) string, s
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE status = 2), count(*) FILTER (WHERE status = 0) FROM inbox`).
 		Scan(&errs.Failed, &errs.Pending); err != nil {
 		return nil, fmt.Errorf("bench: %w", err)
+	}
+
+	if o.peer != "" && ctx.Err() == nil {
+		// The bot has stopped polling: the peer polls the same fake from
+		// here on, and its citizens do as the bot's did.
+		if res.Peer, err = runPeer(ctx, adminURL, child, closedCmd, o.pack, lastUpdate+1, stderr); err != nil {
+			return nil, err
+		}
+		lastUpdate = res.Peer.lastUpdate
 	}
 
 	if o.ceilingDuration > 0 && ctx.Err() == nil {
@@ -635,10 +650,12 @@ type cpuSample struct {
 	ok        bool
 }
 
-func sampleCPU(ctx context.Context, db *sql.DB, loadPid int) cpuSample {
+// sampleCPU samples the bot's process (botPid: "self" or a pid), the load
+// process and the PostgreSQL backends of db's database.
+func sampleCPU(ctx context.Context, db *sql.DB, botPid string, loadPid int) cpuSample {
 	s := cpuSample{at: time.Now(), backends: map[int]int64{}}
 	var ok bool
-	if s.bot, ok = procTicks("self"); !ok {
+	if s.bot, ok = procTicks(botPid); !ok {
 		return s
 	}
 	s.load, _ = procTicks(strconv.Itoa(loadPid))
@@ -984,6 +1001,16 @@ func printBench(w io.Writer, r *benchResult) {
 		}
 	}
 	cpu(r.Closed.CPU)
+	if p := r.Peer; p != nil {
+		fmt.Fprintf(tw, "side by side, the same closed loop\tservicebot | %s\n", p.Name)
+		fmt.Fprintf(tw, "  updates/s answered (as the citizens saw them)\t%.1f | %.1f (servicebot %.2fx)\n", r.Closed.Offered, p.UpdatesPerSec, r.Closed.Offered/p.UpdatesPerSec)
+		fmt.Fprintf(tw, "  latency p50 / p99\t%.1f / %.1f ms | %.1f / %.1f ms\n", r.Closed.Latency.P50, r.Closed.Latency.P99, p.Latency.P50, p.Latency.P99)
+		if c, pc := r.Closed.CPU, p.CPU; c != nil && pc != nil {
+			fmt.Fprintf(tw, "  CPU ms per update: bot / PostgreSQL / both\t%.2f / %.2f / %.2f | %.2f / %.2f / %.2f\n", c.Bot, c.Postgres, c.Bot+c.Postgres, pc.Bot, pc.Postgres, pc.Bot+pc.Postgres)
+			fmt.Fprintf(tw, "  fake+citizens CPU ms per update, machine busy\t%.2f, %.0f%% | %.2f, %.0f%%\n", c.Load, c.Busy*100, pc.Load, pc.Busy*100)
+		}
+		fmt.Fprintf(tw, "  updates pushed / replies / errors\t%d / %d / %d | %d / %d / %d\n", r.Closed.Pushed, r.Closed.Replies, r.Errors.Timeouts+r.Errors.HTTPErrors+r.Errors.Rejected, p.Pushed, p.Replies, p.Errors)
+	}
 	if o := r.Open; o != nil {
 		fmt.Fprintf(tw, "open loop, %.0f updates/s offered, %.0fs\t\n", r.Config.Rate, r.Config.RateDurationS)
 		fmt.Fprintf(tw, "  offered / handled per s\t%.1f / %.1f\n", o.Offered, o.UpdatesPerSec)
