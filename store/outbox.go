@@ -208,19 +208,21 @@ func NewSentLog(conn *sql.Conn) *SentLog { return &SentLog{conn: conn} }
 // to the report. A slot that already keeps the id (an edit of the message
 // it names) is not written: its row is not locked, so the record does not
 // wait for a turn that is changing the same row. Rows are found by their
-// primary keys (= ANY), never by a join the planner might make a scan of.
+// primary keys (= ANY), never by a join the planner might make a scan of;
+// a user is looked up by a scalar subquery, which (unlike EXISTS in an OR)
+// cannot become a hash of the whole users table.
 var recordSent = `
 	WITH gone AS (
 		DELETE FROM outbox o
 		WHERE o.id = ANY ($4::bigint[])
 		   OR o.id = ANY ($1::bigint[]) AND o.chat_id > 0
-		      AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = o.chat_id)
+		      AND (SELECT true FROM users u WHERE u.id = o.chat_id) IS NULL
+		RETURNING o.id
 	), kept AS (
 		UPDATE outbox o SET status = 1, attempts = o.attempts + 1, done_at = now(), last_error = NULL,
 		       message_id = nullif(($2::bigint[])[array_position($1::bigint[], o.id)], 0),
 		       thread_id = nullif(($3::bigint[])[array_position($1::bigint[], o.id)], 0)
-		WHERE o.id = ANY ($1::bigint[])
-		  AND (o.chat_id <= 0 OR EXISTS (SELECT 1 FROM users u WHERE u.id = o.chat_id))
+		WHERE o.id = ANY ($1::bigint[]) AND o.id NOT IN (SELECT id FROM gone)
 	), s AS (
 		SELECT * FROM unnest((SELECT $5::text[]), (SELECT $6::bigint[]), (SELECT $7::bigint[])) AS s(kind, key, val)
 	)` + slotWrites + `
