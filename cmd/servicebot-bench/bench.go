@@ -81,6 +81,7 @@ type benchOptions struct {
 	jsonOut         bool
 	cpuProfile      string
 	peer            string // "grammy": the same closed loop against the grammY peer, in the same run
+	telegramLimits  bool   // pace as for Telegram (30 messages a second...), not lifted
 	logLevel        slog.Level
 	loadChild       bool
 }
@@ -107,6 +108,7 @@ func parseBenchFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&o.script, "script", load.ScriptMixed, "what the closed loop's citizens do: mixed (FAQ, quick rating, mystery shopper) or faq")
 	fs.BoolVar(&o.jsonOut, "json", false, "print the figures as JSON")
 	fs.StringVar(&o.peer, "peer", "", "grammy: run the same closed loop against grammY + runner + PostgreSQL sessions too (cmd/servicebot-bench/grammy/install.sh installs it)")
+	fs.BoolVar(&o.telegramLimits, "telegram-limits", false, "keep Telegram's limits (30 messages a second, 1 a second per chat) instead of lifting them")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write the process's CPU profile of the closed-loop phase to this file")
 	level := fs.String("log-level", "warn", "the bot's log level (logs are JSON on stderr)")
 	fs.BoolVar(&o.loadChild, "load-child", false, "internal: be the benchmark's fake Bot API and citizens")
@@ -202,6 +204,7 @@ type benchConfig struct {
 	Sessions        int     `json:"sessions"`
 	Pack            string  `json:"pack"`
 	Script          string  `json:"script"`
+	TelegramLimits  bool    `json:"telegram_limits,omitempty"`
 }
 
 type benchPhase struct {
@@ -290,7 +293,7 @@ func runBench(ctx context.Context, o benchOptions, getenv func(string) string, s
 		Config: benchConfig{
 			Workers: o.workers, Batch: o.batch, Citizens: o.citizens, DurationS: o.duration.Seconds(), Rate: o.rate,
 			RateDurationS: o.rateDuration.Seconds(), CeilingDuration: o.ceilingDuration.Seconds(),
-			Sessions: o.sessions, Pack: o.pack, Script: o.script,
+			Sessions: o.sessions, Pack: o.pack, Script: o.script, TelegramLimits: o.telegramLimits,
 		},
 		Machine: benchMachine{CPUs: runtime.NumCPU(), GoVersion: runtime.Version()},
 	}
@@ -325,9 +328,13 @@ func runBench(ctx context.Context, o benchOptions, getenv func(string) string, s
 	if err != nil {
 		return nil, err
 	}
+	limits := benchLimits
+	if o.telegramLimits {
+		limits = bot.TelegramLimits()
+	}
 	app, err := bot.New(bot.Config{
 		Token: child.hello.Token, APIURL: child.hello.URL, Pack: o.pack, Workers: o.workers, Batch: o.batch,
-		Limits: benchLimits, PollTimeout: 25 * time.Second,
+		Limits: limits, PollTimeout: 25 * time.Second,
 	}, st, text, log)
 	if err != nil {
 		return nil, err
@@ -374,8 +381,11 @@ func runBench(ctx context.Context, o benchOptions, getenv func(string) string, s
 	errs := benchErrors{Rejected: closed.Rejected, Timeouts: closed.Timeouts, HTTPErrors: closed.HTTPErrors}
 	lastUpdate := closed.LastUpdate
 
-	// Open loop: the latency at a given offered rate.
+	// Open loop: the latency at a given offered rate, from an empty outbox.
 	if o.rate > 0 && ctx.Err() == nil {
+		if err := awaitOutbox(ctx, st, time.Minute); err != nil {
+			return nil, err
+		}
 		openCmd := load.Command{Kind: "open", Duration: o.rateDuration, Rate: o.rate, Citizens: o.citizens, IDBase: who.IDBase}
 		cpu0 := sampleCPU(ctx, db.DB, "self", child.cmd.Process.Pid)
 		open, err := child.run(openCmd)
@@ -481,6 +491,17 @@ func runBench(ctx context.Context, o benchOptions, getenv func(string) string, s
 	res.Errors = errs
 	res.Targets = evaluateTargets(res)
 	return res, ctx.Err()
+}
+
+// awaitOutbox waits until every effect has been delivered, or for d.
+func awaitOutbox(ctx context.Context, st *store.Store, d time.Duration) error {
+	for deadline := time.Now().Add(d); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		n, err := st.OutboxPending(ctx)
+		if err != nil || n == 0 {
+			return err
+		}
+	}
+	return nil
 }
 
 // phaseFigures reads from the inbox how fast the phase's updates were
@@ -981,6 +1002,9 @@ func printBench(w io.Writer, r *benchResult) {
 	fmt.Fprintf(w, "servicebot-bench: %d CPUs, %s, PostgreSQL %s (synchronous_commit=%s, fsync=%s)\n",
 		r.Machine.CPUs, r.Machine.GoVersion, r.Machine.Postgres, r.Machine.SynchronousCommit, r.Machine.Fsync)
 	fmt.Fprintf(w, "WORKERS=%d, WORKER_BATCH=%d, %d citizens (%s), pack %s, %d sessions stored\n", r.Config.Workers, r.Config.Batch, r.Config.Citizens, r.Config.Script, r.Config.Pack, r.Config.Sessions)
+	if r.Config.TelegramLimits {
+		fmt.Fprintln(w, "Telegram's limits kept: 30 messages a second, 1 a second per chat")
+	}
 	if r.Machine.Autovacuum != "on" {
 		fmt.Fprintf(w, "warning: this PostgreSQL runs with autovacuum=%s: the inbox is never analyzed, and with a backlog\n"+
 			"  the planner may scan all of it for every update claimed\n", r.Machine.Autovacuum)
