@@ -141,13 +141,6 @@ func (s *Store) ChatsToDeliver(ctx context.Context, busy []int64, limit int) ([]
 
 const effectColumns = `id, chat_id, urgent, body, file, update_id, attempts, not_before`
 
-// ChatEffects returns up to limit of a chat's pending effects, urgent
-// ones (callback answers) first, then in order.
-func (s *Store) ChatEffects(ctx context.Context, chat int64, limit int) ([]Effect, error) {
-	byChat, err := s.EffectsOf(ctx, []int64{chat}, limit)
-	return byChat[chat], err
-}
-
 // EffectsOf returns up to perChat pending effects of each of chats, in one
 // query: for each chat, urgent ones (callback answers) first, then in order.
 func (s *Store) EffectsOf(ctx context.Context, chats []int64, perChat int) (map[int64][]Effect, error) {
