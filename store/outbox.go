@@ -141,19 +141,26 @@ func (s *Store) ChatsToDeliver(ctx context.Context, busy []int64, limit int) ([]
 
 const effectColumns = `id, chat_id, urgent, body, file, update_id, attempts, not_before`
 
-// ChatEffects returns up to limit of a chat's pending effects, urgent
-// ones (callback answers) first, then in order.
-func (s *Store) ChatEffects(ctx context.Context, chat int64, limit int) ([]Effect, error) {
+// EffectsOf returns up to perChat pending effects of each of chats, in one
+// query: for each chat, urgent ones (callback answers) first, then in order.
+func (s *Store) EffectsOf(ctx context.Context, chats []int64, perChat int) (map[int64][]Effect, error) {
 	var out []Effect
-	st, err := s.statement(ctx, `SELECT `+effectColumns+` FROM outbox
-		WHERE status = 0 AND chat_id = $1 ORDER BY urgent DESC, id LIMIT $2`)
+	st, err := s.statement(ctx, `SELECT e.* FROM unnest((SELECT $1::bigint[])) AS c(chat_id)
+		CROSS JOIN LATERAL (
+			SELECT `+effectColumns+` FROM outbox
+			WHERE status = 0 AND chat_id = c.chat_id ORDER BY urgent DESC, id LIMIT $2
+		) e`)
 	if err == nil {
-		err = st.SelectContext(ctx, &out, chat, limit)
+		err = st.SelectContext(ctx, &out, pq.Array(chats), perChat)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("store: unable to read the effects for chat %d: %w", chat, err)
+		return nil, fmt.Errorf("store: unable to read the effects for %d chats: %w", len(chats), err)
 	}
-	return out, nil
+	byChat := make(map[int64][]Effect, len(chats))
+	for _, e := range out {
+		byChat[e.ChatID] = append(byChat[e.ChatID], e) // in the order read: the chat's
+	}
+	return byChat, nil
 }
 
 // Delivered is what Telegram answered to an effect: the message it made
@@ -163,41 +170,146 @@ type Delivered struct {
 	ThreadID  int64
 }
 
-// EffectSent records an effect as delivered and writes its result into
-// slot (when given), where later turns read it. An effect delivered to the
-// private chat of a person who asked to be forgotten (their user row is
-// gone: /forget's own answer, or what was still queued for them) is not
-// kept, so that nothing names them once it is sent.
-func (s *Store) EffectSent(ctx context.Context, id int64, d Delivered, slot *Slot) error {
-	// An effect marked "forget" (the report flow's) is deleted once
-	// delivered: its row would tie the person it went to, or came from, to
-	// the report.
-	const sent = `
-		WITH gone AS (
-			DELETE FROM outbox o WHERE o.id = $1 AND (o.body->>'forget' = 'true'
-			   OR o.chat_id > 0 AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = o.chat_id))
-		)
-		UPDATE outbox o SET status = 1, attempts = attempts + 1, done_at = now(),
-		       message_id = nullif($2, 0), thread_id = nullif($3, 0), last_error = NULL
-		WHERE o.id = $1 AND o.body->>'forget' IS NULL
-		  AND (o.chat_id <= 0 OR EXISTS (SELECT 1 FROM users u WHERE u.id = o.chat_id))`
-	if slot == nil {
-		// Most effects: one statement, its own transaction.
-		st, err := s.statement(ctx, sent)
-		if err == nil {
-			_, err = st.ExecContext(ctx, id, d.MessageID, d.ThreadID)
-		}
-		if err != nil {
-			return fmt.Errorf("store: unable to record effect %d as sent: %w", id, err)
-		}
+// Sent is an effect delivered, to be recorded: what Telegram made, the
+// slot that keeps it (when the effect names one), and whether the effect
+// leaves no row once delivered (Forget).
+type Sent struct {
+	ID     int64
+	Got    Delivered
+	Slot   *Slot
+	Forget bool
+}
+
+// SentLog records delivered effects on a connection of its own (the
+// deliverer's), with its statement prepared once on it. Its session
+// settings are the caller's to choose.
+type SentLog struct {
+	conn *sql.Conn
+	stmt *sql.Stmt
+}
+
+// NewSentLog records on conn.
+func NewSentLog(conn *sql.Conn) *SentLog { return &SentLog{conn: conn} }
+
+// recordSent marks the effects sent, or deletes their rows, and writes
+// their results into their slots, in one statement: one round trip and one
+// commit for a batch, whatever it holds. An effect delivered to the private
+// chat of a person who asked to be forgotten (their user row is gone:
+// /forget's own answer, or what was still queued for them) is not kept, so
+// that nothing names them once it is sent; nor is one marked Forget (the
+// report flow's), whose row would tie the person it went to, or came from,
+// to the report. A slot that already keeps the id (an edit of the message
+// it names) is not written: its row is not locked, so the record does not
+// wait for a turn that is changing the same row. Rows are found by their
+// primary keys (= ANY), never by a join the planner might make a scan of;
+// a user is looked up by a scalar subquery, which (unlike EXISTS in an OR)
+// cannot become a hash of the whole users table.
+var recordSent = `
+	WITH gone AS (
+		DELETE FROM outbox o
+		WHERE o.id = ANY ($4::bigint[])
+		   OR o.id = ANY ($1::bigint[]) AND o.chat_id > 0
+		      AND (SELECT true FROM users u WHERE u.id = o.chat_id) IS NULL
+		RETURNING o.id
+	), kept AS (
+		UPDATE outbox o SET status = 1, attempts = o.attempts + 1, done_at = now(), last_error = NULL,
+		       message_id = nullif(($2::bigint[])[array_position($1::bigint[], o.id)], 0),
+		       thread_id = nullif(($3::bigint[])[array_position($1::bigint[], o.id)], 0)
+		WHERE o.id = ANY ($1::bigint[]) AND o.id NOT IN (SELECT id FROM gone)
+	), s AS (
+		SELECT * FROM unnest((SELECT $5::text[]), (SELECT $6::bigint[]), (SELECT $7::bigint[])) AS s(kind, key, val)
+	)` + slotWrites + `
+	SELECT 1`
+
+// slotWrites are recordSent's writes into the slots, one per kind: each
+// row by its primary key, whatever the planner knows of the table.
+var slotWrites = func() string {
+	var b strings.Builder
+	for _, w := range []struct{ kind, table, column string }{
+		{SlotTicketThread, "tickets", "thread_id"},
+		{SlotTicketCard, "tickets", "card_message_id"},
+		{SlotStaffCopy, "ticket_messages", "staff_message_id"},
+		{SlotCitizenCopy, "ticket_messages", "citizen_message_id"},
+		{SlotReportPost, "integrity_reports", "chat_message_id"},
+		{SlotReportMessage, "integrity_messages", "chat_message_id"},
+		{SlotDraftMessage, "responses", "message_id"},
+	} {
+		fmt.Fprintf(&b, `, %[4]s AS (
+		UPDATE %[2]s t SET %[3]s = v.val
+		FROM (SELECT key, val FROM s WHERE kind = '%[1]s') v
+		WHERE t.id = ANY (ARRAY(SELECT key FROM s WHERE kind = '%[1]s')) AND t.id = v.key
+		  AND t.%[3]s IS DISTINCT FROM v.val
+	)`, w.kind, w.table, w.column, "w_"+strings.NewReplacer(".", "_").Replace(w.kind))
+	}
+	b.WriteString(`, w_reviews AS (
+		INSERT INTO bot_state (key, value) SELECT 'reviews_thread', val::text FROM s WHERE kind = '` + SlotReviewsThread + `'
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE bot_state.value IS DISTINCT FROM excluded.value
+	)`)
+	return b.String()
+}()
+
+// Record records effects as delivered (see recordSent), in one statement.
+func (l *SentLog) Record(ctx context.Context, sent []Sent) error {
+	if len(sent) == 0 {
 		return nil
 	}
-	return s.InTx(ctx, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, sent, id, d.MessageID, d.ThreadID); err != nil {
-			return fmt.Errorf("store: unable to record effect %d as sent: %w", id, err)
+	if l.stmt == nil {
+		st, err := l.conn.PrepareContext(ctx, recordSent)
+		if err != nil {
+			return fmt.Errorf("store: unable to prepare the record of effects sent: %w", err)
 		}
-		return writeSlot(ctx, tx, *slot, d)
-	})
+		l.stmt = st
+	}
+	// A statement changes a row once: two results for one row (never in
+	// practice: a chat's lane waits for each result it keeps) go in turn.
+	for len(sent) > 0 {
+		n := len(sent)
+		var kinds []string
+		var keys, vals []int64
+		type row struct {
+			table string
+			key   int64
+		}
+		rows := map[row]bool{}
+		for i, r := range sent {
+			if r.Slot == nil {
+				continue
+			}
+			q, ok := slots[r.Slot.Kind]
+			if !ok {
+				return fmt.Errorf("store: no slot %q", r.Slot.Kind)
+			}
+			v := r.Got.MessageID
+			if q.thread {
+				v = r.Got.ThreadID
+			}
+			if v == 0 {
+				continue
+			}
+			if rows[row{q.table, r.Slot.Key}] {
+				n = i
+				break
+			}
+			rows[row{q.table, r.Slot.Key}] = true
+			kinds, keys, vals = append(kinds, r.Slot.Kind), append(keys, r.Slot.Key), append(vals, v)
+		}
+		batch := sent[:n]
+		sent = sent[n:]
+		ids, msgs, threads, forget := []int64{}, []int64{}, []int64{}, []int64{}
+		for _, r := range batch {
+			if r.Forget {
+				forget = append(forget, r.ID)
+				continue
+			}
+			ids, msgs, threads = append(ids, r.ID), append(msgs, r.Got.MessageID), append(threads, r.Got.ThreadID)
+		}
+		_, err := l.stmt.ExecContext(ctx, pq.Array(ids), pq.Array(msgs), pq.Array(threads), pq.Array(forget),
+			pq.Array(append([]string{}, kinds...)), pq.Array(append([]int64{}, keys...)), pq.Array(append([]int64{}, vals...)))
+		if err != nil {
+			return fmt.Errorf("store: unable to record %d effects as sent: %w", len(batch), err)
+		}
+	}
+	return nil
 }
 
 // RetryEffect records a failed attempt; the effect is tried again after
@@ -235,7 +347,7 @@ func (s *Store) EffectFailed(ctx context.Context, id int64, r Refusal) (*Effect,
 		if r.Fallback != nil {
 			status = EffectReplaced
 		}
-		// As in EffectSent, a "forget" effect leaves no row.
+		// As in EffectsSent, a "forget" effect leaves no row.
 		_, err := tx.ExecContext(ctx, `
 			WITH gone AS (DELETE FROM outbox WHERE id = $1 AND body->>'forget' = 'true')
 			UPDATE outbox SET status = $2, attempts = attempts + 1, done_at = now(), last_error = $3
@@ -336,47 +448,22 @@ const (
 	SlotReviewsThread = "reviews.thread" // the staff forum's «Reviews» topic (Key unused)
 )
 
+// slotSQL is how a slot is read; recordSent writes it.
 type slotSQL struct {
-	read, write string
-	thread      bool // the slot keeps a topic's thread id, not a message id
+	read   string
+	table  string // where the slot lives (recordSent changes a row once)
+	thread bool   // the slot keeps a topic's thread id, not a message id
 }
 
 var slots = map[string]slotSQL{
-	SlotTicketThread: {`SELECT thread_id FROM tickets WHERE id = $1`,
-		`UPDATE tickets SET thread_id = $2 WHERE id = $1`, true},
-	SlotTicketCard: {`SELECT card_message_id FROM tickets WHERE id = $1`,
-		`UPDATE tickets SET card_message_id = $2 WHERE id = $1`, false},
-	SlotStaffCopy: {`SELECT staff_message_id FROM ticket_messages WHERE id = $1`,
-		`UPDATE ticket_messages SET staff_message_id = $2 WHERE id = $1`, false},
-	SlotCitizenCopy: {`SELECT citizen_message_id FROM ticket_messages WHERE id = $1`,
-		`UPDATE ticket_messages SET citizen_message_id = $2 WHERE id = $1`, false},
-	SlotReportPost: {`SELECT chat_message_id FROM integrity_reports WHERE id = $1`,
-		`UPDATE integrity_reports SET chat_message_id = $2 WHERE id = $1`, false},
-	SlotReportMessage: {`SELECT chat_message_id FROM integrity_messages WHERE id = $1`,
-		`UPDATE integrity_messages SET chat_message_id = $2 WHERE id = $1`, false},
-	SlotDraftMessage: {`SELECT nullif(message_id, 0) FROM responses WHERE id = $1`,
-		`UPDATE responses SET message_id = $2 WHERE id = $1`, false},
-	SlotReviewsThread: {`SELECT CASE WHEN value ~ '^[0-9]+$' THEN value::bigint END FROM bot_state WHERE key = 'reviews_thread' AND $1::bigint IS NOT NULL`,
-		`INSERT INTO bot_state (key, value) VALUES ('reviews_thread', $2::bigint::text)
-		 ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE $1::bigint IS NOT NULL`, true},
-}
-
-func writeSlot(ctx context.Context, tx *sqlx.Tx, slot Slot, d Delivered) error {
-	q, ok := slots[slot.Kind]
-	if !ok {
-		return fmt.Errorf("store: no slot %q", slot.Kind)
-	}
-	v := d.MessageID
-	if q.thread {
-		v = d.ThreadID
-	}
-	if v == 0 {
-		return nil
-	}
-	if _, err := tx.ExecContext(ctx, q.write, slot.Key, v); err != nil {
-		return fmt.Errorf("store: unable to keep %s %d: %w", slot.Kind, slot.Key, err)
-	}
-	return nil
+	SlotTicketThread:  {`SELECT thread_id FROM tickets WHERE id = $1`, "tickets", true},
+	SlotTicketCard:    {`SELECT card_message_id FROM tickets WHERE id = $1`, "tickets", false},
+	SlotStaffCopy:     {`SELECT staff_message_id FROM ticket_messages WHERE id = $1`, "ticket_messages", false},
+	SlotCitizenCopy:   {`SELECT citizen_message_id FROM ticket_messages WHERE id = $1`, "ticket_messages", false},
+	SlotReportPost:    {`SELECT chat_message_id FROM integrity_reports WHERE id = $1`, "integrity_reports", false},
+	SlotReportMessage: {`SELECT chat_message_id FROM integrity_messages WHERE id = $1`, "integrity_messages", false},
+	SlotDraftMessage:  {`SELECT nullif(message_id, 0) FROM responses WHERE id = $1`, "responses", false},
+	SlotReviewsThread: {`SELECT CASE WHEN value ~ '^[0-9]+$' THEN value::bigint END FROM bot_state WHERE key = 'reviews_thread' AND $1::bigint IS NOT NULL`, "bot_state", true},
 }
 
 // ReadSlot returns the id a slot keeps, or 0 when it keeps none (what

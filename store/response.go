@@ -262,7 +262,7 @@ func Forget(ctx context.Context, tx *sqlx.Tx, userID, upTo int64) error {
 	for _, stmt := range []string{
 		// What was sent to them or for them, or about their tickets, while
 		// their updates and tickets still say which rows those are. What is
-		// still queued is dropped once it is sent (EffectSent).
+		// still queued is dropped once it is sent (EffectsSent).
 		`DELETE FROM outbox WHERE status <> 0 AND (
 			chat_id = $1
 			OR update_id IN (SELECT update_id FROM inbox WHERE chat_key = $1)

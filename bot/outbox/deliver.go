@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"mime/multipart"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -55,12 +56,22 @@ type Deliverer struct {
 	kick    chan struct{}
 	leading atomic.Bool // this process holds the deliverer's lock
 	mu      sync.Mutex
-	busy    map[int64]bool // chats being delivered to
+	work    *sync.Cond     // on mu: the queue or ready changed, or delivering stops
+	busy    map[int64]bool // chats read for a lane or being delivered to
 	again   map[int64]bool // busy chats that got new effects meanwhile
-	queue   []int64        // chats with effects, waiting for a lane
+	queue   []int64        // chats with effects, not read yet
 	queued  map[int64]bool
-	running int  // lanes running
-	scan    bool // look at every chat in the outbox, not only those notified
+	ready   []chatWork // chats read, waiting for a lane
+	reading bool       // a lane is reading the effects of queued chats
+	stop    bool       // the lanes are to end
+	scan    bool       // look at every chat in the outbox, not only those notified
+	rec     *recorder  // while leading
+}
+
+// chatWork is a chat's due effects, read for a lane.
+type chatWork struct {
+	chat    int64
+	effects []store.Effect
 }
 
 // Options configure a Deliverer.
@@ -85,7 +96,7 @@ func NewDeliverer(st *store.Store, send *Sender, client Doer, log *slog.Logger, 
 	if o.Count == nil {
 		o.Count = func(string) {}
 	}
-	return &Deliverer{
+	d := &Deliverer{
 		st: st, log: log, send: send, http: client,
 		apiURL: strings.TrimRight(o.APIURL, "/") + "/bot" + o.Token,
 		lanes:  o.Lanes, count: o.Count,
@@ -93,6 +104,8 @@ func NewDeliverer(st *store.Store, send *Sender, client Doer, log *slog.Logger, 
 		kick: make(chan struct{}, 1), busy: map[int64]bool{}, again: map[int64]bool{}, queued: map[int64]bool{},
 		scan: true,
 	}
+	d.work = sync.NewCond(&d.mu)
+	return d
 }
 
 // Outcomes counted per effect.
@@ -167,7 +180,8 @@ func (d *Deliverer) Run(ctx context.Context) {
 }
 
 // lead becomes the deliverer if no other process is, and delivers while
-// its lock's connection lives.
+// its lock's connection lives. That connection also records what was sent
+// (see recorder).
 func (d *Deliverer) lead(ctx context.Context) error {
 	conn, err := d.st.DB().Conn(ctx)
 	if err != nil {
@@ -182,30 +196,52 @@ func (d *Deliverer) lead(ctx context.Context) error {
 		return nil
 	}
 	defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1, $2)`, deliverLockClass, deliverLockID)
-	d.leading.Store(true)
-	defer d.leading.Store(false)
-	var lanes sync.WaitGroup
-	defer lanes.Wait()
+	rec := newRecorder(conn)
+	recDone := make(chan error, 1)
+	go func() { recDone <- rec.run() }()
 	d.mu.Lock()
+	d.rec, d.stop = rec, false
 	d.scan = true // what is pending from before, or from another deliverer
 	d.mu.Unlock()
+	d.leading.Store(true)
+	lanesCtx, stopLanes := context.WithCancel(ctx)
+	var lanes sync.WaitGroup
+	for range d.lanes {
+		lanes.Go(func() { d.lane(lanesCtx) })
+	}
+	defer func() {
+		d.leading.Store(false)
+		stopLanes()
+		d.mu.Lock()
+		d.stop = true
+		d.work.Broadcast()
+		d.mu.Unlock()
+		// Calls under way are seen through and recorded; then the
+		// recorder writes what is left and ends.
+		lanes.Wait()
+		rec.close()
+		<-recDone
+		d.mu.Lock()
+		d.rec = nil
+		// Whatever was read and not delivered is read again by whoever
+		// delivers next.
+		clear(d.busy)
+		clear(d.again)
+		d.ready = nil
+		d.mu.Unlock()
+	}()
 	poll := time.NewTicker(time.Second)
 	defer poll.Stop()
-	pinged := time.Now()
 	for {
-		if time.Since(pinged) > time.Second {
-			// The lock lasts as long as its connection.
-			if err := conn.PingContext(ctx); err != nil {
-				return fmt.Errorf("outbox: the deliverer lost its database connection: %w", err)
-			}
-			pinged = time.Now()
-		}
-		if err := d.round(ctx, &lanes); err != nil && ctx.Err() == nil {
+		if err := d.round(ctx); err != nil && ctx.Err() == nil {
 			d.log.Error("cannot read the outbox; looking again shortly", "err", err)
 		}
 		select {
 		case <-ctx.Done():
 			return nil
+		case err := <-recDone:
+			recDone <- err // for the deferred wait
+			return fmt.Errorf("outbox: the deliverer lost its database connection: %w", err)
 		case <-d.kick:
 		case <-poll.C:
 			// Retries that came due, and what no notification named.
@@ -216,8 +252,9 @@ func (d *Deliverer) lead(ctx context.Context) error {
 	}
 }
 
-// chatBatch is how many of a chat's effects a lane reads at once.
-const chatBatch = 32
+// chatBatch is how many of a chat's effects are read at once; readBatch,
+// how many chats' effects one query reads.
+const chatBatch, readBatch = 32, 64
 
 // notified queues the chats a commit named; nil means some may have been
 // missed: every chat is looked at next round.
@@ -234,6 +271,7 @@ func (d *Deliverer) notified(chats []int64) {
 // enqueueLocked queues chats for a lane; a chat being delivered to is
 // looked at again when its lane is done with it.
 func (d *Deliverer) enqueueLocked(chats []int64) {
+	added := false
 	for _, chat := range chats {
 		switch {
 		case d.busy[chat]:
@@ -241,105 +279,132 @@ func (d *Deliverer) enqueueLocked(chats []int64) {
 		case !d.queued[chat]:
 			d.queue = append(d.queue, chat)
 			d.queued[chat] = true
+			added = true
 		}
+	}
+	if added {
+		d.work.Signal()
 	}
 }
 
 // round looks for chats with due effects when it should (see scan), and
-// starts lanes while some are free and chats wait. What a lane delivers it
-// reads itself, fresh: a chat is never in two lanes, so nothing read here
-// can be sent twice.
-func (d *Deliverer) round(ctx context.Context, lanes *sync.WaitGroup) error {
+// queues them for the lanes.
+func (d *Deliverer) round(ctx context.Context) error {
 	d.mu.Lock()
 	scan := d.scan
 	d.scan = false
 	d.mu.Unlock()
-	if scan {
-		chats, err := d.st.ChatsToDeliver(ctx, nil, 10000)
-		if err != nil {
-			d.mu.Lock()
-			d.scan = true
-			d.mu.Unlock()
-			return err
-		}
-		d.mu.Lock()
-		d.enqueueLocked(chats)
-		d.mu.Unlock()
+	if !scan {
+		return nil
 	}
-	for {
+	chats, err := d.st.ChatsToDeliver(ctx, nil, 10000)
+	if err != nil {
 		d.mu.Lock()
-		chat, ok := d.nextLocked()
+		d.scan = true
 		d.mu.Unlock()
-		if !ok {
-			return nil
-		}
-		lanes.Go(func() { d.lane(ctx, chat) })
+		return err
 	}
+	d.mu.Lock()
+	d.enqueueLocked(chats)
+	d.mu.Unlock()
+	return nil
 }
 
-// nextLocked takes the next chat of the queue for a lane, if a lane is
-// free and there is one.
-func (d *Deliverer) nextLocked() (int64, bool) {
-	if d.running >= d.lanes || len(d.queue) == 0 {
-		return 0, false
-	}
-	chat := d.queue[0]
-	d.queue = d.queue[1:]
-	delete(d.queued, chat)
-	d.busy[chat] = true
-	d.running++
-	return chat, true
-}
-
-// lane delivers to one chat after another from the queue; when the queue
-// is empty it ends.
-func (d *Deliverer) lane(ctx context.Context, chat int64) {
+// lane delivers to one chat after another, as long as the deliverer
+// leads. A lane with nothing read to deliver reads the effects of the
+// chats queued, up to readBatch of them in one query, for itself and the
+// other lanes. A chat is never in two lanes, nor read while a lane has it:
+// nothing can be sent twice.
+func (d *Deliverer) lane(ctx context.Context) {
 	for {
-		d.deliverChat(ctx, chat)
 		d.mu.Lock()
-		if d.again[chat] && ctx.Err() == nil {
-			delete(d.again, chat)
+		for !d.stop && len(d.ready) == 0 && (len(d.queue) == 0 || d.reading) {
+			d.work.Wait()
+		}
+		if d.stop {
 			d.mu.Unlock()
+			return
+		}
+		if len(d.ready) > 0 {
+			w := d.ready[0]
+			d.ready = d.ready[1:]
+			d.mu.Unlock()
+			more := d.deliverChat(ctx, w)
+			d.release(w.chat, more)
 			continue
 		}
-		delete(d.again, chat)
-		delete(d.busy, chat)
-		d.running--
-		next, ok := int64(0), false
-		if ctx.Err() == nil {
-			next, ok = d.nextLocked()
+		n := min(len(d.queue), readBatch)
+		chats := slices.Clone(d.queue[:n])
+		d.queue = d.queue[n:]
+		for _, chat := range chats {
+			delete(d.queued, chat)
+			d.busy[chat] = true
 		}
+		d.reading = true
 		d.mu.Unlock()
-		if !ok {
-			return
+		byChat, err := d.st.EffectsOf(ctx, chats, chatBatch)
+		if err != nil && ctx.Err() == nil {
+			d.log.Error("cannot read the outbox; looking again shortly", "err", err)
 		}
-		chat = next
+		d.mu.Lock()
+		d.reading = false
+		if err != nil {
+			d.scan = true // every chat is looked at again within a second
+		}
+		for _, chat := range chats {
+			if list := byChat[chat]; len(list) > 0 {
+				d.ready = append(d.ready, chatWork{chat, list})
+			} else {
+				d.releaseLocked(chat, false)
+			}
+		}
+		d.work.Broadcast()
+		d.mu.Unlock()
 	}
 }
 
-// deliverChat delivers a chat's effects in order, until there are none or
-// one must wait.
-func (d *Deliverer) deliverChat(ctx context.Context, chat int64) {
-	for ctx.Err() == nil {
-		list, err := d.st.ChatEffects(ctx, chat, chatBatch)
-		if err != nil {
-			if ctx.Err() == nil {
-				d.log.Error("cannot read the outbox; looking again shortly", "chat_id", chat, "err", err)
-			}
-			return
-		}
-		for _, e := range list {
-			if ctx.Err() != nil || e.NotBefore.After(time.Now()) {
-				return
-			}
-			if !d.deliver(ctx, e) {
-				return
-			}
-		}
-		if len(list) < chatBatch {
-			return
+// release ends a lane's turn at a chat; more says the chat may have more
+// effects due than were read.
+func (d *Deliverer) release(chat int64, more bool) {
+	d.mu.Lock()
+	d.releaseLocked(chat, more)
+	d.mu.Unlock()
+}
+
+func (d *Deliverer) releaseLocked(chat int64, more bool) {
+	delete(d.busy, chat)
+	if d.again[chat] || more {
+		delete(d.again, chat)
+		if !d.stop {
+			d.enqueueLocked([]int64{chat})
 		}
 	}
+}
+
+// deliverChat delivers a chat's effects read for it, in order, until one
+// must wait. It reports whether the chat may have more due: all were sent
+// and as many as chatBatch were read. Before it returns, what it recorded
+// has committed: the chat's next lane reads it as sent.
+func (d *Deliverer) deliverChat(ctx context.Context, w chatWork) (more bool) {
+	var unconfirmed []<-chan error
+	defer func() {
+		for _, done := range unconfirmed {
+			<-done
+		}
+	}()
+	for _, e := range w.effects {
+		if ctx.Err() != nil || e.NotBefore.After(time.Now()) {
+			return false
+		}
+		ok, done := d.deliver(ctx, e)
+		if done != nil {
+			unconfirmed = append(unconfirmed, done)
+		}
+		if !ok {
+			return false
+		}
+	}
+	return len(w.effects) == chatBatch
 }
 
 // apiAnswer is the Bot API's answer to any call.
@@ -359,15 +424,15 @@ type apiAnswer struct {
 // does not cut short.
 const callTimeout = 30 * time.Second
 
-func (d *Deliverer) deliver(ctx context.Context, row store.Effect) bool {
+func (d *Deliverer) deliver(ctx context.Context, row store.Effect) (ok bool, recorded <-chan error) {
 	var e Effect
 	if err := json.Unmarshal(row.Body, &e); err != nil {
-		return d.setAside(ctx, row, e, "cannot decode the effect: "+err.Error())
+		return d.setAside(ctx, row, e, "cannot decode the effect: "+err.Error()), nil
 	}
 	e.File = row.File
 	params, missing, err := d.resolve(ctx, e)
 	if err != nil {
-		return d.retry(ctx, row, e, err.Error())
+		return d.retry(ctx, row, e, err.Error()), nil
 	}
 	if missing != "" {
 		// What the effect refers to was never made (its effect failed).
@@ -375,7 +440,7 @@ func (d *Deliverer) deliver(ctx context.Context, row store.Effect) bool {
 	}
 	if e.Method != "answerCallbackQuery" {
 		if err := d.send.wait(ctx, e.Chat); err != nil {
-			return false // shutting down: the effect stays pending
+			return false, nil // shutting down: the effect stays pending
 		}
 	}
 	// A call once started is seen through, shutdown or not: given up
@@ -388,10 +453,10 @@ func (d *Deliverer) deliver(ctx context.Context, row store.Effect) bool {
 		if ctx.Err() != nil {
 			// Failed while shutting down: it stays pending, for whoever
 			// delivers next.
-			return false
+			return false, nil
 		}
 		d.send.count(&d.send.serverErrors)
-		return d.retry(ctx, row, e, err.Error())
+		return d.retry(ctx, row, e, err.Error()), nil
 	}
 	switch {
 	case ans.OK:
@@ -405,10 +470,10 @@ func (d *Deliverer) deliver(ctx context.Context, row store.Effect) bool {
 		if err := d.st.RetryEffect(ctx, row.ID, ans.Description, after, false); err != nil {
 			d.log.Error("cannot reschedule an effect", "effect_id", row.ID, "err", err)
 		}
-		return false
+		return false, nil
 	case ans.ErrorCode >= 500:
 		d.send.count(&d.send.serverErrors)
-		return d.retry(ctx, row, e, fmt.Sprintf("%d %s", ans.ErrorCode, ans.Description))
+		return d.retry(ctx, row, e, fmt.Sprintf("%d %s", ans.ErrorCode, ans.Description)), nil
 	case strings.Contains(ans.Description, "message is not modified"):
 		// The message already shows what the effect wanted.
 		return d.sent(ctx, row, e, nil)
@@ -417,10 +482,14 @@ func (d *Deliverer) deliver(ctx context.Context, row store.Effect) bool {
 	}
 }
 
-// resolve fills in the ids the effect's slots keep. missing names what the
-// effect needs and nothing keeps.
-func (d *Deliverer) resolve(ctx context.Context, e Effect) (params map[string]json.RawMessage, missing string, err error) {
-	if err := json.Unmarshal(e.Params, &params); err != nil {
+// resolve fills in the ids the effect's slots keep: the parameters to
+// send, as JSON. missing names what the effect needs and nothing keeps.
+func (d *Deliverer) resolve(ctx context.Context, e Effect) (params json.RawMessage, missing string, err error) {
+	if e.Thread == nil && e.ReplyTo == nil && e.Target == nil {
+		return e.Params, "", nil // most effects: sent as they were decided
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(e.Params, &fields); err != nil {
 		return nil, "", fmt.Errorf("outbox: parameters of %s: %w", e.Method, err)
 	}
 	read := func(s *store.Slot) (int64, error) {
@@ -434,14 +503,14 @@ func (d *Deliverer) resolve(ctx context.Context, e Effect) (params map[string]js
 		return nil, "", err
 	}
 	if thread != 0 {
-		params["message_thread_id"] = json.RawMessage(fmt.Sprint(thread))
+		fields["message_thread_id"] = json.RawMessage(fmt.Sprint(thread))
 	}
 	reply, err := read(e.ReplyTo)
 	if err != nil {
 		return nil, "", err
 	}
 	if reply != 0 {
-		params["reply_parameters"] = json.RawMessage(fmt.Sprintf(`{"message_id":%d,"allow_sending_without_reply":true}`, reply))
+		fields["reply_parameters"] = json.RawMessage(fmt.Sprintf(`{"message_id":%d,"allow_sending_without_reply":true}`, reply))
 	}
 	if e.Target != nil {
 		target, err := read(e.Target)
@@ -451,18 +520,26 @@ func (d *Deliverer) resolve(ctx context.Context, e Effect) (params map[string]js
 		if target == 0 {
 			return nil, fmt.Sprintf("no message in %s %d to change", e.Target.Kind, e.Target.Key), nil
 		}
-		params["message_id"] = json.RawMessage(fmt.Sprint(target))
+		fields["message_id"] = json.RawMessage(fmt.Sprint(target))
+	}
+	params, err = json.Marshal(fields)
+	if err != nil {
+		return nil, "", fmt.Errorf("outbox: parameters of %s: %w", e.Method, err)
 	}
 	return params, "", nil
 }
 
 // call posts the call to the Bot API: JSON, or a form when it carries a file.
-func (d *Deliverer) call(ctx context.Context, e Effect, params map[string]json.RawMessage) (apiAnswer, error) {
+func (d *Deliverer) call(ctx context.Context, e Effect, params json.RawMessage) (apiAnswer, error) {
 	var body bytes.Buffer
 	contentType := "application/json"
 	if e.FileKey != "" {
+		var fields map[string]json.RawMessage
+		if err := json.Unmarshal(params, &fields); err != nil {
+			return apiAnswer{}, fmt.Errorf("outbox: parameters of %s: %w", e.Method, err)
+		}
 		form := multipart.NewWriter(&body)
-		for k, v := range params {
+		for k, v := range fields {
 			var s string
 			if json.Unmarshal(v, &s) != nil {
 				s = string(v) // numbers and objects go as their JSON
@@ -473,8 +550,8 @@ func (d *Deliverer) call(ctx context.Context, e Effect, params map[string]json.R
 		w.Write(e.File)
 		form.Close()
 		contentType = form.FormDataContentType()
-	} else if err := json.NewEncoder(&body).Encode(params); err != nil {
-		return apiAnswer{}, err
+	} else {
+		body.Write(params)
 	}
 	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -502,20 +579,29 @@ func (d *Deliverer) call(ctx context.Context, e Effect, params map[string]json.R
 	return ans, nil
 }
 
-// sent records a delivered effect and keeps what it made in its slot.
-func (d *Deliverer) sent(ctx context.Context, row store.Effect, e Effect, result json.RawMessage) bool {
+// sent records a delivered effect and keeps what it made in its slot. The
+// record is written with other lanes' (see recorder); the lane waits for it
+// to commit before it makes another call, so that a crash leaves at most
+// one call per lane unrecorded. A callback answer's record is not waited
+// for (made again, it is refused, harmlessly, and shows nothing): recorded
+// is closed once it has committed, and the chat is not let go before.
+func (d *Deliverer) sent(ctx context.Context, row store.Effect, e Effect, result json.RawMessage) (ok bool, recorded <-chan error) {
 	var made struct {
 		MessageID       int64 `json:"message_id"`
 		MessageThreadID int64 `json:"message_thread_id"`
 	}
 	json.Unmarshal(result, &made) // true, a Message, a MessageId or a ForumTopic
-	got := store.Delivered{MessageID: made.MessageID, ThreadID: made.MessageThreadID}
-	if err := d.record(ctx, func(ctx context.Context) error { return d.st.EffectSent(ctx, row.ID, got, e.Result) }); err != nil {
-		d.log.Error("an effect was delivered but cannot be recorded; it may be made again", "effect_id", row.ID, "update_id", row.UpdateID.Int64, "err", err)
-		return false
-	}
+	s := store.Sent{ID: row.ID, Got: store.Delivered{MessageID: made.MessageID, ThreadID: made.MessageThreadID}, Slot: e.Result, Forget: e.Forget}
+	done := d.rec.add(s)
 	d.count(OutcomeSent)
-	return true
+	if e.Method == "answerCallbackQuery" && e.Result == nil {
+		return true, done
+	}
+	if err := <-done; err != nil {
+		d.log.Error("an effect was delivered but cannot be recorded; it may be made again", "effect_id", row.ID, "update_id", row.UpdateID.Int64, "err", err)
+		return false, nil
+	}
+	return true, nil
 }
 
 // retry schedules another attempt, or sets the effect aside after the last.
@@ -533,7 +619,7 @@ func (d *Deliverer) retry(ctx context.Context, row store.Effect, e Effect, cause
 }
 
 // refused applies the policies for an effect Telegram will not take.
-func (d *Deliverer) refused(ctx context.Context, row store.Effect, e Effect, code int, cause string) bool {
+func (d *Deliverer) refused(ctx context.Context, row store.Effect, e Effect, code int, cause string) (ok bool, recorded <-chan error) {
 	r := store.Refusal{Cause: cause}
 	outcome := OutcomeFailed
 	if code == http.StatusForbidden {
@@ -551,7 +637,7 @@ func (d *Deliverer) refused(ctx context.Context, row store.Effect, e Effect, cod
 	case alt != nil:
 		alt, err := alt.row(row.UpdateID.Int64)
 		if err != nil {
-			return d.setAside(ctx, row, e, err.Error())
+			return d.setAside(ctx, row, e, err.Error()), nil
 		}
 		r.Fallback = &alt
 		outcome = OutcomeReplaced
@@ -564,7 +650,7 @@ func (d *Deliverer) refused(ctx context.Context, row store.Effect, e Effect, cod
 		return err
 	}); err != nil {
 		d.log.Error("cannot record a refused effect", "effect_id", row.ID, "err", err)
-		return false
+		return false, nil
 	}
 	d.count(outcome)
 	log := d.log.With("effect_id", row.ID, "update_id", row.UpdateID.Int64, "method", e.Method, "chat_id", e.Chat, "err", cause)
@@ -585,7 +671,7 @@ func (d *Deliverer) refused(ctx context.Context, row store.Effect, e Effect, cod
 		d.notified([]int64{queued.ChatID})
 		d.Signal()
 	}
-	return true
+	return true, nil
 }
 
 // setAside keeps an effect that failed for good, with its cause.

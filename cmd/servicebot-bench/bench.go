@@ -81,6 +81,8 @@ type benchOptions struct {
 	script          string // the closed loop's: load.ScriptMixed or load.ScriptFAQ
 	jsonOut         bool
 	cpuProfile      string
+	peer            string // "grammy": the same closed loop against the grammY peer, in the same run
+	telegramLimits  bool   // pace as for Telegram (30 messages a second...), not lifted
 	logLevel        slog.Level
 	loadChild       bool
 }
@@ -106,6 +108,8 @@ func parseBenchFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&o.pack, "pack", "hsc", "content pack: hsc or mfc")
 	fs.StringVar(&o.script, "script", load.ScriptMixed, "what the closed loop's citizens do: mixed (FAQ, quick rating, mystery shopper) or faq")
 	fs.BoolVar(&o.jsonOut, "json", false, "print the figures as JSON")
+	fs.StringVar(&o.peer, "peer", "", "grammy: run the same closed loop against grammY + runner + PostgreSQL sessions too (cmd/servicebot-bench/grammy/install.sh installs it)")
+	fs.BoolVar(&o.telegramLimits, "telegram-limits", false, "keep Telegram's limits (30 messages a second, 1 a second per chat) instead of lifting them")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write the process's CPU profile of the closed-loop phase to this file")
 	level := fs.String("log-level", "warn", "the bot's log level (logs are JSON on stderr)")
 	fs.BoolVar(&o.loadChild, "load-child", false, "internal: be the benchmark's fake Bot API and citizens")
@@ -132,6 +136,8 @@ func parseBenchFlags(args []string, getenv func(string) string, stderr io.Writer
 		return o, fmt.Errorf("bench: -pack: expected hsc or mfc; got %q", o.pack)
 	case o.script != load.ScriptMixed && o.script != load.ScriptFAQ:
 		return o, fmt.Errorf("bench: -script: expected mixed or faq; got %q", o.script)
+	case o.peer != "" && o.peer != "grammy":
+		return o, fmt.Errorf("bench: -peer: expected grammy; got %q", o.peer)
 	}
 	if err := o.logLevel.UnmarshalText([]byte(*level)); err != nil {
 		return o, fmt.Errorf("bench: -log-level: %w", err)
@@ -170,6 +176,7 @@ type benchResult struct {
 	Config   benchConfig         `json:"config"`
 	Closed   benchPhase          `json:"closed"`
 	Open     *benchPhase         `json:"open,omitempty"`
+	Peer     *benchPeer          `json:"peer,omitempty"`
 	Ceilings *benchCeilings      `json:"ceilings,omitempty"`
 	Memory   benchMemory         `json:"memory"`
 	Rows     map[string]int64    `json:"rows_written"`
@@ -198,10 +205,11 @@ type benchConfig struct {
 	Sessions        int     `json:"sessions"`
 	Pack            string  `json:"pack"`
 	Script          string  `json:"script"`
+	TelegramLimits  bool    `json:"telegram_limits,omitempty"`
 }
 
 type benchPhase struct {
-	Offered       float64      `json:"offered_per_s,omitempty"` // open loop only
+	Offered       float64      `json:"offered_per_s,omitempty"` // pushed a second: in a closed loop, answered a second
 	UpdatesPerSec float64      `json:"updates_per_s"`           // handled, from the inbox's handled_at
 	Handled       int          `json:"handled"`
 	Pushed        int          `json:"pushed"`
@@ -286,7 +294,7 @@ func runBench(ctx context.Context, o benchOptions, getenv func(string) string, s
 		Config: benchConfig{
 			Workers: o.workers, Batch: o.batch, Citizens: o.citizens, DurationS: o.duration.Seconds(), Rate: o.rate,
 			RateDurationS: o.rateDuration.Seconds(), CeilingDuration: o.ceilingDuration.Seconds(),
-			Sessions: o.sessions, Pack: o.pack, Script: o.script,
+			Sessions: o.sessions, Pack: o.pack, Script: o.script, TelegramLimits: o.telegramLimits,
 		},
 		Machine: benchMachine{CPUs: runtime.NumCPU(), GoVersion: runtime.Version()},
 	}
@@ -321,9 +329,13 @@ func runBench(ctx context.Context, o benchOptions, getenv func(string) string, s
 	if err != nil {
 		return nil, err
 	}
+	limits := benchLimits
+	if o.telegramLimits {
+		limits = bot.TelegramLimits()
+	}
 	app, err := bot.New(bot.Config{
 		Token: child.hello.Token, APIURL: child.hello.URL, Pack: o.pack, Workers: o.workers, Batch: o.batch,
-		Limits: benchLimits, PollTimeout: 25 * time.Second,
+		Limits: limits, PollTimeout: 25 * time.Second,
 	}, st, text, log)
 	if err != nil {
 		return nil, err
@@ -353,9 +365,9 @@ func runBench(ctx context.Context, o benchOptions, getenv func(string) string, s
 			return nil, err
 		}
 	}
-	cpu0 := sampleCPU(ctx, db.DB, child.cmd.Process.Pid)
+	cpu0 := sampleCPU(ctx, db.DB, "self", child.cmd.Process.Pid)
 	closed, err := child.run(closedCmd)
-	cpu1 := sampleCPU(ctx, db.DB, child.cmd.Process.Pid)
+	cpu1 := sampleCPU(ctx, db.DB, "self", child.cmd.Process.Pid)
 	if stopProfile != nil {
 		stopProfile()
 	}
@@ -366,15 +378,19 @@ func runBench(ctx context.Context, o benchOptions, getenv func(string) string, s
 		return nil, err
 	}
 	res.Closed.CPU = cpu1.since(cpu0, res.Closed.Handled)
+	res.Closed.Offered = closed.Offered
 	errs := benchErrors{Rejected: closed.Rejected, Timeouts: closed.Timeouts, HTTPErrors: closed.HTTPErrors}
 	lastUpdate := closed.LastUpdate
 
-	// Open loop: the latency at a given offered rate.
+	// Open loop: the latency at a given offered rate, from an empty outbox.
 	if o.rate > 0 && ctx.Err() == nil {
+		if err := awaitOutbox(ctx, st, time.Minute); err != nil {
+			return nil, err
+		}
 		openCmd := load.Command{Kind: "open", Duration: o.rateDuration, Rate: o.rate, Citizens: o.citizens, IDBase: who.IDBase}
-		cpu0 := sampleCPU(ctx, db.DB, child.cmd.Process.Pid)
+		cpu0 := sampleCPU(ctx, db.DB, "self", child.cmd.Process.Pid)
 		open, err := child.run(openCmd)
-		cpu1 := sampleCPU(ctx, db.DB, child.cmd.Process.Pid)
+		cpu1 := sampleCPU(ctx, db.DB, "self", child.cmd.Process.Pid)
 		if err != nil {
 			return nil, err
 		}
@@ -426,6 +442,15 @@ func runBench(ctx context.Context, o benchOptions, getenv func(string) string, s
 		return nil, fmt.Errorf("bench: %w", err)
 	}
 
+	if o.peer != "" && ctx.Err() == nil {
+		// The bot has stopped polling: the peer polls the same fake from
+		// here on, and its citizens do as the bot's did.
+		if res.Peer, err = runPeer(ctx, adminURL, child, closedCmd, o.pack, lastUpdate+1, stderr); err != nil {
+			return nil, err
+		}
+		lastUpdate = res.Peer.lastUpdate
+	}
+
 	if o.ceilingDuration > 0 && ctx.Err() == nil {
 		c := &benchCeilings{}
 		stopBare, err := startBareClient(ctx, child.hello.URL, child.hello.Token, o.workers, lastUpdate)
@@ -467,6 +492,17 @@ func runBench(ctx context.Context, o benchOptions, getenv func(string) string, s
 	res.Errors = errs
 	res.Targets = evaluateTargets(res)
 	return res, ctx.Err()
+}
+
+// awaitOutbox waits until every effect has been delivered, or for d.
+func awaitOutbox(ctx context.Context, st *store.Store, d time.Duration) error {
+	for deadline := time.Now().Add(d); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		n, err := st.OutboxPending(ctx)
+		if err != nil || n == 0 {
+			return err
+		}
+	}
+	return nil
 }
 
 // phaseFigures reads from the inbox how fast the phase's updates were
@@ -636,10 +672,12 @@ type cpuSample struct {
 	ok        bool
 }
 
-func sampleCPU(ctx context.Context, db *sql.DB, loadPid int) cpuSample {
+// sampleCPU samples the bot's process (botPid: "self" or a pid), the load
+// process and the PostgreSQL backends of db's database.
+func sampleCPU(ctx context.Context, db *sql.DB, botPid string, loadPid int) cpuSample {
 	s := cpuSample{at: time.Now(), backends: map[int]int64{}}
 	var ok bool
-	if s.bot, ok = procTicks("self"); !ok {
+	if s.bot, ok = procTicks(botPid); !ok {
 		return s
 	}
 	s.load, _ = procTicks(strconv.Itoa(loadPid))
@@ -965,6 +1003,9 @@ func printBench(w io.Writer, r *benchResult) {
 	fmt.Fprintf(w, "servicebot-bench: %d CPUs, %s, PostgreSQL %s (synchronous_commit=%s, fsync=%s)\n",
 		r.Machine.CPUs, r.Machine.GoVersion, r.Machine.Postgres, r.Machine.SynchronousCommit, r.Machine.Fsync)
 	fmt.Fprintf(w, "WORKERS=%d, WORKER_BATCH=%d, %d citizens (%s), pack %s, %d sessions stored\n", r.Config.Workers, r.Config.Batch, r.Config.Citizens, r.Config.Script, r.Config.Pack, r.Config.Sessions)
+	if r.Config.TelegramLimits {
+		fmt.Fprintln(w, "Telegram's limits kept: 30 messages a second, 1 a second per chat")
+	}
 	if r.Machine.Autovacuum != "on" {
 		fmt.Fprintf(w, "warning: this PostgreSQL runs with autovacuum=%s: the inbox is never analyzed, and with a backlog\n"+
 			"  the planner may scan all of it for every update claimed\n", r.Machine.Autovacuum)
@@ -985,6 +1026,16 @@ func printBench(w io.Writer, r *benchResult) {
 		}
 	}
 	cpu(r.Closed.CPU)
+	if p := r.Peer; p != nil {
+		fmt.Fprintf(tw, "side by side, the same closed loop\tservicebot | %s\n", p.Name)
+		fmt.Fprintf(tw, "  updates/s answered (as the citizens saw them)\t%.1f | %.1f (servicebot %.2fx)\n", r.Closed.Offered, p.UpdatesPerSec, r.Closed.Offered/p.UpdatesPerSec)
+		fmt.Fprintf(tw, "  latency p50 / p99\t%.1f / %.1f ms | %.1f / %.1f ms\n", r.Closed.Latency.P50, r.Closed.Latency.P99, p.Latency.P50, p.Latency.P99)
+		if c, pc := r.Closed.CPU, p.CPU; c != nil && pc != nil {
+			fmt.Fprintf(tw, "  CPU ms per update: bot / PostgreSQL / both\t%.2f / %.2f / %.2f | %.2f / %.2f / %.2f\n", c.Bot, c.Postgres, c.Bot+c.Postgres, pc.Bot, pc.Postgres, pc.Bot+pc.Postgres)
+			fmt.Fprintf(tw, "  fake+citizens CPU ms per update, machine busy\t%.2f, %.0f%% | %.2f, %.0f%%\n", c.Load, c.Busy*100, pc.Load, pc.Busy*100)
+		}
+		fmt.Fprintf(tw, "  updates pushed / replies / errors\t%d / %d / %d | %d / %d / %d\n", r.Closed.Pushed, r.Closed.Replies, r.Errors.Timeouts+r.Errors.HTTPErrors+r.Errors.Rejected, p.Pushed, p.Replies, p.Errors)
+	}
 	if o := r.Open; o != nil {
 		fmt.Fprintf(tw, "open loop, %.0f updates/s offered, %.0fs\t\n", r.Config.Rate, r.Config.RateDurationS)
 		fmt.Fprintf(tw, "  offered / handled per s\t%.1f / %.1f\n", o.Offered, o.UpdatesPerSec)
