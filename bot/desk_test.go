@@ -120,7 +120,7 @@ func TestTicketRoundTripInForumTopic(t *testing.T) {
 	h.taps(p, ask, "tr:1:n") // a second tap changes nothing
 	h.settle()
 	tk, err := store.GetTicket(context.Background(), h.st.DB(), 1)
-	if err != nil || tk.Status != store.TicketClosed || tk.Resolved.Int64 != 1 || !tk.FirstResponseAt.Valid {
+	if err != nil || tk.Status != store.TicketClosed || tk.Resolved != 1 || tk.FirstResponseAt == nil {
 		t.Errorf("the ticket: %+v %v", tk, err)
 	}
 	for _, tp := range h.srv.Topics(staffChat) {
@@ -395,7 +395,7 @@ func TestModeratorTools(t *testing.T) {
 	}
 	h.settle()
 	tk, _ := store.GetTicket(context.Background(), h.st.DB(), 1)
-	if tk.Status != store.TicketOpen || tk.Assignee.Int64 != moderator.ID {
+	if tk.Status != store.TicketOpen || tk.Assignee != moderator.ID {
 		t.Errorf("the ticket after /reopen: %+v", tk)
 	}
 	for _, tp := range h.srv.Topics(staffChat) {
@@ -528,7 +528,7 @@ func TestBusyStaffGroupHoldsNoWorker(t *testing.T) {
 	}
 	for _, e := range entries {
 		if e.Status != store.InboxDone {
-			t.Errorf("update %d ended with status %d (%s)", e.UpdateID, e.Status, e.LastError.String)
+			t.Errorf("update %d ended with status %d (%s)", e.UpdateID, e.Status, e.LastError)
 		}
 	}
 	h.noRejects()

@@ -72,7 +72,7 @@ func TestEveryFixturePassesThrough(t *testing.T) {
 	for _, e := range entries {
 		kinds[e.Kind]++
 		if e.Status == store.InboxFailed || e.Status == store.InboxPending {
-			t.Errorf("update %d (%s) ended in status %d: %v", e.UpdateID, e.Kind, e.Status, e.LastError.String)
+			t.Errorf("update %d (%s) ended in status %d: %v", e.UpdateID, e.Kind, e.Status, e.LastError)
 		}
 		if e.Kind == "new_update_kind" && e.Status != store.InboxSkipped {
 			t.Errorf("the unknown kind was not skipped: status %d", e.Status)
@@ -183,8 +183,8 @@ func TestPanicIsContainedAndMarkedFailed(t *testing.T) {
 	entries, _ := h.st.InboxEntries(context.Background())
 	for _, e := range entries {
 		if e.UpdateID == boom {
-			if e.Status != store.InboxFailed || e.Attempts != 1 || !strings.Contains(e.LastError.String, "kaboom") {
-				t.Errorf("the panicking update: status %d attempts %d error %q; want failed once with the panic", e.Status, e.Attempts, e.LastError.String)
+			if e.Status != store.InboxFailed || e.Attempts != 1 || !strings.Contains(e.LastError, "kaboom") {
+				t.Errorf("the panicking update: status %d attempts %d error %q; want failed once with the panic", e.Status, e.Attempts, e.LastError)
 			}
 		}
 	}

@@ -182,7 +182,7 @@ func TestRefusedStatementRollsBackToTheSavepoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := entries[0]
-	if e.UpdateID != 1 || e.Status != store.InboxPending || e.Attempts != 1 || !strings.Contains(e.LastError.String, "0x00") {
+	if e.UpdateID != 1 || e.Status != store.InboxPending || e.Attempts != 1 || !strings.Contains(e.LastError, "0x00") {
 		t.Errorf("update 1 after a refused statement: %+v; want pending, one attempt, the cause kept", e)
 	}
 	var users int

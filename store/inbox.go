@@ -366,20 +366,21 @@ func (s *Store) InboxCounts(ctx context.Context) (map[int]int, error) {
 
 // InboxEntry is an update's handling record, for operators and tests.
 type InboxEntry struct {
-	UpdateID   int64          `db:"update_id"`
-	ChatKey    int64          `db:"chat_key"`
-	Kind       string         `db:"kind"`
-	Status     int            `db:"status"`
-	Attempts   int            `db:"attempts"`
-	HandledSeq sql.NullInt64  `db:"handled_seq"`
-	LastError  sql.NullString `db:"last_error"`
+	UpdateID   int64  `db:"update_id"`
+	ChatKey    int64  `db:"chat_key"`
+	Kind       string `db:"kind"`
+	Status     int    `db:"status"`
+	Attempts   int    `db:"attempts"`
+	HandledSeq int64  `db:"handled_seq"` // the order updates were handled in; 0 until handled
+	LastError  string `db:"last_error"`
 }
 
 // InboxEntries lists every update in update_id order.
 func (s *Store) InboxEntries(ctx context.Context) ([]InboxEntry, error) {
 	var out []InboxEntry
 	err := s.db.SelectContext(ctx, &out, `
-		SELECT update_id, chat_key, kind, status, attempts, handled_seq, last_error
+		SELECT update_id, chat_key, kind, status, attempts, coalesce(handled_seq, 0) AS handled_seq,
+		       coalesce(last_error, '') AS last_error
 		FROM inbox ORDER BY update_id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list the inbox: %w", err)

@@ -30,14 +30,14 @@ const OutboxChannel = "servicebot_outbox"
 // if that transaction commits, and is delivered after, in id order per
 // chat. The store does not read Body: it is the deliverer's to encode.
 type Effect struct {
-	ID        int64         `db:"id"`
-	ChatID    int64         `db:"chat_id"` // where it goes: effects to one chat keep their order
-	Urgent    bool          `db:"urgent"`  // delivered ahead of the queue (callback answers)
-	Body      []byte        `db:"body"`    // JSON
-	File      []byte        `db:"file"`    // a document's content, if any
-	UpdateID  sql.NullInt64 `db:"update_id"`
-	Attempts  int           `db:"attempts"`
-	NotBefore time.Time     `db:"not_before"`
+	ID        int64     `db:"id"`
+	ChatID    int64     `db:"chat_id"`   // where it goes: effects to one chat keep their order
+	Urgent    bool      `db:"urgent"`    // delivered ahead of the queue (callback answers)
+	Body      []byte    `db:"body"`      // JSON
+	File      []byte    `db:"file"`      // a document's content, if any
+	UpdateID  int64     `db:"update_id"` // the update whose turn decided it; 0: a background job
+	Attempts  int       `db:"attempts"`
+	NotBefore time.Time `db:"not_before"`
 }
 
 // AddEffects writes effects in tx (one statement). It sends no NOTIFY: a
@@ -54,7 +54,7 @@ func AddEffects(ctx context.Context, tx sqlx.ExecerContext, effects []Effect) er
 	files := make([][]byte, len(effects))
 	updates := make([]sql.NullInt64, len(effects))
 	for i, e := range effects {
-		chats[i], urgent[i], bodies[i], files[i], updates[i] = e.ChatID, e.Urgent, string(e.Body), e.File, e.UpdateID
+		chats[i], urgent[i], bodies[i], files[i], updates[i] = e.ChatID, e.Urgent, string(e.Body), e.File, nullInt(e.UpdateID)
 	}
 	// Files are few and travel one by one; the rest goes as arrays.
 	var err error
@@ -62,7 +62,7 @@ func AddEffects(ctx context.Context, tx sqlx.ExecerContext, effects []Effect) er
 		for _, e := range effects {
 			_, err = tx.ExecContext(ctx, `
 				INSERT INTO outbox (chat_id, urgent, body, file, update_id) VALUES ($1, $2, $3::json, $4, $5)`,
-				e.ChatID, e.Urgent, string(e.Body), e.File, e.UpdateID)
+				e.ChatID, e.Urgent, string(e.Body), e.File, nullInt(e.UpdateID))
 			if err != nil {
 				break
 			}
@@ -139,7 +139,7 @@ func (s *Store) ChatsToDeliver(ctx context.Context, busy []int64, limit int) ([]
 	return out, nil
 }
 
-const effectColumns = `id, chat_id, urgent, body, file, update_id, attempts, not_before`
+const effectColumns = `id, chat_id, urgent, body, file, coalesce(update_id, 0) AS update_id, attempts, not_before`
 
 // EffectsOf returns up to perChat pending effects of each of chats, in one
 // query: for each chat, urgent ones (callback answers) first, then in order.
@@ -364,7 +364,7 @@ func (s *Store) EffectFailed(ctx context.Context, id int64, r Refusal) (*Effect,
 			f := *r.Fallback
 			err := tx.GetContext(ctx, &f.ID, `
 				INSERT INTO outbox (chat_id, urgent, body, file, update_id) VALUES ($1, $2, $3::json, $4, $5)
-				RETURNING id`, f.ChatID, f.Urgent, string(f.Body), f.File, f.UpdateID)
+				RETURNING id`, f.ChatID, f.Urgent, string(f.Body), f.File, nullInt(f.UpdateID))
 			if err != nil {
 				return fmt.Errorf("store: unable to queue the fallback of effect %d: %w", id, err)
 			}
@@ -377,14 +377,14 @@ func (s *Store) EffectFailed(ctx context.Context, id int64, r Refusal) (*Effect,
 
 // OutboxEntry is an effect's delivery record, for operators and tests.
 type OutboxEntry struct {
-	ID        int64          `db:"id"`
-	ChatID    int64          `db:"chat_id"`
-	Body      string         `db:"body"`
-	UpdateID  sql.NullInt64  `db:"update_id"`
-	Status    int            `db:"status"`
-	Attempts  int            `db:"attempts"`
-	MessageID sql.NullInt64  `db:"message_id"`
-	LastError sql.NullString `db:"last_error"`
+	ID        int64  `db:"id"`
+	ChatID    int64  `db:"chat_id"`
+	Body      string `db:"body"`
+	UpdateID  int64  `db:"update_id"` // the update whose turn decided it; 0: a background job
+	Status    int    `db:"status"`
+	Attempts  int    `db:"attempts"`
+	MessageID int64  `db:"message_id"` // what Telegram made; 0: nothing (yet)
+	LastError string `db:"last_error"` // Telegram's last refusal or the last network error
 }
 
 // OutboxEntries lists the effects in the given statuses (all when none
@@ -393,7 +393,8 @@ func (s *Store) OutboxEntries(ctx context.Context, statuses ...int) ([]OutboxEnt
 	var out []OutboxEntry
 	statuses = append(make([]int, 0, len(statuses)), statuses...) // never NULL
 	err := s.db.SelectContext(ctx, &out, `
-		SELECT id, chat_id, body::text AS body, update_id, status, attempts, message_id, last_error
+		SELECT id, chat_id, body::text AS body, coalesce(update_id, 0) AS update_id, status, attempts,
+		       coalesce(message_id, 0) AS message_id, coalesce(last_error, '') AS last_error
 		FROM outbox WHERE cardinality($1::smallint[]) = 0 OR status = ANY($1::smallint[])
 		ORDER BY id`, pq.Array(statuses))
 	if err != nil {

@@ -1,5 +1,16 @@
-// Package store keeps servicebot's state in PostgreSQL: the update inbox,
-// users and conversation state. SQL lives here and nowhere else.
+// Package store keeps servicebot's state in PostgreSQL: the update inbox
+// and the outbox, users and conversations, questionnaires, tickets, the
+// FAQ, integrity reports. SQL lives here and nowhere else, one file per
+// entity.
+//
+// One rule says which form a call takes. What is part of a caller's
+// transaction (everything a turn does) is a function that takes the
+// transaction, or anything that runs a query: store.TouchUser(ctx, t.Tx,
+// id). What owns its transaction, or needs none (the intake storing a
+// batch, the deliverer recording results, an operator's command, a
+// listener), is a method of *Store: st.RequeueEffect(ctx, id). Types
+// outside the package carry plain values: 0, "" or nil for what the
+// database keeps as NULL; sql.Null* stays inside.
 package store
 
 import (

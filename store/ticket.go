@@ -17,24 +17,29 @@ const (
 
 // Ticket is a citizen's conversation with moderators.
 type Ticket struct {
-	ID              int64         `db:"id"`
-	UserID          int64         `db:"user_id"`
-	Lang            string        `db:"lang"`
-	Status          string        `db:"status"`
-	ThreadID        sql.NullInt64 `db:"thread_id"`
-	CardMessageID   sql.NullInt64 `db:"card_message_id"`
-	Subject         string        `db:"subject"`
-	Source          string        `db:"source"`
-	SourceText      string        `db:"source_text"`
-	Assignee        sql.NullInt64 `db:"assignee"`
-	CreatedAt       time.Time     `db:"created_at"`
-	FirstResponseAt sql.NullTime  `db:"first_response_at"`
-	ClosedAt        sql.NullTime  `db:"closed_at"`
-	Resolved        sql.NullInt64 `db:"resolved"`
+	ID            int64  `db:"id"`
+	UserID        int64  `db:"user_id"`
+	Lang          string `db:"lang"`
+	Status        string `db:"status"`
+	ThreadID      int64  `db:"thread_id"`       // its topic in the staff forum; 0 until made
+	CardMessageID int64  `db:"card_message_id"` // its card in the staff chat; 0 until posted
+	Subject       string `db:"subject"`
+	Source        string `db:"source"`
+	SourceText    string `db:"source_text"`
+	Assignee      int64  `db:"assignee"` // the moderator who took it; 0: nobody
+	// FirstResponseAt and ClosedAt are nil until a moderator answers, or
+	// closes it.
+	CreatedAt       time.Time  `db:"created_at"`
+	FirstResponseAt *time.Time `db:"first_response_at"`
+	ClosedAt        *time.Time `db:"closed_at"`
+	// Resolved is the citizen's verdict after closing: 1 solved, -1 not,
+	// 0 not given.
+	Resolved int `db:"resolved"`
 }
 
-const ticketColumns = `id, user_id, lang, status, thread_id, card_message_id, subject, source, source_text,
-	assignee, created_at, first_response_at, closed_at, resolved`
+const ticketColumns = `id, user_id, lang, status, coalesce(thread_id, 0) AS thread_id, coalesce(card_message_id, 0) AS card_message_id,
+	subject, source, source_text, coalesce(assignee, 0) AS assignee, created_at, first_response_at, closed_at,
+	coalesce(resolved, 0) AS resolved`
 
 // OpenTicket creates an open ticket for the user.
 func OpenTicket(ctx context.Context, q sqlx.QueryerContext, userID int64, lang, subject, source, sourceText string) (Ticket, error) {
@@ -197,17 +202,18 @@ func MarkReminded(ctx context.Context, q sqlx.ExecerContext, id int64) (bool, er
 // TicketMessage links a message on the citizen's side with its copy in
 // the staff chat.
 type TicketMessage struct {
-	ID               int64         `db:"id"`
-	TicketID         int64         `db:"ticket_id"`
-	Direction        string        `db:"direction"`
-	CitizenMessageID sql.NullInt64 `db:"citizen_message_id"`
-	StaffMessageID   sql.NullInt64 `db:"staff_message_id"`
-	Author           int64         `db:"author"`
-	Relayed          bool          `db:"relayed"`
-	Text             string        `db:"text"`
+	ID               int64  `db:"id"`
+	TicketID         int64  `db:"ticket_id"`
+	Direction        string `db:"direction"`
+	CitizenMessageID int64  `db:"citizen_message_id"` // 0: none (a moderator's message, or text the bot made)
+	StaffMessageID   int64  `db:"staff_message_id"`   // 0: not (yet) copied to the staff chat
+	Author           int64  `db:"author"`
+	Relayed          bool   `db:"relayed"`
+	Text             string `db:"text"`
 }
 
-const messageColumns = `id, ticket_id, direction, citizen_message_id, staff_message_id, author, relayed, text`
+const messageColumns = `id, ticket_id, direction, coalesce(citizen_message_id, 0) AS citizen_message_id,
+	coalesce(staff_message_id, 0) AS staff_message_id, author, relayed, text`
 
 // AddTicketMessage records a relayed (or held back) message and returns
 // its id. The id of a copy not yet made is kept by the outbox when it is
@@ -216,7 +222,7 @@ func AddTicketMessage(ctx context.Context, q sqlx.QueryerContext, m TicketMessag
 	var id int64
 	err := sqlx.GetContext(ctx, q, &id, `
 		INSERT INTO ticket_messages (ticket_id, direction, citizen_message_id, staff_message_id, author, relayed, text)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		VALUES ($1, $2, nullif($3::bigint, 0), nullif($4::bigint, 0), $5, $6, $7) RETURNING id`,
 		m.TicketID, m.Direction, m.CitizenMessageID, m.StaffMessageID, m.Author, m.Relayed, m.Text)
 	if err != nil {
 		return 0, fmt.Errorf("store: unable to record a message of ticket %d: %w", m.TicketID, err)

@@ -153,7 +153,7 @@ func (a *Desk) onStaffMessage(ctx context.Context, t *turn.Turn, m *models.Messa
 
 func (a *Desk) keepNote(ctx context.Context, t *turn.Turn, tk store.Ticket, m *models.Message, text string) error {
 	rec := store.TicketMessage{TicketID: tk.ID, Direction: "note", Author: m.From.ID, Relayed: false, Text: text}
-	rec.StaffMessageID.Int64, rec.StaffMessageID.Valid = int64(m.ID), true
+	rec.StaffMessageID = int64(m.ID)
 	if _, err := store.AddTicketMessage(ctx, t.Tx, rec); err != nil {
 		return err
 	}
@@ -181,7 +181,7 @@ func (a *Desk) relayToCitizen(ctx context.Context, t *turn.Turn, tk store.Ticket
 		return nil
 	}
 	rec := store.TicketMessage{TicketID: tk.ID, Direction: "out", Author: m.From.ID, Relayed: true, Text: turn.FirstNonEmpty(m.Text, m.Caption)}
-	rec.StaffMessageID.Int64, rec.StaffMessageID.Valid = int64(m.ID), true
+	rec.StaffMessageID = int64(m.ID)
 	id, err := store.AddTicketMessage(ctx, t.Tx, rec)
 	if err != nil {
 		return err
@@ -402,7 +402,7 @@ func (a *Desk) sendFAQToCitizen(ctx context.Context, t *turn.Turn, tk store.Tick
 		return nil
 	}
 	rec := store.TicketMessage{TicketID: tk.ID, Direction: "out", Author: m.From.ID, Relayed: true, Text: "/faq " + id}
-	rec.StaffMessageID.Int64, rec.StaffMessageID.Valid = int64(m.ID), true
+	rec.StaffMessageID = int64(m.ID)
 	recID, err := store.AddTicketMessage(ctx, t.Tx, rec)
 	if err != nil {
 		return err
@@ -430,7 +430,7 @@ func (a *Desk) listTickets(ctx context.Context, t *turn.Turn, m *models.Message)
 		mins := int(time.Since(tk.CreatedAt).Minutes())
 		fmt.Fprintf(&b, "\n№%d · %s · %s · %s", tk.ID, strings.ToUpper(tk.Lang),
 			a.Text.Count(a.StaffLang(), "desk.age_minutes", mins, nil), html.EscapeString(tk.Subject))
-		if !tk.Assignee.Valid {
+		if tk.Assignee == 0 {
 			b.WriteString(" · " + a.StaffText("desk.unassigned"))
 		}
 	}

@@ -62,7 +62,7 @@ func (a *Desk) RelayToStaff(ctx context.Context, t *turn.Turn, tk store.Ticket, 
 	}
 	rec := store.TicketMessage{TicketID: tk.ID, Direction: "in", Author: t.User.ID, Relayed: !blocked, Text: text}
 	if msg != nil {
-		rec.CitizenMessageID.Int64, rec.CitizenMessageID.Valid = int64(msg.ID), true
+		rec.CitizenMessageID = int64(msg.ID)
 		if rec.Text == "" {
 			rec.Text = turn.FirstNonEmpty(msg.Text, msg.Caption)
 		}

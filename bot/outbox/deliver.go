@@ -598,7 +598,7 @@ func (d *Deliverer) sent(ctx context.Context, row store.Effect, e Effect, result
 		return true, done
 	}
 	if err := <-done; err != nil {
-		d.log.Error("an effect was delivered but cannot be recorded; it may be made again", "effect_id", row.ID, "update_id", row.UpdateID.Int64, "err", err)
+		d.log.Error("an effect was delivered but cannot be recorded; it may be made again", "effect_id", row.ID, "update_id", row.UpdateID, "err", err)
 		return false, nil
 	}
 	return true, nil
@@ -635,7 +635,7 @@ func (d *Deliverer) refused(ctx context.Context, row store.Effect, e Effect, cod
 	}
 	switch {
 	case alt != nil:
-		alt, err := alt.row(row.UpdateID.Int64)
+		alt, err := alt.row(row.UpdateID)
 		if err != nil {
 			return d.setAside(ctx, row, e, err.Error()), nil
 		}
@@ -653,7 +653,7 @@ func (d *Deliverer) refused(ctx context.Context, row store.Effect, e Effect, cod
 		return false, nil
 	}
 	d.count(outcome)
-	log := d.log.With("effect_id", row.ID, "update_id", row.UpdateID.Int64, "method", e.Method, "chat_id", e.Chat, "err", cause)
+	log := d.log.With("effect_id", row.ID, "update_id", row.UpdateID, "method", e.Method, "chat_id", e.Chat, "err", cause)
 	switch outcome {
 	case OutcomeFailed:
 		log.Error("telegram refused an effect; set aside")
@@ -684,7 +684,7 @@ func (d *Deliverer) setAside(ctx context.Context, row store.Effect, e Effect, ca
 		return false
 	}
 	d.count(OutcomeFailed)
-	d.log.Error("an effect failed for good; set aside", "effect_id", row.ID, "update_id", row.UpdateID.Int64, "method", e.Method, "chat_id", e.Chat, "err", cause)
+	d.log.Error("an effect failed for good; set aside", "effect_id", row.ID, "update_id", row.UpdateID, "method", e.Method, "chat_id", e.Chat, "err", cause)
 	return true
 }
 

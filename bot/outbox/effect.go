@@ -7,7 +7,6 @@ package outbox
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -170,7 +169,7 @@ func (e Effect) row(updateID int64) (store.Effect, error) {
 	}
 	return store.Effect{
 		ChatID: e.Chat, Urgent: e.Urgent, Body: body, File: e.File,
-		UpdateID: sql.NullInt64{Int64: updateID, Valid: updateID != 0},
+		UpdateID: updateID,
 	}, nil
 }
 

@@ -72,10 +72,10 @@ func cmdOutbox(ctx context.Context, args []string, getenv func(string) string, s
 		}
 		json.Unmarshal([]byte(e.Body), &body)
 		update := "-"
-		if e.UpdateID.Valid {
-			update = strconv.FormatInt(e.UpdateID.Int64, 10)
+		if e.UpdateID != 0 {
+			update = strconv.FormatInt(e.UpdateID, 10)
 		}
-		msg := strings.Join(strings.Fields(e.LastError.String), " ")
+		msg := strings.Join(strings.Fields(e.LastError), " ")
 		fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%d\t%s\n", e.ID, e.ChatID, body.Method, update, e.Attempts, msg)
 	}
 	return tw.Flush()
