@@ -459,3 +459,56 @@ func TestBackMarksTheEarlierAnswer(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// From the rating's summary the centre can be chosen again (✏️ 🏢), and a
+// changed answer is asked with the earlier one marked.
+func TestSummaryChangesTheCentreAndMarksTheAnswer(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 9821, lang: "uk"}
+	h.says(p, "/rate")
+	h.taps(p, h.nth(p.id, 1), "qs:r:go")
+	h.settle()
+	h.pickCentre(p, h.lastInline(p.id), "r")
+	h.settle()
+	for _, id := range []string{"time:5", "queue:4", "staff:5", "comfort:5", "info:5"} {
+		h.taps(p, h.lastInline(p.id), turn.CbSurveyAns+":r:"+id)
+		h.settle()
+	}
+	h.taps(p, h.lastInline(p.id), turn.CbSurveySkip+":r:comment")
+	h.settle()
+	summary := h.lastInline(p.id)
+	first := h.draft(p, "rating").Centre
+	if !hasButton(summary, turn.CbSurveyEdit+":r:"+survey.CentreStep) {
+		t.Fatalf("the rating's summary offers no ✏️ for the centre: %q %s", summary.Text, summary.ReplyMarkup)
+	}
+	h.taps(p, summary, turn.CbSurveyEdit+":r:"+survey.CentreStep)
+	h.settle()
+	h.says(p, "Ізмаїл")
+	h.settle()
+	h.pickCentre(p, h.lastInline(p.id), "r")
+	h.settle()
+	r := h.draft(p, "rating")
+	if r.Centre == first || r.Centre == "" {
+		t.Fatalf("the centre after choosing again: %q (was %q)", r.Centre, first)
+	}
+	back := h.lastInline(p.id)
+	centre, _ := h.app.Pack.Centre(r.Centre)
+	if !hasButton(back, "qs:r:send") || !strings.Contains(back.Text, h.app.Local(centre.Name, "uk")) || r.Answers["queue"].Number == nil {
+		t.Fatalf("after the new centre, the summary with every answer kept: %q", back.Text)
+	}
+	h.taps(p, back, turn.CbSurveyEdit+":r:queue")
+	h.settle()
+	again := h.lastInline(p.id)
+	marked := ""
+	for _, row := range again.Buttons() {
+		for _, b := range row {
+			if strings.HasPrefix(b.Text, "✅") {
+				marked = b.CallbackData
+			}
+		}
+	}
+	if marked != turn.CbSurveyAns+":r:queue:4" {
+		t.Errorf("changing the queue's score marks %q; want the 4 given", marked)
+	}
+	h.noRejects()
+}

@@ -225,11 +225,25 @@ func (a *Surveys) OnSurveyButton(ctx context.Context, t *turn.Turn) error {
 			return err
 		}
 	case turn.CbSurveyEdit:
+		if at(1) == CentreStep && kind == dialogs.KindRating {
+			// The rating's centre, chosen again from the summary.
+			r.Centre, r.CentreNote = "", ""
+			if err := a.saveAndRender(ctx, t, q, r, ""); err != nil {
+				return err
+			}
+			return nil
+		}
 		if q.Question(at(1)) == nil {
 			a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, "survey.err.not_shown"))
 			return nil
 		}
-		delete(r.Answers, at(1))
+		// Asked again with the earlier answer marked, as after Back.
+		if prev, ok := r.Answers[at(1)]; ok && !prev.Skipped {
+			prev.Pending = true
+			r.Answers[at(1)] = prev
+		} else {
+			delete(r.Answers, at(1))
+		}
 		if err := a.saveAndRender(ctx, t, q, r, ""); err != nil {
 			return err
 		}
@@ -675,7 +689,7 @@ func (a *Surveys) renderSummary(ctx context.Context, t *turn.Turn, q *dialogs.Qu
 		b.WriteString(note + "\n\n")
 	}
 	b.WriteString(a.Text.Text(t.Lang, "survey.summary"))
-	if c, ok := a.Pack.Centre(r.Centre); ok && r.Kind == "rating" {
+	if c, ok := a.Pack.Centre(r.Centre); ok && r.Kind == dialogs.KindRating {
 		b.WriteString("\n🏢 " + html.EscapeString(a.Local(c.Name, lang)))
 	}
 	if r.CentreNote != "" {
@@ -683,6 +697,10 @@ func (a *Surveys) renderSummary(ctx context.Context, t *turn.Turn, q *dialogs.Qu
 	}
 	var rows [][]tg.Button
 	var row []tg.Button
+	if r.Kind == dialogs.KindRating && r.Desk == 0 {
+		// The centre can be changed too (a QR code's desk fixes it).
+		row = append(row, tg.CallbackButton("✏️ 🏢", turn.CbSurveyEdit, k+":"+CentreStep))
+	}
 	for i, qq := range q.Visible(r.Answers) {
 		ans, ok := r.Answers[qq.ID]
 		if !ok {
