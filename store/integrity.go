@@ -239,10 +239,6 @@ type UnsealedReporter struct {
 	UserID   int64 `db:"user_id"`
 }
 
-// The lock that serializes sealing the old reporter links (7300/1 is the
-// poller's, 7300/2 retention's, 7300/3 the deliverer's).
-const sealLockClass, sealLockID = 7300, 4
-
 // SealReporters replaces the plain links of migration 00009's
 // integrity_reporters_unsealed by what seal makes of each, and drops that
 // table, in one transaction. Links older than ttl are dropped, not sealed.
@@ -251,7 +247,7 @@ func (s *Store) SealReporters(ctx context.Context, ttl time.Duration, seal func(
 	err := s.InTx(ctx, func(tx *sqlx.Tx) error {
 		// Replicas starting together take turns: the first seals and drops
 		// the table, the others then find it gone.
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, sealLockClass, sealLockID); err != nil {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, lockClass, lockSeal); err != nil {
 			return fmt.Errorf("store: unable to take the lock for sealing reporters: %w", err)
 		}
 		var exists bool

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql/driver"
 	"fmt"
 	"time"
 )
@@ -38,11 +37,6 @@ type Retained struct {
 	Drafts         int64 // abandoned questionnaire drafts deleted
 }
 
-// The advisory lock held while retention runs, so that of several replicas
-// only one does the work. Class 7300 is servicebot's own (7300/1 is the
-// poller's, in bot/intake.go); 7301 is the per-chat lock class.
-const retentionLockClass, retentionLockID = 7300, 2
-
 // ApplyRetention deletes handled inbox rows and blanks personal data older
 // than r says, in batches. If another process holds the retention lock it
 // does nothing and reports Ran false. It holds one connection throughout
@@ -56,25 +50,12 @@ func (s *Store) ApplyRetention(ctx context.Context, r Retention) (Retained, erro
 	if batch <= 0 {
 		batch = 1000
 	}
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return done, fmt.Errorf("store: retention: %w", err)
+	lease, mine, err := s.Lead(ctx, LockRetention)
+	if err != nil || !mine {
+		return done, err
 	}
-	defer conn.Close()
-	var mine bool
-	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1, $2)`, retentionLockClass, retentionLockID).Scan(&mine); err != nil {
-		return done, fmt.Errorf("store: retention: unable to take the lock: %w", err)
-	}
-	if !mine {
-		return done, nil
-	}
-	defer func() {
-		if _, err := conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1, $2)`, retentionLockClass, retentionLockID); err != nil {
-			// Do not hand a connection that may still hold the lock back to
-			// the pool: close it, and the lock goes with it.
-			conn.Raw(func(any) error { return driver.ErrBadConn })
-		}
-	}()
+	defer lease.Release()
+	conn := lease.Conn
 	done.Ran = true
 
 	// Each statement works through its rows a batch at a time and commits

@@ -126,22 +126,15 @@ func (in *Intake) Poll(ctx context.Context, beforePolling func(context.Context) 
 
 var errUnauthorized = errors.New("bot: Telegram does not accept the token (401); check TELEGRAM_TOKEN")
 
-const pollerLockClass, pollerLockID = 7300, 1
-
 func (in *Intake) pollAsLeader(ctx context.Context, beforePolling func(context.Context) error) error {
-	conn, err := in.Store.DB().Conn(ctx)
+	lease, leader, err := in.Store.Lead(ctx, store.LockPoller)
 	if err != nil {
-		return fmt.Errorf("bot: poller: %w", err)
-	}
-	defer conn.Close()
-	var leader bool
-	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1, $2)`, pollerLockClass, pollerLockID).Scan(&leader); err != nil {
-		return fmt.Errorf("bot: poller: %w", err)
+		return fmt.Errorf("intake: poller: %w", err)
 	}
 	if !leader {
 		return nil // another process polls; check again later
 	}
-	defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1, $2)`, pollerLockClass, pollerLockID)
+	defer lease.Release()
 	in.Log.Info("polling for updates")
 	if beforePolling != nil {
 		if err := beforePolling(ctx); err != nil {
@@ -152,8 +145,8 @@ func (in *Intake) pollAsLeader(ctx context.Context, beforePolling func(context.C
 	failures := 0
 	for ctx.Err() == nil {
 		// Leadership lasts as long as the connection holding the lock.
-		if err := conn.PingContext(ctx); err != nil {
-			return fmt.Errorf("bot: poller lost its database connection: %w", err)
+		if err := lease.Alive(ctx); err != nil {
+			return fmt.Errorf("intake: poller: %w", err)
 		}
 		raws, err := in.getUpdates(ctx, offset)
 		if err != nil {

@@ -144,9 +144,6 @@ func (d *Deliverer) Signal() {
 	}
 }
 
-// 7300/1 is the poller's, 7300/2 retention's.
-const deliverLockClass, deliverLockID = 7300, 3
-
 // Run delivers until ctx ends, while this process holds the deliverer's
 // lock; otherwise it waits to take over.
 func (d *Deliverer) Run(ctx context.Context) {
@@ -183,19 +180,15 @@ func (d *Deliverer) Run(ctx context.Context) {
 // its lock's connection lives. That connection also records what was sent
 // (see recorder).
 func (d *Deliverer) lead(ctx context.Context) error {
-	conn, err := d.st.DB().Conn(ctx)
+	lease, leader, err := d.st.Lead(ctx, store.LockDeliverer)
 	if err != nil {
-		return fmt.Errorf("outbox: %w", err)
-	}
-	defer conn.Close()
-	var leader bool
-	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1, $2)`, deliverLockClass, deliverLockID).Scan(&leader); err != nil {
 		return fmt.Errorf("outbox: %w", err)
 	}
 	if !leader {
 		return nil
 	}
-	defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1, $2)`, deliverLockClass, deliverLockID)
+	defer lease.Release()
+	conn := lease.Conn
 	rec := newRecorder(conn)
 	recDone := make(chan error, 1)
 	go func() { recDone <- rec.run() }()
