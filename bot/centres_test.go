@@ -259,7 +259,7 @@ func TestStatsByNumberOrTown(t *testing.T) {
 	if got := stats("Одесса all"); !strings.Contains(got, "Одеса") || !strings.Contains(got, "Оцінки візитів:</b> 2") {
 		t.Errorf("/stats Одесса all: %q", got)
 	}
-	if got := stats("Атлантида"); !strings.Contains(got, "Використання") {
+	if got := stats("Атлантида"); !strings.Contains(got, "Як користуватися") {
 		t.Errorf("/stats with no such centre: %q", got)
 	}
 	h.noRejects()

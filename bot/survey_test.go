@@ -449,6 +449,10 @@ func TestBackMarksTheEarlierAnswer(t *testing.T) {
 	if !strings.Contains(again.Text, "«Довго чекала»") || !hasButton(again, turn.CbSurveyDone+":r:what_wrong") {
 		t.Fatalf("back at what went wrong: %q %s", again.Text, again.ReplyMarkup)
 	}
+	// The limit meets its noun in the right form (1000 takes «символів»).
+	if !strings.Contains(again.Text, "(до 1000 символів)") {
+		t.Errorf("the text step's hint: %q", again.Text)
+	}
 	h.taps(p, again, turn.CbSurveyDone+":r:what_wrong")
 	h.settle()
 	if got := h.draft(p, "rating").Answers["what_wrong"]; got.Text != "Довго чекала" || got.Pending {

@@ -255,7 +255,7 @@ func (a *Surveys) askCentreNote(ctx context.Context, t *turn.Turn, q *dialogs.Qu
 		return err
 	}
 	k := turn.LetterOf(r.Kind)
-	a.showStep(ctx, t, r, a.Text.Text(t.Lang, "centre.note_ask", map[string]any{"Max": centreNoteMax}), tg.NewKeyboard(
+	a.showStep(ctx, t, r, a.Text.Count(t.Lang, "centre.note_ask", centreNoteMax, map[string]any{"Max": centreNoteMax}), tg.NewKeyboard(
 		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "centre.browse"), turn.CbSurveyPlace, k+":r:0")},
 		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "survey.cancel"), turn.CbSurvey, k+":x")},
 	))
@@ -266,7 +266,7 @@ func (a *Surveys) askCentreNote(ctx context.Context, t *turn.Turn, q *dialogs.Qu
 func (a *Surveys) takeCentreNote(ctx context.Context, t *turn.Turn, q *dialogs.Questionnaire, r store.Response, text string) error {
 	text = strings.Join(strings.Fields(text), " ")
 	if text == "" || len([]rune(text)) > centreNoteMax {
-		a.Reply(ctx, t, a.Text.Text(t.Lang, "centre.note_bad", map[string]any{"Max": centreNoteMax}), nil)
+		a.Reply(ctx, t, a.Text.Count(t.Lang, "centre.note_bad", centreNoteMax, map[string]any{"Max": centreNoteMax}), nil)
 		return nil
 	}
 	if err := a.keepSurveyDialog(ctx, t, r.Kind); err != nil {

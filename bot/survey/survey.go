@@ -421,6 +421,9 @@ func (a *Surveys) surveyError(lang string, q *dialogs.Questionnaire, qid string,
 	}
 	if qq := q.Question(qid); qq != nil {
 		data["Max"] = qq.Limit()
+		if key == "survey.err.too_long" {
+			return a.Text.Count(lang, key, qq.Limit(), data)
+		}
 	}
 	return a.Text.Text(lang, key, data)
 }
@@ -522,7 +525,7 @@ func (a *Surveys) renderStep(ctx context.Context, t *turn.Turn, q *dialogs.Quest
 		rows = append(rows, []tg.Button{ans(dialogs.ChoiceToday, a.Text.Text(t.Lang, "survey.today")), ans(dialogs.ChoiceYesterday, a.Text.Text(t.Lang, "survey.yesterday"))})
 		b.WriteString("\n<i>" + a.Text.Text(t.Lang, "survey.date_hint") + "</i>")
 	case dialogs.QuestionText:
-		b.WriteString("\n<i>" + a.Text.Text(t.Lang, "survey.text_hint", map[string]any{"Max": qq.Limit()}) + "</i>")
+		b.WriteString("\n<i>" + a.Text.Count(t.Lang, "survey.text_hint", qq.Limit(), map[string]any{"Max": qq.Limit()}) + "</i>")
 		if before.Pending && before.Text != "" {
 			b.WriteString("\n\n" + a.Text.Text(t.Lang, "survey.previous_answer", map[string]any{"Text": html.EscapeString(turn.Cut(before.Text, 300))}))
 			rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "survey.keep_answer"), turn.CbSurveyDone, k+":"+qq.ID)})
