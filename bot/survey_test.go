@@ -267,11 +267,7 @@ func TestQuickRatingFromQRCode(t *testing.T) {
 func TestQuestionnaireSurvivesRestartAndDoubleTaps(t *testing.T) {
 	h := newHarness(t)
 	p := person{id: 12201, lang: "uk"}
-	h.says(p, "/rate")
-	h.taps(p, h.nth(p.id, 1), "qs:r:go")
-	h.settle()
-	h.pickCentre(p, h.last(p.id), "r")
-	h.settle()
+	h.atFirstScore(p)
 	step := h.last(p.id)
 	h.taps(p, step, "qa:r:time:5")
 	h.taps(p, step, "qa:r:time:5") // the same button twice
@@ -416,25 +412,13 @@ func TestOneRatingPerCentrePerDay(t *testing.T) {
 func TestBackMarksTheEarlierAnswer(t *testing.T) {
 	h := newHarness(t)
 	p := person{id: 9811, lang: "uk"}
-	h.says(p, "/rate")
-	h.taps(p, h.nth(p.id, 1), "qs:r:go")
-	h.settle()
-	h.pickCentre(p, h.lastInline(p.id), "r")
-	h.settle()
+	h.atFirstScore(p)
 	h.taps(p, h.lastInline(p.id), turn.CbSurveyAns+":r:time:2")
 	h.settle()
 	h.taps(p, h.lastInline(p.id), turn.CbSurveyBack+":r")
 	h.settle()
 	step := h.lastInline(p.id)
-	marked := ""
-	for _, row := range step.Buttons() {
-		for _, b := range row {
-			if strings.HasPrefix(b.Text, "✅") {
-				marked = b.CallbackData
-			}
-		}
-	}
-	if marked != turn.CbSurveyAns+":r:time:2" {
+	if marked := markedButton(step); marked != turn.CbSurveyAns+":r:time:2" {
 		t.Errorf("back at the first score, the marked button is %q; want the 2 chosen:\n%s", marked, step.ReplyMarkup)
 	}
 	for _, id := range []string{"time:2", "queue:5", "staff:5", "comfort:5", "info:5"} {
@@ -469,11 +453,7 @@ func TestBackMarksTheEarlierAnswer(t *testing.T) {
 func TestSummaryChangesTheCentreAndMarksTheAnswer(t *testing.T) {
 	h := newHarness(t)
 	p := person{id: 9821, lang: "uk"}
-	h.says(p, "/rate")
-	h.taps(p, h.nth(p.id, 1), "qs:r:go")
-	h.settle()
-	h.pickCentre(p, h.lastInline(p.id), "r")
-	h.settle()
+	h.atFirstScore(p)
 	for _, id := range []string{"time:5", "queue:4", "staff:5", "comfort:5", "info:5"} {
 		h.taps(p, h.lastInline(p.id), turn.CbSurveyAns+":r:"+id)
 		h.settle()
@@ -502,17 +482,30 @@ func TestSummaryChangesTheCentreAndMarksTheAnswer(t *testing.T) {
 	}
 	h.taps(p, back, turn.CbSurveyEdit+":r:queue")
 	h.settle()
-	again := h.lastInline(p.id)
-	marked := ""
-	for _, row := range again.Buttons() {
-		for _, b := range row {
-			if strings.HasPrefix(b.Text, "✅") {
-				marked = b.CallbackData
-			}
-		}
-	}
-	if marked != turn.CbSurveyAns+":r:queue:4" {
+	if marked := markedButton(h.lastInline(p.id)); marked != turn.CbSurveyAns+":r:queue:4" {
 		t.Errorf("changing the queue's score marks %q; want the 4 given", marked)
 	}
 	h.noRejects()
+}
+
+// atFirstScore starts /rate and chooses the first centre offered: the
+// first score is the step shown.
+func (h *harness) atFirstScore(p person) {
+	h.t.Helper()
+	h.startRating(p)
+	h.pickCentre(p, h.lastInline(p.id), "r")
+	h.settle()
+}
+
+// markedButton is the callback data of the button marked ✅ (the answer
+// given before), or "".
+func markedButton(m bottest.Message) string {
+	for _, row := range m.Buttons() {
+		for _, b := range row {
+			if strings.HasPrefix(b.Text, "✅") {
+				return b.CallbackData
+			}
+		}
+	}
+	return ""
 }
