@@ -70,8 +70,20 @@ func (p *Pack) Nearest(lat, lon float64, n int) []Nearby {
 		i  int
 		km float64
 	}
+	// Where a town's offices are placed each by its own point, one placed
+	// only by the town's would come out «≈ 300 m» from anyone in its
+	// middle (Moscow): it is left out of the nearest.
+	exact := map[[2]string]bool{}
+	for _, c := range p.Centres {
+		if c.Lat != 0 || c.Lon != 0 {
+			exact[[2]string{c.Region, c.City.In(p.firstLanguage())}] = true
+		}
+	}
 	var ds []dist
 	for i, c := range p.Centres {
+		if c.Lat == 0 && c.Lon == 0 && exact[[2]string{c.Region, c.City.In(p.firstLanguage())}] {
+			continue
+		}
 		if clat, clon, ok := p.where(c, places); ok {
 			ds = append(ds, dist{i, Distance(lat, lon, clat, clon)})
 		}

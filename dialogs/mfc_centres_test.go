@@ -32,6 +32,13 @@ func TestMFCPackMoscowOffices(t *testing.T) {
 	if probs := Validate(p); len(probs) > 0 {
 		t.Errorf("mfc pack: %v", probs)
 	}
+	// At the Kremlin the nearest are placed offices in the centre, not the
+	// offices placed only by the city's point (≈ 300 m from anyone there).
+	for _, n := range p.Nearest(55.7539, 37.6208, 3) {
+		if n.Approx || n.Km > 4 {
+			t.Errorf("near the Kremlin: %s at %.1f km (approx %v)", n.Centre.ID, n.Km, n.Approx)
+		}
+	}
 	// Metro Sokol, 400 m from the office on Chapaevsky Lane.
 	near := p.Nearest(55.8050, 37.5150, 3)
 	if len(near) != 3 || near[0].Centre.Address["ru"] != "Чапаевский переулок, дом 16" || near[0].Approx || near[0].Km > 1.5 {
