@@ -348,6 +348,15 @@ func TestMFCOfficesByLocationAndDistrict(t *testing.T) {
 		t.Errorf("«Сокол» offers %v, want the office of район Сокол", got)
 	}
 
+	// A Ukrainian client of the Russian-only pack is answered in Russian
+	// throughout, not with a Ukrainian menu over Russian answers.
+	u := person{id: 15804, lang: "uk"}
+	h.says(u, "/start")
+	h.settle()
+	if got := h.last(u.id).Text; got != h.text.Text("ru", "welcome", map[string]any{"Org": h.text.Text("ru", "org.mfc")}) {
+		t.Errorf("a Ukrainian client of the mfc pack is greeted with %q; want the Russian greeting", got)
+	}
+
 	r := person{id: 15803, lang: "ru"}
 	h.says(r, "/start")
 	h.settle()

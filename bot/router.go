@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/go-telegram/bot/models"
 
@@ -124,7 +125,10 @@ func (a *App) decide(ctx context.Context, t *turn.Turn) error {
 	}
 	t.User = &user
 	if user.Language == "" {
-		if lang, ok := dialogs.LanguageFromTelegram(from.LanguageCode); ok {
+		// Telegram's language only when the pack speaks it: the mfc pack
+		// answers in Russian, so a Ukrainian client gets Russian, not a
+		// Ukrainian menu over Russian answers.
+		if lang, ok := dialogs.LanguageFromTelegram(from.LanguageCode); ok && slices.Contains(a.OfferedLanguages(), lang) {
 			if err := store.SetUserLanguage(ctx, t.Tx, user.ID, lang); err != nil {
 				return err
 			}
