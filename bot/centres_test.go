@@ -350,7 +350,7 @@ func TestMFCOfficesByLocationAndDistrict(t *testing.T) {
 
 	// A Ukrainian client of the Russian-only pack is answered in Russian
 	// throughout, not with a Ukrainian menu over Russian answers.
-	u := person{id: 15804, lang: "uk"}
+	u := person{id: 15805, lang: "uk"}
 	h.says(u, "/start")
 	h.settle()
 	if got := h.last(u.id).Text; got != h.text.Text("ru", "welcome", map[string]any{"Org": h.text.Text("ru", "org.mfc")}) {
