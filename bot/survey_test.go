@@ -509,3 +509,23 @@ func markedButton(m bottest.Message) string {
 	}
 	return ""
 }
+
+// «Готово» on a multiple-choice step with nothing ticked says to tick one,
+// not to type text.
+func TestDoneWithNothingTickedSaysSo(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 9831, lang: "uk"}
+	h.says(p, "/mystery")
+	h.taps(p, h.nth(p.id, 1), "qs:m:go")
+	h.settle()
+	h.pickCentre(p, h.lastInline(p.id), "m")
+	h.settle()
+	h.taps(p, h.lastInline(p.id), turn.CbSurveyAns+":m:date:"+dialogs.ChoiceToday)
+	h.settle()
+	h.taps(p, h.lastInline(p.id), turn.CbSurveyDone+":m:services")
+	h.settle()
+	if got := h.lastInline(p.id).Text; !strings.HasPrefix(got, h.text.Text("uk", "survey.err.none_ticked")) {
+		t.Errorf("Done with nothing ticked: %q", got)
+	}
+	h.noRejects()
+}

@@ -420,6 +420,10 @@ func (a *Surveys) surveyError(lang string, q *dialogs.Questionnaire, qid string,
 		}
 	}
 	if qq := q.Question(qid); qq != nil {
+		if key == "survey.err.empty" && qq.Type == dialogs.QuestionMulti {
+			// «Готово» with nothing ticked: there is no text to type.
+			key = "survey.err.none_ticked"
+		}
 		data["Max"] = qq.Limit()
 		if key == "survey.err.too_long" {
 			return a.Text.Count(lang, key, qq.Limit(), data)
