@@ -147,6 +147,11 @@ type Answer struct {
 	// after Back (what was chosen before shows until it is replaced). No
 	// condition looks at it.
 	Pending bool `json:"p,omitempty"`
+	// Again marks a question asked again on the way back: once it is
+	// answered, the next question answered before is asked again too, so
+	// that the person walks forward through what they gave instead of
+	// jumping to the end.
+	Again bool `json:"b,omitempty"`
 }
 
 // Answers are a response's answers by question id.
@@ -342,7 +347,19 @@ func (q *Questionnaire) Apply(ans Answers, id string, in Input, centres []string
 	if a.Pending {
 		return out, nil
 	}
-	return q.prune(out), nil
+	out = q.prune(out)
+	if ans[id].Again {
+		// On the way back: the next question answered before is asked
+		// again, its answer shown.
+		vis := q.Visible(out)
+		if i := slices.Index(vis, qq); i >= 0 && i+1 < len(vis) {
+			if next, ok := out[vis[i+1].ID]; ok && !next.Pending {
+				next.Pending, next.Again = true, true
+				out[vis[i+1].ID] = next
+			}
+		}
+	}
+	return out, nil
 }
 
 // Back returns the question asked before current (before the summary, when
@@ -360,7 +377,14 @@ func (q *Questionnaire) Back(ans Answers, current string) (prev string, out Answ
 		out = Answers{}
 	}
 	if a, ok := out[current]; ok && a.Pending {
-		delete(out, current)
+		// Asked again and left by Back once more: the answer given before
+		// stays as it was. Ticks of a first visit, never Done, go.
+		if a.Again && (a.Skipped || len(a.Choice) > 0 || a.Number != nil || a.Text != "") {
+			a.Pending, a.Again = false, false
+			out[current] = a
+		} else {
+			delete(out, current)
+		}
 	}
 	if i == 0 {
 		return "", out
@@ -368,11 +392,9 @@ func (q *Questionnaire) Back(ans Answers, current string) (prev string, out Answ
 	prev = vis[i-1].ID
 	// The earlier answer stays, pending, so that the question asked again
 	// shows what was chosen; answering replaces it.
-	if a, ok := out[prev]; ok && !a.Skipped {
-		a.Pending = true
+	if a, ok := out[prev]; ok {
+		a.Pending, a.Again = true, true
 		out[prev] = a
-	} else {
-		delete(out, prev)
 	}
 	return prev, q.prune(out)
 }
@@ -520,7 +542,7 @@ func (qq *Question) answer(prev Answer, in Input, centres []string) (Answer, err
 	if in.Done && qq.Type != QuestionMulti {
 		// Asked again after Back: Done keeps the earlier answer.
 		if prev.Pending {
-			prev.Pending = false
+			prev.Pending, prev.Again = false, false
 			return prev, nil
 		}
 		return Answer{}, fmt.Errorf("%w: Done", ErrBadChoice)
@@ -572,7 +594,7 @@ func (qq *Question) answer(prev Answer, in Input, centres []string) (Answer, err
 				next = append(next, o.ID)
 			}
 		}
-		return Answer{Choice: next, Pending: true}, nil
+		return Answer{Choice: next, Pending: true, Again: prev.Again}, nil
 
 	case QuestionRating5, QuestionScale10:
 		lo, hi := 1, 5

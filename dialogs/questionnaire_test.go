@@ -855,3 +855,38 @@ func TestPackWithoutQuestionnaires(t *testing.T) {
 		}
 	}
 }
+
+// Back twice, a score changed, and the way forward again shows each
+// answer given before: nothing typed is lost on the way.
+func TestBackThenForwardKeepsEveryAnswer(t *testing.T) {
+	rq, rc := shippedQuestionnaire(t, "hsc", "rating")
+	ans := Answers{}
+	for _, id := range []string{"time", "queue", "staff", "comfort", "info"} {
+		ans, _ = rq.Apply(ans, id, press("1"), rc)
+	}
+	ans, _ = rq.Apply(ans, "what_wrong", typed("Довго чекала"), rc)
+	ans, _ = rq.Apply(ans, "followup", press("no"), rc)
+
+	_, ans = rq.Back(ans, "")           // to the follow-up
+	_, ans = rq.Back(ans, "followup")   // to what went wrong
+	_, ans = rq.Back(ans, "what_wrong") // to the last score
+	if got := ans["what_wrong"]; got.Text != "Довго чекала" || got.Pending {
+		t.Fatalf("what went wrong after going back past it: %+v", got)
+	}
+	ans, err := rq.Apply(ans, "info", press("3"), rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, _ := rq.Next(ans)
+	if next == nil || next.ID != "what_wrong" || ans["what_wrong"].Text != "Довго чекала" {
+		t.Fatalf("after the changed score: next %v, what went wrong %+v; want it asked with the text kept", next, ans["what_wrong"])
+	}
+	ans, _ = rq.Apply(ans, "what_wrong", Input{Done: true}, rc)
+	if next, _ := rq.Next(ans); next == nil || next.ID != "followup" || !ans["followup"].Pending || ans["followup"].Choice[0] != "no" {
+		t.Fatalf("after keeping the text: next %v, follow-up %+v", next, ans["followup"])
+	}
+	ans, _ = rq.Apply(ans, "followup", press("no"), rc)
+	if !rq.Complete(ans) || ans["what_wrong"].Text != "Довго чекала" || *ans["info"].Number != 3 {
+		t.Errorf("at the end: %+v", ans)
+	}
+}
