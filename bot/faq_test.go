@@ -176,6 +176,13 @@ func TestStaffEditRollbackAndRefusal(t *testing.T) {
 	if local := time.Now().In(h.app.Schedule().Location()).Format("02.01.2006"); !strings.Contains(history.Text, local) || strings.Contains(history.Text, "UTC") {
 		t.Errorf("history times: %q; want the date %s in Kyiv's time", history.Text, local)
 	}
+	// The import that made the entry has no undo: that would delete it.
+	made, _ := store.FAQRevisions(context.Background(), h.st.DB(), "hsc", "lost_licence", 10)
+	for _, r := range made {
+		if r.Before == nil && hasButton(history, "fe:R:"+strconv.FormatInt(r.ID, 10)) {
+			t.Errorf("the history offers to undo #%d (%s), which would delete the entry: %s", r.ID, r.Action, history.ReplyMarkup)
+		}
+	}
 	h.taps(admin, history, undo)
 	h.settle()
 	if got := h.answerOf("lost_licence", "uk"); got != old {

@@ -515,6 +515,11 @@ func (a *Editor) showHistory(ctx context.Context, t *turn.Turn, msgID int, id st
 			who = fmt.Sprintf(`<a href="tg://user?id=%d">%s</a>`, r.Actor, html.EscapeString(name))
 		}
 		fmt.Fprintf(&b, "\n#%d · %s · %s · %s", r.ID, a.Text.Text(t.Lang, "faqedit.action."+r.Action), r.At.In(loc).Format("02.01.2006 15:04"), who)
+		if r.Before == nil {
+			// Undoing the entry's making would delete it, in one tap and
+			// without the question «Видалити?»: deleting has its own button.
+			continue
+		}
 		rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "faqedit.undo", map[string]any{"ID": r.ID}), turn.CbEdit, "R:"+strconv.FormatInt(r.ID, 10))})
 	}
 	rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "faqedit.back_to_entry"), turn.CbEdit, "e:"+id)})
