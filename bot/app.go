@@ -149,7 +149,11 @@ func New(cfg Config, st *store.Store, text *locales.Bundle, log *slog.Logger) (*
 	a.table = a.routes()
 
 	a.disp = dispatch.New(dispatch.Config{
-		Store: st, Log: log, Handle: a.handle, OnFailed: a.apologise, Committed: a.out.Committed,
+		Store: st, Log: log, Handle: a.handle, OnFailed: a.apologise,
+		Committed: func(ctx context.Context, chats []int64) {
+			a.out.Committed(ctx, chats)
+			a.AfterCommit()
+		},
 		Workers: cfg.Workers, Batch: cfg.Batch, MaxAttempts: cfg.MaxAttempts, TurnTimeout: 3 * time.Minute,
 		Metrics: m,
 	})
