@@ -342,6 +342,9 @@ func TestMFCOfficesByLocationAndDistrict(t *testing.T) {
 
 	q := person{id: 15802, lang: "ru"}
 	h.startRating(q)
+	if got := h.lastInline(q.id).Text; strings.Contains(got, "5154") || !strings.Contains(got, h.text.Text("ru", "centre.find_hint_plain")) {
+		t.Errorf("the mfc centre step shows the MVS centres' hint: %q", got)
+	}
 	h.says(q, "Сокол")
 	h.settle()
 	if got := centreButtons(h.lastInline(q.id)); len(got) != 1 || got[0] != "mos002" {

@@ -245,6 +245,16 @@ func TestQuickRatingFromQRCode(t *testing.T) {
 	if err != nil || tk.Source != "rating" {
 		t.Errorf("the follow-up ticket: %+v %v", tk, err)
 	}
+	// The moderators read what went wrong, the centre and the scores, not
+	// only the rating's reference.
+	relayed := false
+	for _, m := range inThread(h.srv.Messages(staffChat), int(tk.ThreadID)) {
+		relayed = relayed || strings.Contains(m.Text, "Довга черга, табло не працювало") &&
+			strings.Contains(m.Text, h.app.Local(centre.Name, "uk")) && strings.Contains(m.Text, "2/5")
+	}
+	if !relayed {
+		t.Errorf("the follow-up ticket's topic lacks the words, the centre or the scores: %+v", inThread(h.srv.Messages(staffChat), int(tk.ThreadID)))
+	}
 	h.srv.Wait(t, 20*time.Second, "the low-rating card", func(s *bottest.Server) bool {
 		for _, m := range s.Messages(staffChat) {
 			if strings.Contains(m.Text, dialogs.Ref("rating", r.ID)) && strings.Contains(m.Text, "❗") {

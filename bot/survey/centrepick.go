@@ -168,7 +168,7 @@ func (a *Surveys) renderCentres(ctx context.Context, t *turn.Turn, q *dialogs.Qu
 	rows = append(rows,
 		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "centre.near_me"), turn.CbSurveyPlace, k+":l")},
 		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "centre.not_listed"), turn.CbSurveyPlace, k+":o")})
-	b.WriteString("\n<i>" + a.Text.Text(t.Lang, "centre.find_hint") + "</i>")
+	b.WriteString("\n<i>" + a.Text.Text(t.Lang, a.findHint()) + "</i>")
 	var qq *dialogs.Question
 	if qid != CentreStep {
 		qq = q.Question(qid)
@@ -285,4 +285,16 @@ func (a *Surveys) takeCentreNote(ctx context.Context, t *turn.Turn, q *dialogs.Q
 		r.Centre = ""
 	}
 	return a.saveAndRender(ctx, t, q, r, "")
+}
+
+// findHint is how to find a centre in this pack: by number and region
+// where centres have numbers people know (the MVS centres), by town or
+// district where they have none (Moscow's offices).
+func (a *Surveys) findHint() string {
+	for _, c := range a.Pack.Centres {
+		if c.Number != "" {
+			return "centre.find_hint"
+		}
+	}
+	return "centre.find_hint_plain"
 }

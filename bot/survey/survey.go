@@ -797,8 +797,7 @@ func (a *Surveys) submitSurvey(ctx context.Context, t *turn.Turn, q *dialogs.Que
 		}
 	}
 	if yes := r.Answers["followup"]; slices.Contains(yes.Choice, dialogs.ChoiceYes) && a.Cfg.StaffChatID != 0 {
-		what := r.Answers["what_wrong"].Text
-		if err := a.desk.OpenTicket(ctx, t, nil, turn.FirstNonEmpty(what, ref), "rating", ref); err != nil {
+		if err := a.desk.OpenTicket(ctx, t, nil, a.followUpText(q, r), "rating", ref); err != nil {
 			return err
 		}
 	}
@@ -811,4 +810,27 @@ func (a *Surveys) Drop(ctx context.Context, t *turn.Turn, conv store.Conversatio
 	json.Unmarshal(conv.Data, &st)
 	_, err := store.DeleteDraft(ctx, t.Tx, t.User.ID, st.Kind)
 	return err
+}
+
+// followUpText is what the moderators read when a rating asks to be
+// contacted: what went wrong in the person's words, then the centre and
+// every score (plain text; the ticket escapes it).
+func (a *Surveys) followUpText(q *dialogs.Questionnaire, r store.Response) string {
+	lang := a.StaffLang()
+	var b strings.Builder
+	if what := r.Answers["what_wrong"].Text; what != "" {
+		b.WriteString(what + "\n\n")
+	}
+	b.WriteString(dialogs.Ref(r.Kind, r.ID))
+	if c, ok := a.Pack.Centre(r.Centre); ok {
+		b.WriteString(" · " + a.Local(c.Name, lang))
+	} else if r.CentreNote != "" {
+		b.WriteString(" · " + r.CentreNote)
+	}
+	for _, qq := range q.Visible(r.Answers) {
+		if ans, ok := r.Answers[qq.ID]; ok && qq.Type == dialogs.QuestionRating5 && ans.Number != nil {
+			fmt.Fprintf(&b, "\n%s: %d/5", a.Local(qq.Short(), lang), *ans.Number)
+		}
+	}
+	return b.String()
 }
