@@ -363,6 +363,16 @@ func TestMFCOfficesByLocationAndDistrict(t *testing.T) {
 	r := person{id: 15803, lang: "ru"}
 	h.says(r, "/start")
 	h.settle()
+	h.says(r, "где ближайший мфц")
+	h.settle()
+	if ask := h.last(r.id); !asksForLocation(ask) {
+		t.Errorf("«где ближайший мфц» asks for no location: %q", ask.Text)
+	}
+	h.sharesLocation(r, 55.8050, 37.5150) // metro Sokol
+	h.settle()
+	if got := h.last(r.id).Text; strings.Count(got, "🏢") != 3 || !strings.Contains(got, "Чапаевский переулок") {
+		t.Errorf("the nearest offices' cards at metro Sokol: %q", got)
+	}
 	h.says(r, "где мфц на соколе")
 	h.settle()
 	if got := h.last(r.id).Text; !strings.Contains(got, "район Сокол") || !strings.Contains(got, "Чапаевский переулок") {
