@@ -262,6 +262,21 @@ func TestStatsByNumberOrTown(t *testing.T) {
 	if got := stats("Атлантида"); !strings.Contains(got, "Як користуватися") {
 		t.Errorf("/stats with no such centre: %q", got)
 	}
+	// A town's export says whose answers it holds, in its caption and name.
+	h.staffPost(staffChat, 0, 0, &models.Message{Text: "/export Одеса"})
+	h.settle()
+	docs := h.srv.RequestsFor("sendDocument")
+	if len(docs) != 1 {
+		t.Fatalf("/export Одеса sent %d documents", len(docs))
+	}
+	if caption := docs[0].Get("caption"); !strings.Contains(caption, "Одеса") || !strings.Contains(caption, ": 2") {
+		t.Errorf("/export Одеса's caption: %q", caption)
+	}
+	for _, f := range docs[0].Files {
+		if !strings.Contains(f.Filename, "odesa") {
+			t.Errorf("/export Одеса's file is named %q", f.Filename)
+		}
+	}
 	h.noRejects()
 }
 

@@ -99,20 +99,24 @@ func TestTicketRoundTripInForumTopic(t *testing.T) {
 
 	// A moderator answers in the topic: the citizen gets it.
 	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "Так, у суботу можна. Запишіться в Е-записі."})
-	got := h.nth(p.id, 3)
+	// The first answer is introduced: a copy carries no name.
+	if got := h.nth(p.id, 3).Text; got != h.text.Text("uk", "ticket.operator_answers", map[string]any{"ID": 1}) {
+		t.Errorf("the first answer is not introduced as the operator's: %q", got)
+	}
+	got := h.nth(p.id, 4)
 	if got.Text != "Так, у суботу можна. Запишіться в Е-записі." || got.Method != "copyMessage" {
 		t.Errorf("the citizen got %+v", got)
 	}
 	// A note stays in the topic.
 	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "// перевірити графік іспитів"})
 	h.settle()
-	if n := len(h.srv.Messages(p.id)); n != 3 {
+	if n := len(h.srv.Messages(p.id)); n != 4 {
 		t.Errorf("a // note reached the citizen: %d messages", n)
 	}
 
 	// /close: the citizen is asked, answers 👍, the topic closes with ✅.
 	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/close"})
-	ask := h.nth(p.id, 4)
+	ask := h.nth(p.id, 5)
 	if ask.Text != h.text.Text("uk", "ticket.closed", map[string]any{"ID": 1}) || !hasButton(ask, "tr:1:y") {
 		t.Fatalf("after /close the citizen got %q %s", ask.Text, ask.ReplyMarkup)
 	}
@@ -129,11 +133,11 @@ func TestTicketRoundTripInForumTopic(t *testing.T) {
 		}
 	}
 	// After closing, the citizen's next question goes to the FAQ again.
-	if got := h.srv.Messages(p.id)[3].Text; got != h.text.Text("uk", "ticket.rated") {
+	if got := h.srv.Messages(p.id)[4].Text; got != h.text.Text("uk", "ticket.rated") {
 		t.Errorf("the question was not replaced by thanks: %q", got)
 	}
 	h.says(p, "загубив права")
-	if m := h.nth(p.id, 5); !strings.Contains(m.Text, h.answerOf("lost_licence", "uk")) {
+	if m := h.nth(p.id, 6); !strings.Contains(m.Text, h.answerOf("lost_licence", "uk")) {
 		t.Errorf("after the ticket closed: %q", m.Text)
 	}
 	h.noRejects()
@@ -158,7 +162,7 @@ func TestTicketMediaBothWays(t *testing.T) {
 	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{
 		Document: &models.Document{FileID: "doc1", FileUniqueID: "d1", FileName: "перелік.pdf"}, Caption: "Ось перелік документів",
 	})
-	got := h.nth(p.id, 3)
+	got := h.nth(p.id, 4) // after «👤 Вам відповідає оператор»
 	if got.Method != "copyMessage" || got.FromChat != staffChat || got.Text != "Ось перелік документів" {
 		t.Errorf("the document at the citizen's: %+v", got)
 	}
@@ -219,13 +223,13 @@ func TestReplyRelayWithoutForum(t *testing.T) {
 		t.Error("topics were made in a chat without a forum")
 	}
 	h.staffPost(plainStaff, 0, staff[1].ID, &models.Message{Text: "На екрані в залі."})
-	if got := h.nth(p.id, 3); got.Text != "На екрані в залі." {
+	if got := h.nth(p.id, 4); got.Text != "На екрані в залі." {
 		t.Errorf("the moderator's reply reached the citizen as %q", got.Text)
 	}
 	// Talk among moderators that replies to nothing stays there.
 	h.staffPost(plainStaff, 0, 0, &models.Message{Text: "колеги, хто на зміні?"})
 	h.settle()
-	if n := len(h.srv.Messages(p.id)); n != 3 {
+	if n := len(h.srv.Messages(p.id)); n != 4 {
 		t.Errorf("the citizen got %d messages", n)
 	}
 	h.noRejects()
@@ -445,7 +449,7 @@ func TestModeratorEditIsMirrored(t *testing.T) {
 	p := person{id: 11801, lang: "uk"}
 	topic := h.openTicketFor(p, "Де мій техпаспорт?")
 	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "Його видадуть за 5 днів"})
-	if got := h.nth(p.id, 3); got.Text != "Його видадуть за 5 днів" {
+	if got := h.nth(p.id, 4); got.Text != "Його видадуть за 5 днів" {
 		t.Fatalf("the citizen got %q", got.Text)
 	}
 	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "// перевірити в реєстрі"})
@@ -469,11 +473,11 @@ func TestModeratorEditIsMirrored(t *testing.T) {
 	edit(staffMessageID("// перевірити в реєстрі"), "// перевірити в реєстрі ще раз")
 	h.settle()
 	ms := h.srv.Messages(p.id)
-	if len(ms) != 3 {
-		t.Fatalf("the citizen has %d messages, want 3: an edit is not a new message, a note never arrives", len(ms))
+	if len(ms) != 4 {
+		t.Fatalf("the citizen has %d messages, want 4: an edit is not a new message, a note never arrives", len(ms))
 	}
-	if ms[2].Text != "Його видадуть за 3 робочі дні" || ms[2].Edits != 1 {
-		t.Errorf("the citizen's copy after the edit: %q (%d edits)", ms[2].Text, ms[2].Edits)
+	if ms[3].Text != "Його видадуть за 3 робочі дні" || ms[3].Edits != 1 {
+		t.Errorf("the citizen's copy after the edit: %q (%d edits)", ms[3].Text, ms[3].Edits)
 	}
 	h.noRejects()
 }
@@ -530,6 +534,25 @@ func TestBusyStaffGroupHoldsNoWorker(t *testing.T) {
 		if e.Status != store.InboxDone {
 			t.Errorf("update %d ended with status %d (%s)", e.UpdateID, e.Status, e.LastError)
 		}
+	}
+	h.noRejects()
+}
+
+// A new moderator who types /help in the staff group gets the commands;
+// /faq without an id says how to use it.
+func TestStaffHelpAndFAQUsage(t *testing.T) {
+	h := newHarness(t)
+	h.staffPost(staffChat, 0, 0, &models.Message{Text: "/help"})
+	h.settle()
+	if m, ok := h.lastWith(staffChat, "/tickets"); !ok || !strings.Contains(m.Text, "/close") || !strings.Contains(m.Text, "/export") {
+		t.Errorf("/help in the staff group: %+v", h.srv.Messages(staffChat))
+	}
+	p := person{id: 11901, lang: "uk"}
+	topic := h.openTicketFor(p, "Питання")
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/faq"})
+	h.settle()
+	if _, ok := h.lastWith(staffChat, "/faq lost_licence"); !ok {
+		t.Errorf("/faq without an id: %+v", inThread(h.srv.Messages(staffChat), topic.ThreadID))
 	}
 	h.noRejects()
 }

@@ -186,6 +186,11 @@ func (a *Desk) relayToCitizen(ctx context.Context, t *turn.Turn, tk store.Ticket
 	if err != nil {
 		return err
 	}
+	if tk.FirstResponseAt == nil {
+		// The first answer says whose it is: a copied message carries no
+		// name, and the citizen should know a person wrote it, not the bot.
+		t.Do(outbox.Send(tk.UserID, a.Text.Text(tk.Lang, "ticket.operator_answers", map[string]any{"ID": tk.ID}), nil))
+	}
 	copied := outbox.Call(tk.UserID, "copyMessage", &telegram.CopyMessageParams{ChatID: tk.UserID, FromChatID: a.Cfg.StaffChatID, MessageID: m.ID})
 	if r := m.ReplyToMessage; r != nil {
 		// The moderator answers one of the citizen's messages (or their
@@ -222,6 +227,9 @@ func (a *Desk) onStaffEdit(ctx context.Context, t *turn.Turn, m *models.Message)
 
 func (a *Desk) onStaffCommand(ctx context.Context, t *turn.Turn, m *models.Message, c tg.Command) error {
 	switch c.Name {
+	case "help":
+		t.Do(a.StaffPost(m.MessageThreadID, a.StaffText("desk.help"), m.ID))
+		return nil
 	case "tickets":
 		return a.listTickets(ctx, t, m)
 	case "stats":
@@ -268,6 +276,10 @@ func (a *Desk) onStaffCommand(ctx context.Context, t *turn.Turn, m *models.Messa
 			return err
 		}
 	case "faq":
+		if strings.TrimSpace(c.Args) == "" {
+			t.Do(a.StaffPost(m.MessageThreadID, a.StaffText("desk.faq_usage"), m.ID))
+			return nil
+		}
 		if err := a.sendFAQToCitizen(ctx, t, tk, m, strings.TrimSpace(c.Args)); err != nil {
 			return err
 		}

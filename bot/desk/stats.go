@@ -16,6 +16,7 @@ import (
 	"servicebot/bot/outbox"
 	"servicebot/bot/turn"
 	"servicebot/dialogs"
+	"servicebot/locales"
 	"servicebot/store"
 )
 
@@ -140,7 +141,7 @@ func (a *Desk) showStats(ctx context.Context, t *turn.Turn, m *models.Message, a
 					name = html.EscapeString(turn.Cut(a.Local(q.Question(name).Short(), lang), 50))
 				}
 			}
-			fmt.Fprintf(&b, "\n• %s: %.2f", name, s.Criteria[c])
+			fmt.Fprintf(&b, "\n• %s: %s", name, locales.Decimal(lang, s.Criteria[c]))
 		}
 		fmt.Fprintf(&b, "\nCSAT: %.0f%%", s.CSAT)
 		if s.NPSCount > 0 {
@@ -219,7 +220,7 @@ func (a *Desk) replyStaff(ctx context.Context, t *turn.Turn, m *models.Message, 
 // memory, and a file larger than Telegram takes (50 MB) is refused with a
 // word on what to do instead.
 func (a *Desk) exportCSV(ctx context.Context, t *turn.Turn, m *models.Message, args string) error {
-	f, period, _, ok := a.staffFilter(args)
+	f, period, scope, ok := a.staffFilter(args)
 	if !ok {
 		a.replyStaff(ctx, t, m, a.StaffText("stats.usage"))
 		return nil
@@ -239,8 +240,20 @@ func (a *Desk) exportCSV(ctx context.Context, t *turn.Turn, m *models.Message, a
 	if err != nil {
 		return err
 	}
-	name := fmt.Sprintf("responses-%s-%s.csv", a.Pack.ID, strings.ReplaceAll(period, "/", "-"))
+	// The file and its caption say what was exported: a centre's or a
+	// town's answers are not the whole pack's.
+	part := ""
+	switch {
+	case f.Centre != "":
+		part = "-" + f.Centre
+	case len(f.Centres) > 0:
+		part = "-" + strings.TrimRight(f.Centres[0], "0123456789x")
+	}
+	name := fmt.Sprintf("responses-%s%s-%s.csv", a.Pack.ID, part, strings.ReplaceAll(period, "/", "-"))
 	caption := a.StaffText("stats.export_caption", map[string]any{"Count": n, "Period": html.EscapeString(a.periodName(period))})
+	if scope != "" {
+		caption = a.StaffText("stats.export_caption_scoped", map[string]any{"Count": n, "Period": html.EscapeString(a.periodName(period)), "Scope": html.EscapeString(scope)})
+	}
 	t.Do(outbox.Document(a.Cfg.StaffChatID, m.MessageThreadID, name, buf.Bytes(), caption))
 	return nil
 }
