@@ -353,7 +353,7 @@ func TestExportCSVHoldsTheAnswers(t *testing.T) {
 	// /stats shows the averages and CSAT.
 	h.staffPost(staffChat, 0, 0, &models.Message{Text: "/stats"})
 	h.settle()
-	if got := h.last(staffChat).Text; !strings.Contains(got, "CSAT: 100%") || !strings.Contains(got, "4.00") {
+	if got := h.last(staffChat).Text; !strings.Contains(got, "CSAT: 100%") || !strings.Contains(got, "4,00") {
 		t.Errorf("/stats: %q", got)
 	}
 	// Periods are said as staff read them, not as the codes typed.

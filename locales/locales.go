@@ -9,6 +9,8 @@ import (
 	"embed"
 	"fmt"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -108,4 +110,14 @@ func (b *Bundle) localizer(lang string) *i18n.Localizer {
 		return l
 	}
 	return b.localizers[Default]
+}
+
+// Decimal writes v with two decimals as people of lang read it: «4,60» in
+// Ukrainian and Russian, «4.60» in English.
+func Decimal(lang string, v float64) string {
+	s := strconv.FormatFloat(v, 'f', 2, 64)
+	if lang == Ukrainian || lang == Russian {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
 }

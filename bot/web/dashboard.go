@@ -20,6 +20,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"servicebot/dialogs"
+	"servicebot/locales"
 	"servicebot/store"
 )
 
@@ -510,7 +511,7 @@ func (a *Pages) serveMystery(w http.ResponseWriter, r *http.Request, p *webPage)
 			for _, s := range q.Sections {
 				if v, ok := avg[s.ID]; ok {
 					name := a.Local(s.Title, p.Lang)
-					items = append(items, chartItem{Label: name, Value: v, Title: name + ": " + number(p.Lang, v)})
+					items = append(items, chartItem{Label: name, Value: v, Title: name + ": " + locales.Decimal(p.Lang, v)})
 				}
 			}
 			b.Centres = append(b.Centres, mysteryCentre{

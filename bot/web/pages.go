@@ -124,16 +124,6 @@ func webSecurityHeaders(h http.Header) {
 	h.Set("X-Frame-Options", "DENY")
 }
 
-// number formats an average as people of the language write it: 4,25 in
-// Ukrainian and Russian.
-func number(lang string, v float64) string {
-	s := fmt.Sprintf("%.2f", v)
-	if lang == locales.Ukrainian || lang == locales.Russian {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s
-}
-
 // barChart is an SVG chart whose geometry is worked out here, so that the
 // template only draws.
 type barChart struct {
@@ -167,7 +157,7 @@ func criteriaChart(lang, label string, items []chartItem) barChart {
 		y := float64(i) * row
 		w := track * it.Value / 5
 		c.Bars = append(c.Bars, chartBar{
-			Label: it.Label, Value: number(lang, it.Value), Title: it.Title,
+			Label: it.Label, Value: locales.Decimal(lang, it.Value), Title: it.Title,
 			X: 0, Y: y + labelH, W: w, H: barH,
 			LabelX: 0, LabelY: y + 13,
 			ValueX: w + 6, ValueY: y + labelH + 13,
@@ -190,7 +180,7 @@ func trendChart(lang, label string, items []chartItem) barChart {
 		h := plot * it.Value / 5
 		x := float64(i)*slot + (slot-w)/2
 		c.Bars = append(c.Bars, chartBar{
-			Label: it.Label, Value: number(lang, it.Value), Title: it.Title,
+			Label: it.Label, Value: locales.Decimal(lang, it.Value), Title: it.Title,
 			X: x, Y: top + plot - h, W: w, H: h,
 			LabelX: x + w/2, LabelY: height - 6,
 			ValueX: x + w/2, ValueY: top + plot - h - 5,

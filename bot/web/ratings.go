@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"servicebot/dialogs"
+	"servicebot/locales"
 	"servicebot/store"
 )
 
@@ -200,12 +201,12 @@ func (a *Pages) centreScores(r *http.Request, lang string) ([]centreScore, int, 
 				}
 				v := row.Criteria[q.ID]
 				sum += v
-				items = append(items, chartItem{Label: a.criterionName(lang, q), Value: v, Title: a.criterionName(lang, q) + ": " + number(lang, v)})
+				items = append(items, chartItem{Label: a.criterionName(lang, q), Value: v, Title: a.criterionName(lang, q) + ": " + locales.Decimal(lang, v)})
 			}
 			if len(items) > 0 {
 				s.overall = sum / float64(len(items))
 			}
-			s.Overall = number(lang, s.overall)
+			s.Overall = locales.Decimal(lang, s.overall)
 			s.Criteria = criteriaChart(lang, a.Text.Text(lang, "web.ratings.criteria"), items)
 			var trend []chartItem
 			for _, mr := range months {
@@ -215,7 +216,7 @@ func (a *Pages) centreScores(r *http.Request, lang string) ([]centreScore, int, 
 				if mr.Centre == c.ID && mr.Count >= min {
 					trend = append(trend, chartItem{
 						Label: mr.Month.Format("01.06"), Value: mr.Average,
-						Title: mr.Month.Format("01.2006") + ": " + number(lang, mr.Average) + " · " + a.Text.Text(lang, "web.ratings.count", map[string]any{"Count": mr.Count}),
+						Title: mr.Month.Format("01.2006") + ": " + locales.Decimal(lang, mr.Average) + " · " + a.Text.Text(lang, "web.ratings.count", map[string]any{"Count": mr.Count}),
 					})
 				}
 			}

@@ -175,7 +175,7 @@ func dialogsImport(ctx context.Context, args []string, getenv func(string) strin
 		// Importing nothing would delete every live entry.
 		return fmt.Errorf("%s has no FAQ entries (no faq.yaml?); nothing imported", src)
 	}
-	st, closeStore, err := openStore(ctx, cfg, config.NewLogger(stderr, cfg.LogLevel))
+	st, closeStore, err := openMigrated(ctx, cfg, config.NewLogger(stderr, cfg.LogLevel))
 	if err != nil {
 		return err
 	}
@@ -215,7 +215,7 @@ func dialogsExport(ctx context.Context, args []string, getenv func(string) strin
 		return err
 	}
 
-	st, closeStore, err := openStore(ctx, cfg, config.NewLogger(stderr, cfg.LogLevel))
+	st, closeStore, err := openMigrated(ctx, cfg, config.NewLogger(stderr, cfg.LogLevel))
 	if err != nil {
 		return err
 	}

@@ -136,7 +136,7 @@ func cmdMigrate(ctx context.Context, getenv func(string) string, stdout, stderr 
 		return err
 	}
 	defer closeStore()
-	fmt.Fprintln(stdout, "servicebot: database is up to date")
+	fmt.Fprintln(stdout, "servicebot: the database is migrated and up to date")
 	return nil
 }
 
