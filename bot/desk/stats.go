@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -66,7 +67,12 @@ func (a *Desk) staffFilter(args string) (f store.ResponseFilter, period, scope s
 			var numbers []string
 			for _, c := range found {
 				f.Centres = append(f.Centres, c.ID)
-				numbers = append(numbers, a.Local(c.Name, lang))
+				name := a.Local(c.Name, lang)
+				if slices.Contains(numbers, name) {
+					// Konotop's office and its exam ground share a name.
+					name += " (" + turn.FirstNonEmpty(a.Local(c.Note, lang), a.Local(c.Address, lang)) + ")"
+				}
+				numbers = append(numbers, name)
 			}
 			scope = a.Local(found[0].City, lang) + ": " + strings.Join(numbers, ", ")
 		}

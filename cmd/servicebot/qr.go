@@ -156,11 +156,8 @@ func qrDraw(args []string, getenv func(string) string, stdout, stderr io.Writer)
 		if err != nil {
 			return err
 		}
-		signs[i] = qrSign{
-			link: link,
-			name: c.Name.In(*lang, p.Languages...),
-			city: c.City.In(*lang, p.Languages...),
-		}
+		signs[i] = qrSign{link: link}
+		signs[i].name, signs[i].city = posterLines(p, c, *lang)
 		if desk > 0 {
 			signs[i].desk = fmt.Sprintf("%s %d", deskFor(*lang), desk)
 		}
@@ -394,4 +391,23 @@ func ellipsize(face font.Face, text string, width int) string {
 		}
 	}
 	return "…"
+}
+
+// posterLines are the name and the town a centre's poster reads. Two
+// centres may share a name and a number (Konotop's office and its exam
+// ground): the town line then says which one this is.
+func posterLines(p *dialogs.Pack, c dialogs.Centre, lang string) (name, town string) {
+	name, town = c.Name.In(lang, p.Languages...), c.City.In(lang, p.Languages...)
+	for _, o := range p.Centres {
+		if o.ID == c.ID || o.Name.In(lang, p.Languages...) != name {
+			continue
+		}
+		if what := c.Note.In(lang, p.Languages...); what != "" {
+			return name, town + " · " + what
+		}
+		if addr := c.Address.In(lang, p.Languages...); addr != "" {
+			return name, town + " · " + addr
+		}
+	}
+	return name, town
 }

@@ -219,3 +219,22 @@ func TestQRFontsCoverEveryName(t *testing.T) {
 		}
 	}
 }
+
+// Konotop's office and its exam ground share name and number: their
+// posters say which is which.
+func TestPostersOfCentresSharingANameDiffer(t *testing.T) {
+	p, err := dialogs.LoadShippedPack("hsc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	office, _ := p.Centre("konotop5942")
+	exams, _ := p.Centre("konotop5942x")
+	n1, t1 := posterLines(p, office, "uk")
+	n2, t2 := posterLines(p, exams, "uk")
+	if n1+t1 == n2+t2 || !strings.Contains(t2, "практичний іспит") {
+		t.Errorf("the two Konotop posters read %q / %q and %q / %q", n1, t1, n2, t2)
+	}
+	if _, town := posterLines(p, p.Centres[0], "uk"); strings.Contains(town, "·") {
+		t.Errorf("a centre with a name of its own gets %q", town)
+	}
+}
