@@ -259,6 +259,11 @@ func TestDashboardLoginLinkIsSingleUseAndSessionIsProtected(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(body, "Відкриті звернення") || resp.Header.Get("Cache-Control") != "no-store" {
 		t.Fatalf("overview: %d", resp.StatusCode)
 	}
+	// Tickets and reports belong to no centre: the overview offers no
+	// centre filter that would do nothing.
+	if strings.Contains(body, `name="centre"`) {
+		t.Error("the overview offers a centre filter it does not apply")
+	}
 	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(body)
 	if csrf == nil {
 		t.Fatal("no CSRF token in the logout form")
