@@ -161,7 +161,7 @@ func TestMysteryShopperInUkrainianAndRussian(t *testing.T) {
 			h.settle()
 			first := h.lastInline(p.id)
 			progress := map[string]string{"uk": "Крок 1", "ru": "Шаг 1"}[lang]
-			if !strings.Contains(first.Text, progress) && !strings.Contains(first.Text, h.text.Text(lang, "survey.pick_centre")) {
+			if !strings.Contains(first.Text, progress) || !strings.Contains(first.Text, h.text.Text(lang, "survey.pick_centre")) {
 				t.Errorf("the first step: %q", first.Text)
 			}
 			steps := h.fillSurvey(p, "mystery", typical)

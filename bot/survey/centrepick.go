@@ -112,6 +112,10 @@ func (a *Surveys) renderCentres(ctx context.Context, t *turn.Turn, q *dialogs.Qu
 	if note != "" {
 		b.WriteString(note + "\n\n")
 	}
+	if qid != CentreStep {
+		// The mystery shopper's centre is its first step, and says so.
+		b.WriteString("<i>" + a.progress(t.Lang, q, r.Answers, qid) + "</i>\n\n")
+	}
 	b.WriteString(a.Text.Text(t.Lang, "survey.pick_centre"))
 	var items []tg.Button
 	var back *tg.Button

@@ -96,7 +96,7 @@ func TestHelpListsEverySetting(t *testing.T) {
 		t.Error("help does not show defaults")
 	}
 	var errOut bytes.Buffer
-	if code := run([]string{"frobnicate"}, env(), &errOut, &errOut); code != 2 || !strings.Contains(errOut.String(), "unknown command") {
+	if code := run([]string{"frobnicate"}, env(), &errOut, &errOut); code != 2 || !strings.Contains(errOut.String(), "unknown command") || strings.Count(errOut.String(), "\n") != 1 {
 		t.Errorf("an unknown command: exit %d, %q", code, errOut.String())
 	}
 	errOut.Reset()

@@ -50,8 +50,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		usage(stdout)
 		return 0
 	default:
-		fmt.Fprintf(stderr, "servicebot: unknown command %q\n\n", args[0])
-		usage(stderr)
+		// The whole help would scroll the error out of sight.
+		fmt.Fprintf(stderr, "servicebot: unknown command %q; `servicebot help` lists the commands and settings\n", args[0])
 		return 2
 	}
 	if err != nil {
