@@ -432,7 +432,7 @@ func (d *Deliverer) deliver(ctx context.Context, row store.Effect) (ok bool, rec
 		return d.refused(ctx, row, e, 400, missing)
 	}
 	if e.Method != "answerCallbackQuery" {
-		if err := d.send.wait(ctx, e.Chat); err != nil {
+		if err := d.send.wait(ctx, e.Chat, e.Quiet); err != nil {
 			return false, nil // shutting down: the effect stays pending
 		}
 	}

@@ -43,6 +43,10 @@ type Effect struct {
 	// flow's, which would tie a person to an integrity report, and /forget's
 	// own answer, which would name the person forgotten.
 	Forget bool `json:"forget,omitempty"`
+	// Quiet effects send the person nothing (an edit that only takes
+	// buttons away): they keep to the chat's pace, but do not count among
+	// the bot's messages a second, which Telegram limits for what is sent.
+	Quiet bool `json:"quiet,omitempty"`
 	// Urgent effects go ahead of every queue: callback answers, which stop
 	// the button's spinner and must come within Telegram's few seconds.
 	Urgent   bool   `json:"-"`
@@ -147,6 +151,9 @@ func (e Effect) Forgotten() Effect {
 
 // MayBeRefused marks a refusal of e as harmless.
 func (e Effect) MayBeRefused() Effect { e.Refusable = true; return e }
+
+// Silent marks an effect that sends the person nothing (see Quiet).
+func (e Effect) Silent() Effect { e.Quiet = true; return e }
 
 // Add writes effects into tx, made for the update updateID (0 for
 // background jobs). They are delivered once tx commits.

@@ -148,8 +148,10 @@ func (s *Sender) Call(ctx context.Context, call func(ctx context.Context) error)
 	}
 }
 
-// wait blocks until a message may go to chatID.
-func (s *Sender) wait(ctx context.Context, chatID int64) error {
+// wait blocks until a message may go to chatID. quiet calls (that send
+// nothing, see Effect.Quiet) keep to the chat's pace but not the bot's
+// overall one.
+func (s *Sender) wait(ctx context.Context, chatID int64, quiet bool) error {
 	p := s.pace(chatID)
 	s.mu.Lock()
 	paused := time.Until(p.paused)
@@ -166,6 +168,9 @@ func (s *Sender) wait(ctx context.Context, chatID int64) error {
 	}
 	if err := p.chat.Wait(ctx); err != nil {
 		return err
+	}
+	if quiet {
+		return nil
 	}
 	return s.global.Wait(ctx)
 }

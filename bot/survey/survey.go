@@ -617,7 +617,7 @@ func (a *Surveys) showStep(ctx context.Context, t *turn.Turn, r store.Response, 
 			// the one the slot holds when this is delivered, before the
 			// new step's message takes its place.
 			t.Do(outbox.Call(t.Chat, "editMessageReplyMarkup",
-				&telegram.EditMessageReplyMarkupParams{ChatID: t.Chat}).Changing(draft).MayBeRefused())
+				&telegram.EditMessageReplyMarkupParams{ChatID: t.Chat}).Changing(draft).MayBeRefused().Silent())
 		}
 		t.Do(outbox.Send(t.Chat, text, tg.Markup(kb)).Keeping(draft))
 		return
