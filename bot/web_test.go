@@ -439,4 +439,11 @@ func TestDashboardFilterTakesANumberOrATown(t *testing.T) {
 			t.Errorf("q=%s: want %q", tc.q, tc.want)
 		}
 	}
+	// The centre list names the town first, in the alphabet's order
+	// (І after Є, before К; not after Я as bytes would have it).
+	_, body := get(t, c, h.webURL("/dashboard/ratings?lang=uk&period=all"))
+	odesa, izmail, kyiv := strings.Index(body, ">Одеса · ТСЦ МВС № 5154<"), strings.Index(body, ">Ізмаїл · "), strings.Index(body, ">Київ · ")
+	if odesa < 0 || izmail < 0 || kyiv < 0 || !(izmail < kyiv && kyiv < odesa) {
+		t.Errorf("the centre list: Ізмаїл at %d, Київ at %d, Одеса · ТСЦ МВС № 5154 at %d", izmail, kyiv, odesa)
+	}
 }

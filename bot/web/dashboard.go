@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 	"golang.org/x/time/rate"
 
 	"servicebot/dialogs"
@@ -286,8 +288,13 @@ func (a *Pages) webFilter(r *http.Request, p *webPage) *webFilter {
 		if c.ID == centre {
 			f.filter.Centre = centre
 		}
-		f.Centres = append(f.Centres, webOption{ID: c.ID, Name: a.Local(c.Name, p.Lang), Selected: c.ID == centre})
+		// «Одеса · ТСЦ МВС № 5154»: staff look for a town first, and
+		// find the list in the alphabet's order.
+		name := a.Local(c.City, p.Lang) + " · " + a.Local(c.Name, p.Lang)
+		f.Centres = append(f.Centres, webOption{ID: c.ID, Name: name, Selected: c.ID == centre})
 	}
+	byName := collate.New(language.Make(p.Lang))
+	slices.SortStableFunc(f.Centres, func(x, y webOption) int { return byName.CompareString(x.Name, y.Name) })
 	// A number or a town typed by staff wins over the list.
 	if f.Query = strings.TrimSpace(r.URL.Query().Get("q")); f.Query != "" {
 		found, err := a.Pack.CentresNamed(f.Query)
