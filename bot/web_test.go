@@ -228,6 +228,10 @@ func TestDashboardLoginLinkIsSingleUseAndSessionIsProtected(t *testing.T) {
 	if !strings.Contains(text, "http://servicebot.test/dashboard/login?token=") {
 		t.Errorf("the link does not start with PUBLIC_URL: %q", text)
 	}
+	// The page opens in the language the admin speaks to the bot.
+	if !strings.Contains(text, "&lang=uk") {
+		t.Errorf("the link names no language: %q", text)
+	}
 	c := noRedirects()
 	// Opening the link only shows a button: a link preview spends nothing.
 	resp, body := get(t, c, h.webURL("/dashboard/login?token="+token))

@@ -23,7 +23,7 @@ func (a *Desk) OnDashboardCommand(ctx context.Context, t *turn.Turn) error {
 		a.Reply(ctx, t, a.Text.Text(t.Lang, "dashboard.not_configured"), nil)
 		return nil
 	}
-	link, err := web.LoginLink(ctx, a.St, a.Cfg.PublicURL, t.User.ID)
+	link, err := web.LoginLink(ctx, a.St, a.Cfg.PublicURL, t.User.ID, t.Lang)
 	if errors.Is(err, web.ErrTooManyLinks) {
 		a.Reply(ctx, t, a.Text.Text(t.Lang, "dashboard.too_many", map[string]any{"Count": web.LoginLinksPerHour}), nil)
 		return nil

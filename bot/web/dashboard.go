@@ -59,7 +59,7 @@ func hashSecret(s string) string {
 // LoginLink makes a one-time login link for an admin. It is stored at
 // once, outside the turn's transaction, so that it works the moment the
 // message with it arrives.
-func LoginLink(ctx context.Context, st *store.Store, publicURL string, userID int64) (string, error) {
+func LoginLink(ctx context.Context, st *store.Store, publicURL string, userID int64, lang string) (string, error) {
 	db := st.DB()
 	n, err := store.WebLoginsSince(ctx, db, userID, time.Now().Add(-time.Hour))
 	if err != nil {
@@ -72,7 +72,12 @@ func LoginLink(ctx context.Context, st *store.Store, publicURL string, userID in
 	if err := store.CreateWebLogin(ctx, db, hash, userID, time.Now().Add(LoginLinkTTL)); err != nil {
 		return "", err
 	}
-	return strings.TrimRight(publicURL, "/") + pathLogin + "?token=" + token, nil
+	link := strings.TrimRight(publicURL, "/") + pathLogin + "?token=" + token
+	if isWebLang(lang) {
+		// The page opens in the language the admin speaks to the bot.
+		link += "&lang=" + lang
+	}
+	return link, nil
 }
 
 // loginForm is the «Sign in» button of a login link's page. CSRF is also
