@@ -259,6 +259,10 @@ func TestStatsByNumberOrTown(t *testing.T) {
 	if got := stats("Одесса all"); !strings.Contains(got, "Одеса") || !strings.Contains(got, "Оцінки візитів:</b> 2") {
 		t.Errorf("/stats Одесса all: %q", got)
 	}
+	// The period typed in Ukrainian means what its code means.
+	if got := stats("5154 30днів"); !strings.Contains(got, "ТСЦ МВС № 5154") || !strings.Contains(got, h.text.Count("uk", "stats.period.days", 30, nil)) {
+		t.Errorf("/stats 5154 30днів: %q", got)
+	}
 	if got := stats("Атлантида"); !strings.Contains(got, "Як користуватися") {
 		t.Errorf("/stats with no such centre: %q", got)
 	}

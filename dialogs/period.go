@@ -29,3 +29,25 @@ func ParsePeriod(s string, now time.Time) (since, until time.Time, ok bool) {
 	}
 	return time.Time{}, time.Time{}, false
 }
+
+// CanonicalPeriod reads a period as staff may type it in Ukrainian or
+// Russian («7д», «30днів», «90 дней» run together, «сьогодні», «сегодня»,
+// «усе», «все») and returns the form ParsePeriod takes (7d, today, all);
+// anything else comes back as it was.
+func CanonicalPeriod(s string) string {
+	low := strings.ToLower(strings.TrimSpace(s))
+	switch low {
+	case "сьогодні", "сегодня":
+		return "today"
+	case "усе", "все", "весь", "всё":
+		return "all"
+	}
+	// A number of days: digits, then a unit.
+	if i := strings.IndexFunc(low, func(r rune) bool { return r < '0' || r > '9' }); i > 0 {
+		switch low[i:] {
+		case "d", "д", "дн", "день", "дні", "днів", "дня", "дней":
+			return low[:i] + "d"
+		}
+	}
+	return s
+}

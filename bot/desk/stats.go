@@ -50,8 +50,10 @@ func (a *Desk) staffFilter(args string) (f store.ResponseFilter, period, scope s
 	now := time.Now().In(a.Schedule().Location())
 	words := strings.Fields(args)
 	if n := len(words); n > 0 {
-		if _, _, isPeriod := dialogs.ParsePeriod(words[n-1], now); isPeriod {
-			period, words = words[n-1], words[:n-1]
+		if last := dialogs.CanonicalPeriod(words[n-1]); last != "" {
+			if _, _, isPeriod := dialogs.ParsePeriod(last, now); isPeriod {
+				period, words = last, words[:n-1]
+			}
 		}
 	}
 	if len(words) > 0 {
