@@ -147,6 +147,7 @@ var processWide = []string{
 	"retention failed", "cannot check waiting tickets", "cannot post", "cannot reach Telegram yet",
 	"cannot set the command menu", "content pack problem", "telegram asked to slow down", "telegram call failed",
 	"cannot read the outbox", "delivering stopped", "cannot read the staff chat yet",
+	"cannot wake the deliverer", // a batch of turns' chats, not one update
 }
 
 // checkUpdateIDs checks that every warning or error about an update names
