@@ -259,16 +259,6 @@ func (in *Intake) setAside(ctx context.Context, u store.InboxUpdate, cause error
 	return nil
 }
 
-type apiAnswer struct {
-	OK          bool            `json:"ok"`
-	Result      json.RawMessage `json:"result"`
-	ErrorCode   int             `json:"error_code"`
-	Description string          `json:"description"`
-	Parameters  struct {
-		RetryAfter int `json:"retry_after"`
-	} `json:"parameters"`
-}
-
 // getUpdates is written here rather than taken from go-telegram/bot, which
 // moves the offset before the updates are handled.
 func (in *Intake) getUpdates(ctx context.Context, offset int64) ([]json.RawMessage, error) {
@@ -293,7 +283,7 @@ func (in *Intake) getUpdates(ctx context.Context, offset int64) ([]json.RawMessa
 	if err != nil {
 		return nil, fmt.Errorf("bot: getUpdates: %s", tg.Redact(err.Error(), in.Token))
 	}
-	var ans apiAnswer
+	var ans outbox.APIAnswer
 	if err := json.Unmarshal(raw, &ans); err != nil {
 		return nil, fmt.Errorf("bot: getUpdates: HTTP %d and an answer that is not JSON", resp.StatusCode)
 	}

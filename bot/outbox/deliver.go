@@ -400,8 +400,9 @@ func (d *Deliverer) deliverChat(ctx context.Context, w chatWork) (more bool) {
 	return len(w.effects) == chatBatch
 }
 
-// apiAnswer is the Bot API's answer to any call.
-type apiAnswer struct {
+// APIAnswer is the Bot API's answer to any call (the intake reads
+// getUpdates' with it too).
+type APIAnswer struct {
 	OK          bool            `json:"ok"`
 	Result      json.RawMessage `json:"result"`
 	ErrorCode   int             `json:"error_code"`
@@ -523,13 +524,13 @@ func (d *Deliverer) resolve(ctx context.Context, e Effect) (params json.RawMessa
 }
 
 // call posts the call to the Bot API: JSON, or a form when it carries a file.
-func (d *Deliverer) call(ctx context.Context, e Effect, params json.RawMessage) (apiAnswer, error) {
+func (d *Deliverer) call(ctx context.Context, e Effect, params json.RawMessage) (APIAnswer, error) {
 	var body bytes.Buffer
 	contentType := "application/json"
 	if e.FileKey != "" {
 		var fields map[string]json.RawMessage
 		if err := json.Unmarshal(params, &fields); err != nil {
-			return apiAnswer{}, fmt.Errorf("outbox: parameters of %s: %w", e.Method, err)
+			return APIAnswer{}, fmt.Errorf("outbox: parameters of %s: %w", e.Method, err)
 		}
 		form := multipart.NewWriter(&body)
 		for k, v := range fields {
@@ -550,21 +551,21 @@ func (d *Deliverer) call(ctx context.Context, e Effect, params json.RawMessage) 
 	defer cancel()
 	req, err := http.NewRequestWithContext(cctx, http.MethodPost, d.apiURL+"/"+e.Method, &body)
 	if err != nil {
-		return apiAnswer{}, errors.New("outbox: bad Bot API URL")
+		return APIAnswer{}, errors.New("outbox: bad Bot API URL")
 	}
 	req.Header.Set("Content-Type", contentType)
 	resp, err := d.http.Do(req)
 	if err != nil {
-		return apiAnswer{}, fmt.Errorf("outbox: %s: %s", e.Method, strings.ReplaceAll(err.Error(), d.apiURL, "<api>"))
+		return APIAnswer{}, fmt.Errorf("outbox: %s: %s", e.Method, strings.ReplaceAll(err.Error(), d.apiURL, "<api>"))
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
 	if err != nil {
-		return apiAnswer{}, fmt.Errorf("outbox: %s: %w", e.Method, err)
+		return APIAnswer{}, fmt.Errorf("outbox: %s: %w", e.Method, err)
 	}
-	var ans apiAnswer
+	var ans APIAnswer
 	if err := json.Unmarshal(raw, &ans); err != nil {
-		return apiAnswer{}, fmt.Errorf("outbox: %s: HTTP %d and an answer that is not JSON", e.Method, resp.StatusCode)
+		return APIAnswer{}, fmt.Errorf("outbox: %s: HTTP %d and an answer that is not JSON", e.Method, resp.StatusCode)
 	}
 	if !ans.OK && ans.ErrorCode == 0 {
 		ans.ErrorCode = resp.StatusCode
