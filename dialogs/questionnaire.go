@@ -396,7 +396,10 @@ func (q *Questionnaire) Back(ans Answers, current string) (prev string, out Answ
 		a.Pending, a.Again = true, true
 		out[prev] = a
 	}
-	return prev, q.prune(out)
+	// No pruning here: a pending answer satisfies no condition, so the
+	// questions it shows would look hidden, and their answers (what went
+	// wrong, typed) be lost. Apply prunes once the new answer is given.
+	return prev, out
 }
 
 // LowScore is the highest score of five that staff are shown as a low

@@ -890,3 +890,24 @@ func TestBackThenForwardKeepsEveryAnswer(t *testing.T) {
 		t.Errorf("at the end: %+v", ans)
 	}
 }
+
+// With one low score only, Back to it and a changed score keep what went
+// wrong: while the score is asked again, its section must not be pruned.
+func TestBackToTheOnlyLowScoreKeepsWhatWentWrong(t *testing.T) {
+	rq, rc := shippedQuestionnaire(t, "hsc", "rating")
+	ans := Answers{}
+	for _, id := range []string{"time", "queue", "staff", "comfort"} {
+		ans, _ = rq.Apply(ans, id, press("5"), rc)
+	}
+	ans, _ = rq.Apply(ans, "info", press("1"), rc)
+	ans, _ = rq.Apply(ans, "what_wrong", typed("Не працював термінал"), rc)
+	_, ans = rq.Back(ans, "followup")
+	_, ans = rq.Back(ans, "what_wrong")
+	if got := ans["what_wrong"]; got.Text != "Не працював термінал" {
+		t.Fatalf("back at the score, what went wrong is %+v", got)
+	}
+	ans, _ = rq.Apply(ans, "info", press("3"), rc)
+	if next, _ := rq.Next(ans); next == nil || next.ID != "what_wrong" || ans["what_wrong"].Text != "Не працював термінал" {
+		t.Errorf("after the score changed to 3: next %v, what went wrong %+v", next, ans["what_wrong"])
+	}
+}
