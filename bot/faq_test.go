@@ -173,7 +173,7 @@ func TestStaffEditRollbackAndRefusal(t *testing.T) {
 		t.Fatalf("history, by name: %q %s", history.Text, history.ReplyMarkup)
 	}
 	// In the pack's time (Kyiv), as a clock there reads, not UTC.
-	if local := time.Now().In(h.app.Schedule().Location()).Format("02.01.2006"); !strings.Contains(history.Text, local) || strings.Contains(history.Text, "UTC") {
+	if local := time.Now().In(h.app.Pack.Hours().Location()).Format("02.01.2006"); !strings.Contains(history.Text, local) || strings.Contains(history.Text, "UTC") {
 		t.Errorf("history times: %q; want the date %s in Kyiv's time", history.Text, local)
 	}
 	// The import that made the entry has no undo: that would delete it.

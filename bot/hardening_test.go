@@ -214,7 +214,7 @@ func TestPublicTrendHidesSmallMonths(t *testing.T) {
 		seedRating(t, h.st, user, webOther, [5]int{4, 4, 4, 4, 4}, "", 0)
 	}
 	seedRating(t, h.st, user+1, webOther, [5]int{1, 2, 1, 1, 1}, "", 1) // alone in last month
-	loc := h.app.Schedule().Location()
+	loc := h.app.Pack.Hours().Location()
 	now := time.Now().In(loc)
 	this := now.Format("01.06")
 	last := time.Date(now.Year(), now.Month(), 1, 12, 0, 0, 0, loc).AddDate(0, -1, 0).Format("01.06")
@@ -918,7 +918,7 @@ func TestTypedLabelsAndVoiceInAQuestionnaire(t *testing.T) {
 // under, by question id.
 func (h *harness) rateLowUntil(p person, stop, typed string) map[string]bottest.Message {
 	h.t.Helper()
-	q, _ := h.app.Questionnaire("rating")
+	q, _ := h.app.Pack.Questionnaire("rating")
 	under := map[string]bottest.Message{}
 	for step := 0; step < 20; step++ {
 		h.settle()

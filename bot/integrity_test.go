@@ -342,8 +342,8 @@ func TestMysteryShopperBriberyGoesToTheIntegrityChatOnly(t *testing.T) {
 		t.Fatalf("the integrity chat: %+v", h.srv.Messages(integrityChat))
 	}
 	centre, _ := h.app.Pack.Centre(draft.Centre)
-	today := time.Now().In(h.app.Schedule().Location()).Format("02.01.2006")
-	if !strings.Contains(card.Text, h.app.Local(centre.Name, "uk")) || !strings.Contains(card.Text, today) {
+	today := time.Now().In(h.app.Pack.Hours().Location()).Format("02.01.2006")
+	if !strings.Contains(card.Text, h.app.Pack.Local(centre.Name, "uk")) || !strings.Contains(card.Text, today) {
 		t.Errorf("the card lacks the centre or the visit date (%s): %s", today, card.Text)
 	}
 	if strings.Contains(card.Text, "12101") || strings.Contains(card.Text, "Олена") {

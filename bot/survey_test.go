@@ -45,7 +45,7 @@ func (h *harness) sendPhoto(p person) {
 // buttons and messages, until the summary. It returns the steps taken.
 func (h *harness) fillSurvey(p person, kind string, pick func(qq *dialogs.Question) string) int {
 	h.t.Helper()
-	q, _ := h.app.Questionnaire(kind)
+	q, _ := h.app.Pack.Questionnaire(kind)
 	k := turn.LetterOf(kind)
 	for step := 0; step < 80; step++ {
 		h.settle()
@@ -179,7 +179,7 @@ func TestMysteryShopperInUkrainianAndRussian(t *testing.T) {
 			if err != nil || len(sub) != 1 {
 				t.Fatalf("submitted responses: %d, %v", len(sub), err)
 			}
-			q, _ := h.app.Questionnaire("mystery")
+			q, _ := h.app.Pack.Questionnaire("mystery")
 			if sub[0].Version != q.Version || sub[0].Lang != lang || sub[0].Centre == "" || !q.Complete(sub[0].Answers) {
 				t.Errorf("the stored response: %+v", sub[0])
 			}
@@ -212,7 +212,7 @@ func TestQuickRatingFromQRCode(t *testing.T) {
 	p := person{id: 12101, lang: "uk"}
 	h.says(p, "/start r_"+centre.ID+"_3")
 	intro := h.nth(p.id, 1)
-	if !strings.Contains(intro.Text, h.app.Local(centre.Name, "uk")) || !hasButton(intro, "qs:r:go") {
+	if !strings.Contains(intro.Text, h.app.Pack.Local(centre.Name, "uk")) || !hasButton(intro, "qs:r:go") {
 		t.Fatalf("the rating from a QR code: %q", intro.Text)
 	}
 	h.taps(p, intro, "qs:r:go")
@@ -250,7 +250,7 @@ func TestQuickRatingFromQRCode(t *testing.T) {
 	relayed := false
 	for _, m := range inThread(h.srv.Messages(staffChat), int(tk.ThreadID)) {
 		relayed = relayed || strings.Contains(m.Text, "Довга черга, табло не працювало") &&
-			strings.Contains(m.Text, h.app.Local(centre.Name, "uk")) && strings.Contains(m.Text, "2/5")
+			strings.Contains(m.Text, h.app.Pack.Local(centre.Name, "uk")) && strings.Contains(m.Text, "2/5")
 	}
 	if !relayed {
 		t.Errorf("the follow-up ticket's topic lacks the words, the centre or the scores: %+v", inThread(h.srv.Messages(staffChat), int(tk.ThreadID)))
@@ -477,6 +477,9 @@ func TestSummaryChangesTheCentreAndMarksTheAnswer(t *testing.T) {
 	}
 	h.taps(p, summary, turn.CbSurveyEdit+":r:"+survey.CentreStep)
 	h.settle()
+	if got := h.draft(p, "rating").Centre; got != first {
+		t.Errorf("choosing the centre again dropped the one given (now %q): Back would leave nothing", got)
+	}
 	h.says(p, "Ізмаїл")
 	h.settle()
 	h.pickCentre(p, h.lastInline(p.id), "r")
@@ -487,7 +490,7 @@ func TestSummaryChangesTheCentreAndMarksTheAnswer(t *testing.T) {
 	}
 	back := h.lastInline(p.id)
 	centre, _ := h.app.Pack.Centre(r.Centre)
-	if !hasButton(back, "qs:r:send") || !strings.Contains(back.Text, h.app.Local(centre.Name, "uk")) || r.Answers["queue"].Number == nil {
+	if !hasButton(back, "qs:r:send") || !strings.Contains(back.Text, h.app.Pack.Local(centre.Name, "uk")) || r.Answers["queue"].Number == nil {
 		t.Fatalf("after the new centre, the summary with every answer kept: %q", back.Text)
 	}
 	h.taps(p, back, turn.CbSurveyEdit+":r:queue")

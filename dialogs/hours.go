@@ -17,6 +17,16 @@ var weekdayByName = map[string]time.Weekday{
 	"thu": time.Thursday, "fri": time.Friday, "sat": time.Saturday,
 }
 
+// Hours is the pack's business hours, and none when the pack gives none
+// it can read (dialogs validate reports those).
+func (p *Pack) Hours() Schedule {
+	s, err := p.Schedule()
+	if err != nil {
+		return Schedule{}
+	}
+	return s
+}
+
 // Schedule returns the pack's business hours. A pack without any is open
 // around the clock.
 func (p *Pack) Schedule() (Schedule, error) {

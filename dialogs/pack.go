@@ -221,6 +221,10 @@ func (p *Pack) Category(id string) (Category, bool) {
 	return Category{}, false
 }
 
+// Local is a text of the pack in lang, or in the pack's own language
+// when it has none in lang.
+func (p *Pack) Local(t Text, lang string) string { return t.In(lang, p.Languages...) }
+
 // Speaks reports whether the pack has content in lang.
 func (p *Pack) Speaks(lang string) bool {
 	for _, l := range p.Languages {

@@ -367,7 +367,7 @@ func ResponseTallies(ctx context.Context, q sqlx.QueryerContext, f ResponseFilte
 // any of the criteria scored atMost or less, up to limit, and how many such
 // ratings there are in all.
 func LowRatings(ctx context.Context, q sqlx.QueryerContext, f ResponseFilter, criteria []string, atMost, limit int) ([]Response, int, error) {
-	f.Kind = "rating"
+	f.Kind = dialogs.KindRating
 	where, args := f.where("")
 	var rows []struct {
 		responseRow

@@ -39,8 +39,8 @@ func (a *Citizens) startFromLink(ctx context.Context, t *turn.Turn, payload stri
 	switch {
 	case bad == nil && link.Kind == "r":
 		return true, a.survey.RateFromLink(ctx, t, link)
-	case bad == nil && link.Kind == "mystery":
-		return true, a.survey.OfferSurvey(ctx, t, "mystery", "", 0, 0)
+	case bad == nil && link.Kind == dialogs.KindMystery:
+		return true, a.survey.OfferSurvey(ctx, t, dialogs.KindMystery, "", 0, 0)
 	case bad != nil && strings.HasPrefix(payload, "r_"):
 		return true, a.survey.RateFromLink(ctx, t, dialogs.StartLink{Kind: "r"})
 	}
@@ -193,7 +193,7 @@ func (a *Citizens) OnMenuItem(ctx context.Context, t *turn.Turn) error {
 		}
 	case "rate", "mystery":
 		a.Ack(ctx, t, "")
-		kind := map[string]string{"rate": "rating", "mystery": "mystery"}[item]
+		kind := map[string]string{"rate": dialogs.KindRating, "mystery": dialogs.KindMystery}[item]
 		if err := a.survey.OfferSurvey(ctx, t, kind, "", 0, 0); err != nil {
 			return err
 		}

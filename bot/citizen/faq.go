@@ -22,7 +22,7 @@ func (a *Citizens) showFAQTopics(ctx context.Context, t *turn.Turn, msgID int) {
 		if turn.CountVisible(b, c.ID) == 0 {
 			continue
 		}
-		topics = append(topics, tg.CallbackButton(a.Local(c.Title, lang), turn.CbFAQCategory, c.ID+":0"))
+		topics = append(topics, tg.CallbackButton(a.Pack.Local(c.Title, lang), turn.CbFAQCategory, c.ID+":0"))
 	}
 	rows := tg.PairUp(topics, tg.ShortLabel)
 	rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "nav.menu"), turn.CbMenu, "menu")})
@@ -41,13 +41,13 @@ func (a *Citizens) showFAQCategory(ctx context.Context, t *turn.Turn, msgID int,
 	})
 	var rows [][]tg.Button
 	for _, e := range list[from:until] {
-		rows = append(rows, []tg.Button{tg.CallbackButton(turn.Label(a.Local(e.Question, lang)), turn.CbFAQQuestion, e.ID)})
+		rows = append(rows, []tg.Button{tg.CallbackButton(turn.Label(a.Pack.Local(e.Question, lang)), turn.CbFAQQuestion, e.ID)})
 	}
 	if nav != nil {
 		rows = append(rows, nav)
 	}
 	rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "nav.topics"), turn.CbFAQRoot, "")})
-	title := "<b>" + html.EscapeString(a.Local(cat.Title, lang)) + "</b>\n" + a.Text.Text(t.Lang, "faq.pick")
+	title := "<b>" + html.EscapeString(a.Pack.Local(cat.Title, lang)) + "</b>\n" + a.Text.Text(t.Lang, "faq.pick")
 	a.Show(ctx, t, msgID, title, tg.NewKeyboard(rows...))
 }
 
@@ -128,7 +128,7 @@ func (a *Citizens) onVote(ctx context.Context, t *turn.Turn, msgID int, id strin
 	if up {
 		return nil
 	}
-	q := a.Local(e.Question, a.ContentLang(t.Lang))
+	q := a.Pack.Local(e.Question, a.ContentLang(t.Lang))
 	if _, err := store.RecordUnanswered(ctx, t.Tx, a.Pack.ID, "👎 "+e.ID, q, t.Lang, "downvote", e.ID); err != nil {
 		return err
 	}
@@ -180,7 +180,7 @@ func (a *Citizens) askFAQ(ctx context.Context, t *turn.Turn, text string) error 
 		lang := a.ContentLang(t.Lang)
 		var rows [][]tg.Button
 		for _, m := range res.Suggestions {
-			rows = append(rows, []tg.Button{tg.CallbackButton(turn.Label(a.Local(b.ByID[m.ID].Question, lang)), turn.CbFAQQuestion, m.ID)})
+			rows = append(rows, []tg.Button{tg.CallbackButton(turn.Label(a.Pack.Local(b.ByID[m.ID].Question, lang)), turn.CbFAQQuestion, m.ID)})
 		}
 		rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "faq.none_of_these"), turn.CbFAQNone, strconv.FormatInt(oid, 10))})
 		a.Reply(ctx, t, a.Text.Text(t.Lang, "faq.suggest"), tg.NewKeyboard(rows...))

@@ -52,7 +52,7 @@ func (a *Citizens) OnOperatorButton(ctx context.Context, t *turn.Turn) error {
 	case "d": // after 👎 on an answer
 		src := rest
 		if e, ok := a.Book().ByID[rest]; ok {
-			src = a.Local(e.Question, a.ContentLang(t.Lang))
+			src = a.Pack.Local(e.Question, a.ContentLang(t.Lang))
 		}
 		if err := a.askForPerson(ctx, t, "downvote", src); err != nil {
 			return err

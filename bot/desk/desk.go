@@ -60,7 +60,7 @@ func (a *Desk) cardText(t *turn.Turn, tk store.Ticket, from *models.User) string
 	if t.User != nil && strings.HasPrefix(t.User.StartPayload, "r_") {
 		centre, _, _ := strings.Cut(strings.TrimPrefix(t.User.StartPayload, "r_"), "_")
 		if c, ok := a.Pack.Centre(centre); ok {
-			b.WriteString("\n🏢 " + html.EscapeString(a.Local(c.Name, a.StaffLang())))
+			b.WriteString("\n🏢 " + html.EscapeString(a.Pack.Local(c.Name, a.StaffLang())))
 		}
 	}
 	return b.String()
@@ -463,7 +463,7 @@ func (a *Desk) ticketToFAQ(ctx context.Context, t *turn.Turn, tk store.Ticket, m
 	}
 	var rows [][]tg.Button
 	for _, c := range a.Pack.Categories {
-		rows = append(rows, []tg.Button{tg.CallbackButton(a.Local(c.Title, a.StaffLang()), turn.CbEdit, fmt.Sprintf("t:%d:%s", tk.ID, c.ID))})
+		rows = append(rows, []tg.Button{tg.CallbackButton(a.Pack.Local(c.Title, a.StaffLang()), turn.CbEdit, fmt.Sprintf("t:%d:%s", tk.ID, c.ID))})
 	}
 	text := a.StaffText("faqedit.pick_topic") + "\n«" + html.EscapeString(turn.Cut(first, 500)) + "»"
 	// A moderator who never started the bot cannot get the editor: they
@@ -499,7 +499,7 @@ func (a *Desk) RemindWaiting(ctx context.Context, sla time.Duration) {
 		a.Log.Warn("cannot check waiting tickets", "err", err)
 		return
 	}
-	s := a.Schedule()
+	s := a.Pack.Hours()
 	now := time.Now()
 	for _, tk := range list {
 		waited := s.Elapsed(tk.CreatedAt, now)

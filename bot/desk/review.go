@@ -58,7 +58,7 @@ func (a *Desk) postReviews(ctx context.Context) error {
 	}
 	var show []store.Response
 	for _, r := range list {
-		q, ok := a.Questionnaire(r.Kind)
+		q, ok := a.Pack.Questionnaire(r.Kind)
 		if !ok {
 			continue
 		}
@@ -128,7 +128,7 @@ func (a *Desk) reviewHeader(r store.Response) string {
 	var b strings.Builder
 	b.WriteString(a.StaffText(title, map[string]any{"Ref": dialogs.Ref(r.Kind, r.ID)}))
 	if c, ok := a.Pack.Centre(r.Centre); ok {
-		b.WriteString(" · " + html.EscapeString(a.Local(c.Name, lang)))
+		b.WriteString(" · " + html.EscapeString(a.Pack.Local(c.Name, lang)))
 	}
 	if r.CentreNote != "" {
 		b.WriteString(" · " + a.StaffText("centre.unlisted") + ": «" + html.EscapeString(r.CentreNote) + "»")
@@ -142,7 +142,7 @@ func (a *Desk) reviewHeader(r store.Response) string {
 
 // ReviewCard renders every answer, section by section.
 func (a *Desk) ReviewCard(r store.Response) string {
-	q, _ := a.Questionnaire(r.Kind)
+	q, _ := a.Pack.Questionnaire(r.Kind)
 	lang := a.StaffLang()
 	parts := []string{a.reviewHeader(r)}
 	var section string
@@ -153,7 +153,7 @@ func (a *Desk) ReviewCard(r store.Response) string {
 		}
 		if s := q.SectionOf(qq.ID); s != nil && s.ID != section {
 			section = s.ID
-			parts = append(parts, "\n\n<b>"+html.EscapeString(a.Local(s.Title, lang))+"</b>")
+			parts = append(parts, "\n\n<b>"+html.EscapeString(a.Pack.Local(s.Title, lang))+"</b>")
 		}
 		mark := ""
 		if ans.Number != nil && qq.Type == dialogs.QuestionRating5 && *ans.Number <= dialogs.LowScore {
@@ -162,7 +162,7 @@ func (a *Desk) ReviewCard(r store.Response) string {
 		if qq.Integrity && slices.Contains(ans.Choice, dialogs.ChoiceYes) {
 			mark = "🛡"
 		}
-		parts = append(parts, fmt.Sprintf("\n%s%s: %s", mark, html.EscapeString(turn.Cut(a.Local(qq.Short(), lang), 80)), html.EscapeString(turn.Cut(a.AnswerLabel(lang, qq, ans), 600))))
+		parts = append(parts, fmt.Sprintf("\n%s%s: %s", mark, html.EscapeString(turn.Cut(a.Pack.Local(qq.Short(), lang), 80)), html.EscapeString(turn.Cut(a.AnswerLabel(lang, qq, ans), 600))))
 	}
 	return tg.JoinWithin(parts, cardLimit)
 }
@@ -177,7 +177,7 @@ func (a *Desk) ReviewDigest(rs []store.Response) string {
 	parts := []string{a.StaffText("review.digest", map[string]any{"Count": len(rs)})}
 	for _, r := range rs {
 		line := "\n• " + a.reviewHeader(r)
-		q, _ := a.Questionnaire(r.Kind)
+		q, _ := a.Pack.Questionnaire(r.Kind)
 		if low := q.LowScores(r.Answers, dialogs.LowScore); len(low) > 0 {
 			line += " ❗" + strconv.Itoa(len(low))
 		}

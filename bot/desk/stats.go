@@ -47,7 +47,7 @@ func (a *Desk) periodName(period string) string {
 // staff know: the pack's id, the number («5154») or a town («Одеса», «Кривий
 // Ріг»), whose centres are then taken together; scope names it.
 func (a *Desk) staffFilter(args string) (f store.ResponseFilter, period, scope string, ok bool) {
-	now := time.Now().In(a.Schedule().Location())
+	now := time.Now().In(a.Pack.Hours().Location())
 	words := strings.Fields(args)
 	if n := len(words); n > 0 {
 		if last := dialogs.CanonicalPeriod(words[n-1]); last != "" {
@@ -64,19 +64,19 @@ func (a *Desk) staffFilter(args string) (f store.ResponseFilter, period, scope s
 		lang := a.StaffLang()
 		if len(found) == 1 {
 			f.Centre = found[0].ID
-			scope = a.Local(found[0].Name, lang)
+			scope = a.Pack.Local(found[0].Name, lang)
 		} else {
 			var numbers []string
 			for _, c := range found {
 				f.Centres = append(f.Centres, c.ID)
-				name := a.Local(c.Name, lang)
+				name := a.Pack.Local(c.Name, lang)
 				if slices.Contains(numbers, name) {
 					// Konotop's office and its exam ground share a name.
-					name += " (" + turn.FirstNonEmpty(a.Local(c.Note, lang), a.Local(c.Address, lang)) + ")"
+					name += " (" + turn.FirstNonEmpty(a.Pack.Local(c.Note, lang), a.Pack.Local(c.Address, lang)) + ")"
 				}
 				numbers = append(numbers, name)
 			}
-			scope = a.Local(found[0].City, lang) + ": " + strings.Join(numbers, ", ")
+			scope = a.Pack.Local(found[0].City, lang) + ": " + strings.Join(numbers, ", ")
 		}
 	}
 	since, until, ok := dialogs.ParsePeriod(period, now)
@@ -98,8 +98,8 @@ func (a *Desk) showStats(ctx context.Context, t *turn.Turn, m *models.Message, a
 		return err
 	}
 	qs := map[string]*dialogs.Questionnaire{}
-	for _, kind := range []string{"mystery", "rating"} {
-		if q, ok := a.Questionnaire(kind); ok {
+	for _, kind := range []string{dialogs.KindMystery, dialogs.KindRating} {
+		if q, ok := a.Pack.Questionnaire(kind); ok {
 			qs[kind] = q
 		}
 	}
@@ -134,7 +134,7 @@ func (a *Desk) showStats(ctx context.Context, t *turn.Turn, m *models.Message, a
 		scope = html.EscapeString(scopeName)
 	}
 	b.WriteString(a.StaffText("stats.title", map[string]any{"Scope": scope, "Period": html.EscapeString(a.periodName(period))}))
-	for _, kind := range []string{"rating", "mystery"} {
+	for _, kind := range []string{dialogs.KindRating, dialogs.KindMystery} {
 		s := summary(byKind, kind)
 		b.WriteString("\n\n" + a.StaffText("stats.kind."+kind, map[string]any{"Count": s.Count}))
 		if s.Count == 0 {
@@ -146,7 +146,7 @@ func (a *Desk) showStats(ctx context.Context, t *turn.Turn, m *models.Message, a
 			if strings.HasPrefix(c, "overall_") {
 				name = strings.TrimPrefix(c, "overall_")
 				if q := qs[kind]; q != nil && q.Question(name) != nil {
-					name = html.EscapeString(turn.Cut(a.Local(q.Question(name).Short(), lang), 50))
+					name = html.EscapeString(turn.Cut(a.Pack.Local(q.Question(name).Short(), lang), 50))
 				}
 			}
 			fmt.Fprintf(&b, "\n• %s: %s", name, locales.Decimal(lang, s.Criteria[c]))
@@ -167,7 +167,7 @@ func (a *Desk) showStats(ctx context.Context, t *turn.Turn, m *models.Message, a
 			s := summary(byCentre, id)
 			name := id
 			if c, ok := a.Pack.Centre(id); ok {
-				name = a.Local(c.Name, lang)
+				name = a.Pack.Local(c.Name, lang)
 			} else if id == "" {
 				name = a.StaffText("centre.unlisted") // described by the person, not in the list
 			}
@@ -234,8 +234,8 @@ func (a *Desk) exportCSV(ctx context.Context, t *turn.Turn, m *models.Message, a
 		return nil
 	}
 	var qs []*dialogs.Questionnaire
-	for _, kind := range []string{"mystery", "rating"} {
-		if q, ok := a.Questionnaire(kind); ok {
+	for _, kind := range []string{dialogs.KindMystery, dialogs.KindRating} {
+		if q, ok := a.Pack.Questionnaire(kind); ok {
 			qs = append(qs, q)
 		}
 	}

@@ -44,7 +44,7 @@ func (a *Desk) OpenTicket(ctx context.Context, t *turn.Turn, msg *models.Message
 		return err
 	}
 	note := a.Text.Text(t.Lang, "ticket.opened", map[string]any{"ID": tk.ID})
-	if s := a.Schedule(); !s.Open(time.Now()) {
+	if s := a.Pack.Hours(); !s.Open(time.Now()) {
 		note += "\n\n" + a.Text.Text(t.Lang, "ticket.after_hours", map[string]any{
 			"Hours": a.DescribeHours(t.Lang), "Next": a.DescribeWhen(t.Lang, s.NextOpen(time.Now())),
 		})

@@ -23,14 +23,6 @@ import (
 	"servicebot/store"
 )
 
-// handleFunc handles one claimed update inside tx and returns the status to
-// record with it (store.InboxDone or store.InboxSkipped), and the chats it
-// left effects for, to be delivered once tx commits.
-type handleFunc func(ctx context.Context, c *store.Claimed, tx txHandle) (status int, chats []int64, err error)
-
-// txHandle is the transaction an update is handled in.
-type txHandle = *sqlx.Tx
-
 // Dispatcher hands pending updates to a bounded set of workers. Updates of
 // one chat are handled one at a time, in update_id order; different chats run
 // in parallel. This holds across processes: the chat is locked in PostgreSQL.
@@ -38,7 +30,7 @@ type txHandle = *sqlx.Tx
 // One feeder asks PostgreSQL which chats have work, a page at a time, when
 // told there are new updates (or once a second, for retries that came due),
 // and hands the chats to idle workers: one chat each while there are no
-// more chats than workers, and up to maxBatch each when there is more work
+// more chats than workers, and up to Batch each when there is more work
 // than workers. A worker takes the oldest update of each of its chats in one
 // transaction, handles them one after another, each in its own savepoint,
 // and records them all as handled when it commits: a few statements for the
@@ -47,17 +39,7 @@ type txHandle = *sqlx.Tx
 // that have another update, so a chat's backlog is drained without asking
 // again, and takes another batch the feeder offers while it has room.
 type Dispatcher struct {
-	st          *store.Store
-	log         *slog.Logger
-	handle      handleFunc
-	onFailed    func(ctx context.Context, tx *sqlx.Tx, c *store.Claimed) error
-	committed   func(ctx context.Context, chats []int64) // effects for chats committed: deliver them
-	workers     int
-	maxBatch    int // most chats a worker takes in one transaction
-	maxAttempts int
-	turnTimeout time.Duration
-	instance    string // host:pid, recorded with each update handled
-	metrics     *metrics.Metrics
+	cfg Config // with its defaults filled in
 
 	kick      chan struct{} // buffered (1): the feeder should look for work
 	chats     chan []int64  // chats handed to workers, a batch at a time
@@ -125,14 +107,10 @@ func New(cfg Config) *Dispatcher {
 	if cfg.Instance == "" {
 		cfg.Instance = InstanceName()
 	}
-	d := &Dispatcher{
-		st: cfg.Store, log: cfg.Log, handle: cfg.Handle, onFailed: cfg.OnFailed, committed: cfg.Committed,
-		workers: cfg.Workers, maxBatch: cfg.Batch, maxAttempts: cfg.MaxAttempts, turnTimeout: cfg.TurnTimeout,
-		instance: cfg.Instance, metrics: cfg.Metrics,
+	if cfg.Batch <= 0 {
+		cfg.Batch = 1
 	}
-	if d.maxBatch <= 0 {
-		d.maxBatch = 1
-	}
+	d := &Dispatcher{cfg: cfg}
 	d.kick = make(chan struct{}, 1)
 	d.chats = make(chan []int64)
 	d.listening = make(chan struct{})
@@ -141,7 +119,7 @@ func New(cfg Config) *Dispatcher {
 }
 
 // SetTurnTimeout changes how long a turn may take; tests shorten it.
-func (d *Dispatcher) SetTurnTimeout(t time.Duration) { d.turnTimeout = t }
+func (d *Dispatcher) SetTurnTimeout(t time.Duration) { d.cfg.TurnTimeout = t }
 
 // InstanceName tells this process from other replicas in the inbox.
 func InstanceName() string {
@@ -163,8 +141,8 @@ func (d *Dispatcher) Listening() <-chan struct{} { return d.listening }
 
 // Run works until ctx ends, then lets the updates in hand finish.
 func (d *Dispatcher) Run(ctx context.Context) {
-	if notes, err := d.st.Listen(ctx, store.InboxChannel); err != nil {
-		d.log.Warn("no LISTEN/NOTIFY; other processes' updates are noticed by polling", "err", err)
+	if notes, err := d.cfg.Store.Listen(ctx, store.InboxChannel); err != nil {
+		d.cfg.Log.Warn("no LISTEN/NOTIFY; other processes' updates are noticed by polling", "err", err)
 	} else {
 		go func() {
 			for range notes {
@@ -175,7 +153,7 @@ func (d *Dispatcher) Run(ctx context.Context) {
 	close(d.listening)
 	var wg sync.WaitGroup
 	wg.Go(func() { d.feed(ctx) })
-	for i := 0; i < d.workers; i++ {
+	for i := 0; i < d.cfg.Workers; i++ {
 		wg.Go(func() {
 			for {
 				select {
@@ -205,17 +183,17 @@ func (d *Dispatcher) feed(ctx context.Context) {
 		case <-poll.C:
 		}
 		for ctx.Err() == nil {
-			page := feedPage * d.workers
-			chats, err := d.st.PendingChats(ctx, page)
+			page := feedPage * d.cfg.Workers
+			chats, err := d.cfg.Store.PendingChats(ctx, page)
 			if err != nil {
 				if ctx.Err() == nil {
-					d.metrics.DBError(metrics.OpClaim)
-					d.log.Error("cannot take work from the inbox; looking again in a second", "err", err)
+					d.cfg.Metrics.DBError(metrics.OpClaim)
+					d.cfg.Log.Error("cannot take work from the inbox; looking again in a second", "err", err)
 				}
 				break
 			}
 			fresh := d.take(chats)
-			handOut := batches(fresh, d.workers, d.maxBatch)
+			handOut := batches(fresh, d.cfg.Workers, d.cfg.Batch)
 			for i, batch := range handOut {
 				select {
 				case d.chats <- batch:
@@ -282,7 +260,7 @@ func (d *Dispatcher) release(chats []int64) {
 // feeder is offering, if there is one: under load, batches stay full.
 func (d *Dispatcher) serve(ctx context.Context, queue []int64) {
 	for len(queue) > 0 {
-		chats := queue[:min(len(queue), d.maxBatch)]
+		chats := queue[:min(len(queue), d.cfg.Batch)]
 		var next, handBack map[int64]bool
 		if ctx.Err() == nil {
 			next, handBack = d.step(ctx, chats)
@@ -303,7 +281,7 @@ func (d *Dispatcher) serve(ctx context.Context, queue []int64) {
 			d.Signal()
 		}
 		queue = append(again, queue[len(chats):]...)
-		if len(queue) > 0 && len(queue) < d.maxBatch && ctx.Err() == nil {
+		if len(queue) > 0 && len(queue) < d.cfg.Batch && ctx.Err() == nil {
 			select {
 			case more := <-d.chats:
 				queue = append(queue, more...)
@@ -342,17 +320,17 @@ func (d *Dispatcher) step(ctx context.Context, chats []int64) (next, handBack ma
 	// finished (or rolled back by their own timeout). Each turn has its
 	// own timeout, so one that runs out is rolled back alone; the
 	// transaction outlives it.
-	bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*d.turnTimeout)
+	bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*d.cfg.TurnTimeout)
 	defer cancel()
-	tx, err := d.st.Begin(bctx)
+	tx, err := d.cfg.Store.Begin(bctx)
 	if err != nil {
-		d.metrics.DBError(metrics.OpClaim)
-		d.log.Error("cannot take work from the inbox", "chat_keys", chats, "err", err)
+		d.cfg.Metrics.DBError(metrics.OpClaim)
+		d.cfg.Log.Error("cannot take work from the inbox", "chat_keys", chats, "err", err)
 		return nil, nil
 	}
 	defer tx.Rollback() // after Commit, a no-op
 	// Chats held by another process are left out: it goes on with them.
-	claimed, idle, err := d.st.ClaimChats(bctx, tx, chats)
+	claimed, idle, err := d.cfg.Store.ClaimChats(bctx, tx, chats)
 	if err == nil && len(claimed) > 0 {
 		// Each turn in its own savepoint: a failure is rolled back to
 		// there and recorded in the same transaction, so the chat stays
@@ -360,8 +338,8 @@ func (d *Dispatcher) step(ctx context.Context, chats []int64) (next, handBack ma
 		_, err = tx.ExecContext(bctx, "SAVEPOINT turn")
 	}
 	if err != nil {
-		d.metrics.DBError(metrics.OpClaim)
-		d.log.Error("cannot take work from the inbox", "chat_keys", chats, "err", err)
+		d.cfg.Metrics.DBError(metrics.OpClaim)
+		d.cfg.Log.Error("cannot take work from the inbox", "chat_keys", chats, "err", err)
 		return nil, nil
 	}
 	// A chat locked with nothing to take stays locked until the commit:
@@ -382,7 +360,7 @@ func (d *Dispatcher) step(ctx context.Context, chats []int64) (next, handBack ma
 			break
 		}
 		start := time.Now()
-		tctx, cancelTurn := context.WithTimeout(bctx, d.turnTimeout)
+		tctx, cancelTurn := context.WithTimeout(bctx, d.cfg.TurnTimeout)
 		status, chats, err := d.run(tctx, c, tx)
 		cancelTurn()
 		if err == nil {
@@ -405,8 +383,8 @@ func (d *Dispatcher) step(ctx context.Context, chats []int64) (next, handBack ma
 		if ok {
 			_, err = tx.ExecContext(bctx, "RELEASE SAVEPOINT turn; SAVEPOINT turn")
 			if err != nil {
-				d.metrics.DBError(metrics.OpRecordFailure)
-				d.log.Error("cannot record the failure; the update stays pending", "update_id", c.UpdateID, "err", err)
+				d.cfg.Metrics.DBError(metrics.OpRecordFailure)
+				d.cfg.Log.Error("cannot record the failure; the update stays pending", "update_id", c.UpdateID, "err", err)
 			}
 		}
 		if !ok || err != nil {
@@ -423,9 +401,9 @@ func (d *Dispatcher) step(ctx context.Context, chats []int64) (next, handBack ma
 			chats[i] = f.ChatKey
 		}
 		d.finishing(chats)
-		more, err := d.st.FinishUpdates(bctx, tx, done, d.instance)
+		more, err := d.cfg.Store.FinishUpdates(bctx, tx, done, d.cfg.Instance)
 		if err != nil {
-			d.metrics.DBError(metrics.OpCommit)
+			d.cfg.Metrics.DBError(metrics.OpCommit)
 			d.lost(done, err)
 			return nil, nil
 		}
@@ -434,15 +412,15 @@ func (d *Dispatcher) step(ctx context.Context, chats []int64) (next, handBack ma
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		d.metrics.DBError(metrics.OpCommit)
+		d.cfg.Metrics.DBError(metrics.OpCommit)
 		d.lost(done, err)
 		return nil, nil
 	}
-	if d.committed != nil {
-		d.committed(bctx, effectsFor)
+	if d.cfg.Committed != nil {
+		d.cfg.Committed(bctx, effectsFor)
 	}
 	for _, h := range counts {
-		d.metrics.Handled(h.kind, h.outcome, time.Since(h.began))
+		d.cfg.Metrics.Handled(h.kind, h.outcome, time.Since(h.began))
 	}
 	return next, handBack
 }
@@ -452,7 +430,7 @@ func (d *Dispatcher) step(ctx context.Context, chats []int64) (next, handBack ma
 // pending and are handled again.
 func (d *Dispatcher) lost(done []store.Finished, err error) {
 	for _, f := range done {
-		d.log.Error("cannot commit a handled update; it will be handled again", "update_id", f.UpdateID, "err", err)
+		d.cfg.Log.Error("cannot commit a handled update; it will be handled again", "update_id", f.UpdateID, "err", err)
 	}
 }
 
@@ -462,11 +440,11 @@ func (d *Dispatcher) lost(done []store.Finished, err error) {
 // may be taken now, and false when the transaction is lost (the batch then
 // stays pending and is taken again).
 func (d *Dispatcher) setAside(ctx context.Context, tx *sqlx.Tx, c *store.Claimed, err error) (outcome string, goOn, ok bool) {
-	log := d.log.With("update_id", c.UpdateID, "kind", c.Kind)
+	log := d.cfg.Log.With("update_id", c.UpdateID, "kind", c.Kind)
 	if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT turn"); rerr != nil {
 		// The connection is gone, and the transaction with it. The
 		// updates stay pending and are taken again.
-		d.metrics.DBError(metrics.OpRollback)
+		d.cfg.Metrics.DBError(metrics.OpRollback)
 		log.Error("handling failed and the database is unreachable; the update stays pending", "err", err, "db_err", rerr)
 		return "", false, false
 	}
@@ -478,34 +456,34 @@ func (d *Dispatcher) setAside(ctx context.Context, tx *sqlx.Tx, c *store.Claimed
 		// A deadlock or serialization failure with another transaction:
 		// nothing wrong with the update, it is tried again at once.
 		outcome, goOn = metrics.OutcomeRetry, false
-		d.metrics.HandlerError("conflict")
+		d.cfg.Metrics.HandlerError("conflict")
 		log.Warn("the update met another transaction's locks; will retry", "err", err)
 		err = store.RetryUpdate(ctx, tx, c.UpdateID, err.Error(), time.Duration(50+rand.IntN(200))*time.Millisecond, false)
 	case errors.As(err, &p):
-		d.metrics.HandlerError("panic")
+		d.cfg.Metrics.HandlerError("panic")
 		log.Error("handler panicked; the update is marked failed", "panic", p.value, "stack", p.stack)
 		err = d.fail(ctx, tx, c, "panic: "+fmt.Sprint(p.value), true)
 	case errors.Is(err, ErrPermanent):
-		d.metrics.HandlerError("permanent")
+		d.cfg.Metrics.HandlerError("permanent")
 		log.Error("update cannot be handled; marked failed", "err", err)
 		err = d.fail(ctx, tx, c, err.Error(), false)
-	case !outage && c.Attempts+1 >= d.maxAttempts:
-		d.metrics.HandlerError("last_attempt")
+	case !outage && c.Attempts+1 >= d.cfg.MaxAttempts:
+		d.cfg.Metrics.HandlerError("last_attempt")
 		log.Error("handling failed for the last time; marked failed", "err", err, "attempts", c.Attempts+1)
 		err = d.fail(ctx, tx, c, err.Error(), true)
 	default:
 		outcome, goOn = metrics.OutcomeRetry, false
 		if outage {
-			d.metrics.HandlerError("outage")
+			d.cfg.Metrics.HandlerError("outage")
 		} else {
-			d.metrics.HandlerError("error")
+			d.cfg.Metrics.HandlerError("error")
 		}
 		backoff := time.Duration(1<<min(c.Attempts, 6)) * time.Second
 		log.Warn("handling failed; will retry", "err", err, "in", backoff.String(), "outage", outage)
 		err = store.RetryUpdate(ctx, tx, c.UpdateID, err.Error(), backoff, !outage)
 	}
 	if err != nil {
-		d.metrics.DBError(metrics.OpRecordFailure)
+		d.cfg.Metrics.DBError(metrics.OpRecordFailure)
 		log.Error("cannot record the failure; the update stays pending", "err", err)
 		return "", false, false
 	}
@@ -519,19 +497,19 @@ func (d *Dispatcher) fail(ctx context.Context, tx *sqlx.Tx, c *store.Claimed, ca
 		return err
 	}
 	if tell {
-		return d.onFailed(ctx, tx, c)
+		return d.cfg.OnFailed(ctx, tx, c)
 	}
 	return nil
 }
 
 // run calls the handler, turning a panic into an error.
-func (d *Dispatcher) run(ctx context.Context, c *store.Claimed, tx txHandle) (status int, chats []int64, err error) {
+func (d *Dispatcher) run(ctx context.Context, c *store.Claimed, tx *sqlx.Tx) (status int, chats []int64, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = &panicError{value: v, stack: string(debug.Stack())}
 		}
 	}()
-	return d.handle(ctx, c, tx)
+	return d.cfg.Handle(ctx, c, tx)
 }
 
 type panicError struct {

@@ -135,7 +135,7 @@ func (a *Editor) ShowEditTopics(ctx context.Context, t *turn.Turn, msgID int) {
 				n++
 			}
 		}
-		rows = append(rows, []tg.Button{tg.CallbackButton(fmt.Sprintf("%s (%d)", a.Local(c.Title, lang), n), turn.CbEdit, "c:"+c.ID+":0")})
+		rows = append(rows, []tg.Button{tg.CallbackButton(fmt.Sprintf("%s (%d)", a.Pack.Local(c.Title, lang), n), turn.CbEdit, "c:"+c.ID+":0")})
 	}
 	rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "faqedit.unanswered_button"), turn.CbEdit, "un")})
 	a.Show(ctx, t, msgID, a.Text.Text(t.Lang, "faqedit.title"), tg.NewKeyboard(rows...))
@@ -152,7 +152,7 @@ func (a *Editor) showEditCategory(ctx context.Context, t *turn.Turn, msgID int, 
 	})
 	var rows [][]tg.Button
 	for _, e := range list[from:until] {
-		l := turn.Label(a.Local(e.Question, lang))
+		l := turn.Label(a.Pack.Local(e.Question, lang))
 		if e.Hidden {
 			l = "🙈 " + l
 		}
@@ -164,7 +164,7 @@ func (a *Editor) showEditCategory(ctx context.Context, t *turn.Turn, msgID int, 
 	rows = append(rows,
 		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "faqedit.new"), turn.CbEdit, "n:"+category)},
 		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "nav.topics"), turn.CbEdit, "top")})
-	a.Show(ctx, t, msgID, "<b>"+html.EscapeString(a.Local(cat.Title, lang))+"</b>", tg.NewKeyboard(rows...))
+	a.Show(ctx, t, msgID, "<b>"+html.EscapeString(a.Pack.Local(cat.Title, lang))+"</b>", tg.NewKeyboard(rows...))
 }
 
 // showEditCard shows an entry as staff see it, with what they can do.
@@ -464,7 +464,7 @@ func (a *Editor) confirmDelete(ctx context.Context, t *turn.Turn, msgID int, id 
 		a.StaleButton(ctx, t)
 		return
 	}
-	q := html.EscapeString(a.Local(e.Question, a.ContentLang(t.Lang)))
+	q := html.EscapeString(a.Pack.Local(e.Question, a.ContentLang(t.Lang)))
 	a.Show(ctx, t, msgID, a.Text.Text(t.Lang, "faqedit.confirm_delete", map[string]any{"Question": q}), tg.NewKeyboard(
 		[]tg.Button{
 			tg.CallbackButton(a.Text.Text(t.Lang, "faqedit.delete_yes"), turn.CbEdit, "D:"+id),
@@ -501,7 +501,7 @@ func (a *Editor) showHistory(ctx context.Context, t *turn.Turn, msgID int, id st
 		return err
 	}
 	// Times in the pack's own timezone, as staff read a clock.
-	loc := a.Schedule().Location()
+	loc := a.Pack.Hours().Location()
 	var b strings.Builder
 	b.WriteString(a.Text.Text(t.Lang, "faqedit.history_title", map[string]any{"ID": html.EscapeString(id)}))
 	var rows [][]tg.Button
@@ -599,7 +599,7 @@ func (a *Editor) onUnansweredAction(ctx context.Context, t *turn.Turn, msgID int
 			next = "u:c:"
 		}
 		for _, c := range b.Pack.Categories {
-			rows = append(rows, []tg.Button{tg.CallbackButton(a.Local(c.Title, lang), turn.CbEdit, next+id+":"+c.ID)})
+			rows = append(rows, []tg.Button{tg.CallbackButton(a.Pack.Local(c.Title, lang), turn.CbEdit, next+id+":"+c.ID)})
 		}
 		a.Show(ctx, t, msgID, a.Text.Text(t.Lang, "faqedit.pick_topic")+"\n«"+html.EscapeString(u.Sample)+"»", tg.NewKeyboard(rows...))
 	case "C":
@@ -610,7 +610,7 @@ func (a *Editor) onUnansweredAction(ctx context.Context, t *turn.Turn, msgID int
 		var rows [][]tg.Button
 		for _, e := range b.Pack.Entries {
 			if e.Category == arg {
-				rows = append(rows, []tg.Button{tg.CallbackButton(turn.Label(a.Local(e.Question, lang)), turn.CbEdit, "u:P:"+id+":"+e.ID)})
+				rows = append(rows, []tg.Button{tg.CallbackButton(turn.Label(a.Pack.Local(e.Question, lang)), turn.CbEdit, "u:P:"+id+":"+e.ID)})
 			}
 		}
 		rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "nav.topics"), turn.CbEdit, "u:p:"+id)})

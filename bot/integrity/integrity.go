@@ -333,7 +333,7 @@ func (a *Integrity) IsReportTurn(ctx context.Context, t *turn.Turn, userID int64
 func (a *Integrity) submitsReport(ctx context.Context, t *turn.Turn, userID int64, arg string) (bool, error) {
 	k, verb, _ := strings.Cut(arg, ":")
 	kind := turn.KindOf(k)
-	q, ok := a.Questionnaire(kind)
+	q, ok := a.Pack.Questionnaire(kind)
 	if verb != "send" || !ok {
 		return false, nil
 	}

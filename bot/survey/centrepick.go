@@ -30,6 +30,9 @@ import (
 const (
 	centreNoteMax  = 200
 	stepCentreNote = "centre_note"
+	// stepCentreAgain: the rating's centre is being chosen again from the
+	// summary; a town typed now looks for centres.
+	stepCentreAgain = "centre_again"
 )
 
 // centreView is where in the browser the person is.
@@ -78,13 +81,13 @@ func (a *Surveys) topView() centreView {
 
 // NeedsCentre reports whether a rating still waits for its centre.
 func NeedsCentre(r store.Response) bool {
-	return r.Kind == "rating" && r.Centre == "" && r.CentreNote == ""
+	return r.Kind == dialogs.KindRating && r.Centre == "" && r.CentreNote == ""
 }
 
 // centreQuestion is the id the chosen centre answers: the rating's own
 // step, or the questionnaire's centre question.
 func centreQuestion(q *dialogs.Questionnaire, r store.Response) string {
-	if next, ok := q.Next(r.Answers); ok && next.Type == dialogs.QuestionCentre && r.Kind != "rating" {
+	if next, ok := q.Next(r.Answers); ok && next.Type == dialogs.QuestionCentre && r.Kind != dialogs.KindRating {
 		return next.ID
 	}
 	return CentreStep
@@ -93,11 +96,11 @@ func centreQuestion(q *dialogs.Questionnaire, r store.Response) string {
 // centreLabel is a centre's button: its number and street, which people
 // know, else its name; the name alone when the source gives no street.
 func (a *Surveys) centreLabel(c dialogs.Centre, lang string) string {
-	label := a.Local(c.Name, lang)
+	label := a.Pack.Local(c.Name, lang)
 	if c.Number != "" {
 		label = "№ " + c.Number
 	}
-	if addr := a.Local(c.Address, lang); addr != "" {
+	if addr := a.Pack.Local(c.Address, lang); addr != "" {
 		label += " · " + addr
 	}
 	return turn.Cut(label, 60)
@@ -127,7 +130,7 @@ func (a *Surveys) renderCentres(ctx context.Context, t *turn.Turn, q *dialogs.Qu
 			a.renderCentres(ctx, t, q, r, a.topView(), note)
 			return
 		}
-		b.WriteString("\n<b>" + html.EscapeString(a.Local(towns[v.town].Name, lang)) + "</b>")
+		b.WriteString("\n<b>" + html.EscapeString(a.Pack.Local(towns[v.town].Name, lang)) + "</b>")
 		for _, c := range towns[v.town].Centres {
 			items = append(items, tg.CallbackButton(a.centreLabel(c, lang), turn.CbSurveyAns, k+":"+qid+":"+c.ID))
 		}
@@ -138,10 +141,10 @@ func (a *Surveys) renderCentres(ctx context.Context, t *turn.Turn, q *dialogs.Qu
 		back = &up
 	case "t":
 		if reg, ok := a.Pack.Region(v.region); ok {
-			b.WriteString("\n<b>" + html.EscapeString(a.Local(reg.Name, lang)) + "</b>")
+			b.WriteString("\n<b>" + html.EscapeString(a.Pack.Local(reg.Name, lang)) + "</b>")
 		}
 		for i, tw := range a.Pack.Towns(v.region) {
-			label := a.Local(tw.Name, lang)
+			label := a.Pack.Local(tw.Name, lang)
 			if n := len(tw.Centres); n > 1 {
 				label += fmt.Sprintf(" (%d)", n)
 			}
@@ -154,7 +157,7 @@ func (a *Surveys) renderCentres(ctx context.Context, t *turn.Turn, q *dialogs.Qu
 		}
 	default:
 		for _, reg := range a.Pack.RegionsWithCentres() {
-			items = append(items, tg.CallbackButton(a.Local(reg.Name, lang), turn.CbSurveyPlace, fmt.Sprintf("%s:t:%s:0", k, reg.ID)))
+			items = append(items, tg.CallbackButton(a.Pack.Local(reg.Name, lang), turn.CbSurveyPlace, fmt.Sprintf("%s:t:%s:0", k, reg.ID)))
 		}
 	}
 	from, until, nav := tg.Paged(len(items), surveyPerPage, v.page, to)
@@ -210,7 +213,7 @@ func (a *Surveys) pickFromFound(ctx context.Context, t *turn.Turn, q *dialogs.Qu
 	for _, c := range found {
 		rows = append(rows, []tg.Button{tg.CallbackButton(a.centreLabel(c, lang), turn.CbSurveyAns, k+":"+qid+":"+c.ID)})
 	}
-	text = a.Text.Text(t.Lang, "centre.found", map[string]any{"Town": html.EscapeString(a.Local(found[0].City, lang))})
+	text = a.Text.Text(t.Lang, "centre.found", map[string]any{"Town": html.EscapeString(a.Pack.Local(found[0].City, lang))})
 	a.showPicked(ctx, t, q, r, text, rows)
 	return nil
 }

@@ -48,12 +48,12 @@ type surveyState struct {
 
 // OnMysteryCommand offers the mystery shopper's questionnaire (/mystery).
 func (a *Surveys) OnMysteryCommand(ctx context.Context, t *turn.Turn) error {
-	return a.OfferSurvey(ctx, t, "mystery", "", 0, 0)
+	return a.OfferSurvey(ctx, t, dialogs.KindMystery, "", 0, 0)
 }
 
 // OnRateCommand offers the quick visit rating (/rate).
 func (a *Surveys) OnRateCommand(ctx context.Context, t *turn.Turn) error {
-	return a.OfferSurvey(ctx, t, "rating", "", 0, 0)
+	return a.OfferSurvey(ctx, t, dialogs.KindRating, "", 0, 0)
 }
 
 // RateFromLink starts the quick rating from a QR deep link r_<centre>[_<desk>].
@@ -70,12 +70,12 @@ func (a *Surveys) RateFromLink(ctx context.Context, t *turn.Turn, link dialogs.S
 			desk = n
 		}
 	}
-	return a.OfferSurvey(ctx, t, "rating", centre, desk, 0)
+	return a.OfferSurvey(ctx, t, dialogs.KindRating, centre, desk, 0)
 }
 
 // OfferSurvey shows what is stored and why, or offers to continue a draft.
 func (a *Surveys) OfferSurvey(ctx context.Context, t *turn.Turn, kind, centre string, desk, msgID int) error {
-	q, ok := a.Questionnaire(kind)
+	q, ok := a.Pack.Questionnaire(kind)
 	if !ok {
 		a.Reply(ctx, t, a.Text.Text(t.Lang, "survey.unavailable"), a.MenuKeyboard(t.Lang))
 		return nil
@@ -101,10 +101,10 @@ func (a *Surveys) OfferSurvey(ctx context.Context, t *turn.Turn, kind, centre st
 		return err
 	}
 	lang := a.ContentLang(t.Lang)
-	text := "<b>" + html.EscapeString(a.Local(q.Title, lang)) + "</b>\n\n" + html.EscapeString(a.Local(q.Intro, lang))
+	text := "<b>" + html.EscapeString(a.Pack.Local(q.Title, lang)) + "</b>\n\n" + html.EscapeString(a.Pack.Local(q.Intro, lang))
 	if centre != "" {
 		c, _ := a.Pack.Centre(centre)
-		text += "\n\n🏢 " + html.EscapeString(a.Local(c.Name, lang))
+		text += "\n\n🏢 " + html.EscapeString(a.Pack.Local(c.Name, lang))
 	}
 	a.Show(ctx, t, msgID, text, tg.NewKeyboard(
 		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "survey.start"), turn.CbSurvey, k+":go")},
@@ -135,7 +135,7 @@ func (a *Surveys) OnSurveyButton(ctx context.Context, t *turn.Turn) error {
 	action, arg := tg.ParseCallback(u.CallbackQuery.Data)
 	parts := strings.Split(arg, ":")
 	kind := turn.KindOf(parts[0])
-	q, ok := a.Questionnaire(kind)
+	q, ok := a.Pack.Questionnaire(kind)
 	if !ok {
 		a.StaleButton(ctx, t)
 		return nil
@@ -163,7 +163,13 @@ func (a *Surveys) OnSurveyButton(ctx context.Context, t *turn.Turn) error {
 	// A button of a step already passed (the message above the one typed
 	// into, say) does nothing but say so: its «Skip» must not erase an
 	// answer given since.
-	if (action == turn.CbSurveyAns || action == turn.CbSurveyDone || action == turn.CbSurveySkip) && at(1) != currentStep(q, r) {
+	stale := at(1) != currentStep(q, r)
+	if stale && at(1) == CentreStep && r.Kind == dialogs.KindRating {
+		// The centre chosen again from the summary (✏️ 🏢).
+		conv, err := store.GetConversation(ctx, t.Tx, t.Chat)
+		stale = err != nil || conv.Step != stepCentreAgain
+	}
+	if (action == turn.CbSurveyAns || action == turn.CbSurveyDone || action == turn.CbSurveySkip) && stale {
 		e := outbox.Call(t.Chat, "answerCallbackQuery", &telegram.AnswerCallbackQueryParams{
 			CallbackQueryID: u.CallbackQuery.ID, Text: a.Text.Text(t.Lang, "survey.step_passed"), ShowAlert: true,
 		}).MayBeRefused()
@@ -216,7 +222,7 @@ func (a *Surveys) OnSurveyButton(ctx context.Context, t *turn.Turn) error {
 			current = CentreStep
 		}
 		prev, ans := q.Back(r.Answers, current)
-		if prev == "" && kind == "rating" && current != CentreStep && r.Desk == 0 {
+		if prev == "" && kind == dialogs.KindRating && current != CentreStep && r.Desk == 0 {
 			// Back from the first rating question: choose the centre again.
 			r.Centre, r.CentreNote = "", ""
 		}
@@ -226,11 +232,13 @@ func (a *Surveys) OnSurveyButton(ctx context.Context, t *turn.Turn) error {
 		}
 	case turn.CbSurveyEdit:
 		if at(1) == CentreStep && kind == dialogs.KindRating {
-			// The rating's centre, chosen again from the summary.
-			r.Centre, r.CentreNote = "", ""
-			if err := a.saveAndRender(ctx, t, q, r, ""); err != nil {
+			// The rating's centre, chosen again from the summary: the one
+			// given stays until another is picked (Back leaves it).
+			raw, _ := json.Marshal(surveyState{Kind: kind})
+			if err := store.SaveConversation(ctx, t.Tx, store.Conversation{ChatID: t.Chat, Dialog: turn.DialogSurvey, Step: stepCentreAgain, Data: raw}); err != nil {
 				return err
 			}
+			a.renderCentres(ctx, t, q, r, a.topView(), "")
 			return nil
 		}
 		if q.Question(at(1)) == nil {
@@ -297,7 +305,7 @@ func (a *Surveys) beginSurvey(ctx context.Context, t *turn.Turn, q *dialogs.Ques
 	note := ""
 	if full, err := a.dailyLimitReached(ctx, t, kind, r.Centre); err != nil {
 		return err
-	} else if full && kind == "rating" {
+	} else if full && kind == dialogs.KindRating {
 		r.Centre, r.Desk = "", 0
 		note = a.Text.Text(t.Lang, "survey.err.daily_limit_centre")
 	}
@@ -308,7 +316,7 @@ func (a *Surveys) beginSurvey(ctx context.Context, t *turn.Turn, q *dialogs.Ques
 // or the problem with the input.
 func (a *Surveys) answerSurvey(ctx context.Context, t *turn.Turn, q *dialogs.Questionnaire, r store.Response, qid string, in dialogs.Input) error {
 	if qid == CentreStep {
-		if _, ok := a.Pack.Centre(in.Choice); !ok || r.Kind != "rating" {
+		if _, ok := a.Pack.Centre(in.Choice); !ok || r.Kind != dialogs.KindRating {
 			a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, "survey.err.unknown_centre"))
 			return nil
 		}
@@ -321,9 +329,12 @@ func (a *Surveys) answerSurvey(ctx context.Context, t *turn.Turn, q *dialogs.Que
 			return err
 		}
 		r.Centre, r.CentreNote = in.Choice, ""
+		if err := a.keepSurveyDialog(ctx, t, r.Kind); err != nil { // no longer choosing again
+			return err
+		}
 		return a.saveAndRender(ctx, t, q, r, "")
 	}
-	in.Today = time.Now().In(a.Schedule().Location())
+	in.Today = time.Now().In(a.Pack.Hours().Location())
 	if in.Today.Location() == nil {
 		in.Today = time.Now()
 	}
@@ -363,14 +374,14 @@ func (a *Surveys) surveyReport(q *dialogs.Questionnaire, r store.Response, flags
 	b.WriteString(a.Text.Text(lang, "survey.integrity_from"))
 	line := func(qq *dialogs.Question) {
 		if ans, ok := r.Answers[qq.ID]; ok && !ans.Skipped {
-			fmt.Fprintf(&b, "\n• %s %s", a.Local(qq.Text, lang), a.AnswerLabel(lang, qq, ans))
+			fmt.Fprintf(&b, "\n• %s %s", a.Pack.Local(qq.Text, lang), a.AnswerLabel(lang, qq, ans))
 		}
 	}
 	for _, qq := range q.IntegrityQuestions() {
 		line(qq)
 	}
 	if c, ok := a.Pack.Centre(r.Centre); ok {
-		b.WriteString("\n🏢 " + a.Local(c.Name, lang))
+		b.WriteString("\n🏢 " + a.Pack.Local(c.Name, lang))
 	}
 	for _, qq := range q.Visible(r.Answers) {
 		if qq.Type == dialogs.QuestionDate || qq.ID == "services" {
@@ -387,7 +398,7 @@ func (a *Surveys) integrityNote(lang string) string {
 	b.WriteString(a.Text.Text(lang, "survey.integrity_note"))
 	for _, c := range a.Pack.Channels {
 		if c.Kind == "integrity" || c.Kind == "complaint" {
-			fmt.Fprintf(&b, "\n• <a href=\"%s\">%s</a>", html.EscapeString(c.URL), html.EscapeString(a.Local(c.Title, a.ContentLang(lang))))
+			fmt.Fprintf(&b, "\n• <a href=\"%s\">%s</a>", html.EscapeString(c.URL), html.EscapeString(a.Pack.Local(c.Title, a.ContentLang(lang))))
 		}
 	}
 	return b.String()
@@ -463,10 +474,10 @@ func (a *Surveys) renderStep(ctx context.Context, t *turn.Turn, q *dialogs.Quest
 	}
 	b.WriteString("<i>" + a.progress(t.Lang, q, r.Answers, qq.ID) + "</i>")
 	if s := q.SectionOf(qq.ID); s != nil {
-		b.WriteString(" · <b>" + html.EscapeString(a.Local(s.Title, lang)) + "</b>")
+		b.WriteString(" · <b>" + html.EscapeString(a.Pack.Local(s.Title, lang)) + "</b>")
 	}
-	b.WriteString("\n\n" + html.EscapeString(a.Local(qq.Text, lang)))
-	if h := a.Local(qq.Hint, lang); h != "" {
+	b.WriteString("\n\n" + html.EscapeString(a.Pack.Local(qq.Text, lang)))
+	if h := a.Pack.Local(qq.Hint, lang); h != "" {
 		b.WriteString("\n<i>" + html.EscapeString(h) + "</i>")
 	}
 	var rows [][]tg.Button
@@ -490,7 +501,7 @@ func (a *Surveys) renderStep(ctx context.Context, t *turn.Turn, q *dialogs.Quest
 	switch qq.Type {
 	case dialogs.QuestionSingle:
 		for _, o := range qq.Options {
-			rows = append(rows, []tg.Button{ans(o.ID, a.Local(o.Text, lang))})
+			rows = append(rows, []tg.Button{ans(o.ID, a.Pack.Local(o.Text, lang))})
 		}
 	case dialogs.QuestionMulti:
 		picked := r.Answers[qq.ID].Choice
@@ -499,7 +510,7 @@ func (a *Surveys) renderStep(ctx context.Context, t *turn.Turn, q *dialogs.Quest
 			if slices.Contains(picked, o.ID) {
 				mark = "✅ "
 			}
-			rows = append(rows, []tg.Button{ans(o.ID, mark+a.Local(o.Text, lang))})
+			rows = append(rows, []tg.Button{ans(o.ID, mark+a.Pack.Local(o.Text, lang))})
 		}
 		rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "survey.done"), turn.CbSurveyDone, k+":"+qq.ID)})
 		b.WriteString("\n<i>" + a.Text.Text(t.Lang, "survey.multi_hint") + "</i>")
@@ -556,7 +567,7 @@ func (a *Surveys) typedChoice(lang string, qq *dialogs.Question, text string) (s
 	if qq.Type == dialogs.QuestionSingle {
 		for _, o := range qq.Options {
 			for _, l := range a.Pack.Languages {
-				if norm(a.Local(o.Text, l)) == typed {
+				if norm(a.Pack.Local(o.Text, l)) == typed {
 					return o.ID, true
 				}
 			}
@@ -631,7 +642,7 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 		Kind string `json:"kind"`
 	}
 	json.Unmarshal(conv.Data, &st)
-	q, ok := a.Questionnaire(st.Kind)
+	q, ok := a.Pack.Questionnaire(st.Kind)
 	if !ok {
 		store.EndConversation(ctx, t.Tx, t.Chat)
 		return turn.ErrNotMine
@@ -642,7 +653,7 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 	}
 	atCentre := func(r store.Response) bool {
 		next, ok := q.Next(r.Answers)
-		return NeedsCentre(r) || (ok && next.Type == dialogs.QuestionCentre)
+		return NeedsCentre(r) || (ok && next.Type == dialogs.QuestionCentre) || conv.Step == stepCentreAgain
 	}
 	r, err := store.DraftOf(ctx, t.Tx, t.User.ID, st.Kind)
 	if errors.Is(err, store.ErrNotFound) {
@@ -697,7 +708,7 @@ func (a *Surveys) renderSummary(ctx context.Context, t *turn.Turn, q *dialogs.Qu
 	}
 	b.WriteString(a.Text.Text(t.Lang, "survey.summary"))
 	if c, ok := a.Pack.Centre(r.Centre); ok && r.Kind == dialogs.KindRating {
-		b.WriteString("\n🏢 " + html.EscapeString(a.Local(c.Name, lang)))
+		b.WriteString("\n🏢 " + html.EscapeString(a.Pack.Local(c.Name, lang)))
 	}
 	if r.CentreNote != "" {
 		b.WriteString("\n🏢 " + a.Text.Text(t.Lang, "centre.unlisted") + ": " + html.EscapeString(r.CentreNote))
@@ -713,7 +724,7 @@ func (a *Surveys) renderSummary(ctx context.Context, t *turn.Turn, q *dialogs.Qu
 		if !ok {
 			continue
 		}
-		fmt.Fprintf(&b, "\n%d. %s — <b>%s</b>", i+1, html.EscapeString(turn.Cut(a.Local(qq.Short(), lang), 60)), html.EscapeString(turn.Cut(a.AnswerLabel(t.Lang, qq, ans), 80)))
+		fmt.Fprintf(&b, "\n%d. %s — <b>%s</b>", i+1, html.EscapeString(turn.Cut(a.Pack.Local(qq.Short(), lang), 60)), html.EscapeString(turn.Cut(a.AnswerLabel(t.Lang, qq, ans), 80)))
 		row = append(row, tg.CallbackButton(fmt.Sprintf("✏️ %d", i+1), turn.CbSurveyEdit, k+":"+qq.ID))
 		if len(row) == 6 {
 			rows = append(rows, row)
@@ -741,7 +752,7 @@ func (a *Surveys) dailyLimitReached(ctx context.Context, t *turn.Turn, kind, cen
 	if limit <= 0 || centre == "" {
 		return false, nil
 	}
-	now := time.Now().In(a.Schedule().Location())
+	now := time.Now().In(a.Pack.Hours().Location())
 	midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
 	n, err := store.SubmittedSince(ctx, t.Tx, t.User.ID, kind, centre, midnight)
 	return n >= limit, err
@@ -823,13 +834,13 @@ func (a *Surveys) followUpText(q *dialogs.Questionnaire, r store.Response) strin
 	}
 	b.WriteString(dialogs.Ref(r.Kind, r.ID))
 	if c, ok := a.Pack.Centre(r.Centre); ok {
-		b.WriteString(" · " + a.Local(c.Name, lang))
+		b.WriteString(" · " + a.Pack.Local(c.Name, lang))
 	} else if r.CentreNote != "" {
 		b.WriteString(" · " + r.CentreNote)
 	}
 	for _, qq := range q.Visible(r.Answers) {
 		if ans, ok := r.Answers[qq.ID]; ok && qq.Type == dialogs.QuestionRating5 && ans.Number != nil {
-			fmt.Fprintf(&b, "\n%s: %d/5", a.Local(qq.Short(), lang), *ans.Number)
+			fmt.Fprintf(&b, "\n%s: %d/5", a.Pack.Local(qq.Short(), lang), *ans.Number)
 		}
 	}
 	return b.String()

@@ -53,22 +53,22 @@ func (a *Env) Distance(lang string, n dialogs.Nearby) string {
 func (a *Env) CentreCard(lang string, c dialogs.Centre, near dialogs.Nearby, now time.Time) string {
 	cl := a.ContentLang(lang)
 	var b strings.Builder
-	b.WriteString("🏢 <b>" + html.EscapeString(a.Local(c.Name, cl)) + "</b>")
+	b.WriteString("🏢 <b>" + html.EscapeString(a.Pack.Local(c.Name, cl)) + "</b>")
 	if near.Centre.ID != "" {
 		b.WriteString(" · " + a.Distance(lang, near))
 	}
-	b.WriteString("\n📍 " + html.EscapeString(a.Local(c.City, cl)))
-	if addr := a.Local(c.Address, cl); addr != "" {
+	b.WriteString("\n📍 " + html.EscapeString(a.Pack.Local(c.City, cl)))
+	if addr := a.Pack.Local(c.Address, cl); addr != "" {
 		b.WriteString(", " + html.EscapeString(addr))
 	}
-	if n := a.Local(c.Note, cl); n != "" {
+	if n := a.Pack.Local(c.Note, cl); n != "" {
 		b.WriteString("\nℹ️ " + html.EscapeString(n))
 	}
 	today, open, known, err := a.Pack.Opening(c, now)
 	switch {
 	case err != nil:
 	case !known:
-		if h := a.Local(c.Hours, cl); h != "" {
+		if h := a.Pack.Local(c.Hours, cl); h != "" {
 			b.WriteString("\n🕗 " + html.EscapeString(h))
 		}
 	case len(today) == 0:
@@ -90,7 +90,7 @@ func (a *Env) CentreCard(lang string, c dialogs.Centre, near dialogs.Nearby, now
 	}
 	for _, ch := range a.Pack.Channels {
 		if ch.Kind == "booking" && ch.URL != "" {
-			links = append(links, `<a href="`+html.EscapeString(ch.URL)+`">`+html.EscapeString(a.Local(ch.Title, cl))+"</a>")
+			links = append(links, `<a href="`+html.EscapeString(ch.URL)+`">`+html.EscapeString(a.Pack.Local(ch.Title, cl))+"</a>")
 			break
 		}
 	}
@@ -121,13 +121,13 @@ func (a *Env) AnswerLabel(lang string, qq *dialogs.Question, ans dialogs.Answer)
 		var names []string
 		for _, id := range ans.Choice {
 			if o, ok := qq.Option(id); ok {
-				names = append(names, a.Local(o.Text, a.ContentLang(lang)))
+				names = append(names, a.Pack.Local(o.Text, a.ContentLang(lang)))
 			}
 		}
 		return strings.Join(names, ", ")
 	case qq.Type == dialogs.QuestionCentre:
 		if c, ok := a.Pack.Centre(ans.Text); ok {
-			return a.Local(c.Name, a.ContentLang(lang))
+			return a.Pack.Local(c.Name, a.ContentLang(lang))
 		}
 		if ans.Text == UnlistedCentre {
 			return a.Text.Text(lang, "centre.unlisted")

@@ -157,15 +157,6 @@ func FirstNonEmpty(s ...string) string {
 	return ""
 }
 
-// Schedule is the pack's business hours (none when the pack has none).
-func (a *Env) Schedule() dialogs.Schedule {
-	s, err := a.Pack.Schedule()
-	if err != nil {
-		return dialogs.Schedule{}
-	}
-	return s
-}
-
 // DescribeHours renders the pack's business hours: «вт–пт 08:00–17:00, сб 08:00–15:45».
 func (a *Env) DescribeHours(lang string) string {
 	var parts []string
@@ -186,11 +177,6 @@ func (a *Env) DescribeHours(lang string) string {
 func (a *Env) DescribeWhen(lang string, t time.Time) string {
 	names := []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
 	return a.Text.Text(lang, "weekday."+names[t.Weekday()]) + " " + t.Format("15:04")
-}
-
-// Questionnaire is the pack's questionnaire of a kind.
-func (a *Env) Questionnaire(kind string) (*dialogs.Questionnaire, bool) {
-	return a.Pack.Questionnaire(kind)
 }
 
 // Cut shortens s to at most n characters, with an ellipsis.
@@ -252,8 +238,8 @@ func (a *Env) ChannelList(lang string, kinds ...string) string {
 		if !slices.Contains(kinds, c.Kind) {
 			continue
 		}
-		fmt.Fprintf(&b, "\n• <a href=\"%s\">%s</a>", html.EscapeString(c.URL), html.EscapeString(a.Local(c.Title, content)))
-		if note := a.Local(c.Note, content); note != "" {
+		fmt.Fprintf(&b, "\n• <a href=\"%s\">%s</a>", html.EscapeString(c.URL), html.EscapeString(a.Pack.Local(c.Title, content)))
+		if note := a.Pack.Local(c.Note, content); note != "" {
 			b.WriteString(" — " + html.EscapeString(note))
 		}
 	}

@@ -120,11 +120,6 @@ func (a *Env) ContentLang(lang string) string {
 	return a.Pack.Languages[0]
 }
 
-// Local is a pack text in lang, or in the pack's own language.
-func (a *Env) Local(t dialogs.Text, lang string) string {
-	return t.In(lang, a.Pack.Languages...)
-}
-
 // CountVisible is how many entries of a category citizens see.
 func CountVisible(b *Book, category string) int {
 	n := 0
@@ -167,13 +162,13 @@ func Label(s string) string {
 func (a *Env) RenderAnswer(e dialogs.Entry, userLang string) string {
 	lang := a.ContentLang(userLang)
 	var b strings.Builder
-	b.WriteString("<b>" + html.EscapeString(a.Local(e.Question, lang)) + "</b>\n\n")
-	b.WriteString(a.Local(e.Answer, lang))
+	b.WriteString("<b>" + html.EscapeString(a.Pack.Local(e.Question, lang)) + "</b>\n\n")
+	b.WriteString(a.Pack.Local(e.Answer, lang))
 	for i, l := range e.Links {
 		if i == 0 {
 			b.WriteString("\n")
 		}
-		fmt.Fprintf(&b, "\n🔗 <a href=\"%s\">%s</a>", html.EscapeString(l.URL), html.EscapeString(a.Local(l.Title, lang)))
+		fmt.Fprintf(&b, "\n🔗 <a href=\"%s\">%s</a>", html.EscapeString(l.URL), html.EscapeString(a.Pack.Local(l.Title, lang)))
 	}
 	return b.String()
 }
@@ -195,7 +190,7 @@ func (a *Env) AnswerKeyboard(e dialogs.Entry, userLang string, votes bool) *tg.K
 			break
 		}
 		if rel, ok := b.ByID[r]; ok && !rel.Hidden {
-			rows = append(rows, []tg.Button{tg.CallbackButton("➡️ "+Label(a.Local(rel.Question, lang)), CbFAQQuestion, rel.ID)})
+			rows = append(rows, []tg.Button{tg.CallbackButton("➡️ "+Label(a.Pack.Local(rel.Question, lang)), CbFAQQuestion, rel.ID)})
 		}
 	}
 	rows = append(rows, []tg.Button{

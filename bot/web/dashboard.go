@@ -295,7 +295,7 @@ func (a *Pages) webFilter(r *http.Request, p *webPage) *webFilter {
 		}
 		// «Одеса · ТСЦ МВС № 5154»: staff look for a town first, and
 		// find the list in the alphabet's order.
-		name := a.Local(c.City, p.Lang) + " · " + a.Local(c.Name, p.Lang)
+		name := a.Pack.Local(c.City, p.Lang) + " · " + a.Pack.Local(c.Name, p.Lang)
 		f.Centres = append(f.Centres, webOption{ID: c.ID, Name: name, Selected: c.ID == centre})
 	}
 	byName := collate.New(language.Make(p.Lang))
@@ -319,7 +319,7 @@ func (a *Pages) webFilter(r *http.Request, p *webPage) *webFilter {
 	for _, id := range webPeriods {
 		f.Periods = append(f.Periods, webOption{ID: id, Name: p.T("web.period." + id), Selected: id == f.period})
 	}
-	f.filter.Since, f.filter.Until, _ = dialogs.ParsePeriod(f.period, time.Now().In(a.Schedule().Location()))
+	f.filter.Since, f.filter.Until, _ = dialogs.ParsePeriod(f.period, time.Now().In(a.Pack.Hours().Location()))
 	p.Filter = f
 	return f
 }
@@ -399,11 +399,11 @@ func (a *Pages) lowRatings(ctx context.Context, f store.ResponseFilter, lang str
 		return b, err
 	}
 	b.Total = total
-	loc := a.Schedule().Location()
+	loc := a.Pack.Hours().Location()
 	for _, r := range list {
 		lr := lowRating{Ref: dialogs.Ref(r.Kind, r.ID), Date: r.SubmittedAt.In(loc).Format("2006-01-02 15:04"), Centre: r.Centre}
 		if c, ok := a.Pack.Centre(r.Centre); ok {
-			lr.Centre = a.Local(c.Name, lang)
+			lr.Centre = a.Pack.Local(c.Name, lang)
 		}
 		for _, c := range crit {
 			ans := r.Answers[c.ID]
@@ -503,7 +503,7 @@ func (a *Pages) serveMystery(w http.ResponseWriter, r *http.Request, p *webPage)
 		a.webUnavailable(w, err)
 		return
 	}
-	q, ok := a.Questionnaire(dialogs.KindMystery)
+	q, ok := a.Pack.Questionnaire(dialogs.KindMystery)
 	var b mysteryBody
 	if ok {
 		count := map[string]int{}
@@ -522,12 +522,12 @@ func (a *Pages) serveMystery(w http.ResponseWriter, r *http.Request, p *webPage)
 			var items []chartItem
 			for _, s := range q.Sections {
 				if v, ok := avg[s.ID]; ok {
-					name := a.Local(s.Title, p.Lang)
+					name := a.Pack.Local(s.Title, p.Lang)
 					items = append(items, chartItem{Label: name, Value: v, Title: name + ": " + locales.Decimal(p.Lang, v)})
 				}
 			}
 			b.Centres = append(b.Centres, mysteryCentre{
-				Name: a.Local(c.Name, p.Lang), Count: count[c.ID],
+				Name: a.Pack.Local(c.Name, p.Lang), Count: count[c.ID],
 				Sections: criteriaChart(p.Lang, p.T("web.dash.sections"), items),
 			})
 		}

@@ -62,7 +62,7 @@ type centreBody struct {
 
 // ratingCriteria are the rating questionnaire's 1–5 questions, in order.
 func (a *Pages) ratingCriteria() (*dialogs.Questionnaire, []*dialogs.Question) {
-	q, ok := a.Questionnaire("rating")
+	q, ok := a.Pack.Questionnaire(dialogs.KindRating)
 	if !ok {
 		return nil, nil
 	}
@@ -163,7 +163,7 @@ func (a *Pages) readRatings(ctx context.Context) (*ratingsData, error) {
 	if err != nil {
 		return nil, err
 	}
-	loc := a.Schedule().Location()
+	loc := a.Pack.Hours().Location()
 	y, m, _ := at.In(loc).Date()
 	since := time.Date(y, m, 1, 0, 0, 0, 0, loc).AddDate(0, -(trendMonths - 1), 0)
 	months, err := store.RatingsByMonth(ctx, a.St.Reader(), a.Pack.ID, ids, loc.String(), since)
@@ -188,7 +188,7 @@ func (a *Pages) centreScores(r *http.Request, lang string) ([]centreScore, int, 
 	min := a.RatingsMinCount
 	var out []centreScore
 	for _, c := range a.Pack.Centres {
-		s := centreScore{ID: c.ID, Name: a.Local(c.Name, lang), City: a.Local(c.City, lang), region: c.Region}
+		s := centreScore{ID: c.ID, Name: a.Pack.Local(c.Name, lang), City: a.Pack.Local(c.City, lang), region: c.Region}
 		row := byCentre[c.ID]
 		if row.Count >= min && row.Count > 0 {
 			s.Shown, s.Count = true, row.Count
@@ -264,7 +264,7 @@ func (a *Pages) byRegion(list []centreScore, lang string) []regionScores {
 		out = append(out, regionScores{Name: name})
 	}
 	for _, r := range a.Pack.Regions {
-		add(r.ID, a.Local(r.Name, lang))
+		add(r.ID, a.Pack.Local(r.Name, lang))
 	}
 	for _, s := range list {
 		i, ok := idx[s.region]
@@ -286,7 +286,7 @@ func (a *Pages) criterionName(lang string, q *dialogs.Question) string {
 	if q.Criterion != "" {
 		return a.Text.Text(lang, "stats.criterion."+q.Criterion)
 	}
-	return a.Local(q.Short(), lang)
+	return a.Pack.Local(q.Short(), lang)
 }
 
 func (a *Pages) serveRatings(w http.ResponseWriter, r *http.Request) {

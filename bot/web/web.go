@@ -51,20 +51,3 @@ func (a *Pages) Open(pack *dialogs.Pack) {
 	a.Pack = pack
 	close(a.ready)
 }
-
-// Local is a pack text in lang, or in the pack's own language.
-func (a *Pages) Local(t dialogs.Text, lang string) string { return t.In(lang, a.Pack.Languages...) }
-
-// Schedule is the pack's business hours (the dashboard's clock).
-func (a *Pages) Schedule() dialogs.Schedule {
-	s, err := a.Pack.Schedule()
-	if err != nil {
-		return dialogs.Schedule{}
-	}
-	return s
-}
-
-// Questionnaire is the pack's questionnaire of a kind.
-func (a *Pages) Questionnaire(kind string) (*dialogs.Questionnaire, bool) {
-	return a.Pack.Questionnaire(kind)
-}
