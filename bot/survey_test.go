@@ -255,6 +255,9 @@ func TestQuickRatingFromQRCode(t *testing.T) {
 	if !relayed {
 		t.Errorf("the follow-up ticket's topic lacks the words, the centre or the scores: %+v", inThread(h.srv.Messages(staffChat), int(tk.ThreadID)))
 	}
+	if tk.Subject != "Довга черга, табло не працювало" {
+		t.Errorf("the topic is named %q; want the person's words alone", tk.Subject)
+	}
 	h.srv.Wait(t, 20*time.Second, "the low-rating card", func(s *bottest.Server) bool {
 		for _, m := range s.Messages(staffChat) {
 			if strings.Contains(m.Text, dialogs.Ref("rating", r.ID)) && strings.Contains(m.Text, "❗") {

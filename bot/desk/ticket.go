@@ -33,6 +33,9 @@ func (a *Desk) OpenTicket(ctx context.Context, t *turn.Turn, msg *models.Message
 	if subject == "" && msg != nil {
 		subject = turn.FirstNonEmpty(msg.Text, msg.Caption)
 	}
+	// The topic is named after the first paragraph: a rating's follow-up
+	// puts the person's words first and the scores after a blank line.
+	subject, _, _ = strings.Cut(strings.TrimSpace(subject), "\n\n")
 	tk, err := store.OpenTicket(ctx, t.Tx, t.User.ID, t.Lang, turn.Cut(strings.Join(strings.Fields(subject), " "), 60), source, sourceText)
 	if err != nil {
 		return err
