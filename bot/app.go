@@ -158,7 +158,7 @@ func New(cfg Config, st *store.Store, text *locales.Bundle, log *slog.Logger) (*
 		Metrics: m,
 	})
 	a.in = &intake.Intake{
-		Store: st, Log: log, Stored: a.disp.Signal,
+		Store: st, Log: log, Stored: a.disp.Offer,
 		APIURL: cfg.APIURL, Token: cfg.Token, Secret: cfg.WebhookSecret,
 		HTTP:    &http.Client{Timeout: cfg.PollTimeout + 15*time.Second},
 		Timeout: cfg.PollTimeout,
@@ -348,25 +348,22 @@ func (a *App) setWebhook(ctx context.Context) error {
 
 // handle is the Dispatcher's handler: it decides one update inside the
 // update's transaction and keeps the effects decided with it.
-func (a *App) handle(ctx context.Context, c *store.Claimed, tx *sqlx.Tx) (int, []int64, error) {
+func (a *App) handle(ctx context.Context, c *store.Claimed, tx *sqlx.Tx) (dispatch.Outcome, error) {
 	var upd models.Update
 	if err := json.Unmarshal(c.Payload, &upd); err != nil {
-		return 0, nil, fmt.Errorf("%w: cannot decode update: %v", dispatch.ErrPermanent, err)
+		return dispatch.Outcome{}, fmt.Errorf("%w: cannot decode update: %v", dispatch.ErrPermanent, err)
 	}
 	t := &turn.Turn{Tx: tx, Update: &upd, Status: store.InboxDone}
 	if err := a.decide(ctx, t); err != nil {
-		return 0, nil, err
+		return dispatch.Outcome{}, err
 	}
-	// The turn's effects commit with its state, or not at all.
-	effects := t.Effects()
-	if err := outbox.Add(ctx, tx, c.UpdateID, effects...); err != nil {
-		return 0, nil, err
+	// The turn's effects commit with its state, or not at all: the
+	// dispatcher writes them with the record of the update.
+	rows, err := outbox.Rows(c.UpdateID, t.Effects()...)
+	if err != nil {
+		return dispatch.Outcome{}, err
 	}
-	chats := make([]int64, 0, len(effects))
-	for _, e := range effects {
-		chats = append(chats, e.Chat)
-	}
-	return t.Status, chats, nil
+	return dispatch.Outcome{Status: t.Status, Effects: rows}, nil
 }
 
 // apologise tells a citizen whose update could not be handled to try

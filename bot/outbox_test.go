@@ -55,7 +55,8 @@ func newDecider(t *testing.T) *decider {
 }
 
 // turn handles u in a transaction of its own, commits it, and returns the
-// effects it kept in the outbox.
+// effects the turn decided (the dispatcher writes them to the outbox with
+// the record of the update).
 func (d *decider) turn(u models.Update) []outbox.Effect {
 	d.t.Helper()
 	d.id++
@@ -72,19 +73,19 @@ func (d *decider) turn(u models.Update) []outbox.Effect {
 	}
 	defer tx.Rollback()
 	c := &store.Claimed{UpdateID: in.UpdateID, ChatKey: in.ChatKey, Kind: in.Kind, Payload: raw}
-	if _, _, err := d.app.handle(ctx, c, tx); err != nil {
+	got, err := d.app.handle(ctx, c, tx)
+	if err != nil {
 		d.t.Fatalf("update %d: %v", u.ID, err)
-	}
-	var bodies []string
-	if err := tx.SelectContext(ctx, &bodies, `SELECT body::text FROM outbox WHERE update_id = $1 ORDER BY id`, u.ID); err != nil {
-		d.t.Fatal(err)
 	}
 	if err := tx.Commit(); err != nil {
 		d.t.Fatal(err)
 	}
-	out := make([]outbox.Effect, len(bodies))
-	for i, b := range bodies {
-		if err := json.Unmarshal([]byte(b), &out[i]); err != nil {
+	out := make([]outbox.Effect, len(got.Effects))
+	for i, e := range got.Effects {
+		if e.UpdateID != u.ID {
+			d.t.Errorf("an effect of update %d is marked as made for %d", u.ID, e.UpdateID)
+		}
+		if err := json.Unmarshal(e.Body, &out[i]); err != nil {
 			d.t.Fatal(err)
 		}
 	}

@@ -192,8 +192,8 @@ func TestRefusedStatementRollsBackToTheSavepoint(t *testing.T) {
 	}
 	// Update 3 waits behind update 1 of its chat, now due in an hour: only
 	// chat 10 has work.
-	if chats, err := s.PendingChats(ctx, 10); err != nil || fmt.Sprint(chats) != "[10]" {
-		t.Errorf("chats with work: %v, %v; want [10]", chats, err)
+	if chats, err := s.PendingChats(ctx, 10); err != nil || fmt.Sprint(chats) != "[{10 2 2}]" {
+		t.Errorf("chats with work: %v, %v; want chat 10 (head: update 2)", chats, err)
 	}
 	tx, _ = s.Begin(ctx)
 	defer tx.Rollback()
@@ -216,8 +216,8 @@ func TestBatchStoredAgainAfterCutConnections(t *testing.T) {
 		}
 		second = append(second, id)
 	}
-	if n, err := s.AddUpdates(ctx, faultUpdates(first...)); err != nil || n != 50 {
-		t.Fatalf("stored %d, %v", n, err)
+	if n, err := s.AddUpdates(ctx, faultUpdates(first...)); err != nil || n.New != 50 || len(n.Work) != 50 {
+		t.Fatalf("stored %+v, %v; want 50 new, all to handle", n, err)
 	}
 	terminate(t, s)
 	// Telegram redelivers the first batch with more: the intake retries
@@ -226,7 +226,7 @@ func TestBatchStoredAgainAfterCutConnections(t *testing.T) {
 	for attempt := 1; ; attempt++ {
 		n, err := s.AddUpdates(ctx, faultUpdates(second...))
 		if err == nil {
-			added = n
+			added = n.New
 			break
 		}
 		if !store.IsUnavailable(err) || attempt == 3 {

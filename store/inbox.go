@@ -37,12 +37,20 @@ type InboxUpdate struct {
 	Skip     bool   // store it, but there is nothing to handle (unknown kinds)
 }
 
+// Added is what AddUpdates stored.
+type Added struct {
+	New  int       // updates not stored before
+	Work []Pending // the new ones to be handled, in update_id order
+}
+
 // AddUpdates stores a batch in one statement. Updates already stored are left
 // as they are, so Telegram redelivering a batch handles nothing twice. It
-// returns how many were new. Waiting workers everywhere are notified on commit.
-func (s *Store) AddUpdates(ctx context.Context, ups []InboxUpdate) (int, error) {
+// returns what was new. Waiting workers everywhere are notified on commit;
+// the caller tells its own (Listen leaves out this Store's notifications).
+func (s *Store) AddUpdates(ctx context.Context, ups []InboxUpdate) (Added, error) {
+	var out Added
 	if len(ups) == 0 {
-		return 0, nil
+		return out, nil
 	}
 	ids := make([]int64, len(ups))
 	keys := make([]int64, len(ups))
@@ -55,8 +63,11 @@ func (s *Store) AddUpdates(ctx context.Context, ups []InboxUpdate) (int, error) 
 			statuses[i] = InboxSkipped
 		}
 	}
-	var added int
-	err := s.db.QueryRowContext(ctx, `
+	var added []struct {
+		Pending
+		Status int `db:"status"`
+	}
+	err := s.db.SelectContext(ctx, &added, `
 		WITH ins AS (
 			INSERT INTO inbox (update_id, chat_key, kind, payload, status, handled_at)
 			SELECT u.id, u.key, u.kind, u.payload::json, u.status,
@@ -65,15 +76,25 @@ func (s *Store) AddUpdates(ctx context.Context, ups []InboxUpdate) (int, error) 
 			     AS u(id, key, kind, payload, status)
 			ORDER BY u.id
 			ON CONFLICT (update_id) DO NOTHING
-			RETURNING 1
+			RETURNING update_id, chat_key, status
+		), notified AS (
+			SELECT pg_notify($6, $7) WHERE EXISTS (SELECT 1 FROM ins)
 		)
-		SELECT count(*), pg_notify($6, '') FROM ins`,
-		pq.Array(ids), pq.Array(keys), pq.Array(kinds), pq.Array(payloads), pq.Array(statuses), InboxChannel,
-	).Scan(&added, new(any))
+		SELECT chat_key, update_id AS head, update_id AS last, status
+		FROM ins, (SELECT count(*) FROM notified) n
+		ORDER BY update_id`,
+		pq.Array(ids), pq.Array(keys), pq.Array(kinds), pq.Array(payloads), pq.Array(statuses), InboxChannel, s.origin,
+	)
 	if err != nil {
-		return 0, fmt.Errorf("store: unable to store updates: %w", err)
+		return Added{}, fmt.Errorf("store: unable to store updates: %w", err)
 	}
-	return added, nil
+	out.New = len(added)
+	for _, a := range added {
+		if a.Status == InboxPending {
+			out.Work = append(out.Work, a.Pending)
+		}
+	}
+	return out, nil
 }
 
 // SetAsideUpdate stores, in place of an update the database refused to
@@ -125,19 +146,28 @@ type Claimed struct {
 	Attempts int    `db:"attempts"`
 }
 
+// Pending is a chat with work: its oldest pending update is due.
+type Pending struct {
+	Chat int64 `db:"chat_key"`
+	Head int64 `db:"head"` // the update to be taken next
+	Last int64 `db:"last"` // the chat's latest pending update
+}
+
 // PendingChats lists up to limit chats whose oldest pending update is due,
 // oldest first: the work there is to do. A chat whose oldest update waits
 // for a retry is left out, since its later updates wait behind it.
-func (s *Store) PendingChats(ctx context.Context, limit int) ([]int64, error) {
-	var out []int64
+func (s *Store) PendingChats(ctx context.Context, limit int) ([]Pending, error) {
+	var out []Pending
 	err := s.db.SelectContext(ctx, &out, `
-		SELECT chat_key FROM (
-			SELECT DISTINCT ON (chat_key) chat_key, update_id, not_before
+		SELECT chat_key, head,
+		       (SELECT max(update_id) FROM inbox i WHERE i.chat_key = h.chat_key AND status = 0) AS last
+		FROM (
+			SELECT DISTINCT ON (chat_key) chat_key, update_id AS head, not_before
 			FROM inbox WHERE status = 0
 			ORDER BY chat_key, update_id
-		) head
+		) h
 		WHERE not_before <= now()
-		ORDER BY update_id
+		ORDER BY head
 		LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list the chats with work: %w", err)
@@ -252,15 +282,24 @@ type Finished struct {
 }
 
 // FinishUpdates records, inside the handlers' transaction, that the updates
-// were handled, so that they commit with what the handlers wrote. by names
+// were handled, and writes the effects their turns decided, so that both
+// commit with what the handlers wrote (see AddEffects: no NOTIFY). by names
 // the process, for operators running several. It returns the chats that
-// have a later update pending, to be taken next. One statement.
-func (s *Store) FinishUpdates(ctx context.Context, tx *sqlx.Tx, done []Finished, by string) (more []int64, err error) {
+// have a later update pending, to be taken next. One statement, whatever
+// the batch holds (two when an effect carries a file).
+func (s *Store) FinishUpdates(ctx context.Context, tx *sqlx.Tx, done []Finished, effects []Effect, by string) (more []int64, err error) {
 	if len(done) == 0 {
-		return nil, nil
+		return nil, AddEffects(ctx, tx, effects)
+	}
+	fx := effectArrays(effects)
+	if fx.files {
+		if err := AddEffects(ctx, tx, effects); err != nil {
+			return nil, err
+		}
+		fx = effectArrays(nil)
 	}
 	if len(done) == 1 {
-		return s.finishUpdate(ctx, tx, done[0], by)
+		return s.finishUpdate(ctx, tx, done[0], fx, by)
 	}
 	ids := make([]int64, len(done))
 	statuses := make([]int64, len(done))
@@ -274,7 +313,7 @@ func (s *Store) FinishUpdates(ctx context.Context, tx *sqlx.Tx, done []Finished,
 			FROM unnest((SELECT $1::bigint[]), (SELECT $2::smallint[])) AS u(id, status)
 			WHERE i.update_id = u.id
 			RETURNING i.chat_key, i.update_id
-		)
+		), fx AS (`+insertEffects(4)+`)
 		SELECT d.chat_key FROM done d
 		WHERE EXISTS (SELECT 1 FROM inbox
 		              WHERE chat_key = d.chat_key AND status = 0 AND update_id > d.update_id)`)
@@ -282,21 +321,21 @@ func (s *Store) FinishUpdates(ctx context.Context, tx *sqlx.Tx, done []Finished,
 		return nil, fmt.Errorf("store: unable to finish updates %v: %w", ids, err)
 	}
 	defer finish.Close()
-	if err := finish.SelectContext(ctx, &more, pq.Array(ids), pq.Array(statuses), by); err != nil {
+	if err := finish.SelectContext(ctx, &more, append([]any{pq.Array(ids), pq.Array(statuses), by}, fx.args()...)...); err != nil {
 		return nil, fmt.Errorf("store: unable to finish updates %v: %w", ids, err)
 	}
 	return more, nil
 }
 
 // finishUpdate is FinishUpdates for one update (see claimChat).
-func (s *Store) finishUpdate(ctx context.Context, tx *sqlx.Tx, f Finished, by string) (more []int64, err error) {
+func (s *Store) finishUpdate(ctx context.Context, tx *sqlx.Tx, f Finished, fx effectRows, by string) (more []int64, err error) {
 	finish, err := s.prepared(ctx, tx, `
 		WITH done AS (
 			UPDATE inbox SET status = $2, attempts = attempts + 1, handled_at = now(),
 			       handled_seq = nextval('inbox_handled_seq'), last_error = NULL, handled_by = $3
 			WHERE update_id = $1
 			RETURNING chat_key
-		)
+		), fx AS (`+insertEffects(4)+`)
 		SELECT EXISTS (SELECT 1 FROM inbox
 		               WHERE chat_key = (SELECT chat_key FROM done) AND status = 0 AND update_id > $1)`)
 	if err != nil {
@@ -304,7 +343,7 @@ func (s *Store) finishUpdate(ctx context.Context, tx *sqlx.Tx, f Finished, by st
 	}
 	defer finish.Close()
 	var next bool
-	if err := finish.QueryRowxContext(ctx, f.UpdateID, f.Status, by).Scan(&next); err != nil {
+	if err := finish.QueryRowxContext(ctx, append([]any{f.UpdateID, f.Status, by}, fx.args()...)...).Scan(&next); err != nil {
 		return nil, fmt.Errorf("store: unable to finish update %d: %w", f.UpdateID, err)
 	}
 	if next {

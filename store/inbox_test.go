@@ -23,8 +23,8 @@ func TestChatsAreClaimedOneUpdateAtATimeInOrder(t *testing.T) {
 	if _, err := s.AddUpdates(ctx, faultUpdates(5, 1, 2, 3, 4)); err != nil {
 		t.Fatal(err)
 	}
-	if chats, err := s.PendingChats(ctx, 10); err != nil || fmt.Sprint(chats) != "[11 10]" {
-		t.Fatalf("chats with work: %v, %v; want [11 10], the chat of update 1 first", chats, err)
+	if chats, err := s.PendingChats(ctx, 10); err != nil || fmt.Sprint(chats) != "[{11 1 5} {10 2 4}]" {
+		t.Fatalf("chats with work: %v, %v; want chat 11 (updates 1 to 5) first, then chat 10 (2 to 4)", chats, err)
 	}
 	if chats, _ := s.PendingChats(ctx, 1); len(chats) != 1 {
 		t.Errorf("limit 1 gave %v", chats)
@@ -99,7 +99,7 @@ func TestRetryHoldsTheChatBack(t *testing.T) {
 	}
 	tx.Rollback()
 	time.Sleep(400 * time.Millisecond)
-	if chats, _ := s.PendingChats(ctx, 10); fmt.Sprint(chats) != "[11]" {
+	if chats, _ := s.PendingChats(ctx, 10); fmt.Sprint(chats) != "[{11 1 3}]" {
 		t.Errorf("chats with work after the backoff: %v", chats)
 	}
 	tx, _ = s.Begin(ctx)
@@ -150,7 +150,13 @@ func TestChatsAreClaimedAndFinishedInBatches(t *testing.T) {
 	if c, err := claimOne(ctx, s, other, 21); c != nil || err != nil {
 		t.Errorf("chat 21 taken twice: %+v, %v", c, err)
 	}
-	more, err := s.FinishUpdates(ctx, tx, []store.Finished{{UpdateID: 6, ChatKey: 25, Status: store.InboxDone}, {UpdateID: 1, ChatKey: 21, Status: store.InboxSkipped}, {UpdateID: 2, ChatKey: 22, Status: store.InboxDone}}, "test")
+	// The turns' effects are written with the record of the updates.
+	effects := []store.Effect{
+		{ChatID: 25, Body: []byte(`{"n":1}`), UpdateID: 6},
+		{ChatID: 22, Body: []byte(`{"n":2}`), UpdateID: 2},
+		{ChatID: 25, Body: []byte(`{"n":3}`), UpdateID: 6, Urgent: true},
+	}
+	more, err := s.FinishUpdates(ctx, tx, []store.Finished{{UpdateID: 6, ChatKey: 25, Status: store.InboxDone}, {UpdateID: 1, ChatKey: 21, Status: store.InboxSkipped}, {UpdateID: 2, ChatKey: 22, Status: store.InboxDone}}, effects, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,6 +175,81 @@ func TestChatsAreClaimedAndFinishedInBatches(t *testing.T) {
 	if want := "[1:3/1 2:1/1 3:0/0 4:0/0 5:0/1 6:1/1 7:0/0]"; fmt.Sprint(states) != want {
 		t.Errorf("inbox (update:status/attempts) %v; want %s", states, want)
 	}
+	if got := outboxRows(t, s); got != `[25:6:{"n":1} 22:2:{"n":2} 25:6:{"n":3}!]` {
+		t.Errorf("outbox (chat:update:body, ! urgent) %s; want the three effects in their order", got)
+	}
+}
+
+// One update's finish writes its effects too; an effect with a file is
+// written all the same, and a batch that rolls back leaves none.
+func TestFinishingOneUpdateWritesItsEffects(t *testing.T) {
+	ctx := context.Background()
+	s := pgtest.New(t)
+	if _, err := s.AddUpdates(ctx, faultUpdates(1, 2)); err != nil {
+		t.Fatal(err)
+	}
+	finish := func(c *store.Claimed, tx *sqlx.Tx, effects ...store.Effect) {
+		t.Helper()
+		if _, err := s.FinishUpdates(ctx, tx, []store.Finished{{UpdateID: c.UpdateID, ChatKey: c.ChatKey, Status: store.InboxDone}}, effects, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tx, _ := s.Begin(ctx)
+	c, _ := claimOne(ctx, s, tx, 11)
+	finish(c, tx, store.Effect{ChatID: 11, Body: []byte(`{"n":0}`), UpdateID: 1})
+	tx.Rollback()
+	if got := outboxRows(t, s); got != "[]" {
+		t.Errorf("a rolled-back finish left effects: %s", got)
+	}
+	for _, chat := range []int64{11, 10} {
+		tx, _ := s.Begin(ctx)
+		c, err := claimOne(ctx, s, tx, chat)
+		if err != nil || c == nil {
+			t.Fatalf("chat %d: %+v, %v", chat, c, err)
+		}
+		e := store.Effect{ChatID: chat, Body: fmt.Appendf(nil, `{"n":%d}`, c.UpdateID), UpdateID: c.UpdateID}
+		if chat == 10 {
+			e.File = []byte("a,b")
+		}
+		finish(c, tx, e, store.Effect{ChatID: 99, Body: []byte(`{"n":9}`), UpdateID: c.UpdateID})
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := outboxRows(t, s); got != `[11:1:{"n":1} 99:1:{"n":9} 10:2:{"n":2} 99:2:{"n":9}]` {
+		t.Errorf("outbox (chat:update:body) %s", got)
+	}
+	var files int
+	s.DB().QueryRow(`SELECT count(*) FROM outbox WHERE file = 'a,b'`).Scan(&files)
+	if files != 1 {
+		t.Errorf("%d effects keep the file; want 1", files)
+	}
+}
+
+// outboxRows lists the outbox in id order as chat:update:body, "!" marking
+// the urgent.
+func outboxRows(t *testing.T, s *store.Store) string {
+	t.Helper()
+	var rows []string
+	r, err := s.DB().Query(`SELECT chat_id, coalesce(update_id, 0), body::text, urgent FROM outbox ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for r.Next() {
+		var chat, update int64
+		var body string
+		var urgent bool
+		if err := r.Scan(&chat, &update, &body, &urgent); err != nil {
+			t.Fatal(err)
+		}
+		mark := ""
+		if urgent {
+			mark = "!"
+		}
+		rows = append(rows, fmt.Sprintf("%d:%d:%s%s", chat, update, body, mark))
+	}
+	return fmt.Sprint(rows)
 }
 
 // claimOne takes chat's oldest update through ClaimChats: nil when it
@@ -183,6 +264,62 @@ func claimOne(ctx context.Context, s *store.Store, tx *sqlx.Tx, chat int64) (*st
 
 // finishOne records an update done and tells whether its chat has more.
 func finishOne(ctx context.Context, s *store.Store, tx *sqlx.Tx, c *store.Claimed) (bool, error) {
-	more, err := s.FinishUpdates(ctx, tx, []store.Finished{{UpdateID: c.UpdateID, ChatKey: c.ChatKey, Status: store.InboxDone}}, "test")
+	more, err := s.FinishUpdates(ctx, tx, []store.Finished{{UpdateID: c.UpdateID, ChatKey: c.ChatKey, Status: store.InboxDone}}, nil, "test")
 	return len(more) > 0, err
+}
+
+// What the intake stored comes back as work for its own workers, without
+// the notification: that goes to the other processes on the database.
+func TestStoredUpdatesAreOfferedHereAndNotifiedElsewhere(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	u := pgtest.URL(t)
+	here, err := store.Open(ctx, u, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer here.Close()
+	there, err := store.Open(ctx, u, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer there.Close()
+	heard := func(s *store.Store) <-chan struct{} {
+		ch, err := s.Listen(ctx, store.InboxChannel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ch
+	}
+	hereHears, thereHears := heard(here), heard(there)
+
+	ups := faultUpdates(1, 2, 3)
+	ups = append(ups, store.InboxUpdate{UpdateID: 4, ChatKey: 10, Kind: "poll", Payload: []byte(`{"update_id":4}`), Skip: true})
+	added, err := here.AddUpdates(ctx, ups)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(added.New, added.Work) != "4 [{11 1 1} {10 2 2} {11 3 3}]" {
+		t.Errorf("stored %d, work %v; want 4 new, the three to handle (not the skipped poll)", added.New, added.Work)
+	}
+	select {
+	case <-thereHears:
+	case <-time.After(5 * time.Second):
+		t.Fatal("another process was not told of the new updates")
+	}
+	select {
+	case <-hereHears:
+		t.Error("the process that stored the updates was notified of them too")
+	case <-time.After(300 * time.Millisecond):
+	}
+	// Telegram delivers the batch again: nothing new, nobody notified.
+	again, err := here.AddUpdates(ctx, ups[:2])
+	if err != nil || again.New != 0 || len(again.Work) != 0 {
+		t.Errorf("a redelivered batch gave %+v, %v; want nothing new", again, err)
+	}
+	select {
+	case <-thereHears:
+		t.Error("a redelivery with nothing new notified the others")
+	case <-time.After(300 * time.Millisecond):
+	}
 }

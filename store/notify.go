@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
@@ -13,7 +15,8 @@ import (
 // Listen subscribes to a LISTEN/NOTIFY channel. The returned channel gets a
 // value (coalesced) for every notification, and also after the connection was
 // lost and re-established, when notifications may have been missed. It is
-// closed when ctx ends.
+// closed when ctx ends. Notifications this Store sent itself (AddUpdates')
+// are left out: its caller knows of them already.
 func (s *Store) Listen(ctx context.Context, channel string) (<-chan struct{}, error) {
 	out := make(chan struct{}, 1)
 	signal := func() {
@@ -23,7 +26,12 @@ func (s *Store) Listen(ctx context.Context, channel string) (<-chan struct{}, er
 		}
 	}
 	// A nil notification comes after a reconnect; either way there may be work.
-	err := s.listen(ctx, channel, func(*pq.Notification) { signal() }, signal, func() { close(out) })
+	notified := func(n *pq.Notification) {
+		if n == nil || n.Extra != s.origin {
+			signal()
+		}
+	}
+	err := s.listen(ctx, channel, notified, signal, func() { close(out) })
 	if err != nil {
 		return nil, err
 	}
@@ -64,6 +72,14 @@ func (s *Store) ListenChats(ctx context.Context, channel string) (<-chan []int64
 		return nil, err
 	}
 	return out, nil
+}
+
+// newOrigin names a Store in its notifications: random, so that no two
+// processes (or two Stores of one test) share it.
+func newOrigin() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return "origin:" + hex.EncodeToString(b[:])
 }
 
 // listen runs a LISTEN on its own connection until ctx ends, calling

@@ -48,17 +48,9 @@ func AddEffects(ctx context.Context, tx sqlx.ExecerContext, effects []Effect) er
 	if len(effects) == 0 {
 		return nil
 	}
-	chats := make([]int64, len(effects))
-	urgent := make([]bool, len(effects))
-	bodies := make([]string, len(effects))
-	files := make([][]byte, len(effects))
-	updates := make([]sql.NullInt64, len(effects))
-	for i, e := range effects {
-		chats[i], urgent[i], bodies[i], files[i], updates[i] = e.ChatID, e.Urgent, string(e.Body), e.File, nullInt(e.UpdateID)
-	}
 	// Files are few and travel one by one; the rest goes as arrays.
 	var err error
-	if hasFile(files) {
+	if fx := effectArrays(effects); fx.files {
 		for _, e := range effects {
 			_, err = tx.ExecContext(ctx, `
 				INSERT INTO outbox (chat_id, urgent, body, file, update_id) VALUES ($1, $2, $3::json, $4, $5)`,
@@ -68,18 +60,49 @@ func AddEffects(ctx context.Context, tx sqlx.ExecerContext, effects []Effect) er
 			}
 		}
 	} else {
-		_, err = tx.ExecContext(ctx, `
-			INSERT INTO outbox (chat_id, urgent, body, update_id)
-			SELECT e.chat, e.urgent, e.body::json, e.update_id
-			FROM unnest($1::bigint[], $2::boolean[], $3::text[], $4::bigint[]) WITH ORDINALITY
-			     AS e(chat, urgent, body, update_id, n)
-			ORDER BY e.n`,
-			pq.Array(chats), pq.Array(urgent), pq.Array(bodies), pq.Array(updates))
+		_, err = tx.ExecContext(ctx, insertEffects(1), fx.args()...)
 	}
 	if err != nil {
 		return fmt.Errorf("store: unable to keep %d effects: %w", len(effects), err)
 	}
 	return nil
+}
+
+// insertEffects is the statement that writes effects without files, in
+// their order, from the arrays of effectRows.args passed as parameters
+// $first to $first+3. The arrays are read through (SELECT $n), as in
+// FinishUpdates: one generic plan, whatever their length.
+func insertEffects(first int) string {
+	return fmt.Sprintf(`
+	INSERT INTO outbox (chat_id, urgent, body, update_id)
+	SELECT e.chat, e.urgent, e.body::json, nullif(e.update_id, 0)
+	FROM unnest((SELECT $%d::bigint[]), (SELECT $%d::boolean[]), (SELECT $%d::text[]), (SELECT $%d::bigint[]))
+	     WITH ORDINALITY AS e(chat, urgent, body, update_id, n)
+	ORDER BY e.n`, first, first+1, first+2, first+3)
+}
+
+// effectRows are effects as the arrays insertEffects takes.
+type effectRows struct {
+	chats, updates []int64
+	urgent         []bool
+	bodies         []string
+	files          bool // some effect carries a file: they go one by one
+}
+
+func effectArrays(effects []Effect) effectRows {
+	fx := effectRows{
+		chats: make([]int64, len(effects)), updates: make([]int64, len(effects)),
+		urgent: make([]bool, len(effects)), bodies: make([]string, len(effects)),
+	}
+	for i, e := range effects {
+		fx.chats[i], fx.urgent[i], fx.bodies[i], fx.updates[i] = e.ChatID, e.Urgent, string(e.Body), e.UpdateID
+		fx.files = fx.files || e.File != nil
+	}
+	return fx
+}
+
+func (fx effectRows) args() []any {
+	return []any{pq.Array(fx.chats), pq.Array(fx.urgent), pq.Array(fx.bodies), pq.Array(fx.updates)}
 }
 
 // NotifyEffects tells the deliverer, in whichever process it runs, that
@@ -108,15 +131,6 @@ func chatList(chats []int64) string {
 		b.WriteString(strconv.FormatInt(c, 10))
 	}
 	return b.String()
-}
-
-func hasFile(files [][]byte) bool {
-	for _, f := range files {
-		if f != nil {
-			return true
-		}
-	}
-	return false
 }
 
 // ChatsToDeliver lists up to limit chats whose first pending effect is

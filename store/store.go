@@ -47,6 +47,7 @@ type Store struct {
 	db     *sqlx.DB
 	reader *sqlx.DB // web pages' and staff's reads: a pool of their own
 	dsn    string
+	origin string // names this Store in its inbox notifications (see Listen)
 
 	mu    sync.Mutex
 	stmts map[string]*sqlx.Stmt // the hot path's statements, prepared once per connection
@@ -80,7 +81,7 @@ func Open(ctx context.Context, dsn string, maxConns int) (*Store, error) {
 	reader.SetMaxOpenConns(ReaderConns)
 	reader.SetMaxIdleConns(ReaderConns)
 	reader.SetConnMaxIdleTime(5 * time.Minute)
-	return &Store{db: db, reader: reader, dsn: dsn, stmts: map[string]*sqlx.Stmt{}}, nil
+	return &Store{db: db, reader: reader, dsn: dsn, origin: newOrigin(), stmts: map[string]*sqlx.Stmt{}}, nil
 }
 
 // The reader pool: the public pages, the dashboard, /stats and exports read

@@ -93,7 +93,7 @@ func Classify(raw []byte) (store.InboxUpdate, error) {
 type Intake struct {
 	Store   *store.Store
 	Log     *slog.Logger
-	Stored  func() // tells local workers there is work
+	Stored  func(work []store.Pending) // tells local workers of the updates stored to be handled
 	APIURL  string
 	Token   string
 	Secret  string // the webhook's secret token
@@ -189,8 +189,10 @@ func (in *Intake) storeBatch(ctx context.Context, raws []json.RawMessage) (int64
 		batch = append(batch, u)
 		next = max(next, u.UpdateID+1)
 	}
+	var work []store.Pending
 	for attempt := 1; ; attempt++ {
-		err := in.add(ctx, batch)
+		var err error
+		work, err = in.add(ctx, batch)
 		if err == nil {
 			break
 		}
@@ -206,7 +208,7 @@ func (in *Intake) storeBatch(ctx context.Context, raws []json.RawMessage) (int64
 	for _, u := range batch {
 		in.Metrics.Received(u.Kind)
 	}
-	in.Stored()
+	in.Stored(work)
 	return next, nil
 }
 
@@ -214,25 +216,26 @@ func (in *Intake) storeBatch(ctx context.Context, raws []json.RawMessage) (int64
 // (SQLSTATE class 22), the updates are stored one by one and each one it
 // refuses alone is set aside as failed, so that one bad update never stops
 // intake for everyone. A redelivered id whose content changed is logged.
-func (in *Intake) add(ctx context.Context, batch []store.InboxUpdate) error {
+func (in *Intake) add(ctx context.Context, batch []store.InboxUpdate) ([]store.Pending, error) {
 	added, err := in.Store.AddUpdates(ctx, batch)
 	if store.IsDataError(err) {
+		var work []store.Pending
 		for _, u := range batch {
-			n, err := in.Store.AddUpdates(ctx, []store.InboxUpdate{u})
+			one, err := in.Store.AddUpdates(ctx, []store.InboxUpdate{u})
 			if store.IsDataError(err) {
 				err = in.setAside(ctx, u, err)
 			}
 			if err != nil {
-				return err
+				return nil, err
 			}
-			added += n
+			work = append(work, one.Work...)
 		}
-		return nil
+		return work, nil
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if added < len(batch) {
+	if added.New < len(batch) {
 		changed, err := in.Store.ChangedRedeliveries(ctx, batch)
 		if err != nil {
 			in.Log.Warn("cannot compare redelivered updates", "err", err)
@@ -241,7 +244,7 @@ func (in *Intake) add(ctx context.Context, batch []store.InboxUpdate) error {
 			in.Log.Warn("an update id came again with other content; the first one is kept", "update_id", id)
 		}
 	}
-	return nil
+	return added.Work, nil
 }
 
 // setAside records an update PostgreSQL refused to store as failed.
@@ -328,7 +331,8 @@ func (in *Intake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "not an update", http.StatusBadRequest)
 		return
 	}
-	if err := in.add(r.Context(), []store.InboxUpdate{u}); err != nil {
+	work, err := in.add(r.Context(), []store.InboxUpdate{u})
+	if err != nil {
 		// Not stored: Telegram will deliver it again.
 		in.Metrics.DBError(metrics.OpStoreUpdates)
 		in.Log.Error("cannot store webhook update", "update_id", u.UpdateID, "err", err)
@@ -336,6 +340,6 @@ func (in *Intake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in.Metrics.Received(u.Kind)
-	in.Stored()
+	in.Stored(work)
 	w.WriteHeader(http.StatusOK)
 }

@@ -158,15 +158,26 @@ func (e Effect) Silent() Effect { e.Quiet = true; return e }
 // Add writes effects into tx, made for the update updateID (0 for
 // background jobs). They are delivered once tx commits.
 func Add(ctx context.Context, tx sqlx.ExecerContext, updateID int64, effects ...Effect) error {
+	rows, err := Rows(updateID, effects...)
+	if err != nil {
+		return err
+	}
+	return store.AddEffects(ctx, tx, rows)
+}
+
+// Rows encodes effects made for the update updateID as the outbox keeps
+// them, for a caller that writes them itself (the dispatcher, with the
+// record of the updates handled).
+func Rows(updateID int64, effects ...Effect) ([]store.Effect, error) {
 	rows := make([]store.Effect, 0, len(effects))
 	for _, e := range effects {
 		r, err := e.row(updateID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		rows = append(rows, r)
 	}
-	return store.AddEffects(ctx, tx, rows)
+	return rows, nil
 }
 
 func (e Effect) row(updateID int64) (store.Effect, error) {

@@ -894,23 +894,23 @@ func postgresCeiling(ctx context.Context, st *store.Store, workers, batch, chats
 	// The bot's own dispatcher takes the updates (its feeder, claims,
 	// savepoints and finishes); each turn does only the writes a citizen's
 	// turn does, with no Telegram and no routing.
-	disp := dispatch.New(dispatch.Config{Store: st, Log: slog.New(slog.DiscardHandler), Workers: workers, Batch: batch, TurnTimeout: time.Minute, Handle: func(ctx context.Context, c *store.Claimed, tx *sqlx.Tx) (int, []int64, error) {
+	disp := dispatch.New(dispatch.Config{Store: st, Log: slog.New(slog.DiscardHandler), Workers: workers, Batch: batch, TurnTimeout: time.Minute, Handle: func(ctx context.Context, c *store.Claimed, tx *sqlx.Tx) (dispatch.Outcome, error) {
 		if _, err := store.TouchUser(ctx, tx, c.ChatKey); err != nil {
-			return 0, nil, err
+			return dispatch.Outcome{}, err
 		}
 		if _, err := store.GetConversation(ctx, tx, c.ChatKey); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return 0, nil, err
+			return dispatch.Outcome{}, err
 		}
 		if answers && c.UpdateID%3 != 0 {
 			r := drafts[c.ChatKey-chatBase]
 			five := 5
 			r.Answers = dialogs.Answers{fmt.Sprintf("q%d", c.UpdateID%25): {Number: &five}}
 			if err := store.SaveDraft(ctx, tx, r); err != nil {
-				return 0, nil, err
+				return dispatch.Outcome{}, err
 			}
 		}
 		finished.Add(1)
-		return store.InboxDone, nil, nil
+		return dispatch.Outcome{Status: store.InboxDone}, nil
 	}})
 	backlog := int64(4 * workers * batch)
 	var wg sync.WaitGroup
