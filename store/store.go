@@ -57,10 +57,11 @@ type Store struct {
 // Open connects to PostgreSQL at dsn and checks the connection.
 // maxConns bounds the pool (0 means 20).
 func Open(ctx context.Context, dsn string, maxConns int) (*Store, error) {
-	db, err := sqlx.Open("postgres", withBinaryParameters(dsn))
+	connector, err := pq.NewConnector(withBinaryParameters(dsn))
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", Redact(dsn), err)
 	}
+	db := sqlx.NewDb(sql.OpenDB(statementCache{connector}), "postgres")
 	if maxConns <= 0 {
 		maxConns = 20
 	}
