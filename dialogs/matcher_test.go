@@ -137,6 +137,42 @@ func TestMatcherDevSet(t *testing.T) {
 	}
 }
 
+// The blind set (testdata/blind_questions.tsv) was written by someone who
+// saw only the packs' topics and titles, never their phrasings or the
+// development set, after the last content round: nothing was tuned or
+// written from it. It is the better guess at questions nobody has seen.
+func TestMatcherBlindSet(t *testing.T) {
+	qs := readEvalSet(t, "testdata/blind_questions.tsv")
+	var total EvalRow
+	for _, id := range []string{"hsc", "mfc"} {
+		p, err := LoadShippedPack(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total.Add(Evaluate(p, NewIndex(p.Entries, p.Matching), qs).Total(id))
+	}
+	t.Logf("%d in scope: %d right at once, %d wrong, %d offered; %d off-topic, %d answered",
+		total.InScope, total.Right, total.Wrong, total.Offered, total.OffTopic, total.OffAnswered)
+	if total.InScope != 162 || total.OffTopic != 20 {
+		t.Fatalf("the set has %d in scope and %d off-topic questions; want 162 and 20", total.InScope, total.OffTopic)
+	}
+	if total.Right*100 < total.InScope*blindRightFloor {
+		t.Errorf("%d of %d answered right at once (under %d%%)", total.Right, total.InScope, blindRightFloor)
+	}
+	if total.Wrong*100 > total.InScope*devWrongCeiling {
+		t.Errorf("%d of %d answered wrong at once (over %d%%)", total.Wrong, total.InScope, devWrongCeiling)
+	}
+	if total.Offered*100 < total.InScope*devOfferedFloor {
+		t.Errorf("the right topic answered or offered for %d of %d (under %d%%)", total.Offered, total.InScope, devOfferedFloor)
+	}
+	if total.OffAnswered*100 > total.OffTopic*(100-devDeclinedFloor) {
+		t.Errorf("%d of %d off-topic questions answered (more than %d%%)", total.OffAnswered, total.OffTopic, 100-devDeclinedFloor)
+	}
+}
+
+// blindRightFloor: the blind set reads 95.1% right at once.
+const blindRightFloor = 93
+
 // Floors on the development set, in per cent, a little under what the
 // matcher reaches.
 const (
