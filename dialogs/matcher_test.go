@@ -108,33 +108,7 @@ func TestMatcherQuality(t *testing.T) {
 // topic as `servicebot faq eval` does. Its thresholds were tuned on its
 // odd lines, so these floors are for catching losses, not for bragging.
 func TestMatcherDevSet(t *testing.T) {
-	qs := readDevSet(t)
-	var total EvalRow
-	for _, id := range []string{"hsc", "mfc"} {
-		p, err := LoadShippedPack(id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rep := Evaluate(p, NewIndex(p.Entries, p.Matching), qs)
-		total.Add(rep.Total(id))
-	}
-	t.Logf("%d in scope: %d right at once, %d wrong, %d offered; %d off-topic, %d answered",
-		total.InScope, total.Right, total.Wrong, total.Offered, total.OffTopic, total.OffAnswered)
-	if total.InScope != 222 || total.OffTopic != 20 {
-		t.Fatalf("the set has %d in scope and %d off-topic questions; want 222 and 20", total.InScope, total.OffTopic)
-	}
-	if total.Right*100 < total.InScope*devRightFloor {
-		t.Errorf("%d of %d answered right at once (under %d%%)", total.Right, total.InScope, devRightFloor)
-	}
-	if total.Wrong*100 > total.InScope*devWrongCeiling {
-		t.Errorf("%d of %d answered wrong at once (over %d%%)", total.Wrong, total.InScope, devWrongCeiling)
-	}
-	if total.Offered*100 < total.InScope*devOfferedFloor {
-		t.Errorf("the right topic answered or offered for %d of %d (under %d%%)", total.Offered, total.InScope, devOfferedFloor)
-	}
-	if total.OffAnswered*100 > total.OffTopic*(100-devDeclinedFloor) {
-		t.Errorf("%d of %d off-topic questions answered (more than %d%%)", total.OffAnswered, total.OffTopic, 100-devDeclinedFloor)
-	}
+	checkEvalSet(t, readDevSet(t), 222, 20, devRightFloor)
 }
 
 // The blind set (testdata/blind_questions.tsv) was written by someone who
@@ -142,7 +116,17 @@ func TestMatcherDevSet(t *testing.T) {
 // development set, after the last content round: nothing was tuned or
 // written from it. It is the better guess at questions nobody has seen.
 func TestMatcherBlindSet(t *testing.T) {
-	qs := readEvalSet(t, "testdata/blind_questions.tsv")
+	checkEvalSet(t, readEvalSet(t, "testdata/blind_questions.tsv"), 162, 20, blindRightFloor)
+}
+
+// blindRightFloor: the blind set reads 95.1% right at once.
+const blindRightFloor = 93
+
+// checkEvalSet judges qs with both shipped packs and holds the floors:
+// rightFloor per cent answered right at once, and the development set's
+// bounds on wrong answers, offers and off-topic questions.
+func checkEvalSet(t *testing.T, qs []EvalQuestion, inScope, offTopic, rightFloor int) {
+	t.Helper()
 	var total EvalRow
 	for _, id := range []string{"hsc", "mfc"} {
 		p, err := LoadShippedPack(id)
@@ -153,11 +137,11 @@ func TestMatcherBlindSet(t *testing.T) {
 	}
 	t.Logf("%d in scope: %d right at once, %d wrong, %d offered; %d off-topic, %d answered",
 		total.InScope, total.Right, total.Wrong, total.Offered, total.OffTopic, total.OffAnswered)
-	if total.InScope != 162 || total.OffTopic != 20 {
-		t.Fatalf("the set has %d in scope and %d off-topic questions; want 162 and 20", total.InScope, total.OffTopic)
+	if total.InScope != inScope || total.OffTopic != offTopic {
+		t.Fatalf("the set has %d in scope and %d off-topic questions; want %d and %d", total.InScope, total.OffTopic, inScope, offTopic)
 	}
-	if total.Right*100 < total.InScope*blindRightFloor {
-		t.Errorf("%d of %d answered right at once (under %d%%)", total.Right, total.InScope, blindRightFloor)
+	if total.Right*100 < total.InScope*rightFloor {
+		t.Errorf("%d of %d answered right at once (under %d%%)", total.Right, total.InScope, rightFloor)
 	}
 	if total.Wrong*100 > total.InScope*devWrongCeiling {
 		t.Errorf("%d of %d answered wrong at once (over %d%%)", total.Wrong, total.InScope, devWrongCeiling)
@@ -169,9 +153,6 @@ func TestMatcherBlindSet(t *testing.T) {
 		t.Errorf("%d of %d off-topic questions answered (more than %d%%)", total.OffAnswered, total.OffTopic, 100-devDeclinedFloor)
 	}
 }
-
-// blindRightFloor: the blind set reads 95.1% right at once.
-const blindRightFloor = 93
 
 // Floors on the development set, in per cent, a little under what the
 // matcher reaches.
