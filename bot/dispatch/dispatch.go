@@ -30,11 +30,12 @@ import (
 // One feeder hands chats with work to idle workers, up to Batch each: the
 // chats of the updates this process stored (Offer), and those PostgreSQL
 // names, a page at a time, when another process stored updates (or once a
-// second, for retries that came due). A worker takes the oldest update of each of its chats in one
-// transaction, handles them one after another, each in its own savepoint,
-// and records them all as handled when it commits: a few statements for the
-// whole batch instead of a few for every update (PostgreSQL's CPU per
-// update falls by a quarter to a third). Then it goes on with the chats
+// second, for retries that came due). A worker takes the oldest update of
+// each of its chats in one transaction, handles them one after another,
+// and records them all as handled when it commits: a few statements for
+// the whole batch instead of a few for every update. Should a turn fail,
+// the batch is rolled back and taken again with each turn in its own
+// savepoint, the failure then set aside alone (see stepWith). Then it goes on with the chats
 // that have another update, so a chat's backlog is drained without asking
 // again, and takes another batch the feeder offers while it has room.
 type Dispatcher struct {
@@ -430,6 +431,20 @@ type handledUpdate struct {
 // pending, or a failed one was set aside), and the chats handed back
 // unhandled when the batch ran out of time (see BatchBudget).
 func (d *Dispatcher) step(ctx context.Context, chats []int64) (next, handBack map[int64]bool) {
+	next, handBack, redo := d.stepWith(ctx, chats, false)
+	if redo {
+		next, handBack, _ = d.stepWith(ctx, chats, true)
+	}
+	return next, handBack
+}
+
+// stepWith is step, its turns guarded by savepoints or not. Unguarded, a
+// batch costs two round trips fewer per turn (a quarter of the statements
+// of an update), and a turn that fails rolls the whole batch back: redo
+// then says to take it again, guarded, so that the failure is set aside
+// alone. Turns only decide (they call no Telegram), so a turn run twice
+// has done nothing twice.
+func (d *Dispatcher) stepWith(ctx context.Context, chats []int64, guarded bool) (next, handBack map[int64]bool, redo bool) {
 	// Handling is not cut short by shutdown: updates once taken are
 	// finished (or rolled back by their own timeout). Each turn has its
 	// own timeout, so one that runs out is rolled back alone; the
@@ -440,12 +455,12 @@ func (d *Dispatcher) step(ctx context.Context, chats []int64) (next, handBack ma
 	if err != nil {
 		d.cfg.Metrics.DBError(metrics.OpClaim)
 		d.cfg.Log.Error("cannot take work from the inbox", "chat_keys", chats, "err", err)
-		return nil, nil
+		return nil, nil, false
 	}
 	defer tx.Rollback() // after Commit, a no-op
 	// Chats held by another process are left out: it goes on with them.
 	claimed, idle, err := d.cfg.Store.ClaimChats(bctx, tx, chats)
-	if err == nil && len(claimed) > 0 {
+	if err == nil && len(claimed) > 0 && guarded {
 		// Each turn in its own savepoint: a failure is rolled back to
 		// there and recorded in the same transaction, so the chat stays
 		// locked and no other worker takes the update meanwhile.
@@ -454,7 +469,7 @@ func (d *Dispatcher) step(ctx context.Context, chats []int64) (next, handBack ma
 	if err != nil {
 		d.cfg.Metrics.DBError(metrics.OpClaim)
 		d.cfg.Log.Error("cannot take work from the inbox", "chat_keys", chats, "err", err)
-		return nil, nil
+		return nil, nil, false
 	}
 	// A chat locked with nothing to take stays locked until the commit:
 	// an update that comes meanwhile must not wait for the poll.
@@ -478,11 +493,14 @@ func (d *Dispatcher) step(ctx context.Context, chats []int64) (next, handBack ma
 		tctx, cancelTurn := context.WithTimeout(bctx, d.cfg.TurnTimeout)
 		out, err := d.run(tctx, c, tx)
 		cancelTurn()
-		if err == nil {
+		if err == nil && guarded {
 			// The turn's work is kept, and the next turn's savepoint
 			// set; this fails when the turn left the transaction
 			// unusable, which then counts as the turn's failure.
 			_, err = tx.ExecContext(bctx, "RELEASE SAVEPOINT turn; SAVEPOINT turn")
+		}
+		if err != nil && !guarded {
+			return nil, nil, true
 		}
 		if err == nil {
 			for _, e := range out.Effects {
@@ -507,7 +525,7 @@ func (d *Dispatcher) step(ctx context.Context, chats []int64) (next, handBack ma
 		}
 		if !ok || err != nil {
 			d.lost(done, err)
-			return nil, nil
+			return nil, nil, false
 		}
 		next[c.ChatKey] = goOn
 		effectsFor = append(effectsFor, c.ChatKey) // an apology, perhaps
@@ -516,10 +534,15 @@ func (d *Dispatcher) step(ctx context.Context, chats []int64) (next, handBack ma
 	if len(done) > 0 {
 		d.finishing(nil, done)
 		more, err := d.cfg.Store.FinishUpdates(bctx, tx, done, effects, d.cfg.Instance)
+		if err != nil && !guarded {
+			// Perhaps a turn left the transaction unusable without
+			// saying so: guarded, that turn is found.
+			return nil, nil, true
+		}
 		if err != nil {
 			d.cfg.Metrics.DBError(metrics.OpCommit)
 			d.lost(done, err)
-			return nil, nil
+			return nil, nil, false
 		}
 		for _, chat := range more {
 			next[chat] = true
@@ -528,7 +551,7 @@ func (d *Dispatcher) step(ctx context.Context, chats []int64) (next, handBack ma
 	if err := tx.Commit(); err != nil {
 		d.cfg.Metrics.DBError(metrics.OpCommit)
 		d.lost(done, err)
-		return nil, nil
+		return nil, nil, false
 	}
 	d.committed(done)
 	if d.cfg.Committed != nil {
@@ -537,7 +560,7 @@ func (d *Dispatcher) step(ctx context.Context, chats []int64) (next, handBack ma
 	for _, h := range counts {
 		d.cfg.Metrics.Handled(h.kind, h.outcome, time.Since(h.began))
 	}
-	return next, handBack
+	return next, handBack, false
 }
 
 // lost logs, one record each so that each can be found by its id, the
