@@ -353,7 +353,7 @@ func (a *App) handle(ctx context.Context, c *store.Claimed, tx *sqlx.Tx) (dispat
 	if err := json.Unmarshal(c.Payload, &upd); err != nil {
 		return dispatch.Outcome{}, fmt.Errorf("%w: cannot decode update: %v", dispatch.ErrPermanent, err)
 	}
-	t := &turn.Turn{Tx: tx, Update: &upd, Status: store.InboxDone}
+	t := &turn.Turn{Tx: tx, Update: &upd, Status: store.InboxDone, Seen: c.Seen}
 	if err := a.decide(ctx, t); err != nil {
 		return dispatch.Outcome{}, err
 	}

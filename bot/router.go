@@ -114,10 +114,16 @@ func (a *App) decide(ctx context.Context, t *turn.Turn) error {
 		return err
 	}
 	var user store.User
-	if quiet {
+	switch {
+	case t.Seen != nil && t.Seen.ID == from.ID:
+		// Read with the claim, and recorded as seen lately.
+		user = *t.Seen
+	case quiet:
 		user, err = store.GetUser(ctx, t.Tx, from.ID)
-	}
-	if !quiet || errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, store.ErrNotFound) {
+			user, err = store.TouchUser(ctx, t.Tx, from.ID)
+		}
+	default:
 		user, err = store.TouchUser(ctx, t.Tx, from.ID)
 	}
 	if err != nil {

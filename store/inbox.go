@@ -144,7 +144,45 @@ type Claimed struct {
 	Kind     string `db:"kind"`
 	Payload  []byte `db:"payload"`
 	Attempts int    `db:"attempts"`
+	// Seen is the user whose private chat this is, read with the claim,
+	// when they are active and were recorded as seen within SeenWithin:
+	// their turn need not record them again (see TouchUser). Nil
+	// otherwise (a group, a new or inactive user, one not seen lately).
+	Seen *User `db:"-"`
 }
+
+// SeenWithin is how often a user who keeps writing is recorded as seen:
+// their row is written once in this time, not on every update.
+const SeenWithin = time.Hour
+
+// claimedRow is a claim as read, with its chat's user.
+type claimedRow struct {
+	Claimed
+	UserID       *int64  `db:"user_id"`
+	Language     *string `db:"language"`
+	StartPayload *string `db:"start_payload"`
+}
+
+func (r claimedRow) claimed() Claimed {
+	c := r.Claimed
+	if r.UserID != nil {
+		c.Seen = &User{ID: *r.UserID, Language: deref(r.Language), Active: true, StartPayload: deref(r.StartPayload)}
+	}
+	return c
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// seenUser joins a claimed update h to its private chat's user, when
+// active and seen within SeenWithin.
+var seenUser = fmt.Sprintf(`
+		LEFT JOIN users u ON u.id = h.chat_key AND h.chat_key > 0 AND u.active
+		                  AND u.seen_at > now() - interval '%d seconds'`, int(SeenWithin/time.Second))
 
 // Pending is a chat with work: its oldest pending update is due.
 type Pending struct {
@@ -210,21 +248,26 @@ func (s *Store) ClaimChats(ctx context.Context, tx *sqlx.Tx, chats []int64) (cla
 	// instead of planning each call anew, and the plan does not change with
 	// the batch's size (planned per call, the finish sometimes took 3 ms).
 	head, err := s.prepared(ctx, tx, `
-		SELECT h.update_id, h.chat_key, h.kind, h.payload::text AS payload, h.attempts
+		SELECT h.update_id, h.chat_key, h.kind, h.payload::text AS payload, h.attempts,
+		       u.id AS user_id, u.language, u.start_payload
 		FROM unnest((SELECT $1::bigint[])) WITH ORDINALITY AS k(key, n)
 		CROSS JOIN LATERAL (
 			SELECT update_id, chat_key, kind, payload, attempts, not_before
 			FROM inbox WHERE chat_key = k.key AND status = 0
 			ORDER BY update_id LIMIT 1
-		) h
+		) h`+seenUser+`
 		WHERE h.not_before <= now()
 		ORDER BY k.n`)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: unable to claim updates: %w", err)
 	}
 	defer head.Close()
-	if err := head.SelectContext(ctx, &claimed, pq.Array(locked)); err != nil {
+	var rows []claimedRow
+	if err := head.SelectContext(ctx, &rows, pq.Array(locked)); err != nil {
 		return nil, nil, fmt.Errorf("store: unable to claim updates: %w", err)
+	}
+	for _, r := range rows {
+		claimed = append(claimed, r.claimed())
 	}
 	for _, chat := range locked {
 		if !slices.ContainsFunc(claimed, func(c Claimed) bool { return c.ChatKey == chat }) {
@@ -252,15 +295,19 @@ func (s *Store) claimChat(ctx context.Context, tx *sqlx.Tx, chat int64) (claimed
 	}
 	// A new statement, so a snapshot taken under the lock.
 	head, err := s.prepared(ctx, tx, `
-		SELECT update_id, chat_key, kind, payload::text AS payload, attempts, not_before <= now() AS due
-		FROM inbox WHERE chat_key = $1 AND status = 0
-		ORDER BY update_id LIMIT 1`)
+		SELECT h.update_id, h.chat_key, h.kind, h.payload::text AS payload, h.attempts, h.not_before <= now() AS due,
+		       u.id AS user_id, u.language, u.start_payload
+		FROM (
+			SELECT update_id, chat_key, kind, payload, attempts, not_before
+			FROM inbox WHERE chat_key = $1 AND status = 0
+			ORDER BY update_id LIMIT 1
+		) h`+seenUser)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: unable to claim an update of chat %d: %w", chat, err)
 	}
 	defer head.Close()
 	var c struct {
-		Claimed
+		claimedRow
 		Due bool `db:"due"`
 	}
 	err = head.GetContext(ctx, &c, chat)
@@ -270,7 +317,7 @@ func (s *Store) claimChat(ctx context.Context, tx *sqlx.Tx, chat int64) (claimed
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: unable to claim an update of chat %d: %w", chat, err)
 	}
-	return []Claimed{c.Claimed}, nil, nil
+	return []Claimed{c.claimed()}, nil, nil
 }
 
 // Finished is an update handled, with the status to record

@@ -323,3 +323,54 @@ func TestStoredUpdatesAreOfferedHereAndNotifiedElsewhere(t *testing.T) {
 	case <-time.After(300 * time.Millisecond):
 	}
 }
+
+// A citizen who keeps writing comes with the claim of their update, so
+// their turn need not write their row again; a new, inactive or long
+// unseen one does not, and their turn records them.
+func TestClaimBringsTheUserSeenLately(t *testing.T) {
+	ctx := context.Background()
+	s := pgtest.New(t)
+	// Chat 10: seen now; 11: inactive; 12: seen two hours ago; 13: new.
+	for _, id := range []int64{10, 11, 12} {
+		if _, err := store.TouchUser(ctx, s.DB(), id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.DB().MustExec(`UPDATE users SET language = 'uk', start_payload = 'qr-8046' WHERE id = 10`)
+	s.DB().MustExec(`UPDATE users SET active = false WHERE id = 11`)
+	s.DB().MustExec(`UPDATE users SET seen_at = now() - interval '2 hours' WHERE id = 12`)
+	var ups []store.InboxUpdate
+	for i, chat := range []int64{10, 11, 12, 13} {
+		ups = append(ups, store.InboxUpdate{UpdateID: int64(i + 1), ChatKey: chat, Kind: "message", Payload: []byte(`{}`)})
+	}
+	if _, err := s.AddUpdates(ctx, ups); err != nil {
+		t.Fatal(err)
+	}
+	seen := func(cs []store.Claimed) string {
+		var out []string
+		for _, c := range cs {
+			if c.Seen == nil {
+				out = append(out, fmt.Sprintf("%d:-", c.ChatKey))
+			} else {
+				out = append(out, fmt.Sprintf("%d:%d/%s/%s", c.ChatKey, c.Seen.ID, c.Seen.Language, c.Seen.StartPayload))
+			}
+		}
+		return fmt.Sprint(out)
+	}
+	tx, _ := s.Begin(ctx)
+	defer tx.Rollback()
+	claimed, _, err := s.ClaimChats(ctx, tx, []int64{10, 11, 12, 13})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := seen(claimed); got != "[10:10/uk/qr-8046 11:- 12:- 13:-]" {
+		t.Errorf("claimed with users %s; want only chat 10's, seen lately", got)
+	}
+	tx.Rollback()
+	// One chat alone is claimed by a statement of its own: the same.
+	tx, _ = s.Begin(ctx)
+	claimed, _, err = s.ClaimChats(ctx, tx, []int64{10})
+	if err != nil || seen(claimed) != "[10:10/uk/qr-8046]" {
+		t.Errorf("chat 10 alone: %s, %v", seen(claimed), err)
+	}
+}

@@ -18,6 +18,8 @@ type User struct {
 
 // TouchUser records that the user wrote, creating them on first contact,
 // and returns what is known of them. A user who writes is active again.
+// (A user seen within SeenWithin comes with the claim of their update,
+// Claimed.Seen: their turn need not call this.)
 func TouchUser(ctx context.Context, q sqlx.QueryerContext, id int64) (User, error) {
 	var u User
 	err := sqlx.GetContext(ctx, q, &u, `

@@ -26,6 +26,10 @@ type Turn struct {
 	Update *models.Update
 	Chat   int64       // the chat to answer in
 	User   *store.User // the citizen, in private chats
+	// Seen is the private chat's user as read with the claim of the
+	// update (store.Claimed.Seen): recorded as seen lately, so the turn
+	// does not record them again. Nil when unknown.
+	Seen *store.User
 	Lang   string
 	Status int // store.InboxDone unless the update was ignored
 
