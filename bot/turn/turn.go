@@ -29,7 +29,7 @@ type Turn struct {
 	// Seen is the private chat's user as read with the claim of the
 	// update (store.Claimed.Seen): recorded as seen lately, so the turn
 	// does not record them again. Nil when unknown.
-	Seen *store.User
+	Seen   *store.User
 	Lang   string
 	Status int // store.InboxDone unless the update was ignored
 
