@@ -15,7 +15,7 @@ import (
 // Outbox statuses.
 const (
 	EffectPending  = 0
-	EffectSent     = 1
+	EffectSent     = 1 // no longer kept: a delivered effect's row is deleted (see recordSent)
 	EffectFailed   = 2 // failed for good; kept with its error for operators
 	EffectReplaced = 3 // refused for good; its fallback was queued instead
 )
@@ -184,14 +184,12 @@ type Delivered struct {
 	ThreadID  int64
 }
 
-// Sent is an effect delivered, to be recorded: what Telegram made, the
-// slot that keeps it (when the effect names one), and whether the effect
-// leaves no row once delivered (Forget).
+// Sent is an effect delivered, to be recorded: what Telegram made and the
+// slot that keeps it (when the effect names one).
 type Sent struct {
-	ID     int64
-	Got    Delivered
-	Slot   *Slot
-	Forget bool
+	ID   int64
+	Got  Delivered
+	Slot *Slot
 }
 
 // SentLog records delivered effects on a connection of its own (the
@@ -205,33 +203,22 @@ type SentLog struct {
 // NewSentLog records on conn.
 func NewSentLog(conn *sql.Conn) *SentLog { return &SentLog{conn: conn} }
 
-// recordSent marks the effects sent, or deletes their rows, and writes
-// their results into their slots, in one statement: one round trip and one
-// commit for a batch, whatever it holds. An effect delivered to the private
-// chat of a person who asked to be forgotten (their user row is gone:
-// /forget's own answer, or what was still queued for them) is not kept, so
-// that nothing names them once it is sent; nor is one marked Forget (the
-// report flow's), whose row would tie the person it went to, or came from,
-// to the report. A slot that already keeps the id (an edit of the message
-// it names) is not written: its row is not locked, so the record does not
-// wait for a turn that is changing the same row. Rows are found by their
-// primary keys (= ANY), never by a join the planner might make a scan of;
-// a user is looked up by a scalar subquery, which (unlike EXISTS in an OR)
-// cannot become a hash of the whole users table.
+// recordSent deletes the effects delivered and writes their results into
+// their slots, in one statement: one round trip and one commit for a
+// batch, whatever it holds. A delivered effect keeps no row: what it said
+// is in Telegram, what later turns need of it is in its slot, and its
+// words (a citizen's question copied to the staff, a reply) are not kept
+// in the database once sent, whoever it went to; deleting also costs
+// PostgreSQL less than keeping a new version of the row. A slot that
+// already keeps the id (an edit of the message it names) is not written:
+// its row is not locked, so the record does not wait for a turn that is
+// changing the same row. Rows are found by their primary keys (= ANY),
+// never by a join the planner might make a scan of.
 var recordSent = `
 	WITH gone AS (
-		DELETE FROM outbox o
-		WHERE o.id = ANY ($4::bigint[])
-		   OR o.id = ANY ($1::bigint[]) AND o.chat_id > 0
-		      AND (SELECT true FROM users u WHERE u.id = o.chat_id) IS NULL
-		RETURNING o.id
-	), kept AS (
-		UPDATE outbox o SET status = 1, attempts = o.attempts + 1, done_at = now(), last_error = NULL,
-		       message_id = nullif(($2::bigint[])[array_position($1::bigint[], o.id)], 0),
-		       thread_id = nullif(($3::bigint[])[array_position($1::bigint[], o.id)], 0)
-		WHERE o.id = ANY ($1::bigint[]) AND o.id NOT IN (SELECT id FROM gone)
+		DELETE FROM outbox WHERE id = ANY ($1::bigint[])
 	), s AS (
-		SELECT * FROM unnest((SELECT $5::text[]), (SELECT $6::bigint[]), (SELECT $7::bigint[])) AS s(kind, key, val)
+		SELECT * FROM unnest((SELECT $2::text[]), (SELECT $3::bigint[]), (SELECT $4::bigint[])) AS s(kind, key, val)
 	)` + slotWrites + `
 	SELECT 1`
 
@@ -309,15 +296,11 @@ func (l *SentLog) Record(ctx context.Context, sent []Sent) error {
 		}
 		batch := sent[:n]
 		sent = sent[n:]
-		ids, msgs, threads, forget := []int64{}, []int64{}, []int64{}, []int64{}
-		for _, r := range batch {
-			if r.Forget {
-				forget = append(forget, r.ID)
-				continue
-			}
-			ids, msgs, threads = append(ids, r.ID), append(msgs, r.Got.MessageID), append(threads, r.Got.ThreadID)
+		ids := make([]int64, len(batch))
+		for i, r := range batch {
+			ids[i] = r.ID
 		}
-		_, err := l.stmt.ExecContext(ctx, pq.Array(ids), pq.Array(msgs), pq.Array(threads), pq.Array(forget),
+		_, err := l.stmt.ExecContext(ctx, pq.Array(ids),
 			pq.Array(append([]string{}, kinds...)), pq.Array(append([]int64{}, keys...)), pq.Array(append([]int64{}, vals...)))
 		if err != nil {
 			return fmt.Errorf("store: unable to record %d effects as sent: %w", len(batch), err)

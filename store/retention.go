@@ -84,7 +84,7 @@ func (s *Store) ApplyRetention(ctx context.Context, r Retention) (Retained, erro
 		if err != nil {
 			return done, err
 		}
-		err = drain("delete delivered effects", `
+		err = drain("delete effects set aside", `
 			DELETE FROM outbox WHERE id IN (
 				SELECT id FROM outbox
 				WHERE status <> 0 AND done_at < now() - make_interval(secs => $1)

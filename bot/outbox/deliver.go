@@ -36,6 +36,7 @@ type Doer interface {
 //   - 429: the chat pauses for retry_after and the effect waits, uncounted;
 //   - 5xx and network errors: tried again with backoff, up to maxAttempts;
 //   - "message is not modified" is success;
+//   - what is delivered leaves no row: its result goes to its slot;
 //   - a refusal (400, 403) makes the effect's fallback instead when it has
 //     one (an edit becomes a new message), else sets it aside with its
 //     error; 403 from a private chat marks the citizen inactive;
@@ -585,7 +586,7 @@ func (d *Deliverer) sent(ctx context.Context, row store.Effect, e Effect, result
 		MessageThreadID int64 `json:"message_thread_id"`
 	}
 	json.Unmarshal(result, &made) // true, a Message, a MessageId or a ForumTopic
-	s := store.Sent{ID: row.ID, Got: store.Delivered{MessageID: made.MessageID, ThreadID: made.MessageThreadID}, Slot: e.Result, Forget: e.Forget}
+	s := store.Sent{ID: row.ID, Got: store.Delivered{MessageID: made.MessageID, ThreadID: made.MessageThreadID}, Slot: e.Result}
 	done := d.rec.add(s)
 	d.count(OutcomeSent)
 	if e.Method == "answerCallbackQuery" && e.Result == nil {

@@ -39,9 +39,10 @@ type Effect struct {
 	// Refusable effects may be refused without harm: a callback answered
 	// too late, a topic already closed, an edit of a message since deleted.
 	Refusable bool `json:"refusable,omitempty"`
-	// Forget effects leave no row once delivered or refused: the report
-	// flow's, which would tie a person to an integrity report, and /forget's
-	// own answer, which would name the person forgotten.
+	// Forget effects leave no row once refused either (no delivered
+	// effect keeps one): the report flow's, which would tie a person to an
+	// integrity report, and /forget's own answer, which would name the
+	// person forgotten.
 	Forget bool `json:"forget,omitempty"`
 	// Quiet effects send the person nothing (an edit that only takes
 	// buttons away): they keep to the chat's pace, but do not count among
