@@ -320,7 +320,7 @@ func (p *Pack) Opening(c Centre, t time.Time) (today []Span, open, known bool, e
 	}
 	loc := time.UTC
 	if p.Timezone != "" {
-		if loc, err = time.LoadLocation(p.Timezone); err != nil {
+		if loc, err = loadLocation(p.Timezone); err != nil {
 			return nil, false, false, err
 		}
 	}

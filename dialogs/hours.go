@@ -2,6 +2,7 @@ package dialogs
 
 import (
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -32,7 +33,7 @@ func (p *Pack) Hours() Schedule {
 func (p *Pack) Schedule() (Schedule, error) {
 	loc := time.UTC
 	if p.Timezone != "" {
-		l, err := time.LoadLocation(p.Timezone)
+		l, err := loadLocation(p.Timezone)
 		if err != nil {
 			return Schedule{}, fmt.Errorf("dialogs: timezone %q: %w", p.Timezone, err)
 		}
@@ -127,3 +128,20 @@ func (s Schedule) Elapsed(from, to time.Time) time.Duration {
 
 // Location is the schedule's timezone.
 func (s Schedule) Location() *time.Location { return s.loc }
+
+// locations keeps the time zones loaded: time.LoadLocation reads the zone
+// database from disk on every call, and a questionnaire's every answer
+// asks for the pack's hours.
+var locations sync.Map // name → *time.Location
+
+func loadLocation(name string) (*time.Location, error) {
+	if l, ok := locations.Load(name); ok {
+		return l.(*time.Location), nil
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	locations.Store(name, l)
+	return l, nil
+}
