@@ -204,8 +204,7 @@ type SentLog struct {
 func NewSentLog(conn *sql.Conn) *SentLog { return &SentLog{conn: conn} }
 
 // recordSent deletes the effects delivered and writes their results into
-// their slots, in one statement: one round trip and one commit for a
-// batch, whatever it holds. A delivered effect keeps no row: what it said
+// their slots (see Record for which go together). A delivered effect keeps no row: what it said
 // is in Telegram, what later turns need of it is in its slot, and its
 // words (a citizen's question copied to the staff, a reply) are not kept
 // in the database once sent, whoever it went to; deleting also costs
@@ -249,7 +248,8 @@ var slotWrites = func() string {
 	return b.String()
 }()
 
-// Record records effects as delivered (see recordSent), in one statement.
+// Record records effects as delivered (see recordSent): those whose result
+// goes to no slot in one statement, the others one by one.
 func (l *SentLog) Record(ctx context.Context, sent []Sent) error {
 	if len(sent) == 0 {
 		return nil
@@ -261,49 +261,49 @@ func (l *SentLog) Record(ctx context.Context, sent []Sent) error {
 		}
 		l.stmt = st
 	}
-	// A statement changes a row once: two results for one row (never in
-	// practice: a chat's lane waits for each result it keeps) go in turn.
-	for len(sent) > 0 {
-		n := len(sent)
-		var kinds []string
-		var keys, vals []int64
-		type row struct {
-			table string
-			key   int64
+	// Effects whose result goes to no slot are recorded together: their
+	// statement only deletes outbox rows, which no turn waits for. Each
+	// one whose result goes to a slot is recorded alone, with its row's
+	// deletion, in a transaction of its own: the slot's row may be
+	// locked by a batch of turns (a questionnaire being answered), and a
+	// statement that locked one such row while waiting for another could
+	// deadlock with a batch that holds the second and wants the first.
+	// Alone, it holds nothing a turn waits for, and only waits.
+	var plain []int64
+	type slotWrite struct {
+		id       int64
+		kind     string
+		key, val int64
+	}
+	var slotted []slotWrite
+	for _, r := range sent {
+		if r.Slot == nil {
+			plain = append(plain, r.ID)
+			continue
 		}
-		rows := map[row]bool{}
-		for i, r := range sent {
-			if r.Slot == nil {
-				continue
-			}
-			q, ok := slots[r.Slot.Kind]
-			if !ok {
-				return fmt.Errorf("store: no slot %q", r.Slot.Kind)
-			}
-			v := r.Got.MessageID
-			if q.thread {
-				v = r.Got.ThreadID
-			}
-			if v == 0 {
-				continue
-			}
-			if rows[row{q.table, r.Slot.Key}] {
-				n = i
-				break
-			}
-			rows[row{q.table, r.Slot.Key}] = true
-			kinds, keys, vals = append(kinds, r.Slot.Kind), append(keys, r.Slot.Key), append(vals, v)
+		q, ok := slots[r.Slot.Kind]
+		if !ok {
+			return fmt.Errorf("store: no slot %q", r.Slot.Kind)
 		}
-		batch := sent[:n]
-		sent = sent[n:]
-		ids := make([]int64, len(batch))
-		for i, r := range batch {
-			ids[i] = r.ID
+		v := r.Got.MessageID
+		if q.thread {
+			v = r.Got.ThreadID
 		}
-		_, err := l.stmt.ExecContext(ctx, pq.Array(ids),
-			pq.Array(append([]string{}, kinds...)), pq.Array(append([]int64{}, keys...)), pq.Array(append([]int64{}, vals...)))
+		if v == 0 {
+			plain = append(plain, r.ID)
+			continue
+		}
+		slotted = append(slotted, slotWrite{r.ID, r.Slot.Kind, r.Slot.Key, v})
+	}
+	if len(plain) > 0 {
+		if _, err := l.stmt.ExecContext(ctx, pq.Array(plain), pq.Array([]string{}), pq.Array([]int64{}), pq.Array([]int64{})); err != nil {
+			return fmt.Errorf("store: unable to record %d effects as sent: %w", len(plain), err)
+		}
+	}
+	for _, w := range slotted {
+		_, err := l.stmt.ExecContext(ctx, pq.Array([]int64{w.id}), pq.Array([]string{w.kind}), pq.Array([]int64{w.key}), pq.Array([]int64{w.val}))
 		if err != nil {
-			return fmt.Errorf("store: unable to record %d effects as sent: %w", len(batch), err)
+			return fmt.Errorf("store: unable to record effect %d as sent: %w", w.id, err)
 		}
 	}
 	return nil
