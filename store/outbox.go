@@ -196,8 +196,9 @@ type Sent struct {
 // deliverer's), with its statement prepared once on it. Its session
 // settings are the caller's to choose.
 type SentLog struct {
-	conn *sql.Conn
-	stmt *sql.Stmt
+	conn  *sql.Conn
+	stmt  *sql.Stmt // recordSent
+	plain *sql.Stmt // deleteSent
 }
 
 // NewSentLog records on conn.
@@ -220,6 +221,9 @@ var recordSent = `
 		SELECT * FROM unnest((SELECT $2::text[]), (SELECT $3::bigint[]), (SELECT $4::bigint[])) AS s(kind, key, val)
 	)` + slotWrites + `
 	SELECT 1`
+
+// deleteSent is recordSent for effects whose result goes to no slot.
+const deleteSent = `DELETE FROM outbox WHERE id = ANY ($1::bigint[])`
 
 // slotWrites are recordSent's writes into the slots, one per kind: each
 // row by its primary key, whatever the planner knows of the table.
@@ -259,7 +263,12 @@ func (l *SentLog) Record(ctx context.Context, sent []Sent) error {
 		if err != nil {
 			return fmt.Errorf("store: unable to prepare the record of effects sent: %w", err)
 		}
-		l.stmt = st
+		plain, err := l.conn.PrepareContext(ctx, deleteSent)
+		if err != nil {
+			st.Close()
+			return fmt.Errorf("store: unable to prepare the record of effects sent: %w", err)
+		}
+		l.stmt, l.plain = st, plain
 	}
 	// Effects whose result goes to no slot are recorded together: their
 	// statement only deletes outbox rows, which no turn waits for. Each
@@ -296,7 +305,7 @@ func (l *SentLog) Record(ctx context.Context, sent []Sent) error {
 		slotted = append(slotted, slotWrite{r.ID, r.Slot.Kind, r.Slot.Key, v})
 	}
 	if len(plain) > 0 {
-		if _, err := l.stmt.ExecContext(ctx, pq.Array(plain), pq.Array([]string{}), pq.Array([]int64{}), pq.Array([]int64{})); err != nil {
+		if _, err := l.plain.ExecContext(ctx, pq.Array(plain)); err != nil {
 			return fmt.Errorf("store: unable to record %d effects as sent: %w", len(plain), err)
 		}
 	}
