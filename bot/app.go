@@ -150,11 +150,8 @@ func New(cfg Config, st *store.Store, text *locales.Bundle, log *slog.Logger) (*
 
 	a.disp = dispatch.New(dispatch.Config{
 		Store: st, Log: log, Handle: a.handle, OnFailed: a.apologise,
-		Committed: func(ctx context.Context, chats []int64) {
-			a.out.Committed(ctx, chats)
-			a.AfterCommit()
-		},
-		Workers: cfg.Workers, Batch: cfg.Batch, MaxAttempts: cfg.MaxAttempts, TurnTimeout: 3 * time.Minute,
+		Committed: a.out.Committed,
+		Workers:   cfg.Workers, Batch: cfg.Batch, MaxAttempts: cfg.MaxAttempts, TurnTimeout: 3 * time.Minute,
 		Metrics: m,
 	})
 	a.in = &intake.Intake{
@@ -363,7 +360,7 @@ func (a *App) handle(ctx context.Context, c *store.Claimed, tx *sqlx.Tx) (dispat
 	if err != nil {
 		return dispatch.Outcome{}, err
 	}
-	return dispatch.Outcome{Status: t.Status, Effects: rows}, nil
+	return dispatch.Outcome{Status: t.Status, Effects: rows, OnCommit: t.Committed()}, nil
 }
 
 // apologise tells a citizen whose update could not be handled to try

@@ -58,6 +58,9 @@ func newHarnessWith(t *testing.T, chats []models.Chat, tweak ...func(*Config)) *
 	h.cfg = Config{
 		Token: h.srv.Token(), APIURL: h.srv.URL(), Workers: 8, Limits: fastLimits,
 		PollTimeout: time.Second, StaffChatID: staffChat,
+		// The review poster looks only when woken: what a test sees of
+		// it comes from the wake, not from a round that happened by.
+		ReviewEvery: time.Hour,
 	}
 	for _, f := range tweak {
 		f(&h.cfg)

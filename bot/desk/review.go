@@ -24,9 +24,13 @@ const (
 )
 
 // ReviewLoop posts questionnaires worth staff's attention to the staff
-// chat, when woken and every 15 s, until ctx ends.
+// chat, when woken and every Cfg.ReviewEvery, until ctx ends.
 func (a *Desk) ReviewLoop(ctx context.Context) {
-	tick := time.NewTicker(15 * time.Second)
+	every := a.Cfg.ReviewEvery
+	if every <= 0 {
+		every = 15 * time.Second
+	}
+	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
 		select {

@@ -81,6 +81,9 @@ const handedBackFor = 10 * time.Second
 type Outcome struct {
 	Status  int
 	Effects []store.Effect
+	// OnCommit is called once the batch has committed (in order, after
+	// Config.Committed); never for a turn that did not commit.
+	OnCommit []func()
 }
 
 // ErrPermanent marks a handler failure that no retry can mend.
@@ -479,6 +482,7 @@ func (d *Dispatcher) stepWith(ctx context.Context, chats []int64, guarded bool) 
 	var effects []store.Effect
 	var counts []handledUpdate
 	var effectsFor []int64 // chats the committed turns left effects for
+	var onCommit []func()
 	began := time.Now()
 	for i := range claimed {
 		c := &claimed[i]
@@ -507,6 +511,7 @@ func (d *Dispatcher) stepWith(ctx context.Context, chats []int64, guarded bool) 
 				effectsFor = append(effectsFor, e.ChatID)
 			}
 			effects = append(effects, out.Effects...)
+			onCommit = append(onCommit, out.OnCommit...)
 			done = append(done, store.Finished{UpdateID: c.UpdateID, ChatKey: c.ChatKey, Status: out.Status})
 			outcome := metrics.OutcomeDone
 			if out.Status == store.InboxSkipped {
@@ -556,6 +561,9 @@ func (d *Dispatcher) stepWith(ctx context.Context, chats []int64, guarded bool) 
 	d.committed(done)
 	if d.cfg.Committed != nil {
 		d.cfg.Committed(bctx, effectsFor)
+	}
+	for _, f := range onCommit {
+		f()
 	}
 	for _, h := range counts {
 		d.cfg.Metrics.Handled(h.kind, h.outcome, time.Since(h.began))

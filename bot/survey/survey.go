@@ -801,7 +801,8 @@ func (a *Surveys) submitSurvey(ctx context.Context, t *turn.Turn, q *dialogs.Que
 	ref := dialogs.Ref(r.Kind, r.ID)
 	a.Show(ctx, t, r.MessageID, a.Text.Text(t.Lang, "survey.thanks", map[string]any{"Ref": ref}), a.MenuKeyboard(t.Lang))
 	a.Metrics.ResponseSubmitted(r.Kind)
-	a.ReviewAfterCommit()
+	// Woken before the commit, the poster would not find it yet.
+	t.OnCommit(a.WakeReviews)
 	if reportText != "" {
 		if _, err := a.integrity.AddReport(ctx, t, false, "questionnaire", reportText, nil); err != nil {
 			return err

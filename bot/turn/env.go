@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/go-telegram/bot/models"
@@ -64,6 +63,10 @@ type Config struct {
 	// PublicURL is where people reach LISTEN_ADDR from outside (the
 	// dashboard's login links); "" turns /dashboard off.
 	PublicURL string
+	// ReviewEvery is how often the review poster looks for questionnaires
+	// to show the staff without being woken (default 15 s; a turn that
+	// submits one wakes it once committed).
+	ReviewEvery time.Duration
 	// RatingsMinCount is how many ratings a centre needs before the public
 	// ratings page shows its figures.
 	RatingsMinCount int
@@ -94,10 +97,9 @@ type Env struct {
 	// job (not a turn) has just committed.
 	Committed func(ctx context.Context, chats []int64)
 
-	faq       faqHolder
-	admins    adminCache
-	review    chan struct{} // wakes the review poster
-	reviewDue atomic.Bool   // a turn sent a questionnaire: wake the poster after its commit
+	faq    faqHolder
+	admins adminCache
+	review chan struct{} // wakes the review poster
 
 	mu         sync.Mutex
 	staffForum bool
@@ -118,19 +120,6 @@ func (a *Env) SetStaffForum(forum bool) {
 
 // Reviews wakes the review poster: a questionnaire was sent.
 func (a *Env) Reviews() <-chan struct{} { return a.review }
-
-// ReviewAfterCommit asks for the review poster to be woken once the turn
-// has committed: woken before, it would find the questionnaire not there
-// yet and wait for its next round (15 s).
-func (a *Env) ReviewAfterCommit() { a.reviewDue.Store(true) }
-
-// AfterCommit is told, after a batch of turns commits, so that what they
-// asked for after commit happens.
-func (a *Env) AfterCommit() {
-	if a.reviewDue.Swap(false) {
-		a.WakeReviews()
-	}
-}
 
 // OfferedLanguages are the languages a person may choose: those of the
 // pack (its FAQ, questionnaires and centres) that the bot also speaks.

@@ -39,7 +39,17 @@ type Turn struct {
 	// forget: the turn's effects leave no outbox rows once delivered
 	// (/forget's answer).
 	forget bool
+	// onCommit: what to do once the turn's batch has committed.
+	onCommit []func()
 }
+
+// OnCommit asks for f to be called once the turn has committed (never if
+// it does not): to wake a background job that must find what the turn
+// wrote.
+func (t *Turn) OnCommit(f func()) { t.onCommit = append(t.onCommit, f) }
+
+// Committed is what the turn asked to be done once it has committed.
+func (t *Turn) Committed() []func() { return t.onCommit }
 
 // Do adds effects to the turn. Nothing reaches Telegram unless the turn
 // commits.
