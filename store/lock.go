@@ -57,11 +57,16 @@ func (l *Lease) Alive(ctx context.Context) error {
 	return nil
 }
 
-// Release gives the lock back and the connection to the pool. A
-// connection that may still hold the lock is closed instead: the lock
-// goes with it.
+// Release gives the lock back and the connection to the pool, with the
+// session settings its holder made undone (the deliverer's recorder turns
+// off synchronous commits and sequential scans on it, which no turn must
+// inherit). A connection that may still hold the lock, or keep those
+// settings, is closed instead: the lock goes with it.
 func (l *Lease) Release() {
-	if _, err := l.Conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1, $2)`, lockClass, l.job); err != nil {
+	ctx := context.Background()
+	if _, err := l.Conn.ExecContext(ctx, `SELECT pg_advisory_unlock($1, $2)`, lockClass, l.job); err != nil {
+		l.Conn.Raw(func(any) error { return driver.ErrBadConn })
+	} else if _, err := l.Conn.ExecContext(ctx, `RESET ALL`); err != nil {
 		l.Conn.Raw(func(any) error { return driver.ErrBadConn })
 	}
 	l.Conn.Close()
