@@ -395,21 +395,9 @@ func ellipsize(face font.Face, text string, width int) string {
 	return "…"
 }
 
-// posterLines are the name and the town a centre's poster reads. Two
-// centres may share a name and a number (Konotop's office and its exam
-// ground): the town line then says which one this is.
+// posterLines are the name and the town a centre's poster reads: as the
+// bot names it (dialogs.Pack.NameAndTown), so that two centres sharing a
+// name and a number (Konotop's office and its exam ground) differ.
 func posterLines(p *dialogs.Pack, c dialogs.Centre, lang string) (name, town string) {
-	name, town = c.Name.In(lang, p.Languages...), c.City.In(lang, p.Languages...)
-	for _, o := range p.Centres {
-		if o.ID == c.ID || o.Name.In(lang, p.Languages...) != name {
-			continue
-		}
-		if what := c.Note.In(lang, p.Languages...); what != "" {
-			return name, town + " · " + what
-		}
-		if addr := c.Address.In(lang, p.Languages...); addr != "" {
-			return name, town + " · " + addr
-		}
-	}
-	return name, town
+	return p.NameAndTown(c, lang)
 }
