@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"html"
 	"strconv"
 	"strings"
 	"testing"
@@ -406,8 +407,12 @@ func TestNoneOfTheseKeepsTheQuestion(t *testing.T) {
 	admin := person{id: adminID, lang: "uk"}
 	h.says(admin, "/unanswered")
 	list := h.nth(admin.id, 1)
-	if !strings.Contains(list.Text, "«права»") || !strings.Contains(list.Text, "<code>"+strings.Join(offered, "</code>, <code>")+"</code>") {
-		t.Errorf("/unanswered shows %q; want «права» with %v", list.Text, offered)
+	var titles []string
+	for _, id := range offered {
+		titles = append(titles, "«"+html.EscapeString(h.app.Pack.Local(h.app.Book().ByID[id].Question, "uk"))+"»")
+	}
+	if !strings.Contains(list.Text, "«права»") || !strings.Contains(list.Text, strings.Join(titles, ", ")) {
+		t.Errorf("/unanswered shows %q; want «права» with %v", list.Text, titles)
 	}
 
 	h.taps(p, got, op)
@@ -426,6 +431,108 @@ func TestNoneOfTheseKeepsTheQuestion(t *testing.T) {
 	}
 	if !shown {
 		t.Errorf("the ticket does not show the question: %+v", staff)
+	}
+	h.noRejects()
+}
+
+// The FAQ editor names an entry by its question, in the editor's language,
+// and its topic by the topic's title: on the card, in the history, after
+// deleting, and in /unanswered (the answer voted down, the questions
+// offered). The id, which only the pack's files use, is the card's last
+// line and nowhere else.
+func TestFAQEditorNamesEntriesByTheirQuestions(t *testing.T) {
+	const adminID = 9231
+	h := newHarness(t, func(c *Config) { c.AdminIDs = []int64{adminID} })
+	admin := person{id: adminID, lang: "uk"}
+	e := h.app.Book().ByID["booking_online"]
+	cat, _ := h.app.Pack.Category(e.Category)
+	question := html.EscapeString(h.app.Pack.Local(e.Question, "uk"))
+	noID := func(what, text string) {
+		t.Helper()
+		if strings.Contains(text, e.ID) {
+			t.Errorf("%s shows the id %s: %q", what, e.ID, text)
+		}
+	}
+
+	// A Russian-speaking citizen votes the answer down and finds none of
+	// the questions offered for «права» fits.
+	citizen := person{id: 9232, lang: "ru"}
+	h.says(citizen, "/menu")
+	h.taps(citizen, h.nth(citizen.id, 1), "fv:"+e.ID+":d")
+	h.nth(citizen.id, 2)
+	h.says(citizen, "права")
+	s := h.nth(citizen.id, 3)
+	var offered []string
+	for _, row := range s.Buttons() {
+		if id, ok := strings.CutPrefix(row[0].CallbackData, "fq:"); ok {
+			offered = append(offered, id)
+		}
+	}
+	none := noneOfThese(s)
+	if len(offered) == 0 || none == "" {
+		t.Fatalf("«права» got %q %s; want suggestions", s.Text, s.ReplyMarkup)
+	}
+	h.taps(citizen, s, none)
+	h.settle()
+
+	h.says(admin, "/unanswered")
+	list := h.nth(admin.id, 1).Text
+	if !strings.Contains(list, "«"+question+"»") || strings.Contains(list, html.EscapeString(e.Question["ru"])) {
+		t.Errorf("/unanswered names the answer voted down otherwise than by its Ukrainian question «%s»: %q", question, list)
+	}
+	for _, id := range offered {
+		q := html.EscapeString(h.app.Pack.Local(h.app.Book().ByID[id].Question, "uk"))
+		if !strings.Contains(list, "«"+q+"»") || strings.Contains(list, id) {
+			t.Errorf("/unanswered names the offered %s otherwise than «%s»: %q", id, q, list)
+		}
+	}
+
+	h.says(admin, "/faq")
+	h.taps(admin, h.nth(admin.id, 2), "fe:e:"+e.ID)
+	h.settle()
+	card := h.srv.Messages(admin.id)[1].Text
+	body, last, _ := strings.Cut(card, "\n"+h.text.Text("uk", "faqedit.entry_id", map[string]any{"ID": e.ID}))
+	if last != "" || body == card {
+		t.Errorf("the card does not end with the id's line: %q", card)
+	}
+	if head, _, _ := strings.Cut(body, "\n"); head != "<b>"+html.EscapeString(h.app.Pack.Local(cat.Title, "uk"))+"</b>" {
+		t.Errorf("the card is headed %q; want the topic's title", head)
+	}
+	if !strings.Contains(body, question) {
+		t.Errorf("the card lacks the question «%s»: %q", question, body)
+	}
+	noID("the card above its last line", body)
+	if strings.Contains(body, "· "+e.Category) {
+		t.Errorf("the card shows the topic's id %s: %q", e.Category, body)
+	}
+
+	h.taps(admin, h.srv.Messages(admin.id)[1], "fe:r:"+e.ID)
+	h.settle()
+	history := h.srv.Messages(admin.id)[1].Text
+	if !strings.HasPrefix(history, h.text.Text("uk", "faqedit.history_title", map[string]any{"Question": question})) {
+		t.Errorf("the history is headed otherwise than by «%s»: %q", question, history)
+	}
+	noID("the history", history)
+
+	h.taps(admin, h.srv.Messages(admin.id)[1], "fe:d:"+e.ID)
+	h.settle()
+	confirm := h.srv.Messages(admin.id)[1].Text
+	if !strings.Contains(confirm, "«"+question+"»") {
+		t.Errorf("deleting asks %q; want the question named", confirm)
+	}
+	noID("the question before deleting", confirm)
+	h.taps(admin, h.srv.Messages(admin.id)[1], "fe:D:"+e.ID)
+	h.settle()
+	deleted := h.srv.Messages(admin.id)[1].Text
+	if !strings.Contains(deleted, "«"+question+"»") || deleted != h.text.Text("uk", "faqedit.deleted", map[string]any{"Question": question}) {
+		t.Errorf("after deleting: %q; want the question named", deleted)
+	}
+	noID("the word after deleting", deleted)
+	// A deleted entry's history is still named by its question.
+	h.taps(admin, h.srv.Messages(admin.id)[1], "fe:r:"+e.ID)
+	h.settle()
+	if got := h.srv.Messages(admin.id)[1].Text; !strings.Contains(got, "«"+question+"»") {
+		t.Errorf("the history of the deleted entry: %q", got)
 	}
 	h.noRejects()
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"html"
 	"strings"
 	"testing"
 	"time"
@@ -542,6 +543,44 @@ func TestDoneWithNothingTickedSaysSo(t *testing.T) {
 	h.settle()
 	if got := h.lastInline(p.id).Text; !strings.HasPrefix(got, h.text.Text("uk", "survey.err.none_ticked")) {
 		t.Errorf("Done with nothing ticked: %q", got)
+	}
+	h.noRejects()
+}
+
+// The summary before sending names the centre with its town, as a centre
+// is named elsewhere: Konotop's office and its exam ground, which share a
+// name and a number, read differently; a centre a mystery shopper picks
+// is named with its town in their language.
+func TestSummaryNamesTheCentreWithItsTown(t *testing.T) {
+	h := newHarness(t)
+	for i, tt := range []struct{ centre, want string }{
+		{"konotop5942", "🏢 ТСЦ МВС № 5942 · Конотоп · Крім практичного іспиту"},
+		{"konotop5942x", "🏢 ТСЦ МВС № 5942 · Конотоп · Лише практичний іспит"},
+	} {
+		p := person{id: 9841 + int64(i), lang: "uk"}
+		h.says(p, "/start r_"+tt.centre+"_3")
+		intro := h.nth(p.id, 1)
+		if !strings.Contains(intro.Text, tt.want) {
+			t.Errorf("the rating's intro from the QR code of %s: %q; want %q", tt.centre, intro.Text, tt.want)
+		}
+		h.taps(p, intro, "qs:r:go")
+		h.fillSurvey(p, "rating", typical)
+		if got := h.lastInline(p.id).Text; !strings.Contains(got, tt.want) {
+			t.Errorf("the rating's summary for %s: %q; want %q", tt.centre, got, tt.want)
+		}
+	}
+
+	p := person{id: 9845, lang: "ru"}
+	h.says(p, "/mystery")
+	h.taps(p, h.nth(p.id, 1), "qs:m:go")
+	h.fillSurvey(p, "mystery", typical)
+	c, ok := h.app.Pack.Centre(h.draft(p, "mystery").Centre)
+	if !ok {
+		t.Fatal("the mystery shopper's centre is not in the pack")
+	}
+	want := "— <b>" + html.EscapeString(h.app.Pack.Local(c.Name, "ru")+" · "+h.app.Pack.Local(c.City, "ru")) + "</b>"
+	if got := h.lastInline(p.id).Text; !strings.Contains(got, want) {
+		t.Errorf("the mystery shopper's summary: %q; want the centre as %q", got, want)
 	}
 	h.noRejects()
 }

@@ -32,6 +32,28 @@ func (p *Pack) where(c Centre, places map[[2]string]Place) (lat, lon float64, ok
 	return 0, 0, false
 }
 
+// NameAndTown are how a centre is named to a person wherever it stands
+// alone (a poster, a questionnaire's summary): its name, and its town so
+// that one town's «ТСЦ МВС № 5154» is not taken for another's. Two centres
+// may share a name and a town too (Konotop's office and its exam ground):
+// the town then says which this is, by the centre's note or else its
+// address.
+func (p *Pack) NameAndTown(c Centre, lang string) (name, town string) {
+	name, town = p.Local(c.Name, lang), p.Local(c.City, lang)
+	for _, o := range p.Centres {
+		if o.ID == c.ID || p.Local(o.Name, lang) != name {
+			continue
+		}
+		if what := p.Local(c.Note, lang); what != "" {
+			return name, town + " · " + what
+		}
+		if addr := p.Local(c.Address, lang); addr != "" {
+			return name, town + " · " + addr
+		}
+	}
+	return name, town
+}
+
 func (p *Pack) firstLanguage() string {
 	if len(p.Languages) == 0 {
 		return ""

@@ -187,7 +187,13 @@ func (a *Editor) showEditCard(ctx context.Context, t *turn.Turn, msgID int, id, 
 	if note != "" {
 		b.WriteString(note + "\n\n")
 	}
-	fmt.Fprintf(&b, "<code>%s</code> · %s\n", html.EscapeString(e.ID), html.EscapeString(e.Category))
+	// The topic's title heads the card and each language's question follows;
+	// the id, which only the pack's files use, is the last line.
+	topic := e.Category
+	if c, ok := a.Pack.Category(e.Category); ok {
+		topic = a.Pack.Local(c.Title, a.ContentLang(t.Lang))
+	}
+	b.WriteString("<b>" + html.EscapeString(topic) + "</b>\n")
 	for _, lang := range a.Pack.Languages {
 		plain, _, _ := dialogs.ParseHTML(e.Answer[lang])
 		fmt.Fprintf(&b, "\n<b>%s</b> %s\n%s\n<i>%s</i>\n", strings.ToUpper(lang), html.EscapeString(e.Question[lang]),
@@ -199,6 +205,7 @@ func (a *Editor) showEditCard(ctx context.Context, t *turn.Turn, msgID int, id, 
 		status = "faqedit.hidden"
 	}
 	fmt.Fprintf(&b, "\n👍 %d · 👎 %d · %s", up, down, a.Text.Text(t.Lang, status))
+	b.WriteString("\n" + a.Text.Text(t.Lang, "faqedit.entry_id", map[string]any{"ID": html.EscapeString(e.ID)}))
 
 	var rows [][]tg.Button
 	for _, f := range []string{"q", "a", "p"} {
@@ -473,7 +480,10 @@ func (a *Editor) confirmDelete(ctx context.Context, t *turn.Turn, msgID int, id 
 }
 
 func (a *Editor) deleteEntry(ctx context.Context, t *turn.Turn, msgID int, id string) error {
-	err := store.DeleteFAQEntry(ctx, t.Tx, a.Pack.ID, id, t.User.ID)
+	e, err := store.FAQEntry(ctx, t.Tx, a.Pack.ID, id)
+	if err == nil {
+		err = store.DeleteFAQEntry(ctx, t.Tx, a.Pack.ID, id, t.User.ID)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		a.StaleButton(ctx, t) // a second tap on the same button
 		return nil
@@ -481,7 +491,8 @@ func (a *Editor) deleteEntry(ctx context.Context, t *turn.Turn, msgID int, id st
 	if err != nil {
 		return err
 	}
-	a.Show(ctx, t, msgID, a.Text.Text(t.Lang, "faqedit.deleted"), tg.NewKeyboard(
+	q := html.EscapeString(a.Pack.Local(e.Question, a.ContentLang(t.Lang)))
+	a.Show(ctx, t, msgID, a.Text.Text(t.Lang, "faqedit.deleted", map[string]any{"Question": q}), tg.NewKeyboard(
 		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "faqedit.history"), turn.CbEdit, "r:"+id)},
 		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "nav.topics"), turn.CbEdit, "top")}))
 	return nil
@@ -503,7 +514,8 @@ func (a *Editor) showHistory(ctx context.Context, t *turn.Turn, msgID int, id st
 	// Times in the pack's own timezone, as staff read a clock.
 	loc := a.Pack.Hours().Location()
 	var b strings.Builder
-	b.WriteString(a.Text.Text(t.Lang, "faqedit.history_title", map[string]any{"ID": html.EscapeString(id)}))
+	title := a.historyTitle(ctx, t, id, revs)
+	b.WriteString(a.Text.Text(t.Lang, "faqedit.history_title", map[string]any{"Question": html.EscapeString(title)}))
 	var rows [][]tg.Button
 	for _, r := range revs {
 		who := a.Text.Text(t.Lang, "faqedit.by_import")
@@ -525,6 +537,36 @@ func (a *Editor) showHistory(ctx context.Context, t *turn.Turn, msgID int, id st
 	rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "faqedit.back_to_entry"), turn.CbEdit, "e:"+id)})
 	a.Show(ctx, t, msgID, b.String(), tg.NewKeyboard(rows...))
 	return nil
+}
+
+// historyTitle is the question a history is of, in the editor's language:
+// the entry's as it is, or, for one deleted, as it was last.
+func (a *Editor) historyTitle(ctx context.Context, t *turn.Turn, id string, revs []store.Revision) string {
+	lang := a.ContentLang(t.Lang)
+	if e, err := store.FAQEntry(ctx, t.Tx, a.Pack.ID, id); err == nil {
+		return a.Pack.Local(e.Question, lang)
+	}
+	for _, r := range revs {
+		for _, e := range []*dialogs.Entry{r.After, r.Before} {
+			if e != nil {
+				if q := a.Pack.Local(e.Question, lang); q != "" {
+					return q
+				}
+			}
+		}
+	}
+	return id
+}
+
+// entryTitle is an entry of the live FAQ as the editor's list names it:
+// its question in their language, or its id if it is gone.
+func (a *Editor) entryTitle(id, lang string) string {
+	if e, ok := a.Book().ByID[id]; ok {
+		if q := a.Pack.Local(e.Question, lang); q != "" {
+			return "«" + html.EscapeString(turn.Label(q)) + "»"
+		}
+	}
+	return "<code>" + html.EscapeString(id) + "</code>"
 }
 
 func (a *Editor) rollback(ctx context.Context, t *turn.Turn, msgID int, rev int64) error {
@@ -549,16 +591,26 @@ func (a *Editor) showUnanswered(ctx context.Context, t *turn.Turn, msgID int) er
 			[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "nav.topics"), turn.CbEdit, "top")}))
 		return nil
 	}
+	lang := a.ContentLang(t.Lang)
 	var b strings.Builder
 	b.WriteString(a.Text.Text(t.Lang, "faqedit.unanswered_title"))
 	var rows [][]tg.Button
 	for i, u := range list {
 		n := strconv.Itoa(i + 1)
 		uid := strconv.FormatInt(u.ID, 10)
-		fmt.Fprintf(&b, "\n%s. «%s» — %s", n, html.EscapeString(turn.Cut(u.Sample, 120)), a.Text.Count(t.Lang, "faqedit.times", u.Count, nil))
+		sample := u.Sample
+		if e, ok := a.Book().ByID[u.EntryID]; ok && u.Reason == "downvote" {
+			// The answer voted down, by its question in the editor's language
+			// rather than the citizen's.
+			sample = a.Pack.Local(e.Question, lang)
+		}
+		fmt.Fprintf(&b, "\n%s. «%s» — %s", n, html.EscapeString(turn.Cut(sample, 120)), a.Text.Count(t.Lang, "faqedit.times", u.Count, nil))
 		if u.Suggestions != "" {
-			ids := "<code>" + strings.Join(strings.Fields(html.EscapeString(u.Suggestions)), "</code>, <code>") + "</code>"
-			b.WriteString("\n   " + a.Text.Text(t.Lang, "faqedit.offered", map[string]any{"IDs": ids}))
+			var titles []string
+			for _, id := range strings.Fields(u.Suggestions) {
+				titles = append(titles, a.entryTitle(id, lang))
+			}
+			b.WriteString("\n   " + a.Text.Text(t.Lang, "faqedit.offered", map[string]any{"Questions": strings.Join(titles, ", ")}))
 		}
 		if u.Reason == "downvote" {
 			b.WriteString(" 👎")

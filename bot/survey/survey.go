@@ -104,7 +104,7 @@ func (a *Surveys) OfferSurvey(ctx context.Context, t *turn.Turn, kind, centre st
 	text := "<b>" + html.EscapeString(a.Pack.Local(q.Title, lang)) + "</b>\n\n" + html.EscapeString(a.Pack.Local(q.Intro, lang))
 	if centre != "" {
 		c, _ := a.Pack.Centre(centre)
-		text += "\n\n🏢 " + html.EscapeString(a.Pack.Local(c.Name, lang))
+		text += "\n\n🏢 " + html.EscapeString(a.CentreName(t.Lang, c))
 	}
 	a.Show(ctx, t, msgID, text, tg.NewKeyboard(
 		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "survey.start"), turn.CbSurvey, k+":go")},
@@ -708,7 +708,7 @@ func (a *Surveys) renderSummary(ctx context.Context, t *turn.Turn, q *dialogs.Qu
 	}
 	b.WriteString(a.Text.Text(t.Lang, "survey.summary"))
 	if c, ok := a.Pack.Centre(r.Centre); ok && r.Kind == dialogs.KindRating {
-		b.WriteString("\n🏢 " + html.EscapeString(a.Pack.Local(c.Name, lang)))
+		b.WriteString("\n🏢 " + html.EscapeString(a.CentreName(t.Lang, c)))
 	}
 	if r.CentreNote != "" {
 		b.WriteString("\n🏢 " + a.Text.Text(t.Lang, "centre.unlisted") + ": " + html.EscapeString(r.CentreNote))

@@ -47,6 +47,22 @@ func (a *Env) Distance(lang string, n dialogs.Nearby) string {
 	return a.km(lang, n.Km)
 }
 
+// CentreName is a centre named on one line, as a summary names it: its
+// name and its town, «ТСЦ МВС № 6341 · Харків» (dialogs.Pack.NameAndTown).
+// A town the name already holds («…, поселение Сосенское») is not said
+// twice. Plain text: escape it for HTML.
+func (a *Env) CentreName(lang string, c dialogs.Centre) string {
+	cl := a.ContentLang(lang)
+	name, town := a.Pack.NameAndTown(c, cl)
+	if city := a.Pack.Local(c.City, cl); city != "" && strings.Contains(name, city) {
+		town = strings.TrimPrefix(strings.TrimPrefix(town, city), " · ")
+	}
+	if town == "" {
+		return name
+	}
+	return name + " · " + town
+}
+
 // CentreCard tells where a centre is and whether it is open: number, town
 // and address, today's hours, the map and the e-queue; the distance when
 // near is from Nearest (a zero Nearby leaves it out).
@@ -127,7 +143,7 @@ func (a *Env) AnswerLabel(lang string, qq *dialogs.Question, ans dialogs.Answer)
 		return strings.Join(names, ", ")
 	case qq.Type == dialogs.QuestionCentre:
 		if c, ok := a.Pack.Centre(ans.Text); ok {
-			return a.Pack.Local(c.Name, a.ContentLang(lang))
+			return a.CentreName(lang, c)
 		}
 		if ans.Text == UnlistedCentre {
 			return a.Text.Text(lang, "centre.unlisted")

@@ -25,6 +25,7 @@ import (
 	"golang.org/x/image/math/fixed"
 
 	"servicebot/dialogs"
+	"servicebot/locales"
 )
 
 const qrUsage = `Usage:
@@ -49,10 +50,6 @@ var (
 	// Telegram usernames are 5–32 of A-Z a-z 0-9 _, and a bot's ends in "bot".
 	botUsernamePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{4,31}$`)
 )
-
-// deskWord is the word printed before the desk number. It is here rather
-// than in locales/ because it is printed on paper, never sent by the bot.
-var deskWord = map[string]string{"uk": "Вікно", "ru": "Окно", "en": "Desk"}
 
 // qrSign is one printed sign: the link in the code and the text under it.
 type qrSign struct {
@@ -141,6 +138,11 @@ func qrDraw(args []string, getenv func(string) string, stdout, stderr io.Writer)
 		return fmt.Errorf("qr: --lang %q: expected one of the pack's languages: %s", *lang, strings.Join(p.Languages, ", "))
 	}
 
+	text, err := locales.Load()
+	if err != nil {
+		return fmt.Errorf("qr: %w", err)
+	}
+
 	centres := p.Centres
 	if !*all {
 		c, ok := p.Centre(*centreID)
@@ -159,7 +161,7 @@ func qrDraw(args []string, getenv func(string) string, stdout, stderr io.Writer)
 		signs[i] = qrSign{link: link}
 		signs[i].name, signs[i].city = posterLines(p, c, *lang)
 		if desk > 0 {
-			signs[i].desk = fmt.Sprintf("%s %d", deskFor(*lang), desk)
+			signs[i].desk = deskLine(text, *lang, desk)
 		}
 		files[i] = *out
 		if *all {
@@ -221,11 +223,11 @@ func someCentreIDs(p *dialogs.Pack) string {
 	return strings.Join(ids, ", ")
 }
 
-func deskFor(lang string) string {
-	if w, ok := deskWord[lang]; ok {
-		return w
-	}
-	return deskWord["en"]
+// deskLine is the line under the name that says which desk (window) the
+// code is for: «Вікно 3». The words are in locales/ (qr.desk), as every
+// text a person reads; a language locales/ lacks gets English.
+func deskLine(text *locales.Bundle, lang string, desk int) string {
+	return text.Text(lang, "qr.desk", map[string]any{"Desk": desk})
 }
 
 // The sign's geometry. The code is scaled by whole pixels per module, so
@@ -393,21 +395,9 @@ func ellipsize(face font.Face, text string, width int) string {
 	return "…"
 }
 
-// posterLines are the name and the town a centre's poster reads. Two
-// centres may share a name and a number (Konotop's office and its exam
-// ground): the town line then says which one this is.
+// posterLines are the name and the town a centre's poster reads: as the
+// bot names it (dialogs.Pack.NameAndTown), so that two centres sharing a
+// name and a number (Konotop's office and its exam ground) differ.
 func posterLines(p *dialogs.Pack, c dialogs.Centre, lang string) (name, town string) {
-	name, town = c.Name.In(lang, p.Languages...), c.City.In(lang, p.Languages...)
-	for _, o := range p.Centres {
-		if o.ID == c.ID || o.Name.In(lang, p.Languages...) != name {
-			continue
-		}
-		if what := c.Note.In(lang, p.Languages...); what != "" {
-			return name, town + " · " + what
-		}
-		if addr := c.Address.In(lang, p.Languages...); addr != "" {
-			return name, town + " · " + addr
-		}
-	}
-	return name, town
+	return p.NameAndTown(c, lang)
 }

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/image/font/sfnt"
 
 	"servicebot/dialogs"
+	"servicebot/locales"
 )
 
 const testBot = "servicebot_test_bot"
@@ -200,8 +201,12 @@ func TestQRFontsCoverEveryName(t *testing.T) {
 			}
 		}
 	}
-	for _, w := range deskWord {
-		text = append(text, w)
+	words, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range locales.Languages {
+		text = append(text, words.Text(lang, "qr.desk", map[string]any{"Desk": 0}))
 	}
 	text = append(text, "0123456789…")
 	for name, ttf := range map[string][]byte{"gobold": gobold.TTF, "goregular": goregular.TTF} {
@@ -236,5 +241,53 @@ func TestPostersOfCentresSharingANameDiffer(t *testing.T) {
 	}
 	if _, town := posterLines(p, p.Centres[0], "uk"); strings.Contains(town, "·") {
 		t.Errorf("a centre with a name of its own gets %q", town)
+	}
+}
+
+// The desk line under the name («Вікно 12») is the text of locales/
+// (qr.desk) in the poster's language, and the posters read as they did
+// when the words were written in Go: the sign drawn is the same, pixel
+// for pixel, as one drawn with the line spelled out here.
+func TestQRDeskLineComesFromTheLocales(t *testing.T) {
+	text, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"uk": "Вікно 12", "ru": "Окно 12", "en": "Desk 12"}
+	for _, lang := range locales.Languages {
+		if got := text.Text(lang, "qr.desk", map[string]any{"Desk": 12}); got != want[lang] {
+			t.Errorf("%s: locales/ give the desk line %q; want %q", lang, got, want[lang])
+		}
+	}
+	for _, tt := range []struct{ pack, lang string }{{"hsc", "uk"}, {"hsc", "ru"}, {"mfc", "ru"}} {
+		t.Run(tt.pack+"_"+tt.lang, func(t *testing.T) {
+			p, err := dialogs.LoadShippedPack(tt.pack)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := p.Centres[0]
+			file := filepath.Join(t.TempDir(), "sign.png")
+			code, _, stderr := runQR(t, env("DIALOGS_PACK", tt.pack), "--centre", c.ID, "--desk", "12", "--lang", tt.lang, "--bot", testBot, "--out", file)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			got, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := qrSign{link: "https://t.me/" + testBot + "?start=r_" + c.ID + "_12", desk: want[tt.lang]}
+			s.name, s.city = posterLines(p, c, tt.lang)
+			img, err := drawSign(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := png.Encode(&buf, img); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, buf.Bytes()) {
+				t.Errorf("the %s poster of %s at desk 12 differs from one reading %q under %q", tt.lang, c.ID, want[tt.lang], s.name)
+			}
+		})
 	}
 }
