@@ -256,6 +256,14 @@ func TestQuickRatingFromQRCode(t *testing.T) {
 	if !relayed {
 		t.Errorf("the follow-up ticket's topic lacks the words, the centre or the scores: %+v", inThread(h.srv.Messages(staffChat), int(tk.ThreadID)))
 	}
+	// The staff read which centre, town included (two centres may share a name).
+	named := false
+	for _, m := range inThread(h.srv.Messages(staffChat), int(tk.ThreadID)) {
+		named = named || strings.Contains(m.Text, h.app.CentreName("uk", centre)) && strings.Contains(m.Text, h.app.Pack.Local(centre.City, "uk"))
+	}
+	if !named {
+		t.Errorf("the follow-up ticket does not name the centre with its town (%q)", h.app.CentreName("uk", centre))
+	}
 	if tk.Subject != "Довга черга, табло не працювало" {
 		t.Errorf("the topic is named %q; want the person's words alone", tk.Subject)
 	}

@@ -132,7 +132,7 @@ func (a *Desk) reviewHeader(r store.Response) string {
 	var b strings.Builder
 	b.WriteString(a.StaffText(title, map[string]any{"Ref": dialogs.Ref(r.Kind, r.ID)}))
 	if c, ok := a.Pack.Centre(r.Centre); ok {
-		b.WriteString(" · " + html.EscapeString(a.Pack.Local(c.Name, lang)))
+		b.WriteString(" · " + html.EscapeString(a.CentreName(lang, c)))
 	}
 	if r.CentreNote != "" {
 		b.WriteString(" · " + a.StaffText("centre.unlisted") + ": «" + html.EscapeString(r.CentreNote) + "»")

@@ -381,7 +381,7 @@ func (a *Surveys) surveyReport(q *dialogs.Questionnaire, r store.Response, flags
 		line(qq)
 	}
 	if c, ok := a.Pack.Centre(r.Centre); ok {
-		b.WriteString("\n🏢 " + a.Pack.Local(c.Name, lang))
+		b.WriteString("\n🏢 " + a.CentreName(lang, c))
 	}
 	for _, qq := range q.Visible(r.Answers) {
 		if qq.Type == dialogs.QuestionDate || qq.ID == "services" {
@@ -835,7 +835,7 @@ func (a *Surveys) followUpText(q *dialogs.Questionnaire, r store.Response) strin
 	}
 	b.WriteString(dialogs.Ref(r.Kind, r.ID))
 	if c, ok := a.Pack.Centre(r.Centre); ok {
-		b.WriteString(" · " + a.Pack.Local(c.Name, lang))
+		b.WriteString(" · " + a.CentreName(lang, c))
 	} else if r.CentreNote != "" {
 		b.WriteString(" · " + r.CentreNote)
 	}
