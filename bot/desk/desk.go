@@ -16,6 +16,7 @@ import (
 	"servicebot/bot/outbox"
 	"servicebot/bot/tg"
 	"servicebot/bot/turn"
+	"servicebot/dialogs"
 	"servicebot/store"
 )
 
@@ -186,12 +187,9 @@ func (a *Desk) relayToCitizen(ctx context.Context, t *turn.Turn, tk store.Ticket
 	if err != nil {
 		return err
 	}
-	if tk.FirstResponseAt == nil {
-		// The first answer says whose it is: a copied message carries no
-		// name, and the citizen should know a person wrote it, not the bot.
-		t.Do(outbox.Send(tk.UserID, a.Text.Text(tk.Lang, "ticket.operator_answers", map[string]any{"ID": tk.ID}), nil))
-	}
-	copied := outbox.Call(tk.UserID, "copyMessage", &telegram.CopyMessageParams{ChatID: tk.UserID, FromChatID: a.Cfg.StaffChatID, MessageID: m.ID})
+	// Every answer says whose it is: a copy carries no name, and the
+	// citizen should tell a person's words from the bot's own.
+	copied := a.labelledCopy(t, tk, m)
 	if r := m.ReplyToMessage; r != nil {
 		// The moderator answers one of the citizen's messages (or their
 		// own copy): the citizen sees it as a reply to theirs.
@@ -210,6 +208,59 @@ func (a *Desk) relayToCitizen(ctx context.Context, t *turn.Turn, tk store.Ticket
 	return nil
 }
 
+// Telegram's limits, in UTF-16 code units, on a message's text and a
+// media's caption.
+const (
+	maxTextLen    = 4096
+	maxCaptionLen = 1024
+)
+
+// labelledCopy is the effect that brings a moderator's message to the
+// citizen with the operator's label in front: a text is sent with it, a
+// photo, video, document or voice message copied with it at the head of
+// the caption. What has no caption (a sticker, a video note, a location),
+// or would be too long with the label, is copied as it is after the label
+// on its own.
+func (a *Desk) labelledCopy(t *turn.Turn, tk store.Ticket, m *models.Message) outbox.Effect {
+	label := a.Text.Text(tk.Lang, "ticket.operator_label")
+	copied := &telegram.CopyMessageParams{ChatID: tk.UserID, FromChatID: a.Cfg.StaffChatID, MessageID: m.ID}
+	switch {
+	case m.Text != "":
+		if text, ents, ok := withLabel(label, m.Text, m.Entities, maxTextLen); ok {
+			return outbox.Call(tk.UserID, "sendMessage", &telegram.SendMessageParams{
+				ChatID: tk.UserID, Text: text, Entities: ents, LinkPreviewOptions: m.LinkPreviewOptions,
+			})
+		}
+	case len(m.Photo) > 0 || m.Video != nil || m.Animation != nil || m.Document != nil || m.Audio != nil || m.Voice != nil:
+		if caption, ents, ok := withLabel(label, m.Caption, m.CaptionEntities, maxCaptionLen); ok {
+			copied.Caption, copied.CaptionEntities, copied.ShowCaptionAboveMedia = caption, ents, m.ShowCaptionAboveMedia
+			return outbox.Call(tk.UserID, "copyMessage", copied)
+		}
+	}
+	t.Do(outbox.Send(tk.UserID, html.EscapeString(label), nil))
+	return outbox.Call(tk.UserID, "copyMessage", copied)
+}
+
+// withLabel puts label in front of text (a space between them), moving
+// text's entities along; ok is false when the result would be longer than
+// limit.
+func withLabel(label, text string, ents []models.MessageEntity, limit int) (string, []models.MessageEntity, bool) {
+	if text == "" {
+		return label, nil, true
+	}
+	head := label + " "
+	shift := dialogs.UTF16Len(head)
+	if shift+dialogs.UTF16Len(text) > limit {
+		return text, ents, false
+	}
+	moved := make([]models.MessageEntity, 0, len(ents))
+	for _, e := range ents {
+		e.Offset += shift
+		moved = append(moved, e)
+	}
+	return head + text, moved, true
+}
+
 // onStaffEdit mirrors a moderator's edit of a relayed text to the citizen.
 func (a *Desk) onStaffEdit(ctx context.Context, t *turn.Turn, m *models.Message) {
 	if m.Text == "" {
@@ -221,7 +272,10 @@ func (a *Desk) onStaffEdit(ctx context.Context, t *turn.Turn, m *models.Message)
 		t.Status = store.InboxSkipped
 		return
 	}
-	t.Do(outbox.Call(tk.UserID, "editMessageText", &telegram.EditMessageTextParams{ChatID: tk.UserID, Text: m.Text, Entities: m.Entities}).
+	// The copy keeps its label (unless the corrected text is too long to
+	// bear one).
+	text, ents, _ := withLabel(a.Text.Text(tk.Lang, "ticket.operator_label"), m.Text, m.Entities, maxTextLen)
+	t.Do(outbox.Call(tk.UserID, "editMessageText", &telegram.EditMessageTextParams{ChatID: tk.UserID, Text: text, Entities: ents, LinkPreviewOptions: m.LinkPreviewOptions}).
 		Changing(store.Slot{Kind: store.SlotCitizenCopy, Key: rec.ID}).MayBeRefused())
 }
 
@@ -419,7 +473,9 @@ func (a *Desk) sendFAQToCitizen(ctx context.Context, t *turn.Turn, tk store.Tick
 	if err != nil {
 		return err
 	}
-	t.Do(outbox.Send(tk.UserID, a.RenderAnswer(e, tk.Lang), nil).Keeping(store.Slot{Kind: store.SlotCitizenCopy, Key: recID}))
+	// The operator's choice, labelled as their answers are.
+	answer := html.EscapeString(a.Text.Text(tk.Lang, "ticket.operator_label")) + " " + a.RenderAnswer(e, tk.Lang)
+	t.Do(outbox.Send(tk.UserID, answer, nil).Keeping(store.Slot{Kind: store.SlotCitizenCopy, Key: recID}))
 	if err := store.MarkFirstResponse(ctx, t.Tx, tk.ID); err != nil {
 		return err
 	}
