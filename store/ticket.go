@@ -63,6 +63,17 @@ func OpenTicketOf(ctx context.Context, q sqlx.QueryerContext, userID int64) (Tic
 	return t, nil
 }
 
+// LatestTicketOf returns the user's newest ticket, open or closed, or
+// ErrNotFound.
+func LatestTicketOf(ctx context.Context, q sqlx.QueryerContext, userID int64) (Ticket, error) {
+	var t Ticket
+	err := sqlx.GetContext(ctx, q, &t, `SELECT `+ticketColumns+` FROM tickets WHERE user_id = $1 ORDER BY id DESC LIMIT 1`, userID)
+	if err != nil {
+		return Ticket{}, fmt.Errorf("store: unable to fetch the latest ticket of user %d: %w", userID, notFound(err))
+	}
+	return t, nil
+}
+
 // GetTicket returns a ticket by id, or ErrNotFound.
 func GetTicket(ctx context.Context, q sqlx.QueryerContext, id int64) (Ticket, error) {
 	var t Ticket
