@@ -604,3 +604,43 @@ func TestEveryOperatorReplyIsLabelled(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// /tickets says whose each open ticket is: who took it, else who answered
+// it last (moderators often answer without /take), else that nobody has
+// yet, by the names moderators go by in Telegram.
+func TestStaffTicketsListShowsWhoseEachTicketIs(t *testing.T) {
+	h := newHarness(t)
+	petro := &models.User{ID: 778, FirstName: "Петро"}
+	taken := h.openTicketFor(person{id: 11471, lang: "uk"}, "Де отримати номерні знаки?")
+	answered := h.openTicketFor(person{id: 11472, lang: "ru"}, "Сколько стоит замена прав?")
+	h.openTicketFor(person{id: 11473, lang: "uk"}, "Чи можна без запису?")
+	h.staffPost(staffChat, taken.ThreadID, 0, &models.Message{Text: "/take"})
+	h.staffPost(staffChat, answered.ThreadID, 0, &models.Message{Text: "Сейчас посмотрю.", From: petro})
+	h.settle()
+	h.staffPost(staffChat, 0, 0, &models.Message{Text: "/tickets"})
+	h.settle()
+	list, ok := h.lastWith(staffChat, "№3")
+	if !ok {
+		t.Fatalf("no /tickets list: %+v", h.srv.Messages(staffChat))
+	}
+	lines := strings.Split(list.Text, "\n")
+	for i, want := range []string{
+		h.text.Text("uk", "desk.list_taken", map[string]any{"Name": "Ірина Модераторка"}),
+		h.text.Text("uk", "desk.list_answered", map[string]any{"Name": "Петро"}),
+		h.text.Text("uk", "desk.unassigned"),
+	} {
+		if len(lines) < i+2 || !strings.HasPrefix(lines[i+1], fmt.Sprintf("№%d ", i+1)) || !strings.HasSuffix(lines[i+1], " · "+want) {
+			t.Errorf("ticket №%d in /tickets does not end with %q: %q", i+1, want, list.Text)
+		}
+	}
+	// A ticket taken by someone whose name is not kept (taken before names
+	// were, or the moderator has since used /forget) still shows as taken.
+	h.st.DB().MustExec(`DELETE FROM staff WHERE id = $1`, moderator.ID)
+	n := len(h.srv.Messages(staffChat))
+	h.staffPost(staffChat, 0, 0, &models.Message{Text: "/tickets"})
+	someone := h.text.Text("uk", "desk.list_taken", map[string]any{"Name": h.text.Text("uk", "desk.someone")})
+	if got := h.nth(staffChat, n+1).Text; !strings.Contains(got, "без запису?") || !strings.Contains(got, "знаки? · "+someone+"\n") {
+		t.Errorf("a ticket taken by a moderator of unknown name: %q", got)
+	}
+	h.noRejects()
+}

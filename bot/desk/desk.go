@@ -172,6 +172,15 @@ func (a *Desk) reaction(m *models.Message, emoji string) outbox.Effect {
 	}).MayBeRefused()
 }
 
+// displayName is the name a Telegram user shows.
+func displayName(u *models.User) string { return strings.TrimSpace(u.FirstName + " " + u.LastName) }
+
+// noteModerator keeps the name a moderator who takes or answers a ticket
+// goes by, for /tickets.
+func noteModerator(ctx context.Context, t *turn.Turn, u *models.User) error {
+	return store.NoteStaff(ctx, t.Tx, u.ID, displayName(u))
+}
+
 // errAlreadyClosed is closeTicket's word that the ticket was closed before.
 var errAlreadyClosed = errors.New("bot: the ticket is closed already")
 
@@ -185,6 +194,9 @@ func (a *Desk) relayToCitizen(ctx context.Context, t *turn.Turn, tk store.Ticket
 	rec.StaffMessageID = int64(m.ID)
 	id, err := store.AddTicketMessage(ctx, t.Tx, rec)
 	if err != nil {
+		return err
+	}
+	if err := noteModerator(ctx, t, m.From); err != nil {
 		return err
 	}
 	// Every answer says whose it is: a copy carries no name, and the
@@ -393,7 +405,10 @@ func (a *Desk) takeTicket(ctx context.Context, t *turn.Turn, tk store.Ticket, by
 	if err := store.TakeTicket(ctx, t.Tx, tk.ID, by.ID); err != nil {
 		return err
 	}
-	a.StaffNote(ctx, t, tk, "desk.taken", map[string]any{"Name": html.EscapeString(strings.TrimSpace(by.FirstName + " " + by.LastName))})
+	if err := noteModerator(ctx, t, by); err != nil {
+		return err
+	}
+	a.StaffNote(ctx, t, tk, "desk.taken", map[string]any{"Name": html.EscapeString(displayName(by))})
 	a.tellCitizen(ctx, t, tk, "ticket.taken", nil)
 	return nil
 }
@@ -473,6 +488,9 @@ func (a *Desk) sendFAQToCitizen(ctx context.Context, t *turn.Turn, tk store.Tick
 	if err != nil {
 		return err
 	}
+	if err := noteModerator(ctx, t, m.From); err != nil {
+		return err
+	}
 	// The operator's choice, labelled as their answers are.
 	answer := html.EscapeString(a.Text.Text(tk.Lang, "ticket.operator_label")) + " " + a.RenderAnswer(e, tk.Lang)
 	t.Do(outbox.Send(tk.UserID, answer, nil).Keeping(store.Slot{Kind: store.SlotCitizenCopy, Key: recID}))
@@ -494,12 +512,25 @@ func (a *Desk) listTickets(ctx context.Context, t *turn.Turn, m *models.Message)
 	} else {
 		b.WriteString(a.StaffText("desk.open_title", map[string]any{"Count": len(list)}))
 	}
+	// Whose each ticket is: who took it, else who answered last, else
+	// nobody yet.
+	name := func(known string) string {
+		if known == "" {
+			return a.StaffText("desk.someone")
+		}
+		return html.EscapeString(known)
+	}
 	for _, tk := range list {
 		mins := int(time.Since(tk.CreatedAt).Minutes())
-		fmt.Fprintf(&b, "\n№%d · %s · %s · %s", tk.ID, strings.ToUpper(tk.Lang),
+		fmt.Fprintf(&b, "\n№%d · %s · %s · %s · ", tk.ID, strings.ToUpper(tk.Lang),
 			a.Text.Count(a.StaffLang(), "desk.age_minutes", mins, nil), html.EscapeString(tk.Subject))
-		if tk.Assignee == 0 {
-			b.WriteString(" · " + a.StaffText("desk.unassigned"))
+		switch {
+		case tk.Assignee != 0:
+			b.WriteString(a.StaffText("desk.list_taken", map[string]any{"Name": name(tk.AssigneeName)}))
+		case tk.LastAnswerer != 0:
+			b.WriteString(a.StaffText("desk.list_answered", map[string]any{"Name": name(tk.LastAnswererName)}))
+		default:
+			b.WriteString(a.StaffText("desk.unassigned"))
 		}
 	}
 	t.Do(a.StaffPost(m.MessageThreadID, b.String(), 0))
