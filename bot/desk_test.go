@@ -644,3 +644,31 @@ func TestStaffTicketsListShowsWhoseEachTicketIs(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// When a ticket is closed, the question «was it solved?» says in the same
+// message that answering is optional and what the answer is for.
+func TestCSATRequestSaysItIsOptionalAndWhatFor(t *testing.T) {
+	h := newHarness(t)
+	for _, c := range []struct {
+		p          person
+		optional   string
+		whatFor    string
+		closedWord string
+	}{
+		{person{id: 11481, lang: "uk"}, "не обов’язково", "покращувати роботу операторів", "закрито"},
+		{person{id: 11482, lang: "ru"}, "не обязательно", "улучшать работу операторов", "закрыто"},
+	} {
+		topic := h.openTicketFor(c.p, "Питання про техогляд "+c.p.lang)
+		n := len(h.srv.Messages(c.p.id))
+		h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/close"})
+		ask := h.nth(c.p.id, n+1)
+		if !strings.Contains(ask.Text, c.closedWord) || !strings.Contains(ask.Text, c.optional) || !strings.Contains(ask.Text, c.whatFor) {
+			t.Errorf("%s: the question after /close does not say it is optional and what for: %q", c.p.lang, ask.Text)
+		}
+		if !hasButton(ask, fmt.Sprintf("tr:%d:y", len(h.srv.Topics(staffChat)))) {
+			t.Errorf("%s: the question lost its buttons: %s", c.p.lang, ask.ReplyMarkup)
+		}
+	}
+	h.settle()
+	h.noRejects()
+}
