@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/go-telegram/bot/models"
 
@@ -99,24 +100,20 @@ func TestTicketRoundTripInForumTopic(t *testing.T) {
 
 	// A moderator answers in the topic: the citizen gets it.
 	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "Так, у суботу можна. Запишіться в Е-записі."})
-	// The first answer is introduced: a copy carries no name.
-	if got := h.nth(p.id, 3).Text; got != h.text.Text("uk", "ticket.operator_answers", map[string]any{"ID": 1}) {
-		t.Errorf("the first answer is not introduced as the operator's: %q", got)
-	}
-	got := h.nth(p.id, 4)
-	if got.Text != "Так, у суботу можна. Запишіться в Е-записі." || got.Method != "copyMessage" {
-		t.Errorf("the citizen got %+v", got)
+	// The answer says whose it is: a copy would carry no name.
+	if got := h.nth(p.id, 3).Text; got != "👤 Оператор: Так, у суботу можна. Запишіться в Е-записі." {
+		t.Errorf("the citizen got %q", got)
 	}
 	// A note stays in the topic.
 	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "// перевірити графік іспитів"})
 	h.settle()
-	if n := len(h.srv.Messages(p.id)); n != 4 {
+	if n := len(h.srv.Messages(p.id)); n != 3 {
 		t.Errorf("a // note reached the citizen: %d messages", n)
 	}
 
 	// /close: the citizen is asked, answers 👍, the topic closes with ✅.
 	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/close"})
-	ask := h.nth(p.id, 5)
+	ask := h.nth(p.id, 4)
 	if ask.Text != h.text.Text("uk", "ticket.closed", map[string]any{"ID": 1}) || !hasButton(ask, "tr:1:y") {
 		t.Fatalf("after /close the citizen got %q %s", ask.Text, ask.ReplyMarkup)
 	}
@@ -133,11 +130,11 @@ func TestTicketRoundTripInForumTopic(t *testing.T) {
 		}
 	}
 	// After closing, the citizen's next question goes to the FAQ again.
-	if got := h.srv.Messages(p.id)[4].Text; got != h.text.Text("uk", "ticket.rated") {
+	if got := h.srv.Messages(p.id)[3].Text; got != h.text.Text("uk", "ticket.rated") {
 		t.Errorf("the question was not replaced by thanks: %q", got)
 	}
 	h.says(p, "загубив права")
-	if m := h.nth(p.id, 6); !strings.Contains(m.Text, h.answerOf("lost_licence", "uk")) {
+	if m := h.nth(p.id, 5); !strings.Contains(m.Text, h.answerOf("lost_licence", "uk")) {
 		t.Errorf("after the ticket closed: %q", m.Text)
 	}
 	h.noRejects()
@@ -162,8 +159,8 @@ func TestTicketMediaBothWays(t *testing.T) {
 	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{
 		Document: &models.Document{FileID: "doc1", FileUniqueID: "d1", FileName: "перелік.pdf"}, Caption: "Ось перелік документів",
 	})
-	got := h.nth(p.id, 4) // after «👤 Вам відповідає оператор»
-	if got.Method != "copyMessage" || got.FromChat != staffChat || got.Text != "Ось перелік документів" {
+	got := h.nth(p.id, 3)
+	if got.Method != "copyMessage" || got.FromChat != staffChat || got.Text != "👤 Оператор: Ось перелік документів" {
 		t.Errorf("the document at the citizen's: %+v", got)
 	}
 	h.noRejects()
@@ -223,13 +220,13 @@ func TestReplyRelayWithoutForum(t *testing.T) {
 		t.Error("topics were made in a chat without a forum")
 	}
 	h.staffPost(plainStaff, 0, staff[1].ID, &models.Message{Text: "На екрані в залі."})
-	if got := h.nth(p.id, 4); got.Text != "На екрані в залі." {
+	if got := h.nth(p.id, 3); got.Text != "👤 Оператор: На екрані в залі." {
 		t.Errorf("the moderator's reply reached the citizen as %q", got.Text)
 	}
 	// Talk among moderators that replies to nothing stays there.
 	h.staffPost(plainStaff, 0, 0, &models.Message{Text: "колеги, хто на зміні?"})
 	h.settle()
-	if n := len(h.srv.Messages(p.id)); n != 4 {
+	if n := len(h.srv.Messages(p.id)); n != 3 {
 		t.Errorf("the citizen got %d messages", n)
 	}
 	h.noRejects()
@@ -449,7 +446,7 @@ func TestModeratorEditIsMirrored(t *testing.T) {
 	p := person{id: 11801, lang: "uk"}
 	topic := h.openTicketFor(p, "Де мій техпаспорт?")
 	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "Його видадуть за 5 днів"})
-	if got := h.nth(p.id, 4); got.Text != "Його видадуть за 5 днів" {
+	if got := h.nth(p.id, 3); got.Text != "👤 Оператор: Його видадуть за 5 днів" {
 		t.Fatalf("the citizen got %q", got.Text)
 	}
 	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "// перевірити в реєстрі"})
@@ -473,11 +470,11 @@ func TestModeratorEditIsMirrored(t *testing.T) {
 	edit(staffMessageID("// перевірити в реєстрі"), "// перевірити в реєстрі ще раз")
 	h.settle()
 	ms := h.srv.Messages(p.id)
-	if len(ms) != 4 {
-		t.Fatalf("the citizen has %d messages, want 4: an edit is not a new message, a note never arrives", len(ms))
+	if len(ms) != 3 {
+		t.Fatalf("the citizen has %d messages, want 3: an edit is not a new message, a note never arrives", len(ms))
 	}
-	if ms[3].Text != "Його видадуть за 3 робочі дні" || ms[3].Edits != 1 {
-		t.Errorf("the citizen's copy after the edit: %q (%d edits)", ms[3].Text, ms[3].Edits)
+	if ms[2].Text != "👤 Оператор: Його видадуть за 3 робочі дні" || ms[2].Edits != 1 {
+		t.Errorf("the citizen's copy after the edit, still labelled: %q (%d edits)", ms[2].Text, ms[2].Edits)
 	}
 	h.noRejects()
 }
@@ -554,5 +551,124 @@ func TestStaffHelpAndFAQUsage(t *testing.T) {
 	if _, ok := h.lastWith(staffChat, "/faq lost_licence"); !ok {
 		t.Errorf("/faq without an id: %+v", inThread(h.srv.Messages(staffChat), topic.ThreadID))
 	}
+	h.noRejects()
+}
+
+// Every answer of the operator's reaches the citizen labelled as theirs,
+// not the first one only, so that none is mistaken for the bot's own
+// words: a text and a caption begin with the label (their formatting kept
+// in place), a sticker follows the label, and so does a text too long to
+// bear it; a FAQ entry the operator sends is labelled too.
+func TestEveryOperatorReplyIsLabelled(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 11451, lang: "ru"}
+	topic := h.openTicketFor(p, "Как заменить права после смены фамилии?")
+	label := h.text.Text("ru", "ticket.operator_label")
+	n := len(h.srv.Messages(p.id))
+	next := func() bottest.Message { n++; return h.nth(p.id, n) }
+
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "Добрый день! Сейчас уточню."})
+	if got := next(); got.Text != label+" Добрый день! Сейчас уточню." {
+		t.Errorf("the first answer reached the citizen as %q", got.Text)
+	}
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{
+		Text:     "Нужен паспорт и свидетельство о браке.",
+		Entities: []models.MessageEntity{{Type: models.MessageEntityTypeBold, Offset: 6, Length: 7}},
+	})
+	got := next()
+	if got.Text != label+" Нужен паспорт и свидетельство о браке." {
+		t.Errorf("the second answer reached the citizen as %q", got.Text)
+	}
+	if units := utf16.Encode([]rune(got.Text)); len(got.Entities) != 1 || got.Entities[0].Type != "bold" ||
+		string(utf16.Decode(units[got.Entities[0].Offset:got.Entities[0].Offset+got.Entities[0].Length])) != "паспорт" {
+		t.Errorf("the bold «паспорт» moved: %+v in %q", got.Entities, got.Text)
+	}
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{
+		Photo: []models.PhotoSize{{FileID: "ph7", FileUniqueID: "u7", Width: 90, Height: 90}}, Caption: "Вот образец заявления",
+	})
+	if got := next(); got.Method != "copyMessage" || got.Text != label+" Вот образец заявления" {
+		t.Errorf("the photo reached the citizen as %s %q", got.Method, got.Text)
+	}
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Sticker: &models.Sticker{FileID: "st1", FileUniqueID: "s1", Type: "regular", Width: 512, Height: 512}})
+	if got, sticker := next(), next(); got.Text != label || sticker.Method != "copyMessage" {
+		t.Errorf("a sticker came as %q, then %s", got.Text, sticker.Method)
+	}
+	long := strings.Repeat("Очень подробный ответ. ", 178) // 4094 characters: no room for the label
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: long})
+	if got, text := next(), next(); got.Text != label || text.Text != long {
+		t.Errorf("a long answer came as %q, then %d characters", got.Text, len([]rune(text.Text)))
+	}
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/faq lost_licence"})
+	if got := next(); !strings.HasPrefix(got.Text, label+" ") || !strings.Contains(got.Text, h.answerOf("lost_licence", "ru")) {
+		t.Errorf("/faq reached the citizen as %q", got.Text)
+	}
+	h.noRejects()
+}
+
+// /tickets says whose each open ticket is: who took it, else who answered
+// it last (moderators often answer without /take), else that nobody has
+// yet, by the names moderators go by in Telegram.
+func TestStaffTicketsListShowsWhoseEachTicketIs(t *testing.T) {
+	h := newHarness(t)
+	petro := &models.User{ID: 778, FirstName: "Петро"}
+	taken := h.openTicketFor(person{id: 11471, lang: "uk"}, "Де отримати номерні знаки?")
+	answered := h.openTicketFor(person{id: 11472, lang: "ru"}, "Сколько стоит замена прав?")
+	h.openTicketFor(person{id: 11473, lang: "uk"}, "Чи можна без запису?")
+	h.staffPost(staffChat, taken.ThreadID, 0, &models.Message{Text: "/take"})
+	h.staffPost(staffChat, answered.ThreadID, 0, &models.Message{Text: "Сейчас посмотрю.", From: petro})
+	h.settle()
+	h.staffPost(staffChat, 0, 0, &models.Message{Text: "/tickets"})
+	h.settle()
+	list, ok := h.lastWith(staffChat, "№3")
+	if !ok {
+		t.Fatalf("no /tickets list: %+v", h.srv.Messages(staffChat))
+	}
+	lines := strings.Split(list.Text, "\n")
+	for i, want := range []string{
+		h.text.Text("uk", "desk.list_taken", map[string]any{"Name": "Ірина Модераторка"}),
+		h.text.Text("uk", "desk.list_answered", map[string]any{"Name": "Петро"}),
+		h.text.Text("uk", "desk.unassigned"),
+	} {
+		if len(lines) < i+2 || !strings.HasPrefix(lines[i+1], fmt.Sprintf("№%d ", i+1)) || !strings.HasSuffix(lines[i+1], " · "+want) {
+			t.Errorf("ticket №%d in /tickets does not end with %q: %q", i+1, want, list.Text)
+		}
+	}
+	// A ticket taken by someone whose name is not kept (taken before names
+	// were, or the moderator has since used /forget) still shows as taken.
+	h.st.DB().MustExec(`DELETE FROM staff WHERE id = $1`, moderator.ID)
+	n := len(h.srv.Messages(staffChat))
+	h.staffPost(staffChat, 0, 0, &models.Message{Text: "/tickets"})
+	someone := h.text.Text("uk", "desk.list_taken", map[string]any{"Name": h.text.Text("uk", "desk.someone")})
+	if got := h.nth(staffChat, n+1).Text; !strings.Contains(got, "без запису?") || !strings.Contains(got, "знаки? · "+someone+"\n") {
+		t.Errorf("a ticket taken by a moderator of unknown name: %q", got)
+	}
+	h.noRejects()
+}
+
+// When a ticket is closed, the question «was it solved?» says in the same
+// message that answering is optional and what the answer is for.
+func TestCSATRequestSaysItIsOptionalAndWhatFor(t *testing.T) {
+	h := newHarness(t)
+	for _, c := range []struct {
+		p          person
+		optional   string
+		whatFor    string
+		closedWord string
+	}{
+		{person{id: 11481, lang: "uk"}, "не обов’язково", "покращувати роботу операторів", "закрито"},
+		{person{id: 11482, lang: "ru"}, "не обязательно", "улучшать работу операторов", "закрыто"},
+	} {
+		topic := h.openTicketFor(c.p, "Питання про техогляд "+c.p.lang)
+		n := len(h.srv.Messages(c.p.id))
+		h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/close"})
+		ask := h.nth(c.p.id, n+1)
+		if !strings.Contains(ask.Text, c.closedWord) || !strings.Contains(ask.Text, c.optional) || !strings.Contains(ask.Text, c.whatFor) {
+			t.Errorf("%s: the question after /close does not say it is optional and what for: %q", c.p.lang, ask.Text)
+		}
+		if !hasButton(ask, fmt.Sprintf("tr:%d:y", len(h.srv.Topics(staffChat)))) {
+			t.Errorf("%s: the question lost its buttons: %s", c.p.lang, ask.ReplyMarkup)
+		}
+	}
+	h.settle()
 	h.noRejects()
 }

@@ -946,3 +946,47 @@ func (h *harness) rateLowUntil(p person, stop, typed string) map[string]bottest.
 	h.t.Fatalf("the rating did not reach %s in 20 steps", stop)
 	return nil
 }
+
+// A citizen's /reopen reopens their latest ticket; when it cannot, it says
+// why (they have none, it is still open, it was closed longer ago than
+// their words are kept) and what to do instead.
+func TestCitizenReopenSaysWhyNot(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.PersonalDataRetention = 30 * 24 * time.Hour })
+	p := person{id: 9301, lang: "uk"}
+	reopen := func() string {
+		n := len(h.srv.Messages(p.id))
+		h.says(p, "/reopen")
+		return h.nth(p.id, n+1).Text
+	}
+	if got := reopen(); got != h.text.Text("uk", "ticket.reopen_none") || !strings.Contains(got, "/operator") {
+		t.Errorf("/reopen without any ticket: %q", got)
+	}
+	topic := h.openTicketFor(p, "Скільки чекати на посвідчення?")
+	if got := reopen(); got != h.text.Text("uk", "ticket.already_open", map[string]any{"ID": 1}) {
+		t.Errorf("/reopen of an open ticket: %q", got)
+	}
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/close"})
+	h.settle()
+	h.st.DB().MustExec(`UPDATE tickets SET closed_at = now() - interval '40 days' WHERE id = 1`)
+	got := reopen()
+	if !strings.Contains(got, "№1") || !strings.Contains(got, "40 днів") || !strings.Contains(got, "/operator") {
+		t.Errorf("/reopen of a ticket closed 40 days ago: %q", got)
+	}
+	if tk, _ := store.GetTicket(context.Background(), h.st.DB(), 1); tk.Status != store.TicketClosed {
+		t.Errorf("a ticket closed 40 days ago was reopened: %+v", tk)
+	}
+	h.st.DB().MustExec(`UPDATE tickets SET closed_at = now() - interval '2 days' WHERE id = 1`)
+	if got := reopen(); got != h.text.Text("uk", "ticket.reopened", map[string]any{"ID": 1}) {
+		t.Errorf("/reopen of a ticket closed 2 days ago: %q", got)
+	}
+	h.settle()
+	if tk, _ := store.GetTicket(context.Background(), h.st.DB(), 1); tk.Status != store.TicketOpen {
+		t.Errorf("/reopen left the ticket %+v", tk)
+	}
+	for _, tp := range h.srv.Topics(staffChat) {
+		if tp.ThreadID == topic.ThreadID && tp.Closed {
+			t.Errorf("the reopened ticket's topic is still closed: %+v", tp)
+		}
+	}
+	h.noRejects()
+}

@@ -63,6 +63,7 @@ func (a *App) routes() []route {
 	command("unanswered", a.edit.OnUnanswered)
 	command("dashboard", a.desk.OnDashboardCommand)
 	command("operator", a.citizen.OnOperatorCommand)
+	command("reopen", a.citizen.OnReopenCommand)
 	command("report", a.integrity.OnReportCommand)
 	callback(turn.CbOperator, a.citizen.OnOperatorButton)
 	callback(turn.CbTicketRate, a.citizen.OnTicketRated)

@@ -9,7 +9,8 @@ import (
 )
 
 // NoteStaff keeps the name a staff member goes by (their Telegram name as
-// it is now), for the FAQ's history.
+// it is now), for the FAQ's history and for who took or answered a ticket
+// in the desk's /tickets.
 func NoteStaff(ctx context.Context, ex sqlx.ExecerContext, id int64, name string) error {
 	if name == "" {
 		return nil

@@ -63,6 +63,17 @@ func OpenTicketOf(ctx context.Context, q sqlx.QueryerContext, userID int64) (Tic
 	return t, nil
 }
 
+// LatestTicketOf returns the user's newest ticket, open or closed, or
+// ErrNotFound.
+func LatestTicketOf(ctx context.Context, q sqlx.QueryerContext, userID int64) (Ticket, error) {
+	var t Ticket
+	err := sqlx.GetContext(ctx, q, &t, `SELECT `+ticketColumns+` FROM tickets WHERE user_id = $1 ORDER BY id DESC LIMIT 1`, userID)
+	if err != nil {
+		return Ticket{}, fmt.Errorf("store: unable to fetch the latest ticket of user %d: %w", userID, notFound(err))
+	}
+	return t, nil
+}
+
 // GetTicket returns a ticket by id, or ErrNotFound.
 func GetTicket(ctx context.Context, q sqlx.QueryerContext, id int64) (Ticket, error) {
 	var t Ticket
@@ -166,10 +177,28 @@ func MarkFirstResponse(ctx context.Context, q sqlx.ExecerContext, id int64) erro
 	return nil
 }
 
+// ListedTicket is an open ticket as moderators' /tickets shows it: with
+// who took it and who answered last, by the names staff go by.
+type ListedTicket struct {
+	Ticket
+	AssigneeName     string `db:"assignee_name"`      // "" when the name is not known
+	LastAnswerer     int64  `db:"last_answerer"`      // the moderator who answered last; 0: nobody yet
+	LastAnswererName string `db:"last_answerer_name"` // "" when the name is not known
+}
+
 // OpenTickets lists open tickets, oldest first.
-func OpenTickets(ctx context.Context, q sqlx.QueryerContext, limit int) ([]Ticket, error) {
-	var out []Ticket
-	err := sqlx.SelectContext(ctx, q, &out, `SELECT `+ticketColumns+` FROM tickets WHERE status = 'open' ORDER BY created_at LIMIT $1`, limit)
+func OpenTickets(ctx context.Context, q sqlx.QueryerContext, limit int) ([]ListedTicket, error) {
+	var out []ListedTicket
+	err := sqlx.SelectContext(ctx, q, &out, `
+		SELECT `+ticketColumns+`,
+		       coalesce((SELECT name FROM staff s WHERE s.id = tickets.assignee), '') AS assignee_name,
+		       coalesce(last.author, 0) AS last_answerer,
+		       coalesce((SELECT name FROM staff s WHERE s.id = last.author), '') AS last_answerer_name
+		FROM tickets
+		LEFT JOIN LATERAL (SELECT author FROM ticket_messages m
+		                   WHERE m.ticket_id = tickets.id AND m.direction = 'out' AND m.author <> 0
+		                   ORDER BY m.id DESC LIMIT 1) last ON true
+		WHERE status = 'open' ORDER BY created_at LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list open tickets: %w", err)
 	}

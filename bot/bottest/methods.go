@@ -591,7 +591,11 @@ func (s *Server) copyInto(c *call, id int, forward bool) (*Message, *apiError) {
 	} else {
 		m.Text = src.texts[id]
 		m.PlainText = m.Text
-		m.textual = true
+		if kind := src.kinds[id]; kind != "" {
+			m.captionable = kind != "sticker" && kind != "video_note"
+		} else {
+			m.textual = true
+		}
 	}
 	if !forward && c.req.Has("caption") && m.captionable {
 		m.setText(c.req, "caption")

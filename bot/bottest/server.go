@@ -199,6 +199,7 @@ type chatState struct {
 	nextID  int
 	known   map[int]bool   // message ids that exist in the chat (any sender)
 	texts   map[int]string // text/caption of messages learned from updates
+	kinds   map[int]string // media field of messages learned from updates ("photo", "sticker"...; "" for text)
 	msgs    []*Message     // the bot's messages, in send order
 	topics  map[int]*Topic
 	members map[int64]string

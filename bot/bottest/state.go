@@ -17,6 +17,7 @@ func (s *Server) newChatLocked(c models.Chat) *chatState {
 		chat:    c,
 		known:   map[int]bool{},
 		texts:   map[int]string{},
+		kinds:   map[int]string{},
 		topics:  map[int]*Topic{},
 		members: map[int64]string{},
 	}
@@ -211,6 +212,10 @@ func (s *Server) walkLocked(v any) {
 	}
 }
 
+// userMediaFields are the media a message from an update may carry, for
+// copies of it: all but stickers and video notes take a caption.
+var userMediaFields = []string{"photo", "video", "animation", "document", "audio", "voice", "sticker", "video_note"}
+
 func (s *Server) learnMessageLocked(st *chatState, m map[string]any) {
 	id := int(jsonInt(m["message_id"]))
 	st.noteID(id)
@@ -218,6 +223,12 @@ func (s *Server) learnMessageLocked(st *chatState, m map[string]any) {
 		st.texts[id] = t
 	} else if t, ok := m["caption"].(string); ok && id > 0 {
 		st.texts[id] = t
+	}
+	for _, k := range userMediaFields {
+		if _, ok := m[k]; ok && id > 0 {
+			st.kinds[id] = k
+			break
+		}
 	}
 	if from, ok := m["from"].(map[string]any); ok && id > 0 && jsonInt(from["id"]) == s.botUser.ID && st.botMessage(id) == nil {
 		s.adoptBotMessageLocked(st, id, m)

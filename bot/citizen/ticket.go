@@ -95,7 +95,8 @@ func (a *Citizens) askForPerson(ctx context.Context, t *turn.Turn, source, sourc
 }
 
 // unsolvedReopenWithin is how long after answering «👎 no» a citizen's
-// next message reopens the ticket instead of going to the FAQ.
+// next message reopens the ticket instead of going to the FAQ. (A button
+// or /reopen reopens it later too.)
 const unsolvedReopenWithin = 24 * time.Hour
 
 // OnTicketRated takes the citizen's answer to «was your question solved?»
@@ -150,9 +151,47 @@ func (a *Citizens) OnTicketRated(ctx context.Context, t *turn.Turn) error {
 	return nil
 }
 
+// OnReopenCommand reopens the citizen's latest ticket (/reopen), or says
+// why it cannot be reopened and what to do instead: there is none, it is
+// still open, or it was closed too long ago.
+func (a *Citizens) OnReopenCommand(ctx context.Context, t *turn.Turn) error {
+	if a.Cfg.StaffChatID == 0 {
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "ticket.unavailable"), a.MenuKeyboard(t.Lang))
+		return nil
+	}
+	if blocked, _, err := store.BlockState(ctx, t.Tx, t.User.ID); err != nil {
+		return err
+	} else if blocked {
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "ticket.blocked_ask")+a.ChannelList(t.Lang, "booking", "website", "app"), a.MenuKeyboard(t.Lang))
+		return nil
+	}
+	tk, err := store.LatestTicketOf(ctx, t.Tx, t.User.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "ticket.reopen_none"), nil)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if tk.Status == store.TicketOpen {
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "ticket.already_open", map[string]any{"ID": tk.ID}), nil)
+		return nil
+	}
+	return a.reopenByCitizen(ctx, t, tk, nil)
+}
+
 // reopenByCitizen reopens a closed ticket at the citizen's wish, and
-// relays msg (what is still unclear) into it when given.
+// relays msg (what is still unclear) into it when given. A ticket closed
+// longer ago than citizens' words are kept (PERSONAL_DATA_RETENTION_DAYS)
+// stays closed: its question is blanked, or about to be.
 func (a *Citizens) reopenByCitizen(ctx context.Context, t *turn.Turn, tk store.Ticket, msg *models.Message) error {
+	if keep := a.Cfg.PersonalDataRetention; keep > 0 && tk.ClosedAt != nil && time.Since(*tk.ClosedAt) > keep {
+		days := int(time.Since(*tk.ClosedAt) / (24 * time.Hour))
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "ticket.reopen_too_late", map[string]any{
+			"ID": tk.ID, "Ago": a.Text.Count(t.Lang, "ticket.days", days, nil),
+		}), nil)
+		return nil
+	}
 	ok, err := store.ReopenTicket(ctx, t.Tx, tk.ID)
 	if err != nil {
 		return err

@@ -16,6 +16,7 @@ import (
 	"servicebot/bot/outbox"
 	"servicebot/bot/tg"
 	"servicebot/bot/turn"
+	"servicebot/dialogs"
 	"servicebot/store"
 )
 
@@ -171,6 +172,15 @@ func (a *Desk) reaction(m *models.Message, emoji string) outbox.Effect {
 	}).MayBeRefused()
 }
 
+// displayName is the name a Telegram user shows.
+func displayName(u *models.User) string { return strings.TrimSpace(u.FirstName + " " + u.LastName) }
+
+// noteModerator keeps the name a moderator who takes or answers a ticket
+// goes by, for /tickets.
+func noteModerator(ctx context.Context, t *turn.Turn, u *models.User) error {
+	return store.NoteStaff(ctx, t.Tx, u.ID, displayName(u))
+}
+
 // errAlreadyClosed is closeTicket's word that the ticket was closed before.
 var errAlreadyClosed = errors.New("bot: the ticket is closed already")
 
@@ -186,12 +196,12 @@ func (a *Desk) relayToCitizen(ctx context.Context, t *turn.Turn, tk store.Ticket
 	if err != nil {
 		return err
 	}
-	if tk.FirstResponseAt == nil {
-		// The first answer says whose it is: a copied message carries no
-		// name, and the citizen should know a person wrote it, not the bot.
-		t.Do(outbox.Send(tk.UserID, a.Text.Text(tk.Lang, "ticket.operator_answers", map[string]any{"ID": tk.ID}), nil))
+	if err := noteModerator(ctx, t, m.From); err != nil {
+		return err
 	}
-	copied := outbox.Call(tk.UserID, "copyMessage", &telegram.CopyMessageParams{ChatID: tk.UserID, FromChatID: a.Cfg.StaffChatID, MessageID: m.ID})
+	// Every answer says whose it is: a copy carries no name, and the
+	// citizen should tell a person's words from the bot's own.
+	copied := a.labelledCopy(t, tk, m)
 	if r := m.ReplyToMessage; r != nil {
 		// The moderator answers one of the citizen's messages (or their
 		// own copy): the citizen sees it as a reply to theirs.
@@ -210,6 +220,59 @@ func (a *Desk) relayToCitizen(ctx context.Context, t *turn.Turn, tk store.Ticket
 	return nil
 }
 
+// Telegram's limits, in UTF-16 code units, on a message's text and a
+// media's caption.
+const (
+	maxTextLen    = 4096
+	maxCaptionLen = 1024
+)
+
+// labelledCopy is the effect that brings a moderator's message to the
+// citizen with the operator's label in front: a text is sent with it, a
+// photo, video, document or voice message copied with it at the head of
+// the caption. What has no caption (a sticker, a video note, a location),
+// or would be too long with the label, is copied as it is after the label
+// on its own.
+func (a *Desk) labelledCopy(t *turn.Turn, tk store.Ticket, m *models.Message) outbox.Effect {
+	label := a.Text.Text(tk.Lang, "ticket.operator_label")
+	copied := &telegram.CopyMessageParams{ChatID: tk.UserID, FromChatID: a.Cfg.StaffChatID, MessageID: m.ID}
+	switch {
+	case m.Text != "":
+		if text, ents, ok := withLabel(label, m.Text, m.Entities, maxTextLen); ok {
+			return outbox.Call(tk.UserID, "sendMessage", &telegram.SendMessageParams{
+				ChatID: tk.UserID, Text: text, Entities: ents, LinkPreviewOptions: m.LinkPreviewOptions,
+			})
+		}
+	case len(m.Photo) > 0 || m.Video != nil || m.Animation != nil || m.Document != nil || m.Audio != nil || m.Voice != nil:
+		if caption, ents, ok := withLabel(label, m.Caption, m.CaptionEntities, maxCaptionLen); ok {
+			copied.Caption, copied.CaptionEntities, copied.ShowCaptionAboveMedia = caption, ents, m.ShowCaptionAboveMedia
+			return outbox.Call(tk.UserID, "copyMessage", copied)
+		}
+	}
+	t.Do(outbox.Send(tk.UserID, html.EscapeString(label), nil))
+	return outbox.Call(tk.UserID, "copyMessage", copied)
+}
+
+// withLabel puts label in front of text (a space between them), moving
+// text's entities along; ok is false when the result would be longer than
+// limit.
+func withLabel(label, text string, ents []models.MessageEntity, limit int) (string, []models.MessageEntity, bool) {
+	if text == "" {
+		return label, nil, true
+	}
+	head := label + " "
+	shift := dialogs.UTF16Len(head)
+	if shift+dialogs.UTF16Len(text) > limit {
+		return text, ents, false
+	}
+	moved := make([]models.MessageEntity, 0, len(ents))
+	for _, e := range ents {
+		e.Offset += shift
+		moved = append(moved, e)
+	}
+	return head + text, moved, true
+}
+
 // onStaffEdit mirrors a moderator's edit of a relayed text to the citizen.
 func (a *Desk) onStaffEdit(ctx context.Context, t *turn.Turn, m *models.Message) {
 	if m.Text == "" {
@@ -221,7 +284,10 @@ func (a *Desk) onStaffEdit(ctx context.Context, t *turn.Turn, m *models.Message)
 		t.Status = store.InboxSkipped
 		return
 	}
-	t.Do(outbox.Call(tk.UserID, "editMessageText", &telegram.EditMessageTextParams{ChatID: tk.UserID, Text: m.Text, Entities: m.Entities}).
+	// The copy keeps its label (unless the corrected text is too long to
+	// bear one).
+	text, ents, _ := withLabel(a.Text.Text(tk.Lang, "ticket.operator_label"), m.Text, m.Entities, maxTextLen)
+	t.Do(outbox.Call(tk.UserID, "editMessageText", &telegram.EditMessageTextParams{ChatID: tk.UserID, Text: text, Entities: ents, LinkPreviewOptions: m.LinkPreviewOptions}).
 		Changing(store.Slot{Kind: store.SlotCitizenCopy, Key: rec.ID}).MayBeRefused())
 }
 
@@ -339,7 +405,10 @@ func (a *Desk) takeTicket(ctx context.Context, t *turn.Turn, tk store.Ticket, by
 	if err := store.TakeTicket(ctx, t.Tx, tk.ID, by.ID); err != nil {
 		return err
 	}
-	a.StaffNote(ctx, t, tk, "desk.taken", map[string]any{"Name": html.EscapeString(strings.TrimSpace(by.FirstName + " " + by.LastName))})
+	if err := noteModerator(ctx, t, by); err != nil {
+		return err
+	}
+	a.StaffNote(ctx, t, tk, "desk.taken", map[string]any{"Name": html.EscapeString(displayName(by))})
 	a.tellCitizen(ctx, t, tk, "ticket.taken", nil)
 	return nil
 }
@@ -419,7 +488,12 @@ func (a *Desk) sendFAQToCitizen(ctx context.Context, t *turn.Turn, tk store.Tick
 	if err != nil {
 		return err
 	}
-	t.Do(outbox.Send(tk.UserID, a.RenderAnswer(e, tk.Lang), nil).Keeping(store.Slot{Kind: store.SlotCitizenCopy, Key: recID}))
+	if err := noteModerator(ctx, t, m.From); err != nil {
+		return err
+	}
+	// The operator's choice, labelled as their answers are.
+	answer := html.EscapeString(a.Text.Text(tk.Lang, "ticket.operator_label")) + " " + a.RenderAnswer(e, tk.Lang)
+	t.Do(outbox.Send(tk.UserID, answer, nil).Keeping(store.Slot{Kind: store.SlotCitizenCopy, Key: recID}))
 	if err := store.MarkFirstResponse(ctx, t.Tx, tk.ID); err != nil {
 		return err
 	}
@@ -438,12 +512,25 @@ func (a *Desk) listTickets(ctx context.Context, t *turn.Turn, m *models.Message)
 	} else {
 		b.WriteString(a.StaffText("desk.open_title", map[string]any{"Count": len(list)}))
 	}
+	// Whose each ticket is: who took it, else who answered last, else
+	// nobody yet.
+	name := func(known string) string {
+		if known == "" {
+			return a.StaffText("desk.someone")
+		}
+		return html.EscapeString(known)
+	}
 	for _, tk := range list {
 		mins := int(time.Since(tk.CreatedAt).Minutes())
-		fmt.Fprintf(&b, "\n№%d · %s · %s · %s", tk.ID, strings.ToUpper(tk.Lang),
+		fmt.Fprintf(&b, "\n№%d · %s · %s · %s · ", tk.ID, strings.ToUpper(tk.Lang),
 			a.Text.Count(a.StaffLang(), "desk.age_minutes", mins, nil), html.EscapeString(tk.Subject))
-		if tk.Assignee == 0 {
-			b.WriteString(" · " + a.StaffText("desk.unassigned"))
+		switch {
+		case tk.Assignee != 0:
+			b.WriteString(a.StaffText("desk.list_taken", map[string]any{"Name": name(tk.AssigneeName)}))
+		case tk.LastAnswerer != 0:
+			b.WriteString(a.StaffText("desk.list_answered", map[string]any{"Name": name(tk.LastAnswererName)}))
+		default:
+			b.WriteString(a.StaffText("desk.unassigned"))
 		}
 	}
 	t.Do(a.StaffPost(m.MessageThreadID, b.String(), 0))
