@@ -65,20 +65,28 @@ func (a *Citizens) OnOperatorButton(ctx context.Context, t *turn.Turn) error {
 	return nil
 }
 
+// staffReachable tells whether the citizen can reach a person: if there
+// is no staff chat, or moderators blocked this person, it says so, and
+// where else to turn, rather than promise that someone will read what
+// they write, and returns false.
+func (a *Citizens) staffReachable(ctx context.Context, t *turn.Turn) (bool, error) {
+	if a.Cfg.StaffChatID == 0 {
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "ticket.unavailable"), a.MenuKeyboard(t.Lang))
+		return false, nil
+	}
+	blocked, _, err := store.BlockState(ctx, t.Tx, t.User.ID)
+	if err != nil || !blocked {
+		return err == nil, err
+	}
+	a.Reply(ctx, t, a.Text.Text(t.Lang, "ticket.blocked_ask")+a.ChannelList(t.Lang, "booking", "website", "app"), a.MenuKeyboard(t.Lang))
+	return false, nil
+}
+
 // askForPerson asks the citizen to describe the question, unless a ticket
 // is open already: then they simply keep writing.
 func (a *Citizens) askForPerson(ctx context.Context, t *turn.Turn, source, sourceText string) error {
-	if a.Cfg.StaffChatID == 0 {
-		a.Reply(ctx, t, a.Text.Text(t.Lang, "ticket.unavailable"), a.MenuKeyboard(t.Lang))
-		return nil
-	}
-	// Moderators blocked this person: say so, and where else to turn,
-	// rather than promise that someone will read what they write.
-	if blocked, _, err := store.BlockState(ctx, t.Tx, t.User.ID); err != nil {
+	if ok, err := a.staffReachable(ctx, t); !ok || err != nil {
 		return err
-	} else if blocked {
-		a.Reply(ctx, t, a.Text.Text(t.Lang, "ticket.blocked_ask")+a.ChannelList(t.Lang, "booking", "website", "app"), a.MenuKeyboard(t.Lang))
-		return nil
 	}
 	if tk, err := store.OpenTicketOf(ctx, t.Tx, t.User.ID); err == nil {
 		a.Reply(ctx, t, a.Text.Text(t.Lang, "ticket.already_open", map[string]any{"ID": tk.ID}), nil)
@@ -155,15 +163,8 @@ func (a *Citizens) OnTicketRated(ctx context.Context, t *turn.Turn) error {
 // why it cannot be reopened and what to do instead: there is none, it is
 // still open, or it was closed too long ago.
 func (a *Citizens) OnReopenCommand(ctx context.Context, t *turn.Turn) error {
-	if a.Cfg.StaffChatID == 0 {
-		a.Reply(ctx, t, a.Text.Text(t.Lang, "ticket.unavailable"), a.MenuKeyboard(t.Lang))
-		return nil
-	}
-	if blocked, _, err := store.BlockState(ctx, t.Tx, t.User.ID); err != nil {
+	if ok, err := a.staffReachable(ctx, t); !ok || err != nil {
 		return err
-	} else if blocked {
-		a.Reply(ctx, t, a.Text.Text(t.Lang, "ticket.blocked_ask")+a.ChannelList(t.Lang, "booking", "website", "app"), a.MenuKeyboard(t.Lang))
-		return nil
 	}
 	tk, err := store.LatestTicketOf(ctx, t.Tx, t.User.ID)
 	if errors.Is(err, store.ErrNotFound) {
