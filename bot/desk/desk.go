@@ -181,13 +181,42 @@ func noteModerator(ctx context.Context, t *turn.Turn, u *models.User) error {
 	return store.NoteStaff(ctx, t.Tx, u.ID, displayName(u))
 }
 
+// notSentClosed tells a moderator that what they wrote to a closed
+// ticket did not reach the citizen. A closed topic takes no message from
+// the bot, so in a forum the notice goes to the General topic, naming the
+// moderator and linking the ticket's message; in a group without topics it
+// replies to the message.
+func (a *Desk) notSentClosed(t *turn.Turn, tk store.Ticket, m *models.Message) {
+	if !a.StaffIsForum() || m.MessageThreadID == 0 {
+		t.Do(a.StaffPost(m.MessageThreadID, a.StaffText("desk.is_closed", map[string]any{"ID": tk.ID}), m.ID))
+		return
+	}
+	ticket := fmt.Sprintf("№%d", tk.ID)
+	if link := a.messageLink(m.MessageThreadID, m.ID); link != "" {
+		ticket = fmt.Sprintf(`<a href="%s">%s</a>`, link, ticket)
+	}
+	t.Do(a.StaffPost(0, a.StaffText("desk.is_closed_general", map[string]any{
+		"Name": html.EscapeString(displayName(m.From)), "Ticket": ticket,
+	}), 0))
+}
+
+// messageLink is the t.me link to a message in a topic of the staff
+// supergroup ("" when the chat id is not a supergroup's).
+func (a *Desk) messageLink(thread, msg int) string {
+	id := strconv.FormatInt(a.Cfg.StaffChatID, 10)
+	if !strings.HasPrefix(id, "-100") {
+		return ""
+	}
+	return fmt.Sprintf("https://t.me/c/%s/%d/%d", strings.TrimPrefix(id, "-100"), thread, msg)
+}
+
 // errAlreadyClosed is closeTicket's word that the ticket was closed before.
 var errAlreadyClosed = errors.New("bot: the ticket is closed already")
 
 // relayToCitizen copies a moderator's message to the citizen.
 func (a *Desk) relayToCitizen(ctx context.Context, t *turn.Turn, tk store.Ticket, m *models.Message) error {
 	if tk.Status != store.TicketOpen {
-		t.Do(a.StaffPost(m.MessageThreadID, a.StaffText("desk.is_closed", map[string]any{"ID": tk.ID}), m.ID))
+		a.notSentClosed(t, tk, m)
 		return nil
 	}
 	rec := store.TicketMessage{TicketID: tk.ID, Direction: "out", Author: m.From.ID, Relayed: true, Text: turn.FirstNonEmpty(m.Text, m.Caption)}
@@ -342,6 +371,10 @@ func (a *Desk) onStaffCommand(ctx context.Context, t *turn.Turn, m *models.Messa
 			return err
 		}
 	case "faq":
+		if tk.Status != store.TicketOpen {
+			a.notSentClosed(t, tk, m)
+			return nil
+		}
 		if strings.TrimSpace(c.Args) == "" {
 			t.Do(a.StaffPost(m.MessageThreadID, a.StaffText("desk.faq_usage"), m.ID))
 			return nil

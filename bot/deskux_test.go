@@ -1,0 +1,54 @@
+package bot
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/go-telegram/bot/models"
+
+	"servicebot/bot/bottest"
+)
+
+// generalPosts are the bot's messages in the staff forum's General topic.
+func generalPosts(h *harness) []bottest.Message {
+	var out []bottest.Message
+	for _, m := range h.srv.Messages(staffChat) {
+		if m.ThreadID == 0 || m.ThreadID == 1 {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// A moderator who writes in a closed ticket's topic is told, where the bot
+// can post (the General topic: a closed topic takes nothing from the bot),
+// that the citizen did not get it, which ticket it was and how to reopen.
+func TestWritingInAClosedTicketIsToldInGeneral(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 12001, lang: "uk"}
+	topic := h.openTicketFor(p, "Коли буде готове посвідчення?")
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/close"})
+	h.settle()
+	before := len(h.srv.Messages(p.id))
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "І ще: візьміть паспорт."})
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/faq lost_licence"})
+	h.settle()
+	if n := len(h.srv.Messages(p.id)); n != before {
+		t.Errorf("the citizen of a closed ticket got %d more messages", n-before)
+	}
+	var notices []string
+	for _, m := range generalPosts(h) {
+		if strings.Contains(m.Text, "не надіслано") {
+			notices = append(notices, m.Text)
+		}
+	}
+	if len(notices) != 2 {
+		t.Fatalf("%d notices in General, want one for each message: %q", len(notices), notices)
+	}
+	for _, want := range []string{"Ірина Модераторка", "в закритому зверненні", "№1", "/reopen"} {
+		if !strings.Contains(notices[0], want) {
+			t.Errorf("the notice lacks %q: %s", want, notices[0])
+		}
+	}
+	h.noRejects()
+}
