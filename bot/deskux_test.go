@@ -52,3 +52,22 @@ func TestWritingInAClosedTicketIsToldInGeneral(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// A citizen who answered «👍 solved» and then sends /reopen has a
+// follow-up: staff are told that, not that the question was not solved.
+func TestReopenAfterSolvedTellsStaffTheTruth(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 12101, lang: "uk"}
+	topic := h.openTicketFor(p, "Чи можна замінити посвідчення онлайн?")
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/close"})
+	h.settle()
+	h.taps(p, h.last(p.id), "tr:1:y")
+	h.settle()
+	h.says(p, "/reopen")
+	h.settle()
+	got := lastInThread(h, topic.ThreadID).Text
+	if want := h.text.Text("uk", "desk.reopened_after_solved", map[string]any{"ID": 1}); got != want {
+		t.Errorf("after 👍 and /reopen staff were told %q, want %q", got, want)
+	}
+	h.noRejects()
+}

@@ -215,7 +215,7 @@ func (a *Citizens) reopenByCitizen(ctx context.Context, t *turn.Turn, tk store.T
 			a.TopicCall(tk, "editForumTopic", &telegram.EditForumTopicParams{ChatID: a.Cfg.StaffChatID, Name: desk.TopicName(tk, false)}),
 		)
 	}
-	a.desk.StaffNote(ctx, t, tk, "desk.reopened_by_citizen", map[string]any{"ID": tk.ID})
+	a.desk.NoteReopenedByCitizen(ctx, t, tk)
 	a.Reply(ctx, t, a.Text.Text(t.Lang, "ticket.reopened", map[string]any{"ID": tk.ID}), nil)
 	if msg != nil {
 		return a.desk.RelayToStaff(ctx, t, tk, msg, "")

@@ -430,6 +430,21 @@ func (a *Desk) StaffNote(_ context.Context, t *turn.Turn, tk store.Ticket, id st
 	t.Do(a.TicketPost(tk, a.StaffText(id, data), nil))
 }
 
+// NoteReopenedByCitizen tells moderators, in the ticket's topic, that its
+// citizen reopened it, and in what spirit: they had answered that it was
+// not solved, or that it was solved (and now have something more), or
+// had not answered.
+func (a *Desk) NoteReopenedByCitizen(ctx context.Context, t *turn.Turn, tk store.Ticket) {
+	id := "desk.reopened_by_citizen_unrated"
+	switch tk.Resolved {
+	case 1:
+		id = "desk.reopened_after_solved"
+	case -1:
+		id = "desk.reopened_by_citizen"
+	}
+	a.StaffNote(ctx, t, tk, id, map[string]any{"ID": tk.ID})
+}
+
 func (a *Desk) tellCitizen(_ context.Context, t *turn.Turn, tk store.Ticket, id string, kb *tg.Keyboard) {
 	t.Do(outbox.Send(tk.UserID, a.Text.Text(tk.Lang, id, map[string]any{"ID": tk.ID}), tg.Markup(kb)))
 }
