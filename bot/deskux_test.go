@@ -71,3 +71,35 @@ func TestReopenAfterSolvedTellsStaffTheTruth(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// A second moderator's /take is a takeover: staff see who had the ticket
+// and who has it now; the citizen, told once that it was taken, is not
+// told again.
+func TestTakeoverIsExplicitAndTheCitizenIsToldOnce(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 12201, lang: "uk"}
+	topic := h.openTicketFor(p, "Як перереєструвати авто після спадщини?")
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/take"})
+	h.settle()
+	other := &models.User{ID: 778, FirstName: "Петро", LastName: "Колега"}
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/take", From: other})
+	h.settle()
+	if got, want := lastInThread(h, topic.ThreadID).Text, h.text.Text("uk", "desk.taken_over", map[string]any{"Name": "Петро Колега", "Was": "Ірина Модераторка"}); got != want {
+		t.Errorf("after the takeover staff see %q, want %q", got, want)
+	}
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/take", From: other})
+	h.settle()
+	if got := lastInThread(h, topic.ThreadID).Text; !strings.Contains(got, "вже у вас") {
+		t.Errorf("a second /take by the same moderator: %q", got)
+	}
+	taken := 0
+	for _, m := range h.srv.Messages(p.id) {
+		if m.Text == h.text.Text("uk", "ticket.taken", map[string]any{"ID": 1}) {
+			taken++
+		}
+	}
+	if taken != 1 {
+		t.Errorf("the citizen was told %d times that the ticket was taken, want once", taken)
+	}
+	h.noRejects()
+}

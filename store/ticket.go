@@ -106,12 +106,19 @@ func TicketByStaffMessage(ctx context.Context, q sqlx.QueryerContext, staffMessa
 	return t, m, err
 }
 
-// TakeTicket assigns a ticket to a moderator.
-func TakeTicket(ctx context.Context, q sqlx.ExecerContext, id, moderator int64) error {
-	if _, err := q.ExecContext(ctx, `UPDATE tickets SET assignee = $2 WHERE id = $1`, id, moderator); err != nil {
-		return fmt.Errorf("store: unable to assign ticket %d: %w", id, err)
+// TakeTicket assigns a ticket to a moderator, and returns who had it
+// before (0: nobody). Of two moderators taking it at once, the second
+// learns that the first had it.
+func TakeTicket(ctx context.Context, q sqlx.QueryerContext, id, moderator int64) (previous int64, err error) {
+	err = sqlx.GetContext(ctx, q, &previous, `
+		UPDATE tickets t SET assignee = $2
+		FROM (SELECT id, coalesce(assignee, 0) AS assignee FROM tickets WHERE id = $1 FOR UPDATE) old
+		WHERE t.id = old.id
+		RETURNING old.assignee`, id, moderator)
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to assign ticket %d: %w", id, notFound(err))
 	}
-	return nil
+	return previous, nil
 }
 
 // CloseTicket closes a ticket; closed is false if it was closed already.

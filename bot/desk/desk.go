@@ -449,15 +449,35 @@ func (a *Desk) tellCitizen(_ context.Context, t *turn.Turn, tk store.Ticket, id 
 	t.Do(outbox.Send(tk.UserID, a.Text.Text(tk.Lang, id, map[string]any{"ID": tk.ID}), tg.Markup(kb)))
 }
 
+// takeTicket gives the ticket to a moderator. The citizen is told the
+// first time only: a colleague taking it over is news for staff (who had
+// it, who has it now), not for the citizen.
 func (a *Desk) takeTicket(ctx context.Context, t *turn.Turn, tk store.Ticket, by *models.User) error {
-	if err := store.TakeTicket(ctx, t.Tx, tk.ID, by.ID); err != nil {
+	previous, err := store.TakeTicket(ctx, t.Tx, tk.ID, by.ID)
+	if err != nil {
 		return err
 	}
 	if err := noteModerator(ctx, t, by); err != nil {
 		return err
 	}
-	a.StaffNote(ctx, t, tk, "desk.taken", map[string]any{"Name": html.EscapeString(displayName(by))})
-	a.tellCitizen(ctx, t, tk, "ticket.taken", nil)
+	name := html.EscapeString(displayName(by))
+	switch previous {
+	case 0:
+		a.StaffNote(ctx, t, tk, "desk.taken", map[string]any{"Name": name})
+		a.tellCitizen(ctx, t, tk, "ticket.taken", nil)
+	case by.ID:
+		a.StaffNote(ctx, t, tk, "desk.taken_already", map[string]any{"Name": name})
+	default:
+		names, err := store.StaffNames(ctx, t.Tx, []int64{previous})
+		if err != nil {
+			return err
+		}
+		was := a.StaffText("desk.someone")
+		if n := names[previous]; n != "" {
+			was = html.EscapeString(n)
+		}
+		a.StaffNote(ctx, t, tk, "desk.taken_over", map[string]any{"Name": name, "Was": was})
+	}
 	return nil
 }
 
