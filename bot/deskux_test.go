@@ -103,3 +103,38 @@ func TestTakeoverIsExplicitAndTheCitizenIsToldOnce(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// /faq words finds FAQ entries for moderators, who cannot see ids
+// anywhere else: each found entry's question with the exact command that
+// sends it; /faq id still sends the answer.
+func TestFaqWordsFindsEntriesAndTheirCommands(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 12301, lang: "uk"}
+	topic := h.openTicketFor(p, "Що робити, якщо загубив посвідчення водія?")
+	before := len(h.srv.Messages(p.id))
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/faq загубив права"})
+	h.settle()
+	got := lastInThread(h, topic.ThreadID).Text
+	if !strings.Contains(got, "<code>/faq lost_licence</code>") || !strings.Contains(got, "Знайдено в FAQ") {
+		t.Errorf("/faq words in a topic answered %q; want the entries found, with their commands", got)
+	}
+	if n := len(h.srv.Messages(p.id)); n != before {
+		t.Errorf("a search reached the citizen: %d more messages", n-before)
+	}
+	// In the General topic too.
+	h.staffPost(staffChat, 0, 0, &models.Message{Text: "/faq загубив права"})
+	h.settle()
+	if g := generalPosts(h); len(g) == 0 || !strings.Contains(g[len(g)-1].Text, "/faq lost_licence") {
+		t.Errorf("/faq words in General: %+v", g)
+	}
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/faq погода в києві"})
+	h.settle()
+	if got := lastInThread(h, topic.ThreadID).Text; !strings.Contains(got, "нічого не знайшлося") {
+		t.Errorf("words the FAQ does not cover answered %q", got)
+	}
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/faq lost_licence"})
+	if got := h.nth(p.id, before+1).Text; !strings.Contains(got, h.answerOf("lost_licence", "uk")) {
+		t.Errorf("/faq lost_licence sent %q", got)
+	}
+	h.noRejects()
+}

@@ -337,6 +337,11 @@ func (a *Desk) onStaffCommand(ctx context.Context, t *turn.Turn, m *models.Messa
 		return err
 	}
 	if !ok {
+		if c.Name == "faq" && strings.TrimSpace(c.Args) != "" {
+			// Anywhere in the group, /faq words finds the entries' ids.
+			a.searchFAQ(t, m, strings.TrimSpace(c.Args))
+			return nil
+		}
 		switch c.Name {
 		case "take", "close", "reopen", "block", "unblock", "faq", "note":
 			t.Do(a.StaffPost(m.MessageThreadID, a.StaffText("desk.no_ticket"), m.ID))
@@ -546,9 +551,13 @@ func (a *Desk) blockCitizen(ctx context.Context, t *turn.Turn, tk store.Ticket, 
 // canned reply: /faq <entry id> in the ticket's topic.
 func (a *Desk) sendFAQToCitizen(ctx context.Context, t *turn.Turn, tk store.Ticket, m *models.Message, id string) error {
 	e, err := store.FAQEntry(ctx, t.Tx, a.Pack.ID, id)
-	if err != nil {
-		a.StaffNote(ctx, t, tk, "desk.no_such_faq", map[string]any{"ID": html.EscapeString(id)})
+	if errors.Is(err, store.ErrNotFound) {
+		// Not an id: words to look the entry up by.
+		a.searchFAQ(t, m, id)
 		return nil
+	}
+	if err != nil {
+		return err
 	}
 	rec := store.TicketMessage{TicketID: tk.ID, Direction: "out", Author: m.From.ID, Relayed: true, Text: "/faq " + id}
 	rec.StaffMessageID = int64(m.ID)
@@ -567,6 +576,38 @@ func (a *Desk) sendFAQToCitizen(ctx context.Context, t *turn.Turn, tk store.Tick
 	}
 	a.StaffNote(ctx, t, tk, "desk.faq_sent", map[string]any{"ID": html.EscapeString(id)})
 	return nil
+}
+
+// /faq words lists up to faqFound entries, those the matcher gives at
+// least faqFoundAt (of 1): the few it ranks clearly above the rest.
+const (
+	faqFound   = 5
+	faqFoundAt = 0.05
+)
+
+// searchFAQ answers /faq words with the entries the citizens' matcher
+// finds for them: each one's question, in the staff's language, and the
+// command that sends it.
+func (a *Desk) searchFAQ(t *turn.Turn, m *models.Message, words string) {
+	b := a.Book()
+	var lines []string
+	for _, found := range b.Index.Search(words, 0) {
+		if len(lines) == faqFound || found.Score < faqFoundAt {
+			break
+		}
+		e, ok := b.ByID[found.ID]
+		if !ok || e.Hidden {
+			continue
+		}
+		lines = append(lines, fmt.Sprintf("• %s\n   <code>/faq %s</code>",
+			html.EscapeString(a.Pack.Local(e.Question, a.StaffLang())), html.EscapeString(e.ID)))
+	}
+	text := a.StaffText("desk.faq_not_found", map[string]any{"Words": html.EscapeString(turn.Cut(words, 100))})
+	if len(lines) > 0 {
+		text = a.StaffText("desk.faq_found", map[string]any{"Words": html.EscapeString(turn.Cut(words, 100))}) +
+			"\n" + strings.Join(lines, "\n")
+	}
+	t.Do(a.StaffPost(m.MessageThreadID, text, m.ID))
 }
 
 func (a *Desk) listTickets(ctx context.Context, t *turn.Turn, m *models.Message) error {
