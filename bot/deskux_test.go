@@ -1,12 +1,15 @@
 package bot
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/go-telegram/bot/models"
 
 	"servicebot/bot/bottest"
+	"servicebot/store"
 )
 
 // generalPosts are the bot's messages in the staff forum's General topic.
@@ -135,6 +138,38 @@ func TestFaqWordsFindsEntriesAndTheirCommands(t *testing.T) {
 	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/faq lost_licence"})
 	if got := h.nth(p.id, before+1).Text; !strings.Contains(got, h.answerOf("lost_licence", "uk")) {
 		t.Errorf("/faq lost_licence sent %q", got)
+	}
+	h.noRejects()
+}
+
+// /tickets with more open tickets than it lists says how many there are
+// and how many are not listed, and gives ages as people say them.
+func TestTicketsListSaysTheTotalAndAgesHumanly(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	for i := 0; i < 33; i++ {
+		if _, err := store.OpenTicket(ctx, h.st.DB(), int64(12400+i), "uk", fmt.Sprintf("Питання %d", i+1), "command", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.st.DB().MustExec(`UPDATE tickets SET created_at = now() - interval '2 days 3 hours 5 minutes' WHERE id = 1`)
+	h.st.DB().MustExec(`UPDATE tickets SET created_at = now() - interval '3 hours 20 minutes' WHERE id = 2`)
+	h.st.DB().MustExec(`UPDATE tickets SET created_at = now() - interval '25 minutes' WHERE id = 3`)
+	h.staffPost(staffChat, 0, 0, &models.Message{Text: "/tickets"})
+	h.settle()
+	g := generalPosts(h)
+	if len(g) == 0 {
+		t.Fatal("/tickets got no answer")
+	}
+	got := g[len(g)-1].Text
+	for _, want := range []string{
+		"(33)", "…і ще 3: тут лише 30 найстаріших.",
+		"№1 · UK · 2 дні 3 год · Питання 1", "№2 · UK · 3 год 20 хв · Питання 2", "№3 · UK · 25 хвилин · Питання 3",
+		"№4 · UK · щойно · Питання 4",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("/tickets lacks %q:\n%s", want, got)
+		}
 	}
 	h.noRejects()
 }

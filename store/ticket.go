@@ -212,6 +212,15 @@ func OpenTickets(ctx context.Context, q sqlx.QueryerContext, limit int) ([]Liste
 	return out, nil
 }
 
+// CountOpenTickets is how many tickets are open.
+func CountOpenTickets(ctx context.Context, q sqlx.QueryerContext) (int, error) {
+	var n int
+	if err := sqlx.GetContext(ctx, q, &n, `SELECT count(*) FROM tickets WHERE status = 'open'`); err != nil {
+		return 0, fmt.Errorf("store: unable to count open tickets: %w", err)
+	}
+	return n, nil
+}
+
 // UnansweredTickets lists open tickets nobody has answered or been
 // reminded of yet, oldest first.
 func UnansweredTickets(ctx context.Context, q sqlx.QueryerContext) ([]Ticket, error) {

@@ -610,16 +610,48 @@ func (a *Desk) searchFAQ(t *turn.Turn, m *models.Message, words string) {
 	t.Do(a.StaffPost(m.MessageThreadID, text, m.ID))
 }
 
+// listed is how many tickets /tickets shows, the oldest.
+const listed = 30
+
+// age says how long, in the staff's language, the way people do: «щойно»,
+// «25 хвилин», «3 год 20 хв», «2 дні 3 год».
+func (a *Desk) age(d time.Duration) string {
+	lang := a.StaffLang()
+	m := int(d / time.Minute)
+	const day = 24 * 60
+	switch {
+	case m < 1:
+		return a.StaffText("desk.age_now")
+	case m < 60:
+		return a.Text.Count(lang, "desk.age_minutes", m, nil)
+	case m < day && m%60 == 0:
+		return a.StaffText("desk.age_hours", map[string]any{"H": m / 60})
+	case m < day:
+		return a.StaffText("desk.age_hours_minutes", map[string]any{"H": m / 60, "M": m % 60})
+	}
+	s := a.Text.Count(lang, "desk.age_days", m/day, nil)
+	if h := m % day / 60; h > 0 {
+		s += " " + a.StaffText("desk.age_hours", map[string]any{"H": h})
+	}
+	return s
+}
+
 func (a *Desk) listTickets(ctx context.Context, t *turn.Turn, m *models.Message) error {
-	list, err := store.OpenTickets(ctx, t.Tx, 30)
+	list, err := store.OpenTickets(ctx, t.Tx, listed)
 	if err != nil {
 		return err
+	}
+	total := len(list)
+	if total == listed {
+		if total, err = store.CountOpenTickets(ctx, t.Tx); err != nil {
+			return err
+		}
 	}
 	var b strings.Builder
 	if len(list) == 0 {
 		b.WriteString(a.StaffText("desk.no_open"))
 	} else {
-		b.WriteString(a.StaffText("desk.open_title", map[string]any{"Count": len(list)}))
+		b.WriteString(a.StaffText("desk.open_title", map[string]any{"Count": total}))
 	}
 	// Whose each ticket is: who took it, else who answered last, else
 	// nobody yet.
@@ -630,9 +662,8 @@ func (a *Desk) listTickets(ctx context.Context, t *turn.Turn, m *models.Message)
 		return html.EscapeString(known)
 	}
 	for _, tk := range list {
-		mins := int(time.Since(tk.CreatedAt).Minutes())
 		fmt.Fprintf(&b, "\n№%d · %s · %s · %s · ", tk.ID, strings.ToUpper(tk.Lang),
-			a.Text.Count(a.StaffLang(), "desk.age_minutes", mins, nil), html.EscapeString(tk.Subject))
+			a.age(time.Since(tk.CreatedAt)), html.EscapeString(tk.Subject))
 		switch {
 		case tk.Assignee != 0:
 			b.WriteString(a.StaffText("desk.list_taken", map[string]any{"Name": name(tk.AssigneeName)}))
@@ -641,6 +672,9 @@ func (a *Desk) listTickets(ctx context.Context, t *turn.Turn, m *models.Message)
 		default:
 			b.WriteString(a.StaffText("desk.unassigned"))
 		}
+	}
+	if more := total - len(list); more > 0 {
+		b.WriteString("\n" + a.StaffText("desk.open_more", map[string]any{"More": more, "Shown": len(list)}))
 	}
 	t.Do(a.StaffPost(m.MessageThreadID, b.String(), 0))
 	return nil
@@ -702,7 +736,7 @@ func (a *Desk) RemindWaiting(ctx context.Context, sla time.Duration) {
 		if waited < sla {
 			continue
 		}
-		text := a.StaffText("desk.reminder", map[string]any{"ID": tk.ID, "Waited": a.Text.Count(a.StaffLang(), "desk.age_minutes", int(waited.Minutes()), nil)})
+		text := a.StaffText("desk.reminder", map[string]any{"ID": tk.ID, "Waited": a.age(max(waited, time.Minute))})
 		// The mark and the reminder commit together: one reminder, whatever
 		// fails and is tried again, and however many processes look.
 		err := a.St.InTx(ctx, func(tx *sqlx.Tx) error {
