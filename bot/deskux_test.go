@@ -9,6 +9,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"servicebot/bot/bottest"
+	"servicebot/dialogs"
 	"servicebot/store"
 )
 
@@ -170,6 +171,69 @@ func TestTicketsListSaysTheTotalAndAgesHumanly(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("/tickets lacks %q:\n%s", want, got)
 		}
+	}
+	h.noRejects()
+}
+
+// Small things staff read: /unblock of a citizen who is not blocked says
+// so; a rating's follow-up card names the rating in one clean line; the
+// review card names «what went wrong» once.
+func TestUnblockRatingCardAndReviewReadCleanly(t *testing.T) {
+	h := newHarness(t)
+	centre := h.app.Pack.Centres[0]
+	p := person{id: 12501, lang: "uk"}
+	h.says(p, "/start r_"+centre.ID+"_3")
+	h.taps(p, h.nth(p.id, 1), "qs:r:go")
+	h.fillSurvey(p, "rating", func(qq *dialogs.Question) string {
+		switch {
+		case qq.ID == "followup":
+			return dialogs.ChoiceYes
+		case qq.Type == dialogs.QuestionText:
+			return "Довга черга, табло не працювало"
+		case qq.Type == dialogs.QuestionRating5:
+			return "2"
+		}
+		return typical(qq)
+	})
+	h.taps(p, h.last(p.id), "qs:r:send")
+	h.settle()
+	tk, err := store.OpenTicketOf(context.Background(), h.st.DB(), p.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	topic := inThread(h.srv.Messages(staffChat), int(tk.ThreadID))
+	if len(topic) == 0 {
+		t.Fatal("no topic for the follow-up")
+	}
+	card := topic[0].Text
+	if want := h.text.Text("uk", "desk.source.rating_ref", map[string]any{"Ref": tk.SourceText}); !strings.Contains(card, want) || strings.Contains(card, ": «") {
+		t.Errorf("the follow-up card reads %q; want the line %q", card, want)
+	}
+
+	// The review card: «Що пішло не так» once.
+	var review string
+	for _, m := range h.srv.Messages(staffChat) {
+		if strings.Contains(m.Text, "Довга черга, табло не працювало") && strings.Contains(m.Text, "Низька оцінка") {
+			review = m.Text
+		}
+	}
+	if n := strings.Count(review, "Що пішло не так"); n != 1 {
+		t.Errorf("«Що пішло не так» %d times in the review card:\n%s", n, review)
+	}
+	if !strings.Contains(review, "<b>Що пішло не так</b>\nДовга черга, табло не працювало") {
+		t.Errorf("the answer does not stand under its section's title:\n%s", review)
+	}
+
+	h.staffPost(staffChat, int(tk.ThreadID), 0, &models.Message{Text: "/unblock"})
+	h.settle()
+	if got := lastInThread(h, int(tk.ThreadID)).Text; got != h.text.Text("uk", "desk.not_blocked") {
+		t.Errorf("/unblock of a citizen who is not blocked: %q", got)
+	}
+	h.staffPost(staffChat, int(tk.ThreadID), 0, &models.Message{Text: "/block"})
+	h.staffPost(staffChat, int(tk.ThreadID), 0, &models.Message{Text: "/unblock"})
+	h.settle()
+	if got := lastInThread(h, int(tk.ThreadID)).Text; got != h.text.Text("uk", "desk.unblocked") {
+		t.Errorf("/unblock of a blocked citizen: %q", got)
 	}
 	h.noRejects()
 }

@@ -297,20 +297,24 @@ func TicketMessages(ctx context.Context, q sqlx.QueryerContext, ticketID int64) 
 }
 
 // BlockUser stops relaying a citizen's messages.
-func BlockUser(ctx context.Context, q sqlx.ExecerContext, userID, by int64) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO blocked_users (user_id, blocked_by) VALUES ($1, $2) ON CONFLICT (user_id) DO NOTHING`, userID, by)
+func BlockUser(ctx context.Context, q sqlx.ExecerContext, userID, by int64) (blocked bool, err error) {
+	res, err := q.ExecContext(ctx, `INSERT INTO blocked_users (user_id, blocked_by) VALUES ($1, $2) ON CONFLICT (user_id) DO NOTHING`, userID, by)
 	if err != nil {
-		return fmt.Errorf("store: unable to block user %d: %w", userID, err)
+		return false, fmt.Errorf("store: unable to block user %d: %w", userID, err)
 	}
-	return nil
+	n, _ := res.RowsAffected()
+	return n > 0, nil
 }
 
-// UnblockUser relays a citizen's messages again.
-func UnblockUser(ctx context.Context, q sqlx.ExecerContext, userID int64) error {
-	if _, err := q.ExecContext(ctx, `DELETE FROM blocked_users WHERE user_id = $1`, userID); err != nil {
-		return fmt.Errorf("store: unable to unblock user %d: %w", userID, err)
+// UnblockUser relays a citizen's messages again; unblocked is false when
+// they were not blocked.
+func UnblockUser(ctx context.Context, q sqlx.ExecerContext, userID int64) (unblocked bool, err error) {
+	res, err := q.ExecContext(ctx, `DELETE FROM blocked_users WHERE user_id = $1`, userID)
+	if err != nil {
+		return false, fmt.Errorf("store: unable to unblock user %d: %w", userID, err)
 	}
-	return nil
+	n, _ := res.RowsAffected()
+	return n > 0, nil
 }
 
 // BlockState tells whether a user is blocked, and marks the one notice as

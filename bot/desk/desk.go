@@ -54,9 +54,14 @@ func (a *Desk) cardText(t *turn.Turn, tk store.Ticket, from *models.User) string
 		fmt.Fprintf(&b, " · <code>%d</code>", from.ID)
 	}
 	b.WriteString(" · " + strings.ToUpper(tk.Lang))
-	b.WriteString("\n" + a.StaffText("desk.source."+tk.Source))
-	if tk.SourceText != "" {
-		b.WriteString(": «" + html.EscapeString(turn.Cut(tk.SourceText, 300)) + "»")
+	switch {
+	case tk.Source == "rating" && tk.SourceText != "":
+		// The rating's reference, as the review card shows it.
+		b.WriteString("\n" + a.StaffText("desk.source.rating_ref", map[string]any{"Ref": html.EscapeString(tk.SourceText)}))
+	case tk.SourceText != "":
+		b.WriteString("\n" + a.StaffText("desk.source."+tk.Source) + ": «" + html.EscapeString(turn.Cut(tk.SourceText, 300)) + "»")
+	default:
+		b.WriteString("\n" + a.StaffText("desk.source."+tk.Source))
 	}
 	if t.User != nil && strings.HasPrefix(t.User.StartPayload, "r_") {
 		centre, _, _ := strings.Cut(strings.TrimPrefix(t.User.StartPayload, "r_"), "_")
@@ -530,18 +535,27 @@ func (a *Desk) reopenTicket(ctx context.Context, t *turn.Turn, tk store.Ticket) 
 }
 
 func (a *Desk) blockCitizen(ctx context.Context, t *turn.Turn, tk store.Ticket, by int64, block bool) error {
+	var changed bool
 	var err error
 	if block {
-		err = store.BlockUser(ctx, t.Tx, tk.UserID, by)
+		changed, err = store.BlockUser(ctx, t.Tx, tk.UserID, by)
 	} else {
-		err = store.UnblockUser(ctx, t.Tx, tk.UserID)
+		changed, err = store.UnblockUser(ctx, t.Tx, tk.UserID)
 	}
 	if err != nil {
 		return err
 	}
-	id := "desk.unblocked"
-	if block {
+	// Said as it is: a citizen who was not blocked is not «unblocked».
+	var id string
+	switch {
+	case block && changed:
 		id = "desk.blocked"
+	case block:
+		id = "desk.already_blocked"
+	case changed:
+		id = "desk.unblocked"
+	default:
+		id = "desk.not_blocked"
 	}
 	a.StaffNote(ctx, t, tk, id, nil)
 	return nil

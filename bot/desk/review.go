@@ -149,15 +149,21 @@ func (a *Desk) ReviewCard(r store.Response) string {
 	q, _ := a.Pack.Questionnaire(r.Kind)
 	lang := a.StaffLang()
 	parts := []string{a.reviewHeader(r)}
-	var section string
+	var section, title string
 	for _, qq := range q.Visible(r.Answers) {
 		ans, ok := r.Answers[qq.ID]
 		if !ok {
 			continue
 		}
 		if s := q.SectionOf(qq.ID); s != nil && s.ID != section {
-			section = s.ID
-			parts = append(parts, "\n\n<b>"+html.EscapeString(a.Pack.Local(s.Title, lang))+"</b>")
+			section, title = s.ID, a.Pack.Local(s.Title, lang)
+			parts = append(parts, "\n\n<b>"+html.EscapeString(title)+"</b>")
+		}
+		// A question named as its section («Що пішло не так») is not
+		// named twice: its answer stands under the section's title.
+		label := html.EscapeString(turn.Cut(a.Pack.Local(qq.Short(), lang), 80)) + ": "
+		if strings.EqualFold(strings.TrimSpace(a.Pack.Local(qq.Short(), lang)), strings.TrimSpace(title)) {
+			label = ""
 		}
 		mark := ""
 		if ans.Number != nil && qq.Type == dialogs.QuestionRating5 && *ans.Number <= dialogs.LowScore {
@@ -166,7 +172,7 @@ func (a *Desk) ReviewCard(r store.Response) string {
 		if qq.Integrity && slices.Contains(ans.Choice, dialogs.ChoiceYes) {
 			mark = "🛡"
 		}
-		parts = append(parts, fmt.Sprintf("\n%s%s: %s", mark, html.EscapeString(turn.Cut(a.Pack.Local(qq.Short(), lang), 80)), html.EscapeString(turn.Cut(a.AnswerLabel(lang, qq, ans), 600))))
+		parts = append(parts, fmt.Sprintf("\n%s%s%s", mark, label, html.EscapeString(turn.Cut(a.AnswerLabel(lang, qq, ans), 600))))
 	}
 	return tg.JoinWithin(parts, cardLimit)
 }
