@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -234,6 +235,38 @@ func TestUnblockRatingCardAndReviewReadCleanly(t *testing.T) {
 	h.settle()
 	if got := lastInThread(h, int(tk.ThreadID)).Text; got != h.text.Text("uk", "desk.unblocked") {
 		t.Errorf("/unblock of a blocked citizen: %q", got)
+	}
+	h.noRejects()
+}
+
+// /export's CSV starts with UTF-8's byte-order mark, so that Excel on
+// Windows shows the Cyrillic, and reads as CSV after it.
+func TestExportCSVHasAByteOrderMark(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 12601, lang: "uk"}
+	h.says(p, "/rate")
+	h.taps(p, h.nth(p.id, 1), "qs:r:go")
+	h.fillSurvey(p, "rating", func(qq *dialogs.Question) string {
+		if qq.Type == dialogs.QuestionText {
+			return "Усе чудово, дякую"
+		}
+		return typical(qq)
+	})
+	h.taps(p, h.last(p.id), "qs:r:send")
+	h.settle()
+	h.staffPost(staffChat, 0, 0, &models.Message{Text: "/export 7d"})
+	h.settle()
+	docs := h.srv.RequestsFor("sendDocument")
+	if len(docs) != 1 || len(docs[0].Files) != 1 {
+		t.Fatalf("/export sent %d documents", len(docs))
+	}
+	for _, f := range docs[0].Files {
+		if !bytes.HasPrefix(f.Data, []byte("\xef\xbb\xbfref,")) {
+			t.Errorf("the CSV does not start with the byte-order mark and its header: %q", f.Data[:min(20, len(f.Data))])
+		}
+		if !bytes.Contains(f.Data, []byte("Усе чудово, дякую")) {
+			t.Errorf("the CSV lacks the answer:\n%s", f.Data)
+		}
 	}
 	h.noRejects()
 }

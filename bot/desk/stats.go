@@ -239,8 +239,11 @@ func (a *Desk) exportCSV(ctx context.Context, t *turn.Turn, m *models.Message, a
 			qs = append(qs, q)
 		}
 	}
+	// The file starts with UTF-8's byte-order mark: without it Excel on
+	// Windows reads the Cyrillic as mojibake.
 	var buf bytes.Buffer
-	n, err := store.ExportCSV(ctx, a.St.Reader(), f, qs, &capped{w: &buf, left: maxDocument})
+	buf.WriteString(utf8BOM)
+	n, err := store.ExportCSV(ctx, a.St.Reader(), f, qs, &capped{w: &buf, left: maxDocument - len(utf8BOM)})
 	if errors.Is(err, errTooLarge) {
 		a.replyStaff(ctx, t, m, a.StaffText("stats.export_too_large", map[string]any{"Period": html.EscapeString(a.periodName(period))}))
 		return nil
@@ -265,6 +268,9 @@ func (a *Desk) exportCSV(ctx context.Context, t *turn.Turn, m *models.Message, a
 	t.Do(outbox.Document(a.Cfg.StaffChatID, m.MessageThreadID, name, buf.Bytes(), caption))
 	return nil
 }
+
+// utf8BOM is the byte-order mark that tells spreadsheets a CSV is UTF-8.
+const utf8BOM = "\uFEFF"
 
 // maxDocument is the largest file a bot may send (Bot API: 50 MB).
 const maxDocument = 50 << 20
