@@ -270,3 +270,25 @@ func TestExportCSVHasAByteOrderMark(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// A command in a closed ticket's topic (a spammer blocked after /close) is
+// answered in the General topic, naming the ticket: the closed topic takes
+// nothing from the bot.
+func TestCommandInAClosedTicketIsAnsweredInGeneral(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 12701, lang: "uk"}
+	topic := h.openTicketFor(p, "Купіть рекламу у нас")
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/close"})
+	h.settle()
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/block"})
+	h.settle()
+	want := h.text.Text("uk", "desk.about_closed", map[string]any{"ID": 1, "Text": h.text.Text("uk", "desk.blocked")})
+	found := false
+	for _, m := range generalPosts(h) {
+		found = found || m.Text == want
+	}
+	if !found {
+		t.Errorf("/block in a closed ticket's topic: no %q in General: %+v", want, generalPosts(h))
+	}
+	h.noRejects()
+}

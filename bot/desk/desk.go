@@ -455,6 +455,18 @@ func (a *Desk) NoteReopenedByCitizen(ctx context.Context, t *turn.Turn, tk store
 	a.StaffNote(ctx, t, tk, id, map[string]any{"ID": tk.ID})
 }
 
+// deskNote answers a moderator's command about a ticket: in its topic, or,
+// when the ticket is closed (its topic takes nothing from the bot), in the
+// General topic, naming the ticket.
+func (a *Desk) deskNote(t *turn.Turn, tk store.Ticket, id string, data map[string]any) {
+	text := a.StaffText(id, data)
+	if tk.Status == store.TicketOpen || !a.StaffIsForum() {
+		t.Do(a.TicketPost(tk, text, nil))
+		return
+	}
+	t.Do(a.StaffPost(0, a.StaffText("desk.about_closed", map[string]any{"ID": tk.ID, "Text": text}), 0))
+}
+
 func (a *Desk) tellCitizen(_ context.Context, t *turn.Turn, tk store.Ticket, id string, kb *tg.Keyboard) {
 	t.Do(outbox.Send(tk.UserID, a.Text.Text(tk.Lang, id, map[string]any{"ID": tk.ID}), tg.Markup(kb)))
 }
@@ -473,10 +485,10 @@ func (a *Desk) takeTicket(ctx context.Context, t *turn.Turn, tk store.Ticket, by
 	name := html.EscapeString(displayName(by))
 	switch previous {
 	case 0:
-		a.StaffNote(ctx, t, tk, "desk.taken", map[string]any{"Name": name})
+		a.deskNote(t, tk, "desk.taken", map[string]any{"Name": name})
 		a.tellCitizen(ctx, t, tk, "ticket.taken", nil)
 	case by.ID:
-		a.StaffNote(ctx, t, tk, "desk.taken_already", map[string]any{"Name": name})
+		a.deskNote(t, tk, "desk.taken_already", map[string]any{"Name": name})
 	default:
 		names, err := store.StaffNames(ctx, t.Tx, []int64{previous})
 		if err != nil {
@@ -486,7 +498,7 @@ func (a *Desk) takeTicket(ctx context.Context, t *turn.Turn, tk store.Ticket, by
 		if n := names[previous]; n != "" {
 			was = html.EscapeString(n)
 		}
-		a.StaffNote(ctx, t, tk, "desk.taken_over", map[string]any{"Name": name, "Was": was})
+		a.deskNote(t, tk, "desk.taken_over", map[string]any{"Name": name, "Was": was})
 	}
 	return nil
 }
@@ -520,7 +532,7 @@ func (a *Desk) reopenTicket(ctx context.Context, t *turn.Turn, tk store.Ticket) 
 		return err
 	}
 	if !ok {
-		a.StaffNote(ctx, t, tk, "desk.cannot_reopen", map[string]any{"ID": tk.ID})
+		a.deskNote(t, tk, "desk.cannot_reopen", map[string]any{"ID": tk.ID})
 		return nil
 	}
 	if a.StaffIsForum() {
@@ -557,7 +569,7 @@ func (a *Desk) blockCitizen(ctx context.Context, t *turn.Turn, tk store.Ticket, 
 	default:
 		id = "desk.not_blocked"
 	}
-	a.StaffNote(ctx, t, tk, id, nil)
+	a.deskNote(t, tk, id, nil)
 	return nil
 }
 
@@ -698,7 +710,7 @@ func (a *Desk) listTickets(ctx context.Context, t *turn.Turn, m *models.Message)
 // the citizen's question as the starting point.
 func (a *Desk) ticketToFAQ(ctx context.Context, t *turn.Turn, tk store.Ticket, moderator int64) error {
 	if !a.IsAdmin(ctx, moderator) {
-		a.StaffNote(ctx, t, tk, "desk.faq_admins_only", nil)
+		a.deskNote(t, tk, "desk.faq_admins_only", nil)
 		return nil
 	}
 	first, err := store.FirstCitizenText(ctx, t.Tx, tk.ID)
