@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-telegram/bot/models"
 
@@ -289,6 +291,22 @@ func TestCommandInAClosedTicketIsAnsweredInGeneral(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("/block in a closed ticket's topic: no %q in General: %+v", want, generalPosts(h))
+	}
+	h.noRejects()
+}
+
+// The SLA reminder says how long a ticket has waited in working hours and
+// minutes, not in thousands of minutes.
+func TestReminderSaysHoursOfWorkingTime(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 12801, lang: "uk"}
+	topic := h.openTicketFor(p, "Чи можна продовжити посвідчення?")
+	h.st.DB().MustExec(`UPDATE tickets SET created_at = now() - interval '10 days' WHERE id = 1`)
+	h.app.desk.RemindWaiting(context.Background(), time.Hour)
+	h.settle()
+	got := lastInThread(h, topic.ThreadID).Text
+	if !regexp.MustCompile(`^⏰ Звернення №1 без відповіді: \d+ год( \d+ хв)? робочого часу\.$`).MatchString(got) {
+		t.Errorf("the reminder reads %q", got)
 	}
 	h.noRejects()
 }

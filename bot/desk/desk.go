@@ -640,8 +640,9 @@ func (a *Desk) searchFAQ(t *turn.Turn, m *models.Message, words string) {
 const listed = 30
 
 // age says how long, in the staff's language, the way people do: «щойно»,
-// «25 хвилин», «3 год 20 хв», «2 дні 3 год».
-func (a *Desk) age(d time.Duration) string {
+// «25 хвилин», «3 год 20 хв», «2 дні 3 год». Working time (days false)
+// goes in hours, however many: a day of it is no calendar day.
+func (a *Desk) age(d time.Duration, days bool) string {
 	lang := a.StaffLang()
 	m := int(d / time.Minute)
 	const day = 24 * 60
@@ -650,9 +651,9 @@ func (a *Desk) age(d time.Duration) string {
 		return a.StaffText("desk.age_now")
 	case m < 60:
 		return a.Text.Count(lang, "desk.age_minutes", m, nil)
-	case m < day && m%60 == 0:
+	case (m < day || !days) && m%60 == 0:
 		return a.StaffText("desk.age_hours", map[string]any{"H": m / 60})
-	case m < day:
+	case m < day || !days:
 		return a.StaffText("desk.age_hours_minutes", map[string]any{"H": m / 60, "M": m % 60})
 	}
 	s := a.Text.Count(lang, "desk.age_days", m/day, nil)
@@ -689,7 +690,7 @@ func (a *Desk) listTickets(ctx context.Context, t *turn.Turn, m *models.Message)
 	}
 	for _, tk := range list {
 		fmt.Fprintf(&b, "\n№%d · %s · %s · %s · ", tk.ID, strings.ToUpper(tk.Lang),
-			a.age(time.Since(tk.CreatedAt)), html.EscapeString(tk.Subject))
+			a.age(time.Since(tk.CreatedAt), true), html.EscapeString(tk.Subject))
 		switch {
 		case tk.Assignee != 0:
 			b.WriteString(a.StaffText("desk.list_taken", map[string]any{"Name": name(tk.AssigneeName)}))
@@ -762,7 +763,7 @@ func (a *Desk) RemindWaiting(ctx context.Context, sla time.Duration) {
 		if waited < sla {
 			continue
 		}
-		text := a.StaffText("desk.reminder", map[string]any{"ID": tk.ID, "Waited": a.age(max(waited, time.Minute))})
+		text := a.StaffText("desk.reminder", map[string]any{"ID": tk.ID, "Waited": a.age(max(waited, time.Minute), false)})
 		// The mark and the reminder commit together: one reminder, whatever
 		// fails and is tried again, and however many processes look.
 		err := a.St.InTx(ctx, func(tx *sqlx.Tx) error {
