@@ -284,6 +284,12 @@ func TestCommandInAClosedTicketIsAnsweredInGeneral(t *testing.T) {
 	h.settle()
 	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/block"})
 	h.settle()
+	// A search from the closed topic is answered too.
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/faq загубив права"})
+	h.settle()
+	if g := generalPosts(h); len(g) == 0 || !strings.Contains(g[len(g)-1].Text, "/faq lost_licence") {
+		t.Errorf("/faq words in a closed topic: %+v", g)
+	}
 	want := h.text.Text("uk", "desk.about_closed", map[string]any{"ID": 1, "Text": h.text.Text("uk", "desk.blocked")})
 	found := false
 	for _, m := range generalPosts(h) {

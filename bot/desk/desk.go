@@ -344,7 +344,7 @@ func (a *Desk) onStaffCommand(ctx context.Context, t *turn.Turn, m *models.Messa
 	if !ok {
 		if c.Name == "faq" && strings.TrimSpace(c.Args) != "" {
 			// Anywhere in the group, /faq words finds the entries' ids.
-			a.searchFAQ(t, m, strings.TrimSpace(c.Args))
+			a.searchFAQ(t, m.MessageThreadID, m.ID, strings.TrimSpace(c.Args))
 			return nil
 		}
 		switch c.Name {
@@ -381,12 +381,20 @@ func (a *Desk) onStaffCommand(ctx context.Context, t *turn.Turn, m *models.Messa
 			return err
 		}
 	case "faq":
-		if tk.Status != store.TicketOpen {
+		args := strings.TrimSpace(c.Args)
+		switch _, isID := a.Book().ByID[args]; {
+		case args == "":
+			a.deskNote(t, tk, "desk.faq_usage", nil)
+			return nil
+		case tk.Status != store.TicketOpen && isID:
 			a.notSentClosed(t, tk, m)
 			return nil
-		}
-		if strings.TrimSpace(c.Args) == "" {
-			t.Do(a.StaffPost(m.MessageThreadID, a.StaffText("desk.faq_usage"), m.ID))
+		case tk.Status != store.TicketOpen && a.StaffIsForum():
+			// A search from a closed topic is answered in General.
+			a.searchFAQ(t, 0, 0, args)
+			return nil
+		case tk.Status != store.TicketOpen:
+			a.searchFAQ(t, m.MessageThreadID, m.ID, args)
 			return nil
 		}
 		if err := a.sendFAQToCitizen(ctx, t, tk, m, strings.TrimSpace(c.Args)); err != nil {
@@ -579,7 +587,7 @@ func (a *Desk) sendFAQToCitizen(ctx context.Context, t *turn.Turn, tk store.Tick
 	e, err := store.FAQEntry(ctx, t.Tx, a.Pack.ID, id)
 	if errors.Is(err, store.ErrNotFound) {
 		// Not an id: words to look the entry up by.
-		a.searchFAQ(t, m, id)
+		a.searchFAQ(t, m.MessageThreadID, m.ID, id)
 		return nil
 	}
 	if err != nil {
@@ -614,7 +622,7 @@ const (
 // searchFAQ answers /faq words with the entries the citizens' matcher
 // finds for them: each one's question, in the staff's language, and the
 // command that sends it.
-func (a *Desk) searchFAQ(t *turn.Turn, m *models.Message, words string) {
+func (a *Desk) searchFAQ(t *turn.Turn, thread, replyTo int, words string) {
 	b := a.Book()
 	var lines []string
 	for _, found := range b.Index.Search(words, 0) {
@@ -633,7 +641,7 @@ func (a *Desk) searchFAQ(t *turn.Turn, m *models.Message, words string) {
 		text = a.StaffText("desk.faq_found", map[string]any{"Words": html.EscapeString(turn.Cut(words, 100))}) +
 			"\n" + strings.Join(lines, "\n")
 	}
-	t.Do(a.StaffPost(m.MessageThreadID, text, m.ID))
+	t.Do(a.StaffPost(thread, text, replyTo))
 }
 
 // listed is how many tickets /tickets shows, the oldest.
