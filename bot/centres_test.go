@@ -62,14 +62,16 @@ func TestRateNearOdesaOffersOdesaCentresFirst(t *testing.T) {
 	if len(got) != 3 || !strings.HasPrefix(got[0], "odesa") || !strings.HasPrefix(got[1], "odesa") {
 		t.Fatalf("centres offered near Odesa: %v\n%s", got, step.Text)
 	}
-	for _, want := range []string{"ТСЦ МВС № 5154", "вул. Аеропортівська, 27/1", " км", "Сьогодні", "eq.hsc.gov.ua", "google.com/maps"} {
+	for _, want := range []string{"ТСЦ МВС № 5154", "вул. Аеропортівська, 27/1", "Сьогодні", "eq.hsc.gov.ua", "google.com/maps"} {
 		if !strings.Contains(step.Text, want) {
 			t.Errorf("the nearest centres' cards lack %q:\n%s", want, step.Text)
 		}
 	}
+	// Odesa's centres are placed by the town's point alone: the person at
+	// its station is told the town, not a distance that would be made up.
 	for _, row := range step.Buttons()[:2] {
-		if !strings.Contains(row[0].Text, "км") && !strings.Contains(row[0].Text, " м") {
-			t.Errorf("button %q shows no distance", row[0].Text)
+		if !strings.Contains(row[0].Text, "Одеса") || strings.Contains(row[0].Text, "≈") {
+			t.Errorf("button %q: want the town, no distance", row[0].Text)
 		}
 	}
 	h.taps(p, step, turn.CbSurveyAns+":r:"+survey.CentreStep+":odesa5154")
@@ -202,6 +204,11 @@ func TestWhereIsTheNearestCentreAsksForLocation(t *testing.T) {
 	cards := h.last(p.id)
 	if n := strings.Count(cards.Text, "🏢"); n != 3 || !strings.Contains(cards.Text, "ТСЦ МВС № 80") || strings.Count(cards.Text, "eq.hsc.gov.ua") != 3 {
 		t.Errorf("want three Kyiv centres' cards:\n%s", cards.Text)
+	}
+	// They are placed only by Kyiv's point: no made-up «≈ 510 м» for
+	// each, but the town.
+	if strings.Contains(cards.Text, "≈") || strings.Count(cards.Text, "· Київ") < 3 {
+		t.Errorf("Kyiv's centres, placed by the town alone, are given a distance:\n%s", cards.Text)
 	}
 	// A town typed instead of a location.
 	h.says(p, "де найближчий сервісний центр")
