@@ -542,7 +542,7 @@ func (a *Surveys) renderStep(ctx context.Context, t *turn.Turn, q *dialogs.Quest
 	case dialogs.QuestionText:
 		b.WriteString("\n<i>" + a.Text.Count(t.Lang, "survey.text_hint", qq.Limit(), map[string]any{"Max": qq.Limit()}) + "</i>")
 		if before.Pending && before.Text != "" {
-			b.WriteString("\n\n" + a.Text.Text(t.Lang, "survey.previous_answer", map[string]any{"Text": html.EscapeString(turn.Cut(before.Text, 300))}))
+			b.WriteString("\n\n" + a.Text.Text(t.Lang, "survey.previous_answer", map[string]any{"Text": html.EscapeString(quotable(turn.Cut(before.Text, 300)))}))
 			rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "survey.keep_answer"), turn.CbSurveyDone, k+":"+qq.ID)})
 		}
 	case dialogs.QuestionPhoto:
@@ -845,4 +845,15 @@ func (a *Surveys) followUpText(q *dialogs.Questionnaire, r store.Response) strin
 		}
 	}
 	return b.String()
+}
+
+// quotable is a typed answer to quote in «…» with a full stop after the
+// closing quote: its own final full stop goes (not an ellipsis, «?» or
+// «!»), so that it does not read «…відповів.».
+func quotable(text string) string {
+	text = strings.TrimSpace(text)
+	if strings.HasSuffix(text, ".") && !strings.HasSuffix(text, "..") {
+		return strings.TrimSuffix(text, ".")
+	}
+	return text
 }
