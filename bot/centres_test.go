@@ -399,3 +399,40 @@ func TestMFCOfficesByLocationAndDistrict(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// The staff's /help and /stats usage give an example centre of the pack in
+// use: a Moscow district for the MFC, an MVS centre's number and town for
+// the hsc pack; and /stats understands the example it gives.
+func TestStaffHelpAndStatsUsageNameThePacksCentre(t *testing.T) {
+	for _, c := range []struct{ pack, want, example string }{
+		{"mfc", "Центр — район (Красносельский) или id", "Красносельский"},
+		{"hsc", "Центр — номер (6341), місто (Харків) або id", "6341"},
+	} {
+		t.Run(c.pack, func(t *testing.T) {
+			h := newHarness(t, func(cfg *Config) { cfg.Pack = c.pack })
+			h.staffPost(staffChat, 0, 0, &models.Message{Text: "/help"})
+			h.settle()
+			help, ok := h.lastWith(staffChat, "/tickets")
+			if !ok || !strings.Contains(help.Text, c.want) {
+				t.Errorf("/help: %q; want %q", help.Text, c.want)
+			}
+			h.staffPost(staffChat, 0, 0, &models.Message{Text: "/stats Атлантида"})
+			h.settle()
+			usage := h.last(staffChat).Text
+			if !strings.Contains(usage, c.want) {
+				t.Errorf("/stats usage: %q; want %q", usage, c.want)
+			}
+			for _, m := range h.srv.Messages(staffChat) {
+				if c.pack == "mfc" && (strings.Contains(m.Text, "Одесс") || strings.Contains(m.Text, "5154")) {
+					t.Errorf("the MFC staff are shown a Ukrainian example: %q", m.Text)
+				}
+			}
+			h.staffPost(staffChat, 0, 0, &models.Message{Text: "/stats " + c.example})
+			h.settle()
+			if got := h.last(staffChat).Text; got == usage {
+				t.Errorf("/stats %s, the example given, is not understood: %q", c.example, got)
+			}
+			h.noRejects()
+		})
+	}
+}
