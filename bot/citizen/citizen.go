@@ -210,6 +210,8 @@ func (a *Citizens) OnCancel(ctx context.Context, t *turn.Turn) error {
 		if err := a.survey.Drop(ctx, t, conv); err != nil {
 			return err
 		}
+	} else if err == nil && conv.Dialog == turn.DialogCentres {
+		a.DropLocationButton(t) // asked for a location or a town
 	}
 	ended, err := store.EndConversation(ctx, t.Tx, t.Chat)
 	if err != nil {
