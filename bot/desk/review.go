@@ -161,10 +161,10 @@ func (a *Desk) ReviewCard(r store.Response) string {
 		}
 		mark := ""
 		if ans.Number != nil && qq.Type == dialogs.QuestionRating5 && *ans.Number <= dialogs.LowScore {
-			mark = "❗"
+			mark = "❗ "
 		}
 		if qq.Integrity && slices.Contains(ans.Choice, dialogs.ChoiceYes) {
-			mark = "🛡"
+			mark = "🛡 "
 		}
 		parts = append(parts, fmt.Sprintf("\n%s%s: %s", mark, html.EscapeString(turn.Cut(a.Pack.Local(qq.Short(), lang), 80)), html.EscapeString(turn.Cut(a.AnswerLabel(lang, qq, ans), 600))))
 	}
