@@ -62,14 +62,16 @@ func TestRateNearOdesaOffersOdesaCentresFirst(t *testing.T) {
 	if len(got) != 3 || !strings.HasPrefix(got[0], "odesa") || !strings.HasPrefix(got[1], "odesa") {
 		t.Fatalf("centres offered near Odesa: %v\n%s", got, step.Text)
 	}
-	for _, want := range []string{"ТСЦ МВС № 5154", "вул. Аеропортівська, 27/1", " км", "Сьогодні", "eq.hsc.gov.ua", "google.com/maps"} {
+	for _, want := range []string{"ТСЦ МВС № 5154", "вул. Аеропортівська, 27/1", "Сьогодні", "eq.hsc.gov.ua", "google.com/maps"} {
 		if !strings.Contains(step.Text, want) {
 			t.Errorf("the nearest centres' cards lack %q:\n%s", want, step.Text)
 		}
 	}
+	// Odesa's centres are placed by the town's point alone: the person at
+	// its station is told the town, not a distance that would be made up.
 	for _, row := range step.Buttons()[:2] {
-		if !strings.Contains(row[0].Text, "км") && !strings.Contains(row[0].Text, " м") {
-			t.Errorf("button %q shows no distance", row[0].Text)
+		if !strings.Contains(row[0].Text, "Одеса") || strings.Contains(row[0].Text, "≈") {
+			t.Errorf("button %q: want the town, no distance", row[0].Text)
 		}
 	}
 	h.taps(p, step, turn.CbSurveyAns+":r:"+survey.CentreStep+":odesa5154")
@@ -202,6 +204,11 @@ func TestWhereIsTheNearestCentreAsksForLocation(t *testing.T) {
 	cards := h.last(p.id)
 	if n := strings.Count(cards.Text, "🏢"); n != 3 || !strings.Contains(cards.Text, "ТСЦ МВС № 80") || strings.Count(cards.Text, "eq.hsc.gov.ua") != 3 {
 		t.Errorf("want three Kyiv centres' cards:\n%s", cards.Text)
+	}
+	// They are placed only by Kyiv's point: no made-up «≈ 510 м» for
+	// each, but the town.
+	if strings.Contains(cards.Text, "≈") || strings.Count(cards.Text, "· Київ") < 3 {
+		t.Errorf("Kyiv's centres, placed by the town alone, are given a distance:\n%s", cards.Text)
 	}
 	// A town typed instead of a location.
 	h.says(p, "де найближчий сервісний центр")
@@ -396,6 +403,152 @@ func TestMFCOfficesByLocationAndDistrict(t *testing.T) {
 	h.settle()
 	if got := h.last(r.id).Text; !strings.Contains(got, "район Сокол") || !strings.Contains(got, "Чапаевский переулок") {
 		t.Errorf("«где мфц на соколе»: %q", got)
+	}
+	h.noRejects()
+}
+
+// The staff's /help and /stats usage give an example centre of the pack in
+// use: a Moscow district for the MFC, an MVS centre's number and town for
+// the hsc pack; and /stats understands the example it gives.
+func TestStaffHelpAndStatsUsageNameThePacksCentre(t *testing.T) {
+	for _, c := range []struct{ pack, want, example string }{
+		{"mfc", "Центр — район (Красносельский) или id", "Красносельский"},
+		{"hsc", "Центр — номер (6341), місто (Харків) або id", "6341"},
+	} {
+		t.Run(c.pack, func(t *testing.T) {
+			h := newHarness(t, func(cfg *Config) { cfg.Pack = c.pack })
+			h.staffPost(staffChat, 0, 0, &models.Message{Text: "/help"})
+			h.settle()
+			help, ok := h.lastWith(staffChat, "/tickets")
+			if !ok || !strings.Contains(help.Text, c.want) {
+				t.Errorf("/help: %q; want %q", help.Text, c.want)
+			}
+			h.staffPost(staffChat, 0, 0, &models.Message{Text: "/stats Атлантида"})
+			h.settle()
+			usage := h.last(staffChat).Text
+			if !strings.Contains(usage, c.want) {
+				t.Errorf("/stats usage: %q; want %q", usage, c.want)
+			}
+			for _, m := range h.srv.Messages(staffChat) {
+				if c.pack == "mfc" && (strings.Contains(m.Text, "Одесс") || strings.Contains(m.Text, "5154")) {
+					t.Errorf("the MFC staff are shown a Ukrainian example: %q", m.Text)
+				}
+			}
+			h.staffPost(staffChat, 0, 0, &models.Message{Text: "/stats " + c.example})
+			h.settle()
+			if got := h.last(staffChat).Text; got == usage {
+				t.Errorf("/stats %s, the example given, is not understood: %q", c.example, got)
+			}
+			h.noRejects()
+		})
+	}
+}
+
+// locationButtonUp tells whether the «📍 share location» reply keyboard
+// is still under the person's input field: shown by one message, taken
+// away only by a later one with remove_keyboard.
+func locationButtonUp(ms []bottest.Message) bool {
+	up := false
+	for _, m := range ms {
+		switch {
+		case asksForLocation(m):
+			up = true
+		case strings.Contains(m.ReplyMarkup, `"remove_keyboard":true`):
+			up = false
+		}
+	}
+	return up
+}
+
+// The location button goes once it is done with: after a location, a town
+// typed, a centre picked or a button pressed; in the FAQ the cards carry
+// its removal, with no message more.
+func TestCentreLocationButtonGoesAway(t *testing.T) {
+	h := newHarness(t)
+	ask := func(p person) int {
+		h.says(p, "де найближчий сервісний центр")
+		h.settle()
+		if !locationButtonUp(h.srv.Messages(p.id)) {
+			t.Fatalf("no location button: %q", h.last(p.id).Text)
+		}
+		return len(h.srv.Messages(p.id))
+	}
+	// The FAQ: a location, then a town typed.
+	p := person{id: 15601, lang: "uk"}
+	n := ask(p)
+	h.sharesLocation(p, 50.4501, 30.5234)
+	h.settle()
+	if ms := h.srv.Messages(p.id); locationButtonUp(ms) || len(ms) != n+1 || !strings.Contains(ms[n].Text, "🏢") {
+		t.Errorf("after a location: button up %v, %d messages more (want the cards alone)", locationButtonUp(ms), len(ms)-n)
+	}
+	n = ask(p)
+	h.says(p, "Ізмаїл")
+	h.settle()
+	if ms := h.srv.Messages(p.id); locationButtonUp(ms) || len(ms) != n+1 || !strings.Contains(ms[n].Text, "5144") {
+		t.Errorf("after a town: button up %v, %d messages more (want the card alone)", locationButtonUp(ms), len(ms)-n)
+	}
+
+	// A questionnaire's centre: a location, a town typed, the buttons.
+	near := func(p person) {
+		h.startRating(p)
+		h.taps(p, h.lastInline(p.id), turn.CbSurveyPlace+":r:l")
+		h.settle()
+		if !locationButtonUp(h.srv.Messages(p.id)) {
+			t.Fatalf("«nearest to me» shows no location button: %q", h.last(p.id).Text)
+		}
+	}
+	q := person{id: 15602, lang: "uk"}
+	near(q)
+	h.sharesLocation(q, 46.4689, 30.7410)
+	h.settle()
+	if locationButtonUp(h.srv.Messages(q.id)) || len(centreButtons(h.lastInline(q.id))) == 0 {
+		t.Errorf("after a location in the rating the button is still up, or no centres: %q", h.lastInline(q.id).Text)
+	}
+	r := person{id: 15603, lang: "ru"}
+	near(r)
+	h.says(r, "Измаил")
+	h.settle()
+	if locationButtonUp(h.srv.Messages(r.id)) {
+		t.Errorf("after a town typed in the rating the button is still up")
+	}
+	s := person{id: 15604, lang: "uk"}
+	near(s)
+	h.pickCentre(s, h.lastInline(s.id), "r")
+	h.settle()
+	if locationButtonUp(h.srv.Messages(s.id)) {
+		t.Errorf("after a centre picked by the buttons the button is still up")
+	}
+	notes := 0
+	for _, m := range h.srv.Messages(s.id) {
+		if m.Text == h.text.Text("uk", "centre.location_not_needed") {
+			notes++
+		}
+	}
+	if notes != 1 {
+		t.Errorf("%d notes that the location is not needed; want one", notes)
+	}
+	h.noRejects()
+}
+
+// /cancel while the location is asked for takes the button away too.
+func TestCentreLocationButtonGoesWithCancel(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 15611, lang: "uk"}
+	h.says(p, "де найближчий сервісний центр")
+	h.settle()
+	h.says(p, "/cancel")
+	h.settle()
+	q := person{id: 15612, lang: "ru"}
+	h.startRating(q)
+	h.taps(q, h.lastInline(q.id), turn.CbSurveyPlace+":r:l")
+	h.settle()
+	h.says(q, "/cancel")
+	h.settle()
+	for _, who := range []person{p, q} {
+		ms := h.srv.Messages(who.id)
+		if locationButtonUp(ms) || ms[len(ms)-1].Text != h.text.Text(who.lang, "cancel.done") {
+			t.Errorf("after /cancel: button up %v, last %q", locationButtonUp(ms), ms[len(ms)-1].Text)
+		}
 	}
 	h.noRejects()
 }

@@ -180,3 +180,38 @@ func TestCommandMenuPerLanguage(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// After «👎 Ні» on a closed ticket, «Дякую», «ок» or an emoji is small
+// talk: it gets the friendly word, the ticket stays closed and moderators
+// are not bothered; a real question still reopens it.
+func TestTicketNotReopenedBySmallTalkAfterNotSolved(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 1101, lang: "uk"}
+	topic := h.openTicketFor(p, "Як зареєструвати причіп?")
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/close"})
+	h.settle()
+	h.taps(p, h.last(p.id), "tr:1:n")
+	h.settle()
+	staffBefore := len(inThread(h.srv.Messages(staffChat), topic.ThreadID))
+	for _, c := range []struct{ text, kind string }{{"Дякую", "thanks"}, {"ок", "ack"}, {"👍", "empty"}} {
+		n := len(h.srv.Messages(p.id))
+		h.says(p, c.text)
+		got := h.nth(p.id, n+1)
+		if got.Text != h.text.Text("uk", "smalltalk."+c.kind) {
+			t.Errorf("%q after «👎 Ні» got %q; want the small-talk reply", c.text, got.Text)
+		}
+		h.settle()
+		if tk, err := store.GetTicket(context.Background(), h.st.DB(), 1); err != nil || tk.Status != store.TicketClosed {
+			t.Fatalf("%q reopened the ticket: %+v, %v", c.text, tk, err)
+		}
+	}
+	if after := inThread(h.srv.Messages(staffChat), topic.ThreadID); len(after) != staffBefore {
+		t.Errorf("small talk reached the moderators: %+v", after[staffBefore:])
+	}
+	h.says(p, "Досі не зрозуміло, які документи на причіп")
+	h.settle()
+	if tk, err := store.OpenTicketOf(context.Background(), h.st.DB(), p.id); err != nil || tk.ID != 1 {
+		t.Errorf("a real question after small talk did not reopen ticket №1: %+v, %v", tk, err)
+	}
+	h.noRejects()
+}

@@ -536,3 +536,25 @@ func TestFAQEditorNamesEntriesByTheirQuestions(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// A topic's list of questions has a way home, «🏠 Меню», beside «⬅️ До тем».
+func TestFAQTopicListHasAWayHome(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 9121, lang: "uk"}
+	h.says(p, "/menu")
+	menu := h.nth(p.id, 1)
+	h.taps(p, menu, "m:faq")
+	h.settle()
+	h.taps(p, h.last(p.id), "fc:booking:0")
+	h.settle()
+	list := h.last(p.id)
+	if !hasButton(list, "fr:") || !hasButton(list, "m:menu") {
+		t.Fatalf("the topic's list has no way home: %s", list.ReplyMarkup)
+	}
+	h.taps(p, list, "m:menu")
+	h.settle()
+	if got := h.last(p.id); got.Text != h.text.Text("uk", "menu.title") || !hasButton(got, "m:faq") {
+		t.Errorf("«🏠 Меню» showed %q %s", got.Text, got.ReplyMarkup)
+	}
+	h.noRejects()
+}

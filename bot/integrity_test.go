@@ -435,3 +435,25 @@ func TestAnswerButtonTakesTheNextMessageAsTheAnswer(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// The choice «🕶 Анонімно» / «👤 Від свого імені» says what each means,
+// and the next prompt confirms the one taken.
+func TestReportChoiceIsExplainedAndConfirmed(t *testing.T) {
+	h := newIntegrityHarness(t)
+	for i, c := range []struct{ arg, want string }{{"a", "Ви повідомляєте анонімно"}, {"n", "Ви повідомляєте від свого імені"}} {
+		r := h.reporter(int64(12101 + i))
+		r.says("/report")
+		intro := h.nth(r.u.ID, 1)
+		for _, want := range []string{"Анонімно</b> — команда доброчесності побачить лише ваш текст", "ім’я та профіль у Telegram", "може поставити вам запитання тут, у боті"} {
+			if !strings.Contains(intro.Text, want) {
+				t.Errorf("the choice does not explain %q:\n%s", want, intro.Text)
+			}
+		}
+		r.taps(intro, turn.CbReport+":"+c.arg)
+		h.settle()
+		if got := h.srv.Messages(r.u.ID)[0].Text; !strings.HasPrefix(got, "🕶 "+c.want) && !strings.HasPrefix(got, "👤 "+c.want) || !strings.Contains(got, "Опишіть, що сталося") {
+			t.Errorf("after %s the prompt is %q; want it to confirm %q", c.arg, got, c.want)
+		}
+	}
+	h.noRejects()
+}

@@ -594,3 +594,68 @@ func TestSummaryNamesTheCentreWithItsTown(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// A typed answer quoted back after «Назад» keeps one full stop: «…відповів».
+// not «…відповів.».
+func TestSurveyPreviousAnswerHasOneFullStop(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 12901, lang: "uk"}
+	h.startRating(p)
+	h.rateLowUntil(p, "followup", "Працівник грубо відповів.")
+	h.taps(p, h.lastInline(p.id), turn.CbSurveyBack+":r")
+	h.settle()
+	got := h.lastInline(p.id).Text
+	if !strings.Contains(got, "Ваша попередня відповідь: «Працівник грубо відповів».") || strings.Contains(got, "відповів.»") {
+		t.Errorf("the previous answer is quoted as:\n%s", got)
+	}
+	h.noRejects()
+}
+
+// In the moderators' review card a flagged answer has a space after its
+// mark: «❗ Час очікування», not «❗Час очікування».
+func TestSurveyReviewCardMarksHaveASpace(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 12902, lang: "uk"}
+	h.startRating(p)
+	h.rateLowUntil(p, "", "Довга черга")
+	r := h.draft(p, "rating")
+	h.taps(p, h.lastInline(p.id), "qs:r:send")
+	h.settle()
+	ref := dialogs.Ref("rating", r.ID)
+	h.srv.Wait(t, 20*time.Second, "the low-rating card", func(s *bottest.Server) bool {
+		_, ok := h.lastWith(staffChat, ref)
+		return ok
+	})
+	card, _ := h.lastWith(staffChat, ref)
+	if !strings.Contains(card.Text, "\n❗ ") || strings.Contains(card.Text, "\n❗"+"Ч") {
+		t.Errorf("the card's marks have no space after them:\n%s", card.Text)
+	}
+	h.noRejects()
+}
+
+// The mystery shopper's «how did you get in» offers «Інший спосіб» /
+// «Другой способ», not a bare «Інакше» / «Иначе».
+func TestMysteryBookingOtherReadsAsAnotherWay(t *testing.T) {
+	h := newHarness(t)
+	for i, c := range []struct{ lang, want, not string }{{"uk", "Інший спосіб", "Інакше"}, {"ru", "Другой способ", "Иначе"}} {
+		p := person{id: int64(12911 + i), lang: c.lang}
+		h.says(p, "/mystery")
+		h.taps(p, h.nth(p.id, 1), "qs:m:go")
+		var labels []string
+		h.fillSurvey(p, "mystery", func(qq *dialogs.Question) string {
+			if qq.ID == "booking" {
+				for _, row := range h.lastInline(p.id).Buttons() {
+					for _, b := range row {
+						labels = append(labels, b.Text)
+					}
+				}
+			}
+			return typical(qq)
+		})
+		joined := strings.Join(labels, " | ")
+		if !strings.Contains(joined, c.want) || strings.Contains(joined, c.not) {
+			t.Errorf("%s: the booking step offers %s; want %q", c.lang, joined, c.want)
+		}
+	}
+	h.noRejects()
+}

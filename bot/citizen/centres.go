@@ -27,6 +27,8 @@ func (a *Citizens) continueCentres(ctx context.Context, t *turn.Turn, m *models.
 	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
 		return err
 	}
+	// The location button is done with, whatever came.
+	a.DropLocationButton(t)
 	if lat, lon, ok := turn.LocationOf(m); ok {
 		a.showNearest(ctx, t, lat, lon)
 		return nil
@@ -80,7 +82,13 @@ func (a *Citizens) replyCards(ctx context.Context, t *turn.Turn, title string, c
 			msg += "\n\n" + c
 		}
 		if i == len(cards)-1 {
-			a.Reply(ctx, t, msg, a.MenuKeyboard(t.Lang))
+			// The cards carry away the location button when it is up
+			// (one keyboard a message): the menu is then left off.
+			kb := a.MenuKeyboard(t.Lang)
+			if t.DropsReplyKeyboard() {
+				kb = nil
+			}
+			a.Reply(ctx, t, msg, kb)
 		}
 	}
 }

@@ -210,6 +210,8 @@ func (a *Citizens) OnCancel(ctx context.Context, t *turn.Turn) error {
 		if err := a.survey.Drop(ctx, t, conv); err != nil {
 			return err
 		}
+	} else if err == nil && conv.Dialog == turn.DialogCentres {
+		a.DropLocationButton(t) // asked for a location or a town
 	}
 	ended, err := store.EndConversation(ctx, t.Tx, t.Chat)
 	if err != nil {
@@ -298,16 +300,29 @@ func (a *Citizens) onCitizenMessage(ctx context.Context, t *turn.Turn, m *models
 	default:
 		// Soon after «👎 no, not solved», what they write is what is
 		// still unclear: it reopens the ticket rather than go to the FAQ.
+		// Small talk («дякую», «ок», an emoji, a sticker) says nothing
+		// unclear: it gets its friendly word and the ticket stays closed.
 		unsolved, err := store.RecentlyUnsolved(ctx, t.Tx, t.User.ID, unsolvedReopenWithin)
-		if err == nil {
+		switch {
+		case err == nil && !isSmallTalk(m):
 			return a.reopenByCitizen(ctx, t, unsolved, m)
-		}
-		if !errors.Is(err, store.ErrNotFound) {
+		case err != nil && !errors.Is(err, store.ErrNotFound):
 			return err
 		}
 		return a.citizenAsks(ctx, t, m)
 	}
 	return nil
+}
+
+// isSmallTalk tells whether a message says nothing but a greeting,
+// thanks, «ок», an emoji or a sticker.
+func isSmallTalk(m *models.Message) bool {
+	if m.Sticker != nil {
+		return true
+	}
+	hasMedia := m.Photo != nil || m.Document != nil || m.Video != nil || m.Voice != nil ||
+		m.VideoNote != nil || m.Audio != nil || m.Animation != nil || m.Location != nil || m.Contact != nil
+	return !hasMedia && dialogs.SmallTalk(m.Text) != ""
 }
 
 // citizenAsks takes a message outside any dialog or ticket: a question for

@@ -46,7 +46,10 @@ func (a *Citizens) showFAQCategory(ctx context.Context, t *turn.Turn, msgID int,
 	if nav != nil {
 		rows = append(rows, nav)
 	}
-	rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "nav.topics"), turn.CbFAQRoot, "")})
+	rows = append(rows, []tg.Button{
+		tg.CallbackButton(a.Text.Text(t.Lang, "nav.topics"), turn.CbFAQRoot, ""),
+		tg.CallbackButton(a.Text.Text(t.Lang, "nav.menu"), turn.CbMenu, "menu"),
+	})
 	title := "<b>" + html.EscapeString(a.Pack.Local(cat.Title, lang)) + "</b>\n" + a.Text.Text(t.Lang, "faq.pick")
 	a.Show(ctx, t, msgID, title, tg.NewKeyboard(rows...))
 }

@@ -167,10 +167,10 @@ func (a *Desk) ReviewCard(r store.Response) string {
 		}
 		mark := ""
 		if ans.Number != nil && qq.Type == dialogs.QuestionRating5 && *ans.Number <= dialogs.LowScore {
-			mark = "❗"
+			mark = "❗ "
 		}
 		if qq.Integrity && slices.Contains(ans.Choice, dialogs.ChoiceYes) {
-			mark = "🛡"
+			mark = "🛡 "
 		}
 		parts = append(parts, fmt.Sprintf("\n%s%s%s", mark, label, html.EscapeString(turn.Cut(a.AnswerLabel(lang, qq, ans), 600))))
 	}

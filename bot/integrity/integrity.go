@@ -132,7 +132,8 @@ func (a *Integrity) OnReportButton(ctx context.Context, t *turn.Turn) error {
 		if err := a.saveReportDialog(ctx, t, reportDraft{Named: arg == "n", Source: "menu", Until: time.Now().Add(reportDraftTime).Unix()}); err != nil {
 			return err
 		}
-		a.Show(ctx, t, tg.CallbackMessageID(u), a.Text.Text(t.Lang, "report.describe"), nil)
+		chosen := map[string]string{"a": "report.chosen_anonymous", "n": "report.chosen_named"}[arg]
+		a.Show(ctx, t, tg.CallbackMessageID(u), a.Text.Text(t.Lang, chosen)+"\n\n"+a.Text.Text(t.Lang, "report.describe"), nil)
 		return nil
 	}
 	idText, _, _ := strings.Cut(arg, ":")

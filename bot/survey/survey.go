@@ -44,6 +44,9 @@ const (
 
 type surveyState struct {
 	Kind string `json:"kind"`
+	// LocationButton: the reply keyboard with «📍 share location» is
+	// under the input field, to be taken away once it is done with.
+	LocationButton bool `json:"loc,omitempty"`
 }
 
 // OnMysteryCommand offers the mystery shopper's questionnaire (/mystery).
@@ -145,6 +148,11 @@ func (a *Surveys) OnSurveyButton(ctx context.Context, t *turn.Turn) error {
 			return parts[i]
 		}
 		return ""
+	}
+	if action != turn.CbSurveyPlace || at(1) != "l" {
+		if err := a.dropLocationButton(ctx, t, nil); err != nil {
+			return err
+		}
 	}
 	msgID := tg.CallbackMessageID(u)
 	if action == turn.CbSurvey && (at(1) == "go" || at(1) == "new") {
@@ -260,6 +268,9 @@ func (a *Surveys) OnSurveyButton(ctx context.Context, t *turn.Turn) error {
 		case "o":
 			return a.askCentreNote(ctx, t, q, r)
 		case "l":
+			if err := a.markLocationButton(ctx, t, kind); err != nil {
+				return err
+			}
 			a.offerLocation(t, "centre.location_offer")
 			return nil
 		}
@@ -542,7 +553,7 @@ func (a *Surveys) renderStep(ctx context.Context, t *turn.Turn, q *dialogs.Quest
 	case dialogs.QuestionText:
 		b.WriteString("\n<i>" + a.Text.Count(t.Lang, "survey.text_hint", qq.Limit(), map[string]any{"Max": qq.Limit()}) + "</i>")
 		if before.Pending && before.Text != "" {
-			b.WriteString("\n\n" + a.Text.Text(t.Lang, "survey.previous_answer", map[string]any{"Text": html.EscapeString(turn.Cut(before.Text, 300))}))
+			b.WriteString("\n\n" + a.Text.Text(t.Lang, "survey.previous_answer", map[string]any{"Text": html.EscapeString(quotable(turn.Cut(before.Text, 300)))}))
 			rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "survey.keep_answer"), turn.CbSurveyDone, k+":"+qq.ID)})
 		}
 	case dialogs.QuestionPhoto:
@@ -638,10 +649,11 @@ func (a *Surveys) showStep(ctx context.Context, t *turn.Turn, r store.Response, 
 
 // ContinueSurvey takes typed text or a photo for the current question.
 func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.Conversation, m *models.Message) error {
-	var st struct {
-		Kind string `json:"kind"`
-	}
+	var st surveyState
 	json.Unmarshal(conv.Data, &st)
+	if err := a.dropLocationButton(ctx, t, &conv); err != nil {
+		return err
+	}
 	q, ok := a.Pack.Questionnaire(st.Kind)
 	if !ok {
 		store.EndConversation(ctx, t.Tx, t.Chat)
@@ -820,6 +832,9 @@ func (a *Surveys) submitSurvey(ctx context.Context, t *turn.Turn, q *dialogs.Que
 func (a *Surveys) Drop(ctx context.Context, t *turn.Turn, conv store.Conversation) error {
 	var st surveyState
 	json.Unmarshal(conv.Data, &st)
+	if st.LocationButton {
+		a.DropLocationButton(t)
+	}
 	_, err := store.DeleteDraft(ctx, t.Tx, t.User.ID, st.Kind)
 	return err
 }
@@ -845,4 +860,15 @@ func (a *Surveys) followUpText(q *dialogs.Questionnaire, r store.Response) strin
 		}
 	}
 	return b.String()
+}
+
+// quotable is a typed answer to quote in «…» with a full stop after the
+// closing quote: its own final full stop goes (not an ellipsis, «?» or
+// «!»), so that it does not read «…відповів.».
+func quotable(text string) string {
+	text = strings.TrimSpace(text)
+	if strings.HasSuffix(text, ".") && !strings.HasSuffix(text, "..") {
+		return strings.TrimSuffix(text, ".")
+	}
+	return text
 }

@@ -41,11 +41,24 @@ func (a *Env) km(lang string, km float64) string {
 // Distance is how far a centre is, "≈" when only its settlement's place
 // is known.
 func (a *Env) Distance(lang string, n dialogs.Nearby) string {
+	if n.Approx && n.Km < sameTownKm {
+		// Placed only by its town's point, a centre in the person's own
+		// town is «≈ 510 m» away whichever it is and wherever it stands
+		// (three Kyiv centres 10 km apart all came out so): its town is
+		// what can be said truly.
+		if town := a.Pack.Local(n.Centre.City, a.ContentLang(lang)); town != "" {
+			return town
+		}
+	}
 	if n.Approx {
 		return a.Text.Text(lang, "centre.approx", map[string]any{"Distance": a.km(lang, n.Km)})
 	}
 	return a.km(lang, n.Km)
 }
+
+// sameTownKm: a person this close to a town's point is taken to be in the
+// town (a city's middle to its edge, for most of them).
+const sameTownKm = 10
 
 // CentreName is a centre named on one line, as a summary names it: its
 // name and its town, «ТСЦ МВС № 6341 · Харків» (dialogs.Pack.NameAndTown).

@@ -10,7 +10,9 @@ package turn
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"slices"
 
 	"github.com/go-telegram/bot/models"
 	"github.com/jmoiron/sqlx"
@@ -41,6 +43,50 @@ type Turn struct {
 	forget bool
 	// onCommit: what to do once the turn's batch has committed.
 	onCommit []func()
+	// dropKeyboard: the note that takes the reply keyboard (the location
+	// button) away when no message of the turn can carry its removal.
+	dropKeyboard string
+}
+
+// DropReplyKeyboard asks for the reply keyboard under the input field (the
+// «📍 share location» button) to go. The turn's first message to the chat
+// without buttons of its own carries the removal; when every one has
+// buttons (Telegram takes one keyboard a message), note does, sent first.
+func (t *Turn) DropReplyKeyboard(note string) { t.dropKeyboard = note }
+
+// DropsReplyKeyboard tells whether the turn is to take the reply keyboard
+// away, so that a message may leave its buttons off to carry the removal.
+func (t *Turn) DropsReplyKeyboard() bool { return t.dropKeyboard != "" }
+
+// placeKeyboardRemoval carries out DropReplyKeyboard once the turn has
+// decided everything else.
+func (t *Turn) placeKeyboardRemoval() {
+	if t.dropKeyboard == "" {
+		return
+	}
+	note := t.dropKeyboard
+	t.dropKeyboard = ""
+	remove := &models.ReplyKeyboardRemove{RemoveKeyboard: true}
+	first := len(t.effects)
+	for i, e := range t.effects {
+		if e.Chat != t.Chat || e.Method != "sendMessage" {
+			continue
+		}
+		first = min(first, i)
+		var p map[string]json.RawMessage
+		if json.Unmarshal(e.Params, &p) != nil {
+			continue
+		}
+		if _, has := p["reply_markup"]; has {
+			continue
+		}
+		p["reply_markup"], _ = json.Marshal(remove)
+		if raw, err := json.Marshal(p); err == nil {
+			t.effects[i].Params = raw
+			return
+		}
+	}
+	t.effects = slices.Insert(t.effects, first, outbox.Send(t.Chat, note, remove))
 }
 
 // OnCommit asks for f to be called once the turn has committed (never if
@@ -63,6 +109,7 @@ func (t *Turn) LeaveNoTrace() { t.forget = true }
 
 // Effects are what the turn decided, to be kept with its state.
 func (t *Turn) Effects() []outbox.Effect {
+	t.placeKeyboardRemoval()
 	if t.forget {
 		for i := range t.effects {
 			t.effects[i] = t.effects[i].Forgotten()
