@@ -3,7 +3,6 @@ package survey
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"html"
 	"strconv"
@@ -189,49 +188,6 @@ func (a *Surveys) renderCentres(ctx context.Context, t *turn.Turn, q *dialogs.Qu
 // person's location.
 func (a *Surveys) offerLocation(t *turn.Turn, textID string) {
 	a.SendWithLocationButton(t, a.Text.Text(t.Lang, textID))
-}
-
-// markLocationButton notes with the questionnaire's dialog that the
-// location button is under the input field.
-func (a *Surveys) markLocationButton(ctx context.Context, t *turn.Turn, kind string) error {
-	conv, err := store.GetConversation(ctx, t.Tx, t.Chat)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return err
-	}
-	if err != nil || conv.Dialog != turn.DialogSurvey {
-		conv = store.Conversation{ChatID: t.Chat, Dialog: turn.DialogSurvey, Step: "q"}
-	}
-	raw, _ := json.Marshal(surveyState{Kind: kind, LocationButton: true})
-	conv.Data = raw
-	return store.SaveConversation(ctx, t.Tx, conv)
-}
-
-// dropLocationButton takes the location button away once the person has
-// done anything else in the questionnaire (shared the location, typed a
-// town, pressed a button): what the bot says next carries its removal,
-// or a short note does. conv is the chat's dialog, nil to read it.
-func (a *Surveys) dropLocationButton(ctx context.Context, t *turn.Turn, conv *store.Conversation) error {
-	if conv == nil {
-		c, err := store.GetConversation(ctx, t.Tx, t.Chat)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		conv = &c
-	}
-	var st surveyState
-	if conv.Dialog != turn.DialogSurvey || json.Unmarshal(conv.Data, &st) != nil || !st.LocationButton {
-		return nil
-	}
-	st.LocationButton = false
-	conv.Data, _ = json.Marshal(st)
-	if err := store.SaveConversation(ctx, t.Tx, *conv); err != nil {
-		return err
-	}
-	a.DropLocationButton(t)
-	return nil
 }
 
 // pickFromFound answers typed text at the centre step: a number or a town.

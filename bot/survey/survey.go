@@ -44,9 +44,6 @@ const (
 
 type surveyState struct {
 	Kind string `json:"kind"`
-	// LocationButton: the reply keyboard with «📍 share location» is
-	// under the input field, to be taken away once it is done with.
-	LocationButton bool `json:"loc,omitempty"`
 }
 
 // OnMysteryCommand offers the mystery shopper's questionnaire (/mystery).
@@ -148,11 +145,6 @@ func (a *Surveys) OnSurveyButton(ctx context.Context, t *turn.Turn) error {
 			return parts[i]
 		}
 		return ""
-	}
-	if action != turn.CbSurveyPlace || at(1) != "l" {
-		if err := a.dropLocationButton(ctx, t, nil); err != nil {
-			return err
-		}
 	}
 	msgID := tg.CallbackMessageID(u)
 	if action == turn.CbSurvey && (at(1) == "go" || at(1) == "new") {
@@ -268,9 +260,6 @@ func (a *Surveys) OnSurveyButton(ctx context.Context, t *turn.Turn) error {
 		case "o":
 			return a.askCentreNote(ctx, t, q, r)
 		case "l":
-			if err := a.markLocationButton(ctx, t, kind); err != nil {
-				return err
-			}
 			a.offerLocation(t, "centre.location_offer")
 			return nil
 		}
@@ -651,9 +640,6 @@ func (a *Surveys) showStep(ctx context.Context, t *turn.Turn, r store.Response, 
 func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.Conversation, m *models.Message) error {
 	var st surveyState
 	json.Unmarshal(conv.Data, &st)
-	if err := a.dropLocationButton(ctx, t, &conv); err != nil {
-		return err
-	}
 	q, ok := a.Pack.Questionnaire(st.Kind)
 	if !ok {
 		store.EndConversation(ctx, t.Tx, t.Chat)
@@ -832,9 +818,6 @@ func (a *Surveys) submitSurvey(ctx context.Context, t *turn.Turn, q *dialogs.Que
 func (a *Surveys) Drop(ctx context.Context, t *turn.Turn, conv store.Conversation) error {
 	var st surveyState
 	json.Unmarshal(conv.Data, &st)
-	if st.LocationButton {
-		a.DropLocationButton(t)
-	}
 	_, err := store.DeleteDraft(ctx, t.Tx, t.User.ID, st.Kind)
 	return err
 }
