@@ -55,41 +55,31 @@ func OpenTicket(ctx context.Context, q sqlx.QueryerContext, userID int64, lang, 
 
 // OpenTicketOf returns the user's open ticket, or ErrNotFound.
 func OpenTicketOf(ctx context.Context, q sqlx.QueryerContext, userID int64) (Ticket, error) {
-	var t Ticket
-	err := sqlx.GetContext(ctx, q, &t, `SELECT `+ticketColumns+` FROM tickets WHERE user_id = $1 AND status = 'open'`, userID)
-	if err != nil {
-		return Ticket{}, fmt.Errorf("store: unable to fetch the open ticket of user %d: %w", userID, notFound(err))
-	}
-	return t, nil
+	return oneTicket(ctx, q, "the open ticket of user %d", `user_id = $1 AND status = 'open'`, userID)
 }
 
 // LatestTicketOf returns the user's newest ticket, open or closed, or
 // ErrNotFound.
 func LatestTicketOf(ctx context.Context, q sqlx.QueryerContext, userID int64) (Ticket, error) {
-	var t Ticket
-	err := sqlx.GetContext(ctx, q, &t, `SELECT `+ticketColumns+` FROM tickets WHERE user_id = $1 ORDER BY id DESC LIMIT 1`, userID)
-	if err != nil {
-		return Ticket{}, fmt.Errorf("store: unable to fetch the latest ticket of user %d: %w", userID, notFound(err))
-	}
-	return t, nil
+	return oneTicket(ctx, q, "the latest ticket of user %d", `user_id = $1 ORDER BY id DESC LIMIT 1`, userID)
 }
 
 // GetTicket returns a ticket by id, or ErrNotFound.
 func GetTicket(ctx context.Context, q sqlx.QueryerContext, id int64) (Ticket, error) {
-	var t Ticket
-	err := sqlx.GetContext(ctx, q, &t, `SELECT `+ticketColumns+` FROM tickets WHERE id = $1`, id)
-	if err != nil {
-		return Ticket{}, fmt.Errorf("store: unable to fetch ticket %d: %w", id, notFound(err))
-	}
-	return t, nil
+	return oneTicket(ctx, q, "ticket %d", `id = $1`, id)
 }
 
 // TicketByThread returns the newest ticket of a staff-chat topic, or ErrNotFound.
 func TicketByThread(ctx context.Context, q sqlx.QueryerContext, thread int) (Ticket, error) {
+	return oneTicket(ctx, q, "the ticket of topic %d", `thread_id = $1 ORDER BY id DESC LIMIT 1`, thread)
+}
+
+// oneTicket reads the ticket that where (and what follows it) selects
+// with arg; what, formatted with arg, names it in the error.
+func oneTicket(ctx context.Context, q sqlx.QueryerContext, what, where string, arg any) (Ticket, error) {
 	var t Ticket
-	err := sqlx.GetContext(ctx, q, &t, `SELECT `+ticketColumns+` FROM tickets WHERE thread_id = $1 ORDER BY id DESC LIMIT 1`, thread)
-	if err != nil {
-		return Ticket{}, fmt.Errorf("store: unable to fetch the ticket of topic %d: %w", thread, notFound(err))
+	if err := sqlx.GetContext(ctx, q, &t, `SELECT `+ticketColumns+` FROM tickets WHERE `+where, arg); err != nil {
+		return Ticket{}, fmt.Errorf("store: unable to fetch "+what+": %w", arg, notFound(err))
 	}
 	return t, nil
 }
