@@ -215,3 +215,34 @@ func TestTicketNotReopenedBySmallTalkAfterNotSolved(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// A citizen who keeps writing is recorded as seen once in a while, not on
+// every message: the claim of their update brings their row, and their
+// turns leave it as it is (a write per update for nothing else). One not
+// seen for longer than store.SeenWithin is recorded again.
+func TestCitizenWritingAgainDoesNotRewriteTheirRow(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 15801, lang: "uk"}
+	h.says(p, "/start")
+	h.settle()
+	version := func() (xmin, seen string) {
+		h.st.DB().QueryRow(`SELECT xmin::text, seen_at::text FROM users WHERE id = $1`, p.id).Scan(&xmin, &seen)
+		return
+	}
+	before, _ := version()
+	for _, q := range []string{"як записатися в сервісний центр", "дякую"} {
+		h.says(p, q)
+		h.settle()
+	}
+	if after, _ := version(); before == "" || after != before {
+		t.Errorf("the citizen's row was written again by later messages: version %q, then %q", before, after)
+	}
+	h.st.DB().MustExec(`UPDATE users SET seen_at = now() - interval '2 hours' WHERE id = $1`, p.id)
+	_, stale := version()
+	h.says(p, "скільки коштує обмін прав")
+	h.settle()
+	if _, seen := version(); seen == stale {
+		t.Error("a citizen not seen for two hours was not recorded as seen again")
+	}
+	h.noRejects()
+}
