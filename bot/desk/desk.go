@@ -46,12 +46,7 @@ func (a *Desk) cardText(t *turn.Turn, tk store.Ticket, from *models.User) string
 	var b strings.Builder
 	b.WriteString(a.StaffText("desk.card_title", map[string]any{"ID": tk.ID}))
 	if from != nil {
-		name := strings.TrimSpace(from.FirstName + " " + from.LastName)
-		fmt.Fprintf(&b, "\n👤 <a href=\"tg://user?id=%d\">%s</a>", from.ID, html.EscapeString(name))
-		if from.Username != "" {
-			b.WriteString(" @" + html.EscapeString(from.Username))
-		}
-		fmt.Fprintf(&b, " · <code>%d</code>", from.ID)
+		b.WriteString("\n" + tg.UserLine(from))
 	}
 	b.WriteString(" · " + strings.ToUpper(tk.Lang))
 	switch {
@@ -177,13 +172,10 @@ func (a *Desk) reaction(m *models.Message, emoji string) outbox.Effect {
 	}).MayBeRefused()
 }
 
-// displayName is the name a Telegram user shows.
-func displayName(u *models.User) string { return strings.TrimSpace(u.FirstName + " " + u.LastName) }
-
 // noteModerator keeps the name a moderator who takes or answers a ticket
 // goes by, for /tickets.
 func noteModerator(ctx context.Context, t *turn.Turn, u *models.User) error {
-	return store.NoteStaff(ctx, t.Tx, u.ID, displayName(u))
+	return store.NoteStaff(ctx, t.Tx, u.ID, tg.DisplayName(u))
 }
 
 // notSentClosed tells a moderator that what they wrote to a closed
@@ -201,7 +193,7 @@ func (a *Desk) notSentClosed(t *turn.Turn, tk store.Ticket, m *models.Message) {
 		ticket = fmt.Sprintf(`<a href="%s">%s</a>`, link, ticket)
 	}
 	t.Do(a.StaffPost(0, a.StaffText("desk.is_closed_general", map[string]any{
-		"Name": html.EscapeString(displayName(m.From)), "Ticket": ticket,
+		"Name": html.EscapeString(tg.DisplayName(m.From)), "Ticket": ticket,
 	}), 0))
 }
 
@@ -490,7 +482,7 @@ func (a *Desk) takeTicket(ctx context.Context, t *turn.Turn, tk store.Ticket, by
 	if err := noteModerator(ctx, t, by); err != nil {
 		return err
 	}
-	name := html.EscapeString(displayName(by))
+	name := html.EscapeString(tg.DisplayName(by))
 	switch previous {
 	case 0:
 		a.deskNote(t, tk, "desk.taken", map[string]any{"Name": name})

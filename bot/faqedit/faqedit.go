@@ -728,5 +728,5 @@ func (a *Editor) noteEditor(ctx context.Context, t *turn.Turn) error {
 	if from == nil {
 		return nil
 	}
-	return store.NoteStaff(ctx, t.Tx, from.ID, strings.TrimSpace(from.FirstName+" "+from.LastName))
+	return store.NoteStaff(ctx, t.Tx, from.ID, tg.DisplayName(from))
 }

@@ -409,12 +409,7 @@ func (a *Integrity) AddReport(ctx context.Context, t *turn.Turn, named bool, sou
 	if !named {
 		b.WriteString(" · " + a.StaffText("report.card_anonymous"))
 	} else if from != nil {
-		name := strings.TrimSpace(from.FirstName + " " + from.LastName)
-		fmt.Fprintf(&b, "\n👤 <a href=\"tg://user?id=%d\">%s</a>", from.ID, html.EscapeString(name))
-		if from.Username != "" {
-			b.WriteString(" @" + html.EscapeString(from.Username))
-		}
-		fmt.Fprintf(&b, " · <code>%d</code>", from.ID)
+		b.WriteString("\n" + tg.UserLine(from))
 	}
 	if text == "" {
 		b.WriteString("\n\n" + a.StaffText("report.card_evidence_only"))

@@ -1,6 +1,8 @@
 package tg
 
 import (
+	"fmt"
+	"html"
 	"strings"
 
 	"github.com/go-telegram/bot/models"
@@ -95,4 +97,17 @@ func CallbackMessageID(u *models.Update) int {
 		return q.Message.Message.ID
 	}
 	return 0
+}
+
+// DisplayName is the name a Telegram user shows: first and last name.
+func DisplayName(u *models.User) string { return strings.TrimSpace(u.FirstName + " " + u.LastName) }
+
+// UserLine is how staff cards name a person, in HTML: a link to them with
+// their name, their @username when they have one, and their id.
+func UserLine(u *models.User) string {
+	line := fmt.Sprintf("👤 <a href=\"tg://user?id=%d\">%s</a>", u.ID, html.EscapeString(DisplayName(u)))
+	if u.Username != "" {
+		line += " @" + html.EscapeString(u.Username)
+	}
+	return line + fmt.Sprintf(" · <code>%d</code>", u.ID)
 }
