@@ -144,16 +144,26 @@ func (h *harness) settle() {
 		if err != nil {
 			h.t.Fatal(err)
 		}
-		// Then the outbox: what the handled turns decided has been sent.
+		// Then the review poster: a submitted questionnaire it has not
+		// taken yet will post a card once it wakes, after the commit,
+		// and its cards are in the outbox once it has.
+		var unreviewed int
+		if h.cfg.StaffChatID != 0 {
+			if err := h.st.DB().GetContext(context.Background(), &unreviewed,
+				`SELECT count(*) FROM responses WHERE status = 'submitted' AND NOT reviewed`); err != nil {
+				h.t.Fatal(err)
+			}
+		}
+		// Last the outbox: what the turns and the poster decided has been sent.
 		out, err := h.st.OutboxPending(context.Background())
 		if err != nil {
 			h.t.Fatal(err)
 		}
-		if queued == 0 && n[store.InboxPending] == 0 && out == 0 {
+		if queued == 0 && n[store.InboxPending] == 0 && out == 0 && unreviewed == 0 {
 			return
 		}
 		if time.Now().After(deadline) {
-			h.t.Fatalf("updates still pending after 20s: inbox %v, fake server %d, outbox %d", n, queued, out)
+			h.t.Fatalf("updates still pending after 20s: inbox %v, fake server %d, outbox %d, questionnaires to review %d", n, queued, out, unreviewed)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
