@@ -442,8 +442,15 @@ func (d *Deliverer) deliver(ctx context.Context, row store.Effect) (ok bool, rec
 	// half way, Telegram may have acted on it, and whoever delivers next
 	// would make it again (a graceful stop must send nothing twice).
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), callTimeout)
+	d.rec.calling.Add(1)
 	ans, err := d.call(cctx, e, params)
 	cancel()
+	// A call that is sent hands its record over before it stops counting
+	// as in flight (see recorder.calling); any other outcome stops now.
+	sent := err == nil && (ans.OK || strings.Contains(ans.Description, "message is not modified"))
+	if !sent {
+		d.rec.called()
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			// Failed while shutting down: it stays pending, for whoever
@@ -588,6 +595,7 @@ func (d *Deliverer) sent(ctx context.Context, row store.Effect, e Effect, result
 	json.Unmarshal(result, &made) // true, a Message, a MessageId or a ForumTopic
 	s := store.Sent{ID: row.ID, Got: store.Delivered{MessageID: made.MessageID, ThreadID: made.MessageThreadID}, Slot: e.Result}
 	done := d.rec.add(s)
+	d.rec.called()
 	d.count(OutcomeSent)
 	if e.Method == "answerCallbackQuery" && e.Result == nil {
 		return true, done

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"servicebot/store"
@@ -22,9 +23,20 @@ import (
 // within the WAL writer's delay (3 × wal_writer_delay, 0.6 s by default),
 // and then the effect is sent again, as any call in flight at a crash is.
 // A crash of the bot loses nothing committed.
+//
+// Lanes wait for their record before their chat's next call, so a record
+// written alone costs a statement per message. When other lanes' calls
+// are in flight, the recorder waits for their records too, up to
+// gatherFor: under load several lanes' records share a statement, and a
+// lone lane at light load is never kept waiting.
 type recorder struct {
 	conn *sql.Conn
 	log  *store.SentLog
+
+	// calling counts the Bot API calls under way whose record may follow:
+	// a lane adds one before its call, and takes it off after add (or,
+	// when nothing was sent, as soon as the call returns).
+	calling atomic.Int32
 
 	mu      sync.Mutex
 	pending []pendingSent
@@ -100,6 +112,7 @@ func (r *recorder) run() error {
 				used = time.Now()
 			}
 		}
+		r.gather()
 		for {
 			r.mu.Lock()
 			batch, closed := r.pending, r.closed
@@ -126,6 +139,36 @@ func (r *recorder) run() error {
 				r.fail(err)
 				return err
 			}
+		}
+	}
+}
+
+// called ends a call's count in calling (after its record, if any, was
+// added), and lets a gathering recorder look again.
+func (r *recorder) called() {
+	r.calling.Add(-1)
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+// gatherFor bounds how long a record waits for other lanes' records.
+const gatherFor = time.Millisecond
+
+// gather waits, up to gatherFor, while calls are in flight whose records
+// could share the next statement.
+func (r *recorder) gather() {
+	if r.calling.Load() == 0 {
+		return
+	}
+	deadline := time.NewTimer(gatherFor)
+	defer deadline.Stop()
+	for r.calling.Load() > 0 {
+		select {
+		case <-deadline.C:
+			return
+		case <-r.wake:
 		}
 	}
 }
