@@ -507,3 +507,61 @@ func TestCentreLocationButtonGoesAway(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// The main menu has «📍 Addresses and hours»: a citizen who does not know
+// how to ask finds their centre from it, and from /centres; in the MFC
+// pack too, and while staff have hidden the FAQ entry that finds centres.
+func TestMenuAndCommandFindTheCentre(t *testing.T) {
+	const adminID = 15903
+	h := newHarness(t, func(c *Config) { c.AdminIDs = []int64{adminID} })
+	p := person{id: 15901, lang: "uk"}
+	h.says(p, "/menu")
+	h.settle()
+	menu := h.last(p.id)
+	if !hasButton(menu, turn.CbMenu+":centres") {
+		t.Fatalf("the menu has no «%s»: %v", h.text.Text("uk", "menu.centres"), menu.Buttons())
+	}
+	h.taps(p, menu, turn.CbMenu+":centres")
+	h.settle()
+	if ask := h.last(p.id); !asksForLocation(ask) {
+		t.Fatalf("«%s» asks for no location: %q %s", h.text.Text("uk", "menu.centres"), ask.Text, ask.ReplyMarkup)
+	}
+	h.says(p, "Ізмаїл")
+	h.settle()
+	if got := h.last(p.id).Text; !strings.Contains(got, "ТСЦ МВС № 5144") || !strings.Contains(got, "пр-т. Незалежності, 362") {
+		t.Errorf("Izmail's card after the menu's button: %q", got)
+	}
+
+	// Staff hid the entry: the bot asks in its own words.
+	admin := person{id: adminID, lang: "uk"}
+	h.says(admin, "/faq")
+	h.taps(admin, h.nth(admin.id, 1), "fe:e:centre_nearest")
+	h.settle()
+	h.taps(admin, h.last(admin.id), "fe:h:centre_nearest")
+	h.settle()
+	h.says(p, "/centres")
+	h.settle()
+	if ask := h.last(p.id); !asksForLocation(ask) || ask.Text != h.text.Text("uk", "centre.ask_where") {
+		t.Fatalf("/centres with the entry hidden: %q %s", ask.Text, ask.ReplyMarkup)
+	}
+	h.sharesLocation(p, 50.4501, 30.5234)
+	h.settle()
+	if got := h.last(p.id).Text; !strings.Contains(got, "ТСЦ МВС № 80") {
+		t.Errorf("Kyiv's centres after /centres: %q", got)
+	}
+	h.noRejects()
+
+	m := newHarness(t, func(c *Config) { c.Pack = "mfc" })
+	q := person{id: 15902, lang: "ru"}
+	m.says(q, "/centres")
+	m.settle()
+	if ask := m.last(q.id); !asksForLocation(ask) {
+		t.Fatalf("/centres in the MFC pack asks for no location: %q", ask.Text)
+	}
+	m.sharesLocation(q, 55.8050, 37.5150) // metro Sokol
+	m.settle()
+	if got := m.last(q.id).Text; !strings.Contains(got, "Чапаевский переулок, дом 16") {
+		t.Errorf("the office near metro Sokol after /centres: %q", got)
+	}
+	m.noRejects()
+}

@@ -10,7 +10,7 @@ import (
 )
 
 // menuCommands are the commands shown in Telegram's command menu.
-var menuCommands = []string{"start", "menu", "faq", "rate", "mystery", "operator", "report", "help", "language", "cancel", "forget"}
+var menuCommands = []string{"start", "menu", "faq", "centres", "rate", "mystery", "operator", "report", "help", "language", "cancel", "forget"}
 
 // registerCommands sets the command menu per language: Ukrainian and Russian
 // for those language codes, English for everyone else.

@@ -60,6 +60,7 @@ func (a *App) routes() []route {
 	}
 	callback(turn.CbEdit, a.edit.OnEditButton)
 	command("faq", a.citizen.OnFAQCommand)
+	command("centres", a.citizen.OnCentresCommand)
 	command("unanswered", a.edit.OnUnanswered)
 	command("dashboard", a.desk.OnDashboardCommand)
 	command("operator", a.citizen.OnOperatorCommand)

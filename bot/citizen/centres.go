@@ -14,11 +14,33 @@ import (
 // askWhere answers an entry that finds centres: its text, the location
 // button, and a wait for the location or a town.
 func (a *Citizens) askWhere(ctx context.Context, t *turn.Turn, e dialogs.Entry) error {
+	return a.askWhereWith(ctx, t, a.RenderAnswer(e, t.Lang))
+}
+
+func (a *Citizens) askWhereWith(ctx context.Context, t *turn.Turn, text string) error {
 	if err := store.SaveConversation(ctx, t.Tx, store.Conversation{ChatID: t.Chat, Dialog: turn.DialogCentres, Step: "where"}); err != nil {
 		return err
 	}
-	a.SendWithLocationButton(t, a.RenderAnswer(e, t.Lang))
+	a.SendWithLocationButton(t, text)
 	return nil
+}
+
+// OnCentresCommand is /centres: where the citizen's centre is.
+func (a *Citizens) OnCentresCommand(ctx context.Context, t *turn.Turn) error {
+	return a.findCentre(ctx, t)
+}
+
+// findCentre answers the menu's «addresses and hours»: the FAQ entry that
+// finds centres, as if it had been asked, or the bot's own question when
+// staff have hidden that entry.
+func (a *Citizens) findCentre(ctx context.Context, t *turn.Turn) error {
+	for _, e := range a.Book().Pack.Entries {
+		if e.Action == dialogs.ActionFindCentre && !e.Hidden {
+			return a.showAnswer(ctx, t, 0, e.ID)
+		}
+	}
+	a.Ack(ctx, t, "")
+	return a.askWhereWith(ctx, t, a.Text.Text(t.Lang, "centre.ask_where"))
 }
 
 // continueCentres takes the location or the town asked for. Text that

@@ -186,6 +186,8 @@ func (a *Citizens) OnMenuItem(ctx context.Context, t *turn.Turn) error {
 	case "faq":
 		a.Ack(ctx, t, "")
 		a.showFAQTopics(ctx, t, tg.CallbackMessageID(u))
+	case "centres":
+		return a.findCentre(ctx, t)
 	case "report":
 		a.Ack(ctx, t, "")
 		if err := a.integrity.StartReport(ctx, t, 0); err != nil {

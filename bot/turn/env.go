@@ -181,6 +181,7 @@ func Cut(s string, n int) string {
 func (a *Env) MenuKeyboard(lang string) *tg.Keyboard {
 	return tg.NewKeyboard(
 		[]tg.Button{tg.CallbackButton(a.Text.Text(lang, "menu.faq"), CbMenu, "faq")},
+		[]tg.Button{tg.CallbackButton(a.Text.Text(lang, "menu.centres"), CbMenu, "centres")},
 		[]tg.Button{
 			tg.CallbackButton(a.Text.Text(lang, "menu.rate"), CbMenu, "rate"),
 			tg.CallbackButton(a.Text.Text(lang, "menu.mystery"), CbMenu, "mystery"),
