@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"html"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -658,4 +659,65 @@ func TestMysteryBookingOtherReadsAsAnotherWay(t *testing.T) {
 		}
 	}
 	h.noRejects()
+}
+
+// A question typed in the middle of a questionnaire is answered, not
+// taken for a wrong answer: the FAQ's answer, then the same step again,
+// and nothing of the questionnaire changes. Text the FAQ does not know is
+// still told to use the buttons.
+func TestQuestionTypedMidQuestionnaireIsAnswered(t *testing.T) {
+	h := newHarness(t)
+	centre := h.app.Pack.Centres[0]
+	p := person{id: 16101, lang: "uk"}
+	h.says(p, "/start r_"+centre.ID+"_3")
+	h.taps(p, h.nth(p.id, 1), "qs:r:go")
+	h.settle()
+	step := h.lastInline(p.id)
+	before := h.draft(p, dialogs.KindRating)
+
+	h.says(p, "як записатися в тсц через телефон онлайн")
+	h.settle()
+	ms := h.srv.Messages(p.id)
+	if len(ms) < 2 {
+		t.Fatalf("no answer to the typed question")
+	}
+	answer, again := ms[len(ms)-2], ms[len(ms)-1]
+	if !strings.Contains(answer.Text, "Як записатися до сервісного центру онлайн?") {
+		t.Errorf("the typed question is not answered: %q", answer.Text)
+	}
+	if !strings.HasPrefix(again.Text, h.text.Text("uk", "survey.faq_aside")) || again.ReplyMarkup != step.ReplyMarkup {
+		t.Errorf("the step is not shown again after the answer:\n%q %s\nwas %s", again.Text, again.ReplyMarkup, step.ReplyMarkup)
+	}
+	if after := h.draft(p, dialogs.KindRating); !reflect.DeepEqual(after.Answers, before.Answers) {
+		t.Errorf("the typed question changed the answers: %v -> %v", before.Answers, after.Answers)
+	}
+
+	// The questionnaire goes on from the step shown again.
+	h.taps(p, again, firstAnswerButton(t, again))
+	h.settle()
+	if after := h.draft(p, dialogs.KindRating); len(after.Answers) != len(before.Answers)+1 {
+		t.Errorf("the step shown again takes no answer: %v", after.Answers)
+	}
+
+	// Words the FAQ does not know: the step's own hint, as before.
+	h.says(p, "ммм ну таке")
+	h.settle()
+	if got := h.last(p.id).Text; strings.Contains(got, h.text.Text("uk", "survey.faq_aside")) || !strings.Contains(got, "⚠️") {
+		t.Errorf("unknown words mid-questionnaire: %q", got)
+	}
+	h.noRejects()
+}
+
+// firstAnswerButton is the callback data of a step's first answer button.
+func firstAnswerButton(t *testing.T, m bottest.Message) string {
+	t.Helper()
+	for _, row := range m.Buttons() {
+		for _, b := range row {
+			if strings.HasPrefix(b.CallbackData, turn.CbSurveyAns+":") {
+				return b.CallbackData
+			}
+		}
+	}
+	t.Fatalf("no answer button in %q %s", m.Text, m.ReplyMarkup)
+	return ""
 }

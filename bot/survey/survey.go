@@ -671,6 +671,9 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 	case atCentre(r):
 		return a.pickFromFound(ctx, t, q, r, turn.FirstNonEmpty(m.Text, m.Caption))
 	case !ok:
+		if asked, err := a.faqAside(ctx, t, q, r, m.Text); asked || err != nil {
+			return err
+		}
 		a.renderSummary(ctx, t, q, r, a.Text.Text(t.Lang, "survey.err.use_buttons"))
 	case m.Voice != nil || m.Audio != nil || m.VideoNote != nil:
 		// Not «the answer is empty»: say what the bot can read.
@@ -685,8 +688,20 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 			// «так», «вчора»: a button's label typed is that button.
 			in = dialogs.Input{Choice: choice}
 		}
-		if err := a.answerSurvey(ctx, t, q, r, next.ID, in); err != nil {
-			return err
+		asked := false
+		if in.Text != "" && next.Type != dialogs.QuestionText {
+			// Text that is no answer to the step may be a question of its
+			// own («скільки коштує номерний знак?»): answered, not lost.
+			if _, err := q.Apply(r.Answers, next.ID, in, a.centreIDs()); err != nil {
+				if asked, err = a.faqAside(ctx, t, q, r, in.Text); err != nil {
+					return err
+				}
+			}
+		}
+		if !asked {
+			if err := a.answerSurvey(ctx, t, q, r, next.ID, in); err != nil {
+				return err
+			}
 		}
 		if slices.Contains(q.IntegrityQuestions(), next) {
 			// What the person wrote about corruption is not kept with their
@@ -695,6 +710,31 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 		}
 	}
 	return nil
+}
+
+// faqAside answers a question typed in the middle of a questionnaire when
+// the FAQ knows it: the answer, then the same step again under a note. It
+// reports whether it did; text the FAQ does not know is left to the step.
+func (a *Surveys) faqAside(ctx context.Context, t *turn.Turn, q *dialogs.Questionnaire, r store.Response, text string) (bool, error) {
+	if strings.TrimSpace(text) == "" {
+		return false, nil
+	}
+	b := a.Book()
+	res := b.VisibleMatches(b.Index.Ask(text))
+	e, ok := b.ByID[res.Best]
+	if !ok || e.Action != "" {
+		// Finding a centre is a dialog of its own: not in the middle of
+		// this one.
+		return false, nil
+	}
+	if fresh, err := store.FAQEntry(ctx, t.Tx, a.Pack.ID, e.ID); err == nil {
+		e = fresh
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return false, err
+	}
+	a.Reply(ctx, t, a.RenderAnswer(e, t.Lang), nil)
+	a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, "survey.faq_aside"))
+	return true, nil
 }
 
 func (a *Surveys) renderSummary(ctx context.Context, t *turn.Turn, q *dialogs.Questionnaire, r store.Response, note string) {
