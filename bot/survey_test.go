@@ -699,11 +699,38 @@ func TestQuestionTypedMidQuestionnaireIsAnswered(t *testing.T) {
 		t.Errorf("the step shown again takes no answer: %v", after.Answers)
 	}
 
-	// Words the FAQ does not know: the step's own hint, as before.
-	h.says(p, "ммм ну таке")
+	// Words the FAQ does not know, or knows but not written as a question
+	// (an answer meant for the step): the step's own hint, as before.
+	for _, text := range []string{"ммм ну таке", "реєстрація авто"} {
+		h.says(p, text)
+		h.settle()
+		if got := h.last(p.id).Text; strings.Contains(got, h.text.Text("uk", "survey.faq_aside")) || !strings.Contains(got, "⚠️") {
+			t.Errorf("«%s» mid-questionnaire: %q", text, got)
+		}
+	}
+
+	// Where the centres are: the way to them, and the step again.
+	h.says(p, "де найближчий сервісний центр?")
 	h.settle()
-	if got := h.last(p.id).Text; strings.Contains(got, h.text.Text("uk", "survey.faq_aside")) || !strings.Contains(got, "⚠️") {
-		t.Errorf("unknown words mid-questionnaire: %q", got)
+	ms = h.srv.Messages(p.id)
+	if got := ms[len(ms)-2].Text; got != h.text.Text("uk", "survey.centres_aside", map[string]any{"Command": "/rate"}) {
+		t.Errorf("«where is the nearest centre» mid-questionnaire: %q", got)
+	}
+	if got := ms[len(ms)-1].Text; !strings.HasPrefix(got, h.text.Text("uk", "survey.faq_aside")) {
+		t.Errorf("the step after «where is the nearest centre»: %q", got)
+	}
+
+	// At the centre step, a question that names no centre is answered too.
+	c := person{id: 16102, lang: "ru"}
+	h.startRating(c)
+	h.says(c, "как записаться в тсц онлайн?")
+	h.settle()
+	ms = h.srv.Messages(c.id)
+	if got := ms[len(ms)-2].Text; !strings.Contains(got, "Как записаться в сервисный центр онлайн?") {
+		t.Errorf("a question at the centre step: %q", got)
+	}
+	if again := ms[len(ms)-1]; !strings.HasPrefix(again.Text, h.text.Text("ru", "survey.faq_aside")) || !strings.Contains(again.ReplyMarkup, turn.CbSurveyPlace) {
+		t.Errorf("the centre step after the answer: %q %s", again.Text, again.ReplyMarkup)
 	}
 	h.noRejects()
 }

@@ -669,7 +669,15 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 	case atCentre(r) && shared:
 		a.pickNearest(ctx, t, q, r, lat, lon)
 	case atCentre(r):
-		return a.pickFromFound(ctx, t, q, r, turn.FirstNonEmpty(m.Text, m.Caption))
+		text := turn.FirstNonEmpty(m.Text, m.Caption)
+		if len(a.Pack.FindCentres(text)) == 0 {
+			// «як записатися онлайн?» at the centre step names no centre:
+			// a question, answered, and the step shown again.
+			if asked, err := a.faqAside(ctx, t, q, r, text); asked || err != nil {
+				return err
+			}
+		}
+		return a.pickFromFound(ctx, t, q, r, text)
 	case !ok:
 		if asked, err := a.faqAside(ctx, t, q, r, m.Text); asked || err != nil {
 			return err
@@ -714,17 +722,17 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 
 // faqAside answers a question typed in the middle of a questionnaire when
 // the FAQ knows it: the answer, then the same step again under a note. It
-// reports whether it did; text the FAQ does not know is left to the step.
+// reports whether it did. Only text written as a question is taken for
+// one («реєстрація авто» at «which services» is an answer, even though
+// the FAQ knows the words); the rest is left to the step.
 func (a *Surveys) faqAside(ctx context.Context, t *turn.Turn, q *dialogs.Questionnaire, r store.Response, text string) (bool, error) {
-	if strings.TrimSpace(text) == "" {
+	if !dialogs.LooksLikeQuestion(text) {
 		return false, nil
 	}
 	b := a.Book()
 	res := b.VisibleMatches(b.Index.Ask(text))
 	e, ok := b.ByID[res.Best]
-	if !ok || e.Action != "" {
-		// Finding a centre is a dialog of its own: not in the middle of
-		// this one.
+	if !ok {
 		return false, nil
 	}
 	if fresh, err := store.FAQEntry(ctx, t.Tx, a.Pack.ID, e.ID); err == nil {
@@ -732,7 +740,14 @@ func (a *Surveys) faqAside(ctx context.Context, t *turn.Turn, q *dialogs.Questio
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return false, err
 	}
-	a.Reply(ctx, t, a.RenderAnswer(e, t.Lang), nil)
+	if e.Action == dialogs.ActionFindCentre {
+		// Finding a centre is a dialog of its own: where to find it, not
+		// in the middle of this one.
+		cmd := map[string]string{dialogs.KindRating: "/rate", dialogs.KindMystery: "/mystery"}[r.Kind]
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "survey.centres_aside", map[string]any{"Command": cmd}), nil)
+	} else {
+		a.Reply(ctx, t, a.RenderAnswer(e, t.Lang), nil)
+	}
 	a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, "survey.faq_aside"))
 	return true, nil
 }
