@@ -526,10 +526,22 @@ func TestMenuAndCommandFindTheCentre(t *testing.T) {
 	if ask := h.last(p.id); !asksForLocation(ask) {
 		t.Fatalf("«%s» asks for no location: %q %s", h.text.Text("uk", "menu.centres"), ask.Text, ask.ReplyMarkup)
 	}
+	// A town with no centre of its own: said so, and the wait goes on.
+	h.says(p, "Коростишів")
+	h.settle()
+	if got := h.last(p.id); !asksForLocation(got) || got.Text != h.text.Text("uk", "centre.none_found_wait", map[string]any{"Query": "Коростишів"}) {
+		t.Errorf("a town without a centre: %q %s", got.Text, got.ReplyMarkup)
+	}
 	h.says(p, "Ізмаїл")
 	h.settle()
 	if got := h.last(p.id).Text; !strings.Contains(got, "ТСЦ МВС № 5144") || !strings.Contains(got, "пр-т. Незалежності, 362") {
 		t.Errorf("Izmail's card after the menu's button: %q", got)
+	}
+	// A town typed alone, with nothing asked before: its centres.
+	h.says(p, "Львів")
+	h.settle()
+	if got := h.last(p.id).Text; !strings.Contains(got, h.text.Text("uk", "centre.cards_found")) || !strings.Contains(got, "Львів") {
+		t.Errorf("«Львів» typed alone: %q", got)
 	}
 
 	// Staff hid the entry: the bot asks in its own words.

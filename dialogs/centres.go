@@ -162,6 +162,28 @@ func squash(s string) string {
 // Latin letters, with a typo or two («Одеса», «Одесса», «odesa»). Centres of
 // the best-matching towns come first; nil when nothing is close.
 func (p *Pack) FindCentres(query string) []Centre {
+	found, _ := p.findCentres(query)
+	return found
+}
+
+// TownTyped finds the centres of a town or a number typed alone and
+// exactly («Львів», «Киев», «5154», «м. Ізмаїл»): what a citizen types who
+// wants their centre and has not asked anything. Unlike FindCentres it
+// allows no typo, so that a word meant otherwise is not taken for a town.
+func (p *Pack) TownTyped(text string) []Centre {
+	if len(strings.Fields(text)) > 3 {
+		return nil
+	}
+	found, score := p.findCentres(text)
+	if score != 0 {
+		return nil
+	}
+	return found
+}
+
+// findCentres is FindCentres with how far the best town is (townScore; 0
+// for a number).
+func (p *Pack) findCentres(query string) ([]Centre, int) {
 	var words []string
 	for _, w := range strings.Fields(Fold(query)) {
 		if !townWords[w] {
@@ -175,11 +197,11 @@ func (p *Pack) FindCentres(query string) []Centre {
 				out = append(out, c)
 			}
 		}
-		return out
+		return out, 0
 	}
 	q := squash(strings.Join(words, " "))
 	if q == "" {
-		return nil
+		return nil, -1
 	}
 	best := -1
 	var out []Centre
@@ -201,7 +223,7 @@ func (p *Pack) FindCentres(query string) []Centre {
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Number < out[j].Number })
-	return out
+	return out, best
 }
 
 // townScore is how far q is from the town's name: 0 the same, 1 a prefix

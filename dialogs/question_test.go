@@ -27,3 +27,18 @@ func TestLooksLikeQuestion(t *testing.T) {
 		}
 	}
 }
+
+func TestTownTypedAloneAndExactly(t *testing.T) {
+	p, err := LoadShippedPack("hsc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]bool{
+		"Львів": true, "львов": true, "м. Ізмаїл": true, "5154": true, "тсц Одеса": true,
+		"Одеас": false, "дякую": false, "права": false, "де оформити права у Львові": false,
+	} {
+		if got := len(p.TownTyped(text)) > 0; got != want {
+			t.Errorf("TownTyped(%q) found %v, want %v", text, got, want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package citizen
 
 import (
 	"context"
+	"html"
 	"time"
 
 	"github.com/go-telegram/bot/models"
@@ -46,6 +47,14 @@ func (a *Citizens) findCentre(ctx context.Context, t *turn.Turn) error {
 // continueCentres takes the location or the town asked for. Text that
 // names no centre ends the wait and goes to the FAQ, so nothing is lost.
 func (a *Citizens) continueCentres(ctx context.Context, t *turn.Turn, m *models.Message) error {
+	_, _, shared := turn.LocationOf(m)
+	if !shared && m.Text != "" && len(a.Pack.FindCentres(m.Text)) == 0 && !a.answers(m.Text) {
+		// «Житомир», «тсц житомир»: meant as a place, and none found. The
+		// wait goes on, with the location button, rather than «no answer».
+		q := html.EscapeString(turn.Cut(m.Text, 60))
+		a.SendWithLocationButton(t, a.Text.Text(t.Lang, "centre.none_found_wait", map[string]any{"Query": q}))
+		return nil
+	}
 	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
 		return err
 	}
@@ -61,6 +70,16 @@ func (a *Citizens) continueCentres(ctx context.Context, t *turn.Turn, m *models.
 	}
 	a.showCards(ctx, t, found)
 	return nil
+}
+
+// answers tells whether text typed where a place was asked for is better
+// answered by the FAQ: a question, small talk, or words an entry answers.
+func (a *Citizens) answers(text string) bool {
+	if dialogs.LooksLikeQuestion(text) || dialogs.SmallTalk(text) != "" || len(a.Pack.CentresAsked(text)) > 0 {
+		return true
+	}
+	b := a.Book()
+	return b.VisibleMatches(b.Index.Ask(text)).Best != ""
 }
 
 // showCards answers with the cards of centres asked for by name.

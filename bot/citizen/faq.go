@@ -164,6 +164,11 @@ func (a *Citizens) askFAQ(ctx context.Context, t *turn.Turn, text string) error 
 		a.Reply(ctx, t, a.RenderAnswer(e, t.Lang), a.AnswerKeyboard(e, t.Lang, true))
 		return nil
 	}
+	// «Львів», «5154» typed alone: the citizen wants their centre.
+	if found := a.Pack.TownTyped(text); len(found) > 0 {
+		a.showCards(ctx, t, found)
+		return nil
+	}
 	norm := strings.Join(dialogs.Terms(text), " ")
 	if norm == "" {
 		norm = dialogs.Fold(text)
