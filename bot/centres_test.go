@@ -575,5 +575,19 @@ func TestMenuAndCommandFindTheCentre(t *testing.T) {
 	if got := m.last(q.id).Text; !strings.Contains(got, "Чапаевский переулок, дом 16") {
 		t.Errorf("the office near metro Sokol after /centres: %q", got)
 	}
+	// «метро Сокол» typed alone is the district; «Москва», more offices
+	// than are shown, says so and how to see the nearest.
+	m.says(q, "метро Сокол")
+	m.settle()
+	if got := m.last(q.id).Text; !strings.Contains(got, "Чапаевский переулок, дом 16") {
+		t.Errorf("«метро Сокол»: %q", got)
+	}
+	m.says(q, "Москва")
+	m.settle()
+	found := len(m.app.Pack.FindCentres("Москва"))
+	if got := m.last(q.id).Text; found <= turn.FoundMax ||
+		!strings.Contains(got, m.text.Text("ru", "centre.more_found", map[string]any{"Shown": turn.FoundMax, "Total": found})) {
+		t.Errorf("«Москва» (%d offices): %q", found, got)
+	}
 	m.noRejects()
 }

@@ -136,7 +136,7 @@ func (p *Pack) CentreByNumber(number string) (Centre, bool) {
 // number («м. Одеса», «ТСЦ № 5154», «город Харьков»), folded.
 var townWords = func() map[string]bool {
 	m := map[string]bool{}
-	for _, w := range strings.Fields("м г с смт пгт місто город село район районе поселение тсц мвс мвд сц мфц центр сервісний сервисный в у на де где") {
+	for _, w := range strings.Fields("м г с смт пгт місто город село район районе поселение метро станция станція ст тсц мвс мвд сц мфц центр сервісний сервисный в у на де где") {
 		m[Fold(w)] = true
 	}
 	return m

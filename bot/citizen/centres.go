@@ -83,14 +83,20 @@ func (a *Citizens) answers(text string) bool {
 }
 
 // showCards answers with the cards of centres asked for by name.
+// More than turn.FoundMax are cut, and the cards say how to see the
+// nearest instead.
 func (a *Citizens) showCards(ctx context.Context, t *turn.Turn, found []dialogs.Centre) {
-	if len(found) > turn.FoundMax {
+	total := len(found)
+	if total > turn.FoundMax {
 		found = found[:turn.FoundMax]
 	}
 	now := time.Now()
-	cards := make([]string, 0, len(found))
+	cards := make([]string, 0, len(found)+1)
 	for _, c := range found {
 		cards = append(cards, a.CentreCard(t.Lang, c, dialogs.Nearby{}, now))
+	}
+	if total > len(found) {
+		cards = append(cards, a.Text.Text(t.Lang, "centre.more_found", map[string]any{"Shown": len(found), "Total": total}))
 	}
 	a.replyCards(ctx, t, a.Text.Text(t.Lang, "centre.cards_found"), cards)
 }
