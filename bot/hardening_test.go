@@ -990,3 +990,52 @@ func TestCitizenReopenSaysWhyNot(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// A score typed the way people write it («5/5», «4 зірки», «відмінно»,
+// «п'ять») is that score; «5 хвилин» (minutes waited) is not taken for
+// one; «так, звертався» answers yes.
+func TestTypedScoresInAQuestionnaire(t *testing.T) {
+	h := newHarness(t)
+	centre := h.app.Pack.Centres[0]
+	p := person{id: 9702, lang: "uk"}
+	h.says(p, "/start r_"+centre.ID+"_3")
+	h.taps(p, h.nth(p.id, 1), "qs:r:go")
+	h.settle()
+	q, _ := h.app.Pack.Questionnaire(dialogs.KindRating)
+	for _, c := range []struct {
+		typed string
+		want  int
+	}{{"5/5", 5}, {"4 зірки", 4}, {"відмінно", 5}, {"п'ять", 5}, {"5 хвилин", 0}, {"погано", 2}} {
+		r := h.draft(p, dialogs.KindRating)
+		qq, ok := q.Next(r.Answers)
+		if !ok || qq.Type != dialogs.QuestionRating5 {
+			t.Fatalf("«%s»: the step is %+v, want a score", c.typed, qq)
+		}
+		h.says(p, c.typed)
+		h.settle()
+		got := h.draft(p, dialogs.KindRating).Answers[qq.ID]
+		switch {
+		case c.want == 0 && got.Number != nil:
+			t.Errorf("«%s» was taken for the score %d", c.typed, *got.Number)
+		case c.want != 0 && (got.Number == nil || *got.Number != c.want):
+			t.Errorf("«%s» typed at a score step gave %+v; want %d", c.typed, got, c.want)
+		}
+	}
+	if got := h.last(p.id).Text; strings.Contains(got, "⚠️") {
+		t.Errorf("after the typed scores: %q", got)
+	}
+
+	// A yes/no step answered in a few words.
+	q2 := person{id: 9703, lang: "uk"}
+	h.says(q2, "/rate")
+	h.taps(q2, h.nth(q2.id, 1), "qs:r:go")
+	h.rateLowUntil(q2, "what_wrong", "")
+	h.says(q2, "Довга черга")
+	h.settle()
+	h.says(q2, "так, звертався")
+	h.settle()
+	if got := h.draft(q2, "rating").Answers["followup"]; len(got.Choice) != 1 || got.Choice[0] != dialogs.ChoiceYes {
+		t.Errorf("«так, звертався» at a yes/no step gave %+v; want yes", got)
+	}
+	h.noRejects()
+}

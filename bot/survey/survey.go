@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -574,6 +575,15 @@ func (a *Surveys) typedChoice(lang string, qq *dialogs.Question, text string) (s
 		}
 		return "", false
 	}
+	if qq.Type == dialogs.QuestionRating5 || qq.Type == dialogs.QuestionScale10 {
+		return a.typedScore(lang, qq, text)
+	}
+	// «так, звертався», «ні, не просили»: the first word answers.
+	if words := strings.Fields(typed); len(words) > 1 && len(words) <= 4 {
+		if choice, ok := a.typedChoice(lang, qq, words[0]); ok {
+			return choice, true
+		}
+	}
 	keys := map[string]string{}
 	switch qq.Type {
 	case dialogs.QuestionYesNo, dialogs.QuestionYesNoNA:
@@ -592,6 +602,68 @@ func (a *Surveys) typedChoice(lang string, qq *dialogs.Question, text string) (s
 		for _, f := range forms {
 			if norm(f) == typed {
 				return choice, true
+			}
+		}
+	}
+	return "", false
+}
+
+// scoreOutOf is «5/5», «5 з 5», «4 из 5», «5 of 5»: a score and the top
+// of its scale.
+var scoreOutOf = regexp.MustCompile(`^\s*(\d{1,2})\s*(?:/|з|із|зі|из|of)\s*(\d{1,2})\s*$`)
+
+var digits = regexp.MustCompile(`\d+`)
+
+// scoreWords may stand beside a typed score.
+var scoreWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields("на оцінка оценка оцінюю оцениваю ставлю бал бали балів балла баллов бала зірка зірки зірок звезда звезды звёзд звезд star stars points out") {
+		m[dialogs.Fold(w)] = true
+	}
+	return m
+}()
+
+// typedScore reads a typed score: a number alone or with score words
+// around it («5 зірок», «на 4», «5/5»), or on the 1–5 scale a word for it
+// («відмінно», «п'ять», «погано»; survey.score_typed_N).
+func (a *Surveys) typedScore(lang string, qq *dialogs.Question, text string) (string, bool) {
+	lo, hi := 1, 5
+	if qq.Type == dialogs.QuestionScale10 {
+		lo, hi = 0, 10
+	}
+	inRange := func(s string) (string, bool) {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < lo || n > hi {
+			return "", false
+		}
+		return strconv.Itoa(n), true
+	}
+	if m := scoreOutOf.FindStringSubmatch(strings.ToLower(text)); m != nil {
+		if top, _ := strconv.Atoi(m[2]); top == hi {
+			return inRange(m[1])
+		}
+		return "", false
+	}
+	if nums := digits.FindAllString(text, -1); len(nums) == 1 {
+		// «5 зірок», «на 4»; not «5 хвилин» (minutes waited, not a score).
+		for _, w := range strings.Fields(dialogs.Fold(digits.ReplaceAllString(text, " "))) {
+			if !scoreWords[w] {
+				return "", false
+			}
+		}
+		return inRange(nums[0])
+	} else if len(nums) > 1 {
+		return "", false
+	}
+	if qq.Type != dialogs.QuestionRating5 {
+		return "", false
+	}
+	typed := dialogs.Fold(text)
+	for n := 1; n <= 5; n++ {
+		key := fmt.Sprintf("survey.score_typed_%d", n)
+		for _, f := range strings.Split(a.Text.Text(lang, key), "|") {
+			if f != "" && dialogs.Fold(f) == typed {
+				return strconv.Itoa(n), true
 			}
 		}
 	}
