@@ -316,3 +316,46 @@ func TestReminderSaysHoursOfWorkingTime(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// /take in a closed request's topic does not quietly change who had it:
+// it says to reopen first. /reopen says why it cannot: the request is
+// open, or the citizen has another open one (named).
+func TestTakeClosedAndReopenRefusalsSayWhy(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 12601, lang: "uk"}
+	topic := h.openTicketFor(p, "Як перереєструвати авто після спадщини?")
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/reopen"})
+	h.settle()
+	if got, want := lastInThread(h, topic.ThreadID).Text, h.text.Text("uk", "desk.reopen_open", map[string]any{"ID": 1}); got != want {
+		t.Errorf("/reopen of an open request: %q, want %q", got, want)
+	}
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/close"})
+	h.settle()
+	other := &models.User{ID: 779, FirstName: "Петро", LastName: "Колега"}
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/take", From: other})
+	h.settle()
+	want := h.text.Text("uk", "desk.about_closed", map[string]any{"ID": 1, "Text": h.text.Text("uk", "desk.take_closed")})
+	if got := lastInThread(h, 0).Text; got != want {
+		t.Errorf("/take in a closed topic: %q, want %q", got, want)
+	}
+	var assignee *int64
+	if err := h.st.DB().GetContext(context.Background(), &assignee, `SELECT assignee FROM tickets WHERE id = 1`); err != nil {
+		t.Fatal(err)
+	}
+	if assignee != nil && *assignee == other.ID {
+		t.Errorf("/take in a closed topic gave the request to %d", *assignee)
+	}
+
+	// The citizen writes again: a new request, №2; №1 cannot be reopened.
+	h.says(p, "/operator")
+	h.settle()
+	h.says(p, "Ще одне питання про техогляд причепа")
+	h.settle()
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/reopen"})
+	h.settle()
+	want = h.text.Text("uk", "desk.about_closed", map[string]any{"ID": 1, "Text": h.text.Text("uk", "desk.reopen_other_open", map[string]any{"ID": 1, "Other": 2})})
+	if got := lastInThread(h, 0).Text; got != want {
+		t.Errorf("/reopen while another request is open: %q, want %q", got, want)
+	}
+	h.noRejects()
+}

@@ -475,6 +475,12 @@ func (a *Desk) tellCitizen(_ context.Context, t *turn.Turn, tk store.Ticket, id 
 // first time only: a colleague taking it over is news for staff (who had
 // it, who has it now), not for the citizen.
 func (a *Desk) takeTicket(ctx context.Context, t *turn.Turn, tk store.Ticket, by *models.User) error {
+	if tk.Status != store.TicketOpen {
+		// Taking a closed request would change who had it, and nothing
+		// else: it is reopened first.
+		a.deskNote(t, tk, "desk.take_closed", nil)
+		return nil
+	}
 	previous, err := store.TakeTicket(ctx, t.Tx, tk.ID, by.ID)
 	if err != nil {
 		return err
@@ -532,7 +538,18 @@ func (a *Desk) reopenTicket(ctx context.Context, t *turn.Turn, tk store.Ticket) 
 		return err
 	}
 	if !ok {
-		a.deskNote(t, tk, "desk.cannot_reopen", map[string]any{"ID": tk.ID})
+		// Said why: it is open, or the citizen has another open one
+		// (named, so that the moderator goes there).
+		switch other, err := store.OpenTicketOf(ctx, t.Tx, tk.UserID); {
+		case tk.Status == store.TicketOpen:
+			a.deskNote(t, tk, "desk.reopen_open", map[string]any{"ID": tk.ID})
+		case err == nil && other.ID != tk.ID:
+			a.deskNote(t, tk, "desk.reopen_other_open", map[string]any{"ID": tk.ID, "Other": other.ID})
+		case err != nil && !errors.Is(err, store.ErrNotFound):
+			return err
+		default:
+			a.deskNote(t, tk, "desk.cannot_reopen", map[string]any{"ID": tk.ID})
+		}
 		return nil
 	}
 	if a.StaffIsForum() {
