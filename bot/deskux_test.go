@@ -226,6 +226,10 @@ func TestUnblockRatingCardAndReviewReadCleanly(t *testing.T) {
 	if !strings.Contains(review, "<b>Що пішло не так</b>\nДовга черга, табло не працювало") {
 		t.Errorf("the answer does not stand under its section's title:\n%s", review)
 	}
+	// The visitor asked to be contacted: the card names their request.
+	if want := h.text.Text("uk", "review.follow_up", map[string]any{"ID": tk.ID}); !strings.Contains(review, want) {
+		t.Errorf("the review card does not name the request %d (%q):\n%s", tk.ID, want, review)
+	}
 
 	h.staffPost(staffChat, int(tk.ThreadID), 0, &models.Message{Text: "/unblock"})
 	h.settle()

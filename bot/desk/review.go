@@ -73,6 +73,16 @@ func (a *Desk) postReviews(ctx context.Context) error {
 	if len(show) == 0 {
 		return tx.Commit()
 	}
+	refs := make([]string, len(show))
+	for i, r := range show {
+		refs[i] = dialogs.Ref(r.Kind, r.ID)
+	}
+	// A rating whose visitor asked to be contacted has its request too:
+	// the card names it, so that staff see one matter, not two.
+	followUps, err := store.FollowUpTickets(ctx, tx, refs)
+	if err != nil {
+		return err
+	}
 	var posts []outbox.Effect
 	if a.StaffIsForum() {
 		topic, err := a.reviewsTopic(ctx, tx)
@@ -90,10 +100,10 @@ func (a *Desk) postReviews(ctx context.Context) error {
 	}
 	if len(show) <= reviewCards {
 		for _, r := range show {
-			post(a.ReviewCard(r))
+			post(a.ReviewCard(r, followUps))
 		}
 	} else {
-		post(a.ReviewDigest(show))
+		post(a.ReviewDigest(show, followUps))
 	}
 	// The posts commit with the responses marked shown: each is posted
 	// once, and the row locks are let go before anything is sent.
@@ -123,7 +133,7 @@ func (a *Desk) reviewsTopic(ctx context.Context, tx *sqlx.Tx) ([]outbox.Effect, 
 		Keeping(store.Slot{Kind: store.SlotReviewsThread})}, nil
 }
 
-func (a *Desk) reviewHeader(r store.Response) string {
+func (a *Desk) reviewHeader(r store.Response, followUps map[string]int64) string {
 	lang := a.StaffLang()
 	title := "review.mystery"
 	if r.Kind == dialogs.KindRating {
@@ -141,14 +151,18 @@ func (a *Desk) reviewHeader(r store.Response) string {
 		b.WriteString(" · " + a.StaffText("review.desk", map[string]any{"Desk": r.Desk}))
 	}
 	b.WriteString(" · " + strings.ToUpper(r.Lang))
+	if id := followUps[dialogs.Ref(r.Kind, r.ID)]; id != 0 {
+		b.WriteString(" · " + a.StaffText("review.follow_up", map[string]any{"ID": id}))
+	}
 	return b.String()
 }
 
-// ReviewCard renders every answer, section by section.
-func (a *Desk) ReviewCard(r store.Response) string {
+// ReviewCard renders every answer, section by section; followUps are the
+// requests opened from ratings, by the rating's reference.
+func (a *Desk) ReviewCard(r store.Response, followUps map[string]int64) string {
 	q, _ := a.Pack.Questionnaire(r.Kind)
 	lang := a.StaffLang()
-	parts := []string{a.reviewHeader(r)}
+	parts := []string{a.reviewHeader(r, followUps)}
 	var section, title string
 	for _, qq := range q.Visible(r.Answers) {
 		ans, ok := r.Answers[qq.ID]
@@ -182,11 +196,11 @@ func (a *Desk) ReviewCard(r store.Response) string {
 const cardLimit = 3900
 
 // ReviewDigest lists many responses in one message.
-func (a *Desk) ReviewDigest(rs []store.Response) string {
+func (a *Desk) ReviewDigest(rs []store.Response, followUps map[string]int64) string {
 	hint := "\n\n" + a.StaffText("review.digest_hint")
 	parts := []string{a.StaffText("review.digest", map[string]any{"Count": len(rs)})}
 	for _, r := range rs {
-		line := "\n• " + a.reviewHeader(r)
+		line := "\n• " + a.reviewHeader(r, followUps)
 		q, _ := a.Pack.Questionnaire(r.Kind)
 		if low := q.LowScores(r.Answers, dialogs.LowScore); len(low) > 0 {
 			line += " ❗" + strconv.Itoa(len(low))
