@@ -365,10 +365,13 @@ func TestExportCSVHoldsTheAnswers(t *testing.T) {
 			t.Errorf("column %s = %q, want 4", id, row[col[id]])
 		}
 	}
-	// /stats shows the averages and CSAT.
+	// /stats shows the averages and the satisfied share, in words, and by
+	// centre the visit ratings apart from mystery shoppers'.
 	h.staffPost(staffChat, 0, 0, &models.Message{Text: "/stats"})
 	h.settle()
-	if got := h.last(staffChat).Text; !strings.Contains(got, "CSAT: 100%") || !strings.Contains(got, "4,00") {
+	sl := h.app.StaffLang()
+	if got := h.last(staffChat).Text; !strings.Contains(got, h.text.Text(sl, "stats.csat", map[string]any{"Pct": "100%"})) || !strings.Contains(got, "4,00") ||
+		!strings.Contains(got, h.text.Text(sl, "stats.centre_ratings", map[string]any{"Count": 1, "Pct": "100%"})) || strings.Contains(got, "CSAT") {
 		t.Errorf("/stats: %q", got)
 	}
 	// Periods are said as staff read them, not as the codes typed.

@@ -115,13 +115,17 @@ func (a *Desk) showStats(ctx context.Context, t *turn.Turn, m *models.Message, a
 		}
 		return m[k]
 	}
+	// By centre, each kind apart: a mystery shopper's scores are not a
+	// visitor's satisfaction.
+	centreKind := func(centre, kind string) string { return centre + "\x00" + kind }
 	for _, c := range counts {
 		at(byKind, c.Kind).count += c.N
-		at(byCentre, c.Centre).count += c.N
+		at(byCentre, centreKind(c.Centre, c.Kind)).count += c.N
 	}
 	for _, tl := range tallies {
 		at(byKind, tl.Kind).tallies = append(at(byKind, tl.Kind).tallies, tl)
-		at(byCentre, tl.Centre).tallies = append(at(byCentre, tl.Centre).tallies, tl)
+		k := centreKind(tl.Centre, tl.Kind)
+		at(byCentre, k).tallies = append(at(byCentre, k).tallies, tl)
 	}
 	summary := func(m map[string]*group, k string) dialogs.Summary {
 		g := at(m, k)
@@ -151,30 +155,43 @@ func (a *Desk) showStats(ctx context.Context, t *turn.Turn, m *models.Message, a
 			}
 			fmt.Fprintf(&b, "\n• %s: %s", name, locales.Decimal(lang, s.Criteria[c]))
 		}
-		fmt.Fprintf(&b, "\nCSAT: %.0f%%", s.CSAT)
+		b.WriteString("\n" + a.StaffText("stats.csat", map[string]any{"Pct": fmt.Sprintf("%.0f%%", s.CSAT)}))
 		if s.NPSCount > 0 {
 			fmt.Fprintf(&b, " · NPS: %+.0f (%d)", s.NPS, s.NPSCount)
 		}
 	}
 	if f.Centre == "" && len(byCentre) > 0 {
 		b.WriteString("\n\n" + a.StaffText("stats.by_centre"))
-		var ids []string
-		for id := range byCentre {
+		names := map[string]string{}
+		for k := range byCentre {
+			id, _, _ := strings.Cut(k, "\x00")
+			switch c, ok := a.Pack.Centre(id); {
+			case ok:
+				names[id] = a.CentreName(lang, c)
+			case id == "":
+				names[id] = a.StaffText("centre.unlisted") // described by the person, not in the list
+			default:
+				names[id] = id
+			}
+		}
+		ids := make([]string, 0, len(names))
+		for id := range names {
 			ids = append(ids, id)
 		}
-		sort.Strings(ids)
+		sort.Slice(ids, func(i, j int) bool { return names[ids[i]] < names[ids[j]] })
 		for _, id := range ids {
-			s := summary(byCentre, id)
-			name := id
-			if c, ok := a.Pack.Centre(id); ok {
-				name = a.Pack.Local(c.Name, lang)
-			} else if id == "" {
-				name = a.StaffText("centre.unlisted") // described by the person, not in the list
+			var parts []string
+			if r := summary(byCentre, centreKind(id, dialogs.KindRating)); r.Count > 0 {
+				line := a.StaffText("stats.centre_ratings", map[string]any{"Count": r.Count, "Pct": fmt.Sprintf("%.0f%%", r.CSAT)})
+				if r.NPSCount > 0 {
+					line += fmt.Sprintf(" · NPS %+.0f", r.NPS)
+				}
+				parts = append(parts, line)
 			}
-			fmt.Fprintf(&b, "\n• %s: %d · CSAT %.0f%%", html.EscapeString(name), s.Count, s.CSAT)
-			if s.NPSCount > 0 {
-				fmt.Fprintf(&b, " · NPS %+.0f", s.NPS)
+			if m := summary(byCentre, centreKind(id, dialogs.KindMystery)); m.Count > 0 {
+				parts = append(parts, a.StaffText("stats.centre_mystery", map[string]any{"Count": m.Count}))
 			}
+			fmt.Fprintf(&b, "\n• %s: %s", html.EscapeString(names[id]), strings.Join(parts, "; "))
 		}
 	}
 	a.replyStaff(ctx, t, m, turn.Cut(b.String(), 4000))
