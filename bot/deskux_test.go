@@ -363,3 +363,28 @@ func TestTakeClosedAndReopenRefusalsSayWhy(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// /faq without words in a topic gives an example from the pack in use:
+// in the MFC pack an MFC entry, whose words, typed, find it.
+func TestFaqUsageExampleIsThePacks(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Pack = "mfc" })
+	p := person{id: 12701, lang: "ru"}
+	topic := h.openTicketFor(p, "Как записаться в МФЦ на приём?")
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/faq"})
+	h.settle()
+	usage := lastInThread(h, topic.ThreadID).Text
+	m := regexp.MustCompile(`/faq ([a-z0-9_]+)\)`).FindStringSubmatch(usage)
+	if m == nil || strings.Contains(usage, "lost_licence") {
+		t.Fatalf("/faq usage in the MFC pack: %q", usage)
+	}
+	if _, ok := h.app.Book().ByID[m[1]]; !ok {
+		t.Fatalf("/faq usage gives %q, not an entry of the MFC pack: %q", m[1], usage)
+	}
+	words := usage[strings.LastIndex(usage, "/faq ")+len("/faq ") : len(usage)-1]
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/faq " + words})
+	h.settle()
+	if got := lastInThread(h, topic.ThreadID).Text; !strings.Contains(got, "<code>/faq "+m[1]+"</code>") {
+		t.Errorf("/faq %s, the example's words, does not find %s: %q", words, m[1], got)
+	}
+	h.noRejects()
+}

@@ -376,7 +376,7 @@ func (a *Desk) onStaffCommand(ctx context.Context, t *turn.Turn, m *models.Messa
 		args := strings.TrimSpace(c.Args)
 		switch _, isID := a.Book().ByID[args]; {
 		case args == "":
-			a.deskNote(t, tk, "desk.faq_usage", nil)
+			a.deskNote(t, tk, "desk.faq_usage", a.faqExample())
 			return nil
 		case tk.Status != store.TicketOpen && isID:
 			a.notSentClosed(t, tk, m)
@@ -796,4 +796,21 @@ func (a *Desk) RemindWaiting(ctx context.Context, sla time.Duration) {
 		}
 		a.Committed(ctx, []int64{a.Cfg.StaffChatID})
 	}
+}
+
+// faqExample is an entry of the live FAQ to give in /faq's usage: its id,
+// and words from its first phrasing in the staff's language to find it by.
+func (a *Desk) faqExample() map[string]any {
+	lang := a.ContentLang(a.StaffLang())
+	for _, e := range a.Book().Pack.Entries {
+		if e.Hidden || e.Action != "" {
+			continue
+		}
+		words := a.Pack.Local(e.Question, lang)
+		if ph := e.Phrasings[lang]; len(ph) > 0 {
+			words = ph[0]
+		}
+		return map[string]any{"ID": e.ID, "Words": html.EscapeString(strings.TrimRight(words, "?"))}
+	}
+	return map[string]any{"ID": "…", "Words": "…"}
 }
