@@ -301,6 +301,10 @@ func TestCorruptedReportDraftIsSentAnonymously(t *testing.T) {
 	if !strings.Contains(card.Text, h.text.Text("uk", "report.card_anonymous")) {
 		t.Errorf("the card does not say anonymous: %s", card.Text)
 	}
+	// The team answers in the reporter's language: the card says which.
+	if !strings.Contains(card.Text, h.text.Text("uk", "report.card_lang.uk")) {
+		t.Errorf("the card does not say the reporter's language: %s", card.Text)
+	}
 	h.noRejects()
 }
 

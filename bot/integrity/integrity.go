@@ -406,6 +406,10 @@ func (a *Integrity) AddReport(ctx context.Context, t *turn.Turn, named bool, sou
 	}
 	var b strings.Builder
 	b.WriteString(a.StaffText("report.card_title", map[string]any{"ID": r.ID, "Pseudonym": r.Pseudonym}))
+	if id := "report.card_lang." + r.Lang; a.StaffText(id) != id {
+		// The team answers in the reporter's language.
+		b.WriteString(" · " + a.StaffText(id))
+	}
 	if !named {
 		b.WriteString(" · " + a.StaffText("report.card_anonymous"))
 	} else if from != nil {
