@@ -526,6 +526,17 @@ func TestMenuAndCommandFindTheCentre(t *testing.T) {
 	if ask := h.last(p.id); !asksForLocation(ask) {
 		t.Fatalf("«%s» asks for no location: %q %s", h.text.Text("uk", "menu.centres"), ask.Text, ask.ReplyMarkup)
 	}
+	// /operator from the wait: the location button goes with the
+	// request's prompt.
+	o := person{id: 15904, lang: "uk"}
+	h.says(o, "/centres")
+	h.settle()
+	h.says(o, "/operator")
+	h.settle()
+	if got := h.last(o.id); got.Text != h.text.Text("uk", "ticket.describe") || !strings.Contains(got.ReplyMarkup, `"remove_keyboard":true`) {
+		t.Errorf("/operator from the wait for a location: %q %s", got.Text, got.ReplyMarkup)
+	}
+
 	// A town with no centre of its own: said so, and the wait goes on.
 	h.says(p, "Коростишів")
 	h.settle()

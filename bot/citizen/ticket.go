@@ -94,6 +94,13 @@ func (a *Citizens) askForPerson(ctx context.Context, t *turn.Turn, source, sourc
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
+	// Asked from the wait for a location: the location button goes (a
+	// location sent with it would become the request).
+	if conv, err := store.GetConversation(ctx, t.Tx, t.Chat); err == nil && conv.Dialog == turn.DialogCentres {
+		a.DropLocationButton(t)
+	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
 	raw, _ := json.Marshal(ticketDraft{Source: source, SourceText: sourceText})
 	if err := store.SaveConversation(ctx, t.Tx, store.Conversation{ChatID: t.Chat, Dialog: turn.DialogTicket, Data: raw}); err != nil {
 		return err
