@@ -234,7 +234,9 @@ func (d *Dispatcher) feed(ctx context.Context) {
 			work := d.offered
 			d.offered = nil
 			d.mu.Unlock()
-			if !d.handOut(ctx, d.take(work)) {
+			fresh := d.take(work)
+			d.cfg.Metrics.HandedOut(metrics.ViaOffer, len(fresh))
+			if !d.handOut(ctx, fresh) {
 				return
 			}
 			continue
@@ -252,6 +254,7 @@ func (d *Dispatcher) feed(ctx context.Context) {
 				break
 			}
 			fresh := d.take(chats)
+			d.cfg.Metrics.HandedOut(metrics.ViaInbox, len(fresh))
 			if !d.handOut(ctx, fresh) {
 				return
 			}

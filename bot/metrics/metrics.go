@@ -35,6 +35,7 @@ type Metrics struct {
 	responses       *prometheus.CounterVec // kind
 	dbErrors        *prometheus.CounterVec // operation
 	retained        *prometheus.CounterVec // table
+	handedOut       *prometheus.CounterVec // via
 }
 
 // Outcomes of handling an update, as recorded in the inbox.
@@ -44,6 +45,12 @@ const (
 	OutcomeFailed  = "failed"
 	OutcomeRetry   = "retry"
 	OutcomeRefused = "refused" // PostgreSQL would not store it: set aside at intake
+)
+
+// How the dispatcher found the chats it handed out.
+const (
+	ViaOffer = "offer"
+	ViaInbox = "inbox"
 )
 
 // Database operations whose errors are counted.
@@ -121,6 +128,10 @@ func New(db *sql.DB) *Metrics {
 			Name: "servicebot_retention_rows_total",
 			Help: "Rows deleted (inbox) or anonymized (tickets, ticket_messages, faq_unanswered) by retention.",
 		}, []string{"table"}),
+		handedOut: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "servicebot_chats_handed_out_total",
+			Help: "Chats with updates handed to workers, by how they were found: offered by this process's intake (offer), or read from the inbox (inbox: another process's updates, retries, or what was pending at start).",
+		}, []string{"via"}),
 	}
 	// Series that alerts watch exist from the start, at 0.
 	for _, op := range []string{OpClaim, OpCommit, OpRollback, OpRecordFailure, OpStoreUpdates, OpStats, OpRetention} {
@@ -188,6 +199,14 @@ func (m *Metrics) Effect(outcome string) {
 		return
 	}
 	m.effects.WithLabelValues(outcome).Inc()
+}
+
+// HandedOut counts chats handed to workers, found via ViaOffer or ViaInbox.
+func (m *Metrics) HandedOut(via string, n int) {
+	if m == nil || n == 0 {
+		return
+	}
+	m.handedOut.WithLabelValues(via).Add(float64(n))
 }
 
 // DBError counts a failed database operation (the Op constants).
