@@ -476,6 +476,23 @@ func TestModeratorEditIsMirrored(t *testing.T) {
 	if ms[2].Text != "👤 Оператор: Його видадуть за 3 робочі дні" || ms[2].Edits != 1 {
 		t.Errorf("the citizen's copy after the edit, still labelled: %q (%d edits)", ms[2].Text, ms[2].Edits)
 	}
+
+	// A photo's caption corrected: the citizen's copy too, labelled.
+	photo := []models.PhotoSize{{FileID: "ph8", FileUniqueID: "u8", Width: 90, Height: 90}}
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Photo: photo, Caption: "Зразок заяви"})
+	h.settle()
+	var photoID int
+	h.st.DB().QueryRow(`SELECT (payload->'message'->>'message_id')::int FROM inbox WHERE payload->'message'->>'caption' = 'Зразок заяви'`).Scan(&photoID)
+	now := int(time.Now().Unix())
+	h.srv.Push(models.Update{EditedMessage: &models.Message{
+		ID: photoID, Date: now, EditDate: now, From: moderator, MessageThreadID: topic.ThreadID, IsTopicMessage: true,
+		Chat: models.Chat{ID: staffChat, Type: models.ChatTypeSupergroup, Title: "Staff", IsForum: true}, Photo: photo, Caption: "Зразок заяви на заміну посвідчення",
+	}})
+	h.settle()
+	ms = h.srv.Messages(p.id)
+	if got := ms[len(ms)-1]; len(ms) != 4 || got.Text != "👤 Оператор: Зразок заяви на заміну посвідчення" || got.Edits != 1 {
+		t.Errorf("the citizen's photo after its caption was corrected: %q (%d edits, %d messages)", got.Text, got.Edits, len(ms))
+	}
 	h.noRejects()
 }
 

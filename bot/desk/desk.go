@@ -269,7 +269,7 @@ func (a *Desk) labelledCopy(t *turn.Turn, tk store.Ticket, m *models.Message) ou
 				ChatID: tk.UserID, Text: text, Entities: ents, LinkPreviewOptions: m.LinkPreviewOptions,
 			})
 		}
-	case len(m.Photo) > 0 || m.Video != nil || m.Animation != nil || m.Document != nil || m.Audio != nil || m.Voice != nil:
+	case captioned(m):
 		if caption, ents, ok := withLabel(label, m.Caption, m.CaptionEntities, maxCaptionLen); ok {
 			copied.Caption, copied.CaptionEntities, copied.ShowCaptionAboveMedia = caption, ents, m.ShowCaptionAboveMedia
 			return outbox.Call(tk.UserID, "copyMessage", copied)
@@ -301,7 +301,7 @@ func withLabel(label, text string, ents []models.MessageEntity, limit int) (stri
 
 // onStaffEdit mirrors a moderator's edit of a relayed text to the citizen.
 func (a *Desk) onStaffEdit(ctx context.Context, t *turn.Turn, m *models.Message) {
-	if m.Text == "" {
+	if m.Text == "" && !captioned(m) {
 		t.Status = store.InboxSkipped
 		return
 	}
@@ -311,10 +311,27 @@ func (a *Desk) onStaffEdit(ctx context.Context, t *turn.Turn, m *models.Message)
 		return
 	}
 	// The copy keeps its label (unless the corrected text is too long to
-	// bear one).
-	text, ents, _ := withLabel(a.Text.Text(tk.Lang, "ticket.operator_label"), m.Text, m.Entities, maxTextLen)
+	// bear one: then, as when it was copied, the label stands apart).
+	label := a.Text.Text(tk.Lang, "ticket.operator_label")
+	copyOf := store.Slot{Kind: store.SlotCitizenCopy, Key: rec.ID}
+	if m.Text == "" {
+		caption, ents, ok := withLabel(label, m.Caption, m.CaptionEntities, maxCaptionLen)
+		if !ok {
+			caption, ents = m.Caption, m.CaptionEntities
+		}
+		t.Do(outbox.Call(tk.UserID, "editMessageCaption", &telegram.EditMessageCaptionParams{ChatID: tk.UserID, Caption: caption, CaptionEntities: ents, ShowCaptionAboveMedia: m.ShowCaptionAboveMedia}).
+			Changing(copyOf).MayBeRefused())
+		return
+	}
+	text, ents, _ := withLabel(label, m.Text, m.Entities, maxTextLen)
 	t.Do(outbox.Call(tk.UserID, "editMessageText", &telegram.EditMessageTextParams{ChatID: tk.UserID, Text: text, Entities: ents, LinkPreviewOptions: m.LinkPreviewOptions}).
-		Changing(store.Slot{Kind: store.SlotCitizenCopy, Key: rec.ID}).MayBeRefused())
+		Changing(copyOf).MayBeRefused())
+}
+
+// captioned tells a message whose media carries a caption (and is copied
+// with the label in it).
+func captioned(m *models.Message) bool {
+	return len(m.Photo) > 0 || m.Video != nil || m.Animation != nil || m.Document != nil || m.Audio != nil || m.Voice != nil
 }
 
 func (a *Desk) onStaffCommand(ctx context.Context, t *turn.Turn, m *models.Message, c tg.Command) error {
