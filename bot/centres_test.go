@@ -210,6 +210,12 @@ func TestWhereIsTheNearestCentreAsksForLocation(t *testing.T) {
 	if strings.Contains(cards.Text, "≈") || strings.Count(cards.Text, "· Київ") < 3 {
 		t.Errorf("Kyiv's centres, placed by the town alone, are given a distance:\n%s", cards.Text)
 	}
+	// Which three of Kyiv's is arbitrary: the card says so, and how to
+	// see them all.
+	kyiv := len(h.app.Pack.FindCentres("Київ"))
+	if note := h.text.Text("uk", "centre.more_in_town", map[string]any{"Town": "Київ", "Total": kyiv}); kyiv <= 3 || !strings.Contains(cards.Text, note) {
+		t.Errorf("the nearest of Kyiv's %d centres do not say there are more:\n%s", kyiv, cards.Text)
+	}
 	// A town typed instead of a location.
 	h.says(p, "де найближчий сервісний центр")
 	h.settle()

@@ -109,9 +109,33 @@ func (a *Citizens) showNearest(ctx context.Context, t *turn.Turn, lat, lon float
 		return
 	}
 	now := time.Now()
-	cards := make([]string, 0, len(near))
+	cards := make([]string, 0, len(near)+1)
 	for _, n := range near {
 		cards = append(cards, a.CentreCard(t.Lang, n.Centre, n, now))
+	}
+	// Centres placed only by their town's point are all as near as each
+	// other: the few shown are not the nearest of them, so the town's
+	// whole list is offered.
+	for _, n := range near {
+		if !n.Approx {
+			continue
+		}
+		shown, total := 0, 0
+		for _, m := range near {
+			if m.Centre.Region == n.Centre.Region && m.Centre.City.In(a.Pack.Languages[0]) == n.Centre.City.In(a.Pack.Languages[0]) {
+				shown++
+			}
+		}
+		for _, c := range a.Pack.Centres {
+			if c.Region == n.Centre.Region && c.City.In(a.Pack.Languages[0]) == n.Centre.City.In(a.Pack.Languages[0]) {
+				total++
+			}
+		}
+		if total > shown {
+			town := html.EscapeString(a.Pack.Local(n.Centre.City, a.ContentLang(t.Lang)))
+			cards = append(cards, a.Text.Text(t.Lang, "centre.more_in_town", map[string]any{"Town": town, "Total": total}))
+		}
+		break
 	}
 	a.replyCards(ctx, t, a.Text.Text(t.Lang, "centre.nearest"), cards)
 }
