@@ -276,8 +276,12 @@ func TestStatsByNumberOrTown(t *testing.T) {
 	if got := stats("5154 30днів"); !strings.Contains(got, "ТСЦ МВС № 5154") || !strings.Contains(got, h.text.Count("uk", "stats.period.days", 30, nil)) {
 		t.Errorf("/stats 5154 30днів: %q", got)
 	}
-	if got := stats("Атлантида"); !strings.Contains(got, "Як користуватися") {
+	if got := stats("Атлантида"); !strings.Contains(got, "Як користуватися") || !strings.Contains(got, h.text.Text("uk", "stats.no_centre", map[string]any{"Query": "Атлантида"})) {
 		t.Errorf("/stats with no such centre: %q", got)
+	}
+	// The centre with its town in the title.
+	if got := stats("5154"); !strings.Contains(got, "ТСЦ МВС № 5154 · Одеса") {
+		t.Errorf("/stats 5154's title: %q", got)
 	}
 	// A town's export says whose answers it holds, in its caption and name.
 	h.staffPost(staffChat, 0, 0, &models.Message{Text: "/export Одеса"})
@@ -607,4 +611,25 @@ func TestMenuAndCommandFindTheCentre(t *testing.T) {
 		t.Errorf("«Москва» (%d offices): %q", found, got)
 	}
 	m.noRejects()
+}
+
+// A town with many centres (Moscow's offices) is named with how many in
+// /stats's title and /export's caption: listed one by one they made a
+// title that cut the figures off and a caption Telegram refused.
+func TestStatsAndExportOfATownWithManyCentres(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Pack = "mfc" })
+	n := len(h.app.Pack.FindCentres("Москва"))
+	scope := h.text.Count("ru", "stats.scope_town", n, map[string]any{"Town": "Москва"})
+	h.staffPost(staffChat, 0, 0, &models.Message{Text: "/stats Москва all"})
+	h.settle()
+	if got := h.last(staffChat).Text; !strings.Contains(got, scope) || !strings.Contains(got, "<b>Оценки визитов:</b> 0") || len([]rune(got)) > 1000 {
+		t.Errorf("/stats Москва all (%d offices): %q", n, got)
+	}
+	h.staffPost(staffChat, 0, 0, &models.Message{Text: "/export Москва all"})
+	h.settle()
+	docs := h.srv.RequestsFor("sendDocument")
+	if len(docs) != 1 || !strings.Contains(docs[0].Get("caption"), scope) {
+		t.Fatalf("/export Москва all: %d documents", len(docs))
+	}
+	h.noRejects()
 }

@@ -46,6 +46,12 @@ func (a *Desk) periodName(period string) string {
 // staffFilter reads "[centre] [period]" arguments. The centre is what
 // staff know: the pack's id, the number («5154») or a town («Одеса», «Кривий
 // Ріг»), whose centres are then taken together; scope names it.
+// scopeListed is how many centres a town's /stats and /export name one by
+// one; more are counted.
+const scopeListed = 4
+
+// When !ok, scope is the words that named no centre ("" when the period
+// was wrong).
 func (a *Desk) staffFilter(args string) (f store.ResponseFilter, period, scope string, ok bool) {
 	now := time.Now().In(a.Pack.Hours().Location())
 	words := strings.Fields(args)
@@ -59,13 +65,21 @@ func (a *Desk) staffFilter(args string) (f store.ResponseFilter, period, scope s
 	if len(words) > 0 {
 		found, err := a.Pack.CentresNamed(strings.Join(words, " "))
 		if err != nil {
-			return f, "", "", false
+			return f, "", strings.Join(words, " "), false
 		}
 		lang := a.StaffLang()
-		if len(found) == 1 {
+		switch {
+		case len(found) == 1:
 			f.Centre = found[0].ID
-			scope = a.Pack.Local(found[0].Name, lang)
-		} else {
+			scope = a.CentreName(lang, found[0])
+		case len(found) > scopeListed:
+			// Moscow's 118 offices: the town and how many, not a title
+			// (or a file's caption) longer than Telegram takes.
+			for _, c := range found {
+				f.Centres = append(f.Centres, c.ID)
+			}
+			scope = a.Text.Count(lang, "stats.scope_town", len(found), map[string]any{"Town": a.Pack.Local(found[0].City, lang)})
+		default:
 			var numbers []string
 			for _, c := range found {
 				f.Centres = append(f.Centres, c.ID)
@@ -90,7 +104,7 @@ func (a *Desk) staffFilter(args string) (f store.ResponseFilter, period, scope s
 func (a *Desk) showStats(ctx context.Context, t *turn.Turn, m *models.Message, args string) error {
 	f, period, scopeName, ok := a.staffFilter(args)
 	if !ok {
-		a.replyStaff(ctx, t, m, a.StaffText("stats.usage"))
+		a.replyStaff(ctx, t, m, a.filterRefused(scopeName))
 		return nil
 	}
 	counts, tallies, err := store.ResponseTallies(ctx, a.St.Reader(), f)
@@ -247,7 +261,7 @@ func (a *Desk) replyStaff(ctx context.Context, t *turn.Turn, m *models.Message, 
 func (a *Desk) exportCSV(ctx context.Context, t *turn.Turn, m *models.Message, args string) error {
 	f, period, scope, ok := a.staffFilter(args)
 	if !ok {
-		a.replyStaff(ctx, t, m, a.StaffText("stats.usage"))
+		a.replyStaff(ctx, t, m, a.filterRefused(scope))
 		return nil
 	}
 	var qs []*dialogs.Questionnaire
@@ -306,4 +320,13 @@ func (c *capped) Write(p []byte) (int, error) {
 	}
 	c.left -= len(p)
 	return c.w.Write(p)
+}
+
+// filterRefused says what /stats or /export could not read: a centre (named
+// back) or a period, with the usage.
+func (a *Desk) filterRefused(unknown string) string {
+	if unknown == "" {
+		return a.StaffText("stats.usage")
+	}
+	return a.StaffText("stats.no_centre", map[string]any{"Query": html.EscapeString(turn.Cut(unknown, 60))}) + "\n" + a.StaffText("stats.usage")
 }
