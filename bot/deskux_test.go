@@ -355,11 +355,23 @@ func TestTakeClosedAndReopenRefusalsSayWhy(t *testing.T) {
 	h.settle()
 	h.says(p, "Ще одне питання про техогляд причепа")
 	h.settle()
+	tk2, err := store.OpenTicketOf(context.Background(), h.st.DB(), p.id)
+	if err != nil || tk2.ID != 2 {
+		t.Fatalf("the citizen's second request: %+v %v", tk2, err)
+	}
+	link := fmt.Sprintf(`<a href="https://t.me/c/%s/%d/%d">№2</a>`, strings.TrimPrefix(fmt.Sprint(staffChat), "-100"), tk2.ThreadID, tk2.ThreadID)
 	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/reopen"})
 	h.settle()
-	want = h.text.Text("uk", "desk.about_closed", map[string]any{"ID": 1, "Text": h.text.Text("uk", "desk.reopen_other_open", map[string]any{"ID": 1, "Other": 2})})
+	want = h.text.Text("uk", "desk.about_closed", map[string]any{"ID": 1, "Text": h.text.Text("uk", "desk.reopen_other_open", map[string]any{"Other": link})})
 	if got := lastInThread(h, 0).Text; got != want {
 		t.Errorf("/reopen while another request is open: %q, want %q", got, want)
+	}
+	// /take there points to the open one straight away.
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/take", From: other})
+	h.settle()
+	want = h.text.Text("uk", "desk.about_closed", map[string]any{"ID": 1, "Text": h.text.Text("uk", "desk.take_closed_other", map[string]any{"Other": link})})
+	if got := lastInThread(h, 0).Text; got != want {
+		t.Errorf("/take in a closed topic while another request is open: %q, want %q", got, want)
 	}
 	h.noRejects()
 }

@@ -207,6 +207,18 @@ func (a *Desk) messageLink(thread, msg int) string {
 	return fmt.Sprintf("https://t.me/c/%s/%d/%d", strings.TrimPrefix(id, "-100"), thread, msg)
 }
 
+// ticketRef is «№2», linked to the ticket's topic when there is one.
+func (a *Desk) ticketRef(tk store.Ticket) string {
+	ref := fmt.Sprintf("№%d", tk.ID)
+	if tk.ThreadID == 0 || !a.StaffIsForum() {
+		return ref
+	}
+	if link := a.messageLink(int(tk.ThreadID), int(tk.ThreadID)); link != "" {
+		return fmt.Sprintf(`<a href="%s">%s</a>`, link, ref)
+	}
+	return ref
+}
+
 // errAlreadyClosed is closeTicket's word that the ticket was closed before.
 var errAlreadyClosed = errors.New("bot: the ticket is closed already")
 
@@ -494,8 +506,16 @@ func (a *Desk) tellCitizen(_ context.Context, t *turn.Turn, tk store.Ticket, id 
 func (a *Desk) takeTicket(ctx context.Context, t *turn.Turn, tk store.Ticket, by *models.User) error {
 	if tk.Status != store.TicketOpen {
 		// Taking a closed request would change who had it, and nothing
-		// else: it is reopened first.
-		a.deskNote(t, tk, "desk.take_closed", nil)
+		// else: it is reopened first, unless the citizen has another open
+		// one, which is where to go.
+		switch other, err := store.OpenTicketOf(ctx, t.Tx, tk.UserID); {
+		case err == nil:
+			a.deskNote(t, tk, "desk.take_closed_other", map[string]any{"Other": a.ticketRef(other)})
+		case errors.Is(err, store.ErrNotFound):
+			a.deskNote(t, tk, "desk.take_closed", nil)
+		default:
+			return err
+		}
 		return nil
 	}
 	previous, err := store.TakeTicket(ctx, t.Tx, tk.ID, by.ID)
@@ -561,7 +581,7 @@ func (a *Desk) reopenTicket(ctx context.Context, t *turn.Turn, tk store.Ticket) 
 		case tk.Status == store.TicketOpen:
 			a.deskNote(t, tk, "desk.reopen_open", map[string]any{"ID": tk.ID})
 		case err == nil && other.ID != tk.ID:
-			a.deskNote(t, tk, "desk.reopen_other_open", map[string]any{"ID": tk.ID, "Other": other.ID})
+			a.deskNote(t, tk, "desk.reopen_other_open", map[string]any{"Other": a.ticketRef(other)})
 		case err != nil && !errors.Is(err, store.ErrNotFound):
 			return err
 		default:
