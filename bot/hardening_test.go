@@ -992,50 +992,61 @@ func TestCitizenReopenSaysWhyNot(t *testing.T) {
 }
 
 // A score typed the way people write it («5/5», «4 зірки», «відмінно»,
-// «п'ять») is that score; «5 хвилин» (minutes waited) is not taken for
-// one; «так, звертався» answers yes.
+// «на трійку», «⭐⭐⭐⭐») is that score; «5 хвилин» (minutes waited), «-5»
+// and «4,5» are not taken for one, and the step says what a score is. A
+// yes/no answered in a few words is its first word, unless another word
+// takes it back («да нет», «так, але не дзвоніть»); a Ukrainian speaker's
+// «да» is yes too.
 func TestTypedScoresInAQuestionnaire(t *testing.T) {
 	h := newHarness(t)
 	centre := h.app.Pack.Centres[0]
-	p := person{id: 9702, lang: "uk"}
-	h.says(p, "/start r_"+centre.ID+"_3")
-	h.taps(p, h.nth(p.id, 1), "qs:r:go")
-	h.settle()
 	q, _ := h.app.Pack.Questionnaire(dialogs.KindRating)
+	id := int64(9710)
 	for _, c := range []struct {
 		typed string
 		want  int
-	}{{"5/5", 5}, {"4 зірки", 4}, {"відмінно", 5}, {"п'ять", 5}, {"5 хвилин", 0}, {"погано", 2}} {
-		r := h.draft(p, dialogs.KindRating)
-		qq, ok := q.Next(r.Answers)
-		if !ok || qq.Type != dialogs.QuestionRating5 {
-			t.Fatalf("«%s»: the step is %+v, want a score", c.typed, qq)
-		}
+	}{{"5/5", 5}, {"4 зірки", 4}, {"відмінно", 5}, {"п'ять", 5}, {"погано", 2}, {"на трійку", 3}, {"⭐⭐⭐⭐", 4},
+		{"5 хвилин", 0}, {"-5", 0}, {"4,5", 0}} {
+		id++
+		p := person{id: id, lang: "uk"}
+		h.says(p, "/start r_"+centre.ID+"_3")
+		h.taps(p, h.nth(p.id, 1), "qs:r:go")
+		h.settle()
+		qq, _ := q.Next(h.draft(p, dialogs.KindRating).Answers)
 		h.says(p, c.typed)
 		h.settle()
 		got := h.draft(p, dialogs.KindRating).Answers[qq.ID]
 		switch {
 		case c.want == 0 && got.Number != nil:
 			t.Errorf("«%s» was taken for the score %d", c.typed, *got.Number)
+		case c.want == 0 && !strings.HasPrefix(h.last(p.id).Text, h.text.Text("uk", "survey.err.expected_score", map[string]any{"Lo": 1, "Hi": 5})):
+			t.Errorf("«%s» refused with %q", c.typed, h.last(p.id).Text)
 		case c.want != 0 && (got.Number == nil || *got.Number != c.want):
 			t.Errorf("«%s» typed at a score step gave %+v; want %d", c.typed, got, c.want)
 		}
 	}
-	if got := h.last(p.id).Text; strings.Contains(got, "⚠️") {
-		t.Errorf("after the typed scores: %q", got)
-	}
 
 	// A yes/no step answered in a few words.
-	q2 := person{id: 9703, lang: "uk"}
-	h.says(q2, "/rate")
-	h.taps(q2, h.nth(q2.id, 1), "qs:r:go")
-	h.rateLowUntil(q2, "what_wrong", "")
-	h.says(q2, "Довга черга")
-	h.settle()
-	h.says(q2, "так, звертався")
-	h.settle()
-	if got := h.draft(q2, "rating").Answers["followup"]; len(got.Choice) != 1 || got.Choice[0] != dialogs.ChoiceYes {
-		t.Errorf("«так, звертався» at a yes/no step gave %+v; want yes", got)
+	for _, c := range []struct {
+		typed, want string
+	}{{"так, звертався", dialogs.ChoiceYes}, {"звичайно", dialogs.ChoiceYes}, {"да", dialogs.ChoiceYes}, {"ні, не треба", dialogs.ChoiceNo},
+		{"да нет", ""}, {"так, але не дзвоніть", ""}} {
+		id++
+		p := person{id: id, lang: "uk"}
+		h.says(p, "/rate")
+		h.taps(p, h.nth(p.id, 1), "qs:r:go")
+		h.rateLowUntil(p, "what_wrong", "")
+		h.says(p, "Довга черга")
+		h.settle()
+		h.says(p, c.typed)
+		h.settle()
+		got := h.draft(p, "rating").Answers["followup"]
+		switch {
+		case c.want == "" && len(got.Choice) > 0:
+			t.Errorf("«%s», which takes itself back, was taken as %v", c.typed, got.Choice)
+		case c.want != "" && (len(got.Choice) != 1 || got.Choice[0] != c.want):
+			t.Errorf("«%s» at a yes/no step gave %+v; want %s", c.typed, got, c.want)
+		}
 	}
 	h.noRejects()
 }

@@ -21,6 +21,7 @@ import (
 	"servicebot/bot/tg"
 	"servicebot/bot/turn"
 	"servicebot/dialogs"
+	"servicebot/locales"
 	"servicebot/store"
 )
 
@@ -436,6 +437,14 @@ func (a *Surveys) surveyError(lang string, q *dialogs.Questionnaire, qid string,
 			// «Готово» with nothing ticked: there is no text to type.
 			key = "survey.err.none_ticked"
 		}
+		if (qq.Type == dialogs.QuestionRating5 || qq.Type == dialogs.QuestionScale10) && (key == "survey.err.expected_button" || key == "survey.err.bad_choice") {
+			// «4,5», «5 хвилин»: say what a score is here.
+			key = "survey.err.expected_score"
+			data["Lo"], data["Hi"] = 1, 5
+			if qq.Type == dialogs.QuestionScale10 {
+				data["Lo"], data["Hi"] = 0, 10
+			}
+		}
 		data["Max"] = qq.Limit()
 		if key == "survey.err.too_long" {
 			return a.Text.Count(lang, key, qq.Limit(), data)
@@ -561,6 +570,9 @@ func (a *Surveys) typedChoice(lang string, qq *dialogs.Question, text string) (s
 	norm := func(s string) string {
 		return strings.ToLower(strings.TrimFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
 	}
+	if qq.Type == dialogs.QuestionRating5 || qq.Type == dialogs.QuestionScale10 {
+		return a.typedScore(lang, qq, text)
+	}
 	typed := norm(text)
 	if typed == "" {
 		return "", false
@@ -575,12 +587,17 @@ func (a *Surveys) typedChoice(lang string, qq *dialogs.Question, text string) (s
 		}
 		return "", false
 	}
-	if qq.Type == dialogs.QuestionRating5 || qq.Type == dialogs.QuestionScale10 {
-		return a.typedScore(lang, qq, text)
-	}
-	// «так, звертався», «ні, не просили»: the first word answers.
+	// «так, звертався», «ні, не просили»: the first word answers, unless
+	// another word takes it back («да нет», «так, але не дзвоніть»): then
+	// the person is asked again.
 	if words := strings.Fields(typed); len(words) > 1 && len(words) <= 4 {
 		if choice, ok := a.typedChoice(lang, qq, words[0]); ok {
+			for _, w := range words[1:] {
+				w = norm(w)
+				if other, ok := a.typedChoice(lang, qq, w); (ok && other != choice) || hedges[dialogs.Fold(w)] {
+					return "", false
+				}
+			}
 			return choice, true
 		}
 	}
@@ -595,18 +612,31 @@ func (a *Surveys) typedChoice(lang string, qq *dialogs.Question, text string) (s
 		keys[dialogs.ChoiceToday], keys[dialogs.ChoiceYesterday] = "survey.today", "survey.yesterday"
 	}
 	for choice, key := range keys {
-		forms := []string{a.Text.Text(lang, key)}
-		if more := a.Text.Text(lang, key+"_typed"); more != key+"_typed" {
-			forms = append(forms, strings.Split(more, "|")...)
-		}
-		for _, f := range forms {
-			if norm(f) == typed {
-				return choice, true
+		// In the person's language, then in the other ones: a Ukrainian
+		// speaker may type «да», a Russian one «так».
+		for _, l := range append([]string{lang}, locales.Languages...) {
+			forms := []string{a.Text.Text(l, key)}
+			if more := a.Text.Text(l, key+"_typed"); more != key+"_typed" {
+				forms = append(forms, strings.Split(more, "|")...)
+			}
+			for _, f := range forms {
+				if norm(f) == typed {
+					return choice, true
+				}
 			}
 		}
 	}
 	return "", false
 }
+
+// hedges take back a yes or a no typed before them («так, але…»).
+var hedges = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields("але проте однак тільки лише но однако только хотя хоча but") {
+		m[dialogs.Fold(w)] = true
+	}
+	return m
+}()
 
 // scoreOutOf is «5/5», «5 з 5», «4 из 5», «5 of 5»: a score and the top
 // of its scale.
@@ -638,6 +668,25 @@ func (a *Surveys) typedScore(lang string, qq *dialogs.Question, text string) (st
 		}
 		return strconv.Itoa(n), true
 	}
+	// «⭐⭐⭐⭐», «*****»: as many stars as the score.
+	if stars := strings.TrimFunc(text, unicode.IsSpace); stars != "" && qq.Type == dialogs.QuestionRating5 {
+		n, only := 0, true
+		for _, r := range stars {
+			switch r {
+			case '⭐', '★', '*':
+				n++
+			case '\uFE0F', ' ':
+			default:
+				only = false
+			}
+		}
+		if only {
+			return inRange(strconv.Itoa(n))
+		}
+	}
+	if strings.Contains(text, "-") && digits.MatchString(text) {
+		return "", false // «-5», «3-»: not a plain score
+	}
 	if m := scoreOutOf.FindStringSubmatch(strings.ToLower(text)); m != nil {
 		if top, _ := strconv.Atoi(m[2]); top == hi {
 			return inRange(m[1])
@@ -659,6 +708,7 @@ func (a *Surveys) typedScore(lang string, qq *dialogs.Question, text string) (st
 		return "", false
 	}
 	typed := dialogs.Fold(text)
+	typed = strings.TrimPrefix(typed, dialogs.Fold("на")+" ") // «на трійку»
 	for n := 1; n <= 5; n++ {
 		key := fmt.Sprintf("survey.score_typed_%d", n)
 		for _, f := range strings.Split(a.Text.Text(lang, key), "|") {
