@@ -385,18 +385,56 @@ func TestFaqUsageExampleIsThePacks(t *testing.T) {
 	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/faq"})
 	h.settle()
 	usage := lastInThread(h, topic.ThreadID).Text
-	m := regexp.MustCompile(`/faq ([a-z0-9_]+)\)`).FindStringSubmatch(usage)
+	m := regexp.MustCompile(`/faq ([a-z0-9_]+)</code>\)`).FindStringSubmatch(usage)
 	if m == nil || strings.Contains(usage, "lost_licence") {
 		t.Fatalf("/faq usage in the MFC pack: %q", usage)
 	}
 	if _, ok := h.app.Book().ByID[m[1]]; !ok {
 		t.Fatalf("/faq usage gives %q, not an entry of the MFC pack: %q", m[1], usage)
 	}
-	words := usage[strings.LastIndex(usage, "/faq ")+len("/faq ") : len(usage)-1]
+	words := strings.TrimSuffix(usage[strings.LastIndex(usage, "/faq ")+len("/faq "):], "</code>")
 	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/faq " + words})
 	h.settle()
 	if got := lastInThread(h, topic.ThreadID).Text; !strings.Contains(got, "<code>/faq "+m[1]+"</code>") {
 		t.Errorf("/faq %s, the example's words, does not find %s: %q", words, m[1], got)
 	}
+	// In General too.
+	h.staffPost(staffChat, 0, 0, &models.Message{Text: "/faq"})
+	h.settle()
+	if g := generalPosts(h); len(g) == 0 || g[len(g)-1].Text != usage {
+		t.Errorf("/faq in General: %+v", g)
+	}
 	h.noRejects()
+}
+
+// More low ratings than cards at once make one digest, listed in the
+// order they came.
+func TestReviewDigestListsInOrder(t *testing.T) {
+	h := newHarness(t)
+	centre := h.app.Pack.Centres[0].ID
+	for i := range 5 {
+		if _, err := h.st.DB().Exec(`INSERT INTO responses (kind, questionnaire, version, pack, user_id, centre, lang, answers, status, submitted_at)
+			VALUES ('rating', 'rating', 1, 'hsc', $1, $2, 'uk', '{"time":{"n":1}}', 'submitted', now())`, 12800+i, centre); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.app.WakeReviews()
+	h.settle()
+	var digest string
+	for _, m := range h.srv.Messages(staffChat) {
+		if strings.Contains(m.Text, "R-5") {
+			digest = m.Text
+		}
+	}
+	last := -1
+	for i := 1; i <= 5; i++ {
+		at := strings.Index(digest, fmt.Sprintf("R-%d<", i))
+		if at < last {
+			t.Errorf("R-%d is out of order in the digest:\n%s", i, digest)
+		}
+		last = at
+	}
+	if last < 0 {
+		t.Errorf("no digest of the five ratings: %q", digest)
+	}
 }

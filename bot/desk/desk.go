@@ -368,6 +368,10 @@ func (a *Desk) onStaffCommand(ctx context.Context, t *turn.Turn, m *models.Messa
 			a.searchFAQ(t, m.MessageThreadID, m.ID, strings.TrimSpace(c.Args))
 			return nil
 		}
+		if c.Name == "faq" {
+			t.Do(a.StaffPost(m.MessageThreadID, a.StaffText("desk.faq_usage", a.faqExample()), m.ID))
+			return nil
+		}
 		switch c.Name {
 		case "take", "close", "reopen", "block", "unblock", "faq", "note":
 			t.Do(a.StaffPost(m.MessageThreadID, a.StaffText("desk.no_ticket"), m.ID))

@@ -1,6 +1,7 @@
 package desk
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"html"
@@ -73,6 +74,8 @@ func (a *Desk) postReviews(ctx context.Context) error {
 	if len(show) == 0 {
 		return tx.Commit()
 	}
+	// In the order they came (UPDATE … RETURNING keeps none).
+	slices.SortFunc(show, func(x, y store.Response) int { return cmp.Compare(x.ID, y.ID) })
 	refs := make([]string, len(show))
 	for i, r := range show {
 		refs[i] = dialogs.Ref(r.Kind, r.ID)
