@@ -450,6 +450,8 @@ func TestModeratorEditIsMirrored(t *testing.T) {
 		t.Fatalf("the citizen got %q", got.Text)
 	}
 	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "// перевірити в реєстрі"})
+	// Another bot's command is not an answer: it never reaches the citizen.
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/faq@otherbot"})
 	h.settle()
 	staffMessageID := func(text string) int {
 		var id int

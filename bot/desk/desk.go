@@ -135,8 +135,14 @@ func (a *Desk) onStaffMessage(ctx context.Context, t *turn.Turn, m *models.Messa
 		t.Status = store.InboxSkipped
 		return nil
 	}
-	if c, ok := tg.ParseCommand(m); ok && (c.Bot == "" || strings.EqualFold(c.Bot, a.Username)) {
-		return a.onStaffCommand(ctx, t, m, c)
+	if c, ok := tg.ParseCommand(m); ok {
+		if c.Bot == "" || strings.EqualFold(c.Bot, a.Username) {
+			return a.onStaffCommand(ctx, t, m, c)
+		}
+		// Another bot's command («/faq@otherbot»): neither ours nor an
+		// answer for the citizen.
+		t.Status = store.InboxSkipped
+		return nil
 	}
 	tk, ok, err := a.ticketOf(ctx, t, m)
 	if err != nil {
