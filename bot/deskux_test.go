@@ -438,3 +438,56 @@ func TestReviewDigestListsInOrder(t *testing.T) {
 		t.Errorf("no digest of the five ratings: %q", digest)
 	}
 }
+
+// A low rating whose visitor asks to be contacted while a request of
+// theirs is open joins that request: staff read in its topic what it is
+// about, the visitor is told where the answer will come, and the review
+// card names it.
+func TestFollowUpJoinsTheOpenRequest(t *testing.T) {
+	h := newHarness(t)
+	centre := h.app.Pack.Centres[0]
+	p := person{id: 12901, lang: "uk"}
+	topic := h.openTicketFor(p, "Де мій техпаспорт?")
+	h.says(p, "/start r_"+centre.ID+"_3")
+	h.settle()
+	h.taps(p, h.lastInline(p.id), "qs:r:go")
+	h.fillSurvey(p, "rating", func(qq *dialogs.Question) string {
+		switch {
+		case qq.ID == "followup":
+			return dialogs.ChoiceYes
+		case qq.Type == dialogs.QuestionText:
+			return "Грубий адміністратор"
+		case qq.Type == dialogs.QuestionRating5:
+			return "1"
+		}
+		return typical(qq)
+	})
+	r := h.draft(p, "rating")
+	h.taps(p, h.lastInline(p.id), "qs:r:send")
+	h.settle()
+	ref := dialogs.Ref("rating", r.ID)
+	var tickets int
+	if err := h.st.DB().Get(&tickets, `SELECT count(*) FROM tickets`); err != nil || tickets != 1 {
+		t.Errorf("%d requests (%v); want the open one alone", tickets, err)
+	}
+	if got := lastInThread(h, topic.ThreadID).Text; got != h.text.Text("uk", "desk.followup_joined", map[string]any{"Ref": ref}) {
+		t.Errorf("the open request's topic ends with %q", got)
+	}
+	told := false
+	for _, m := range h.srv.Messages(p.id) {
+		told = told || m.Text == h.text.Text("uk", "ticket.followup_joined", map[string]any{"ID": 1})
+	}
+	if !told {
+		t.Error("the visitor is not told that their request to be contacted joined №1")
+	}
+	var review string
+	for _, m := range h.srv.Messages(staffChat) {
+		if strings.Contains(m.Text, "Низька оцінка "+ref) {
+			review = m.Text
+		}
+	}
+	if want := h.text.Text("uk", "review.follow_up", map[string]any{"ID": 1}); !strings.Contains(review, want) {
+		t.Errorf("the review card does not name request №1:\n%s", review)
+	}
+	h.noRejects()
+}

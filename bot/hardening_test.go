@@ -428,7 +428,7 @@ func TestReviewCardIsValidHTMLWhateverTheAnswers(t *testing.T) {
 				Centre: h.app.Pack.Centres[0].ID, Answers: dialogs.Answers{"time": {Number: &one}, "queue": {Number: &one},
 					"staff": {Number: &one}, "comfort": {Number: &one}, "info": {Number: &one},
 					"what_wrong": {Text: prefix + run}, "comment": {Text: run + prefix}}}
-			for name, card := range map[string]string{"card": h.app.desk.ReviewCard(r, nil), "digest": h.app.desk.ReviewDigest([]store.Response{r, r, r, r}, nil)} {
+			for name, card := range map[string]string{"card": h.app.desk.ReviewCard(r), "digest": h.app.desk.ReviewDigest([]store.Response{r, r, r, r})} {
 				plain, _, err := dialogs.ParseHTML(card)
 				if err != nil {
 					t.Fatalf("%s with %q…: Telegram would refuse its HTML: %v", name, (prefix + run)[:8], err)

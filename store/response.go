@@ -33,6 +33,9 @@ type Response struct {
 	MessageID   int    // the bot's message being edited in place
 	StartedAt   time.Time
 	SubmittedAt time.Time
+	// TicketID is the request opened or joined for a visitor who asked to
+	// be contacted (0: none).
+	TicketID int64
 }
 
 type responseRow struct {
@@ -51,21 +54,32 @@ type responseRow struct {
 	MessageID     int           `db:"message_id"`
 	StartedAt     time.Time     `db:"started_at"`
 	SubmittedAt   sql.NullTime  `db:"submitted_at"`
+	TicketID      sql.NullInt64 `db:"ticket_id"`
 }
 
 const responseColumns = `id, kind, questionnaire, version, pack, user_id, centre, centre_note, desk, lang, answers::text AS answers,
-	status, message_id, started_at, submitted_at`
+	status, message_id, started_at, submitted_at, ticket_id`
 
 func (r responseRow) response() (Response, error) {
 	out := Response{
 		ID: r.ID, Kind: r.Kind, Questionnaire: r.Questionnaire, Version: r.Version, Pack: r.Pack,
 		UserID: r.UserID.Int64, Centre: r.Centre, CentreNote: r.CentreNote, Desk: int(r.Desk.Int64), Lang: r.Lang, Status: r.Status,
 		MessageID: r.MessageID, StartedAt: r.StartedAt, SubmittedAt: r.SubmittedAt.Time, Answers: dialogs.Answers{},
+		TicketID: r.TicketID.Int64,
 	}
 	if err := json.Unmarshal(r.Answers, &out.Answers); err != nil {
 		return Response{}, fmt.Errorf("store: response %d: answers do not decode: %w", r.ID, err)
 	}
 	return out, nil
+}
+
+// SetResponseTicket links a submitted response to the request opened or
+// joined for its visitor.
+func SetResponseTicket(ctx context.Context, q sqlx.ExecerContext, responseID, ticketID int64) error {
+	if _, err := q.ExecContext(ctx, `UPDATE responses SET ticket_id = $2 WHERE id = $1`, responseID, ticketID); err != nil {
+		return fmt.Errorf("store: unable to link response %d to its request: %w", responseID, err)
+	}
+	return nil
 }
 
 func nullInt(v int64) sql.NullInt64 { return sql.NullInt64{Int64: v, Valid: v != 0} }

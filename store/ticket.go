@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 )
 
 // Ticket statuses.
@@ -134,27 +133,6 @@ func ReopenTicket(ctx context.Context, q sqlx.ExecerContext, id int64) (reopened
 	}
 	n, _ := res.RowsAffected()
 	return n > 0, nil
-}
-
-// FollowUpTickets finds the requests opened from ratings whose visitors
-// asked to be contacted, by the ratings' references («R-42»): ticket ids by
-// reference.
-func FollowUpTickets(ctx context.Context, q sqlx.QueryerContext, refs []string) (map[string]int64, error) {
-	out := map[string]int64{}
-	if len(refs) == 0 {
-		return out, nil
-	}
-	var rows []struct {
-		Ref string `db:"source_text"`
-		ID  int64  `db:"id"`
-	}
-	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT source_text, id FROM tickets WHERE source = 'rating' AND source_text = ANY($1)`, pq.Array(refs)); err != nil {
-		return nil, fmt.Errorf("store: unable to find the requests of ratings: %w", err)
-	}
-	for _, r := range rows {
-		out[r.Ref] = r.ID
-	}
-	return out, nil
 }
 
 // RecentlyUnsolved returns the person's latest ticket when it was closed

@@ -76,16 +76,6 @@ func (a *Desk) postReviews(ctx context.Context) error {
 	}
 	// In the order they came (UPDATE … RETURNING keeps none).
 	slices.SortFunc(show, func(x, y store.Response) int { return cmp.Compare(x.ID, y.ID) })
-	refs := make([]string, len(show))
-	for i, r := range show {
-		refs[i] = dialogs.Ref(r.Kind, r.ID)
-	}
-	// A rating whose visitor asked to be contacted has its request too:
-	// the card names it, so that staff see one matter, not two.
-	followUps, err := store.FollowUpTickets(ctx, tx, refs)
-	if err != nil {
-		return err
-	}
 	var posts []outbox.Effect
 	if a.StaffIsForum() {
 		topic, err := a.reviewsTopic(ctx, tx)
@@ -103,10 +93,10 @@ func (a *Desk) postReviews(ctx context.Context) error {
 	}
 	if len(show) <= reviewCards {
 		for _, r := range show {
-			post(a.ReviewCard(r, followUps))
+			post(a.ReviewCard(r))
 		}
 	} else {
-		post(a.ReviewDigest(show, followUps))
+		post(a.ReviewDigest(show))
 	}
 	// The posts commit with the responses marked shown: each is posted
 	// once, and the row locks are let go before anything is sent.
@@ -136,7 +126,7 @@ func (a *Desk) reviewsTopic(ctx context.Context, tx *sqlx.Tx) ([]outbox.Effect, 
 		Keeping(store.Slot{Kind: store.SlotReviewsThread})}, nil
 }
 
-func (a *Desk) reviewHeader(r store.Response, followUps map[string]int64) string {
+func (a *Desk) reviewHeader(r store.Response) string {
 	lang := a.StaffLang()
 	title := "review.mystery"
 	if r.Kind == dialogs.KindRating {
@@ -154,18 +144,18 @@ func (a *Desk) reviewHeader(r store.Response, followUps map[string]int64) string
 		b.WriteString(" · " + a.StaffText("review.desk", map[string]any{"Desk": r.Desk}))
 	}
 	b.WriteString(" · " + strings.ToUpper(r.Lang))
-	if id := followUps[dialogs.Ref(r.Kind, r.ID)]; id != 0 {
-		b.WriteString(" · " + a.StaffText("review.follow_up", map[string]any{"ID": id}))
+	if r.TicketID != 0 {
+		// The visitor asked to be contacted: the request it went to.
+		b.WriteString(" · " + a.StaffText("review.follow_up", map[string]any{"ID": r.TicketID}))
 	}
 	return b.String()
 }
 
-// ReviewCard renders every answer, section by section; followUps are the
-// requests opened from ratings, by the rating's reference.
-func (a *Desk) ReviewCard(r store.Response, followUps map[string]int64) string {
+// ReviewCard renders every answer, section by section.
+func (a *Desk) ReviewCard(r store.Response) string {
 	q, _ := a.Pack.Questionnaire(r.Kind)
 	lang := a.StaffLang()
-	parts := []string{a.reviewHeader(r, followUps)}
+	parts := []string{a.reviewHeader(r)}
 	var section, title string
 	for _, qq := range q.Visible(r.Answers) {
 		ans, ok := r.Answers[qq.ID]
@@ -199,11 +189,11 @@ func (a *Desk) ReviewCard(r store.Response, followUps map[string]int64) string {
 const cardLimit = 3900
 
 // ReviewDigest lists many responses in one message.
-func (a *Desk) ReviewDigest(rs []store.Response, followUps map[string]int64) string {
+func (a *Desk) ReviewDigest(rs []store.Response) string {
 	hint := "\n\n" + a.StaffText("review.digest_hint")
 	parts := []string{a.StaffText("review.digest", map[string]any{"Count": len(rs)})}
 	for _, r := range rs {
-		line := "\n• " + a.reviewHeader(r, followUps)
+		line := "\n• " + a.reviewHeader(r)
 		q, _ := a.Pack.Questionnaire(r.Kind)
 		if low := q.LowScores(r.Answers, dialogs.LowScore); len(low) > 0 {
 			line += " ❗" + strconv.Itoa(len(low))

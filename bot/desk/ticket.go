@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"errors"
 	"html"
 	"strings"
 	"time"
@@ -18,16 +19,40 @@ import (
 // OpenTicket opens a ticket with its first message (msg, or text when
 // there is no message to copy), its topic and card in the staff chat.
 func (a *Desk) OpenTicket(ctx context.Context, t *turn.Turn, msg *models.Message, text, source, sourceText string) error {
+	_, err := a.openTicket(ctx, t, msg, text, source, sourceText)
+	return err
+}
+
+// FollowUp hands a low rating whose visitor asked to be contacted to the
+// moderators: a request of its own, or, when the visitor has one open
+// already, a message in it that staff and the visitor are told of. It
+// returns the request's id.
+func (a *Desk) FollowUp(ctx context.Context, t *turn.Turn, text, ref string) (int64, error) {
+	if tk, err := store.OpenTicketOf(ctx, t.Tx, t.User.ID); err == nil {
+		if err := a.RelayToStaff(ctx, t, tk, nil, text); err != nil {
+			return 0, err
+		}
+		t.Do(a.TicketPost(tk, a.StaffText("desk.followup_joined", map[string]any{"Ref": ref}), nil))
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "ticket.followup_joined", map[string]any{"ID": tk.ID}), nil)
+		return tk.ID, nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return 0, err
+	}
+	tk, err := a.openTicket(ctx, t, nil, text, "rating", ref)
+	return tk.ID, err
+}
+
+func (a *Desk) openTicket(ctx context.Context, t *turn.Turn, msg *models.Message, text, source, sourceText string) (store.Ticket, error) {
 	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
-		return err
+		return store.Ticket{}, err
 	}
 	if a.Cfg.StaffChatID == 0 {
 		a.Reply(ctx, t, a.Text.Text(t.Lang, "ticket.unavailable"), a.MenuKeyboard(t.Lang))
-		return nil
+		return store.Ticket{}, nil
 	}
 	if tk, err := store.OpenTicketOf(ctx, t.Tx, t.User.ID); err == nil {
 		// A double tap on the offer: the ticket exists; this is one more message.
-		return a.RelayToStaff(ctx, t, tk, msg, text)
+		return tk, a.RelayToStaff(ctx, t, tk, msg, text)
 	}
 	subject := text
 	if subject == "" && msg != nil {
@@ -38,13 +63,13 @@ func (a *Desk) OpenTicket(ctx context.Context, t *turn.Turn, msg *models.Message
 	subject, _, _ = strings.Cut(strings.TrimSpace(subject), "\n\n")
 	tk, err := store.OpenTicket(ctx, t.Tx, t.User.ID, t.Lang, turn.Cut(strings.Join(strings.Fields(subject), " "), 60), source, sourceText)
 	if err != nil {
-		return err
+		return store.Ticket{}, err
 	}
 	// The topic, the card and the first message are effects of this turn:
 	// should anything below fail, none of them is made.
 	a.PostCard(t, tk, tg.SenderOf(t.Update))
 	if err := a.RelayToStaff(ctx, t, tk, msg, text); err != nil {
-		return err
+		return store.Ticket{}, err
 	}
 	note := a.Text.Text(t.Lang, "ticket.opened", map[string]any{"ID": tk.ID})
 	if s := a.Pack.Hours(); !s.Open(time.Now()) {
@@ -53,7 +78,7 @@ func (a *Desk) OpenTicket(ctx context.Context, t *turn.Turn, msg *models.Message
 		})
 	}
 	a.Reply(ctx, t, note, nil)
-	return nil
+	return tk, nil
 }
 
 // RelayToStaff copies a citizen's message into the ticket, or keeps it

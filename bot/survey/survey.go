@@ -984,7 +984,11 @@ func (a *Surveys) submitSurvey(ctx context.Context, t *turn.Turn, q *dialogs.Que
 		}
 	}
 	if yes := r.Answers["followup"]; slices.Contains(yes.Choice, dialogs.ChoiceYes) && a.Cfg.StaffChatID != 0 {
-		if err := a.desk.OpenTicket(ctx, t, nil, a.followUpText(q, r), "rating", ref); err != nil {
+		id, err := a.desk.FollowUp(ctx, t, a.followUpText(q, r), ref)
+		if err != nil {
+			return err
+		}
+		if err := store.SetResponseTicket(ctx, t.Tx, r.ID, id); err != nil {
 			return err
 		}
 	}
