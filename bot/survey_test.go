@@ -44,7 +44,8 @@ func (h *harness) sendPhoto(p person) {
 }
 
 // fillSurvey answers every question as a person would, through the
-// buttons and messages, until the summary. It returns the steps taken.
+// buttons and messages, until the summary; a pick of "type:…" is typed
+// instead. It returns the steps taken.
 func (h *harness) fillSurvey(p person, kind string, pick func(qq *dialogs.Question) string) int {
 	h.t.Helper()
 	q, _ := h.app.Pack.Questionnaire(kind)
@@ -65,6 +66,11 @@ func (h *harness) fillSurvey(p person, kind string, pick func(qq *dialogs.Questi
 			return step
 		}
 		choice := pick(qq)
+		if typed, ok := strings.CutPrefix(choice, "type:"); ok {
+			// Typed instead of tapped.
+			h.says(p, typed)
+			continue
+		}
 		switch qq.Type {
 		case dialogs.QuestionCentre:
 			h.pickCentre(p, msg, k)
@@ -750,4 +756,25 @@ func firstAnswerButton(t *testing.T, m bottest.Message) string {
 	}
 	t.Fatalf("no answer button in %q %s", m.Text, m.ReplyMarkup)
 	return ""
+}
+
+// How long the mystery shopper waited, typed as people say it («хвилин
+// 20», «півгодини»), is the range of minutes it falls in.
+func TestMysteryWaitTypedInWords(t *testing.T) {
+	h := newHarness(t)
+	for i, c := range []struct{ typed, want string }{{"хвилин 20", "m15_30"}, {"півтори години", "over60"}} {
+		p := person{id: int64(16201 + i), lang: "uk"}
+		h.says(p, "/mystery")
+		h.taps(p, h.nth(p.id, 1), "qs:m:go")
+		h.fillSurvey(p, "mystery", func(qq *dialogs.Question) string {
+			if qq.ID == "wait" {
+				return "type:" + c.typed
+			}
+			return typical(qq)
+		})
+		if got := h.draft(p, "mystery").Answers["wait"]; len(got.Choice) != 1 || got.Choice[0] != c.want {
+			t.Errorf("«%s» typed at «how long did you wait» gave %+v; want %s", c.typed, got, c.want)
+		}
+	}
+	h.noRejects()
 }

@@ -585,7 +585,8 @@ func (a *Surveys) typedChoice(lang string, qq *dialogs.Question, text string) (s
 				}
 			}
 		}
-		return "", false
+		// «хвилин 20», «півгодини» where the options are ranges of minutes.
+		return qq.MinutesOption(text)
 	}
 	// «так, звертався», «ні, не просили»: the first word answers, unless
 	// another word takes it back («да нет», «так, але не дзвоніть»): then
