@@ -567,7 +567,7 @@ func TestStaffHelpAndFAQUsage(t *testing.T) {
 	topic := h.openTicketFor(p, "Питання")
 	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/faq"})
 	h.settle()
-	if _, ok := h.lastWith(staffChat, "/faq lost_licence"); !ok {
+	if _, ok := h.lastWith(staffChat, "Напишіть id запису (<code>/faq "); !ok {
 		t.Errorf("/faq without an id: %+v", inThread(h.srv.Messages(staffChat), topic.ThreadID))
 	}
 	h.noRejects()

@@ -307,7 +307,7 @@ func TestQuestionnaireSurvivesRestartAndDoubleTaps(t *testing.T) {
 	// Text where a button is expected: a hint, nothing lost.
 	h.says(p, "дуже довго")
 	h.settle()
-	if got := h.last(p.id).Text; !strings.Contains(got, h.text.Text("uk", "survey.err.expected_button")) {
+	if got := h.last(p.id).Text; !strings.Contains(got, h.text.Text("uk", "survey.err.expected_score", map[string]any{"Lo": 1, "Hi": 5})) {
 		t.Errorf("text instead of a score: %q", got)
 	}
 	h.restart()

@@ -134,6 +134,9 @@ func New(db *sql.DB) *Metrics {
 		}, []string{"via"}),
 	}
 	// Series that alerts watch exist from the start, at 0.
+	for _, via := range []string{ViaOffer, ViaInbox} {
+		m.handedOut.WithLabelValues(via)
+	}
 	for _, op := range []string{OpClaim, OpCommit, OpRollback, OpRecordFailure, OpStoreUpdates, OpStats, OpRetention} {
 		m.dbErrors.WithLabelValues(op)
 	}
