@@ -422,7 +422,7 @@ func TestMFCOfficesByLocationAndDistrict(t *testing.T) {
 // the hsc pack; and /stats understands the example it gives.
 func TestStaffHelpAndStatsUsageNameThePacksCentre(t *testing.T) {
 	for _, c := range []struct{ pack, want, example string }{
-		{"mfc", "Центр — район (Красносельский) или id", "Красносельский"},
+		{"mfc", "Центр — район (Красносельский), город (Москва) или id", "Красносельский"},
 		{"hsc", "Центр — номер (6341), місто (Харків) або id", "6341"},
 	} {
 		t.Run(c.pack, func(t *testing.T) {
