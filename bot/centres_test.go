@@ -547,16 +547,40 @@ func TestMenuAndCommandFindTheCentre(t *testing.T) {
 		t.Errorf("/operator from the wait for a location: %q %s", got.Text, got.ReplyMarkup)
 	}
 
-	// A town with no centre of its own: said so, and the wait goes on.
-	h.says(p, "Коростишів")
+	// A name that is no place: said so, and the wait goes on.
+	h.says(p, "Атлантида")
 	h.settle()
-	if got := h.last(p.id); !asksForLocation(got) || got.Text != h.text.Text("uk", "centre.none_found_wait", map[string]any{"Query": "Коростишів"}) {
-		t.Errorf("a town without a centre: %q %s", got.Text, got.ReplyMarkup)
+	if got := h.last(p.id); !asksForLocation(got) || got.Text != h.text.Text("uk", "centre.none_found_wait", map[string]any{"Query": "Атлантида"}) {
+		t.Errorf("a place that is not: %q %s", got.Text, got.ReplyMarkup)
 	}
 	h.says(p, "Ізмаїл")
 	h.settle()
 	if got := h.last(p.id).Text; !strings.Contains(got, "ТСЦ МВС № 5144") || !strings.Contains(got, "пр-т. Незалежності, 362") {
 		t.Errorf("Izmail's card after the menu's button: %q", got)
+	}
+	// A town with no centre of its own (GeoNames knows where it is): the
+	// centres nearest it, in the wait or out of it; Uman, whose centre the
+	// list places in «Уманський р-н», its centre.
+	h.says(p, "/centres")
+	h.settle()
+	for _, text := range []string{"Коростишів", "Фастів"} {
+		h.says(p, text)
+		h.settle()
+		if got := h.last(p.id).Text; !strings.HasPrefix(got, h.text.Text("uk", "centre.nearest_to_place", map[string]any{"Place": text})) || !strings.Contains(got, "🏢") {
+			t.Errorf("«%s», a town without a centre: %q", text, got)
+		}
+	}
+	// Zhytomyr: its region's centre in Dovzhyk, which the list does not
+	// place, is named beside the nearest.
+	h.says(p, "Житомир")
+	h.settle()
+	if got := h.last(p.id).Text; !strings.Contains(got, "ТСЦ МВС № 1841 · Довжик") {
+		t.Errorf("«Житомир» does not name the centre in Dovzhyk: %q", got)
+	}
+	h.says(p, "Умань")
+	h.settle()
+	if got := h.last(p.id).Text; !strings.Contains(got, "№ 7142") {
+		t.Errorf("«Умань»: %q", got)
 	}
 	// A town typed alone, with nothing asked before: its centres.
 	h.says(p, "Львів")
@@ -630,6 +654,29 @@ func TestStatsAndExportOfATownWithManyCentres(t *testing.T) {
 	docs := h.srv.RequestsFor("sendDocument")
 	if len(docs) != 1 || !strings.Contains(docs[0].Get("caption"), scope) {
 		t.Fatalf("/export Москва all: %d documents", len(docs))
+	}
+	h.noRejects()
+}
+
+// At a questionnaire's centre step, a town with no centre of the list
+// offers the centres nearest it, and its region's centres the list does
+// not place («Житомир»: the one in Dovzhyk).
+func TestCentreStepOffersTheNearestToATownWithout(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 15951, lang: "uk"}
+	h.startRating(p)
+	h.says(p, "Житомир")
+	h.settle()
+	step := h.lastInline(p.id)
+	got := centreButtons(step)
+	if !strings.HasPrefix(step.Text, h.text.Text("uk", "centre.nearest_to_place", map[string]any{"Place": "Житомир"})) ||
+		len(got) < 2 || got[len(got)-1] != "dovzhyk1841" {
+		t.Errorf("«Житомир» at the centre step: %v\n%s", got, step.Text)
+	}
+	h.taps(p, step, turn.CbSurveyAns+":r:"+survey.CentreStep+":dovzhyk1841")
+	h.settle()
+	if r := h.draft(p, "rating"); r.Centre != "dovzhyk1841" {
+		t.Errorf("the centre chosen: %q", r.Centre)
 	}
 	h.noRejects()
 }

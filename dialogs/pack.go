@@ -66,7 +66,11 @@ type Pack struct {
 	// regions centres are grouped by, and the settlements' coordinates.
 	Regions []Region `yaml:"-"`
 	Places  []Place  `yaml:"-"`
-	Entries []Entry  `yaml:"-"`
+	// Gazetteer is where the country's settlements are, by the skeleton of
+	// their Latin name (gazetteer.tsv): the centres nearest a place that
+	// has none are found by it.
+	Gazetteer map[string]GazetteerPlace `yaml:"-"`
+	Entries   []Entry                   `yaml:"-"`
 	// Questionnaires are read from questionnaires/*.yaml, one a file.
 	Questionnaires []Questionnaire `yaml:"-"`
 	// Matching is read from matching.yaml.
@@ -288,6 +292,14 @@ func LoadPack(fsys fs.FS, dir string) (*Pack, error) {
 		if err := eachItem(root, file, part.key, part.add); err != nil {
 			return nil, err
 		}
+	}
+
+	if file := path.Join(dir, "gazetteer.tsv"); fileExists(fsys, file) {
+		g, err := readGazetteer(fsys, file)
+		if err != nil {
+			return nil, err
+		}
+		p.Gazetteer = g
 	}
 
 	if file := path.Join(dir, "matching.yaml"); fileExists(fsys, file) {

@@ -42,3 +42,27 @@ func TestTownTypedAloneAndExactly(t *testing.T) {
 		}
 	}
 }
+
+func TestPlaceNamed(t *testing.T) {
+	p, err := LoadShippedPack("hsc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]bool{
+		"Коростишів": true, "м. Коростишів": true, "Бердычив": true, "Фастів": true, "Житомир": true, "Умань": true,
+		"привіт": false, "як записатися онлайн": false, "Атлантида": false,
+	} {
+		if _, got := p.PlaceNamed(text); got != want {
+			t.Errorf("PlaceNamed(%q) = %v, want %v", text, got, want)
+		}
+	}
+	pl, _ := p.PlaceNamed("Коростишів")
+	if d := Distance(pl.Lat, pl.Lon, 50.3169, 29.0577); d > 5 || pl.Region != "18" {
+		t.Errorf("Korostyshiv is placed %.0f km from where it is, in region %q", d, pl.Region)
+	}
+	// Zhytomyr region's centre in Dovzhyk has no coordinates: it is named
+	// beside the nearest.
+	if un := p.Unplaced("18"); len(un) != 1 || un[0].Number != "1841" {
+		t.Errorf("Zhytomyr region's centres without coordinates: %+v", un)
+	}
+}

@@ -53,3 +53,18 @@ func Latin(s string) string {
 	}
 	return b.String()
 }
+
+// LatinSkeleton compares Latin names loosely: «Izmayil» and «Izmail»,
+// «Chornomors’k» and «Chornomorsk», «Pidhorodnye» and «Pidhorodne» meet.
+func LatinSkeleton(s string) string {
+	s = strings.ToLower(strings.NewReplacer("’", "", "'", "", "ʼ", "", "-", " ", "y", "i").Replace(s))
+	rs := []rune(s)
+	var b strings.Builder
+	for i, r := range rs {
+		if r == 'i' && i+1 < len(rs) && strings.ContainsRune("aeiou", rs[i+1]) {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

@@ -2,7 +2,9 @@ package citizen
 
 import (
 	"context"
+	"errors"
 	"html"
+	"strings"
 	"time"
 
 	"github.com/go-telegram/bot/models"
@@ -35,12 +37,20 @@ func (a *Citizens) OnCentresCommand(ctx context.Context, t *turn.Turn) error {
 // finds centres, as if it had been asked, or the bot's own question when
 // staff have hidden that entry.
 func (a *Citizens) findCentre(ctx context.Context, t *turn.Turn) error {
+	a.Ack(ctx, t, "")
 	for _, e := range a.Book().Pack.Entries {
-		if e.Action == dialogs.ActionFindCentre && !e.Hidden {
-			return a.showAnswer(ctx, t, 0, e.ID)
+		if e.Action != dialogs.ActionFindCentre {
+			continue
+		}
+		// Read fresh: an edit by staff shows at once.
+		fresh, err := store.FAQEntry(ctx, t.Tx, a.Pack.ID, e.ID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if err == nil && !fresh.Hidden {
+			return a.askWhere(ctx, t, fresh)
 		}
 	}
-	a.Ack(ctx, t, "")
 	return a.askWhereWith(ctx, t, a.Text.Text(t.Lang, "centre.ask_where"))
 }
 
@@ -49,8 +59,17 @@ func (a *Citizens) findCentre(ctx context.Context, t *turn.Turn) error {
 func (a *Citizens) continueCentres(ctx context.Context, t *turn.Turn, m *models.Message) error {
 	_, _, shared := turn.LocationOf(m)
 	if !shared && m.Text != "" && len(a.Pack.FindCentres(m.Text)) == 0 && !a.answers(m.Text) {
-		// «Житомир», «тсц житомир»: meant as a place, and none found. The
-		// wait goes on, with the location button, rather than «no answer».
+		// «Коростишів», a place with no centre: the centres nearest it.
+		if pl, ok := a.Pack.PlaceNamed(m.Text); ok {
+			if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+				return err
+			}
+			a.DropLocationButton(t)
+			a.showNearPlace(ctx, t, pl, m.Text)
+			return nil
+		}
+		// Meant as a place, and none found: the wait goes on, with the
+		// location button, rather than «no answer».
 		q := html.EscapeString(turn.Cut(m.Text, 60))
 		a.SendWithLocationButton(t, a.Text.Text(t.Lang, "centre.none_found_wait", map[string]any{"Query": q}))
 		return nil
@@ -61,7 +80,7 @@ func (a *Citizens) continueCentres(ctx context.Context, t *turn.Turn, m *models.
 	// The location button is done with, whatever came.
 	a.DropLocationButton(t)
 	if lat, lon, ok := turn.LocationOf(m); ok {
-		a.showNearest(ctx, t, lat, lon)
+		a.showNearest(ctx, t, lat, lon, "")
 		return nil
 	}
 	found := a.Pack.FindCentres(m.Text)
@@ -101,8 +120,16 @@ func (a *Citizens) showCards(ctx context.Context, t *turn.Turn, found []dialogs.
 	a.replyCards(ctx, t, a.Text.Text(t.Lang, "centre.cards_found"), cards)
 }
 
-// showNearest answers a shared location with the nearest centres' cards.
-func (a *Citizens) showNearest(ctx context.Context, t *turn.Turn, lat, lon float64) {
+// showNearPlace answers a place typed that no centre of the list is in:
+// the centres nearest it, and those of its region the list does not place.
+func (a *Citizens) showNearPlace(ctx context.Context, t *turn.Turn, pl dialogs.GazetteerPlace, typed string) {
+	title := a.Text.Text(t.Lang, "centre.nearest_to_place", map[string]any{"Place": html.EscapeString(turn.Cut(strings.TrimSpace(typed), 60))})
+	a.showNearest(ctx, t, pl.Lat, pl.Lon, title, a.Pack.Unplaced(pl.Region)...)
+}
+
+// showNearest answers with the centres nearest a point, under title (the
+// nearest to «you» when "").
+func (a *Citizens) showNearest(ctx context.Context, t *turn.Turn, lat, lon float64, title string, unplaced ...dialogs.Centre) {
 	near := a.Pack.Nearest(lat, lon, turn.NearestCount)
 	if len(near) == 0 {
 		a.Reply(ctx, t, a.Text.Text(t.Lang, "centre.none_near"), a.MenuKeyboard(t.Lang))
@@ -137,7 +164,13 @@ func (a *Citizens) showNearest(ctx context.Context, t *turn.Turn, lat, lon float
 		}
 		break
 	}
-	a.replyCards(ctx, t, a.Text.Text(t.Lang, "centre.nearest"), cards)
+	if len(unplaced) > 0 {
+		cards = append(cards, a.UnplacedNote(t.Lang, unplaced))
+	}
+	if title == "" {
+		title = a.Text.Text(t.Lang, "centre.nearest")
+	}
+	a.replyCards(ctx, t, title, cards)
 }
 
 // replyCards sends centre cards under a title, in as few messages as
@@ -169,7 +202,7 @@ func (a *Citizens) replyCards(ctx context.Context, t *turn.Turn, title string, c
 func (a *Citizens) locationOutsideDialog(ctx context.Context, t *turn.Turn, m *models.Message) bool {
 	lat, lon, ok := turn.LocationOf(m)
 	if ok {
-		a.showNearest(ctx, t, lat, lon)
+		a.showNearest(ctx, t, lat, lon, "")
 	}
 	return ok
 }

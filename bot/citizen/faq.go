@@ -169,6 +169,16 @@ func (a *Citizens) askFAQ(ctx context.Context, t *turn.Turn, text string) error 
 		a.showCards(ctx, t, found)
 		return nil
 	}
+	// «Умань», «Коростишів»: a settlement; its centres if the list names
+	// them loosely, else the centres nearest it.
+	if pl, ok := a.Pack.PlaceNamed(text); ok && !dialogs.LooksLikeQuestion(text) {
+		if found := a.Pack.FindCentres(text); len(found) > 0 {
+			a.showCards(ctx, t, found)
+		} else {
+			a.showNearPlace(ctx, t, pl, text)
+		}
+		return nil
+	}
 	norm := strings.Join(dialogs.Terms(text), " ")
 	if norm == "" {
 		norm = dialogs.Fold(text)

@@ -200,6 +200,11 @@ func (a *Surveys) pickFromFound(ctx context.Context, t *turn.Turn, q *dialogs.Qu
 	}
 	found := a.Pack.FindCentres(text)
 	if len(found) == 0 {
+		// A place with no centre («Коростишів»): the centres nearest it.
+		if pl, ok := a.Pack.PlaceNamed(text); ok {
+			a.pickNearest(ctx, t, q, r, pl.Lat, pl.Lon, a.Text.Text(t.Lang, "centre.nearest_to_place", map[string]any{"Place": html.EscapeString(turn.Cut(strings.TrimSpace(text), 60))}), pl.Region)
+			return nil
+		}
 		a.renderCentres(ctx, t, q, r, a.topView(), a.Text.Text(t.Lang, "centre.none_found", map[string]any{"Query": html.EscapeString(turn.Cut(strings.TrimSpace(text), 40))}))
 		return nil
 	}
@@ -220,7 +225,9 @@ func (a *Surveys) pickFromFound(ctx context.Context, t *turn.Turn, q *dialogs.Qu
 
 // pickNearest answers a shared location at the centre step: the nearest
 // centres as cards, and a button for each.
-func (a *Surveys) pickNearest(ctx context.Context, t *turn.Turn, q *dialogs.Questionnaire, r store.Response, lat, lon float64) {
+// A place typed (region != "") has its region's centres without
+// coordinates offered after the nearest.
+func (a *Surveys) pickNearest(ctx context.Context, t *turn.Turn, q *dialogs.Questionnaire, r store.Response, lat, lon float64, title, region string) {
 	near := a.Pack.Nearest(lat, lon, turn.NearestCount)
 	if len(near) == 0 {
 		a.renderCentres(ctx, t, q, r, a.topView(), a.Text.Text(t.Lang, "centre.none_near"))
@@ -230,11 +237,22 @@ func (a *Surveys) pickNearest(ctx context.Context, t *turn.Turn, q *dialogs.Ques
 	k := turn.LetterOf(r.Kind)
 	qid := centreQuestion(q, r)
 	var b strings.Builder
-	b.WriteString(a.Text.Text(t.Lang, "centre.nearest"))
+	if title == "" {
+		title = a.Text.Text(t.Lang, "centre.nearest")
+	}
+	b.WriteString(title)
 	var rows [][]tg.Button
 	for _, n := range near {
 		b.WriteString("\n\n" + a.CentreCard(t.Lang, n.Centre, n, time.Now()))
 		rows = append(rows, []tg.Button{tg.CallbackButton(a.centreLabel(n.Centre, lang)+" · "+a.Distance(t.Lang, n), turn.CbSurveyAns, k+":"+qid+":"+n.Centre.ID)})
+	}
+	if region != "" {
+		if un := a.Pack.Unplaced(region); len(un) > 0 {
+			b.WriteString("\n\n" + a.UnplacedNote(t.Lang, un))
+			for _, c := range un {
+				rows = append(rows, []tg.Button{tg.CallbackButton(a.centreLabel(c, lang), turn.CbSurveyAns, k+":"+qid+":"+c.ID)})
+			}
+		}
 	}
 	a.showPicked(ctx, t, q, r, b.String(), rows)
 }

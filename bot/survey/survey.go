@@ -790,7 +790,7 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 	case conv.Step == stepCentreNote && atCentre(r):
 		return a.takeCentreNote(ctx, t, q, r, turn.FirstNonEmpty(m.Text, m.Caption))
 	case atCentre(r) && shared:
-		a.pickNearest(ctx, t, q, r, lat, lon)
+		a.pickNearest(ctx, t, q, r, lat, lon, "", "")
 	case atCentre(r):
 		text := turn.FirstNonEmpty(m.Text, m.Caption)
 		if len(a.Pack.FindCentres(text)) == 0 {

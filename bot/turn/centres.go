@@ -181,3 +181,13 @@ const (
 	NearestCount = 3
 	FoundMax     = 12
 )
+
+// UnplacedNote names centres of a region that the list does not place on
+// the map (so never among the nearest), with their settlements.
+func (a *Env) UnplacedNote(lang string, centres []dialogs.Centre) string {
+	names := make([]string, len(centres))
+	for i, c := range centres {
+		names[i] = html.EscapeString(a.CentreName(lang, c))
+	}
+	return a.Text.Text(lang, "centre.unplaced", map[string]any{"Centres": strings.Join(names, "; ")})
+}

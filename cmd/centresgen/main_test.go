@@ -1,6 +1,10 @@
 package main
 
-import "testing"
+import (
+	"testing"
+
+	"servicebot/dialogs"
+)
 
 func TestParseRow(t *testing.T) {
 	for _, tc := range []struct {
@@ -32,11 +36,11 @@ func TestParseRow(t *testing.T) {
 
 func TestSkeleton(t *testing.T) {
 	for _, pair := range [][2]string{{"Izmayil", "Izmail"}, {"Chornomors’k", "Chornomorsk"}, {"Pidhorodnye", "Pidhorodne"}, {"Zvyahel", "Zviahel"}, {"Kamyanske", "Kamianske"}} {
-		if skeleton(pair[0]) != skeleton(pair[1]) {
-			t.Errorf("%s and %s do not meet: %q, %q", pair[0], pair[1], skeleton(pair[0]), skeleton(pair[1]))
+		if dialogs.LatinSkeleton(pair[0]) != dialogs.LatinSkeleton(pair[1]) {
+			t.Errorf("%s and %s do not meet: %q, %q", pair[0], pair[1], dialogs.LatinSkeleton(pair[0]), dialogs.LatinSkeleton(pair[1]))
 		}
 	}
-	if skeleton("Odesa") == skeleton("Oleshky") {
+	if dialogs.LatinSkeleton("Odesa") == dialogs.LatinSkeleton("Oleshky") {
 		t.Error("different towns meet")
 	}
 }
