@@ -1006,6 +1006,7 @@ func TestTypedScoresInAQuestionnaire(t *testing.T) {
 		typed string
 		want  int
 	}{{"5/5", 5}, {"4 зірки", 4}, {"відмінно", 5}, {"п'ять", 5}, {"погано", 2}, {"на трійку", 3}, {"⭐⭐⭐⭐", 4},
+		{"хорошо", 4}, {"все добре", 4}, {"не погано", 4},
 		{"5 хвилин", 0}, {"-5", 0}, {"4,5", 0}} {
 		id++
 		p := person{id: id, lang: "uk"}
@@ -1030,7 +1031,7 @@ func TestTypedScoresInAQuestionnaire(t *testing.T) {
 	for _, c := range []struct {
 		typed, want string
 	}{{"так, звертався", dialogs.ChoiceYes}, {"звичайно", dialogs.ChoiceYes}, {"да", dialogs.ChoiceYes}, {"ні, не треба", dialogs.ChoiceNo},
-		{"да нет", ""}, {"так, але не дзвоніть", ""}} {
+		{"да нет", ""}, {"так, але не дзвоніть", ""}, {"да не", ""}, {"так собі", ""}, {"ні, не хочу", dialogs.ChoiceNo}, {"ну нет", dialogs.ChoiceNo}} {
 		id++
 		p := person{id: id, lang: "uk"}
 		h.says(p, "/rate")

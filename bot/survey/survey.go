@@ -594,8 +594,8 @@ func (a *Surveys) typedChoice(lang string, qq *dialogs.Question, text string) (s
 	if words := strings.Fields(typed); len(words) > 1 && len(words) <= 4 {
 		if choice, ok := a.typedChoice(lang, qq, words[0]); ok {
 			for _, w := range words[1:] {
-				w = norm(w)
-				if other, ok := a.typedChoice(lang, qq, w); (ok && other != choice) || hedges[dialogs.Fold(w)] {
+				w = dialogs.Fold(norm(w))
+				if other, ok := bareYesNo[w]; (ok && other != choice) || hedges[w] {
 					return "", false
 				}
 			}
@@ -630,10 +630,25 @@ func (a *Surveys) typedChoice(lang string, qq *dialogs.Question, text string) (s
 	return "", false
 }
 
-// hedges take back a yes or a no typed before them («так, але…»).
+// bareYesNo are the words that alone say yes or no («не» too): one of
+// them after the other's word takes it back («да не», «так ні»). Words
+// that say yes only in a phrase («хочу») do not: «ні, не хочу» is no.
+var bareYesNo = func() map[string]string {
+	m := map[string]string{}
+	for _, w := range strings.Fields("так да yes ага") {
+		m[dialogs.Fold(w)] = dialogs.ChoiceYes
+	}
+	for _, w := range strings.Fields("ні нет no не нє неа") {
+		m[dialogs.Fold(w)] = dialogs.ChoiceNo
+	}
+	return m
+}()
+
+// hedges take back a yes or a no typed before them («так, але…», «так
+// собі»).
 var hedges = func() map[string]bool {
 	m := map[string]bool{}
-	for _, w := range strings.Fields("але проте однак тільки лише но однако только хотя хоча but") {
+	for _, w := range strings.Fields("але проте однак тільки лише но однако только хотя хоча but собі себе") {
 		m[dialogs.Fold(w)] = true
 	}
 	return m
@@ -705,21 +720,45 @@ func (a *Surveys) typedScore(lang string, qq *dialogs.Question, text string) (st
 	} else if len(nums) > 1 {
 		return "", false
 	}
+	typed := dialogs.Fold(text)
+	for _, lead := range []string{"на", "все", "всё", "усе", "всьо"} { // «на трійку», «все добре»
+		typed = strings.TrimPrefix(typed, dialogs.Fold(lead)+" ")
+	}
+	if n, ok := numberWords[typed]; ok {
+		return inRange(strconv.Itoa(n)) // «десять»
+	}
 	if qq.Type != dialogs.QuestionRating5 {
 		return "", false
 	}
-	typed := dialogs.Fold(text)
-	typed = strings.TrimPrefix(typed, dialogs.Fold("на")+" ") // «на трійку»
-	for n := 1; n <= 5; n++ {
-		key := fmt.Sprintf("survey.score_typed_%d", n)
-		for _, f := range strings.Split(a.Text.Text(lang, key), "|") {
-			if f != "" && dialogs.Fold(f) == typed {
-				return strconv.Itoa(n), true
+	// In the person's language, then in the others («хорошо» from a
+	// Ukrainian speaker).
+	for _, l := range append([]string{lang}, locales.Languages...) {
+		for n := 1; n <= 5; n++ {
+			key := fmt.Sprintf("survey.score_typed_%d", n)
+			for _, f := range strings.Split(a.Text.Text(l, key), "|") {
+				if f != "" && f != key && dialogs.Fold(f) == typed {
+					return strconv.Itoa(n), true
+				}
 			}
 		}
 	}
 	return "", false
 }
+
+// numberWords are the numbers 0–10 written in words, in Ukrainian and
+// Russian.
+var numberWords = func() map[string]int {
+	m := map[string]int{}
+	for n, forms := range []string{
+		"нуль ноль", "один одна", "два дві две", "три", "чотири четыре", "пять п'ять", "шість шесть",
+		"сім семь", "вісім восемь", "девять дев'ять", "десять",
+	} {
+		for _, w := range strings.Fields(forms) {
+			m[dialogs.Fold(w)] = n
+		}
+	}
+	return m
+}()
 
 func (a *Surveys) surveyNav(lang, k string, qq *dialogs.Question) []tg.Button {
 	nav := []tg.Button{tg.CallbackButton(a.Text.Text(lang, "survey.back"), turn.CbSurveyBack, k)}
