@@ -30,31 +30,67 @@ func minuteRange(label string) (lo, hi float64, ok bool) {
 }
 
 // typedMinutes reads how long someone says they waited: «20», «хвилин
-// 20», «20 хв», «півгодини», «полчаса», «годину», «2 години», «півтори
-// години».
+// 20», «двадцять хвилин», «15-30 хвилин» (the middle), «півгодини»,
+// «полчаса», «годину», «2 години», «1,5 години», «1 година 20 хвилин»,
+// «одразу».
 func typedMinutes(text string) (float64, bool) {
 	f := Fold(text)
-	words := strings.Fields(f)
-	hours := hasPrefixAny(words, "год", "час", "hour")
+	for _, z := range []string{"одразу", "відразу", "сразу", "не чекав", "не чекала", "не чекали", "не ждал", "не ждала", "не ждали", "без черги", "без очереди"} {
+		if strings.Contains(f, Fold(z)) {
+			return 0, true
+		}
+	}
 	switch {
 	case strings.Contains(f, Fold("півгодин")) || strings.Contains(f, Fold("пів годин")) || strings.Contains(f, Fold("полчас")) || strings.Contains(f, Fold("пол час")):
 		return 30, true
 	case strings.Contains(f, Fold("півтор")) || strings.Contains(f, Fold("полтор")):
 		return 90, true
 	}
-	nums := numberRe.FindAllString(text, -1)
-	switch {
-	case len(nums) == 1:
-		n, _ := strconv.Atoi(nums[0])
-		if hours {
-			return float64(n) * 60, true
+	var nums []float64
+	for _, m := range decimalRe.FindAllString(text, -1) {
+		n, _ := strconv.ParseFloat(strings.ReplaceAll(m, ",", "."), 64)
+		nums = append(nums, n)
+	}
+	words := strings.Fields(f)
+	if len(nums) == 0 {
+		for _, w := range words {
+			if n, ok := minuteWords[w]; ok {
+				nums = append(nums, n)
+			}
 		}
-		return float64(n), true
+	}
+	hours := hasPrefixAny(words, "год", "час", "hour")
+	switch {
+	case len(nums) == 1 && hours:
+		return nums[0] * 60, true
+	case len(nums) == 1:
+		return nums[0], true
+	case len(nums) == 2 && hours:
+		return nums[0]*60 + nums[1], true // «1 година 20 хвилин»
+	case len(nums) == 2:
+		return (nums[0] + nums[1]) / 2, true // «15-30 хвилин»
 	case len(nums) == 0 && hours && len(words) <= 2:
 		return 60, true // «годину», «около часа»
 	}
 	return 0, false
 }
+
+var decimalRe = regexp.MustCompile(`\d+(?:[.,]\d+)?`)
+
+// minuteWords are numbers written in words, as waits are said.
+var minuteWords = func() map[string]float64 {
+	m := map[string]float64{}
+	for n, forms := range map[float64]string{
+		1: "одну одна один", 2: "дві два две", 3: "три", 4: "чотири четыре", 5: "п'ять пять", 10: "десять",
+		15: "п'ятнадцять пятнадцать", 20: "двадцять двадцать", 30: "тридцять тридцать", 40: "сорок",
+		50: "п'ятдесят пятьдесят",
+	} {
+		for _, w := range strings.Fields(forms) {
+			m[Fold(w)] = n
+		}
+	}
+	return m
+}()
 
 // MinutesOption picks, for a question whose options are all ranges of
 // minutes, the one a typed duration falls in («хвилин 20» → «15–30
