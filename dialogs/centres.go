@@ -207,9 +207,16 @@ func (p *Pack) findCentres(query string) ([]Centre, int) {
 	var out []Centre
 	for _, c := range p.Centres {
 		score := -1
-		for _, names := range []Text{c.City, c.District} {
+		for i, names := range []Text{c.City, c.District} {
 			for _, name := range names {
-				if s := townScore(q, squash(name)); s >= 0 && (score < 0 || s < score) {
+				s := townScore(q, squash(name))
+				if i == 1 {
+					// A district (Moscow's) is met by its name or one typo,
+					// never as a prefix or two typos away: «Тверь» is not
+					// «Тверской», nor «Пушкино» «Щукино».
+					s = districtScore(q, name)
+				}
+				if s >= 0 && (score < 0 || s < score) {
 					score = s
 				}
 			}
@@ -247,6 +254,24 @@ func townScore(q, name string) int {
 		return 1 + d
 	}
 	return -1
+}
+
+// districtScore is townScore for a district's name, or a part of it: 0 the
+// same, 2 one typo away (five letters or more), -1 else.
+func districtScore(q, name string) int {
+	// «Выхино» is one part of «Выхино-Жулебино».
+	parts := append([]string{name}, strings.FieldsFunc(name, func(r rune) bool { return r == '-' || r == ' ' })...)
+	best := -1
+	for _, part := range parts {
+		part = squash(part)
+		switch {
+		case q == part:
+			return 0
+		case len([]rune(q)) >= 5 && editDistance([]rune(q), []rune(part)) <= 1:
+			best = 2
+		}
+	}
+	return best
 }
 
 // editDistance is the Damerau–Levenshtein (optimal string alignment)

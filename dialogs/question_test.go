@@ -66,3 +66,15 @@ func TestPlaceNamed(t *testing.T) {
 		t.Errorf("Zhytomyr region's centres without coordinates: %+v", un)
 	}
 }
+
+func TestDistrictsAreMetStrictly(t *testing.T) {
+	p, err := LoadShippedPack("mfc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]bool{"Сокол": true, "Соколл": true, "Выхино": true, "Тверь": false, "Пушкино": false} {
+		if got := len(p.FindCentres(text)) > 0; got != want {
+			t.Errorf("FindCentres(%q) found %v, want %v", text, got, want)
+		}
+	}
+}
