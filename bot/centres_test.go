@@ -582,6 +582,12 @@ func TestMenuAndCommandFindTheCentre(t *testing.T) {
 	if got := h.last(p.id).Text; !strings.Contains(got, "№ 7142") {
 		t.Errorf("«Умань»: %q", got)
 	}
+	// A town named in the locative, with «where is the centre» unsaid.
+	h.says(p, "тсц у Вінниці")
+	h.settle()
+	if got := h.last(p.id).Text; !strings.Contains(got, h.text.Text("uk", "centre.cards_found")) || !strings.Contains(got, "Вінниця") {
+		t.Errorf("«тсц у Вінниці»: %q", got)
+	}
 	// A town typed alone, with nothing asked before: its centres.
 	h.says(p, "Львів")
 	h.settle()

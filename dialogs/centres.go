@@ -442,6 +442,18 @@ func (p *Pack) CentresAsked(question string) []Centre {
 	if !asks || !names {
 		return nil
 	}
+	return p.centresIn(words)
+}
+
+// CentresIn finds the centres a question already known to be about where
+// a centre is names: «тсц у Львові», «найближчий сервісний центр у
+// Вінниці», by a town in any case, a number or a street; nil when it names
+// none.
+func (p *Pack) CentresIn(question string) []Centre {
+	return p.centresIn(strings.Fields(Fold(question)))
+}
+
+func (p *Pack) centresIn(words []string) []Centre {
 	var rest []string
 	for _, w := range words {
 		if askWords[w] || centreWords[w] || townWords[w] {

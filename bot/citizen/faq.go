@@ -159,6 +159,11 @@ func (a *Citizens) askFAQ(ctx context.Context, t *turn.Turn, text string) error 
 			e = fresh
 		}
 		if e.Action == dialogs.ActionFindCentre {
+			// «тсц у Львові»: the town is named already.
+			if found := a.Pack.CentresIn(text); len(found) > 0 {
+				a.showCards(ctx, t, found)
+				return nil
+			}
 			return a.askWhere(ctx, t, e)
 		}
 		a.Reply(ctx, t, a.RenderAnswer(e, t.Lang), a.AnswerKeyboard(e, t.Lang, true))
