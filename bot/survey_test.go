@@ -741,6 +741,13 @@ func TestQuestionTypedMidQuestionnaireIsAnswered(t *testing.T) {
 	if again := ms[len(ms)-1]; !strings.HasPrefix(again.Text, h.text.Text("ru", "survey.faq_aside")) || !strings.Contains(again.ReplyMarkup, turn.CbSurveyPlace) {
 		t.Errorf("the centre step after the answer: %q %s", again.Text, again.ReplyMarkup)
 	}
+	// «Where is the nearest centre?» at the centre step: the step's own
+	// button, not /centres.
+	h.says(c, "где ближайший сервисный центр?")
+	h.settle()
+	if got := h.last(c.id); !strings.HasPrefix(got.Text, h.text.Text("ru", "survey.centres_here", map[string]any{"Button": h.text.Text("ru", "centre.near_me")})) || !strings.Contains(got.ReplyMarkup, turn.CbSurveyPlace) {
+		t.Errorf("«where is the nearest centre» at the centre step: %q", got.Text)
+	}
 	h.noRejects()
 }
 

@@ -835,13 +835,13 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 		if len(a.Pack.FindCentres(text)) == 0 {
 			// «як записатися онлайн?» at the centre step names no centre:
 			// a question, answered, and the step shown again.
-			if asked, err := a.faqAside(ctx, t, q, r, text); asked || err != nil {
+			if asked, err := a.faqAside(ctx, t, q, r, text, true); asked || err != nil {
 				return err
 			}
 		}
 		return a.pickFromFound(ctx, t, q, r, text)
 	case !ok:
-		if asked, err := a.faqAside(ctx, t, q, r, m.Text); asked || err != nil {
+		if asked, err := a.faqAside(ctx, t, q, r, m.Text, false); asked || err != nil {
 			return err
 		}
 		a.renderSummary(ctx, t, q, r, a.Text.Text(t.Lang, "survey.err.use_buttons"))
@@ -863,7 +863,7 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 			// Text that is no answer to the step may be a question of its
 			// own («скільки коштує номерний знак?»): answered, not lost.
 			if _, err := q.Apply(r.Answers, next.ID, in, a.centreIDs()); err != nil {
-				if asked, err = a.faqAside(ctx, t, q, r, in.Text); err != nil {
+				if asked, err = a.faqAside(ctx, t, q, r, in.Text, false); err != nil {
 					return err
 				}
 			}
@@ -887,7 +887,7 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 // reports whether it did. Only text written as a question is taken for
 // one («реєстрація авто» at «which services» is an answer, even though
 // the FAQ knows the words); the rest is left to the step.
-func (a *Surveys) faqAside(ctx context.Context, t *turn.Turn, q *dialogs.Questionnaire, r store.Response, text string) (bool, error) {
+func (a *Surveys) faqAside(ctx context.Context, t *turn.Turn, q *dialogs.Questionnaire, r store.Response, text string, atCentre bool) (bool, error) {
 	if !dialogs.LooksLikeQuestion(text) {
 		return false, nil
 	}
@@ -901,6 +901,11 @@ func (a *Surveys) faqAside(ctx context.Context, t *turn.Turn, q *dialogs.Questio
 		e = fresh
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return false, err
+	}
+	if e.Action == dialogs.ActionFindCentre && atCentre {
+		// At the centre step itself: the step finds it.
+		a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, "survey.centres_here", map[string]any{"Button": a.Text.Text(t.Lang, "centre.near_me")}))
+		return true, nil
 	}
 	if e.Action == dialogs.ActionFindCentre {
 		// Finding a centre is a dialog of its own: where to find it, not
