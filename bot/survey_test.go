@@ -785,3 +785,22 @@ func TestMysteryWaitTypedInWords(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// «ні», «нічого», «-» typed at an optional comment skip it: the comment is
+// not «ні».
+func TestDecliningAnOptionalCommentSkipsIt(t *testing.T) {
+	h := newHarness(t)
+	for i, typed := range []string{"ні", "Ні, дякую", "-", "нет, спасибо"} {
+		p := person{id: int64(16301 + i), lang: "uk"}
+		h.says(p, "/rate")
+		h.taps(p, h.nth(p.id, 1), "qs:r:go")
+		h.rateLowUntil(p, "what_wrong", "")
+		h.says(p, typed)
+		h.settle()
+		got := h.draft(p, "rating").Answers["what_wrong"]
+		if !got.Skipped || got.Text != "" {
+			t.Errorf("«%s» at an optional comment gave %+v; want it skipped", typed, got)
+		}
+	}
+	h.noRejects()
+}

@@ -654,6 +654,29 @@ var hedges = func() map[string]bool {
 	return m
 }()
 
+// typedSkip tells text that declines an optional step: its «Пропустити»
+// typed, «ні», «нічого», «без коментарів», a lone dash (survey.skip_typed,
+// in any language).
+func (a *Surveys) typedSkip(lang, text string) bool {
+	t := strings.TrimSpace(text)
+	if t == "-" || t == "—" || t == "–" || t == "." {
+		return true
+	}
+	typed := dialogs.Fold(t)
+	if typed == "" {
+		return false
+	}
+	for _, l := range append([]string{lang}, locales.Languages...) {
+		forms := append([]string{a.Text.Text(l, "survey.skip")}, strings.Split(a.Text.Text(l, "survey.skip_typed"), "|")...)
+		for _, f := range forms {
+			if f != "" && f != "survey.skip_typed" && dialogs.Fold(f) == typed {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // scoreOutOf is «5/5», «5 з 5», «4 из 5», «5 of 5»: a score and the top
 // of its scale.
 var scoreOutOf = regexp.MustCompile(`^\s*(\d{1,2})\s*(?:/|з|із|зі|из|of)\s*(\d{1,2})\s*$`)
@@ -857,6 +880,11 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 		} else if choice, ok := a.typedChoice(t.Lang, next, m.Text); ok {
 			// «так», «вчора»: a button's label typed is that button.
 			in = dialogs.Input{Choice: choice}
+		}
+		if next.Optional && (next.Type == dialogs.QuestionText || next.Type == dialogs.QuestionPhoto) && a.typedSkip(t.Lang, m.Text) {
+			// «ні», «нічого», «-» at an optional comment or photo: the
+			// step is skipped, not answered with «ні».
+			in = dialogs.Input{Skip: true}
 		}
 		asked := false
 		if in.Text != "" && next.Type != dialogs.QuestionText {
