@@ -718,6 +718,13 @@ func TestQuestionTypedMidQuestionnaireIsAnswered(t *testing.T) {
 		}
 	}
 
+	// Thanks where a score is awaited: the step again, kindly.
+	h.says(p, "дякую")
+	h.settle()
+	if got := h.last(p.id).Text; !strings.HasPrefix(got, h.text.Text("uk", "survey.small_talk")) {
+		t.Errorf("«дякую» mid-questionnaire: %q", got)
+	}
+
 	// Where the centres are: the way to them, and the step again.
 	h.says(p, "де найближчий сервісний центр?")
 	h.settle()
@@ -740,6 +747,12 @@ func TestQuestionTypedMidQuestionnaireIsAnswered(t *testing.T) {
 	}
 	if again := ms[len(ms)-1]; !strings.HasPrefix(again.Text, h.text.Text("ru", "survey.faq_aside")) || !strings.Contains(again.ReplyMarkup, turn.CbSurveyPlace) {
 		t.Errorf("the centre step after the answer: %q %s", again.Text, again.ReplyMarkup)
+	}
+	// A greeting at the centre step is not looked for as a town.
+	h.says(c, "Привет")
+	h.settle()
+	if got := h.last(c.id).Text; !strings.HasPrefix(got, h.text.Text("ru", "survey.small_talk")) {
+		t.Errorf("«Привет» at the centre step: %q", got)
 	}
 	// «Where is the nearest centre?» at the centre step: the step's own
 	// button, not /centres.

@@ -654,6 +654,13 @@ var hedges = func() map[string]bool {
 	return m
 }()
 
+// greetsOrThanks tells «привіт», «дякую»: said where an answer is awaited,
+// the step is shown again kindly, not as a wrong answer.
+func greetsOrThanks(text string) bool {
+	k := dialogs.SmallTalk(text)
+	return k == dialogs.SmallTalkGreeting || k == dialogs.SmallTalkThanks
+}
+
 // typedSkip tells text that declines an optional step: its «Пропустити»
 // typed, «ні», «нічого», «без коментарів», a lone dash (survey.skip_typed,
 // in any language).
@@ -855,6 +862,11 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 		a.pickNearest(ctx, t, q, r, lat, lon, "", "")
 	case atCentre(r):
 		text := turn.FirstNonEmpty(m.Text, m.Caption)
+		if greetsOrThanks(text) && len(a.Pack.FindCentres(text)) == 0 {
+			// «Привіт», «дякую»: no town to look for.
+			a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, "survey.small_talk"))
+			return nil
+		}
 		if len(a.Pack.FindCentres(text)) == 0 {
 			// «як записатися онлайн?» at the centre step names no centre:
 			// a question, answered, and the step shown again.
@@ -885,6 +897,12 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 			// «ні», «нічого», «-» at an optional comment or photo: the
 			// step is skipped, not answered with «ні».
 			in = dialogs.Input{Skip: true}
+		}
+		if in.Text != "" && next.Type != dialogs.QuestionText && greetsOrThanks(in.Text) {
+			// «дякую», «привіт» where a button is awaited: not a wrong
+			// answer.
+			a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, "survey.small_talk"))
+			return nil
 		}
 		asked := false
 		if in.Text != "" && next.Type != dialogs.QuestionText {
