@@ -1,6 +1,9 @@
 package dialogs
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestMinutesOption(t *testing.T) {
 	p, err := LoadShippedPack("hsc")
@@ -28,6 +31,24 @@ func TestMinutesOption(t *testing.T) {
 					t.Errorf("%s took «20 хвилин» as %s", qq.ID, got)
 				}
 			}
+		}
+	}
+}
+
+func TestDatesTypedInWords(t *testing.T) {
+	today := time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
+	for text, want := range map[string]string{
+		"позавчора": "2026-11-26", "Позавчера": "2026-11-26", "21 листопада": "2026-11-21", "21 ноября 2026": "2026-11-21",
+		"30 грудня": "2025-12-30", "21.11": "2026-11-21",
+	} {
+		got, ok := parseDate(text, today)
+		if !ok || got.Format(time.DateOnly) != want {
+			t.Errorf("parseDate(%q) = %v %v, want %s", text, got, ok, want)
+		}
+	}
+	for _, text := range []string{"21 чогось", "колись"} {
+		if got, ok := parseDate(text, today); ok {
+			t.Errorf("parseDate(%q) = %v", text, got)
 		}
 	}
 }

@@ -670,8 +670,9 @@ func (qq *Question) answer(prev Answer, in Input, centres []string) (Answer, err
 }
 
 var (
-	dayMonthPattern = regexp.MustCompile(`^(\d{1,2})[./](\d{1,2})(?:[./](\d{4}|\d{2}))?$`)
-	isoDatePattern  = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})$`)
+	dayMonthNamePattern = regexp.MustCompile(`^(\d{1,2})\s+(\pL+)(?:\s+(\d{4}))?(?:\s*(?:р|року|г|года)\.?)?$`)
+	dayMonthPattern     = regexp.MustCompile(`^(\d{1,2})[./](\d{1,2})(?:[./](\d{4}|\d{2}))?$`)
+	isoDatePattern      = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})$`)
 )
 
 // visitDate is the date in gives: today, yesterday, or a typed dd.mm.yyyy,
@@ -709,6 +710,21 @@ func visitDate(in Input) (time.Time, error) {
 	return date, nil
 }
 
+// monthNames are the months as a date names them, in Ukrainian and
+// Russian («21 листопада», «21 ноября»).
+var monthNames = func() map[string]int {
+	m := map[string]int{}
+	for i, forms := range []string{
+		"січня января", "лютого февраля", "березня марта", "квітня апреля", "травня мая", "червня июня",
+		"липня июля", "серпня августа", "вересня сентября", "жовтня октября", "листопада ноября", "грудня декабря",
+	} {
+		for _, w := range strings.Fields(forms) {
+			m[Fold(w)] = i + 1
+		}
+	}
+	return m
+}()
+
 func parseDate(s string, today time.Time) (time.Time, bool) {
 	var y, m, d int
 	if g := isoDatePattern.FindStringSubmatch(s); g != nil {
@@ -731,6 +747,18 @@ func parseDate(s string, today time.Time) (time.Time, bool) {
 			y += 2000
 		default:
 			y, _ = strconv.Atoi(g[3])
+		}
+	} else if f := Fold(s); f == Fold("позавчора") || f == Fold("позавчера") {
+		return today.AddDate(0, 0, -2), true
+	} else if g := dayMonthNamePattern.FindStringSubmatch(strings.ToLower(s)); g != nil && monthNames[Fold(g[2])] != 0 {
+		// «21 листопада», «21 ноября 2026»
+		d, _ = strconv.Atoi(g[1])
+		m = monthNames[Fold(g[2])]
+		y = today.Year()
+		if g[3] != "" {
+			y, _ = strconv.Atoi(g[3])
+		} else if t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC); t.After(today) {
+			y--
 		}
 	} else {
 		return time.Time{}, false
