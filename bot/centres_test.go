@@ -577,6 +577,23 @@ func TestMenuAndCommandFindTheCentre(t *testing.T) {
 	if got := h.last(p.id).Text; !strings.Contains(got, "ТСЦ МВС № 1841 · Довжик") {
 		t.Errorf("«Житомир» does not name the centre in Dovzhyk: %q", got)
 	}
+	// In another case or a Russian spelling, with «where is the centre»:
+	// never a town of a like name («Коростишеві» is not Коростень).
+	for _, text := range []string{"Де ТСЦ у Коростишеві?", "где ТСЦ в Фастове", "Коростышев"} {
+		h.says(p, text)
+		h.settle()
+		got := h.last(p.id).Text
+		if !strings.Contains(got, "найближчі центри") || strings.Contains(got, "Центри за вашим запитом") {
+			t.Errorf("«%s»: %q", text, got)
+		}
+	}
+	// A first name or a word that a village is also called, typed alone,
+	// is not taken for a place.
+	h.says(p, "Сергій")
+	h.settle()
+	if got := h.last(p.id).Text; strings.Contains(got, "найближчі центри") {
+		t.Errorf("«Сергій» was taken for a village: %q", got)
+	}
 	h.says(p, "Умань")
 	h.settle()
 	if got := h.last(p.id).Text; !strings.Contains(got, "№ 7142") {
@@ -665,8 +682,8 @@ func TestStatsAndExportOfATownWithManyCentres(t *testing.T) {
 }
 
 // At a questionnaire's centre step, a town with no centre of the list
-// offers the centres nearest it, and its region's centres the list does
-// not place («Житомир»: the one in Dovzhyk).
+// offers the centres nearest it, after its region's centres the list does
+// not place («Житомир»: the one in Dovzhyk, first).
 func TestCentreStepOffersTheNearestToATownWithout(t *testing.T) {
 	h := newHarness(t)
 	p := person{id: 15951, lang: "uk"}
@@ -676,7 +693,7 @@ func TestCentreStepOffersTheNearestToATownWithout(t *testing.T) {
 	step := h.lastInline(p.id)
 	got := centreButtons(step)
 	if !strings.HasPrefix(step.Text, h.text.Text("uk", "centre.nearest_to_place", map[string]any{"Place": "Житомир"})) ||
-		len(got) < 2 || got[len(got)-1] != "dovzhyk1841" {
+		len(got) < 2 || got[0] != "dovzhyk1841" {
 		t.Errorf("«Житомир» at the centre step: %v\n%s", got, step.Text)
 	}
 	h.taps(p, step, turn.CbSurveyAns+":r:"+survey.CentreStep+":dovzhyk1841")

@@ -433,16 +433,21 @@ var caseEndings = []string{"ови", "еви", "ом", "и", "е", "у", "ю"}
 // in any case), «адреса мрео на перемоги» (a street), «графік тсц 5154» (a
 // number). nil when the question is not such, or names no centre.
 func (p *Pack) CentresAsked(question string) []Centre {
-	words := strings.Fields(Fold(question))
+	if !AsksWhere(question) {
+		return nil
+	}
+	return p.centresIn(strings.Fields(Fold(question)))
+}
+
+// AsksWhere tells a question of where a centre is or when it is open: an
+// asking word («де», «адреса», «графік») and a centre's («тсц», «мфц»).
+func AsksWhere(question string) bool {
 	asks, names := false, false
-	for _, w := range words {
+	for _, w := range strings.Fields(Fold(question)) {
 		asks = asks || askWords[w]
 		names = names || centreWords[w]
 	}
-	if !asks || !names {
-		return nil
-	}
-	return p.centresIn(words)
+	return asks && names
 }
 
 // CentresIn finds the centres a question already known to be about where
@@ -475,7 +480,10 @@ func (p *Pack) centresIn(words []string) []Centre {
 				continue
 			}
 			for _, form := range inflected(q) {
-				if found := p.FindCentres(form); len(found) > 0 {
+				// A case ending cut is guess enough: one typo more at most
+				// («Львові» is «Львів»), never two («Коростишеві» is not
+				// «Коростень»).
+				if found, score := p.findCentres(form); len(found) > 0 && score <= 2 {
 					return found
 				}
 			}

@@ -10,12 +10,14 @@ import (
 
 // GazetteerPlace is a settlement of the gazetteer.
 type GazetteerPlace struct {
-	Lat, Lon float64
-	Region   string // the pack's region code
+	Lat, Lon   float64
+	Region     string // the pack's region code
+	Population int    // 0: not known
+	Name       string // as typed, in its nominative when found by another case
 }
 
-// readGazetteer reads gazetteer.tsv: «skeleton TAB lat TAB lon TAB region»
-// lines, # comments.
+// readGazetteer reads gazetteer.tsv: «skeleton TAB lat TAB lon TAB region
+// TAB population» lines, # comments.
 func readGazetteer(fsys fs.FS, file string) (map[string]GazetteerPlace, error) {
 	f, err := fsys.Open(file)
 	if err != nil {
@@ -30,15 +32,16 @@ func readGazetteer(fsys fs.FS, file string) (map[string]GazetteerPlace, error) {
 			continue
 		}
 		cols := strings.Split(line, "\t")
-		if len(cols) != 4 {
-			return nil, fmt.Errorf("dialogs: %s:%d: want 4 columns", file, n)
+		if len(cols) != 5 {
+			return nil, fmt.Errorf("dialogs: %s:%d: want 5 columns", file, n)
 		}
 		lat, err1 := strconv.ParseFloat(cols[1], 64)
 		lon, err2 := strconv.ParseFloat(cols[2], 64)
 		if err1 != nil || err2 != nil {
 			return nil, fmt.Errorf("dialogs: %s:%d: bad coordinates", file, n)
 		}
-		out[cols[0]] = GazetteerPlace{Lat: lat, Lon: lon, Region: cols[3]}
+		pop, _ := strconv.Atoi(cols[4])
+		out[cols[0]] = GazetteerPlace{Lat: lat, Lon: lon, Region: cols[3], Population: pop}
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("dialogs: %s: %w", file, err)
@@ -52,12 +55,38 @@ func readGazetteer(fsys fs.FS, file string) (map[string]GazetteerPlace, error) {
 var russianLetters = strings.NewReplacer("ы", "и", "э", "е", "ё", "йо", "ъ", "")
 
 // PlaceNamed finds a settlement of the gazetteer typed alone («Коростишів»,
-// «м. Фастів»). Words like «місто» or «тсц» around it are left out; more
-// than three other words are no name.
+// «м. Фастів», «Фастов», «у Коростишеві»): words like «місто» or «тсц»
+// around it are left out; more than three other words are no name.
 func (p *Pack) PlaceNamed(text string) (GazetteerPlace, bool) {
-	if len(p.Gazetteer) == 0 {
+	words := placeWords(text)
+	if len(words) == 0 || len(words) > 3 {
 		return GazetteerPlace{}, false
 	}
+	return p.placeOf(words)
+}
+
+// PlaceIn finds a settlement named anywhere in a question about where a
+// centre is («де тсц у Коростишеві»), by one or two words in any case.
+func (p *Pack) PlaceIn(text string) (GazetteerPlace, bool) {
+	var rest []string
+	for _, w := range placeWords(text) {
+		if f := Fold(w); !askWords[f] && !centreWords[f] {
+			rest = append(rest, w)
+		}
+	}
+	for n := 2; n >= 1; n-- {
+		for i := 0; i+n <= len(rest); i++ {
+			if pl, ok := p.placeOf(rest[i : i+n]); ok {
+				return pl, true
+			}
+		}
+	}
+	return GazetteerPlace{}, false
+}
+
+// placeWords are text's words, lower case, without punctuation or the
+// words that go with a place's name («м.», «місто», «тсц», «у»).
+func placeWords(text string) []string {
 	var words []string
 	for _, w := range strings.Fields(strings.ToLower(text)) {
 		w = strings.TrimFunc(w, func(r rune) bool { return strings.ContainsRune(".,!?;:«»\"()", r) })
@@ -66,11 +95,60 @@ func (p *Pack) PlaceNamed(text string) (GazetteerPlace, bool) {
 		}
 		words = append(words, w)
 	}
-	if len(words) == 0 || len(words) > 3 {
+	return words
+}
+
+// placeOf looks words up in the gazetteer as they are and as a Ukrainian
+// nominative they may stand for: another case («Коростишеві» →
+// «Коростишів»), a Russian spelling («Фастов» → «Фастів», «Ирпень» →
+// «Ірпінь»).
+func (p *Pack) placeOf(words []string) (GazetteerPlace, bool) {
+	if len(p.Gazetteer) == 0 {
 		return GazetteerPlace{}, false
 	}
-	pl, ok := p.Gazetteer[LatinSkeleton(Latin(russianLetters.Replace(strings.Join(words, " "))))]
-	return pl, ok
+	last := len(words) - 1
+	for _, form := range nominatives(russianLetters.Replace(words[last])) {
+		name := append(append([]string{}, words[:last]...), form)
+		if pl, ok := p.Gazetteer[LatinSkeleton(Latin(strings.Join(name, " ")))]; ok {
+			for i, w := range name {
+				r := []rune(w)
+				name[i] = strings.ToUpper(string(r[:1])) + string(r[1:])
+			}
+			pl.Name = strings.Join(name, " ")
+			return pl, true
+		}
+	}
+	return GazetteerPlace{}, false
+}
+
+// nominatives are the forms a word of a place's name may have in the
+// nominative: itself, without a case ending, and with the «і» Ukrainian
+// has where other cases and Russian have «о» or «е» in the last syllable.
+func nominatives(w string) []string {
+	if strings.HasPrefix(w, "и") {
+		w = "і" + strings.TrimPrefix(w, "и") // «Ирпень»
+	}
+	stems := []string{w}
+	for _, e := range []string{"ові", "еві", "і", "у", "ю", "а", "я", "ом", "ем", "е"} {
+		if s, ok := strings.CutSuffix(w, e); ok && len([]rune(s)) >= 3 {
+			stems = append(stems, s)
+		}
+	}
+	var out []string
+	for _, s := range stems {
+		out = append(out, s)
+		r := []rune(s)
+		// The last «о», «е» or «є» followed by consonants only (and «ь»).
+		for i := len(r) - 1; i >= 0; i-- {
+			if strings.ContainsRune("аеєиіїоуюяы", r[i]) {
+				if (r[i] == 'о' || r[i] == 'е' || r[i] == 'є') && i < len(r)-1 {
+					out = append(out, string(r[:i])+"і"+string(r[i+1:]))
+				}
+				break
+			}
+		}
+	}
+	return out
 }
 
 // Unplaced lists the region's centres that have no coordinates, neither

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"html"
-	"strings"
 	"time"
 
 	"github.com/go-telegram/bot/models"
@@ -65,7 +64,7 @@ func (a *Citizens) continueCentres(ctx context.Context, t *turn.Turn, m *models.
 				return err
 			}
 			a.DropLocationButton(t)
-			a.showNearPlace(ctx, t, pl, m.Text)
+			a.showNearPlace(ctx, t, pl)
 			return nil
 		}
 		// Meant as a place, and none found: the wait goes on, with the
@@ -122,8 +121,8 @@ func (a *Citizens) showCards(ctx context.Context, t *turn.Turn, found []dialogs.
 
 // showNearPlace answers a place typed that no centre of the list is in:
 // the centres nearest it, and those of its region the list does not place.
-func (a *Citizens) showNearPlace(ctx context.Context, t *turn.Turn, pl dialogs.GazetteerPlace, typed string) {
-	title := a.Text.Text(t.Lang, "centre.nearest_to_place", map[string]any{"Place": html.EscapeString(turn.Cut(strings.TrimSpace(typed), 60))})
+func (a *Citizens) showNearPlace(ctx context.Context, t *turn.Turn, pl dialogs.GazetteerPlace) {
+	title := a.Text.Text(t.Lang, "centre.nearest_to_place", map[string]any{"Place": html.EscapeString(turn.Cut(pl.Name, 60))})
 	a.showNearest(ctx, t, pl.Lat, pl.Lon, title, a.Pack.Unplaced(pl.Region)...)
 }
 
@@ -165,7 +164,9 @@ func (a *Citizens) showNearest(ctx context.Context, t *turn.Turn, lat, lon float
 		break
 	}
 	if len(unplaced) > 0 {
-		cards = append(cards, a.UnplacedNote(t.Lang, unplaced))
+		// First: the region's own centre may be one of them (Zhytomyr's,
+		// Lutsk's), nearer than any card.
+		cards = append([]string{a.UnplacedNote(t.Lang, unplaced)}, cards...)
 	}
 	if title == "" {
 		title = a.Text.Text(t.Lang, "centre.nearest")

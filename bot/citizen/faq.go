@@ -54,6 +54,10 @@ func (a *Citizens) showFAQCategory(ctx context.Context, t *turn.Turn, msgID int,
 	a.Show(ctx, t, msgID, title, tg.NewKeyboard(rows...))
 }
 
+// townTyped is how many people a settlement typed alone, outside any
+// question of place, must have to be taken for one.
+const townTyped = 10000
+
 // showAnswer shows an entry's answer with 👍/👎, read fresh from the
 // database so that a staff edit shows at once.
 func (a *Citizens) showAnswer(ctx context.Context, t *turn.Turn, msgID int, id string) error {
@@ -151,6 +155,13 @@ func (a *Citizens) askFAQ(ctx context.Context, t *turn.Turn, text string) error 
 		a.showCards(ctx, t, found)
 		return nil
 	}
+	// «де тсц у Коростишеві»: a town the list has no centre in.
+	if dialogs.AsksWhere(text) {
+		if pl, ok := a.Pack.PlaceIn(text); ok {
+			a.showNearPlace(ctx, t, pl)
+			return nil
+		}
+	}
 	b := a.Book()
 	res := b.VisibleMatches(b.Index.Ask(text))
 	if res.Best != "" {
@@ -159,9 +170,14 @@ func (a *Citizens) askFAQ(ctx context.Context, t *turn.Turn, text string) error 
 			e = fresh
 		}
 		if e.Action == dialogs.ActionFindCentre {
-			// «тсц у Львові»: the town is named already.
+			// «тсц у Львові»: the town is named already; «тсц у
+			// Коростишеві», a town the list has no centre in.
 			if found := a.Pack.CentresIn(text); len(found) > 0 {
 				a.showCards(ctx, t, found)
+				return nil
+			}
+			if pl, ok := a.Pack.PlaceIn(text); ok {
+				a.showNearPlace(ctx, t, pl)
 				return nil
 			}
 			return a.askWhere(ctx, t, e)
@@ -176,11 +192,13 @@ func (a *Citizens) askFAQ(ctx context.Context, t *turn.Turn, text string) error 
 	}
 	// «Умань», «Коростишів»: a settlement; its centres if the list names
 	// them loosely, else the centres nearest it.
-	if pl, ok := a.Pack.PlaceNamed(text); ok && !dialogs.LooksLikeQuestion(text) {
+	// Typed with nothing asked before, only a town of some size is taken
+	// for one: «Сергій», «Маяк» and «Перемога» are villages too.
+	if pl, ok := a.Pack.PlaceNamed(text); ok && pl.Population >= townTyped && !dialogs.LooksLikeQuestion(text) {
 		if found := a.Pack.FindCentres(text); len(found) > 0 {
 			a.showCards(ctx, t, found)
 		} else {
-			a.showNearPlace(ctx, t, pl, text)
+			a.showNearPlace(ctx, t, pl)
 		}
 		return nil
 	}

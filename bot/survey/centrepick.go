@@ -202,7 +202,7 @@ func (a *Surveys) pickFromFound(ctx context.Context, t *turn.Turn, q *dialogs.Qu
 	if len(found) == 0 {
 		// A place with no centre («Коростишів»): the centres nearest it.
 		if pl, ok := a.Pack.PlaceNamed(text); ok {
-			a.pickNearest(ctx, t, q, r, pl.Lat, pl.Lon, a.Text.Text(t.Lang, "centre.nearest_to_place", map[string]any{"Place": html.EscapeString(turn.Cut(strings.TrimSpace(text), 60))}), pl.Region)
+			a.pickNearest(ctx, t, q, r, pl.Lat, pl.Lon, a.Text.Text(t.Lang, "centre.nearest_to_place", map[string]any{"Place": html.EscapeString(turn.Cut(pl.Name, 60))}), pl.Region)
 			return nil
 		}
 		a.renderCentres(ctx, t, q, r, a.topView(), a.Text.Text(t.Lang, "centre.none_found", map[string]any{"Query": html.EscapeString(turn.Cut(strings.TrimSpace(text), 40))}))
@@ -248,10 +248,15 @@ func (a *Surveys) pickNearest(ctx context.Context, t *turn.Turn, q *dialogs.Ques
 	}
 	if region != "" {
 		if un := a.Pack.Unplaced(region); len(un) > 0 {
-			b.WriteString("\n\n" + a.UnplacedNote(t.Lang, un))
+			// First: the region's own centre may be one of them.
+			var first [][]tg.Button
 			for _, c := range un {
-				rows = append(rows, []tg.Button{tg.CallbackButton(a.centreLabel(c, lang), turn.CbSurveyAns, k+":"+qid+":"+c.ID)})
+				first = append(first, []tg.Button{tg.CallbackButton(a.centreLabel(c, lang), turn.CbSurveyAns, k+":"+qid+":"+c.ID)})
 			}
+			rows = append(first, rows...)
+			text := b.String()
+			b.Reset()
+			b.WriteString(title + "\n\n" + a.UnplacedNote(t.Lang, un) + strings.TrimPrefix(text, title))
 		}
 	}
 	a.showPicked(ctx, t, q, r, b.String(), rows)

@@ -862,7 +862,7 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 		a.pickNearest(ctx, t, q, r, lat, lon, "", "")
 	case atCentre(r):
 		text := turn.FirstNonEmpty(m.Text, m.Caption)
-		if greetsOrThanks(text) && len(a.Pack.FindCentres(text)) == 0 {
+		if dialogs.SmallTalk(text) != "" && len(a.Pack.FindCentres(text)) == 0 {
 			// «Привіт», «дякую»: no town to look for.
 			a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, "survey.small_talk"))
 			return nil
