@@ -803,7 +803,7 @@ func TestMysteryWaitTypedInWords(t *testing.T) {
 // not «ні».
 func TestDecliningAnOptionalCommentSkipsIt(t *testing.T) {
 	h := newHarness(t)
-	for i, typed := range []string{"ні", "Ні, дякую", "-", "нет, спасибо"} {
+	for i, typed := range []string{"ні", "Ні, дякую", "-", "нет, спасибо", "ні, не хочу"} {
 		p := person{id: int64(16301 + i), lang: "uk"}
 		h.says(p, "/rate")
 		h.taps(p, h.nth(p.id, 1), "qs:r:go")

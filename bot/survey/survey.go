@@ -898,9 +898,9 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 			// step is skipped, not answered with «ні».
 			in = dialogs.Input{Skip: true}
 		}
-		if in.Text != "" && next.Type != dialogs.QuestionText && greetsOrThanks(in.Text) {
-			// «дякую», «привіт» where a button is awaited: not a wrong
-			// answer.
+		if in.Text != "" && (next.Type != dialogs.QuestionText && greetsOrThanks(in.Text) || dialogs.SmallTalk(in.Text) == dialogs.SmallTalkGreeting) {
+			// «дякую», «привіт» where a button is awaited, «привіт» where
+			// a comment is: not an answer.
 			a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, "survey.small_talk"))
 			return nil
 		}
