@@ -650,6 +650,14 @@ func TestMenuAndCommandFindTheCentre(t *testing.T) {
 	if got := m.last(q.id).Text; !strings.Contains(got, "Чапаевский переулок, дом 16") {
 		t.Errorf("«метро Сокол»: %q", got)
 	}
+	// A town of the region around Moscow: the offices nearest it.
+	for _, town := range []string{"Химки", "Люберцы"} {
+		m.says(q, town)
+		m.settle()
+		if got := m.last(q.id).Text; !strings.HasPrefix(got, m.text.Text("ru", "centre.nearest_to_place", map[string]any{"Place": town})) || !strings.Contains(got, "🏢") {
+			t.Errorf("«%s»: %q", town, got)
+		}
+	}
 	m.says(q, "Москва")
 	m.settle()
 	found := len(m.app.Pack.FindCentres("Москва"))

@@ -107,9 +107,13 @@ func (p *Pack) placeOf(words []string) (GazetteerPlace, bool) {
 		return GazetteerPlace{}, false
 	}
 	last := len(words) - 1
-	for _, form := range nominatives(russianLetters.Replace(words[last])) {
+	as := russianLetters.Replace(words[last])
+	for _, form := range nominatives(as) {
 		name := append(append([]string{}, words[:last]...), form)
 		if pl, ok := p.Gazetteer[LatinSkeleton(Latin(strings.Join(name, " ")))]; ok {
+			if form == as {
+				name[last] = words[last] // as typed: «Люберцы», not «Люберци»
+			}
 			for i, w := range name {
 				r := []rune(w)
 				name[i] = strings.ToUpper(string(r[:1])) + string(r[1:])
