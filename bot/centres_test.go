@@ -547,6 +547,17 @@ func TestMenuAndCommandFindTheCentre(t *testing.T) {
 		t.Errorf("/operator from the wait for a location: %q %s", got.Text, got.ReplyMarkup)
 	}
 
+	// /cancel at the wait: the location button goes, the menu follows.
+	cn := person{id: 15905, lang: "uk"}
+	h.says(cn, "/centres")
+	h.settle()
+	h.says(cn, "/cancel")
+	h.settle()
+	ms := h.srv.Messages(cn.id)
+	if done, menu := ms[len(ms)-2], ms[len(ms)-1]; done.Text != h.text.Text("uk", "cancel.done") || !strings.Contains(done.ReplyMarkup, `"remove_keyboard":true`) || !hasButton(menu, turn.CbMenu+":centres") {
+		t.Errorf("/cancel at the wait for a location: %q %s, then %q", done.Text, done.ReplyMarkup, menu.Text)
+	}
+
 	// A name that is no place: said so, and the wait goes on.
 	h.says(p, "Атлантида")
 	h.settle()

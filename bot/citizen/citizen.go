@@ -213,7 +213,16 @@ func (a *Citizens) OnCancel(ctx context.Context, t *turn.Turn) error {
 			return err
 		}
 	} else if err == nil && conv.Dialog == turn.DialogCentres {
-		a.DropLocationButton(t) // asked for a location or a town
+		// Asked for a location or a town: the location button goes with
+		// «cancelled», which has no buttons of its own to carry; the menu
+		// follows.
+		if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+			return err
+		}
+		a.DropLocationButton(t)
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "cancel.done"), nil)
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "menu.title"), a.MenuKeyboard(t.Lang))
+		return nil
 	}
 	ended, err := store.EndConversation(ctx, t.Tx, t.Chat)
 	if err != nil {
