@@ -558,6 +558,29 @@ func TestMenuAndCommandFindTheCentre(t *testing.T) {
 		t.Errorf("/cancel at the wait for a location: %q %s, then %q", done.Text, done.ReplyMarkup, menu.Text)
 	}
 
+	// In the wait: a town in another case, a town a typo away from
+	// another one, a first name, and «скасувати» typed.
+	w := person{id: 15906, lang: "uk"}
+	for _, c := range []struct{ typed, want string }{
+		{"у Рівному", "Рівне"},
+		{"Фастове", h.text.Text("uk", "centre.nearest_to_place", map[string]any{"Place": "Фастів"})},
+		{"Сергій", h.text.Text("uk", "centre.none_found_wait", map[string]any{"Query": "Сергій"})},
+		{"скасувати", h.text.Text("uk", "cancel.done")},
+	} {
+		h.says(w, "/centres")
+		h.settle()
+		h.says(w, c.typed)
+		h.settle()
+		found := false
+		ms := h.srv.Messages(w.id)
+		for _, m := range ms[max(0, len(ms)-2):] {
+			found = found || strings.Contains(m.Text, c.want)
+		}
+		if !found || strings.Contains(ms[len(ms)-1].Text, "Усатове") {
+			t.Errorf("«%s» in the wait for a location: %q; want %q", c.typed, ms[len(ms)-1].Text, c.want)
+		}
+	}
+
 	// A name that is no place: said so, and the wait goes on.
 	h.says(p, "Атлантида")
 	h.settle()
@@ -662,11 +685,11 @@ func TestMenuAndCommandFindTheCentre(t *testing.T) {
 		t.Errorf("«метро Сокол»: %q", got)
 	}
 	// A town of the region around Moscow: the offices nearest it.
-	for _, town := range []string{"Химки", "Люберцы"} {
-		m.says(q, town)
+	for typed, town := range map[string]string{"Химки": "Химки", "Люберцы": "Люберцы", "где МФЦ в Мытищах": "Мытищи", "Красногорск": "Красногорск"} {
+		m.says(q, typed)
 		m.settle()
 		if got := m.last(q.id).Text; !strings.HasPrefix(got, m.text.Text("ru", "centre.nearest_to_place", map[string]any{"Place": town})) || !strings.Contains(got, "🏢") {
-			t.Errorf("«%s»: %q", town, got)
+			t.Errorf("«%s»: %q", typed, got)
 		}
 	}
 	m.says(q, "Москва")

@@ -230,6 +230,13 @@ func (p *Pack) findCentres(query string) ([]Centre, int) {
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Number < out[j].Number })
+	if best >= 2 {
+		// A typo away from a town with centres, but the name of a real
+		// place itself («Фастове», Fastiv, is not «Усатове»): not this.
+		if _, ok := p.PlaceNamed(query); ok {
+			return nil, -1
+		}
+	}
 	return out, best
 }
 
@@ -426,7 +433,7 @@ func foldedSet(words string) map[string]bool {
 
 // caseEndings are the endings a town's name takes in «в Ізмаїлі», «в
 // Одесі», «во Львове», «у Харкові», longest first.
-var caseEndings = []string{"ови", "еви", "ом", "и", "е", "у", "ю"}
+var caseEndings = []string{"ому", "ови", "еви", "ах", "ях", "ом", "им", "и", "е", "у", "ю"}
 
 // CentresAsked finds the centres a question asks about, when it asks
 // where one is or when it is open: «коли працює тсц в ізмаїлі» (a town,
@@ -436,7 +443,7 @@ func (p *Pack) CentresAsked(question string) []Centre {
 	if !AsksWhere(question) {
 		return nil
 	}
-	return p.centresIn(strings.Fields(Fold(question)))
+	return p.centresIn(strings.Fields(Fold(question)), true)
 }
 
 // AsksWhere tells a question of where a centre is or when it is open: an
@@ -455,10 +462,16 @@ func AsksWhere(question string) bool {
 // Вінниці», by a town in any case, a number or a street; nil when it names
 // none.
 func (p *Pack) CentresIn(question string) []Centre {
-	return p.centresIn(strings.Fields(Fold(question)))
+	return p.centresIn(strings.Fields(Fold(question)), true)
 }
 
-func (p *Pack) centresIn(words []string) []Centre {
+// TownIn finds the centres of a town named in any case («у Рівному», «в
+// Одесі», «Умани»), or by a number; never by a street.
+func (p *Pack) TownIn(text string) []Centre {
+	return p.centresIn(strings.Fields(Fold(text)), false)
+}
+
+func (p *Pack) centresIn(words []string, streets bool) []Centre {
 	var rest []string
 	for _, w := range words {
 		if askWords[w] || centreWords[w] || townWords[w] {
@@ -488,6 +501,9 @@ func (p *Pack) centresIn(words []string) []Centre {
 				}
 			}
 		}
+	}
+	if !streets {
+		return nil
 	}
 	// A street.
 	var out []Centre

@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // GazetteerPlace is a settlement of the gazetteer.
@@ -52,7 +54,7 @@ func readGazetteer(fsys fs.FS, file string) (map[string]GazetteerPlace, error) {
 // russianLetters are the Russian letters Ukrainian lacks, as their nearest
 // Ukrainian ones: a name typed with «ы» («Бердычив») still meets its KMU
 // 2010 spelling. (Russian forms that differ more, «Коростышев», do not.)
-var russianLetters = strings.NewReplacer("ы", "и", "э", "е", "ё", "йо", "ъ", "")
+var russianLetters = strings.NewReplacer("ы", "и", "э", "е", "ё", "е", "ъ", "")
 
 // PlaceNamed finds a settlement of the gazetteer typed alone («Коростишів»,
 // «м. Фастів», «Фастов», «у Коростишеві»): words like «місто» or «тсц»
@@ -98,61 +100,103 @@ func placeWords(text string) []string {
 	return words
 }
 
-// placeOf looks words up in the gazetteer as they are and as a Ukrainian
-// nominative they may stand for: another case («Коростишеві» →
-// «Коростишів»), a Russian spelling («Фастов» → «Фастів», «Ирпень» →
-// «Ірпінь»).
+// placeOf looks words up in the gazetteer as they are and as a nominative
+// they may stand for: another case («Коростишеві» → «Коростишів», «в
+// Мытищах» → «Мытищи»), a Russian spelling («Фастов» → «Фастів», «Ирпень»
+// → «Ірпінь»). The name found is given as that nominative.
 func (p *Pack) placeOf(words []string) (GazetteerPlace, bool) {
 	if len(p.Gazetteer) == 0 {
 		return GazetteerPlace{}, false
 	}
 	last := len(words) - 1
-	as := russianLetters.Replace(words[last])
-	for _, form := range nominatives(as) {
-		name := append(append([]string{}, words[:last]...), form)
-		if pl, ok := p.Gazetteer[LatinSkeleton(Latin(strings.Join(name, " ")))]; ok {
-			if form == as {
-				name[last] = words[last] // as typed: «Люберцы», not «Люберци»
+	for _, form := range nominatives(words[last]) {
+		name := strings.Join(append(append([]string{}, words[:last]...), form), " ")
+		// Russian letters as their nearest Ukrainian ones, and «г» also
+		// as GeoNames writes Russian names («Красногорск», Krasnogorsk).
+		key := russianLetters.Replace(name)
+		for _, k := range []string{key, strings.ReplaceAll(key, "г", "ґ")} {
+			if pl, ok := p.Gazetteer[LatinSkeleton(Latin(k))]; ok {
+				if strings.ContainsAny(name, "іїє") && strings.HasPrefix(name, "и") {
+					name = "і" + strings.TrimPrefix(name, "и") // «Ирпінь» → «Ірпінь»
+				}
+				pl.Name = capitalized(name)
+				return pl, true
 			}
-			for i, w := range name {
-				r := []rune(w)
-				name[i] = strings.ToUpper(string(r[:1])) + string(r[1:])
-			}
-			pl.Name = strings.Join(name, " ")
-			return pl, true
 		}
 	}
 	return GazetteerPlace{}, false
 }
 
 // nominatives are the forms a word of a place's name may have in the
-// nominative: itself, without a case ending, and with the «і» Ukrainian
-// has where other cases and Russian have «о» or «е» in the last syllable.
+// nominative, likeliest first: itself; without a case ending, with the
+// nominative's own put back («Полтаві» → «Полтава», «Рівному» → «Рівне»,
+// «Химках» → «Химки», «Тернополі» → «Тернопіль»); with the «і» Ukrainian
+// has where other cases and Russian have «о» or «е» in the last syllable
+// («Коростишеві» → «Коростишів», «Фастов» → «Фастів»); with a Russian
+// initial «И» as Ukrainian «І» («Ирпень» → «Ірпінь»).
 func nominatives(w string) []string {
-	if strings.HasPrefix(w, "и") {
-		w = "і" + strings.TrimPrefix(w, "и") // «Ирпень»
-	}
-	stems := []string{w}
-	for _, e := range []string{"ові", "еві", "і", "у", "ю", "а", "я", "ом", "ем", "е"} {
-		if s, ok := strings.CutSuffix(w, e); ok && len([]rune(s)) >= 3 {
-			stems = append(stems, s)
+	var out []string
+	add := func(s string) {
+		if len([]rune(s)) >= 3 && !slices.Contains(out, s) {
+			out = append(out, s)
 		}
 	}
-	var out []string
-	for _, s := range stems {
-		out = append(out, s)
-		r := []rune(s)
-		// The last «о», «е» or «є» followed by consonants only (and «ь»).
-		for i := len(r) - 1; i >= 0; i-- {
-			if strings.ContainsRune("аеєиіїоуюяы", r[i]) {
-				if (r[i] == 'о' || r[i] == 'е' || r[i] == 'є') && i < len(r)-1 {
-					out = append(out, string(r[:i])+"і"+string(r[i+1:]))
-				}
-				break
+	add(w)
+	add(ikavized(w))
+	for _, c := range caseCuts {
+		stem, ok := strings.CutSuffix(w, c.end)
+		if !ok || len([]rune(stem)) < 3 {
+			continue
+		}
+		for _, back := range c.back {
+			s := stem + back
+			if back == "" && c.soft && strings.ContainsAny(string([]rune(stem)[len([]rune(stem))-1:]), "лнцсдтз") {
+				add(ikavized(s) + "ь") // «Тернополі» → «Тернопіль»
+				add(s + "ь")
 			}
+			add(s)
+			add(ikavized(s))
+		}
+	}
+	for _, s := range slices.Clone(out) {
+		if rest, ok := strings.CutPrefix(s, "и"); ok {
+			add("і" + rest)
+			add(ikavized("і" + rest))
 		}
 	}
 	return out
+}
+
+// caseCuts are case endings and what the nominative may have instead.
+var caseCuts = []struct {
+	end  string
+	back []string
+	soft bool // a stem ending in «л», «н», «ц»… may take «ь»
+}{
+	{"ому", []string{"е", "ий", "ій"}, false},
+	{"ові", []string{""}, false}, {"еві", []string{""}, false}, {"єві", []string{""}, false},
+	{"ах", []string{"и", "і"}, false}, {"ях", []string{"і", "и"}, false},
+	{"ім", []string{"е", "и"}, false},
+	{"ом", []string{""}, false}, {"ем", []string{""}, true},
+	{"і", []string{"", "а", "я"}, true}, {"е", []string{"", "а", "о"}, false},
+	{"у", []string{"", "а"}, false}, {"ю", []string{"", "я"}, true},
+	{"а", []string{""}, false}, {"я", []string{""}, true},
+}
+
+// ikavized is w with its last «о», «е» or «є», when followed by
+// consonants only (and «ь»), as «і»: «Фастов» → «Фастів»; w when there
+// is none.
+func ikavized(w string) string {
+	r := []rune(w)
+	for i := len(r) - 1; i >= 0; i-- {
+		if strings.ContainsRune("аеєиіїоуюяы", r[i]) {
+			if (r[i] == 'о' || r[i] == 'е' || r[i] == 'є') && i < len(r)-1 {
+				return string(r[:i]) + "і" + string(r[i+1:])
+			}
+			return w
+		}
+	}
+	return w
 }
 
 // Unplaced lists the region's centres that have no coordinates, neither
@@ -168,4 +212,16 @@ func (p *Pack) Unplaced(region string) []Centre {
 		}
 	}
 	return out
+}
+
+// capitalized writes a place's name with a capital after a space or a
+// hyphen: «наро-фоминск» → «Наро-Фоминск».
+func capitalized(s string) string {
+	r := []rune(s)
+	for i := range r {
+		if i == 0 || r[i-1] == ' ' || r[i-1] == '-' {
+			r[i] = unicode.ToUpper(r[i])
+		}
+	}
+	return string(r)
 }

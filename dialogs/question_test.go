@@ -56,6 +56,28 @@ func TestPlaceNamed(t *testing.T) {
 			t.Errorf("PlaceNamed(%q) = %v, want %v", text, got, want)
 		}
 	}
+	// Found by its nominative, and named so.
+	for typed, want := range map[string]string{
+		"у Коростишеві": "Коростишів", "у Полтаві": "Полтава", "у Тернополі": "Тернопіль", "у Сумах": "Суми",
+		"у Вишневому": "Вишневе", "Фастове": "Фастів", "Ирпень": "Ірпінь",
+	} {
+		if pl, ok := p.PlaceNamed(typed); !ok || pl.Name != want {
+			t.Errorf("PlaceNamed(%q) = %q, %v; want %q", typed, pl.Name, ok, want)
+		}
+	}
+	m, err := LoadShippedPack("mfc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for typed, want := range map[string]string{"в Химках": "Химки", "в Балашихе": "Балашиха", "Красногорске": "Красногорск", "Сергиев Посад": "Сергиев Посад", "Королёв": "Королёв"} {
+		if pl, ok := m.PlaceNamed(typed); !ok || pl.Name != want {
+			t.Errorf("mfc PlaceNamed(%q) = %q, %v; want %q", typed, pl.Name, ok, want)
+		}
+	}
+	// A neighbourhood is not given its city's people.
+	if pl, _ := p.PlaceNamed("Шевченко"); pl.Population != 0 {
+		t.Errorf("«Шевченко» has %d people", pl.Population)
+	}
 	pl, _ := p.PlaceNamed("Коростишів")
 	if d := Distance(pl.Lat, pl.Lon, 50.3169, 29.0577); d > 5 || pl.Region != "18" {
 		t.Errorf("Korostyshiv is placed %.0f km from where it is, in region %q", d, pl.Region)

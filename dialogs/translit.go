@@ -57,7 +57,7 @@ func Latin(s string) string {
 // LatinSkeleton compares Latin names loosely: «Izmayil» and «Izmail»,
 // «Chornomors’k» and «Chornomorsk», «Pidhorodnye» and «Pidhorodne» meet.
 func LatinSkeleton(s string) string {
-	s = strings.ToLower(strings.NewReplacer("’", "", "'", "", "ʼ", "", "-", " ", "y", "i").Replace(s))
+	s = strings.ToLower(strings.NewReplacer("’", "", "'", "", "ʼ", "", "-", " ", "y", "i", "ë", "e", "Ë", "e").Replace(s))
 	rs := []rune(s)
 	var b strings.Builder
 	for i, r := range rs {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"html"
+	"strings"
 	"time"
 
 	"github.com/go-telegram/bot/models"
@@ -57,13 +58,32 @@ func (a *Citizens) findCentre(ctx context.Context, t *turn.Turn) error {
 // names no centre ends the wait and goes to the FAQ, so nothing is lost.
 func (a *Citizens) continueCentres(ctx context.Context, t *turn.Turn, m *models.Message) error {
 	_, _, shared := turn.LocationOf(m)
+	if !shared && isCancel(m.Text) {
+		return a.OnCancel(ctx, t) // «скасувати», «отмена» typed
+	}
 	if !shared && m.Text != "" && len(a.Pack.FindCentres(m.Text)) == 0 && !a.answers(m.Text) {
-		// «Коростишів», a place with no centre: the centres nearest it.
-		if pl, ok := a.Pack.PlaceNamed(m.Text); ok {
+		end := func() error {
 			if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
 				return err
 			}
 			a.DropLocationButton(t)
+			return nil
+		}
+		// «у Рівному»: a town with centres, in another case.
+		if found := a.Pack.TownIn(m.Text); len(found) > 0 {
+			if err := end(); err != nil {
+				return err
+			}
+			a.showCards(ctx, t, found)
+			return nil
+		}
+		// «Коростишів», a place with no centre: the centres nearest it
+		// (a place GeoNames knows the people of: «Сергій» and «Маяк» are
+		// villages too, unknown).
+		if pl, ok := a.Pack.PlaceNamed(m.Text); ok && pl.Population > 0 {
+			if err := end(); err != nil {
+				return err
+			}
 			a.showNearPlace(ctx, t, pl)
 			return nil
 		}
@@ -88,6 +108,16 @@ func (a *Citizens) continueCentres(ctx context.Context, t *turn.Turn, m *models.
 	}
 	a.showCards(ctx, t, found)
 	return nil
+}
+
+// isCancel tells «скасувати», «отмена» typed instead of /cancel.
+func isCancel(text string) bool {
+	switch dialogs.Fold(strings.Trim(strings.TrimSpace(text), ".!")) {
+	case dialogs.Fold("скасувати"), dialogs.Fold("скасуй"), dialogs.Fold("відміна"), dialogs.Fold("відмінити"),
+		dialogs.Fold("отмена"), dialogs.Fold("отменить"), dialogs.Fold("cancel"), dialogs.Fold("стоп"):
+		return true
+	}
+	return false
 }
 
 // answers tells whether text typed where a place was asked for is better

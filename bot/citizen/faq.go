@@ -197,6 +197,8 @@ func (a *Citizens) askFAQ(ctx context.Context, t *turn.Turn, text string) error 
 	if pl, ok := a.Pack.PlaceNamed(text); ok && pl.Population >= townTyped && !dialogs.LooksLikeQuestion(text) {
 		if found := a.Pack.FindCentres(text); len(found) > 0 {
 			a.showCards(ctx, t, found)
+		} else if found := a.Pack.TownIn(text); len(found) > 0 {
+			a.showCards(ctx, t, found) // «в Одесі»
 		} else {
 			a.showNearPlace(ctx, t, pl)
 		}

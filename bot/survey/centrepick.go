@@ -200,8 +200,12 @@ func (a *Surveys) pickFromFound(ctx context.Context, t *turn.Turn, q *dialogs.Qu
 	}
 	found := a.Pack.FindCentres(text)
 	if len(found) == 0 {
-		// A place with no centre («Коростишів»): the centres nearest it.
-		if pl, ok := a.Pack.PlaceNamed(text); ok {
+		found = a.Pack.TownIn(text) // «у Рівному»
+	}
+	if len(found) == 0 {
+		// A place with no centre («Коростишів»): the centres nearest it
+		// (one GeoNames knows the people of: not «Сергій» or «Маяк»).
+		if pl, ok := a.Pack.PlaceNamed(text); ok && pl.Population > 0 {
 			a.pickNearest(ctx, t, q, r, pl.Lat, pl.Lon, a.Text.Text(t.Lang, "centre.nearest_to_place", map[string]any{"Place": html.EscapeString(turn.Cut(pl.Name, 60))}), pl.Region)
 			return nil
 		}
