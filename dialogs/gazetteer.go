@@ -52,8 +52,8 @@ func readGazetteer(fsys fs.FS, file string) (map[string]GazetteerPlace, error) {
 }
 
 // russianLetters are the Russian letters Ukrainian lacks, as their nearest
-// Ukrainian ones: a name typed with «ы» («Бердычив») still meets its KMU
-// 2010 spelling. (Russian forms that differ more, «Коростышев», do not.)
+// Ukrainian ones, so that a name typed with them («Мытищи», «Королёв»,
+// «Коростышев») meets its Latin spelling.
 var russianLetters = strings.NewReplacer("ы", "и", "э", "е", "ё", "е", "ъ", "")
 
 // PlaceNamed finds a settlement of the gazetteer typed alone («Коростишів»,
