@@ -671,9 +671,10 @@ func TestMysteryBookingOtherReadsAsAnotherWay(t *testing.T) {
 }
 
 // A question typed in the middle of a questionnaire is answered, not
-// taken for a wrong answer: the FAQ's answer, then the same step again,
-// and nothing of the questionnaire changes. Text the FAQ does not know is
-// still told to use the buttons.
+// taken for a wrong answer: the FAQ's answer in one message, saying the
+// questionnaire waits above, whose step keeps its buttons, and nothing of
+// the questionnaire changes. Text the FAQ does not know is still told to
+// use the buttons.
 func TestQuestionTypedMidQuestionnaireIsAnswered(t *testing.T) {
 	h := newHarness(t)
 	centre := h.app.Pack.Centres[0]
@@ -683,29 +684,32 @@ func TestQuestionTypedMidQuestionnaireIsAnswered(t *testing.T) {
 	h.settle()
 	step := h.lastInline(p.id)
 	before := h.draft(p, dialogs.KindRating)
+	n := len(h.srv.Messages(p.id))
 
 	h.says(p, "як записатися в тсц через телефон онлайн")
 	h.settle()
 	ms := h.srv.Messages(p.id)
-	if len(ms) < 2 {
-		t.Fatalf("no answer to the typed question")
+	if len(ms) != n+1 {
+		t.Fatalf("%d messages for the typed question; want the answer alone", len(ms)-n)
 	}
-	answer, again := ms[len(ms)-2], ms[len(ms)-1]
-	if !strings.Contains(answer.Text, "Як записатися до сервісного центру онлайн?") {
+	answer := ms[len(ms)-1]
+	if !strings.Contains(answer.Text, "Як записатися до сервісного центру онлайн?") || !strings.HasSuffix(answer.Text, h.text.Text("uk", "survey.faq_aside")) {
 		t.Errorf("the typed question is not answered: %q", answer.Text)
-	}
-	if !strings.HasPrefix(again.Text, h.text.Text("uk", "survey.faq_aside")) || again.ReplyMarkup != step.ReplyMarkup {
-		t.Errorf("the step is not shown again after the answer:\n%q %s\nwas %s", again.Text, again.ReplyMarkup, step.ReplyMarkup)
 	}
 	if after := h.draft(p, dialogs.KindRating); !reflect.DeepEqual(after.Answers, before.Answers) {
 		t.Errorf("the typed question changed the answers: %v -> %v", before.Answers, after.Answers)
 	}
 
-	// The questionnaire goes on from the step shown again.
-	h.taps(p, again, firstAnswerButton(t, again))
+	// The questionnaire goes on from the step above, whose buttons stay.
+	for _, m := range h.srv.Messages(p.id) {
+		if m.ID == step.ID && m.ReplyMarkup != step.ReplyMarkup {
+			t.Errorf("the step above lost its buttons: %s", m.ReplyMarkup)
+		}
+	}
+	h.taps(p, step, firstAnswerButton(t, step))
 	h.settle()
 	if after := h.draft(p, dialogs.KindRating); len(after.Answers) != len(before.Answers)+1 {
-		t.Errorf("the step shown again takes no answer: %v", after.Answers)
+		t.Errorf("the step above takes no answer: %v", after.Answers)
 	}
 
 	// Words the FAQ does not know, or knows but not written as a question
@@ -725,15 +729,11 @@ func TestQuestionTypedMidQuestionnaireIsAnswered(t *testing.T) {
 		t.Errorf("«дякую» mid-questionnaire: %q", got)
 	}
 
-	// Where the centres are: the way to them, and the step again.
+	// Where the centres are: the way to them.
 	h.says(p, "де найближчий сервісний центр?")
 	h.settle()
-	ms = h.srv.Messages(p.id)
-	if got := ms[len(ms)-2].Text; got != h.text.Text("uk", "survey.centres_aside", map[string]any{"Command": "/rate"}) {
+	if got := h.last(p.id).Text; got != h.text.Text("uk", "survey.centres_aside") {
 		t.Errorf("«where is the nearest centre» mid-questionnaire: %q", got)
-	}
-	if got := ms[len(ms)-1].Text; !strings.HasPrefix(got, h.text.Text("uk", "survey.faq_aside")) {
-		t.Errorf("the step after «where is the nearest centre»: %q", got)
 	}
 
 	// At the centre step, a question that names no centre is answered too.
@@ -741,12 +741,8 @@ func TestQuestionTypedMidQuestionnaireIsAnswered(t *testing.T) {
 	h.startRating(c)
 	h.says(c, "как записаться в тсц онлайн?")
 	h.settle()
-	ms = h.srv.Messages(c.id)
-	if got := ms[len(ms)-2].Text; !strings.Contains(got, "Как записаться в сервисный центр онлайн?") {
+	if got := h.last(c.id).Text; !strings.Contains(got, "Как записаться в сервисный центр онлайн?") || !strings.HasSuffix(got, h.text.Text("ru", "survey.faq_aside")) {
 		t.Errorf("a question at the centre step: %q", got)
-	}
-	if again := ms[len(ms)-1]; !strings.HasPrefix(again.Text, h.text.Text("ru", "survey.faq_aside")) || !strings.Contains(again.ReplyMarkup, turn.CbSurveyPlace) {
-		t.Errorf("the centre step after the answer: %q %s", again.Text, again.ReplyMarkup)
 	}
 	// A greeting at the centre step is not looked for as a town.
 	h.says(c, "Привет")

@@ -929,8 +929,8 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 }
 
 // faqAside answers a question typed in the middle of a questionnaire when
-// the FAQ knows it: the answer, then the same step again under a note. It
-// reports whether it did. Only text written as a question is taken for
+// the FAQ knows it: the answer, with a word that the questionnaire waits
+// above. It reports whether it did. Only text written as a question is taken for
 // one («реєстрація авто» at «which services» is an answer, even though
 // the FAQ knows the words); the rest is left to the step.
 func (a *Surveys) faqAside(ctx context.Context, t *turn.Turn, q *dialogs.Questionnaire, r store.Response, text string, atCentre bool) (bool, error) {
@@ -953,15 +953,20 @@ func (a *Surveys) faqAside(ctx context.Context, t *turn.Turn, q *dialogs.Questio
 		a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, "survey.centres_here", map[string]any{"Button": a.Text.Text(t.Lang, "centre.near_me")}))
 		return true, nil
 	}
+	// One message: the step above keeps its buttons, and a second message
+	// to the chat would wait a second behind the first (Telegram's pace
+	// for a chat), and count against the bot's 30 a second.
 	if e.Action == dialogs.ActionFindCentre {
 		// Finding a centre is a dialog of its own: where to find it, not
 		// in the middle of this one.
-		cmd := map[string]string{dialogs.KindRating: "/rate", dialogs.KindMystery: "/mystery"}[r.Kind]
-		a.Reply(ctx, t, a.Text.Text(t.Lang, "survey.centres_aside", map[string]any{"Command": cmd}), nil)
-	} else {
-		a.Reply(ctx, t, a.RenderAnswer(e, t.Lang), nil)
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "survey.centres_aside"), nil)
+		return true, nil
 	}
-	a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, "survey.faq_aside"))
+	answer := a.RenderAnswer(e, t.Lang)
+	if with := answer + "\n\n" + a.Text.Text(t.Lang, "survey.faq_aside"); dialogs.UTF16Len(with) <= 4000 {
+		answer = with
+	}
+	a.Reply(ctx, t, answer, nil)
 	return true, nil
 }
 
