@@ -757,6 +757,14 @@ func TestQuestionTypedMidQuestionnaireIsAnswered(t *testing.T) {
 	if got := h.last(c.id); !strings.HasPrefix(got.Text, h.text.Text("ru", "survey.centres_here", map[string]any{"Button": h.text.Text("ru", "centre.near_me")})) || !strings.Contains(got.ReplyMarkup, turn.CbSurveyPlace) {
 		t.Errorf("«where is the nearest centre» at the centre step: %q", got.Text)
 	}
+	// «отмена» typed is /cancel, in a questionnaire as anywhere a dialog
+	// waits.
+	h.says(c, "Отмена")
+	h.settle()
+	ms = h.srv.Messages(c.id)
+	if got := ms[len(ms)-1].Text; got != h.text.Text("ru", "cancel.done") {
+		t.Errorf("«Отмена» mid-questionnaire: %q", got)
+	}
 	h.noRejects()
 }
 

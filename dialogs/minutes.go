@@ -54,8 +54,8 @@ func typedMinutes(text string) (float64, bool) {
 	words := strings.Fields(f)
 	if len(nums) == 0 {
 		for _, w := range words {
-			if n, ok := minuteWords[w]; ok {
-				nums = append(nums, n)
+			if n, ok := numberWords[w]; ok {
+				nums = append(nums, float64(n))
 			}
 		}
 	}
@@ -77,11 +77,13 @@ func typedMinutes(text string) (float64, bool) {
 
 var decimalRe = regexp.MustCompile(`\d+(?:[.,]\d+)?`)
 
-// minuteWords are numbers written in words, as waits are said.
-var minuteWords = func() map[string]float64 {
-	m := map[string]float64{}
-	for n, forms := range map[float64]string{
-		1: "одну одна один", 2: "дві два две", 3: "три", 4: "чотири четыре", 5: "п'ять пять", 10: "десять",
+// numberWords are numbers written in words, in Ukrainian and Russian, as
+// scores and waits are typed («десять», «двадцять хвилин»).
+var numberWords = func() map[string]int {
+	m := map[string]int{}
+	for n, forms := range map[int]string{
+		0: "нуль ноль", 1: "один одна одну", 2: "два дві две", 3: "три", 4: "чотири четыре", 5: "п'ять пять",
+		6: "шість шесть", 7: "сім семь", 8: "вісім восемь", 9: "дев'ять девять", 10: "десять",
 		15: "п'ятнадцять пятнадцать", 20: "двадцять двадцать", 30: "тридцять тридцать", 40: "сорок",
 		50: "п'ятдесят пятьдесят",
 	} {
@@ -91,6 +93,12 @@ var minuteWords = func() map[string]float64 {
 	}
 	return m
 }()
+
+// NumberWord reads a number written as one word («десять», «п'ять»).
+func NumberWord(w string) (int, bool) {
+	n, ok := numberWords[Fold(w)]
+	return n, ok
+}
 
 // MinutesOption picks, for a question whose options are all ranges of
 // minutes, the one a typed duration falls in («хвилин 20» → «15–30

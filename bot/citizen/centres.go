@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"html"
-	"strings"
 	"time"
 
 	"github.com/go-telegram/bot/models"
@@ -58,9 +57,6 @@ func (a *Citizens) findCentre(ctx context.Context, t *turn.Turn) error {
 // names no centre ends the wait and goes to the FAQ, so nothing is lost.
 func (a *Citizens) continueCentres(ctx context.Context, t *turn.Turn, m *models.Message) error {
 	_, _, shared := turn.LocationOf(m)
-	if !shared && isCancel(m.Text) {
-		return a.OnCancel(ctx, t) // «скасувати», «отмена» typed
-	}
 	if !shared && m.Text != "" && len(a.Pack.FindCentres(m.Text)) == 0 && !a.answers(m.Text) {
 		end := func() error {
 			if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
@@ -110,24 +106,14 @@ func (a *Citizens) continueCentres(ctx context.Context, t *turn.Turn, m *models.
 	return nil
 }
 
-// isCancel tells «скасувати», «отмена» typed instead of /cancel.
-func isCancel(text string) bool {
-	switch dialogs.Fold(strings.Trim(strings.TrimSpace(text), ".!")) {
-	case dialogs.Fold("скасувати"), dialogs.Fold("скасуй"), dialogs.Fold("відміна"), dialogs.Fold("відмінити"),
-		dialogs.Fold("отмена"), dialogs.Fold("отменить"), dialogs.Fold("cancel"), dialogs.Fold("стоп"):
-		return true
-	}
-	return false
-}
-
 // answers tells whether text typed where a place was asked for is better
 // answered by the FAQ: a question, small talk, or words an entry answers.
 func (a *Citizens) answers(text string) bool {
 	if dialogs.LooksLikeQuestion(text) || dialogs.SmallTalk(text) != "" || len(a.Pack.CentresAsked(text)) > 0 {
 		return true
 	}
-	b := a.Book()
-	return b.VisibleMatches(b.Index.Ask(text)).Best != ""
+	_, ok := a.Book().Best(text)
+	return ok
 }
 
 // showCards answers with the cards of centres asked for by name.

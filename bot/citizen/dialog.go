@@ -4,15 +4,21 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 
 	"github.com/go-telegram/bot/models"
 
 	"servicebot/bot/turn"
+	"servicebot/dialogs"
 	"servicebot/store"
 )
 
 // continueDialog takes text a person typed while a dialog waits for it.
+// «скасувати», «отмена» typed alone is /cancel, whatever waits.
 func (a *Citizens) continueDialog(ctx context.Context, t *turn.Turn, conv store.Conversation, msg *models.Message) error {
+	if isCancel(msg.Text) {
+		return a.OnCancel(ctx, t)
+	}
 	switch conv.Dialog {
 	case turn.DialogSurvey:
 		err := a.survey.ContinueSurvey(ctx, t, conv, msg)
@@ -55,4 +61,14 @@ func (a *Citizens) continueDialog(ctx context.Context, t *turn.Turn, conv store.
 		}
 	}
 	return nil
+}
+
+// isCancel tells «скасувати», «отмена» typed instead of /cancel.
+func isCancel(text string) bool {
+	switch dialogs.Fold(strings.Trim(strings.TrimSpace(text), ".!")) {
+	case dialogs.Fold("скасувати"), dialogs.Fold("скасуй"), dialogs.Fold("відміна"), dialogs.Fold("відмінити"),
+		dialogs.Fold("отмена"), dialogs.Fold("отменить"), dialogs.Fold("cancel"), dialogs.Fold("стоп"):
+		return true
+	}
+	return false
 }

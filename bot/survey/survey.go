@@ -754,7 +754,7 @@ func (a *Surveys) typedScore(lang string, qq *dialogs.Question, text string) (st
 	for _, lead := range []string{"на", "все", "всё", "усе", "всьо"} { // «на трійку», «все добре»
 		typed = strings.TrimPrefix(typed, dialogs.Fold(lead)+" ")
 	}
-	if n, ok := numberWords[typed]; ok {
+	if n, ok := dialogs.NumberWord(typed); ok && !strings.Contains(typed, " ") {
 		return inRange(strconv.Itoa(n)) // «десять»
 	}
 	if qq.Type != dialogs.QuestionRating5 {
@@ -774,21 +774,6 @@ func (a *Surveys) typedScore(lang string, qq *dialogs.Question, text string) (st
 	}
 	return "", false
 }
-
-// numberWords are the numbers 0–10 written in words, in Ukrainian and
-// Russian.
-var numberWords = func() map[string]int {
-	m := map[string]int{}
-	for n, forms := range []string{
-		"нуль ноль", "один одна", "два дві две", "три", "чотири четыре", "пять п'ять", "шість шесть",
-		"сім семь", "вісім восемь", "девять дев'ять", "десять",
-	} {
-		for _, w := range strings.Fields(forms) {
-			m[dialogs.Fold(w)] = n
-		}
-	}
-	return m
-}()
 
 func (a *Surveys) surveyNav(lang, k string, qq *dialogs.Question) []tg.Button {
 	nav := []tg.Button{tg.CallbackButton(a.Text.Text(lang, "survey.back"), turn.CbSurveyBack, k)}
@@ -937,15 +922,8 @@ func (a *Surveys) faqAside(ctx context.Context, t *turn.Turn, q *dialogs.Questio
 	if !dialogs.LooksLikeQuestion(text) {
 		return false, nil
 	}
-	b := a.Book()
-	res := b.VisibleMatches(b.Index.Ask(text))
-	e, ok := b.ByID[res.Best]
-	if !ok {
-		return false, nil
-	}
-	if fresh, err := store.FAQEntry(ctx, t.Tx, a.Pack.ID, e.ID); err == nil {
-		e = fresh
-	} else if !errors.Is(err, store.ErrNotFound) {
+	e, ok, err := a.BestAnswer(ctx, t.Tx, text)
+	if !ok || err != nil {
 		return false, err
 	}
 	if e.Action == dialogs.ActionFindCentre && atCentre {

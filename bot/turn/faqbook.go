@@ -2,10 +2,13 @@ package turn
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"html"
 	"strings"
 	"sync/atomic"
+
+	"github.com/jmoiron/sqlx"
 
 	"servicebot/bot/tg"
 	"servicebot/dialogs"
@@ -106,6 +109,29 @@ func (b *Book) VisibleMatches(res dialogs.Result) dialogs.Result {
 	}
 	res.Suggestions = kept
 	return res
+}
+
+// Best is the entry the live FAQ answers text with at once, if any.
+func (b *Book) Best(text string) (dialogs.Entry, bool) {
+	e, ok := b.ByID[b.VisibleMatches(b.Index.Ask(text)).Best]
+	return e, ok
+}
+
+// BestAnswer is Book().Best read fresh from the database, so that a staff
+// edit shows at once (the book's copy when the row is gone).
+func (a *Env) BestAnswer(ctx context.Context, q sqlx.QueryerContext, text string) (dialogs.Entry, bool, error) {
+	e, ok := a.Book().Best(text)
+	if !ok {
+		return e, false, nil
+	}
+	fresh, err := store.FAQEntry(ctx, q, a.Pack.ID, e.ID)
+	switch {
+	case err == nil:
+		return fresh, true, nil
+	case errors.Is(err, store.ErrNotFound):
+		return e, true, nil
+	}
+	return e, false, err
 }
 
 // Book is the live FAQ: the pack with its entries and the index.
