@@ -461,3 +461,27 @@ func TestReportChoiceIsExplainedAndConfirmed(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// «скасувати» typed while a report is being written is /cancel: no report
+// is filed, and nothing reaches the integrity chat.
+func TestTypedCancelEndsAReportUnfiled(t *testing.T) {
+	h := newIntegrityHarness(t)
+	r := h.reporter(12701)
+	r.says("/report")
+	r.taps(h.nth(r.u.ID, 1), turn.CbReport+":a")
+	h.settle()
+	before := len(h.srv.Messages(integrityChat))
+	r.says("Скасувати")
+	h.settle()
+	if got := h.last(r.u.ID).Text; got != h.text.Text("uk", "cancel.done") {
+		t.Errorf("«Скасувати» while writing a report: %q", got)
+	}
+	if n := len(h.srv.Messages(integrityChat)); n != before {
+		t.Errorf("%d posts reached the integrity chat", n-before)
+	}
+	var reports int
+	if err := h.st.DB().Get(&reports, `SELECT count(*) FROM integrity_reports`); err != nil || reports != 0 {
+		t.Errorf("%d reports filed (%v)", reports, err)
+	}
+	h.noRejects()
+}

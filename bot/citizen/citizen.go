@@ -296,6 +296,16 @@ func (a *Citizens) onCitizenMessage(ctx context.Context, t *turn.Turn, m *models
 		return err
 	}
 	if a.Cfg.IntegrityChatID != 0 {
+		// «скасувати» typed while a report is written (or added to) is
+		// /cancel, not a report.
+		if isCancel(m.Text) {
+			if ended, err := a.integrity.EndDialog(ctx, t); err != nil || ended {
+				if ended {
+					a.Reply(ctx, t, a.Text.Text(t.Lang, "cancel.done"), a.MenuKeyboard(t.Lang))
+				}
+				return err
+			}
+		}
 		if handled, err := a.integrity.ReportMessage(ctx, t, m); handled || err != nil {
 			return err
 		}
