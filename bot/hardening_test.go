@@ -995,8 +995,9 @@ func TestCitizenReopenSaysWhyNot(t *testing.T) {
 // «на трійку», «⭐⭐⭐⭐») is that score; «5 хвилин» (minutes waited), «-5»
 // and «4,5» are not taken for one, and the step says what a score is. A
 // yes/no answered in a few words is its first word, unless another word
-// takes it back («да нет», «так, але не дзвоніть»); a Ukrainian speaker's
-// «да» is yes too.
+// takes it back («да нет», «так, але не дзвоніть») or asks something
+// («так, а навіщо?»: asked again, not taken for yes); a Ukrainian
+// speaker's «да» is yes too.
 func TestTypedScoresInAQuestionnaire(t *testing.T) {
 	h := newHarness(t)
 	centre := h.app.Pack.Centres[0]
@@ -1031,7 +1032,8 @@ func TestTypedScoresInAQuestionnaire(t *testing.T) {
 	for _, c := range []struct {
 		typed, want string
 	}{{"так, звертався", dialogs.ChoiceYes}, {"звичайно", dialogs.ChoiceYes}, {"да", dialogs.ChoiceYes}, {"ні, не треба", dialogs.ChoiceNo},
-		{"да нет", ""}, {"так, але не дзвоніть", ""}, {"да не", ""}, {"так собі", ""}, {"ні, не хочу", dialogs.ChoiceNo}, {"ну нет", dialogs.ChoiceNo}} {
+		{"да нет", ""}, {"так, але не дзвоніть", ""}, {"да не", ""}, {"так собі", ""}, {"ні, не хочу", dialogs.ChoiceNo}, {"ну нет", dialogs.ChoiceNo},
+		{"так, а навіщо?", ""}, {"да, а зачем?", ""}} {
 		id++
 		p := person{id: id, lang: "uk"}
 		h.says(p, "/rate")

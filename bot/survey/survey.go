@@ -589,10 +589,15 @@ func (a *Surveys) typedChoice(lang string, qq *dialogs.Question, text string) (s
 		return qq.MinutesOption(text)
 	}
 	// «так, звертався», «ні, не просили»: the first word answers, unless
-	// another word takes it back («да нет», «так, але не дзвоніть»): then
-	// the person is asked again.
+	// another word takes it back («да нет», «так, але не дзвоніть») or the
+	// words ask something: then the person is asked again.
 	if words := strings.Fields(typed); len(words) > 1 && len(words) <= 4 {
 		if choice, ok := a.typedChoice(lang, qq, words[0]); ok {
+			if strings.Contains(text, "?") {
+				// «так, а навіщо?»: a question about the step, not its
+				// answer.
+				return "", false
+			}
 			for _, w := range words[1:] {
 				w = dialogs.Fold(norm(w))
 				if other, ok := bareYesNo[w]; (ok && other != choice) || hedges[w] {
