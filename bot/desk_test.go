@@ -691,3 +691,39 @@ func TestCSATRequestSaysItIsOptionalAndWhatFor(t *testing.T) {
 	h.settle()
 	h.noRejects()
 }
+
+// «оператор» or «хочу поговорити з людиною» typed is what /operator does:
+// the bot asks for the question and the next message opens a request;
+// a question that only mentions an operator is still the FAQ's.
+func TestOperatorAskedForInWords(t *testing.T) {
+	h := newHarness(t)
+	for i, typed := range []string{"оператор", "хочу поговорити з людиною", "позовите оператора"} {
+		lang := "uk"
+		if i == 2 {
+			lang = "ru"
+		}
+		p := person{id: int64(11901 + i), lang: lang}
+		h.says(p, typed)
+		h.settle()
+		if got, want := h.last(p.id).Text, h.text.Text(lang, "ticket.describe"); got != want {
+			t.Errorf("«%s»: %q; want the operator's «describe your question»", typed, got)
+			continue
+		}
+		h.says(p, "Чи можна здати іспит в іншому місті?")
+		h.settle()
+		found := false
+		for _, tp := range h.srv.Topics(staffChat) {
+			found = found || strings.Contains(tp.Name, "Чи можна")
+		}
+		if !found && i == 0 {
+			t.Errorf("«%s» then a question opened no request: topics %+v", typed, h.srv.Topics(staffChat))
+		}
+	}
+	p := person{id: 11911, lang: "uk"}
+	h.says(p, "номер телефону оператора")
+	h.settle()
+	if h.last(p.id).Text == h.text.Text("uk", "ticket.describe") {
+		t.Errorf("a question about an operator's phone was taken for a request for one")
+	}
+	h.noRejects()
+}

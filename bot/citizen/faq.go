@@ -149,6 +149,10 @@ func (a *Citizens) askFAQ(ctx context.Context, t *turn.Turn, text string) error 
 	if a.answerSmallTalk(ctx, t, text) {
 		return nil
 	}
+	// «оператор», «хочу поговорити з людиною»: what /operator does.
+	if dialogs.AsksForPerson(text) {
+		return a.askForPerson(ctx, t, "typed", "")
+	}
 	// «коли працює тсц в ізмаїлі», «адреса мрео на перемоги»: the centres'
 	// cards answer better than any entry.
 	if found := a.Pack.CentresAsked(text); len(found) > 0 {

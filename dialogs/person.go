@@ -1,0 +1,62 @@
+package dialogs
+
+import "strings"
+
+// Words of a request for a person, folded. A message asks for one when
+// every word of it is one of these and it names a person to talk to
+// («оператор», «позовите оператора», «хочу поговорити з живою людиною»),
+// like SmallTalk: «оператор сказав, що треба довідку» is a question, and
+// «номер телефону оператора» asks for a number.
+var (
+	// staffStems name someone at the other end on their own.
+	staffStems = strings.Fields(Fold("оператор консультант спеціаліст специалист менеджер сотрудник працівник співробітник operator human"))
+	// humanStems name a person only with a word saying so («жива
+	// людина», «поговорить с человеком»).
+	humanStems = strings.Fields(Fold("людин люди человек жива живая живий живою живим живої живой живым живого реальн"))
+	// talkStems ask to talk; askStems ask, and fillers say nothing.
+	talkStems = strings.Fields(Fold("поговор говор спілку общ позов поклич покли зєдна зєднай соедин звяж звяз связ переключ"))
+	askStems  = strings.Fields(Fold("напис хочу хотів хотіла хотел дайте дай треба потрібен потрібна потрібно нужен нужна нужно можна можно"))
+	fillers   = func() map[string]bool {
+		m := map[string]bool{}
+		for _, w := range strings.Fields(Fold("будь ласка пожалуйста плиз please pls мене меня мені мне з із зі с со до к ко на а ну я є есть тут хтось кто-нибудь нибудь небудь там")) {
+			m[w] = true
+		}
+		return m
+	}()
+)
+
+// AsksForPerson tells whether text asks for a person (a moderator) rather
+// than for an answer.
+func AsksForPerson(text string) bool {
+	words := strings.Fields(Fold(text))
+	if len(words) == 0 || len(words) > 8 {
+		return false
+	}
+	staff, human, talk, alive := false, false, false, false
+	for _, w := range words {
+		switch {
+		case hasStem(w, staffStems):
+			staff = true
+		case hasStem(w, humanStems):
+			human = true
+			alive = alive || strings.HasPrefix(w, "жив") || strings.HasPrefix(w, "реальн")
+		case hasStem(w, talkStems):
+			talk = true
+		case hasStem(w, askStems) || fillers[w]:
+		default:
+			return false
+		}
+	}
+	// «оператора», «живий чоловік» no; «жива людина», «поговорити з
+	// людиною» yes.
+	return staff || human && (talk || alive)
+}
+
+func hasStem(w string, stems []string) bool {
+	for _, s := range stems {
+		if strings.HasPrefix(w, s) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,23 @@
+package dialogs
+
+import "testing"
+
+// A request for a person typed in words is told from questions that
+// mention one.
+func TestAsksForPerson(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"оператор", true}, {"Оператора!", true}, {"позовите оператора", true}, {"соедините с оператором", true},
+		{"хочу поговорить с живым человеком", true}, {"хочу поговорити з людиною", true}, {"з'єднайте з оператором, будь ласка", true},
+		{"жива людина є?", true}, {"дайте консультанта", true}, {"мне нужен оператор", true}, {"зв'яжіть мене з оператором", true},
+		{"оператор сказав що треба довідку", false}, {"номер телефону оператора", false}, {"коли відповість оператор", false},
+		{"людина в окні нагрубила", false}, {"скільки людей у черзі", false}, {"привіт", false}, {"", false},
+		{"оператор мобільного зв'язку", false},
+	} {
+		if got := AsksForPerson(c.text); got != c.want {
+			t.Errorf("AsksForPerson(%q) = %v; want %v", c.text, got, c.want)
+		}
+	}
+}
