@@ -821,3 +821,40 @@ func TestDecliningAnOptionalCommentSkipsIt(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// Typing at a questionnaire's intro, before «▶️ Почати»: «почати» or
+// «так» starts it; a question is answered as anywhere else (it used to get
+// «choose with the buttons below», with no buttons), and «Почати» above
+// still starts the rating of the QR code's centre.
+func TestTypingAtTheIntro(t *testing.T) {
+	h := newHarness(t)
+	centre := h.app.Pack.Centres[0]
+	p := person{id: 9801, lang: "uk"}
+	h.says(p, "/start r_"+centre.ID+"_3")
+	h.settle()
+	intro := h.last(p.id)
+	h.says(p, "скільки коштує заміна прав")
+	h.settle()
+	if got := h.last(p.id).Text; strings.Contains(got, "кнопкою нижче") || !strings.Contains(got, "<b>") {
+		t.Errorf("a question typed at the intro got %q; want it answered", got)
+	}
+	h.taps(p, intro, "qs:r:go:"+centre.ID+":3")
+	h.settle()
+	if r := h.draft(p, dialogs.KindRating); r.Centre != centre.ID || r.Desk != 3 {
+		t.Errorf("«Почати» after a question began a rating of centre %q desk %d; want the QR code's %s, 3", r.Centre, r.Desk, centre.ID)
+	}
+
+	for i, typed := range []string{"почати", "Так", "давайте"} {
+		p := person{id: int64(9802 + i), lang: "uk"}
+		h.says(p, "/rate")
+		h.settle()
+		n := len(h.srv.Messages(p.id))
+		h.says(p, typed)
+		h.settle()
+		ms := h.srv.Messages(p.id)
+		if _, err := store.DraftOf(context.Background(), h.st.DB(), p.id, dialogs.KindRating); err != nil || len(ms) != n+1 || strings.Contains(ms[n].Text, "кнопкою нижче") {
+			t.Errorf("«%s» at the intro: %d messages more, last %q, draft: %v; want the rating begun", typed, len(ms)-n, ms[len(ms)-1].Text, err)
+		}
+	}
+	h.noRejects()
+}

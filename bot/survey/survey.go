@@ -102,6 +102,12 @@ func (a *Surveys) OfferSurvey(ctx context.Context, t *turn.Turn, kind, centre st
 	if err := store.SaveConversation(ctx, t.Tx, store.Conversation{ChatID: t.Chat, Dialog: turn.DialogSurvey, Step: "intro", Data: raw}); err != nil {
 		return err
 	}
+	// «Почати» carries the QR code's centre too: the conversation goes
+	// when the person types something else first.
+	goData := k + ":go"
+	if centre != "" {
+		goData += ":" + centre + ":" + strconv.Itoa(desk)
+	}
 	lang := a.ContentLang(t.Lang)
 	text := "<b>" + html.EscapeString(a.Pack.Local(q.Title, lang)) + "</b>\n\n" + html.EscapeString(a.Pack.Local(q.Intro, lang))
 	if centre != "" {
@@ -109,7 +115,7 @@ func (a *Surveys) OfferSurvey(ctx context.Context, t *turn.Turn, kind, centre st
 		text += "\n\n🏢 " + html.EscapeString(a.CentreName(t.Lang, c))
 	}
 	a.Show(ctx, t, msgID, text, tg.NewKeyboard(
-		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "survey.start"), turn.CbSurvey, k+":go")},
+		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "survey.start"), turn.CbSurvey, goData)},
 		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "nav.menu"), turn.CbMenu, "menu")},
 	))
 	return nil
@@ -151,7 +157,7 @@ func (a *Surveys) OnSurveyButton(ctx context.Context, t *turn.Turn) error {
 	msgID := tg.CallbackMessageID(u)
 	if action == turn.CbSurvey && (at(1) == "go" || at(1) == "new") {
 		a.Ack(ctx, t, "")
-		return a.beginSurvey(ctx, t, q, kind, msgID)
+		return a.beginSurvey(ctx, t, q, kind, msgID, at(2), at(3))
 	}
 	r, err := store.DraftOf(ctx, t.Tx, t.User.ID, kind)
 	if errors.Is(err, store.ErrNotFound) {
@@ -282,13 +288,19 @@ func (a *Surveys) keepSurveyDialog(ctx context.Context, t *turn.Turn, kind strin
 	return nil
 }
 
-func (a *Surveys) beginSurvey(ctx context.Context, t *turn.Turn, q *dialogs.Questionnaire, kind string, msgID int) error {
+func (a *Surveys) beginSurvey(ctx context.Context, t *turn.Turn, q *dialogs.Questionnaire, kind string, msgID int, centre, desk string) error {
 	var pending struct {
 		Centre string `json:"centre"`
 		Desk   int    `json:"desk"`
 	}
 	if conv, err := store.GetConversation(ctx, t.Tx, t.Chat); err == nil && conv.Dialog == turn.DialogSurvey {
 		json.Unmarshal(conv.Data, &pending)
+	} else if _, ok := a.Pack.Centre(centre); ok && kind == dialogs.KindRating {
+		// From «Почати»'s own data, when the intro's conversation has gone.
+		pending.Centre = centre
+		if n, err := strconv.Atoi(desk); err == nil && n > 0 && n < 1000 {
+			pending.Desk = n
+		}
 	}
 	nr := q.NewResponse()
 	r, err := store.StartResponse(ctx, t.Tx, store.Response{
@@ -674,14 +686,21 @@ func (a *Surveys) typedSkip(lang, text string) bool {
 	if t == "-" || t == "—" || t == "–" || t == "." {
 		return true
 	}
-	typed := dialogs.Fold(t)
+	return a.typedForm(lang, "survey.skip", text)
+}
+
+// typedForm tells whether text is a button's label (the message key) typed,
+// or one of the words that say the same (key_typed), in the person's
+// language or another.
+func (a *Surveys) typedForm(lang, key, text string) bool {
+	typed := dialogs.Fold(text)
 	if typed == "" {
 		return false
 	}
 	for _, l := range append([]string{lang}, locales.Languages...) {
-		forms := append([]string{a.Text.Text(l, "survey.skip")}, strings.Split(a.Text.Text(l, "survey.skip_typed"), "|")...)
+		forms := append([]string{a.Text.Text(l, key)}, strings.Split(a.Text.Text(l, key+"_typed"), "|")...)
 		for _, f := range forms {
-			if f != "" && f != "survey.skip_typed" && dialogs.Fold(f) == typed {
+			if f != "" && f != key+"_typed" && dialogs.Fold(f) == typed {
 				return true
 			}
 		}
@@ -828,8 +847,17 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 		return turn.ErrNotMine
 	}
 	if conv.Step == "intro" {
-		a.Reply(ctx, t, a.Text.Text(t.Lang, "survey.err.expected_button"), nil)
-		return nil
+		// «почати», «так», «давайте» typed is «▶️ Почати». Anything else
+		// is not for a questionnaire not yet begun: the message is taken
+		// as any other (a question answered), and the intro above keeps
+		// its «Почати», with the QR code's centre in it.
+		if a.typedForm(t.Lang, "survey.start", m.Text) {
+			return a.beginSurvey(ctx, t, q, st.Kind, 0, "", "")
+		}
+		if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+			return err
+		}
+		return turn.ErrNotMine
 	}
 	atCentre := func(r store.Response) bool {
 		next, ok := q.Next(r.Answers)
