@@ -220,7 +220,7 @@ func TestQuickRatingFromQRCode(t *testing.T) {
 	p := person{id: 12101, lang: "uk"}
 	h.says(p, "/start r_"+centre.ID+"_3")
 	intro := h.nth(p.id, 1)
-	if !strings.Contains(intro.Text, h.app.Pack.Local(centre.Name, "uk")) || !hasButton(intro, "qs:r:go") {
+	if !strings.Contains(intro.Text, h.app.Pack.Local(centre.Name, "uk")) || !hasButton(intro, "qs:r:go:"+centre.ID+":3") {
 		t.Fatalf("the rating from a QR code: %q", intro.Text)
 	}
 	h.taps(p, intro, "qs:r:go")
