@@ -9,6 +9,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"servicebot/bot/bottest"
+	"servicebot/bot/turn"
 	"servicebot/store"
 )
 
@@ -243,6 +244,39 @@ func TestCitizenWritingAgainDoesNotRewriteTheirRow(t *testing.T) {
 	h.settle()
 	if _, seen := version(); seen == stale {
 		t.Error("a citizen not seen for two hours was not recorded as seen again")
+	}
+	h.noRejects()
+}
+
+// A Ukrainian who keeps Telegram in Russian and writes in Ukrainian is
+// answered in Ukrainian; one with an English client is not asked to
+// choose first; a language chosen with /language stays whatever is written.
+func TestAnsweredInTheLanguageWritten(t *testing.T) {
+	h := newHarness(t)
+	ru := person{id: 16801, lang: "ru"}
+	h.says(ru, "/start")
+	h.settle()
+	h.says(ru, "Добрий день, скільки коштує заміна прав?")
+	h.settle()
+	if got := h.last(ru.id).Text; !strings.Contains(got, "Скільки") && !strings.Contains(got, "сервісн") {
+		t.Errorf("a Russian client writing Ukrainian is answered %q; want Ukrainian", got)
+	}
+	en := person{id: 16802, lang: "en"}
+	h.says(en, "Добрий день, я загубив посвідчення водія")
+	h.settle()
+	if got := h.last(en.id).Text; strings.Contains(got, "Выберите") || !strings.Contains(got, "посвідчення") {
+		t.Errorf("an English client writing Ukrainian got %q; want the answer in Ukrainian", got)
+	}
+	// Chosen: Russian stays.
+	c := person{id: 16803, lang: "uk"}
+	h.says(c, "/language")
+	h.settle()
+	h.taps(c, h.lastInline(c.id), turn.CbLanguage+":ru")
+	h.settle()
+	h.says(c, "Добрий день, скільки коштує заміна прав?")
+	h.settle()
+	if got := h.last(c.id).Text; !strings.Contains(got, "Сколько") && !strings.Contains(got, "сервисн") {
+		t.Errorf("Russian chosen with /language, then Ukrainian written: %q; want Russian still", got)
 	}
 	h.noRejects()
 }

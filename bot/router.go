@@ -143,6 +143,24 @@ func (a *App) decide(ctx context.Context, t *turn.Turn) error {
 			user.Language = lang
 		}
 	}
+	if m := u.Message; m != nil && m.Chat.Type == models.ChatTypePrivate && !quiet {
+		// The language a message is plainly written in wins over the
+		// Telegram client's (many Ukrainians keep a Russian interface),
+		// until the person chooses one with /language. (Not in a report's
+		// turn, which leaves no trace on the person's row.)
+		if lang, ok := dialogs.WrittenIn(turn.FirstNonEmpty(m.Text, m.Caption)); ok && lang != user.Language && slices.Contains(a.OfferedLanguages(), lang) {
+			chosen, err := store.LanguageChosen(ctx, t.Tx, user.ID)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+			if !chosen {
+				if err := store.SetUserLanguage(ctx, t.Tx, user.ID, lang); err != nil {
+					return err
+				}
+				user.Language = lang
+			}
+		}
+	}
 	if user.Language == "" {
 		// A pack in one language has nothing to offer: that is the language.
 		if offered := a.OfferedLanguages(); len(offered) == 1 {

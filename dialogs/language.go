@@ -1,6 +1,9 @@
 package dialogs
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+)
 
 // LanguageFromTelegram maps Telegram's IETF language_code to the language the
 // bot should speak. ok is false when the person should be asked to choose:
@@ -14,6 +17,48 @@ func LanguageFromTelegram(code string) (lang string, ok bool) {
 	case "uk":
 		return "uk", true
 	case "ru":
+		return "ru", true
+	}
+	return "", false
+}
+
+// Letters only one of the two languages has, and short words that mark
+// one of them: «скільки», «як» are Ukrainian; «сколько», «как» Russian.
+var (
+	ukOnlyLetters = "іїєґІЇЄҐ"
+	ruOnlyLetters   = "ыэъёЫЭЪЁ"
+	ukrainianWords   = wordSet("як що де коли чи скільки можна треба потрібно мені мене мій будь ласка дякую вітаю але або також")
+	russianWords     = wordSet("как что где когда ли сколько можно нужно надо мне меня мой пожалуйста спасибо здравствуйте но или также")
+)
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+// WrittenIn tells the language text is plainly written in, Ukrainian or
+// Russian: letters only one of them has, or at least two of its marker
+// words, and nothing of the other. Mixed, short or Latin text tells
+// nothing (ok is false).
+func WrittenIn(text string) (lang string, ok bool) {
+	ukw, ruw := 0, 0
+	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if ukrainianWords[w] {
+			ukw++
+		}
+		if russianWords[w] {
+			ruw++
+		}
+	}
+	uk := strings.ContainsAny(text, ukOnlyLetters)
+	ru := strings.ContainsAny(text, ruOnlyLetters)
+	switch {
+	case (uk || ukw >= 2) && !ru && ruw == 0:
+		return "uk", true
+	case (ru || ruw >= 2) && !uk && ukw == 0:
 		return "ru", true
 	}
 	return "", false

@@ -21,3 +21,18 @@ func TestAsksForPerson(t *testing.T) {
 		}
 	}
 }
+
+// The language a message is plainly written in; mixed and short text
+// tells nothing.
+func TestWrittenIn(t *testing.T) {
+	for _, c := range []struct{ text, want string }{
+		{"Добрий день, скільки коштує заміна прав?", "uk"}, {"як записатися на іспит, що треба", "uk"},
+		{"Здравствуйте, сколько стоит замена прав?", "ru"}, {"как записаться и что нужно", "ru"},
+		{"так", ""}, {"5154", ""}, {"hello", ""}, {"Київ или Харьков, подскажите", ""}, {"права", ""},
+	} {
+		got, ok := WrittenIn(c.text)
+		if got != c.want || ok != (c.want != "") {
+			t.Errorf("WrittenIn(%q) = %q, %v; want %q", c.text, got, ok, c.want)
+		}
+	}
+}

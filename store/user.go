@@ -42,7 +42,27 @@ func GetUser(ctx context.Context, q sqlx.QueryerContext, id int64) (User, error)
 	return u, nil
 }
 
-// SetUserLanguage stores the language the user chose or was given.
+// ChooseUserLanguage stores the language the user chose (/language): the
+// language they write in no longer changes it.
+func ChooseUserLanguage(ctx context.Context, q sqlx.ExecerContext, id int64, lang string) error {
+	if _, err := q.ExecContext(ctx, `UPDATE users SET language = $2, language_chosen = true WHERE id = $1`, id, lang); err != nil {
+		return fmt.Errorf("store: unable to set the language of user %d: %w", id, err)
+	}
+	return nil
+}
+
+// LanguageChosen tells whether the user chose their language, rather than
+// it being taken from their Telegram client or their writing.
+func LanguageChosen(ctx context.Context, q sqlx.QueryerContext, id int64) (bool, error) {
+	var chosen bool
+	if err := sqlx.GetContext(ctx, q, &chosen, `SELECT language_chosen FROM users WHERE id = $1`, id); err != nil {
+		return false, fmt.Errorf("store: unable to read the language of user %d: %w", id, notFound(err))
+	}
+	return chosen, nil
+}
+
+// SetUserLanguage stores the language the user was given (from their
+// Telegram client or their writing), not chosen.
 func SetUserLanguage(ctx context.Context, q sqlx.ExecerContext, id int64, lang string) error {
 	if _, err := q.ExecContext(ctx, `UPDATE users SET language = $2 WHERE id = $1`, id, lang); err != nil {
 		return fmt.Errorf("store: unable to set the language of user %d: %w", id, err)

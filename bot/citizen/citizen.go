@@ -147,7 +147,7 @@ func (a *Citizens) OnLanguageChosen(ctx context.Context, t *turn.Turn) error {
 		return nil
 	}
 	first := t.User.Language == ""
-	if err := store.SetUserLanguage(ctx, t.Tx, t.User.ID, lang); err != nil {
+	if err := store.ChooseUserLanguage(ctx, t.Tx, t.User.ID, lang); err != nil {
 		return err
 	}
 	t.User.Language, t.Lang = lang, lang
