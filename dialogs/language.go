@@ -25,10 +25,10 @@ func LanguageFromTelegram(code string) (lang string, ok bool) {
 // Letters only one of the two languages has, and short words that mark
 // one of them: «скільки», «як» are Ukrainian; «сколько», «как» Russian.
 var (
-	ukOnlyLetters = "іїєґІЇЄҐ"
-	ruOnlyLetters   = "ыэъёЫЭЪЁ"
-	ukrainianWords   = wordSet("як що де коли чи скільки можна треба потрібно мені мене мій будь ласка дякую вітаю але або також")
-	russianWords     = wordSet("как что где когда ли сколько можно нужно надо мне меня мой пожалуйста спасибо здравствуйте но или также")
+	ukOnlyLetters  = "іїєґІЇЄҐ"
+	ruOnlyLetters  = "ыэъёЫЭЪЁ"
+	ukrainianWords = wordSet("як що де коли чи скільки можна треба потрібно мені мене мій будь ласка дякую вітаю але або також")
+	russianWords   = wordSet("как что где когда ли сколько можно нужно надо мне меня мой пожалуйста спасибо здравствуйте но или также")
 )
 
 func wordSet(s string) map[string]bool {
