@@ -727,3 +727,26 @@ func TestOperatorAskedForInWords(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// «Добрий день» after /operator is not the question: the bot asks for
+// it, and the request is opened with the question, named after it.
+func TestGreetingIsNotTheRequest(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 11921, lang: "uk"}
+	h.says(p, "/operator")
+	h.settle()
+	h.says(p, "добрий день")
+	h.settle()
+	if got := h.last(p.id).Text; got != h.text.Text("uk", "ticket.describe_again") {
+		t.Errorf("«добрий день» after /operator: %q; want to be asked for the question", got)
+	}
+	if tps := h.srv.Topics(staffChat); len(tps) != 0 {
+		t.Fatalf("a greeting opened a request: %+v", tps)
+	}
+	h.says(p, "Де отримати техпаспорт після реєстрації?")
+	h.settle()
+	if tps := h.srv.Topics(staffChat); len(tps) != 1 || !strings.Contains(tps[0].Name, "Де отримати") {
+		t.Errorf("topics after the question: %+v", tps)
+	}
+	h.noRejects()
+}

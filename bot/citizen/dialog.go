@@ -33,6 +33,12 @@ func (a *Citizens) continueDialog(ctx context.Context, t *turn.Turn, conv store.
 			return err
 		}
 	case turn.DialogTicket:
+		if isSmallTalk(msg) {
+			// «добрий день», a sticker: not yet the question, which the
+			// request (and its topic's name) is made of.
+			a.Reply(ctx, t, a.Text.Text(t.Lang, "ticket.describe_again"), nil)
+			return nil
+		}
 		var d ticketDraft
 		json.Unmarshal(conv.Data, &d)
 		if err := a.desk.OpenTicket(ctx, t, msg, "", d.Source, d.SourceText); err != nil {
