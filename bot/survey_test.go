@@ -398,11 +398,23 @@ func TestForgetKeepsAnswersAnonymously(t *testing.T) {
 	h.fillSurvey(p, "rating", typical)
 	h.taps(p, h.last(p.id), "qs:r:send")
 	h.settle()
+	// «No» first: nothing goes.
+	h.says(p, "/forget")
+	h.settle()
+	if !hasButton(h.last(p.id), "fg:n") {
+		t.Errorf("/forget offers no «No»: %+v", h.last(p.id).Buttons())
+	}
+	h.taps(p, h.last(p.id), "fg:n")
+	h.settle()
+	var withID, total int
+	h.st.DB().QueryRow(`SELECT count(*) FILTER (WHERE user_id = $1), count(*) FROM responses`, p.id).Scan(&withID, &total)
+	if got := h.last(p.id).Text; withID != 1 || got != h.text.Text("uk", "forget.kept") {
+		t.Errorf("«No» to /forget: %q, %d responses with the id; want nothing deleted, and told so", got, withID)
+	}
 	h.says(p, "/forget")
 	h.settle()
 	h.taps(p, h.last(p.id), "fg:y")
 	h.settle()
-	var withID, total int
 	h.st.DB().QueryRow(`SELECT count(*) FILTER (WHERE user_id = $1), count(*) FROM responses`, p.id).Scan(&withID, &total)
 	if withID != 0 || total != 1 {
 		t.Errorf("after /forget: %d responses still carry the id, %d kept", withID, total)

@@ -368,7 +368,7 @@ func (a *Citizens) citizenAsks(ctx context.Context, t *turn.Turn, m *models.Mess
 func (a *Citizens) OnForgetCommand(ctx context.Context, t *turn.Turn) error {
 	a.Reply(ctx, t, a.Text.Text(t.Lang, "forget.confirm"), tg.NewKeyboard(
 		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "forget.yes"), turn.CbForget, "y")},
-		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "nav.menu"), turn.CbMenu, "menu")},
+		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "forget.no"), turn.CbForget, "n")},
 	))
 	return nil
 }
@@ -378,6 +378,10 @@ func (a *Citizens) OnForgetCommand(ctx context.Context, t *turn.Turn) error {
 func (a *Citizens) OnForgetButton(ctx context.Context, t *turn.Turn) error {
 	u := t.Update
 	a.Ack(ctx, t, "")
+	if _, arg := tg.ParseCallback(u.CallbackQuery.Data); arg == "n" {
+		a.Show(ctx, t, tg.CallbackMessageID(u), a.Text.Text(t.Lang, "forget.kept"), a.MenuKeyboard(t.Lang))
+		return nil
+	}
 	if err := store.Forget(ctx, t.Tx, t.User.ID, t.Update.ID); err != nil {
 		return err
 	}
