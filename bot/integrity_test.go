@@ -483,5 +483,21 @@ func TestTypedCancelEndsAReportUnfiled(t *testing.T) {
 	if err := h.st.DB().Get(&reports, `SELECT count(*) FROM integrity_reports`); err != nil || reports != 0 {
 		t.Errorf("%d reports filed (%v)", reports, err)
 	}
+
+	// Filed, then /cancel while more may be added: the report stays, and
+	// the person is told so, not «cancelled».
+	r.says("/report")
+	r.taps(h.last(r.u.ID), turn.CbReport+":a")
+	h.settle()
+	r.says("Адміністратор попросив 500 грн за швидше оформлення")
+	h.settle()
+	r.says("/cancel")
+	h.settle()
+	if got, want := h.last(r.u.ID).Text, h.text.Text("uk", "cancel.report_kept", map[string]any{"ID": 1}); got != want {
+		t.Errorf("/cancel after a report was filed: %q; want %q", got, want)
+	}
+	if err := h.st.DB().Get(&reports, `SELECT count(*) FROM integrity_reports WHERE closed_at IS NULL`); err != nil || reports != 1 {
+		t.Errorf("%d open reports after /cancel (%v); want the one filed", reports, err)
+	}
 	h.noRejects()
 }

@@ -228,16 +228,24 @@ func (a *Citizens) OnCancel(ctx context.Context, t *turn.Turn) error {
 	if err != nil {
 		return err
 	}
-	reporting, err := a.integrity.EndDialog(ctx, t)
+	reporting, filed, err := a.integrity.EndDialog(ctx, t)
 	if err != nil {
 		return err
 	}
-	id := "cancel.nothing"
-	if ended || reporting {
-		id = "cancel.done"
-	}
-	a.Reply(ctx, t, a.Text.Text(t.Lang, id), a.MenuKeyboard(t.Lang))
+	a.Reply(ctx, t, a.cancelled(t, ended || reporting, filed), a.MenuKeyboard(t.Lang))
 	return nil
+}
+
+// cancelled says what /cancel did: nothing, a dialog ended, or the adding
+// to a filed report ended (the report stays filed).
+func (a *Citizens) cancelled(t *turn.Turn, ended bool, filed int64) string {
+	switch {
+	case filed != 0:
+		return a.Text.Text(t.Lang, "cancel.report_kept", map[string]any{"ID": filed})
+	case ended:
+		return a.Text.Text(t.Lang, "cancel.done")
+	}
+	return a.Text.Text(t.Lang, "cancel.nothing")
 }
 
 // OnMyChatMember follows whether the citizen has blocked the bot.
@@ -299,9 +307,9 @@ func (a *Citizens) onCitizenMessage(ctx context.Context, t *turn.Turn, m *models
 		// «скасувати» typed while a report is written (or added to) is
 		// /cancel, not a report.
 		if isCancel(m.Text) {
-			if ended, err := a.integrity.EndDialog(ctx, t); err != nil || ended {
+			if ended, filed, err := a.integrity.EndDialog(ctx, t); err != nil || ended {
 				if ended {
-					a.Reply(ctx, t, a.Text.Text(t.Lang, "cancel.done"), a.MenuKeyboard(t.Lang))
+					a.Reply(ctx, t, a.cancelled(t, true, filed), a.MenuKeyboard(t.Lang))
 				}
 				return err
 			}

@@ -708,6 +708,18 @@ func (a *Integrity) FileOldDraft(ctx context.Context, t *turn.Turn, m *models.Me
 }
 
 // EndDialog ends the report the person is writing, if any (/cancel).
-func (a *Integrity) EndDialog(ctx context.Context, t *turn.Turn) (bool, error) {
-	return store.EndIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat))
+// filed is the report that was being added to: it stays filed, and the
+// person is to be told so, not «cancelled».
+func (a *Integrity) EndDialog(ctx context.Context, t *turn.Turn) (ended bool, filed int64, err error) {
+	d, ok, err := a.reportDialog(ctx, t)
+	if err != nil {
+		return false, 0, err
+	}
+	if ended, err = store.EndIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat)); err != nil || !ended {
+		return false, 0, err
+	}
+	if ok {
+		filed = d.Report
+	}
+	return true, filed, nil
 }
