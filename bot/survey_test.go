@@ -870,3 +870,22 @@ func TestTypingAtTheIntro(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// A sticker at the rating's centre step shows the step again; it used to
+// say that no centre was found for «».
+func TestStickerAtTheCentreStep(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 9811, lang: "uk"}
+	h.says(p, "/rate")
+	h.taps(p, h.nth(p.id, 1), "qs:r:go")
+	h.settle()
+	h.srv.Push(models.Update{Message: &models.Message{
+		Date: int(time.Now().Unix()), From: p.user(), Chat: models.Chat{ID: p.id, Type: models.ChatTypePrivate},
+		Sticker: &models.Sticker{FileID: "s", FileUniqueID: "s", Type: "regular", Width: 512, Height: 512},
+	}})
+	h.settle()
+	if got := h.last(p.id); strings.Contains(got.Text, "«»") || !strings.HasPrefix(got.Text, h.text.Text("uk", "survey.small_talk")) || len(got.Buttons()) == 0 {
+		t.Errorf("a sticker at the centre step: %q", got.Text)
+	}
+	h.noRejects()
+}

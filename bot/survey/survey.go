@@ -880,6 +880,16 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 		a.pickNearest(ctx, t, q, r, lat, lon, "", "")
 	case atCentre(r):
 		text := turn.FirstNonEmpty(m.Text, m.Caption)
+		if strings.TrimSpace(text) == "" {
+			// A sticker, a photo, a voice message: no words to look for
+			// (it said «no centre for «»»).
+			note := "survey.small_talk"
+			if m.Voice != nil || m.Audio != nil || m.VideoNote != nil {
+				note = "survey.err.voice"
+			}
+			a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, note))
+			return nil
+		}
 		if dialogs.SmallTalk(text) != "" && len(a.Pack.FindCentres(text)) == 0 {
 			// «Привіт», «дякую»: no town to look for.
 			a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, "survey.small_talk"))
