@@ -1007,7 +1007,7 @@ func TestTypedScoresInAQuestionnaire(t *testing.T) {
 		typed string
 		want  int
 	}{{"5/5", 5}, {"4 зірки", 4}, {"відмінно", 5}, {"п'ять", 5}, {"погано", 2}, {"на трійку", 3}, {"⭐⭐⭐⭐", 4},
-		{"хорошо", 4}, {"все добре", 4}, {"не погано", 4},
+		{"хорошо", 4}, {"все добре", 4}, {"не погано", 4}, {"ну десь 4 напевно", 4}, {"я б поставив 3", 3},
 		{"5 хвилин", 0}, {"-5", 0}, {"4,5", 0}} {
 		id++
 		p := person{id: id, lang: "uk"}
@@ -1033,7 +1033,7 @@ func TestTypedScoresInAQuestionnaire(t *testing.T) {
 		typed, want string
 	}{{"так, звертався", dialogs.ChoiceYes}, {"звичайно", dialogs.ChoiceYes}, {"да", dialogs.ChoiceYes}, {"ні, не треба", dialogs.ChoiceNo},
 		{"да нет", ""}, {"так, але не дзвоніть", ""}, {"да не", ""}, {"так собі", ""}, {"ні, не хочу", dialogs.ChoiceNo}, {"ну нет", dialogs.ChoiceNo},
-		{"так, а навіщо?", ""}, {"да, а зачем?", ""}} {
+		{"так, а навіщо?", ""}, {"да, а зачем?", ""}, {"та ні", dialogs.ChoiceNo}, {"не було", dialogs.ChoiceNo}} {
 		id++
 		p := person{id: id, lang: "uk"}
 		h.says(p, "/rate")

@@ -889,3 +889,35 @@ func TestStickerAtTheCentreStep(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// A single-choice step answered with a word of one option's label
+// («в терміналі», «онлайн») is that option; a word two labels share
+// («талон») is asked again.
+func TestOptionNamedByAWord(t *testing.T) {
+	h := newHarness(t)
+	for i, c := range []struct{ typed, want string }{{"в терміналі", "terminal"}, {"онлайн", "eq_online"}, {"талон", ""}} {
+		p := person{id: int64(9821 + i), lang: "uk"}
+		h.says(p, "/mystery")
+		h.taps(p, h.nth(p.id, 1), "qs:m:go")
+		typedOnce := false
+		h.fillSurvey(p, "mystery", func(qq *dialogs.Question) string {
+			if qq.ID == "booking" && !typedOnce {
+				typedOnce = true
+				return "type:" + c.typed
+			}
+			if qq.ID == "booking" {
+				return "other" // asked again: tapped
+			}
+			return typical(qq)
+		})
+		got := h.draft(p, "mystery").Answers["booking"].Choice
+		want := c.want
+		if want == "" {
+			want = "other"
+		}
+		if len(got) != 1 || got[0] != want {
+			t.Errorf("«%s» at «how did you get in?»: %v; want %s", c.typed, got, want)
+		}
+	}
+	h.noRejects()
+}

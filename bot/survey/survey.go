@@ -598,7 +598,10 @@ func (a *Surveys) typedChoice(lang string, qq *dialogs.Question, text string) (s
 			}
 		}
 		// «хвилин 20», «півгодини» where the options are ranges of minutes.
-		return qq.MinutesOption(text)
+		if id, ok := qq.MinutesOption(text); ok {
+			return id, true
+		}
+		return a.optionNamed(qq, text)
 	}
 	// «так, звертався», «ні, не просили»: the first word answers, unless
 	// another word takes it back («да нет», «так, але не дзвоніть») or the
@@ -645,6 +648,50 @@ func (a *Surveys) typedChoice(lang string, qq *dialogs.Question, text string) (s
 		}
 	}
 	return "", false
+}
+
+// optionNamed reads a few typed words that fit one option's label alone
+// («термінал» for «Талон у терміналі в центрі», «онлайн» for «Онлайн-запис
+// через «Е-запис»»):
+// each word begins like a word of that label, and of no other's.
+func (a *Surveys) optionNamed(qq *dialogs.Question, text string) (string, bool) {
+	var typed []string
+	for _, w := range strings.Fields(dialogs.Fold(text)) {
+		if len([]rune(w)) >= 4 && w != "через" { // «у», «без», «через»: in many labels
+			typed = append(typed, w)
+		}
+	}
+	if len(typed) == 0 || len(typed) > 4 {
+		return "", false
+	}
+	stem := func(w string) string {
+		r := []rune(w)
+		return string(r[:min(len(r), 5)])
+	}
+	found := ""
+	for _, o := range qq.Options {
+		fits := false
+		for _, l := range a.Pack.Languages {
+			label := strings.Fields(dialogs.Fold(a.Pack.Local(o.Text, l)))
+			all := true
+			for _, w := range typed {
+				if !slices.ContainsFunc(label, func(lw string) bool {
+					return len([]rune(lw)) >= 3 && (strings.HasPrefix(lw, stem(w)) || strings.HasPrefix(w, stem(lw)))
+				}) {
+					all = false
+					break
+				}
+			}
+			fits = fits || all
+		}
+		if fits {
+			if found != "" {
+				return "", false // fits two: not told apart
+			}
+			found = o.ID
+		}
+	}
+	return found, found != ""
 }
 
 // bareYesNo are the words that alone say yes or no («не» too): one of
@@ -717,7 +764,8 @@ var digits = regexp.MustCompile(`\d+`)
 // scoreWords may stand beside a typed score.
 var scoreWords = func() map[string]bool {
 	m := map[string]bool{}
-	for _, w := range strings.Fields("на оцінка оценка оцінюю оцениваю ставлю бал бали балів балла баллов бала зірка зірки зірок звезда звезды звёзд звезд star stars points out") {
+	for _, w := range strings.Fields(`на оцінка оценка оцінюю оцениваю ставлю бал бали балів балла баллов бала зірка зірки зірок звезда звезды звёзд звезд star stars points out
+		ну десь мабуть напевно певно приблизно где-то где то наверно наверное думаю я б би бы поставив поставила поставлю поставил поставила дам дав дала`) {
 		m[dialogs.Fold(w)] = true
 	}
 	return m
