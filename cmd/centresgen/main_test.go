@@ -44,3 +44,24 @@ func TestSkeleton(t *testing.T) {
 		t.Error("different towns meet")
 	}
 }
+
+// A settlement GeoNames spells from the Russian is found by the Russian
+// name it keeps among its names, in its own region only.
+func TestFindInCities500(t *testing.T) {
+	gs := geonameList{
+		{ID: "8504651", Name: "Sofiyivska Borschagivka", Admin1: "13", Names: []string{"Sofiyivska Borschagivka", "Sofiyivska Borschagivka", "Sofievskaja Borshhagovka", "Софиевская Борщаговка"}, Population: 6571},
+		{ID: "1", Name: "Uman", Admin1: "01", Names: []string{"Uman", "Uman", "Умань"}},
+	}
+	if g, ok := gs.find("Софіївська Борщагівка", "12", "13"); !ok || g.ID != "8504651" {
+		t.Errorf("Софіївська Борщагівка: %+v, %v", g, ok)
+	}
+	if _, ok := gs.find("Софіївська Борщагівка", "12"); ok {
+		t.Error("found in Kyiv city's region")
+	}
+	if g, ok := gs.find("Умань", "01"); !ok || g.ID != "1" {
+		t.Errorf("Умань: %+v, %v", g, ok)
+	}
+	if _, ok := gs.find("Угринь", "22"); ok {
+		t.Error("a village no row has was found")
+	}
+}
