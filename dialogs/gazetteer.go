@@ -16,6 +16,18 @@ type GazetteerPlace struct {
 	Region     string // the pack's region code
 	Population int    // 0: not known
 	Name       string // as typed, in its nominative when found by another case
+	// Written is Name as the person spelt it, before Ukrainian «і» was put
+	// for their «и», «е» or «о» («Ирпень» for «Ірпінь»): the name to show
+	// someone who writes Russian.
+	Written string
+}
+
+// NameIn is the place's name to show in lang.
+func (pl GazetteerPlace) NameIn(lang string) string {
+	if lang == "ru" && pl.Written != "" {
+		return pl.Written
+	}
+	return pl.Name
 }
 
 // readGazetteer reads gazetteer.tsv: «skeleton TAB lat TAB lon TAB region
@@ -109,8 +121,10 @@ func (p *Pack) placeOf(words []string) (GazetteerPlace, bool) {
 		return GazetteerPlace{}, false
 	}
 	last := len(words) - 1
-	for _, form := range nominatives(words[last]) {
+	forms, plain := nominativeForms(words[last])
+	for _, form := range forms {
 		name := strings.Join(append(append([]string{}, words[:last]...), form), " ")
+		written := strings.Join(append(append([]string{}, words[:last]...), plain[form]), " ")
 		// Russian letters as their nearest Ukrainian ones, and «г» also
 		// as GeoNames writes Russian names («Красногорск», Krasnogorsk).
 		key := russianLetters.Replace(name)
@@ -119,7 +133,7 @@ func (p *Pack) placeOf(words []string) (GazetteerPlace, bool) {
 				if strings.ContainsAny(name, "іїє") && strings.HasPrefix(name, "и") {
 					name = "і" + strings.TrimPrefix(name, "и") // «Ирпінь» → «Ірпінь»
 				}
-				pl.Name = capitalized(name)
+				pl.Name, pl.Written = capitalized(name), capitalized(written)
 				return pl, true
 			}
 		}
@@ -135,10 +149,19 @@ func (p *Pack) placeOf(words []string) (GazetteerPlace, bool) {
 // («Коростишеві» → «Коростишів», «Фастов» → «Фастів»); with a Russian
 // initial «И» as Ukrainian «І» («Ирпень» → «Ірпінь»).
 func nominatives(w string) []string {
-	var out []string
+	out, _ := nominativeForms(w)
+	return out
+}
+
+// nominativeForms is nominatives, with each form's spelling before
+// ikavization (plain).
+func nominativeForms(w string) (out []string, plain map[string]string) {
+	plain = map[string]string{}
+	from := w
 	add := func(s string) {
 		if len([]rune(s)) >= 3 && !slices.Contains(out, s) {
 			out = append(out, s)
+			plain[s] = from
 		}
 	}
 	add(w)
@@ -151,20 +174,23 @@ func nominatives(w string) []string {
 		for _, back := range c.back {
 			s := stem + back
 			if back == "" && c.soft && strings.ContainsAny(string([]rune(stem)[len([]rune(stem))-1:]), "лнцсдтз") {
+				from = s + "ь"
 				add(ikavized(s) + "ь") // «Тернополі» → «Тернопіль»
 				add(s + "ь")
 			}
+			from = s
 			add(s)
 			add(ikavized(s))
 		}
 	}
 	for _, s := range slices.Clone(out) {
 		if rest, ok := strings.CutPrefix(s, "и"); ok {
+			from = plain[s]
 			add("і" + rest)
 			add(ikavized("і" + rest))
 		}
 	}
-	return out
+	return out, plain
 }
 
 // caseCuts are case endings and what the nominative may have instead.
@@ -178,7 +204,7 @@ var caseCuts = []struct {
 	{"ах", []string{"и", "і"}, false}, {"ях", []string{"і", "и"}, false},
 	{"ім", []string{"е", "и"}, false},
 	{"ом", []string{""}, false}, {"ем", []string{""}, true},
-	{"і", []string{"", "а", "я"}, true}, {"е", []string{"", "а", "о"}, false},
+	{"і", []string{"", "а", "я"}, true}, {"е", []string{"", "а", "о"}, true},
 	{"у", []string{"", "а"}, false}, {"ю", []string{"", "я"}, true},
 	{"а", []string{""}, false}, {"я", []string{""}, true},
 }

@@ -33,10 +33,16 @@ func TestPlaceNamed(t *testing.T) {
 	// Found by its nominative, and named so.
 	for typed, want := range map[string]string{
 		"у Коростишеві": "Коростишів", "у Полтаві": "Полтава", "у Тернополі": "Тернопіль", "у Сумах": "Суми",
-		"у Вишневому": "Вишневе", "Фастове": "Фастів", "Ирпень": "Ірпінь",
+		"у Вишневому": "Вишневе", "Фастове": "Фастів", "Ирпень": "Ірпінь", "в Ирпене": "Ірпінь",
 	} {
 		if pl, ok := p.PlaceNamed(typed); !ok || pl.Name != want {
 			t.Errorf("PlaceNamed(%q) = %q, %v; want %q", typed, pl.Name, ok, want)
+		}
+	}
+	// Shown to someone writing Russian as they spelt it, in its nominative.
+	for typed, want := range map[string]string{"Ирпень": "Ирпень", "в Ирпене": "Ирпень", "Богодухов": "Богодухов", "Фастов": "Фастов", "у Коростишеві": "Коростишев"} {
+		if pl, ok := p.PlaceNamed(typed); !ok || pl.NameIn("ru") != want {
+			t.Errorf("PlaceNamed(%q).NameIn(ru) = %q, %v; want %q", typed, pl.NameIn("ru"), ok, want)
 		}
 	}
 	m, err := LoadShippedPack("mfc")

@@ -138,7 +138,7 @@ func (a *Citizens) showCards(ctx context.Context, t *turn.Turn, found []dialogs.
 // showNearPlace answers a place typed that no centre of the list is in:
 // the centres nearest it, and those of its region the list does not place.
 func (a *Citizens) showNearPlace(ctx context.Context, t *turn.Turn, pl dialogs.GazetteerPlace) {
-	title := a.Text.Text(t.Lang, "centre.nearest_to_place", map[string]any{"Place": html.EscapeString(turn.Cut(pl.Name, 60))})
+	title := a.Text.Text(t.Lang, "centre.nearest_to_place", map[string]any{"Place": html.EscapeString(turn.Cut(pl.NameIn(t.Lang), 60))})
 	a.showNearest(ctx, t, pl.Lat, pl.Lon, title, a.Pack.Unplaced(pl.Region)...)
 }
 

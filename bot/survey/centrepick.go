@@ -206,7 +206,7 @@ func (a *Surveys) pickFromFound(ctx context.Context, t *turn.Turn, q *dialogs.Qu
 		// A place with no centre («Коростишів»): the centres nearest it
 		// (one GeoNames knows the people of: not «Сергій» or «Маяк»).
 		if pl, ok := a.Pack.PlaceNamed(text); ok && pl.Population > 0 {
-			a.pickNearest(ctx, t, q, r, pl.Lat, pl.Lon, a.Text.Text(t.Lang, "centre.nearest_to_place", map[string]any{"Place": html.EscapeString(turn.Cut(pl.Name, 60))}), pl.Region)
+			a.pickNearest(ctx, t, q, r, pl.Lat, pl.Lon, a.Text.Text(t.Lang, "centre.nearest_to_place", map[string]any{"Place": html.EscapeString(turn.Cut(pl.NameIn(t.Lang), 60))}), pl.Region)
 			return nil
 		}
 		a.renderCentres(ctx, t, q, r, a.topView(), a.Text.Text(t.Lang, "centre.none_found", map[string]any{"Query": html.EscapeString(turn.Cut(strings.TrimSpace(text), 40))}))
