@@ -37,6 +37,10 @@ type Ticket struct {
 	Resolved int `db:"resolved"`
 }
 
+// Forgotten tells a ticket whose citizen deleted their data (/forget): it
+// is closed, blanked and no longer names them, and stays so.
+func (t Ticket) Forgotten() bool { return t.UserID == 0 }
+
 const ticketColumns = `id, user_id, lang, status, coalesce(thread_id, 0) AS thread_id, coalesce(card_message_id, 0) AS card_message_id,
 	subject, source, source_text, coalesce(assignee, 0) AS assignee, created_at, first_response_at, closed_at,
 	coalesce(resolved, 0) AS resolved`
@@ -122,11 +126,11 @@ func CloseTicket(ctx context.Context, q sqlx.ExecerContext, id int64) (closed bo
 }
 
 // ReopenTicket opens a closed ticket again, unless the user has another open
-// one already; reopened reports whether it was done.
+// one already or deleted their data; reopened reports whether it was done.
 func ReopenTicket(ctx context.Context, q sqlx.ExecerContext, id int64) (reopened bool, err error) {
 	res, err := q.ExecContext(ctx, `
 		UPDATE tickets t SET status = 'open', closed_at = NULL, resolved = NULL
-		WHERE id = $1 AND status = 'closed'
+		WHERE id = $1 AND status = 'closed' AND user_id <> 0
 		  AND NOT EXISTS (SELECT 1 FROM tickets o WHERE o.user_id = t.user_id AND o.status = 'open')`, id)
 	if err != nil {
 		return false, fmt.Errorf("store: unable to reopen ticket %d: %w", id, err)

@@ -390,6 +390,11 @@ func (a *Citizens) OnForgetButton(ctx context.Context, t *turn.Turn) error {
 		a.Show(ctx, t, tg.CallbackMessageID(u), a.Text.Text(t.Lang, "forget.kept"), a.MenuKeyboard(t.Lang))
 		return nil
 	}
+	// Moderators learn that their open request ends here, while it is
+	// still theirs to find.
+	if err := a.desk.CloseForgotten(ctx, t, t.User.ID); err != nil {
+		return err
+	}
 	if err := store.Forget(ctx, t.Tx, t.User.ID, t.Update.ID); err != nil {
 		return err
 	}

@@ -23,7 +23,10 @@ import (
 // TopicName is a ticket topic's name: number, language, subject; a tick when
 // it is closed.
 func TopicName(tk store.Ticket, closed bool) string {
-	name := fmt.Sprintf("№%d · %s · %s", tk.ID, strings.ToUpper(tk.Lang), tk.Subject)
+	name := fmt.Sprintf("№%d · %s", tk.ID, strings.ToUpper(tk.Lang))
+	if tk.Subject != "" {
+		name += " · " + tk.Subject
+	}
 	if closed {
 		name = "✅ " + name
 	}
@@ -190,17 +193,27 @@ func noteModerator(ctx context.Context, t *turn.Turn, u *models.User) error {
 // moderator and linking the ticket's message; in a group without topics it
 // replies to the message.
 func (a *Desk) notSentClosed(t *turn.Turn, tk store.Ticket, m *models.Message) {
+	if tk.Forgotten() {
+		a.notSentForgotten(t, tk, m)
+		return
+	}
 	if !a.StaffIsForum() || m.MessageThreadID == 0 {
 		t.Do(a.StaffPost(m.MessageThreadID, a.StaffText("desk.is_closed", map[string]any{"ID": tk.ID}), m.ID))
 		return
 	}
-	ticket := fmt.Sprintf("№%d", tk.ID)
-	if link := a.messageLink(m.MessageThreadID, m.ID); link != "" {
-		ticket = fmt.Sprintf(`<a href="%s">%s</a>`, link, ticket)
-	}
 	t.Do(a.StaffPost(0, a.StaffText("desk.is_closed_general", map[string]any{
-		"Name": html.EscapeString(tg.DisplayName(m.From)), "Ticket": ticket,
+		"Name": html.EscapeString(tg.DisplayName(m.From)), "Ticket": a.messageRef(tk, m),
 	}), 0))
+}
+
+// messageRef is «№2», linked to the moderator's message m in the ticket's
+// topic.
+func (a *Desk) messageRef(tk store.Ticket, m *models.Message) string {
+	ref := fmt.Sprintf("№%d", tk.ID)
+	if link := a.messageLink(m.MessageThreadID, m.ID); link != "" {
+		ref = fmt.Sprintf(`<a href="%s">%s</a>`, link, ref)
+	}
+	return ref
 }
 
 // messageLink is the t.me link to a message in a topic of the staff
@@ -386,6 +399,13 @@ func (a *Desk) onStaffCommand(ctx context.Context, t *turn.Turn, m *models.Messa
 		}
 		return nil
 	}
+	if tk.Forgotten() {
+		switch c.Name {
+		case "take", "close", "reopen", "block", "unblock":
+			a.refuseForgotten(t, tk)
+			return nil
+		}
+	}
 	switch c.Name {
 	case "take":
 		if err := a.takeTicket(ctx, t, tk, m.From); err != nil {
@@ -452,6 +472,12 @@ func (a *Desk) onDeskButton(ctx context.Context, t *turn.Turn, q *models.Callbac
 		return nil
 	}
 	a.Ack(ctx, t, "")
+	if tk.Forgotten() {
+		// A card from before its citizen deleted their data (it has no
+		// buttons since).
+		a.refuseForgotten(t, tk)
+		return nil
+	}
 	switch verb {
 	case "t":
 		if err := a.takeTicket(ctx, t, tk, &q.From); err != nil {
