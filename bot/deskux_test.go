@@ -311,7 +311,7 @@ func TestReminderSaysHoursOfWorkingTime(t *testing.T) {
 	h := newHarness(t)
 	p := person{id: 12801, lang: "uk"}
 	topic := h.openTicketFor(p, "Чи можна продовжити посвідчення?")
-	h.st.DB().MustExec(`UPDATE tickets SET created_at = now() - interval '10 days' WHERE id = 1`)
+	h.st.DB().MustExec(`UPDATE tickets SET created_at = now() - interval '10 days', waiting_since = now() - interval '10 days' WHERE id = 1`)
 	h.app.desk.RemindWaiting(context.Background(), time.Hour)
 	h.settle()
 	got := lastInThread(h, topic.ThreadID).Text
@@ -488,6 +488,84 @@ func TestFollowUpJoinsTheOpenRequest(t *testing.T) {
 	}
 	if want := h.text.Text("uk", "review.follow_up", map[string]any{"ID": 1}); !strings.Contains(review, want) {
 		t.Errorf("the review card does not name request №1:\n%s", review)
+	}
+	h.noRejects()
+}
+
+// The SLA reminder is about every wait, not only the first answer: a
+// citizen who writes again after an answer, and one who reopens the
+// request, are reminded of once the wait is long, once for each wait;
+// a request answered since the citizen last wrote is not.
+func TestReminderComesForEveryWait(t *testing.T) {
+	h := newHarness(t)
+	a := person{id: 36001, lang: "uk"}
+	b := person{id: 36002, lang: "uk"}
+	c := person{id: 36003, lang: "ru"}
+	d := person{id: 36004, lang: "uk"}
+	ta := h.openTicketFor(a, "Питання А про техогляд")
+	tb := h.openTicketFor(b, "Питання Б про номери")
+	tc := h.openTicketFor(c, "Вопрос В про права")
+	td := h.openTicketFor(d, "Питання Г про довідку")
+	// A: answered once, then the citizen asks more and waits.
+	h.staffPost(staffChat, ta.ThreadID, 0, &models.Message{Text: "Техогляд не потрібен для легкових."})
+	h.settle()
+	h.says(a, "А для причепа?")
+	// B: taken but never answered.
+	h.staffPost(staffChat, tb.ThreadID, 0, &models.Message{Text: "/take"})
+	// C: answered, closed, «not solved», reopened with a word.
+	h.staffPost(staffChat, tc.ThreadID, 0, &models.Message{Text: "Ответ."})
+	h.staffPost(staffChat, tc.ThreadID, 0, &models.Message{Text: "/close"})
+	h.settle()
+	h.taps(c, h.last(c.id), "tr:3:n")
+	h.settle()
+	h.says(c, "/reopen")
+	h.settle()
+	h.says(c, "Так и не решили")
+	// D: answered, and the citizen has not written since.
+	h.staffPost(staffChat, td.ThreadID, 0, &models.Message{Text: "Довідку видають у будь-якому ТСЦ."})
+	h.settle()
+
+	later := func() {
+		h.st.DB().MustExec(`UPDATE tickets SET created_at = created_at - interval '10 days', waiting_since = waiting_since - interval '10 days'`)
+	}
+	reminders := func(thread int) int {
+		n := 0
+		for _, m := range inThread(h.srv.Messages(staffChat), thread) {
+			if strings.HasPrefix(m.Text, "⏰") {
+				n++
+			}
+		}
+		return n
+	}
+	later()
+	h.app.desk.RemindWaiting(context.Background(), 30*time.Minute)
+	h.app.desk.RemindWaiting(context.Background(), 30*time.Minute)
+	h.settle()
+	for _, c := range []struct {
+		name   string
+		thread int
+		want   int
+	}{{"A, who wrote after the answer", ta.ThreadID, 1}, {"B, never answered", tb.ThreadID, 1}, {"C, reopened", tc.ThreadID, 1}, {"D, answered", td.ThreadID, 0}} {
+		if got := reminders(c.thread); got != c.want {
+			t.Errorf("%s: %d reminders, want %d", c.name, got, c.want)
+		}
+	}
+
+	// A is answered, writes again and waits: a second wait, a second reminder.
+	h.staffPost(staffChat, ta.ThreadID, 0, &models.Message{Text: "Для причепа теж не потрібен."})
+	h.settle()
+	h.says(a, "А для мотоцикла?")
+	h.settle()
+	h.app.desk.RemindWaiting(context.Background(), 30*time.Minute)
+	h.settle()
+	if got := reminders(ta.ThreadID); got != 1 {
+		t.Errorf("A was reminded of a wait of a minute: %d reminders", got)
+	}
+	later()
+	h.app.desk.RemindWaiting(context.Background(), 30*time.Minute)
+	h.settle()
+	if got := reminders(ta.ThreadID); got != 2 {
+		t.Errorf("A's second wait: %d reminders in all, want 2", got)
 	}
 	h.noRejects()
 }

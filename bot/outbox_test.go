@@ -283,7 +283,7 @@ func TestSLAReminderIsSentOnce(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.DeliveryBackoff = 10 * time.Millisecond })
 	p := person{id: 14301, lang: "uk"}
 	topic := h.openTicketFor(p, "Коли буде готове посвідчення?")
-	if _, err := h.st.DB().Exec(`UPDATE tickets SET created_at = now() - interval '14 days'`); err != nil {
+	if _, err := h.st.DB().Exec(`UPDATE tickets SET created_at = now() - interval '14 days', waiting_since = now() - interval '14 days'`); err != nil {
 		t.Fatal(err)
 	}
 	h.srv.Fail("sendMessage", 7, http.StatusBadGateway, 0)

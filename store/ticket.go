@@ -32,6 +32,9 @@ type Ticket struct {
 	CreatedAt       time.Time  `db:"created_at"`
 	FirstResponseAt *time.Time `db:"first_response_at"`
 	ClosedAt        *time.Time `db:"closed_at"`
+	// WaitingSince is when the citizen's first message that moderators
+	// have not answered came (nil: nobody waits).
+	WaitingSince *time.Time `db:"waiting_since"`
 	// Resolved is the citizen's verdict after closing: 1 solved, -1 not,
 	// 0 not given.
 	Resolved int `db:"resolved"`
@@ -43,7 +46,7 @@ func (t Ticket) Forgotten() bool { return t.UserID == 0 }
 
 const ticketColumns = `id, user_id, lang, status, coalesce(thread_id, 0) AS thread_id, coalesce(card_message_id, 0) AS card_message_id,
 	subject, source, source_text, coalesce(assignee, 0) AS assignee, created_at, first_response_at, closed_at,
-	coalesce(resolved, 0) AS resolved`
+	waiting_since, coalesce(resolved, 0) AS resolved`
 
 // OpenTicket creates an open ticket for the user.
 func OpenTicket(ctx context.Context, q sqlx.QueryerContext, userID int64, lang, subject, source, sourceText string) (Ticket, error) {
@@ -129,7 +132,7 @@ func CloseTicket(ctx context.Context, q sqlx.ExecerContext, id int64) (closed bo
 // one already or deleted their data; reopened reports whether it was done.
 func ReopenTicket(ctx context.Context, q sqlx.ExecerContext, id int64) (reopened bool, err error) {
 	res, err := q.ExecContext(ctx, `
-		UPDATE tickets t SET status = 'open', closed_at = NULL, resolved = NULL
+		UPDATE tickets t SET status = 'open', closed_at = NULL, resolved = NULL, waiting_since = NULL, reminded_at = NULL
 		WHERE id = $1 AND status = 'closed' AND user_id <> 0
 		  AND NOT EXISTS (SELECT 1 FROM tickets o WHERE o.user_id = t.user_id AND o.status = 'open')`, id)
 	if err != nil {
@@ -169,11 +172,23 @@ func RateTicket(ctx context.Context, q sqlx.ExecerContext, id, userID int64, sol
 	return n > 0, nil
 }
 
-// MarkFirstResponse records when moderators first answered.
-func MarkFirstResponse(ctx context.Context, q sqlx.ExecerContext, id int64) error {
-	_, err := q.ExecContext(ctx, `UPDATE tickets SET first_response_at = now() WHERE id = $1 AND first_response_at IS NULL`, id)
+// MarkAnswered records a moderator's answer: the first one's time, and
+// that the citizen no longer waits.
+func MarkAnswered(ctx context.Context, q sqlx.ExecerContext, id int64) error {
+	_, err := q.ExecContext(ctx, `UPDATE tickets SET first_response_at = coalesce(first_response_at, now()), waiting_since = NULL WHERE id = $1`, id)
 	if err != nil {
 		return fmt.Errorf("store: unable to mark ticket %d answered: %w", id, err)
+	}
+	return nil
+}
+
+// MarkWaiting records that the citizen waits for moderators from now,
+// unless they already did: a wait starts with the first message after an
+// answer (or with the request), and a new wait may be reminded of again.
+func MarkWaiting(ctx context.Context, q sqlx.ExecerContext, id int64) error {
+	_, err := q.ExecContext(ctx, `UPDATE tickets SET waiting_since = now(), reminded_at = NULL WHERE id = $1 AND waiting_since IS NULL`, id)
+	if err != nil {
+		return fmt.Errorf("store: unable to mark ticket %d waiting: %w", id, err)
 	}
 	return nil
 }
@@ -215,22 +230,22 @@ func CountOpenTickets(ctx context.Context, q sqlx.QueryerContext) (int, error) {
 	return n, nil
 }
 
-// UnansweredTickets lists open tickets nobody has answered or been
-// reminded of yet, oldest first.
+// UnansweredTickets lists open tickets whose citizen waits for an answer
+// and whose wait nobody has been reminded of yet, the longest wait first.
 func UnansweredTickets(ctx context.Context, q sqlx.QueryerContext) ([]Ticket, error) {
 	var out []Ticket
 	err := sqlx.SelectContext(ctx, q, &out, `SELECT `+ticketColumns+` FROM tickets
-		WHERE status = 'open' AND first_response_at IS NULL AND reminded_at IS NULL ORDER BY created_at LIMIT 500`)
+		WHERE status = 'open' AND waiting_since IS NOT NULL AND reminded_at IS NULL ORDER BY waiting_since, id LIMIT 500`)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list unanswered tickets: %w", err)
 	}
 	return out, nil
 }
 
-// MarkReminded records a reminder about a ticket; false if another process
-// did it first.
-func MarkReminded(ctx context.Context, q sqlx.ExecerContext, id int64) (bool, error) {
-	res, err := q.ExecContext(ctx, `UPDATE tickets SET reminded_at = now() WHERE id = $1 AND reminded_at IS NULL`, id)
+// MarkReminded records a reminder about a ticket's wait that began at
+// since; false if another process did it first, or that wait is over.
+func MarkReminded(ctx context.Context, q sqlx.ExecerContext, id int64, since time.Time) (bool, error) {
+	res, err := q.ExecContext(ctx, `UPDATE tickets SET reminded_at = now() WHERE id = $1 AND reminded_at IS NULL AND waiting_since = $2`, id, since)
 	if err != nil {
 		return false, fmt.Errorf("store: unable to mark ticket %d reminded: %w", id, err)
 	}

@@ -222,6 +222,10 @@ func (a *Citizens) reopenByCitizen(ctx context.Context, t *turn.Turn, tk store.T
 			a.TopicCall(tk, "editForumTopic", &telegram.EditForumTopicParams{ChatID: a.Cfg.StaffChatID, Name: desk.TopicName(tk, false)}),
 		)
 	}
+	// The citizen who reopens waits for an answer, with or without a word.
+	if err := store.MarkWaiting(ctx, t.Tx, tk.ID); err != nil {
+		return err
+	}
 	a.desk.NoteReopenedByCitizen(ctx, t, tk)
 	a.Reply(ctx, t, a.Text.Text(t.Lang, "ticket.reopened", map[string]any{"ID": tk.ID}), nil)
 	if msg != nil {

@@ -271,7 +271,7 @@ func (a *Desk) relayToCitizen(ctx context.Context, t *turn.Turn, tk store.Ticket
 	copied = copied.Keeping(store.Slot{Kind: store.SlotCitizenCopy, Key: id}).
 		IfBlocked(a.TicketPost(tk, a.StaffText("desk.citizen_blocked_bot"), nil))
 	t.Do(copied)
-	if err := store.MarkFirstResponse(ctx, t.Tx, tk.ID); err != nil {
+	if err := store.MarkAnswered(ctx, t.Tx, tk.ID); err != nil {
 		return err
 	}
 	return nil
@@ -687,7 +687,7 @@ func (a *Desk) sendFAQToCitizen(ctx context.Context, t *turn.Turn, tk store.Tick
 	// The operator's choice, labelled as their answers are.
 	answer := html.EscapeString(a.Text.Text(tk.Lang, "ticket.operator_label")) + " " + a.RenderAnswer(e, tk.Lang)
 	t.Do(outbox.Send(tk.UserID, answer, nil).Keeping(store.Slot{Kind: store.SlotCitizenCopy, Key: recID}))
-	if err := store.MarkFirstResponse(ctx, t.Tx, tk.ID); err != nil {
+	if err := store.MarkAnswered(ctx, t.Tx, tk.ID); err != nil {
 		return err
 	}
 	a.StaffNote(ctx, t, tk, "desk.faq_sent", map[string]any{"ID": html.EscapeString(id)})
@@ -835,8 +835,9 @@ func (a *Desk) RemindLoop(ctx context.Context, sla time.Duration) {
 	}
 }
 
-// RemindWaiting reminds moderators, once, of each ticket that has waited
-// longer than sla in business hours.
+// RemindWaiting reminds moderators of each ticket whose citizen has waited
+// for an answer longer than sla in business hours: once for each wait (a
+// wait starts with the citizen's first message after an answer).
 func (a *Desk) RemindWaiting(ctx context.Context, sla time.Duration) {
 	if a.Cfg.StaffChatID == 0 {
 		return
@@ -849,7 +850,7 @@ func (a *Desk) RemindWaiting(ctx context.Context, sla time.Duration) {
 	s := a.Pack.Hours()
 	now := time.Now()
 	for _, tk := range list {
-		waited := s.Elapsed(tk.CreatedAt, now)
+		waited := s.Elapsed(*tk.WaitingSince, now)
 		if waited < sla {
 			continue
 		}
@@ -857,7 +858,7 @@ func (a *Desk) RemindWaiting(ctx context.Context, sla time.Duration) {
 		// The mark and the reminder commit together: one reminder, whatever
 		// fails and is tried again, and however many processes look.
 		err := a.St.InTx(ctx, func(tx *sqlx.Tx) error {
-			first, err := store.MarkReminded(ctx, tx, tk.ID)
+			first, err := store.MarkReminded(ctx, tx, tk.ID, *tk.WaitingSince)
 			if err != nil || !first {
 				return err
 			}

@@ -99,6 +99,11 @@ func (a *Desk) RelayToStaff(ctx context.Context, t *turn.Turn, tk store.Ticket, 
 	if err != nil {
 		return err
 	}
+	if !blocked {
+		if err := store.MarkWaiting(ctx, t.Tx, tk.ID); err != nil {
+			return err
+		}
+	}
 	if blocked {
 		if notify {
 			a.Reply(ctx, t, a.Text.Text(t.Lang, "ticket.blocked")+a.ChannelList(t.Lang, "booking", "website", "app"), nil)
