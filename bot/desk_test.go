@@ -38,6 +38,21 @@ func (h *harness) staffPost(chat int64, thread, replyTo int, m *models.Message) 
 	return h.srv.Push(models.Update{Message: m})
 }
 
+// staffTaps presses a button on a staff-chat message, and waits for what
+// it brings.
+func (h *harness) staffTaps(from *models.User, msg bottest.Message, data string) {
+	h.t.Helper()
+	q := &models.CallbackQuery{
+		ID: "cq" + time.Now().Format("150405.000000000"), From: *from, Data: data, ChatInstance: "ci",
+		Message: models.MaybeInaccessibleMessage{Message: &models.Message{
+			ID: msg.ID, Date: int(time.Now().Unix()), Chat: models.Chat{ID: staffChat, Type: models.ChatTypeSupergroup, IsForum: true},
+			MessageThreadID: msg.ThreadID, IsTopicMessage: msg.ThreadID != 0, Text: msg.Text,
+		}},
+	}
+	h.srv.Push(models.Update{CallbackQuery: q})
+	h.settle()
+}
+
 // openTicketFor walks a citizen through /operator and their question, and
 // returns the ticket's topic.
 func (h *harness) openTicketFor(p person, question string) bottest.Topic {

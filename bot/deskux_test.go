@@ -239,7 +239,7 @@ func TestUnblockRatingCardAndReviewReadCleanly(t *testing.T) {
 	h.staffPost(staffChat, int(tk.ThreadID), 0, &models.Message{Text: "/block"})
 	h.staffPost(staffChat, int(tk.ThreadID), 0, &models.Message{Text: "/unblock"})
 	h.settle()
-	if got := lastInThread(h, int(tk.ThreadID)).Text; got != h.text.Text("uk", "desk.unblocked") {
+	if got := lastInThread(h, int(tk.ThreadID)).Text; got != h.text.Text("uk", "desk.unblocked", map[string]any{"Name": "Ірина Модераторка"}) {
 		t.Errorf("/unblock of a blocked citizen: %q", got)
 	}
 	h.noRejects()
@@ -294,7 +294,7 @@ func TestCommandInAClosedTicketIsAnsweredInGeneral(t *testing.T) {
 	if g := generalPosts(h); len(g) == 0 || !strings.Contains(g[len(g)-1].Text, "/faq lost_licence") {
 		t.Errorf("/faq words in a closed topic: %+v", g)
 	}
-	want := h.text.Text("uk", "desk.about_closed", map[string]any{"ID": 1, "Text": h.text.Text("uk", "desk.blocked")})
+	want := h.text.Text("uk", "desk.about_closed", map[string]any{"ID": 1, "Text": h.text.Text("uk", "desk.blocked", map[string]any{"Name": "Ірина Модераторка"})})
 	found := false
 	for _, m := range generalPosts(h) {
 		found = found || m.Text == want
@@ -566,6 +566,52 @@ func TestReminderComesForEveryWait(t *testing.T) {
 	h.settle()
 	if got := reminders(ta.ThreadID); got != 2 {
 		t.Errorf("A's second wait: %d reminders in all, want 2", got)
+	}
+	h.noRejects()
+}
+
+// The card's buttons say who closed the request and who blocked the
+// citizen, as ✋ says who took it; blocking asks for a second tap first.
+func TestCardButtonsNameTheModeratorAndBlockingIsConfirmed(t *testing.T) {
+	h := newHarness(t)
+	petro := &models.User{ID: 778, FirstName: "Петро", LastName: "Колега"}
+	p := person{id: 31101, lang: "uk"}
+	q := person{id: 31102, lang: "uk"}
+	tp := h.openTicketFor(p, "Скільки коштує заміна прав?")
+	tq := h.openTicketFor(q, "Продам гараж недорого")
+
+	card := inThread(h.srv.Messages(staffChat), tp.ThreadID)[0]
+	h.staffTaps(petro, card, "tk:c:1")
+	want := h.text.Text("uk", "desk.closed", map[string]any{"ID": 1, "Name": "Петро Колега"})
+	if got := lastInThread(h, tp.ThreadID).Text; got != want || !strings.Contains(got, "Петро Колега") {
+		t.Errorf("closed by the button: %q, want %q", got, want)
+	}
+
+	card = inThread(h.srv.Messages(staffChat), tq.ThreadID)[0]
+	h.staffTaps(petro, card, "tk:b:2")
+	if blocked, _, _ := store.BlockState(context.Background(), h.st.DB(), q.id); blocked {
+		t.Fatal("one tap on ⛔ blocked the citizen")
+	}
+	card = inThread(h.srv.Messages(staffChat), tq.ThreadID)[0]
+	if !hasButton(card, "tk:B:2") || !hasButton(card, "tk:k:2") {
+		t.Fatalf("no confirmation on the card after ⛔: %v", card.Buttons())
+	}
+	h.staffTaps(petro, card, "tk:k:2")
+	card = inThread(h.srv.Messages(staffChat), tq.ThreadID)[0]
+	if blocked, _, _ := store.BlockState(context.Background(), h.st.DB(), q.id); blocked || !hasButton(card, "tk:b:2") {
+		t.Fatalf("«no» blocked the citizen, or did not bring the card's buttons back: %v", card.Buttons())
+	}
+	h.staffTaps(petro, card, "tk:b:2")
+	h.staffTaps(petro, inThread(h.srv.Messages(staffChat), tq.ThreadID)[0], "tk:B:2")
+	if blocked, _, _ := store.BlockState(context.Background(), h.st.DB(), q.id); !blocked {
+		t.Error("the confirmed ⛔ did not block the citizen")
+	}
+	want = h.text.Text("uk", "desk.blocked", map[string]any{"Name": "Петро Колега"})
+	if got := lastInThread(h, tq.ThreadID).Text; got != want || !strings.Contains(got, "Петро Колега") {
+		t.Errorf("blocked by the button: %q, want %q", got, want)
+	}
+	if card := inThread(h.srv.Messages(staffChat), tq.ThreadID)[0]; !hasButton(card, "tk:b:2") {
+		t.Errorf("the card did not get its buttons back: %v", card.Buttons())
 	}
 	h.noRejects()
 }

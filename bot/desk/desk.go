@@ -82,6 +82,22 @@ func (a *Desk) cardKeyboard(id int64) *tg.Keyboard {
 	)
 }
 
+// blockKeyboard asks to confirm blocking the citizen of ticket id.
+func (a *Desk) blockKeyboard(id int64) *tg.Keyboard {
+	s := strconv.FormatInt(id, 10)
+	return tg.NewKeyboard([]tg.Button{
+		tg.CallbackButton(a.StaffText("desk.block_yes"), turn.CbDesk, "B:"+s),
+		tg.CallbackButton(a.StaffText("desk.block_no"), turn.CbDesk, "k:"+s),
+	})
+}
+
+// cardButtons puts kb on the card msgID in the staff chat.
+func (a *Desk) cardButtons(msgID int, kb *tg.Keyboard) outbox.Effect {
+	return outbox.Call(a.Cfg.StaffChatID, "editMessageReplyMarkup", &telegram.EditMessageReplyMarkupParams{
+		ChatID: a.Cfg.StaffChatID, MessageID: msgID, ReplyMarkup: tg.Markup(kb),
+	}).MayBeRefused().Silent()
+}
+
 // IsStaffUpdate matches what happens in the staff chat.
 func (a *Desk) IsStaffUpdate(u *models.Update) bool {
 	chat, _ := tg.ChatOf(u)
@@ -412,7 +428,7 @@ func (a *Desk) onStaffCommand(ctx context.Context, t *turn.Turn, m *models.Messa
 			return err
 		}
 	case "close":
-		err := a.closeTicket(ctx, t, tk)
+		err := a.closeTicket(ctx, t, tk, m.From)
 		if errors.Is(err, errAlreadyClosed) {
 			// A second /close: say so, in reply; where the closed topic
 			// takes no message, a 👌 on the command at least.
@@ -428,7 +444,7 @@ func (a *Desk) onStaffCommand(ctx context.Context, t *turn.Turn, m *models.Messa
 			return err
 		}
 	case "block", "unblock":
-		if err := a.blockCitizen(ctx, t, tk, m.From.ID, c.Name == "block"); err != nil {
+		if err := a.blockCitizen(ctx, t, tk, m.From, c.Name == "block"); err != nil {
 			return err
 		}
 	case "faq":
@@ -484,13 +500,20 @@ func (a *Desk) onDeskButton(ctx context.Context, t *turn.Turn, q *models.Callbac
 			return err
 		}
 	case "c":
-		if err := a.closeTicket(ctx, t, tk); err != nil && !errors.Is(err, errAlreadyClosed) {
+		if err := a.closeTicket(ctx, t, tk, &q.From); err != nil && !errors.Is(err, errAlreadyClosed) {
 			return err
 		}
 	case "b":
-		if err := a.blockCitizen(ctx, t, tk, q.From.ID, true); err != nil {
+		// Blocking asks for a second tap: the card's buttons become «yes,
+		// block» and «no», for whoever looks at it.
+		t.Do(a.cardButtons(tg.CallbackMessageID(t.Update), a.blockKeyboard(tk.ID)))
+	case "B":
+		t.Do(a.cardButtons(tg.CallbackMessageID(t.Update), a.cardKeyboard(tk.ID)))
+		if err := a.blockCitizen(ctx, t, tk, &q.From, true); err != nil {
 			return err
 		}
+	case "k": // not blocked after all
+		t.Do(a.cardButtons(tg.CallbackMessageID(t.Update), a.cardKeyboard(tk.ID)))
 	case "f":
 		if err := a.ticketToFAQ(ctx, t, tk, q.From.ID); err != nil {
 			return err
@@ -582,7 +605,7 @@ func (a *Desk) takeTicket(ctx context.Context, t *turn.Turn, tk store.Ticket, by
 	return nil
 }
 
-func (a *Desk) closeTicket(ctx context.Context, t *turn.Turn, tk store.Ticket) error {
+func (a *Desk) closeTicket(ctx context.Context, t *turn.Turn, tk store.Ticket, by *models.User) error {
 	closed, err := store.CloseTicket(ctx, t.Tx, tk.ID)
 	if err != nil {
 		return err
@@ -590,7 +613,7 @@ func (a *Desk) closeTicket(ctx context.Context, t *turn.Turn, tk store.Ticket) e
 	if !closed {
 		return errAlreadyClosed
 	}
-	a.StaffNote(ctx, t, tk, "desk.closed", map[string]any{"ID": tk.ID})
+	a.StaffNote(ctx, t, tk, "desk.closed", map[string]any{"ID": tk.ID, "Name": html.EscapeString(tg.DisplayName(by))})
 	if a.StaffIsForum() {
 		t.Do(
 			a.TopicCall(tk, "editForumTopic", &telegram.EditForumTopicParams{ChatID: a.Cfg.StaffChatID, Name: TopicName(tk, true)}),
@@ -636,11 +659,11 @@ func (a *Desk) reopenTicket(ctx context.Context, t *turn.Turn, tk store.Ticket) 
 	return nil
 }
 
-func (a *Desk) blockCitizen(ctx context.Context, t *turn.Turn, tk store.Ticket, by int64, block bool) error {
+func (a *Desk) blockCitizen(ctx context.Context, t *turn.Turn, tk store.Ticket, by *models.User, block bool) error {
 	var changed bool
 	var err error
 	if block {
-		changed, err = store.BlockUser(ctx, t.Tx, tk.UserID, by)
+		changed, err = store.BlockUser(ctx, t.Tx, tk.UserID, by.ID)
 	} else {
 		changed, err = store.UnblockUser(ctx, t.Tx, tk.UserID)
 	}
@@ -659,7 +682,7 @@ func (a *Desk) blockCitizen(ctx context.Context, t *turn.Turn, tk store.Ticket, 
 	default:
 		id = "desk.not_blocked"
 	}
-	a.deskNote(t, tk, id, nil)
+	a.deskNote(t, tk, id, map[string]any{"Name": html.EscapeString(tg.DisplayName(by))})
 	return nil
 }
 
