@@ -615,3 +615,47 @@ func TestCardButtonsNameTheModeratorAndBlockingIsConfirmed(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// A mistyped command in a request's topic (or the private chat's /start)
+// is answered: unknown, and which commands the topic takes; another bot's
+// command is still left alone. In General, talk among moderators is left
+// alone, but a reply to the bot's own message there (an answer meant for
+// a citizen) is told that General reaches no citizen.
+func TestModeratorMistakesAreAnswered(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 31201, lang: "uk"}
+	topic := h.openTicketFor(p, "Як замінити посвідчення водія?")
+	for _, cmd := range []string{"/tkae", "/start"} {
+		h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: cmd})
+		h.settle()
+		want := h.text.Text("uk", "desk.unknown_command", map[string]any{"Command": cmd})
+		got := lastInThread(h, topic.ThreadID)
+		if got.Text != want || !strings.Contains(got.Text, "/take") || got.ReplyTo == 0 {
+			t.Errorf("%s in a topic: %q (a reply to %d), want %q", cmd, got.Text, got.ReplyTo, want)
+		}
+	}
+	n := len(h.srv.Messages(staffChat))
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/tkae@otherbot"})
+	h.staffPost(staffChat, 0, 0, &models.Message{Text: "Колеги, хто сьогодні на зміні?"})
+	h.settle()
+	if ms := h.srv.Messages(staffChat); len(ms) != n {
+		t.Errorf("another bot's command or talk in General was answered: %q", ms[len(ms)-1].Text)
+	}
+
+	h.staffPost(staffChat, 0, 0, &models.Message{Text: "/tickets"})
+	h.settle()
+	list := h.last(staffChat)
+	bot := h.srv.BotUser()
+	answer := &models.Message{Text: "Олено, ваш договір має бути нотаріальним",
+		ReplyToMessage: &models.Message{ID: list.ID, Date: int(time.Now().Unix()), From: &bot, Chat: models.Chat{ID: staffChat, Type: models.ChatTypeSupergroup, IsForum: true}}}
+	h.staffPost(staffChat, 0, 0, answer)
+	h.settle()
+	got := h.last(staffChat)
+	if want := h.text.Text("uk", "desk.general_not_relayed"); got.Text != want || got.ThreadID > 1 {
+		t.Errorf("a reply to the bot in General: %q in thread %d, want %q", got.Text, got.ThreadID, want)
+	}
+	if len(h.srv.Messages(p.id)) != 2 {
+		t.Errorf("the citizen got what was written in General: %+v", h.srv.Messages(p.id))
+	}
+	h.noRejects()
+}

@@ -168,6 +168,10 @@ func (a *Desk) onStaffMessage(ctx context.Context, t *turn.Turn, m *models.Messa
 		return err
 	}
 	if !ok {
+		if a.answersBotInGeneral(m) {
+			t.Do(a.StaffPost(0, a.StaffText("desk.general_not_relayed"), m.ID))
+			return nil
+		}
 		t.Status = store.InboxSkipped // talk among moderators
 		return nil
 	}
@@ -175,6 +179,17 @@ func (a *Desk) onStaffMessage(ctx context.Context, t *turn.Turn, m *models.Messa
 		return a.keepNote(ctx, t, tk, m, m.Text)
 	}
 	return a.relayToCitizen(ctx, t, tk, m)
+}
+
+// answersBotInGeneral tells a moderator's message in the forum's General
+// topic that replies to one of the bot's messages there: most likely an
+// answer meant for a citizen (after a notice about a request, or /tickets),
+// which reaches nobody from General. Other talk there is the moderators'
+// own, and the bot keeps out of it.
+func (a *Desk) answersBotInGeneral(m *models.Message) bool {
+	r := m.ReplyToMessage
+	return a.StaffIsForum() && !m.IsTopicMessage && r != nil && r.From != nil && r.From.IsBot &&
+		strings.EqualFold(r.From.Username, a.Username)
 }
 
 func (a *Desk) keepNote(ctx context.Context, t *turn.Turn, tk store.Ticket, m *models.Message, text string) error {
@@ -472,7 +487,15 @@ func (a *Desk) onStaffCommand(ctx context.Context, t *turn.Turn, m *models.Messa
 			return err
 		}
 	default:
-		t.Status = store.InboxSkipped
+		// A typo (/tkae) or a command of the private chat (/start) in a
+		// request's topic: said so, lest the moderator think it was done.
+		// (Another bot's /cmd@otherbot never comes here.)
+		text := a.StaffText("desk.unknown_command", map[string]any{"Command": html.EscapeString(turn.Cut("/"+c.Name, 40))})
+		if tk.Status == store.TicketOpen || !a.StaffIsForum() {
+			t.Do(a.StaffPost(m.MessageThreadID, text, m.ID))
+			return nil
+		}
+		t.Do(a.StaffPost(0, a.StaffText("desk.about_closed", map[string]any{"ID": tk.ID, "Text": text}), 0))
 	}
 	return nil
 }
