@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-telegram/bot/models"
 
@@ -20,6 +21,7 @@ func TestForgetClosesTheOpenRequestForModerators(t *testing.T) {
 	p := person{id: 32001, lang: "uk"}
 	topic := h.openTicketFor(p, "Де забрати номерні знаки?")
 	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/take"})
+	answer := h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "Зараз перевірю."})
 	h.settle()
 	h.says(p, "/forget")
 	h.settle()
@@ -52,6 +54,18 @@ func TestForgetClosesTheOpenRequestForModerators(t *testing.T) {
 	if got := lastInThread(h, 0).Text; !strings.Contains(got, "видалив свої дані") || strings.Contains(got, "/reopen") {
 		t.Errorf("an answer after /forget: General says %q", got)
 	}
+	// An answer from before, corrected: there is nobody to correct it for.
+	var answerID int
+	h.st.DB().QueryRow(`SELECT (payload->'message'->>'message_id')::int FROM inbox WHERE update_id = $1`, answer).Scan(&answerID)
+	if answerID == 0 {
+		t.Fatal("the moderator's answer is not in the inbox")
+	}
+	now := int(time.Now().Unix())
+	h.srv.Push(models.Update{EditedMessage: &models.Message{
+		ID: answerID, Date: now, EditDate: now, From: moderator, MessageThreadID: topic.ThreadID, IsTopicMessage: true,
+		Chat: models.Chat{ID: staffChat, Type: models.ChatTypeSupergroup, Title: "Staff", IsForum: true}, Text: "Зараз перевірю в реєстрі.",
+	}})
+	h.settle()
 	for _, cmd := range []string{"/reopen", "/take", "/block"} {
 		h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: cmd})
 		h.settle()

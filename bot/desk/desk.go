@@ -368,7 +368,8 @@ func (a *Desk) onStaffEdit(ctx context.Context, t *turn.Turn, m *models.Message)
 		return
 	}
 	tk, rec, err := store.TicketByStaffMessage(ctx, t.Tx, m.ID)
-	if err != nil || rec.Direction != "out" || !rec.Relayed {
+	if err != nil || rec.Direction != "out" || !rec.Relayed || tk.Forgotten() {
+		// (A citizen who deleted their data has no chat the bot knows.)
 		t.Status = store.InboxSkipped
 		return
 	}
