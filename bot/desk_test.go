@@ -762,6 +762,54 @@ func TestGreetingIsNotTheRequest(t *testing.T) {
 	h.settle()
 	if tps := h.srv.Topics(staffChat); len(tps) != 1 || !strings.Contains(tps[0].Name, "Де отримати") {
 		t.Errorf("topics after the question: %+v", tps)
+
+// A moderator who forgot «//» and then edits the answer into a note: the
+// citizen's copy is not changed into «👤 Оператор: // …»; the moderator is
+// told that the citizen has it, and offered to delete it, which deletes
+// the citizen's copy and keeps the message as a note from then on.
+func TestAnswerEditedIntoANoteIsNotMirrored(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 11901, lang: "uk"}
+	topic := h.openTicketFor(p, "Коли будуть готові номери?")
+	update := h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "Колеги, це той самий, що дзвонив учора"})
+	copied := h.nth(p.id, 3)
+	var id int
+	h.st.DB().QueryRow(`SELECT (payload->'message'->>'message_id')::int FROM inbox WHERE update_id = $1`, update).Scan(&id)
+	now := int(time.Now().Unix())
+	h.srv.Push(models.Update{EditedMessage: &models.Message{
+		ID: id, Date: now, EditDate: now, From: moderator, MessageThreadID: topic.ThreadID, IsTopicMessage: true,
+		Chat: models.Chat{ID: staffChat, Type: models.ChatTypeSupergroup, Title: "Staff", IsForum: true}, Text: "// Колеги, це той самий, що дзвонив учора",
+	}})
+	h.settle()
+	for _, m := range h.srv.Messages(p.id) {
+		if strings.Contains(m.Text, "//") {
+			t.Errorf("the citizen's copy became %q", m.Text)
+		}
+	}
+	notice := lastInThread(h, topic.ThreadID)
+	if notice.Text != h.text.Text("uk", "desk.edited_into_note_delete") || notice.ReplyTo != id || !hasButton(notice, "tk:x:2") {
+		t.Fatalf("the moderator was told %q (a reply to %d, buttons %v)", notice.Text, notice.ReplyTo, notice.Buttons())
+	}
+	h.staffTaps(moderator, notice, "tk:x:2")
+	for _, m := range h.srv.Messages(p.id) {
+		if m.ID == copied.ID {
+			t.Errorf("the citizen still has %q", m.Text)
+		}
+	}
+	notice = lastInThread(h, topic.ThreadID)
+	if notice.Text != h.text.Text("uk", "desk.unsent") || len(notice.Buttons()) != 0 {
+		t.Errorf("after 🗑 the notice reads %q with %v", notice.Text, notice.Buttons())
+	}
+	// From then on it is a note: a further edit goes nowhere, a second tap
+	// deletes nothing more.
+	n := len(h.srv.Messages(p.id))
+	h.srv.Push(models.Update{EditedMessage: &models.Message{
+		ID: id, Date: now, EditDate: now + 1, From: moderator, MessageThreadID: topic.ThreadID, IsTopicMessage: true,
+		Chat: models.Chat{ID: staffChat, Type: models.ChatTypeSupergroup, Title: "Staff", IsForum: true}, Text: "// Колеги, це той самий, що дзвонив позавчора",
+	}})
+	h.staffTaps(moderator, notice, "tk:x:2")
+	if got := len(h.srv.Messages(p.id)); got != n {
+		t.Errorf("the citizen got %d more messages", got-n)
 	}
 	h.noRejects()
 }

@@ -256,18 +256,19 @@ func MarkReminded(ctx context.Context, q sqlx.ExecerContext, id int64, since tim
 // TicketMessage links a message on the citizen's side with its copy in
 // the staff chat.
 type TicketMessage struct {
-	ID               int64  `db:"id"`
-	TicketID         int64  `db:"ticket_id"`
-	Direction        string `db:"direction"`
-	CitizenMessageID int64  `db:"citizen_message_id"` // 0: none (a moderator's message, or text the bot made)
-	StaffMessageID   int64  `db:"staff_message_id"`   // 0: not (yet) copied to the staff chat
-	Author           int64  `db:"author"`
-	Relayed          bool   `db:"relayed"`
-	Text             string `db:"text"`
+	ID               int64     `db:"id"`
+	TicketID         int64     `db:"ticket_id"`
+	Direction        string    `db:"direction"`
+	CitizenMessageID int64     `db:"citizen_message_id"` // 0: none (a moderator's message, or text the bot made)
+	StaffMessageID   int64     `db:"staff_message_id"`   // 0: not (yet) copied to the staff chat
+	Author           int64     `db:"author"`
+	Relayed          bool      `db:"relayed"`
+	Text             string    `db:"text"`
+	At               time.Time `db:"at"`
 }
 
 const messageColumns = `id, ticket_id, direction, coalesce(citizen_message_id, 0) AS citizen_message_id,
-	coalesce(staff_message_id, 0) AS staff_message_id, author, relayed, text`
+	coalesce(staff_message_id, 0) AS staff_message_id, author, relayed, text, at`
 
 // AddTicketMessage records a relayed (or held back) message and returns
 // its id. The id of a copy not yet made is kept by the outbox when it is
@@ -293,6 +294,26 @@ func TicketMessageByCitizen(ctx context.Context, q sqlx.QueryerContext, ticketID
 		return TicketMessage{}, fmt.Errorf("store: unable to find citizen message %d: %w", citizenMessageID, notFound(err))
 	}
 	return m, nil
+}
+
+// TicketMessageByID returns a ticket's message by its id, or ErrNotFound.
+func TicketMessageByID(ctx context.Context, q sqlx.QueryerContext, id int64) (TicketMessage, error) {
+	var m TicketMessage
+	if err := sqlx.GetContext(ctx, q, &m, `SELECT `+messageColumns+` FROM ticket_messages WHERE id = $1`, id); err != nil {
+		return TicketMessage{}, fmt.Errorf("store: unable to find ticket message %d: %w", id, notFound(err))
+	}
+	return m, nil
+}
+
+// Unrelay turns a moderator's answer whose copy the citizen no longer has
+// into a note; false when it is not (or no longer) an answer they got.
+func Unrelay(ctx context.Context, q sqlx.ExecerContext, id int64) (bool, error) {
+	res, err := q.ExecContext(ctx, `UPDATE ticket_messages SET direction = 'note', relayed = false WHERE id = $1 AND direction = 'out' AND relayed`, id)
+	if err != nil {
+		return false, fmt.Errorf("store: unable to unrelay ticket message %d: %w", id, err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
 }
 
 // TicketMessages lists a ticket's messages in order.

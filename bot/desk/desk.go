@@ -373,6 +373,10 @@ func (a *Desk) onStaffEdit(ctx context.Context, t *turn.Turn, m *models.Message)
 		t.Status = store.InboxSkipped
 		return
 	}
+	if strings.HasPrefix(strings.TrimSpace(turn.FirstNonEmpty(m.Text, m.Caption)), "//") {
+		a.editedIntoNote(t, tk, rec, m)
+		return
+	}
 	// The copy keeps its label (unless the corrected text is too long to
 	// bear one: then, as when it was copied, the label stands apart).
 	label := a.Text.Text(tk.Lang, "ticket.operator_label")
@@ -505,6 +509,9 @@ func (a *Desk) onDeskButton(ctx context.Context, t *turn.Turn, q *models.Callbac
 	action, arg := tg.ParseCallback(q.Data)
 	verb, idText, _ := strings.Cut(arg, ":")
 	id, _ := strconv.ParseInt(idText, 10, 64)
+	if action == turn.CbDesk && verb == "x" {
+		return a.unsendAnswer(ctx, t, id) // id: the answer's, not the ticket's
+	}
 	tk, err := store.GetTicket(ctx, t.Tx, id)
 	if action != turn.CbDesk || err != nil {
 		a.Ack(ctx, t, "")
