@@ -659,3 +659,27 @@ func TestModeratorMistakesAreAnswered(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// Requests opened at the same moment (in one transaction they share
+// created_at) are listed by /tickets in the order they were opened, the
+// same every time, also when there are more than it shows.
+func TestTicketsListIsInAStableOrder(t *testing.T) {
+	h := newHarness(t)
+	// The rows lie in the table in another order than they were opened
+	// (as updates to topics, cards and assignees leave them).
+	h.st.DB().MustExec(`INSERT INTO tickets (id, user_id, lang, subject, created_at)
+		SELECT i, 40000 + i, 'uk', 'Питання ' || i, date_trunc('second', now()) FROM generate_series(40, 1, -1) i`)
+	h.staffPost(staffChat, 0, 0, &models.Message{Text: "/tickets"})
+	h.settle()
+	var ids []string
+	for _, m := range regexp.MustCompile(`(?m)^№(\d+) ·`).FindAllStringSubmatch(h.last(staffChat).Text, -1) {
+		ids = append(ids, m[1])
+	}
+	want := make([]string, 30)
+	for i := range want {
+		want[i] = fmt.Sprint(i + 1)
+	}
+	if strings.Join(ids, ",") != strings.Join(want, ",") {
+		t.Errorf("/tickets lists %v, want the 30 first opened in order", ids)
+	}
+}

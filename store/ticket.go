@@ -202,7 +202,8 @@ type ListedTicket struct {
 	LastAnswererName string `db:"last_answerer_name"` // "" when the name is not known
 }
 
-// OpenTickets lists open tickets, oldest first.
+// OpenTickets lists open tickets, oldest first; of those opened at once
+// (in one transaction: one created_at), the first opened first.
 func OpenTickets(ctx context.Context, q sqlx.QueryerContext, limit int) ([]ListedTicket, error) {
 	var out []ListedTicket
 	err := sqlx.SelectContext(ctx, q, &out, `
@@ -214,7 +215,7 @@ func OpenTickets(ctx context.Context, q sqlx.QueryerContext, limit int) ([]Liste
 		LEFT JOIN LATERAL (SELECT author FROM ticket_messages m
 		                   WHERE m.ticket_id = tickets.id AND m.direction = 'out' AND m.author <> 0
 		                   ORDER BY m.id DESC LIMIT 1) last ON true
-		WHERE status = 'open' ORDER BY created_at LIMIT $1`, limit)
+		WHERE status = 'open' ORDER BY created_at, id LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list open tickets: %w", err)
 	}
