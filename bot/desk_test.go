@@ -762,6 +762,9 @@ func TestGreetingIsNotTheRequest(t *testing.T) {
 	h.settle()
 	if tps := h.srv.Topics(staffChat); len(tps) != 1 || !strings.Contains(tps[0].Name, "Де отримати") {
 		t.Errorf("topics after the question: %+v", tps)
+	}
+	h.noRejects()
+}
 
 // A moderator who forgot «//» and then edits the answer into a note: the
 // citizen's copy is not changed into «👤 Оператор: // …»; the moderator is
