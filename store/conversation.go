@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -17,13 +18,16 @@ type Conversation struct {
 	Step      string          `db:"step"`
 	Data      json.RawMessage `db:"data"`
 	MessageID int             `db:"message_id"`
+	// UpdatedAt is when the conversation was last saved: how long it has
+	// waited for the person.
+	UpdatedAt time.Time `db:"updated_at"`
 }
 
 // GetConversation returns the chat's conversation, or ErrNotFound.
 func GetConversation(ctx context.Context, q sqlx.QueryerContext, chatID int64) (Conversation, error) {
 	var c Conversation
 	err := sqlx.GetContext(ctx, q, &c, `
-		SELECT chat_id, dialog, step, data, message_id FROM conversations WHERE chat_id = $1`, chatID)
+		SELECT chat_id, dialog, step, data, message_id, updated_at FROM conversations WHERE chat_id = $1`, chatID)
 	if err != nil {
 		return Conversation{}, fmt.Errorf("store: unable to fetch the conversation of chat %d: %w", chatID, notFound(err))
 	}

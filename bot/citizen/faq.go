@@ -305,8 +305,7 @@ func (a *Citizens) offerPerson(lang, arg string) *tg.Keyboard {
 // OnFAQCommand shows staff the editor and citizens the topics.
 func (a *Citizens) OnFAQCommand(ctx context.Context, t *turn.Turn) error {
 	if a.IsAdmin(ctx, t.User.ID) {
-		a.edit.ShowEditTopics(ctx, t, 0)
-		return nil
+		return a.edit.OnFAQ(ctx, t)
 	}
 	a.showFAQTopics(ctx, t, 0)
 	return nil

@@ -51,12 +51,26 @@ func (a *Editor) OnEditButton(ctx context.Context, t *turn.Turn) error {
 	_, arg := tg.ParseCallback(u.CallbackQuery.Data)
 	parts := strings.Split(arg, ":")
 	msgID := tg.CallbackMessageID(u)
-	a.Ack(ctx, t, "")
 	at := func(i int) string {
 		if i < len(parts) {
 			return parts[i]
 		}
 		return ""
+	}
+	// Any button of the editor ends a field edit that waits for its text:
+	// an admin who has gone elsewhere in the editor has let it go, and
+	// their next message is not meant for the field. A button that starts
+	// an edit starts its own; the others say, in the button's own answer,
+	// that nothing was changed.
+	dropped, err := a.EndPendingEdit(ctx, t)
+	if err != nil {
+		return err
+	}
+	starts := at(0) == "f" || at(0) == "n" || at(0) == "t" || at(0) == "u" && at(1) == "C"
+	if dropped && !starts {
+		a.Ack(ctx, t, a.Text.Text(t.Lang, "faqedit.edit_dropped"))
+	} else {
+		a.Ack(ctx, t, "")
 	}
 	switch at(0) {
 	case "top":
@@ -123,8 +137,47 @@ func (a *Editor) OnEditButton(ctx context.Context, t *turn.Turn) error {
 	return nil
 }
 
+// EditLapse is how long a field edit waits for its text. Writing even a
+// long answer takes minutes, and half an hour leaves room to look
+// something up or be called away for a while; an admin who comes back
+// later has most likely forgotten the prompt (and types a question to try
+// the bot), so what they send then must not replace a live answer.
+const EditLapse = 30 * time.Minute
+
+// EndPendingEdit ends the chat's FAQ field edit or new entry, if one waits
+// for text; dropped reports whether one did. Other dialogs are left alone.
+func (a *Editor) EndPendingEdit(ctx context.Context, t *turn.Turn) (dropped bool, err error) {
+	conv, err := store.GetConversation(ctx, t.Tx, t.Chat)
+	if errors.Is(err, store.ErrNotFound) || err == nil && conv.Dialog != turn.DialogFAQEdit {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return store.EndConversation(ctx, t.Tx, t.Chat)
+}
+
+// OnFAQ is /faq from an admin: the topics to edit. A field edit that
+// waited for text ends, and the list says so.
+func (a *Editor) OnFAQ(ctx context.Context, t *turn.Turn) error {
+	dropped, err := a.EndPendingEdit(ctx, t)
+	if err != nil {
+		return err
+	}
+	note := ""
+	if dropped {
+		note = "<i>" + a.Text.Text(t.Lang, "faqedit.edit_dropped") + "</i>\n\n"
+	}
+	a.showEditTopics(ctx, t, 0, note)
+	return nil
+}
+
 // ShowEditTopics shows staff the FAQ's topics to edit.
 func (a *Editor) ShowEditTopics(ctx context.Context, t *turn.Turn, msgID int) {
+	a.showEditTopics(ctx, t, msgID, "")
+}
+
+func (a *Editor) showEditTopics(ctx context.Context, t *turn.Turn, msgID int, note string) {
 	b := a.Book()
 	lang := a.ContentLang(t.Lang)
 	var rows [][]tg.Button
@@ -138,7 +191,7 @@ func (a *Editor) ShowEditTopics(ctx context.Context, t *turn.Turn, msgID int) {
 		rows = append(rows, []tg.Button{tg.CallbackButton(fmt.Sprintf("%s (%d)", a.Pack.Local(c.Title, lang), n), turn.CbEdit, "c:"+c.ID+":0")})
 	}
 	rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "faqedit.unanswered_button"), turn.CbEdit, "un")})
-	a.Show(ctx, t, msgID, a.Text.Text(t.Lang, "faqedit.title"), tg.NewKeyboard(rows...))
+	a.Show(ctx, t, msgID, note+a.Text.Text(t.Lang, "faqedit.title"), tg.NewKeyboard(rows...))
 }
 
 func (a *Editor) showEditCategory(ctx context.Context, t *turn.Turn, msgID int, category string, page int) {
@@ -211,7 +264,8 @@ func (a *Editor) showEditCard(ctx context.Context, t *turn.Turn, msgID int, id, 
 	for _, f := range []string{"q", "a", "p"} {
 		var row []tg.Button
 		for _, lang := range a.Pack.Languages {
-			row = append(row, tg.CallbackButton(a.Text.Text(t.Lang, "faqedit.field."+f)+" "+strings.ToUpper(lang), turn.CbEdit, "f:"+e.ID+":"+f+":"+lang))
+			d := editDraft{EntryID: e.ID, Field: f, Lang: lang}
+			row = append(row, tg.CallbackButton(a.fieldButtonLabel(t, d), turn.CbEdit, "f:"+e.ID+":"+f+":"+lang))
 		}
 		rows = append(rows, row)
 	}
@@ -711,6 +765,16 @@ func (a *Editor) ContinueEdit(ctx context.Context, t *turn.Turn, conv store.Conv
 		}
 		return turn.ErrNotMine
 	}
+	if time.Since(conv.UpdatedAt) > EditLapse {
+		// Too old to be what the admin means now: nothing is changed, and
+		// the message is taken as any other. The note says so, with the
+		// field's button to start again if it was the new text after all.
+		if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+			return err
+		}
+		a.Reply(ctx, t, a.lapsedNote(t, d), a.lapsedKeyboard(t, d))
+		return turn.ErrNotMine
+	}
 	if msg.Text == "" {
 		a.Reply(ctx, t, a.Text.Text(t.Lang, "faqedit.need_text"), nil)
 		return nil
@@ -719,6 +783,30 @@ func (a *Editor) ContinueEdit(ctx context.Context, t *turn.Turn, conv store.Conv
 		return err
 	}
 	return a.onEditInput(ctx, t, d, msg)
+}
+
+// lapsedNote tells an admin that the edit d waited too long and changed
+// nothing.
+func (a *Editor) lapsedNote(t *turn.Turn, d editDraft) string {
+	minutes := int(EditLapse / time.Minute)
+	if d.New != nil {
+		return a.Text.Count(t.Lang, "faqedit.lapsed_new", minutes, nil)
+	}
+	return a.Text.Count(t.Lang, "faqedit.lapsed", minutes, map[string]any{"Button": a.fieldButtonLabel(t, d)})
+}
+
+// lapsedKeyboard is the lapsed field's own button, to start its edit
+// again; a new entry has none (it starts from /faq).
+func (a *Editor) lapsedKeyboard(t *turn.Turn, d editDraft) *tg.Keyboard {
+	if d.New != nil || d.EntryID == "" {
+		return nil
+	}
+	return tg.NewKeyboard([]tg.Button{tg.CallbackButton(a.fieldButtonLabel(t, d), turn.CbEdit, "f:"+d.EntryID+":"+d.Field+":"+d.Lang)})
+}
+
+// fieldButtonLabel is the label of the card's button that edits d's field.
+func (a *Editor) fieldButtonLabel(t *turn.Turn, d editDraft) string {
+	return a.Text.Text(t.Lang, "faqedit.field."+d.Field) + " " + strings.ToUpper(d.Lang)
 }
 
 // noteEditor keeps the name the editor goes by in Telegram, for the

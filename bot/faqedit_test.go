@@ -1,0 +1,128 @@
+package bot
+
+import (
+	"strings"
+	"testing"
+
+	"servicebot/bot/bottest"
+)
+
+// openFieldEdit opens the FAQ editor's card of id and taps the button
+// that edits one field (data: "fe:f:..."), returning the card.
+func (h *harness) openFieldEdit(admin person, id, data string) bottest.Message {
+	h.t.Helper()
+	h.says(admin, "/faq")
+	h.settle()
+	h.taps(admin, h.last(admin.id), "fe:e:"+id)
+	h.settle()
+	card := h.last(admin.id)
+	h.taps(admin, card, data)
+	h.settle()
+	if prompt := h.last(admin.id); !strings.Contains(prompt.Text, "/cancel") {
+		h.t.Fatalf("the prompt does not say how to cancel: %q", prompt.Text)
+	}
+	return card
+}
+
+// lastAck is the text of the bot's last answer to a button (its toast).
+func (h *harness) lastAck() string {
+	acks := h.srv.RequestsFor("answerCallbackQuery")
+	if len(acks) == 0 {
+		return ""
+	}
+	return acks[len(acks)-1].Params["text"]
+}
+
+// A field edit the admin walked away from does not take their next message
+// for the field (it used to: «як записатися онлайн?» typed to try the bot
+// became the live answer). Another button of the editor, /faq and /cancel
+// end it; one left waiting past faqedit.EditLapse changes nothing either,
+// and the message is answered as any other.
+func TestFAQEditLeftBehindChangesNothing(t *testing.T) {
+	const adminID = 9301
+	h := newHarness(t, func(c *Config) { c.AdminIDs = []int64{adminID} })
+	admin := person{id: adminID, lang: "uk"}
+	live := h.answerOf("booking_online", "uk")
+	saved := h.text.Text("uk", "faqedit.saved")
+	dropped := h.text.Text("uk", "faqedit.edit_dropped")
+
+	// asks types a question to try the bot and returns what came back.
+	asks := func(how string) []bottest.Message {
+		t.Helper()
+		n := len(h.srv.Messages(admin.id))
+		h.says(admin, "як записатися онлайн?")
+		h.settle()
+		got := h.srv.Messages(admin.id)[n:]
+		if a := h.answerOf("booking_online", "uk"); a != live {
+			t.Fatalf("%s: the live answer became %q", how, a)
+		}
+		answered := false
+		for _, m := range got {
+			if strings.Contains(m.Text, saved) {
+				t.Errorf("%s: the bot said %q", how, m.Text)
+			}
+			answered = answered || strings.Contains(m.Text, live)
+		}
+		if !answered {
+			t.Errorf("%s: the question was not answered: %+v", how, got)
+		}
+		return got
+	}
+
+	// Back to the topic by the card's own button.
+	card := h.openFieldEdit(admin, "booking_online", "fe:f:booking_online:a:uk")
+	h.taps(admin, card, "fe:c:booking:0")
+	h.settle()
+	if got := h.lastAck(); got != dropped {
+		t.Errorf("leaving the edit by a button: the button's answer is %q, want %q", got, dropped)
+	}
+	asks("after «⬅️ До теми»")
+
+	// /faq in the middle of an edit.
+	h.openFieldEdit(admin, "booking_online", "fe:f:booking_online:a:uk")
+	h.says(admin, "/faq")
+	h.settle()
+	if got := h.last(admin.id).Text; !strings.Contains(got, dropped) || !strings.Contains(got, "Редагування відповідей") {
+		t.Errorf("/faq during an edit: %q", got)
+	}
+	asks("after /faq")
+
+	// /cancel, as the prompt says.
+	h.openFieldEdit(admin, "booking_online", "fe:f:booking_online:a:uk")
+	h.says(admin, "/cancel")
+	h.settle()
+	if got := h.last(admin.id).Text; got != h.text.Text("uk", "cancel.done") {
+		t.Errorf("/cancel during an edit: %q", got)
+	}
+	asks("after /cancel")
+
+	// Another field's button: that field's edit, not the first one's.
+	card = h.openFieldEdit(admin, "booking_online", "fe:f:booking_online:a:uk")
+	h.taps(admin, card, "fe:f:booking_online:q:uk")
+	h.settle()
+	h.says(admin, "Як записатися онлайн через сайт?")
+	h.settle()
+	if got := h.last(admin.id).Text; !strings.Contains(got, saved) || !strings.Contains(got, "Як записатися онлайн через сайт?") {
+		t.Errorf("the second field's edit: %q", got)
+	}
+	if a := h.answerOf("booking_online", "uk"); a != live {
+		t.Fatalf("the question's text went into the answer: %q", a)
+	}
+
+	// Forgotten for longer than the edit waits.
+	h.openFieldEdit(admin, "booking_online", "fe:f:booking_online:a:uk")
+	h.st.DB().MustExec(`UPDATE conversations SET updated_at = now() - interval '31 minutes' WHERE chat_id = $1`, adminID)
+	got := asks("after half an hour")
+	if len(got) == 0 || !strings.HasPrefix(got[0].Text, "⌛") || !strings.Contains(got[0].Text, "30 хвилин") || !hasButton(got[0], "fe:f:booking_online:a:uk") {
+		t.Errorf("the lapsed edit is not explained with a way to start it again: %+v", got)
+	}
+	// Its button starts the edit again, and then the text is taken.
+	h.taps(admin, got[0], "fe:f:booking_online:a:uk")
+	h.settle()
+	h.says(admin, "Запис онлайн — на сайті сервісного центру.")
+	h.settle()
+	if a := h.answerOf("booking_online", "uk"); a != "Запис онлайн — на сайті сервісного центру." {
+		t.Errorf("the edit started again from the note saved %q", a)
+	}
+	h.noRejects()
+}
