@@ -126,3 +126,52 @@ func TestFAQEditLeftBehindChangesNothing(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// An answer typed without formatting is saved as typed, «<» and «&» and
+// all (it was refused with «Unsupported start tag "" at byte offset 17»);
+// tags that try and fail are explained in the editor's language, with no
+// parser's English.
+func TestFAQAnswerTypedWithSignsShowsAsTyped(t *testing.T) {
+	const adminID = 9311
+	h := newHarness(t, func(c *Config) { c.AdminIDs = []int64{adminID} })
+	admin := person{id: adminID, lang: "uk"}
+	cit := person{id: 9312, lang: "uk"}
+	const typed = "Вартість < 500 грн & без черги > 2 год"
+
+	h.openFieldEdit(admin, "booking_online", "fe:f:booking_online:a:uk")
+	h.says(admin, typed)
+	h.settle()
+	if got := h.last(admin.id).Text; !strings.Contains(got, h.text.Text("uk", "faqedit.saved")) {
+		t.Fatalf("the answer with «<», «&» and «>»: %q", got)
+	}
+	h.says(cit, "як записатися онлайн?")
+	h.settle()
+	if got := h.last(cit.id).PlainText; !strings.Contains(got, typed) {
+		t.Errorf("the citizen reads %q, want %q as typed", got, typed)
+	}
+
+	// Tags that try and break: said in Ukrainian, the draft stays.
+	h.openFieldEdit(admin, "booking_online", "fe:f:booking_online:a:uk")
+	for _, c := range []struct{ typed, says string }{
+		{"Нова відповідь <b>без закриття", "бракує </b>"},
+		{"Рядок<br>другий", "тегу <br> у Telegram немає"},
+		{"<b><i>текст</b></i>", "на місці </b> спершу має бути </i>"},
+	} {
+		h.says(admin, c.typed)
+		h.settle()
+		got := h.last(admin.id).PlainText
+		if !strings.HasPrefix(got, "Схоже, у відповіді є HTML-теги") || !strings.Contains(got, c.says) ||
+			strings.Contains(got, "byte offset") || strings.Contains(got, "tag") {
+			t.Errorf("%q: the editor is told %q", c.typed, got)
+		}
+	}
+	if a := h.answerOf("booking_online", "uk"); a != "Вартість &lt; 500 грн &amp; без черги > 2 год" {
+		t.Errorf("a refused answer changed the entry: %q", a)
+	}
+	h.says(admin, "<b>Ціна < 500 грн</b>")
+	h.settle()
+	if a := h.answerOf("booking_online", "uk"); a != "<b>Ціна &lt; 500 грн</b>" {
+		t.Errorf("the answer after the refusals: %q", a)
+	}
+	h.noRejects()
+}

@@ -319,8 +319,9 @@ func (a *Editor) saveDraft(ctx context.Context, t *turn.Turn, d editDraft) error
 	return store.SaveConversation(ctx, t.Tx, store.Conversation{ChatID: t.Chat, Dialog: turn.DialogFAQEdit, Step: d.Field + ":" + d.Lang, Data: raw})
 }
 
-// fieldValue checks what staff typed for a field; problem is a message id.
-func (a *Editor) fieldValue(field string, msg *models.Message) (value string, lines []string, problem string, detail string) {
+// fieldValue checks what staff typed for a field; problem is a message id,
+// detail what it says in lang of what is wrong.
+func (a *Editor) fieldValue(lang, field string, msg *models.Message) (value string, lines []string, problem string, detail string) {
 	text := strings.TrimSpace(msg.Text)
 	switch field {
 	case "q":
@@ -329,13 +330,25 @@ func (a *Editor) fieldValue(field string, msg *models.Message) (value string, li
 		}
 		return text, nil, "", ""
 	case "a":
-		src := text
+		var src string
 		if tg.HasFormatting(msg.Entities) {
 			src = strings.TrimSpace(tg.EntitiesToHTML(msg.Text, msg.Entities))
+		} else {
+			// Typed tags are markup; «<», «&» that begin none show as typed.
+			var err error
+			src, err = dialogs.TypedHTML(text)
+			var p *dialogs.HTMLProblem
+			if errors.As(err, &p) {
+				return "", nil, "faqedit.bad_html", a.Text.Text(lang, "faqedit.html."+p.Kind,
+					map[string]any{"Tag": html.EscapeString(p.Tag), "Want": html.EscapeString(p.Want)})
+			}
+			if err != nil {
+				return "", nil, "faqedit.bad_html", a.Text.Text(lang, "faqedit.html."+dialogs.HTMLOther)
+			}
 		}
 		plain, _, err := dialogs.ParseHTML(src)
 		if err != nil {
-			return "", nil, "faqedit.bad_html", err.Error()
+			return "", nil, "faqedit.bad_html", a.Text.Text(lang, "faqedit.html."+dialogs.HTMLOther)
 		}
 		if strings.TrimSpace(plain) == "" || dialogs.UTF16Len(plain) > dialogs.MaxAnswer {
 			return "", nil, "faqedit.bad_answer", ""
@@ -363,10 +376,10 @@ func (a *Editor) fieldValue(field string, msg *models.Message) (value string, li
 }
 
 func (a *Editor) onEditInput(ctx context.Context, t *turn.Turn, d editDraft, msg *models.Message) error {
-	value, lines, problem, detail := a.fieldValue(d.Field, msg)
+	value, lines, problem, detail := a.fieldValue(t.Lang, d.Field, msg)
 	if problem != "" {
 		// The draft stays: the next message is another try.
-		a.Reply(ctx, t, a.Text.Text(t.Lang, problem, map[string]any{"Detail": html.EscapeString(detail)}), nil)
+		a.Reply(ctx, t, a.Text.Text(t.Lang, problem, map[string]any{"Detail": detail}), nil)
 		return nil
 	}
 	set := func(e *dialogs.Entry) {
