@@ -771,6 +771,54 @@ func TestStatsAndExportOfATownWithManyCentres(t *testing.T) {
 	h.noRejects()
 }
 
+// A period typed wrong is said to be the period, not a centre not found
+// («⚠️ Центру «2026-13» не знайшлося» it was); the period may come before
+// the centre, and the everyday words for one are understood.
+func TestStatsPeriodIsReadWhereverAndWhateverItsWords(t *testing.T) {
+	h := newHarness(t)
+	answer := func(cmd string) string {
+		t.Helper()
+		h.staffPost(staffChat, 0, 0, &models.Message{Text: cmd})
+		h.settle()
+		return h.last(staffChat).Text
+	}
+	usage := h.text.Text("uk", "stats.usage", map[string]any{"ExampleNumber": "6341", "ExampleTown": "Харків"})
+	if !strings.Contains(usage, "yesterday (вчора)") || !strings.Contains(usage, "до або після центру") {
+		t.Fatalf("the usage does not list what is now understood: %q", usage)
+	}
+	for _, bad := range []string{"2026-13", "0d", "9999d", "2025-02-30", "Одеса 2026-13", "/export 0d"} {
+		cmd := "/stats " + bad
+		if strings.HasPrefix(bad, "/") {
+			cmd = bad
+		}
+		got := answer(cmd)
+		if !strings.Contains(got, "⚠️ Період «") || !strings.Contains(got, "не розпізнано") || strings.Contains(got, "Центру") || !strings.Contains(got, "Період — до або після центру") {
+			t.Errorf("%s: %q", cmd, got)
+		}
+	}
+	for cmd, want := range map[string]string{
+		"/stats вчора":            "усі центри · вчора",
+		"/stats сьогодні":         "усі центри · сьогодні",
+		"/stats тиждень":          "усі центри · " + h.text.Count("uk", "stats.period.days", 7, nil),
+		"/stats місяць":           "усі центри · " + h.text.Count("uk", "stats.period.days", 30, nil),
+		"/stats 30 днів":          "усі центри · " + h.text.Count("uk", "stats.period.days", 30, nil),
+		"/stats today 5154":       "ТСЦ МВС № 5154 · Одеса · сьогодні",
+		"/stats 7d Одеса":         "Одеса: ТСЦ МВС № 5141, ТСЦ МВС № 5154 · " + h.text.Count("uk", "stats.period.days", 7, nil),
+		"/stats 5154 тиждень":     "ТСЦ МВС № 5154 · Одеса · " + h.text.Count("uk", "stats.period.days", 7, nil),
+		"/stats Кривий Ріг вчора": "Кривий Ріг",
+		"/stats 2025-11-01":       "усі центри · 01.11.2025",
+		"/stats 11.2026":          "усі центри · 11.2026",
+	} {
+		if got := answer(cmd); !strings.Contains(got, "📊") || !strings.Contains(got, want) {
+			t.Errorf("%s: %q; want %q", cmd, got, want)
+		}
+	}
+	if got := answer("/export Атлантида"); !strings.Contains(got, h.text.Text("uk", "stats.no_centre", map[string]any{"Query": "Атлантида"})) {
+		t.Errorf("/export Атлантида: %q", got)
+	}
+	h.noRejects()
+}
+
 // At a questionnaire's centre step, a town with no centre of the list
 // offers the centres nearest it («Житомир»: its own, in Dovzhyk at its
 // edge, first), after its region's centres the list does not place

@@ -30,6 +30,8 @@ func (a *Desk) periodName(period string) string {
 		return a.Text.Text(lang, "stats.period.all")
 	case period == "today":
 		return a.Text.Text(lang, "stats.period.today")
+	case period == "yesterday":
+		return a.Text.Text(lang, "stats.period.yesterday")
 	case strings.HasSuffix(period, "d"):
 		var n int
 		if _, err := fmt.Sscanf(period, "%dd", &n); err == nil {
@@ -39,33 +41,32 @@ func (a *Desk) periodName(period string) string {
 		if t, err := time.Parse("2006-01", period); err == nil {
 			return t.Format("01.2006")
 		}
+		if t, err := time.Parse("2006-01-02", period); err == nil {
+			return t.Format("02.01.2006")
+		}
 	}
 	return period
 }
 
-// staffFilter reads "[centre] [period]" arguments. The centre is what
-// staff know: the pack's id, the number («5154») or a town («Одеса», «Кривий
-// Ріг»), whose centres are then taken together; scope names it.
 // scopeListed is how many centres a town's /stats and /export name one by
 // one; more are counted.
 const scopeListed = 4
 
-// When !ok, scope is the words that named no centre ("" when the period
-// was wrong).
-func (a *Desk) staffFilter(args string) (f store.ResponseFilter, period, scope string, ok bool) {
+// staffFilter reads "[centre] [period]" arguments, the period before or
+// after the centre. The centre is what staff know: the pack's id, the
+// number («5154») or a town («Одеса», «Кривий Ріг»), whose centres are then
+// taken together; scope names it. When the arguments cannot be read,
+// refused is the answer that says why.
+func (a *Desk) staffFilter(args string) (f store.ResponseFilter, period, scope, refused string) {
 	now := time.Now().In(a.Pack.Hours().Location())
-	words := strings.Fields(args)
-	if n := len(words); n > 0 {
-		if last := dialogs.CanonicalPeriod(words[n-1]); last != "" {
-			if _, _, isPeriod := dialogs.ParsePeriod(last, now); isPeriod {
-				period, words = last, words[:n-1]
-			}
-		}
+	period, typed, words := splitPeriod(strings.Fields(args))
+	if _, _, ok := dialogs.ParsePeriod(period, now); !ok {
+		return f, "", "", a.filterRefused("", typed)
 	}
 	if len(words) > 0 {
 		found, err := a.Pack.CentresNamed(strings.Join(words, " "))
 		if err != nil {
-			return f, "", strings.Join(words, " "), false
+			return f, "", "", a.filterRefused(strings.Join(words, " "), "")
 		}
 		lang := a.StaffLang()
 		switch {
@@ -93,18 +94,37 @@ func (a *Desk) staffFilter(args string) (f store.ResponseFilter, period, scope s
 			scope = a.Pack.Local(found[0].City, lang) + ": " + strings.Join(numbers, ", ")
 		}
 	}
-	since, until, ok := dialogs.ParsePeriod(period, now)
-	f.Since, f.Until = since, until
+	f.Since, f.Until, _ = dialogs.ParsePeriod(period, now)
 	if period == "" {
 		period = "30d"
 	}
-	return f, period, scope, ok
+	return f, period, scope, ""
+}
+
+// splitPeriod takes the period from the end or the start of words: one
+// word («7d», «вчора», «2026-11») or a number and its unit («30 днів»).
+// Whatever looks like a period counts, valid or not, so that «2026-13» is
+// a wrong period rather than a centre not found; typed is it as written.
+// One word is tried before two, so that «5154 тиждень» is a centre and a
+// week, not 5154 weeks.
+func splitPeriod(words []string) (period, typed string, rest []string) {
+	n := len(words)
+	for _, r := range [][2]int{{n - 1, n}, {n - 2, n}, {0, 1}, {0, 2}} {
+		from, to := r[0], r[1]
+		if from < 0 || to > n || from >= to {
+			continue
+		}
+		if p := dialogs.CanonicalPeriod(strings.Join(words[from:to], "")); dialogs.LooksLikePeriod(p) {
+			return p, strings.Join(words[from:to], " "), append(slices.Clone(words[:from]), words[to:]...)
+		}
+	}
+	return "", "", words
 }
 
 func (a *Desk) showStats(ctx context.Context, t *turn.Turn, m *models.Message, args string) error {
-	f, period, scopeName, ok := a.staffFilter(args)
-	if !ok {
-		a.replyStaff(ctx, t, m, a.filterRefused(scopeName))
+	f, period, scopeName, refused := a.staffFilter(args)
+	if refused != "" {
+		a.replyStaff(ctx, t, m, refused)
 		return nil
 	}
 	counts, tallies, err := store.ResponseTallies(ctx, a.St.Reader(), f)
@@ -259,9 +279,9 @@ func (a *Desk) replyStaff(ctx context.Context, t *turn.Turn, m *models.Message, 
 // memory, and a file larger than Telegram takes (50 MB) is refused with a
 // word on what to do instead.
 func (a *Desk) exportCSV(ctx context.Context, t *turn.Turn, m *models.Message, args string) error {
-	f, period, scope, ok := a.staffFilter(args)
-	if !ok {
-		a.replyStaff(ctx, t, m, a.filterRefused(scope))
+	f, period, scope, refused := a.staffFilter(args)
+	if refused != "" {
+		a.replyStaff(ctx, t, m, refused)
 		return nil
 	}
 	var qs []*dialogs.Questionnaire
@@ -322,11 +342,15 @@ func (c *capped) Write(p []byte) (int, error) {
 	return c.w.Write(p)
 }
 
-// filterRefused says what /stats or /export could not read: a centre (named
-// back) or a period, with the usage.
-func (a *Desk) filterRefused(unknown string) string {
-	if unknown == "" {
-		return a.StaffText("stats.usage")
+// filterRefused says what /stats or /export could not read, a centre or a
+// period (named back), with the usage.
+func (a *Desk) filterRefused(centre, period string) string {
+	usage := a.StaffText("stats.usage")
+	switch {
+	case period != "":
+		return a.StaffText("stats.bad_period", map[string]any{"Period": html.EscapeString(turn.Cut(period, 30))}) + "\n" + usage
+	case centre != "":
+		return a.StaffText("stats.no_centre", map[string]any{"Query": html.EscapeString(turn.Cut(centre, 60))}) + "\n" + usage
 	}
-	return a.StaffText("stats.no_centre", map[string]any{"Query": html.EscapeString(turn.Cut(unknown, 60))}) + "\n" + a.StaffText("stats.usage")
+	return usage
 }
