@@ -501,3 +501,125 @@ func TestTypedCancelEndsAReportUnfiled(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// asShown is the bot's message m as Telegram delivers it inside an update
+// (a button's message, the message a reply answers): its text and entities.
+func asShown(m bottest.Message, chat int64) *models.Message {
+	out := &models.Message{ID: m.ID, Date: int(m.At.Unix()), Chat: models.Chat{ID: chat, Type: models.ChatTypeSupergroup},
+		From: &models.User{ID: 1, IsBot: true, FirstName: "bot"}, Text: m.PlainText}
+	for _, e := range m.Entities {
+		out.Entities = append(out.Entities, models.MessageEntity{Type: models.MessageEntityType(e.Type), Offset: e.Offset, Length: e.Length, URL: e.URL})
+	}
+	return out
+}
+
+// The integrity team sees what its replies do: the card says that a reply
+// starting with // stays a note, a question that went to the reporter gets a
+// 🕊 (a reaction, not one more message in the chat), and a closed card says
+// it is closed, by whom and when, instead of how to close it.
+func TestIntegrityTeamSeesWhatItsRepliesDo(t *testing.T) {
+	h := newIntegrityHarness(t)
+	team := &models.User{ID: 900, FirstName: "Оксана", LastName: "ДВБ"}
+	r := h.reporter(12101)
+	card := r.fileAnonymousReport("Інспектор просив 2000 грн за здачу іспиту")
+	if !strings.Contains(card.PlainText, "//") || !strings.Contains(card.PlainText, "нотатк") {
+		t.Errorf("the card does not say how to write a note: %q", card.PlainText)
+	}
+	r.taps(h.last(r.u.ID), turn.CbReportDone+":")
+	h.settle()
+
+	botPosts := func() int {
+		n := 0
+		for _, m := range h.srv.Messages(integrityChat) {
+			if m.Method != "update" {
+				n++
+			}
+		}
+		return n
+	}
+	reactedTo := func(id int) string {
+		for _, rq := range h.srv.RequestsFor("setMessageReaction") {
+			if rq.OK() && rq.Int("message_id") == int64(id) && rq.Get("chat_id") == strconv.FormatInt(integrityChat, 10) {
+				return rq.Get("reaction")
+			}
+		}
+		return ""
+	}
+	// pushed is the id the fake gave the team's message text.
+	pushed := func(text string) int {
+		var id int
+		h.st.DB().QueryRow(`SELECT (payload->'message'->>'message_id')::int FROM inbox WHERE payload->'message'->>'text' = $1`, text).Scan(&id)
+		if id == 0 {
+			t.Fatalf("no message %q in the inbox", text)
+		}
+		return id
+	}
+	posts, toReporter := botPosts(), len(h.srv.Messages(r.u.ID))
+
+	// A note stays in the chat.
+	h.staffPost(integrityChat, 0, card.ID, &models.Message{Text: "// беру собі", From: team})
+	h.settle()
+	if n := len(h.srv.Messages(r.u.ID)); n != toReporter {
+		t.Errorf("a //note reached the reporter: %q", h.last(r.u.ID).Text)
+	}
+	if got := reactedTo(pushed("// беру собі")); got != "" {
+		t.Errorf("a //note got the reaction of a question sent: %s", got)
+	}
+
+	// A question goes, and the team's message says so with a 🕊.
+	h.staffPost(integrityChat, 0, card.ID, &models.Message{Text: "Коли саме це було?", From: team})
+	h.settle()
+	if _, ok := h.lastWith(r.u.ID, "Коли саме це було?"); !ok {
+		t.Fatal("the question did not reach the reporter")
+	}
+	if got := reactedTo(pushed("Коли саме це було?")); !strings.Contains(got, "🕊") {
+		t.Errorf("the question sent got no 🕊: %q", got)
+	}
+	if n := botPosts(); n != posts {
+		t.Errorf("the bot posted %d more messages in the integrity chat for a note and a question", n-posts)
+	}
+
+	// Closed by the card's button: the card says so.
+	h.srv.Push(models.Update{CallbackQuery: &models.CallbackQuery{
+		ID: "close-card", From: *team, Data: turn.CbReportClose + ":1", ChatInstance: "ci",
+		Message: models.MaybeInaccessibleMessage{Message: asShown(card, integrityChat)},
+	}})
+	h.settle()
+	closed, _ := h.lastWith(integrityChat, "Інспектор просив")
+	if closed.ID != card.ID || hasButton(closed, turn.CbReportClose+":1") || strings.Contains(closed.PlainText, "/close") ||
+		!strings.Contains(closed.PlainText, "✅ Закрито · Оксана ДВБ · ") || !strings.Contains(closed.PlainText, time.Now().In(h.app.Pack.Hours().Location()).Format("02.01.2006")) {
+		t.Errorf("the closed card: %q %s", closed.PlainText, closed.ReplyMarkup)
+	}
+	if !strings.Contains(closed.PlainText, "анонімно") || !strings.Contains(closed.PlainText, "2000 грн") {
+		t.Errorf("the closed card lost the report: %q", closed.PlainText)
+	}
+	for _, leak := range []string{"12101", "Олена", "Ковальчук", "olena_kov"} {
+		if strings.Contains(closed.Text, leak) {
+			t.Errorf("the closed card shows %q: %s", leak, closed.Text)
+		}
+	}
+
+	// A named report closed by /close in reply to its card keeps the
+	// reporter's line, which only the card holds.
+	r2 := h.reporter(12102)
+	r2.says("/report")
+	h.settle()
+	r2.taps(h.last(r2.u.ID), turn.CbReport+":n")
+	h.settle()
+	r2.says("Вимагали гроші за номерний знак")
+	h.settle()
+	card2, _ := h.lastWith(integrityChat, "Вимагали гроші")
+	if !strings.Contains(card2.Text, "tg://user?id=12102") {
+		t.Fatalf("the named report's card: %q", card2.Text)
+	}
+	cmd := &models.Message{Text: "/close", From: team, Date: int(time.Now().Unix()), Entities: commandEntity("/close"),
+		Chat: models.Chat{ID: integrityChat, Type: models.ChatTypeSupergroup, Title: "Integrity"}, ReplyToMessage: asShown(card2, integrityChat)}
+	h.srv.Push(models.Update{Message: cmd})
+	h.settle()
+	closed2, _ := h.lastWith(integrityChat, "Вимагали гроші")
+	if closed2.ID != card2.ID || hasButton(closed2, turn.CbReportClose+":2") || !strings.Contains(closed2.Text, "tg://user?id=12102") ||
+		!strings.Contains(closed2.PlainText, "✅ Закрито · Оксана ДВБ") || strings.Contains(closed2.PlainText, "/close") {
+		t.Errorf("the closed named card: %q %s", closed2.Text, closed2.ReplyMarkup)
+	}
+	h.noRejects()
+}

@@ -199,17 +199,8 @@ func (a *Desk) keepNote(ctx context.Context, t *turn.Turn, tk store.Ticket, m *m
 		return err
 	}
 	// A 👌 on the note says it was kept (and not sent to the citizen).
-	t.Do(a.reaction(m, "👌"))
+	t.Do(a.Reaction(m, "👌"))
 	return nil
-}
-
-// reaction puts an emoji reaction on a moderator's message: a quiet sign
-// that the bot took it. Refusable: a chat may allow no reactions.
-func (a *Desk) reaction(m *models.Message, emoji string) outbox.Effect {
-	return outbox.Call(m.Chat.ID, "setMessageReaction", &telegram.SetMessageReactionParams{
-		ChatID: m.Chat.ID, MessageID: m.ID,
-		Reaction: []models.ReactionType{{Type: models.ReactionTypeTypeEmoji, ReactionTypeEmoji: &models.ReactionTypeEmoji{Type: models.ReactionTypeTypeEmoji, Emoji: emoji}}},
-	}).MayBeRefused()
 }
 
 // noteModerator keeps the name a moderator who takes or answers a ticket
@@ -453,7 +444,7 @@ func (a *Desk) onStaffCommand(ctx context.Context, t *turn.Turn, m *models.Messa
 			// A second /close: say so, in reply; where the closed topic
 			// takes no message, a 👌 on the command at least.
 			t.Do(a.StaffPost(m.MessageThreadID, a.StaffText("desk.already_closed", map[string]any{"ID": tk.ID}), m.ID).
-				OrElse(a.reaction(m, "👌")))
+				OrElse(a.Reaction(m, "👌")))
 			return nil
 		}
 		if err != nil {

@@ -404,27 +404,65 @@ func (a *Integrity) AddReport(ctx context.Context, t *turn.Turn, named bool, sou
 	if err != nil {
 		return store.IntegrityReport{}, err
 	}
+	who := ""
+	if named && from != nil {
+		who = tg.UserLine(from)
+	}
+	// The post keeps its id with the report, so that replies to it in
+	// the integrity chat reach the reporter.
+	card := a.cardText(r, who, a.StaffText("report.card_reply_hint"))
+	t.Do(outbox.Send(a.Cfg.IntegrityChatID, card, a.reportKeyboard(r.ID)).Keeping(store.Slot{Kind: store.SlotReportPost, Key: r.ID}))
+	return r, nil
+}
+
+// cardText is a report's card in the integrity chat: its title, the
+// reporter's line who when the report is named, its text, and foot (how to
+// answer while it is open; who closed it and when, once closed).
+func (a *Integrity) cardText(r store.IntegrityReport, who, foot string) string {
 	var b strings.Builder
 	b.WriteString(a.StaffText("report.card_title", map[string]any{"ID": r.ID, "Pseudonym": r.Pseudonym}))
 	if id := "report.card_lang." + r.Lang; a.StaffText(id) != id {
 		// The team answers in the reporter's language.
 		b.WriteString(" · " + a.StaffText(id))
 	}
-	if !named {
+	if r.Anonymous {
 		b.WriteString(" · " + a.StaffText("report.card_anonymous"))
-	} else if from != nil {
-		b.WriteString("\n" + tg.UserLine(from))
+	} else if who != "" {
+		b.WriteString("\n" + who)
 	}
-	if text == "" {
+	if r.Text == "" {
 		b.WriteString("\n\n" + a.StaffText("report.card_evidence_only"))
 	} else {
-		b.WriteString("\n\n" + html.EscapeString(turn.Cut(text, 3500)))
+		b.WriteString("\n\n" + html.EscapeString(turn.Cut(r.Text, 3500)))
 	}
-	b.WriteString("\n\n" + a.StaffText("report.card_reply_hint"))
-	// The post keeps its id with the report, so that replies to it in
-	// the integrity chat reach the reporter.
-	t.Do(outbox.Send(a.Cfg.IntegrityChatID, b.String(), a.reportKeyboard(r.ID)).Keeping(store.Slot{Kind: store.SlotReportPost, Key: r.ID}))
-	return r, nil
+	b.WriteString("\n\n" + foot)
+	return b.String()
+}
+
+// closedCard is the text of r's card once closed by closer, or "" when it
+// cannot be written. An anonymous report's card is made again from the
+// report; a named one's names the reporter, which the report does not
+// keep, so it is the card as Telegram shows it (shown, the message the
+// button is on or the /close replies to) with its foot replaced.
+func (a *Integrity) closedCard(r store.IntegrityReport, shown *models.Message, closer *models.User) string {
+	when := time.Now().In(a.Pack.Hours().Location()).Format("02.01.2006 15:04")
+	name := ""
+	if closer != nil {
+		name = html.EscapeString(tg.DisplayName(closer))
+	}
+	foot := a.StaffText("report.card_closed", map[string]any{"Who": name, "When": when})
+	if r.Anonymous {
+		return a.cardText(r, "", foot)
+	}
+	if shown == nil || r.ChatMessageID == nil || shown.ID != *r.ChatMessageID || shown.Text == "" {
+		return ""
+	}
+	card := tg.EntitiesToHTML(shown.Text, shown.Entities)
+	i := strings.LastIndex(card, "\n\n")
+	if i < 0 {
+		return ""
+	}
+	return card[:i] + "\n\n" + foot
 }
 
 func (a *Integrity) reportKeyboard(id int64) *tg.Keyboard {
@@ -529,7 +567,7 @@ func (a *Integrity) OnIntegrityChat(ctx context.Context, t *turn.Turn) error {
 			t.Status = store.InboxSkipped
 			return nil
 		}
-		return a.closeReport(ctx, t, id, 0)
+		return a.closeReport(ctx, t, id, 0, q.Message.Message)
 	}
 	m := u.Message
 	if m == nil || m.From == nil || m.From.IsBot {
@@ -556,7 +594,7 @@ func (a *Integrity) OnIntegrityChat(ctx context.Context, t *turn.Turn) error {
 	}
 	switch {
 	case isCommand && c.Name == "close":
-		return a.closeReport(ctx, t, r.ID, m.ID)
+		return a.closeReport(ctx, t, r.ID, m.ID, m.ReplyToMessage)
 	case isCommand, strings.HasPrefix(strings.TrimSpace(m.Text), "//"):
 		t.Status = store.InboxSkipped // another command, or a note among staff
 		return nil
@@ -608,12 +646,18 @@ func (a *Integrity) askReporter(ctx context.Context, t *turn.Turn, r store.Integ
 	}
 	// The effects to the reporter name them: they are deleted once made.
 	t.Do(question.IfBlocked(a.integrityPost(a.StaffText("report.staff_blocked", data), m.ID)).Forgotten())
+	// A 🕊 on the team's message says it went to the reporter: a reaction,
+	// not a message, so a busy chat stays readable and within Telegram's
+	// 20 messages a minute in a group. (Should the reporter have blocked
+	// the bot, the reply above says so.)
+	t.Do(a.Reaction(m, "🕊"))
 	return nil
 }
 
 // closeReport closes a report at integrity staff's word, tells the
-// reporter, and erases the link to them.
-func (a *Integrity) closeReport(ctx context.Context, t *turn.Turn, id int64, replyTo int) error {
+// reporter, and erases the link to them. The card says it is closed, by
+// whom and when; shown is the message the word was given on, if known.
+func (a *Integrity) closeReport(ctx context.Context, t *turn.Turn, id int64, replyTo int, shown *models.Message) error {
 	r, err := store.GetIntegrityReport(ctx, t.Tx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		t.Status = store.InboxSkipped
@@ -635,9 +679,18 @@ func (a *Integrity) closeReport(ctx context.Context, t *turn.Turn, id int64, rep
 	if replyTo == 0 {
 		post = post.Replying(store.Slot{Kind: store.SlotReportPost, Key: r.ID})
 	}
-	// The card loses its Close button.
-	unbutton := outbox.Call(a.Cfg.IntegrityChatID, "editMessageReplyMarkup", &telegram.EditMessageReplyMarkupParams{ChatID: a.Cfg.IntegrityChatID})
-	t.Do(post, unbutton.Changing(store.Slot{Kind: store.SlotReportPost, Key: r.ID}).MayBeRefused())
+	// The card says it is closed and loses its Close button (an edit of
+	// the text without buttons takes them away); where its text cannot be
+	// written, it loses the button at least.
+	chat, card := a.Cfg.IntegrityChatID, store.Slot{Kind: store.SlotReportPost, Key: r.ID}
+	unbutton := outbox.Call(chat, "editMessageReplyMarkup", &telegram.EditMessageReplyMarkupParams{ChatID: chat}).
+		Changing(card).MayBeRefused()
+	edit := unbutton
+	if text := a.closedCard(r, shown, tg.SenderOf(t.Update)); text != "" {
+		edit = outbox.Call(chat, "editMessageText", &telegram.EditMessageTextParams{ChatID: chat, Text: text, ParseMode: models.ParseModeHTML}).
+			Changing(card).OrElse(unbutton)
+	}
+	t.Do(post, edit)
 	if userID, err := a.keys.openReporter(r.ReporterBox, r.ID); err == nil {
 		t.Do(outbox.Send(userID, a.Text.Text(r.Lang, "report.closed", data), nil).MayBeRefused().Forgotten())
 	}

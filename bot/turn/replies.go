@@ -72,6 +72,16 @@ func (a *Env) StaleButton(ctx context.Context, t *Turn) {
 	a.Reply(ctx, t, a.Text.Text(t.Lang, "hint.stale_button"), a.MenuKeyboard(t.Lang))
 }
 
+// Reaction puts an emoji reaction on a staff member's message: a quiet sign
+// that the bot took it, which sends no message. Refusable: a chat may allow
+// no reactions.
+func (a *Env) Reaction(m *models.Message, emoji string) outbox.Effect {
+	return outbox.Call(m.Chat.ID, "setMessageReaction", &telegram.SetMessageReactionParams{
+		ChatID: m.Chat.ID, MessageID: m.ID,
+		Reaction: []models.ReactionType{{Type: models.ReactionTypeTypeEmoji, ReactionTypeEmoji: &models.ReactionTypeEmoji{Type: models.ReactionTypeTypeEmoji, Emoji: emoji}}},
+	}).MayBeRefused()
+}
+
 // EditKeyboard replaces the buttons of the bot's message msgID.
 func (a *Env) EditKeyboard(_ context.Context, t *Turn, msgID int, kb *tg.Keyboard) {
 	if msgID == 0 {
