@@ -280,3 +280,19 @@ func TestAnsweredInTheLanguageWritten(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// «хто ви?», «ты бот?» get who answers and how to reach a person, not
+// «no ready answer».
+func TestWhoAreYou(t *testing.T) {
+	h := newHarness(t)
+	for i, c := range []struct{ lang, typed string }{{"uk", "хто ви?"}, {"ru", "ты бот?"}} {
+		p := person{id: int64(16811 + i), lang: c.lang}
+		h.says(p, c.typed)
+		h.settle()
+		want := h.text.Text(c.lang, "smalltalk.who", map[string]any{"Org": h.text.Text(c.lang, "org.hsc")})
+		if got := h.last(p.id).Text; got != want {
+			t.Errorf("«%s»: %q; want %q", c.typed, got, want)
+		}
+	}
+	h.noRejects()
+}

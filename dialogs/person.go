@@ -60,3 +60,27 @@ func hasStem(w string, stems []string) bool {
 	}
 	return false
 }
+
+// whoWords make up «хто ви?», «ти бот?», «з ким я говорю?»; whoAnchors are
+// the words without which such a message asks nothing of the kind.
+var (
+	whoWords   = wordSet(Fold("хто кто ви вы ти ты бот робот ботом роботом це это чи ли є есть з с ким кем я говорю розмовляю разговариваю спілкуюся общаюсь такий такой така такая справжній настоящий живий живой людина человек"))
+	whoAnchors = wordSet(Fold("хто кто бот робот ботом роботом ким кем"))
+)
+
+// AsksWhoItIs tells whether text asks who or what answers: «хто ви?»,
+// «ти бот?», «с кем я говорю?».
+func AsksWhoItIs(text string) bool {
+	words := strings.Fields(Fold(text))
+	if len(words) == 0 || len(words) > 6 {
+		return false
+	}
+	anchored := false
+	for _, w := range words {
+		if !whoWords[w] {
+			return false
+		}
+		anchored = anchored || whoAnchors[w]
+	}
+	return anchored
+}

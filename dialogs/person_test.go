@@ -36,3 +36,14 @@ func TestWrittenIn(t *testing.T) {
 		}
 	}
 }
+
+func TestAsksWhoItIs(t *testing.T) {
+	for text, want := range map[string]bool{
+		"хто ви?": true, "ти бот?": true, "Ви бот чи людина": true, "с кем я говорю": true, "это бот?": true, "кто ты такой": true,
+		"бот": true, "хто видає права": false, "привіт": false, "ботаніка": false,
+	} {
+		if got := AsksWhoItIs(text); got != want {
+			t.Errorf("AsksWhoItIs(%q) = %v; want %v", text, got, want)
+		}
+	}
+}

@@ -149,6 +149,12 @@ func (a *Citizens) askFAQ(ctx context.Context, t *turn.Turn, text string) error 
 	if a.answerSmallTalk(ctx, t, text) {
 		return nil
 	}
+	// «хто ви?», «ти бот?»: who answers, and how to reach a person.
+	if dialogs.AsksWhoItIs(text) {
+		org := a.Text.Text(t.Lang, "org."+a.Cfg.Pack)
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "smalltalk.who", map[string]any{"Org": org}), a.MenuKeyboard(t.Lang))
+		return nil
+	}
 	// «оператор», «хочу поговорити з людиною»: what /operator does.
 	if dialogs.AsksForPerson(text) {
 		return a.askForPerson(ctx, t, "typed", "")
