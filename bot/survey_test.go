@@ -921,3 +921,28 @@ func TestOptionNamedByAWord(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// A phone number written in «what went wrong?» is not kept: the answer
+// is stored without it, and the person is told why, above the next step.
+func TestPhoneNumberIsNotKeptInAComment(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 9831, lang: "uk"}
+	h.says(p, "/rate")
+	h.taps(p, h.nth(p.id, 1), "qs:r:go")
+	h.rateLowUntil(p, "what_wrong", "")
+	h.says(p, "Чекав 2 години, передзвоніть мені 0671234567")
+	h.settle()
+	got := h.draft(p, "rating").Answers["what_wrong"].Text
+	if strings.Contains(got, "0671234567") || !strings.Contains(got, "Чекав 2 години") {
+		t.Errorf("the comment is kept as %q", got)
+	}
+	if last := h.last(p.id).Text; !strings.HasPrefix(last, h.text.Text("uk", "survey.phone_removed")) {
+		t.Errorf("the next step says %q; want the phone's removal told first", last)
+	}
+	var n int
+	h.st.DB().Get(&n, `SELECT (SELECT count(*) FROM responses WHERE answers::text LIKE '%0671234567%') + (SELECT count(*) FROM inbox WHERE payload::text LIKE '%0671234567%')`)
+	if n != 0 {
+		t.Errorf("%d rows of responses and the inbox keep the phone number", n)
+	}
+	h.noRejects()
+}

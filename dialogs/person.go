@@ -1,6 +1,9 @@
 package dialogs
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // Words of a request for a person, folded. A message asks for one when
 // every word of it is one of these and it names a person to talk to
@@ -83,4 +86,29 @@ func AsksWhoItIs(text string) bool {
 		anchored = anchored || whoAnchors[w]
 	}
 	return anchored
+}
+
+// phoneLike is a run of 10 to 13 digits, spaces, dashes, dots and
+// brackets, perhaps after «+»: a phone number («+38 (067) 123-45-67»,
+// «0671234567», «8 916 123 45 67») or a tax number, not a date, a sum or a
+// centre's number.
+var phoneLike = regexp.MustCompile(`\+?\(?\d[\d\s().-]{8,18}\d`)
+
+// MaskPhones replaces what looks like a phone number in text with «☎ ***»;
+// ok reports whether there was one.
+func MaskPhones(text string) (masked string, ok bool) {
+	masked = phoneLike.ReplaceAllStringFunc(text, func(m string) string {
+		digits := 0
+		for _, r := range m {
+			if r >= '0' && r <= '9' {
+				digits++
+			}
+		}
+		if digits < 10 || digits > 13 || strings.Count(m, ".") >= 2 && digits <= 12 && !strings.ContainsAny(m, " -()+") {
+			return m
+		}
+		ok = true
+		return "☎ ***"
+	})
+	return masked, ok
 }

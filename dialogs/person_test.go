@@ -47,3 +47,19 @@ func TestAsksWhoItIs(t *testing.T) {
 		}
 	}
 }
+
+func TestMaskPhones(t *testing.T) {
+	for text, want := range map[string]string{
+		"мій телефон 0671234567":                    "мій телефон ☎ ***",
+		"дзвоніть +38 (067) 123-45-67, після 18":    "дзвоніть ☎ ***, після 18",
+		"номер 8 916 123 45 67":                     "номер ☎ ***",
+		"чекав 40 хвилин, талон 15, центр 5154":     "",
+		"було 21.11.2026 о 10:30, заплатив 500 грн": "",
+		"сума 1 200 грн":                            "",
+	} {
+		got, ok := MaskPhones(text)
+		if want == "" && (ok || got != text) || want != "" && (!ok || got != want) {
+			t.Errorf("MaskPhones(%q) = %q, %v; want %q", text, got, ok, want)
+		}
+	}
+}

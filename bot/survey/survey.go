@@ -353,6 +353,18 @@ func (a *Surveys) answerSurvey(ctx context.Context, t *turn.Turn, q *dialogs.Que
 		in.Today = time.Now()
 	}
 	before := r.Answers
+	note := ""
+	if qq := q.Question(qid); qq != nil && qq.Type == dialogs.QuestionText {
+		// A phone number (or a tax number) in a comment is not kept: the
+		// questionnaire asks for none, and says so.
+		if masked, ok := dialogs.MaskPhones(in.Text); ok {
+			in.Text, note = masked, a.Text.Text(t.Lang, "survey.phone_removed")
+			// Nor in the inbox's copy of the message.
+			if err := store.ScrubInboxUpdate(ctx, t.Tx, t.Update.ID); err != nil {
+				return err
+			}
+		}
+	}
 	ans, err := q.Apply(r.Answers, qid, in, a.centreIDs())
 	if err != nil {
 		a.renderStep(ctx, t, q, r, a.surveyError(t.Lang, q, qid, err))
@@ -371,7 +383,6 @@ func (a *Surveys) answerSurvey(ctx context.Context, t *turn.Turn, q *dialogs.Que
 		r.Centre, r.CentreNote = ans[qid].Text, ""
 	}
 	r.Answers = ans
-	note := ""
 	for _, id := range q.IntegrityFlags(ans) {
 		if !slices.Contains(q.IntegrityFlags(before), id) {
 			note = a.integrityNote(t.Lang)
