@@ -739,6 +739,25 @@ func TestMenuAndCommandFindTheCentre(t *testing.T) {
 		if got := m.last(q.id).Text; !strings.HasPrefix(got, m.text.Text("ru", "centre.nearest_to_place", map[string]any{"Place": town})) || !strings.Contains(got, "🏢") {
 			t.Errorf("«%s»: %q", typed, got)
 		}
+		// Moscow's offices are not the town's own: the list says it
+		// knows Moscow's only.
+		if got := m.last(q.id).Text; !strings.Contains(got, "только офисы «Мои документы» в Москве") {
+			t.Errorf("«%s» does not say the list is Moscow's: %q", typed, got)
+		}
+	}
+	// A location in St Petersburg, and a city beyond the gazetteer: the
+	// same word, not «try another spelling» alone.
+	m.sharesLocation(q, 59.9386, 30.3141)
+	m.settle()
+	if got := m.last(q.id).Text; !strings.Contains(got, "только офисы «Мои документы» в Москве") {
+		t.Errorf("a location in St Petersburg: %q", got)
+	}
+	m.says(q, "/centres")
+	m.settle()
+	m.says(q, "Тула")
+	m.settle()
+	if got := m.last(q.id).Text; !strings.Contains(got, "только офисы «Мои документы» в Москве") {
+		t.Errorf("«Тула» at the wait: %q", got)
 	}
 	m.says(q, "Москва")
 	m.settle()

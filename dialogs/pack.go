@@ -59,6 +59,9 @@ type Pack struct {
 	// their own; none means a centre's hours are known only as its text.
 	CentreHours []BusinessHours `yaml:"centre_hours"`
 	Channels    []Channel       `yaml:"channels"`
+	// Coverage says what the centres' list covers, where a place or a
+	// location is beyond it (the mfc pack knows Moscow's offices only).
+	Coverage Text `yaml:"coverage"`
 	Categories  []Category      `yaml:"categories"`
 	Services    []Service       `yaml:"-"`
 	Centres     []Centre        `yaml:"-"`

@@ -86,7 +86,11 @@ func (a *Citizens) continueCentres(ctx context.Context, t *turn.Turn, m *models.
 		// Meant as a place, and none found: the wait goes on, with the
 		// location button, rather than «no answer».
 		q := html.EscapeString(turn.Cut(m.Text, 60))
-		a.SendWithLocationButton(t, a.Text.Text(t.Lang, "centre.none_found_wait", map[string]any{"Query": q}))
+		text := a.Text.Text(t.Lang, "centre.none_found_wait", map[string]any{"Query": q})
+		if cov := a.coverage(t); cov != "" {
+			text += "\n\n" + cov
+		}
+		a.SendWithLocationButton(t, text)
 		return nil
 	}
 	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
@@ -142,6 +146,18 @@ func (a *Citizens) showNearPlace(ctx context.Context, t *turn.Turn, pl dialogs.G
 	a.showNearest(ctx, t, pl.Lat, pl.Lon, title, a.Pack.Unplaced(pl.Region)...)
 }
 
+// beyondCoverageKm is how far a location's nearest centre may be before
+// the pack's coverage is told.
+const beyondCoverageKm = 30
+
+// coverage is the pack's word on what its list covers, as a note, or "".
+func (a *Citizens) coverage(t *turn.Turn) string {
+	if c := a.Pack.Local(a.Pack.Coverage, a.ContentLang(t.Lang)); c != "" {
+		return "<i>" + html.EscapeString(c) + "</i>"
+	}
+	return ""
+}
+
 // showNearest answers with the centres nearest a point, under title (the
 // nearest to «you» when "").
 func (a *Citizens) showNearest(ctx context.Context, t *turn.Turn, lat, lon float64, title string, unplaced ...dialogs.Centre) {
@@ -183,6 +199,12 @@ func (a *Citizens) showNearest(ctx context.Context, t *turn.Turn, lat, lon float
 		// First: the region's own centre may be one of them (Zhytomyr's,
 		// Lutsk's), nearer than any card.
 		cards = append([]string{a.UnplacedNote(t.Lang, unplaced)}, cards...)
+	}
+	if cov := a.coverage(t); cov != "" && (title != "" || near[0].Km > beyondCoverageKm) {
+		// «Химки», or a location in St Petersburg: the list knows
+		// Moscow's offices only, and says so rather than let them pass
+		// for the place's own.
+		cards = append([]string{cov}, cards...)
 	}
 	if title == "" {
 		title = a.Text.Text(t.Lang, "centre.nearest")
