@@ -61,10 +61,10 @@ type Pack struct {
 	Channels    []Channel       `yaml:"channels"`
 	// Coverage says what the centres' list covers, where a place or a
 	// location is beyond it (the mfc pack knows Moscow's offices only).
-	Coverage Text `yaml:"coverage"`
-	Categories  []Category      `yaml:"categories"`
-	Services    []Service       `yaml:"-"`
-	Centres     []Centre        `yaml:"-"`
+	Coverage   Text       `yaml:"coverage"`
+	Categories []Category `yaml:"categories"`
+	Services   []Service  `yaml:"-"`
+	Centres    []Centre   `yaml:"-"`
 	// Regions and Places come from regions.yaml and places.yaml: the
 	// regions centres are grouped by, and the settlements' coordinates.
 	Regions []Region `yaml:"-"`
