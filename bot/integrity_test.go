@@ -623,3 +623,104 @@ func TestIntegrityTeamSeesWhatItsRepliesDo(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// /report and the FAQ's answer on bribes say what the deployment offers:
+// the pack's own wording (the MFC holds no exams), its integrity channels
+// only (a rating site is none; the MFC has no sourced one, so none is
+// named), and /report only where the bot takes reports.
+func TestReportSaysWhatThePackAndDeploymentOffer(t *testing.T) {
+	for _, c := range []struct {
+		name, pack string
+		integrity  bool
+		question   string   // a phrasing of the FAQ's bribery entry
+		report     []string // in /report's text
+		notReport  []string
+		answer     []string // in the FAQ's answer
+		notAnswer  []string
+	}{
+		{name: "mfc without reports", pack: "mfc", question: "куда сообщить о взятке в мфц",
+			report:    []string{"за услугу или место в очереди", "Сейчас бот не принимает таких сообщений. Не платите"},
+			notReport: []string{"экзамен", "Ваш контроль", "vashkontrol", "официальным каналам", "каналами выше"},
+			answer:    []string{"Не платите"},
+			notAnswer: []string{"/report", "анонимно"}},
+		{name: "mfc with reports", pack: "mfc", integrity: true, question: "куда сообщить о взятке в мфц",
+			report:    []string{"за услугу или место в очереди", "Сообщите здесь. Как хотите сообщить?"},
+			notReport: []string{"экзамен", "Ваш контроль", "vashkontrol", "официальным каналам", "Или сообщите"},
+			answer:    []string{"/report", "анонимно"}},
+		{name: "hsc without reports", pack: "hsc", question: "куда пожаловаться на взятку в сервисном центре",
+			report:    []string{"место в очереди или экзамен", "официальным каналам:\n• <a href=\"https://npu.gov.ua\">", "воспользуйтесь каналами выше"},
+			answer:    []string{"ДВБ", "контакты на сайте Нацполиции.\n\n"},
+			notAnswer: []string{"/report", ";\n\n"}},
+		{name: "hsc with reports", pack: "hsc", integrity: true, question: "куда пожаловаться на взятку в сервисном центре",
+			report: []string{"npu.gov.ua", "Или сообщите здесь. Как хотите сообщить?"},
+			answer: []string{"ДВБ", "команда /report"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var h *harness
+			pack := func(cfg *Config) { cfg.Pack = c.pack }
+			if c.integrity {
+				h = newHarnessWith(t, []models.Chat{{ID: integrityChat, Type: models.ChatTypeSupergroup, Title: "Integrity"}},
+					pack, func(cfg *Config) { cfg.IntegrityChatID = integrityChat })
+			} else {
+				h = newHarness(t, pack)
+			}
+			p := person{id: 12701, lang: "ru"}
+			h.says(p, "/report")
+			report := h.nth(p.id, 1)
+			if c.integrity != hasButton(report, "ir:a") {
+				t.Errorf("/report offers to report here: %v, want %v", hasButton(report, "ir:a"), c.integrity)
+			}
+			for _, s := range c.report {
+				if !strings.Contains(report.Text, s) {
+					t.Errorf("/report lacks %q:\n%s", s, report.Text)
+				}
+			}
+			for _, s := range c.notReport {
+				if strings.Contains(report.Text, s) {
+					t.Errorf("/report says %q:\n%s", s, report.Text)
+				}
+			}
+			h.says(p, c.question)
+			answer := h.nth(p.id, 2)
+			for _, s := range c.answer {
+				if !strings.Contains(answer.Text, s) {
+					t.Errorf("the answer lacks %q:\n%s", s, answer.Text)
+				}
+			}
+			for _, s := range c.notAnswer {
+				if strings.Contains(answer.Text, s) {
+					t.Errorf("the answer says %q:\n%s", s, answer.Text)
+				}
+			}
+			h.noRejects()
+		})
+	}
+}
+
+// A mystery shopper of the MFC who was offered a paid «speed-up» is
+// thanked, and not sent to a rating site as if it took such reports.
+func TestMFCMysteryBriberyNoteNamesNoRatingSite(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Pack = "mfc" })
+	p := person{id: 12702, lang: "ru"}
+	h.says(p, "/mystery")
+	h.taps(p, h.nth(p.id, 1), "qs:m:go")
+	note := ""
+	h.fillSurvey(p, "mystery", func(qq *dialogs.Question) string {
+		if qq.ID == "slot_for_money" {
+			return dialogs.ChoiceYes
+		}
+		if m := h.lastInline(p.id); note == "" && strings.Contains(m.Text, "🛡") {
+			note = m.Text
+		}
+		return typical(qq)
+	})
+	if !strings.Contains(note, h.text.Text("ru", "survey.integrity_note")) {
+		t.Fatalf("no thanks for telling us after «yes»: %q", note)
+	}
+	for _, s := range []string{"напрямую", "Ваш контроль", "vashkontrol"} {
+		if strings.Contains(note, s) {
+			t.Errorf("the note says %q: %s", s, note)
+		}
+	}
+	h.noRejects()
+}

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Problem is something wrong in a pack, with where it is.
@@ -129,6 +131,18 @@ func Validate(p *Pack) []Problem {
 			bad(c.Pos, "channel %s: kind %q is not one of website, booking, integrity, complaint, hotline, chatbot, app", c.ID, c.Kind)
 		}
 		texts(c.Pos, "channel "+c.ID+" title", c.Title, MaxTitle, false)
+		// A channel is listed as «• title — note»: a dash in the title
+		// doubles it, and the note goes on in lower case after it.
+		for _, lang := range p.Languages {
+			if strings.Contains(c.Title[lang], " — ") {
+				bad(c.Pos, "channel %s: title (%s) has a dash; put what follows it into the note", c.ID, lang)
+			}
+		}
+		for _, lang := range p.Languages {
+			if r, _ := utf8.DecodeRuneInString(c.Note[lang]); unicode.IsUpper(r) {
+				bad(c.Pos, "channel %s: note (%s) starts with a capital, but it follows a dash", c.ID, lang)
+			}
+		}
 		if c.URL != "" {
 			link(c.Pos, "channel "+c.ID, c.URL)
 		}
@@ -208,6 +222,11 @@ func Validate(p *Pack) []Problem {
 		}
 		texts(e.Pos, what+" question", e.Question, MaxButtonLabel, false)
 		texts(e.Pos, what+" answer", e.Answer, MaxAnswer, true)
+		for _, lang := range p.Languages {
+			if namesCommand(WithoutCommand(e.Answer[lang], "/report"), "/report") {
+				bad(e.Pos, "%s answer (%s): /report is offered on a line that cannot be left out where the bot takes no reports; give it a line of its own", what, lang)
+			}
+		}
 		for lang := range e.Phrasings {
 			if !p.Speaks(lang) {
 				bad(e.Pos, "%s: phrasings in %q, which is not among the pack's languages", what, lang)

@@ -46,14 +46,29 @@ func (a *Integrity) OnReportCommand(ctx context.Context, t *turn.Turn) error {
 // offers to add to the person's open reports.
 func (a *Integrity) StartReport(ctx context.Context, t *turn.Turn, msgID int) error {
 	var b strings.Builder
-	b.WriteString(a.Text.Text(t.Lang, "report.intro"))
-	b.WriteString(a.ChannelList(t.Lang, "integrity", "complaint"))
+	// What counts is the pack's (the MFC holds no exams); the channels are
+	// its integrity channels alone: a rating site is not where a bribe is
+	// reported, and a pack with no sourced channel names none.
+	b.WriteString(a.Text.Text(t.Lang, "report.intro."+a.Cfg.Pack))
+	channels := a.ChannelList(t.Lang, "integrity")
+	if channels != "" {
+		b.WriteString("\n" + a.Text.Text(t.Lang, "report.channels") + channels)
+	}
 	if a.Cfg.IntegrityChatID == 0 {
-		b.WriteString("\n\n" + a.Text.Text(t.Lang, "report.unavailable"))
+		if channels != "" {
+			b.WriteString("\n\n" + a.Text.Text(t.Lang, "report.unavailable"))
+		} else {
+			b.WriteString("\n\n" + a.Text.Text(t.Lang, "report.unavailable_alone"))
+		}
 		a.Show(ctx, t, msgID, b.String(), a.MenuKeyboard(t.Lang))
 		return nil
 	}
-	b.WriteString("\n\n" + a.Text.Text(t.Lang, "report.how"))
+	if channels != "" {
+		b.WriteString("\n\n" + a.Text.Text(t.Lang, "report.here_too"))
+	} else {
+		b.WriteString("\n\n" + a.Text.Text(t.Lang, "report.here"))
+	}
+	b.WriteString(" " + a.Text.Text(t.Lang, "report.how"))
 	rows := [][]tg.Button{
 		{tg.CallbackButton(a.Text.Text(t.Lang, "report.anonymous"), turn.CbReport, "a")},
 		{tg.CallbackButton(a.Text.Text(t.Lang, "report.named"), turn.CbReport, "n")},

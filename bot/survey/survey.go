@@ -419,14 +419,13 @@ func (a *Surveys) surveyReport(q *dialogs.Questionnaire, r store.Response, flags
 // integrityNote points to the official channels when someone says they
 // were asked for money; a report is filed when the questionnaire is sent.
 func (a *Surveys) integrityNote(lang string) string {
-	var b strings.Builder
-	b.WriteString(a.Text.Text(lang, "survey.integrity_note"))
-	for _, c := range a.Pack.Channels {
-		if c.Kind == "integrity" || c.Kind == "complaint" {
-			fmt.Fprintf(&b, "\n• <a href=\"%s\">%s</a>", html.EscapeString(c.URL), html.EscapeString(a.Pack.Local(c.Title, a.ContentLang(lang))))
-		}
+	note := a.Text.Text(lang, "survey.integrity_note")
+	// The pack's integrity channels alone (a rating site is none), and
+	// no «report directly:» when the pack has no sourced one.
+	if channels := a.ChannelList(lang, "integrity"); channels != "" {
+		note += " " + a.Text.Text(lang, "survey.integrity_direct") + channels
 	}
-	return b.String()
+	return note
 }
 
 func (a *Surveys) centreIDs() []string {

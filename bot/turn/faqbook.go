@@ -184,12 +184,18 @@ func Label(s string) string {
 }
 
 // RenderAnswer is an entry's question, answer and links, in the
-// person's language or the pack's.
+// person's language or the pack's; an answer's offer of /report is shown
+// only where the bot takes reports.
 func (a *Env) RenderAnswer(e dialogs.Entry, userLang string) string {
 	lang := a.ContentLang(userLang)
 	var b strings.Builder
 	b.WriteString("<b>" + html.EscapeString(a.Pack.Local(e.Question, lang)) + "</b>\n\n")
-	b.WriteString(a.Pack.Local(e.Answer, lang))
+	answer := a.Pack.Local(e.Answer, lang)
+	if a.Cfg.IntegrityChatID == 0 {
+		// /report would say it takes no reports: the answer does not offer it.
+		answer = dialogs.WithoutCommand(answer, "/report")
+	}
+	b.WriteString(answer)
 	for i, l := range e.Links {
 		if i == 0 {
 			b.WriteString("\n")
