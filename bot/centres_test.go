@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -865,6 +866,55 @@ func TestCentreStepOffersTheNearestToATownWithout(t *testing.T) {
 	h.settle()
 	if r := h.draft(p, "rating"); r.Centre != "dovzhyk1841" {
 		t.Errorf("the centre chosen: %q", r.Centre)
+	}
+	h.noRejects()
+}
+
+// Moscow's offices are told apart on their buttons (two in one district
+// differ by their street), and their cards say the same true thing about
+// hours, hand-kept or generated, and send people for services where the
+// MFC's source does (mos.ru, Gosuslugi), not to the MVS e-queue.
+func TestMFCOfficeButtonsAndCardsTellTheTruthAlike(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Pack = "mfc" })
+	p := person{id: 15901, lang: "ru"}
+	h.startRating(p)
+	h.says(p, "Южное Бутово")
+	h.settle()
+	step := h.lastInline(p.id)
+	labels := map[string]string{}
+	for _, row := range step.Buttons() {
+		if strings.HasPrefix(row[0].CallbackData, turn.CbSurveyAns+":r:") {
+			labels[row[0].CallbackData] = row[0].Text
+		}
+	}
+	var texts []string
+	for _, l := range labels {
+		texts = append(texts, l)
+	}
+	slices.Sort(texts)
+	if len(texts) != 2 || !strings.Contains(texts[0]+texts[1], "Маршала Савицкого") || !strings.Contains(texts[0]+texts[1], "Горчакова") {
+		t.Errorf("the two offices of Южное Бутово are offered as %q", texts)
+	}
+
+	c := person{id: 15902, lang: "ru"}
+	h.says(c, "/centres")
+	h.settle()
+	h.sharesLocation(c, 55.824089, 37.495536) // the hand-kept flagship in «Метрополис»
+	h.settle()
+	cards := h.last(c.id).Text
+	if !strings.Contains(cards, "Флагманский центр «Мои документы» САО") || strings.Count(cards, "🏢") < 2 {
+		t.Fatalf("the cards near «Метрополис»:\n%s", cards)
+	}
+	if n, want := strings.Count(cards, "🕗 Часы работы в источнике не указаны: уточняйте на mos.ru или Госуслугах"), strings.Count(cards, "🏢"); n != want {
+		t.Errorf("%d of %d cards say the hours the same way:\n%s", n, want, cards)
+	}
+	for _, s := range []string{"2015", "электронной очереди"} {
+		if strings.Contains(cards, s) {
+			t.Errorf("the cards say %q:\n%s", s, cards)
+		}
+	}
+	if !strings.Contains(cards, h.text.Text("ru", "centre.services_unknown.mfc")) {
+		t.Errorf("the generated offices' cards do not say where to see their services:\n%s", cards)
 	}
 	h.noRejects()
 }

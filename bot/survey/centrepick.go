@@ -94,9 +94,14 @@ func centreQuestion(q *dialogs.Questionnaire, r store.Response) string {
 }
 
 // centreLabel is a centre's button: its number and street, which people
-// know, else its name; the name alone when the source gives no street.
+// know, else its district and street (Moscow's offices share all but the
+// district in their names: cut to fit, two in one district read the same),
+// else its name; without the street when the source gives none.
 func (a *Surveys) centreLabel(c dialogs.Centre, lang string) string {
 	label := a.Pack.Local(c.Name, lang)
+	if district := a.Pack.Local(c.District, lang); district != "" {
+		label = district
+	}
 	if c.Number != "" {
 		label = "№ " + c.Number
 	}

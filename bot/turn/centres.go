@@ -127,7 +127,9 @@ func (a *Env) CentreCard(lang string, c dialogs.Centre, near dialogs.Nearby, now
 		b.WriteString("\n" + strings.Join(links, " · "))
 	}
 	if len(c.Services) == 0 {
-		b.WriteString("\n<i>" + a.Text.Text(lang, "centre.services_unknown") + "</i>")
+		// Where the pack's source sends people: the e-queue (hsc), mos.ru
+		// and Gosuslugi (mfc).
+		b.WriteString("\n<i>" + a.Text.Text(lang, "centre.services_unknown."+a.Cfg.Pack) + "</i>")
 	}
 	return b.String()
 }
