@@ -182,6 +182,43 @@ func TestCommandMenuPerLanguage(t *testing.T) {
 	h.noRejects()
 }
 
+// The mfc pack speaks Russian only: its menu offers no choice of one
+// language, /language says so, /help does not list it, and the command
+// menu is in Russian for every language code (the bot answers everyone in
+// Russian), without /language.
+func TestOneLanguagePackOffersNoLanguageChoice(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Pack = "mfc" })
+	h.srv.Wait(t, 5e9, "three command lists", func(s *bottest.Server) bool {
+		return len(s.Commands("uk")) > 0 && len(s.Commands("ru")) > 0 && len(s.Commands("")) > 0
+	})
+	for _, code := range []string{"", "uk", "ru"} {
+		cmds := h.srv.Commands(code)
+		if got, want := cmds[0].Description, h.text.Text("ru", "cmd.start"); got != want {
+			t.Errorf("%q: /start described as %q, want the Russian %q", code, got, want)
+		}
+		for _, c := range cmds {
+			if c.Command == "language" {
+				t.Errorf("%q: the command menu offers /language", code)
+			}
+		}
+	}
+	p := person{id: 11901, lang: "uk"}
+	h.says(p, "/start")
+	welcome := h.nth(p.id, 1)
+	if hasButton(welcome, "m:lang") || !hasButton(welcome, "m:help") {
+		t.Errorf("the menu: %s", welcome.ReplyMarkup)
+	}
+	h.says(p, "/language")
+	if got := h.nth(p.id, 2); got.Text != h.text.Text("ru", "language.only") || hasButton(got, "l:ru") {
+		t.Errorf("/language: %q %s", got.Text, got.ReplyMarkup)
+	}
+	h.says(p, "/help")
+	if got := h.nth(p.id, 3).Text; strings.Contains(got, "/language") || !strings.Contains(got, "/faq") {
+		t.Errorf("/help: %q", got)
+	}
+	h.noRejects()
+}
+
 // After «👎 Ні» on a closed ticket, «Дякую», «ок» or an emoji is small
 // talk: it gets the friendly word, the ticket stays closed and moderators
 // are not bothered; a real question still reopens it.

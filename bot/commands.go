@@ -13,12 +13,24 @@ import (
 var menuCommands = []string{"start", "menu", "faq", "centres", "rate", "mystery", "operator", "report", "help", "language", "cancel", "forget"}
 
 // registerCommands sets the command menu per language: Ukrainian and Russian
-// for those language codes, English for everyone else.
+// for those language codes, English for everyone else. A pack of one
+// language (the mfc's Russian) is answered in it whatever the person's
+// language, so every list is in it, and without /language: there is no
+// choice. Each list is set, not only the default, so that one a former
+// pack left for a language code is replaced.
 func (a *App) registerCommands(ctx context.Context) {
+	offered := a.OfferedLanguages()
 	for _, lang := range locales.Languages {
+		in := lang
+		if len(offered) == 1 {
+			in = offered[0]
+		}
 		cmds := make([]models.BotCommand, 0, len(menuCommands))
 		for _, c := range menuCommands {
-			cmds = append(cmds, models.BotCommand{Command: c, Description: a.Text.Text(lang, "cmd."+c)})
+			if c == "language" && len(offered) == 1 {
+				continue
+			}
+			cmds = append(cmds, models.BotCommand{Command: c, Description: a.Text.Text(in, "cmd."+c)})
 		}
 		code := lang
 		if lang == locales.Default {

@@ -73,7 +73,7 @@ func (a *Citizens) welcome(ctx context.Context, t *turn.Turn) {
 
 // OnHelp explains what the bot can do.
 func (a *Citizens) OnHelp(ctx context.Context, t *turn.Turn) error {
-	a.Reply(ctx, t, a.Text.Text(t.Lang, "help"), a.MenuKeyboard(t.Lang))
+	a.Reply(ctx, t, a.Help(t.Lang), a.MenuKeyboard(t.Lang))
 	return nil
 }
 
@@ -128,6 +128,11 @@ func (a *Citizens) OnLanguage(ctx context.Context, t *turn.Turn) error {
 // person may read only one of them.
 func (a *Citizens) AskLanguage(ctx context.Context, t *turn.Turn, msgID int) {
 	offered := a.OfferedLanguages()
+	if len(offered) == 1 {
+		// /language, or an old menu's button, in a pack of one language.
+		a.Show(ctx, t, msgID, a.Text.Text(offered[0], "language.only"), a.MenuKeyboard(offered[0]))
+		return
+	}
 	lines := make([]string, 0, len(offered))
 	row := make([]tg.Button, 0, len(offered))
 	for _, lang := range offered {
@@ -176,7 +181,7 @@ func (a *Citizens) OnMenuItem(ctx context.Context, t *turn.Turn) error {
 	switch item {
 	case "help":
 		a.Ack(ctx, t, "")
-		a.Reply(ctx, t, a.Text.Text(t.Lang, "help"), a.MenuKeyboard(t.Lang))
+		a.Reply(ctx, t, a.Help(t.Lang), a.MenuKeyboard(t.Lang))
 	case "lang":
 		a.Ack(ctx, t, "")
 		a.AskLanguage(ctx, t, 0)

@@ -136,6 +136,19 @@ func (a *Env) OfferedLanguages() []string {
 	return out
 }
 
+// ChoosesLanguage tells whether people choose a language: the pack speaks
+// more than one that the bot speaks too.
+func (a *Env) ChoosesLanguage() bool { return len(a.OfferedLanguages()) > 1 }
+
+// Help is the citizen's /help, without /language where there is no choice.
+func (a *Env) Help(lang string) string {
+	help := a.Text.Text(lang, "help")
+	if !a.ChoosesLanguage() {
+		help = dialogs.WithoutCommand(help, "/language")
+	}
+	return help
+}
+
 // FirstNonEmpty is the first of s that is not "".
 func FirstNonEmpty(s ...string) string {
 	for _, x := range s {
@@ -188,11 +201,18 @@ func (a *Env) MenuKeyboard(lang string) *tg.Keyboard {
 		},
 		[]tg.Button{tg.CallbackButton(a.Text.Text(lang, "ticket.ask_person"), CbOperator, "m")},
 		[]tg.Button{tg.CallbackButton(a.Text.Text(lang, "menu.report"), CbMenu, "report")},
-		[]tg.Button{
-			tg.CallbackButton(a.Text.Text(lang, "menu.help"), CbMenu, "help"),
-			tg.CallbackButton(a.Text.Text(lang, "menu.language"), CbMenu, "lang"),
-		},
+		a.helpRow(lang),
 	)
+}
+
+// helpRow is the menu's last row: help, and the language choice when the
+// pack speaks more than one (a choice of one is none).
+func (a *Env) helpRow(lang string) []tg.Button {
+	row := []tg.Button{tg.CallbackButton(a.Text.Text(lang, "menu.help"), CbMenu, "help")}
+	if a.ChoosesLanguage() {
+		row = append(row, tg.CallbackButton(a.Text.Text(lang, "menu.language"), CbMenu, "lang"))
+	}
+	return row
 }
 
 // Seal appends to a button's argument a short MAC of it and the person it
