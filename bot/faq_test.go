@@ -13,6 +13,7 @@ import (
 
 	"servicebot/bot/bottest"
 	"servicebot/bot/tg"
+	"servicebot/bot/turn"
 	"servicebot/dialogs"
 	"servicebot/store"
 )
@@ -555,6 +556,20 @@ func TestFAQTopicListHasAWayHome(t *testing.T) {
 	h.settle()
 	if got := h.last(p.id); got.Text != h.text.Text("uk", "menu.title") || !hasButton(got, "m:faq") {
 		t.Errorf("«🏠 Меню» showed %q %s", got.Text, got.ReplyMarkup)
+	}
+	h.noRejects()
+}
+
+// A question is offered only entries it speaks for: «инн» in the MFC pack
+// gets the services overview, not «Что делать, если в МФЦ просят деньги
+// за ускорение?», which was offered to unrelated words for its prior alone.
+func TestSuggestionsAreEntriesTheQuestionSpeaksFor(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Pack = "mfc" })
+	p := person{id: 13901, lang: "ru"}
+	h.says(p, "инн")
+	m := h.nth(p.id, 1)
+	if !hasButton(m, turn.CbFAQQuestion+":mfc_services_overview") || hasButton(m, turn.CbFAQQuestion+":mfc_report_corruption") {
+		t.Errorf("«инн» is offered: %q %s", m.Text, m.ReplyMarkup)
 	}
 	h.noRejects()
 }

@@ -267,6 +267,33 @@ func (ix *Index) ranked(post *posterior, limit int) []Match {
 	return out
 }
 
+// spokenFor lists the entries the question speaks for, by probability,
+// best first: those it makes likelier than they are with nothing said.
+// An entry none of whose features the question has keeps its prior share
+// (its bias) and is never offered on that alone: the entry with the
+// largest bias (the MFC's «money for speeding up») was offered to «инн»,
+// «оператор» and «выписка из егрн» for no word of theirs.
+func (ix *Index) spokenFor(post *posterior, limit int) []Match {
+	out := make([]Match, 0, limit+1)
+	for _, c := range post.touched {
+		if int(c) == len(ix.entries) {
+			continue
+		}
+		p := ix.model.prob(post, c)
+		if p <= ix.model.expBias[c]*post.untouched || len(out) == limit && p <= out[limit-1].Score {
+			continue
+		}
+		k := sort.Search(len(out), func(i int) bool {
+			return out[i].Score < p || out[i].Score == p && out[i].ID > ix.entries[c]
+		})
+		out = slices.Insert(out, k, Match{ID: ix.entries[c], Score: p})
+		if len(out) > limit {
+			out = out[:limit]
+		}
+	}
+	return out
+}
+
 // verdict is what the models say of a question, before thresholds.
 type verdict struct {
 	ranked []Match // entries, most likely first
@@ -296,7 +323,7 @@ func (ix *Index) judge(query string) (verdict, bool) {
 	for _, c := range post.touched {
 		sc.topic[ix.topicOf[c]] += post.p[c] - ix.model.expBias[c]*post.untouched
 	}
-	top, v := 0, verdict{ranked: ix.ranked(post, 3), known: known}
+	top, v := 0, verdict{ranked: ix.spokenFor(post, 3), known: known}
 	for t := range sc.topic {
 		if sc.topic[t] > sc.topic[top] {
 			top = t
