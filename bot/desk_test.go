@@ -816,3 +816,31 @@ func TestAnswerEditedIntoANoteIsNotMirrored(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// A citizen who writes more while the request is open sees a 👌 on the
+// message: it reached the operators (before, nothing at all was said).
+func TestCitizenMessageInAnOpenRequestIsAcknowledged(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 11931, lang: "uk"}
+	h.openTicketFor(p, "Коли будуть готові номери?")
+	n := len(h.srv.Messages(p.id))
+	reactions := func() int {
+		c := 0
+		for _, rq := range h.srv.RequestsFor("setMessageReaction") {
+			if rq.OK() && rq.Get("chat_id") == fmt.Sprint(p.id) && strings.Contains(rq.Get("reaction"), "👌") {
+				c++
+			}
+		}
+		return c
+	}
+	before := reactions()
+	h.says(p, "а коли мені дадуть відповідь?")
+	h.settle()
+	if reactions() != before+1 {
+		t.Errorf("the citizen's message in an open request got no 👌 (%d before, %d after)", before, reactions())
+	}
+	if got := len(h.srv.Messages(p.id)); got != n {
+		t.Errorf("%d messages more to the citizen; want none but the reaction", got-n)
+	}
+	h.noRejects()
+}

@@ -326,7 +326,7 @@ func (a *Citizens) onCitizenMessage(ctx context.Context, t *turn.Turn, m *models
 	tk, err := store.OpenTicketOf(ctx, t.Tx, t.User.ID)
 	switch {
 	case err == nil:
-		if err := a.desk.RelayToStaff(ctx, t, tk, m, ""); err != nil {
+		if err := a.desk.RelayMore(ctx, t, tk, m); err != nil {
 			return err
 		}
 	case !errors.Is(err, store.ErrNotFound):

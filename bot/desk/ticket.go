@@ -132,6 +132,20 @@ func (a *Desk) RelayToStaff(ctx context.Context, t *turn.Turn, tk store.Ticket, 
 	return nil
 }
 
+// RelayMore is RelayToStaff for what a citizen writes while their request
+// is open («а коли мені дадуть відповідь?»): a 👌 on it says it reached
+// the operators, without a message more (nothing said it before).
+func (a *Desk) RelayMore(ctx context.Context, t *turn.Turn, tk store.Ticket, msg *models.Message) error {
+	if err := a.RelayToStaff(ctx, t, tk, msg, ""); err != nil {
+		return err
+	}
+	if blocked, _, err := store.BlockState(ctx, t.Tx, t.User.ID); err != nil || blocked {
+		return err
+	}
+	t.Do(a.Reaction(msg, "👌").Silent())
+	return nil
+}
+
 // onCitizenEdit mirrors an edit of a relayed text into the staff chat.
 func (a *Desk) MirrorEdit(ctx context.Context, t *turn.Turn, m *models.Message) {
 	tk, err := store.OpenTicketOf(ctx, t.Tx, t.User.ID)
