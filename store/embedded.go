@@ -164,6 +164,10 @@ type Embedded struct {
 	// (0600, the bot's own): the socket alone lets nobody in.
 	password string
 	log      *slog.Logger
+	// users is dataDir/pg-users.lock, open with a shared flock while this
+	// process uses the server: every servicebot process on the data
+	// directory holds one, so Stop can tell whether it is the last.
+	users *os.File
 }
 
 // StartEmbedded initialises (the first time) and starts a PostgreSQL cluster
@@ -177,9 +181,12 @@ type Embedded struct {
 // that user and adds search (x) permission to those of dataDir and its
 // parents that are owned by root and would block that user.
 //
-// A server left running by an earlier run that crashed is reused when it
-// answers; a stale postmaster.pid is left to pg_ctl start to cope with.
-// log may be nil.
+// A server already running (another servicebot process on the same data
+// directory, such as `servicebot run` while `servicebot migrate` starts, or
+// one left by an earlier run that crashed) is reused when it answers; a
+// stale postmaster.pid is left to pg_ctl start to cope with. Whichever
+// process started it, the server is stopped only by the last process using
+// it (see Stop). log may be nil.
 func StartEmbedded(ctx context.Context, dataDir string, log *slog.Logger) (*Embedded, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -217,6 +224,18 @@ func StartEmbedded(ctx context.Context, dataDir string, log *slog.Logger) (*Embe
 	if e.password, err = loadOrMakePassword(filepath.Join(dataDir, "pg-password")); err != nil {
 		return nil, err
 	}
+	// Declare ourselves a user of the server before looking at it: a Stop
+	// in another process then leaves it running, and one that has already
+	// begun stopping it finishes before we go on.
+	if err := e.lockUsers(ctx, dataDir); err != nil {
+		return nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			e.unlockUsers()
+		}
+	}()
 	if clusterVersion == "" {
 		if err := e.initdb(ctx); err != nil {
 			return nil, err
@@ -241,7 +260,54 @@ func StartEmbedded(ctx context.Context, dataDir string, log *slog.Logger) (*Embe
 		return nil, err
 	}
 	log.Info("embedded postgres ready", "data", e.pgdata, "socket", e.sockDir, "reused", reused)
+	ok = true
 	return e, nil
+}
+
+// lockUsers opens dataDir/pg-users.lock and takes a shared flock on it,
+// waiting while a Stop in another process holds it exclusively.
+func (e *Embedded) lockUsers(ctx context.Context, dataDir string) error {
+	f, err := os.OpenFile(filepath.Join(dataDir, "pg-users.lock"), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("store: embedded postgres: %w", err)
+	}
+	for {
+		err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB)
+		if err == nil {
+			e.users = f
+			return nil
+		}
+		if !errors.Is(err, syscall.EWOULDBLOCK) && !errors.Is(err, syscall.EINTR) {
+			f.Close()
+			return fmt.Errorf("store: embedded postgres: lock %s: %w", f.Name(), err)
+		}
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return fmt.Errorf("store: embedded postgres: waiting for another servicebot process to stop the server: %w", ctx.Err())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// unlockUsers gives up our claim on the server (closing the file drops the
+// flock).
+func (e *Embedded) unlockUsers() {
+	if e.users != nil {
+		e.users.Close()
+		e.users = nil
+	}
+}
+
+// lastUser reports whether no other servicebot process uses the server: it
+// turns our shared flock into an exclusive one, which only succeeds when
+// nobody else holds the file. Whatever the answer, our shared lock is gone
+// afterwards (flock converts by dropping the old lock first).
+func (e *Embedded) lastUser() bool {
+	if e.users == nil {
+		return false
+	}
+	return syscall.Flock(int(e.users.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil
 }
 
 // URL is the connection URL of the "servicebot" database.
@@ -260,9 +326,21 @@ func (e *Embedded) urlFor(db string) string {
 	}).String()
 }
 
-// Stop shuts the server down (fast mode: open sessions are ended) and waits
-// for it to exit. Stopping a server that is not running is not an error.
+// Stop lets the server go: when another servicebot process still uses it
+// (a running bot, while `servicebot migrate` or `outbox` ends), it is left
+// running for that process; when we are its last user, whether we started
+// it or found it running, it is shut down (fast mode: open sessions are
+// ended) and Stop waits for it to exit. Stopping a server that is not
+// running is not an error; after the first, Stop does nothing.
 func (e *Embedded) Stop(ctx context.Context) error {
+	if e.users == nil {
+		return nil
+	}
+	defer e.unlockUsers() // after the server has stopped: a start waits for that
+	if !e.lastUser() {
+		e.log.Info("embedded postgres left running: another servicebot process uses it", "data", e.pgdata)
+		return nil
+	}
 	if _, err := os.Stat(filepath.Join(e.pgdata, "postmaster.pid")); errors.Is(err, os.ErrNotExist) {
 		return nil
 	}

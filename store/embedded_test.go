@@ -121,10 +121,30 @@ func TestEmbedded(t *testing.T) {
 	if err := s2.DB().GetContext(ctx, &n, "SELECT v FROM kept"); err != nil || n != 42 {
 		t.Fatalf("reused server: v=%d, %v", n, err)
 	}
-	s.Close()
+
+	// A process that found the server running (`servicebot migrate` beside
+	// a running bot) leaves it running when it ends: the bot keeps its
+	// database.
 	s2.Close()
 	stop(t, e2)
+	if err := s.DB().GetContext(ctx, &n, "SELECT v FROM kept"); err != nil || n != 42 {
+		t.Fatalf("after the reusing process stopped, the first one lost its database: v=%d, %v", n, err)
+	}
+	// Nor does the one that started it stop it under another that still
+	// uses it.
+	e3 := startEmbedded(t, dir)
+	s3 := openEmbedded(t, e3)
+	s.Close()
 	stop(t, e)
+	if err := s3.DB().GetContext(ctx, &n, "SELECT v FROM kept"); err != nil || n != 42 {
+		t.Fatalf("after the starting process stopped, the reusing one lost its database: v=%d, %v", n, err)
+	}
+	// The last one to go stops it, though it did not start it.
+	s3.Close()
+	stop(t, e3)
+	if _, err := os.Stat(filepath.Join(dir, "pg", "postmaster.pid")); !os.IsNotExist(err) {
+		t.Errorf("the server still runs after its last user stopped: %v", err)
+	}
 }
 
 func TestEmbeddedLongPathAndCrash(t *testing.T) {

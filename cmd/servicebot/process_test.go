@@ -420,6 +420,25 @@ func TestRunsWithoutDatabaseURL(t *testing.T) {
 	if want := expectedReplies(t, 1)[0]; ms[0].Text != want {
 		t.Errorf("reply %q, want %q", ms[0].Text, want)
 	}
+
+	// Operator commands beside the running bot use its server and leave it
+	// running: the bot still answers afterwards.
+	for _, args := range [][]string{{"migrate"}, {"outbox"}, {"export", "responses"}} {
+		cmd := exec.Command(binary, args...)
+		cmd.Env = append(os.Environ(), "DATABASE_URL=", "DATA_DIR="+dataDir, "LOG_LEVEL=info")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("servicebot %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		if strings.Contains(string(out), "embedded postgres stopped") {
+			t.Errorf("servicebot %s stopped the running bot's PostgreSQL:\n%s", strings.Join(args, " "), out)
+		}
+	}
+	pushScript(srv, 1, 1)
+	ms = srv.WaitMessages(t, 100000, 2, 60*time.Second)
+	if want := expectedReplies(t, 1)[0]; ms[1].Text != want {
+		t.Errorf("reply after the operator commands %q, want %q", ms[1].Text, want)
+	}
 	p.term(t)
 	if _, err := os.Stat(filepath.Join(dataDir, "pg", "PG_VERSION")); err != nil {
 		t.Errorf("no cluster under DATA_DIR: %v", err)
