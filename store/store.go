@@ -57,9 +57,17 @@ type Store struct {
 // Open connects to PostgreSQL at dsn and checks the connection.
 // maxConns bounds the pool (0 means 20).
 func Open(ctx context.Context, dsn string, maxConns int) (*Store, error) {
+	// lib/pq's own errors quote the URL (and so the password) when it
+	// does not parse: say what is wrong instead.
+	if err := CheckURL(dsn); err != nil {
+		return nil, fmt.Errorf("store: the database URL: %w", err)
+	}
 	connector, err := pq.NewConnector(withBinaryParameters(dsn))
 	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", Redact(dsn), err)
+		if !strings.Contains(dsn, "://") {
+			return nil, fmt.Errorf("store: %w", errKeyValue)
+		}
+		return nil, fmt.Errorf("store: the database URL: %w", errURLSyntax)
 	}
 	db := sqlx.NewDb(sql.OpenDB(statementCache{connector}), "postgres")
 	if maxConns <= 0 {
@@ -77,7 +85,7 @@ func Open(ctx context.Context, dsn string, maxConns int) (*Store, error) {
 	reader, err := sqlx.Open("postgres", withParameter(withBinaryParameters(dsn), "statement_timeout", strconv.Itoa(int(ReadTimeout/time.Millisecond))))
 	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("store: open %s: %w", Redact(dsn), err)
+		return nil, fmt.Errorf("store: open %s: the reader pool cannot be opened", Redact(dsn))
 	}
 	reader.SetMaxOpenConns(ReaderConns)
 	reader.SetMaxIdleConns(ReaderConns)
@@ -240,25 +248,6 @@ func (s *Store) Begin(ctx context.Context) (*sqlx.Tx, error) {
 		return nil, fmt.Errorf("store: begin: %w", err)
 	}
 	return tx, nil
-}
-
-// Redact returns dsn with any password removed, safe for logs and errors.
-func Redact(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil || u.Scheme == "" {
-		return "(database url)"
-	}
-	if u.User != nil {
-		if _, has := u.User.Password(); has {
-			u.User = url.UserPassword(u.User.Username(), "xxx")
-		}
-	}
-	q := u.Query()
-	if q.Has("password") {
-		q.Set("password", "xxx")
-		u.RawQuery = q.Encode()
-	}
-	return u.String()
 }
 
 func notFound(err error) error {

@@ -104,3 +104,42 @@ func TestHelpListsEverySetting(t *testing.T) {
 		t.Errorf("run with a bad environment: exit %d, %q", code, errOut.String())
 	}
 }
+
+// A DATABASE_URL whose password holds characters a URL reserves is
+// refused with what is wrong and how to mend it, never with the URL or any
+// piece of the password.
+func TestDatabaseURLErrorsNeverShowThePassword(t *testing.T) {
+	for _, c := range []struct{ url, password string }{
+		{"postgres://servicebot:Ab3/Kx9+qZ=@127.0.0.1:5432/servicebot?sslmode=disable", "Ab3/Kx9+qZ="},
+		{"postgres://servicebot:Ab3%Kx9qZ@127.0.0.1:5432/servicebot?sslmode=disable", "Ab3%Kx9qZ"},
+		{"postgres://servicebot:Ab3#Kx9qZ@127.0.0.1:5432/servicebot?sslmode=disable", "Ab3#Kx9qZ"},
+		{"postgres://servicebot:Ab3 Kx9qZ@127.0.0.1:5432/servicebot?sslmode=disable", "Ab3 Kx9qZ"},
+		{"postgres://servicebot:Ab3?Kx9qZ@127.0.0.1:5432/servicebot?sslmode=disable", "Ab3?Kx9qZ"},
+		{"postgres://servicebot:123/456789@127.0.0.1:5432/servicebot", "123/456789"},
+		{"postgres://servicebot@127.0.0.1:5432/servicebot?sslmode=disable&password=Ab3%zz", "Ab3%zz"},
+	} {
+		var out bytes.Buffer
+		code := run([]string{"migrate"}, env("DATABASE_URL", c.url), &out, &out)
+		msg := out.String()
+		if code == 0 {
+			t.Errorf("%s: accepted", c.url)
+		}
+		if !strings.Contains(msg, "DATABASE_URL") || !strings.Contains(msg, "percent-encoded") && !strings.Contains(msg, "percent-encode") {
+			t.Errorf("%s: the error does not say what to mend: %s", c.url, msg)
+		}
+		for _, piece := range passwordPieces(c.password) {
+			if strings.Contains(msg, piece) {
+				t.Errorf("%s: the error shows %q of the password: %s", c.url, piece, msg)
+			}
+		}
+	}
+}
+
+// passwordPieces are the password's runs of three characters.
+func passwordPieces(pw string) []string {
+	var out []string
+	for i := 0; i+3 <= len(pw); i++ {
+		out = append(out, pw[i:i+3])
+	}
+	return out
+}

@@ -18,6 +18,7 @@ import (
 
 	"servicebot/bot"
 	"servicebot/bot/web"
+	"servicebot/store"
 )
 
 // Setting is one environment variable: its name, default and meaning.
@@ -29,7 +30,7 @@ type Setting struct {
 var Settings = []Setting{
 	{Name: "TELEGRAM_TOKEN", Help: "the bot's token from @BotFather (required for run)", Secret: true},
 	{Name: "TELEGRAM_API_URL", Default: "https://api.telegram.org", Help: "Bot API server; set it for a self-hosted server or a test fake"},
-	{Name: "DATABASE_URL", Help: "PostgreSQL URL, e.g. postgres://user:pass@host:5432/db?sslmode=disable; unset: a private PostgreSQL under DATA_DIR"},
+	{Name: "DATABASE_URL", Help: "PostgreSQL URL, e.g. postgres://user:pass@host:5432/db?sslmode=disable (percent-encode / ? # @ % : and spaces in the password, or set it in PGPASSWORD instead); unset: a private PostgreSQL under DATA_DIR"},
 	{Name: "DATA_DIR", Default: "$XDG_DATA_HOME/servicebot or ~/.local/share/servicebot", Help: "where the private PostgreSQL keeps its files when DATABASE_URL is unset"},
 	{Name: "STAFF_CHAT_ID", Help: "the moderators' forum supergroup, e.g. -1001234567890"},
 	{Name: "INTEGRITY_CHAT_ID", Help: "the chat that receives integrity (anti-corruption) reports"},
@@ -134,8 +135,11 @@ func Load(getenv func(string) string, needToken bool) (Config, error) {
 	}
 	c.DatabaseURL = get("DATABASE_URL")
 	if c.DatabaseURL != "" {
-		if u, err := url.Parse(c.DatabaseURL); err == nil && u.Scheme != "" && u.Scheme != "postgres" && u.Scheme != "postgresql" {
-			bad("DATABASE_URL", "expected a postgres:// URL; got scheme %q", u.Scheme)
+		// Never the URL itself: it may carry the password.
+		if scheme, _, ok := strings.Cut(c.DatabaseURL, "://"); ok && scheme != "postgres" && scheme != "postgresql" {
+			bad("DATABASE_URL", "expected a postgres:// URL; got another scheme")
+		} else if err := store.CheckURL(c.DatabaseURL); err != nil {
+			bad("DATABASE_URL", "%v", err)
 		}
 	}
 	c.DataDir = get("DATA_DIR")
