@@ -339,8 +339,18 @@ func (a *App) setWebhook(ctx context.Context) error {
 		return fmt.Errorf("bot: setWebhook: %w", err)
 	}
 	path, _ := web.WebhookPath(a.Cfg.WebhookURL)
-	a.Log.Info("webhook set", "path", path)
+	a.Log.Info("webhook set", "path", web.RedactPath(path, a.secrets()...))
 	return nil
+}
+
+// secrets are what must never reach a log: the bot token (and its part
+// after the colon, the secret one) and the webhook secret.
+func (a *App) secrets() []string {
+	out := []string{a.Cfg.Token, a.Cfg.WebhookSecret}
+	if _, hash, ok := strings.Cut(a.Cfg.Token, ":"); ok {
+		out = append(out, hash)
+	}
+	return out
 }
 
 // handle is the Dispatcher's handler: it decides one update inside the

@@ -332,3 +332,42 @@ func TestRetentionRunsInTheBackground(t *testing.T) {
 		t.Errorf("retention left no log:\n%s", b.logs.String())
 	}
 }
+
+// A webhook path that holds the bot token or the webhook secret (to make it
+// hard to guess) still works, and neither reaches the logs: the path is
+// logged with that segment redacted.
+func TestWebhookPathSecretsAreNotLogged(t *testing.T) {
+	const secret = "Wh00kS3cretValue_x"
+	srv := bottest.New(t)
+	hash := strings.SplitN(srv.Token(), ":", 2)[1]
+	for _, path := range []string{"/tg/" + srv.Token(), "/tg/" + secret + "/in", "/tg/bot" + srv.Token()} {
+		t.Run(path, func(t *testing.T) {
+			st := pgtest.New(t)
+			b := startOpsBot(t, srv, st, func(c *Config, a *App) {
+				c.WebhookURL = "https://bot.example.org" + path
+				c.WebhookSecret = secret
+				a.in.Secret = secret
+			})
+			b.waitReady()
+			req, _ := http.NewRequest(http.MethodPost, b.base+path, strings.NewReader(`{"update_id":991}`))
+			req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("POST to the webhook path: %d", resp.StatusCode)
+			}
+			logs := b.logs.String()
+			if !strings.Contains(logs, `"msg":"webhook set","path":"/tg/<redacted>`) {
+				t.Errorf("no redacted webhook path in the logs:\n%s", logs)
+			}
+			for _, s := range []string{srv.Token(), hash, secret} {
+				if strings.Contains(logs, s) {
+					t.Errorf("the logs show a secret (%.6s…):\n%s", s, logs)
+				}
+			}
+		})
+	}
+}

@@ -127,11 +127,29 @@ func limitBodies(next http.Handler, webhook string) http.Handler {
 	})
 }
 
+// RedactPath is path with every segment that holds one of secrets (the bot
+// token, the webhook secret) replaced by <redacted>, for logs and errors:
+// some put the token in the webhook's path, to make it hard to guess.
+func RedactPath(path string, secrets ...string) string {
+	segs := strings.Split(path, "/")
+	for i, seg := range segs {
+		for _, secret := range secrets {
+			if secret != "" && strings.Contains(seg, secret) {
+				segs[i] = "<redacted>"
+				break
+			}
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
 // WebhookPath is the path of WEBHOOK_URL that the server routes to intake.
 func WebhookPath(webhookURL string) (string, error) {
 	u, err := url.Parse(webhookURL)
 	if err != nil {
-		return "", fmt.Errorf("web: WEBHOOK_URL: %w", err)
+		// Not the parser's error: it quotes the URL, which may hold the
+		// bot token or the webhook secret.
+		return "", errors.New("web: WEBHOOK_URL does not parse as a URL")
 	}
 	path := u.Path
 	if path == "" {

@@ -76,6 +76,27 @@ func TestSecretsNeverInErrors(t *testing.T) {
 	}
 }
 
+// A WEBHOOK_URL that carries the token or the secret in its path is
+// refused, when it is wrong, without quoting either.
+func TestWebhookURLErrorsHideTheTokenAndSecret(t *testing.T) {
+	hash := strings.SplitN(goodToken, ":", 2)[1]
+	for _, u := range []string{
+		"http://bot.example.org/tg/" + goodToken,
+		"https://bot.example.org/ratings/" + goodToken,
+		"https://bot.example.org/ratings/Wh00kS3cret",
+		"https://bot.example.org/tg/" + goodToken + "%zz",
+	} {
+		_, err := config.Load(env("TELEGRAM_TOKEN", goodToken, "WEBHOOK_URL", u, "WEBHOOK_SECRET", "Wh00kS3cret"), true)
+		if err == nil || !strings.Contains(err.Error(), "WEBHOOK_URL") {
+			t.Errorf("%s: error %v; want one naming WEBHOOK_URL", u, err)
+			continue
+		}
+		if strings.Contains(err.Error(), hash) || strings.Contains(err.Error(), "Wh00kS3cret") {
+			t.Errorf("the error shows a secret: %v", err)
+		}
+	}
+}
+
 func TestMigrateNeedsNoToken(t *testing.T) {
 	if _, err := config.Load(env(), false); err != nil {
 		t.Errorf("migrate without a token: %v", err)

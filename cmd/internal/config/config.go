@@ -177,14 +177,17 @@ func Load(getenv func(string) string, needToken bool) (Config, error) {
 	b.WebhookURL = get("WEBHOOK_URL")
 	b.WebhookSecret = get("WEBHOOK_SECRET")
 	if b.WebhookURL != "" {
-		if u, err := url.Parse(b.WebhookURL); err != nil || u.Scheme != "https" || u.Host == "" {
-			bad("WEBHOOK_URL", "expected an https URL (Telegram only calls https), such as https://bot.example.org/telegram; got %q", b.WebhookURL)
+		// Never the URL itself: some put the token in its path.
+		if u, err := url.Parse(b.WebhookURL); err != nil {
+			bad("WEBHOOK_URL", "expected an https URL (Telegram only calls https), such as https://bot.example.org/telegram; it does not parse as a URL")
+		} else if u.Scheme != "https" || u.Host == "" {
+			bad("WEBHOOK_URL", "expected an https URL (Telegram only calls https), such as https://bot.example.org/telegram; got scheme %q, host %q", u.Scheme, u.Host)
 		}
 		if b.WebhookSecret == "" {
 			bad("WEBHOOK_SECRET", "required with WEBHOOK_URL: 1-256 characters of A-Z a-z 0-9 _ -")
 		}
 		if u, err := url.Parse(b.WebhookURL); err == nil && web.IsOperatorPath(u.Path) {
-			bad("WEBHOOK_URL", "its path %s is taken by an operator's endpoint; use another, such as /telegram", u.Path)
+			bad("WEBHOOK_URL", "its path %s is taken by an operator's endpoint; use another, such as /telegram", web.RedactPath(u.Path, b.Token, b.WebhookSecret))
 		}
 	}
 	if b.WebhookSecret != "" && !secretPattern.MatchString(b.WebhookSecret) {
