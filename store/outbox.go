@@ -433,6 +433,19 @@ func (s *Store) RequeueEffect(ctx context.Context, id int64) (bool, error) {
 	return n == 1, err
 }
 
+// RequeueEffects queues again, each in its chat's queue, every effect set
+// aside for good, or only those of method (when not "") to chat (when not
+// 0); it returns how many.
+func (s *Store) RequeueEffects(ctx context.Context, method string, chat int64) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `
+		UPDATE outbox SET status = 0, attempts = 0, not_before = now(), done_at = NULL, last_error = NULL
+		WHERE status = 2 AND ($1 = '' OR body->>'m' = $1) AND ($2::bigint = 0 OR chat_id = $2::bigint)`, method, chat)
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to queue effects again: %w", err)
+	}
+	return res.RowsAffected()
+}
+
 // A Slot is the place in the database that keeps the id Telegram gives to
 // what an effect makes (a message, a topic), for later turns to find it. An
 // effect names the slot its result goes to, and a later effect may name the

@@ -34,7 +34,9 @@ type Doer interface {
 //     a retry) holds back only its own later effects;
 //   - callback answers (urgent) go first in their chat's queue, unpaced;
 //   - 429: the chat pauses for retry_after and the effect waits, uncounted;
-//   - 5xx and network errors: tried again with backoff, up to maxAttempts;
+//   - 5xx and network errors: tried again with backoff (capped at a
+//     minute), without limit: an outage of Telegram, however long, loses
+//     nothing;
 //   - "message is not modified" is success;
 //   - what is delivered leaves no row: its result goes to its slot;
 //   - a refusal (400, 403) makes the effect's fallback instead when it has
@@ -51,8 +53,7 @@ type Deliverer struct {
 	lanes  int    // chats delivered to at once: also how many calls a crash can repeat
 	count  func(outcome string)
 
-	maxAttempts int
-	backoff     time.Duration
+	backoff time.Duration
 
 	kick    chan struct{}
 	leading atomic.Bool // this process holds the deliverer's lock
@@ -101,8 +102,8 @@ func NewDeliverer(st *store.Store, send *Sender, client Doer, log *slog.Logger, 
 		st: st, log: log, send: send, http: client,
 		apiURL: strings.TrimRight(o.APIURL, "/") + "/bot" + o.Token,
 		lanes:  o.Lanes, count: o.Count,
-		maxAttempts: 30, backoff: o.Backoff,
-		kick: make(chan struct{}, 1), busy: map[int64]bool{}, again: map[int64]bool{}, queued: map[int64]bool{},
+		backoff: o.Backoff,
+		kick:    make(chan struct{}, 1), busy: map[int64]bool{}, again: map[int64]bool{}, queued: map[int64]bool{},
 		scan: true,
 	}
 	d.work = sync.NewCond(&d.mu)
@@ -426,8 +427,10 @@ func (d *Deliverer) deliver(ctx context.Context, row store.Effect) (ok bool, rec
 	}
 	e.File = row.File
 	params, missing, err := d.resolve(ctx, e)
-	if err != nil {
-		return d.retry(ctx, row, e, err.Error()), nil
+	if errors.Is(err, errBadEffect) {
+		return d.setAside(ctx, row, e, err.Error()), nil
+	} else if err != nil {
+		return d.retry(ctx, row, e, err.Error()), nil // the database, away for a moment
 	}
 	if missing != "" {
 		// What the effect refers to was never made (its effect failed).
@@ -456,6 +459,9 @@ func (d *Deliverer) deliver(ctx context.Context, row store.Effect) (ok bool, rec
 			// Failed while shutting down: it stays pending, for whoever
 			// delivers next.
 			return false, nil
+		}
+		if errors.Is(err, errBadEffect) {
+			return d.setAside(ctx, row, e, err.Error()), nil
 		}
 		d.send.count(&d.send.serverErrors)
 		return d.retry(ctx, row, e, err.Error()), nil
@@ -492,7 +498,7 @@ func (d *Deliverer) resolve(ctx context.Context, e Effect) (params json.RawMessa
 	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(e.Params, &fields); err != nil {
-		return nil, "", fmt.Errorf("outbox: parameters of %s: %w", e.Method, err)
+		return nil, "", fmt.Errorf("%w: parameters of %s: %v", errBadEffect, e.Method, err)
 	}
 	read := func(s *store.Slot) (int64, error) {
 		if s == nil {
@@ -526,7 +532,7 @@ func (d *Deliverer) resolve(ctx context.Context, e Effect) (params json.RawMessa
 	}
 	params, err = json.Marshal(fields)
 	if err != nil {
-		return nil, "", fmt.Errorf("outbox: parameters of %s: %w", e.Method, err)
+		return nil, "", fmt.Errorf("%w: parameters of %s: %v", errBadEffect, e.Method, err)
 	}
 	return params, "", nil
 }
@@ -538,7 +544,7 @@ func (d *Deliverer) call(ctx context.Context, e Effect, params json.RawMessage) 
 	if e.FileKey != "" {
 		var fields map[string]json.RawMessage
 		if err := json.Unmarshal(params, &fields); err != nil {
-			return APIAnswer{}, fmt.Errorf("outbox: parameters of %s: %w", e.Method, err)
+			return APIAnswer{}, fmt.Errorf("%w: parameters of %s: %v", errBadEffect, e.Method, err)
 		}
 		form := multipart.NewWriter(&body)
 		for k, v := range fields {
@@ -607,11 +613,14 @@ func (d *Deliverer) sent(ctx context.Context, row store.Effect, e Effect, result
 	return true, nil
 }
 
-// retry schedules another attempt, or sets the effect aside after the last.
+// errBadEffect is an effect that cannot be sent as it is (its parameters
+// do not decode): trying again cannot help, so it is set aside.
+var errBadEffect = errors.New("outbox: a malformed effect")
+
+// retry schedules another attempt after a 5xx, a network error or the
+// database away: there is no last one, since what Telegram has not refused
+// may well go through once it is back.
 func (d *Deliverer) retry(ctx context.Context, row store.Effect, e Effect, cause string) bool {
-	if row.Attempts+1 >= d.maxAttempts {
-		return d.setAside(ctx, row, e, fmt.Sprintf("gave up after %d attempts: %s", row.Attempts+1, cause))
-	}
 	backoff := min(d.backoff<<min(row.Attempts, 7), time.Minute)
 	d.log.Warn("telegram call failed; will retry", "effect_id", row.ID, "method", e.Method, "chat_id", e.Chat, "attempt", row.Attempts+1, "in", backoff.String(), "err", cause)
 	d.count(OutcomeRetry)

@@ -177,3 +177,38 @@ func TestEffectsTakeIDsFromEarlierOnes(t *testing.T) {
 		t.Errorf("the ticket keeps topic %v and card %v; want %d and %d", tk.ThreadID, tk.CardMessageID, topics[0].ThreadID, ms[0].ID)
 	}
 }
+
+// A long Telegram outage (5xx, network errors) sets nothing aside: an
+// effect that has already failed many times, as in an outage of hours, is
+// still tried again and reaches the citizen once Telegram is back.
+func TestOutageOfAnyLengthLosesNothing(t *testing.T) {
+	st, srv := deliverer(t)
+	const citizen = 503
+	srv.AddChat(models.Chat{ID: citizen, Type: models.ChatTypePrivate})
+	ctx := context.Background()
+	if _, err := store.TouchUser(ctx, st.DB(), citizen); err != nil {
+		t.Fatal(err)
+	}
+	srv.Fail("sendMessage", 2, http.StatusBadGateway, 0)
+	tx, err := st.DB().Beginx()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := outbox.Add(ctx, tx, 0, outbox.Send(citizen, "після збою", nil)); err != nil {
+		t.Fatal(err)
+	}
+	// As if it had been tried a minute apart for well over an hour.
+	if _, err := tx.Exec(`UPDATE outbox SET attempts = 100, last_error = '502 Bad Gateway'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	drain(t, st)
+	if ms := srv.Messages(citizen); len(ms) != 1 || ms[0].Text != "після збою" {
+		t.Errorf("the citizen got %+v; want the message once Telegram answered again", ms)
+	}
+	if failed, _ := st.OutboxEntries(ctx, store.EffectFailed); len(failed) != 0 {
+		t.Errorf("set aside after an outage: %+v", failed)
+	}
+}

@@ -85,7 +85,8 @@ Usage:
   servicebot outbox [list]
                        the messages and calls Telegram refused for good, set aside with its answer
   servicebot outbox retry ID
-                       queue one of them again, once the cause is mended
+  servicebot outbox retry --all [--method NAME] [--chat ID]
+                       queue one of them again, or every one (of a method, to a chat), once the cause is mended
   servicebot help      this text
 
 Settings (environment variables):
