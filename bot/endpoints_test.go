@@ -242,6 +242,20 @@ func TestHealthReadinessAndMetricsOverHTTP(t *testing.T) {
 		t.Errorf("oldest pending = %vs; want the 90s-old update", got)
 	}
 
+	// The outbox backlog: a reply waiting two minutes for Telegram, and
+	// one Telegram refused for good.
+	if _, err := st.DB().Exec(`
+		INSERT INTO outbox (chat_id, body, not_before, created_at, status)
+		VALUES (9, '{"c":9,"m":"sendMessage","p":{"chat_id":9,"text":"x"}}', now() + interval '1 hour', now() - interval '120 seconds', 0),
+		       (9, '{"c":9,"m":"sendMessage","p":{"chat_id":9,"text":"y"}}', now(), now(), 2)`); err != nil {
+		t.Fatal(err)
+	}
+	b.waitMetric(`servicebot_outbox_pending`, 1)
+	b.waitMetric(`servicebot_outbox_set_aside`, 1)
+	if got := b.metric(`servicebot_outbox_oldest_pending_seconds`); got < 120 {
+		t.Errorf("outbox oldest pending = %vs; want the reply waiting 120s", got)
+	}
+
 	// The counter reserved for questionnaires.
 	b.app.Metrics.ResponseSubmitted("rating")
 	if got := b.metric(`servicebot_responses_submitted_total{kind="rating"}`); got != 1 {

@@ -73,7 +73,7 @@ func (a *App) applyRetention(ctx context.Context, policy store.Retention) {
 		"drafts_deleted", done.Drafts, "took", time.Since(start).Round(time.Millisecond).String())
 }
 
-// statsLoop keeps the inbox and ticket gauges fresh until ctx ends.
+// statsLoop keeps the inbox, outbox and ticket gauges fresh until ctx ends.
 func (a *App) statsLoop(ctx context.Context, every time.Duration) {
 	failing := false
 	for {
@@ -81,6 +81,7 @@ func (a *App) statsLoop(ctx context.Context, every time.Duration) {
 		switch {
 		case err == nil:
 			a.Metrics.SetBacklog(st.InboxPending, st.OldestPending, st.OpenTickets)
+			a.Metrics.SetOutboxBacklog(st.OutboxPending, st.OutboxOldest, st.OutboxSetAside)
 			failing = false
 		case ctx.Err() != nil:
 			return

@@ -424,7 +424,7 @@ func (s *Store) OutboxPending(ctx context.Context) (int, error) {
 // such an effect.
 func (s *Store) RequeueEffect(ctx context.Context, id int64) (bool, error) {
 	res, err := s.db.ExecContext(ctx, `
-		UPDATE outbox SET status = 0, attempts = 0, not_before = now(), done_at = NULL, last_error = NULL
+		UPDATE outbox SET status = 0, attempts = 0, not_before = now(), created_at = now(), done_at = NULL, last_error = NULL
 		WHERE id = $1 AND status = 2`, id)
 	if err != nil {
 		return false, fmt.Errorf("store: unable to queue effect %d again: %w", id, err)
@@ -438,7 +438,7 @@ func (s *Store) RequeueEffect(ctx context.Context, id int64) (bool, error) {
 // 0); it returns how many.
 func (s *Store) RequeueEffects(ctx context.Context, method string, chat int64) (int64, error) {
 	res, err := s.db.ExecContext(ctx, `
-		UPDATE outbox SET status = 0, attempts = 0, not_before = now(), done_at = NULL, last_error = NULL
+		UPDATE outbox SET status = 0, attempts = 0, not_before = now(), created_at = now(), done_at = NULL, last_error = NULL
 		WHERE status = 2 AND ($1 = '' OR body->>'m' = $1) AND ($2::bigint = 0 OR chat_id = $2::bigint)`, method, chat)
 	if err != nil {
 		return 0, fmt.Errorf("store: unable to queue effects again: %w", err)

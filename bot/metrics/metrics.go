@@ -28,6 +28,9 @@ type Metrics struct {
 	handlerErrors   *prometheus.CounterVec // reason
 	inboxPending    prometheus.Gauge
 	inboxOldest     prometheus.Gauge
+	outboxPending   prometheus.Gauge
+	outboxOldest    prometheus.Gauge
+	outboxSetAside  prometheus.Gauge
 	telegramCalls   *prometheus.CounterVec // method, status
 	tooMany         prometheus.Counter
 	effects         *prometheus.CounterVec // outcome
@@ -99,6 +102,18 @@ func New(db *sql.DB) *Metrics {
 		inboxOldest: f.NewGauge(prometheus.GaugeOpts{
 			Name: "servicebot_inbox_oldest_pending_seconds",
 			Help: "Age of the oldest update not yet handled; 0 when none waits.",
+		}),
+		outboxPending: f.NewGauge(prometheus.GaugeOpts{
+			Name: "servicebot_outbox_pending",
+			Help: "Effects (replies, staff posts, calls) decided and not yet delivered to Telegram (refreshed every few seconds).",
+		}),
+		outboxOldest: f.NewGauge(prometheus.GaugeOpts{
+			Name: "servicebot_outbox_oldest_pending_seconds",
+			Help: "How long the oldest effect not yet delivered has waited since it was queued; 0 when none waits.",
+		}),
+		outboxSetAside: f.NewGauge(prometheus.GaugeOpts{
+			Name: "servicebot_outbox_set_aside",
+			Help: "Effects Telegram refused for good, kept for operators (servicebot outbox lists them).",
 		}),
 		telegramCalls: f.NewCounterVec(prometheus.CounterOpts{
 			Name: "servicebot_telegram_requests_total",
@@ -250,6 +265,16 @@ func (m *Metrics) SetBacklog(pending int, oldest time.Duration, openTickets int)
 	m.inboxPending.Set(float64(pending))
 	m.inboxOldest.Set(oldest.Seconds())
 	m.ticketsOpen.Set(float64(openTickets))
+}
+
+// SetOutboxBacklog sets the outbox gauges.
+func (m *Metrics) SetOutboxBacklog(pending int, oldest time.Duration, setAside int) {
+	if m == nil {
+		return
+	}
+	m.outboxPending.Set(float64(pending))
+	m.outboxOldest.Set(oldest.Seconds())
+	m.outboxSetAside.Set(float64(setAside))
 }
 
 // RetainedRows counts rows deleted or blanked by retention, by table.
