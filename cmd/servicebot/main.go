@@ -109,9 +109,19 @@ func cmdRun(ctx context.Context, getenv func(string) string, stderr io.Writer) e
 		return err
 	}
 	log := config.NewLogger(stderr, cfg.LogLevel)
+	// SIGTERM or Ctrl-C while starting (Telegram or the database not
+	// answering yet) is a stop like any other: exit 0, not the error it
+	// cut short.
+	stopped := func(err error) error {
+		if err != nil && ctx.Err() != nil {
+			log.Info("stopped", "while", "starting")
+			return nil
+		}
+		return err
+	}
 	st, closeStore, err := openMigrated(ctx, cfg, log)
 	if err != nil {
-		return err
+		return stopped(err)
 	}
 	defer closeStore()
 	text, err := locales.Load()
@@ -122,9 +132,11 @@ func cmdRun(ctx context.Context, getenv func(string) string, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	err = app.Run(ctx)
+	if err = app.Run(ctx); err != nil {
+		return stopped(err)
+	}
 	log.Info("stopped")
-	return err
+	return nil
 }
 
 func cmdMigrate(ctx context.Context, getenv func(string) string, stdout, stderr io.Writer) error {

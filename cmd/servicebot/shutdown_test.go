@@ -155,3 +155,29 @@ func TestSIGTERMFinishesUpdatesInFlight(t *testing.T) {
 	}
 	second.term(t)
 }
+
+// SIGTERM while the bot is still starting (Telegram unreachable, getMe
+// retried) is an ordinary stop: exit 0 and a "stopped" line, not
+// "context canceled" and exit 1.
+func TestSIGTERMWhileStarting(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the binary")
+	}
+	srv := bottest.New(t)
+	srv.Fail("getMe", 1000, http.StatusBadGateway, 0)
+	p := startBot(t, srv, pgtest.URL(t), "LOG_LEVEL=info")
+	srv.Wait(t, 30*time.Second, "getMe tried", func(s *bottest.Server) bool {
+		return len(s.RequestsFor("getMe")) >= 2
+	})
+	if code, body := httpGet(t, p.endpoint(t)+"/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "starting") {
+		t.Fatalf("/readyz: %d %q; want 503 starting", code, body)
+	}
+	p.term(t)
+	logs := p.logs.String()
+	if !strings.Contains(logs, `"msg":"stopped"`) {
+		t.Errorf("no \"stopped\" line:\n%s", logs)
+	}
+	if strings.Contains(logs, "context canceled") {
+		t.Errorf("the stop reads as an error:\n%s", logs)
+	}
+}
