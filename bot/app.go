@@ -204,6 +204,7 @@ func (a *App) Run(ctx context.Context) error {
 	ctx, fail := context.WithCancelCause(ctx)
 	defer fail(nil)
 	context.AfterFunc(ctx, func() { a.stopping.Store(true) })
+	a.warnSwitchedOff()
 	// Health answers while the bot waits for Telegram or the database.
 	ep, err := a.listen(fail)
 	if err != nil {
@@ -223,7 +224,7 @@ func (a *App) Run(ctx context.Context) error {
 		return err
 	}
 	a.Username = me.Username
-	if err := a.readStaffChat(ctx); err != nil {
+	if err := a.readStaffChat(ctx, me.ID); err != nil {
 		return err
 	}
 	if err := a.integrity.SealOldReporters(ctx); err != nil {

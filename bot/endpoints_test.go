@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -380,6 +381,66 @@ func TestWebhookPathSecretsAreNotLogged(t *testing.T) {
 			for _, s := range []string{srv.Token(), hash, secret} {
 				if strings.Contains(logs, s) {
 					t.Errorf("the logs show a secret (%.6s…):\n%s", s, logs)
+				}
+			}
+		})
+	}
+}
+
+// At start the bot says once, as warnings, what its settings leave off or
+// what the staff chat lacks, with what to do.
+func TestStartupWarnsWhatIsOffOrMisconfigured(t *testing.T) {
+	const staff, integrityChat = -1001000000077, -1001000000078
+	warnings := map[string]string{
+		"staff":     `"msg":"STAFF_CHAT_ID is unset`,
+		"integrity": `"msg":"INTEGRITY_CHAT_ID is unset`,
+		"admins":    `"msg":"ADMIN_USER_IDS and STAFF_CHAT_ID are unset: nobody can edit the FAQ`,
+		"key":       `"msg":"INTEGRITY_KEY is unset`,
+		"topics":    `"msg":"the staff chat (STAFF_CHAT_ID) has no topics`,
+		"admin":     `"msg":"the bot is not an administrator of the staff chat`,
+		"left":      `"msg":"the bot is not in the staff chat`,
+	}
+	for _, c := range []struct {
+		name  string
+		setup func(*bottest.Server)
+		tweak func(*Config)
+		want  []string
+	}{
+		{"nothing set", nil, func(*Config) {}, []string{"staff", "integrity", "admins"}},
+		{"a plain group, the bot a member, no key", func(srv *bottest.Server) {
+			srv.AddChat(models.Chat{ID: staff, Type: models.ChatTypeSupergroup, Title: "Staff"})
+		}, func(c *Config) {
+			c.StaffChatID, c.IntegrityChatID = staff, integrityChat
+		}, []string{"topics", "admin", "key"}},
+		{"a forum the bot left", func(srv *bottest.Server) {
+			srv.AddChat(models.Chat{ID: staff, Type: models.ChatTypeSupergroup, Title: "Staff", IsForum: true})
+			srv.SetChatMember(staff, srv.BotUser().ID, "left")
+		}, func(c *Config) {
+			c.StaffChatID, c.AdminIDs = staff, []int64{7}
+		}, []string{"integrity", "left"}},
+		{"all well", func(srv *bottest.Server) {
+			srv.AddChat(models.Chat{ID: staff, Type: models.ChatTypeSupergroup, Title: "Staff", IsForum: true})
+			srv.SetChatMember(staff, srv.BotUser().ID, "administrator")
+		}, func(c *Config) {
+			c.StaffChatID, c.IntegrityChatID = staff, integrityChat
+			c.IntegrityKeys = [][]byte{bytes.Repeat([]byte{1}, 32)}
+		}, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			srv := bottest.New(t)
+			if c.setup != nil {
+				c.setup(srv)
+			}
+			b := startOpsBot(t, srv, pgtest.New(t), func(cfg *Config, _ *App) { c.tweak(cfg) })
+			b.waitReady()
+			logs := b.logs.String()
+			for key, msg := range warnings {
+				n := strings.Count(logs, msg)
+				switch want := slices.Contains(c.want, key); {
+				case want && n != 1:
+					t.Errorf("%s: logged %d times; want once", msg, n)
+				case !want && n != 0:
+					t.Errorf("%s: logged, though it does not apply", msg)
 				}
 			}
 		})

@@ -43,6 +43,9 @@ func TestConfigRejectsBadValues(t *testing.T) {
 		{env: []string{"TELEGRAM_TOKEN", goodToken, "TELEGRAM_API_URL", "ftp://x"}, want: "TELEGRAM_API_URL"},
 		{env: []string{"TELEGRAM_TOKEN", goodToken, "STAFF_CHAT_ID", "staff"}, want: "STAFF_CHAT_ID"},
 		{env: []string{"TELEGRAM_TOKEN", goodToken, "INTEGRITY_CHAT_ID", "1.5"}, want: "INTEGRITY_CHAT_ID"},
+		// A person's id where a group's belongs.
+		{env: []string{"TELEGRAM_TOKEN", goodToken, "STAFF_CHAT_ID", "123456789"}, want: "STAFF_CHAT_ID: expected a group's id"},
+		{env: []string{"TELEGRAM_TOKEN", goodToken, "INTEGRITY_CHAT_ID", "123456789"}, want: "INTEGRITY_CHAT_ID: expected a group's id"},
 		{env: []string{"TELEGRAM_TOKEN", goodToken, "INTEGRITY_KEY", "c2hvcnQ="}, want: "INTEGRITY_KEY"},
 		{env: []string{"TELEGRAM_TOKEN", goodToken, "INTEGRITY_LINK_DAYS", "0"}, want: "INTEGRITY_LINK_DAYS"},
 		{env: []string{"TELEGRAM_TOKEN", goodToken, "ADMIN_USER_IDS", "12, abc"}, want: "ADMIN_USER_IDS"},

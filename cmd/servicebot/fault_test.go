@@ -148,6 +148,10 @@ var processWide = []string{
 	"cannot set the command menu", "content pack problem", "telegram asked to slow down", "telegram call failed",
 	"cannot read the outbox", "delivering stopped", "cannot read the staff chat yet",
 	"cannot wake the deliverer", // a batch of turns' chats, not one update
+	// what the settings leave off, said once at start
+	"STAFF_CHAT_ID is unset", "INTEGRITY_CHAT_ID is unset", "ADMIN_USER_IDS and STAFF_CHAT_ID are unset",
+	"INTEGRITY_KEY is unset", "the staff chat (STAFF_CHAT_ID) has no topics", "the bot is not in the staff chat",
+	"the bot is not an administrator of the staff chat", "the bot may not manage topics", "cannot read the bot's rights",
 }
 
 // checkUpdateIDs checks that every warning or error about an update names

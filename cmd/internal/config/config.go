@@ -32,11 +32,11 @@ var Settings = []Setting{
 	{Name: "TELEGRAM_API_URL", Default: "https://api.telegram.org", Help: "Bot API server; set it for a self-hosted server or a test fake"},
 	{Name: "DATABASE_URL", Help: "PostgreSQL URL, e.g. postgres://user:pass@host:5432/db?sslmode=disable (percent-encode / ? # @ % : and spaces in the password, or set it in PGPASSWORD instead); unset: a private PostgreSQL under DATA_DIR"},
 	{Name: "DATA_DIR", Default: "$XDG_DATA_HOME/servicebot or ~/.local/share/servicebot", Help: "where the private PostgreSQL keeps its files when DATABASE_URL is unset"},
-	{Name: "STAFF_CHAT_ID", Help: "the moderators' forum supergroup, e.g. -1001234567890"},
-	{Name: "INTEGRITY_CHAT_ID", Help: "the chat that receives integrity (anti-corruption) reports"},
+	{Name: "STAFF_CHAT_ID", Help: "the moderators' forum supergroup, e.g. -1001234567890 (a group's id is negative); unset: no hand-off to a person"},
+	{Name: "INTEGRITY_CHAT_ID", Help: "the group that receives integrity (anti-corruption) reports (negative id); unset: /report is off"},
 	{Name: "INTEGRITY_KEY", Help: "seals the link from an integrity report to its reporter: base64 of 32 random bytes (openssl rand -base64 32); comma-separated, the first seals and all open (rotation); unset: derived from TELEGRAM_TOKEN", Secret: true},
 	{Name: "INTEGRITY_LINK_DAYS", Default: "90", Help: "days a reporter can be reached through their integrity report; then the link is erased"},
-	{Name: "ADMIN_USER_IDS", Help: "comma-separated Telegram user ids of staff who edit content"},
+	{Name: "ADMIN_USER_IDS", Help: "comma-separated Telegram user ids of staff who edit content (besides the staff chat's administrators)"},
 	{Name: "WEBHOOK_URL", Help: "https URL Telegram posts updates to; unset: long polling"},
 	{Name: "WEBHOOK_SECRET", Help: "1-256 characters A-Z a-z 0-9 _ -; required with WEBHOOK_URL", Secret: true},
 	{Name: "LISTEN_ADDR", Default: ":8080", Help: "HTTP address for /healthz, /readyz, /metrics, the public /ratings, the staff /dashboard and, in webhook mode, the webhook"},
@@ -98,8 +98,14 @@ func Load(getenv func(string) string, needToken bool) (Config, error) {
 			return 0
 		}
 		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n == 0 {
+		switch {
+		case err != nil || n == 0:
 			bad(name, "expected a Telegram chat id, an integer such as -1001234567890; got %q", v)
+		case n > 0:
+			// A person's id (private chats have positive ids): pasted by
+			// mistake for the group's, the hand-off would go to one person.
+			bad(name, "expected a group's id, negative, such as -1001234567890; %d is a user's (private chat's) id. "+
+				"Add the bot to the group and read its id (see Setting up Telegram in the README)", n)
 		}
 		return n
 	}
