@@ -77,7 +77,7 @@ Usage:
                        match questions (or stdin's lines) against a pack's FAQ, one JSON line each
   servicebot faq eval [--dir DIR] FILE.tsv
                        measure the matcher on a set of questions (pack, lang, topic, question) per pack and language
-  servicebot qr --centre ID [--desk N] --out FILE.png [--bot USERNAME] [--lang L]
+  servicebot qr --centre ID|NUMBER [--desk N] --out FILE.png [--bot USERNAME] [--lang L]
   servicebot qr --all [--desk N] --out DIR [--bot USERNAME] [--lang L]
                        draw a centre's (or every centre's) deep-link QR code with its name, for printing
   servicebot export responses [--format csv|json] [--since YYYY-MM-DD] [--kind mystery|rating]

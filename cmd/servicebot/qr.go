@@ -29,7 +29,7 @@ import (
 )
 
 const qrUsage = `Usage:
-  servicebot qr --centre ID [--desk N] --out FILE.png [--bot USERNAME] [--pack ID | --dir DIR] [--lang L]
+  servicebot qr --centre ID|NUMBER [--desk N] --out FILE.png [--bot USERNAME] [--pack ID | --dir DIR] [--lang L]
       draw the QR code of the centre's deep link (https://t.me/USERNAME?start=r_ID[_N]),
       with the centre's name, the desk and the city under it, for printing
   servicebot qr --all [--desk N] --out DIR [--bot USERNAME] [--pack ID | --dir DIR] [--lang L]
@@ -71,7 +71,7 @@ func cmdQR(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 
 func qrDraw(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fset := subcommandFlags("qr", qrUsage, stderr)
-	centreID := fset.String("centre", "", "the centre's id")
+	centreID := fset.String("centre", "", "the centre's id (odesa5154) or number (5154)")
 	all := fset.Bool("all", false, "one code per centre of the pack")
 	deskArg := fset.String("desk", "", "the desk number, 1 to 999")
 	out := fset.String("out", "", "the .png file to write, or with --all the folder")
@@ -145,9 +145,9 @@ func qrDraw(args []string, getenv func(string) string, stdout, stderr io.Writer)
 
 	centres := p.Centres
 	if !*all {
-		c, ok := p.Centre(*centreID)
-		if !ok {
-			return fmt.Errorf("qr: --centre %q: no such centre in %s; it has %s", *centreID, src, someCentreIDs(p))
+		c, err := qrCentre(p, *centreID, src.String())
+		if err != nil {
+			return err
 		}
 		centres = []dialogs.Centre{c}
 	}
@@ -208,6 +208,82 @@ func centreLink(bot, centreID string, desk int) (string, error) {
 		return "", fmt.Errorf("qr: start payload %q: %w", payload, err)
 	}
 	return "https://t.me/" + bot + "?start=" + payload, nil
+}
+
+// qrCentre is the centre --centre names: its id (odesa5154) or the number
+// people know it by (5154, «№5154»), as /stats takes it. Unknown, the error
+// suggests the ids closest to what was typed.
+func qrCentre(p *dialogs.Pack, arg, src string) (dialogs.Centre, error) {
+	if c, ok := p.Centre(arg); ok {
+		return c, nil
+	}
+	if c, ok := p.Centre(strings.ToLower(strings.TrimSpace(arg))); ok {
+		return c, nil
+	}
+	num := strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(arg), "№#"))
+	var same []string
+	for _, c := range p.Centres {
+		if num != "" && c.Number == num {
+			same = append(same, c.ID)
+		}
+	}
+	switch {
+	case len(same) == 1:
+		c, _ := p.Centre(same[0])
+		return c, nil
+	case len(same) > 1:
+		return dialogs.Centre{}, fmt.Errorf("qr: --centre %q: centres %s share that number; give the id", arg, strings.Join(same, ", "))
+	}
+	if near := closeCentreIDs(p, arg); len(near) > 0 {
+		return dialogs.Centre{}, fmt.Errorf("qr: --centre %q: no such centre id or number in %s; did you mean %s?", arg, src, strings.Join(near, ", "))
+	}
+	return dialogs.Centre{}, fmt.Errorf("qr: --centre %q: no such centre id or number in %s; it has %s", arg, src, someCentreIDs(p))
+}
+
+// closeCentreIDs are the ids of the centres closest to what was typed, at
+// most six: an id or a number a letter or two off, or the centres of the
+// town it names («odesa», «Одеса»).
+func closeCentreIDs(p *dialogs.Pack, arg string) []string {
+	const most = 6
+	typed := []rune(strings.ToLower(strings.TrimSpace(arg)))
+	var out []string
+	seen := map[string]bool{}
+	add := func(id string) {
+		if !seen[id] && len(out) < most {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	for _, c := range p.Centres {
+		if levenshtein(typed, []rune(c.ID)) <= 2 || (c.Number != "" && levenshtein(typed, []rune(c.Number)) <= 1) {
+			add(c.ID)
+		}
+	}
+	for _, c := range p.FindCentres(arg) {
+		add(c.ID)
+	}
+	return out
+}
+
+// levenshtein is the edit distance between a and b.
+func levenshtein(a, b []rune) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 // someCentreIDs names a few of the pack's centres, for an error message.

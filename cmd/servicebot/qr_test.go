@@ -84,6 +84,9 @@ func TestQRCodeOpensTheCentresDeepLink(t *testing.T) {
 	}{
 		{"desk", env(), []string{"--centre", centre, "--desk", "3", "--bot", testBot}, "https://t.me/" + testBot + "?start=r_" + centre + "_3"},
 		{"no desk, bot from the environment", env("BOT_USERNAME", testBot), []string{"--centre", centre}, "https://t.me/" + testBot + "?start=r_" + centre},
+		// The number people know a centre by, as /stats takes it.
+		{"a centre's number", env(), []string{"--centre", "5154", "--bot", testBot}, "https://t.me/" + testBot + "?start=r_odesa5154"},
+		{"a centre's number with №", env(), []string{"--centre", "№5154", "--desk", "2", "--bot", testBot}, "https://t.me/" + testBot + "?start=r_odesa5154_2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -153,6 +156,8 @@ func TestQRRejectsBadInput(t *testing.T) {
 		want   []string // all in the message
 	}{
 		{"unknown centre", env(), []string{"--centre", "nosuch", "--bot", testBot, "--out", out}, []string{"--centre", "nosuch", centre}},
+		{"an id mistyped", env(), []string{"--centre", "odesa515", "--bot", testBot, "--out", out}, []string{"did you mean", "odesa5154"}},
+		{"a town", env(), []string{"--centre", "Одеса", "--bot", testBot, "--out", out}, []string{"did you mean", "odesa5154", "odesa5141"}},
 		{"desk 0", env(), []string{"--centre", centre, "--desk", "0", "--bot", testBot, "--out", out}, []string{"--desk", "1 to 999"}},
 		{"desk -1", env(), []string{"--centre", centre, "--desk", "-1", "--bot", testBot, "--out", out}, []string{"--desk", "1 to 999"}},
 		{"desk abc", env(), []string{"--centre", centre, "--desk", "abc", "--bot", testBot, "--out", out}, []string{"--desk", "1 to 999"}},
