@@ -520,7 +520,7 @@ func (e *Embedded) ensureTraversable(dir string) error {
 		}
 		if mode&need == 0 {
 			if int(st.Uid) != os.Geteuid() {
-				return fmt.Errorf("store: embedded postgres: uid %d cannot enter %s (mode %v); make it searchable or choose another data directory",
+				return fmt.Errorf("store: embedded postgres: uid %d cannot enter %s (mode %#o); make it searchable or choose another data directory",
 					e.cred.Uid, d, mode)
 			}
 			keep := fi.Mode() & (os.ModePerm | os.ModeSticky | os.ModeSetgid | os.ModeSetuid)
@@ -528,7 +528,7 @@ func (e *Embedded) ensureTraversable(dir string) error {
 				return fmt.Errorf("store: embedded postgres: %w", err)
 			}
 			e.log.Warn("embedded postgres: added search permission so the server's user can reach its data",
-				"dir", d, "mode", mode|need)
+				"dir", d, "mode", fmt.Sprintf("%#o", mode|need))
 		}
 		if d == filepath.Dir(d) {
 			return nil
