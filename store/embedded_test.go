@@ -176,6 +176,9 @@ func TestEmbeddedLongPathAndCrash(t *testing.T) {
 	for i := 0; i < 100 && syscall.Kill(pid, 0) == nil; i++ {
 		time.Sleep(50 * time.Millisecond)
 	}
+	// The process that used it goes too (a machine's crash): it no longer
+	// counts as a user of the server the next one starts.
+	stop(t, e)
 
 	e = startEmbedded(t, dir)
 	s = openEmbedded(t, e)
