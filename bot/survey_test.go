@@ -946,3 +946,22 @@ func TestPhoneNumberIsNotKeptInAComment(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// A complaint typed at a score step is not met with «choose with the
+// buttons» alone: the step says where it can be written (the comment at
+// the end), and the step stays.
+func TestComplaintTypedAtAScoreStepIsToldWhereToWriteIt(t *testing.T) {
+	h := newHarness(t)
+	centre := h.app.Pack.Centres[0]
+	p := person{id: 9841, lang: "uk"}
+	h.says(p, "/start r_"+centre.ID)
+	h.taps(p, h.nth(p.id, 1), "qs:r:go")
+	h.settle()
+	h.says(p, "Черга жахлива стояли 3 години, кондиціонер не працює")
+	h.settle()
+	got := h.last(p.id)
+	if !strings.HasPrefix(got.Text, h.text.Text("uk", "survey.comment_later")) || len(got.Buttons()) == 0 {
+		t.Errorf("a complaint typed at a score step: %q", got.Text)
+	}
+	h.noRejects()
+}

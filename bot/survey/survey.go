@@ -1000,6 +1000,14 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 				}
 			}
 		}
+		if !asked && in.Text != "" && next.Type != dialogs.QuestionText && len(strings.Fields(in.Text)) >= 4 && a.commentLater(q, next) {
+			// «Черга жахлива, стояли 3 години…» at a score step: not
+			// «choose with the buttons» alone, but where to write it.
+			if _, err := q.Apply(r.Answers, next.ID, in, a.centreIDs()); err != nil {
+				a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, "survey.comment_later"))
+				return nil
+			}
+		}
 		if !asked {
 			if err := a.answerSurvey(ctx, t, q, r, next.ID, in); err != nil {
 				return err
@@ -1012,6 +1020,25 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 		}
 	}
 	return nil
+}
+
+// commentLater tells whether a question answered in words comes after
+// the step now asked (next): the rating's «what went wrong?» for low scores
+// and its comment for high ones, the mystery shopper's comments.
+func (a *Surveys) commentLater(q *dialogs.Questionnaire, next *dialogs.Question) bool {
+	after := false
+	for si := range q.Sections {
+		for qi := range q.Sections[si].Questions {
+			qq := &q.Sections[si].Questions[qi]
+			switch {
+			case qq.ID == next.ID:
+				after = true
+			case after && qq.Type == dialogs.QuestionText:
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // faqAside answers a question typed in the middle of a questionnaire when
