@@ -530,7 +530,7 @@ func (s *questionnaire) next(l *Load, c *Chat, rng *rand.Rand) func(int64, int) 
 		s.sent++
 		return c.Taps(b)
 	}
-	if b := firstNonEmptyString(find("qs:", ":new"), find("qs:", ":go")); b != "" {
+	if b := firstNonEmptyString(find("qs:", ":new"), find("qs:", ":go"), findGo(buttons)); b != "" {
 		return c.Taps(b)
 	}
 	if s.multi != "" {
@@ -698,4 +698,15 @@ func Summarize(ds []time.Duration) Latency {
 		sum += d
 	}
 	return Latency{N: len(ds), P50: at(0.50), P95: at(0.95), P99: at(0.99), Max: ms(ds[len(ds)-1]), Mean: ms(sum / time.Duration(len(ds)))}
+}
+
+// findGo is a questionnaire's «Почати» carrying a QR code's centre
+// («qs:r:go:odesa5154:3»).
+func findGo(buttons []string) string {
+	for _, b := range buttons {
+		if strings.HasPrefix(b, "qs:") && strings.Contains(b, ":go:") {
+			return b
+		}
+	}
+	return ""
 }
