@@ -96,6 +96,22 @@ func TestFAQEditLeftBehindChangesNothing(t *testing.T) {
 	}
 	asks("after /cancel")
 
+	// /start, /help, the menu: the admin moved on; the text that comes
+	// next is not the field's (it was saved as the live answer).
+	for _, step := range []func(){
+		func() { h.says(admin, "/start") },
+		func() { h.says(admin, "/help") },
+		func() { h.taps(admin, h.last(admin.id), "m:faq") },
+	} {
+		h.openFieldEdit(admin, "booking_online", "fe:f:booking_online:a:uk")
+		step()
+		h.settle()
+		got := asks("after moving on")
+		if len(got) == 0 || !strings.HasPrefix(got[0].Text, "✏️") || !hasButton(got[0], "fe:f:booking_online:a:uk") {
+			t.Errorf("the interrupted edit is not explained with a way to start it again: %+v", got)
+		}
+	}
+
 	// Another field's button: that field's edit, not the first one's.
 	card = h.openFieldEdit(admin, "booking_online", "fe:f:booking_online:a:uk")
 	h.taps(admin, card, "fe:f:booking_online:q:uk")
@@ -172,6 +188,27 @@ func TestFAQAnswerTypedWithSignsShowsAsTyped(t *testing.T) {
 	h.settle()
 	if a := h.answerOf("booking_online", "uk"); a != "<b>Ціна &lt; 500 грн</b>" {
 		t.Errorf("the answer after the refusals: %q", a)
+	}
+	h.noRejects()
+}
+
+// An admin with a Ukrainian interface who writes an entry's Russian answer
+// keeps the Ukrainian interface (the language written in switches it for
+// citizens only).
+func TestWritingARussianAnswerKeepsTheEditorsLanguage(t *testing.T) {
+	const adminID = 9321
+	h := newHarness(t, func(c *Config) { c.AdminIDs = []int64{adminID} })
+	admin := person{id: adminID, lang: "uk"}
+	h.openFieldEdit(admin, "booking_online", "fe:f:booking_online:a:ru")
+	h.says(admin, "Записаться можно на сайте сервисного центра, это бесплатно.")
+	h.settle()
+	if got := h.last(admin.id).Text; !strings.Contains(got, h.text.Text("uk", "faqedit.saved")) {
+		t.Errorf("after a Russian answer the editor says %q; want Ukrainian", got)
+	}
+	h.says(admin, "/faq")
+	h.settle()
+	if got := h.last(admin.id).Text; !strings.Contains(got, "Редагування відповідей") {
+		t.Errorf("/faq after a Russian answer: %q; want the Ukrainian editor", got)
 	}
 	h.noRejects()
 }

@@ -143,11 +143,12 @@ func (a *App) decide(ctx context.Context, t *turn.Turn) error {
 			user.Language = lang
 		}
 	}
-	if m := u.Message; m != nil && m.Chat.Type == models.ChatTypePrivate && !quiet {
+	if m := u.Message; m != nil && m.Chat.Type == models.ChatTypePrivate && !quiet && !a.KnownAdmin(from.ID) {
 		// The language a message is plainly written in wins over the
 		// Telegram client's (many Ukrainians keep a Russian interface),
 		// until the person chooses one with /language. (Not in a report's
-		// turn, which leaves no trace on the person's row.)
+		// turn, which leaves no trace on the person's row; nor for staff,
+		// who write the FAQ's Russian answers in a Ukrainian interface.)
 		if lang, ok := dialogs.WrittenIn(turn.FirstNonEmpty(m.Text, m.Caption)); ok && lang != user.Language && slices.Contains(a.OfferedLanguages(), lang) {
 			chosen, err := store.LanguageChosen(ctx, t.Tx, user.ID)
 			if err != nil && !errors.Is(err, store.ErrNotFound) {

@@ -26,6 +26,10 @@ type editDraft struct {
 	Category   string         `json:"cat,omitempty"`
 	New        *dialogs.Entry `json:"new,omitempty"` // an entry being written
 	Unanswered int64          `json:"unanswered,omitempty"`
+	// Since is the update that asked for this text: anything else the
+	// admin did after it (/start, the menu, another command) means the
+	// text that comes now is not meant for the field.
+	Since int64 `json:"since,omitempty"`
 }
 
 // OnUnanswered lists the questions the FAQ could not answer (/unanswered,
@@ -312,6 +316,7 @@ func (a *Editor) startFieldEdit(ctx context.Context, t *turn.Turn, d editDraft) 
 }
 
 func (a *Editor) saveDraft(ctx context.Context, t *turn.Turn, d editDraft) error {
+	d.Since = t.Update.ID
 	raw, err := json.Marshal(d)
 	if err != nil {
 		return err
@@ -776,6 +781,26 @@ func (a *Editor) ContinueEdit(ctx context.Context, t *turn.Turn, conv store.Conv
 		if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
 			return err
 		}
+		return turn.ErrNotMine
+	}
+	interrupted := false
+	if d.Since != 0 {
+		var err error
+		if interrupted, err = store.UpdatesBetween(ctx, t.Tx, t.Chat, d.Since, t.Update.ID); err != nil {
+			return err
+		}
+	}
+	if interrupted {
+		// /start, /help, the menu between the prompt and this text: the
+		// admin moved on, and this is not the field's new text.
+		if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+			return err
+		}
+		note := a.Text.Text(t.Lang, "faqedit.interrupted", map[string]any{"Button": a.fieldButtonLabel(t, d)})
+		if d.New != nil || d.EntryID == "" {
+			note = a.Text.Text(t.Lang, "faqedit.interrupted_new")
+		}
+		a.Reply(ctx, t, note, a.lapsedKeyboard(t, d))
 		return turn.ErrNotMine
 	}
 	if time.Since(conv.UpdatedAt) > EditLapse {

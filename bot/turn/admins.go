@@ -27,6 +27,19 @@ const (
 // adminAskTimeout bounds the wait for Telegram's answer to getChatMember.
 const adminAskTimeout = 2 * time.Second
 
+// KnownAdmin tells, without asking Telegram, whether the user is known to
+// be staff: listed in ADMIN_USER_IDS or seen as an administrator of the
+// staff chat since the bot started (however long ago).
+func (a *Env) KnownAdmin(userID int64) bool {
+	if slices.Contains(a.Cfg.AdminIDs, userID) {
+		return true
+	}
+	a.admins.mu.Lock()
+	defer a.admins.mu.Unlock()
+	s, ok := a.admins.seen[userID]
+	return ok && s.admin
+}
+
 // IsAdmin reports whether the user may edit content: listed in
 // ADMIN_USER_IDS, or an administrator of the staff chat (Telegram's answer
 // kept for adminTTL).
