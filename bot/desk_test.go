@@ -734,6 +734,11 @@ func TestOperatorAskedForInWords(t *testing.T) {
 			t.Errorf("«%s» then a question opened no request: topics %+v", typed, h.srv.Topics(staffChat))
 		}
 	}
+	for _, m := range h.srv.Messages(staffChat) {
+		if strings.Contains(m.Text, "desk.source") {
+			t.Errorf("a card shows a message id: %q", m.Text)
+		}
+	}
 	p := person{id: 11911, lang: "uk"}
 	h.says(p, "номер телефону оператора")
 	h.settle()
@@ -841,6 +846,35 @@ func TestCitizenMessageInAnOpenRequestIsAcknowledged(t *testing.T) {
 	}
 	if got := len(h.srv.Messages(p.id)); got != n {
 		t.Errorf("%d messages more to the citizen; want none but the reaction", got-n)
+	}
+	h.noRejects()
+}
+
+// A sent «/faq lost_licence» edited to «/faq plates_lost» does not turn
+// the citizen's answer into «👤 Оператор: /faq plates_lost»: the copy stays,
+// and the moderator is told to send the command again.
+func TestEditedFAQCommandIsNotMirrored(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 11941, lang: "uk"}
+	topic := h.openTicketFor(p, "Загубив права, що робити?")
+	update := h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/faq lost_licence"})
+	h.settle()
+	var id int
+	h.st.DB().QueryRow(`SELECT (payload->'message'->>'message_id')::int FROM inbox WHERE update_id = $1`, update).Scan(&id)
+	now := int(time.Now().Unix())
+	h.srv.Push(models.Update{EditedMessage: &models.Message{
+		ID: id, Date: now, EditDate: now, From: moderator, MessageThreadID: topic.ThreadID, IsTopicMessage: true,
+		Chat: models.Chat{ID: staffChat, Type: models.ChatTypeSupergroup, Title: "Staff", IsForum: true}, Text: "/faq plates_lost",
+		Entities: commandEntity("/faq plates_lost"),
+	}})
+	h.settle()
+	for _, m := range h.srv.Messages(p.id) {
+		if strings.Contains(m.Text, "/faq") {
+			t.Errorf("the citizen's answer became %q", m.Text)
+		}
+	}
+	if got := lastInThread(h, topic.ThreadID).Text; got != h.text.Text("uk", "desk.command_edited") {
+		t.Errorf("the moderator was told %q", got)
 	}
 	h.noRejects()
 }

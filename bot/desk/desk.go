@@ -368,6 +368,12 @@ func (a *Desk) onStaffEdit(ctx context.Context, t *turn.Turn, m *models.Message)
 		a.editedIntoNote(t, tk, rec, m)
 		return
 	}
+	if strings.HasPrefix(strings.TrimSpace(m.Text), "/") {
+		// «/faq lost_licence» edited to «/faq plates_lost»: the citizen's
+		// answer is not turned into the command's words.
+		t.Do(a.StaffPost(m.MessageThreadID, a.StaffText("desk.command_edited"), m.ID))
+		return
+	}
 	// The copy keeps its label (unless the corrected text is too long to
 	// bear one: then, as when it was copied, the label stands apart).
 	label := a.Text.Text(tk.Lang, "ticket.operator_label")
