@@ -298,6 +298,24 @@ func TestAnsweredInTheLanguageWritten(t *testing.T) {
 	if got := h.last(ru.id).Text; !strings.Contains(got, "Скільки") && !strings.Contains(got, "сервісн") {
 		t.Errorf("a Russian client writing Ukrainian is answered %q; want Ukrainian", got)
 	}
+	// Settled once: a Russian sentence afterwards does not switch back
+	// (a questionnaire's comment ping-ponged the language).
+	h.says(ru, "Здравствуйте, сколько стоит замена прав?")
+	h.settle()
+	if got := h.last(ru.id).Text; !strings.Contains(got, "Скільки") && !strings.Contains(got, "сервісн") {
+		t.Errorf("switched back to Russian by one sentence: %q", got)
+	}
+	// A town in the other language is not the language written in.
+	town := person{id: 16804, lang: "ru"}
+	h.says(town, "/centres")
+	h.settle()
+	h.says(town, "в Ірпені")
+	h.settle()
+	h.says(town, "/centres")
+	h.settle()
+	if got := h.last(town.id).Text; !strings.Contains(got, "центр") || strings.Contains(got, "Де ") {
+		t.Errorf("«в Ірпені» switched a Russian speaker to Ukrainian: %q", got)
+	}
 	en := person{id: 16802, lang: "en"}
 	h.says(en, "Добрий день, я загубив посвідчення водія")
 	h.settle()

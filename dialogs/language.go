@@ -41,12 +41,12 @@ func wordSet(s string) map[string]bool {
 
 // WrittenIn tells the language text is plainly written in, Ukrainian or
 // Russian: letters only one of them has, or at least two of its marker
-// words, and nothing of the other. Mixed text, a single word or Latin
-// text tells nothing (ok is false).
+// words, and nothing of the other. Mixed text, fewer than three words or
+// Latin text tells nothing (ok is false).
 func WrittenIn(text string) (lang string, ok bool) {
 	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) })
-	if len(words) < 2 {
-		return "", false // «Коростышев»: a town's name, not a language
+	if len(words) < 3 {
+		return "", false // «Коростышев», «в Ірпені»: a town's name, not a language
 	}
 	ukw, ruw := 0, 0
 	for _, w := range words {
