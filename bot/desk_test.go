@@ -760,6 +760,11 @@ func TestGreetingIsNotTheRequest(t *testing.T) {
 	if got := h.last(p.id).Text; got != h.text.Text("uk", "ticket.describe_again") {
 		t.Errorf("«добрий день» after /operator: %q; want to be asked for the question", got)
 	}
+	h.says(p, "оператор")
+	h.settle()
+	if got := h.last(p.id).Text; got != h.text.Text("uk", "ticket.describe_again") {
+		t.Errorf("«оператор» again after /operator: %q; want to be asked for the question", got)
+	}
 	if tps := h.srv.Topics(staffChat); len(tps) != 0 {
 		t.Fatalf("a greeting opened a request: %+v", tps)
 	}
@@ -767,6 +772,13 @@ func TestGreetingIsNotTheRequest(t *testing.T) {
 	h.settle()
 	if tps := h.srv.Topics(staffChat); len(tps) != 1 || !strings.Contains(tps[0].Name, "Де отримати") {
 		t.Errorf("topics after the question: %+v", tps)
+	}
+	// /cancel with the request open: it stays, and the citizen is told
+	// so (not «nothing to cancel»).
+	h.says(p, "/cancel")
+	h.settle()
+	if got, want := h.last(p.id).Text, h.text.Text("uk", "cancel.ticket_open", map[string]any{"ID": 1}); got != want {
+		t.Errorf("/cancel with a request open: %q; want %q", got, want)
 	}
 	h.noRejects()
 }

@@ -965,3 +965,48 @@ func TestComplaintTypedAtAScoreStepIsToldWhereToWriteIt(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// «не звертав уваги», «не знаю» at a step that has «Не стосується» (and
+// says to choose it when one did not notice) is that answer.
+func TestNotApplicableTyped(t *testing.T) {
+	h := newHarness(t)
+	for i, typed := range []string{"не звертав уваги", "не знаю"} {
+		p := person{id: int64(9851 + i), lang: "uk"}
+		h.says(p, "/mystery")
+		h.taps(p, h.nth(p.id, 1), "qs:m:go")
+		once := false
+		h.fillSurvey(p, "mystery", func(qq *dialogs.Question) string {
+			if qq.ID == "access_premises" && !once {
+				once = true
+				return "type:" + typed
+			}
+			if qq.ID == "access_premises" {
+				return "yes" // not read: tapped
+			}
+			return typical(qq)
+		})
+		if got := h.draft(p, "mystery").Answers["access_premises"].Choice; len(got) != 1 || got[0] != dialogs.ChoiceNA {
+			t.Errorf("«%s» at access_premises: %v; want «не стосується»", typed, got)
+		}
+	}
+	h.noRejects()
+}
+
+// «вийти», «хватит» typed at a step leave the questionnaire, as /cancel
+// does (they got «give a score with the buttons»).
+func TestTypedExitLeavesTheQuestionnaire(t *testing.T) {
+	h := newHarness(t)
+	centre := h.app.Pack.Centres[0]
+	for i, typed := range []string{"вийти", "хватит"} {
+		p := person{id: int64(9861 + i), lang: "uk"}
+		h.says(p, "/start r_"+centre.ID)
+		h.taps(p, h.nth(p.id, 1), "qs:r:go")
+		h.settle()
+		h.says(p, typed)
+		h.settle()
+		if _, err := store.GetConversation(context.Background(), h.st.DB(), p.id); err == nil {
+			t.Errorf("«%s»: the questionnaire still waits; the bot said %q", typed, h.last(p.id).Text)
+		}
+	}
+	h.noRejects()
+}

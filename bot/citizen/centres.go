@@ -196,9 +196,9 @@ func (a *Citizens) showNearest(ctx context.Context, t *turn.Turn, lat, lon float
 		break
 	}
 	if len(unplaced) > 0 {
-		// First: the region's own centre may be one of them (Zhytomyr's,
-		// Lutsk's), nearer than any card.
-		cards = append([]string{a.UnplacedNote(t.Lang, unplaced)}, cards...)
+		// After the cards: the region's centres the list cannot place may
+		// be near or far (Vynarivka is not Irpin's).
+		cards = append(cards, a.UnplacedNote(t.Lang, unplaced))
 	}
 	if cov := a.coverage(t); cov != "" && (title != "" || near[0].Km > beyondCoverageKm) {
 		// «Химки», or a location in St Petersburg: the list knows

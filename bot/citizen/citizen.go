@@ -237,6 +237,16 @@ func (a *Citizens) OnCancel(ctx context.Context, t *turn.Turn) error {
 	if err != nil {
 		return err
 	}
+	if !ended && !reporting {
+		// Nothing to cancel, but a request open: it stays, and how to end
+		// it is said (not «nothing to cancel»).
+		if tk, err := store.OpenTicketOf(ctx, t.Tx, t.User.ID); err == nil {
+			a.Reply(ctx, t, a.Text.Text(t.Lang, "cancel.ticket_open", map[string]any{"ID": tk.ID}), a.MenuKeyboard(t.Lang))
+			return nil
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
 	a.Reply(ctx, t, a.cancelled(t, ended || reporting, filed), a.MenuKeyboard(t.Lang))
 	return nil
 }

@@ -33,9 +33,10 @@ func (a *Citizens) continueDialog(ctx context.Context, t *turn.Turn, conv store.
 			return err
 		}
 	case turn.DialogTicket:
-		if isSmallTalk(msg) {
-			// «добрий день», a sticker: not yet the question, which the
-			// request (and its topic's name) is made of.
+		if isSmallTalk(msg) || dialogs.AsksForPerson(msg.Text) {
+			// «добрий день», a sticker, «оператор» again: not yet the
+			// question, which the request (and its topic's name) is made
+			// of.
 			a.Reply(ctx, t, a.Text.Text(t.Lang, "ticket.describe_again"), nil)
 			return nil
 		}
@@ -73,7 +74,9 @@ func (a *Citizens) continueDialog(ctx context.Context, t *turn.Turn, conv store.
 func isCancel(text string) bool {
 	switch dialogs.Fold(strings.Trim(strings.TrimSpace(text), ".!")) {
 	case dialogs.Fold("скасувати"), dialogs.Fold("скасуй"), dialogs.Fold("відміна"), dialogs.Fold("відмінити"),
-		dialogs.Fold("отмена"), dialogs.Fold("отменить"), dialogs.Fold("cancel"), dialogs.Fold("стоп"):
+		dialogs.Fold("отмена"), dialogs.Fold("отменить"), dialogs.Fold("cancel"), dialogs.Fold("стоп"),
+		dialogs.Fold("вийти"), dialogs.Fold("вихід"), dialogs.Fold("досить"), dialogs.Fold("передумав"), dialogs.Fold("передумала"),
+		dialogs.Fold("выйти"), dialogs.Fold("выход"), dialogs.Fold("хватит"), dialogs.Fold("передумал"), dialogs.Fold("exit"):
 		return true
 	}
 	return false

@@ -257,16 +257,18 @@ func (a *Surveys) pickNearest(ctx context.Context, t *turn.Turn, q *dialogs.Ques
 	}
 	if region != "" {
 		if un := a.Pack.Unplaced(region); len(un) > 0 {
-			// First: the region's own centre may be one of them.
-			var first [][]tg.Button
+			// After the nearest: the region's centres the list cannot
+			// place may be near or far (Vynarivka is not Irpin's).
 			for _, c := range un {
-				first = append(first, []tg.Button{tg.CallbackButton(a.centreLabel(c, lang), turn.CbSurveyAns, k+":"+qid+":"+c.ID)})
+				rows = append(rows, []tg.Button{tg.CallbackButton(a.centreLabel(c, lang), turn.CbSurveyAns, k+":"+qid+":"+c.ID)})
 			}
-			rows = append(first, rows...)
-			text := b.String()
-			b.Reset()
-			b.WriteString(title + "\n\n" + a.UnplacedNote(t.Lang, un) + strings.TrimPrefix(text, title))
+			b.WriteString("\n\n" + a.UnplacedNote(t.Lang, un))
 		}
+	}
+	if cov := a.Pack.Local(a.Pack.Coverage, lang); cov != "" && title != a.Text.Text(t.Lang, "centre.nearest") {
+		// «Люберцы» at the centre step: Moscow's offices are not the
+		// town's own.
+		b.WriteString("\n\n<i>" + html.EscapeString(cov) + "</i>")
 	}
 	a.showPicked(ctx, t, q, r, b.String(), rows)
 }

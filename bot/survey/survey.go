@@ -771,6 +771,10 @@ var scoreOutOf = regexp.MustCompile(`^\s*(\d{1,2})\s*(?:/|з|із|зі|из|of)\
 
 var digits = regexp.MustCompile(`\d+`)
 
+// minusNumber is a dash at a number («-5», «3-», «4-5»), not one inside a
+// word («где-то 4»).
+var minusNumber = regexp.MustCompile(`-\s*\d|\d\s*-`)
+
 // scoreWords may stand beside a typed score.
 var scoreWords = func() map[string]bool {
 	m := map[string]bool{}
@@ -812,8 +816,8 @@ func (a *Surveys) typedScore(lang string, qq *dialogs.Question, text string) (st
 			return inRange(strconv.Itoa(n))
 		}
 	}
-	if strings.Contains(text, "-") && digits.MatchString(text) {
-		return "", false // «-5», «3-»: not a plain score
+	if minusNumber.MatchString(text) {
+		return "", false // «-5», «3-», «4-5»: not a plain score
 	}
 	if m := scoreOutOf.FindStringSubmatch(strings.ToLower(text)); m != nil {
 		if top, _ := strconv.Atoi(m[2]); top == hi {
