@@ -724,3 +724,55 @@ func TestMFCMysteryBriberyNoteNamesNoRatingSite(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// What is typed after /report before a button is tapped is not lost to
+// the FAQ: «анонимно» chooses; the report itself is sent anonymously and
+// said so; «🤬» or a word asks to choose; a question the FAQ knows is
+// answered and begins no report.
+func TestReportTypedBeforeChoosing(t *testing.T) {
+	h := newIntegrityHarness(t)
+	reports := func() int {
+		var n int
+		h.st.DB().Get(&n, `SELECT count(*) FROM integrity_reports`)
+		return n
+	}
+	r := h.reporter(12801)
+	r.u.LanguageCode = "ru"
+	r.says("/report")
+	h.settle()
+	r.says("анонимно")
+	h.settle()
+	if got := h.last(r.u.ID).Text; !strings.HasPrefix(got, h.text.Text("ru", "report.chosen_anonymous")) {
+		t.Errorf("«анонимно» typed: %q", got)
+	}
+	r.says("В ТСЦ 6341 за экзамен просили 300 долларов")
+	h.settle()
+	if reports() != 1 {
+		t.Fatalf("the report typed after «анонимно» was not filed")
+	}
+
+	q := h.reporter(12802)
+	q.says("/report")
+	h.settle()
+	q.says("🤬")
+	h.settle()
+	if got := h.last(q.u.ID).Text; got != h.text.Text("uk", "report.choose_first") || reports() != 1 {
+		t.Errorf("«🤬» after /report: %q, %d reports", got, reports())
+	}
+	q.says("в мрео вимагали гроші за швидше оформлення")
+	h.settle()
+	ms := h.srv.Messages(q.u.ID)
+	if reports() != 2 || !strings.Contains(ms[len(ms)-2].Text+ms[len(ms)-1].Text, h.text.Text("uk", "report.sent_anonymously")) {
+		t.Errorf("a report typed before choosing: %d reports; the bot said %q", reports(), ms[len(ms)-1].Text)
+	}
+
+	f := h.reporter(12803)
+	f.says("/report")
+	h.settle()
+	f.says("як записатися на іспит?")
+	h.settle()
+	if reports() != 2 || !strings.Contains(h.last(f.u.ID).Text, "<b>") {
+		t.Errorf("a FAQ question after /report: %d reports; %q", reports(), h.last(f.u.ID).Text)
+	}
+	h.noRejects()
+}

@@ -17,11 +17,14 @@ import (
 	"servicebot/bot/outbox"
 	"servicebot/bot/tg"
 	"servicebot/bot/turn"
+	"servicebot/dialogs"
+	"servicebot/locales"
 	"servicebot/store"
 )
 
 const (
 	reportDraftTime  = time.Hour        // to write the report after choosing how
+	reportChoiceTime = 15 * time.Minute // to choose how, or type the report, after /report
 	reportFollowTime = 30 * time.Minute // to add to it, or answer a question, after the last message
 	reportsListed    = 5                // open reports offered to add to
 )
@@ -35,6 +38,9 @@ type reportDraft struct {
 	Report int64  `json:"report,omitempty"` // 0 until filed
 	Kind   string `json:"kind,omitempty"`   // store.ReportAddition or store.ReportAnswer once filed
 	Until  int64  `json:"until"`            // unix time: the dialog is over after it
+	// Choosing: /report was asked, and anonymous or named is not chosen
+	// yet; what is typed then is a choice in words or the report itself.
+	Choosing bool `json:"choosing,omitempty"`
 }
 
 // OnReportCommand begins an integrity report (/report).
@@ -69,6 +75,10 @@ func (a *Integrity) StartReport(ctx context.Context, t *turn.Turn, msgID int) er
 		b.WriteString("\n\n" + a.Text.Text(t.Lang, "report.here"))
 	}
 	b.WriteString(" " + a.Text.Text(t.Lang, "report.how"))
+	// What is typed before a button is tapped is not lost to the FAQ.
+	if err := a.saveReportDialog(ctx, t, reportDraft{Choosing: true, Source: "menu", Until: time.Now().Add(reportChoiceTime).Unix()}); err != nil {
+		return err
+	}
 	rows := [][]tg.Button{
 		{tg.CallbackButton(a.Text.Text(t.Lang, "report.anonymous"), turn.CbReport, "a")},
 		{tg.CallbackButton(a.Text.Text(t.Lang, "report.named"), turn.CbReport, "n")},
@@ -89,6 +99,38 @@ func (a *Integrity) StartReport(ctx context.Context, t *turn.Turn, msgID int) er
 	rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "nav.menu"), turn.CbMenu, "menu")})
 	a.Show(ctx, t, msgID, b.String(), tg.NewKeyboard(rows...))
 	return nil
+}
+
+// choose begins the report, anonymous or named, as chosen by its button
+// (the message msgID) or in words, and asks for it.
+func (a *Integrity) choose(ctx context.Context, t *turn.Turn, msgID int, named bool) error {
+	if err := a.saveReportDialog(ctx, t, reportDraft{Named: named, Source: "menu", Until: time.Now().Add(reportDraftTime).Unix()}); err != nil {
+		return err
+	}
+	chosen := "report.chosen_anonymous"
+	if named {
+		chosen = "report.chosen_named"
+	}
+	a.Show(ctx, t, msgID, a.Text.Text(t.Lang, chosen)+"\n\n"+a.Text.Text(t.Lang, "report.describe"), nil)
+	return nil
+}
+
+// typedForm tells text that says a button's label (key) or one of the
+// words for it (key_typed), in the person's language or another.
+func (a *Integrity) typedForm(lang, key, text string) bool {
+	typed := dialogs.Fold(text)
+	if typed == "" {
+		return false
+	}
+	for _, l := range append([]string{lang}, locales.Languages...) {
+		forms := append([]string{a.Text.Text(l, key)}, strings.Split(a.Text.Text(l, key+"_typed"), "|")...)
+		for _, f := range forms {
+			if f != "" && f != key+"_typed" && dialogs.Fold(f) == typed {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // ownReports returns the person's open reports that can still reach them,
@@ -144,12 +186,7 @@ func (a *Integrity) OnReportButton(ctx context.Context, t *turn.Turn) error {
 		if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
 			return err
 		}
-		if err := a.saveReportDialog(ctx, t, reportDraft{Named: arg == "n", Source: "menu", Until: time.Now().Add(reportDraftTime).Unix()}); err != nil {
-			return err
-		}
-		chosen := map[string]string{"a": "report.chosen_anonymous", "n": "report.chosen_named"}[arg]
-		a.Show(ctx, t, tg.CallbackMessageID(u), a.Text.Text(t.Lang, chosen)+"\n\n"+a.Text.Text(t.Lang, "report.describe"), nil)
-		return nil
+		return a.choose(ctx, t, tg.CallbackMessageID(u), arg == "n")
 	}
 	idText, _, _ := strings.Cut(arg, ":")
 	id, _ := strconv.ParseInt(idText, 10, 64)
@@ -271,6 +308,38 @@ func (a *Integrity) ReportMessage(ctx context.Context, t *turn.Turn, m *models.M
 		return false, err
 	}
 	if ok {
+		text := turn.FirstNonEmpty(m.Text, m.Caption)
+		if d.Choosing {
+			switch {
+			case a.typedForm(t.Lang, "report.anonymous", text):
+				return true, a.choose(ctx, t, 0, false)
+			case a.typedForm(t.Lang, "report.named", text):
+				return true, a.choose(ctx, t, 0, true)
+			}
+			if dialogs.LooksLikeQuestion(text) {
+				// «як записатися на іспит?» after a look at /report: the
+				// FAQ's, and the report is not begun.
+				if _, known, err := a.BestAnswer(ctx, t.Tx, text); err != nil || known {
+					if err == nil {
+						_, err = store.EndIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat))
+					}
+					return false, err
+				}
+			}
+			if len(strings.Fields(text)) < 4 && len(m.Photo) == 0 && m.Document == nil && m.Video == nil && m.Voice == nil {
+				a.Reply(ctx, t, a.Text.Text(t.Lang, "report.choose_first"), nil)
+				return true, nil
+			}
+			// The report itself, typed before choosing: sent anonymously,
+			// which asks nothing of the reporter, and said so.
+			d = reportDraft{Source: "menu", Until: d.Until}
+			a.Reply(ctx, t, a.Text.Text(t.Lang, "report.sent_anonymously"), nil)
+		}
+		if d.Report == 0 && m.Sticker != nil || d.Report == 0 && len(m.Photo) == 0 && m.Document == nil && m.Video == nil && m.Voice == nil && dialogs.SmallTalk(text) != "" {
+			// «🤬», «привіт», a sticker: not yet a report.
+			a.Reply(ctx, t, a.Text.Text(t.Lang, "report.describe_again"), nil)
+			return true, nil
+		}
 		if d.Report == 0 {
 			return true, a.fileReport(ctx, t, d, m)
 		}
