@@ -341,7 +341,7 @@ func TestSmallTalkIsNotAQuestion(t *testing.T) {
 		{uk, "ок", "ack"},
 		{uk, "?", "empty"},
 		{ru, "спасибо", "thanks"},
-		{ru, "👍", "empty"},
+		{ru, "👍", "ack"}, {ru, "🤔", "empty"},
 	} {
 		h.says(c.p, c.text)
 		n[c.p.id]++

@@ -35,7 +35,7 @@ func AsksForPerson(text string) bool {
 	if len(words) == 0 || len(words) > 8 {
 		return false
 	}
-	staff, human, talk, alive := false, false, false, false
+	staff, human, talk, alive, asked := false, false, false, false, false
 	for _, w := range words {
 		switch {
 		case hasStem(w, staffStems):
@@ -45,14 +45,16 @@ func AsksForPerson(text string) bool {
 			alive = alive || strings.HasPrefix(w, "жив") || strings.HasPrefix(w, "реальн")
 		case hasStem(w, talkStems):
 			talk = true
-		case hasStem(w, askStems) || fillers[w]:
+		case hasStem(w, askStems):
+			asked = true
+		case fillers[w]:
 		default:
 			return false
 		}
 	}
 	// «оператора», «живий чоловік» no; «жива людина», «поговорити з
-	// людиною» yes.
-	return staff || human && (talk || alive)
+	// людиною», «дайте людину» yes.
+	return staff || human && (talk || alive || asked)
 }
 
 func hasStem(w string, stems []string) bool {
@@ -67,7 +69,7 @@ func hasStem(w string, stems []string) bool {
 // whoWords make up «хто ви?», «ти бот?», «з ким я говорю?»; whoAnchors are
 // the words without which such a message asks nothing of the kind.
 var (
-	whoWords   = wordSet(Fold("хто кто ви вы ти ты бот робот ботом роботом це это чи ли є есть з с ким кем я говорю розмовляю разговариваю спілкуюся общаюсь такий такой така такая справжній настоящий живий живой людина человек"))
+	whoWords   = wordSet(Fold("хто кто ви вы ти ты бот робот ботом роботом це это чи ли є есть з с ким кем я говорю розмовляю разговариваю спілкуюся общаюсь такий такой така такая справжній настоящий живий живой жива живая людина человек можна можно поговорити поговорить"))
 	whoAnchors = wordSet(Fold("хто кто бот робот ботом роботом ким кем"))
 )
 

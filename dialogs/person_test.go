@@ -14,7 +14,7 @@ func TestAsksForPerson(t *testing.T) {
 		{"жива людина є?", true}, {"дайте консультанта", true}, {"мне нужен оператор", true}, {"зв'яжіть мене з оператором", true},
 		{"оператор сказав що треба довідку", false}, {"номер телефону оператора", false}, {"коли відповість оператор", false},
 		{"людина в окні нагрубила", false}, {"скільки людей у черзі", false}, {"привіт", false}, {"", false},
-		{"оператор мобільного зв'язку", false},
+		{"оператор мобільного зв'язку", false}, {"дайте людину", true}, {"скільки людей треба", false},
 	} {
 		if got := AsksForPerson(c.text); got != c.want {
 			t.Errorf("AsksForPerson(%q) = %v; want %v", c.text, got, c.want)
@@ -40,7 +40,7 @@ func TestWrittenIn(t *testing.T) {
 func TestAsksWhoItIs(t *testing.T) {
 	for text, want := range map[string]bool{
 		"хто ви?": true, "ти бот?": true, "Ви бот чи людина": true, "с кем я говорю": true, "это бот?": true, "кто ты такой": true,
-		"бот": true, "хто видає права": false, "привіт": false, "ботаніка": false,
+		"бот": true, "хто видає права": false, "з ким можна поговорити?": true, "ви жива людина чи робот": true, "привіт": false, "ботаніка": false,
 	} {
 		if got := AsksWhoItIs(text); got != want {
 			t.Errorf("AsksWhoItIs(%q) = %v; want %v", text, got, want)

@@ -38,8 +38,14 @@ var smallTalk = func() map[string]string {
 func SmallTalk(text string) string {
 	words := strings.Fields(Fold(text))
 	if len(words) == 0 {
-		if strings.TrimSpace(text) == "" {
+		t := strings.TrimSpace(strings.ReplaceAll(text, "\uFE0F", ""))
+		switch {
+		case t == "":
 			return ""
+		case strings.Trim(t, "👍👌🆗✅ ") == "":
+			return SmallTalkAck // «👍»: as «ок»
+		case strings.Trim(t, "🙏❤💙💛🤝 ") == "":
+			return SmallTalkThanks
 		}
 		return SmallTalkEmpty
 	}

@@ -26,8 +26,8 @@ func TestSmallTalk(t *testing.T) {
 		{"добре", SmallTalkAck},
 		{"?", SmallTalkEmpty},
 		{"...", SmallTalkEmpty},
-		{"👍", SmallTalkEmpty},
-		{"🙏🙏", SmallTalkEmpty},
+		{"👍", SmallTalkAck},
+		{"🙏🙏", SmallTalkThanks}, {"🤔", SmallTalkEmpty},
 		// questions, however short, are not small talk
 		{"", ""},
 		{"привіт, як записатися в тсц?", ""},
