@@ -231,7 +231,7 @@ func TestTicketNotReopenedBySmallTalkAfterNotSolved(t *testing.T) {
 	h.taps(p, h.last(p.id), "tr:1:n")
 	h.settle()
 	staffBefore := len(inThread(h.srv.Messages(staffChat), topic.ThreadID))
-	for _, c := range []struct{ text, kind string }{{"Дякую", "thanks"}, {"Дякую за допомогу!", "thanks"}, {"ок", "ack"}, {"👍", "empty"}} {
+	for _, c := range []struct{ text, kind string }{{"Дякую", "thanks"}, {"Дякую за допомогу!", "thanks"}, {"ок", "ack"}, {"👍", "ack"}, {"🤔", "empty"}} {
 		n := len(h.srv.Messages(p.id))
 		h.says(p, c.text)
 		got := h.nth(p.id, n+1)
