@@ -856,7 +856,21 @@ func TestTypingAtTheIntro(t *testing.T) {
 		t.Errorf("«Почати» after a question began a rating of centre %q desk %d; want the QR code's %s, 3", r.Centre, r.Desk, centre.ID)
 	}
 
-	for i, typed := range []string{"почати", "Так", "давайте"} {
+	// «а навіщо?»: the intro again, with its buttons; «так» then starts.
+	w := person{id: 9809, lang: "uk"}
+	h.says(w, "/rate")
+	h.settle()
+	h.says(w, "а навіщо?")
+	h.settle()
+	if got := h.last(w.id); !hasButton(got, "qs:r:go") {
+		t.Errorf("«а навіщо?» at the intro: %q; want the intro again", got.Text)
+	}
+	h.says(w, "так")
+	h.settle()
+	if _, err := store.DraftOf(context.Background(), h.st.DB(), w.id, dialogs.KindRating); err != nil {
+		t.Errorf("«так» after «а навіщо?» began no rating: %q", h.last(w.id).Text)
+	}
+	for i, typed := range []string{"почати", "Так", "давайте", "так давай"} {
 		p := person{id: int64(9802 + i), lang: "uk"}
 		h.says(p, "/rate")
 		h.settle()

@@ -916,6 +916,24 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 		if a.typedForm(t.Lang, "survey.start", m.Text) {
 			return a.beginSurvey(ctx, t, q, st.Kind, 0, "", "")
 		}
+		if text := turn.FirstNonEmpty(m.Text, m.Caption); dialogs.LooksLikeQuestion(text) {
+			// A question the FAQ knows is answered, and the intro waits
+			// above; «а навіщо?» is answered by the intro itself, shown
+			// again with its buttons.
+			if e, known, err := a.BestAnswer(ctx, t.Tx, text); err != nil {
+				return err
+			} else if known && e.Action == "" {
+				a.Reply(ctx, t, a.RenderAnswer(e, t.Lang)+"\n\n"+a.Text.Text(t.Lang, "survey.faq_aside"), nil)
+				return nil
+			} else if !known {
+				var pending struct {
+					Centre string `json:"centre"`
+					Desk   int    `json:"desk"`
+				}
+				json.Unmarshal(conv.Data, &pending)
+				return a.OfferSurvey(ctx, t, st.Kind, pending.Centre, pending.Desk, 0)
+			}
+		}
 		if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
 			return err
 		}
