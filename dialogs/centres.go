@@ -185,7 +185,7 @@ func (p *Pack) TownTyped(text string) []Centre {
 // for a number).
 func (p *Pack) findCentres(query string) ([]Centre, int) {
 	var words []string
-	for _, w := range strings.Fields(Fold(query)) {
+	for _, w := range strings.Fields(Fold(renamed(query))) {
 		if !townWords[w] {
 			words = append(words, w)
 		}
@@ -554,4 +554,38 @@ func (p *Pack) CentresNamed(arg string) ([]Centre, error) {
 		return nil, ErrNoCentre
 	}
 	return found, nil
+}
+
+// renamedTowns are towns' former names, still said (the decommunisation
+// law of 9 April 2015 and Rada resolutions renamed them), folded, with the
+// name the centres' list has now.
+var renamedTowns = func() map[string]string {
+	m := map[string]string{}
+	for old, now := range map[string]string{
+		"Днепропетровск": "Дніпро", "Дніпропетровськ": "Дніпро",
+		"Кировоград": "Кропивницький", "Кіровоград": "Кропивницький",
+		"Днепродзержинск": "Кам'янське", "Дніпродзержинськ": "Кам'янське",
+		"Ильичевск": "Чорноморськ", "Іллічівськ": "Чорноморськ",
+		"Комсомольск": "Горішні Плавні", "Комсомольськ": "Горішні Плавні",
+		"Червоноград": "Шептицький",
+		"Переяслав-Хмельницкий": "Переяслав", "Переяслав-Хмельницький": "Переяслав",
+		"Новоград-Волынский": "Звягель", "Новоград-Волинський": "Звягель",
+	} {
+		m[Fold(old)] = now
+	}
+	return m
+}()
+
+// renamed is query with a town's former name («Днепропетровск») put as
+// its name now («Дніпро»).
+func renamed(query string) string {
+	words := strings.Fields(query)
+	for n := min(2, len(words)); n >= 1; n-- {
+		for i := 0; i+n <= len(words); i++ {
+			if now, ok := renamedTowns[Fold(strings.Join(words[i:i+n], " "))]; ok {
+				return strings.Join(append(append(append([]string{}, words[:i]...), now), words[i+n:]...), " ")
+			}
+		}
+	}
+	return query
 }
