@@ -96,9 +96,30 @@ func AsksWhoItIs(text string) bool {
 // centre's number.
 var phoneLike = regexp.MustCompile(`\+?\(?\d[\d\s().-]{8,18}\d`)
 
-// MaskPhones replaces what looks like a phone number in text with «☎ ***»;
-// ok reports whether there was one.
+// documentLike is a document's series and number («ЕХА 123456», «КВ
+// 123456») or a car's VIN, set off from the words around it.
+var documentLike = regexp.MustCompile(`(?:^|[^\p{L}\d])(\p{Lu}{2,3}\s?№?\s?\d{6}|[A-HJ-NPR-Z0-9]{17})(?:$|[^\p{L}\d])`)
+
+// MaskPhones replaces what looks like a phone number in text with «☎ ***»,
+// and a document's number or a VIN with «📄 ***»; ok reports whether there
+// was one.
 func MaskPhones(text string) (masked string, ok bool) {
+	for {
+		loc := documentLike.FindStringSubmatchIndex(text)
+		if loc == nil {
+			break
+		}
+		v := text[loc[2]:loc[3]]
+		if len(v) == 17 && (!strings.ContainsAny(v, "0123456789") || strings.Trim(v, "0123456789") == "") {
+			break // seventeen letters, or digits alone: not a VIN
+		}
+		text, ok = text[:loc[2]]+"📄 ***"+text[loc[3]:], true
+	}
+	phones, had := maskPhones(text)
+	return phones, ok || had
+}
+
+func maskPhones(text string) (masked string, ok bool) {
 	masked = phoneLike.ReplaceAllStringFunc(text, func(m string) string {
 		digits := 0
 		for _, r := range m {
