@@ -506,6 +506,8 @@ func TestReminderComesForEveryWait(t *testing.T) {
 	tb := h.openTicketFor(b, "Питання Б про номери")
 	tc := h.openTicketFor(c, "Вопрос В про права")
 	td := h.openTicketFor(d, "Питання Г про довідку")
+	e := person{id: 36005, lang: "uk"}
+	te := h.openTicketFor(e, "Продам гараж недорого")
 	// A: answered once, then the citizen asks more and waits.
 	h.staffPost(staffChat, ta.ThreadID, 0, &models.Message{Text: "Техогляд не потрібен для легкових."})
 	h.settle()
@@ -523,6 +525,9 @@ func TestReminderComesForEveryWait(t *testing.T) {
 	h.says(c, "Так и не решили")
 	// D: answered, and the citizen has not written since.
 	h.staffPost(staffChat, td.ThreadID, 0, &models.Message{Text: "Довідку видають у будь-якому ТСЦ."})
+	h.settle()
+	// E: blocked without an answer: nobody waits for one.
+	h.staffPost(staffChat, te.ThreadID, 0, &models.Message{Text: "/block"})
 	h.settle()
 
 	later := func() {
@@ -545,7 +550,7 @@ func TestReminderComesForEveryWait(t *testing.T) {
 		name   string
 		thread int
 		want   int
-	}{{"A, who wrote after the answer", ta.ThreadID, 1}, {"B, never answered", tb.ThreadID, 1}, {"C, reopened", tc.ThreadID, 1}, {"D, answered", td.ThreadID, 0}} {
+	}{{"A, who wrote after the answer", ta.ThreadID, 1}, {"B, never answered", tb.ThreadID, 1}, {"C, reopened", tc.ThreadID, 1}, {"D, answered", td.ThreadID, 0}, {"E, blocked", te.ThreadID, 0}} {
 		if got := reminders(c.thread); got != c.want {
 			t.Errorf("%s: %d reminders, want %d", c.name, got, c.want)
 		}

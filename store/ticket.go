@@ -334,6 +334,10 @@ func BlockUser(ctx context.Context, q sqlx.ExecerContext, userID, by int64) (blo
 		return false, fmt.Errorf("store: unable to block user %d: %w", userID, err)
 	}
 	n, _ := res.RowsAffected()
+	// Their open requests wait for nobody now: no SLA reminder for them.
+	if _, err := q.ExecContext(ctx, `UPDATE tickets SET waiting_since = NULL WHERE user_id = $1 AND status = 'open'`, userID); err != nil {
+		return false, fmt.Errorf("store: unable to end the waits of user %d: %w", userID, err)
+	}
 	return n > 0, nil
 }
 
