@@ -890,3 +890,29 @@ func TestEditedFAQCommandIsNotMirrored(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// A note edited to drop its «//» stays a note, and the moderator is told
+// how to send it (it silently reached nobody).
+func TestNoteEditedIntoAnAnswerIsExplained(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 11951, lang: "uk"}
+	topic := h.openTicketFor(p, "Коли будуть готові номери?")
+	update := h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "// Номери будуть готові в четвер"})
+	h.settle()
+	n := len(h.srv.Messages(p.id))
+	var id int
+	h.st.DB().QueryRow(`SELECT (payload->'message'->>'message_id')::int FROM inbox WHERE update_id = $1`, update).Scan(&id)
+	now := int(time.Now().Unix())
+	h.srv.Push(models.Update{EditedMessage: &models.Message{
+		ID: id, Date: now, EditDate: now, From: moderator, MessageThreadID: topic.ThreadID, IsTopicMessage: true,
+		Chat: models.Chat{ID: staffChat, Type: models.ChatTypeSupergroup, Title: "Staff", IsForum: true}, Text: "Номери будуть готові в четвер",
+	}})
+	h.settle()
+	if got := lastInThread(h, topic.ThreadID).Text; got != h.text.Text("uk", "desk.note_stays_note") {
+		t.Errorf("the moderator was told %q", got)
+	}
+	if got := len(h.srv.Messages(p.id)); got != n {
+		t.Errorf("the citizen got %d messages", got-n)
+	}
+	h.noRejects()
+}

@@ -359,6 +359,12 @@ func (a *Desk) onStaffEdit(ctx context.Context, t *turn.Turn, m *models.Message)
 		return
 	}
 	tk, rec, err := store.TicketByStaffMessage(ctx, t.Tx, m.ID)
+	if err == nil && rec.Direction == "note" && !tk.Forgotten() && !strings.HasPrefix(strings.TrimSpace(turn.FirstNonEmpty(m.Text, m.Caption)), "//") {
+		// «// Номери будуть готові…» with the «//» taken out: a note stays
+		// a note, and the moderator is told how to send it.
+		t.Do(a.StaffPost(m.MessageThreadID, a.StaffText("desk.note_stays_note"), m.ID))
+		return
+	}
 	if err != nil || rec.Direction != "out" || !rec.Relayed || tk.Forgotten() {
 		// (A citizen who deleted their data has no chat the bot knows.)
 		t.Status = store.InboxSkipped
