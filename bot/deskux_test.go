@@ -591,6 +591,12 @@ func TestCardButtonsNameTheModeratorAndBlockingIsConfirmed(t *testing.T) {
 	if got := lastInThread(h, tp.ThreadID).Text; got != want || !strings.Contains(got, "Петро Колега") {
 		t.Errorf("closed by the button: %q, want %q", got, want)
 	}
+	// A second tap on the closed request's card is answered on the card.
+	h.staffTaps(moderator, card, "tk:c:1")
+	h.settle()
+	if got := h.lastAck(); got != h.text.Text("uk", "desk.card_closed", map[string]any{"ID": 1}) {
+		t.Errorf("✅ on a closed request's card: the toast %q", got)
+	}
 
 	card = inThread(h.srv.Messages(staffChat), tq.ThreadID)[0]
 	h.staffTaps(petro, card, "tk:b:2")

@@ -521,6 +521,13 @@ func (a *Desk) onDeskButton(ctx context.Context, t *turn.Turn, q *models.Callbac
 		t.Status = store.InboxSkipped
 		return nil
 	}
+	if tk.Status != store.TicketOpen && !tk.Forgotten() && (verb == "t" || verb == "c") {
+		// The card of a request closed since: the tap is answered where
+		// the moderator looks, on the card (it was silent, or said in
+		// General).
+		a.Ack(ctx, t, a.StaffText("desk.card_closed", map[string]any{"ID": tk.ID}))
+		return nil
+	}
 	a.Ack(ctx, t, "")
 	if tk.Forgotten() {
 		// A card from before its citizen deleted their data (it has no
