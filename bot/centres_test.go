@@ -828,6 +828,9 @@ func TestStatsPeriodIsReadWhereverAndWhateverItsWords(t *testing.T) {
 		"/stats Кривий Ріг вчора": "Кривий Ріг",
 		"/stats 2025-11-01":       "усі центри · 01.11.2025",
 		"/stats 11.2026":          "усі центри · 11.2026",
+		"/stats за тиждень":       "усі центри · " + h.text.Count("uk", "stats.period.days", 7, nil),
+		"/stats останні 7 днів":   "усі центри · " + h.text.Count("uk", "stats.period.days", 7, nil),
+		"/stats 5154 за рік":      "ТСЦ МВС № 5154 · Одеса · " + h.text.Count("uk", "stats.period.days", 365, nil),
 	} {
 		if got := answer(cmd); !strings.Contains(got, "📊") || !strings.Contains(got, want) {
 			t.Errorf("%s: %q; want %q", cmd, got, want)

@@ -65,8 +65,10 @@ func CanonicalPeriod(s string) string {
 		return "7d"
 	case "місяць", "месяц", "month":
 		return "30d"
-	case "усе", "все", "весь", "всё":
+	case "усе", "все", "весь", "всё", "всі", "усі", "завжди", "всегда", "all-time":
 		return "all"
+	case "рік", "год", "year":
+		return "365d"
 	}
 	if m := isoDate.FindStringSubmatch(low); m != nil {
 		return datePeriod(m[1], m[2], m[3])
