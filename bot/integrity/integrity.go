@@ -18,7 +18,6 @@ import (
 	"servicebot/bot/tg"
 	"servicebot/bot/turn"
 	"servicebot/dialogs"
-	"servicebot/locales"
 	"servicebot/store"
 )
 
@@ -113,24 +112,6 @@ func (a *Integrity) choose(ctx context.Context, t *turn.Turn, msgID int, named b
 	}
 	a.Show(ctx, t, msgID, a.Text.Text(t.Lang, chosen)+"\n\n"+a.Text.Text(t.Lang, "report.describe"), nil)
 	return nil
-}
-
-// typedForm tells text that says a button's label (key) or one of the
-// words for it (key_typed), in the person's language or another.
-func (a *Integrity) typedForm(lang, key, text string) bool {
-	typed := dialogs.Fold(text)
-	if typed == "" {
-		return false
-	}
-	for _, l := range append([]string{lang}, locales.Languages...) {
-		forms := append([]string{a.Text.Text(l, key)}, strings.Split(a.Text.Text(l, key+"_typed"), "|")...)
-		for _, f := range forms {
-			if f != "" && f != key+"_typed" && dialogs.Fold(f) == typed {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // ownReports returns the person's open reports that can still reach them,
@@ -311,9 +292,9 @@ func (a *Integrity) ReportMessage(ctx context.Context, t *turn.Turn, m *models.M
 		text := turn.FirstNonEmpty(m.Text, m.Caption)
 		if d.Choosing {
 			switch {
-			case a.typedForm(t.Lang, "report.anonymous", text):
+			case a.TypedForm(t.Lang, "report.anonymous", text):
 				return true, a.choose(ctx, t, 0, false)
-			case a.typedForm(t.Lang, "report.named", text):
+			case a.TypedForm(t.Lang, "report.named", text):
 				return true, a.choose(ctx, t, 0, true)
 			}
 			if dialogs.LooksLikeQuestion(text) {

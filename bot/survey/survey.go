@@ -743,26 +743,7 @@ func (a *Surveys) typedSkip(lang, text string) bool {
 	if t == "-" || t == "—" || t == "–" || t == "." {
 		return true
 	}
-	return a.typedForm(lang, "survey.skip", text)
-}
-
-// typedForm tells whether text is a button's label (the message key) typed,
-// or one of the words that say the same (key_typed), in the person's
-// language or another.
-func (a *Surveys) typedForm(lang, key, text string) bool {
-	typed := dialogs.Fold(text)
-	if typed == "" {
-		return false
-	}
-	for _, l := range append([]string{lang}, locales.Languages...) {
-		forms := append([]string{a.Text.Text(l, key)}, strings.Split(a.Text.Text(l, key+"_typed"), "|")...)
-		for _, f := range forms {
-			if f != "" && f != key+"_typed" && dialogs.Fold(f) == typed {
-				return true
-			}
-		}
-	}
-	return false
+	return a.TypedForm(lang, "survey.skip", text)
 }
 
 // scoreOutOf is «5/5», «5 з 5», «4 из 5», «5 of 5»: a score and the top
@@ -913,7 +894,7 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 		// is not for a questionnaire not yet begun: the message is taken
 		// as any other (a question answered), and the intro above keeps
 		// its «Почати», with the QR code's centre in it.
-		if a.typedForm(t.Lang, "survey.start", m.Text) {
+		if a.TypedForm(t.Lang, "survey.start", m.Text) {
 			return a.beginSurvey(ctx, t, q, st.Kind, 0, "", "")
 		}
 		if text := turn.FirstNonEmpty(m.Text, m.Caption); dialogs.LooksLikeQuestion(text) {

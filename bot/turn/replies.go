@@ -2,12 +2,15 @@ package turn
 
 import (
 	"context"
+	"strings"
 
 	telegram "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
 	"servicebot/bot/outbox"
 	"servicebot/bot/tg"
+	"servicebot/dialogs"
+	"servicebot/locales"
 	"servicebot/store"
 )
 
@@ -104,3 +107,22 @@ func (a *Env) SendWithLocationButton(t *Turn, text string) {
 // DropLocationButton takes the location button (SendWithLocationButton)
 // away with the turn's first message that can carry its removal.
 func (a *Env) DropLocationButton(t *Turn) { t.DropReplyKeyboard() }
+
+// TypedForm tells whether text is a button's label (the message key)
+// typed, or one of the words that say the same (key_typed, «|»-separated),
+// in the person's language or another: a Ukrainian speaker may type «да».
+func (a *Env) TypedForm(lang, key, text string) bool {
+	typed := dialogs.Fold(text)
+	if typed == "" {
+		return false
+	}
+	for _, l := range append([]string{lang}, locales.Languages...) {
+		forms := append([]string{a.Text.Text(l, key)}, strings.Split(a.Text.Text(l, key+"_typed"), "|")...)
+		for _, f := range forms {
+			if f != "" && f != key+"_typed" && dialogs.Fold(f) == typed {
+				return true
+			}
+		}
+	}
+	return false
+}
