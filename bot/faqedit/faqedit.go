@@ -383,7 +383,11 @@ func (a *Editor) fieldValue(lang, field string, msg *models.Message) (value stri
 func (a *Editor) onEditInput(ctx context.Context, t *turn.Turn, d editDraft, msg *models.Message) error {
 	value, lines, problem, detail := a.fieldValue(t.Lang, d.Field, msg)
 	if problem != "" {
-		// The draft stays: the next message is another try.
+		// The draft stays: the next message is another try (and this
+		// one does not count as the admin moving on).
+		if err := a.saveDraft(ctx, t, d); err != nil {
+			return err
+		}
 		a.Reply(ctx, t, a.Text.Text(t.Lang, problem, map[string]any{"Detail": detail}), nil)
 		return nil
 	}
@@ -814,6 +818,9 @@ func (a *Editor) ContinueEdit(ctx context.Context, t *turn.Turn, conv store.Conv
 		return turn.ErrNotMine
 	}
 	if msg.Text == "" {
+		if err := a.saveDraft(ctx, t, d); err != nil {
+			return err
+		}
 		a.Reply(ctx, t, a.Text.Text(t.Lang, "faqedit.need_text"), nil)
 		return nil
 	}
