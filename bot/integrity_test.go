@@ -593,6 +593,12 @@ func TestIntegrityTeamSeesWhatItsRepliesDo(t *testing.T) {
 	if !strings.Contains(closed.PlainText, "анонімно") || !strings.Contains(closed.PlainText, "2000 грн") {
 		t.Errorf("the closed card lost the report: %q", closed.PlainText)
 	}
+	// A question to the closed report: the team is told it was not sent.
+	h.staffPost(integrityChat, 0, card.ID, &models.Message{Text: "А хто саме?", From: team})
+	h.settle()
+	if _, ok := h.lastWith(integrityChat, h.text.Text("uk", "report.staff_closed_not_asked", map[string]any{"ID": 1})); !ok {
+		t.Errorf("a question to a closed report is not said to be unsent: %q", h.last(integrityChat).Text)
+	}
 	for _, leak := range []string{"12101", "Олена", "Ковальчук", "olena_kov"} {
 		if strings.Contains(closed.Text, leak) {
 			t.Errorf("the closed card shows %q: %s", leak, closed.Text)

@@ -683,7 +683,7 @@ func (a *Integrity) integrityPost(text string, replyTo int) outbox.Effect {
 func (a *Integrity) askReporter(ctx context.Context, t *turn.Turn, r store.IntegrityReport, m *models.Message) error {
 	data := map[string]any{"ID": r.ID}
 	if r.Closed {
-		t.Do(a.integrityPost(a.StaffText("report.staff_closed_already", data), m.ID))
+		t.Do(a.integrityPost(a.StaffText("report.staff_closed_not_asked", data), m.ID))
 		return nil
 	}
 	userID, err := a.keys.openReporter(r.ReporterBox, r.ID)
