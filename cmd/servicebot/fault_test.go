@@ -197,18 +197,26 @@ func checkAllReplied(t *testing.T, citizens *load.Load, r load.Result, maxRepeat
 	if r.Unmatched > maxRepeats {
 		t.Errorf("%d replies repeated; at most %d may be", r.Unmatched, maxRepeats)
 	}
-	repeated := 0
+	repeated, answers := 0, 0
 	for _, q := range citizens.Server().Rejected() {
 		switch {
-		case q.Method == "answerCallbackQuery" && strings.Contains(q.Description, "query is too old"),
-			strings.HasPrefix(q.Method, "editMessage") && strings.Contains(q.Description, "message is not modified"):
+		case q.Method == "answerCallbackQuery" && strings.Contains(q.Description, "query is too old"):
+			// A callback's answer is delivered without waiting for its
+			// record (README, Crash safety): made again after a failure,
+			// Telegram refuses it and nobody sees it. How many depends on
+			// how busy the machine is when the connection goes.
+			answers++
+		case strings.HasPrefix(q.Method, "editMessage") && strings.Contains(q.Description, "message is not modified"):
 			repeated++
 		default:
 			t.Errorf("Telegram would reject %s to chat %s: %s", q.Method, q.Get("chat_id"), q.Description)
 		}
 	}
 	if repeated > 2*maxRepeats {
-		t.Errorf("%d calls repeated after failures; at most %d may be", repeated, 2*maxRepeats)
+		t.Errorf("%d edits repeated after failures; at most %d may be", repeated, 2*maxRepeats)
+	}
+	if answers > r.Pushed {
+		t.Errorf("%d callback answers repeated for %d updates", answers, r.Pushed)
 	}
 }
 
