@@ -772,6 +772,18 @@ func TestReportTypedBeforeChoosing(t *testing.T) {
 		t.Errorf("a report typed before choosing: %d reports; the bot said %q", reports(), ms[len(ms)-1].Text)
 	}
 
+	// «🏠 Меню» on /report's message: what comes next is no report.
+	g := h.reporter(12804)
+	g.says("/report")
+	h.settle()
+	g.taps(h.last(g.u.ID), turn.CbReport+":x")
+	h.settle()
+	g.says("хочу записатися на практичний іспит у суботу вранці")
+	h.settle()
+	if reports() != 2 {
+		t.Errorf("a statement after leaving /report by «Меню» was filed as a report")
+	}
+
 	f := h.reporter(12803)
 	f.says("/report")
 	h.settle()

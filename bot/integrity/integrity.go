@@ -23,7 +23,7 @@ import (
 
 const (
 	reportDraftTime  = time.Hour        // to write the report after choosing how
-	reportChoiceTime = 15 * time.Minute // to choose how, or type the report, after /report
+	reportChoiceTime = 10 * time.Minute // to choose how, or type the report, after /report
 	reportFollowTime = 30 * time.Minute // to add to it, or answer a question, after the last message
 	reportsListed    = 5                // open reports offered to add to
 )
@@ -95,7 +95,8 @@ func (a *Integrity) StartReport(ctx context.Context, t *turn.Turn, msgID int) er
 		}
 		rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "report.add_to", map[string]any{"ID": r.ID}), turn.CbReportAdd, strconv.FormatInt(r.ID, 10))})
 	}
-	rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "nav.menu"), turn.CbMenu, "menu")})
+	// «🏠 Меню» leaves the report unbegun: what is typed next is not it.
+	rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "nav.menu"), turn.CbReport, "x")})
 	a.Show(ctx, t, msgID, b.String(), tg.NewKeyboard(rows...))
 	return nil
 }
@@ -159,6 +160,13 @@ func (a *Integrity) OnReportButton(ctx context.Context, t *turn.Turn) error {
 		return nil
 	}
 	if action == turn.CbReport {
+		if arg == "x" {
+			if _, err := store.EndIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat)); err != nil {
+				return err
+			}
+			a.Show(ctx, t, tg.CallbackMessageID(u), a.Text.Text(t.Lang, "menu.title"), a.MenuKeyboard(t.Lang))
+			return nil
+		}
 		if arg != "a" && arg != "n" {
 			a.StaleButton(ctx, t)
 			return nil
@@ -307,7 +315,9 @@ func (a *Integrity) ReportMessage(ctx context.Context, t *turn.Turn, m *models.M
 					return false, err
 				}
 			}
-			if len(strings.Fields(text)) < 4 && len(m.Photo) == 0 && m.Document == nil && m.Video == nil && m.Voice == nil {
+			if len(strings.Fields(text)) < 6 && len(m.Photo) == 0 && m.Document == nil && m.Video == nil && m.Voice == nil {
+				// A few words («хочу записатися на іспит») are not taken
+				// for a report without a choice: the person is asked.
 				a.Reply(ctx, t, a.Text.Text(t.Lang, "report.choose_first"), nil)
 				return true, nil
 			}
