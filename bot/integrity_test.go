@@ -784,6 +784,31 @@ func TestReportTypedBeforeChoosing(t *testing.T) {
 		t.Errorf("a statement after leaving /report by «Меню» was filed as a report")
 	}
 
+	// /report, then /operator and a request: its follow-up goes to the
+	// request, not to the integrity team; a refusal files nothing.
+	o := h.reporter(12805)
+	o.says("/report")
+	h.settle()
+	o.says("/operator")
+	h.settle()
+	o.says("Не можу записатися на реєстрацію авто, сайт видає помилку")
+	h.settle()
+	o.says("Ось ще: помилка з'являється на кроці вибору дати")
+	h.settle()
+	if reports() != 2 {
+		t.Errorf("a request's follow-up after a look at /report was filed as a report (%d reports)", reports())
+	}
+	n := h.reporter(12806)
+	n.says("/report")
+	h.settle()
+	n.says("Не хочу нічого повідомляти, дякую")
+	h.settle()
+	n.says("а що буде якщо я повідомлю?")
+	h.settle()
+	if reports() != 2 {
+		t.Errorf("a refusal or a question after /report was filed (%d reports)", reports())
+	}
+
 	f := h.reporter(12803)
 	f.says("/report")
 	h.settle()

@@ -64,10 +64,10 @@ func EndConversation(ctx context.Context, q sqlx.ExecerContext, chatID int64) (e
 
 // UpdatesBetween tells whether the chat sent the bot anything after update
 // from and before update to (both excluded), as far as the inbox still
-// keeps it.
+// keeps it. An edit of a message sent before is not something new.
 func UpdatesBetween(ctx context.Context, q sqlx.QueryerContext, chat, from, to int64) (bool, error) {
 	var any bool
-	err := sqlx.GetContext(ctx, q, &any, `SELECT EXISTS (SELECT 1 FROM inbox WHERE chat_key = $1 AND update_id > $2 AND update_id < $3)`, chat, from, to)
+	err := sqlx.GetContext(ctx, q, &any, `SELECT EXISTS (SELECT 1 FROM inbox WHERE chat_key = $1 AND update_id > $2 AND update_id < $3 AND kind <> 'edited_message')`, chat, from, to)
 	if err != nil {
 		return false, fmt.Errorf("store: unable to read chat %d's updates: %w", chat, err)
 	}

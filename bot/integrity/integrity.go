@@ -40,6 +40,9 @@ type reportDraft struct {
 	// Choosing: /report was asked, and anonymous or named is not chosen
 	// yet; what is typed then is a choice in words or the report itself.
 	Choosing bool `json:"choosing,omitempty"`
+	// Since is the update that showed the choice: anything the person did
+	// after it (/menu, /operator, a button) ends the wait for it.
+	Since int64 `json:"since,omitempty"`
 }
 
 // OnReportCommand begins an integrity report (/report).
@@ -75,7 +78,7 @@ func (a *Integrity) StartReport(ctx context.Context, t *turn.Turn, msgID int) er
 	}
 	b.WriteString(" " + a.Text.Text(t.Lang, "report.how"))
 	// What is typed before a button is tapped is not lost to the FAQ.
-	if err := a.saveReportDialog(ctx, t, reportDraft{Choosing: true, Source: "menu", Until: time.Now().Add(reportChoiceTime).Unix()}); err != nil {
+	if err := a.saveReportDialog(ctx, t, reportDraft{Choosing: true, Since: t.Update.ID, Source: "menu", Until: time.Now().Add(reportChoiceTime).Unix()}); err != nil {
 		return err
 	}
 	rows := [][]tg.Button{
@@ -99,6 +102,36 @@ func (a *Integrity) StartReport(ctx context.Context, t *turn.Turn, msgID int) er
 	rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "nav.menu"), turn.CbReport, "x")})
 	a.Show(ctx, t, msgID, b.String(), tg.NewKeyboard(rows...))
 	return nil
+}
+
+// saysWord tells a short message that has one of key's typed words in
+// it: «хочу анонімно», «анонімно будь ласка».
+func (a *Integrity) saysWord(lang, key, text string) bool {
+	words := strings.Fields(dialogs.Fold(text))
+	if len(words) == 0 || len(words) > 4 {
+		return false
+	}
+	for _, w := range words {
+		if a.TypedForm(lang, key, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// refuses tells «не хочу нічого повідомляти», «ні, дякую», «нет»: the
+// person does not want to report after all.
+func refuses(text string) bool {
+	f := dialogs.Fold(text)
+	if len(strings.Fields(f)) > 5 {
+		return false // «не хочу платити хабар, але з мене вимагали…» is a report
+	}
+	for _, p := range []string{"не хочу", "ни", "нет", "не буду", "передумав", "передумала", "передумал"} {
+		if f == dialogs.Fold(p) || strings.HasPrefix(f, dialogs.Fold(p)+" ") {
+			return true
+		}
+	}
+	return false
 }
 
 // choose begins the report, anonymous or named, as chosen by its button
@@ -300,20 +333,48 @@ func (a *Integrity) ReportMessage(ctx context.Context, t *turn.Turn, m *models.M
 		text := turn.FirstNonEmpty(m.Text, m.Caption)
 		if d.Choosing {
 			switch {
-			case a.TypedForm(t.Lang, "report.anonymous", text):
+			case a.TypedForm(t.Lang, "report.anonymous", text) || a.saysWord(t.Lang, "report.anonymous", text):
 				return true, a.choose(ctx, t, 0, false)
 			case a.TypedForm(t.Lang, "report.named", text):
 				return true, a.choose(ctx, t, 0, true)
 			}
-			if dialogs.LooksLikeQuestion(text) {
-				// «як записатися на іспит?» after a look at /report: the
-				// FAQ's, and the report is not begun.
-				if _, known, err := a.BestAnswer(ctx, t.Tx, text); err != nil || known {
-					if err == nil {
-						_, err = store.EndIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat))
-					}
+			leave := func() (bool, error) {
+				_, err := store.EndIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat))
+				return false, err
+			}
+			// The person moved on since /report (/menu, /operator, a
+			// button): this message is not the report.
+			if moved, err := store.UpdatesBetween(ctx, t.Tx, t.Chat, d.Since, t.Update.ID); err != nil {
+				return false, err
+			} else if moved || d.Since == 0 {
+				return leave()
+			}
+			if _, err := store.OpenTicketOf(ctx, t.Tx, t.User.ID); err == nil {
+				return leave() // a request's follow-up, not a report
+			} else if !errors.Is(err, store.ErrNotFound) {
+				return false, err
+			}
+			if refuses(text) {
+				// «не хочу нічого повідомляти»: nothing to report.
+				if _, err := store.EndIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat)); err != nil {
 					return false, err
 				}
+				a.Reply(ctx, t, a.Text.Text(t.Lang, "cancel.done"), a.MenuKeyboard(t.Lang))
+				return true, nil
+			}
+			if dialogs.LooksLikeQuestion(text) {
+				// «як записатися на іспит?» after a look at /report: the
+				// FAQ's, and the report is not begun; a question the FAQ
+				// does not know («а що буде, якщо я повідомлю?») is not
+				// a report either: the choice is asked for.
+				if _, known, err := a.BestAnswer(ctx, t.Tx, text); err != nil || known {
+					if err != nil {
+						return false, err
+					}
+					return leave()
+				}
+				a.Reply(ctx, t, a.Text.Text(t.Lang, "report.choose_first"), nil)
+				return true, nil
 			}
 			if len(strings.Fields(text)) < 6 && len(m.Photo) == 0 && m.Document == nil && m.Video == nil && m.Voice == nil {
 				// A few words («хочу записатися на іспит») are not taken
