@@ -298,12 +298,20 @@ func TestAnsweredInTheLanguageWritten(t *testing.T) {
 	if got := h.last(ru.id).Text; !strings.Contains(got, "Скільки") && !strings.Contains(got, "сервісн") {
 		t.Errorf("a Russian client writing Ukrainian is answered %q; want Ukrainian", got)
 	}
-	// Settled once: a Russian sentence afterwards does not switch back
-	// (a questionnaire's comment ping-ponged the language).
+	// Written in Russian again, plainly: Russian again.
 	h.says(ru, "Здравствуйте, сколько стоит замена прав?")
 	h.settle()
-	if got := h.last(ru.id).Text; !strings.Contains(got, "Скільки") && !strings.Contains(got, "сервісн") {
-		t.Errorf("switched back to Russian by one sentence: %q", got)
+	if got := h.last(ru.id).Text; !strings.Contains(got, "Сколько") && !strings.Contains(got, "сервисн") {
+		t.Errorf("plainly Russian again, answered %q", got)
+	}
+	// A Ukrainian town in a Russian sentence is not Ukrainian.
+	bc := person{id: 16805, lang: "ru"}
+	h.says(bc, "Подскажите адрес центра Біла Церква")
+	h.settle()
+	h.says(bc, "/help")
+	h.settle()
+	if got := h.last(bc.id).Text; !strings.Contains(got, "Что я умею") {
+		t.Errorf("«Біла Церква» in a Russian sentence switched the language: %q", got)
 	}
 	// A town in the other language is not the language written in.
 	town := person{id: 16804, lang: "ru"}

@@ -155,10 +155,7 @@ func (a *App) decide(ctx context.Context, t *turn.Turn) error {
 				return err
 			}
 			if !chosen {
-				// Once: the language is then settled, as if chosen, so
-				// that a questionnaire's comment or a quoted sentence in
-				// the other language does not switch it back and forth.
-				if err := store.ChooseUserLanguage(ctx, t.Tx, user.ID, lang); err != nil {
+				if err := store.SetUserLanguage(ctx, t.Tx, user.ID, lang); err != nil {
 					return err
 				}
 				user.Language = lang

@@ -27,8 +27,8 @@ func LanguageFromTelegram(code string) (lang string, ok bool) {
 var (
 	ukOnlyLetters  = "іїєґІЇЄҐ"
 	ruOnlyLetters  = "ыэъёЫЭЪЁ"
-	ukrainianWords = wordSet("як що де коли чи скільки можна треба потрібно мені мене мій будь ласка дякую вітаю але або також")
-	russianWords   = wordSet("как что где когда ли сколько можно нужно надо мне меня мой пожалуйста спасибо здравствуйте но или также")
+	ukrainianWords = wordSet("як що де коли чи скільки можна треба потрібно мені мене мій будь ласка дякую вітаю але або також підкажіть скажіть розумію відповідайте українською добрий привіт")
+	russianWords   = wordSet("как что где когда ли сколько можно нужно надо мне меня мой пожалуйста спасибо здравствуйте но или также подскажите скажите понимаю отвечайте русски русском добрый привет")
 )
 
 func wordSet(s string) map[string]bool {
@@ -59,10 +59,12 @@ func WrittenIn(text string) (lang string, ok bool) {
 	}
 	uk := strings.ContainsAny(text, ukOnlyLetters)
 	ru := strings.ContainsAny(text, ruOnlyLetters)
+	// Letters alone can be a town's name («Біла Церква» in a Russian
+	// sentence): with at least one word of the language, or two words.
 	switch {
-	case (uk || ukw >= 2) && !ru && ruw == 0:
+	case (uk && ukw >= 1 || ukw >= 2) && !ru && ruw == 0:
 		return "uk", true
-	case (ru || ruw >= 2) && !uk && ukw == 0:
+	case (ru && ruw >= 1 || ruw >= 2) && !uk && ukw == 0:
 		return "ru", true
 	}
 	return "", false
