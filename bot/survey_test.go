@@ -856,6 +856,15 @@ func TestTypingAtTheIntro(t *testing.T) {
 		t.Errorf("«Почати» after a question began a rating of centre %q desk %d; want the QR code's %s, 3", r.Centre, r.Desk, centre.ID)
 	}
 
+	// «ні»: not now.
+	no := person{id: 9808, lang: "uk"}
+	h.says(no, "/rate")
+	h.settle()
+	h.says(no, "ні")
+	h.settle()
+	if got := h.last(no.id).Text; got != h.text.Text("uk", "cancel.done") {
+		t.Errorf("«ні» at the intro: %q", got)
+	}
 	// «а навіщо?»: the intro again, with its buttons; «так» then starts.
 	w := person{id: 9809, lang: "uk"}
 	h.says(w, "/rate")
@@ -1006,12 +1015,14 @@ func TestNotApplicableTyped(t *testing.T) {
 	h.noRejects()
 }
 
-// «вийти», «хватит» typed at a step leave the questionnaire, as /cancel
-// does (they got «give a score with the buttons»).
+// «вийти», «передумала» typed at a step leave the questionnaire, as
+// /cancel does (they got «give a score with the buttons»); «назад» goes
+// back a step, and «досить» at the last comment is «nothing to add», not
+// the end of a finished rating.
 func TestTypedExitLeavesTheQuestionnaire(t *testing.T) {
 	h := newHarness(t)
 	centre := h.app.Pack.Centres[0]
-	for i, typed := range []string{"вийти", "хватит"} {
+	for i, typed := range []string{"вийти", "передумала"} {
 		p := person{id: int64(9861 + i), lang: "uk"}
 		h.says(p, "/start r_"+centre.ID)
 		h.taps(p, h.nth(p.id, 1), "qs:r:go")
@@ -1021,6 +1032,34 @@ func TestTypedExitLeavesTheQuestionnaire(t *testing.T) {
 		if _, err := store.GetConversation(context.Background(), h.st.DB(), p.id); err == nil {
 			t.Errorf("«%s»: the questionnaire still waits; the bot said %q", typed, h.last(p.id).Text)
 		}
+	}
+	p := person{id: 9865, lang: "uk"}
+	h.says(p, "/start r_"+centre.ID)
+	h.taps(p, h.nth(p.id, 1), "qs:r:go")
+	h.settle()
+	h.says(p, "5")
+	h.settle()
+	h.says(p, "назад")
+	h.settle()
+	if q, _ := h.app.Pack.Questionnaire(dialogs.KindRating); func() bool {
+		qq, ok := q.Next(h.draft(p, dialogs.KindRating).Answers)
+		return !ok || qq.ID != q.Sections[0].Questions[0].ID
+	}() {
+		t.Errorf("«назад» after the first score did not go back to it: %q", h.last(p.id).Text)
+	}
+	for {
+		q, _ := h.app.Pack.Questionnaire(dialogs.KindRating)
+		qq, ok := q.Next(h.draft(p, dialogs.KindRating).Answers)
+		if !ok || qq.Type == dialogs.QuestionText {
+			break
+		}
+		h.says(p, "5")
+		h.settle()
+	}
+	h.says(p, "досить")
+	h.settle()
+	if r := h.draft(p, dialogs.KindRating); !r.Answers["comment"].Skipped {
+		t.Errorf("«досить» at the comment: %+v; want it skipped, the rating kept", r.Answers["comment"])
 	}
 	h.noRejects()
 }

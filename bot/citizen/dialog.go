@@ -75,8 +75,8 @@ func isCancel(text string) bool {
 	switch dialogs.Fold(strings.Trim(strings.TrimSpace(text), ".!")) {
 	case dialogs.Fold("скасувати"), dialogs.Fold("скасуй"), dialogs.Fold("відміна"), dialogs.Fold("відмінити"),
 		dialogs.Fold("отмена"), dialogs.Fold("отменить"), dialogs.Fold("cancel"), dialogs.Fold("стоп"),
-		dialogs.Fold("вийти"), dialogs.Fold("вихід"), dialogs.Fold("досить"), dialogs.Fold("передумав"), dialogs.Fold("передумала"),
-		dialogs.Fold("выйти"), dialogs.Fold("выход"), dialogs.Fold("хватит"), dialogs.Fold("передумал"), dialogs.Fold("exit"):
+		dialogs.Fold("вийти"), dialogs.Fold("вихід"), dialogs.Fold("передумав"), dialogs.Fold("передумала"),
+		dialogs.Fold("выйти"), dialogs.Fold("выход"), dialogs.Fold("передумал"), dialogs.Fold("exit"):
 		return true
 	}
 	return false

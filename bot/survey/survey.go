@@ -221,21 +221,7 @@ func (a *Surveys) OnSurveyButton(ctx context.Context, t *turn.Turn) error {
 			return err
 		}
 	case turn.CbSurveyBack:
-		// No longer waiting for a centre's description.
-		if err := a.keepSurveyDialog(ctx, t, kind); err != nil {
-			return err
-		}
-		current := firstUnanswered(q, r)
-		if NeedsCentre(r) {
-			current = CentreStep
-		}
-		prev, ans := q.Back(r.Answers, current)
-		if prev == "" && kind == dialogs.KindRating && current != CentreStep && r.Desk == 0 {
-			// Back from the first rating question: choose the centre again.
-			r.Centre, r.CentreNote = "", ""
-		}
-		r.Answers = ans
-		if err := a.saveAndRender(ctx, t, q, r, ""); err != nil {
+		if err := a.stepBack(ctx, t, q, r); err != nil {
 			return err
 		}
 	case turn.CbSurveyEdit:
@@ -880,6 +866,25 @@ func (a *Surveys) showStep(ctx context.Context, t *turn.Turn, r store.Response, 
 	t.Do(outbox.Edit(t.Chat, r.MessageID, text, tg.Markup(kb)).Keeping(draft))
 }
 
+// stepBack goes back one step, as «⬅️ Назад» does.
+func (a *Surveys) stepBack(ctx context.Context, t *turn.Turn, q *dialogs.Questionnaire, r store.Response) error {
+	// No longer waiting for a centre's description.
+	if err := a.keepSurveyDialog(ctx, t, r.Kind); err != nil {
+		return err
+	}
+	current := firstUnanswered(q, r)
+	if NeedsCentre(r) {
+		current = CentreStep
+	}
+	prev, ans := q.Back(r.Answers, current)
+	if prev == "" && r.Kind == dialogs.KindRating && current != CentreStep && r.Desk == 0 {
+		// Back from the first rating question: choose the centre again.
+		r.Centre, r.CentreNote = "", ""
+	}
+	r.Answers = ans
+	return a.saveAndRender(ctx, t, q, r, "")
+}
+
 // ContinueSurvey takes typed text or a photo for the current question.
 func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.Conversation, m *models.Message) error {
 	var st surveyState
@@ -896,6 +901,14 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 		// its «Почати», with the QR code's centre in it.
 		if a.TypedForm(t.Lang, "survey.start", m.Text) {
 			return a.beginSurvey(ctx, t, q, st.Kind, 0, "", "")
+		}
+		if a.TypedForm(t.Lang, "survey.no", m.Text) {
+			// «ні»: not now; nothing was begun.
+			if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+				return err
+			}
+			a.Reply(ctx, t, a.Text.Text(t.Lang, "cancel.done"), a.MenuKeyboard(t.Lang))
+			return nil
 		}
 		if text := turn.FirstNonEmpty(m.Text, m.Caption); dialogs.LooksLikeQuestion(text) {
 			// A question the FAQ knows is answered, and the intro waits
@@ -969,6 +982,9 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 			return err
 		}
 		a.renderSummary(ctx, t, q, r, a.Text.Text(t.Lang, "survey.err.use_buttons"))
+	case a.TypedForm(t.Lang, "survey.back", m.Text):
+		// «назад» typed is «⬅️ Назад» (it was saved as the comment).
+		return a.stepBack(ctx, t, q, r)
 	case m.Voice != nil || m.Audio != nil || m.VideoNote != nil:
 		// Not «the answer is empty»: say what the bot can read.
 		a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, "survey.err.voice"))
