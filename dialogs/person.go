@@ -130,6 +130,14 @@ func maskPhones(text string) (masked string, ok bool) {
 		if digits < 10 || digits > 13 || strings.Count(m, ".") >= 2 && digits <= 12 && !strings.ContainsAny(m, " -()+") {
 			return m
 		}
+		if d := strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, m); strings.HasPrefix(d, "0800") || strings.HasPrefix(d, "8800") {
+			return m // a free hotline («0 800 500 202», «8 800 …»), nobody's own
+		}
 		ok = true
 		return "☎ ***"
 	})
