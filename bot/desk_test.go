@@ -871,14 +871,7 @@ func TestEditedFAQCommandIsNotMirrored(t *testing.T) {
 	topic := h.openTicketFor(p, "Загубив права, що робити?")
 	update := h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/faq lost_licence"})
 	h.settle()
-	var id int
-	h.st.DB().QueryRow(`SELECT (payload->'message'->>'message_id')::int FROM inbox WHERE update_id = $1`, update).Scan(&id)
-	now := int(time.Now().Unix())
-	h.srv.Push(models.Update{EditedMessage: &models.Message{
-		ID: id, Date: now, EditDate: now, From: moderator, MessageThreadID: topic.ThreadID, IsTopicMessage: true,
-		Chat: models.Chat{ID: staffChat, Type: models.ChatTypeSupergroup, Title: "Staff", IsForum: true}, Text: "/faq plates_lost",
-		Entities: commandEntity("/faq plates_lost"),
-	}})
+	h.staffEdits(update, topic.ThreadID, "/faq plates_lost")
 	h.settle()
 	for _, m := range h.srv.Messages(p.id) {
 		if strings.Contains(m.Text, "/faq") {
@@ -900,13 +893,7 @@ func TestNoteEditedIntoAnAnswerIsExplained(t *testing.T) {
 	update := h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "// Номери будуть готові в четвер"})
 	h.settle()
 	n := len(h.srv.Messages(p.id))
-	var id int
-	h.st.DB().QueryRow(`SELECT (payload->'message'->>'message_id')::int FROM inbox WHERE update_id = $1`, update).Scan(&id)
-	now := int(time.Now().Unix())
-	h.srv.Push(models.Update{EditedMessage: &models.Message{
-		ID: id, Date: now, EditDate: now, From: moderator, MessageThreadID: topic.ThreadID, IsTopicMessage: true,
-		Chat: models.Chat{ID: staffChat, Type: models.ChatTypeSupergroup, Title: "Staff", IsForum: true}, Text: "Номери будуть готові в четвер",
-	}})
+	h.staffEdits(update, topic.ThreadID, "Номери будуть готові в четвер")
 	h.settle()
 	if got := lastInThread(h, topic.ThreadID).Text; got != h.text.Text("uk", "desk.note_stays_note") {
 		t.Errorf("the moderator was told %q", got)
@@ -915,4 +902,20 @@ func TestNoteEditedIntoAnAnswerIsExplained(t *testing.T) {
 		t.Errorf("the citizen got %d messages", got-n)
 	}
 	h.noRejects()
+}
+
+// staffEdits pushes the moderator's edit of their message posted in the
+// topic as update (staffPost's return), to read text; it returns the
+// message's id.
+func (h *harness) staffEdits(update int64, thread int, text string) int {
+	h.t.Helper()
+	var id int
+	h.st.DB().QueryRow(`SELECT (payload->'message'->>'message_id')::int FROM inbox WHERE update_id = $1`, update).Scan(&id)
+	now := int(time.Now().Unix())
+	h.srv.Push(models.Update{EditedMessage: &models.Message{
+		ID: id, Date: now, EditDate: now, From: moderator, MessageThreadID: thread, IsTopicMessage: true,
+		Chat: models.Chat{ID: staffChat, Type: models.ChatTypeSupergroup, Title: "Staff", IsForum: true}, Text: text,
+		Entities: commandEntity(text),
+	}})
+	return id
 }
