@@ -19,13 +19,7 @@ var (
 	// talkStems ask to talk; askStems ask, and fillers say nothing.
 	talkStems = strings.Fields(Fold("поговор говор спілку общ позов поклич покли зєдна зєднай соедин звяж звяз связ переключ"))
 	askStems  = strings.Fields(Fold("напис хочу хотів хотіла хотел дайте дай треба потрібен потрібна потрібно нужен нужна нужно можна можно"))
-	fillers   = func() map[string]bool {
-		m := map[string]bool{}
-		for _, w := range strings.Fields(Fold("будь ласка пожалуйста плиз please pls мене меня мені мне з із зі с со до к ко на а ну я є есть тут хтось кто-нибудь нибудь небудь там")) {
-			m[w] = true
-		}
-		return m
-	}()
+	fillers   = wordSet(Fold("будь ласка пожалуйста плиз please pls мене меня мені мне з із зі с со до к ко на а ну я є есть тут хтось кто-нибудь нибудь небудь там"))
 )
 
 // AsksForPerson tells whether text asks for a person (a moderator) rather

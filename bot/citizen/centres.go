@@ -87,7 +87,7 @@ func (a *Citizens) continueCentres(ctx context.Context, t *turn.Turn, m *models.
 		// location button, rather than «no answer».
 		q := html.EscapeString(turn.Cut(m.Text, 60))
 		text := a.Text.Text(t.Lang, "centre.none_found_wait", map[string]any{"Query": q})
-		if cov := a.coverage(t); cov != "" {
+		if cov := a.CoverageNote(t.Lang); cov != "" {
 			text += "\n\n" + cov
 		}
 		a.SendWithLocationButton(t, text)
@@ -150,14 +150,6 @@ func (a *Citizens) showNearPlace(ctx context.Context, t *turn.Turn, pl dialogs.G
 // the pack's coverage is told.
 const beyondCoverageKm = 30
 
-// coverage is the pack's word on what its list covers, as a note, or "".
-func (a *Citizens) coverage(t *turn.Turn) string {
-	if c := a.Pack.Local(a.Pack.Coverage, a.ContentLang(t.Lang)); c != "" {
-		return "<i>" + html.EscapeString(c) + "</i>"
-	}
-	return ""
-}
-
 // showNearest answers with the centres nearest a point, under title (the
 // nearest to «you» when "").
 func (a *Citizens) showNearest(ctx context.Context, t *turn.Turn, lat, lon float64, title string, unplaced ...dialogs.Centre) {
@@ -200,7 +192,7 @@ func (a *Citizens) showNearest(ctx context.Context, t *turn.Turn, lat, lon float
 		// be near or far (Vynarivka is not Irpin's).
 		cards = append(cards, a.UnplacedNote(t.Lang, unplaced))
 	}
-	if cov := a.coverage(t); cov != "" && (title != "" || near[0].Km > beyondCoverageKm) {
+	if cov := a.CoverageNote(t.Lang); cov != "" && (title != "" || near[0].Km > beyondCoverageKm) {
 		// «Химки», or a location in St Petersburg: the list knows
 		// Moscow's offices only, and says so rather than let them pass
 		// for the place's own.

@@ -265,10 +265,10 @@ func (a *Surveys) pickNearest(ctx context.Context, t *turn.Turn, q *dialogs.Ques
 			b.WriteString("\n\n" + a.UnplacedNote(t.Lang, un))
 		}
 	}
-	if cov := a.Pack.Local(a.Pack.Coverage, lang); cov != "" && title != a.Text.Text(t.Lang, "centre.nearest") {
+	if cov := a.CoverageNote(t.Lang); cov != "" && title != a.Text.Text(t.Lang, "centre.nearest") {
 		// «Люберцы» at the centre step: Moscow's offices are not the
 		// town's own.
-		b.WriteString("\n\n<i>" + html.EscapeString(cov) + "</i>")
+		b.WriteString("\n\n" + cov)
 	}
 	a.showPicked(ctx, t, q, r, b.String(), rows)
 }

@@ -121,6 +121,19 @@ func (a *Surveys) OfferSurvey(ctx context.Context, t *turn.Turn, kind, centre st
 	return nil
 }
 
+// introCentre is the centre and desk of a QR code, kept in the intro's
+// conversation until «Почати».
+type introCentre struct {
+	Centre string `json:"centre"`
+	Desk   int    `json:"desk"`
+}
+
+func introCentreOf(conv store.Conversation) introCentre {
+	var c introCentre
+	json.Unmarshal(conv.Data, &c)
+	return c
+}
+
 // currentStep is the step the questionnaire waits for: the centre (for a
 // rating without one), the first unanswered question, or "" at the summary.
 func currentStep(q *dialogs.Questionnaire, r store.Response) string {
@@ -275,12 +288,9 @@ func (a *Surveys) keepSurveyDialog(ctx context.Context, t *turn.Turn, kind strin
 }
 
 func (a *Surveys) beginSurvey(ctx context.Context, t *turn.Turn, q *dialogs.Questionnaire, kind string, msgID int, centre, desk string) error {
-	var pending struct {
-		Centre string `json:"centre"`
-		Desk   int    `json:"desk"`
-	}
+	var pending introCentre
 	if conv, err := store.GetConversation(ctx, t.Tx, t.Chat); err == nil && conv.Dialog == turn.DialogSurvey {
-		json.Unmarshal(conv.Data, &pending)
+		pending = introCentreOf(conv)
 	} else if _, ok := a.Pack.Centre(centre); ok && kind == dialogs.KindRating {
 		// From «Почати»'s own data, when the intro's conversation has gone.
 		pending.Centre = centre
@@ -920,11 +930,7 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 				a.Reply(ctx, t, a.RenderAnswer(e, t.Lang)+"\n\n"+a.Text.Text(t.Lang, "survey.faq_aside"), nil)
 				return nil
 			} else if !known {
-				var pending struct {
-					Centre string `json:"centre"`
-					Desk   int    `json:"desk"`
-				}
-				json.Unmarshal(conv.Data, &pending)
+				pending := introCentreOf(conv)
 				return a.OfferSurvey(ctx, t, st.Kind, pending.Centre, pending.Desk, 0)
 			}
 		}

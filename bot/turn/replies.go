@@ -2,6 +2,7 @@ package turn
 
 import (
 	"context"
+	"html"
 	"strings"
 
 	telegram "github.com/go-telegram/bot"
@@ -125,4 +126,13 @@ func (a *Env) TypedForm(lang, key, text string) bool {
 		}
 	}
 	return false
+}
+
+// CoverageNote is the pack's word on what its centres' list covers, as an
+// italic note in the person's language, or "" when the pack has none.
+func (a *Env) CoverageNote(lang string) string {
+	if c := a.Pack.Local(a.Pack.Coverage, a.ContentLang(lang)); c != "" {
+		return "<i>" + html.EscapeString(c) + "</i>"
+	}
+	return ""
 }
