@@ -141,20 +141,14 @@ func (p *Pack) placeOf(words []string) (GazetteerPlace, bool) {
 	return GazetteerPlace{}, false
 }
 
-// nominatives are the forms a word of a place's name may have in the
+// nominativeForms are the forms a word of a place's name may have in the
 // nominative, likeliest first: itself; without a case ending, with the
 // nominative's own put back («Полтаві» → «Полтава», «Рівному» → «Рівне»,
 // «Химках» → «Химки», «Тернополі» → «Тернопіль»); with the «і» Ukrainian
 // has where other cases and Russian have «о» or «е» in the last syllable
 // («Коростишеві» → «Коростишів», «Фастов» → «Фастів»); with a Russian
-// initial «И» as Ukrainian «І» («Ирпень» → «Ірпінь»).
-func nominatives(w string) []string {
-	out, _ := nominativeForms(w)
-	return out
-}
-
-// nominativeForms is nominatives, with each form's spelling before
-// ikavization (plain).
+// initial «И» as Ukrainian «І» («Ирпень» → «Ірпінь»). plain is each
+// form's spelling before the «і» was put in («Ирпень» for «Ірпінь»).
 func nominativeForms(w string) (out []string, plain map[string]string) {
 	plain = map[string]string{}
 	from := w
