@@ -997,7 +997,8 @@ func TestCitizenReopenSaysWhyNot(t *testing.T) {
 // yes/no answered in a few words is its first word, unless another word
 // takes it back («да нет», «так, але не дзвоніть») or asks something
 // («так, а навіщо?»: asked again, not taken for yes); a Ukrainian
-// speaker's «да» is yes too.
+// speaker's «да» is yes too, and «tak» or «нi» with a Latin «i» are read
+// as written.
 func TestTypedScoresInAQuestionnaire(t *testing.T) {
 	h := newHarness(t)
 	centre := h.app.Pack.Centres[0]
@@ -1033,7 +1034,9 @@ func TestTypedScoresInAQuestionnaire(t *testing.T) {
 		typed, want string
 	}{{"так, звертався", dialogs.ChoiceYes}, {"звичайно", dialogs.ChoiceYes}, {"да", dialogs.ChoiceYes}, {"ні, не треба", dialogs.ChoiceNo},
 		{"да нет", ""}, {"так, але не дзвоніть", ""}, {"да не", ""}, {"так собі", ""}, {"ні, не хочу", dialogs.ChoiceNo}, {"ну нет", dialogs.ChoiceNo},
-		{"так, а навіщо?", ""}, {"да, а зачем?", ""}, {"та ні", dialogs.ChoiceNo}, {"не було", dialogs.ChoiceNo}} {
+		{"так, а навіщо?", ""}, {"да, а зачем?", ""}, {"та ні", dialogs.ChoiceNo}, {"не було", dialogs.ChoiceNo},
+		// Typed in Latin letters, or with a Latin «i» in «нi».
+		{"tak", dialogs.ChoiceYes}, {"ni", dialogs.ChoiceNo}, {"не впевнений", ""}, {"н\u0069", dialogs.ChoiceNo}, {"НІ!!!", dialogs.ChoiceNo}} {
 		id++
 		p := person{id: id, lang: "uk"}
 		h.says(p, "/rate")

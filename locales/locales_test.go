@@ -7,6 +7,8 @@ import (
 	"unicode"
 
 	"gopkg.in/yaml.v3"
+
+	"servicebot/dialogs"
 )
 
 func TestEveryMessageInEveryLanguage(t *testing.T) {
@@ -116,6 +118,46 @@ func TestEveryMessageRendersWithEveryCount(t *testing.T) {
 		}
 		if plurals == 0 {
 			t.Errorf("%s: no message with plural forms was checked", lang)
+		}
+	}
+}
+
+// A word typed where several buttons wait is read as the button whose label
+// or «_typed» forms it is, in any language, folded as dialogs.Fold folds it
+// (turn.Env.TypedForm): no folded form may name two of the buttons read
+// together, or the person's «ні» could be taken for «так».
+func TestTypedFormsNameOneChoice(t *testing.T) {
+	b, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups := [][]string{
+		{"survey.yes", "survey.no", "survey.na"},
+		{"survey.today", "survey.yesterday"},
+		{"report.anonymous", "report.named"},
+		{"survey.score_typed_1", "survey.score_typed_2", "survey.score_typed_3", "survey.score_typed_4", "survey.score_typed_5"},
+	}
+	for _, keys := range groups {
+		owner := map[string]string{}
+		for _, key := range keys {
+			for _, lang := range Languages {
+				forms := strings.Split(b.Text(lang, key+"_typed"), "|")
+				if !strings.HasPrefix(key, "survey.score_typed") {
+					forms = append(forms, b.Text(lang, key))
+				} else {
+					forms = strings.Split(b.Text(lang, key), "|")
+				}
+				for _, f := range forms {
+					folded := dialogs.Fold(f)
+					if f == key+"_typed" || folded == "" {
+						continue
+					}
+					if o, ok := owner[folded]; ok && o != key {
+						t.Errorf("%s: «%s» (%s) folds to «%s», which %s already names", key, f, lang, folded, o)
+					}
+					owner[folded] = key
+				}
+			}
 		}
 	}
 }

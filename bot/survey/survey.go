@@ -581,24 +581,23 @@ func (a *Surveys) renderStep(ctx context.Context, t *turn.Turn, q *dialogs.Quest
 }
 
 // typedChoice reads typed text as one of the step's buttons when it is
-// that button's label («так», «ні», «вчора», an option's text), case and
-// surrounding punctuation aside; a label's other spellings, when its
-// language has them, are in the locale's «<label>_typed» message.
+// that button's label («так», «ні», «вчора», an option's text) or one of
+// the words that say the same (the locale's «<label>_typed»), compared as
+// turn.Env.TypedForm compares them: folded (dialogs.Fold), so case,
+// punctuation, apostrophes, Latin letters («tak») and the letters the two
+// languages swap aside.
 func (a *Surveys) typedChoice(lang string, qq *dialogs.Question, text string) (string, bool) {
-	norm := func(s string) string {
-		return strings.ToLower(strings.TrimFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
-	}
 	if qq.Type == dialogs.QuestionRating5 || qq.Type == dialogs.QuestionScale10 {
 		return a.typedScore(lang, qq, text)
 	}
-	typed := norm(text)
+	typed := dialogs.Fold(text)
 	if typed == "" {
 		return "", false
 	}
 	if qq.Type == dialogs.QuestionSingle {
 		for _, o := range qq.Options {
 			for _, l := range a.Pack.Languages {
-				if norm(a.Pack.Local(o.Text, l)) == typed {
+				if dialogs.Fold(a.Pack.Local(o.Text, l)) == typed {
 					return o.ID, true
 				}
 			}
@@ -609,10 +608,29 @@ func (a *Surveys) typedChoice(lang string, qq *dialogs.Question, text string) (s
 		}
 		return a.optionNamed(qq, text)
 	}
+	// The choice each label key stands for, in the order they are tried.
+	type labelled struct{ choice, key string }
+	var keys []labelled
+	switch qq.Type {
+	case dialogs.QuestionYesNo, dialogs.QuestionYesNoNA:
+		keys = []labelled{{dialogs.ChoiceYes, "survey.yes"}, {dialogs.ChoiceNo, "survey.no"}}
+		if qq.Type == dialogs.QuestionYesNoNA {
+			keys = append(keys, labelled{dialogs.ChoiceNA, "survey.na"})
+		}
+	case dialogs.QuestionDate:
+		keys = []labelled{{dialogs.ChoiceToday, "survey.today"}, {dialogs.ChoiceYesterday, "survey.yesterday"}}
+	}
+	for _, k := range keys {
+		if a.TypedForm(lang, k.key, text) {
+			return k.choice, true
+		}
+	}
 	// «так, звертався», «ні, не просили»: the first word answers, unless
 	// another word takes it back («да нет», «так, але не дзвоніть») or the
 	// words ask something: then the person is asked again.
-	if words := strings.Fields(typed); len(words) > 1 && len(words) <= 4 {
+	// A leading «не» is no answer by itself: it says no to the word after
+	// it («не знаю», «не впевнений»).
+	if words := strings.Fields(typed); len(words) > 1 && len(words) <= 4 && words[0] != dialogs.Fold("не") {
 		if choice, ok := a.typedChoice(lang, qq, words[0]); ok {
 			if strings.Contains(text, "?") {
 				// «так, а навіщо?»: a question about the step, not its
@@ -620,37 +638,11 @@ func (a *Surveys) typedChoice(lang string, qq *dialogs.Question, text string) (s
 				return "", false
 			}
 			for _, w := range words[1:] {
-				w = dialogs.Fold(norm(w))
 				if other, ok := bareYesNo[w]; (ok && other != choice) || hedges[w] {
 					return "", false
 				}
 			}
 			return choice, true
-		}
-	}
-	keys := map[string]string{}
-	switch qq.Type {
-	case dialogs.QuestionYesNo, dialogs.QuestionYesNoNA:
-		keys[dialogs.ChoiceYes], keys[dialogs.ChoiceNo] = "survey.yes", "survey.no"
-		if qq.Type == dialogs.QuestionYesNoNA {
-			keys[dialogs.ChoiceNA] = "survey.na"
-		}
-	case dialogs.QuestionDate:
-		keys[dialogs.ChoiceToday], keys[dialogs.ChoiceYesterday] = "survey.today", "survey.yesterday"
-	}
-	for choice, key := range keys {
-		// In the person's language, then in the other ones: a Ukrainian
-		// speaker may type «да», a Russian one «так».
-		for _, l := range append([]string{lang}, locales.Languages...) {
-			forms := []string{a.Text.Text(l, key)}
-			if more := a.Text.Text(l, key+"_typed"); more != key+"_typed" {
-				forms = append(forms, strings.Split(more, "|")...)
-			}
-			for _, f := range forms {
-				if norm(f) == typed {
-					return choice, true
-				}
-			}
 		}
 	}
 	return "", false
