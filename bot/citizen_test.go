@@ -359,3 +359,36 @@ func TestWhoAreYou(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// A deployment without a moderators' chat offers no /operator or /reopen,
+// and one whose pack names no integrity channel and which takes no reports
+// offers no /report: /help, the menu and Telegram's command list leave out
+// what would only answer «not available here».
+func TestCommandsLeadingNowhereAreNotOffered(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Pack, c.StaffChatID, c.IntegrityChatID = "mfc", 0, 0 })
+	h.srv.Wait(t, 5e9, "the command lists", func(s *bottest.Server) bool { return len(s.Commands("")) > 0 })
+	for _, c := range h.srv.Commands("") {
+		if c.Command == "operator" || c.Command == "report" {
+			t.Errorf("the command menu offers /%s", c.Command)
+		}
+	}
+	p := person{id: 11911, lang: "ru"}
+	h.says(p, "/start")
+	if welcome := h.nth(p.id, 1); hasButton(welcome, "op:m") || hasButton(welcome, "m:report") || !hasButton(welcome, "m:faq") {
+		t.Errorf("the menu: %s", welcome.ReplyMarkup)
+	}
+	h.says(p, "/help")
+	if got := h.nth(p.id, 2).Text; strings.Contains(got, "/operator") || strings.Contains(got, "/reopen") ||
+		strings.Contains(got, "/report") || !strings.Contains(got, "/faq") {
+		t.Errorf("/help: %q", got)
+	}
+
+	// The hsc pack names the MVS's integrity channels: /report shows them
+	// even where the bot takes no reports itself.
+	h = newHarness(t, func(c *Config) { c.StaffChatID, c.IntegrityChatID = 0, 0 })
+	h.says(p, "/help")
+	if got := h.nth(p.id, 1).Text; strings.Contains(got, "/operator") || !strings.Contains(got, "/report") {
+		t.Errorf("hsc /help: %q", got)
+	}
+	h.noRejects()
+}

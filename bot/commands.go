@@ -15,8 +15,9 @@ var menuCommands = []string{"start", "menu", "faq", "centres", "rate", "mystery"
 // registerCommands sets the command menu per language: Ukrainian and Russian
 // for those language codes, English for everyone else. A pack of one
 // language (the mfc's Russian) is answered in it whatever the person's
-// language, so every list is in it, and without /language: there is no
-// choice. Each list is set, not only the default, so that one a former
+// language, so every list is in it. What the deployment does not offer
+// (Env.Offers: /language with no choice, /operator with no moderators'
+// chat) is not listed. Each list is set, not only the default, so that one a former
 // pack left for a language code is replaced.
 func (a *App) registerCommands(ctx context.Context) {
 	offered := a.OfferedLanguages()
@@ -27,7 +28,7 @@ func (a *App) registerCommands(ctx context.Context) {
 		}
 		cmds := make([]models.BotCommand, 0, len(menuCommands))
 		for _, c := range menuCommands {
-			if c == "language" && len(offered) == 1 {
+			if !a.Offers(c) {
 				continue
 			}
 			cmds = append(cmds, models.BotCommand{Command: c, Description: a.Text.Text(in, "cmd."+c)})

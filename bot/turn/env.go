@@ -140,11 +140,31 @@ func (a *Env) OfferedLanguages() []string {
 // more than one that the bot speaks too.
 func (a *Env) ChoosesLanguage() bool { return len(a.OfferedLanguages()) > 1 }
 
-// Help is the citizen's /help, without /language where there is no choice.
+// Offers tells whether a citizen's command leads anywhere in this
+// deployment: /operator and /reopen need the moderators' chat, /report the
+// integrity chat or an official channel it can point to, /language a
+// choice of languages. What does not is left out of /help, the menu and
+// Telegram's command list.
+func (a *Env) Offers(command string) bool {
+	switch command {
+	case "operator", "reopen":
+		return a.Cfg.StaffChatID != 0
+	case "report":
+		return a.Cfg.IntegrityChatID != 0 || a.ChannelList(locales.Default, "integrity") != ""
+	case "language":
+		return a.ChoosesLanguage()
+	}
+	return true
+}
+
+// Help is the citizen's /help, without the commands this deployment does
+// not offer (Offers).
 func (a *Env) Help(lang string) string {
 	help := a.Text.Text(lang, "help")
-	if !a.ChoosesLanguage() {
-		help = dialogs.WithoutCommand(help, "/language")
+	for _, c := range []string{"operator", "reopen", "report", "language"} {
+		if !a.Offers(c) {
+			help = dialogs.WithoutCommand(help, "/"+c)
+		}
 	}
 	return help
 }
@@ -190,26 +210,31 @@ func Cut(s string, n int) string {
 	return string(r[:n]) + "…"
 }
 
-// MenuKeyboard is the citizen's main menu.
+// MenuKeyboard is the citizen's main menu, without what the deployment
+// does not offer (Offers).
 func (a *Env) MenuKeyboard(lang string) *tg.Keyboard {
-	return tg.NewKeyboard(
-		[]tg.Button{tg.CallbackButton(a.Text.Text(lang, "menu.faq"), CbMenu, "faq")},
-		[]tg.Button{tg.CallbackButton(a.Text.Text(lang, "menu.centres"), CbMenu, "centres")},
-		[]tg.Button{
+	rows := [][]tg.Button{
+		{tg.CallbackButton(a.Text.Text(lang, "menu.faq"), CbMenu, "faq")},
+		{tg.CallbackButton(a.Text.Text(lang, "menu.centres"), CbMenu, "centres")},
+		{
 			tg.CallbackButton(a.Text.Text(lang, "menu.rate"), CbMenu, "rate"),
 			tg.CallbackButton(a.Text.Text(lang, "menu.mystery"), CbMenu, "mystery"),
 		},
-		[]tg.Button{tg.CallbackButton(a.Text.Text(lang, "ticket.ask_person"), CbOperator, "m")},
-		[]tg.Button{tg.CallbackButton(a.Text.Text(lang, "menu.report"), CbMenu, "report")},
-		a.helpRow(lang),
-	)
+	}
+	if a.Offers("operator") {
+		rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(lang, "ticket.ask_person"), CbOperator, "m")})
+	}
+	if a.Offers("report") {
+		rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(lang, "menu.report"), CbMenu, "report")})
+	}
+	return tg.NewKeyboard(append(rows, a.helpRow(lang))...)
 }
 
 // helpRow is the menu's last row: help, and the language choice when the
 // pack speaks more than one (a choice of one is none).
 func (a *Env) helpRow(lang string) []tg.Button {
 	row := []tg.Button{tg.CallbackButton(a.Text.Text(lang, "menu.help"), CbMenu, "help")}
-	if a.ChoosesLanguage() {
+	if a.Offers("language") {
 		row = append(row, tg.CallbackButton(a.Text.Text(lang, "menu.language"), CbMenu, "lang"))
 	}
 	return row
