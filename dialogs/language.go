@@ -42,8 +42,11 @@ func wordSet(s string) map[string]bool {
 // WrittenIn tells the language text is plainly written in, Ukrainian or
 // Russian: letters only one of them has, or at least two of its marker
 // words, and nothing of the other. Mixed text, fewer than three words or
-// Latin text tells nothing (ok is false).
+// Latin text tells nothing (ok is false). Words in quotation marks are
+// someone else's: «В ТСЦ ответили «треба довідка», она обязательна?» is
+// written in Russian.
 func WrittenIn(text string) (lang string, ok bool) {
+	text = withoutQuotes(text)
 	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) })
 	if len(words) < 3 {
 		return "", false // «Коростышев», «в Ірпені»: a town's name, not a language
@@ -68,4 +71,26 @@ func WrittenIn(text string) (lang string, ok bool) {
 		return "ru", true
 	}
 	return "", false
+}
+
+// quotePairs are the quotation marks people type, opening and closing.
+var quotePairs = [][2]rune{{'«', '»'}, {'„', '“'}, {'“', '”'}, {'"', '"'}}
+
+// withoutQuotes is text without what stands in quotation marks (the marks
+// too); an unclosed mark leaves the rest as it is.
+func withoutQuotes(text string) string {
+	for _, q := range quotePairs {
+		for {
+			i := strings.IndexRune(text, q[0])
+			if i < 0 {
+				break
+			}
+			j := strings.IndexRune(text[i+len(string(q[0])):], q[1])
+			if j < 0 {
+				break
+			}
+			text = text[:i] + " " + text[i+len(string(q[0]))+j+len(string(q[1])):]
+		}
+	}
+	return text
 }
