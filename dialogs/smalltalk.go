@@ -15,19 +15,32 @@ const (
 var smallTalk = func() map[string]string {
 	m := map[string]string{}
 	for kind, words := range map[string]string{
-		SmallTalkGreeting: `привіт привітик вітаю доброго добрий доброї день ранку ранок вечора вечір вечер здрастуйте здоровенькі були
+		SmallTalkGreeting: `привіт привітик вітаю доброго добрий доброї день дня добридень добрий-день ранку ранок вечора вечір вечер здрастуйте здоровенькі були слава україні
 			привет приветик здравствуйте здравствуй добрый доброе утро вечера hello hi hey салют хай`,
 		SmallTalkThanks: `дякую дякуємо дяки спасибі спасибо спс благодарю благодарим пасиб thanks thank you thx
 			велике щиро большое огромное дуже очень вам тобі тебе дякс
 			за допомогу відповідь консультацію інформацію помощь ответ консультацию информацию`,
 		SmallTalkAck: `ок окей ok okay добре гаразд зрозуміло ясно зрозумів зрозуміла понятно поняла понял хорошо ладно
-			ага угу так да ясненько чудово супер класно отлично круто все всё`,
+			ага угу так да ясненько чудово супер класно отлично круто все всё досить хватит стоп`,
 	} {
 		for _, w := range strings.Fields(Fold(words)) {
 			if _, seen := m[w]; !seen {
 				m[w] = kind
 			}
 		}
+	}
+	return m
+}()
+
+// preface are the words that announce a question without asking it
+// («підкажіть, будь ласка», «у меня вопрос»): said alone, or with a
+// greeting, they are answered as a greeting is, with a word that invites
+// the question.
+var preface = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(Fold(`підкажіть підскажіть скажіть допоможіть будь ласка у в мене мені є маю одне питання запитання хочу спитати запитати можна потрібна допомога
+		подскажите скажите помогите пожалуйста меня мне есть один вопрос спросить задать можно нужна помощь`)) {
+		m[w] = true
 	}
 	return m
 }()
@@ -55,10 +68,14 @@ func SmallTalk(text string) string {
 	kinds := map[string]bool{}
 	for _, w := range words {
 		kind, ok := smallTalk[w]
-		if !ok {
+		switch {
+		case ok:
+			kinds[kind] = true
+		case preface[w]:
+			kinds[SmallTalkGreeting] = true
+		default:
 			return ""
 		}
-		kinds[kind] = true
 	}
 	for _, k := range []string{SmallTalkThanks, SmallTalkGreeting, SmallTalkAck} {
 		if kinds[k] {

@@ -28,6 +28,13 @@ func TestSmallTalk(t *testing.T) {
 		{"...", SmallTalkEmpty},
 		{"👍", SmallTalkAck},
 		{"🙏🙏", SmallTalkThanks}, {"🤔", SmallTalkEmpty},
+		// A question announced, not asked yet: invited as a greeting is.
+		{"Добрий день, подскажите пожалуйста", SmallTalkGreeting}, {"у меня вопрос", SmallTalkGreeting},
+		{"Підкажіть, будь ласка", SmallTalkGreeting}, {"можна питання?", SmallTalkGreeting},
+		{"хватит", SmallTalkAck}, {"досить", SmallTalkAck},
+		{"Доброго дня!", SmallTalkGreeting}, {"Добридень", SmallTalkGreeting}, {"Слава Україні!", SmallTalkGreeting},
+		{"Доброго дня, мені потрібна допомога", SmallTalkGreeting}, {"мне нужна помощь с правами", ""},
+		{"подскажите пожалуйста где взять справку", ""}, {"у меня вопрос по правам", ""},
 		// questions, however short, are not small talk
 		{"", ""},
 		{"привіт, як записатися в тсц?", ""},
