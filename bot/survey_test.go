@@ -947,16 +947,17 @@ func TestOptionNamedByAWord(t *testing.T) {
 
 // A phone number written in «what went wrong?» is not kept: the answer
 // is stored without it, and the person is told why, above the next step.
+// The visit's date and time stay as written.
 func TestPhoneNumberIsNotKeptInAComment(t *testing.T) {
 	h := newHarness(t)
 	p := person{id: 9831, lang: "uk"}
 	h.says(p, "/rate")
 	h.taps(p, h.nth(p.id, 1), "qs:r:go")
 	h.rateLowUntil(p, "what_wrong", "")
-	h.says(p, "Чекав 2 години, передзвоніть мені 0671234567")
+	h.says(p, "Був 12.03.2025 10:30, чекав 2 години, передзвоніть мені 0671234567")
 	h.settle()
 	got := h.draft(p, "rating").Answers["what_wrong"].Text
-	if strings.Contains(got, "0671234567") || !strings.Contains(got, "Чекав 2 години") {
+	if strings.Contains(got, "0671234567") || !strings.Contains(got, "Був 12.03.2025 10:30, чекав 2 години") {
 		t.Errorf("the comment is kept as %q", got)
 	}
 	if last := h.last(p.id).Text; !strings.HasPrefix(last, h.text.Text("uk", "survey.phone_removed")) {

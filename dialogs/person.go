@@ -94,10 +94,32 @@ var phoneLike = regexp.MustCompile(`\+?\(?\d[\d\s().-]{8,18}\d`)
 // 123456») or a car's VIN, set off from the words around it.
 var documentLike = regexp.MustCompile(`(?:^|[^\p{L}\d])(\p{Lu}{2,3}\s?№?\s?\d{6}|[A-HJ-NPR-Z0-9]{17})(?:$|[^\p{L}\d])`)
 
+// labelledNumber is a number that the word before it names as a document's
+// or a tax number: an ID card's nine digits («ID-картка 001234567»), a tax
+// number («РНОКПП 3012345678», «ИНН …»), a passport's or a СНИЛС.
+var labelledNumber = regexp.MustCompile(`(?i)(?:^|[^\p{L}\d])(?:id|айді|паспорт\p{L}*|картк\p{L}*|карт\p{L}*|документ\p{L}*|рнокпп|іпн|ипн|инн|снилс|податков\p{L}*\s+номер\p{L}*|ідентифікаційн\p{L}*\s+(?:код|номер)\p{L}*)[\s:№#-]*(\d(?:[\s-]?\d){8,11})(?:$|[^\p{L}\d])`)
+
+// cardLike is a bank card's sixteen digits, in fours or not.
+var cardLike = regexp.MustCompile(`(?:^|[^\d])(\d{4}(?:[\s-]?\d{4}){3})(?:$|[^\d])`)
+
+// dateLike is a date or a time of day written in digits («12.03.2025»,
+// «2025-03-12», «10:30»): kept as written, and never the start of a phone
+// number with the hour after it.
+var dateLike = regexp.MustCompile(`(?:0?[1-9]|[12]\d|3[01])[./](?:0?[1-9]|1[0-2])[./](?:19|20)?\d{2}|(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])|\d{1,2}:\d{2}`)
+
 // MaskPhones replaces what looks like a phone number in text with «☎ ***»,
-// and a document's number or a VIN with «📄 ***»; ok reports whether there
-// was one.
+// and a document's number, a tax number or a VIN with «📄 ***»; ok reports
+// whether there was one. Dates and times are kept as written.
 func MaskPhones(text string) (masked string, ok bool) {
+	for _, re := range []*regexp.Regexp{labelledNumber, cardLike} {
+		for {
+			loc := re.FindStringSubmatchIndex(text)
+			if loc == nil {
+				break
+			}
+			text, ok = text[:loc[2]]+"📄 ***"+text[loc[3]:], true
+		}
+	}
 	for {
 		loc := documentLike.FindStringSubmatchIndex(text)
 		if loc == nil {
@@ -109,8 +131,17 @@ func MaskPhones(text string) (masked string, ok bool) {
 		}
 		text, ok = text[:loc[2]]+"📄 ***"+text[loc[3]:], true
 	}
-	phones, had := maskPhones(text)
-	return phones, ok || had
+	// A phone is looked for between the dates and times, which are kept.
+	var b strings.Builder
+	last := 0
+	for _, d := range dateLike.FindAllStringIndex(text, -1) {
+		phones, had := maskPhones(text[last:d[0]])
+		b.WriteString(phones + text[d[0]:d[1]])
+		ok, last = ok || had, d[1]
+	}
+	phones, had := maskPhones(text[last:])
+	b.WriteString(phones)
+	return b.String(), ok || had
 }
 
 func maskPhones(text string) (masked string, ok bool) {
