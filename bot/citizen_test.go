@@ -341,6 +341,17 @@ func TestAnsweredInTheLanguageWritten(t *testing.T) {
 	if got := h.last(c.id).Text; !strings.Contains(got, "Сколько") && !strings.Contains(got, "сервисн") {
 		t.Errorf("Russian chosen with /language, then Ukrainian written: %q; want Russian still", got)
 	}
+	// A questionnaire keeps its language: a Ukrainian comment in a Russian
+	// rating does not turn its next step over.
+	q := person{id: 16806, lang: "ru"}
+	h.says(q, "/rate")
+	h.taps(q, h.nth(q.id, 1), "qs:r:go")
+	h.rateLowUntil(q, "what_wrong", "")
+	h.says(q, "Дуже довго чекали, і мені ніхто нічого не пояснював")
+	h.settle()
+	if got := h.last(q.id).Text; !strings.Contains(got, "Шаг ") || strings.Contains(got, "Крок ") {
+		t.Errorf("a Ukrainian comment in a Russian questionnaire: next step %q; want Russian", got)
+	}
 	h.noRejects()
 }
 

@@ -154,6 +154,12 @@ func (a *App) decide(ctx context.Context, t *turn.Turn) error {
 			if err != nil && !errors.Is(err, store.ErrNotFound) {
 				return err
 			}
+			// A questionnaire keeps the language it began in: a comment
+			// written in the other one does not turn its steps and summary
+			// over half-way.
+			if conv, err := store.GetConversation(ctx, t.Tx, t.Chat); err == nil && conv.Dialog == turn.DialogSurvey {
+				chosen = true
+			}
 			if !chosen {
 				if err := store.SetUserLanguage(ctx, t.Tx, user.ID, lang); err != nil {
 					return err
