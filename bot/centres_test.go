@@ -817,20 +817,23 @@ func TestStatsPeriodIsReadWhereverAndWhateverItsWords(t *testing.T) {
 		}
 	}
 	for cmd, want := range map[string]string{
-		"/stats вчора":            "усі центри · вчора",
-		"/stats сьогодні":         "усі центри · сьогодні",
-		"/stats тиждень":          "усі центри · " + h.text.Count("uk", "stats.period.days", 7, nil),
-		"/stats місяць":           "усі центри · " + h.text.Count("uk", "stats.period.days", 30, nil),
-		"/stats 30 днів":          "усі центри · " + h.text.Count("uk", "stats.period.days", 30, nil),
-		"/stats today 5154":       "ТСЦ МВС № 5154 · Одеса · сьогодні",
-		"/stats 7d Одеса":         "Одеса: ТСЦ МВС № 5141, ТСЦ МВС № 5154 · " + h.text.Count("uk", "stats.period.days", 7, nil),
-		"/stats 5154 тиждень":     "ТСЦ МВС № 5154 · Одеса · " + h.text.Count("uk", "stats.period.days", 7, nil),
-		"/stats Кривий Ріг вчора": "Кривий Ріг",
-		"/stats 2025-11-01":       "усі центри · 01.11.2025",
-		"/stats 11.2026":          "усі центри · 11.2026",
-		"/stats за тиждень":       "усі центри · " + h.text.Count("uk", "stats.period.days", 7, nil),
-		"/stats останні 7 днів":   "усі центри · " + h.text.Count("uk", "stats.period.days", 7, nil),
-		"/stats 5154 за рік":      "ТСЦ МВС № 5154 · Одеса · " + h.text.Count("uk", "stats.period.days", 365, nil),
+		"/stats вчора":               "усі центри · вчора",
+		"/stats сьогодні":            "усі центри · сьогодні",
+		"/stats тиждень":             "усі центри · " + h.text.Count("uk", "stats.period.days", 7, nil),
+		"/stats місяць":              "усі центри · " + h.text.Count("uk", "stats.period.days", 30, nil),
+		"/stats 30 днів":             "усі центри · " + h.text.Count("uk", "stats.period.days", 30, nil),
+		"/stats today 5154":          "ТСЦ МВС № 5154 · Одеса · сьогодні",
+		"/stats 7d Одеса":            "Одеса: ТСЦ МВС № 5141, ТСЦ МВС № 5154 · " + h.text.Count("uk", "stats.period.days", 7, nil),
+		"/stats 5154 тиждень":        "ТСЦ МВС № 5154 · Одеса · " + h.text.Count("uk", "stats.period.days", 7, nil),
+		"/stats Кривий Ріг вчора":    "Кривий Ріг",
+		"/stats 2025-11-01":          "усі центри · 01.11.2025",
+		"/stats 11.2026":             "усі центри · 11.2026",
+		"/stats за тиждень":          "усі центри · " + h.text.Count("uk", "stats.period.days", 7, nil),
+		"/stats останні 7 днів":      "усі центри · " + h.text.Count("uk", "stats.period.days", 7, nil),
+		"/stats 5154 за рік":         "ТСЦ МВС № 5154 · Одеса · " + h.text.Count("uk", "stats.period.days", 365, nil),
+		"/stats за последнюю неделю": "усі центри · " + h.text.Count("uk", "stats.period.days", 7, nil),
+		"/stats последние 90 дней":   "усі центри · " + h.text.Count("uk", "stats.period.days", 90, nil),
+		"/stats 5154 the past month": "ТСЦ МВС № 5154 · Одеса · " + h.text.Count("uk", "stats.period.days", 30, nil),
 	} {
 		if got := answer(cmd); !strings.Contains(got, "📊") || !strings.Contains(got, want) {
 			t.Errorf("%s: %q; want %q", cmd, got, want)
