@@ -845,6 +845,32 @@ func TestStatsPeriodIsReadWhereverAndWhateverItsWords(t *testing.T) {
 	h.noRejects()
 }
 
+// A town's former name finds its centres (the hsc pack's renamed.yaml):
+// «Кировоград» at the wait for a town shows Kropyvnytskyi's centre,
+// «Новоград-Волынский» from a Russian speaker Zviahel's, and staff's
+// «/stats Червоноград» counts Sheptytskyi's.
+func TestTownsFormerNameFindsItsCentres(t *testing.T) {
+	h := newHarness(t)
+	for i, c := range []struct{ lang, typed, want string }{
+		{"uk", "Кировоград", "Кропивницький"}, {"ru", "Новоград-Волынский", "Звягель"},
+	} {
+		p := person{id: int64(15961 + i), lang: c.lang}
+		h.says(p, "/centres")
+		h.settle()
+		h.says(p, c.typed)
+		h.settle()
+		if got := h.last(p.id).Text; !strings.Contains(got, c.want) || strings.Contains(got, "⚠️") {
+			t.Errorf("«%s» at the wait for a town: %q; want %s's centre", c.typed, got, c.want)
+		}
+	}
+	h.staffPost(staffChat, 0, 0, &models.Message{Text: "/stats Червоноград"})
+	h.settle()
+	if got := h.last(staffChat).Text; !strings.Contains(got, "📊") || !strings.Contains(got, "Шептицький") {
+		t.Errorf("/stats Червоноград: %q", got)
+	}
+	h.noRejects()
+}
+
 // At a questionnaire's centre step, a town with no centre of the list
 // offers the centres nearest it («Житомир»: its own, in Dovzhyk at its
 // edge, first), then its region's centres the list does not place
