@@ -817,20 +817,23 @@ func TestStatsPeriodIsReadWhereverAndWhateverItsWords(t *testing.T) {
 		}
 	}
 	for cmd, want := range map[string]string{
-		"/stats вчора":            "усі центри · вчора",
-		"/stats сьогодні":         "усі центри · сьогодні",
-		"/stats тиждень":          "усі центри · " + h.text.Count("uk", "stats.period.days", 7, nil),
-		"/stats місяць":           "усі центри · " + h.text.Count("uk", "stats.period.days", 30, nil),
-		"/stats 30 днів":          "усі центри · " + h.text.Count("uk", "stats.period.days", 30, nil),
-		"/stats today 5154":       "ТСЦ МВС № 5154 · Одеса · сьогодні",
-		"/stats 7d Одеса":         "Одеса: ТСЦ МВС № 5141, ТСЦ МВС № 5154 · " + h.text.Count("uk", "stats.period.days", 7, nil),
-		"/stats 5154 тиждень":     "ТСЦ МВС № 5154 · Одеса · " + h.text.Count("uk", "stats.period.days", 7, nil),
-		"/stats Кривий Ріг вчора": "Кривий Ріг",
-		"/stats 2025-11-01":       "усі центри · 01.11.2025",
-		"/stats 11.2026":          "усі центри · 11.2026",
-		"/stats за тиждень":       "усі центри · " + h.text.Count("uk", "stats.period.days", 7, nil),
-		"/stats останні 7 днів":   "усі центри · " + h.text.Count("uk", "stats.period.days", 7, nil),
-		"/stats 5154 за рік":      "ТСЦ МВС № 5154 · Одеса · " + h.text.Count("uk", "stats.period.days", 365, nil),
+		"/stats вчора":               "усі центри · вчора",
+		"/stats сьогодні":            "усі центри · сьогодні",
+		"/stats тиждень":             "усі центри · " + h.text.Count("uk", "stats.period.days", 7, nil),
+		"/stats місяць":              "усі центри · " + h.text.Count("uk", "stats.period.days", 30, nil),
+		"/stats 30 днів":             "усі центри · " + h.text.Count("uk", "stats.period.days", 30, nil),
+		"/stats today 5154":          "ТСЦ МВС № 5154 · Одеса · сьогодні",
+		"/stats 7d Одеса":            "Одеса: ТСЦ МВС № 5141, ТСЦ МВС № 5154 · " + h.text.Count("uk", "stats.period.days", 7, nil),
+		"/stats 5154 тиждень":        "ТСЦ МВС № 5154 · Одеса · " + h.text.Count("uk", "stats.period.days", 7, nil),
+		"/stats Кривий Ріг вчора":    "Кривий Ріг",
+		"/stats 2025-11-01":          "усі центри · 01.11.2025",
+		"/stats 11.2026":             "усі центри · 11.2026",
+		"/stats за тиждень":          "усі центри · " + h.text.Count("uk", "stats.period.days", 7, nil),
+		"/stats останні 7 днів":      "усі центри · " + h.text.Count("uk", "stats.period.days", 7, nil),
+		"/stats 5154 за рік":         "ТСЦ МВС № 5154 · Одеса · " + h.text.Count("uk", "stats.period.days", 365, nil),
+		"/stats за последнюю неделю": "усі центри · " + h.text.Count("uk", "stats.period.days", 7, nil),
+		"/stats последние 90 дней":   "усі центри · " + h.text.Count("uk", "stats.period.days", 90, nil),
+		"/stats 5154 the past month": "ТСЦ МВС № 5154 · Одеса · " + h.text.Count("uk", "stats.period.days", 30, nil),
 	} {
 		if got := answer(cmd); !strings.Contains(got, "📊") || !strings.Contains(got, want) {
 			t.Errorf("%s: %q; want %q", cmd, got, want)
@@ -838,6 +841,32 @@ func TestStatsPeriodIsReadWhereverAndWhateverItsWords(t *testing.T) {
 	}
 	if got := answer("/export Атлантида"); !strings.Contains(got, h.text.Text("uk", "stats.no_centre", map[string]any{"Query": "Атлантида"})) {
 		t.Errorf("/export Атлантида: %q", got)
+	}
+	h.noRejects()
+}
+
+// A town's former name finds its centres (the hsc pack's renamed.yaml):
+// «Кировоград» at the wait for a town shows Kropyvnytskyi's centre,
+// «Новоград-Волынский» from a Russian speaker Zviahel's, and staff's
+// «/stats Червоноград» counts Sheptytskyi's.
+func TestTownsFormerNameFindsItsCentres(t *testing.T) {
+	h := newHarness(t)
+	for i, c := range []struct{ lang, typed, want string }{
+		{"uk", "Кировоград", "Кропивницький"}, {"ru", "Новоград-Волынский", "Звягель"},
+	} {
+		p := person{id: int64(15961 + i), lang: c.lang}
+		h.says(p, "/centres")
+		h.settle()
+		h.says(p, c.typed)
+		h.settle()
+		if got := h.last(p.id).Text; !strings.Contains(got, c.want) || strings.Contains(got, "⚠️") {
+			t.Errorf("«%s» at the wait for a town: %q; want %s's centre", c.typed, got, c.want)
+		}
+	}
+	h.staffPost(staffChat, 0, 0, &models.Message{Text: "/stats Червоноград"})
+	h.settle()
+	if got := h.last(staffChat).Text; !strings.Contains(got, "📊") || !strings.Contains(got, "Шептицький") {
+		t.Errorf("/stats Червоноград: %q", got)
 	}
 	h.noRejects()
 }

@@ -165,6 +165,30 @@ func TestMenuCancelAndStaleButtons(t *testing.T) {
 	h.noRejects()
 }
 
+// A word for «cancel» typed alone in a dialog is /cancel, in the person's
+// language or another: «Передумав», «Выйти!», «exit» from a Russian
+// speaker, «отменить» from a Ukrainian one.
+func TestTypedCancelWordsInEveryLanguage(t *testing.T) {
+	h := newHarness(t)
+	for i, c := range []struct{ lang, typed string }{
+		{"uk", "Передумав"}, {"ru", "Выйти!"}, {"ru", "exit"}, {"uk", "отменить"},
+	} {
+		p := person{id: int64(4011 + i), lang: c.lang}
+		h.says(p, "/centres")
+		h.settle()
+		h.says(p, c.typed)
+		h.settle()
+		ms := h.srv.Messages(p.id)
+		if done := ms[len(ms)-2].Text; done != h.text.Text(c.lang, "cancel.done") {
+			t.Errorf("«%s» (%s) in the wait for a town: %q; want it cancelled", c.typed, c.lang, done)
+		}
+		if _, err := store.GetConversation(context.Background(), h.st.DB(), p.id); err == nil {
+			t.Errorf("«%s» (%s): the wait for a town goes on", c.typed, c.lang)
+		}
+	}
+	h.noRejects()
+}
+
 func TestCommandMenuPerLanguage(t *testing.T) {
 	h := newHarness(t)
 	h.srv.Wait(t, 5e9, "three command lists", func(s *bottest.Server) bool {

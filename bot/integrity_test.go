@@ -731,6 +731,33 @@ func TestMFCMysteryBriberyNoteNamesNoRatingSite(t *testing.T) {
 	h.noRejects()
 }
 
+// A few words after /report that say no («Ні, дякую», «Нет, не буду»,
+// «передумала», «I changed my mind»), in the person's language or another,
+// end it as /cancel does: said so, and the next message is no report.
+func TestRefusalAfterReportEndsIt(t *testing.T) {
+	h := newIntegrityHarness(t)
+	for i, c := range []struct{ lang, typed string }{
+		{"uk", "Ні, дякую"}, {"ru", "Нет, не буду"}, {"uk", "передумала"}, {"ru", "I changed my mind"},
+	} {
+		r := h.reporter(int64(12831 + i))
+		r.u.LanguageCode = c.lang
+		r.says("/report")
+		h.settle()
+		r.says(c.typed)
+		h.settle()
+		if got := h.last(r.u.ID).Text; got != h.text.Text(c.lang, "cancel.done") {
+			t.Errorf("«%s» after /report: %q; want it ended", c.typed, got)
+		}
+		r.says("В ТСЦ 6341 за экзамен просили 300 долларов")
+		h.settle()
+	}
+	var reports int
+	if err := h.st.DB().Get(&reports, `SELECT count(*) FROM integrity_reports`); err != nil || reports != 0 {
+		t.Errorf("%d reports filed after a refusal (%v)", reports, err)
+	}
+	h.noRejects()
+}
+
 // What is typed after /report before a button is tapped is not lost to
 // the FAQ: «анонимно» chooses; the report itself is sent anonymously and
 // said so; «🤬» or a word asks to choose; a question the FAQ knows is

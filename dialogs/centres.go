@@ -185,7 +185,7 @@ func (p *Pack) TownTyped(text string) []Centre {
 // for a number).
 func (p *Pack) findCentres(query string) ([]Centre, int) {
 	var words []string
-	for _, w := range strings.Fields(Fold(renamed(query))) {
+	for _, w := range strings.Fields(Fold(p.renamed(query))) {
 		if !townWords[w] {
 			words = append(words, w)
 		}
@@ -556,36 +556,31 @@ func (p *Pack) CentresNamed(arg string) ([]Centre, error) {
 	return found, nil
 }
 
-// renamedTowns are towns' former names, still said (the decommunisation
-// law of 9 April 2015 and Rada resolutions renamed them), folded, with the
-// name the centres' list has now.
-var renamedTowns = func() map[string]string {
-	m := map[string]string{}
-	for old, now := range map[string]string{
-		"Днепропетровск": "Дніпро", "Дніпропетровськ": "Дніпро",
-		"Кировоград": "Кропивницький", "Кіровоград": "Кропивницький",
-		"Днепродзержинск": "Кам'янське", "Дніпродзержинськ": "Кам'янське",
-		"Ильичевск": "Чорноморськ", "Іллічівськ": "Чорноморськ",
-		"Комсомольск": "Горішні Плавні", "Комсомольськ": "Горішні Плавні",
-		"Червоноград":           "Шептицький",
-		"Переяслав-Хмельницкий": "Переяслав", "Переяслав-Хмельницький": "Переяслав",
-		"Новоград-Волынский": "Звягель", "Новоград-Волинський": "Звягель",
-	} {
-		m[Fold(old)] = now
-	}
-	return m
-}()
-
 // renamed is query with a town's former name («Днепропетровск») put as
-// its name now («Дніпро»).
-func renamed(query string) string {
+// its name now («Дніпро»), as the pack's renamings say.
+func (p *Pack) renamed(query string) string {
+	if len(p.Renamings) == 0 {
+		return query
+	}
 	words := strings.Fields(query)
 	for n := min(2, len(words)); n >= 1; n-- {
 		for i := 0; i+n <= len(words); i++ {
-			if now, ok := renamedTowns[Fold(strings.Join(words[i:i+n], " "))]; ok {
+			if now, ok := p.renamedTo(Fold(strings.Join(words[i:i+n], " "))); ok {
 				return strings.Join(append(append(append([]string{}, words[:i]...), now), words[i+n:]...), " ")
 			}
 		}
 	}
 	return query
+}
+
+// renamedTo is the town now whose former name, folded, is folded.
+func (p *Pack) renamedTo(folded string) (string, bool) {
+	for _, r := range p.Renamings {
+		for _, f := range r.Former {
+			if Fold(f) == folded {
+				return r.Town, true
+			}
+		}
+	}
+	return "", false
 }

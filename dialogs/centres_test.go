@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 )
 
@@ -241,5 +242,71 @@ func TestCentresAsked(t *testing.T) {
 		if strings.Join(ids, " ") != strings.Join(tc.want, " ") {
 			t.Errorf("CentresAsked(%q) = %v, want %v", tc.question, ids, tc.want)
 		}
+	}
+}
+
+// A town's former name, in Ukrainian or Russian, finds its centres, alone
+// or in a sentence; the renamings are the hsc pack's (renamed.yaml), and
+// the mfc pack, Moscow's, has none.
+func TestRenamedTownsAreFound(t *testing.T) {
+	p := hscPack(t)
+	for old, now := range map[string]string{
+		"Днепропетровск": "Дніпро", "Дніпропетровськ": "Дніпро",
+		"Кировоград": "Кропивницький", "Кіровоград": "Кропивницький",
+		"Днепродзержинск": "Кам'янське", "Дніпродзержинськ": "Кам'янське",
+		"Ильичевск": "Чорноморськ", "Іллічівськ": "Чорноморськ",
+		"Комсомольск": "Горішні Плавні", "Комсомольськ": "Горішні Плавні",
+		"Червоноград":           "Шептицький",
+		"Переяслав-Хмельницкий": "Переяслав", "Переяслав-Хмельницький": "Переяслав",
+		"Новоград-Волынский": "Звягель", "Новоград-Волинський": "Звягель",
+		"ТСЦ в Новоград-Волинський": "Звягель",
+	} {
+		found := p.FindCentres(old)
+		if len(found) == 0 || found[0].City.In("uk") != now {
+			t.Errorf("FindCentres(%q): %d centres, first in %q; want %s's", old, len(found), func() string {
+				if len(found) > 0 {
+					return found[0].City.In("uk")
+				}
+				return ""
+			}(), now)
+		}
+	}
+	if mfc := shippedPack(t, "mfc"); len(mfc.Renamings) != 0 {
+		t.Errorf("the mfc pack has %d renamings of Ukrainian towns", len(mfc.Renamings))
+	}
+}
+
+// A renaming leads to a town of the centres' list and names its source.
+func TestValidateRenamings(t *testing.T) {
+	fsys := fstest.MapFS{
+		"p/pack.yaml": {Data: []byte("id: p\nname: {uk: П}\nlanguages: [uk]\n")},
+		"p/centres.yaml": {Data: []byte(`centres:
+  - id: dnipro
+    name: {uk: "ТСЦ"}
+    city: {uk: "Дніпро"}
+    address: {uk: "вул. Велика, 1"}
+`)},
+		"p/renamed.yaml": {Data: []byte(`renamed:
+  - town: Дніпро
+    former: [Дніпропетровськ]
+    source: "resolution"
+  - town: Атлантида
+    former: [Посейдонія]
+    source: "legend"
+  - town: Дніпро
+    former: []
+`)},
+	}
+	var got []string
+	for _, pr := range validated(t, fsys) {
+		got = append(got, pr.String())
+	}
+	want := []string{
+		"p/renamed.yaml:5: renaming to Атлантида: no centre is in a town of that name",
+		"p/renamed.yaml:8: renaming to Дніпро: no former name",
+		"p/renamed.yaml:8: renaming to Дніпро: no source (the act that renamed it)",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

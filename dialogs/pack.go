@@ -73,7 +73,9 @@ type Pack struct {
 	// their Latin name (gazetteer.tsv): the centres nearest a place that
 	// has none are found by it.
 	Gazetteer map[string]GazetteerPlace `yaml:"-"`
-	Entries   []Entry                   `yaml:"-"`
+	// Renamings are towns' former names, still typed (renamed.yaml).
+	Renamings []Renaming `yaml:"-"`
+	Entries   []Entry    `yaml:"-"`
 	// Questionnaires are read from questionnaires/*.yaml, one a file.
 	Questionnaires []Questionnaire `yaml:"-"`
 	// Matching is read from matching.yaml.
@@ -158,6 +160,15 @@ type Place struct {
 	// Source names the gazetteer entry the coordinates come from.
 	Source string `yaml:"source"`
 	Pos    Pos    `yaml:"-"`
+}
+
+// Renaming is a town's name now and the names it had that people still
+// type («Днепропетровск» for Дніпро), with the act that renamed it.
+type Renaming struct {
+	Town   string   `yaml:"town"`   // as the centres' list names it
+	Former []string `yaml:"former"` // as people type them, in any language
+	Source string   `yaml:"source"`
+	Pos    Pos      `yaml:"-"`
 }
 
 // Matching is what a pack tells the FAQ matcher beyond its entries.
@@ -246,8 +257,8 @@ func (p *Pack) Speaks(lang string) bool {
 var ErrNoPack = errors.New("dialogs: no such pack")
 
 // LoadPack reads the pack in folder dir of fsys: pack.yaml, services.yaml,
-// centres.yaml, centres-list.yaml, regions.yaml, places.yaml, faq.yaml and
-// questionnaires/*.yaml. It checks only that
+// centres.yaml, centres-list.yaml, regions.yaml, places.yaml, renamed.yaml,
+// gazetteer.tsv, faq.yaml, matching.yaml and questionnaires/*.yaml. It checks only that
 // the files parse; Validate checks the content.
 func LoadPack(fsys fs.FS, dir string) (*Pack, error) {
 	if _, err := fs.Stat(fsys, path.Join(dir, "pack.yaml")); err != nil {
@@ -282,6 +293,7 @@ func LoadPack(fsys fs.FS, dir string) (*Pack, error) {
 		{"centres-list.yaml", "centres", func(n *yaml.Node, pos Pos) error { return addItem(&p.Centres, n, pos) }},
 		{"regions.yaml", "regions", func(n *yaml.Node, pos Pos) error { return addItem(&p.Regions, n, pos) }},
 		{"places.yaml", "places", func(n *yaml.Node, pos Pos) error { return addItem(&p.Places, n, pos) }},
+		{"renamed.yaml", "renamed", func(n *yaml.Node, pos Pos) error { return addItem(&p.Renamings, n, pos) }},
 		{"faq.yaml", "entries", func(n *yaml.Node, pos Pos) error { return addItem(&p.Entries, n, pos) }},
 	} {
 		if !fileExists(fsys, path.Join(dir, part.name)) {
@@ -401,7 +413,7 @@ func eachItem(root *yaml.Node, file, key string, f func(n *yaml.Node, pos Pos) e
 }
 
 type positioned interface {
-	Channel | Category | Service | Centre | Entry | Region | Place
+	Channel | Category | Service | Centre | Entry | Region | Place | Renaming
 }
 
 func addItem[T positioned](list *[]T, n *yaml.Node, pos Pos) error {
@@ -429,6 +441,8 @@ func setItemPos[T positioned](v *T, pos Pos) {
 	case *Region:
 		x.Pos = pos
 	case *Place:
+		x.Pos = pos
+	case *Renaming:
 		x.Pos = pos
 	}
 }

@@ -79,22 +79,3 @@ func TestMaskPhones(t *testing.T) {
 		}
 	}
 }
-
-// A town's former name finds its centres.
-func TestRenamedTownsAreFound(t *testing.T) {
-	p, err := LoadShippedPack("hsc")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for old, now := range map[string]string{"Днепропетровск": "Дніпро", "Кировоград": "Кропивницький"} {
-		found := p.FindCentres(old)
-		if len(found) == 0 || found[0].City.In("uk") != now {
-			t.Errorf("FindCentres(%q): %d centres, first in %q; want %s's", old, len(found), func() string {
-				if len(found) > 0 {
-					return found[0].City.In("uk")
-				}
-				return ""
-			}(), now)
-		}
-	}
-}

@@ -209,6 +209,26 @@ func Validate(p *Pack) []Problem {
 		}
 	}
 
+	// A former name leads to a town of the list, and says what renamed it.
+	towns := map[string]bool{}
+	for _, c := range p.Centres {
+		for _, name := range c.City {
+			towns[name] = true
+		}
+	}
+	for _, r := range p.Renamings {
+		what := "renaming to " + r.Town
+		if !towns[r.Town] {
+			bad(r.Pos, "%s: no centre is in a town of that name", what)
+		}
+		if len(r.Former) == 0 {
+			bad(r.Pos, "%s: no former name", what)
+		}
+		if strings.TrimSpace(r.Source) == "" {
+			bad(r.Pos, "%s: no source (the act that renamed it)", what)
+		}
+	}
+
 	entry := unique("entry")
 	ids := map[string]bool{}
 	for _, e := range p.Entries {

@@ -321,7 +321,7 @@ func (a *Citizens) onCitizenMessage(ctx context.Context, t *turn.Turn, m *models
 	if a.Cfg.IntegrityChatID != 0 {
 		// «скасувати» typed while a report is written (or added to) is
 		// /cancel, not a report.
-		if isCancel(m.Text) {
+		if a.isCancel(m.Text) {
 			if ended, filed, err := a.integrity.EndDialog(ctx, t); err != nil || ended {
 				if ended {
 					a.Reply(ctx, t, a.cancelled(t, true, filed), a.MenuKeyboard(t.Lang))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"strings"
 
 	"github.com/go-telegram/bot/models"
 
@@ -16,7 +15,7 @@ import (
 // continueDialog takes text a person typed while a dialog waits for it.
 // «скасувати», «отмена» typed alone is /cancel, whatever waits.
 func (a *Citizens) continueDialog(ctx context.Context, t *turn.Turn, conv store.Conversation, msg *models.Message) error {
-	if isCancel(msg.Text) {
+	if a.isCancel(msg.Text) {
 		return a.OnCancel(ctx, t)
 	}
 	switch conv.Dialog {
@@ -70,14 +69,6 @@ func (a *Citizens) continueDialog(ctx context.Context, t *turn.Turn, conv store.
 	return nil
 }
 
-// isCancel tells «скасувати», «отмена» typed instead of /cancel.
-func isCancel(text string) bool {
-	switch dialogs.Fold(strings.Trim(strings.TrimSpace(text), ".!")) {
-	case dialogs.Fold("скасувати"), dialogs.Fold("скасуй"), dialogs.Fold("відміна"), dialogs.Fold("відмінити"),
-		dialogs.Fold("отмена"), dialogs.Fold("отменить"), dialogs.Fold("cancel"), dialogs.Fold("стоп"),
-		dialogs.Fold("вийти"), dialogs.Fold("вихід"), dialogs.Fold("передумав"), dialogs.Fold("передумала"),
-		dialogs.Fold("выйти"), dialogs.Fold("выход"), dialogs.Fold("передумал"), dialogs.Fold("exit"):
-		return true
-	}
-	return false
-}
+// isCancel tells «скасувати», «отмена» typed instead of /cancel: the
+// locales' cancel_typed, in any language.
+func (a *Citizens) isCancel(text string) bool { return a.Typed("cancel_typed", text) }

@@ -59,10 +59,16 @@ const scopeListed = 4
 // refused is the answer that says why.
 func (a *Desk) staffFilter(args string) (f store.ResponseFilter, period, scope, refused string) {
 	now := time.Now().In(a.Pack.Hours().Location())
+	// «за тиждень», «останні 7 днів», «за последнюю неделю»: the words
+	// around a period that are not one (the locales'
+	// stats.period_filler_typed, in any language).
+	fillers := map[string]bool{}
+	for _, w := range a.TypedWords("stats.period_filler_typed") {
+		fillers[strings.ToLower(w)] = true
+	}
 	var kept []string
 	for _, w := range strings.Fields(args) {
-		// «за тиждень», «останні 7 днів»: the words around a period.
-		if !periodFillers[strings.ToLower(w)] {
+		if !fillers[strings.ToLower(w)] {
 			kept = append(kept, w)
 		}
 	}
@@ -106,13 +112,6 @@ func (a *Desk) staffFilter(args string) (f store.ResponseFilter, period, scope, 
 		period = "30d"
 	}
 	return f, period, scope, ""
-}
-
-// periodFillers are words said with a period that are not one: «за
-// тиждень», «останні 30 днів», «за последнюю неделю».
-var periodFillers = map[string]bool{
-	"за": true, "останні": true, "останній": true, "останнiй": true, "останню": true, "останніх": true,
-	"последние": true, "последний": true, "последнюю": true, "последних": true, "last": true, "past": true, "the": true,
 }
 
 // splitPeriod takes the period from the end or the start of words: one

@@ -120,13 +120,14 @@ func (a *Integrity) saysWord(lang, key, text string) bool {
 }
 
 // refuses tells «не хочу нічого повідомляти», «ні, дякую», «нет»: the
-// person does not want to report after all.
-func refuses(text string) bool {
+// person does not want to report after all. A few words that begin with
+// one of the locales' report.refuse_typed, in any language, say so.
+func (a *Integrity) refuses(text string) bool {
 	f := dialogs.Fold(text)
 	if len(strings.Fields(f)) > 5 {
 		return false // «не хочу платити хабар, але з мене вимагали…» is a report
 	}
-	for _, p := range []string{"не хочу", "ни", "нет", "не буду", "передумав", "передумала", "передумал"} {
+	for _, p := range a.TypedWords("report.refuse_typed") {
 		if f == dialogs.Fold(p) || strings.HasPrefix(f, dialogs.Fold(p)+" ") {
 			return true
 		}
@@ -354,7 +355,7 @@ func (a *Integrity) ReportMessage(ctx context.Context, t *turn.Turn, m *models.M
 			} else if !errors.Is(err, store.ErrNotFound) {
 				return false, err
 			}
-			if refuses(text) {
+			if a.refuses(text) {
 				// «не хочу нічого повідомляти»: nothing to report.
 				if _, err := store.EndIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat)); err != nil {
 					return false, err

@@ -118,14 +118,45 @@ func (a *Env) TypedForm(lang, key, text string) bool {
 		return false
 	}
 	for _, l := range append([]string{lang}, locales.Languages...) {
-		forms := append([]string{a.Text.Text(l, key)}, strings.Split(a.Text.Text(l, key+"_typed"), "|")...)
-		for _, f := range forms {
-			if f != "" && f != key+"_typed" && dialogs.Fold(f) == typed {
-				return true
-			}
+		if dialogs.Fold(a.Text.Text(l, key)) == typed {
+			return true
+		}
+	}
+	return a.Typed(key+"_typed", text)
+}
+
+// Typed tells whether text is one of the words the message key lists
+// («|»-separated), case and punctuation aside, in any language: «отмена»
+// from a Ukrainian speaker cancels as «скасувати» does.
+func (a *Env) Typed(key, text string) bool {
+	typed := dialogs.Fold(text)
+	if typed == "" {
+		return false
+	}
+	for _, w := range a.TypedWords(key) {
+		if dialogs.Fold(w) == typed {
+			return true
 		}
 	}
 	return false
+}
+
+// TypedWords are the words the message key lists, «|»-separated, in
+// every language.
+func (a *Env) TypedWords(key string) []string {
+	var out []string
+	for _, l := range locales.Languages {
+		s := a.Text.Text(l, key)
+		if s == key {
+			continue // no such message
+		}
+		for _, w := range strings.Split(s, "|") {
+			if w = strings.TrimSpace(w); w != "" {
+				out = append(out, w)
+			}
+		}
+	}
+	return out
 }
 
 // CoverageNote is the pack's word on what its centres' list covers, as an
