@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -424,6 +425,44 @@ func TestCommandsLeadingNowhereAreNotOffered(t *testing.T) {
 	h.says(p, "/help")
 	if got := h.nth(p.id, 1).Text; strings.Contains(got, "/operator") || !strings.Contains(got, "/report") {
 		t.Errorf("hsc /help: %q", got)
+	}
+	h.noRejects()
+}
+
+// «Чи вирішено ваше питання?» answered in words, not with its buttons:
+// «ні, не вирішено» is «👎 Ні» (the request may be reopened), «дякую,
+// допомогло» is «👍 Так»; neither goes to the FAQ. An answer already
+// given is not asked again by what is typed later.
+func TestClosedTicketsQuestionAnsweredInWords(t *testing.T) {
+	h := newHarness(t)
+	for i, c := range []struct {
+		lang, typed string
+		solved      int
+	}{{"uk", "ні, не вирішено", -1}, {"uk", "Дякую, допомогло", 1}, {"ru", "нет, не решено", -1}, {"ru", "да, спасибо", 1}} {
+		p := person{id: int64(1201 + i), lang: c.lang}
+		question := "Причіп" + strconv.Itoa(i) + " як зареєструвати?"
+		if c.lang == "ru" {
+			question = "Прицеп" + strconv.Itoa(i) + " как зарегистрировать?"
+		}
+		topic := h.openTicketFor(p, question)
+		h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/close"})
+		h.settle()
+		h.says(p, c.typed)
+		h.settle()
+		tk, err := store.LatestTicketOf(context.Background(), h.st.DB(), p.id)
+		if err != nil || tk.Resolved != c.solved {
+			t.Errorf("«%s» under the closed request's question: %+v, %v; want resolved %d", c.typed, tk.Resolved, err, c.solved)
+		}
+		want := h.text.Text(c.lang, "ticket.rated")
+		if c.solved < 0 {
+			want = h.text.Text(c.lang, "ticket.not_solved", map[string]any{"ID": tk.ID})
+		}
+		if got := h.last(p.id); got.Text != want {
+			t.Errorf("«%s» answered %q; want %q", c.typed, got.Text, want)
+		}
+		if c.solved < 0 && !hasButton(h.last(p.id), "tr:"+strconv.FormatInt(tk.ID, 10)+":r") {
+			t.Errorf("«%s»: no button to reopen: %s", c.typed, h.last(p.id).ReplyMarkup)
+		}
 	}
 	h.noRejects()
 }

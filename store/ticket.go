@@ -157,6 +157,20 @@ func RecentlyUnsolved(ctx context.Context, q sqlx.QueryerContext, userID int64, 
 	return t, nil
 }
 
+// RecentlyClosedUnasked returns the citizen's latest ticket when it was
+// closed within the given time and «was your question solved?» is not
+// answered yet, and they have no open one; else ErrNotFound.
+func RecentlyClosedUnasked(ctx context.Context, q sqlx.QueryerContext, userID int64, within time.Duration) (Ticket, error) {
+	var t Ticket
+	err := sqlx.GetContext(ctx, q, &t, `SELECT `+ticketColumns+` FROM tickets t
+		WHERE user_id = $1 AND status = 'closed' AND resolved IS NULL AND closed_at > now() - make_interval(secs => $2)
+		  AND id = (SELECT max(id) FROM tickets o WHERE o.user_id = t.user_id)`, userID, within.Seconds())
+	if err != nil {
+		return t, fmt.Errorf("store: unable to look for a ticket closed lately: %w", notFound(err))
+	}
+	return t, nil
+}
+
 // RateTicket stores the citizen's answer to "was your question solved?".
 // It changes nothing when the answer is already given (a double tap).
 func RateTicket(ctx context.Context, q sqlx.ExecerContext, id, userID int64, solved bool) (changed bool, err error) {

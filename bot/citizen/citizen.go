@@ -346,6 +346,11 @@ func (a *Citizens) onCitizenMessage(ctx context.Context, t *turn.Turn, m *models
 		// still unclear: it reopens the ticket rather than go to the FAQ.
 		// Small talk («дякую», «ок», an emoji, a sticker) says nothing
 		// unclear: it gets its friendly word and the ticket stays closed.
+		// «ні, не вирішено», «дякую, допомогло» typed under «was your
+		// question solved?» answer it as its buttons do.
+		if handled, err := a.typedTicketVerdict(ctx, t, m.Text); handled || err != nil {
+			return err
+		}
 		unsolved, err := store.RecentlyUnsolved(ctx, t.Tx, t.User.ID, unsolvedReopenWithin)
 		switch {
 		case err == nil && !isSmallTalk(m):

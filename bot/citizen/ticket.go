@@ -145,13 +145,41 @@ func (a *Citizens) OnTicketRated(ctx context.Context, t *turn.Turn) error {
 	if err != nil {
 		return err
 	}
+	return a.ticketRated(ctx, t, tk, answer == "y", tg.CallbackMessageID(u))
+}
+
+// typedTicketVerdict takes «так», «ні, не вирішено», «дякую, допомогло»
+// typed as the answer to «was your question solved?» under a ticket
+// closed lately and not answered yet; false when text is no such answer.
+func (a *Citizens) typedTicketVerdict(ctx context.Context, t *turn.Turn, text string) (bool, error) {
+	yes, no := a.TypedForm(t.Lang, "ticket.solved_yes", text), a.TypedForm(t.Lang, "ticket.solved_no", text)
+	if yes == no {
+		return false, nil
+	}
+	tk, err := store.RecentlyClosedUnasked(ctx, t.Tx, t.User.ID, unsolvedReopenWithin)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if _, err := store.RateTicket(ctx, t.Tx, tk.ID, t.User.ID, yes); err != nil {
+		return false, err
+	}
+	return true, a.ticketRated(ctx, t, tk, yes, 0)
+}
+
+// ticketRated tells the citizen their answer to «was your question
+// solved?» is taken (on msgID, the question's message, or below it), and
+// the moderators which it was.
+func (a *Citizens) ticketRated(ctx context.Context, t *turn.Turn, tk store.Ticket, solved bool, msgID int) error {
 	mark := "👍"
-	if answer == "y" {
-		a.Show(ctx, t, tg.CallbackMessageID(u), a.Text.Text(t.Lang, "ticket.rated"), nil)
+	if solved {
+		a.Show(ctx, t, msgID, a.Text.Text(t.Lang, "ticket.rated"), nil)
 	} else {
 		mark = "👎"
-		a.Show(ctx, t, tg.CallbackMessageID(u), a.Text.Text(t.Lang, "ticket.not_solved", map[string]any{"ID": tk.ID}), tg.NewKeyboard(
-			[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "ticket.reopen"), turn.CbTicketRate, idText+":r")},
+		a.Show(ctx, t, msgID, a.Text.Text(t.Lang, "ticket.not_solved", map[string]any{"ID": tk.ID}), tg.NewKeyboard(
+			[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "ticket.reopen"), turn.CbTicketRate, strconv.FormatInt(tk.ID, 10)+":r")},
 			[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "nav.menu"), turn.CbMenu, "menu")},
 		))
 	}
