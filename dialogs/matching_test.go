@@ -168,6 +168,18 @@ func TestLongWordsAreCut(t *testing.T) {
 // that answers it in general, and the entries for one case keep theirs.
 func TestEverydayQuestionsGetTheirEntry(t *testing.T) {
 	checkAnsweredWith(t, []answeredWith{
+		// Registering a car: was the imported-car entry.
+		{"hsc", "vreg_overview", []string{
+			"как поставить машину на учет",
+			"как зарегистрировать авто",
+			"поставить на облік машину",
+			"як поставити машину на облік",
+			"як зареєструвати авто",
+			"kak postavit mashinu na uchet",
+		}},
+		{"hsc", "vreg_imported", []string{"пригнав авто з литви як поставити на облік"}},
+		{"hsc", "vreg_new_car", []string{"купил новую машину у дилера как поставить на учет"}},
+		{"hsc", "vreg_after_purchase", []string{"купив вживане авто як поставити на облік"}},
 		// Retaking an exam: was the practical or the theory exam's entry
 		// (testdata/hsc_queries.yaml keeps theirs for their own questions).
 		{"hsc", "exam_attempts", []string{
