@@ -190,6 +190,15 @@ func TestEverydayQuestionsGetTheirEntry(t *testing.T) {
 			"перездача экзамена",
 			"не сдал экзамен что делать",
 		}},
+		// An extract from the real-estate register: was nothing, or the
+		// residence registration («выписка» is also leaving a flat's register).
+		{"mfc", "mfc_egrn_extract", []string{
+			"выписка из ЕГРН",
+			"выписку из егрн где взять",
+			"как получить выписку из егрн",
+			"заказать выписку из росреестра",
+		}},
+		{"mfc", "mfc_property", []string{"как сдать документы на регистрацию права собственности на квартиру"}},
 	})
 }
 
