@@ -20,7 +20,11 @@ import (
 
 func (h *harness) answerOf(id, lang string) string {
 	h.t.Helper()
-	e, err := store.FAQEntry(context.Background(), h.st.DB(), "hsc", id)
+	pack := h.cfg.Pack
+	if pack == "" {
+		pack = "hsc"
+	}
+	e, err := store.FAQEntry(context.Background(), h.st.DB(), pack, id)
 	if err != nil {
 		h.t.Fatalf("entry %s: %v", id, err)
 	}
@@ -572,4 +576,32 @@ func TestSuggestionsAreEntriesTheQuestionSpeaksFor(t *testing.T) {
 		t.Errorf("«инн» is offered: %q %s", m.Text, m.ReplyMarkup)
 	}
 	h.noRejects()
+}
+
+// Questions citizens typed and got another entry's answer for, or none:
+// registering a car (it was the imported-car answer), retaking an exam
+// (the practical exam's), an extract from the real-estate register (in the
+// MFC: nothing, or residence registration). Each is answered at once with
+// the entry that answers it.
+func TestTypedQuestionsGetTheirOwnAnswer(t *testing.T) {
+	h := newHarness(t)
+	for i, c := range []struct{ lang, question, want string }{
+		{"ru", "как поставить машину на учет", "vreg_overview"},
+		{"uk", "перездача іспиту", "exam_attempts"},
+	} {
+		p := person{id: int64(14101 + i), lang: c.lang}
+		h.says(p, c.question)
+		if got := h.nth(p.id, 1).Text; !strings.Contains(got, h.answerOf(c.want, c.lang)) {
+			t.Errorf("«%s» got %q; want the answer of %s", c.question, got, c.want)
+		}
+	}
+	h.noRejects()
+
+	m := newHarness(t, func(c *Config) { c.Pack = "mfc" })
+	p := person{id: 14111, lang: "ru"}
+	m.says(p, "выписка из ЕГРН")
+	if got := m.nth(p.id, 1).Text; !strings.Contains(got, m.answerOf("mfc_egrn_extract", "ru")) {
+		t.Errorf("«выписка из ЕГРН» got %q; want the ЕГРН extract's answer", got)
+	}
+	m.noRejects()
 }
