@@ -466,3 +466,27 @@ func TestClosedTicketsQuestionAnsweredInWords(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// «російською, будь ласка», «українська мова» typed are the choice under
+// /language: said in Ukrainian, a wish for Russian is granted, not taken
+// for Ukrainian writing; and the choice stays.
+func TestLanguageAskedInWords(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 16811, lang: "uk"}
+	h.says(p, "російською, будь ласка")
+	h.settle()
+	if got := h.last(p.id).Text; got != h.text.Text("ru", "language.set") {
+		t.Errorf("«російською, будь ласка» answered %q; want %q", got, h.text.Text("ru", "language.set"))
+	}
+	h.says(p, "Добрий день, скільки коштує заміна прав?")
+	h.settle()
+	if got := h.last(p.id).Text; !strings.Contains(got, "Сколько") && !strings.Contains(got, "сервисн") {
+		t.Errorf("Russian asked for in words, then Ukrainian written: %q; want Russian still", got)
+	}
+	h.says(p, "українська мова")
+	h.settle()
+	if got := h.last(p.id).Text; got != h.text.Text("uk", "language.set") {
+		t.Errorf("«українська мова» answered %q", got)
+	}
+	h.noRejects()
+}

@@ -94,3 +94,41 @@ func withoutQuotes(text string) string {
 	}
 	return text
 }
+
+// languageNames are the stems that name a language in a request for it
+// («українською», «по-русски», «на русском языке», «English»), and
+// requestWords what may stand around them («відповідайте», «будь ласка»,
+// «мова»).
+var (
+	languageNames = map[string]string{"українськ": "uk", "украинск": "uk", "ukrain": "uk", "російськ": "ru", "русск": "ru", "russian": "ru", "english": "en", "англ": "en"}
+	requestWords  = wordSet(`відповідайте відповідай говоріть говори пишіть пиши спілкуймося давайте можна мова мовою будь ласка на по я хочу прошу
+		отвечайте отвечай говорите говори пишите пиши давайте можно язык языке языком пожалуйста на по я хочу прошу please speak answer in`)
+)
+
+// AsksForLanguage tells a typed request for a language: «українською
+// будь ласка», «отвечайте по-русски», «русский язык», «English please».
+// Text that says more than that (a question mentioning Russian) is not
+// one.
+func AsksForLanguage(text string) (lang string, ok bool) {
+	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) })
+	if len(words) == 0 || len(words) > 6 {
+		return "", false
+	}
+	for _, w := range words {
+		named := ""
+		for stem, l := range languageNames {
+			if strings.HasPrefix(w, stem) {
+				named = l
+			}
+		}
+		switch {
+		case named != "" && lang != "" && named != lang:
+			return "", false // two languages named
+		case named != "":
+			lang = named
+		case !requestWords[w]:
+			return "", false
+		}
+	}
+	return lang, lang != ""
+}

@@ -79,3 +79,15 @@ func TestMaskPhones(t *testing.T) {
 		}
 	}
 }
+
+func TestAsksForLanguage(t *testing.T) {
+	for text, want := range map[string]string{
+		"українська мова": "uk", "російською будь ласка": "ru", "Отвечайте по-русски, пожалуйста": "ru", "на украинском": "uk",
+		"English please": "en", "русский язык": "ru", "можна українською?": "uk",
+		"я не понимаю по-украински": "", "скільки коштує російською": "", "російською чи українською": "", "права": "", "": "",
+	} {
+		if got, ok := AsksForLanguage(text); got != want || ok != (want != "") {
+			t.Errorf("AsksForLanguage(%q) = %q, %v; want %q", text, got, ok, want)
+		}
+	}
+}

@@ -142,6 +142,26 @@ func (a *Citizens) AskLanguage(ctx context.Context, t *turn.Turn, msgID int) {
 	a.Show(ctx, t, msgID, strings.Join(lines, "\n"), tg.NewKeyboard(row))
 }
 
+// languageAsked answers «українською, будь ласка», «отвечайте по-русски»
+// as the choice under /language: the language stays, whatever is written
+// later. A language the pack does not speak gets the choice it has.
+func (a *Citizens) languageAsked(ctx context.Context, t *turn.Turn, text string) (bool, error) {
+	lang, ok := dialogs.AsksForLanguage(text)
+	if !ok {
+		return false, nil
+	}
+	if !slices.Contains(a.OfferedLanguages(), lang) {
+		a.AskLanguage(ctx, t, 0)
+		return true, nil
+	}
+	if err := store.ChooseUserLanguage(ctx, t.Tx, t.User.ID, lang); err != nil {
+		return true, err
+	}
+	t.User.Language, t.Lang = lang, lang
+	a.Reply(ctx, t, a.Text.Text(lang, "language.set"), a.MenuKeyboard(lang))
+	return true, nil
+}
+
 // OnLanguageChosen records the language chosen, and answers the question
 // kept from before, if any.
 func (a *Citizens) OnLanguageChosen(ctx context.Context, t *turn.Turn) error {
@@ -378,6 +398,9 @@ func isSmallTalk(m *models.Message) bool {
 // the FAQ (a photo's caption is one too), a plain word on voice messages,
 // which the bot cannot hear, or a hint when it carries no text.
 func (a *Citizens) citizenAsks(ctx context.Context, t *turn.Turn, m *models.Message) error {
+	if asked, err := a.languageAsked(ctx, t, m.Text); asked || err != nil {
+		return err
+	}
 	switch {
 	case a.locationOutsideDialog(ctx, t, m):
 	case strings.TrimSpace(turn.FirstNonEmpty(m.Text, m.Caption)) != "":
