@@ -263,9 +263,44 @@ func (q *Questionnaire) Complete(ans Answers) bool {
 // and their number, for «Крок 4 з 17». step is 0 when id is not asked.
 // final is false while the number may still change: a question is shown
 // or not by an answer not given yet (a low score adds «what went wrong?»),
-// and «Крок 2 з 6» must not become «Крок 3 з 8»: say only «Крок 2» then.
+// and «Крок 2 з 6» must not become «Крок 3 з 8»: say «Крок 2 (усього до
+// 8)» then, with MostSteps.
 func (q *Questionnaire) Progress(ans Answers, id string) (step, total int, final bool) {
-	vis := q.Visible(ans)
+	vis, _, settledAll := q.decided(ans)
+	for i, qq := range vis {
+		if qq.ID == id {
+			return i + 1, len(vis), settledAll
+		}
+	}
+	return 0, len(vis), settledAll
+}
+
+// MostSteps is the most steps the questionnaire can still have with the
+// answers given so far: those shown now and those an answer to come may
+// show.
+func (q *Questionnaire) MostSteps(ans Answers) int {
+	vis, decided, _ := q.decided(ans)
+	n := len(vis)
+	shown := map[string]bool{}
+	for _, qq := range vis {
+		shown[qq.ID] = true
+	}
+	for si := range q.Sections {
+		for _, qq := range q.Sections[si].Questions {
+			if !shown[qq.ID] && !decided(qq.ID) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// decided returns the questions visible with ans, a test of whether a
+// question is decided (answered, or hidden by conditions decided
+// themselves, so that it will not be asked), and whether every condition
+// is decided (the number of steps is final).
+func (q *Questionnaire) decided(ans Answers) (vis []*Question, decided func(id string) bool, final bool) {
+	vis = q.Visible(ans)
 	shown := map[string]bool{}
 	for _, qq := range vis {
 		shown[qq.ID] = true
@@ -277,11 +312,9 @@ func (q *Questionnaire) Progress(ans Answers, id string) (step, total int, final
 			whenOf[s.Questions[qi].ID] = [2]*Condition{s.When, s.Questions[qi].When}
 		}
 	}
-	// A question is decided when it has its answer, or is hidden by
-	// conditions that are decided themselves (it will not be asked).
 	// Conditions look only at earlier questions, so this ends.
 	var settled func(c *Condition) bool
-	decided := func(id string) bool {
+	decided = func(id string) bool {
 		if a, ok := ans[id]; ok && !a.Pending {
 			return true
 		}
@@ -305,12 +338,7 @@ func (q *Questionnaire) Progress(ans Answers, id string) (step, total int, final
 	for _, w := range whenOf {
 		final = final && settled(w[0]) && settled(w[1])
 	}
-	for i, qq := range vis {
-		if qq.ID == id {
-			return i + 1, len(vis), final
-		}
-	}
-	return 0, len(vis), final
+	return vis, decided, final
 }
 
 // Apply checks the input to question id and returns new answers with it;

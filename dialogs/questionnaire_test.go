@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"strings"
@@ -909,5 +910,47 @@ func TestBackToTheOnlyLowScoreKeepsWhatWentWrong(t *testing.T) {
 	ans, _ = rq.Apply(ans, "info", press("3"), rc)
 	if next, _ := rq.Next(ans); next == nil || next.ID != "what_wrong" || ans["what_wrong"].Text != "Не працював термінал" {
 		t.Errorf("after the score changed to 3: next %v, what went wrong %+v", next, ans["what_wrong"])
+	}
+}
+
+// MostSteps bounds the steps from above: never fewer than are finally
+// asked, and the total itself once nothing can change it.
+func TestMostSteps(t *testing.T) {
+	pack := hscPack(t)
+	var centres []string
+	for _, c := range pack.Centres[:3] {
+		centres = append(centres, c.ID)
+	}
+	for _, kind := range []string{KindRating, KindMystery} {
+		q, ok := pack.Questionnaire(kind)
+		if !ok {
+			t.Fatalf("no %s questionnaire", kind)
+		}
+		rnd := rand.New(rand.NewPCG(1, uint64(len(kind))))
+		for run := 0; run < 100; run++ {
+			ans := Answers{}
+			var most []int
+			for i := 0; i < 2000; i++ {
+				next, more := q.Next(ans)
+				if !more {
+					break
+				}
+				if len(most) == 0 || i%7 == 0 {
+					most = append(most, q.MostSteps(ans))
+				}
+				if out, err := q.Apply(ans, next.ID, fuzzInput(next, byte(rnd.IntN(256)), "довго чекали", centres, time.Now()), centres); err == nil {
+					ans = out
+				}
+			}
+			asked := len(q.Visible(ans))
+			for i, m := range most {
+				if m < asked {
+					t.Fatalf("%s, run %d: at most %d steps said (%d), but %d were asked", kind, run, m, i, asked)
+				}
+			}
+			if _, total, final := q.Progress(ans, ""); final && q.MostSteps(ans) != total {
+				t.Errorf("%s: finished with %d steps, MostSteps says %d", kind, total, q.MostSteps(ans))
+			}
+		}
 	}
 }

@@ -838,12 +838,12 @@ func (a *Surveys) surveyNav(lang, k string, qq *dialogs.Question) []tg.Button {
 	return append(nav, tg.CallbackButton(a.Text.Text(lang, "survey.cancel"), turn.CbSurvey, k+":x"))
 }
 
-// progress is «Крок 4 з 17», or «Крок 4» while the number of steps can
-// still change with an answer to come.
+// progress is «Крок 4 з 17», or «Крок 4 (усього до 20)» while the number
+// of steps can still change with an answer to come.
 func (a *Surveys) progress(lang string, q *dialogs.Questionnaire, ans dialogs.Answers, id string) string {
 	step, total, final := q.Progress(ans, id)
 	if !final {
-		return a.Text.Text(lang, "survey.progress_open", map[string]any{"Step": step})
+		return a.Text.Text(lang, "survey.progress_open", map[string]any{"Step": step, "Most": q.MostSteps(ans)})
 	}
 	return a.Text.Text(lang, "survey.progress", map[string]any{"Step": step, "Total": total})
 }
