@@ -579,7 +579,7 @@ func TestStaffHelpAndFAQUsage(t *testing.T) {
 		t.Errorf("/help in the staff group: %+v", h.srv.Messages(staffChat))
 	}
 	p := person{id: 11901, lang: "uk"}
-	topic := h.openTicketFor(p, "Питання")
+	topic := h.openTicketFor(p, "Питання про техогляд")
 	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/faq"})
 	h.settle()
 	if _, ok := h.lastWith(staffChat, "Напишіть id запису (<code>/faq "); !ok {

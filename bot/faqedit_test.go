@@ -212,3 +212,57 @@ func TestWritingARussianAnswerKeepsTheEditorsLanguage(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// A new entry left half-made (its Ukrainian question and answer written,
+// then /faq, or half an hour away) is kept hidden, not lost: citizens do
+// not see it, the admin is told with its card's button, and «👁 Показати»
+// waits until every language has its question and answer.
+func TestHalfMadeNewEntryIsKeptHidden(t *testing.T) {
+	const adminID = 9311
+	h := newHarness(t, func(c *Config) { c.AdminIDs = []int64{adminID} })
+	admin := person{id: adminID, lang: "uk"}
+	h.says(admin, "/faq")
+	h.settle()
+	h.taps(admin, h.last(admin.id), "fe:c:vehicle_registration:0")
+	h.settle()
+	h.taps(admin, h.last(admin.id), "fe:n:vehicle_registration")
+	h.settle()
+	h.says(admin, "Чи можна зареєструвати причіп без техогляду?")
+	h.settle()
+	h.says(admin, "Так, для причепа техогляд не потрібен.")
+	h.settle()
+	h.says(admin, "/faq")
+	h.settle()
+	var kept bottest.Message
+	for _, m := range h.srv.Messages(admin.id) {
+		if strings.HasPrefix(m.Text, "📝") {
+			kept = m
+		}
+	}
+	var id string
+	h.st.DB().Get(&id, `SELECT id FROM faq_entries WHERE pack = 'hsc' AND entry->'question'->>'uk' = $1 AND hidden`, "Чи можна зареєструвати причіп без техогляду?")
+	if id == "" || !strings.Contains(kept.Text, "Чи можна зареєструвати причіп без техогляду?") || !hasButton(kept, "fe:e:"+id) {
+		t.Fatalf("the half-made entry is not kept hidden and told of: %q (%q) %s", id, kept.Text, kept.ReplyMarkup)
+	}
+	// Citizens do not get it.
+	p := person{id: 9312, lang: "uk"}
+	h.says(p, "Чи можна зареєструвати причіп без техогляду?")
+	h.settle()
+	if got := h.last(p.id).Text; strings.Contains(got, "для причепа техогляд не потрібен") {
+		t.Errorf("a citizen got the hidden half-made answer: %q", got)
+	}
+	// Shown only when finished.
+	h.taps(admin, kept, "fe:e:"+id)
+	h.settle()
+	h.taps(admin, h.last(admin.id), "fe:h:"+id)
+	h.settle()
+	if got := h.last(admin.id).Text; !strings.Contains(got, h.text.Text("uk", "faqedit.incomplete", map[string]any{"Lang": "RU"})) {
+		t.Errorf("showing a half-made entry: %q", got)
+	}
+	var hidden bool
+	h.st.DB().Get(&hidden, `SELECT hidden FROM faq_entries WHERE pack = 'hsc' AND id = $1`, id)
+	if !hidden {
+		t.Error("the half-made entry was shown to citizens")
+	}
+	h.noRejects()
+}

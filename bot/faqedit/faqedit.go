@@ -158,7 +158,35 @@ func (a *Editor) EndPendingEdit(ctx context.Context, t *turn.Turn) (dropped bool
 	if err != nil {
 		return false, err
 	}
+	var d editDraft
+	if json.Unmarshal(conv.Data, &d) == nil {
+		if kept, err := a.keepHalfMade(ctx, t, d); err != nil || kept {
+			return false, err
+		}
+	}
 	return store.EndConversation(ctx, t.Tx, t.Chat)
+}
+
+// keepHalfMade ends the edit d; when d writes a new entry that has some
+// text already, the entry is kept hidden (citizens do not see it) rather
+// than lost, and the admin is told, with its card's button to finish it.
+func (a *Editor) keepHalfMade(ctx context.Context, t *turn.Turn, d editDraft) (bool, error) {
+	if d.New == nil || len(d.New.Question)+len(d.New.Answer) == 0 {
+		return false, nil
+	}
+	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+		return false, err
+	}
+	e := *d.New
+	e.Hidden = true
+	if err := store.SaveFAQEntry(ctx, t.Tx, a.Pack.ID, e, store.ActionCreate, t.User.ID); err != nil {
+		return false, err
+	}
+	lang := a.ContentLang(t.Lang)
+	q := turn.FirstNonEmpty(e.Question[lang], e.Question[a.Pack.Languages[0]], e.ID)
+	a.Reply(ctx, t, a.Text.Text(t.Lang, "faqedit.kept_hidden", map[string]any{"Question": html.EscapeString(turn.Cut(q, 80))}),
+		tg.NewKeyboard([]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "faqedit.open_card"), turn.CbEdit, "e:"+e.ID)}))
+	return true, nil
 }
 
 // OnFAQ is /faq from an admin: the topics to edit. A field edit that
@@ -530,6 +558,15 @@ func (a *Editor) toggleHidden(ctx context.Context, t *turn.Turn, msgID int, id s
 		a.StaleButton(ctx, t)
 		return nil
 	}
+	if e.Hidden {
+		// A half-made entry kept hidden is shown only once it has its
+		// question and answer in every language of the pack.
+		for _, l := range a.Pack.Languages {
+			if strings.TrimSpace(e.Question[l]) == "" || strings.TrimSpace(e.Answer[l]) == "" {
+				return a.showEditCard(ctx, t, msgID, id, a.Text.Text(t.Lang, "faqedit.incomplete", map[string]any{"Lang": strings.ToUpper(l)}))
+			}
+		}
+	}
 	e.Hidden = !e.Hidden
 	action := store.ActionShow
 	if e.Hidden {
@@ -797,6 +834,12 @@ func (a *Editor) ContinueEdit(ctx context.Context, t *turn.Turn, conv store.Conv
 	if interrupted {
 		// /start, /help, the menu between the prompt and this text: the
 		// admin moved on, and this is not the field's new text.
+		if kept, err := a.keepHalfMade(ctx, t, d); err != nil || kept {
+			if err != nil {
+				return err
+			}
+			return turn.ErrNotMine
+		}
 		if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
 			return err
 		}
@@ -811,6 +854,12 @@ func (a *Editor) ContinueEdit(ctx context.Context, t *turn.Turn, conv store.Conv
 		// Too old to be what the admin means now: nothing is changed, and
 		// the message is taken as any other. The note says so, with the
 		// field's button to start again if it was the new text after all.
+		if kept, err := a.keepHalfMade(ctx, t, d); err != nil || kept {
+			if err != nil {
+				return err
+			}
+			return turn.ErrNotMine
+		}
 		if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
 			return err
 		}
