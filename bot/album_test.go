@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -76,6 +77,35 @@ func TestModeratorAlbumReachesCitizenAsOne(t *testing.T) {
 	ms = h.srv.Messages(p.id)[n:]
 	if len(ms) != 4 || ms[2].Text != label+" А це зворот" || ms[2].Edits != 1 {
 		t.Errorf("the third photo after its caption was added: %q (%d edits, %d messages)", ms[2].Text, ms[2].Edits, len(ms))
+	}
+	h.noRejects()
+}
+
+// A citizen who sends several photos at once into their request: the
+// moderators see an album in the request's topic, not photo after photo.
+func TestCitizenAlbumReachesTopicAsOne(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 11962, lang: "uk"}
+	topic := h.openTicketFor(p, "Чи підійдуть такі фото на посвідчення?")
+	n := len(inThread(h.srv.Messages(staffChat), topic.ThreadID))
+	for i := range 3 {
+		caption := ""
+		if i == 0 {
+			caption = "Ось мої фото"
+		}
+		m := albumPart("mine-1", fmt.Sprintf("selfie-%d", i+1), caption)
+		m.Date, m.From = int(time.Now().Unix()), p.user()
+		m.Chat = models.Chat{ID: p.id, Type: models.ChatTypePrivate, FirstName: "Олена"}
+		h.srv.Push(models.Update{Message: m})
+	}
+	h.says(p, "Чекаю відповіді")
+	h.settle()
+	ms := inThread(h.srv.Messages(staffChat), topic.ThreadID)[n:]
+	if len(ms) != 4 || !isAlbum(ms[:3], "selfie-1", "selfie-2", "selfie-3") || ms[0].Text != "Ось мої фото" || ms[3].Text != "Чекаю відповіді" {
+		for _, m := range ms {
+			t.Logf("#%d %s %q album %q: %q", m.ID, m.Method, m.Media, m.Album, m.Text)
+		}
+		t.Fatal("the topic did not get the citizen's three photos as one album, and their words after it")
 	}
 	h.noRejects()
 }
