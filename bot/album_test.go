@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -106,6 +107,35 @@ func TestCitizenAlbumReachesTopicAsOne(t *testing.T) {
 			t.Logf("#%d %s %q album %q: %q", m.ID, m.Method, m.Media, m.Album, m.Text)
 		}
 		t.Fatal("the topic did not get the citizen's three photos as one album, and their words after it")
+	}
+	h.noRejects()
+}
+
+// A reporter who adds several photos at once to their report: the
+// integrity team sees them as one album under the report's card, its
+// number at the head of the album's caption.
+func TestReporterAlbumReachesIntegrityChatAsOne(t *testing.T) {
+	h := newIntegrityHarness(t)
+	r := h.reporter(11963)
+	r.says("/start")
+	h.settle()
+	card := r.fileAnonymousReport("Біля ТСЦ 8041 посередник пропонує «швидкий» іспит за гроші")
+	n := len(h.srv.Messages(integrityChat))
+	for i := range 3 {
+		caption := ""
+		if i == 0 {
+			caption = "Його оголошення"
+		}
+		r.send(*albumPart("ads-1", fmt.Sprintf("ad-%d", i+1), caption))
+	}
+	h.settle()
+	ms := h.srv.Messages(integrityChat)[n:]
+	if !isAlbum(ms, "ad-1", "ad-2", "ad-3") || !strings.Contains(ms[0].Text, "№1") || !strings.Contains(ms[0].Text, "Його оголошення") ||
+		ms[1].Text != "" || ms[0].ReplyTo != card.ID {
+		for _, m := range ms {
+			t.Logf("#%d %s %q album %q reply %d: %q", m.ID, m.Method, m.Media, m.Album, m.ReplyTo, m.Text)
+		}
+		t.Fatal("the integrity chat did not get the three photos as one album under the card")
 	}
 	h.noRejects()
 }

@@ -288,8 +288,8 @@ func (a *Desk) relayToCitizen(ctx context.Context, t *turn.Turn, tk store.Ticket
 		if !ok {
 			caption, ents = m.Caption, m.CaptionEntities // the label came on its own before it
 		}
-		lead, ok := tg.AlbumItem(m, caption, ents)
-		item, _ := tg.AlbumItem(m, m.Caption, m.CaptionEntities)
+		lead, ok := tg.AlbumItem(m, caption, ents, "")
+		item, _ := tg.AlbumItem(m, m.Caption, m.CaptionEntities, "")
 		if ok {
 			copied = copied.InAlbum(group, lead, item)
 		}
