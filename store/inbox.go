@@ -350,16 +350,19 @@ func (s *Store) FinishUpdates(ctx context.Context, tx *sqlx.Tx, done []Finished,
 	}
 	ids := make([]int64, len(done))
 	statuses := make([]int64, len(done))
+	chats := make([]int64, len(done))
 	for i, f := range done {
-		ids[i], statuses[i] = f.UpdateID, int64(f.Status)
+		ids[i], statuses[i], chats[i] = f.UpdateID, int64(f.Status), f.ChatKey
 	}
+	// The chat each update was claimed for, not the row's: a turn of the
+	// report flow has scrubbed its update of the chat.
 	finish, err := s.prepared(ctx, tx, `
 		WITH done AS (
 			UPDATE inbox i SET status = u.status, attempts = i.attempts + 1, handled_at = now(),
 			       handled_seq = nextval('inbox_handled_seq'), last_error = NULL, handled_by = $3
-			FROM unnest((SELECT $1::bigint[]), (SELECT $2::smallint[])) AS u(id, status)
+			FROM unnest((SELECT $1::bigint[]), (SELECT $2::smallint[]), (SELECT $9::bigint[])) AS u(id, status, chat)
 			WHERE i.update_id = u.id
-			RETURNING i.chat_key, i.update_id
+			RETURNING u.chat AS chat_key, i.update_id
 		), fx AS (`+insertEffects(4)+`)
 		SELECT d.chat_key FROM done d
 		WHERE EXISTS (SELECT 1 FROM inbox
@@ -368,7 +371,7 @@ func (s *Store) FinishUpdates(ctx context.Context, tx *sqlx.Tx, done []Finished,
 		return nil, fmt.Errorf("store: unable to finish updates %v: %w", ids, err)
 	}
 	defer finish.Close()
-	if err := finish.SelectContext(ctx, &more, append([]any{pq.Array(ids), pq.Array(statuses), by}, fx.args()...)...); err != nil {
+	if err := finish.SelectContext(ctx, &more, append(append([]any{pq.Array(ids), pq.Array(statuses), by}, fx.args()...), pq.Array(chats))...); err != nil {
 		return nil, fmt.Errorf("store: unable to finish updates %v: %w", ids, err)
 	}
 	return more, nil
@@ -381,16 +384,16 @@ func (s *Store) finishUpdate(ctx context.Context, tx *sqlx.Tx, f Finished, fx ef
 			UPDATE inbox SET status = $2, attempts = attempts + 1, handled_at = now(),
 			       handled_seq = nextval('inbox_handled_seq'), last_error = NULL, handled_by = $3
 			WHERE update_id = $1
-			RETURNING chat_key
+			RETURNING update_id
 		), fx AS (`+insertEffects(4)+`)
 		SELECT EXISTS (SELECT 1 FROM inbox
-		               WHERE chat_key = (SELECT chat_key FROM done) AND status = 0 AND update_id > $1)`)
+		               WHERE chat_key = $9 AND status = 0 AND update_id > (SELECT update_id FROM done))`)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to finish update %d: %w", f.UpdateID, err)
 	}
 	defer finish.Close()
 	var next bool
-	if err := finish.QueryRowxContext(ctx, append([]any{f.UpdateID, f.Status, by}, fx.args()...)...).Scan(&next); err != nil {
+	if err := finish.QueryRowxContext(ctx, append(append([]any{f.UpdateID, f.Status, by}, fx.args()...), f.ChatKey)...).Scan(&next); err != nil {
 		return nil, fmt.Errorf("store: unable to finish update %d: %w", f.UpdateID, err)
 	}
 	if next {

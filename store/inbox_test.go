@@ -374,3 +374,58 @@ func TestClaimBringsTheUserSeenLately(t *testing.T) {
 		t.Errorf("chat 10 alone: %s, %v", seen(claimed), err)
 	}
 }
+
+// A turn of the report flow scrubs its update of the chat; the chat's
+// next update is still taken at once, in one batch or alone, not at the
+// feeder's next look a second later (a reporter's album came a part a
+// second).
+func TestScrubbedUpdateStillHandsOnItsChat(t *testing.T) {
+	ctx := context.Background()
+	s := pgtest.New(t)
+	if _, err := s.AddUpdates(ctx, faultUpdates(1, 2, 3, 4)); err != nil {
+		t.Fatal(err)
+	}
+	tx, _ := s.Begin(ctx)
+	defer tx.Rollback()
+	cs, _, err := s.ClaimChats(ctx, tx, []int64{11, 10})
+	if err != nil || len(cs) != 2 {
+		t.Fatalf("claimed %+v, %v", cs, err)
+	}
+	var done []store.Finished
+	for _, c := range cs {
+		if err := store.ScrubInboxUpdate(ctx, tx, c.UpdateID); err != nil {
+			t.Fatal(err)
+		}
+		done = append(done, store.Finished{UpdateID: c.UpdateID, ChatKey: c.ChatKey, Status: store.InboxDone})
+	}
+	more, err := s.FinishUpdates(ctx, tx, done, nil, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(more)
+	if fmt.Sprint(more) != "[10 11]" {
+		t.Errorf("after a batch of scrubbed updates, chats with more: %v; want [10 11]", more)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddUpdates(ctx, faultUpdates(5)); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []bool{true, false} { // updates 3 and 5 of chat 11
+		tx, _ := s.Begin(ctx)
+		c, err := claimOne(ctx, s, tx, 11)
+		if err != nil || c == nil {
+			t.Fatalf("chat 11: %+v, %v", c, err)
+		}
+		if err := store.ScrubInboxUpdate(ctx, tx, c.UpdateID); err != nil {
+			t.Fatal(err)
+		}
+		if more, err := finishOne(ctx, s, tx, c); err != nil || more != want {
+			t.Errorf("update %d alone, scrubbed: more = %v, %v; want %v", c.UpdateID, more, err, want)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -38,6 +38,10 @@ type Effect struct {
 	UpdateID  int64     `db:"update_id"` // the update whose turn decided it; 0: a background job
 	Attempts  int       `db:"attempts"`
 	NotBefore time.Time `db:"not_before"`
+	// Hold keeps a new effect from being delivered until that long after
+	// its transaction began (not_before): an album's part waits for the
+	// other parts to be decided. Only AddEffects reads it.
+	Hold time.Duration `db:"-"`
 }
 
 // AddEffects writes effects in tx (one statement). It sends no NOTIFY: a
@@ -53,8 +57,9 @@ func AddEffects(ctx context.Context, tx sqlx.ExecerContext, effects []Effect) er
 	if fx := effectArrays(effects); fx.files {
 		for _, e := range effects {
 			_, err = tx.ExecContext(ctx, `
-				INSERT INTO outbox (chat_id, urgent, body, file, update_id) VALUES ($1, $2, $3::json, $4, $5)`,
-				e.ChatID, e.Urgent, string(e.Body), e.File, nullInt(e.UpdateID))
+				INSERT INTO outbox (chat_id, urgent, body, file, update_id, not_before)
+				VALUES ($1, $2, $3::json, $4, $5, now() + $6 * interval '1 millisecond')`,
+				e.ChatID, e.Urgent, string(e.Body), e.File, nullInt(e.UpdateID), e.Hold.Milliseconds())
 			if err != nil {
 				break
 			}
@@ -70,39 +75,40 @@ func AddEffects(ctx context.Context, tx sqlx.ExecerContext, effects []Effect) er
 
 // insertEffects is the statement that writes effects without files, in
 // their order, from the arrays of effectRows.args passed as parameters
-// $first to $first+3. The arrays are read through (SELECT $n), as in
+// $first to $first+4. The arrays are read through (SELECT $n), as in
 // FinishUpdates: one generic plan, whatever their length.
 func insertEffects(first int) string {
 	return fmt.Sprintf(`
-	INSERT INTO outbox (chat_id, urgent, body, update_id)
-	SELECT e.chat, e.urgent, e.body::json, nullif(e.update_id, 0)
-	FROM unnest((SELECT $%d::bigint[]), (SELECT $%d::boolean[]), (SELECT $%d::text[]), (SELECT $%d::bigint[]))
-	     WITH ORDINALITY AS e(chat, urgent, body, update_id, n)
-	ORDER BY e.n`, first, first+1, first+2, first+3)
+	INSERT INTO outbox (chat_id, urgent, body, update_id, not_before)
+	SELECT e.chat, e.urgent, e.body::json, nullif(e.update_id, 0), now() + e.hold * interval '1 millisecond'
+	FROM unnest((SELECT $%d::bigint[]), (SELECT $%d::boolean[]), (SELECT $%d::text[]), (SELECT $%d::bigint[]), (SELECT $%d::bigint[]))
+	     WITH ORDINALITY AS e(chat, urgent, body, update_id, hold, n)
+	ORDER BY e.n`, first, first+1, first+2, first+3, first+4)
 }
 
 // effectRows are effects as the arrays insertEffects takes.
 type effectRows struct {
-	chats, updates []int64
-	urgent         []bool
-	bodies         []string
-	files          bool // some effect carries a file: they go one by one
+	chats, updates, holds []int64
+	urgent                []bool
+	bodies                []string
+	files                 bool // some effect carries a file: they go one by one
 }
 
 func effectArrays(effects []Effect) effectRows {
 	fx := effectRows{
-		chats: make([]int64, len(effects)), updates: make([]int64, len(effects)),
+		chats: make([]int64, len(effects)), updates: make([]int64, len(effects)), holds: make([]int64, len(effects)),
 		urgent: make([]bool, len(effects)), bodies: make([]string, len(effects)),
 	}
 	for i, e := range effects {
 		fx.chats[i], fx.urgent[i], fx.bodies[i], fx.updates[i] = e.ChatID, e.Urgent, string(e.Body), e.UpdateID
+		fx.holds[i] = e.Hold.Milliseconds()
 		fx.files = fx.files || e.File != nil
 	}
 	return fx
 }
 
 func (fx effectRows) args() []any {
-	return []any{pq.Array(fx.chats), pq.Array(fx.urgent), pq.Array(fx.bodies), pq.Array(fx.updates)}
+	return []any{pq.Array(fx.chats), pq.Array(fx.urgent), pq.Array(fx.bodies), pq.Array(fx.updates), pq.Array(fx.holds)}
 }
 
 // NotifyEffects tells the deliverer, in whichever process it runs, that

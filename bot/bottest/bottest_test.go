@@ -797,6 +797,97 @@ func TestCopyAndForward(t *testing.T) {
 	}
 }
 
+// pushAlbum pushes an album a person sends, its first photo captioned,
+// and returns its messages' ids: its parts share a media_group_id, and
+// their files are the bot's to send by id.
+func pushAlbum(s *bottest.Server, files ...string) []int {
+	var ids []int
+	for i, f := range files {
+		m := &models.Message{
+			ID:           11 + i,
+			From:         &models.User{ID: userID, FirstName: "Ann"},
+			Chat:         models.Chat{ID: userID, Type: models.ChatTypePrivate, FirstName: "Ann"},
+			MediaGroupID: "album-1",
+			Photo:        []models.PhotoSize{{FileID: f, FileUniqueID: "u" + f, Width: 90, Height: 90}},
+		}
+		if i == 0 {
+			m.Caption = "Мої документи"
+		}
+		s.Push(models.Update{Message: m})
+		ids = append(ids, m.ID)
+	}
+	return ids
+}
+
+func TestAlbums(t *testing.T) {
+	s := bottest.New(t)
+	b := newClient(t, s)
+	s.AddChat(models.Chat{ID: groupID, Type: models.ChatTypeSupergroup, Title: "Staff"})
+	ids := pushAlbum(s, "photo-a", "photo-b", "photo-c")
+	s.Push(models.Update{Message: &models.Message{
+		From: &models.User{ID: userID, FirstName: "Ann"}, Chat: models.Chat{ID: userID, Type: models.ChatTypePrivate},
+		Document: &models.Document{FileID: "doc-a", FileUniqueID: "ud"},
+	}})
+	album := func(media ...map[string]any) (int, apiResp) {
+		return raw(t, s, method(s, "sendMediaGroup"), map[string]any{"chat_id": groupID, "media": media})
+	}
+	photo := func(id, caption string) map[string]any {
+		return map[string]any{"type": "photo", "media": id, "caption": caption}
+	}
+
+	// The person's photos, sent on by their ids: one album of three.
+	code, r := album(photo("photo-a", "<b>Оператор:</b> ось"), photo("photo-b", ""), photo("photo-c", ""))
+	if code != http.StatusOK {
+		t.Fatalf("sendMediaGroup: %d %s", code, r.Description)
+	}
+	var sent []models.Message
+	json.Unmarshal(r.Result, &sent)
+	ms := s.Messages(groupID)
+	if len(sent) != 3 || len(ms) != 3 || sent[0].MediaGroupID == "" || ms[0].Album != sent[0].MediaGroupID ||
+		ms[1].Album != ms[0].Album || ms[2].Album != ms[0].Album || ms[0].Text != "<b>Оператор:</b> ось" {
+		t.Fatalf("the album as sent %+v, as kept %+v", sent, ms)
+	}
+
+	// What Telegram refuses: a file id it never gave, a file of another
+	// kind, documents among photos, one item or eleven.
+	for _, c := range []struct {
+		media []map[string]any
+		want  string
+	}{
+		{[]map[string]any{photo("photo-a", ""), photo("made-up", "")}, `Bad Request: failed to send message #2 with the error message "wrong file identifier/HTTP URL specified"`},
+		{[]map[string]any{photo("photo-a", ""), photo("doc-a", "")}, `Bad Request: failed to send message #2 with the error message "type of file mismatch"`},
+		{[]map[string]any{photo("photo-a", ""), {"type": "document", "media": "doc-a"}}, "Bad Request: documents and audio files can be only grouped in an album with messages of the same type"},
+		{[]map[string]any{photo("photo-a", "")}, "Bad Request: wrong number of media items in the album: must be 2-10"},
+	} {
+		if code, r := album(c.media...); code != http.StatusBadRequest || r.Description != c.want {
+			t.Errorf("%v: %d %q, want %q", c.media, code, r.Description, c.want)
+		}
+	}
+
+	// copyMessages keeps the album; copyMessage makes a message on its own.
+	copied, err := b.CopyMessages(ctx(t), &bot.CopyMessagesParams{ChatID: groupID, FromChatID: userID, MessageIDs: ids})
+	wantErr(t, err, "")
+	single, err := b.CopyMessage(ctx(t), &bot.CopyMessageParams{ChatID: groupID, FromChatID: userID, MessageID: ids[0]})
+	wantErr(t, err, "")
+	ms = s.Messages(groupID)
+	copies := ms[3:6]
+	if len(copied) != 3 || copies[0].Album == "" || copies[0].Album == ms[0].Album || copies[1].Album != copies[0].Album ||
+		copies[2].Album != copies[0].Album || copies[0].Text != "Мої документи" {
+		t.Errorf("copyMessages made %+v", copies)
+	}
+	if last := ms[len(ms)-1]; last.ID != single.ID || last.Album != "" {
+		t.Errorf("copyMessage made %+v", last)
+	}
+	_, err = b.CopyMessages(ctx(t), &bot.CopyMessagesParams{ChatID: groupID, FromChatID: userID, MessageIDs: []int{ids[1], ids[0]}})
+	wantErr(t, err, "Bad Request: message identifiers must be specified in a strictly increasing order")
+	// Those not found are skipped.
+	some, err := b.CopyMessages(ctx(t), &bot.CopyMessagesParams{ChatID: groupID, FromChatID: userID, MessageIDs: []int{ids[0], 90}})
+	wantErr(t, err, "")
+	if len(some) != 1 {
+		t.Errorf("copyMessages of one message and a missing one made %d", len(some))
+	}
+}
+
 func TestTelegramLimits(t *testing.T) {
 	s := bottest.New(t, bottest.WithTelegramLimits())
 	b := newClient(t, s)
@@ -811,15 +902,24 @@ func TestTelegramLimits(t *testing.T) {
 	if !errors.As(err, &tm) || tm.RetryAfter != 1 {
 		t.Fatalf("private flood: %v", err)
 	}
-	for i := 0; i < 20; i++ {
+	for i := 0; i < 18; i++ {
 		_, err := b.SendMessage(ctx(t), &bot.SendMessageParams{ChatID: groupID, Text: "g"})
 		wantErr(t, err, "")
 	}
+	// An album counts as its messages in a group's minute: three do not
+	// fit in the two left, two do.
+	ids := pushAlbum(s, "photo-a", "photo-b", "photo-c")
+	_, err = b.CopyMessages(ctx(t), &bot.CopyMessagesParams{ChatID: groupID, FromChatID: userID, MessageIDs: ids})
+	if !errors.As(err, &tm) || tm.RetryAfter < 55 || tm.RetryAfter > 60 {
+		t.Fatalf("an album of three with room for two: %v", err)
+	}
+	_, err = b.CopyMessages(ctx(t), &bot.CopyMessagesParams{ChatID: groupID, FromChatID: userID, MessageIDs: ids[:2]})
+	wantErr(t, err, "")
 	_, err = b.SendMessage(ctx(t), &bot.SendMessageParams{ChatID: groupID, Text: "g"})
 	if !errors.As(err, &tm) || tm.RetryAfter < 55 || tm.RetryAfter > 60 {
 		t.Fatalf("group flood: %v", err)
 	}
-	if len(s.Throttled()) != 2 {
+	if len(s.Throttled()) != 3 {
 		t.Fatalf("Throttled = %d", len(s.Throttled()))
 	}
 	assertNoRejected(t, s)

@@ -46,14 +46,20 @@ func ceilSeconds(d time.Duration) int {
 	return s
 }
 
-// allow records one message to the chat if the limits permit it; otherwise
-// it returns the retry_after in seconds and records nothing.
-func (l *limiter) allow(chat models.Chat, now time.Time) (int, bool) {
+// allow records a request of n messages to the chat (an album is several)
+// if the limits permit it; otherwise it returns the retry_after in seconds
+// and records nothing. Each message counts in a group's minute and in the
+// bot's second; in a private chat's pace the request counts once. Telegram
+// documents neither for albums, but bots send people albums of ten, which
+// a count of ten against a burst of three would never let through.
+func (l *limiter) allow(chat models.Chat, now time.Time, n int) (int, bool) {
 	var wait time.Duration
 
+	// A request of more messages than a window holds waits for an empty
+	// one, and fills it.
 	l.global = prune(l.global, now, time.Second)
-	if len(l.global) >= globalPerSecond {
-		wait = max(wait, l.global[0].Add(time.Second).Sub(now))
+	if over := len(l.global) + min(n, globalPerSecond) - globalPerSecond; over > 0 {
+		wait = max(wait, l.global[over-1].Add(time.Second).Sub(now))
 	}
 
 	var b *bucket
@@ -71,19 +77,24 @@ func (l *limiter) allow(chat models.Chat, now time.Time) (int, bool) {
 		}
 	default:
 		l.group[chat.ID] = prune(l.group[chat.ID], now, time.Minute)
-		if g := l.group[chat.ID]; len(g) >= groupPerMinute {
-			wait = max(wait, g[0].Add(time.Minute).Sub(now))
+		g := l.group[chat.ID]
+		if over := len(g) + min(n, groupPerMinute) - groupPerMinute; over > 0 {
+			wait = max(wait, g[over-1].Add(time.Minute).Sub(now))
 		}
 	}
 
 	if wait > 0 {
 		return ceilSeconds(wait), false
 	}
-	l.global = append(l.global, now)
+	for range n {
+		l.global = append(l.global, now)
+	}
 	if b != nil {
 		b.tokens--
 	} else {
-		l.group[chat.ID] = append(l.group[chat.ID], now)
+		for range n {
+			l.group[chat.ID] = append(l.group[chat.ID], now)
+		}
 	}
 	return 0, true
 }

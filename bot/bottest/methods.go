@@ -3,6 +3,7 @@ package bottest
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -162,11 +163,13 @@ func (s *Server) checkReply(c *call) *apiError {
 	return nil
 }
 
-func (s *Server) throttle(c *call) *apiError {
+// throttle counts a request of n messages against the flood limits (see
+// limiter.allow), or refuses it with 429.
+func (s *Server) throttle(c *call, n int) *apiError {
 	if s.limits == nil || c.chat == nil {
 		return nil
 	}
-	if ra, ok := s.limits.allow(c.chat.chat, c.now); !ok {
+	if ra, ok := s.limits.allow(c.chat.chat, c.now, n); !ok {
 		return &apiError{code: http.StatusTooManyRequests, desc: fmt.Sprintf("Too Many Requests: retry after %d", ra), retryAfter: ra}
 	}
 	return nil
@@ -263,23 +266,34 @@ func (s *Server) nextFileID() (fileID, uniqueID string) {
 	return fmt.Sprintf("BQACAgIAAxkBAAIBbottest%06d", s.fileSeq), fmt.Sprintf("AgADbottest%06d", s.fileSeq)
 }
 
-// mediaRef resolves an InputFile|String param to (Message.Media, file_id, file name).
-func (s *Server) mediaRef(req *Request, v string, field string) (ref, fileID, uniqueID, filename string) {
-	if f, ok := req.Files[field]; ok {
+// mediaRef resolves an InputFile|String param to (Message.Media, file_id,
+// file name) for a file of kind ("photo", "document"...). A file sent by
+// its id must be one the bot was given, of that kind.
+func (s *Server) mediaRef(req *Request, v, field, kind string) (ref, fileID, uniqueID, filename string, err *apiError) {
+	upload := func(name string) (string, string, string, string, *apiError) {
 		fileID, uniqueID = s.nextFileID()
-		return "attach:" + f.Filename, fileID, uniqueID, f.Filename
+		s.files[fileID] = kind
+		return "attach:" + name, fileID, uniqueID, name, nil
+	}
+	if f, ok := req.Files[field]; ok {
+		return upload(f.Filename)
 	}
 	if name, ok := strings.CutPrefix(v, "attach://"); ok {
-		f := req.Files[name]
-		fileID, uniqueID = s.nextFileID()
-		return "attach:" + f.Filename, fileID, uniqueID, f.Filename
+		return upload(req.Files[name].Filename)
 	}
 	if strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://") {
 		fileID, uniqueID = s.nextFileID()
-		return v, fileID, uniqueID, v[strings.LastIndexByte(v, '/')+1:]
+		s.files[fileID] = kind
+		return v, fileID, uniqueID, v[strings.LastIndexByte(v, '/')+1:], nil
+	}
+	switch known, ok := s.files[v]; {
+	case !ok:
+		return "", "", "", "", badRequest("wrong file identifier/HTTP URL specified")
+	case known != kind && !(kind == "document" && known == "animation"):
+		return "", "", "", "", badRequest("type of file mismatch")
 	}
 	_, uniqueID = s.nextFileID()
-	return v, v, uniqueID, ""
+	return v, v, uniqueID, "", nil
 }
 
 // mediaPayload builds the media fields of a Message for a media kind.
@@ -367,7 +381,16 @@ func (m *Message) setText(req *Request, field string) {
 }
 
 func (s *Server) sendGeneric(c *call) (any, error) {
-	if err := s.throttle(c); err != nil {
+	req := c.req
+	field, media := mediaFields[c.name()]
+	var ref, fid, uid, fname string
+	if media {
+		var err *apiError
+		if ref, fid, uid, fname, err = s.mediaRef(req, req.Get(field), field, field); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.throttle(c, 1); err != nil {
 		return nil, err
 	}
 	textField := ""
@@ -375,9 +398,7 @@ func (s *Server) sendGeneric(c *call) (any, error) {
 		textField = "caption"
 	}
 	m := s.newMessage(c, textField)
-	req := c.req
-	if field, ok := mediaFields[c.name()]; ok {
-		ref, fid, uid, fname := s.mediaRef(req, req.Get(field), field)
+	if media {
 		m.Media = ref
 		m.payload = mediaPayload(field, fid, uid, fname, req)
 		m.captionable = field != "sticker" && field != "video_note"
@@ -422,7 +443,7 @@ func (s *Server) sendGeneric(c *call) (any, error) {
 }
 
 func hSend(s *Server, c *call) (any, error) {
-	if err := s.throttle(c); err != nil {
+	if err := s.throttle(c, 1); err != nil {
 		return nil, err
 	}
 	m := s.newMessage(c, "text")
@@ -486,6 +507,9 @@ func (s *Server) messageJSON(st *chatState, m *Message) map[string]any {
 	for k, v := range m.payload {
 		o[k] = v
 	}
+	if m.Album != "" {
+		o["media_group_id"] = m.Album
+	}
 	if m.PlainText != "" {
 		if m.textual {
 			o["text"] = m.PlainText
@@ -511,25 +535,31 @@ func (s *Server) messageJSON(st *chatState, m *Message) map[string]any {
 	return o
 }
 
+// albumItem is one InputMedia of sendMediaGroup.
+type albumItem struct {
+	Type            string   `json:"type"`
+	Media           string   `json:"media"`
+	Caption         string   `json:"caption"`
+	ParseMode       string   `json:"parse_mode"`
+	CaptionEntities []Entity `json:"caption_entities"`
+}
+
 func hSendMediaGroup(s *Server, c *call) (any, error) {
-	var items []struct {
-		Type      string `json:"type"`
-		Media     string `json:"media"`
-		Caption   string `json:"caption"`
-		ParseMode string `json:"parse_mode"`
-	}
+	var items []albumItem
 	if err := json.Unmarshal([]byte(c.req.Get("media")), &items); err != nil {
 		return nil, badRequest("can't parse media JSON array")
 	}
 	if len(items) < 2 || len(items) > 10 {
 		return nil, badRequest("wrong number of media items in the album: must be 2-10")
 	}
+	kinds := map[string]bool{}
 	for i, it := range items {
 		switch it.Type {
 		case "photo", "video", "document", "audio", "live_photo":
 		default:
 			return nil, badRequest("can't parse InputMedia: unsupported media type \"%s\"", it.Type)
 		}
+		kinds[it.Type] = true
 		if it.Media == "" {
 			return nil, badRequest("can't parse InputMedia: Field \"media\" must be of type String")
 		}
@@ -546,21 +576,39 @@ func hSendMediaGroup(s *Server, c *call) (any, error) {
 			return nil, badRequest("message caption is too long")
 		}
 	}
-	if err := s.throttle(c); err != nil {
+	// Documents go only with documents, audio only with audio (the
+	// method's description); the wording of the refusal is the fake's.
+	if len(kinds) > 1 && (kinds["document"] || kinds["audio"]) {
+		return nil, badRequest("documents and audio files can be only grouped in an album with messages of the same type")
+	}
+	// Telegram sends the album's messages one by one, and names the one
+	// that failed.
+	type ref struct{ media, fid, uid, fname string }
+	refs := make([]ref, len(items))
+	for i, it := range items {
+		var err *apiError
+		r := &refs[i]
+		if r.media, r.fid, r.uid, r.fname, err = s.mediaRef(c.req, it.Media, "", it.Type); err != nil {
+			return nil, badRequest("failed to send message #%d with the error message \"%s\"", i+1, strings.TrimPrefix(err.desc, "Bad Request: "))
+		}
+	}
+	if err := s.throttle(c, len(items)); err != nil {
 		return nil, err
 	}
 	s.fileSeq++
 	group := strconv.Itoa(13000000000000000 + s.fileSeq)
 	var out []any
-	for _, it := range items {
+	for i, it := range items {
 		m := s.newMessage(c, "")
 		m.ReplyMarkup = ""
 		m.Text, m.ParseMode = it.Caption, it.ParseMode
 		m.PlainText, m.Entities, _ = formatted(it.Caption, it.ParseMode)
-		ref, fid, uid, fname := s.mediaRef(c.req, it.Media, "")
-		m.Media = ref
-		m.payload = mediaPayload(it.Type, fid, uid, fname, c.req)
-		m.payload["media_group_id"] = group
+		if it.ParseMode == "" && len(it.CaptionEntities) > 0 {
+			m.Entities = it.CaptionEntities
+		}
+		m.Media = refs[i].media
+		m.payload = mediaPayload(it.Type, refs[i].fid, refs[i].uid, refs[i].fname, c.req)
+		m.Album = group
 		m.captionable = true
 		c.chat.msgs = append(c.chat.msgs, m)
 		out = append(out, s.messageJSON(c.chat, m))
@@ -583,11 +631,8 @@ func (s *Server) copyInto(c *call, id int, forward bool) (*Message, *apiError) {
 		m.Text, m.ParseMode, m.PlainText = orig.Text, orig.ParseMode, orig.PlainText
 		m.Entities = slices.Clone(orig.Entities)
 		m.Media, m.textual, m.captionable = orig.Media, orig.textual, orig.captionable
-		for k, v := range orig.payload {
-			if k != "forward_origin" {
-				m.payload[k] = v
-			}
-		}
+		maps.Copy(m.payload, orig.payload)
+		delete(m.payload, "forward_origin")
 	} else {
 		m.Text = src.texts[id]
 		m.PlainText = m.Text
@@ -599,6 +644,9 @@ func (s *Server) copyInto(c *call, id int, forward bool) (*Message, *apiError) {
 	}
 	if !forward && c.req.Has("caption") && m.captionable {
 		m.setText(c.req, "caption")
+	}
+	if !forward && m.captionable && c.req.Get("remove_caption") == "true" {
+		m.Text, m.ParseMode, m.PlainText, m.Entities = "", "", "", nil
 	}
 	if forward {
 		m.ReplyMarkup = ""
@@ -619,7 +667,7 @@ func (s *Server) copyInto(c *call, id int, forward bool) (*Message, *apiError) {
 }
 
 func hCopyOrForward(s *Server, c *call) (any, error) {
-	if err := s.throttle(c); err != nil {
+	if err := s.throttle(c, 1); err != nil {
 		return nil, err
 	}
 	forward := c.name() == "forwardMessage"
@@ -633,6 +681,9 @@ func hCopyOrForward(s *Server, c *call) (any, error) {
 	return map[string]any{"message_id": m.ID}, nil
 }
 
+// hCopyOrForwardMany is copyMessages and forwardMessages: the messages
+// found are copied in order, the others skipped; the parts of an album
+// copied together make an album again.
 func hCopyOrForwardMany(s *Server, c *call) (any, error) {
 	var ids []int
 	if err := json.Unmarshal([]byte(c.req.Get("message_ids")), &ids); err != nil {
@@ -641,22 +692,42 @@ func hCopyOrForwardMany(s *Server, c *call) (any, error) {
 	if len(ids) == 0 || len(ids) > 100 {
 		return nil, badRequest("message_ids must contain 1-100 message identifiers")
 	}
-	if err := s.throttle(c); err != nil {
+	for i := 1; i < len(ids); i++ {
+		if ids[i] <= ids[i-1] {
+			// The wording is the fake's: the spec says only that they must be.
+			return nil, badRequest("message identifiers must be specified in a strictly increasing order")
+		}
+	}
+	found := slices.DeleteFunc(slices.Clone(ids), func(id int) bool { return !c.from.known[id] })
+	if len(found) == 0 {
+		return nil, badRequest("messages to copy not found")
+	}
+	if err := s.throttle(c, len(found)); err != nil {
 		return nil, err
 	}
-	out := []any{}
-	for _, id := range ids {
-		if !c.from.known[id] {
-			continue
+	forward := c.name() == "forwardMessages"
+	// An album's parts copied together share a new media_group_id.
+	albums := map[string]int{}
+	for _, id := range found {
+		if g := c.from.albumOf(id); g != "" {
+			albums[g]++
 		}
-		m, err := s.copyInto(c, id, c.name() == "forwardMessages")
+	}
+	regrouped := map[string]string{}
+	out := []any{}
+	for _, id := range found {
+		m, err := s.copyInto(c, id, forward)
 		if err != nil {
 			return nil, err
 		}
+		if g := c.from.albumOf(id); albums[g] > 1 {
+			if regrouped[g] == "" {
+				s.fileSeq++
+				regrouped[g] = strconv.Itoa(13000000000000000 + s.fileSeq)
+			}
+			m.Album = regrouped[g]
+		}
 		out = append(out, map[string]any{"message_id": m.ID})
-	}
-	if len(out) == 0 {
-		return nil, badRequest("messages to copy not found")
 	}
 	return out, nil
 }
@@ -789,7 +860,10 @@ func hEditMedia(s *Server, c *call) (any, error) {
 	if utf16Len(plain) > maxCaptionLen {
 		return nil, badRequest("message caption is too long")
 	}
-	ref, fid, uid, fname := s.mediaRef(c.req, it.Media, "")
+	ref, fid, uid, fname, err := s.mediaRef(c.req, it.Media, "", it.Type)
+	if err != nil {
+		return nil, err
+	}
 	m.Media = ref
 	m.payload = mediaPayload(it.Type, fid, uid, fname, c.req)
 	m.Text, m.ParseMode, m.PlainText, m.Entities = it.Caption, it.ParseMode, plain, ents

@@ -128,6 +128,9 @@ type Message struct {
 	Entities  []Entity
 	FromChat  int64 // copyMessage/forwardMessage: source chat
 	FromMsgID int   // copyMessage/forwardMessage: source message id
+	// Album is the media_group_id the messages sent together as one
+	// album share ("" for a message on its own).
+	Album string
 
 	textual     bool           // has text (not caption)
 	captionable bool           // media that can have a caption
@@ -200,6 +203,7 @@ type chatState struct {
 	known   map[int]bool   // message ids that exist in the chat (any sender)
 	texts   map[int]string // text/caption of messages learned from updates
 	kinds   map[int]string // media field of messages learned from updates ("photo", "sticker"...; "" for text)
+	albums  map[int]string // media_group_id of messages learned from updates
 	msgs    []*Message     // the bot's messages, in send order
 	topics  map[int]*Topic
 	members map[int64]string
@@ -255,6 +259,10 @@ type Server struct {
 	failures  map[string][]failure
 	requests  []*Request
 	fileSeq   int
+	// files are the file ids the bot was given (in updates, or in the
+	// answers to its sends), with the kind of file each names ("photo",
+	// "video"...): Telegram takes no other id in place of a file.
+	files map[string]string
 
 	conns    atomic.Int64 // TCP connections accepted
 	observer atomic.Pointer[func(method string, status int, body []byte, at time.Time)]
@@ -291,6 +299,7 @@ func Start(opts ...Option) (*Server, error) {
 		callbacks:   map[string]bool{},
 		commands:    map[string][]models.BotCommand{},
 		failures:    map[string][]failure{},
+		files:       map[string]string{},
 	}
 	for _, o := range opts {
 		o(s)

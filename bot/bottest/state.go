@@ -18,6 +18,7 @@ func (s *Server) newChatLocked(c models.Chat) *chatState {
 		known:   map[int]bool{},
 		texts:   map[int]string{},
 		kinds:   map[int]string{},
+		albums:  map[int]string{},
 		topics:  map[int]*Topic{},
 		members: map[int64]string{},
 	}
@@ -55,6 +56,15 @@ func (st *chatState) botMessage(id int) *Message {
 		}
 	}
 	return nil
+}
+
+// albumOf is the media_group_id of message id of the chat ("" when it is
+// in no album).
+func (st *chatState) albumOf(id int) string {
+	if m := st.botMessage(id); m != nil {
+		return m.Album
+	}
+	return st.albums[id]
 }
 
 // chatByUsername finds a group, supergroup or channel by "@username".
@@ -225,10 +235,14 @@ func (s *Server) learnMessageLocked(st *chatState, m map[string]any) {
 		st.texts[id] = t
 	}
 	for _, k := range userMediaFields {
-		if _, ok := m[k]; ok && id > 0 {
+		if media, ok := m[k]; ok && id > 0 {
 			st.kinds[id] = k
+			s.learnFilesLocked(k, media)
 			break
 		}
+	}
+	if group, ok := m["media_group_id"].(string); ok && group != "" && id > 0 {
+		st.albums[id] = group
 	}
 	if from, ok := m["from"].(map[string]any); ok && id > 0 && jsonInt(from["id"]) == s.botUser.ID && st.botMessage(id) == nil {
 		s.adoptBotMessageLocked(st, id, m)
@@ -255,6 +269,25 @@ func (s *Server) learnMessageLocked(st *chatState, m map[string]any) {
 			}
 			if _, ok := m["forum_topic_reopened"]; ok {
 				t.Closed = false
+			}
+		}
+	}
+}
+
+// learnFilesLocked records the file ids of a message's media (a photo's
+// every size), which the bot may then send by id.
+func (s *Server) learnFilesLocked(kind string, media any) {
+	var sizes []any
+	switch v := media.(type) {
+	case []any:
+		sizes = v
+	case map[string]any:
+		sizes = []any{v}
+	}
+	for _, size := range sizes {
+		if f, ok := size.(map[string]any); ok {
+			if id, ok := f["file_id"].(string); ok && id != "" {
+				s.files[id] = kind
 			}
 		}
 	}

@@ -281,6 +281,19 @@ func (a *Desk) relayToCitizen(ctx context.Context, t *turn.Turn, tk store.Ticket
 	// Every answer says whose it is: a copy carries no name, and the
 	// citizen should tell a person's words from the bot's own.
 	copied := a.labelledCopy(t, tk, m)
+	if group := tg.AlbumOf(m); group != "" {
+		// One photo of several sent together: the album reaches the
+		// citizen whole, the label at the head of its caption.
+		caption, ents, ok := withLabel(a.Text.Text(tk.Lang, "ticket.operator_label"), m.Caption, m.CaptionEntities, maxCaptionLen)
+		if !ok {
+			caption, ents = m.Caption, m.CaptionEntities // the label came on its own before it
+		}
+		lead, ok := tg.AlbumItem(m, caption, ents, "")
+		item, _ := tg.AlbumItem(m, m.Caption, m.CaptionEntities, "")
+		if ok {
+			copied = copied.InAlbum(group, lead, item)
+		}
+	}
 	if r := m.ReplyToMessage; r != nil {
 		// The moderator answers one of the citizen's messages (or their
 		// own copy): the citizen sees it as a reply to theirs.

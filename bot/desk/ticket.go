@@ -113,6 +113,10 @@ func (a *Desk) RelayToStaff(ctx context.Context, t *turn.Turn, tk store.Ticket, 
 	var relay outbox.Effect
 	if msg != nil {
 		relay = outbox.Call(a.Cfg.StaffChatID, "copyMessage", &telegram.CopyMessageParams{ChatID: a.Cfg.StaffChatID, FromChatID: t.Chat, MessageID: msg.ID})
+		if item, ok := tg.AlbumItem(msg, msg.Caption, msg.CaptionEntities, ""); ok && tg.AlbumOf(msg) != "" {
+			// Photos sent together reach the moderators together.
+			relay = relay.InAlbum(tg.AlbumOf(msg), item, nil)
+		}
 	} else {
 		relay = outbox.Send(a.Cfg.StaffChatID, "💬 "+html.EscapeString(text), nil)
 	}

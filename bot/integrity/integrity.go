@@ -677,6 +677,12 @@ func (a *Integrity) relayToIntegrity(ctx context.Context, t *turn.Turn, r store.
 		e = outbox.Call(chat, "copyMessage", &telegram.CopyMessageParams{
 			ChatID: chat, FromChatID: t.Chat, MessageID: m.ID, Caption: caption, ParseMode: models.ParseModeHTML,
 		})
+		// Photos sent together stay together, under one header.
+		lead, ok := tg.AlbumItem(m, caption, nil, models.ParseModeHTML)
+		item, _ := tg.AlbumItem(m, m.Caption, m.CaptionEntities, "")
+		if group := tg.AlbumOf(m); ok && group != "" {
+			e = e.InAlbum(group, lead, item)
+		}
 	} else {
 		e = outbox.Send(chat, header+"\n\n"+html.EscapeString(turn.Cut(strings.TrimSpace(m.Text), 3500)), nil)
 	}

@@ -33,6 +33,8 @@ type Doer interface {
 //   - effects to one chat go in id order; a chat waiting (its pace, a 429,
 //     a retry) holds back only its own later effects;
 //   - callback answers (urgent) go first in their chat's queue, unpaced;
+//   - an album's parts wait a moment for each other, then go as one album
+//     in the place of the first (see Effect.InAlbum);
 //   - 429: the chat pauses for retry_after and the effect waits, uncounted;
 //   - 5xx and network errors: tried again with backoff (capped at a
 //     minute), without limit: an outage of Telegram, however long, loses
@@ -63,11 +65,12 @@ type Deliverer struct {
 	again   map[int64]bool // busy chats that got new effects meanwhile
 	queue   []int64        // chats with effects, not read yet
 	queued  map[int64]bool
-	ready   []chatWork // chats read, waiting for a lane
-	reading bool       // a lane is reading the effects of queued chats
-	stop    bool       // the lanes are to end
-	scan    bool       // look at every chat in the outbox, not only those notified
-	rec     *recorder  // while leading
+	ready   []chatWork          // chats read, waiting for a lane
+	reading bool                // a lane is reading the effects of queued chats
+	stop    bool                // the lanes are to end
+	scan    bool                // look at every chat in the outbox, not only those notified
+	rec     *recorder           // while leading
+	wakes   map[int64]time.Time // chats to look at again when their first effect comes due
 }
 
 // chatWork is a chat's due effects, read for a lane.
@@ -104,7 +107,7 @@ func NewDeliverer(st *store.Store, send *Sender, client Doer, log *slog.Logger, 
 		lanes:  o.Lanes, count: o.Count,
 		backoff: o.Backoff,
 		kick:    make(chan struct{}, 1), busy: map[int64]bool{}, again: map[int64]bool{}, queued: map[int64]bool{},
-		scan: true,
+		wakes: map[int64]time.Time{}, scan: true,
 	}
 	d.work = sync.NewCond(&d.mu)
 	return d
@@ -379,7 +382,8 @@ func (d *Deliverer) releaseLocked(chat int64, more bool) {
 // deliverChat delivers a chat's effects read for it, in order, until one
 // must wait. It reports whether the chat may have more due: all were sent
 // and as many as chatBatch were read. Before it returns, what it recorded
-// has committed: the chat's next lane reads it as sent.
+// has committed: the chat's next lane reads it as sent. An album's parts
+// go together, in the place of the first (see Effect.InAlbum).
 func (d *Deliverer) deliverChat(ctx context.Context, w chatWork) (more bool) {
 	var unconfirmed []<-chan error
 	defer func() {
@@ -387,11 +391,25 @@ func (d *Deliverer) deliverChat(ctx context.Context, w chatWork) (more bool) {
 			<-done
 		}
 	}()
-	for _, e := range w.effects {
-		if ctx.Err() != nil || e.NotBefore.After(time.Now()) {
+	gone := map[int64]bool{} // parts that went with their album's first
+	for i, e := range w.effects {
+		if gone[e.ID] {
+			continue
+		}
+		if ctx.Err() != nil {
 			return false
 		}
-		ok, done := d.deliver(ctx, e)
+		if e.NotBefore.After(time.Now()) {
+			d.wakeAt(w.chat, e.NotBefore)
+			return false
+		}
+		var ok bool
+		var done <-chan error
+		if rows, parts := albumFrom(w.effects[i:], gone); len(rows) > 1 {
+			ok, done = d.deliverAlbum(ctx, rows, parts)
+		} else {
+			ok, done = d.deliver(ctx, e)
+		}
 		if done != nil {
 			unconfirmed = append(unconfirmed, done)
 		}
@@ -400,6 +418,68 @@ func (d *Deliverer) deliverChat(ctx context.Context, w chatWork) (more bool) {
 		}
 	}
 	return len(w.effects) == chatBatch
+}
+
+// wakeAt has chat looked at again when its first effect comes due (an
+// album's part waiting for the others, a retry), not at the next poll.
+func (d *Deliverer) wakeAt(chat int64, due time.Time) {
+	d.mu.Lock()
+	if at, ok := d.wakes[chat]; ok && !at.After(due) {
+		d.mu.Unlock()
+		return // an earlier look is coming, which sees to this one
+	}
+	d.wakes[chat] = due
+	d.mu.Unlock()
+	time.AfterFunc(max(time.Until(due), 10*time.Millisecond), func() {
+		d.mu.Lock()
+		if d.wakes[chat].Equal(due) {
+			delete(d.wakes, chat)
+		}
+		d.mu.Unlock()
+		d.notified([]int64{chat})
+		d.Signal()
+	})
+}
+
+// maxAlbum is how many items Telegram takes in one album.
+const maxAlbum = 10
+
+// albumFrom gathers the album whose part is effects[0], if it is one: the
+// parts of the same album and topic among the effects read after it (not
+// yet gone), up to maxAlbum, and marks those in gone. It returns them,
+// rows and decoded, in order.
+func albumFrom(effects []store.Effect, gone map[int64]bool) (rows []store.Effect, parts []Effect) {
+	head, ok := albumPartOf(effects[0])
+	if !ok {
+		return nil, nil
+	}
+	rows, parts = []store.Effect{effects[0]}, []Effect{head}
+	for _, r := range effects[1:] {
+		if len(rows) == maxAlbum {
+			break
+		}
+		if gone[r.ID] || r.Urgent {
+			continue
+		}
+		if p, ok := albumPartOf(r); ok && p.Album.Group == head.Album.Group && sameSlot(p.Thread, head.Thread) {
+			rows, parts = append(rows, r), append(parts, p)
+			gone[r.ID] = true
+		}
+	}
+	return rows, parts
+}
+
+// albumPartOf decodes row when it is an album's part.
+func albumPartOf(row store.Effect) (Effect, bool) {
+	var e Effect
+	if !bytes.Contains(row.Body, []byte(`"album":`)) || json.Unmarshal(row.Body, &e) != nil || e.Album == nil {
+		return Effect{}, false
+	}
+	return e, true
+}
+
+func sameSlot(a, b *store.Slot) bool {
+	return a == nil && b == nil || a != nil && b != nil && *a == *b
 }
 
 // APIAnswer is the Bot API's answer to any call (the intake reads
@@ -414,12 +494,12 @@ type APIAnswer struct {
 	} `json:"parameters"`
 }
 
-// deliver makes one effect's call and records the outcome. It reports
-// whether the chat's next effect may follow (false when this one waits).
 // callTimeout bounds one Bot API call of the deliverer, which shutdown
 // does not cut short.
 const callTimeout = 30 * time.Second
 
+// deliver makes one effect's call and records the outcome. It reports
+// whether the chat's next effect may follow (false when this one waits).
 func (d *Deliverer) deliver(ctx context.Context, row store.Effect) (ok bool, recorded <-chan error) {
 	var e Effect
 	if err := json.Unmarshal(row.Body, &e); err != nil {
@@ -436,9 +516,84 @@ func (d *Deliverer) deliver(ctx context.Context, row store.Effect) (ok bool, rec
 		// What the effect refers to was never made (its effect failed).
 		return d.refused(ctx, row, e, 400, missing)
 	}
+	ans, sent, err := d.try(ctx, e, params, 1)
+	switch {
+	case sent && ans.OK:
+		return d.sent(ctx, row, e, ans.Result)
+	case sent:
+		// "message is not modified": the message already shows what the
+		// effect wanted.
+		return d.sent(ctx, row, e, nil)
+	}
+	if handled, ok := d.setback(ctx, row, e, ans, err); handled {
+		return ok, nil
+	}
+	return d.refused(ctx, row, e, ans.ErrorCode, fmt.Sprintf("%d %s", ans.ErrorCode, ans.Description))
+}
+
+// deliverAlbum sends an album's parts (rows, and parts decoded) as one
+// album: one sendMediaGroup, in the first part's topic, replying where it
+// replies. Each part's message goes to the part's slot. Should Telegram
+// refuse the album, each part is made as itself, with its own fallbacks;
+// a wait or a retry is the first part's, which the others follow.
+func (d *Deliverer) deliverAlbum(ctx context.Context, rows []store.Effect, parts []Effect) (ok bool, recorded <-chan error) {
+	head, row := parts[0], rows[0]
+	media := make([]json.RawMessage, len(parts))
+	for i, p := range parts {
+		media[i] = p.Album.Lead
+		if i > 0 && len(p.Album.Item) > 0 {
+			media[i] = p.Album.Item
+		}
+	}
+	album := Call(head.Chat, "sendMediaGroup", map[string]any{"chat_id": head.Chat, "media": media})
+	album.Thread, album.ReplyTo = head.Thread, head.ReplyTo
+	params, _, err := d.resolve(ctx, album)
+	if errors.Is(err, errBadEffect) {
+		return d.oneByOne(ctx, rows)
+	} else if err != nil {
+		return d.retry(ctx, row, album, err.Error()), nil
+	}
+	ans, sent, err := d.try(ctx, album, params, len(parts))
+	if sent {
+		var made []struct {
+			MessageID int64 `json:"message_id"`
+		}
+		json.Unmarshal(ans.Result, &made) // an array of Message, in the album's order
+		recs := make([]store.Sent, len(rows))
+		for i, r := range rows {
+			recs[i] = store.Sent{ID: r.ID, Slot: parts[i].Result}
+			if i < len(made) {
+				recs[i].Got.MessageID = made[i].MessageID
+			}
+		}
+		return d.keep(row, false, recs...)
+	}
+	if handled, ok := d.setback(ctx, row, album, ans, err); handled {
+		return ok, nil
+	}
+	d.log.Warn("telegram refused an album; its parts go one by one", "effect_id", row.ID, "chat_id", head.Chat,
+		"parts", len(rows), "err", fmt.Sprintf("%d %s", ans.ErrorCode, ans.Description))
+	return d.oneByOne(ctx, rows)
+}
+
+// oneByOne delivers an album's parts each as itself, in order.
+func (d *Deliverer) oneByOne(ctx context.Context, rows []store.Effect) (ok bool, recorded <-chan error) {
+	for _, r := range rows {
+		if ok, _ := d.deliver(ctx, r); !ok {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// try makes e's call with params, once a call of n messages may go to
+// its chat (callback answers do not wait). sent says Telegram took it
+// (or found nothing to change); its record is then the caller's to hand
+// over (see keep).
+func (d *Deliverer) try(ctx context.Context, e Effect, params json.RawMessage, n int) (ans APIAnswer, sent bool, err error) {
 	if e.Method != "answerCallbackQuery" {
-		if err := d.send.wait(ctx, e.Chat, e.Quiet); err != nil {
-			return false, nil // shutting down: the effect stays pending
+		if err := d.send.wait(ctx, e.Chat, e.Quiet, n); err != nil {
+			return APIAnswer{}, false, err // shutting down: the effect stays pending
 		}
 	}
 	// A call once started is seen through, shutdown or not: given up
@@ -446,29 +601,35 @@ func (d *Deliverer) deliver(ctx context.Context, row store.Effect) (ok bool, rec
 	// would make it again (a graceful stop must send nothing twice).
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), callTimeout)
 	d.rec.calling.Add(1)
-	ans, err := d.call(cctx, e, params)
+	ans, err = d.call(cctx, e, params)
 	cancel()
 	// A call that is sent hands its record over before it stops counting
 	// as in flight (see recorder.calling); any other outcome stops now.
-	sent := err == nil && (ans.OK || strings.Contains(ans.Description, "message is not modified"))
+	sent = err == nil && (ans.OK || strings.Contains(ans.Description, "message is not modified"))
 	if !sent {
 		d.rec.called()
 	}
+	return ans, sent, err
+}
+
+// setback applies the policies for a call that did not go through and
+// was not refused: a shutdown, a network error or a 5xx, a 429. row is
+// the effect that waits (an album's first part). handled is false for a
+// refusal, which is the caller's to deal with.
+func (d *Deliverer) setback(ctx context.Context, row store.Effect, e Effect, ans APIAnswer, err error) (handled, ok bool) {
 	if err != nil {
-		if ctx.Err() != nil {
+		switch {
+		case ctx.Err() != nil:
 			// Failed while shutting down: it stays pending, for whoever
 			// delivers next.
-			return false, nil
-		}
-		if errors.Is(err, errBadEffect) {
-			return d.setAside(ctx, row, e, err.Error()), nil
+			return true, false
+		case errors.Is(err, errBadEffect):
+			return true, d.setAside(ctx, row, e, err.Error())
 		}
 		d.send.count(&d.send.serverErrors)
-		return d.retry(ctx, row, e, err.Error()), nil
+		return true, d.retry(ctx, row, e, err.Error())
 	}
 	switch {
-	case ans.OK:
-		return d.sent(ctx, row, e, ans.Result)
 	case ans.ErrorCode == http.StatusTooManyRequests:
 		d.send.count(&d.send.tooMany)
 		after := time.Duration(max(ans.Parameters.RetryAfter, 1)) * time.Second
@@ -478,16 +639,13 @@ func (d *Deliverer) deliver(ctx context.Context, row store.Effect) (ok bool, rec
 		if err := d.st.RetryEffect(ctx, row.ID, ans.Description, after, false); err != nil {
 			d.log.Error("cannot reschedule an effect", "effect_id", row.ID, "err", err)
 		}
-		return false, nil
+		d.wakeAt(row.ChatID, time.Now().Add(after))
+		return true, false
 	case ans.ErrorCode >= 500:
 		d.send.count(&d.send.serverErrors)
-		return d.retry(ctx, row, e, fmt.Sprintf("%d %s", ans.ErrorCode, ans.Description)), nil
-	case strings.Contains(ans.Description, "message is not modified"):
-		// The message already shows what the effect wanted.
-		return d.sent(ctx, row, e, nil)
-	default:
-		return d.refused(ctx, row, e, ans.ErrorCode, fmt.Sprintf("%d %s", ans.ErrorCode, ans.Description))
+		return true, d.retry(ctx, row, e, fmt.Sprintf("%d %s", ans.ErrorCode, ans.Description))
 	}
+	return false, false
 }
 
 // resolve fills in the ids the effect's slots keep: the parameters to
@@ -600,10 +758,19 @@ func (d *Deliverer) sent(ctx context.Context, row store.Effect, e Effect, result
 	}
 	json.Unmarshal(result, &made) // true, a Message, a MessageId or a ForumTopic
 	s := store.Sent{ID: row.ID, Got: store.Delivered{MessageID: made.MessageID, ThreadID: made.MessageThreadID}, Slot: e.Result}
-	done := d.rec.add(s)
+	return d.keep(row, e.Method == "answerCallbackQuery" && e.Result == nil, s)
+}
+
+// keep hands the records of a call that went through (row's, or those of
+// an album's parts, row the first) to the recorder, and waits for them
+// unless lazy (see sent).
+func (d *Deliverer) keep(row store.Effect, lazy bool, sent ...store.Sent) (ok bool, recorded <-chan error) {
+	done := d.rec.add(sent...)
 	d.rec.called()
-	d.count(OutcomeSent)
-	if e.Method == "answerCallbackQuery" && e.Result == nil {
+	for range sent {
+		d.count(OutcomeSent)
+	}
+	if lazy {
 		return true, done
 	}
 	if err := <-done; err != nil {
@@ -627,6 +794,7 @@ func (d *Deliverer) retry(ctx context.Context, row store.Effect, e Effect, cause
 	if err := d.record(ctx, func(ctx context.Context) error { return d.st.RetryEffect(ctx, row.ID, cause, backoff, true) }); err != nil {
 		d.log.Error("cannot reschedule an effect", "effect_id", row.ID, "err", err)
 	}
+	d.wakeAt(row.ChatID, time.Now().Add(backoff))
 	return false
 }
 

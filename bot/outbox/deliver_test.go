@@ -212,3 +212,55 @@ func TestOutageOfAnyLengthLosesNothing(t *testing.T) {
 		t.Errorf("set aside after an outage: %+v", failed)
 	}
 }
+
+// An album a person sends comes as one update a part, each decided by a
+// turn of its own. The parts copied on arrive as one album, in their
+// order, and what was decided after them comes after them; should Telegram
+// ask to wait, the album waits whole.
+func TestAlbumPartsArriveAsOneAlbum(t *testing.T) {
+	st, srv := deliverer(t)
+	const person, staff = 601, -1001000000601
+	srv.AddChat(models.Chat{ID: staff, Type: models.ChatTypeSupergroup, Title: "Staff"})
+	files := []string{"photo-a", "photo-b", "photo-c", "photo-d"}
+	for i, f := range files {
+		srv.Push(models.Update{Message: &models.Message{
+			ID: 11 + i, From: &models.User{ID: person, FirstName: "Ann"}, Chat: models.Chat{ID: person, Type: models.ChatTypePrivate},
+			MediaGroupID: "g1", Photo: []models.PhotoSize{{FileID: f, FileUniqueID: "u" + f, Width: 90, Height: 90}},
+		}})
+	}
+	part := func(i int, file string) outbox.Effect {
+		return outbox.Call(staff, "copyMessage", map[string]any{"chat_id": staff, "from_chat_id": person, "message_id": 11 + i}).
+			InAlbum("601:g1", &models.InputMediaPhoto{Media: file, Caption: "перша"}, &models.InputMediaPhoto{Media: file})
+	}
+	srv.Fail("sendMediaGroup", 1, http.StatusTooManyRequests, 1)
+	for i, f := range files[:3] {
+		add(t, st, part(i, f))
+		time.Sleep(100 * time.Millisecond)
+	}
+	add(t, st, outbox.Send(staff, "Дякую", nil))
+	drain(t, st)
+	ms := srv.Messages(staff)
+	if len(ms) != 4 {
+		t.Fatalf("the staff chat holds %d messages, want an album of three and the word after it: %+v", len(ms), ms)
+	}
+	for i, m := range ms[:3] {
+		if m.Method != "sendMediaGroup" || m.Album == "" || m.Album != ms[0].Album || m.Media != files[i] {
+			t.Errorf("part %d arrived as %s %q in album %q", i+1, m.Method, m.Media, m.Album)
+		}
+	}
+	if ms[0].Text != "перша" || ms[1].Text != "" || ms[3].Text != "Дякую" || ms[3].Album != "" {
+		t.Errorf("captions and the word after: %q %q … %q", ms[0].Text, ms[1].Text, ms[3].Text)
+	}
+
+	// An album Telegram will not take (a file it does not know): each
+	// part comes as itself, nothing is lost, nothing set aside.
+	add(t, st, part(0, "made-up"), part(3, files[3]))
+	drain(t, st)
+	ms = srv.Messages(staff)[4:]
+	if len(ms) != 2 || ms[0].Method != "copyMessage" || ms[1].Method != "copyMessage" || ms[0].FromMsgID != 11 || ms[1].FromMsgID != 14 {
+		t.Errorf("after the album was refused: %+v", ms)
+	}
+	if failed, _ := st.OutboxEntries(context.Background(), store.EffectFailed); len(failed) != 0 {
+		t.Errorf("set aside: %+v", failed)
+	}
+}

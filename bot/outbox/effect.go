@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -48,6 +49,8 @@ type Effect struct {
 	// buttons away): they keep to the chat's pace, but do not count among
 	// the bot's messages a second, which Telegram limits for what is sent.
 	Quiet bool `json:"quiet,omitempty"`
+	// Album makes the effect one part of an album (see InAlbum).
+	Album *AlbumPart `json:"album,omitempty"`
 	// Urgent effects go ahead of every queue: callback answers, which stop
 	// the button's spinner and must come within Telegram's few seconds.
 	Urgent   bool   `json:"-"`
@@ -129,6 +132,44 @@ func (e Effect) Keeping(slot store.Slot) Effect {
 	return e
 }
 
+// AlbumPart is an effect's place in an album: which album, and what the
+// effect is in it, as an InputMedia of sendMediaGroup.
+type AlbumPart struct {
+	Group string          `json:"g"`              // the album: the chat it comes from and its media_group_id
+	Lead  json.RawMessage `json:"lead"`           // the part as the album's first item
+	Item  json.RawMessage `json:"item,omitempty"` // as any other item (Lead when empty)
+}
+
+// albumHold is how long an album's part waits for the others. Telegram
+// brings an album as one update a part, all within a moment; each is
+// decided by a turn of its own, one after another.
+const albumHold = time.Second
+
+// InAlbum makes e, a message copied from an album (Telegram's
+// media_group_id, from the chat the album is in: group), one of its parts.
+// The parts of one album queued for one chat and topic go together, as
+// one album in one sendMediaGroup, in the place of the first: lead is
+// what a part is as the album's first item, item what it is as any other
+// (nil: the same). A part waits albumHold for the others; one that finds
+// none is made as e (so is each part, should Telegram refuse the album).
+func (e Effect) InAlbum(group string, lead, item models.InputMedia) Effect {
+	part := &AlbumPart{Group: group, Lead: inputMedia(lead)}
+	if item != nil {
+		part.Item = inputMedia(item)
+	}
+	e.Album = part
+	return e
+}
+
+func inputMedia(m models.InputMedia) json.RawMessage {
+	raw, err := m.MarshalInputMedia()
+	if err != nil {
+		// The media types are plain structs: this is a programming error.
+		panic(fmt.Sprintf("outbox: cannot encode an album's item: %v", err))
+	}
+	return raw
+}
+
 // OrElse makes alt instead when Telegram refuses e for good.
 func (e Effect) OrElse(alt Effect) Effect { e.Else = &alt; return e }
 
@@ -186,10 +227,14 @@ func (e Effect) row(updateID int64) (store.Effect, error) {
 	if err != nil {
 		return store.Effect{}, fmt.Errorf("outbox: cannot encode %s: %w", e.Method, err)
 	}
-	return store.Effect{
+	r := store.Effect{
 		ChatID: e.Chat, Urgent: e.Urgent, Body: body, File: e.File,
 		UpdateID: updateID,
-	}, nil
+	}
+	if e.Album != nil {
+		r.Hold = albumHold
+	}
+	return r, nil
 }
 
 func isNil(kb models.ReplyMarkup) bool {

@@ -45,7 +45,7 @@ type recorder struct {
 }
 
 type pendingSent struct {
-	sent store.Sent
+	sent []store.Sent // one call's records (an album's parts), written in one batch
 	done chan error
 }
 
@@ -53,8 +53,9 @@ func newRecorder(conn *sql.Conn) *recorder {
 	return &recorder{conn: conn, log: store.NewSentLog(conn), wake: make(chan struct{}, 1)}
 }
 
-// add queues a record; the channel gets the outcome of its commit.
-func (r *recorder) add(s store.Sent) <-chan error {
+// add queues the records of one call; the channel gets the outcome of
+// their commit.
+func (r *recorder) add(s ...store.Sent) <-chan error {
 	done := make(chan error, 1)
 	r.mu.Lock()
 	if r.closed {
@@ -124,9 +125,9 @@ func (r *recorder) run() error {
 				}
 				break
 			}
-			sent := make([]store.Sent, len(batch))
-			for i, p := range batch {
-				sent[i] = p.sent
+			var sent []store.Sent
+			for _, p := range batch {
+				sent = append(sent, p.sent...)
 			}
 			wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 			err := r.log.Record(wctx, sent)

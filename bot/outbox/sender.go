@@ -148,10 +148,13 @@ func (s *Sender) Call(ctx context.Context, call func(ctx context.Context) error)
 	}
 }
 
-// wait blocks until a message may go to chatID. quiet calls (that send
-// nothing, see Effect.Quiet) keep to the chat's pace but not the bot's
-// overall one.
-func (s *Sender) wait(ctx context.Context, chatID int64, quiet bool) error {
+// wait blocks until a call of n messages (an album is several) may go to
+// chatID. quiet calls (that send nothing, see Effect.Quiet) keep to the
+// chat's pace but not the bot's overall one. An album counts as its
+// messages in a group's minute and in the bot's second, as that many
+// messages sent apart would, and once in the chat's pace (Telegram
+// documents neither; it takes an album of ten to a person at once).
+func (s *Sender) wait(ctx context.Context, chatID int64, quiet bool, n int) error {
 	p := s.pace(chatID)
 	s.mu.Lock()
 	paused := time.Until(p.paused)
@@ -161,7 +164,11 @@ func (s *Sender) wait(ctx context.Context, chatID int64, quiet bool) error {
 			return err
 		}
 	}
-	if p.group != nil {
+	// One at a time: n may be more than a limiter's burst.
+	for range n {
+		if p.group == nil {
+			break
+		}
 		if err := p.group.Wait(ctx); err != nil {
 			return err
 		}
@@ -172,7 +179,12 @@ func (s *Sender) wait(ctx context.Context, chatID int64, quiet bool) error {
 	if quiet {
 		return nil
 	}
-	return s.global.Wait(ctx)
+	for range n {
+		if err := s.global.Wait(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *Sender) pace(chatID int64) *chatPace {

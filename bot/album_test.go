@@ -1,0 +1,141 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"servicebot/bot/bottest"
+)
+
+// albumPart is one photo of an album (Telegram's media_group_id), as it
+// comes: an update of its own.
+func albumPart(group, file, caption string) *models.Message {
+	return &models.Message{
+		MediaGroupID: group, Caption: caption,
+		Photo: []models.PhotoSize{
+			{FileID: file + "-small", FileUniqueID: file + "-s", Width: 90, Height: 90},
+			{FileID: file, FileUniqueID: file + "-u", Width: 1280, Height: 960},
+		},
+	}
+}
+
+// isAlbum tells whether ms arrived as one album, in the order of files.
+func isAlbum(ms []bottest.Message, files ...string) bool {
+	if len(ms) != len(files) || ms[0].Album == "" {
+		return false
+	}
+	for i, m := range ms {
+		if m.Album != ms[0].Album || m.Media != files[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// A moderator who answers with several photos at once (an album) is seen
+// by the citizen to have sent an album, labelled once, and what they write
+// next comes after it. Each photo stays the moderator's: a caption they
+// correct is corrected in the citizen's chat.
+func TestModeratorAlbumReachesCitizenAsOne(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 11961, lang: "uk"}
+	topic := h.openTicketFor(p, "Які документи потрібні для заміни посвідчення?")
+	n := len(h.srv.Messages(p.id))
+	label := h.text.Text("uk", "ticket.operator_label")
+
+	h.staffPost(staffChat, topic.ThreadID, 0, albumPart("scans-1", "scan-1", "Ось зразки заяв"))
+	h.staffPost(staffChat, topic.ThreadID, 0, albumPart("scans-1", "scan-2", ""))
+	third := h.staffPost(staffChat, topic.ThreadID, 0, albumPart("scans-1", "scan-3", ""))
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "Заповніть першу."})
+	ms := h.srv.WaitMessages(t, p.id, n+4, 10*time.Second)[n:]
+	if !isAlbum(ms[:3], "scan-1", "scan-2", "scan-3") {
+		for _, m := range ms {
+			t.Logf("#%d %s %q album %q: %q", m.ID, m.Method, m.Media, m.Album, m.Text)
+		}
+		t.Fatal("the citizen did not get the three photos as one album, in order")
+	}
+	if ms[0].Text != label+" Ось зразки заяв" || ms[1].Text != "" || ms[2].Text != "" {
+		t.Errorf("the album's captions: %q, %q, %q; want the label once, at the head of the caption", ms[0].Text, ms[1].Text, ms[2].Text)
+	}
+	if ms[3].Text != label+" Заповніть першу." || ms[3].Album != "" {
+		t.Errorf("after the album the citizen got %q", ms[3].Text)
+	}
+
+	// The moderator captions the third photo after all.
+	var id int
+	h.st.DB().QueryRow(`SELECT (payload->'message'->>'message_id')::int FROM inbox WHERE update_id = $1`, third).Scan(&id)
+	now := int(time.Now().Unix())
+	edited := albumPart("scans-1", "scan-3", "А це зворот")
+	edited.ID, edited.Date, edited.EditDate, edited.From = id, now, now, moderator
+	edited.Chat = models.Chat{ID: staffChat, Type: models.ChatTypeSupergroup, Title: "Staff", IsForum: true}
+	edited.MessageThreadID, edited.IsTopicMessage = topic.ThreadID, true
+	h.srv.Push(models.Update{EditedMessage: edited})
+	h.settle()
+	ms = h.srv.Messages(p.id)[n:]
+	if len(ms) != 4 || ms[2].Text != label+" А це зворот" || ms[2].Edits != 1 {
+		t.Errorf("the third photo after its caption was added: %q (%d edits, %d messages)", ms[2].Text, ms[2].Edits, len(ms))
+	}
+	h.noRejects()
+}
+
+// A citizen who sends several photos at once into their request: the
+// moderators see an album in the request's topic, not photo after photo.
+func TestCitizenAlbumReachesTopicAsOne(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 11962, lang: "uk"}
+	topic := h.openTicketFor(p, "Чи підійдуть такі фото на посвідчення?")
+	n := len(inThread(h.srv.Messages(staffChat), topic.ThreadID))
+	for i := range 3 {
+		caption := ""
+		if i == 0 {
+			caption = "Ось мої фото"
+		}
+		m := albumPart("mine-1", fmt.Sprintf("selfie-%d", i+1), caption)
+		m.Date, m.From = int(time.Now().Unix()), p.user()
+		m.Chat = models.Chat{ID: p.id, Type: models.ChatTypePrivate, FirstName: "Олена"}
+		h.srv.Push(models.Update{Message: m})
+	}
+	h.says(p, "Чекаю відповіді")
+	h.settle()
+	ms := inThread(h.srv.Messages(staffChat), topic.ThreadID)[n:]
+	if len(ms) != 4 || !isAlbum(ms[:3], "selfie-1", "selfie-2", "selfie-3") || ms[0].Text != "Ось мої фото" || ms[3].Text != "Чекаю відповіді" {
+		for _, m := range ms {
+			t.Logf("#%d %s %q album %q: %q", m.ID, m.Method, m.Media, m.Album, m.Text)
+		}
+		t.Fatal("the topic did not get the citizen's three photos as one album, and their words after it")
+	}
+	h.noRejects()
+}
+
+// A reporter who adds several photos at once to their report: the
+// integrity team sees them as one album under the report's card, its
+// number at the head of the album's caption.
+func TestReporterAlbumReachesIntegrityChatAsOne(t *testing.T) {
+	h := newIntegrityHarness(t)
+	r := h.reporter(11963)
+	r.says("/start")
+	h.settle()
+	card := r.fileAnonymousReport("Біля ТСЦ 8041 посередник пропонує «швидкий» іспит за гроші")
+	n := len(h.srv.Messages(integrityChat))
+	for i := range 3 {
+		caption := ""
+		if i == 0 {
+			caption = "Його оголошення"
+		}
+		r.send(*albumPart("ads-1", fmt.Sprintf("ad-%d", i+1), caption))
+	}
+	h.settle()
+	ms := h.srv.Messages(integrityChat)[n:]
+	if !isAlbum(ms, "ad-1", "ad-2", "ad-3") || !strings.Contains(ms[0].Text, "№1") || !strings.Contains(ms[0].Text, "Його оголошення") ||
+		ms[1].Text != "" || ms[0].ReplyTo != card.ID {
+		for _, m := range ms {
+			t.Logf("#%d %s %q album %q reply %d: %q", m.ID, m.Method, m.Media, m.Album, m.ReplyTo, m.Text)
+		}
+		t.Fatal("the integrity chat did not get the three photos as one album under the card")
+	}
+	h.noRejects()
+}
