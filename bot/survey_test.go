@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"html"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -48,6 +49,13 @@ func (h *harness) sendPhoto(p person) {
 // instead. It returns the steps taken.
 func (h *harness) fillSurvey(p person, kind string, pick func(qq *dialogs.Question) string) int {
 	h.t.Helper()
+	return h.walkSurvey(p, kind, "", pick)
+}
+
+// walkSurvey is fillSurvey stopping when question stop is asked ("": at
+// the summary).
+func (h *harness) walkSurvey(p person, kind, stop string, pick func(qq *dialogs.Question) string) int {
+	h.t.Helper()
 	q, _ := h.app.Pack.Questionnaire(kind)
 	k := turn.LetterOf(kind)
 	for step := 0; step < 80; step++ {
@@ -59,6 +67,9 @@ func (h *harness) fillSurvey(p person, kind string, pick func(qq *dialogs.Questi
 			continue
 		}
 		qq, ok := q.Next(r.Answers)
+		if ok && qq.ID == stop {
+			return step
+		}
 		if !ok {
 			if !hasButton(msg, turn.CbSurvey+":"+k+":send") {
 				h.t.Fatalf("the summary has no Send button: %q %s", msg.Text, msg.ReplyMarkup)
@@ -94,7 +105,7 @@ func (h *harness) fillSurvey(p person, kind string, pick func(qq *dialogs.Questi
 			h.taps(p, msg, data)
 		}
 	}
-	h.t.Fatal("the questionnaire did not end in 80 steps")
+	h.t.Fatalf("the questionnaire did not reach %q in 80 steps", stop)
 	return 0
 }
 
@@ -1060,6 +1071,41 @@ func TestTypedExitLeavesTheQuestionnaire(t *testing.T) {
 	h.settle()
 	if r := h.draft(p, dialogs.KindRating); !r.Answers["comment"].Skipped {
 		t.Errorf("«досить» at the comment: %+v; want it skipped, the rating kept", r.Answers["comment"])
+	}
+	h.noRejects()
+}
+
+// «5 березня», «5 марта» typed at the date step are that day of this year
+// (of last year when it is still to come); one more than 90 days ago is
+// told as the date read and too long ago, not as a date not read.
+func TestDayAndMonthNameTypedAtTheDateStep(t *testing.T) {
+	h := newHarness(t)
+	months := map[string][]string{
+		"uk": strings.Fields("січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня"),
+		"ru": strings.Fields("января февраля марта апреля мая июня июля августа сентября октября ноября декабря"),
+	}
+	today := time.Now().In(h.app.Pack.Hours().Location())
+	named := func(lang string, d time.Time) string {
+		return strconv.Itoa(d.Day()) + " " + months[lang][d.Month()-1]
+	}
+	for i, lang := range []string{"uk", "ru"} {
+		p := person{id: int64(9871 + i), lang: lang}
+		h.says(p, "/mystery")
+		h.taps(p, h.nth(p.id, 1), "qs:m:go")
+		h.walkSurvey(p, "mystery", "date", typical)
+		old := today.AddDate(0, 0, -150)
+		h.says(p, named(lang, old))
+		h.settle()
+		got := h.last(p.id).Text
+		if !strings.Contains(got, old.Format("02.01.2006")) || strings.HasPrefix(got, h.text.Text(lang, "survey.err.bad_date")) {
+			t.Errorf("%s: «%s» (150 days ago) at the date step: %q; want it read as %s and told too long ago", lang, named(lang, old), got, old.Format("02.01.2006"))
+		}
+		recent := today.AddDate(0, 0, -10)
+		h.says(p, named(lang, recent))
+		h.settle()
+		if got := h.draft(p, "mystery").Answers["date"].Text; got != recent.Format(time.DateOnly) {
+			t.Errorf("%s: «%s» at the date step: %q; want %s", lang, named(lang, recent), got, recent.Format(time.DateOnly))
+		}
 	}
 	h.noRejects()
 }

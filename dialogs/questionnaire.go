@@ -670,7 +670,7 @@ func (qq *Question) answer(prev Answer, in Input, centres []string) (Answer, err
 }
 
 var (
-	dayMonthNamePattern = regexp.MustCompile(`^(\d{1,2})\s+(\pL+)(?:\s+(\d{4}))?(?:\s*(?:р|року|г|года)\.?)?$`)
+	dayMonthNamePattern = regexp.MustCompile(`^(\d{1,2})(?:-?(?:го|е|є))?\s+(\pL+)(?:\s+(\d{4}))?(?:\s*(?:р|року|г|года)\.?)?$`)
 	dayMonthPattern     = regexp.MustCompile(`^(\d{1,2})[./](\d{1,2})(?:[./](\d{4}|\d{2}))?$`)
 	isoDatePattern      = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})$`)
 )
@@ -701,14 +701,28 @@ func visitDate(in Input) (time.Time, error) {
 			return time.Time{}, fmt.Errorf("%w: %q is not a date", ErrBadDate, s)
 		}
 	}
-	if date.After(today) {
-		return time.Time{}, fmt.Errorf("%w: %s is in the future", ErrBadDate, date.Format(time.DateOnly))
-	}
-	if date.Before(today.AddDate(0, 0, -DateWindow)) {
-		return time.Time{}, fmt.Errorf("%w: %s is more than %d days ago", ErrBadDate, date.Format(time.DateOnly), DateWindow)
+	if earliest := today.AddDate(0, 0, -DateWindow); date.After(today) || date.Before(earliest) {
+		return time.Time{}, &DateOutOfRange{Date: date, Earliest: earliest}
 	}
 	return date, nil
 }
+
+// DateOutOfRange is a date read but not one a visit may have: in the
+// future, or before Earliest (DateWindow days ago). It is an ErrBadDate;
+// the person is told the date as read («5 березня» is 05.03 of this year)
+// rather than that it could not be read.
+type DateOutOfRange struct {
+	Date, Earliest time.Time
+}
+
+func (e *DateOutOfRange) Error() string {
+	if e.Date.After(e.Earliest) {
+		return fmt.Sprintf("%v: %s is in the future", ErrBadDate, e.Date.Format(time.DateOnly))
+	}
+	return fmt.Sprintf("%v: %s is more than %d days ago", ErrBadDate, e.Date.Format(time.DateOnly), DateWindow)
+}
+
+func (e *DateOutOfRange) Unwrap() error { return ErrBadDate }
 
 // monthNames are the months as a date names them, in Ukrainian and
 // Russian («21 листопада», «21 ноября»).
@@ -751,7 +765,7 @@ func parseDate(s string, today time.Time) (time.Time, bool) {
 	} else if f := Fold(s); f == Fold("позавчора") || f == Fold("позавчера") {
 		return today.AddDate(0, 0, -2), true
 	} else if g := dayMonthNamePattern.FindStringSubmatch(strings.ToLower(s)); g != nil && monthNames[Fold(g[2])] != 0 {
-		// «21 листопада», «21 ноября 2026»
+		// «21 листопада», «21 ноября 2026», «5-го березня»
 		d, _ = strconv.Atoi(g[1])
 		m = monthNames[Fold(g[2])]
 		y = today.Year()

@@ -435,6 +435,15 @@ func (a *Surveys) centreIDs() []string {
 func (a *Surveys) surveyError(lang string, q *dialogs.Questionnaire, qid string, err error) string {
 	key := "survey.err.other"
 	data := map[string]any{}
+	if out := (*dialogs.DateOutOfRange)(nil); errors.As(err, &out) {
+		// «5 березня» in November: read, but too long ago to be asked
+		// about; said with the date as read, not as a date not read.
+		key = "survey.err.date_too_old"
+		if out.Date.After(out.Earliest) {
+			key = "survey.err.date_future"
+		}
+		return a.Text.Text(lang, key, map[string]any{"Date": out.Date.Format("02.01.2006"), "Earliest": out.Earliest.Format("02.01.2006")})
+	}
 	for _, e := range []struct {
 		err error
 		key string
