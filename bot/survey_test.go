@@ -1000,12 +1000,16 @@ func TestComplaintTypedAtAScoreStepIsToldWhereToWriteIt(t *testing.T) {
 	h.noRejects()
 }
 
-// «не звертав уваги», «не знаю» at a step that has «Не стосується» (and
-// says to choose it when one did not notice) is that answer.
+// «не звертав уваги», «не знаю», «не було потреби», «не было
+// необходимости» at a step that has «Не стосується» (and says to choose it
+// when one did not notice) is that answer.
 func TestNotApplicableTyped(t *testing.T) {
 	h := newHarness(t)
-	for i, typed := range []string{"не звертав уваги", "не знаю"} {
-		p := person{id: int64(9851 + i), lang: "uk"}
+	for i, c := range []struct{ lang, typed string }{
+		{"uk", "не звертав уваги"}, {"uk", "не знаю"}, {"uk", "не було потреби"}, {"ru", "не было необходимости"}, {"ru", "не помню"},
+	} {
+		typed := c.typed
+		p := person{id: int64(9851 + i), lang: c.lang}
 		h.says(p, "/mystery")
 		h.taps(p, h.nth(p.id, 1), "qs:m:go")
 		once := false
