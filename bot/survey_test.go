@@ -1113,3 +1113,24 @@ func TestDayAndMonthNameTypedAtTheDateStep(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// «назад» typed at the summary is its «⬅️ Назад»: the last question is
+// asked again, not «надішліть анкету або змініть відповідь кнопками».
+func TestBackTypedAtTheSummary(t *testing.T) {
+	h := newHarness(t)
+	centre := h.app.Pack.Centres[0]
+	q, _ := h.app.Pack.Questionnaire(dialogs.KindRating)
+	for i, lang := range []string{"uk", "ru"} {
+		p := person{id: int64(9881 + i), lang: lang}
+		h.says(p, "/start r_"+centre.ID)
+		h.taps(p, h.nth(p.id, 1), "qs:r:go")
+		h.fillSurvey(p, dialogs.KindRating, typical)
+		h.says(p, "Назад")
+		h.settle()
+		vis := q.Visible(h.draft(p, dialogs.KindRating).Answers)
+		if qq, ok := q.Next(h.draft(p, dialogs.KindRating).Answers); !ok || qq.ID != vis[len(vis)-1].ID {
+			t.Errorf("%s: «Назад» at the summary: %q; want the last question asked again", lang, h.last(p.id).Text)
+		}
+	}
+	h.noRejects()
+}

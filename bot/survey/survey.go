@@ -984,14 +984,15 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 			}
 		}
 		return a.pickFromFound(ctx, t, q, r, text)
+	case a.TypedForm(t.Lang, "survey.back", m.Text):
+		// «назад» typed is «⬅️ Назад» (it was saved as the comment), at
+		// the summary too.
+		return a.stepBack(ctx, t, q, r)
 	case !ok:
 		if asked, err := a.faqAside(ctx, t, q, r, m.Text, false); asked || err != nil {
 			return err
 		}
 		a.renderSummary(ctx, t, q, r, a.Text.Text(t.Lang, "survey.err.use_buttons"))
-	case a.TypedForm(t.Lang, "survey.back", m.Text):
-		// «назад» typed is «⬅️ Назад» (it was saved as the comment).
-		return a.stepBack(ctx, t, q, r)
 	case m.Voice != nil || m.Audio != nil || m.VideoNote != nil:
 		// Not «the answer is empty»: say what the bot can read.
 		a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, "survey.err.voice"))
