@@ -1134,3 +1134,36 @@ func TestBackTypedAtTheSummary(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// «паспорт» typed at «which services» ticks the option it names (as a
+// word names one of a single choice), the step stays with what was ticked
+// said, and «готово» typed is «Готово».
+func TestOptionTickedByATypedWord(t *testing.T) {
+	for _, c := range []struct{ pack, lang, typed, want string }{
+		{"mfc", "ru", "паспорт", "passport"},
+		{"hsc", "uk", "довідка про несудимість", "no_criminal_record"},
+	} {
+		t.Run(c.pack, func(t *testing.T) {
+			h := newHarness(t, func(cfg *Config) { cfg.Pack = c.pack })
+			p := person{id: 9891, lang: c.lang}
+			h.says(p, "/mystery")
+			h.taps(p, h.nth(p.id, 1), "qs:m:go")
+			h.walkSurvey(p, "mystery", "services", typical)
+			h.says(p, c.typed)
+			h.settle()
+			got := h.last(p.id)
+			if ticked := h.draft(p, "mystery").Answers["services"].Choice; len(ticked) != 1 || ticked[0] != c.want {
+				t.Fatalf("«%s» at «which services»: %v, and the bot said %q; want %s ticked", c.typed, ticked, got.Text, c.want)
+			}
+			if !strings.Contains(got.ReplyMarkup, "✅") || !strings.HasPrefix(got.Text, "✅") {
+				t.Errorf("the step after «%s» does not say what was ticked: %q %s", c.typed, got.Text, got.ReplyMarkup)
+			}
+			h.says(p, "готово")
+			h.settle()
+			if a := h.draft(p, "mystery").Answers["services"]; a.Pending || len(a.Choice) != 1 || a.Choice[0] != c.want {
+				t.Errorf("«готово» after «%s»: %+v; want %s given", c.typed, a, c.want)
+			}
+			h.noRejects()
+		})
+	}
+}

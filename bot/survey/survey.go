@@ -701,6 +701,48 @@ func (a *Surveys) optionNamed(qq *dialogs.Question, text string) (string, bool) 
 	return found, found != ""
 }
 
+// optionSeparator parts options named in one message («паспорт, податки»,
+// «паспорт і пільги»).
+var optionSeparator = regexp.MustCompile(`\s*[,;+/]\s*|\s+(?:и|і|й|та|а также|а також)\s+`)
+
+// tickTyped takes text typed at a multiple-choice step: its «Готово»
+// typed is Done; options named by their labels' words («паспорт»,
+// «паспорт, пільги»), each as optionNamed reads a single choice, are
+// ticked (a ticked one stays ticked: typed, it is not taken back) and the
+// step stays, saying what was ticked, for more or «Готово». It reports
+// whether it took the text.
+func (a *Surveys) tickTyped(ctx context.Context, t *turn.Turn, q *dialogs.Questionnaire, r store.Response, qq *dialogs.Question, text string) (bool, error) {
+	if a.TypedForm(t.Lang, "survey.done", text) {
+		return true, a.answerSurvey(ctx, t, q, r, qq.ID, dialogs.Input{Done: true})
+	}
+	single := *qq
+	single.Type = dialogs.QuestionSingle
+	var named []string
+	for _, part := range optionSeparator.Split(strings.TrimSpace(text), -1) {
+		id, ok := a.typedChoice(t.Lang, &single, part)
+		if !ok {
+			return false, nil
+		}
+		if !slices.Contains(named, id) {
+			named = append(named, id)
+		}
+	}
+	ans := r.Answers
+	var labels []string
+	for _, id := range named {
+		if !slices.Contains(ans[qq.ID].Choice, id) {
+			var err error
+			if ans, err = q.Apply(ans, qq.ID, dialogs.Input{Choice: id}, a.centreIDs()); err != nil {
+				return false, nil
+			}
+		}
+		o, _ := qq.Option(id)
+		labels = append(labels, "«"+html.EscapeString(a.Pack.Local(o.Text, a.ContentLang(t.Lang)))+"»")
+	}
+	r.Answers = ans
+	return true, a.saveAndRender(ctx, t, q, r, a.Text.Text(t.Lang, "survey.ticked", map[string]any{"Options": strings.Join(labels, ", ")}))
+}
+
 // bareYesNo are the words that alone say yes or no («не» too): one of
 // them after the other's word takes it back («да не», «так ні»). Words
 // that say yes only in a phrase («хочу») do not: «ні, не хочу» is no.
@@ -1016,6 +1058,12 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 			// a comment is: not an answer.
 			a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, "survey.small_talk"))
 			return nil
+		}
+		if in.Text != "" && next.Type == dialogs.QuestionMulti {
+			// «паспорт», «готово» typed where options are ticked.
+			if done, err := a.tickTyped(ctx, t, q, r, next, in.Text); done || err != nil {
+				return err
+			}
 		}
 		asked := false
 		if in.Text != "" && next.Type != dialogs.QuestionText {
