@@ -1030,8 +1030,10 @@ func TestNotApplicableTyped(t *testing.T) {
 	h.noRejects()
 }
 
-// «вийти», «передумала» typed at a step leave the questionnaire, as
-// /cancel does (they got «give a score with the buttons»); «назад» goes
+// «вийти», «передумала» typed at the first step, nothing answered yet,
+// leave the questionnaire, as /cancel does (they got «give a score with
+// the buttons»; with answers given, see
+// TestTypedExitAsksBeforeAnswersAreLost); «назад» goes
 // back a step, and «досить» at the last comment is «nothing to add», not
 // the end of a finished rating.
 func TestTypedExitLeavesTheQuestionnaire(t *testing.T) {
@@ -1166,4 +1168,75 @@ func TestOptionTickedByATypedWord(t *testing.T) {
 			h.noRejects()
 		})
 	}
+}
+
+// Words that leave a questionnaire lose no answers unasked: «выйти» at the
+// last (optional) comment of a finished rating is «nothing to add», and
+// the summary follows; «передумал», «хватит», «досить» mid-way ask «Вийти з
+// анкети?» with «Продовжити» and «Вийти»; /cancel still leaves at once.
+func TestTypedExitAsksBeforeAnswersAreLost(t *testing.T) {
+	h := newHarness(t)
+	centre := h.app.Pack.Centres[0]
+	// saysAt starts a rating, walks to question at and types typed there.
+	saysAt := func(p person, at, typed string) {
+		h.says(p, "/start r_"+centre.ID)
+		h.taps(p, h.nth(p.id, 1), "qs:r:go")
+		h.walkSurvey(p, dialogs.KindRating, at, typical)
+		h.says(p, typed)
+		h.settle()
+	}
+	gone := func(p person) bool {
+		_, err := store.DraftOf(context.Background(), h.st.DB(), p.id, dialogs.KindRating)
+		return err != nil
+	}
+	asked := func(p person, typed string) bottest.Message {
+		t.Helper()
+		got := h.last(p.id)
+		if gone(p) || !strings.HasPrefix(got.Text, h.text.Text(p.lang, "survey.leave_confirm")) || !hasButton(got, "qs:r:cont") || !hasButton(got, "qs:r:x") {
+			t.Fatalf("«%s» with answers given: %q %s; want «leave?» asked, the answers kept", typed, got.Text, got.ReplyMarkup)
+		}
+		return got
+	}
+
+	for i, c := range []struct{ lang, typed string }{{"ru", "выйти"}, {"uk", "Вийти"}} {
+		typed := c.typed
+		p := person{id: int64(9905 + i), lang: c.lang}
+		saysAt(p, "comment", typed)
+		if gone(p) || !h.draft(p, dialogs.KindRating).Answers["comment"].Skipped || !hasButton(h.last(p.id), "qs:r:send") {
+			t.Errorf("«%s» at the last comment of a finished rating: %q; want the comment skipped and the summary", typed, h.last(p.id).Text)
+		}
+	}
+
+	p := person{id: 9902, lang: "ru"}
+	saysAt(p, "staff", "передумал")
+	confirm := asked(p, "передумал")
+	h.taps(p, confirm, "qs:r:cont")
+	h.settle()
+	q, _ := h.app.Pack.Questionnaire(dialogs.KindRating)
+	if qq, ok := q.Next(h.draft(p, dialogs.KindRating).Answers); !ok || qq.ID != "staff" || !strings.Contains(h.last(p.id).ReplyMarkup, "qa:r:staff:") {
+		t.Errorf("«Продолжить» after «передумал»: %q; want the step asked again", h.last(p.id).Text)
+	}
+	h.says(p, "хватит")
+	h.settle()
+	asked(p, "хватит")
+	h.says(p, "да")
+	h.settle()
+	if !gone(p) || h.last(p.id).Text != h.text.Text("ru", "survey.cancelled") {
+		t.Errorf("«да» to «leave?»: %q; want the questionnaire left", h.last(p.id).Text)
+	}
+
+	p = person{id: 9903, lang: "uk"}
+	saysAt(p, "staff", "досить")
+	h.taps(p, asked(p, "досить"), "qs:r:x")
+	h.settle()
+	if !gone(p) {
+		t.Errorf("«Вийти» after «досить»: %q; want the questionnaire left", h.last(p.id).Text)
+	}
+
+	p = person{id: 9904, lang: "uk"}
+	saysAt(p, "staff", "/cancel")
+	if !gone(p) {
+		t.Errorf("/cancel mid-way: %q; want the questionnaire left at once", h.last(p.id).Text)
+	}
+	h.noRejects()
 }

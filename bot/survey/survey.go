@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"maps"
 	"reflect"
 	"regexp"
 	"slices"
@@ -42,6 +43,9 @@ const (
 	// questions.
 	CentreStep    = "_centre"
 	surveyPerPage = 8
+	// stepLeave: «вийти», «досить» typed with answers given; the
+	// questionnaire asks whether to leave, and loses them, first.
+	stepLeave = "leave"
 )
 
 type surveyState struct {
@@ -200,6 +204,15 @@ func (a *Surveys) OnSurveyButton(ctx context.Context, t *turn.Turn) error {
 	}
 	a.Ack(ctx, t, "")
 	r.MessageID = msgID
+	if action != turn.CbSurvey {
+		// A button of the questionnaire's pressed while «Вийти з анкети?»
+		// waits: «так» typed next is no longer read as leaving.
+		if conv, err := store.GetConversation(ctx, t.Tx, t.Chat); err == nil && conv.Step == stepLeave {
+			if err := a.keepSurveyDialog(ctx, t, kind); err != nil {
+				return err
+			}
+		}
+	}
 	switch action {
 	case turn.CbSurvey:
 		switch at(1) {
@@ -213,13 +226,7 @@ func (a *Surveys) OnSurveyButton(ctx context.Context, t *turn.Turn) error {
 				return err
 			}
 		case "x":
-			if _, err := store.DeleteDraft(ctx, t.Tx, t.User.ID, kind); err != nil {
-				return err
-			}
-			if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
-				return err
-			}
-			a.Show(ctx, t, msgID, a.Text.Text(t.Lang, "survey.cancelled"), a.MenuKeyboard(t.Lang))
+			return a.leave(ctx, t, kind, msgID, "survey.cancelled")
 		}
 	case turn.CbSurveyAns:
 		if err := a.answerSurvey(ctx, t, q, r, at(1), dialogs.Input{Choice: at(2)}); err != nil {
@@ -994,6 +1001,28 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 	if err != nil {
 		return err
 	}
+	if conv.Step == stepLeave {
+		// «Вийти з анкети?» waits: «так» leaves, «ні» or «продовжити»
+		// shows the step again; anything else is taken for the step.
+		if a.TypedForm(t.Lang, "survey.yes", m.Text) || a.TypedForm(t.Lang, "survey.leave", m.Text) {
+			return a.leave(ctx, t, r.Kind, 0, "survey.cancelled")
+		}
+		if err := a.keepSurveyDialog(ctx, t, r.Kind); err != nil {
+			return err
+		}
+		conv.Step = "q"
+		if a.TypedForm(t.Lang, "survey.no", m.Text) || a.TypedForm(t.Lang, "survey.continue", m.Text) {
+			a.renderStep(ctx, t, q, r, "")
+			return nil
+		}
+	}
+	if a.TypedForm(t.Lang, "survey.leave", m.Text) {
+		// «досить», «вийти» (the latter by way of TypedExit).
+		if took, err := a.leaveTyped(ctx, t, q, r, m.Text); took || err != nil {
+			return err
+		}
+		return a.leave(ctx, t, r.Kind, 0, "cancel.done")
+	}
 	next, ok := q.Next(r.Answers)
 	lat, lon, shared := turn.LocationOf(m)
 	switch {
@@ -1278,6 +1307,72 @@ func (a *Surveys) Drop(ctx context.Context, t *turn.Turn, conv store.Conversatio
 	json.Unmarshal(conv.Data, &st)
 	_, err := store.DeleteDraft(ctx, t.Tx, t.User.ID, st.Kind)
 	return err
+}
+
+// TypedExit takes «вийти», «передумала», «скасувати» typed while a
+// questionnaire waits (/cancel's words, which leave any dialog): at an
+// optional comment «вийти» is «nothing to add»; where answers given would
+// be lost, the person is asked first. It reports false when nothing
+// would be lost: then the words are /cancel.
+func (a *Surveys) TypedExit(ctx context.Context, t *turn.Turn, conv store.Conversation, text string) (bool, error) {
+	var st surveyState
+	json.Unmarshal(conv.Data, &st)
+	q, ok := a.Pack.Questionnaire(st.Kind)
+	if !ok || conv.Step == "intro" {
+		return false, nil
+	}
+	r, err := store.DraftOf(ctx, t.Tx, t.User.ID, st.Kind)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	if conv.Step == stepLeave {
+		// Asked whether to leave, and said so again.
+		return true, a.leave(ctx, t, r.Kind, 0, "survey.cancelled")
+	}
+	return a.leaveTyped(ctx, t, q, r, text)
+}
+
+// leaveTyped answers words that leave a questionnaire: at an optional
+// comment or photo, «вийти» and «досить» skip it (a finished rating is not
+// lost for its last step); with answers given, «Вийти з анкети?» asks
+// first, as they would be deleted. It reports false when no answer would
+// be lost: the questionnaire may simply end.
+func (a *Surveys) leaveTyped(ctx context.Context, t *turn.Turn, q *dialogs.Questionnaire, r store.Response, text string) (bool, error) {
+	next, ok := q.Next(r.Answers)
+	if ok && next.Optional && (next.Type == dialogs.QuestionText || next.Type == dialogs.QuestionPhoto) && !NeedsCentre(r) && a.TypedForm(t.Lang, "survey.leave", text) {
+		if err := a.keepSurveyDialog(ctx, t, r.Kind); err != nil {
+			return true, err
+		}
+		return true, a.answerSurvey(ctx, t, q, r, next.ID, dialogs.Input{Skip: true})
+	}
+	if !slices.ContainsFunc(slices.Collect(maps.Values(r.Answers)), func(ans dialogs.Answer) bool { return !ans.Pending || ans.Again }) {
+		return false, nil
+	}
+	raw, _ := json.Marshal(surveyState{Kind: r.Kind})
+	if err := store.SaveConversation(ctx, t.Tx, store.Conversation{ChatID: t.Chat, Dialog: turn.DialogSurvey, Step: stepLeave, Data: raw}); err != nil {
+		return true, err
+	}
+	k := turn.LetterOf(r.Kind)
+	a.showStep(ctx, t, r, a.Text.Text(t.Lang, "survey.leave_confirm"), tg.NewKeyboard([]tg.Button{
+		tg.CallbackButton(a.Text.Text(t.Lang, "survey.continue"), turn.CbSurvey, k+":cont"),
+		tg.CallbackButton(a.Text.Text(t.Lang, "survey.leave"), turn.CbSurvey, k+":x"),
+	}))
+	return true, nil
+}
+
+// leave deletes the questionnaire's draft and ends it, saying so (the
+// message key said) in place of the message msgID (0: a new message).
+func (a *Surveys) leave(ctx context.Context, t *turn.Turn, kind string, msgID int, said string) error {
+	if _, err := store.DeleteDraft(ctx, t.Tx, t.User.ID, kind); err != nil {
+		return err
+	}
+	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+		return err
+	}
+	a.Show(ctx, t, msgID, a.Text.Text(t.Lang, said), a.MenuKeyboard(t.Lang))
+	return nil
 }
 
 // followUpText is what the moderators read when a rating asks to be
