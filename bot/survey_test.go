@@ -109,6 +109,17 @@ func (h *harness) walkSurvey(p person, kind, stop string, pick func(qq *dialogs.
 	return 0
 }
 
+// mysteryAt starts the mystery shopper's questionnaire, answers it as
+// typical does up to question at, and types typed there.
+func (h *harness) mysteryAt(p person, at, typed string) {
+	h.t.Helper()
+	h.says(p, "/mystery")
+	h.taps(p, h.nth(p.id, 1), "qs:m:go")
+	h.walkSurvey(p, "mystery", at, typical)
+	h.says(p, typed)
+	h.settle()
+}
+
 // lastInline is the bot's last message with inline buttons: the step of a
 // questionnaire, not the location button's message under it.
 func (h *harness) lastInline(chat int64) bottest.Message {
@@ -981,27 +992,76 @@ func TestPhoneNumberIsNotKeptInAComment(t *testing.T) {
 	h.noRejects()
 }
 
-// A complaint typed at a score step is not met with «choose with the
-// buttons» alone: the step says where it can be written (the comment at
-// the end), and the step stays.
-func TestComplaintTypedAtAScoreStepIsToldWhereToWriteIt(t *testing.T) {
-	h := newHarness(t)
-	centre := h.app.Pack.Centres[0]
-	p := person{id: 9841, lang: "uk"}
-	h.says(p, "/start r_"+centre.ID)
-	h.taps(p, h.nth(p.id, 1), "qs:r:go")
-	h.settle()
-	h.says(p, "Черга жахлива стояли 3 години, кондиціонер не працює")
-	h.settle()
-	got := h.last(p.id)
-	if !strings.HasPrefix(got.Text, h.text.Text("uk", "survey.comment_later")) || len(got.Buttons()) == 0 {
-		t.Errorf("a complaint typed at a score step: %q", got.Text)
+// A complaint typed at a score step, or at the last yes/no, is not thrown
+// away with a promise: it is kept («Зберегли — додамо до коментаря», its
+// phone number masked), the step is asked again, and «what went wrong?»
+// shows it and begins with it; typed at the last step, where no text step
+// follows, it joins the answer to «what went wrong?» the summary shows.
+func TestComplaintTypedAtAButtonStepIsKeptForTheComment(t *testing.T) {
+	for _, c := range []struct {
+		pack, lang                     string
+		complaint, more, last, noPhone string
+	}{
+		{"mfc", "ru", "Ждал в очереди два часа, хотя был записан на 10:00", "И никто не объяснил почему",
+			"Звонить не надо, мой номер 0671234567, я уже пожаловался в министерство", "0671234567"},
+		{"hsc", "uk", "Черга жахлива стояли 3 години, кондиціонер не працює", "І ніхто не пояснив чому",
+			"Дзвонити не треба, мій номер 0671234567, я вже поскаржився в міністерство", "0671234567"},
+	} {
+		t.Run(c.lang, func(t *testing.T) {
+			h := newHarness(t, func(cfg *Config) { cfg.Pack = c.pack })
+			centre := h.app.Pack.Centres[0]
+			p := person{id: 9841, lang: c.lang}
+			h.says(p, "/start r_"+centre.ID)
+			h.taps(p, h.nth(p.id, 1), "qs:r:go")
+			h.walkSurvey(p, dialogs.KindRating, "queue", typical)
+			h.says(p, c.complaint)
+			h.settle()
+			got := h.last(p.id)
+			if !strings.HasPrefix(got.Text, h.text.Text(c.lang, "survey.note_kept_choose")) || !strings.Contains(got.ReplyMarkup, "qa:r:queue:") {
+				t.Errorf("a complaint typed at a score step: %q; want it kept and the step asked again", got.Text)
+			}
+			low := func(qq *dialogs.Question) string {
+				if qq.ID == "queue" {
+					return "2"
+				}
+				return typical(qq)
+			}
+			h.walkSurvey(p, dialogs.KindRating, "what_wrong", low)
+			step := h.lastInline(p.id)
+			if !strings.Contains(step.Text, html.EscapeString(c.complaint)) || !hasButton(step, "qd:r:what_wrong") {
+				t.Errorf("«what went wrong?» does not show the complaint kept: %q %s", step.Text, step.ReplyMarkup)
+			}
+			h.says(p, c.more)
+			h.settle()
+			if got, want := h.draft(p, dialogs.KindRating).Answers["what_wrong"].Text, c.complaint+"\n\n"+c.more; got != want {
+				t.Errorf("what went wrong: %q; want %q", got, want)
+			}
+			// The last step, «shall an operator contact you?»: no text step
+			// follows.
+			h.says(p, c.last)
+			h.settle()
+			if got := h.last(p.id).Text; !strings.Contains(got, h.text.Text(c.lang, "survey.note_kept_choose")) || !strings.Contains(got, h.text.Text(c.lang, "survey.phone_removed")) {
+				t.Errorf("a complaint typed at the last yes/no: %q", got)
+			}
+			h.taps(p, h.lastInline(p.id), "qa:r:followup:no")
+			h.settle()
+			r := h.draft(p, dialogs.KindRating)
+			if what := r.Answers["what_wrong"].Text; !strings.HasPrefix(what, c.complaint+"\n\n"+c.more+"\n\n") || !strings.Contains(what, "міністерство") && !strings.Contains(what, "министерство") || strings.Contains(what, c.noPhone) {
+				t.Errorf("what went wrong, once the last step is answered: %q; want the last complaint added, its number masked", what)
+			}
+			if _, left := r.Answers[dialogs.NoteKey]; left || !hasButton(h.last(p.id), "qs:r:send") {
+				t.Errorf("after the last step: %q, the note kept apart: %v; want the summary, the note in «what went wrong?»", h.last(p.id).Text, left)
+			}
+			var n int
+			h.st.DB().Get(&n, `SELECT count(*) FROM inbox WHERE payload::text LIKE '%0671234567%'`)
+			if n != 0 {
+				t.Errorf("the inbox keeps the phone number typed at a yes/no step")
+			}
+			h.noRejects()
+		})
 	}
-	h.noRejects()
 }
 
-// «не звертав уваги», «не знаю», «не було потреби», «не было
-// необходимости» at a step that has «Не стосується» (and says to choose it
 // when one did not notice) is that answer.
 func TestNotApplicableTyped(t *testing.T) {
 	h := newHarness(t)
@@ -1148,11 +1208,7 @@ func TestOptionTickedByATypedWord(t *testing.T) {
 		t.Run(c.pack, func(t *testing.T) {
 			h := newHarness(t, func(cfg *Config) { cfg.Pack = c.pack })
 			p := person{id: 9891, lang: c.lang}
-			h.says(p, "/mystery")
-			h.taps(p, h.nth(p.id, 1), "qs:m:go")
-			h.walkSurvey(p, "mystery", "services", typical)
-			h.says(p, c.typed)
-			h.settle()
+			h.mysteryAt(p, "services", c.typed)
 			got := h.last(p.id)
 			if ticked := h.draft(p, "mystery").Answers["services"].Choice; len(ticked) != 1 || ticked[0] != c.want {
 				t.Fatalf("«%s» at «which services»: %v, and the bot said %q; want %s ticked", c.typed, ticked, got.Text, c.want)
@@ -1237,6 +1293,68 @@ func TestTypedExitAsksBeforeAnswersAreLost(t *testing.T) {
 	saysAt(p, "staff", "/cancel")
 	if !gone(p) {
 		t.Errorf("/cancel mid-way: %q; want the questionnaire left at once", h.last(p.id).Text)
+	}
+	h.noRejects()
+}
+
+// «нет, пришлось прийти второй раз» at «all done in one visit?» is «Ні»,
+// and why is kept for «why a second time?», which shows it and takes it
+// with «Цього досить»; «да, охранник предлагал…» at an integrity question
+// is «Так», its details kept for the integrity details (and not in the
+// inbox), not to be typed again.
+func TestYesOrNoWithAReasonTyped(t *testing.T) {
+	h := newHarness(t)
+	for i, c := range []struct {
+		lang, secondVisit, why, bribe, details, more string
+	}{
+		{"ru", "нет, пришлось прийти второй раз", "пришлось прийти второй раз",
+			"да, охранник предлагал пройти без очереди за 500 рублей", "охранник предлагал пройти без очереди за 500 рублей", "Это было утром у входа"},
+		{"uk", "Ні, довелося прийти вдруге через помилку", "довелося прийти вдруге через помилку",
+			"так, охоронець пропонував пройти без черги за 500 гривень", "охоронець пропонував пройти без черги за 500 гривень", "Це було вранці біля входу"},
+	} {
+		p := person{id: int64(9911 + i), lang: c.lang}
+		h.mysteryAt(p, "one_visit", c.secondVisit)
+		step := h.lastInline(p.id)
+		if got := h.draft(p, "mystery").Answers["one_visit"].Choice; len(got) != 1 || got[0] != dialogs.ChoiceNo {
+			t.Fatalf("%s: «%s» at «all done in one visit?»: %v, the bot said %q; want no", c.lang, c.secondVisit, got, step.Text)
+		}
+		if !strings.HasPrefix(step.Text, h.text.Text(c.lang, "survey.note_kept")) || !strings.Contains(step.Text, c.why) || !hasButton(step, "qd:m:one_visit_why") {
+			t.Errorf("%s: «why a second time?» after «%s»: %q %s; want what was written shown, and enough", c.lang, c.secondVisit, step.Text, step.ReplyMarkup)
+		}
+		h.taps(p, step, "qd:m:one_visit_why")
+		h.settle()
+		if got := h.draft(p, "mystery").Answers["one_visit_why"].Text; got != c.why {
+			t.Errorf("%s: why a second time: %q; want %q", c.lang, got, c.why)
+		}
+
+		h.walkSurvey(p, "mystery", "slot_for_money", typical)
+		h.says(p, c.bribe)
+		h.settle()
+		if got := h.draft(p, "mystery").Answers["slot_for_money"].Choice; len(got) != 1 || got[0] != dialogs.ChoiceYes {
+			t.Fatalf("%s: «%s» at the integrity question: %v, the bot said %q; want yes", c.lang, c.bribe, got, h.last(p.id).Text)
+		}
+		h.walkSurvey(p, "mystery", "integrity_details", typical)
+		if step := h.lastInline(p.id); !strings.Contains(step.Text, c.details) {
+			t.Errorf("%s: the integrity details do not show what was written: %q", c.lang, step.Text)
+		}
+		h.says(p, c.more)
+		h.settle()
+		if got, want := h.draft(p, "mystery").Answers["integrity_details"].Text, c.details+"\n\n"+c.more; got != want {
+			t.Errorf("%s: the integrity details: %q; want %q", c.lang, got, want)
+		}
+		var n int
+		h.st.DB().Get(&n, `SELECT count(*) FROM inbox WHERE payload::text LIKE '%' || $1 || '%'`, c.details)
+		if n != 0 {
+			var rows []string
+			h.st.DB().Select(&rows, `SELECT payload::text FROM inbox WHERE payload::text LIKE '%' || $1 || '%'`, c.details)
+			t.Errorf("%s: the inbox keeps what was written about the bribe %q", c.lang, rows)
+		}
+	}
+	// A word that takes the answer back: no answer, but the words kept.
+	p := person{id: 9915, lang: "ru"}
+	h.mysteryAt(p, "one_visit", "да нет, пришлось прийти ещё раз")
+	if r := h.draft(p, "mystery"); r.Answers["one_visit"].Choice != nil || !strings.HasPrefix(h.last(p.id).Text, h.text.Text("ru", "survey.note_kept_choose")) {
+		t.Errorf("«да нет, пришлось прийти ещё раз»: %v, the bot said %q; want no answer, the words kept", r.Answers["one_visit"], h.last(p.id).Text)
 	}
 	h.noRejects()
 }

@@ -157,6 +157,13 @@ type Answer struct {
 // Answers are a response's answers by question id.
 type Answers map[string]Answer
 
+// NoteKey holds, among the answers, words a person typed at a button step
+// beyond its answer («ні, довелося прийти вдруге», a complaint where a
+// score was asked), in its Text: the next text question asked adds them
+// to its answer, or PlaceNote does once no question is left. It is no
+// question's id (those are [a-z0-9_]), and no condition looks at it.
+const NoteKey = "+note"
+
 // Response is one person's answers to a questionnaire, under the version
 // they were given in.
 type Response struct {
@@ -465,11 +472,71 @@ func (q *Questionnaire) prune(ans Answers) Answers {
 		shown[qq.ID] = true
 	}
 	for id := range ans {
-		if !shown[id] {
+		if !shown[id] && id != NoteKey {
 			delete(ans, id)
 		}
 	}
 	return ans
+}
+
+// PlaceNote returns the answers with a note still kept (NoteKey) added
+// to the answer of the last text question asked, once no question is left
+// to ask: what the person wrote is sent with the questionnaire, not
+// promised a step that will not come. Without such a question the note
+// stays as it is.
+func (q *Questionnaire) PlaceNote(ans Answers) Answers {
+	note, ok := ans[NoteKey]
+	if !ok || !q.Complete(ans) {
+		return ans
+	}
+	vis := q.Visible(ans)
+	for i := len(vis) - 1; i >= 0; i-- {
+		if qq := vis[i]; qq.Type == QuestionText {
+			out := maps.Clone(ans)
+			a := out[qq.ID]
+			a.Text, a.Skipped = qq.AddNote(a.Text, note.Text, false), false
+			out[qq.ID] = a
+			delete(out, NoteKey)
+			return out
+		}
+	}
+	return ans
+}
+
+// AddNote joins a text answer and a note kept for it, the note before
+// the text when noteFirst (it was typed first), a blank line between.
+// The note is shortened, with «…», to keep the whole within the
+// question's Limit: the text is what the person has just written.
+func (qq *Question) AddNote(text, note string, noteFirst bool) string {
+	text, note = strings.TrimSpace(text), strings.TrimSpace(note)
+	if text == "" || note == "" {
+		note = text + note
+		text = ""
+	}
+	room := qq.Limit()
+	if text != "" {
+		room -= UTF16Len(text) + 2
+	}
+	if UTF16Len(note) > room {
+		cut, n := []rune(note), 0
+		for i, r := range cut {
+			if n += utf16Units(r); n > room-1 {
+				cut = cut[:i]
+				break
+			}
+		}
+		note = strings.TrimSpace(string(cut)) + "…"
+		if room < 1 {
+			note = ""
+		}
+	}
+	switch {
+	case text == "" || note == "":
+		return text + note
+	case noteFirst:
+		return note + "\n\n" + text
+	}
+	return text + "\n\n" + note
 }
 
 func (c *Condition) holds(ans Answers, shown map[string]bool) bool {
