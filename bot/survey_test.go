@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"html"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -48,6 +49,13 @@ func (h *harness) sendPhoto(p person) {
 // instead. It returns the steps taken.
 func (h *harness) fillSurvey(p person, kind string, pick func(qq *dialogs.Question) string) int {
 	h.t.Helper()
+	return h.walkSurvey(p, kind, "", pick)
+}
+
+// walkSurvey is fillSurvey stopping when question stop is asked ("": at
+// the summary).
+func (h *harness) walkSurvey(p person, kind, stop string, pick func(qq *dialogs.Question) string) int {
+	h.t.Helper()
 	q, _ := h.app.Pack.Questionnaire(kind)
 	k := turn.LetterOf(kind)
 	for step := 0; step < 80; step++ {
@@ -59,6 +67,9 @@ func (h *harness) fillSurvey(p person, kind string, pick func(qq *dialogs.Questi
 			continue
 		}
 		qq, ok := q.Next(r.Answers)
+		if ok && qq.ID == stop {
+			return step
+		}
 		if !ok {
 			if !hasButton(msg, turn.CbSurvey+":"+k+":send") {
 				h.t.Fatalf("the summary has no Send button: %q %s", msg.Text, msg.ReplyMarkup)
@@ -94,8 +105,19 @@ func (h *harness) fillSurvey(p person, kind string, pick func(qq *dialogs.Questi
 			h.taps(p, msg, data)
 		}
 	}
-	h.t.Fatal("the questionnaire did not end in 80 steps")
+	h.t.Fatalf("the questionnaire did not reach %q in 80 steps", stop)
 	return 0
+}
+
+// mysteryAt starts the mystery shopper's questionnaire, answers it as
+// typical does up to question at, and types typed there.
+func (h *harness) mysteryAt(p person, at, typed string) {
+	h.t.Helper()
+	h.says(p, "/mystery")
+	h.taps(p, h.nth(p.id, 1), "qs:m:go")
+	h.walkSurvey(p, "mystery", at, typical)
+	h.says(p, typed)
+	h.settle()
 }
 
 // lastInline is the bot's last message with inline buttons: the step of a
@@ -974,31 +996,84 @@ func TestPhoneNumberIsNotKeptInAComment(t *testing.T) {
 	h.noRejects()
 }
 
-// A complaint typed at a score step is not met with «choose with the
-// buttons» alone: the step says where it can be written (the comment at
-// the end), and the step stays.
-func TestComplaintTypedAtAScoreStepIsToldWhereToWriteIt(t *testing.T) {
-	h := newHarness(t)
-	centre := h.app.Pack.Centres[0]
-	p := person{id: 9841, lang: "uk"}
-	h.says(p, "/start r_"+centre.ID)
-	h.taps(p, h.nth(p.id, 1), "qs:r:go")
-	h.settle()
-	h.says(p, "Черга жахлива стояли 3 години, кондиціонер не працює")
-	h.settle()
-	got := h.last(p.id)
-	if !strings.HasPrefix(got.Text, h.text.Text("uk", "survey.comment_later")) || len(got.Buttons()) == 0 {
-		t.Errorf("a complaint typed at a score step: %q", got.Text)
+// A complaint typed at a score step, or at the last yes/no, is not thrown
+// away with a promise: it is kept («Зберегли — додамо до коментаря», its
+// phone number masked), the step is asked again, and «what went wrong?»
+// shows it and begins with it; typed at the last step, where no text step
+// follows, it joins the answer to «what went wrong?» the summary shows.
+func TestComplaintTypedAtAButtonStepIsKeptForTheComment(t *testing.T) {
+	for _, c := range []struct {
+		pack, lang                     string
+		complaint, more, last, noPhone string
+	}{
+		{"mfc", "ru", "Ждал в очереди два часа, хотя был записан на 10:00", "И никто не объяснил почему",
+			"Звонить не надо, мой номер 0671234567, я уже пожаловался в министерство", "0671234567"},
+		{"hsc", "uk", "Черга жахлива стояли 3 години, кондиціонер не працює", "І ніхто не пояснив чому",
+			"Дзвонити не треба, мій номер 0671234567, я вже поскаржився в міністерство", "0671234567"},
+	} {
+		t.Run(c.lang, func(t *testing.T) {
+			h := newHarness(t, func(cfg *Config) { cfg.Pack = c.pack })
+			centre := h.app.Pack.Centres[0]
+			p := person{id: 9841, lang: c.lang}
+			h.says(p, "/start r_"+centre.ID)
+			h.taps(p, h.nth(p.id, 1), "qs:r:go")
+			h.walkSurvey(p, dialogs.KindRating, "queue", typical)
+			h.says(p, c.complaint)
+			h.settle()
+			got := h.last(p.id)
+			if !strings.HasPrefix(got.Text, h.text.Text(c.lang, "survey.note_kept_choose")) || !strings.Contains(got.ReplyMarkup, "qa:r:queue:") {
+				t.Errorf("a complaint typed at a score step: %q; want it kept and the step asked again", got.Text)
+			}
+			low := func(qq *dialogs.Question) string {
+				if qq.ID == "queue" {
+					return "2"
+				}
+				return typical(qq)
+			}
+			h.walkSurvey(p, dialogs.KindRating, "what_wrong", low)
+			step := h.lastInline(p.id)
+			if !strings.Contains(step.Text, html.EscapeString(c.complaint)) || !hasButton(step, "qd:r:what_wrong") {
+				t.Errorf("«what went wrong?» does not show the complaint kept: %q %s", step.Text, step.ReplyMarkup)
+			}
+			h.says(p, c.more)
+			h.settle()
+			if got, want := h.draft(p, dialogs.KindRating).Answers["what_wrong"].Text, c.complaint+"\n\n"+c.more; got != want {
+				t.Errorf("what went wrong: %q; want %q", got, want)
+			}
+			// The last step, «shall an operator contact you?»: no text step
+			// follows.
+			h.says(p, c.last)
+			h.settle()
+			if got := h.last(p.id).Text; !strings.Contains(got, h.text.Text(c.lang, "survey.note_kept_choose")) || !strings.Contains(got, h.text.Text(c.lang, "survey.phone_removed")) {
+				t.Errorf("a complaint typed at the last yes/no: %q", got)
+			}
+			h.taps(p, h.lastInline(p.id), "qa:r:followup:no")
+			h.settle()
+			r := h.draft(p, dialogs.KindRating)
+			if what := r.Answers["what_wrong"].Text; !strings.HasPrefix(what, c.complaint+"\n\n"+c.more+"\n\n") || !strings.Contains(what, "міністерство") && !strings.Contains(what, "министерство") || strings.Contains(what, c.noPhone) {
+				t.Errorf("what went wrong, once the last step is answered: %q; want the last complaint added, its number masked", what)
+			}
+			if _, left := r.Answers[dialogs.NoteKey]; left || !hasButton(h.last(p.id), "qs:r:send") {
+				t.Errorf("after the last step: %q, the note kept apart: %v; want the summary, the note in «what went wrong?»", h.last(p.id).Text, left)
+			}
+			var n int
+			h.st.DB().Get(&n, `SELECT count(*) FROM inbox WHERE payload::text LIKE '%0671234567%'`)
+			if n != 0 {
+				t.Errorf("the inbox keeps the phone number typed at a yes/no step")
+			}
+			h.noRejects()
+		})
 	}
-	h.noRejects()
 }
 
-// «не звертав уваги», «не знаю» at a step that has «Не стосується» (and
-// says to choose it when one did not notice) is that answer.
+// when one did not notice) is that answer.
 func TestNotApplicableTyped(t *testing.T) {
 	h := newHarness(t)
-	for i, typed := range []string{"не звертав уваги", "не знаю"} {
-		p := person{id: int64(9851 + i), lang: "uk"}
+	for i, c := range []struct{ lang, typed string }{
+		{"uk", "не звертав уваги"}, {"uk", "не знаю"}, {"uk", "не було потреби"}, {"ru", "не было необходимости"}, {"ru", "не помню"},
+	} {
+		typed := c.typed
+		p := person{id: int64(9851 + i), lang: c.lang}
 		h.says(p, "/mystery")
 		h.taps(p, h.nth(p.id, 1), "qs:m:go")
 		once := false
@@ -1019,8 +1094,10 @@ func TestNotApplicableTyped(t *testing.T) {
 	h.noRejects()
 }
 
-// «вийти», «передумала» typed at a step leave the questionnaire, as
-// /cancel does (they got «give a score with the buttons»); «назад» goes
+// «вийти», «передумала» typed at the first step, nothing answered yet,
+// leave the questionnaire, as /cancel does (they got «give a score with
+// the buttons»; with answers given, see
+// TestTypedExitAsksBeforeAnswersAreLost); «назад» goes
 // back a step, and «досить» at the last comment is «nothing to add», not
 // the end of a finished rating.
 func TestTypedExitLeavesTheQuestionnaire(t *testing.T) {
@@ -1064,6 +1141,224 @@ func TestTypedExitLeavesTheQuestionnaire(t *testing.T) {
 	h.settle()
 	if r := h.draft(p, dialogs.KindRating); !r.Answers["comment"].Skipped {
 		t.Errorf("«досить» at the comment: %+v; want it skipped, the rating kept", r.Answers["comment"])
+	}
+	h.noRejects()
+}
+
+// «5 березня», «5 марта» typed at the date step are that day of this year
+// (of last year when it is still to come); one more than 90 days ago is
+// told as the date read and too long ago, not as a date not read.
+func TestDayAndMonthNameTypedAtTheDateStep(t *testing.T) {
+	h := newHarness(t)
+	months := map[string][]string{
+		"uk": strings.Fields("січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня"),
+		"ru": strings.Fields("января февраля марта апреля мая июня июля августа сентября октября ноября декабря"),
+	}
+	today := time.Now().In(h.app.Pack.Hours().Location())
+	named := func(lang string, d time.Time) string {
+		return strconv.Itoa(d.Day()) + " " + months[lang][d.Month()-1]
+	}
+	for i, lang := range []string{"uk", "ru"} {
+		p := person{id: int64(9871 + i), lang: lang}
+		h.says(p, "/mystery")
+		h.taps(p, h.nth(p.id, 1), "qs:m:go")
+		h.walkSurvey(p, "mystery", "date", typical)
+		old := today.AddDate(0, 0, -150)
+		h.says(p, named(lang, old))
+		h.settle()
+		got := h.last(p.id).Text
+		if !strings.Contains(got, old.Format("02.01.2006")) || strings.HasPrefix(got, h.text.Text(lang, "survey.err.bad_date")) {
+			t.Errorf("%s: «%s» (150 days ago) at the date step: %q; want it read as %s and told too long ago", lang, named(lang, old), got, old.Format("02.01.2006"))
+		}
+		recent := today.AddDate(0, 0, -10)
+		h.says(p, named(lang, recent))
+		h.settle()
+		if got := h.draft(p, "mystery").Answers["date"].Text; got != recent.Format(time.DateOnly) {
+			t.Errorf("%s: «%s» at the date step: %q; want %s", lang, named(lang, recent), got, recent.Format(time.DateOnly))
+		}
+	}
+	h.noRejects()
+}
+
+// «назад» typed at the summary is its «⬅️ Назад»: the last question is
+// asked again, not «надішліть анкету або змініть відповідь кнопками».
+func TestBackTypedAtTheSummary(t *testing.T) {
+	h := newHarness(t)
+	centre := h.app.Pack.Centres[0]
+	q, _ := h.app.Pack.Questionnaire(dialogs.KindRating)
+	for i, lang := range []string{"uk", "ru"} {
+		p := person{id: int64(9881 + i), lang: lang}
+		h.says(p, "/start r_"+centre.ID)
+		h.taps(p, h.nth(p.id, 1), "qs:r:go")
+		h.fillSurvey(p, dialogs.KindRating, typical)
+		h.says(p, "Назад")
+		h.settle()
+		vis := q.Visible(h.draft(p, dialogs.KindRating).Answers)
+		if qq, ok := q.Next(h.draft(p, dialogs.KindRating).Answers); !ok || qq.ID != vis[len(vis)-1].ID {
+			t.Errorf("%s: «Назад» at the summary: %q; want the last question asked again", lang, h.last(p.id).Text)
+		}
+	}
+	h.noRejects()
+}
+
+// «паспорт» typed at «which services» ticks the option it names (as a
+// word names one of a single choice), the step stays with what was ticked
+// said, and «готово» typed is «Готово».
+func TestOptionTickedByATypedWord(t *testing.T) {
+	for _, c := range []struct{ pack, lang, typed, want string }{
+		{"mfc", "ru", "паспорт", "passport"},
+		{"hsc", "uk", "довідка про несудимість", "no_criminal_record"},
+	} {
+		t.Run(c.pack, func(t *testing.T) {
+			h := newHarness(t, func(cfg *Config) { cfg.Pack = c.pack })
+			p := person{id: 9891, lang: c.lang}
+			h.mysteryAt(p, "services", c.typed)
+			got := h.last(p.id)
+			if ticked := h.draft(p, "mystery").Answers["services"].Choice; len(ticked) != 1 || ticked[0] != c.want {
+				t.Fatalf("«%s» at «which services»: %v, and the bot said %q; want %s ticked", c.typed, ticked, got.Text, c.want)
+			}
+			if !strings.Contains(got.ReplyMarkup, "✅") || !strings.HasPrefix(got.Text, "✅") {
+				t.Errorf("the step after «%s» does not say what was ticked: %q %s", c.typed, got.Text, got.ReplyMarkup)
+			}
+			h.says(p, "готово")
+			h.settle()
+			if a := h.draft(p, "mystery").Answers["services"]; a.Pending || len(a.Choice) != 1 || a.Choice[0] != c.want {
+				t.Errorf("«готово» after «%s»: %+v; want %s given", c.typed, a, c.want)
+			}
+			h.noRejects()
+		})
+	}
+}
+
+// Words that leave a questionnaire lose no answers unasked: «выйти» at the
+// last (optional) comment of a finished rating is «nothing to add», and
+// the summary follows; «передумал», «хватит», «досить» mid-way ask «Вийти з
+// анкети?» with «Продовжити» and «Вийти»; /cancel still leaves at once.
+func TestTypedExitAsksBeforeAnswersAreLost(t *testing.T) {
+	h := newHarness(t)
+	centre := h.app.Pack.Centres[0]
+	// saysAt starts a rating, walks to question at and types typed there.
+	saysAt := func(p person, at, typed string) {
+		h.says(p, "/start r_"+centre.ID)
+		h.taps(p, h.nth(p.id, 1), "qs:r:go")
+		h.walkSurvey(p, dialogs.KindRating, at, typical)
+		h.says(p, typed)
+		h.settle()
+	}
+	gone := func(p person) bool {
+		_, err := store.DraftOf(context.Background(), h.st.DB(), p.id, dialogs.KindRating)
+		return err != nil
+	}
+	asked := func(p person, typed string) bottest.Message {
+		t.Helper()
+		got := h.last(p.id)
+		if gone(p) || !strings.HasPrefix(got.Text, h.text.Text(p.lang, "survey.leave_confirm")) || !hasButton(got, "qs:r:cont") || !hasButton(got, "qs:r:x") {
+			t.Fatalf("«%s» with answers given: %q %s; want «leave?» asked, the answers kept", typed, got.Text, got.ReplyMarkup)
+		}
+		return got
+	}
+
+	for i, c := range []struct{ lang, typed string }{{"ru", "выйти"}, {"uk", "Вийти"}} {
+		typed := c.typed
+		p := person{id: int64(9905 + i), lang: c.lang}
+		saysAt(p, "comment", typed)
+		if gone(p) || !h.draft(p, dialogs.KindRating).Answers["comment"].Skipped || !hasButton(h.last(p.id), "qs:r:send") {
+			t.Errorf("«%s» at the last comment of a finished rating: %q; want the comment skipped and the summary", typed, h.last(p.id).Text)
+		}
+	}
+
+	p := person{id: 9902, lang: "ru"}
+	saysAt(p, "staff", "передумал")
+	confirm := asked(p, "передумал")
+	h.taps(p, confirm, "qs:r:cont")
+	h.settle()
+	q, _ := h.app.Pack.Questionnaire(dialogs.KindRating)
+	if qq, ok := q.Next(h.draft(p, dialogs.KindRating).Answers); !ok || qq.ID != "staff" || !strings.Contains(h.last(p.id).ReplyMarkup, "qa:r:staff:") {
+		t.Errorf("«Продолжить» after «передумал»: %q; want the step asked again", h.last(p.id).Text)
+	}
+	h.says(p, "хватит")
+	h.settle()
+	asked(p, "хватит")
+	h.says(p, "да")
+	h.settle()
+	if !gone(p) || h.last(p.id).Text != h.text.Text("ru", "survey.cancelled") {
+		t.Errorf("«да» to «leave?»: %q; want the questionnaire left", h.last(p.id).Text)
+	}
+
+	p = person{id: 9903, lang: "uk"}
+	saysAt(p, "staff", "досить")
+	h.taps(p, asked(p, "досить"), "qs:r:x")
+	h.settle()
+	if !gone(p) {
+		t.Errorf("«Вийти» after «досить»: %q; want the questionnaire left", h.last(p.id).Text)
+	}
+
+	p = person{id: 9904, lang: "uk"}
+	saysAt(p, "staff", "/cancel")
+	if !gone(p) {
+		t.Errorf("/cancel mid-way: %q; want the questionnaire left at once", h.last(p.id).Text)
+	}
+	h.noRejects()
+}
+
+// «нет, пришлось прийти второй раз» at «all done in one visit?» is «Ні»,
+// and why is kept for «why a second time?», which shows it and takes it
+// with «Цього досить»; «да, охранник предлагал…» at an integrity question
+// is «Так», its details kept for the integrity details (and not in the
+// inbox), not to be typed again.
+func TestYesOrNoWithAReasonTyped(t *testing.T) {
+	h := newHarness(t)
+	for i, c := range []struct {
+		lang, secondVisit, why, bribe, details, more string
+	}{
+		{"ru", "нет, пришлось прийти второй раз", "пришлось прийти второй раз",
+			"да, охранник предлагал пройти без очереди за 500 рублей", "охранник предлагал пройти без очереди за 500 рублей", "Это было утром у входа"},
+		{"uk", "Ні, довелося прийти вдруге через помилку", "довелося прийти вдруге через помилку",
+			"так, охоронець пропонував пройти без черги за 500 гривень", "охоронець пропонував пройти без черги за 500 гривень", "Це було вранці біля входу"},
+	} {
+		p := person{id: int64(9911 + i), lang: c.lang}
+		h.mysteryAt(p, "one_visit", c.secondVisit)
+		step := h.lastInline(p.id)
+		if got := h.draft(p, "mystery").Answers["one_visit"].Choice; len(got) != 1 || got[0] != dialogs.ChoiceNo {
+			t.Fatalf("%s: «%s» at «all done in one visit?»: %v, the bot said %q; want no", c.lang, c.secondVisit, got, step.Text)
+		}
+		if !strings.HasPrefix(step.Text, h.text.Text(c.lang, "survey.note_kept")) || !strings.Contains(step.Text, c.why) || !hasButton(step, "qd:m:one_visit_why") {
+			t.Errorf("%s: «why a second time?» after «%s»: %q %s; want what was written shown, and enough", c.lang, c.secondVisit, step.Text, step.ReplyMarkup)
+		}
+		h.taps(p, step, "qd:m:one_visit_why")
+		h.settle()
+		if got := h.draft(p, "mystery").Answers["one_visit_why"].Text; got != c.why {
+			t.Errorf("%s: why a second time: %q; want %q", c.lang, got, c.why)
+		}
+
+		h.walkSurvey(p, "mystery", "slot_for_money", typical)
+		h.says(p, c.bribe)
+		h.settle()
+		if got := h.draft(p, "mystery").Answers["slot_for_money"].Choice; len(got) != 1 || got[0] != dialogs.ChoiceYes {
+			t.Fatalf("%s: «%s» at the integrity question: %v, the bot said %q; want yes", c.lang, c.bribe, got, h.last(p.id).Text)
+		}
+		h.walkSurvey(p, "mystery", "integrity_details", typical)
+		if step := h.lastInline(p.id); !strings.Contains(step.Text, c.details) {
+			t.Errorf("%s: the integrity details do not show what was written: %q", c.lang, step.Text)
+		}
+		h.says(p, c.more)
+		h.settle()
+		if got, want := h.draft(p, "mystery").Answers["integrity_details"].Text, c.details+"\n\n"+c.more; got != want {
+			t.Errorf("%s: the integrity details: %q; want %q", c.lang, got, want)
+		}
+		var n int
+		h.st.DB().Get(&n, `SELECT count(*) FROM inbox WHERE payload::text LIKE '%' || $1 || '%'`, c.details)
+		if n != 0 {
+			var rows []string
+			h.st.DB().Select(&rows, `SELECT payload::text FROM inbox WHERE payload::text LIKE '%' || $1 || '%'`, c.details)
+			t.Errorf("%s: the inbox keeps what was written about the bribe %q", c.lang, rows)
+		}
+	}
+	// A word that takes the answer back: no answer, but the words kept.
+	p := person{id: 9915, lang: "ru"}
+	h.mysteryAt(p, "one_visit", "да нет, пришлось прийти ещё раз")
+	if r := h.draft(p, "mystery"); r.Answers["one_visit"].Choice != nil || !strings.HasPrefix(h.last(p.id).Text, h.text.Text("ru", "survey.note_kept_choose")) {
+		t.Errorf("«да нет, пришлось прийти ещё раз»: %v, the bot said %q; want no answer, the words kept", r.Answers["one_visit"], h.last(p.id).Text)
 	}
 	h.noRejects()
 }

@@ -39,7 +39,7 @@ func TestDatesTypedInWords(t *testing.T) {
 	today := time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
 	for text, want := range map[string]string{
 		"позавчора": "2026-11-26", "Позавчера": "2026-11-26", "21 листопада": "2026-11-21", "21 ноября 2026": "2026-11-21",
-		"30 грудня": "2025-12-30", "21.11": "2026-11-21",
+		"30 грудня": "2025-12-30", "21.11": "2026-11-21", "5 марта": "2026-03-05", "5-го березня": "2026-03-05",
 	} {
 		got, ok := parseDate(text, today)
 		if !ok || got.Format(time.DateOnly) != want {

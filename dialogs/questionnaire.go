@@ -157,6 +157,13 @@ type Answer struct {
 // Answers are a response's answers by question id.
 type Answers map[string]Answer
 
+// NoteKey holds, among the answers, words a person typed at a button step
+// beyond its answer («ні, довелося прийти вдруге», a complaint where a
+// score was asked), in its Text: the next text question asked adds them
+// to its answer, or PlaceNote does once no question is left. It is no
+// question's id (those are [a-z0-9_]), and no condition looks at it.
+const NoteKey = "+note"
+
 // Response is one person's answers to a questionnaire, under the version
 // they were given in.
 type Response struct {
@@ -493,11 +500,71 @@ func (q *Questionnaire) prune(ans Answers) Answers {
 		shown[qq.ID] = true
 	}
 	for id := range ans {
-		if !shown[id] {
+		if !shown[id] && id != NoteKey {
 			delete(ans, id)
 		}
 	}
 	return ans
+}
+
+// PlaceNote returns the answers with a note still kept (NoteKey) added
+// to the answer of the last text question asked, once no question is left
+// to ask: what the person wrote is sent with the questionnaire, not
+// promised a step that will not come. Without such a question the note
+// stays as it is.
+func (q *Questionnaire) PlaceNote(ans Answers) Answers {
+	note, ok := ans[NoteKey]
+	if !ok || !q.Complete(ans) {
+		return ans
+	}
+	vis := q.Visible(ans)
+	for i := len(vis) - 1; i >= 0; i-- {
+		if qq := vis[i]; qq.Type == QuestionText {
+			out := maps.Clone(ans)
+			a := out[qq.ID]
+			a.Text, a.Skipped = qq.AddNote(a.Text, note.Text, false), false
+			out[qq.ID] = a
+			delete(out, NoteKey)
+			return out
+		}
+	}
+	return ans
+}
+
+// AddNote joins a text answer and a note kept for it, the note before
+// the text when noteFirst (it was typed first), a blank line between.
+// The note is shortened, with «…», to keep the whole within the
+// question's Limit: the text is what the person has just written.
+func (qq *Question) AddNote(text, note string, noteFirst bool) string {
+	text, note = strings.TrimSpace(text), strings.TrimSpace(note)
+	if text == "" || note == "" {
+		note = text + note
+		text = ""
+	}
+	room := qq.Limit()
+	if text != "" {
+		room -= UTF16Len(text) + 2
+	}
+	if UTF16Len(note) > room {
+		cut, n := []rune(note), 0
+		for i, r := range cut {
+			if n += utf16Units(r); n > room-1 {
+				cut = cut[:i]
+				break
+			}
+		}
+		note = strings.TrimSpace(string(cut)) + "…"
+		if room < 1 {
+			note = ""
+		}
+	}
+	switch {
+	case text == "" || note == "":
+		return text + note
+	case noteFirst:
+		return note + "\n\n" + text
+	}
+	return text + "\n\n" + note
 }
 
 func (c *Condition) holds(ans Answers, shown map[string]bool) bool {
@@ -698,7 +765,7 @@ func (qq *Question) answer(prev Answer, in Input, centres []string) (Answer, err
 }
 
 var (
-	dayMonthNamePattern = regexp.MustCompile(`^(\d{1,2})\s+(\pL+)(?:\s+(\d{4}))?(?:\s*(?:р|року|г|года)\.?)?$`)
+	dayMonthNamePattern = regexp.MustCompile(`^(\d{1,2})(?:-?(?:го|е|є))?\s+(\pL+)(?:\s+(\d{4}))?(?:\s*(?:р|року|г|года)\.?)?$`)
 	dayMonthPattern     = regexp.MustCompile(`^(\d{1,2})[./](\d{1,2})(?:[./](\d{4}|\d{2}))?$`)
 	isoDatePattern      = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})$`)
 )
@@ -729,14 +796,28 @@ func visitDate(in Input) (time.Time, error) {
 			return time.Time{}, fmt.Errorf("%w: %q is not a date", ErrBadDate, s)
 		}
 	}
-	if date.After(today) {
-		return time.Time{}, fmt.Errorf("%w: %s is in the future", ErrBadDate, date.Format(time.DateOnly))
-	}
-	if date.Before(today.AddDate(0, 0, -DateWindow)) {
-		return time.Time{}, fmt.Errorf("%w: %s is more than %d days ago", ErrBadDate, date.Format(time.DateOnly), DateWindow)
+	if earliest := today.AddDate(0, 0, -DateWindow); date.After(today) || date.Before(earliest) {
+		return time.Time{}, &DateOutOfRange{Date: date, Earliest: earliest}
 	}
 	return date, nil
 }
+
+// DateOutOfRange is a date read but not one a visit may have: in the
+// future, or before Earliest (DateWindow days ago). It is an ErrBadDate;
+// the person is told the date as read («5 березня» is 05.03 of this year)
+// rather than that it could not be read.
+type DateOutOfRange struct {
+	Date, Earliest time.Time
+}
+
+func (e *DateOutOfRange) Error() string {
+	if e.Date.After(e.Earliest) {
+		return fmt.Sprintf("%v: %s is in the future", ErrBadDate, e.Date.Format(time.DateOnly))
+	}
+	return fmt.Sprintf("%v: %s is more than %d days ago", ErrBadDate, e.Date.Format(time.DateOnly), DateWindow)
+}
+
+func (e *DateOutOfRange) Unwrap() error { return ErrBadDate }
 
 // monthNames are the months as a date names them, in Ukrainian and
 // Russian («21 листопада», «21 ноября»).
@@ -779,7 +860,7 @@ func parseDate(s string, today time.Time) (time.Time, bool) {
 	} else if f := Fold(s); f == Fold("позавчора") || f == Fold("позавчера") {
 		return today.AddDate(0, 0, -2), true
 	} else if g := dayMonthNamePattern.FindStringSubmatch(strings.ToLower(s)); g != nil && monthNames[Fold(g[2])] != 0 {
-		// «21 листопада», «21 ноября 2026»
+		// «21 листопада», «21 ноября 2026», «5-го березня»
 		d, _ = strconv.Atoi(g[1])
 		m = monthNames[Fold(g[2])]
 		y = today.Year()

@@ -954,3 +954,43 @@ func TestMostSteps(t *testing.T) {
 		}
 	}
 }
+
+// A note kept at a button step (NoteKey) outlives the answers that follow
+// it, and once the questionnaire is complete goes into the answer of the
+// last text question asked, within its limit.
+func TestPlaceNote(t *testing.T) {
+	rq, rc := shippedQuestionnaire(t, "hsc", "rating")
+	ans := Answers{NoteKey: {Text: "Черга дві години"}}
+	for _, id := range []string{"time", "queue", "staff", "comfort", "info"} {
+		ans, _ = rq.Apply(ans, id, press("2"), rc)
+	}
+	ans, _ = rq.Apply(ans, "what_wrong", skip, rc)
+	if ans[NoteKey].Text == "" {
+		t.Fatalf("the note went with the answers: %v", ans)
+	}
+	if got := rq.PlaceNote(ans); !reflect.DeepEqual(got, ans) {
+		t.Errorf("placed before the questionnaire is complete: %v", got)
+	}
+	ans, _ = rq.Apply(ans, "followup", press(ChoiceNo), rc)
+	got := rq.PlaceNote(ans)
+	if _, kept := got[NoteKey]; kept || got["what_wrong"].Text != "Черга дві години" || got["what_wrong"].Skipped {
+		t.Errorf("placed: %+v", got)
+	}
+
+	qq := rq.Question("what_wrong")
+	for _, c := range []struct {
+		text, note string
+		first      bool
+		want       string
+	}{
+		{"Грубили", "Черга", true, "Черга\n\nГрубили"},
+		{"Грубили", "Черга", false, "Грубили\n\nЧерга"},
+		{"", "Черга", true, "Черга"},
+		{"Грубили", "", false, "Грубили"},
+		{strings.Repeat("а", 990), "Черга дві години", false, strings.Repeat("а", 990) + "\n\nЧерга д…"},
+	} {
+		if got := qq.AddNote(c.text, c.note, c.first); got != c.want || UTF16Len(got) > qq.Limit() {
+			t.Errorf("AddNote(%.20q, %q, %v) = %.40q; want %.40q", c.text, c.note, c.first, got, c.want)
+		}
+	}
+}

@@ -13,9 +13,17 @@ import (
 )
 
 // continueDialog takes text a person typed while a dialog waits for it.
-// «скасувати», «отмена» typed alone is /cancel, whatever waits.
+// «скасувати», «отмена» typed alone is /cancel, whatever waits (a
+// questionnaire with answers given asks first).
 func (a *Citizens) continueDialog(ctx context.Context, t *turn.Turn, conv store.Conversation, msg *models.Message) error {
 	if a.isCancel(msg.Text) {
+		if conv.Dialog == turn.DialogSurvey {
+			// «вийти» at a questionnaire's last comment, or with answers
+			// that would be lost: the questionnaire's to answer.
+			if took, err := a.survey.TypedExit(ctx, t, conv, msg.Text); took || err != nil {
+				return err
+			}
+		}
 		return a.OnCancel(ctx, t)
 	}
 	switch conv.Dialog {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"maps"
 	"reflect"
 	"regexp"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	telegram "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -42,6 +44,9 @@ const (
 	// questions.
 	CentreStep    = "_centre"
 	surveyPerPage = 8
+	// stepLeave: «вийти», «досить» typed with answers given; the
+	// questionnaire asks whether to leave, and loses them, first.
+	stepLeave = "leave"
 )
 
 type surveyState struct {
@@ -200,6 +205,15 @@ func (a *Surveys) OnSurveyButton(ctx context.Context, t *turn.Turn) error {
 	}
 	a.Ack(ctx, t, "")
 	r.MessageID = msgID
+	if action != turn.CbSurvey {
+		// A button of the questionnaire's pressed while «Вийти з анкети?»
+		// waits: «так» typed next is no longer read as leaving.
+		if conv, err := store.GetConversation(ctx, t.Tx, t.Chat); err == nil && conv.Step == stepLeave {
+			if err := a.keepSurveyDialog(ctx, t, kind); err != nil {
+				return err
+			}
+		}
+	}
 	switch action {
 	case turn.CbSurvey:
 		switch at(1) {
@@ -213,13 +227,7 @@ func (a *Surveys) OnSurveyButton(ctx context.Context, t *turn.Turn) error {
 				return err
 			}
 		case "x":
-			if _, err := store.DeleteDraft(ctx, t.Tx, t.User.ID, kind); err != nil {
-				return err
-			}
-			if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
-				return err
-			}
-			a.Show(ctx, t, msgID, a.Text.Text(t.Lang, "survey.cancelled"), a.MenuKeyboard(t.Lang))
+			return a.leave(ctx, t, kind, msgID, "survey.cancelled")
 		}
 	case turn.CbSurveyAns:
 		if err := a.answerSurvey(ctx, t, q, r, at(1), dialogs.Input{Choice: at(2)}); err != nil {
@@ -325,6 +333,11 @@ func (a *Surveys) beginSurvey(ctx context.Context, t *turn.Turn, q *dialogs.Ques
 // answerSurvey applies an input to a question and shows what comes next,
 // or the problem with the input.
 func (a *Surveys) answerSurvey(ctx context.Context, t *turn.Turn, q *dialogs.Questionnaire, r store.Response, qid string, in dialogs.Input) error {
+	return a.answerSaying(ctx, t, q, r, qid, in, "")
+}
+
+// answerSaying is answerSurvey with said above what comes next.
+func (a *Surveys) answerSaying(ctx context.Context, t *turn.Turn, q *dialogs.Questionnaire, r store.Response, qid string, in dialogs.Input, said string) error {
 	if qid == CentreStep {
 		if _, ok := a.Pack.Centre(in.Choice); !ok || r.Kind != dialogs.KindRating {
 			a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, "survey.err.unknown_centre"))
@@ -350,6 +363,7 @@ func (a *Surveys) answerSurvey(ctx context.Context, t *turn.Turn, q *dialogs.Que
 	}
 	before := r.Answers
 	note := ""
+	kept, noted := r.Answers[dialogs.NoteKey]
 	if qq := q.Question(qid); qq != nil && qq.Type == dialogs.QuestionText {
 		// A phone number (or a tax number) in a comment is not kept: the
 		// questionnaire asks for none, and says so.
@@ -360,11 +374,27 @@ func (a *Surveys) answerSurvey(ctx context.Context, t *turn.Turn, q *dialogs.Que
 				return err
 			}
 		}
+		if noted {
+			// What was written at a button step before («ні, довелося
+			// прийти вдруге») is this answer's beginning; «Пропустити»,
+			// «Цього досить» keep it alone.
+			switch prev := r.Answers[qid]; {
+			case in.Text != "":
+				in.Text = qq.AddNote(in.Text, kept.Text, true)
+			case in.Done && prev.Pending:
+				in = dialogs.Input{Text: qq.AddNote(prev.Text, kept.Text, false), Today: in.Today}
+			case in.Done || in.Skip:
+				in = dialogs.Input{Text: kept.Text, Today: in.Today}
+			}
+		}
 	}
 	ans, err := q.Apply(r.Answers, qid, in, a.centreIDs())
 	if err != nil {
-		a.renderStep(ctx, t, q, r, a.surveyError(t.Lang, q, qid, err))
+		a.renderStep(ctx, t, q, r, joinNotes(said, a.surveyError(t.Lang, q, qid, err)))
 		return nil
+	}
+	if qq := q.Question(qid); noted && qq != nil && qq.Type == dialogs.QuestionText {
+		delete(ans, dialogs.NoteKey)
 	}
 	if reflect.DeepEqual(ans, before) && t.Update.CallbackQuery != nil {
 		return nil // a double tap: the answer is already so
@@ -384,7 +414,7 @@ func (a *Surveys) answerSurvey(ctx context.Context, t *turn.Turn, q *dialogs.Que
 			note = a.integrityNote(t.Lang)
 		}
 	}
-	return a.saveAndRender(ctx, t, q, r, note)
+	return a.saveAndRender(ctx, t, q, r, joinNotes(said, note))
 }
 
 // surveyReport is the integrity report a questionnaire makes (plain text):
@@ -435,6 +465,15 @@ func (a *Surveys) centreIDs() []string {
 func (a *Surveys) surveyError(lang string, q *dialogs.Questionnaire, qid string, err error) string {
 	key := "survey.err.other"
 	data := map[string]any{}
+	if out := (*dialogs.DateOutOfRange)(nil); errors.As(err, &out) {
+		// «5 березня» in November: read, but too long ago to be asked
+		// about; said with the date as read, not as a date not read.
+		key = "survey.err.date_too_old"
+		if out.Date.After(out.Earliest) {
+			key = "survey.err.date_future"
+		}
+		return a.Text.Text(lang, key, map[string]any{"Date": out.Date.Format("02.01.2006"), "Earliest": out.Earliest.Format("02.01.2006")})
+	}
 	for _, e := range []struct {
 		err error
 		key string
@@ -472,6 +511,9 @@ func (a *Surveys) surveyError(lang string, q *dialogs.Questionnaire, qid string,
 }
 
 func (a *Surveys) saveAndRender(ctx context.Context, t *turn.Turn, q *dialogs.Questionnaire, r store.Response, note string) error {
+	// Words kept for a text step that did not come (typed at the last
+	// yes/no) are in the last comment the summary shows and sends.
+	r.Answers = q.PlaceNote(r.Answers)
 	if err := store.SaveDraft(ctx, t.Tx, r); err != nil {
 		return err
 	}
@@ -572,6 +614,16 @@ func (a *Surveys) renderStep(ctx context.Context, t *turn.Turn, q *dialogs.Quest
 		if before.Pending && before.Text != "" {
 			b.WriteString("\n\n" + a.Text.Text(t.Lang, "survey.previous_answer", map[string]any{"Text": html.EscapeString(quotable(turn.Cut(before.Text, 300)))}))
 			rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "survey.keep_answer"), turn.CbSurveyDone, k+":"+qq.ID)})
+		}
+		if kept := r.Answers[dialogs.NoteKey].Text; kept != "" {
+			// Written at a button step before: it is this answer's
+			// beginning, and may be enough.
+			b.WriteString("\n\n" + a.Text.Text(t.Lang, "survey.note_waiting", map[string]any{
+				"Text": html.EscapeString(quotable(turn.Cut(kept, 300))), "Button": a.Text.Text(t.Lang, "survey.note_enough"),
+			}))
+			if !before.Pending || before.Text == "" {
+				rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "survey.note_enough"), turn.CbSurveyDone, k+":"+qq.ID)})
+			}
 		}
 	case dialogs.QuestionPhoto:
 		b.WriteString("\n<i>" + a.Text.Text(t.Lang, "survey.photo_hint") + "</i>")
@@ -690,6 +742,88 @@ func (a *Surveys) optionNamed(qq *dialogs.Question, text string) (string, bool) 
 		}
 	}
 	return found, found != ""
+}
+
+// yesNoBecause reads «да, охранник предлагал пройти без очереди за 500
+// рублей», «ні, довелося прийти вдруге» at a yes/no step: a message that
+// begins with a bare yes or no (bareYesNo; «так» with a comma or a dash
+// after it, as «так» also begins sentences) is that answer, however long,
+// unless a word takes it back: a hedge («але», «хотя»), the other answer's
+// word, «не» right after it («да не…»), or a question mark. reason is the
+// rest, when it says something (three words or more); «ні, не просили»
+// gives none.
+func yesNoBecause(qq *dialogs.Question, text string) (choice, reason string, ok bool) {
+	if (qq.Type != dialogs.QuestionYesNo && qq.Type != dialogs.QuestionYesNoNA) || strings.Contains(text, "?") {
+		return "", "", false
+	}
+	text = strings.TrimSpace(text)
+	end := strings.IndexFunc(text, func(r rune) bool { return !unicode.IsLetter(r) })
+	if end <= 0 {
+		return "", "", false
+	}
+	first := dialogs.Fold(text[:end])
+	choice, ok = bareYesNo[first]
+	if !ok || first == dialogs.Fold("не") {
+		return "", "", false
+	}
+	const stops = ",.!:;—–-"
+	after := strings.TrimSpace(text[end:])
+	if next, _ := utf8.DecodeRuneInString(after); first == dialogs.Fold("так") && after != "" && !strings.ContainsRune(stops, next) {
+		return "", "", false // «так от…», «так само»
+	}
+	rest := strings.TrimLeftFunc(after, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(stops, r) })
+	words := strings.Fields(dialogs.Fold(rest))
+	for i, w := range words {
+		if other, bare := bareYesNo[w]; hedges[w] || bare && other != choice && (w != dialogs.Fold("не") || i == 0) {
+			return "", "", false
+		}
+	}
+	if len(words) >= 3 {
+		reason = strings.TrimSpace(rest)
+	}
+	return choice, reason, true
+}
+
+// optionSeparator parts options named in one message («паспорт, податки»,
+// «паспорт і пільги»).
+var optionSeparator = regexp.MustCompile(`\s*[,;+/]\s*|\s+(?:и|і|й|та|а также|а також)\s+`)
+
+// tickTyped takes text typed at a multiple-choice step: its «Готово»
+// typed is Done; options named by their labels' words («паспорт»,
+// «паспорт, пільги»), each as optionNamed reads a single choice, are
+// ticked (a ticked one stays ticked: typed, it is not taken back) and the
+// step stays, saying what was ticked, for more or «Готово». It reports
+// whether it took the text.
+func (a *Surveys) tickTyped(ctx context.Context, t *turn.Turn, q *dialogs.Questionnaire, r store.Response, qq *dialogs.Question, text string) (bool, error) {
+	if a.TypedForm(t.Lang, "survey.done", text) {
+		return true, a.answerSurvey(ctx, t, q, r, qq.ID, dialogs.Input{Done: true})
+	}
+	single := *qq
+	single.Type = dialogs.QuestionSingle
+	var named []string
+	for _, part := range optionSeparator.Split(strings.TrimSpace(text), -1) {
+		id, ok := a.typedChoice(t.Lang, &single, part)
+		if !ok {
+			return false, nil
+		}
+		if !slices.Contains(named, id) {
+			named = append(named, id)
+		}
+	}
+	ans := r.Answers
+	var labels []string
+	for _, id := range named {
+		if !slices.Contains(ans[qq.ID].Choice, id) {
+			var err error
+			if ans, err = q.Apply(ans, qq.ID, dialogs.Input{Choice: id}, a.centreIDs()); err != nil {
+				return false, nil
+			}
+		}
+		o, _ := qq.Option(id)
+		labels = append(labels, "«"+html.EscapeString(a.Pack.Local(o.Text, a.ContentLang(t.Lang)))+"»")
+	}
+	r.Answers = ans
+	return true, a.saveAndRender(ctx, t, q, r, a.Text.Text(t.Lang, "survey.ticked", map[string]any{"Options": strings.Join(labels, ", ")}))
 }
 
 // bareYesNo are the words that alone say yes or no («не» too): one of
@@ -943,6 +1077,28 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 	if err != nil {
 		return err
 	}
+	if conv.Step == stepLeave {
+		// «Вийти з анкети?» waits: «так» leaves, «ні» or «продовжити»
+		// shows the step again; anything else is taken for the step.
+		if a.TypedForm(t.Lang, "survey.yes", m.Text) || a.TypedForm(t.Lang, "survey.leave", m.Text) {
+			return a.leave(ctx, t, r.Kind, 0, "survey.cancelled")
+		}
+		if err := a.keepSurveyDialog(ctx, t, r.Kind); err != nil {
+			return err
+		}
+		conv.Step = "q"
+		if a.TypedForm(t.Lang, "survey.no", m.Text) || a.TypedForm(t.Lang, "survey.continue", m.Text) {
+			a.renderStep(ctx, t, q, r, "")
+			return nil
+		}
+	}
+	if a.TypedForm(t.Lang, "survey.leave", m.Text) {
+		// «досить», «вийти» (the latter by way of TypedExit).
+		if took, err := a.leaveTyped(ctx, t, q, r, m.Text); took || err != nil {
+			return err
+		}
+		return a.leave(ctx, t, r.Kind, 0, "cancel.done")
+	}
 	next, ok := q.Next(r.Answers)
 	lat, lon, shared := turn.LocationOf(m)
 	switch {
@@ -975,19 +1131,28 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 			}
 		}
 		return a.pickFromFound(ctx, t, q, r, text)
+	case a.TypedForm(t.Lang, "survey.back", m.Text):
+		// «назад» typed is «⬅️ Назад» (it was saved as the comment), at
+		// the summary too.
+		return a.stepBack(ctx, t, q, r)
 	case !ok:
 		if asked, err := a.faqAside(ctx, t, q, r, m.Text, false); asked || err != nil {
 			return err
 		}
 		a.renderSummary(ctx, t, q, r, a.Text.Text(t.Lang, "survey.err.use_buttons"))
-	case a.TypedForm(t.Lang, "survey.back", m.Text):
-		// «назад» typed is «⬅️ Назад» (it was saved as the comment).
-		return a.stepBack(ctx, t, q, r)
 	case m.Voice != nil || m.Audio != nil || m.VideoNote != nil:
 		// Not «the answer is empty»: say what the bot can read.
 		a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, "survey.err.voice"))
 	default:
+		if slices.Contains(q.IntegrityQuestions(), next) {
+			// What the person wrote about corruption is not kept with their
+			// name in the inbox, whatever is made of it.
+			if err := store.ScrubInboxUpdate(ctx, t.Tx, t.Update.ID); err != nil {
+				return err
+			}
+		}
 		in := dialogs.Input{Text: m.Text}
+		reason := "" // words after a yes or a no, kept for a comment
 		if len(m.Photo) > 0 {
 			in = dialogs.Input{Photo: m.Photo[len(m.Photo)-1].FileID}
 		} else if m.Text == "" && m.Caption == "" {
@@ -995,6 +1160,10 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 		} else if choice, ok := a.typedChoice(t.Lang, next, m.Text); ok {
 			// «так», «вчора»: a button's label typed is that button.
 			in = dialogs.Input{Choice: choice}
+			_, reason, _ = yesNoBecause(next, m.Text)
+		} else if choice, why, ok := yesNoBecause(next, m.Text); ok {
+			// «ні, довелося прийти вдруге, бо не було бланка»: no, and why.
+			in, reason = dialogs.Input{Choice: choice}, why
 		}
 		if next.Optional && (next.Type == dialogs.QuestionText || next.Type == dialogs.QuestionPhoto) && a.typedSkip(t.Lang, m.Text) {
 			// «ні», «нічого», «-» at an optional comment or photo: the
@@ -1007,6 +1176,12 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 			a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, "survey.small_talk"))
 			return nil
 		}
+		if in.Text != "" && next.Type == dialogs.QuestionMulti {
+			// «паспорт», «готово» typed where options are ticked.
+			if done, err := a.tickTyped(ctx, t, q, r, next, in.Text); done || err != nil {
+				return err
+			}
+		}
 		asked := false
 		if in.Text != "" && next.Type != dialogs.QuestionText {
 			// Text that is no answer to the step may be a question of its
@@ -1017,32 +1192,43 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 				}
 			}
 		}
-		if !asked && in.Text != "" && next.Type != dialogs.QuestionText && len(strings.Fields(in.Text)) >= 4 && a.commentLater(q, next) {
-			// «Черга жахлива, стояли 3 години…» at a score step: not
-			// «choose with the buttons» alone, but where to write it.
-			if _, err := q.Apply(r.Answers, next.ID, in, a.centreIDs()); err != nil {
-				a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, "survey.comment_later"))
-				return nil
+		if !asked && in.Text != "" && next.Type != dialogs.QuestionText && next.Type != dialogs.QuestionDate && len(strings.Fields(in.Text)) >= 4 && noteHome(q, r.Answers, next) {
+			// «Черга жахлива, стояли 3 години…» at a score step: kept for
+			// the comment, and the step asked again.
+			if _, applied := q.Apply(r.Answers, next.ID, in, a.centreIDs()); applied != nil {
+				said, err := a.keepNote(ctx, t, &r, in.Text)
+				if err != nil {
+					return err
+				}
+				ask := a.Text.Text(t.Lang, "survey.note_kept_choose")
+				if next.Type == dialogs.QuestionPhoto {
+					ask = joinNotes(a.Text.Text(t.Lang, "survey.note_kept"), a.surveyError(t.Lang, q, next.ID, applied))
+				}
+				return a.saveAndRender(ctx, t, q, r, joinNotes(said, ask))
 			}
 		}
-		if !asked {
-			if err := a.answerSurvey(ctx, t, q, r, next.ID, in); err != nil {
+		if asked {
+			return nil
+		}
+		said := ""
+		if reason != "" && noteHome(q, r.Answers, next) {
+			var err error
+			if said, err = a.keepNote(ctx, t, &r, reason); err != nil {
 				return err
 			}
+			said = joinNotes(said, a.Text.Text(t.Lang, "survey.note_kept"))
 		}
-		if slices.Contains(q.IntegrityQuestions(), next) {
-			// What the person wrote about corruption is not kept with their
-			// name in the inbox.
-			return store.ScrubInboxUpdate(ctx, t.Tx, t.Update.ID)
-		}
+		return a.answerSaying(ctx, t, q, r, next.ID, in, said)
 	}
 	return nil
 }
 
-// commentLater tells whether a question answered in words comes after
-// the step now asked (next): the rating's «what went wrong?» for low scores
-// and its comment for high ones, the mystery shopper's comments.
-func (a *Surveys) commentLater(q *dialogs.Questionnaire, next *dialogs.Question) bool {
+// noteHome tells whether words typed at the step now asked (next) have a
+// text question to go to: one after it (the rating's «what went wrong?»
+// for low scores and its comment for high ones, the mystery shopper's
+// «why a second visit?», the integrity details, the comment), or one asked
+// already, whose answer takes them once the questionnaire is complete.
+func noteHome(q *dialogs.Questionnaire, ans dialogs.Answers, next *dialogs.Question) bool {
 	after := false
 	for si := range q.Sections {
 		for qi := range q.Sections[si].Questions {
@@ -1055,7 +1241,41 @@ func (a *Surveys) commentLater(q *dialogs.Questionnaire, next *dialogs.Question)
 			}
 		}
 	}
-	return false
+	return slices.ContainsFunc(q.Visible(ans), func(qq *dialogs.Question) bool { return qq.Type == dialogs.QuestionText })
+}
+
+// keepNote keeps words typed at a button step (r's NoteKey, after any
+// kept before) for the next text step, with phone numbers masked as a
+// comment's are (and the inbox's copy scrubbed); r is saved by the caller.
+// It returns what to say of a phone removed.
+func (a *Surveys) keepNote(ctx context.Context, t *turn.Turn, r *store.Response, text string) (string, error) {
+	said := ""
+	if masked, ok := dialogs.MaskPhones(text); ok {
+		text, said = masked, a.Text.Text(t.Lang, "survey.phone_removed")
+		if err := store.ScrubInboxUpdate(ctx, t.Tx, t.Update.ID); err != nil {
+			return "", err
+		}
+	}
+	text = strings.TrimSpace(text)
+	if kept := r.Answers[dialogs.NoteKey].Text; kept != "" {
+		text = kept + "\n\n" + text
+	}
+	if r.Answers == nil {
+		r.Answers = dialogs.Answers{}
+	}
+	r.Answers[dialogs.NoteKey] = dialogs.Answer{Text: turn.Cut(text, dialogs.MaxTextLen)}
+	return said, nil
+}
+
+// joinNotes joins what is said above a step, a blank line between.
+func joinNotes(notes ...string) string {
+	var out []string
+	for _, n := range notes {
+		if n != "" {
+			out = append(out, n)
+		}
+	}
+	return strings.Join(out, "\n\n")
 }
 
 // faqAside answers a question typed in the middle of a questionnaire when
@@ -1220,6 +1440,72 @@ func (a *Surveys) Drop(ctx context.Context, t *turn.Turn, conv store.Conversatio
 	json.Unmarshal(conv.Data, &st)
 	_, err := store.DeleteDraft(ctx, t.Tx, t.User.ID, st.Kind)
 	return err
+}
+
+// TypedExit takes «вийти», «передумала», «скасувати» typed while a
+// questionnaire waits (/cancel's words, which leave any dialog): at an
+// optional comment «вийти» is «nothing to add»; where answers given would
+// be lost, the person is asked first. It reports false when nothing
+// would be lost: then the words are /cancel.
+func (a *Surveys) TypedExit(ctx context.Context, t *turn.Turn, conv store.Conversation, text string) (bool, error) {
+	var st surveyState
+	json.Unmarshal(conv.Data, &st)
+	q, ok := a.Pack.Questionnaire(st.Kind)
+	if !ok || conv.Step == "intro" {
+		return false, nil
+	}
+	r, err := store.DraftOf(ctx, t.Tx, t.User.ID, st.Kind)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	if conv.Step == stepLeave {
+		// Asked whether to leave, and said so again.
+		return true, a.leave(ctx, t, r.Kind, 0, "survey.cancelled")
+	}
+	return a.leaveTyped(ctx, t, q, r, text)
+}
+
+// leaveTyped answers words that leave a questionnaire: at an optional
+// comment or photo, «вийти» and «досить» skip it (a finished rating is not
+// lost for its last step); with answers given, «Вийти з анкети?» asks
+// first, as they would be deleted. It reports false when no answer would
+// be lost: the questionnaire may simply end.
+func (a *Surveys) leaveTyped(ctx context.Context, t *turn.Turn, q *dialogs.Questionnaire, r store.Response, text string) (bool, error) {
+	next, ok := q.Next(r.Answers)
+	if ok && next.Optional && (next.Type == dialogs.QuestionText || next.Type == dialogs.QuestionPhoto) && !NeedsCentre(r) && a.TypedForm(t.Lang, "survey.leave", text) {
+		if err := a.keepSurveyDialog(ctx, t, r.Kind); err != nil {
+			return true, err
+		}
+		return true, a.answerSurvey(ctx, t, q, r, next.ID, dialogs.Input{Skip: true})
+	}
+	if !slices.ContainsFunc(slices.Collect(maps.Values(r.Answers)), func(ans dialogs.Answer) bool { return !ans.Pending || ans.Again }) {
+		return false, nil
+	}
+	raw, _ := json.Marshal(surveyState{Kind: r.Kind})
+	if err := store.SaveConversation(ctx, t.Tx, store.Conversation{ChatID: t.Chat, Dialog: turn.DialogSurvey, Step: stepLeave, Data: raw}); err != nil {
+		return true, err
+	}
+	k := turn.LetterOf(r.Kind)
+	a.showStep(ctx, t, r, a.Text.Text(t.Lang, "survey.leave_confirm"), tg.NewKeyboard([]tg.Button{
+		tg.CallbackButton(a.Text.Text(t.Lang, "survey.continue"), turn.CbSurvey, k+":cont"),
+		tg.CallbackButton(a.Text.Text(t.Lang, "survey.leave"), turn.CbSurvey, k+":x"),
+	}))
+	return true, nil
+}
+
+// leave deletes the questionnaire's draft and ends it, saying so (the
+// message key said) in place of the message msgID (0: a new message).
+func (a *Surveys) leave(ctx context.Context, t *turn.Turn, kind string, msgID int, said string) error {
+	if _, err := store.DeleteDraft(ctx, t.Tx, t.User.ID, kind); err != nil {
+		return err
+	}
+	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+		return err
+	}
+	a.Show(ctx, t, msgID, a.Text.Text(t.Lang, said), a.MenuKeyboard(t.Lang))
+	return nil
 }
 
 // followUpText is what the moderators read when a rating asks to be
