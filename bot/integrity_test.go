@@ -737,11 +737,6 @@ func TestMFCMysteryBriberyNoteNamesNoRatingSite(t *testing.T) {
 // answered and begins no report.
 func TestReportTypedBeforeChoosing(t *testing.T) {
 	h := newIntegrityHarness(t)
-	reports := func() int {
-		var n int
-		h.st.DB().Get(&n, `SELECT count(*) FROM integrity_reports`)
-		return n
-	}
 	r := h.reporter(12801)
 	r.u.LanguageCode = "ru"
 	r.says("/report")
@@ -753,7 +748,7 @@ func TestReportTypedBeforeChoosing(t *testing.T) {
 	}
 	r.says("В ТСЦ 6341 за экзамен просили 300 долларов")
 	h.settle()
-	if reports() != 1 {
+	if h.reportsFiled() != 1 {
 		t.Fatalf("the report typed after «анонимно» was not filed")
 	}
 
@@ -762,14 +757,14 @@ func TestReportTypedBeforeChoosing(t *testing.T) {
 	h.settle()
 	q.says("🤬")
 	h.settle()
-	if got := h.last(q.u.ID).Text; got != h.text.Text("uk", "report.choose_first") || reports() != 1 {
-		t.Errorf("«🤬» after /report: %q, %d reports", got, reports())
+	if got := h.last(q.u.ID).Text; got != h.text.Text("uk", "report.choose_first") || h.reportsFiled() != 1 {
+		t.Errorf("«🤬» after /report: %q, %d reports", got, h.reportsFiled())
 	}
 	q.says("в мрео вимагали гроші за швидше оформлення")
 	h.settle()
 	ms := h.srv.Messages(q.u.ID)
-	if reports() != 2 || !strings.Contains(ms[len(ms)-2].Text+ms[len(ms)-1].Text, h.text.Text("uk", "report.sent_anonymously")) {
-		t.Errorf("a report typed before choosing: %d reports; the bot said %q", reports(), ms[len(ms)-1].Text)
+	if h.reportsFiled() != 2 || !strings.Contains(ms[len(ms)-2].Text+ms[len(ms)-1].Text, h.text.Text("uk", "report.sent_anonymously")) {
+		t.Errorf("a report typed before choosing: %d reports; the bot said %q", h.reportsFiled(), ms[len(ms)-1].Text)
 	}
 
 	// «🏠 Меню» on /report's message: what comes next is no report.
@@ -780,7 +775,7 @@ func TestReportTypedBeforeChoosing(t *testing.T) {
 	h.settle()
 	g.says("хочу записатися на практичний іспит у суботу вранці")
 	h.settle()
-	if reports() != 2 {
+	if h.reportsFiled() != 2 {
 		t.Errorf("a statement after leaving /report by «Меню» was filed as a report")
 	}
 
@@ -795,8 +790,8 @@ func TestReportTypedBeforeChoosing(t *testing.T) {
 	h.settle()
 	o.says("Ось ще: помилка з'являється на кроці вибору дати")
 	h.settle()
-	if reports() != 2 {
-		t.Errorf("a request's follow-up after a look at /report was filed as a report (%d reports)", reports())
+	if h.reportsFiled() != 2 {
+		t.Errorf("a request's follow-up after a look at /report was filed as a report (%d reports)", h.reportsFiled())
 	}
 	n := h.reporter(12806)
 	n.says("/report")
@@ -805,8 +800,8 @@ func TestReportTypedBeforeChoosing(t *testing.T) {
 	h.settle()
 	n.says("а що буде якщо я повідомлю?")
 	h.settle()
-	if reports() != 2 {
-		t.Errorf("a refusal or a question after /report was filed (%d reports)", reports())
+	if h.reportsFiled() != 2 {
+		t.Errorf("a refusal or a question after /report was filed (%d reports)", h.reportsFiled())
 	}
 
 	f := h.reporter(12803)
@@ -814,8 +809,97 @@ func TestReportTypedBeforeChoosing(t *testing.T) {
 	h.settle()
 	f.says("як записатися на іспит?")
 	h.settle()
-	if reports() != 2 || !strings.Contains(h.last(f.u.ID).Text, "<b>") {
-		t.Errorf("a FAQ question after /report: %d reports; %q", reports(), h.last(f.u.ID).Text)
+	if h.reportsFiled() != 2 || !strings.Contains(h.last(f.u.ID).Text, "<b>") {
+		t.Errorf("a FAQ question after /report: %d reports; %q", h.reportsFiled(), h.last(f.u.ID).Text)
+	}
+	h.noRejects()
+}
+
+// reportsFiled is how many integrity reports are stored.
+func (h *harness) reportsFiled() int {
+	var n int
+	h.st.DB().Get(&n, `SELECT count(*) FROM integrity_reports`)
+	return n
+}
+
+// staffGot returns what reached the moderators' chat from the person since
+// since: copies of their messages, or a text holding s.
+func (h *harness) staffGot(p int64, since time.Time, s string) []bottest.Message {
+	var got []bottest.Message
+	for _, m := range h.srv.Messages(staffChat) {
+		if m.At.After(since) && (m.FromChat == p || strings.Contains(m.Text, s)) {
+			got = append(got, m)
+		}
+	}
+	return got
+}
+
+// A report typed right after /report is the report, even with a request
+// to the operators open or begun before it: it reaches the integrity team
+// anonymously, never the request's topic with the person's name. A few
+// words still ask for the choice; a question the FAQ knows is answered.
+func TestReportAfterAnOpenRequestIsNotTheRequests(t *testing.T) {
+	h := newIntegrityHarness(t)
+	p := person{id: 12901, lang: "ru"}
+	h.openTicketFor(p, "Подскажите, как записаться на экзамен по вождению?")
+	r := reporter{h, *p.user()}
+	since := time.Now()
+	r.says("/report")
+	h.settle()
+	const bribe = "Сотрудница в окне 4 сказала, что без 2000 рублей документы не примет"
+	r.says(bribe)
+	h.settle()
+	if got := h.staffGot(p.id, since, "2000 рублей"); len(got) != 0 {
+		t.Errorf("the report reached the operators' request: %+v", got)
+	}
+	card, ok := h.lastWith(integrityChat, "2000 рублей")
+	if !ok || h.reportsFiled() != 1 || !strings.Contains(card.Text, h.text.Text("uk", "report.card_anonymous")) {
+		t.Fatalf("the report is not with the integrity team, anonymously: %q (%d reports)", card.Text, h.reportsFiled())
+	}
+	if _, ok := h.lastWith(p.id, h.text.Text("ru", "report.sent_anonymously")); !ok {
+		t.Errorf("the citizen was not told the report went anonymously: %q", h.last(p.id).Text)
+	}
+
+	// A few words: the choice is asked for, and nothing goes to the request.
+	q := person{id: 12902, lang: "ru"}
+	h.openTicketFor(q, "Подскажите, как записаться на экзамен по вождению?")
+	rq := reporter{h, *q.user()}
+	since = time.Now()
+	rq.says("/report")
+	h.settle()
+	rq.says("В окне 4 просят взятку")
+	h.settle()
+	if got := h.last(q.id).Text; got != h.text.Text("ru", "report.choose_first") {
+		t.Errorf("a few words after /report: %q", got)
+	}
+	// A question the FAQ knows is answered, not sent to the request.
+	rq.says("/report")
+	h.settle()
+	rq.says("как записаться на экзамен?")
+	h.settle()
+	if got := h.last(q.id).Text; !strings.Contains(got, "<b>") {
+		t.Errorf("a question the FAQ knows, after /report: %q", got)
+	}
+	if got := h.staffGot(q.id, since, "взятку"); len(got) != 0 {
+		t.Errorf("what followed /report reached the operators: %+v", got)
+	}
+
+	// /operator, then /report before describing the request: the report
+	// is not the request's description.
+	o := person{id: 12903, lang: "ru"}
+	ro := reporter{h, *o.user()}
+	ro.says("/operator")
+	h.settle()
+	since = time.Now()
+	ro.says("/report")
+	h.settle()
+	ro.says("Охранник на входе берёт по 500 рублей за место в очереди")
+	h.settle()
+	if got := h.staffGot(o.id, since, "500 рублей"); len(got) != 0 || len(h.srv.Topics(staffChat)) != 2 {
+		t.Errorf("the report became a request: %+v, %d topics", got, len(h.srv.Topics(staffChat)))
+	}
+	if _, ok := h.lastWith(integrityChat, "500 рублей"); !ok || h.reportsFiled() != 2 {
+		t.Errorf("the report after /operator is not with the integrity team (%d reports)", h.reportsFiled())
 	}
 	h.noRejects()
 }

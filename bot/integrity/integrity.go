@@ -77,6 +77,12 @@ func (a *Integrity) StartReport(ctx context.Context, t *turn.Turn, msgID int) er
 		b.WriteString("\n\n" + a.Text.Text(t.Lang, "report.here"))
 	}
 	b.WriteString(" " + a.Text.Text(t.Lang, "report.how"))
+	// What is typed next is for the report, not a request's description
+	// or a questionnaire's comment asked for before /report (which would
+	// keep it, and with the person's name).
+	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+		return err
+	}
 	// What is typed before a button is tapped is not lost to the FAQ.
 	if err := a.saveReportDialog(ctx, t, reportDraft{Choosing: true, Since: t.Update.ID, Source: "menu", Until: time.Now().Add(reportChoiceTime).Unix()}); err != nil {
 		return err
@@ -321,66 +327,74 @@ func QuestionOf(m *models.Message) int64 {
 	return 0
 }
 
+// Take says what became of a citizen's message offered to the report flow.
+type Take int
+
+const (
+	// NotReport: the message is not the report flow's; it goes where it
+	// would without it (an open request, else the FAQ).
+	NotReport Take = iota
+	// Taken: the report flow took it.
+	Taken
+	// ForFAQ: not the report flow's, and not an open request's either
+	// (the person's last word was /report, not the request): the FAQ
+	// answers it.
+	ForFAQ
+)
+
 // ReportMessage takes a citizen's message that belongs to the report
 // flow: the report being written, an addition, the answer a question
-// waits for. handled is false when it is none of these.
-func (a *Integrity) ReportMessage(ctx context.Context, t *turn.Turn, m *models.Message) (handled bool, err error) {
+// waits for; else it says where the message goes.
+func (a *Integrity) ReportMessage(ctx context.Context, t *turn.Turn, m *models.Message) (Take, error) {
 	d, ok, err := a.reportDialog(ctx, t)
 	if err != nil {
-		return false, err
+		return NotReport, err
 	}
 	if ok {
 		text := turn.FirstNonEmpty(m.Text, m.Caption)
 		if d.Choosing {
 			switch {
 			case a.TypedForm(t.Lang, "report.anonymous", text) || a.saysWord(t.Lang, "report.anonymous", text):
-				return true, a.choose(ctx, t, 0, false)
+				return Taken, a.choose(ctx, t, 0, false)
 			case a.TypedForm(t.Lang, "report.named", text):
-				return true, a.choose(ctx, t, 0, true)
-			}
-			leave := func() (bool, error) {
-				_, err := store.EndIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat))
-				return false, err
+				return Taken, a.choose(ctx, t, 0, true)
 			}
 			// The person moved on since /report (/menu, /operator, a
-			// button): this message is not the report.
+			// button): this message is not the report. (An open request
+			// does not make it the request's: /report was asked after it.)
 			if moved, err := store.UpdatesBetween(ctx, t.Tx, t.Chat, d.Since, t.Update.ID); err != nil {
-				return false, err
+				return NotReport, err
 			} else if moved || d.Since == 0 {
-				return leave()
-			}
-			if _, err := store.OpenTicketOf(ctx, t.Tx, t.User.ID); err == nil {
-				return leave() // a request's follow-up, not a report
-			} else if !errors.Is(err, store.ErrNotFound) {
-				return false, err
+				return a.leave(ctx, t, NotReport)
 			}
 			if refuses(text) {
 				// «не хочу нічого повідомляти»: nothing to report.
 				if _, err := store.EndIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat)); err != nil {
-					return false, err
+					return NotReport, err
 				}
 				a.Reply(ctx, t, a.Text.Text(t.Lang, "cancel.done"), a.MenuKeyboard(t.Lang))
-				return true, nil
+				return Taken, nil
 			}
 			if dialogs.LooksLikeQuestion(text) {
 				// «як записатися на іспит?» after a look at /report: the
-				// FAQ's, and the report is not begun; a question the FAQ
-				// does not know («а що буде, якщо я повідомлю?») is not
-				// a report either: the choice is asked for.
+				// FAQ's (not a request's follow-up), and the report is not
+				// begun; a question the FAQ does not know («а що буде,
+				// якщо я повідомлю?») is not a report either: the choice
+				// is asked for.
 				if _, known, err := a.BestAnswer(ctx, t.Tx, text); err != nil || known {
 					if err != nil {
-						return false, err
+						return NotReport, err
 					}
-					return leave()
+					return a.leave(ctx, t, ForFAQ)
 				}
 				a.Reply(ctx, t, a.Text.Text(t.Lang, "report.choose_first"), nil)
-				return true, nil
+				return Taken, nil
 			}
 			if len(strings.Fields(text)) < 6 && len(m.Photo) == 0 && m.Document == nil && m.Video == nil && m.Voice == nil {
 				// A few words («хочу записатися на іспит») are not taken
 				// for a report without a choice: the person is asked.
 				a.Reply(ctx, t, a.Text.Text(t.Lang, "report.choose_first"), nil)
-				return true, nil
+				return Taken, nil
 			}
 			// The report itself, typed before choosing: sent anonymously,
 			// which asks nothing of the reporter, and said so.
@@ -390,18 +404,25 @@ func (a *Integrity) ReportMessage(ctx context.Context, t *turn.Turn, m *models.M
 		if d.Report == 0 && m.Sticker != nil || d.Report == 0 && len(m.Photo) == 0 && m.Document == nil && m.Video == nil && m.Voice == nil && dialogs.SmallTalk(text) != "" {
 			// «🤬», «привіт», a sticker: not yet a report.
 			a.Reply(ctx, t, a.Text.Text(t.Lang, "report.describe_again"), nil)
-			return true, nil
+			return Taken, nil
 		}
 		if d.Report == 0 {
-			return true, a.fileReport(ctx, t, d, m)
+			return Taken, a.fileReport(ctx, t, d, m)
 		}
-		return true, a.FollowReport(ctx, t, d.Report, d.Kind, m)
+		return Taken, a.FollowReport(ctx, t, d.Report, d.Kind, m)
 	}
 	id, err := a.awaitingAnswer(ctx, t)
 	if err != nil || id == 0 {
-		return false, err
+		return NotReport, err
 	}
-	return true, a.FollowReport(ctx, t, id, store.ReportAnswer, m)
+	return Taken, a.FollowReport(ctx, t, id, store.ReportAnswer, m)
+}
+
+// leave ends the chat's report dialog: the message is not the report's,
+// and goes as take says.
+func (a *Integrity) leave(ctx context.Context, t *turn.Turn, take Take) (Take, error) {
+	_, err := store.EndIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat))
+	return take, err
 }
 
 // awaitingAnswer returns the person's report whose question waits for an
