@@ -903,3 +903,93 @@ func TestReportAfterAnOpenRequestIsNotTheRequests(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// Once a report is chosen or sent, the person moving on (/menu, /start,
+// /help, a menu button) ends the wait: what they type next is for the
+// bot, not the integrity team. While a report can be added to, a short
+// question the FAQ knows, or a thanks, is answered and not added; a longer
+// one is asked about; a question the FAQ does not know is added.
+func TestReportWaitEndsWhenThePersonMovesOn(t *testing.T) {
+	h := newIntegrityHarness(t)
+	const plain = "Хочу записаться на экзамен в субботу утром"
+	posts := func() int { return len(h.srv.Messages(integrityChat)) }
+	moves := []func(r reporter, menu bottest.Message){
+		func(r reporter, _ bottest.Message) { r.says("/menu") },
+		func(r reporter, _ bottest.Message) { r.says("/start") },
+		func(r reporter, _ bottest.Message) { r.says("/help") },
+		func(r reporter, menu bottest.Message) { r.taps(menu, "m:faq") },
+	}
+	for i, move := range moves {
+		for _, sent := range []bool{false, true} {
+			r := h.reporter(int64(13001 + 10*i))
+			if sent {
+				r.u.ID += 5
+			}
+			r.u.LanguageCode = "ru"
+			r.says("/start")
+			h.settle()
+			menu := h.last(r.u.ID)
+			r.says("/report")
+			h.settle()
+			r.taps(h.last(r.u.ID), turn.CbReport+":a")
+			h.settle()
+			if sent {
+				r.says("Инспектор на экзамене намекал, что без денег не сдать")
+				h.settle()
+			}
+			before, reports := posts(), h.reportsFiled()
+			move(r, menu)
+			h.settle()
+			r.says(plain)
+			h.settle()
+			got := h.last(r.u.ID).Text
+			if posts() != before || h.reportsFiled() != reports || strings.Contains(got, "№") {
+				t.Errorf("move %d (report sent: %v), then «%s»: %d posts to the integrity team, %d reports; the bot said %q",
+					i, sent, plain, posts()-before, h.reportsFiled()-reports, got)
+			}
+		}
+	}
+
+	// No moving on: a report, then what may follow it.
+	r := h.reporter(13101)
+	r.u.LanguageCode = "ru"
+	r.fileAnonymousReport("Инспектор на экзамене намекал, что без денег не сдать")
+	before, id := posts(), int64(h.reportsFiled())
+	add := func(verb string) string { return turn.CbReportAdd + ":" + strconv.FormatInt(id, 10) + ":" + verb }
+	r.says("как записаться на экзамен?")
+	h.settle()
+	if got := h.last(r.u.ID).Text; !strings.Contains(got, "<b>") || posts() != before {
+		t.Errorf("a question the FAQ knows, after the report: %q, %d posts to the team", got, posts()-before)
+	}
+	r.says("Спасибо")
+	h.settle()
+	if got := h.last(r.u.ID).Text; got != h.text.Text("ru", "smalltalk.thanks") || posts() != before {
+		t.Errorf("«Спасибо» after the report: %q, %d posts to the team", got, posts()-before)
+	}
+	const long = "Подскажите, пожалуйста, как записаться на экзамен по вождению?"
+	r.says(long)
+	h.settle()
+	ask := h.last(r.u.ID)
+	if ask.Text != h.text.Text("ru", "report.add_ask", map[string]any{"ID": id}) || !hasButton(ask, add("y")) || posts() != before {
+		t.Fatalf("a longer question the FAQ knows, after the report: %q %s", ask.Text, ask.ReplyMarkup)
+	}
+	r.taps(ask, add("q"))
+	h.settle()
+	if got := h.last(r.u.ID); got.ID != ask.ID || !strings.Contains(got.Text, "<b>") || posts() != before {
+		t.Errorf("«it is a question»: %q, %d posts to the team", got.Text, posts()-before)
+	}
+	const detail = "А он точно может не принять экзамен, если я не заплачу?"
+	r.says(detail)
+	h.settle()
+	if got := h.last(r.u.ID); hasButton(got, add("y")) {
+		r.taps(got, add("y"))
+		h.settle()
+	}
+	if m, ok := h.lastWith(integrityChat, "не заплачу"); !ok || !strings.Contains(m.Text, "№"+strconv.FormatInt(id, 10)) {
+		t.Errorf("a detail put as a question did not reach the team: %+v", h.srv.Messages(integrityChat))
+	}
+	if got := h.last(r.u.ID).Text; got != h.text.Text("ru", "report.passed", map[string]any{"ID": id}) {
+		t.Errorf("after the detail: %q", got)
+	}
+	h.noRejects()
+}

@@ -40,9 +40,16 @@ type reportDraft struct {
 	// Choosing: /report was asked, and anonymous or named is not chosen
 	// yet; what is typed then is a choice in words or the report itself.
 	Choosing bool `json:"choosing,omitempty"`
-	// Since is the update that showed the choice: anything the person did
-	// after it (/menu, /operator, a button) ends the wait for it.
+	// Since is the update that brought the dialog's last prompt (the
+	// choice, «describe it», «added»): anything the person did after it
+	// that is not the report flow's (/menu, /start, a button of the FAQ)
+	// ends the wait, and what is typed next is not the report's. 0 in a
+	// dialog kept before it was recorded.
 	Since int64 `json:"since,omitempty"`
+	// Pending is a question typed while the report could be added to,
+	// which the FAQ could answer: kept until the person says whether it
+	// is for the report or for the bot.
+	Pending string `json:"pending,omitempty"`
 }
 
 // OnReportCommand begins an integrity report (/report).
@@ -143,7 +150,7 @@ func refuses(text string) bool {
 // choose begins the report, anonymous or named, as chosen by its button
 // (the message msgID) or in words, and asks for it.
 func (a *Integrity) choose(ctx context.Context, t *turn.Turn, msgID int, named bool) error {
-	if err := a.saveReportDialog(ctx, t, reportDraft{Named: named, Source: "menu", Until: time.Now().Add(reportDraftTime).Unix()}); err != nil {
+	if err := a.saveReportDialog(ctx, t, reportDraft{Named: named, Source: "menu", Since: t.Update.ID, Until: time.Now().Add(reportDraftTime).Unix()}); err != nil {
 		return err
 	}
 	chosen := "report.chosen_anonymous"
@@ -216,8 +223,13 @@ func (a *Integrity) OnReportButton(ctx context.Context, t *turn.Turn) error {
 		}
 		return a.choose(ctx, t, tg.CallbackMessageID(u), arg == "n")
 	}
-	idText, _, _ := strings.Cut(arg, ":")
+	idText, verb, _ := strings.Cut(arg, ":")
 	id, _ := strconv.ParseInt(idText, 10, 64)
+	if action == turn.CbReportAdd && (verb == "y" || verb == "q") {
+		// «➕ add it» or «❓ it is a question» under a question typed
+		// while the report could be added to.
+		return a.settlePending(ctx, t, tg.CallbackMessageID(u), id, verb == "y")
+	}
 	if action == turn.CbReportDone {
 		if _, err := store.EndIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat)); err != nil {
 			return err
@@ -249,7 +261,7 @@ func (a *Integrity) OnReportButton(ctx context.Context, t *turn.Turn) error {
 	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
 		return err
 	}
-	d := reportDraft{Named: !r.Anonymous, Report: r.ID, Kind: kind, Until: time.Now().Add(reportFollowTime).Unix()}
+	d := reportDraft{Named: !r.Anonymous, Report: r.ID, Kind: kind, Since: t.Update.ID, Until: time.Now().Add(reportFollowTime).Unix()}
 	if err := a.saveReportDialog(ctx, t, d); err != nil {
 		return err
 	}
@@ -400,6 +412,15 @@ func (a *Integrity) ReportMessage(ctx context.Context, t *turn.Turn, m *models.M
 			// which asks nothing of the reporter, and said so.
 			d = reportDraft{Source: "menu", Until: d.Until}
 			a.Reply(ctx, t, a.Text.Text(t.Lang, "report.sent_anonymously"), nil)
+		} else if d.Since != 0 {
+			// Chosen, or sent and open to additions: the person moved on
+			// since (/menu, /start, a button of the menu or the FAQ), so
+			// this message is not for the integrity team.
+			if moved, err := store.UpdatesBetween(ctx, t.Tx, t.Chat, d.Since, t.Update.ID); err != nil {
+				return NotReport, err
+			} else if moved {
+				return a.leave(ctx, t, NotReport)
+			}
 		}
 		if d.Report == 0 && m.Sticker != nil || d.Report == 0 && len(m.Photo) == 0 && m.Document == nil && m.Video == nil && m.Voice == nil && dialogs.SmallTalk(text) != "" {
 			// «🤬», «привіт», a sticker: not yet a report.
@@ -409,13 +430,90 @@ func (a *Integrity) ReportMessage(ctx context.Context, t *turn.Turn, m *models.M
 		if d.Report == 0 {
 			return Taken, a.fileReport(ctx, t, d, m)
 		}
-		return Taken, a.FollowReport(ctx, t, d.Report, d.Kind, m)
+		return a.follow(ctx, t, d, m)
 	}
 	id, err := a.awaitingAnswer(ctx, t)
 	if err != nil || id == 0 {
 		return NotReport, err
 	}
 	return Taken, a.FollowReport(ctx, t, id, store.ReportAnswer, m)
+}
+
+// follow takes a message sent while the person may add to report d. A
+// question the FAQ answers, in a few words («як отримати закордонний
+// паспорт?»), is answered and not added; one in more words, which may be
+// a detail of what happened put as a question, is asked about (add it, or
+// answer it?); a greeting or a thanks gets its word. The rest is added,
+// or is the answer the team's question waits for.
+func (a *Integrity) follow(ctx context.Context, t *turn.Turn, d reportDraft, m *models.Message) (Take, error) {
+	text := strings.TrimSpace(m.Text)
+	if d.Kind == store.ReportAnswer || text == "" {
+		return Taken, a.FollowReport(ctx, t, d.Report, d.Kind, m)
+	}
+	if r, mine, err := a.ownReport(ctx, t, d.Report); err != nil {
+		return NotReport, err
+	} else if !mine || r.Answering {
+		return Taken, a.FollowReport(ctx, t, d.Report, d.Kind, m)
+	}
+	if dialogs.SmallTalk(text) != "" {
+		return ForFAQ, nil // «дякую» after «sent»: not an addition
+	}
+	if !dialogs.LooksLikeQuestion(text) {
+		return Taken, a.FollowReport(ctx, t, d.Report, d.Kind, m)
+	}
+	_, known, err := a.BestAnswer(ctx, t.Tx, text)
+	switch {
+	case err != nil:
+		return NotReport, err
+	case !known:
+		// «а що буде далі?»: the team may answer it.
+		return Taken, a.FollowReport(ctx, t, d.Report, d.Kind, m)
+	case len(strings.Fields(text)) < 6:
+		return ForFAQ, nil
+	}
+	d.Pending, d.Since = text, t.Update.ID
+	if err := a.saveReportDialog(ctx, t, d); err != nil {
+		return NotReport, err
+	}
+	data := map[string]any{"ID": d.Report}
+	id := strconv.FormatInt(d.Report, 10)
+	a.Reply(ctx, t, a.Text.Text(t.Lang, "report.add_ask", data), tg.NewKeyboard(
+		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "report.add_yes", data), turn.CbReportAdd, id+":y")},
+		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "report.add_no"), turn.CbReportAdd, id+":q")},
+	))
+	return Taken, nil
+}
+
+// settlePending adds the question kept by follow to the report (add), or
+// answers it from the FAQ, on the message msgID that asked which.
+func (a *Integrity) settlePending(ctx context.Context, t *turn.Turn, msgID int, id int64, add bool) error {
+	d, ok, err := a.reportDialog(ctx, t)
+	if err != nil {
+		return err
+	}
+	if !ok || d.Report != id || d.Pending == "" {
+		a.StaleButton(ctx, t)
+		return nil
+	}
+	if add {
+		a.EditKeyboard(ctx, t, msgID, nil)
+		return a.FollowReport(ctx, t, id, store.ReportAddition, &models.Message{Text: d.Pending})
+	}
+	text := d.Pending
+	d.Pending, d.Since = "", t.Update.ID
+	if err := a.saveReportDialog(ctx, t, d); err != nil {
+		return err
+	}
+	e, known, err := a.BestAnswer(ctx, t.Tx, text)
+	if err != nil {
+		return err
+	}
+	if !known {
+		a.Show(ctx, t, msgID, a.Text.Text(t.Lang, "report.not_added", map[string]any{"ID": id}), a.MenuKeyboard(t.Lang))
+		return nil
+	}
+	a.Show(ctx, t, msgID, a.RenderAnswer(e, t.Lang), a.AnswerKeyboard(e, t.Lang, true))
+	return nil
 }
 
 // leave ends the chat's report dialog: the message is not the report's,
@@ -538,7 +636,7 @@ func (a *Integrity) fileReport(ctx context.Context, t *turn.Turn, d reportDraft,
 			return err
 		}
 	}
-	d = reportDraft{Named: d.Named, Report: r.ID, Kind: store.ReportAddition, Until: time.Now().Add(reportFollowTime).Unix()}
+	d = reportDraft{Named: d.Named, Report: r.ID, Kind: store.ReportAddition, Since: t.Update.ID, Until: time.Now().Add(reportFollowTime).Unix()}
 	if err := a.saveReportDialog(ctx, t, d); err != nil {
 		return err
 	}
@@ -663,7 +761,7 @@ func (a *Integrity) FollowReport(ctx context.Context, t *turn.Turn, id int64, ki
 	if err := a.relayToIntegrity(ctx, t, r, m, kind); err != nil {
 		return err
 	}
-	d := reportDraft{Named: !r.Anonymous, Report: r.ID, Kind: kind, Until: time.Now().Add(reportFollowTime).Unix()}
+	d := reportDraft{Named: !r.Anonymous, Report: r.ID, Kind: kind, Since: t.Update.ID, Until: time.Now().Add(reportFollowTime).Unix()}
 	if err := a.saveReportDialog(ctx, t, d); err != nil {
 		return err
 	}
