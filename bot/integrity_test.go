@@ -73,6 +73,14 @@ func (h *harness) lastWith(chat int64, s string) (bottest.Message, bool) {
 	return bottest.Message{}, false
 }
 
+// typesAfterReport sends /report, then text.
+func (r reporter) typesAfterReport(text string) {
+	r.says("/report")
+	r.h.settle()
+	r.says(text)
+	r.h.settle()
+}
+
 // fileAnonymousReport walks a reporter through /report, «anonymously» and
 // the report's text, and returns the report's card in the integrity chat.
 func (r reporter) fileAnonymousReport(text string) bottest.Message {
@@ -990,6 +998,57 @@ func TestReportWaitEndsWhenThePersonMovesOn(t *testing.T) {
 	}
 	if got := h.last(r.u.ID).Text; got != h.text.Text("ru", "report.passed", map[string]any{"ID": id}) {
 		t.Errorf("after the detail: %q", got)
+	}
+	h.noRejects()
+}
+
+// After /report, fear or a wish to keep one's name out chooses anonymous,
+// with what that keeps from whom; «не анонимно» and «хочу от своего
+// имени» choose named; only a bare «нет» or «не хочу ничего сообщать»
+// ends it, not «не хочу платить взятку».
+func TestReportReadsFearAndNamesAsChoices(t *testing.T) {
+	h := newIntegrityHarness(t)
+	for i, c := range []struct {
+		lang, typed string
+		want        string // the reply begins with this message
+	}{
+		{"ru", "не хочу, чтобы меня узнали", "report.fear_heard"},
+		{"ru", "не хочу называть своё имя", "report.fear_heard"},
+		{"ru", "не хочу светиться", "report.fear_heard"},
+		{"ru", "нет, я боюсь", "report.fear_heard"},
+		{"uk", "ні, я боюся", "report.fear_heard"},
+		{"uk", "не хочу, щоб мене дізналися", "report.fear_heard"},
+		{"ru", "не анонимно", "report.chosen_named"},
+		{"uk", "не анонімно", "report.chosen_named"},
+		{"ru", "хочу от своего имени", "report.chosen_named"},
+		{"uk", "хочу від свого імені", "report.chosen_named"},
+		{"ru", "не хочу платить взятку", "report.choose_first"},
+		{"ru", "нет, спасибо", "cancel.done"},
+		{"ru", "не хочу ничего сообщать", "cancel.done"},
+		{"ru", "нет", "cancel.done"},
+		{"uk", "ні, дякую", "cancel.done"},
+		{"uk", "не хочу нічого повідомляти", "cancel.done"},
+	} {
+		r := h.reporter(int64(13201 + i))
+		r.u.LanguageCode = c.lang
+		r.typesAfterReport(c.typed)
+		got := h.last(r.u.ID).Text
+		if !strings.HasPrefix(got, h.text.Text(c.lang, c.want)) {
+			t.Errorf("«%s» after /report: %q; want %s", c.typed, got, c.want)
+		}
+		if c.want == "report.fear_heard" && (!strings.Contains(got, h.text.Text(c.lang, "report.chosen_anonymous")) || !strings.Contains(got, "/forget")) {
+			t.Errorf("«%s» after /report does not say it is anonymous and what that keeps: %q", c.typed, got)
+		}
+	}
+	// A report after «нет, я боюсь» goes anonymously.
+	r := h.reporter(13251)
+	r.u.LanguageCode = "ru"
+	r.typesAfterReport("нет, я боюсь")
+	r.says("В окне 4 требовали 2000 рублей")
+	h.settle()
+	card, ok := h.lastWith(integrityChat, "2000 рублей")
+	if !ok || !strings.Contains(card.Text, h.text.Text("uk", "report.card_anonymous")) || strings.Contains(card.Text, "tg://user") {
+		t.Errorf("the report after «нет, я боюсь»: %q", card.Text)
 	}
 	h.noRejects()
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"servicebot/bot/tg"
 	"servicebot/bot/turn"
 	"servicebot/dialogs"
+	"servicebot/locales"
 	"servicebot/store"
 )
 
@@ -117,14 +119,32 @@ func (a *Integrity) StartReport(ctx context.Context, t *turn.Turn, msgID int) er
 	return nil
 }
 
-// saysWord tells a short message that has one of key's typed words in
-// it: «хочу анонімно», «анонімно будь ласка».
-func (a *Integrity) saysWord(lang, key, text string) bool {
+// saysForm tells a short message that has one of key's typed forms in
+// it, with no «не» before it: «хочу анонімно», «анонімно будь ласка»,
+// «хочу від свого імені»; not «не анонімно», nor «не хочу від свого
+// імені».
+func (a *Integrity) saysForm(lang, key, text string) bool {
 	words := strings.Fields(dialogs.Fold(text))
-	if len(words) == 0 || len(words) > 4 {
+	if len(words) == 0 || len(words) > 5 {
 		return false
 	}
-	for _, w := range words {
+	for i := range words {
+		if slices.Contains(words[:i], dialogs.Fold("не")) {
+			break
+		}
+		for j := i + 1; j <= len(words); j++ {
+			if a.TypedForm(lang, key, strings.Join(words[i:j], " ")) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// saysAnyWord tells a message with one of key's typed words in it, in
+// any language: «боюся» in «ні, я боюся».
+func (a *Integrity) saysAnyWord(lang, key, text string) bool {
+	for _, w := range strings.Fields(dialogs.Fold(text)) {
 		if a.TypedForm(lang, key, w) {
 			return true
 		}
@@ -133,23 +153,37 @@ func (a *Integrity) saysWord(lang, key, text string) bool {
 }
 
 // refuses tells «не хочу нічого повідомляти», «ні, дякую», «нет»: the
-// person does not want to report after all.
-func refuses(text string) bool {
+// person does not want to report after all. Only a bare refusal is one:
+// the words after it are of report.refuse_rest_typed («дякую»,
+// «нічого»), so «не хочу платити хабар» or «не хочу, щоб мене впізнали»
+// is none.
+func (a *Integrity) refuses(text string) bool {
 	f := dialogs.Fold(text)
 	if len(strings.Fields(f)) > 5 {
 		return false // «не хочу платити хабар, але з мене вимагали…» is a report
 	}
 	for _, p := range []string{"не хочу", "ни", "нет", "не буду", "передумав", "передумала", "передумал"} {
-		if f == dialogs.Fold(p) || strings.HasPrefix(f, dialogs.Fold(p)+" ") {
+		if f == dialogs.Fold(p) || strings.HasPrefix(f, dialogs.Fold(p)+" ") && a.onlyWords(locales.Default, "report.refuse_rest", f[len(dialogs.Fold(p)):]) {
 			return true
 		}
 	}
 	return false
 }
 
+// onlyWords tells text whose every word is one of key's typed words.
+func (a *Integrity) onlyWords(lang, key, text string) bool {
+	for _, w := range strings.Fields(text) {
+		if !a.TypedForm(lang, key, w) {
+			return false
+		}
+	}
+	return true
+}
+
 // choose begins the report, anonymous or named, as chosen by its button
-// (the message msgID) or in words, and asks for it.
-func (a *Integrity) choose(ctx context.Context, t *turn.Turn, msgID int, named bool) error {
+// (the message msgID) or in words, and asks for it; lead, when not "",
+// comes first.
+func (a *Integrity) choose(ctx context.Context, t *turn.Turn, msgID int, named bool, lead string) error {
 	if err := a.saveReportDialog(ctx, t, reportDraft{Named: named, Source: "menu", Since: t.Update.ID, Until: time.Now().Add(reportDraftTime).Unix()}); err != nil {
 		return err
 	}
@@ -157,7 +191,11 @@ func (a *Integrity) choose(ctx context.Context, t *turn.Turn, msgID int, named b
 	if named {
 		chosen = "report.chosen_named"
 	}
-	a.Show(ctx, t, msgID, a.Text.Text(t.Lang, chosen)+"\n\n"+a.Text.Text(t.Lang, "report.describe"), nil)
+	text := a.Text.Text(t.Lang, chosen) + "\n\n" + a.Text.Text(t.Lang, "report.describe")
+	if lead != "" {
+		text = lead + "\n\n" + text
+	}
+	a.Show(ctx, t, msgID, text, nil)
 	return nil
 }
 
@@ -221,7 +259,7 @@ func (a *Integrity) OnReportButton(ctx context.Context, t *turn.Turn) error {
 		if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
 			return err
 		}
-		return a.choose(ctx, t, tg.CallbackMessageID(u), arg == "n")
+		return a.choose(ctx, t, tg.CallbackMessageID(u), arg == "n", "")
 	}
 	idText, verb, _ := strings.Cut(arg, ":")
 	id, _ := strconv.ParseInt(idText, 10, 64)
@@ -365,11 +403,12 @@ func (a *Integrity) ReportMessage(ctx context.Context, t *turn.Turn, m *models.M
 	if ok {
 		text := turn.FirstNonEmpty(m.Text, m.Caption)
 		if d.Choosing {
+			// Named first: «не анонімно» is named, not anonymous.
 			switch {
-			case a.TypedForm(t.Lang, "report.anonymous", text) || a.saysWord(t.Lang, "report.anonymous", text):
-				return Taken, a.choose(ctx, t, 0, false)
-			case a.TypedForm(t.Lang, "report.named", text):
-				return Taken, a.choose(ctx, t, 0, true)
+			case a.TypedForm(t.Lang, "report.named", text) || a.saysForm(t.Lang, "report.named", text):
+				return Taken, a.choose(ctx, t, 0, true, "")
+			case a.TypedForm(t.Lang, "report.anonymous", text) || a.saysForm(t.Lang, "report.anonymous", text):
+				return Taken, a.choose(ctx, t, 0, false, "")
 			}
 			// The person moved on since /report (/menu, /operator, a
 			// button): this message is not the report. (An open request
@@ -379,7 +418,14 @@ func (a *Integrity) ReportMessage(ctx context.Context, t *turn.Turn, m *models.M
 			} else if moved || d.Since == 0 {
 				return a.leave(ctx, t, NotReport)
 			}
-			if refuses(text) {
+			if len(strings.Fields(text)) < 10 && !evidence(m) && a.saysAnyWord(t.Lang, "report.fear", text) {
+				// «не хочу, щоб мене впізнали», «ні, я боюся»: a fear,
+				// not a refusal; anonymous is what answers it, and what
+				// that keeps from whom is said.
+				lead := a.Text.Text(t.Lang, "report.fear_heard") + "\n\n" + a.Text.Text(t.Lang, "report.safety")
+				return Taken, a.choose(ctx, t, 0, false, lead)
+			}
+			if a.refuses(text) {
 				// «не хочу нічого повідомляти»: nothing to report.
 				if _, err := store.EndIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat)); err != nil {
 					return NotReport, err
