@@ -1052,3 +1052,37 @@ func TestReportReadsFearAndNamesAsChoices(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// While /report waits for the choice, a worry («а меня не накажут если я
+// сообщу?», «это точно анонимно?») is answered with what the bot does with
+// an anonymous report, and the choice is offered again under it; another
+// question it cannot answer asks for the choice and says /cancel stops it.
+func TestReportAnswersTheWorryBeforeChoosing(t *testing.T) {
+	h := newIntegrityHarness(t)
+	for i, worry := range []string{"а меня не накажут если я сообщу?", "это точно анонимно?"} {
+		r := h.reporter(int64(13301 + i))
+		r.u.LanguageCode = "ru"
+		r.typesAfterReport(worry)
+		got := h.last(r.u.ID)
+		for _, want := range []string{"report.worry_heard", "report.safety", "report.choose_below"} {
+			if !strings.Contains(got.Text, h.text.Text("ru", want)) {
+				t.Errorf("«%s» after /report: %q lacks %s", worry, got.Text, want)
+			}
+		}
+		if !hasButton(got, turn.CbReport+":a") || !hasButton(got, turn.CbReport+":n") || h.reportsFiled() != 0 {
+			t.Errorf("«%s» after /report: buttons %s, %d reports", worry, got.ReplyMarkup, h.reportsFiled())
+		}
+		r.taps(got, turn.CbReport+":a")
+		h.settle()
+		if got := h.last(r.u.ID).Text; !strings.HasPrefix(got, h.text.Text("ru", "report.chosen_anonymous")) {
+			t.Errorf("«🕶 Анонимно» under the answer to the worry: %q", got)
+		}
+	}
+	r := h.reporter(13311)
+	r.u.LanguageCode = "ru"
+	r.typesAfterReport("как получить загранпаспорт?")
+	if got := h.last(r.u.ID).Text; got != h.text.Text("ru", "report.choose_first") || !strings.Contains(got, "/cancel") {
+		t.Errorf("a question the bot cannot answer, after /report: %q", got)
+	}
+	h.noRejects()
+}

@@ -96,10 +96,7 @@ func (a *Integrity) StartReport(ctx context.Context, t *turn.Turn, msgID int) er
 	if err := a.saveReportDialog(ctx, t, reportDraft{Choosing: true, Since: t.Update.ID, Source: "menu", Until: time.Now().Add(reportChoiceTime).Unix()}); err != nil {
 		return err
 	}
-	rows := [][]tg.Button{
-		{tg.CallbackButton(a.Text.Text(t.Lang, "report.anonymous"), turn.CbReport, "a")},
-		{tg.CallbackButton(a.Text.Text(t.Lang, "report.named"), turn.CbReport, "n")},
-	}
+	rows := a.choiceRows(t.Lang)
 	own, err := a.ownReports(ctx, t, t.User.ID)
 	if err != nil {
 		return err
@@ -117,6 +114,25 @@ func (a *Integrity) StartReport(ctx context.Context, t *turn.Turn, msgID int) er
 	rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "nav.menu"), turn.CbReport, "x")})
 	a.Show(ctx, t, msgID, b.String(), tg.NewKeyboard(rows...))
 	return nil
+}
+
+// choiceRows are the buttons that choose how to report.
+func (a *Integrity) choiceRows(lang string) [][]tg.Button {
+	return [][]tg.Button{
+		{tg.CallbackButton(a.Text.Text(lang, "report.anonymous"), turn.CbReport, "a")},
+		{tg.CallbackButton(a.Text.Text(lang, "report.named"), turn.CbReport, "n")},
+	}
+}
+
+func (a *Integrity) choiceKeyboard(lang string) *tg.Keyboard {
+	return tg.NewKeyboard(a.choiceRows(lang)...)
+}
+
+// worried tells a question about what reporting may bring on the
+// reporter: «а мене не покарають, якщо я повідомлю?», «мене не
+// впізнають?», «это точно анонимно?».
+func (a *Integrity) worried(lang, text string) bool {
+	return dialogs.LooksLikeQuestion(text) && (a.saysAnyWord(lang, "report.worry", text) || a.saysAnyWord(lang, "report.fear", text))
 }
 
 // saysForm tells a short message that has one of key's typed forms in
@@ -403,19 +419,28 @@ func (a *Integrity) ReportMessage(ctx context.Context, t *turn.Turn, m *models.M
 	if ok {
 		text := turn.FirstNonEmpty(m.Text, m.Caption)
 		if d.Choosing {
+			// The person moved on since /report (/menu, /operator, a
+			// button): this message is not the report, unless it is the
+			// choice's very word. (An open request does not make it the
+			// request's: /report was asked after it.)
+			moved, err := store.UpdatesBetween(ctx, t.Tx, t.Chat, d.Since, t.Update.ID)
+			if err != nil {
+				return NotReport, err
+			}
+			moved = moved || d.Since == 0
+			named, anonymous := a.TypedForm(t.Lang, "report.named", text), a.TypedForm(t.Lang, "report.anonymous", text)
 			// Named first: «не анонімно» is named, not anonymous.
 			switch {
-			case a.TypedForm(t.Lang, "report.named", text) || a.saysForm(t.Lang, "report.named", text):
+			case !moved && !named && !anonymous && a.worried(t.Lang, text):
+				// «а мене не покарають?», «це точно анонімно?»: what the
+				// bot does with a report, and the choice again.
+				a.Reply(ctx, t, a.Text.Text(t.Lang, "report.worry_heard")+"\n\n"+a.Text.Text(t.Lang, "report.safety")+"\n\n"+a.Text.Text(t.Lang, "report.choose_below"), a.choiceKeyboard(t.Lang))
+				return Taken, nil
+			case named || a.saysForm(t.Lang, "report.named", text):
 				return Taken, a.choose(ctx, t, 0, true, "")
-			case a.TypedForm(t.Lang, "report.anonymous", text) || a.saysForm(t.Lang, "report.anonymous", text):
+			case anonymous || a.saysForm(t.Lang, "report.anonymous", text):
 				return Taken, a.choose(ctx, t, 0, false, "")
-			}
-			// The person moved on since /report (/menu, /operator, a
-			// button): this message is not the report. (An open request
-			// does not make it the request's: /report was asked after it.)
-			if moved, err := store.UpdatesBetween(ctx, t.Tx, t.Chat, d.Since, t.Update.ID); err != nil {
-				return NotReport, err
-			} else if moved || d.Since == 0 {
+			case moved:
 				return a.leave(ctx, t, NotReport)
 			}
 			if len(strings.Fields(text)) < 10 && !evidence(m) && a.saysAnyWord(t.Lang, "report.fear", text) {
