@@ -1086,3 +1086,48 @@ func TestReportAnswersTheWorryBeforeChoosing(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// An anonymous report does not keep the reporter's own phone number: it is
+// hidden in the card and in what is added, the reporter is told why and
+// how to be called back, and the number is nowhere in the database. A
+// named report keeps it, for the team to call.
+func TestAnonymousReportHidesThePhoneNumber(t *testing.T) {
+	h := newIntegrityHarness(t)
+	r := h.reporter(13401)
+	r.u.LanguageCode = "ru"
+	card := r.fileAnonymousReport("Сотрудница в окне 4 требовала 2000 рублей. Мой телефон +7 916 123-45-67")
+	if strings.Contains(card.Text, "123-45-67") || !strings.Contains(card.Text, "☎ ***") || !strings.Contains(card.Text, "2000 рублей") {
+		t.Errorf("the anonymous card: %q", card.Text)
+	}
+	if got := h.last(r.u.ID).Text; !strings.Contains(got, h.text.Text("ru", "report.numbers_hidden")) {
+		t.Errorf("the reporter is not told the number was hidden: %q", got)
+	}
+	r.says("Если что, звоните: 8 916 123 45 67, паспорт КВ 123456")
+	h.settle()
+	if m, ok := h.lastWith(integrityChat, "звоните"); !ok || strings.Contains(m.Text, "123 45 67") || strings.Contains(m.Text, "123456") {
+		t.Errorf("the addition in the integrity chat: %q", m.Text)
+	}
+	if got := h.last(r.u.ID).Text; !strings.Contains(got, h.text.Text("ru", "report.numbers_hidden")) {
+		t.Errorf("the reporter is not told the number in the addition was hidden: %q", got)
+	}
+	for _, hit := range pgtest.Search(t, h.st.DB(), "123-45-67", "123 45 67", "9161234567", "КВ 123456") {
+		t.Errorf("the reporter's number is kept: %s", hit)
+	}
+
+	// Named: the number stays, for the team to call back.
+	n := h.reporter(13402)
+	n.u.LanguageCode = "ru"
+	n.says("/report")
+	h.settle()
+	n.taps(h.last(n.u.ID), turn.CbReport+":n")
+	h.settle()
+	n.says("Охранник берёт деньги за очередь, мой телефон +7 916 765-43-21")
+	h.settle()
+	if c, ok := h.lastWith(integrityChat, "Охранник"); !ok || !strings.Contains(c.Text, "765-43-21") {
+		t.Errorf("the named card lost the number: %q", c.Text)
+	}
+	if got := h.last(n.u.ID).Text; strings.Contains(got, h.text.Text("ru", "report.numbers_hidden")) {
+		t.Errorf("a named reporter is told their number was hidden: %q", got)
+	}
+	h.noRejects()
+}

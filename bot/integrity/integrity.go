@@ -693,11 +693,18 @@ func evidence(m *models.Message) bool {
 // pseudonym only when anonymous, with the evidence it came with. The
 // reporter may go on adding for a while.
 func (a *Integrity) fileReport(ctx context.Context, t *turn.Turn, d reportDraft, m *models.Message) error {
-	text := strings.TrimSpace(turn.FirstNonEmpty(m.Text, m.Caption))
-	if text == "" && !evidence(m) {
+	if strings.TrimSpace(turn.FirstNonEmpty(m.Text, m.Caption)) == "" && !evidence(m) {
 		a.Reply(ctx, t, a.Text.Text(t.Lang, "report.need_text"), nil)
 		return nil
 	}
+	hidden := false
+	if !d.Named {
+		var err error
+		if m, hidden, err = a.withoutNumbers(ctx, t, m); err != nil {
+			return err
+		}
+	}
+	text := strings.TrimSpace(turn.FirstNonEmpty(m.Text, m.Caption))
 	r, err := a.AddReport(ctx, t, d.Named, d.Source, text, m.From)
 	if err != nil {
 		return err
@@ -711,8 +718,35 @@ func (a *Integrity) fileReport(ctx context.Context, t *turn.Turn, d reportDraft,
 	if err := a.saveReportDialog(ctx, t, d); err != nil {
 		return err
 	}
-	a.Reply(ctx, t, a.Text.Text(t.Lang, "report.filed", map[string]any{"ID": r.ID}), a.doneKeyboard(t.Lang, 0))
+	a.Reply(ctx, t, a.Text.Text(t.Lang, "report.filed", map[string]any{"ID": r.ID})+a.hiddenNote(t.Lang, hidden), a.doneKeyboard(t.Lang, 0))
 	return nil
+}
+
+// withoutNumbers is m with the phone and document numbers in its text and
+// caption masked (dialogs.MaskPhones), and whether it had any: an
+// anonymous report does not carry the number that names its reporter,
+// and the team has no call to make on it. The inbox's copy of the update
+// is scrubbed as well, as a questionnaire's comment's is (a turn of the
+// report flow scrubs it anyway).
+func (a *Integrity) withoutNumbers(ctx context.Context, t *turn.Turn, m *models.Message) (*models.Message, bool, error) {
+	text, inText := dialogs.MaskPhones(m.Text)
+	caption, inCaption := dialogs.MaskPhones(m.Caption)
+	if !inText && !inCaption {
+		return m, false, nil
+	}
+	masked := *m
+	masked.Text, masked.Caption = text, caption
+	masked.Entities, masked.CaptionEntities = nil, nil // their offsets no longer fit
+	return &masked, true, store.ScrubInboxUpdate(ctx, t.Tx, t.Update.ID)
+}
+
+// hiddenNote tells the reporter, when hidden, that numbers were taken out
+// of their anonymous report, and why.
+func (a *Integrity) hiddenNote(lang string, hidden bool) string {
+	if !hidden {
+		return ""
+	}
+	return "\n\n" + a.Text.Text(lang, "report.numbers_hidden")
 }
 
 // AddReport stores a report with its sealed link to the person of the
@@ -829,6 +863,12 @@ func (a *Integrity) FollowReport(ctx context.Context, t *turn.Turn, id int64, ki
 	if r.Answering {
 		kind = store.ReportAnswer // a question waits: what comes is its answer
 	}
+	hidden := false
+	if r.Anonymous {
+		if m, hidden, err = a.withoutNumbers(ctx, t, m); err != nil {
+			return err
+		}
+	}
 	if err := a.relayToIntegrity(ctx, t, r, m, kind); err != nil {
 		return err
 	}
@@ -840,7 +880,7 @@ func (a *Integrity) FollowReport(ctx context.Context, t *turn.Turn, id int64, ki
 	if kind == store.ReportAnswer {
 		answering = r.ID
 	}
-	a.Reply(ctx, t, a.Text.Text(t.Lang, "report.passed", map[string]any{"ID": r.ID}), a.doneKeyboard(t.Lang, answering))
+	a.Reply(ctx, t, a.Text.Text(t.Lang, "report.passed", map[string]any{"ID": r.ID})+a.hiddenNote(t.Lang, hidden), a.doneKeyboard(t.Lang, answering))
 	return nil
 }
 
