@@ -1131,3 +1131,21 @@ func TestAnonymousReportHidesThePhoneNumber(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// The team's question waits for its answer whatever the person did since
+// (/menu included): the next message is the answer, as the question says.
+func TestTeamsQuestionTakesTheAnswerAfterMenu(t *testing.T) {
+	h := newIntegrityHarness(t)
+	r := h.reporter(13501)
+	card := r.fileAnonymousReport("Инспектор на экзамене намекал на деньги")
+	h.staffPost(integrityChat, 0, card.ID, &models.Message{Text: "Когда это было?"})
+	h.settle()
+	r.says("/menu")
+	h.settle()
+	r.says("В прошлый вторник около полудня")
+	h.settle()
+	if m, ok := h.lastWith(integrityChat, "вторник"); !ok || !strings.Contains(m.Text, "№1") {
+		t.Errorf("the answer after /menu did not reach the team: %+v", h.srv.Messages(integrityChat))
+	}
+	h.noRejects()
+}

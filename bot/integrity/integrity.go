@@ -487,10 +487,14 @@ func (a *Integrity) ReportMessage(ctx context.Context, t *turn.Turn, m *models.M
 			// Chosen, or sent and open to additions: the person moved on
 			// since (/menu, /start, a button of the menu or the FAQ), so
 			// this message is not for the integrity team.
+			// (A question of the team's still waits for its answer.)
 			if moved, err := store.UpdatesBetween(ctx, t.Tx, t.Chat, d.Since, t.Update.ID); err != nil {
 				return NotReport, err
 			} else if moved {
-				return a.leave(ctx, t, NotReport)
+				if _, err := a.leave(ctx, t, NotReport); err != nil {
+					return NotReport, err
+				}
+				return a.answerAwaited(ctx, t, m)
 			}
 		}
 		if d.Report == 0 && m.Sticker != nil || d.Report == 0 && len(m.Photo) == 0 && m.Document == nil && m.Video == nil && m.Voice == nil && dialogs.SmallTalk(text) != "" {
@@ -503,6 +507,12 @@ func (a *Integrity) ReportMessage(ctx context.Context, t *turn.Turn, m *models.M
 		}
 		return a.follow(ctx, t, d, m)
 	}
+	return a.answerAwaited(ctx, t, m)
+}
+
+// answerAwaited takes m as the answer to the team's question about one of
+// the person's reports, if one waits: for half an hour any message is.
+func (a *Integrity) answerAwaited(ctx context.Context, t *turn.Turn, m *models.Message) (Take, error) {
 	id, err := a.awaitingAnswer(ctx, t)
 	if err != nil || id == 0 {
 		return NotReport, err
