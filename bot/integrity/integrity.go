@@ -429,14 +429,13 @@ func (a *Integrity) ReportMessage(ctx context.Context, t *turn.Turn, m *models.M
 			}
 			moved = moved || d.Since == 0
 			named, anonymous := a.TypedForm(t.Lang, "report.named", text), a.TypedForm(t.Lang, "report.anonymous", text)
-			// Named first: «не анонімно» is named, not anonymous.
 			switch {
 			case !moved && !named && !anonymous && a.worried(t.Lang, text):
 				// «а мене не покарають?», «це точно анонімно?»: what the
 				// bot does with a report, and the choice again.
 				a.Reply(ctx, t, a.Text.Text(t.Lang, "report.worry_heard")+"\n\n"+a.Text.Text(t.Lang, "report.safety")+"\n\n"+a.Text.Text(t.Lang, "report.choose_below"), a.choiceKeyboard(t.Lang))
 				return Taken, nil
-			case named || a.saysForm(t.Lang, "report.named", text):
+			case named || a.saysForm(t.Lang, "report.named", text): // first: «не анонімно» is named
 				return Taken, a.choose(ctx, t, 0, true, "")
 			case anonymous || a.saysForm(t.Lang, "report.anonymous", text):
 				return Taken, a.choose(ctx, t, 0, false, "")
