@@ -73,6 +73,14 @@ func (h *harness) lastWith(chat int64, s string) (bottest.Message, bool) {
 	return bottest.Message{}, false
 }
 
+// typesAfterReport sends /report, then text.
+func (r reporter) typesAfterReport(text string) {
+	r.says("/report")
+	r.h.settle()
+	r.says(text)
+	r.h.settle()
+}
+
 // fileAnonymousReport walks a reporter through /report, «anonymously» and
 // the report's text, and returns the report's card in the integrity chat.
 func (r reporter) fileAnonymousReport(text string) bottest.Message {
@@ -764,11 +772,6 @@ func TestRefusalAfterReportEndsIt(t *testing.T) {
 // answered and begins no report.
 func TestReportTypedBeforeChoosing(t *testing.T) {
 	h := newIntegrityHarness(t)
-	reports := func() int {
-		var n int
-		h.st.DB().Get(&n, `SELECT count(*) FROM integrity_reports`)
-		return n
-	}
 	r := h.reporter(12801)
 	r.u.LanguageCode = "ru"
 	r.says("/report")
@@ -780,7 +783,7 @@ func TestReportTypedBeforeChoosing(t *testing.T) {
 	}
 	r.says("В ТСЦ 6341 за экзамен просили 300 долларов")
 	h.settle()
-	if reports() != 1 {
+	if h.reportsFiled() != 1 {
 		t.Fatalf("the report typed after «анонимно» was not filed")
 	}
 
@@ -789,14 +792,14 @@ func TestReportTypedBeforeChoosing(t *testing.T) {
 	h.settle()
 	q.says("🤬")
 	h.settle()
-	if got := h.last(q.u.ID).Text; got != h.text.Text("uk", "report.choose_first") || reports() != 1 {
-		t.Errorf("«🤬» after /report: %q, %d reports", got, reports())
+	if got := h.last(q.u.ID).Text; got != h.text.Text("uk", "report.choose_first") || h.reportsFiled() != 1 {
+		t.Errorf("«🤬» after /report: %q, %d reports", got, h.reportsFiled())
 	}
 	q.says("в мрео вимагали гроші за швидше оформлення")
 	h.settle()
 	ms := h.srv.Messages(q.u.ID)
-	if reports() != 2 || !strings.Contains(ms[len(ms)-2].Text+ms[len(ms)-1].Text, h.text.Text("uk", "report.sent_anonymously")) {
-		t.Errorf("a report typed before choosing: %d reports; the bot said %q", reports(), ms[len(ms)-1].Text)
+	if h.reportsFiled() != 2 || !strings.Contains(ms[len(ms)-2].Text+ms[len(ms)-1].Text, h.text.Text("uk", "report.sent_anonymously")) {
+		t.Errorf("a report typed before choosing: %d reports; the bot said %q", h.reportsFiled(), ms[len(ms)-1].Text)
 	}
 
 	// «🏠 Меню» on /report's message: what comes next is no report.
@@ -807,7 +810,7 @@ func TestReportTypedBeforeChoosing(t *testing.T) {
 	h.settle()
 	g.says("хочу записатися на практичний іспит у суботу вранці")
 	h.settle()
-	if reports() != 2 {
+	if h.reportsFiled() != 2 {
 		t.Errorf("a statement after leaving /report by «Меню» was filed as a report")
 	}
 
@@ -822,8 +825,8 @@ func TestReportTypedBeforeChoosing(t *testing.T) {
 	h.settle()
 	o.says("Ось ще: помилка з'являється на кроці вибору дати")
 	h.settle()
-	if reports() != 2 {
-		t.Errorf("a request's follow-up after a look at /report was filed as a report (%d reports)", reports())
+	if h.reportsFiled() != 2 {
+		t.Errorf("a request's follow-up after a look at /report was filed as a report (%d reports)", h.reportsFiled())
 	}
 	n := h.reporter(12806)
 	n.says("/report")
@@ -832,8 +835,8 @@ func TestReportTypedBeforeChoosing(t *testing.T) {
 	h.settle()
 	n.says("а що буде якщо я повідомлю?")
 	h.settle()
-	if reports() != 2 {
-		t.Errorf("a refusal or a question after /report was filed (%d reports)", reports())
+	if h.reportsFiled() != 2 {
+		t.Errorf("a refusal or a question after /report was filed (%d reports)", h.reportsFiled())
 	}
 
 	f := h.reporter(12803)
@@ -841,8 +844,335 @@ func TestReportTypedBeforeChoosing(t *testing.T) {
 	h.settle()
 	f.says("як записатися на іспит?")
 	h.settle()
-	if reports() != 2 || !strings.Contains(h.last(f.u.ID).Text, "<b>") {
-		t.Errorf("a FAQ question after /report: %d reports; %q", reports(), h.last(f.u.ID).Text)
+	if h.reportsFiled() != 2 || !strings.Contains(h.last(f.u.ID).Text, "<b>") {
+		t.Errorf("a FAQ question after /report: %d reports; %q", h.reportsFiled(), h.last(f.u.ID).Text)
+	}
+	h.noRejects()
+}
+
+// reportsFiled is how many integrity reports are stored.
+func (h *harness) reportsFiled() int {
+	var n int
+	h.st.DB().Get(&n, `SELECT count(*) FROM integrity_reports`)
+	return n
+}
+
+// staffGot returns what reached the moderators' chat from the person since
+// since: copies of their messages, or a text holding s.
+func (h *harness) staffGot(p int64, since time.Time, s string) []bottest.Message {
+	var got []bottest.Message
+	for _, m := range h.srv.Messages(staffChat) {
+		if m.At.After(since) && (m.FromChat == p || strings.Contains(m.Text, s)) {
+			got = append(got, m)
+		}
+	}
+	return got
+}
+
+// A report typed right after /report is the report, even with a request
+// to the operators open or begun before it: it reaches the integrity team
+// anonymously, never the request's topic with the person's name. A few
+// words still ask for the choice; a question the FAQ knows is answered.
+func TestReportAfterAnOpenRequestIsNotTheRequests(t *testing.T) {
+	h := newIntegrityHarness(t)
+	p := person{id: 12901, lang: "ru"}
+	h.openTicketFor(p, "Подскажите, как записаться на экзамен по вождению?")
+	r := reporter{h, *p.user()}
+	since := time.Now()
+	r.says("/report")
+	h.settle()
+	const bribe = "Сотрудница в окне 4 сказала, что без 2000 рублей документы не примет"
+	r.says(bribe)
+	h.settle()
+	if got := h.staffGot(p.id, since, "2000 рублей"); len(got) != 0 {
+		t.Errorf("the report reached the operators' request: %+v", got)
+	}
+	card, ok := h.lastWith(integrityChat, "2000 рублей")
+	if !ok || h.reportsFiled() != 1 || !strings.Contains(card.Text, h.text.Text("uk", "report.card_anonymous")) {
+		t.Fatalf("the report is not with the integrity team, anonymously: %q (%d reports)", card.Text, h.reportsFiled())
+	}
+	if _, ok := h.lastWith(p.id, h.text.Text("ru", "report.sent_anonymously")); !ok {
+		t.Errorf("the citizen was not told the report went anonymously: %q", h.last(p.id).Text)
+	}
+
+	// A few words: the choice is asked for, and nothing goes to the request.
+	q := person{id: 12902, lang: "ru"}
+	h.openTicketFor(q, "Подскажите, как записаться на экзамен по вождению?")
+	rq := reporter{h, *q.user()}
+	since = time.Now()
+	rq.says("/report")
+	h.settle()
+	rq.says("В окне 4 просят взятку")
+	h.settle()
+	if got := h.last(q.id).Text; got != h.text.Text("ru", "report.choose_first") {
+		t.Errorf("a few words after /report: %q", got)
+	}
+	// A question the FAQ knows is answered, not sent to the request.
+	rq.says("/report")
+	h.settle()
+	rq.says("как записаться на экзамен?")
+	h.settle()
+	if got := h.last(q.id).Text; !strings.Contains(got, "<b>") {
+		t.Errorf("a question the FAQ knows, after /report: %q", got)
+	}
+	if got := h.staffGot(q.id, since, "взятку"); len(got) != 0 {
+		t.Errorf("what followed /report reached the operators: %+v", got)
+	}
+
+	// /operator, then /report before describing the request: the report
+	// is not the request's description.
+	o := person{id: 12903, lang: "ru"}
+	ro := reporter{h, *o.user()}
+	ro.says("/operator")
+	h.settle()
+	since = time.Now()
+	ro.says("/report")
+	h.settle()
+	ro.says("Охранник на входе берёт по 500 рублей за место в очереди")
+	h.settle()
+	if got := h.staffGot(o.id, since, "500 рублей"); len(got) != 0 || len(h.srv.Topics(staffChat)) != 2 {
+		t.Errorf("the report became a request: %+v, %d topics", got, len(h.srv.Topics(staffChat)))
+	}
+	if _, ok := h.lastWith(integrityChat, "500 рублей"); !ok || h.reportsFiled() != 2 {
+		t.Errorf("the report after /operator is not with the integrity team (%d reports)", h.reportsFiled())
+	}
+	h.noRejects()
+}
+
+// Once a report is chosen or sent, the person moving on (/menu, /start,
+// /help, a menu button) ends the wait: what they type next is for the
+// bot, not the integrity team. While a report can be added to, a short
+// question the FAQ knows, or a thanks, is answered and not added; a longer
+// one is asked about; a question the FAQ does not know is added.
+func TestReportWaitEndsWhenThePersonMovesOn(t *testing.T) {
+	h := newIntegrityHarness(t)
+	const plain = "Хочу записаться на экзамен в субботу утром"
+	posts := func() int { return len(h.srv.Messages(integrityChat)) }
+	moves := []func(r reporter, menu bottest.Message){
+		func(r reporter, _ bottest.Message) { r.says("/menu") },
+		func(r reporter, _ bottest.Message) { r.says("/start") },
+		func(r reporter, _ bottest.Message) { r.says("/help") },
+		func(r reporter, menu bottest.Message) { r.taps(menu, "m:faq") },
+	}
+	for i, move := range moves {
+		for _, sent := range []bool{false, true} {
+			r := h.reporter(int64(13001 + 10*i))
+			if sent {
+				r.u.ID += 5
+			}
+			r.u.LanguageCode = "ru"
+			r.says("/start")
+			h.settle()
+			menu := h.last(r.u.ID)
+			r.says("/report")
+			h.settle()
+			r.taps(h.last(r.u.ID), turn.CbReport+":a")
+			h.settle()
+			if sent {
+				r.says("Инспектор на экзамене намекал, что без денег не сдать")
+				h.settle()
+			}
+			before, reports := posts(), h.reportsFiled()
+			move(r, menu)
+			h.settle()
+			r.says(plain)
+			h.settle()
+			got := h.last(r.u.ID).Text
+			if posts() != before || h.reportsFiled() != reports || strings.Contains(got, "№") {
+				t.Errorf("move %d (report sent: %v), then «%s»: %d posts to the integrity team, %d reports; the bot said %q",
+					i, sent, plain, posts()-before, h.reportsFiled()-reports, got)
+			}
+		}
+	}
+
+	// No moving on: a report, then what may follow it.
+	r := h.reporter(13101)
+	r.u.LanguageCode = "ru"
+	r.fileAnonymousReport("Инспектор на экзамене намекал, что без денег не сдать")
+	before, id := posts(), int64(h.reportsFiled())
+	add := func(verb string) string { return turn.CbReportAdd + ":" + strconv.FormatInt(id, 10) + ":" + verb }
+	r.says("как записаться на экзамен?")
+	h.settle()
+	if got := h.last(r.u.ID).Text; !strings.Contains(got, "<b>") || posts() != before {
+		t.Errorf("a question the FAQ knows, after the report: %q, %d posts to the team", got, posts()-before)
+	}
+	r.says("Спасибо")
+	h.settle()
+	if got := h.last(r.u.ID).Text; got != h.text.Text("ru", "smalltalk.thanks") || posts() != before {
+		t.Errorf("«Спасибо» after the report: %q, %d posts to the team", got, posts()-before)
+	}
+	const long = "Подскажите, пожалуйста, как записаться на экзамен по вождению?"
+	r.says(long)
+	h.settle()
+	ask := h.last(r.u.ID)
+	if ask.Text != h.text.Text("ru", "report.add_ask", map[string]any{"ID": id}) || !hasButton(ask, add("y")) || posts() != before {
+		t.Fatalf("a longer question the FAQ knows, after the report: %q %s", ask.Text, ask.ReplyMarkup)
+	}
+	r.taps(ask, add("q"))
+	h.settle()
+	if got := h.last(r.u.ID); got.ID != ask.ID || !strings.Contains(got.Text, "<b>") || posts() != before {
+		t.Errorf("«it is a question»: %q, %d posts to the team", got.Text, posts()-before)
+	}
+	const detail = "А он точно может не принять экзамен, если я не заплачу?"
+	r.says(detail)
+	h.settle()
+	if got := h.last(r.u.ID); hasButton(got, add("y")) {
+		r.taps(got, add("y"))
+		h.settle()
+	}
+	if m, ok := h.lastWith(integrityChat, "не заплачу"); !ok || !strings.Contains(m.Text, "№"+strconv.FormatInt(id, 10)) {
+		t.Errorf("a detail put as a question did not reach the team: %+v", h.srv.Messages(integrityChat))
+	}
+	if got := h.last(r.u.ID).Text; got != h.text.Text("ru", "report.passed", map[string]any{"ID": id}) {
+		t.Errorf("after the detail: %q", got)
+	}
+	h.noRejects()
+}
+
+// After /report, fear or a wish to keep one's name out chooses anonymous,
+// with what that keeps from whom; «не анонимно» and «хочу от своего
+// имени» choose named; only a bare «нет» or «не хочу ничего сообщать»
+// ends it, not «не хочу платить взятку».
+func TestReportReadsFearAndNamesAsChoices(t *testing.T) {
+	h := newIntegrityHarness(t)
+	for i, c := range []struct {
+		lang, typed string
+		want        string // the reply begins with this message
+	}{
+		{"ru", "не хочу, чтобы меня узнали", "report.fear_heard"},
+		{"ru", "не хочу называть своё имя", "report.fear_heard"},
+		{"ru", "не хочу светиться", "report.fear_heard"},
+		{"ru", "нет, я боюсь", "report.fear_heard"},
+		{"uk", "ні, я боюся", "report.fear_heard"},
+		{"uk", "не хочу, щоб мене дізналися", "report.fear_heard"},
+		{"ru", "не анонимно", "report.chosen_named"},
+		{"uk", "не анонімно", "report.chosen_named"},
+		{"ru", "хочу от своего имени", "report.chosen_named"},
+		{"uk", "хочу від свого імені", "report.chosen_named"},
+		{"ru", "не хочу платить взятку", "report.choose_first"},
+		{"ru", "нет, спасибо", "cancel.done"},
+		{"ru", "не хочу ничего сообщать", "cancel.done"},
+		{"ru", "нет", "cancel.done"},
+		{"uk", "ні, дякую", "cancel.done"},
+		{"uk", "не хочу нічого повідомляти", "cancel.done"},
+	} {
+		r := h.reporter(int64(13201 + i))
+		r.u.LanguageCode = c.lang
+		r.typesAfterReport(c.typed)
+		got := h.last(r.u.ID).Text
+		if !strings.HasPrefix(got, h.text.Text(c.lang, c.want)) {
+			t.Errorf("«%s» after /report: %q; want %s", c.typed, got, c.want)
+		}
+		if c.want == "report.fear_heard" && (!strings.Contains(got, h.text.Text(c.lang, "report.chosen_anonymous")) || !strings.Contains(got, "/forget")) {
+			t.Errorf("«%s» after /report does not say it is anonymous and what that keeps: %q", c.typed, got)
+		}
+	}
+	// A report after «нет, я боюсь» goes anonymously.
+	r := h.reporter(13251)
+	r.u.LanguageCode = "ru"
+	r.typesAfterReport("нет, я боюсь")
+	r.says("В окне 4 требовали 2000 рублей")
+	h.settle()
+	card, ok := h.lastWith(integrityChat, "2000 рублей")
+	if !ok || !strings.Contains(card.Text, h.text.Text("uk", "report.card_anonymous")) || strings.Contains(card.Text, "tg://user") {
+		t.Errorf("the report after «нет, я боюсь»: %q", card.Text)
+	}
+	h.noRejects()
+}
+
+// While /report waits for the choice, a worry («а меня не накажут если я
+// сообщу?», «это точно анонимно?») is answered with what the bot does with
+// an anonymous report, and the choice is offered again under it; another
+// question it cannot answer asks for the choice and says /cancel stops it.
+func TestReportAnswersTheWorryBeforeChoosing(t *testing.T) {
+	h := newIntegrityHarness(t)
+	for i, worry := range []string{"а меня не накажут если я сообщу?", "это точно анонимно?"} {
+		r := h.reporter(int64(13301 + i))
+		r.u.LanguageCode = "ru"
+		r.typesAfterReport(worry)
+		got := h.last(r.u.ID)
+		for _, want := range []string{"report.worry_heard", "report.safety", "report.choose_below"} {
+			if !strings.Contains(got.Text, h.text.Text("ru", want)) {
+				t.Errorf("«%s» after /report: %q lacks %s", worry, got.Text, want)
+			}
+		}
+		if !hasButton(got, turn.CbReport+":a") || !hasButton(got, turn.CbReport+":n") || h.reportsFiled() != 0 {
+			t.Errorf("«%s» after /report: buttons %s, %d reports", worry, got.ReplyMarkup, h.reportsFiled())
+		}
+		r.taps(got, turn.CbReport+":a")
+		h.settle()
+		if got := h.last(r.u.ID).Text; !strings.HasPrefix(got, h.text.Text("ru", "report.chosen_anonymous")) {
+			t.Errorf("«🕶 Анонимно» under the answer to the worry: %q", got)
+		}
+	}
+	r := h.reporter(13311)
+	r.u.LanguageCode = "ru"
+	r.typesAfterReport("как получить загранпаспорт?")
+	if got := h.last(r.u.ID).Text; got != h.text.Text("ru", "report.choose_first") || !strings.Contains(got, "/cancel") {
+		t.Errorf("a question the bot cannot answer, after /report: %q", got)
+	}
+	h.noRejects()
+}
+
+// An anonymous report does not keep the reporter's own phone number: it is
+// hidden in the card and in what is added, the reporter is told why and
+// how to be called back, and the number is nowhere in the database. A
+// named report keeps it, for the team to call.
+func TestAnonymousReportHidesThePhoneNumber(t *testing.T) {
+	h := newIntegrityHarness(t)
+	r := h.reporter(13401)
+	r.u.LanguageCode = "ru"
+	card := r.fileAnonymousReport("Сотрудница в окне 4 требовала 2000 рублей. Мой телефон +7 916 123-45-67")
+	if strings.Contains(card.Text, "123-45-67") || !strings.Contains(card.Text, "☎ ***") || !strings.Contains(card.Text, "2000 рублей") {
+		t.Errorf("the anonymous card: %q", card.Text)
+	}
+	if got := h.last(r.u.ID).Text; !strings.Contains(got, h.text.Text("ru", "report.numbers_hidden")) {
+		t.Errorf("the reporter is not told the number was hidden: %q", got)
+	}
+	r.says("Если что, звоните: 8 916 123 45 67, паспорт КВ 123456")
+	h.settle()
+	if m, ok := h.lastWith(integrityChat, "звоните"); !ok || strings.Contains(m.Text, "123 45 67") || strings.Contains(m.Text, "123456") {
+		t.Errorf("the addition in the integrity chat: %q", m.Text)
+	}
+	if got := h.last(r.u.ID).Text; !strings.Contains(got, h.text.Text("ru", "report.numbers_hidden")) {
+		t.Errorf("the reporter is not told the number in the addition was hidden: %q", got)
+	}
+	for _, hit := range pgtest.Search(t, h.st.DB(), "123-45-67", "123 45 67", "9161234567", "КВ 123456") {
+		t.Errorf("the reporter's number is kept: %s", hit)
+	}
+
+	// Named: the number stays, for the team to call back.
+	n := h.reporter(13402)
+	n.u.LanguageCode = "ru"
+	n.says("/report")
+	h.settle()
+	n.taps(h.last(n.u.ID), turn.CbReport+":n")
+	h.settle()
+	n.says("Охранник берёт деньги за очередь, мой телефон +7 916 765-43-21")
+	h.settle()
+	if c, ok := h.lastWith(integrityChat, "Охранник"); !ok || !strings.Contains(c.Text, "765-43-21") {
+		t.Errorf("the named card lost the number: %q", c.Text)
+	}
+	if got := h.last(n.u.ID).Text; strings.Contains(got, h.text.Text("ru", "report.numbers_hidden")) {
+		t.Errorf("a named reporter is told their number was hidden: %q", got)
+	}
+	h.noRejects()
+}
+
+// The team's question waits for its answer whatever the person did since
+// (/menu included): the next message is the answer, as the question says.
+func TestTeamsQuestionTakesTheAnswerAfterMenu(t *testing.T) {
+	h := newIntegrityHarness(t)
+	r := h.reporter(13501)
+	card := r.fileAnonymousReport("Инспектор на экзамене намекал на деньги")
+	h.staffPost(integrityChat, 0, card.ID, &models.Message{Text: "Когда это было?"})
+	h.settle()
+	r.says("/menu")
+	h.settle()
+	r.says("В прошлый вторник около полудня")
+	h.settle()
+	if m, ok := h.lastWith(integrityChat, "вторник"); !ok || !strings.Contains(m.Text, "№1") {
+		t.Errorf("the answer after /menu did not reach the team: %+v", h.srv.Messages(integrityChat))
 	}
 	h.noRejects()
 }

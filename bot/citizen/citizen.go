@@ -349,8 +349,11 @@ func (a *Citizens) onCitizenMessage(ctx context.Context, t *turn.Turn, m *models
 				return err
 			}
 		}
-		if handled, err := a.integrity.ReportMessage(ctx, t, m); handled || err != nil {
+		switch take, err := a.integrity.ReportMessage(ctx, t, m); {
+		case err != nil || take == integrity.Taken:
 			return err
+		case take == integrity.ForFAQ:
+			return a.citizenAsks(ctx, t, m)
 		}
 	}
 	tk, err := store.OpenTicketOf(ctx, t.Tx, t.User.ID)

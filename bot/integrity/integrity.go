@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"servicebot/bot/tg"
 	"servicebot/bot/turn"
 	"servicebot/dialogs"
+	"servicebot/locales"
 	"servicebot/store"
 )
 
@@ -40,9 +42,16 @@ type reportDraft struct {
 	// Choosing: /report was asked, and anonymous or named is not chosen
 	// yet; what is typed then is a choice in words or the report itself.
 	Choosing bool `json:"choosing,omitempty"`
-	// Since is the update that showed the choice: anything the person did
-	// after it (/menu, /operator, a button) ends the wait for it.
+	// Since is the update that brought the dialog's last prompt (the
+	// choice, «describe it», «added»): anything the person did after it
+	// that is not the report flow's (/menu, /start, a button of the FAQ)
+	// ends the wait, and what is typed next is not the report's. 0 in a
+	// dialog kept before it was recorded.
 	Since int64 `json:"since,omitempty"`
+	// Pending is a question typed while the report could be added to,
+	// which the FAQ could answer: kept until the person says whether it
+	// is for the report or for the bot.
+	Pending string `json:"pending,omitempty"`
 }
 
 // OnReportCommand begins an integrity report (/report).
@@ -77,14 +86,17 @@ func (a *Integrity) StartReport(ctx context.Context, t *turn.Turn, msgID int) er
 		b.WriteString("\n\n" + a.Text.Text(t.Lang, "report.here"))
 	}
 	b.WriteString(" " + a.Text.Text(t.Lang, "report.how"))
+	// What is typed next is for the report, not a request's description
+	// or a questionnaire's comment asked for before /report (which would
+	// keep it, and with the person's name).
+	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+		return err
+	}
 	// What is typed before a button is tapped is not lost to the FAQ.
 	if err := a.saveReportDialog(ctx, t, reportDraft{Choosing: true, Since: t.Update.ID, Source: "menu", Until: time.Now().Add(reportChoiceTime).Unix()}); err != nil {
 		return err
 	}
-	rows := [][]tg.Button{
-		{tg.CallbackButton(a.Text.Text(t.Lang, "report.anonymous"), turn.CbReport, "a")},
-		{tg.CallbackButton(a.Text.Text(t.Lang, "report.named"), turn.CbReport, "n")},
-	}
+	rows := a.choiceRows(t.Lang)
 	own, err := a.ownReports(ctx, t, t.User.ID)
 	if err != nil {
 		return err
@@ -104,14 +116,51 @@ func (a *Integrity) StartReport(ctx context.Context, t *turn.Turn, msgID int) er
 	return nil
 }
 
-// saysWord tells a short message that has one of key's typed words in
-// it: «хочу анонімно», «анонімно будь ласка».
-func (a *Integrity) saysWord(lang, key, text string) bool {
+// choiceRows are the buttons that choose how to report.
+func (a *Integrity) choiceRows(lang string) [][]tg.Button {
+	return [][]tg.Button{
+		{tg.CallbackButton(a.Text.Text(lang, "report.anonymous"), turn.CbReport, "a")},
+		{tg.CallbackButton(a.Text.Text(lang, "report.named"), turn.CbReport, "n")},
+	}
+}
+
+func (a *Integrity) choiceKeyboard(lang string) *tg.Keyboard {
+	return tg.NewKeyboard(a.choiceRows(lang)...)
+}
+
+// worried tells a question about what reporting may bring on the
+// reporter: «а мене не покарають, якщо я повідомлю?», «мене не
+// впізнають?», «это точно анонимно?».
+func (a *Integrity) worried(lang, text string) bool {
+	return dialogs.LooksLikeQuestion(text) && (a.saysAnyWord(lang, "report.worry", text) || a.saysAnyWord(lang, "report.fear", text))
+}
+
+// saysForm tells a short message that has one of key's typed forms in
+// it, with no «не» before it: «хочу анонімно», «анонімно будь ласка»,
+// «хочу від свого імені»; not «не анонімно», nor «не хочу від свого
+// імені».
+func (a *Integrity) saysForm(lang, key, text string) bool {
 	words := strings.Fields(dialogs.Fold(text))
-	if len(words) == 0 || len(words) > 4 {
+	if len(words) == 0 || len(words) > 5 {
 		return false
 	}
-	for _, w := range words {
+	for i := range words {
+		if slices.Contains(words[:i], dialogs.Fold("не")) {
+			break
+		}
+		for j := i + 1; j <= len(words); j++ {
+			if a.TypedForm(lang, key, strings.Join(words[i:j], " ")) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// saysAnyWord tells a message with one of key's typed words in it, in
+// any language: «боюся» in «ні, я боюся».
+func (a *Integrity) saysAnyWord(lang, key, text string) bool {
+	for _, w := range strings.Fields(dialogs.Fold(text)) {
 		if a.TypedForm(lang, key, w) {
 			return true
 		}
@@ -120,32 +169,49 @@ func (a *Integrity) saysWord(lang, key, text string) bool {
 }
 
 // refuses tells «не хочу нічого повідомляти», «ні, дякую», «нет»: the
-// person does not want to report after all. A few words that begin with
-// one of the locales' report.refuse_typed, in any language, say so.
+// person does not want to report after all. Only a bare refusal is one:
+// one of the locales' report.refuse_typed, in any language, and after it
+// only words of report.refuse_rest_typed («дякую», «нічого»), so «не хочу
+// платити хабар» or «не хочу, щоб мене впізнали» is none.
 func (a *Integrity) refuses(text string) bool {
 	f := dialogs.Fold(text)
 	if len(strings.Fields(f)) > 5 {
 		return false // «не хочу платити хабар, але з мене вимагали…» is a report
 	}
 	for _, p := range a.TypedWords("report.refuse_typed") {
-		if f == dialogs.Fold(p) || strings.HasPrefix(f, dialogs.Fold(p)+" ") {
+		if f == dialogs.Fold(p) || strings.HasPrefix(f, dialogs.Fold(p)+" ") && a.onlyWords(locales.Default, "report.refuse_rest", f[len(dialogs.Fold(p)):]) {
 			return true
 		}
 	}
 	return false
 }
 
+// onlyWords tells text whose every word is one of key's typed words.
+func (a *Integrity) onlyWords(lang, key, text string) bool {
+	for _, w := range strings.Fields(text) {
+		if !a.TypedForm(lang, key, w) {
+			return false
+		}
+	}
+	return true
+}
+
 // choose begins the report, anonymous or named, as chosen by its button
-// (the message msgID) or in words, and asks for it.
-func (a *Integrity) choose(ctx context.Context, t *turn.Turn, msgID int, named bool) error {
-	if err := a.saveReportDialog(ctx, t, reportDraft{Named: named, Source: "menu", Until: time.Now().Add(reportDraftTime).Unix()}); err != nil {
+// (the message msgID) or in words, and asks for it; lead, when not "",
+// comes first.
+func (a *Integrity) choose(ctx context.Context, t *turn.Turn, msgID int, named bool, lead string) error {
+	if err := a.saveReportDialog(ctx, t, reportDraft{Named: named, Source: "menu", Since: t.Update.ID, Until: time.Now().Add(reportDraftTime).Unix()}); err != nil {
 		return err
 	}
 	chosen := "report.chosen_anonymous"
 	if named {
 		chosen = "report.chosen_named"
 	}
-	a.Show(ctx, t, msgID, a.Text.Text(t.Lang, chosen)+"\n\n"+a.Text.Text(t.Lang, "report.describe"), nil)
+	text := a.Text.Text(t.Lang, chosen) + "\n\n" + a.Text.Text(t.Lang, "report.describe")
+	if lead != "" {
+		text = lead + "\n\n" + text
+	}
+	a.Show(ctx, t, msgID, text, nil)
 	return nil
 }
 
@@ -209,10 +275,15 @@ func (a *Integrity) OnReportButton(ctx context.Context, t *turn.Turn) error {
 		if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
 			return err
 		}
-		return a.choose(ctx, t, tg.CallbackMessageID(u), arg == "n")
+		return a.choose(ctx, t, tg.CallbackMessageID(u), arg == "n", "")
 	}
-	idText, _, _ := strings.Cut(arg, ":")
+	idText, verb, _ := strings.Cut(arg, ":")
 	id, _ := strconv.ParseInt(idText, 10, 64)
+	if action == turn.CbReportAdd && (verb == "y" || verb == "q") {
+		// «➕ add it» or «❓ it is a question» under a question typed
+		// while the report could be added to.
+		return a.settlePending(ctx, t, tg.CallbackMessageID(u), id, verb == "y")
+	}
 	if action == turn.CbReportDone {
 		if _, err := store.EndIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat)); err != nil {
 			return err
@@ -244,7 +315,7 @@ func (a *Integrity) OnReportButton(ctx context.Context, t *turn.Turn) error {
 	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
 		return err
 	}
-	d := reportDraft{Named: !r.Anonymous, Report: r.ID, Kind: kind, Until: time.Now().Add(reportFollowTime).Unix()}
+	d := reportDraft{Named: !r.Anonymous, Report: r.ID, Kind: kind, Since: t.Update.ID, Until: time.Now().Add(reportFollowTime).Unix()}
 	if err := a.saveReportDialog(ctx, t, d); err != nil {
 		return err
 	}
@@ -322,87 +393,214 @@ func QuestionOf(m *models.Message) int64 {
 	return 0
 }
 
+// Take says what became of a citizen's message offered to the report flow.
+type Take int
+
+const (
+	// NotReport: the message is not the report flow's; it goes where it
+	// would without it (an open request, else the FAQ).
+	NotReport Take = iota
+	// Taken: the report flow took it.
+	Taken
+	// ForFAQ: not the report flow's, and not an open request's either
+	// (the person's last word was /report, not the request): the FAQ
+	// answers it.
+	ForFAQ
+)
+
 // ReportMessage takes a citizen's message that belongs to the report
 // flow: the report being written, an addition, the answer a question
-// waits for. handled is false when it is none of these.
-func (a *Integrity) ReportMessage(ctx context.Context, t *turn.Turn, m *models.Message) (handled bool, err error) {
+// waits for; else it says where the message goes.
+func (a *Integrity) ReportMessage(ctx context.Context, t *turn.Turn, m *models.Message) (Take, error) {
 	d, ok, err := a.reportDialog(ctx, t)
 	if err != nil {
-		return false, err
+		return NotReport, err
 	}
 	if ok {
 		text := turn.FirstNonEmpty(m.Text, m.Caption)
 		if d.Choosing {
-			switch {
-			case a.TypedForm(t.Lang, "report.anonymous", text) || a.saysWord(t.Lang, "report.anonymous", text):
-				return true, a.choose(ctx, t, 0, false)
-			case a.TypedForm(t.Lang, "report.named", text):
-				return true, a.choose(ctx, t, 0, true)
-			}
-			leave := func() (bool, error) {
-				_, err := store.EndIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat))
-				return false, err
-			}
 			// The person moved on since /report (/menu, /operator, a
-			// button): this message is not the report.
-			if moved, err := store.UpdatesBetween(ctx, t.Tx, t.Chat, d.Since, t.Update.ID); err != nil {
-				return false, err
-			} else if moved || d.Since == 0 {
-				return leave()
+			// button): this message is not the report, unless it is the
+			// choice's very word. (An open request does not make it the
+			// request's: /report was asked after it.)
+			moved, err := store.UpdatesBetween(ctx, t.Tx, t.Chat, d.Since, t.Update.ID)
+			if err != nil {
+				return NotReport, err
 			}
-			if _, err := store.OpenTicketOf(ctx, t.Tx, t.User.ID); err == nil {
-				return leave() // a request's follow-up, not a report
-			} else if !errors.Is(err, store.ErrNotFound) {
-				return false, err
+			moved = moved || d.Since == 0
+			named, anonymous := a.TypedForm(t.Lang, "report.named", text), a.TypedForm(t.Lang, "report.anonymous", text)
+			switch {
+			case !moved && !named && !anonymous && a.worried(t.Lang, text):
+				// «а мене не покарають?», «це точно анонімно?»: what the
+				// bot does with a report, and the choice again.
+				a.Reply(ctx, t, a.Text.Text(t.Lang, "report.worry_heard")+"\n\n"+a.Text.Text(t.Lang, "report.safety")+"\n\n"+a.Text.Text(t.Lang, "report.choose_below"), a.choiceKeyboard(t.Lang))
+				return Taken, nil
+			case named || a.saysForm(t.Lang, "report.named", text): // first: «не анонімно» is named
+				return Taken, a.choose(ctx, t, 0, true, "")
+			case anonymous || a.saysForm(t.Lang, "report.anonymous", text):
+				return Taken, a.choose(ctx, t, 0, false, "")
+			case moved:
+				return a.leave(ctx, t, NotReport)
+			}
+			if len(strings.Fields(text)) < 10 && !evidence(m) && a.saysAnyWord(t.Lang, "report.fear", text) {
+				// «не хочу, щоб мене впізнали», «ні, я боюся»: a fear,
+				// not a refusal; anonymous is what answers it, and what
+				// that keeps from whom is said.
+				lead := a.Text.Text(t.Lang, "report.fear_heard") + "\n\n" + a.Text.Text(t.Lang, "report.safety")
+				return Taken, a.choose(ctx, t, 0, false, lead)
 			}
 			if a.refuses(text) {
 				// «не хочу нічого повідомляти»: nothing to report.
 				if _, err := store.EndIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat)); err != nil {
-					return false, err
+					return NotReport, err
 				}
 				a.Reply(ctx, t, a.Text.Text(t.Lang, "cancel.done"), a.MenuKeyboard(t.Lang))
-				return true, nil
+				return Taken, nil
 			}
 			if dialogs.LooksLikeQuestion(text) {
 				// «як записатися на іспит?» after a look at /report: the
-				// FAQ's, and the report is not begun; a question the FAQ
-				// does not know («а що буде, якщо я повідомлю?») is not
-				// a report either: the choice is asked for.
+				// FAQ's (not a request's follow-up), and the report is not
+				// begun; a question the FAQ does not know («а що буде,
+				// якщо я повідомлю?») is not a report either: the choice
+				// is asked for.
 				if _, known, err := a.BestAnswer(ctx, t.Tx, text); err != nil || known {
 					if err != nil {
-						return false, err
+						return NotReport, err
 					}
-					return leave()
+					return a.leave(ctx, t, ForFAQ)
 				}
 				a.Reply(ctx, t, a.Text.Text(t.Lang, "report.choose_first"), nil)
-				return true, nil
+				return Taken, nil
 			}
 			if len(strings.Fields(text)) < 6 && len(m.Photo) == 0 && m.Document == nil && m.Video == nil && m.Voice == nil {
 				// A few words («хочу записатися на іспит») are not taken
 				// for a report without a choice: the person is asked.
 				a.Reply(ctx, t, a.Text.Text(t.Lang, "report.choose_first"), nil)
-				return true, nil
+				return Taken, nil
 			}
 			// The report itself, typed before choosing: sent anonymously,
 			// which asks nothing of the reporter, and said so.
 			d = reportDraft{Source: "menu", Until: d.Until}
 			a.Reply(ctx, t, a.Text.Text(t.Lang, "report.sent_anonymously"), nil)
+		} else if d.Since != 0 {
+			// Chosen, or sent and open to additions: the person moved on
+			// since (/menu, /start, a button of the menu or the FAQ), so
+			// this message is not for the integrity team.
+			// (A question of the team's still waits for its answer.)
+			if moved, err := store.UpdatesBetween(ctx, t.Tx, t.Chat, d.Since, t.Update.ID); err != nil {
+				return NotReport, err
+			} else if moved {
+				if _, err := a.leave(ctx, t, NotReport); err != nil {
+					return NotReport, err
+				}
+				return a.answerAwaited(ctx, t, m)
+			}
 		}
 		if d.Report == 0 && m.Sticker != nil || d.Report == 0 && len(m.Photo) == 0 && m.Document == nil && m.Video == nil && m.Voice == nil && dialogs.SmallTalk(text) != "" {
 			// «🤬», «привіт», a sticker: not yet a report.
 			a.Reply(ctx, t, a.Text.Text(t.Lang, "report.describe_again"), nil)
-			return true, nil
+			return Taken, nil
 		}
 		if d.Report == 0 {
-			return true, a.fileReport(ctx, t, d, m)
+			return Taken, a.fileReport(ctx, t, d, m)
 		}
-		return true, a.FollowReport(ctx, t, d.Report, d.Kind, m)
+		return a.follow(ctx, t, d, m)
 	}
+	return a.answerAwaited(ctx, t, m)
+}
+
+// answerAwaited takes m as the answer to the team's question about one of
+// the person's reports, if one waits: for half an hour any message is.
+func (a *Integrity) answerAwaited(ctx context.Context, t *turn.Turn, m *models.Message) (Take, error) {
 	id, err := a.awaitingAnswer(ctx, t)
 	if err != nil || id == 0 {
-		return false, err
+		return NotReport, err
 	}
-	return true, a.FollowReport(ctx, t, id, store.ReportAnswer, m)
+	return Taken, a.FollowReport(ctx, t, id, store.ReportAnswer, m)
+}
+
+// follow takes a message sent while the person may add to report d. A
+// question the FAQ answers, in a few words («як отримати закордонний
+// паспорт?»), is answered and not added; one in more words, which may be
+// a detail of what happened put as a question, is asked about (add it, or
+// answer it?); a greeting or a thanks gets its word. The rest is added,
+// or is the answer the team's question waits for.
+func (a *Integrity) follow(ctx context.Context, t *turn.Turn, d reportDraft, m *models.Message) (Take, error) {
+	text := strings.TrimSpace(m.Text)
+	if d.Kind == store.ReportAnswer || text == "" {
+		return Taken, a.FollowReport(ctx, t, d.Report, d.Kind, m)
+	}
+	if r, mine, err := a.ownReport(ctx, t, d.Report); err != nil {
+		return NotReport, err
+	} else if !mine || r.Answering {
+		return Taken, a.FollowReport(ctx, t, d.Report, d.Kind, m)
+	}
+	if dialogs.SmallTalk(text) != "" {
+		return ForFAQ, nil // «дякую» after «sent»: not an addition
+	}
+	if !dialogs.LooksLikeQuestion(text) {
+		return Taken, a.FollowReport(ctx, t, d.Report, d.Kind, m)
+	}
+	_, known, err := a.BestAnswer(ctx, t.Tx, text)
+	switch {
+	case err != nil:
+		return NotReport, err
+	case !known:
+		// «а що буде далі?»: the team may answer it.
+		return Taken, a.FollowReport(ctx, t, d.Report, d.Kind, m)
+	case len(strings.Fields(text)) < 6:
+		return ForFAQ, nil
+	}
+	d.Pending, d.Since = text, t.Update.ID
+	if err := a.saveReportDialog(ctx, t, d); err != nil {
+		return NotReport, err
+	}
+	data := map[string]any{"ID": d.Report}
+	id := strconv.FormatInt(d.Report, 10)
+	a.Reply(ctx, t, a.Text.Text(t.Lang, "report.add_ask", data), tg.NewKeyboard(
+		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "report.add_yes", data), turn.CbReportAdd, id+":y")},
+		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "report.add_no"), turn.CbReportAdd, id+":q")},
+	))
+	return Taken, nil
+}
+
+// settlePending adds the question kept by follow to the report (add), or
+// answers it from the FAQ, on the message msgID that asked which.
+func (a *Integrity) settlePending(ctx context.Context, t *turn.Turn, msgID int, id int64, add bool) error {
+	d, ok, err := a.reportDialog(ctx, t)
+	if err != nil {
+		return err
+	}
+	if !ok || d.Report != id || d.Pending == "" {
+		a.StaleButton(ctx, t)
+		return nil
+	}
+	if add {
+		a.EditKeyboard(ctx, t, msgID, nil)
+		return a.FollowReport(ctx, t, id, store.ReportAddition, &models.Message{Text: d.Pending})
+	}
+	text := d.Pending
+	d.Pending, d.Since = "", t.Update.ID
+	if err := a.saveReportDialog(ctx, t, d); err != nil {
+		return err
+	}
+	e, known, err := a.BestAnswer(ctx, t.Tx, text)
+	if err != nil {
+		return err
+	}
+	if !known {
+		a.Show(ctx, t, msgID, a.Text.Text(t.Lang, "report.not_added", map[string]any{"ID": id}), a.MenuKeyboard(t.Lang))
+		return nil
+	}
+	a.Show(ctx, t, msgID, a.RenderAnswer(e, t.Lang), a.AnswerKeyboard(e, t.Lang, true))
+	return nil
+}
+
+// leave ends the chat's report dialog: the message is not the report's,
+// and goes as take says.
+func (a *Integrity) leave(ctx context.Context, t *turn.Turn, take Take) (Take, error) {
+	_, err := store.EndIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat))
+	return take, err
 }
 
 // awaitingAnswer returns the person's report whose question waits for an
@@ -504,11 +702,18 @@ func evidence(m *models.Message) bool {
 // pseudonym only when anonymous, with the evidence it came with. The
 // reporter may go on adding for a while.
 func (a *Integrity) fileReport(ctx context.Context, t *turn.Turn, d reportDraft, m *models.Message) error {
-	text := strings.TrimSpace(turn.FirstNonEmpty(m.Text, m.Caption))
-	if text == "" && !evidence(m) {
+	if strings.TrimSpace(turn.FirstNonEmpty(m.Text, m.Caption)) == "" && !evidence(m) {
 		a.Reply(ctx, t, a.Text.Text(t.Lang, "report.need_text"), nil)
 		return nil
 	}
+	hidden := false
+	if !d.Named {
+		var err error
+		if m, hidden, err = a.withoutNumbers(ctx, t, m); err != nil {
+			return err
+		}
+	}
+	text := strings.TrimSpace(turn.FirstNonEmpty(m.Text, m.Caption))
 	r, err := a.AddReport(ctx, t, d.Named, d.Source, text, m.From)
 	if err != nil {
 		return err
@@ -518,12 +723,39 @@ func (a *Integrity) fileReport(ctx context.Context, t *turn.Turn, d reportDraft,
 			return err
 		}
 	}
-	d = reportDraft{Named: d.Named, Report: r.ID, Kind: store.ReportAddition, Until: time.Now().Add(reportFollowTime).Unix()}
+	d = reportDraft{Named: d.Named, Report: r.ID, Kind: store.ReportAddition, Since: t.Update.ID, Until: time.Now().Add(reportFollowTime).Unix()}
 	if err := a.saveReportDialog(ctx, t, d); err != nil {
 		return err
 	}
-	a.Reply(ctx, t, a.Text.Text(t.Lang, "report.filed", map[string]any{"ID": r.ID}), a.doneKeyboard(t.Lang, 0))
+	a.Reply(ctx, t, a.Text.Text(t.Lang, "report.filed", map[string]any{"ID": r.ID})+a.hiddenNote(t.Lang, hidden), a.doneKeyboard(t.Lang, 0))
 	return nil
+}
+
+// withoutNumbers is m with the phone and document numbers in its text and
+// caption masked (dialogs.MaskPhones), and whether it had any: an
+// anonymous report does not carry the number that names its reporter,
+// and the team has no call to make on it. The inbox's copy of the update
+// is scrubbed as well, as a questionnaire's comment's is (a turn of the
+// report flow scrubs it anyway).
+func (a *Integrity) withoutNumbers(ctx context.Context, t *turn.Turn, m *models.Message) (*models.Message, bool, error) {
+	text, inText := dialogs.MaskPhones(m.Text)
+	caption, inCaption := dialogs.MaskPhones(m.Caption)
+	if !inText && !inCaption {
+		return m, false, nil
+	}
+	masked := *m
+	masked.Text, masked.Caption = text, caption
+	masked.Entities, masked.CaptionEntities = nil, nil // their offsets no longer fit
+	return &masked, true, store.ScrubInboxUpdate(ctx, t.Tx, t.Update.ID)
+}
+
+// hiddenNote tells the reporter, when hidden, that numbers were taken out
+// of their anonymous report, and why.
+func (a *Integrity) hiddenNote(lang string, hidden bool) string {
+	if !hidden {
+		return ""
+	}
+	return "\n\n" + a.Text.Text(lang, "report.numbers_hidden")
 }
 
 // AddReport stores a report with its sealed link to the person of the
@@ -640,10 +872,16 @@ func (a *Integrity) FollowReport(ctx context.Context, t *turn.Turn, id int64, ki
 	if r.Answering {
 		kind = store.ReportAnswer // a question waits: what comes is its answer
 	}
+	hidden := false
+	if r.Anonymous {
+		if m, hidden, err = a.withoutNumbers(ctx, t, m); err != nil {
+			return err
+		}
+	}
 	if err := a.relayToIntegrity(ctx, t, r, m, kind); err != nil {
 		return err
 	}
-	d := reportDraft{Named: !r.Anonymous, Report: r.ID, Kind: kind, Until: time.Now().Add(reportFollowTime).Unix()}
+	d := reportDraft{Named: !r.Anonymous, Report: r.ID, Kind: kind, Since: t.Update.ID, Until: time.Now().Add(reportFollowTime).Unix()}
 	if err := a.saveReportDialog(ctx, t, d); err != nil {
 		return err
 	}
@@ -651,7 +889,7 @@ func (a *Integrity) FollowReport(ctx context.Context, t *turn.Turn, id int64, ki
 	if kind == store.ReportAnswer {
 		answering = r.ID
 	}
-	a.Reply(ctx, t, a.Text.Text(t.Lang, "report.passed", map[string]any{"ID": r.ID}), a.doneKeyboard(t.Lang, answering))
+	a.Reply(ctx, t, a.Text.Text(t.Lang, "report.passed", map[string]any{"ID": r.ID})+a.hiddenNote(t.Lang, hidden), a.doneKeyboard(t.Lang, answering))
 	return nil
 }
 

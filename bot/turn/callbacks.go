@@ -35,7 +35,7 @@ const (
 
 	// Integrity reports (bot/integrity).
 	CbReport       = "ir" // ir:a (anonymous), ir:n (with my name)
-	CbReportAdd    = "ix" // ix:<report>: add to one's open report
+	CbReportAdd    = "ix" // ix:<report>: add to one's open report; ix:<report>:y|q: add the question typed, or answer it
 	CbReportAnswer = "ia" // ia:<report>: answer the integrity team's question
 	CbReportDone   = "iz" // iz[:<report>]: done writing (and answering)
 	CbReportClose  = "ic" // ic:<report>: integrity staff close the report
