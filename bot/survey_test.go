@@ -1362,3 +1362,52 @@ func TestYesOrNoWithAReasonTyped(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// «не зараз», «потім» at a questionnaire's intro put it off kindly, saying
+// how to come back; «я там ще не була, можна пізніше?» in the middle keeps
+// the answers given and says how to go on, where it got «choose with the
+// buttons» or FAQ suggestions.
+func TestQuestionnairePutOffInWords(t *testing.T) {
+	h := newHarness(t)
+	for i, c := range []struct{ lang, typed string }{{"uk", "не зараз"}, {"uk", "потім"}, {"ru", "давайте позже"}} {
+		p := person{id: int64(9851 + i), lang: c.lang}
+		h.says(p, "/rate")
+		h.settle()
+		h.says(p, c.typed)
+		h.settle()
+		if got, want := h.last(p.id).Text, h.text.Text(c.lang, "survey.later", map[string]any{"Command": "rate"}); got != want {
+			t.Errorf("«%s» at the intro: %q; want %q", c.typed, got, want)
+		}
+	}
+	p := person{id: 9861, lang: "uk"}
+	h.says(p, "/mystery")
+	h.taps(p, h.nth(p.id, 1), "qs:m:go")
+	h.settle()
+	h.says(p, "Я там ще не була, можна заповнити пізніше?")
+	h.settle()
+	if got, want := h.last(p.id).Text, h.text.Text("uk", "survey.saved_for_later", map[string]any{"Command": "mystery"}); got != want {
+		t.Errorf("putting the questionnaire off: %q; want %q", got, want)
+	}
+	// What comes next is not taken for the step.
+	h.says(p, "як записатися на іспит?")
+	h.settle()
+	if got := h.last(p.id).Text; strings.Contains(got, "Крок") {
+		t.Errorf("after putting it off, a question got the step: %q", got)
+	}
+	// At a score step too.
+	r := person{id: 9862, lang: "ru"}
+	h.says(r, "/rate")
+	h.taps(r, h.nth(r.id, 1), "qs:r:go")
+	h.rateLowUntil(r, "staff", "")
+	h.says(r, "давайте потом, я спешу")
+	h.settle()
+	if got, want := h.last(r.id).Text, h.text.Text("ru", "survey.saved_for_later", map[string]any{"Command": "rate"}); got != want {
+		t.Errorf("putting the rating off at a score step: %q; want %q", got, want)
+	}
+	h.says(p, "/mystery")
+	h.settle()
+	if !hasButton(h.last(p.id), "qs:m:cont") {
+		t.Errorf("/mystery after putting it off does not offer to go on: %q %s", h.last(p.id).Text, h.last(p.id).ReplyMarkup)
+	}
+	h.noRejects()
+}

@@ -857,6 +857,41 @@ func greetsOrThanks(text string) bool {
 	return k == dialogs.SmallTalkGreeting || k == dialogs.SmallTalkThanks
 }
 
+// saysLater tells «не зараз», «потім», «можна заповнити пізніше?»: a few
+// words with one of survey.later_typed among them, in any language.
+func (a *Surveys) saysLater(text string) bool {
+	f := " " + dialogs.Fold(text) + " "
+	if len(strings.Fields(f)) > 12 {
+		return false
+	}
+	for _, w := range a.TypedWords("survey.later_typed") {
+		if w = dialogs.Fold(w); w != "" && strings.Contains(f, " "+w+" ") {
+			return true
+		}
+	}
+	return false
+}
+
+// putOff ends the typed dialog of a questionnaire the person puts off
+// («я там ще не була, можна пізніше?»): the draft waits, and they are told
+// how to come back to it.
+func (a *Surveys) putOff(ctx context.Context, t *turn.Turn, kind string) error {
+	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+		return err
+	}
+	a.Reply(ctx, t, a.Text.Text(t.Lang, "survey.saved_for_later", map[string]any{"Command": commandOf(kind)}), a.MenuKeyboard(t.Lang))
+	return nil
+}
+
+// commandOf is the command that begins or continues a questionnaire of
+// kind.
+func commandOf(kind string) string {
+	if kind == dialogs.KindRating {
+		return "rate"
+	}
+	return kind
+}
+
 // typedSkip tells text that declines an optional step: its «Пропустити»
 // typed, «ні», «нічого», «без коментарів», a lone dash (survey.skip_typed,
 // in any language).
@@ -1038,6 +1073,14 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 		if a.TypedForm(t.Lang, "survey.start", m.Text) {
 			return a.beginSurvey(ctx, t, q, st.Kind, 0, "", "")
 		}
+		if a.saysLater(m.Text) {
+			// «не зараз», «потім»: not now, and how to come back.
+			if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+				return err
+			}
+			a.Reply(ctx, t, a.Text.Text(t.Lang, "survey.later", map[string]any{"Command": commandOf(st.Kind)}), a.MenuKeyboard(t.Lang))
+			return nil
+		}
 		if a.TypedForm(t.Lang, "survey.no", m.Text) {
 			// «ні»: not now; nothing was begun.
 			if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
@@ -1118,6 +1161,9 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 			a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, note))
 			return nil
 		}
+		if a.saysLater(text) {
+			return a.putOff(ctx, t, r.Kind)
+		}
 		if dialogs.SmallTalk(text) != "" && len(a.Pack.FindCentres(text)) == 0 {
 			// «Привіт», «дякую»: no town to look for.
 			a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, "survey.small_talk"))
@@ -1180,6 +1226,11 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 			// «паспорт», «готово» typed where options are ticked.
 			if done, err := a.tickTyped(ctx, t, q, r, next, in.Text); done || err != nil {
 				return err
+			}
+		}
+		if in.Text != "" && next.Type != dialogs.QuestionText && a.saysLater(in.Text) {
+			if _, err := q.Apply(r.Answers, next.ID, in, a.centreIDs()); err != nil {
+				return a.putOff(ctx, t, r.Kind)
 			}
 		}
 		asked := false
