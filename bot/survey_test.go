@@ -1411,3 +1411,19 @@ func TestQuestionnairePutOffInWords(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// «назад» typed at the centre step goes back as the button does; it was
+// looked for as a town («За запитом «назад» центру не знайшлося»).
+func TestBackTypedAtTheCentreStep(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 9871, lang: "uk"}
+	h.says(p, "/mystery")
+	h.taps(p, h.nth(p.id, 1), "qs:m:go")
+	h.settle()
+	h.says(p, "назад")
+	h.settle()
+	if got := h.last(p.id).Text; strings.Contains(got, "«назад»") {
+		t.Errorf("«назад» at the centre step was looked for as a town: %q", got)
+	}
+	h.noRejects()
+}

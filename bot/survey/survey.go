@@ -1145,6 +1145,10 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 	next, ok := q.Next(r.Answers)
 	lat, lon, shared := turn.LocationOf(m)
 	switch {
+	case a.TypedForm(t.Lang, "survey.back", m.Text):
+		// «назад» typed is «⬅️ Назад» (it was saved as the comment, and
+		// looked for as a town at the centre step), at the summary too.
+		return a.stepBack(ctx, t, q, r)
 	case conv.Step == stepCentreNote && atCentre(r):
 		return a.takeCentreNote(ctx, t, q, r, turn.FirstNonEmpty(m.Text, m.Caption))
 	case atCentre(r) && shared:
@@ -1177,10 +1181,6 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 			}
 		}
 		return a.pickFromFound(ctx, t, q, r, text)
-	case a.TypedForm(t.Lang, "survey.back", m.Text):
-		// «назад» typed is «⬅️ Назад» (it was saved as the comment), at
-		// the summary too.
-		return a.stepBack(ctx, t, q, r)
 	case !ok:
 		if asked, err := a.faqAside(ctx, t, q, r, m.Text, false); asked || err != nil {
 			return err
