@@ -605,3 +605,25 @@ func TestTypedQuestionsGetTheirOwnAnswer(t *testing.T) {
 	}
 	m.noRejects()
 }
+
+// A bribe told outside /report («інспектор сказав, що без 200 доларів не
+// здам») was answered with the entry of whatever else it named (the
+// practical exam, a passport): it gets the entry on where to report a
+// bribe, with /report in it.
+func TestBribeToldOutsideReportGetsTheReportEntry(t *testing.T) {
+	for _, c := range []struct{ pack, lang, said, want string }{
+		{"hsc", "uk", "Інспектор на практичному іспиті з водіння сказав, що без 200 доларів я не здам", "corruption_report"},
+		{"hsc", "uk", "екзаменатор вимагав гроші за теорію", "corruption_report"},
+		{"mfc", "ru", "сотрудник сказал что без 5000 рублей загранпаспорт не сделают", "mfc_report_corruption"},
+	} {
+		h := newHarness(t, func(cfg *Config) { cfg.Pack, cfg.IntegrityChatID = c.pack, integrityChat })
+		h.srv.AddChat(models.Chat{ID: integrityChat, Type: models.ChatTypeSupergroup, Title: "Integrity"})
+		p := person{id: 14201, lang: c.lang}
+		h.says(p, c.said)
+		got := h.nth(p.id, 1).Text
+		if !strings.Contains(got, h.answerOf(c.want, c.lang)) || !strings.Contains(got, "/report") {
+			t.Errorf("«%s» got %q; want the answer of %s, with /report", c.said, got, c.want)
+		}
+		h.noRejects()
+	}
+}

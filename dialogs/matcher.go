@@ -29,6 +29,7 @@ type Index struct {
 	idf     []float32
 	maxIDF  float32
 	model   *linear // over entries and out of scope
+	bribe   string  // the entry that answers a message telling of a bribe, if shown
 	all     []int32 // every class, in order
 	// topicExpBias sums exp(bias) over each topic's classes.
 	topicExpBias []float64
@@ -82,6 +83,11 @@ func (ix *Index) scratch() *scratch {
 // says of matching (synonyms, out-of-scope questions).
 func NewIndex(entries []Entry, m Matching) *Index {
 	ix := &Index{vocab: newVocabulary(), ids: map[uint64]int32{}}
+	for _, e := range entries {
+		if e.ID == m.Bribe && !e.Hidden {
+			ix.bribe = e.ID
+		}
+	}
 	ix.vocab.addSynonyms(m.Synonyms)
 	type doc struct {
 		class int32
@@ -375,8 +381,13 @@ func (v verdict) decide(answerAt, ambiguity, suggestAt, declineAt float64) Resul
 }
 
 // Ask decides what to do with a question: a confident answer, up to three
-// suggestions, or nothing.
+// suggestions, or nothing. A message telling of a bribe gets the pack's
+// entry on reporting one, whatever else it names: every other word of
+// «інспектор на іспиті сказав, що без 200 доларів не здам» is the exam's.
 func (ix *Index) Ask(query string) Result {
+	if ix.bribe != "" && TellsOfBribe(query) {
+		return Result{Best: ix.bribe, Score: 1}
+	}
 	v, ok := ix.judge(query)
 	if !ok {
 		return Result{}
