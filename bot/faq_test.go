@@ -566,14 +566,24 @@ func TestFAQTopicListHasAWayHome(t *testing.T) {
 
 // A question is offered only entries it speaks for: «инн» in the MFC pack
 // gets the services overview, not «Что делать, если в МФЦ просят деньги
-// за ускорение?», which was offered to unrelated words for its prior alone.
+// за ускорение?», which was offered to unrelated words for its prior alone,
+// nor to words that moved it by a hair («метро Китай-город», «вопрос по
+// документам») or moved every entry alike («hello мфц»).
 func TestSuggestionsAreEntriesTheQuestionSpeaksFor(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.Pack = "mfc" })
-	p := person{id: 13901, lang: "ru"}
-	h.says(p, "инн")
-	m := h.nth(p.id, 1)
-	if !hasButton(m, turn.CbFAQQuestion+":mfc_services_overview") || hasButton(m, turn.CbFAQQuestion+":mfc_report_corruption") {
-		t.Errorf("«инн» is offered: %q %s", m.Text, m.ReplyMarkup)
+	for i, c := range []struct{ said, want string }{
+		{"инн", "mfc_services_overview"},
+		{"вопрос по документам", "mfc_documents_general"},
+		{"мне нужна справка", "mfc_documents_general"},
+		{"метро Китай-город", ""},
+		{"hello мфц", ""},
+	} {
+		p := person{id: int64(13901 + i), lang: "ru"}
+		h.says(p, c.said)
+		m := h.nth(p.id, 1)
+		if c.want != "" && !hasButton(m, turn.CbFAQQuestion+":"+c.want) || hasButton(m, turn.CbFAQQuestion+":mfc_report_corruption") {
+			t.Errorf("«%s» is offered: %q %s", c.said, m.Text, m.ReplyMarkup)
+		}
 	}
 	h.noRejects()
 }
