@@ -590,14 +590,17 @@ func TestSuggestionsAreEntriesTheQuestionSpeaksFor(t *testing.T) {
 
 // Questions citizens typed and got another entry's answer for, or none:
 // registering a car (it was the imported-car answer), retaking an exam
-// (the practical exam's), an extract from the real-estate register (in the
-// MFC: nothing, or residence registration). Each is answered at once with
-// the entry that answers it.
+// (the practical exam's), a car's papers stolen (re-registration after a
+// purchase), where plates are made (individual plates), an extract from the
+// real-estate register (in the MFC: nothing, or residence registration).
+// Each is answered at once with the entry that answers it.
 func TestTypedQuestionsGetTheirOwnAnswer(t *testing.T) {
 	h := newHarness(t)
 	for i, c := range []struct{ lang, question, want string }{
 		{"ru", "как поставить машину на учет", "vreg_overview"},
 		{"uk", "перездача іспиту", "exam_attempts"},
+		{"uk", "вкрали документи на машину", "vreg_lost_certificate"},
+		{"uk", "Де зробити номери на машину?", "plates_overview"},
 	} {
 		p := person{id: int64(14101 + i), lang: c.lang}
 		h.says(p, c.question)
@@ -605,10 +608,21 @@ func TestTypedQuestionsGetTheirOwnAnswer(t *testing.T) {
 			t.Errorf("«%s» got %q; want the answer of %s", c.question, got, c.want)
 		}
 	}
+	// «Він на мене кричав» after asking how to complain: the complaint
+	// entry, where the first suggestion was the one on air-raid alerts.
+	p := person{id: 14109, lang: "uk"}
+	h.says(p, "як поскаржитися на працівника тсц")
+	h.nth(p.id, 1)
+	h.says(p, "Він на мене кричав")
+	// (Its /report line is left out: this deployment takes no reports.)
+	title := "<b>" + html.EscapeString(h.app.Pack.Local(h.app.Book().ByID["complaint_written"].Question, "uk")) + "</b>"
+	if got := h.nth(p.id, 2).Text; !strings.HasPrefix(got, title) {
+		t.Errorf("«Він на мене кричав» got %q; want the answer of complaint_written", got)
+	}
 	h.noRejects()
 
 	m := newHarness(t, func(c *Config) { c.Pack = "mfc" })
-	p := person{id: 14111, lang: "ru"}
+	p = person{id: 14111, lang: "ru"}
 	m.says(p, "выписка из ЕГРН")
 	if got := m.nth(p.id, 1).Text; !strings.Contains(got, m.answerOf("mfc_egrn_extract", "ru")) {
 		t.Errorf("«выписка из ЕГРН» got %q; want the ЕГРН extract's answer", got)
