@@ -651,3 +651,18 @@ func TestBribeToldOutsideReportGetsTheReportEntry(t *testing.T) {
 		h.noRejects()
 	}
 }
+
+// A question of a centre's hours or place that names it by its number
+// alone («Який графік роботи центру 8046?») gets that centre's card, where
+// it got every centre's usual schedule.
+func TestCentreNamedByNumberInAQuestionGetsItsCard(t *testing.T) {
+	h := newHarness(t)
+	for i, said := range []string{"Який графік роботи центру 8046?", "де знаходиться 8046"} {
+		p := person{id: int64(14301 + i), lang: "uk"}
+		h.says(p, said)
+		if got := h.nth(p.id, 1).Text; !strings.Contains(got, "ТСЦ МВС № 8046") || !strings.Contains(got, "Столичне шосе, 104") {
+			t.Errorf("«%s» got %q; want the card of № 8046", said, got)
+		}
+	}
+	h.noRejects()
+}

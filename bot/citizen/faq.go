@@ -165,6 +165,12 @@ func (a *Citizens) askFAQ(ctx context.Context, t *turn.Turn, text string) error 
 		a.showCards(ctx, t, found)
 		return nil
 	}
+	// «Який графік роботи центру 8046?»: a centre named by its number; the
+	// FAQ would give every centre's usual schedule.
+	if found := a.Pack.CentresAskedByNumber(text); len(found) > 0 {
+		a.showCards(ctx, t, found)
+		return nil
+	}
 	// «де тсц у Коростишеві»: a town the list has no centre in.
 	if dialogs.AsksWhere(text) {
 		if pl, ok := a.Pack.PlaceIn(text); ok {
