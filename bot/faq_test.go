@@ -666,3 +666,41 @@ func TestCentreNamedByNumberInAQuestionGetsItsCard(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// A town asked after in a short follow-up («а в Білій Церкві?», «в Ірпені
+// є?») gets that town's centres as the town typed where the bot asks for
+// one does, where it got FAQ suggestions or «no ready answer»: after a
+// town's cards, and at the wait for a town.
+func TestTownAskedAfterGetsItsCentres(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 14401, lang: "uk"}
+	h.says(p, "тсц у Вінниці")
+	h.settle()
+	cards := h.text.Text("uk", "centre.cards_found")
+	h.says(p, "а в Білій Церкві?")
+	h.settle()
+	if got := h.last(p.id).Text; !strings.HasPrefix(got, cards) || !strings.Contains(got, "Біла Церква") {
+		t.Errorf("«а в Білій Церкві?» after Vinnytsia's cards: %q", got)
+	}
+	// Irpin has no centre of the list: the centres nearest it.
+	h.says(p, "в Ірпені є?")
+	h.settle()
+	if got := h.last(p.id).Text; !strings.HasPrefix(got, h.text.Text("uk", "centre.nearest_to_place", map[string]any{"Place": "Ірпінь"})) || !strings.Contains(got, "🏢") {
+		t.Errorf("«в Ірпені є?»: %q", got)
+	}
+	// Asked where the bot waits for a town.
+	h.says(p, "/centres")
+	h.settle()
+	h.says(p, "а у Львові?")
+	h.settle()
+	if got := h.last(p.id).Text; !strings.Contains(got, cards) || !strings.Contains(got, "Львів") {
+		t.Errorf("«а у Львові?» at the wait for a town: %q", got)
+	}
+	// A day, not a town: no centres.
+	h.says(p, "а в суботу?")
+	h.settle()
+	if got := h.last(p.id).Text; strings.Contains(got, "🏢") {
+		t.Errorf("«а в суботу?» was taken for a town: %q", got)
+	}
+	h.noRejects()
+}
