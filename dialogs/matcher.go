@@ -29,6 +29,7 @@ type Index struct {
 	idf     []float32
 	maxIDF  float32
 	model   *linear // over entries and out of scope
+	bribe   string  // the entry that answers a message telling of a bribe, if shown
 	all     []int32 // every class, in order
 	// topicExpBias sums exp(bias) over each topic's classes.
 	topicExpBias []float64
@@ -47,6 +48,9 @@ const (
 	// wordShare is the weight of the stem features beside the character
 	// n-grams.
 	wordShare = 1.0
+	// spokenLift is how many times more than the typical class a question
+	// must raise an entry over its prior share for it to be offered.
+	spokenLift = 2.0
 )
 
 // Match is an entry and how well it matches, from 0 to 1.
@@ -82,6 +86,11 @@ func (ix *Index) scratch() *scratch {
 // says of matching (synonyms, out-of-scope questions).
 func NewIndex(entries []Entry, m Matching) *Index {
 	ix := &Index{vocab: newVocabulary(), ids: map[uint64]int32{}}
+	for _, e := range entries {
+		if e.ID == m.Bribe && !e.Hidden {
+			ix.bribe = e.ID
+		}
+	}
 	ix.vocab.addSynonyms(m.Synonyms)
 	type doc struct {
 		class int32
@@ -268,19 +277,24 @@ func (ix *Index) ranked(post *posterior, limit int) []Match {
 }
 
 // spokenFor lists the entries the question speaks for, by probability,
-// best first: those it makes likelier than they are with nothing said.
-// An entry none of whose features the question has keeps its prior share
-// (its bias) and is never offered on that alone: the entry with the
-// largest bias (the MFC's «money for speeding up») was offered to «инн»,
-// «оператор» and «выписка из егрн» for no word of theirs.
+// best first: those it raises at least spokenLift times as much as it
+// raises the typical class (the median of all, out of scope among them).
+// An entry's probability is its prior share (its bias) raised by what the
+// question says of it, so a question that says little of any one entry
+// leaves their order that of their priors, and the entry with the largest
+// prior (the MFC's «money for speeding up») came first: offered to «инн»
+// and «выписка из егрн», which touched none of its features, to «метро
+// Китай-город», a letter group of which raised it from 5.0% to 5.2%, and
+// to «hello мфц», which raises every MFC entry alike.
 func (ix *Index) spokenFor(post *posterior, limit int) []Match {
 	out := make([]Match, 0, limit+1)
+	typical := ix.medianLift(post)
 	for _, c := range post.touched {
 		if int(c) == len(ix.entries) {
 			continue
 		}
 		p := ix.model.prob(post, c)
-		if p <= ix.model.expBias[c]*post.untouched || len(out) == limit && p <= out[limit-1].Score {
+		if p < spokenLift*typical*ix.model.expBias[c]*post.untouched || len(out) == limit && p <= out[limit-1].Score {
 			continue
 		}
 		k := sort.Search(len(out), func(i int) bool {
@@ -292,6 +306,34 @@ func (ix *Index) spokenFor(post *posterior, limit int) []Match {
 		}
 	}
 	return out
+}
+
+// medianLift is the median over all classes of how many times its prior
+// share the question makes a class: 1 for a class it does not touch.
+func (ix *Index) medianLift(post *posterior) float64 {
+	n := len(ix.entries) + 1
+	if 2*len(post.touched) <= n {
+		// Most classes are untouched, the median among them: unless the
+		// touched ones below 1 reach past the middle, it is 1.
+		below := 0
+		for _, c := range post.touched {
+			if post.p[c] < ix.model.expBias[c]*post.untouched {
+				below++
+			}
+		}
+		if below <= n/2 && n-len(post.touched)+below > n/2 {
+			return 1
+		}
+	}
+	lifts := make([]float64, 0, n)
+	for _, c := range post.touched {
+		lifts = append(lifts, post.p[c]/(ix.model.expBias[c]*post.untouched))
+	}
+	for len(lifts) < n {
+		lifts = append(lifts, 1)
+	}
+	slices.Sort(lifts)
+	return lifts[n/2]
 }
 
 // verdict is what the models say of a question, before thresholds.
@@ -375,8 +417,13 @@ func (v verdict) decide(answerAt, ambiguity, suggestAt, declineAt float64) Resul
 }
 
 // Ask decides what to do with a question: a confident answer, up to three
-// suggestions, or nothing.
+// suggestions, or nothing. A message telling of a bribe gets the pack's
+// entry on reporting one, whatever else it names: every other word of
+// «інспектор на іспиті сказав, що без 200 доларів не здам» is the exam's.
 func (ix *Index) Ask(query string) Result {
+	if ix.bribe != "" && TellsOfBribe(query) {
+		return Result{Best: ix.bribe, Score: 1}
+	}
 	v, ok := ix.judge(query)
 	if !ok {
 		return Result{}

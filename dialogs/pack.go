@@ -180,7 +180,11 @@ type Matching struct {
 	// (other agencies' services, fines, insurance, weather): the matcher
 	// learns them as a class of their own.
 	OutOfScope map[string][]string `yaml:"out_of_scope"`
-	Pos        Pos                 `yaml:"-"`
+	// Bribe is the entry that answers a message telling of money demanded
+	// or offered for a service («без 200 доларів не здам», «просили денег
+	// за ускорение»; see TellsOfBribe), whatever else the message names.
+	Bribe string `yaml:"bribe"`
+	Pos   Pos    `yaml:"-"`
 }
 
 // Link is a titled URL under an answer.

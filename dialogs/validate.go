@@ -267,6 +267,9 @@ func Validate(p *Pack) []Problem {
 			}
 		}
 	}
+	if b := p.Matching.Bribe; b != "" && !ids[b] {
+		bad(p.Matching.Pos, "matching: bribe entry %q does not exist", b)
+	}
 	validateQuestionnaires(p, bad, texts)
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Pos.File != out[j].Pos.File {

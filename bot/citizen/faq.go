@@ -165,12 +165,23 @@ func (a *Citizens) askFAQ(ctx context.Context, t *turn.Turn, text string) error 
 		a.showCards(ctx, t, found)
 		return nil
 	}
+	// «Який графік роботи центру 8046?»: a centre named by its number; the
+	// FAQ would give every centre's usual schedule.
+	if found := a.Pack.CentresAskedByNumber(text); len(found) > 0 {
+		a.showCards(ctx, t, found)
+		return nil
+	}
 	// «де тсц у Коростишеві»: a town the list has no centre in.
 	if dialogs.AsksWhere(text) {
 		if pl, ok := a.Pack.PlaceIn(text); ok {
 			a.showNearPlace(ctx, t, pl)
 			return nil
 		}
+	}
+	// «а в Білій Церкві?», «в Ірпені є?»: a town asked after, answered as
+	// the town typed where the bot asks for one.
+	if town, ok := dialogs.TownAsked(text); ok && a.showTown(ctx, t, town) {
+		return nil
 	}
 	b := a.Book()
 	res := b.VisibleMatches(b.Index.Ask(text))
@@ -245,6 +256,26 @@ func (a *Citizens) askFAQ(ctx context.Context, t *turn.Turn, text string) error 
 	}
 	a.Reply(ctx, t, a.noAnswer(t.Lang), a.offerPerson(t.Lang, "n:"+a.Seal(t.User.ID, strconv.FormatInt(uid, 10))))
 	return nil
+}
+
+// showTown answers with a town's centres, as where the bot asks for a town:
+// those of the list's town it names (in any case, or a typo away), else the
+// centres nearest a settlement the gazetteer knows. false when the words
+// are no town.
+func (a *Citizens) showTown(ctx context.Context, t *turn.Turn, town string) bool {
+	if found := a.Pack.FindCentres(town); len(found) > 0 {
+		a.showCards(ctx, t, found)
+		return true
+	}
+	if found := a.Pack.TownIn(town); len(found) > 0 {
+		a.showCards(ctx, t, found)
+		return true
+	}
+	if pl, ok := a.Pack.PlaceNamed(town); ok && pl.Population > 0 {
+		a.showNearPlace(ctx, t, pl)
+		return true
+	}
+	return false
 }
 
 // onNoneFits answers «none of these»: the question goes to the editors
