@@ -1427,3 +1427,26 @@ func TestBackTypedAtTheCentreStep(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// «хочу поговорити з оператором» typed mid-questionnaire is the request
+// for a person it is anywhere else: the answers wait (and the person is
+// told how to go on), and the bot asks what the question is. It was kept
+// as words for the comment.
+func TestOperatorAskedForMidQuestionnaire(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 9881, lang: "uk"}
+	h.says(p, "/rate")
+	h.taps(p, h.nth(p.id, 1), "qs:r:go")
+	h.rateLowUntil(p, "queue", "")
+	n := len(h.srv.Messages(p.id))
+	h.says(p, "хочу поговорити з оператором")
+	h.settle()
+	got := h.srv.Messages(p.id)[n:]
+	if len(got) != 2 || got[0].Text != h.text.Text("uk", "survey.saved_for_later", map[string]any{"Command": "rate"}) || got[1].Text != h.text.Text("uk", "ticket.describe") {
+		t.Fatalf("asking for a person mid-questionnaire: %+v", got)
+	}
+	if _, ok := h.draft(p, dialogs.KindRating).Answers["time"]; !ok {
+		t.Error("the answers given were lost")
+	}
+	h.noRejects()
+}

@@ -1142,6 +1142,15 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 		}
 		return a.leave(ctx, t, r.Kind, 0, "cancel.done")
 	}
+	if dialogs.AsksForPerson(m.Text) {
+		// «хочу поговорити з оператором» mid-way: the answers wait, and
+		// the request is the citizen's as it is anywhere else.
+		if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+			return err
+		}
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "survey.saved_for_later", map[string]any{"Command": commandOf(r.Kind)}), nil)
+		return turn.ErrNotMine
+	}
 	next, ok := q.Next(r.Answers)
 	lat, lon, shared := turn.LocationOf(m)
 	switch {
