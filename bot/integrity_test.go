@@ -1176,3 +1176,25 @@ func TestTeamsQuestionTakesTheAnswerAfterMenu(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// A report written plainly in Ukrainian by someone whose Telegram is in
+// Russian is answered in Ukrainian, as any message is, though the report's
+// turn leaves the person's row untouched (their language stays Russian).
+func TestReportAnsweredInTheLanguageWritten(t *testing.T) {
+	h := newIntegrityHarness(t)
+	r := h.reporter(11721)
+	r.u.LanguageCode = "ru"
+	r.says("/report")
+	h.settle()
+	r.says("Мені сказали, що без 500 гривень мені не видадуть посвідчення водія у ТСЦ")
+	h.settle()
+	if got := h.last(r.u.ID).Text; !strings.Contains(got, "повідомлення") || strings.Contains(got, "сообщение") {
+		t.Errorf("a Ukrainian report from a Russian client is answered %q; want Ukrainian", got)
+	}
+	var lang string
+	h.st.DB().Get(&lang, `SELECT language FROM users WHERE id = 11721`)
+	if lang != "ru" {
+		t.Errorf("the report's turn changed the person's language to %q", lang)
+	}
+	h.noRejects()
+}

@@ -178,6 +178,15 @@ func (a *App) decide(ctx context.Context, t *turn.Turn) error {
 		}
 	}
 	t.Lang = user.Language
+	if m := u.Message; quiet && m != nil && t.Lang != "" {
+		// A report written plainly in the other language is answered in
+		// it, for this turn alone: the person's row is not touched.
+		if lang, ok := dialogs.WrittenIn(turn.FirstNonEmpty(m.Text, m.Caption)); ok && lang != t.Lang && slices.Contains(a.OfferedLanguages(), lang) {
+			if chosen, err := store.LanguageChosen(ctx, t.Tx, user.ID); err == nil && !chosen {
+				t.Lang = lang
+			}
+		}
+	}
 	if t.Lang == "" {
 		t.Lang = locales.Default
 		if action, _ := tg.CallbackOf(u); action != turn.CbLanguage {
