@@ -20,6 +20,7 @@ import (
 	_ "github.com/lib/pq"
 
 	"servicebot/bot/bottest"
+	"servicebot/dialogs"
 	"servicebot/locales"
 	"servicebot/store/pgtest"
 )
@@ -130,7 +131,9 @@ func expectedReplies(t *testing.T, n int) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	one := []string{text.Text("uk", "help"), text.Text("uk", "menu.title"), text.Text("uk", "cancel.nothing"), text.Text("uk", "faq.no_answer_menu")} // no STAFF_CHAT_ID: no operator to offer
+	// No STAFF_CHAT_ID: no operator to offer, in /help or after «what?».
+	help := dialogs.WithoutCommand(dialogs.WithoutCommand(text.Text("uk", "help"), "/operator"), "/reopen")
+	one := []string{help, text.Text("uk", "menu.title"), text.Text("uk", "cancel.nothing"), text.Text("uk", "faq.no_answer_menu")}
 	out := make([]string, n)
 	for i := range out {
 		out[i] = one[i%len(one)]
