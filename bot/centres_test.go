@@ -921,3 +921,28 @@ func TestMFCOfficeButtonsAndCardsTellTheTruthAlike(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// «я живу в Одессе, где ближайший ТСЦ»: the town named is the one found.
+// «живу», its ending cut to «жив», was a typo away from «Київ», and
+// every such sentence got Kyiv's eight centres.
+func TestSayingWhereOneLivesFindsThatTown(t *testing.T) {
+	h := newHarness(t)
+	for i, c := range []struct{ lang, typed, want string }{
+		{"ru", "я живу в Одессе, где ближайший ТСЦ", "№ 5154"},
+		{"ru", "я живу в Харькове, где ближайший ТСЦ", "№ 6341"},
+		{"ru", "где тсц, я живу в Ужгороде", "№ 2141"},
+		{"ru", "мы сами из Одессы, где тсц", "№ 5154"}, // «сами» is a typo from «Суми»
+		{"uk", "я живу у Львові, де найближчий ТСЦ", "№ 4641"},
+		{"uk", "де тсц, ми мешкаємо в Одесі", "№ 5154"},
+		{"ru", "где тсц, я живу на Оболони", ""}, // a district the list has no centre by
+	} {
+		p := person{id: 16001 + int64(i), lang: c.lang}
+		h.says(p, c.typed)
+		h.settle()
+		got := h.last(p.id).Text
+		if strings.Contains(got, "№ 8041") || c.want != "" && !strings.Contains(got, c.want) {
+			t.Errorf("«%s»: %q; want the card of %s, not Kyiv's", c.typed, turn.Cut(got, 120), c.want)
+		}
+	}
+	h.noRejects()
+}

@@ -133,14 +133,12 @@ func (p *Pack) CentreByNumber(number string) (Centre, bool) {
 }
 
 // townWords are words people put around a town's name or a centre's
-// number («м. Одеса», «ТСЦ № 5154», «город Харьков»), folded.
-var townWords = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields("м г с смт пгт місто город село район районе поселение метро станция станція ст тсц мвс мвд сц мфц центр сервісний сервисный в у на де где") {
-		m[Fold(w)] = true
-	}
-	return m
-}()
+// number («м. Одеса», «ТСЦ № 5154», «город Харьков», «я живу в Одессе»),
+// folded. Saying where one lives is no place: «живу», its ending cut,
+// was a typo away from «Київ».
+var townWords = foldedSet("м г с смт пгт місто город село район районе поселение метро станция станція ст тсц мвс мвд сц мфц центр сервісний сервисный в у на де где " +
+	"живу живем живём живет живёт живут живемо живе живуть мешкаю мешкаємо мешкає мешкають проживаю проживаем проживаємо проживает проживає " +
+	"нахожусь находимся знаходжусь знаходжуся перебуваю")
 
 // squash folds a name for comparing towns: the FAQ's folding, then no
 // spaces, hyphens or doubled letters («Одесса» and «odesa» meet).
@@ -250,11 +248,13 @@ func townScore(q, name string) int {
 	if len(qr) >= 4 && strings.HasPrefix(name, q) {
 		return 1
 	}
+	// Three letters are too few to be a typo away from anything: «жив»
+	// («живу» less its ending) is not «Київ».
 	allowed := 0
 	switch {
 	case len(qr) >= 7:
 		allowed = 2
-	case len(qr) >= 3:
+	case len(qr) >= 4:
 		allowed = 1
 	}
 	if d := editDistance(qr, nr); d <= allowed {
@@ -485,9 +485,13 @@ func (p *Pack) centresIn(words []string, streets bool) []Centre {
 		}
 		rest = append(rest, w)
 	}
-	// A town, one or two words long, in any case.
-	for n := 2; n >= 1; n-- {
-		for i := 0; i+n <= len(rest); i++ {
+	// A town, one or two words long, in any case: the closest of the
+	// words, so that a word a typo away from a town («сами», «Суми») does
+	// not stand for the town named exactly after it.
+	var town []Centre
+	best := 3
+	for n := 2; n >= 1 && best > 0; n-- {
+		for i := 0; i+n <= len(rest) && best > 0; i++ {
 			q := squash(strings.Join(rest[i:i+n], " "))
 			if len([]rune(q)) < 4 {
 				continue
@@ -496,11 +500,14 @@ func (p *Pack) centresIn(words []string, streets bool) []Centre {
 				// A case ending cut is guess enough: one typo more at most
 				// («Львові» is «Львів»), never two («Коростишеві» is not
 				// «Коростень»).
-				if found, score := p.findCentres(form); len(found) > 0 && score <= 2 {
-					return found
+				if found, score := p.findCentres(form); len(found) > 0 && score < best {
+					town, best = found, score
 				}
 			}
 		}
+	}
+	if town != nil {
+		return town
 	}
 	if !streets {
 		return nil

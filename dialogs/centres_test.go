@@ -228,6 +228,12 @@ func TestCentresAsked(t *testing.T) {
 		{"графік тсц 5154", []string{"odesa5154"}},
 		{"де сервісний центр у Одесі", []string{"odesa5141", "odesa5154"}},
 		{"где тсц во Львове", []string{"lviv4641", "lviv4651"}},
+		// «живу» is no place, nor «жив», its ending cut, a typo from
+		// «Київ»; «сами» is a typo from «Суми», Odesa is named exactly.
+		{"я живу в Одессе, где ближайший ТСЦ", []string{"odesa5141", "odesa5154"}},
+		{"где тсц, я живу в Ужгороде", []string{"uzhhoro2141"}},
+		{"мы сами из Одессы, где тсц", []string{"odesa5141", "odesa5154"}},
+		{"где тсц, я живу на Оболони", nil},
 		{"як записатися в тсц", nil},            // no town
 		{"коли працює тсц", nil},                // no town either
 		{"скільки коштує реєстрація авто", nil}, // not about a centre
