@@ -946,3 +946,27 @@ func TestSayingWhereOneLivesFindsThatTown(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// A town of two words in another case, Ukrainian or Russian, within a
+// Russian sentence: its centre's card, not a request for the location or
+// the FAQ's suggestions.
+func TestTwoWordTownInAnotherCase(t *testing.T) {
+	h := newHarness(t)
+	for i, c := range []struct{ typed, want string }{
+		{"Где находится сервисный центр в Білій Церкві?", "№ 3242"},
+		{"где ТСЦ в Белой Церкви", "№ 3242"},
+		{"ТСЦ в Белой Церкви", "№ 3242"},
+		{"ТСЦ в Кривому Розі", "№ 1243"},
+		{"Я живу в Кривому Розі, где ТСЦ", "№ 1243"},
+		{"где ТСЦ в Кривом Роге", "№ 1243"},
+		{"тсц у Кривому Розі", "№ 1243"},
+	} {
+		p := person{id: 16101 + int64(i), lang: "ru"}
+		h.says(p, c.typed)
+		h.settle()
+		if got := h.last(p.id).Text; !strings.Contains(got, h.text.Text("ru", "centre.cards_found")) || !strings.Contains(got, c.want) {
+			t.Errorf("«%s»: %q; want the card of %s", c.typed, turn.Cut(got, 120), c.want)
+		}
+	}
+	h.noRejects()
+}

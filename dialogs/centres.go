@@ -182,6 +182,32 @@ func (p *Pack) TownTyped(text string) []Centre {
 // findCentres is FindCentres with how far the best town is (townScore; 0
 // for a number).
 func (p *Pack) findCentres(query string) ([]Centre, int) {
+	return p.findCentresBy(query, p.townNames())
+}
+
+// townNames are each centre's town's names and its district's names and
+// their parts («Выхино» of «Выхино-Жулебино»), squashed: worked out once
+// for the many forms of a question's words that are tried.
+type townNames struct{ cities, districts [][]string }
+
+func (p *Pack) townNames() townNames {
+	n := townNames{cities: make([][]string, len(p.Centres)), districts: make([][]string, len(p.Centres))}
+	for i, c := range p.Centres {
+		for _, name := range c.City {
+			n.cities[i] = append(n.cities[i], squash(name))
+		}
+		for _, name := range c.District {
+			n.districts[i] = append(n.districts[i], squash(name))
+			for _, part := range strings.FieldsFunc(name, func(r rune) bool { return r == '-' || r == ' ' }) {
+				n.districts[i] = append(n.districts[i], squash(part))
+			}
+		}
+	}
+	return n
+}
+
+// findCentresBy is findCentres with the centres' names worked out.
+func (p *Pack) findCentresBy(query string, names townNames) ([]Centre, int) {
 	var words []string
 	for _, w := range strings.Fields(Fold(renamed(query))) {
 		if !townWords[w] {
@@ -203,21 +229,18 @@ func (p *Pack) findCentres(query string) ([]Centre, int) {
 	}
 	best := -1
 	var out []Centre
-	for _, c := range p.Centres {
+	for i, c := range p.Centres {
 		score := -1
-		for i, names := range []Text{c.City, c.District} {
-			for _, name := range names {
-				s := townScore(q, squash(name))
-				if i == 1 {
-					// A district (Moscow's) is met by its name or one typo,
-					// never as a prefix or two typos away: «Тверь» is not
-					// «Тверской», nor «Пушкино» «Щукино».
-					s = districtScore(q, name)
-				}
-				if s >= 0 && (score < 0 || s < score) {
-					score = s
-				}
+		for _, name := range names.cities[i] {
+			if s := townScore(q, name); s >= 0 && (score < 0 || s < score) {
+				score = s
 			}
+		}
+		// A district (Moscow's) is met by its name or one typo, never
+		// as a prefix or two typos away: «Тверь» is not «Тверской», nor
+		// «Пушкино» «Щукино».
+		if s := districtScore(q, names.districts[i]); s >= 0 && (score < 0 || s < score) {
+			score = s
 		}
 		switch {
 		case score < 0:
@@ -257,20 +280,20 @@ func townScore(q, name string) int {
 	case len(qr) >= 4:
 		allowed = 1
 	}
+	if max(len(qr)-len(nr), len(nr)-len(qr)) > allowed {
+		return -1 // more letters apart than typos allowed: no need to count
+	}
 	if d := editDistance(qr, nr); d <= allowed {
 		return 1 + d
 	}
 	return -1
 }
 
-// districtScore is townScore for a district's name, or a part of it: 0 the
-// same, 2 one typo away (five letters or more), -1 else.
-func districtScore(q, name string) int {
-	// «Выхино» is one part of «Выхино-Жулебино».
-	parts := append([]string{name}, strings.FieldsFunc(name, func(r rune) bool { return r == '-' || r == ' ' })...)
+// districtScore is townScore for a district's names, or their parts
+// (squashed): 0 the same, 2 one typo away (five letters or more), -1 else.
+func districtScore(q string, parts []string) int {
 	best := -1
 	for _, part := range parts {
-		part = squash(part)
 		switch {
 		case q == part:
 			return 0
@@ -457,6 +480,17 @@ func AsksWhere(question string) bool {
 	return asks && names
 }
 
+// NamesCentre tells text that names a centre («тсц», «мфц», «сервисный
+// центр»), asking or not.
+func NamesCentre(text string) bool {
+	for _, w := range strings.Fields(Fold(text)) {
+		if centreWords[w] {
+			return true
+		}
+	}
+	return false
+}
+
 // CentresIn finds the centres a question already known to be about where
 // a centre is names: «тсц у Львові», «найближчий сервісний центр у
 // Вінниці», by a town in any case, a number or a street; nil when it names
@@ -490,17 +524,17 @@ func (p *Pack) centresIn(words []string, streets bool) []Centre {
 	// not stand for the town named exactly after it.
 	var town []Centre
 	best := 3
+	names := p.townNames()
 	for n := 2; n >= 1 && best > 0; n-- {
 		for i := 0; i+n <= len(rest) && best > 0; i++ {
-			q := squash(strings.Join(rest[i:i+n], " "))
-			if len([]rune(q)) < 4 {
+			if len([]rune(squash(strings.Join(rest[i:i+n], " ")))) < 4 {
 				continue
 			}
-			for _, form := range inflected(q) {
+			for _, form := range townForms(rest[i : i+n]) {
 				// A case ending cut is guess enough: one typo more at most
 				// («Львові» is «Львів»), never two («Коростишеві» is not
 				// «Коростень»).
-				if found, score := p.findCentres(form); len(found) > 0 && score < best {
+				if found, score := p.findCentresBy(form, names); len(found) > 0 && score < best {
 					town, best = found, score
 				}
 			}
@@ -533,12 +567,37 @@ func (p *Pack) centresIn(words []string, streets bool) []Centre {
 	return nil
 }
 
-// inflected is a word and the word less a case ending.
+// townForms are the forms a town's name of one or two folded words
+// («билии церкви») may be compared in, squashed: the last word as it is
+// and less a case ending; a word before it (an adjective: «Білій», «Кривому»,
+// «Белой») also in its nominative («била», «кривии», «белая»).
+func townForms(words []string) []string {
+	firsts := []string{""}
+	if len(words) == 2 {
+		firsts = adjectiveForms(words[0], foldedAdjectiveCuts)
+	}
+	var out []string
+	for _, first := range firsts {
+		for _, last := range inflected(words[len(words)-1]) {
+			out = append(out, squash(first+last))
+		}
+	}
+	return out
+}
+
+// inflected is a folded word and the word less a case ending; after «и»
+// (Ukrainian «і») also with the consonant the locative changes put back
+// («Розі» → «Ріг», as «нозі» → «нога»).
 func inflected(w string) []string {
 	out := []string{w}
 	for _, e := range caseEndings {
 		if s, ok := strings.CutSuffix(w, e); ok && len([]rune(s)) >= 3 {
 			out = append(out, s)
+			if e == "и" {
+				if back, ok := unpalatalized(s); ok {
+					out = append(out, back)
+				}
+			}
 		}
 	}
 	return out

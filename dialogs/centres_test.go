@@ -234,10 +234,15 @@ func TestCentresAsked(t *testing.T) {
 		{"где тсц, я живу в Ужгороде", []string{"uzhhoro2141"}},
 		{"мы сами из Одессы, где тсц", []string{"odesa5141", "odesa5154"}},
 		{"где тсц, я живу на Оболони", nil},
+		// A town of two words, in another case.
+		{"Где находится сервисный центр в Білій Церкві?", []string{"bilatse3242"}},
+		{"где ТСЦ в Белой Церкви", []string{"bilatse3242"}},
+		{"де ТСЦ у Кривому Розі", []string{"kryvyir1243", "kryvyir1248"}},
+		{"где ТСЦ в Кривом Роге", []string{"kryvyir1243", "kryvyir1248"}},
 		{"як записатися в тсц", nil},            // no town
 		{"коли працює тсц", nil},                // no town either
 		{"скільки коштує реєстрація авто", nil}, // not about a centre
-		{"де Ізмаїл", nil},                      // no centre word
+		{"де Ізмаїл", nil}, // no centre word
 	} {
 		got := p.CentresAsked(tc.question)
 		var ids []string

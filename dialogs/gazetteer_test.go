@@ -34,6 +34,7 @@ func TestPlaceNamed(t *testing.T) {
 	for typed, want := range map[string]string{
 		"у Коростишеві": "Коростишів", "у Полтаві": "Полтава", "у Тернополі": "Тернопіль", "у Сумах": "Суми",
 		"у Вишневому": "Вишневе", "Фастове": "Фастів", "Ирпень": "Ірпінь", "в Ирпене": "Ірпінь",
+		"у Кривому Розі": "Кривий Ріг", "у Білій Церкві": "Біла Церква",
 	} {
 		if pl, ok := p.PlaceNamed(typed); !ok || pl.Name != want {
 			t.Errorf("PlaceNamed(%q) = %q, %v; want %q", typed, pl.Name, ok, want)

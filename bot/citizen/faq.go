@@ -200,6 +200,14 @@ func (a *Citizens) askFAQ(ctx context.Context, t *turn.Turn, text string) error 
 		a.showCards(ctx, t, found)
 		return nil
 	}
+	// «ТСЦ в Белой Церкви»: a centre and a town with centres, named in a
+	// case or a language the gazetteer has not.
+	if dialogs.NamesCentre(text) {
+		if found := a.Pack.TownIn(text); len(found) > 0 {
+			a.showCards(ctx, t, found)
+			return nil
+		}
+	}
 	// «Умань», «Коростишів»: a settlement; its centres if the list names
 	// them loosely, else the centres nearest it.
 	// Typed with nothing asked before, only a town of some size is taken
