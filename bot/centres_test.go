@@ -970,3 +970,19 @@ func TestTwoWordTownInAnotherCase(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// A town of Russia beyond Moscow's region, typed alone or asked about,
+// is told that the bot knows Moscow's offices only (it got «no ready
+// answer» or unrelated questions), as Химки and Подольск are.
+func TestMFCTownBeyondMoscowGetsTheCoverageNote(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Pack = "mfc" })
+	for i, typed := range []string{"Санкт-Петербург", "где мфц в Твери", "в Санкт-Петербурге есть мфц?", "Казань", "Питер"} {
+		p := person{id: 16201 + int64(i), lang: "ru"}
+		h.says(p, typed)
+		h.settle()
+		if got := h.last(p.id).Text; !strings.Contains(got, "только офисы «Мои документы» в Москве") {
+			t.Errorf("«%s»: %q; want the coverage note", typed, turn.Cut(got, 120))
+		}
+	}
+	h.noRejects()
+}

@@ -68,6 +68,13 @@ func readGazetteer(fsys fs.FS, file string) (map[string]GazetteerPlace, error) {
 // «Коростышев») meets its Latin spelling.
 var russianLetters = strings.NewReplacer("ы", "и", "э", "е", "ё", "е", "ъ", "")
 
+// GazetteerKey is what a settlement's name in Cyrillic letters is looked
+// up by in gazetteer.tsv: Russian letters as their nearest Ukrainian ones,
+// then the skeleton of its KMU 2010 transliteration («Тверь» → "tver").
+func GazetteerKey(name string) string {
+	return LatinSkeleton(Latin(russianLetters.Replace(strings.ToLower(name))))
+}
+
 // PlaceNamed finds a settlement of the gazetteer typed alone («Коростишів»,
 // «м. Фастів», «Фастов», «у Коростишеві»): words like «місто» or «тсц»
 // around it are left out; more than three other words are no name.
@@ -144,11 +151,10 @@ func (p *Pack) placeNamed(lead, forms []string, plain map[string]string) (Gazett
 	for _, form := range forms {
 		name := strings.Join(append(slices.Clone(lead), form), " ")
 		written := strings.Join(append(slices.Clone(lead), plain[form]), " ")
-		// Russian letters as their nearest Ukrainian ones, and «г» also
-		// as GeoNames writes Russian names («Красногорск», Krasnogorsk).
-		key := russianLetters.Replace(name)
-		for _, k := range []string{key, strings.ReplaceAll(key, "г", "ґ")} {
-			if pl, ok := p.Gazetteer[LatinSkeleton(Latin(k))]; ok {
+		// «г» also as GeoNames writes Russian names («Красногорск»,
+		// Krasnogorsk).
+		for _, k := range []string{name, strings.ReplaceAll(name, "г", "ґ")} {
+			if pl, ok := p.Gazetteer[GazetteerKey(k)]; ok {
 				if strings.ContainsAny(name, "іїє") && strings.HasPrefix(name, "и") {
 					name = "і" + strings.TrimPrefix(name, "и") // «Ирпінь» → «Ірпінь»
 				}
@@ -223,6 +229,7 @@ var caseCuts = []struct {
 	{"ім", []string{"е", "и"}, false},
 	{"ом", []string{""}, false}, {"ем", []string{""}, true},
 	{"і", []string{"", "а", "я"}, true}, {"е", []string{"", "а", "о"}, true},
+	{"и", []string{"ь", "а", "я"}, false}, // «в Твери», «из Казани»; «з Одеси»
 	{"у", []string{"", "а"}, false}, {"ю", []string{"", "я"}, true},
 	{"а", []string{""}, false}, {"я", []string{""}, true},
 }

@@ -201,10 +201,15 @@ func (a *Citizens) askFAQ(ctx context.Context, t *turn.Turn, text string) error 
 		return nil
 	}
 	// «ТСЦ в Белой Церкви»: a centre and a town with centres, named in a
-	// case or a language the gazetteer has not.
+	// case or a language the gazetteer has not; «в Санкт-Петербурге есть
+	// мфц?», a town the list has no centre in.
 	if dialogs.NamesCentre(text) {
 		if found := a.Pack.TownIn(text); len(found) > 0 {
 			a.showCards(ctx, t, found)
+			return nil
+		}
+		if pl, ok := a.Pack.PlaceIn(text); ok && pl.Population >= townTyped {
+			a.showNearPlace(ctx, t, pl)
 			return nil
 		}
 	}
