@@ -986,3 +986,37 @@ func TestMFCTownBeyondMoscowGetsTheCoverageNote(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// A place the mfc pack does not know, typed after «мфц в», is said not
+// to be found, with what the list covers, and the bot waits for a
+// location (it offered unrelated questions); a word the FAQ knows after
+// «мфц в» is still answered by the FAQ.
+func TestMFCUnknownPlaceAfterCentreWord(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Pack = "mfc" })
+	cov := "только офисы «Мои документы» в Москве"
+	for i, c := range []struct{ typed, query string }{
+		{"где мфц в Простоквашино", "Простоквашино"},
+		{"МФЦ в Простоквашино?", "Простоквашино"},
+	} {
+		p := person{id: 16301 + int64(i), lang: "ru"}
+		h.says(p, c.typed)
+		h.settle()
+		got := h.last(p.id)
+		if !strings.Contains(got.Text, h.text.Text("ru", "centre.none_found_wait", map[string]any{"Query": c.query})) || !strings.Contains(got.Text, cov) || !asksForLocation(got) {
+			t.Errorf("«%s»: %q; want none found, the coverage note and the location button", c.typed, turn.Cut(got.Text, 160))
+			continue
+		}
+		h.sharesLocation(p, 55.8050, 37.5150) // metro Sokol
+		h.settle()
+		if got := h.last(p.id).Text; !strings.Contains(got, "Чапаевский переулок") {
+			t.Errorf("the location after «%s»: %q", c.typed, turn.Cut(got, 160))
+		}
+	}
+	p := person{id: 16309, lang: "ru"}
+	h.says(p, "мфц в субботу")
+	h.settle()
+	if got := h.last(p.id); strings.Contains(got.Text, cov) || asksForLocation(got) {
+		t.Errorf("«мфц в субботу»: %q", turn.Cut(got.Text, 160))
+	}
+	h.noRejects()
+}

@@ -3,6 +3,7 @@ package dialogs
 import (
 	"errors"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -490,6 +491,53 @@ func NamesCentre(text string) bool {
 	}
 	return false
 }
+
+// nearWords say which centre is wanted without naming a place:
+// «ближайший мфц», «найближчий тсц».
+var nearWords = foldedSet("ближайший ближайшее ближайшая ближний найближчий найближче найближча")
+
+// PlaceAfterCentre is what is typed after a centre's word and «в» when
+// the text is only that, with asking words around it, and written as a
+// name, with a capital: «мфц в Простоквашино», «где ближайший МФЦ в
+// Урюпинске?» give «Простоквашино», «Урюпинске», as typed; «мфц в
+// праздники», «мфц в субботу работает?» give nothing.
+func PlaceAfterCentre(text string) (string, bool) {
+	var words []string
+	for _, w := range strings.Fields(text) {
+		if w = strings.Trim(w, ".,!?;:«»\"()"); w != "" {
+			words = append(words, w)
+		}
+	}
+	for i := 0; i+2 < len(words); i++ {
+		if !centreWords[Fold(words[i])] || !inWords[Fold(words[i+1])] {
+			continue
+		}
+		place := words[i+2:]
+		for len(place) > 0 && askWords[Fold(place[len(place)-1])] {
+			place = place[:len(place)-1] // «мфц в Урюпинске где»
+		}
+		if len(place) == 0 || len(place) > 2 || !unicode.IsUpper([]rune(place[0])[0]) {
+			return "", false
+		}
+		for _, w := range append(words[:i:i], place...) {
+			f := Fold(w)
+			if askWords[f] || centreWords[f] || nearWords[f] || townWords[f] || questionWords[f] {
+				if slices.Contains(place, w) {
+					return "", false // «мфц в центре», «тсц в мвс»
+				}
+				continue
+			}
+			if !slices.Contains(place, w) {
+				return "", false // a word that is not asking: «записаться в мфц…»
+			}
+		}
+		return strings.Join(place, " "), true
+	}
+	return "", false
+}
+
+// inWords are «в» and «у», as before a place.
+var inWords = foldedSet("в во у")
 
 // CentresIn finds the centres a question already known to be about where
 // a centre is names: «тсц у Львові», «найближчий сервісний центр у

@@ -83,3 +83,22 @@ func TestMFCPackMoscowOffices(t *testing.T) {
 		t.Errorf("browsing reaches %d offices, the pack has %d", total, len(p.Centres))
 	}
 }
+
+func TestPlaceAfterCentre(t *testing.T) {
+	for text, want := range map[string]string{
+		"мфц в Простоквашино":               "Простоквашино",
+		"где ближайший МФЦ в Урюпинске?":    "Урюпинске",
+		"Где МФЦ в Старом Осколе":           "Старом Осколе",
+		"мфц в праздники":                   "", // no name
+		"мфц в субботу работает?":           "", // more than a place
+		"как записаться в мфц":              "",
+		"где мфц":                           "",
+		"записаться в МФЦ в Простоквашино":  "",
+		"тсц у Простоквашино де":            "Простоквашино",
+		"где мфц в Самом Дальнем Поселении": "", // three words
+	} {
+		if got, ok := PlaceAfterCentre(text); got != want || ok != (want != "") {
+			t.Errorf("PlaceAfterCentre(%q) = %q, %v; want %q", text, got, ok, want)
+		}
+	}
+}

@@ -110,6 +110,25 @@ func (a *Citizens) continueCentres(ctx context.Context, t *turn.Turn, m *models.
 	return nil
 }
 
+// placeUnknown answers «где мфц в Простоквашино», a place the bot does
+// not know after a centre's word, where the pack's list covers only some
+// places: it says none was found and what the list covers, and waits for
+// a location or another name, rather than offer unrelated questions. done
+// is false where the text is not such (the FAQ knows its words: «мфц в
+// субботу»).
+func (a *Citizens) placeUnknown(ctx context.Context, t *turn.Turn, text string) (done bool, err error) {
+	cov := a.CoverageNote(t.Lang)
+	place, ok := dialogs.PlaceAfterCentre(text)
+	if cov == "" || !ok {
+		return false, nil
+	}
+	if res := a.Book().Index.Ask(place); res.Best != "" || len(res.Suggestions) > 0 {
+		return false, nil
+	}
+	q := html.EscapeString(turn.Cut(place, 60))
+	return true, a.askWhereWith(ctx, t, a.Text.Text(t.Lang, "centre.none_found_wait", map[string]any{"Query": q})+"\n\n"+cov)
+}
+
 // answers tells whether text typed where a place was asked for is better
 // answered by the FAQ: a question, small talk, or words an entry answers.
 func (a *Citizens) answers(text string) bool {

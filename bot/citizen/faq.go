@@ -190,6 +190,9 @@ func (a *Citizens) askFAQ(ctx context.Context, t *turn.Turn, text string) error 
 				a.showNearPlace(ctx, t, pl)
 				return nil
 			}
+			if done, err := a.placeUnknown(ctx, t, text); done || err != nil {
+				return err
+			}
 			return a.askWhere(ctx, t, e)
 		}
 		a.Reply(ctx, t, a.RenderAnswer(e, t.Lang), a.AnswerKeyboard(e, t.Lang, true))
@@ -211,6 +214,9 @@ func (a *Citizens) askFAQ(ctx context.Context, t *turn.Turn, text string) error 
 		if pl, ok := a.Pack.PlaceIn(text); ok && pl.Population >= townTyped {
 			a.showNearPlace(ctx, t, pl)
 			return nil
+		}
+		if done, err := a.placeUnknown(ctx, t, text); done || err != nil {
+			return err
 		}
 	}
 	// «Умань», «Коростишів»: a settlement; its centres if the list names
