@@ -1020,3 +1020,50 @@ func TestMFCUnknownPlaceAfterCentreWord(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// The mfc pack knows no metro stations: «метро Китай-город» asks for the
+// district or the location, with its button (it offered unrelated
+// questions); a station named as its district («метро Сокол») still finds
+// the office; in the hsc pack «м.» is a town's («м. Одеса»).
+func TestMetroStationAsksForTheDistrictOrLocation(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Pack = "mfc" })
+	want := h.text.Text("ru", "centre.metro")
+	for i, typed := range []string{"метро Китай-город", "м. Китай-город", "станция Чистые пруды"} {
+		p := person{id: 16401 + int64(i), lang: "ru"}
+		h.says(p, typed)
+		h.settle()
+		if got := h.last(p.id); got.Text != want || !asksForLocation(got) {
+			t.Errorf("«%s»: %q; want %q with the location button", typed, turn.Cut(got.Text, 120), want)
+			continue
+		}
+		h.sharesLocation(p, 55.8050, 37.5150) // metro Sokol
+		h.settle()
+		if got := h.last(p.id).Text; !strings.Contains(got, "Чапаевский переулок") {
+			t.Errorf("the location after «%s»: %q", typed, turn.Cut(got, 120))
+		}
+	}
+	// At the wait for a location, too.
+	w := person{id: 16409, lang: "ru"}
+	h.says(w, "/centres")
+	h.settle()
+	h.says(w, "метро Китай-город")
+	h.settle()
+	if got := h.last(w.id); got.Text != want || !asksForLocation(got) {
+		t.Errorf("«метро Китай-город» at the wait: %q", turn.Cut(got.Text, 120))
+	}
+	s := person{id: 16410, lang: "ru"}
+	h.says(s, "метро Сокол")
+	h.settle()
+	if got := h.last(s.id).Text; !strings.Contains(got, "Чапаевский переулок") {
+		t.Errorf("«метро Сокол»: %q", turn.Cut(got, 120))
+	}
+	h.noRejects()
+
+	u := newHarness(t)
+	p := person{id: 16411, lang: "uk"}
+	u.says(p, "м. Одеса")
+	u.settle()
+	if got := u.last(p.id).Text; !strings.Contains(got, "№ 5154") {
+		t.Errorf("«м. Одеса» in the hsc pack: %q", turn.Cut(got, 120))
+	}
+}

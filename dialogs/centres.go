@@ -539,6 +539,35 @@ func PlaceAfterCentre(text string) (string, bool) {
 // inWords are «в» and «у», as before a place.
 var inWords = foldedSet("в во у")
 
+// metroWords open a metro station's name: «метро Сокол», «м. Сокол»,
+// «станция Сокол», «ст. м. Сокол».
+var metroWords = foldedSet("метро м станция станція ст")
+
+// MetroNamed tells text that names a metro station and nothing else
+// («метро Китай-город», «м. Чистые пруды»), and the station as typed.
+func MetroNamed(text string) (string, bool) {
+	words := strings.Fields(text)
+	i := 0
+	for i < len(words) && metroWords[Fold(words[i])] {
+		i++
+	}
+	if i == 0 || i == len(words) || len(words)-i > 3 {
+		return "", false
+	}
+	return strings.Trim(strings.Join(words[i:], " "), ".,!?;:«»\"()"), true
+}
+
+// FoundByDistrict tells a pack whose centres are found by a district of
+// their town (Moscow's offices) too.
+func (p *Pack) FoundByDistrict() bool {
+	for _, c := range p.Centres {
+		if len(c.District) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // CentresIn finds the centres a question already known to be about where
 // a centre is names: «тсц у Львові», «найближчий сервісний центр у
 // Вінниці», by a town in any case, a number or a street; nil when it names

@@ -102,3 +102,19 @@ func TestPlaceAfterCentre(t *testing.T) {
 		}
 	}
 }
+
+func TestMetroNamed(t *testing.T) {
+	for text, want := range map[string]string{
+		"метро Китай-город":    "Китай-город",
+		"м. Чистые пруды":      "Чистые пруды",
+		"ст. м. Сокол":         "Сокол",
+		"станция Чистые пруды": "Чистые пруды",
+		"метро":                "",
+		"Китай-город":          "",
+		"метро как пройти от станции до мфц": "",
+	} {
+		if got, ok := MetroNamed(text); got != want || ok != (want != "") {
+			t.Errorf("MetroNamed(%q) = %q, %v; want %q", text, got, ok, want)
+		}
+	}
+}

@@ -85,6 +85,10 @@ func (a *Citizens) continueCentres(ctx context.Context, t *turn.Turn, m *models.
 		}
 		// Meant as a place, and none found: the wait goes on, with the
 		// location button, rather than «no answer».
+		if _, ok := dialogs.MetroNamed(m.Text); ok && a.Pack.FoundByDistrict() {
+			a.SendWithLocationButton(t, a.Text.Text(t.Lang, "centre.metro"))
+			return nil
+		}
 		q := html.EscapeString(turn.Cut(m.Text, 60))
 		text := a.Text.Text(t.Lang, "centre.none_found_wait", map[string]any{"Query": q})
 		if cov := a.CoverageNote(t.Lang); cov != "" {

@@ -172,6 +172,11 @@ func (a *Citizens) askFAQ(ctx context.Context, t *turn.Turn, text string) error 
 			return nil
 		}
 	}
+	// «метро Китай-город»: the list has no metro stations (a district's
+	// name, «метро Сокол», finds its office further on).
+	if station, ok := dialogs.MetroNamed(text); ok && a.Pack.FoundByDistrict() && len(a.Pack.FindCentres(station)) == 0 {
+		return a.askWhereWith(ctx, t, a.Text.Text(t.Lang, "centre.metro"))
+	}
 	b := a.Book()
 	res := b.VisibleMatches(b.Index.Ask(text))
 	if res.Best != "" {
