@@ -950,3 +950,149 @@ func TestMFCOfficeButtonsAndCardsTellTheTruthAlike(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// «я живу в Одессе, где ближайший ТСЦ»: the town named is the one found.
+// «живу», its ending cut to «жив», was a typo away from «Київ», and
+// every such sentence got Kyiv's eight centres.
+func TestSayingWhereOneLivesFindsThatTown(t *testing.T) {
+	h := newHarness(t)
+	for i, c := range []struct{ lang, typed, want string }{
+		{"ru", "я живу в Одессе, где ближайший ТСЦ", "№ 5154"},
+		{"ru", "я живу в Харькове, где ближайший ТСЦ", "№ 6341"},
+		{"ru", "где тсц, я живу в Ужгороде", "№ 2141"},
+		{"ru", "мы сами из Одессы, где тсц", "№ 5154"}, // «сами» is a typo from «Суми»
+		{"uk", "я живу у Львові, де найближчий ТСЦ", "№ 4641"},
+		{"uk", "де тсц, ми мешкаємо в Одесі", "№ 5154"},
+		{"ru", "где тсц, я живу на Оболони", ""}, // a district the list has no centre by
+	} {
+		p := person{id: 16001 + int64(i), lang: c.lang}
+		h.says(p, c.typed)
+		h.settle()
+		got := h.last(p.id).Text
+		if strings.Contains(got, "№ 8041") || c.want != "" && !strings.Contains(got, c.want) {
+			t.Errorf("«%s»: %q; want the card of %s, not Kyiv's", c.typed, turn.Cut(got, 120), c.want)
+		}
+	}
+	h.noRejects()
+}
+
+// A town of two words in another case, Ukrainian or Russian, within a
+// Russian sentence: its centre's card, not a request for the location or
+// the FAQ's suggestions.
+func TestTwoWordTownInAnotherCase(t *testing.T) {
+	h := newHarness(t)
+	for i, c := range []struct{ typed, want string }{
+		{"Где находится сервисный центр в Білій Церкві?", "№ 3242"},
+		{"где ТСЦ в Белой Церкви", "№ 3242"},
+		{"ТСЦ в Белой Церкви", "№ 3242"},
+		{"ТСЦ в Кривому Розі", "№ 1243"},
+		{"Я живу в Кривому Розі, где ТСЦ", "№ 1243"},
+		{"где ТСЦ в Кривом Роге", "№ 1243"},
+		{"тсц у Кривому Розі", "№ 1243"},
+	} {
+		p := person{id: 16101 + int64(i), lang: "ru"}
+		h.says(p, c.typed)
+		h.settle()
+		if got := h.last(p.id).Text; !strings.Contains(got, h.text.Text("ru", "centre.cards_found")) || !strings.Contains(got, c.want) {
+			t.Errorf("«%s»: %q; want the card of %s", c.typed, turn.Cut(got, 120), c.want)
+		}
+	}
+	h.noRejects()
+}
+
+// A town of Russia beyond Moscow's region, typed alone or asked about,
+// is told that the bot knows Moscow's offices only (it got «no ready
+// answer» or unrelated questions), as Химки and Подольск are.
+func TestMFCTownBeyondMoscowGetsTheCoverageNote(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Pack = "mfc" })
+	for i, typed := range []string{"Санкт-Петербург", "где мфц в Твери", "в Санкт-Петербурге есть мфц?", "Казань", "Питер"} {
+		p := person{id: 16201 + int64(i), lang: "ru"}
+		h.says(p, typed)
+		h.settle()
+		if got := h.last(p.id).Text; !strings.Contains(got, "только офисы «Мои документы» в Москве") {
+			t.Errorf("«%s»: %q; want the coverage note", typed, turn.Cut(got, 120))
+		}
+	}
+	h.noRejects()
+}
+
+// A place the mfc pack does not know, typed after «мфц в», is said not
+// to be found, with what the list covers, and the bot waits for a
+// location (it offered unrelated questions); a word the FAQ knows after
+// «мфц в» is still answered by the FAQ.
+func TestMFCUnknownPlaceAfterCentreWord(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Pack = "mfc" })
+	cov := "только офисы «Мои документы» в Москве"
+	for i, c := range []struct{ typed, query string }{
+		{"где мфц в Простоквашино", "Простоквашино"},
+		{"МФЦ в Простоквашино?", "Простоквашино"},
+	} {
+		p := person{id: 16301 + int64(i), lang: "ru"}
+		h.says(p, c.typed)
+		h.settle()
+		got := h.last(p.id)
+		if !strings.Contains(got.Text, h.text.Text("ru", "centre.none_found_wait", map[string]any{"Query": c.query})) || !strings.Contains(got.Text, cov) || !asksForLocation(got) {
+			t.Errorf("«%s»: %q; want none found, the coverage note and the location button", c.typed, turn.Cut(got.Text, 160))
+			continue
+		}
+		h.sharesLocation(p, 55.8050, 37.5150) // metro Sokol
+		h.settle()
+		if got := h.last(p.id).Text; !strings.Contains(got, "Чапаевский переулок") {
+			t.Errorf("the location after «%s»: %q", c.typed, turn.Cut(got, 160))
+		}
+	}
+	p := person{id: 16309, lang: "ru"}
+	h.says(p, "мфц в субботу")
+	h.settle()
+	if got := h.last(p.id); strings.Contains(got.Text, cov) || asksForLocation(got) {
+		t.Errorf("«мфц в субботу»: %q", turn.Cut(got.Text, 160))
+	}
+	h.noRejects()
+}
+
+// The mfc pack knows no metro stations: «метро Китай-город» asks for the
+// district or the location, with its button (it offered unrelated
+// questions); a station named as its district («метро Сокол») still finds
+// the office; in the hsc pack «м.» is a town's («м. Одеса»).
+func TestMetroStationAsksForTheDistrictOrLocation(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Pack = "mfc" })
+	want := h.text.Text("ru", "centre.metro")
+	for i, typed := range []string{"метро Китай-город", "м. Китай-город", "станция Чистые пруды"} {
+		p := person{id: 16401 + int64(i), lang: "ru"}
+		h.says(p, typed)
+		h.settle()
+		if got := h.last(p.id); got.Text != want || !asksForLocation(got) {
+			t.Errorf("«%s»: %q; want %q with the location button", typed, turn.Cut(got.Text, 120), want)
+			continue
+		}
+		h.sharesLocation(p, 55.8050, 37.5150) // metro Sokol
+		h.settle()
+		if got := h.last(p.id).Text; !strings.Contains(got, "Чапаевский переулок") {
+			t.Errorf("the location after «%s»: %q", typed, turn.Cut(got, 120))
+		}
+	}
+	// At the wait for a location, too.
+	w := person{id: 16409, lang: "ru"}
+	h.says(w, "/centres")
+	h.settle()
+	h.says(w, "метро Китай-город")
+	h.settle()
+	if got := h.last(w.id); got.Text != want || !asksForLocation(got) {
+		t.Errorf("«метро Китай-город» at the wait: %q", turn.Cut(got.Text, 120))
+	}
+	s := person{id: 16410, lang: "ru"}
+	h.says(s, "метро Сокол")
+	h.settle()
+	if got := h.last(s.id).Text; !strings.Contains(got, "Чапаевский переулок") {
+		t.Errorf("«метро Сокол»: %q", turn.Cut(got, 120))
+	}
+	h.noRejects()
+
+	u := newHarness(t)
+	p := person{id: 16411, lang: "uk"}
+	u.says(p, "м. Одеса")
+	u.settle()
+	if got := u.last(p.id).Text; !strings.Contains(got, "№ 5154") {
+		t.Errorf("«м. Одеса» in the hsc pack: %q", turn.Cut(got, 120))
+	}
+}

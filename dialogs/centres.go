@@ -3,6 +3,7 @@ package dialogs
 import (
 	"errors"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -133,14 +134,12 @@ func (p *Pack) CentreByNumber(number string) (Centre, bool) {
 }
 
 // townWords are words people put around a town's name or a centre's
-// number («м. Одеса», «ТСЦ № 5154», «город Харьков»), folded.
-var townWords = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields("м г с смт пгт місто город село район районе поселение метро станция станція ст тсц мвс мвд сц мфц центр сервісний сервисный в у на де где") {
-		m[Fold(w)] = true
-	}
-	return m
-}()
+// number («м. Одеса», «ТСЦ № 5154», «город Харьков», «я живу в Одессе»),
+// folded. Saying where one lives is no place: «живу», its ending cut,
+// was a typo away from «Київ».
+var townWords = foldedSet("м г с смт пгт місто город село район районе поселение метро станция станція ст тсц мвс мвд сц мфц центр сервісний сервисный в у на де где " +
+	"живу живем живём живет живёт живут живемо живе живуть мешкаю мешкаємо мешкає мешкають проживаю проживаем проживаємо проживает проживає " +
+	"нахожусь находимся знаходжусь знаходжуся перебуваю")
 
 // squash folds a name for comparing towns: the FAQ's folding, then no
 // spaces, hyphens or doubled letters («Одесса» and «odesa» meet).
@@ -184,6 +183,32 @@ func (p *Pack) TownTyped(text string) []Centre {
 // findCentres is FindCentres with how far the best town is (townScore; 0
 // for a number).
 func (p *Pack) findCentres(query string) ([]Centre, int) {
+	return p.findCentresBy(query, p.townNames())
+}
+
+// townNames are each centre's town's names and its district's names and
+// their parts («Выхино» of «Выхино-Жулебино»), squashed: worked out once
+// for the many forms of a question's words that are tried.
+type townNames struct{ cities, districts [][]string }
+
+func (p *Pack) townNames() townNames {
+	n := townNames{cities: make([][]string, len(p.Centres)), districts: make([][]string, len(p.Centres))}
+	for i, c := range p.Centres {
+		for _, name := range c.City {
+			n.cities[i] = append(n.cities[i], squash(name))
+		}
+		for _, name := range c.District {
+			n.districts[i] = append(n.districts[i], squash(name))
+			for _, part := range strings.FieldsFunc(name, func(r rune) bool { return r == '-' || r == ' ' }) {
+				n.districts[i] = append(n.districts[i], squash(part))
+			}
+		}
+	}
+	return n
+}
+
+// findCentresBy is findCentres with the centres' names worked out.
+func (p *Pack) findCentresBy(query string, names townNames) ([]Centre, int) {
 	var words []string
 	for _, w := range strings.Fields(Fold(p.renamed(query))) {
 		if !townWords[w] {
@@ -205,21 +230,18 @@ func (p *Pack) findCentres(query string) ([]Centre, int) {
 	}
 	best := -1
 	var out []Centre
-	for _, c := range p.Centres {
+	for i, c := range p.Centres {
 		score := -1
-		for i, names := range []Text{c.City, c.District} {
-			for _, name := range names {
-				s := townScore(q, squash(name))
-				if i == 1 {
-					// A district (Moscow's) is met by its name or one typo,
-					// never as a prefix or two typos away: «Тверь» is not
-					// «Тверской», nor «Пушкино» «Щукино».
-					s = districtScore(q, name)
-				}
-				if s >= 0 && (score < 0 || s < score) {
-					score = s
-				}
+		for _, name := range names.cities[i] {
+			if s := townScore(q, name); s >= 0 && (score < 0 || s < score) {
+				score = s
 			}
+		}
+		// A district (Moscow's) is met by its name or one typo, never
+		// as a prefix or two typos away: «Тверь» is not «Тверской», nor
+		// «Пушкино» «Щукино».
+		if s := districtScore(q, names.districts[i]); s >= 0 && (score < 0 || s < score) {
+			score = s
 		}
 		switch {
 		case score < 0:
@@ -250,12 +272,17 @@ func townScore(q, name string) int {
 	if len(qr) >= 4 && strings.HasPrefix(name, q) {
 		return 1
 	}
+	// Three letters are too few to be a typo away from anything: «жив»
+	// («живу» less its ending) is not «Київ».
 	allowed := 0
 	switch {
 	case len(qr) >= 7:
 		allowed = 2
-	case len(qr) >= 3:
+	case len(qr) >= 4:
 		allowed = 1
+	}
+	if max(len(qr)-len(nr), len(nr)-len(qr)) > allowed {
+		return -1 // more letters apart than typos allowed: no need to count
 	}
 	if d := editDistance(qr, nr); d <= allowed {
 		return 1 + d
@@ -263,14 +290,11 @@ func townScore(q, name string) int {
 	return -1
 }
 
-// districtScore is townScore for a district's name, or a part of it: 0 the
-// same, 2 one typo away (five letters or more), -1 else.
-func districtScore(q, name string) int {
-	// «Выхино» is one part of «Выхино-Жулебино».
-	parts := append([]string{name}, strings.FieldsFunc(name, func(r rune) bool { return r == '-' || r == ' ' })...)
+// districtScore is townScore for a district's names, or their parts
+// (squashed): 0 the same, 2 one typo away (five letters or more), -1 else.
+func districtScore(q string, parts []string) int {
 	best := -1
 	for _, part := range parts {
-		part = squash(part)
 		switch {
 		case q == part:
 			return 0
@@ -457,6 +481,93 @@ func AsksWhere(question string) bool {
 	return asks && names
 }
 
+// NamesCentre tells text that names a centre («тсц», «мфц», «сервисный
+// центр»), asking or not.
+func NamesCentre(text string) bool {
+	for _, w := range strings.Fields(Fold(text)) {
+		if centreWords[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// nearWords say which centre is wanted without naming a place:
+// «ближайший мфц», «найближчий тсц».
+var nearWords = foldedSet("ближайший ближайшее ближайшая ближний найближчий найближче найближча")
+
+// PlaceAfterCentre is what is typed after a centre's word and «в» when
+// the text is only that, with asking words around it, and written as a
+// name, with a capital: «мфц в Простоквашино», «где ближайший МФЦ в
+// Урюпинске?» give «Простоквашино», «Урюпинске», as typed; «мфц в
+// праздники», «мфц в субботу работает?» give nothing.
+func PlaceAfterCentre(text string) (string, bool) {
+	var words []string
+	for _, w := range strings.Fields(text) {
+		if w = strings.Trim(w, ".,!?;:«»\"()"); w != "" {
+			words = append(words, w)
+		}
+	}
+	for i := 0; i+2 < len(words); i++ {
+		if !centreWords[Fold(words[i])] || !inWords[Fold(words[i+1])] {
+			continue
+		}
+		place := words[i+2:]
+		for len(place) > 0 && askWords[Fold(place[len(place)-1])] {
+			place = place[:len(place)-1] // «мфц в Урюпинске где»
+		}
+		if len(place) == 0 || len(place) > 2 || !unicode.IsUpper([]rune(place[0])[0]) {
+			return "", false
+		}
+		for _, w := range append(words[:i:i], place...) {
+			f := Fold(w)
+			if askWords[f] || centreWords[f] || nearWords[f] || townWords[f] || questionWords[f] {
+				if slices.Contains(place, w) {
+					return "", false // «мфц в центре», «тсц в мвс»
+				}
+				continue
+			}
+			if !slices.Contains(place, w) {
+				return "", false // a word that is not asking: «записаться в мфц…»
+			}
+		}
+		return strings.Join(place, " "), true
+	}
+	return "", false
+}
+
+// inWords are «в» and «у», as before a place.
+var inWords = foldedSet("в во у")
+
+// metroWords open a metro station's name: «метро Сокол», «м. Сокол»,
+// «станция Сокол», «ст. м. Сокол».
+var metroWords = foldedSet("метро м станция станція ст")
+
+// MetroNamed tells text that names a metro station and nothing else
+// («метро Китай-город», «м. Чистые пруды»), and the station as typed.
+func MetroNamed(text string) (string, bool) {
+	words := strings.Fields(text)
+	i := 0
+	for i < len(words) && metroWords[Fold(words[i])] {
+		i++
+	}
+	if i == 0 || i == len(words) || len(words)-i > 3 {
+		return "", false
+	}
+	return strings.Trim(strings.Join(words[i:], " "), ".,!?;:«»\"()"), true
+}
+
+// FoundByDistrict tells a pack whose centres are found by a district of
+// their town (Moscow's offices) too.
+func (p *Pack) FoundByDistrict() bool {
+	for _, c := range p.Centres {
+		if len(c.District) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // CentresIn finds the centres a question already known to be about where
 // a centre is names: «тсц у Львові», «найближчий сервісний центр у
 // Вінниці», by a town in any case, a number or a street; nil when it names
@@ -485,22 +596,29 @@ func (p *Pack) centresIn(words []string, streets bool) []Centre {
 		}
 		rest = append(rest, w)
 	}
-	// A town, one or two words long, in any case.
-	for n := 2; n >= 1; n-- {
-		for i := 0; i+n <= len(rest); i++ {
-			q := squash(strings.Join(rest[i:i+n], " "))
-			if len([]rune(q)) < 4 {
+	// A town, one or two words long, in any case: the closest of the
+	// words, so that a word a typo away from a town («сами», «Суми») does
+	// not stand for the town named exactly after it.
+	var town []Centre
+	best := 3
+	names := p.townNames()
+	for n := 2; n >= 1 && best > 0; n-- {
+		for i := 0; i+n <= len(rest) && best > 0; i++ {
+			if len([]rune(squash(strings.Join(rest[i:i+n], " ")))) < 4 {
 				continue
 			}
-			for _, form := range inflected(q) {
+			for _, form := range townForms(rest[i : i+n]) {
 				// A case ending cut is guess enough: one typo more at most
 				// («Львові» is «Львів»), never two («Коростишеві» is not
 				// «Коростень»).
-				if found, score := p.findCentres(form); len(found) > 0 && score <= 2 {
-					return found
+				if found, score := p.findCentresBy(form, names); len(found) > 0 && score < best {
+					town, best = found, score
 				}
 			}
 		}
+	}
+	if town != nil {
+		return town
 	}
 	if !streets {
 		return nil
@@ -526,12 +644,37 @@ func (p *Pack) centresIn(words []string, streets bool) []Centre {
 	return nil
 }
 
-// inflected is a word and the word less a case ending.
+// townForms are the forms a town's name of one or two folded words
+// («билии церкви») may be compared in, squashed: the last word as it is
+// and less a case ending; a word before it (an adjective: «Білій», «Кривому»,
+// «Белой») also in its nominative («била», «кривии», «белая»).
+func townForms(words []string) []string {
+	firsts := []string{""}
+	if len(words) == 2 {
+		firsts = adjectiveForms(words[0], foldedAdjectiveCuts)
+	}
+	var out []string
+	for _, first := range firsts {
+		for _, last := range inflected(words[len(words)-1]) {
+			out = append(out, squash(first+last))
+		}
+	}
+	return out
+}
+
+// inflected is a folded word and the word less a case ending; after «и»
+// (Ukrainian «і») also with the consonant the locative changes put back
+// («Розі» → «Ріг», as «нозі» → «нога»).
 func inflected(w string) []string {
 	out := []string{w}
 	for _, e := range caseEndings {
 		if s, ok := strings.CutSuffix(w, e); ok && len([]rune(s)) >= 3 {
 			out = append(out, s)
+			if e == "и" {
+				if back, ok := unpalatalized(s); ok {
+					out = append(out, back)
+				}
+			}
 		}
 	}
 	return out

@@ -229,10 +229,21 @@ func TestCentresAsked(t *testing.T) {
 		{"графік тсц 5154", []string{"odesa5154"}},
 		{"де сервісний центр у Одесі", []string{"odesa5141", "odesa5154"}},
 		{"где тсц во Львове", []string{"lviv4641", "lviv4651"}},
+		// «живу» is no place, nor «жив», its ending cut, a typo from
+		// «Київ»; «сами» is a typo from «Суми», Odesa is named exactly.
+		{"я живу в Одессе, где ближайший ТСЦ", []string{"odesa5141", "odesa5154"}},
+		{"где тсц, я живу в Ужгороде", []string{"uzhhoro2141"}},
+		{"мы сами из Одессы, где тсц", []string{"odesa5141", "odesa5154"}},
+		{"где тсц, я живу на Оболони", nil},
+		// A town of two words, in another case.
+		{"Где находится сервисный центр в Білій Церкві?", []string{"bilatse3242"}},
+		{"где ТСЦ в Белой Церкви", []string{"bilatse3242"}},
+		{"де ТСЦ у Кривому Розі", []string{"kryvyir1243", "kryvyir1248"}},
+		{"где ТСЦ в Кривом Роге", []string{"kryvyir1243", "kryvyir1248"}},
 		{"як записатися в тсц", nil},            // no town
 		{"коли працює тсц", nil},                // no town either
 		{"скільки коштує реєстрація авто", nil}, // not about a centre
-		{"де Ізмаїл", nil},                      // no centre word
+		{"де Ізмаїл", nil}, // no centre word
 	} {
 		got := p.CentresAsked(tc.question)
 		var ids []string

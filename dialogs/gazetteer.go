@@ -68,6 +68,13 @@ func readGazetteer(fsys fs.FS, file string) (map[string]GazetteerPlace, error) {
 // «Коростышев») meets its Latin spelling.
 var russianLetters = strings.NewReplacer("ы", "и", "э", "е", "ё", "е", "ъ", "")
 
+// GazetteerKey is what a settlement's name in Cyrillic letters is looked
+// up by in gazetteer.tsv: Russian letters as their nearest Ukrainian ones,
+// then the skeleton of its KMU 2010 transliteration («Тверь» → "tver").
+func GazetteerKey(name string) string {
+	return LatinSkeleton(Latin(russianLetters.Replace(strings.ToLower(name))))
+}
+
 // PlaceNamed finds a settlement of the gazetteer typed alone («Коростишів»,
 // «м. Фастів», «Фастов», «у Коростишеві»): words like «місто» or «тсц»
 // around it are left out; more than three other words are no name.
@@ -122,14 +129,32 @@ func (p *Pack) placeOf(words []string) (GazetteerPlace, bool) {
 	}
 	last := len(words) - 1
 	forms, plain := nominativeForms(words[last])
+	// A name's first word may be an adjective in another case too («у
+	// Кривому Розі», «у Білій Церкві»).
+	leads := [][]string{words[:last]}
+	if last == 1 {
+		for _, f := range adjectiveForms(words[0], adjectiveCuts)[1:] {
+			leads = append(leads, []string{f})
+		}
+	}
+	for _, lead := range leads {
+		if pl, ok := p.placeNamed(lead, forms, plain); ok {
+			return pl, true
+		}
+	}
+	return GazetteerPlace{}, false
+}
+
+// placeNamed is placeOf's look-up of the name of words lead and one of
+// forms for its last word.
+func (p *Pack) placeNamed(lead, forms []string, plain map[string]string) (GazetteerPlace, bool) {
 	for _, form := range forms {
-		name := strings.Join(append(append([]string{}, words[:last]...), form), " ")
-		written := strings.Join(append(append([]string{}, words[:last]...), plain[form]), " ")
-		// Russian letters as their nearest Ukrainian ones, and «г» also
-		// as GeoNames writes Russian names («Красногорск», Krasnogorsk).
-		key := russianLetters.Replace(name)
-		for _, k := range []string{key, strings.ReplaceAll(key, "г", "ґ")} {
-			if pl, ok := p.Gazetteer[LatinSkeleton(Latin(k))]; ok {
+		name := strings.Join(append(slices.Clone(lead), form), " ")
+		written := strings.Join(append(slices.Clone(lead), plain[form]), " ")
+		// «г» also as GeoNames writes Russian names («Красногорск»,
+		// Krasnogorsk).
+		for _, k := range []string{name, strings.ReplaceAll(name, "г", "ґ")} {
+			if pl, ok := p.Gazetteer[GazetteerKey(k)]; ok {
 				if strings.ContainsAny(name, "іїє") && strings.HasPrefix(name, "и") {
 					name = "і" + strings.TrimPrefix(name, "и") // «Ирпінь» → «Ірпінь»
 				}
@@ -176,6 +201,11 @@ func nominativeForms(w string) (out []string, plain map[string]string) {
 			add(s)
 			add(ikavized(s))
 		}
+		if back, ok := unpalatalized(stem); ok && c.end == "і" {
+			from = back
+			add(back)
+			add(ikavized(back)) // «Розі» → «Ріг»
+		}
 	}
 	for _, s := range slices.Clone(out) {
 		if rest, ok := strings.CutPrefix(s, "и"); ok {
@@ -199,8 +229,68 @@ var caseCuts = []struct {
 	{"ім", []string{"е", "и"}, false},
 	{"ом", []string{""}, false}, {"ем", []string{""}, true},
 	{"і", []string{"", "а", "я"}, true}, {"е", []string{"", "а", "о"}, true},
+	{"и", []string{"ь", "а", "я"}, false}, // «в Твери», «из Казани»; «з Одеси»
 	{"у", []string{"", "а"}, false}, {"ю", []string{"", "я"}, true},
 	{"а", []string{""}, false}, {"я", []string{""}, true},
+}
+
+// adjectiveCuts are the endings of an adjective that begins a town's
+// name («Біла Церква», «Кривий Ріг», «Белая Церковь») in other cases, and
+// what its nominative may have instead: «у Білій Церкві», «у Кривому
+// Розі», «в Белой Церкви», «в Кривом Роге», «из Кривого Рога».
+var adjectiveCuts = []adjectiveCut{
+	{"ому", []string{"ий", "е", "ой", "ый"}}, {"ого", []string{"ий", "е", "ой", "ый"}},
+	{"ім", []string{"ий", "е"}}, {"ій", []string{"а"}}, {"ої", []string{"а"}},
+	{"ую", []string{"ая"}}, {"ой", []string{"ая"}}, {"ом", []string{"ой", "ий", "ый"}},
+	{"ем", []string{"ий"}}, {"ей", []string{"яя"}}, {"у", []string{"а"}},
+}
+
+type adjectiveCut struct {
+	end  string
+	back []string
+}
+
+// foldedAdjectiveCuts are adjectiveCuts in the folded alphabet.
+var foldedAdjectiveCuts = func() []adjectiveCut {
+	out := slices.Clone(adjectiveCuts)
+	for i, c := range out {
+		out[i].end, out[i].back = Fold(c.end), nil
+		for _, b := range c.back {
+			out[i].back = append(out[i].back, Fold(b))
+		}
+	}
+	return out
+}()
+
+// adjectiveForms are w and the nominatives it may stand for as an
+// adjective, by cuts (adjectiveCuts or foldedAdjectiveCuts).
+func adjectiveForms(w string, cuts []adjectiveCut) []string {
+	out := []string{w}
+	for _, c := range cuts {
+		stem, ok := strings.CutSuffix(w, c.end)
+		if !ok || len([]rune(stem)) < 3 {
+			continue
+		}
+		for _, b := range c.back {
+			if !slices.Contains(out, stem+b) {
+				out = append(out, stem+b)
+			}
+		}
+	}
+	return out
+}
+
+// unpalatalized is a stem less the change the Ukrainian locative's «і»
+// makes to «г», «к», «х» («Розі» of «Ріг», as «нозі» of «нога», «руці» of «рука»): its
+// last «з», «ц» or «с» as it was.
+func unpalatalized(stem string) (string, bool) {
+	r := []rune(stem)
+	back, ok := map[rune]rune{'з': 'г', 'ц': 'к', 'с': 'х'}[r[len(r)-1]]
+	if !ok {
+		return "", false
+	}
+	r[len(r)-1] = back
+	return string(r), true
 }
 
 // ikavized is w with its last «о», «е» or «є», when followed by

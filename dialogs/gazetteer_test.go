@@ -34,6 +34,7 @@ func TestPlaceNamed(t *testing.T) {
 	for typed, want := range map[string]string{
 		"у Коростишеві": "Коростишів", "у Полтаві": "Полтава", "у Тернополі": "Тернопіль", "у Сумах": "Суми",
 		"у Вишневому": "Вишневе", "Фастове": "Фастів", "Ирпень": "Ірпінь", "в Ирпене": "Ірпінь",
+		"у Кривому Розі": "Кривий Ріг", "у Білій Церкві": "Біла Церква",
 	} {
 		if pl, ok := p.PlaceNamed(typed); !ok || pl.Name != want {
 			t.Errorf("PlaceNamed(%q) = %q, %v; want %q", typed, pl.Name, ok, want)
@@ -49,7 +50,8 @@ func TestPlaceNamed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for typed, want := range map[string]string{"в Химках": "Химки", "в Балашихе": "Балашиха", "Красногорске": "Красногорск", "Сергиев Посад": "Сергиев Посад", "Королёв": "Королёв"} {
+	for typed, want := range map[string]string{"в Химках": "Химки", "в Балашихе": "Балашиха", "Красногорске": "Красногорск", "Сергиев Посад": "Сергиев Посад", "Королёв": "Королёв",
+		"в Твери": "Тверь", "в Казани": "Казань", "Санкт-Петербург": "Санкт-Петербург", "в Санкт-Петербурге": "Санкт-Петербург"} {
 		if pl, ok := m.PlaceNamed(typed); !ok || pl.Name != want {
 			t.Errorf("mfc PlaceNamed(%q) = %q, %v; want %q", typed, pl.Name, ok, want)
 		}

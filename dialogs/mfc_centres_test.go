@@ -83,3 +83,38 @@ func TestMFCPackMoscowOffices(t *testing.T) {
 		t.Errorf("browsing reaches %d offices, the pack has %d", total, len(p.Centres))
 	}
 }
+
+func TestPlaceAfterCentre(t *testing.T) {
+	for text, want := range map[string]string{
+		"мфц в Простоквашино":               "Простоквашино",
+		"где ближайший МФЦ в Урюпинске?":    "Урюпинске",
+		"Где МФЦ в Старом Осколе":           "Старом Осколе",
+		"мфц в праздники":                   "", // no name
+		"мфц в субботу работает?":           "", // more than a place
+		"как записаться в мфц":              "",
+		"где мфц":                           "",
+		"записаться в МФЦ в Простоквашино":  "",
+		"тсц у Простоквашино де":            "Простоквашино",
+		"где мфц в Самом Дальнем Поселении": "", // three words
+	} {
+		if got, ok := PlaceAfterCentre(text); got != want || ok != (want != "") {
+			t.Errorf("PlaceAfterCentre(%q) = %q, %v; want %q", text, got, ok, want)
+		}
+	}
+}
+
+func TestMetroNamed(t *testing.T) {
+	for text, want := range map[string]string{
+		"метро Китай-город":    "Китай-город",
+		"м. Чистые пруды":      "Чистые пруды",
+		"ст. м. Сокол":         "Сокол",
+		"станция Чистые пруды": "Чистые пруды",
+		"метро":                "",
+		"Китай-город":          "",
+		"метро как пройти от станции до мфц": "",
+	} {
+		if got, ok := MetroNamed(text); got != want || ok != (want != "") {
+			t.Errorf("MetroNamed(%q) = %q, %v; want %q", text, got, ok, want)
+		}
+	}
+}

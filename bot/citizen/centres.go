@@ -85,6 +85,10 @@ func (a *Citizens) continueCentres(ctx context.Context, t *turn.Turn, m *models.
 		}
 		// Meant as a place, and none found: the wait goes on, with the
 		// location button, rather than «no answer».
+		if _, ok := dialogs.MetroNamed(m.Text); ok && a.Pack.FoundByDistrict() {
+			a.SendWithLocationButton(t, a.Text.Text(t.Lang, "centre.metro"))
+			return nil
+		}
 		q := html.EscapeString(turn.Cut(m.Text, 60))
 		text := a.Text.Text(t.Lang, "centre.none_found_wait", map[string]any{"Query": q})
 		if cov := a.CoverageNote(t.Lang); cov != "" {
@@ -108,6 +112,25 @@ func (a *Citizens) continueCentres(ctx context.Context, t *turn.Turn, m *models.
 	}
 	a.showCards(ctx, t, found)
 	return nil
+}
+
+// placeUnknown answers «где мфц в Простоквашино», a place the bot does
+// not know after a centre's word, where the pack's list covers only some
+// places: it says none was found and what the list covers, and waits for
+// a location or another name, rather than offer unrelated questions. done
+// is false where the text is not such (the FAQ knows its words: «мфц в
+// субботу»).
+func (a *Citizens) placeUnknown(ctx context.Context, t *turn.Turn, text string) (done bool, err error) {
+	cov := a.CoverageNote(t.Lang)
+	place, ok := dialogs.PlaceAfterCentre(text)
+	if cov == "" || !ok {
+		return false, nil
+	}
+	if res := a.Book().Index.Ask(place); res.Best != "" || len(res.Suggestions) > 0 {
+		return false, nil
+	}
+	q := html.EscapeString(turn.Cut(place, 60))
+	return true, a.askWhereWith(ctx, t, a.Text.Text(t.Lang, "centre.none_found_wait", map[string]any{"Query": q})+"\n\n"+cov)
 }
 
 // answers tells whether text typed where a place was asked for is better

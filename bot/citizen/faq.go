@@ -178,6 +178,11 @@ func (a *Citizens) askFAQ(ctx context.Context, t *turn.Turn, text string) error 
 			return nil
 		}
 	}
+	// «метро Китай-город»: the list has no metro stations (a district's
+	// name, «метро Сокол», finds its office further on).
+	if station, ok := dialogs.MetroNamed(text); ok && a.Pack.FoundByDistrict() && len(a.Pack.FindCentres(station)) == 0 {
+		return a.askWhereWith(ctx, t, a.Text.Text(t.Lang, "centre.metro"))
+	}
 	// «а в Білій Церкві?», «в Ірпені є?»: a town asked after, answered as
 	// the town typed where the bot asks for one.
 	if town, ok := dialogs.TownAsked(text); ok && a.showTown(ctx, t, town) {
@@ -201,6 +206,9 @@ func (a *Citizens) askFAQ(ctx context.Context, t *turn.Turn, text string) error 
 				a.showNearPlace(ctx, t, pl)
 				return nil
 			}
+			if done, err := a.placeUnknown(ctx, t, text); done || err != nil {
+				return err
+			}
 			return a.askWhere(ctx, t, e)
 		}
 		a.Reply(ctx, t, a.RenderAnswer(e, t.Lang), a.AnswerKeyboard(e, t.Lang, true))
@@ -210,6 +218,22 @@ func (a *Citizens) askFAQ(ctx context.Context, t *turn.Turn, text string) error 
 	if found := a.Pack.TownTyped(text); len(found) > 0 {
 		a.showCards(ctx, t, found)
 		return nil
+	}
+	// «ТСЦ в Белой Церкви»: a centre and a town with centres, named in a
+	// case or a language the gazetteer has not; «в Санкт-Петербурге есть
+	// мфц?», a town the list has no centre in.
+	if dialogs.NamesCentre(text) {
+		if found := a.Pack.TownIn(text); len(found) > 0 {
+			a.showCards(ctx, t, found)
+			return nil
+		}
+		if pl, ok := a.Pack.PlaceIn(text); ok && pl.Population >= townTyped {
+			a.showNearPlace(ctx, t, pl)
+			return nil
+		}
+		if done, err := a.placeUnknown(ctx, t, text); done || err != nil {
+			return err
+		}
 	}
 	// «Умань», «Коростишів»: a settlement; its centres if the list names
 	// them loosely, else the centres nearest it.

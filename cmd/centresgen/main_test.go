@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 
 	"servicebot/dialogs"
@@ -63,5 +64,45 @@ func TestFindInCities500(t *testing.T) {
 	}
 	if _, ok := gs.find("Угринь", "22"); ok {
 		t.Error("a village no row has was found")
+	}
+}
+
+// The mfc pack's gazetteer: every settlement near Moscow, and it rather
+// than a larger one of its name far off; beyond, towns of 10,000 people,
+// not villages nor a city's parts; a city GeoNames names in English is
+// found by its Russian name too.
+func TestMoscowGazetteer(t *testing.T) {
+	all := []city{
+		{Name: "Khimki", Lat: "55.89704", Lng: "37.42969", Country: "RU"},
+		{Name: "Malaya Derevnya", Lat: "57.1", Lng: "35.1", Country: "RU"},
+		{Name: "Tver", Lat: "56.85836", Lng: "35.90057", Country: "RU"},
+		{Name: "Saint Petersburg", Lat: "59.93863", Lng: "30.31413", Country: "RU"},
+		{Name: "Admiralteisky", Lat: "59.923", Lng: "30.3", Country: "RU"},
+		{Name: "Lviv", Lat: "49.83826", Lng: "24.02324", Country: "UA"},
+		{Name: "Troitsk", Lat: "55.48498", Lng: "37.30736", Country: "RU"},
+		{Name: "Troitsk", Lat: "54.0979", Lng: "61.5773", Country: "RU"},
+	}
+	towns := townList{
+		{Name: "Khimki", Lat: 55.89704, Lon: 37.42969, Population: 207425},
+		{Name: "Tver", Lat: 56.85836, Lon: 35.90057, Population: 400212},
+		{Name: "Saint Petersburg", Lat: 59.93863, Lon: 30.31413, Population: 5351935},
+		{Name: "Admiralteisky", Lat: 59.923, Lon: 30.3, Population: 157897},
+		{Name: "Troitsk", Lat: 55.48498, Lon: 37.30736, Population: 37591},
+		{Name: "Troitsk", Lat: 54.0979, Lon: 61.5773, Population: 78637},
+	}
+	more := geonameList{
+		{Name: "Saint Petersburg", Lat: "59.93863", Lon: "30.31413", Names: []string{"Saint Petersburg", "Санкт-Петербург", "Питер"}, Population: 5351935, Feature: "PPLA"},
+		{Name: "Admiralteisky", Lat: "59.90839", Lon: "30.28484", Names: []string{"Admiralteisky", "Адмиралтейский"}, Population: 157897, Feature: "PPLX"},
+	}
+	got := moscowGazetteerTSV(all, towns, more)
+	for _, key := range []string{"khimki\t", "tver\t", "troitsk\t55.48498\t", "saint petersburg\t", dialogs.GazetteerKey("Санкт-Петербург") + "\t", dialogs.GazetteerKey("Питер") + "\t"} {
+		if !strings.Contains(got, "\n"+key) {
+			t.Errorf("no %q in:\n%s", key, got)
+		}
+	}
+	for _, key := range []string{"malaa derevna", "admiralteiski", "lviv"} {
+		if strings.Contains(got, "\n"+key) {
+			t.Errorf("%q is in:\n%s", key, got)
+		}
 	}
 }
