@@ -1293,6 +1293,18 @@ func TestTypedExitAsksBeforeAnswersAreLost(t *testing.T) {
 		t.Errorf("«Вийти» after «досить»: %q; want the questionnaire left", h.last(p.id).Text)
 	}
 
+	// A score tapped while «leave?» waits: the person went on, and «так»
+	// typed after it does not leave.
+	p = person{id: 9907, lang: "uk"}
+	saysAt(p, "staff", "досить")
+	h.taps(p, asked(p, "досить"), "qa:r:staff:4")
+	h.settle()
+	h.says(p, "так")
+	h.settle()
+	if gone(p) {
+		t.Errorf("«так» typed after a score was tapped under «leave?» left the questionnaire: %q", h.last(p.id).Text)
+	}
+
 	p = person{id: 9904, lang: "uk"}
 	saysAt(p, "staff", "/cancel")
 	if !gone(p) {

@@ -51,6 +51,9 @@ const (
 
 type surveyState struct {
 	Kind string `json:"kind"`
+	// Since is the update that asked «Вийти з анкети?» (stepLeave): a
+	// button pressed after it means the person went on.
+	Since int64 `json:"since,omitempty"`
 }
 
 // OnMysteryCommand offers the mystery shopper's questionnaire (/mystery).
@@ -205,15 +208,6 @@ func (a *Surveys) OnSurveyButton(ctx context.Context, t *turn.Turn) error {
 	}
 	a.Ack(ctx, t, "")
 	r.MessageID = msgID
-	if action != turn.CbSurvey {
-		// A button of the questionnaire's pressed while «Вийти з анкети?»
-		// waits: «так» typed next is no longer read as leaving.
-		if conv, err := store.GetConversation(ctx, t.Tx, t.Chat); err == nil && conv.Step == stepLeave {
-			if err := a.keepSurveyDialog(ctx, t, kind); err != nil {
-				return err
-			}
-		}
-	}
 	switch action {
 	case turn.CbSurvey:
 		switch at(1) {
@@ -1121,6 +1115,23 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 		return err
 	}
 	if conv.Step == stepLeave {
+		// A button of the questionnaire's pressed since «Вийти з анкети?»
+		// was asked: the person went on, and «так» typed now answers the
+		// step, not the question.
+		moved := false
+		if st.Since != 0 {
+			if moved, err = store.UpdatesBetween(ctx, t.Tx, t.Chat, st.Since, t.Update.ID); err != nil {
+				return err
+			}
+		}
+		if moved {
+			conv.Step = "q"
+			if err := a.keepSurveyDialog(ctx, t, r.Kind); err != nil {
+				return err
+			}
+		}
+	}
+	if conv.Step == stepLeave {
 		// «Вийти з анкети?» waits: «так» leaves, «ні» or «продовжити»
 		// shows the step again; anything else is taken for the step.
 		if a.TypedForm(t.Lang, "survey.yes", m.Text) || a.TypedForm(t.Lang, "survey.leave", m.Text) {
@@ -1543,7 +1554,7 @@ func (a *Surveys) leaveTyped(ctx context.Context, t *turn.Turn, q *dialogs.Quest
 	if !slices.ContainsFunc(slices.Collect(maps.Values(r.Answers)), func(ans dialogs.Answer) bool { return !ans.Pending || ans.Again }) {
 		return false, nil
 	}
-	raw, _ := json.Marshal(surveyState{Kind: r.Kind})
+	raw, _ := json.Marshal(surveyState{Kind: r.Kind, Since: t.Update.ID})
 	if err := store.SaveConversation(ctx, t.Tx, store.Conversation{ChatID: t.Chat, Dialog: turn.DialogSurvey, Step: stepLeave, Data: raw}); err != nil {
 		return true, err
 	}
