@@ -1176,3 +1176,87 @@ func TestTeamsQuestionTakesTheAnswerAfterMenu(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// now is the bot's message id in chat as it stands, edits included.
+func (h *harness) now(chat int64, id int) bottest.Message {
+	h.t.Helper()
+	for _, m := range h.srv.Messages(chat) {
+		if m.ID == id {
+			return m
+		}
+	}
+	h.t.Fatalf("no message %d in chat %d", id, chat)
+	return bottest.Message{}
+}
+
+// hasChoice tells a message that still offers to choose how to report.
+func hasChoice(m bottest.Message) bool {
+	return hasButton(m, turn.CbReport+":a") || hasButton(m, turn.CbReport+":n")
+}
+
+// A report typed straight after /report, sent anonymously, takes the
+// choice away from under /report's message (and from under the answer to
+// a worry, where it was offered again): tapped later, «👤 Від свого імені»
+// began a second, named report with no link to the first. A tap that gets
+// there all the same says that №1 stays anonymous, adds nothing more to
+// it (not the name typed next), and offers a new named report.
+func TestReportSentWithoutChoosingTakesTheChoiceAway(t *testing.T) {
+	h := newIntegrityHarness(t)
+	r := h.reporter(13601)
+	r.says("/report")
+	h.settle()
+	intro := h.last(r.u.ID)
+	if !hasChoice(intro) {
+		t.Fatalf("/report offers no choice: %s", intro.ReplyMarkup)
+	}
+	r.says("У ТСЦ 8046 адміністратор продавав талони без черги по 500 грн")
+	h.settle()
+	if h.reportsFiled() != 1 {
+		t.Fatalf("%d reports filed", h.reportsFiled())
+	}
+	if m := h.now(r.u.ID, intro.ID); hasChoice(m) {
+		t.Errorf("/report's message still offers the choice under a report sent: %s", m.ReplyMarkup)
+	}
+
+	// A client that still shows the buttons.
+	r.taps(intro, turn.CbReport+":n")
+	h.settle()
+	stays := h.last(r.u.ID)
+	if stays.Text != h.text.Text("uk", "report.stays_anonymous", map[string]any{"ID": 1}) || !hasButton(stays, turn.CbReport+":n") {
+		t.Errorf("«👤 Від свого імені» under a report sent anonymously: %q %s", stays.Text, stays.ReplyMarkup)
+	}
+	r.says("Моє ім'я Олена, можете мені подзвонити")
+	h.settle()
+	if m, ok := h.lastWith(integrityChat, "подзвонити"); ok || h.reportsFiled() != 1 {
+		t.Errorf("the name typed after it reached the team (%d reports): %q", h.reportsFiled(), m.Text)
+	}
+	// The new named report, when asked for.
+	r.taps(stays, turn.CbReport+":n")
+	h.settle()
+	if got := h.now(r.u.ID, stays.ID).Text; !strings.HasPrefix(got, h.text.Text("uk", "report.chosen_named")) {
+		t.Errorf("«👤 Нове — від свого імені»: %q", got)
+	}
+	r.says("Це щодо талонів у ТСЦ 8046, я Олена, телефонуйте")
+	h.settle()
+	if c, ok := h.lastWith(integrityChat, "телефонуйте"); !ok || !strings.Contains(c.Text, "tg://user?id=13601") || strings.Contains(c.Text, "№1") {
+		t.Errorf("the new named report: %q", c.Text)
+	}
+
+	// Asked about safety first: the choice under the answer goes too.
+	w := h.reporter(13602)
+	w.says("/report")
+	h.settle()
+	intro = h.last(w.u.ID)
+	w.says("а це точно анонімно?")
+	h.settle()
+	worry := h.last(w.u.ID)
+	if !hasChoice(worry) || hasChoice(h.now(w.u.ID, intro.ID)) {
+		t.Errorf("after a worry the choice is not under its answer alone: %s / %s", worry.ReplyMarkup, h.now(w.u.ID, intro.ID).ReplyMarkup)
+	}
+	w.says("Інспектор на іспиті прямо сказав, що без 300 доларів не складу")
+	h.settle()
+	if m := h.now(w.u.ID, worry.ID); hasChoice(m) || h.reportsFiled() != 3 {
+		t.Errorf("the answer to the worry still offers the choice under a report sent (%d reports): %s", h.reportsFiled(), m.ReplyMarkup)
+	}
+	h.noRejects()
+}

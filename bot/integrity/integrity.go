@@ -52,7 +52,16 @@ type reportDraft struct {
 	// which the FAQ could answer: kept until the person says whether it
 	// is for the report or for the bot.
 	Pending string `json:"pending,omitempty"`
+
+	// row is the dialog's id in the store, the key of its prompt (the
+	// message whose buttons wait: the choice while Choosing, «add it?»
+	// while Pending); 0 while it is not kept.
+	row int64
 }
+
+// prompting tells a dialog whose prompt still shows its buttons: they
+// are taken away (unprompt) when the person answers by typing instead.
+func (d reportDraft) prompting() bool { return d.Choosing || d.Pending != "" }
 
 // OnReportCommand begins an integrity report (/report).
 func (a *Integrity) OnReportCommand(ctx context.Context, t *turn.Turn) error {
@@ -92,8 +101,16 @@ func (a *Integrity) StartReport(ctx context.Context, t *turn.Turn, msgID int) er
 	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
 		return err
 	}
+	// A choice or a question still waiting from before goes: this one
+	// takes its place.
+	if d, ok, err := a.reportDialog(ctx, t); err != nil {
+		return err
+	} else if ok && d.prompting() {
+		a.unprompt(t, d.row)
+	}
 	// What is typed before a button is tapped is not lost to the FAQ.
-	if err := a.saveReportDialog(ctx, t, reportDraft{Choosing: true, Since: t.Update.ID, Source: "menu", Until: time.Now().Add(reportChoiceTime).Unix()}); err != nil {
+	row, err := a.keepDialog(ctx, t, reportDraft{Choosing: true, Since: t.Update.ID, Source: "menu", Until: time.Now().Add(reportChoiceTime).Unix()})
+	if err != nil {
 		return err
 	}
 	rows := a.choiceRows(t.Lang)
@@ -111,9 +128,46 @@ func (a *Integrity) StartReport(ctx context.Context, t *turn.Turn, msgID int) er
 		rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "report.add_to", map[string]any{"ID": r.ID}), turn.CbReportAdd, strconv.FormatInt(r.ID, 10))})
 	}
 	// «🏠 Меню» leaves the report unbegun: what is typed next is not it.
-	rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "nav.menu"), turn.CbReport, "x")})
-	a.Show(ctx, t, msgID, b.String(), tg.NewKeyboard(rows...))
+	rows = append(rows, a.menuRow(t.Lang))
+	// The choice is the dialog's prompt: a report sent without it takes
+	// its buttons away.
+	a.prompt(t, row, msgID, b.String(), tg.NewKeyboard(rows...))
 	return nil
+}
+
+// menuRow is «🏠 Меню» under the report flow's messages: it ends the
+// report's dialog.
+func (a *Integrity) menuRow(lang string) []tg.Button {
+	return []tg.Button{tg.CallbackButton(a.Text.Text(lang, "nav.menu"), turn.CbReport, "x")}
+}
+
+// promptSlot keeps the message of the dialog kept as row whose buttons
+// wait for the person.
+func promptSlot(row int64) store.Slot { return store.Slot{Kind: store.SlotReportPrompt, Key: row} }
+
+// prompt puts text with the buttons kb in place of the bot's message
+// msgID, or sends it when msgID is 0, as the prompt of the dialog kept as
+// row.
+func (a *Integrity) prompt(t *turn.Turn, row int64, msgID int, text string, kb *tg.Keyboard) {
+	e := outbox.Send(t.Chat, text, tg.Markup(kb))
+	if msgID != 0 {
+		e = outbox.Edit(t.Chat, msgID, text, tg.Markup(kb))
+	}
+	if row != 0 {
+		e = e.Keeping(promptSlot(row))
+	}
+	t.Do(e)
+}
+
+// unprompt takes the buttons away from the prompt of the dialog kept as
+// row: the person answered it by typing, and a tap on it later would
+// answer what is no longer asked (a report's choice under a report sent).
+func (a *Integrity) unprompt(t *turn.Turn, row int64) {
+	if row == 0 {
+		return
+	}
+	t.Do(outbox.Call(t.Chat, "editMessageReplyMarkup", &telegram.EditMessageReplyMarkupParams{ChatID: t.Chat}).
+		Changing(promptSlot(row)).MayBeRefused().Silent())
 }
 
 // choiceRows are the buttons that choose how to report.
@@ -271,6 +325,21 @@ func (a *Integrity) OnReportButton(ctx context.Context, t *turn.Turn) error {
 			a.StaleButton(ctx, t)
 			return nil
 		}
+		if d, ok, err := a.reportDialog(ctx, t); err != nil {
+			return err
+		} else if ok && d.Report != 0 {
+			// A choice tapped under a report already sent (its buttons
+			// not yet taken away, or shown by a client that lags).
+			if r, mine, err := a.ownReport(ctx, t, d.Report); err != nil || mine {
+				if err != nil {
+					return err
+				}
+				if m := u.CallbackQuery.Message.Message; m != nil && m.ReplyMarkup != nil {
+					a.EditKeyboard(ctx, t, m.ID, nil)
+				}
+				return a.sentAlready(ctx, t, r, arg == "n")
+			}
+		}
 		// A report takes over from whatever dialog the chat was in.
 		if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
 			return err
@@ -323,14 +392,50 @@ func (a *Integrity) OnReportButton(ctx context.Context, t *turn.Turn) error {
 	return nil
 }
 
+// sentAlready answers a choice of how to report (named or not) made once
+// report r is sent: r stays as it went. The same choice needs nothing
+// more; the other is a new report, offered, and adding to r ends, so that
+// what is typed next (a name, a phone) does not go into an anonymous
+// report, nor words meant to stay anonymous into a named one.
+func (a *Integrity) sentAlready(ctx context.Context, t *turn.Turn, r store.IntegrityReport, named bool) error {
+	data := map[string]any{"ID": r.ID}
+	if named != r.Anonymous {
+		already := "report.already_anonymous"
+		if named {
+			already = "report.already_named"
+		}
+		a.Reply(ctx, t, a.Text.Text(t.Lang, already, data), a.doneKeyboard(t.Lang, 0))
+		return nil
+	}
+	if _, err := store.EndIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat)); err != nil {
+		return err
+	}
+	stays, button, arg := "report.stays_anonymous", "report.new_named", "n"
+	if !named {
+		stays, button, arg = "report.stays_named", "report.new_anonymous", "a"
+	}
+	a.Reply(ctx, t, a.Text.Text(t.Lang, stays, data), tg.NewKeyboard(
+		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, button), turn.CbReport, arg)},
+		a.menuRow(t.Lang),
+	))
+	return nil
+}
+
 // dialogContext names what a chat's sealed dialog is for: a box copied to
 // another chat does not open.
 func dialogContext(chat int64) string { return fmt.Sprintf("dialog:%d", chat) }
 
 func (a *Integrity) saveReportDialog(ctx context.Context, t *turn.Turn, d reportDraft) error {
+	_, err := a.keepDialog(ctx, t, d)
+	return err
+}
+
+// keepDialog saves the chat's report dialog, and returns its row (the key
+// of its prompt).
+func (a *Integrity) keepDialog(ctx context.Context, t *turn.Turn, d reportDraft) (int64, error) {
 	raw, err := json.Marshal(d)
 	if err != nil {
-		return fmt.Errorf("bot: cannot encode a report dialog: %w", err)
+		return 0, fmt.Errorf("bot: cannot encode a report dialog: %w", err)
 	}
 	return store.SaveIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat), a.keys.sealBytes(raw, dialogContext(t.Chat)))
 }
@@ -339,7 +444,7 @@ func (a *Integrity) saveReportDialog(ctx context.Context, t *turn.Turn, d report
 // none or it is over. One that cannot be read is a new anonymous report.
 func (a *Integrity) reportDialog(ctx context.Context, t *turn.Turn) (d reportDraft, ok bool, err error) {
 	tag := a.keys.dialogTag(t.Chat)
-	box, err := store.IntegrityDialog(ctx, t.Tx, tag)
+	box, row, err := store.IntegrityDialog(ctx, t.Tx, tag)
 	if errors.Is(err, store.ErrNotFound) {
 		return d, false, nil
 	}
@@ -348,8 +453,9 @@ func (a *Integrity) reportDialog(ctx context.Context, t *turn.Turn) (d reportDra
 	}
 	if err := a.openReportDialog(box, t.Chat, &d); err != nil {
 		a.Log.Warn("a report dialog cannot be read; it is taken for a new anonymous report", "err", err)
-		return reportDraft{Until: time.Now().Add(reportDraftTime).Unix()}, true, nil
+		return reportDraft{Until: time.Now().Add(reportDraftTime).Unix(), row: row}, true, nil
 	}
+	d.row = row
 	if time.Now().Unix() > d.Until {
 		if _, err := store.EndIntegrityDialog(ctx, t.Tx, tag); err != nil {
 			return d, false, err
@@ -432,12 +538,16 @@ func (a *Integrity) ReportMessage(ctx context.Context, t *turn.Turn, m *models.M
 			switch {
 			case !moved && !named && !anonymous && a.worried(t.Lang, text):
 				// «а мене не покарають?», «це точно анонімно?»: what the
-				// bot does with a report, and the choice again.
-				a.Reply(ctx, t, a.Text.Text(t.Lang, "report.worry_heard")+"\n\n"+a.Text.Text(t.Lang, "report.safety")+"\n\n"+a.Text.Text(t.Lang, "report.choose_below"), a.choiceKeyboard(t.Lang))
+				// bot does with a report, and the choice again, whose
+				// buttons are now the ones under this answer.
+				a.unprompt(t, d.row)
+				a.prompt(t, d.row, 0, a.Text.Text(t.Lang, "report.worry_heard")+"\n\n"+a.Text.Text(t.Lang, "report.safety")+"\n\n"+a.Text.Text(t.Lang, "report.choose_below"), a.choiceKeyboard(t.Lang))
 				return Taken, nil
 			case named || a.saysForm(t.Lang, "report.named", text): // first: «не анонімно» is named
+				a.unprompt(t, d.row)
 				return Taken, a.choose(ctx, t, 0, true, "")
 			case anonymous || a.saysForm(t.Lang, "report.anonymous", text):
+				a.unprompt(t, d.row)
 				return Taken, a.choose(ctx, t, 0, false, "")
 			case moved:
 				return a.leave(ctx, t, NotReport)
@@ -447,6 +557,7 @@ func (a *Integrity) ReportMessage(ctx context.Context, t *turn.Turn, m *models.M
 				// not a refusal; anonymous is what answers it, and what
 				// that keeps from whom is said.
 				lead := a.Text.Text(t.Lang, "report.fear_heard") + "\n\n" + a.Text.Text(t.Lang, "report.safety")
+				a.unprompt(t, d.row)
 				return Taken, a.choose(ctx, t, 0, false, lead)
 			}
 			if a.refuses(text) {
@@ -479,7 +590,10 @@ func (a *Integrity) ReportMessage(ctx context.Context, t *turn.Turn, m *models.M
 				return Taken, nil
 			}
 			// The report itself, typed before choosing: sent anonymously,
-			// which asks nothing of the reporter, and said so.
+			// which asks nothing of the reporter, and said so. The choice
+			// goes from under the question: tapped later, it would begin
+			// another report, with no link to this one.
+			a.unprompt(t, d.row)
 			d = reportDraft{Source: "menu", Until: d.Until}
 			a.Reply(ctx, t, a.Text.Text(t.Lang, "report.sent_anonymously"), nil)
 		} else if d.Since != 0 {
@@ -655,7 +769,7 @@ func (a *Integrity) IsReportTurn(ctx context.Context, t *turn.Turn, userID int64
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return false, err
 	}
-	if _, err := store.IntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat)); err == nil {
+	if _, _, err := store.IntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat)); err == nil {
 		return true, nil
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return false, err
