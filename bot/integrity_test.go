@@ -1260,3 +1260,37 @@ func TestReportSentWithoutChoosingTakesTheChoiceAway(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// Fear said together with the case («Боюсь, але інспектор вимагав 500
+// грн») is the report: sent anonymously with what that keeps from whom,
+// not taken for the choice alone, which left the case to be typed again.
+// Fear alone still only chooses.
+func TestReportWithFearInItIsSent(t *testing.T) {
+	h := newIntegrityHarness(t)
+	for i, c := range []struct{ lang, typed, card string }{
+		{"uk", "Боюсь, але інспектор вимагав 500 грн", "вимагав 500 грн"},
+		{"uk", "Боюся, вимагали хабар", "вимагали хабар"},
+		{"ru", "Боюсь, но с меня требовали деньги", "требовали деньги"},
+	} {
+		r := h.reporter(int64(13701 + i))
+		r.u.LanguageCode = c.lang
+		r.typesAfterReport(c.typed)
+		card, ok := h.lastWith(integrityChat, c.card)
+		if !ok || h.reportsFiled() != i+1 || !strings.Contains(card.Text, h.text.Text("uk", "report.card_anonymous")) {
+			t.Errorf("«%s» after /report was not sent anonymously (%d reports): %q", c.typed, h.reportsFiled(), card.Text)
+			continue
+		}
+		ms := h.srv.Messages(r.u.ID)
+		said := ms[len(ms)-2].Text
+		if !strings.HasPrefix(said, h.text.Text(c.lang, "report.fear_heard")) || !strings.Contains(said, "/forget") ||
+			!strings.HasPrefix(ms[len(ms)-1].Text, h.text.Text(c.lang, "report.filed", map[string]any{"ID": i + 1})) {
+			t.Errorf("«%s» after /report: %q, then %q", c.typed, said, ms[len(ms)-1].Text)
+		}
+	}
+	r := h.reporter(13711)
+	r.typesAfterReport("ні, я боюся")
+	if got := h.last(r.u.ID).Text; !strings.Contains(got, h.text.Text("uk", "report.chosen_anonymous")) || h.reportsFiled() != 3 {
+		t.Errorf("«ні, я боюся» after /report: %q (%d reports)", got, h.reportsFiled())
+	}
+	h.noRejects()
+}

@@ -222,6 +222,26 @@ func (a *Integrity) saysAnyWord(lang, key, text string) bool {
 	return false
 }
 
+// tellsCase tells a message that says something of the case, not only a
+// feeling or a choice: six words or more, or a word of money, demanding or
+// a bribe (one beginning as a word of report.content_typed does, in any
+// language: «вимагав», «грн», «хабар»).
+func (a *Integrity) tellsCase(text string) bool {
+	words := strings.Fields(dialogs.Fold(text))
+	if len(words) >= 6 {
+		return true
+	}
+	for _, stem := range a.TypedWords("report.content_typed") {
+		stem = dialogs.Fold(stem)
+		for _, w := range words {
+			if stem != "" && strings.HasPrefix(w, stem) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // refuses tells «не хочу нічого повідомляти», «ні, дякую», «нет»: the
 // person does not want to report after all. Only a bare refusal is one:
 // one of the locales' report.refuse_typed, in any language, and after it
@@ -558,6 +578,13 @@ func (a *Integrity) ReportMessage(ctx context.Context, t *turn.Turn, m *models.M
 				// that keeps from whom is said.
 				lead := a.Text.Text(t.Lang, "report.fear_heard") + "\n\n" + a.Text.Text(t.Lang, "report.safety")
 				a.unprompt(t, d.row)
+				if a.tellsCase(text) {
+					// «Боюся, але інспектор вимагав 500 грн»: the report,
+					// fear and all. It goes anonymously, and the fear is
+					// answered, rather than have it typed again.
+					a.Reply(ctx, t, lead, nil)
+					return Taken, a.fileReport(ctx, t, reportDraft{Source: "menu", Until: d.Until}, m)
+				}
 				return Taken, a.choose(ctx, t, 0, false, lead)
 			}
 			if a.refuses(text) {
