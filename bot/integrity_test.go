@@ -73,6 +73,22 @@ func (h *harness) lastWith(chat int64, s string) (bottest.Message, bool) {
 	return bottest.Message{}, false
 }
 
+// gets says text and returns the bot's last message once it is handled.
+func (r reporter) gets(text string) string {
+	r.says(text)
+	r.h.settle()
+	return r.h.last(r.u.ID).Text
+}
+
+// chooses sends /report and taps how to report: turn.CbReport's "a"
+// (anonymously) or "n" (by name).
+func (r reporter) chooses(how string) {
+	r.says("/report")
+	r.h.settle()
+	r.taps(r.h.last(r.u.ID), turn.CbReport+":"+how)
+	r.h.settle()
+}
+
 // typesAfterReport sends /report, then text.
 func (r reporter) typesAfterReport(text string) {
 	r.says("/report")
@@ -1144,10 +1160,7 @@ func TestAnonymousReportHidesThePhoneNumber(t *testing.T) {
 	// Named: the number stays, for the team to call back.
 	n := h.reporter(13402)
 	n.u.LanguageCode = "ru"
-	n.says("/report")
-	h.settle()
-	n.taps(h.last(n.u.ID), turn.CbReport+":n")
-	h.settle()
+	n.chooses("n")
 	n.says("Охранник берёт деньги за очередь, мой телефон +7 916 765-43-21")
 	h.settle()
 	if c, ok := h.lastWith(integrityChat, "Охранник"); !ok || !strings.Contains(c.Text, "765-43-21") {
@@ -1291,6 +1304,54 @@ func TestReportWithFearInItIsSent(t *testing.T) {
 	r.typesAfterReport("ні, я боюся")
 	if got := h.last(r.u.ID).Text; !strings.Contains(got, h.text.Text("uk", "report.chosen_anonymous")) || h.reportsFiled() != 3 {
 		t.Errorf("«ні, я боюся» after /report: %q (%d reports)", got, h.reportsFiled())
+	}
+	h.noRejects()
+}
+
+// Once how to report is chosen, the choice typed again («анонімно»), or
+// the other one, or a worry («а це точно анонімно?») is not the report:
+// the choice is said again or changed, the worry answered, and the report
+// still awaited. Once it is sent, the other choice typed is not added.
+func TestChoiceTypedAgainIsNotTheReport(t *testing.T) {
+	h := newIntegrityHarness(t)
+	r := h.reporter(13801)
+	r.chooses("a")
+	got := r.gets("а це точно анонімно?")
+	for _, want := range []string{"report.worry_heard", "report.safety", "report.chosen_anonymous", "report.describe"} {
+		if !strings.Contains(got, h.text.Text("uk", want)) {
+			t.Errorf("«а це точно анонімно?» once anonymous is chosen: %q lacks %s", got, want)
+		}
+	}
+	if got := r.gets("анонімно"); !strings.HasPrefix(got, h.text.Text("uk", "report.chosen_anonymous")) {
+		t.Errorf("«анонімно» once anonymous is chosen: %q", got)
+	}
+	if got := r.gets("хочу від свого імені"); !strings.HasPrefix(got, h.text.Text("uk", "report.chosen_named")) {
+		t.Errorf("«хочу від свого імені» once anonymous is chosen: %q", got)
+	}
+	if n := len(h.srv.Messages(integrityChat)); n != 0 || h.reportsFiled() != 0 {
+		t.Fatalf("the choice and the worry reached the team: %d reports, %d posts", h.reportsFiled(), n)
+	}
+	r.says("Інспектор у вікні 3 вимагав 500 грн за талон")
+	h.settle()
+	if c, ok := h.lastWith(integrityChat, "500 грн"); !ok || !strings.Contains(c.Text, "tg://user?id=13801") {
+		t.Fatalf("the report after «хочу від свого імені» is not named: %q", c.Text)
+	}
+	if got := r.gets("анонімно"); got != h.text.Text("uk", "report.stays_named", map[string]any{"ID": 1}) {
+		t.Errorf("«анонімно» once sent by name: %q", got)
+	}
+	if n := len(h.srv.Messages(integrityChat)); n != 1 {
+		t.Errorf("«анонімно» was added to the named report: %q", h.last(integrityChat).Text)
+	}
+
+	// By name, a worry tells how to change the choice.
+	n := h.reporter(13802)
+	n.u.LanguageCode = "ru"
+	n.chooses("n")
+	if got := n.gets("это точно безопасно?"); !strings.Contains(got, h.text.Text("ru", "report.chosen_named")) || !strings.Contains(got, h.text.Text("ru", "report.may_switch")) {
+		t.Errorf("a worry once named is chosen: %q", got)
+	}
+	if got := n.gets("анонимно"); !strings.HasPrefix(got, h.text.Text("ru", "report.chosen_anonymous")) || h.reportsFiled() != 1 {
+		t.Errorf("«анонимно» once named is chosen: %q (%d reports)", got, h.reportsFiled())
 	}
 	h.noRejects()
 }

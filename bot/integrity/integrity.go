@@ -223,14 +223,16 @@ func (a *Integrity) saysAnyWord(lang, key, text string) bool {
 }
 
 // tellsCase tells a message that says something of the case, not only a
-// feeling or a choice: six words or more, or a word of money, demanding or
-// a bribe (one beginning as a word of report.content_typed does, in any
-// language: «вимагав», «грн», «хабар»).
+// feeling or a choice: six words or more, or mentionsCase.
 func (a *Integrity) tellsCase(text string) bool {
+	return len(strings.Fields(dialogs.Fold(text))) >= 6 || a.mentionsCase(text)
+}
+
+// mentionsCase tells a message with a word of money, demanding or a bribe
+// in it: one beginning as a word of report.content_typed does, in any
+// language («вимагав», «грн», «хабар»).
+func (a *Integrity) mentionsCase(text string) bool {
 	words := strings.Fields(dialogs.Fold(text))
-	if len(words) >= 6 {
-		return true
-	}
 	for _, stem := range a.TypedWords("report.content_typed") {
 		stem = dialogs.Fold(stem)
 		for _, w := range words {
@@ -240,6 +242,30 @@ func (a *Integrity) tellsCase(text string) bool {
 		}
 	}
 	return false
+}
+
+// typedChoice reads a message typed once how to report is chosen: only
+// the choice again, in words («анонімно», «хочу від свого імені»; «не
+// анонімно» is named), gives chosen and named; a worry put as a question
+// («а це точно анонімно?») gives worry. A message that mentions the case
+// is neither: it is the report, or part of it.
+func (a *Integrity) typedChoice(lang, text string) (chosen, named, worry bool) {
+	if strings.TrimSpace(text) == "" || a.mentionsCase(text) {
+		return false, false, false
+	}
+	switch {
+	case a.TypedForm(lang, "report.named", text):
+		return true, true, false
+	case a.TypedForm(lang, "report.anonymous", text):
+		return true, false, false
+	case a.worried(lang, text):
+		return false, false, true
+	case a.saysForm(lang, "report.named", text): // first: «не анонімно» is named
+		return true, true, false
+	case a.saysForm(lang, "report.anonymous", text):
+		return true, false, false
+	}
+	return false, false, false
 }
 
 // refuses tells «не хочу нічого повідомляти», «ні, дякую», «нет»: the
@@ -544,6 +570,7 @@ func (a *Integrity) ReportMessage(ctx context.Context, t *turn.Turn, m *models.M
 	}
 	if ok {
 		text := turn.FirstNonEmpty(m.Text, m.Caption)
+		chosen := !d.Choosing && d.Report == 0 // how is chosen, and the report awaited
 		if d.Choosing {
 			// The person moved on since /report (/menu, /operator, a
 			// button): this message is not the report, unless it is the
@@ -637,6 +664,20 @@ func (a *Integrity) ReportMessage(ctx context.Context, t *turn.Turn, m *models.M
 				return a.answerAwaited(ctx, t, m)
 			}
 		}
+		if chosen && !evidence(m) {
+			again, named, worry := a.typedChoice(t.Lang, text)
+			switch {
+			case again:
+				// «анонімно» once more, «від свого імені» after «анонімно»:
+				// not the report. The choice is said again, or changed,
+				// and the report still awaited.
+				return Taken, a.choose(ctx, t, 0, named, "")
+			case worry:
+				// «а це точно анонімно?»: answered, and the report awaited.
+				a.Reply(ctx, t, a.reassurance(t.Lang, d.Named), nil)
+				return Taken, nil
+			}
+		}
 		if d.Report == 0 && m.Sticker != nil || d.Report == 0 && len(m.Photo) == 0 && m.Document == nil && m.Video == nil && m.Voice == nil && dialogs.SmallTalk(text) != "" {
 			// «🤬», «привіт», a sticker: not yet a report.
 			a.Reply(ctx, t, a.Text.Text(t.Lang, "report.describe_again"), nil)
@@ -648,6 +689,19 @@ func (a *Integrity) ReportMessage(ctx context.Context, t *turn.Turn, m *models.M
 		return a.follow(ctx, t, d, m)
 	}
 	return a.answerAwaited(ctx, t, m)
+}
+
+// reassurance answers a worry typed once how to report is chosen (named
+// or not): what the bot does with an anonymous report, the choice made
+// (and, named, how to change it), and what the report should say.
+func (a *Integrity) reassurance(lang string, named bool) string {
+	text := a.Text.Text(lang, "report.worry_heard") + "\n\n" + a.Text.Text(lang, "report.safety") + "\n\n"
+	if named {
+		text += a.Text.Text(lang, "report.chosen_named") + " " + a.Text.Text(lang, "report.may_switch")
+	} else {
+		text += a.Text.Text(lang, "report.chosen_anonymous")
+	}
+	return text + "\n\n" + a.Text.Text(lang, "report.describe")
 }
 
 // answerAwaited takes m as the answer to the team's question about one of
@@ -675,6 +729,10 @@ func (a *Integrity) follow(ctx context.Context, t *turn.Turn, d reportDraft, m *
 		return NotReport, err
 	} else if !mine || r.Answering {
 		return Taken, a.FollowReport(ctx, t, d.Report, d.Kind, m)
+	} else if again, named, _ := a.typedChoice(t.Lang, text); again {
+		// «від свого імені» once sent anonymously: the report stays as
+		// it went, and the words are not added to it.
+		return Taken, a.sentAlready(ctx, t, r, named)
 	}
 	if dialogs.SmallTalk(text) != "" {
 		return ForFAQ, nil // «дякую» after «sent»: not an addition
