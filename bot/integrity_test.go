@@ -89,12 +89,12 @@ func (r reporter) chooses(how string) {
 	r.h.settle()
 }
 
-// typesAfterReport sends /report, then text.
-func (r reporter) typesAfterReport(text string) {
+// typesAfterReport sends /report, then text, and returns the bot's last
+// message.
+func (r reporter) typesAfterReport(text string) string {
 	r.says("/report")
 	r.h.settle()
-	r.says(text)
-	r.h.settle()
+	return r.gets(text)
 }
 
 // fileAnonymousReport walks a reporter through /report, «anonymously» and
@@ -888,7 +888,7 @@ func (h *harness) staffGot(p int64, since time.Time, s string) []bottest.Message
 // A report typed right after /report is the report, even with a request
 // to the operators open or begun before it: it reaches the integrity team
 // anonymously, never the request's topic with the person's name. A few
-// words still ask for the choice; a question the FAQ knows is answered.
+// words are offered to be sent; a question the FAQ knows is answered.
 func TestReportAfterAnOpenRequestIsNotTheRequests(t *testing.T) {
 	h := newIntegrityHarness(t)
 	p := person{id: 12901, lang: "ru"}
@@ -911,7 +911,7 @@ func TestReportAfterAnOpenRequestIsNotTheRequests(t *testing.T) {
 		t.Errorf("the citizen was not told the report went anonymously: %q", h.last(p.id).Text)
 	}
 
-	// A few words: the choice is asked for, and nothing goes to the request.
+	// A few words: offered to be sent, and nothing goes to the request.
 	q := person{id: 12902, lang: "ru"}
 	h.openTicketFor(q, "Подскажите, как записаться на экзамен по вождению?")
 	rq := reporter{h, *q.user()}
@@ -920,7 +920,7 @@ func TestReportAfterAnOpenRequestIsNotTheRequests(t *testing.T) {
 	h.settle()
 	rq.says("В окне 4 просят взятку")
 	h.settle()
-	if got := h.last(q.id).Text; got != h.text.Text("ru", "report.choose_first") {
+	if got := h.last(q.id).Text; got != h.text.Text("ru", "report.send_ask", map[string]any{"Text": "В окне 4 просят взятку"}) {
 		t.Errorf("a few words after /report: %q", got)
 	}
 	// A question the FAQ knows is answered, not sent to the request.
@@ -1065,7 +1065,7 @@ func TestReportReadsFearAndNamesAsChoices(t *testing.T) {
 		{"uk", "не анонімно", "report.chosen_named"},
 		{"ru", "хочу от своего имени", "report.chosen_named"},
 		{"uk", "хочу від свого імені", "report.chosen_named"},
-		{"ru", "не хочу платить взятку", "report.choose_first"},
+		{"ru", "не хочу платить взятку", "report.send_ask"},
 		{"ru", "нет, спасибо", "cancel.done"},
 		{"ru", "не хочу ничего сообщать", "cancel.done"},
 		{"ru", "нет", "cancel.done"},
@@ -1076,7 +1076,7 @@ func TestReportReadsFearAndNamesAsChoices(t *testing.T) {
 		r.u.LanguageCode = c.lang
 		r.typesAfterReport(c.typed)
 		got := h.last(r.u.ID).Text
-		if !strings.HasPrefix(got, h.text.Text(c.lang, c.want)) {
+		if !strings.HasPrefix(got, h.text.Text(c.lang, c.want, map[string]any{"Text": c.typed})) {
 			t.Errorf("«%s» after /report: %q; want %s", c.typed, got, c.want)
 		}
 		if c.want == "report.fear_heard" && (!strings.Contains(got, h.text.Text(c.lang, "report.chosen_anonymous")) || !strings.Contains(got, "/forget")) {
@@ -1352,6 +1352,88 @@ func TestChoiceTypedAgainIsNotTheReport(t *testing.T) {
 	}
 	if got := n.gets("анонимно"); !strings.HasPrefix(got, h.text.Text("ru", "report.chosen_anonymous")) || h.reportsFiled() != 1 {
 		t.Errorf("«анонимно» once named is chosen: %q (%d reports)", got, h.reportsFiled())
+	}
+	h.noRejects()
+}
+
+// A report in a few words typed after /report («вимагали гроші за
+// талон») is offered to be sent as it is, with «🕶 Надіслати анонімно»,
+// «👤 Від свого імені», «✍️ Додати ще», and kept sealed meanwhile, not
+// answered with the choice from scratch as if nothing had been said.
+// «не треба», «нічого», «я тільки подивитися» are still no report.
+func TestShortReportIsOfferedToBeSent(t *testing.T) {
+	h := newIntegrityHarness(t)
+	offered := func(r reporter, lang, text string) bottest.Message {
+		t.Helper()
+		m := h.last(r.u.ID)
+		if m.Text != h.text.Text(lang, "report.send_ask", map[string]any{"Text": text}) ||
+			!hasButton(m, turn.CbReport+":sa") || !hasButton(m, turn.CbReport+":sn") || !hasButton(m, turn.CbReport+":m") {
+			t.Fatalf("not offered to send «%s»: %q %s", text, m.Text, m.ReplyMarkup)
+		}
+		return m
+	}
+	r := h.reporter(13901)
+	r.says("/report")
+	h.settle()
+	intro := h.last(r.u.ID)
+	r.says("вимагали гроші за талон")
+	h.settle()
+	offer := offered(r, "uk", "вимагали гроші за талон")
+	if hasChoice(h.now(r.u.ID, intro.ID)) || h.reportsFiled() != 0 {
+		t.Errorf("the choice is still offered above the offer (%d reports)", h.reportsFiled())
+	}
+	for _, hit := range pgtest.Search(t, h.st.DB(), "вимагали гроші за талон", "гроші за талон") {
+		t.Errorf("the report kept before it is sent is readable: %s", hit)
+	}
+	r.taps(offer, turn.CbReport+":sa")
+	h.settle()
+	card, ok := h.lastWith(integrityChat, "вимагали гроші за талон")
+	if !ok || !strings.Contains(card.Text, h.text.Text("uk", "report.card_anonymous")) || hasButton(h.now(r.u.ID, offer.ID), turn.CbReport+":sa") ||
+		!strings.HasPrefix(h.last(r.u.ID).Text, h.text.Text("uk", "report.filed", map[string]any{"ID": 1})) {
+		t.Errorf("«🕶 Надіслати анонімно»: card %q, the reporter read %q", card.Text, h.last(r.u.ID).Text)
+	}
+
+	// «✍️ Додати ще», more words, then by name: one report with both.
+	n := h.reporter(13902)
+	n.typesAfterReport("Інспектор вимагав гроші")
+	offer = offered(n, "uk", "Інспектор вимагав гроші")
+	n.taps(offer, turn.CbReport+":m")
+	h.settle()
+	if got := h.last(n.u.ID).Text; got != h.text.Text("uk", "report.write_more") {
+		t.Errorf("«✍️ Додати ще»: %q", got)
+	}
+	n.says("у вікні 5, учора близько десятої")
+	h.settle()
+	again := offered(n, "uk", "Інспектор вимагав гроші\nу вікні 5, учора близько десятої")
+	if hasButton(h.now(n.u.ID, offer.ID), turn.CbReport+":sa") {
+		t.Errorf("the first offer still has its buttons")
+	}
+	n.taps(again, turn.CbReport+":sn")
+	h.settle()
+	if c, ok := h.lastWith(integrityChat, "вікні 5"); !ok || !strings.Contains(c.Text, "Інспектор вимагав гроші") || !strings.Contains(c.Text, "tg://user?id=13902") || h.reportsFiled() != 2 {
+		t.Errorf("«👤 Від свого імені» after more words: %q (%d reports)", c.Text, h.reportsFiled())
+	}
+
+	// Answered in words.
+	w := h.reporter(13903)
+	w.u.LanguageCode = "ru"
+	w.typesAfterReport("В окне 4 просят взятку")
+	offered(w, "ru", "В окне 4 просят взятку")
+	w.gets("анонимно")
+	if c, ok := h.lastWith(integrityChat, "просят взятку"); !ok || !strings.Contains(c.Text, h.text.Text("uk", "report.card_anonymous")) {
+		t.Errorf("«анонимно» typed under the offer: %q", c.Text)
+	}
+
+	for i, c := range []struct{ typed, want string }{
+		{"не треба", "cancel.done"}, {"нічого", "cancel.done"}, {"я тільки подивитися", "report.just_looking"},
+	} {
+		p := h.reporter(int64(13911 + i))
+		if got := p.typesAfterReport(c.typed); got != h.text.Text("uk", c.want) {
+			t.Errorf("«%s» after /report: %q", c.typed, got)
+		}
+	}
+	if h.reportsFiled() != 3 {
+		t.Errorf("%d reports; want 3", h.reportsFiled())
 	}
 	h.noRejects()
 }

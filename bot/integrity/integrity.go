@@ -48,6 +48,9 @@ type reportDraft struct {
 	// ends the wait, and what is typed next is not the report's. 0 in a
 	// dialog kept before it was recorded.
 	Since int64 `json:"since,omitempty"`
+	// Text is a report in a few words typed before choosing, kept until
+	// the person says how to send it (offer).
+	Text string `json:"text,omitempty"`
 	// Pending is a question typed while the report could be added to,
 	// which the FAQ could answer: kept until the person says whether it
 	// is for the report or for the bot.
@@ -286,6 +289,17 @@ func (a *Integrity) refuses(text string) bool {
 	return false
 }
 
+// browses tells «я тільки подивитися», «просто смотрю»: the person came
+// to look, not to report (report.browse_typed, in any language; a «я»
+// before it aside).
+func (a *Integrity) browses(text string) bool {
+	words := strings.Fields(dialogs.Fold(text))
+	if len(words) > 1 && (words[0] == dialogs.Fold("я")) {
+		words = words[1:]
+	}
+	return a.Typed("report.browse_typed", strings.Join(words, " "))
+}
+
 // onlyWords tells text whose every word is one of key's typed words.
 func (a *Integrity) onlyWords(lang, key, text string) bool {
 	for _, w := range strings.Fields(text) {
@@ -367,13 +381,16 @@ func (a *Integrity) OnReportButton(ctx context.Context, t *turn.Turn) error {
 			a.Show(ctx, t, tg.CallbackMessageID(u), a.Text.Text(t.Lang, "menu.title"), a.MenuKeyboard(t.Lang))
 			return nil
 		}
-		if arg != "a" && arg != "n" {
+		named, known := map[string]bool{"a": false, "n": true, "sa": false, "sn": true, "m": false}[arg]
+		if !known {
 			a.StaleButton(ctx, t)
 			return nil
 		}
-		if d, ok, err := a.reportDialog(ctx, t); err != nil {
+		d, ok, err := a.reportDialog(ctx, t)
+		if err != nil {
 			return err
-		} else if ok && d.Report != 0 {
+		}
+		if ok && d.Report != 0 {
 			// A choice tapped under a report already sent (its buttons
 			// not yet taken away, or shown by a client that lags).
 			if r, mine, err := a.ownReport(ctx, t, d.Report); err != nil || mine {
@@ -383,14 +400,29 @@ func (a *Integrity) OnReportButton(ctx context.Context, t *turn.Turn) error {
 				if m := u.CallbackQuery.Message.Message; m != nil && m.ReplyMarkup != nil {
 					a.EditKeyboard(ctx, t, m.ID, nil)
 				}
-				return a.sentAlready(ctx, t, r, arg == "n")
+				if arg == "m" {
+					named = !r.Anonymous // «add more»: to the report sent
+				}
+				return a.sentAlready(ctx, t, r, named)
 			}
+		}
+		kept := ok && d.Choosing && d.Text != ""
+		switch {
+		case kept && arg == "m":
+			// «✍️ Додати ще»: the offer stays, and asks again with more.
+			a.Reply(ctx, t, a.Text.Text(t.Lang, "report.write_more"), nil)
+			return nil
+		case kept:
+			return a.decide(ctx, t, d, tg.CallbackMessageID(u), named, "")
+		case arg != "a" && arg != "n":
+			a.StaleButton(ctx, t) // an offer whose report is no longer kept
+			return nil
 		}
 		// A report takes over from whatever dialog the chat was in.
 		if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
 			return err
 		}
-		return a.choose(ctx, t, tg.CallbackMessageID(u), arg == "n", "")
+		return a.choose(ctx, t, tg.CallbackMessageID(u), named, "")
 	}
 	idText, verb, _ := strings.Cut(arg, ":")
 	id, _ := strconv.ParseInt(idText, 10, 64)
@@ -568,127 +600,218 @@ func (a *Integrity) ReportMessage(ctx context.Context, t *turn.Turn, m *models.M
 	if err != nil {
 		return NotReport, err
 	}
-	if ok {
-		text := turn.FirstNonEmpty(m.Text, m.Caption)
-		chosen := !d.Choosing && d.Report == 0 // how is chosen, and the report awaited
-		if d.Choosing {
-			// The person moved on since /report (/menu, /operator, a
-			// button): this message is not the report, unless it is the
-			// choice's very word. (An open request does not make it the
-			// request's: /report was asked after it.)
-			moved, err := store.UpdatesBetween(ctx, t.Tx, t.Chat, d.Since, t.Update.ID)
-			if err != nil {
+	if !ok {
+		return a.answerAwaited(ctx, t, m)
+	}
+	if d.Choosing {
+		return a.beforeChoice(ctx, t, d, m)
+	}
+	if d.Since != 0 {
+		// Chosen, or sent and open to additions: the person moved on
+		// since (/menu, /start, a button of the menu or the FAQ), so
+		// this message is not for the integrity team.
+		// (A question of the team's still waits for its answer.)
+		if moved, err := store.UpdatesBetween(ctx, t.Tx, t.Chat, d.Since, t.Update.ID); err != nil {
+			return NotReport, err
+		} else if moved {
+			if _, err := a.leave(ctx, t, NotReport); err != nil {
 				return NotReport, err
 			}
-			moved = moved || d.Since == 0
-			named, anonymous := a.TypedForm(t.Lang, "report.named", text), a.TypedForm(t.Lang, "report.anonymous", text)
-			switch {
-			case !moved && !named && !anonymous && a.worried(t.Lang, text):
-				// «а мене не покарають?», «це точно анонімно?»: what the
-				// bot does with a report, and the choice again, whose
-				// buttons are now the ones under this answer.
-				a.unprompt(t, d.row)
-				a.prompt(t, d.row, 0, a.Text.Text(t.Lang, "report.worry_heard")+"\n\n"+a.Text.Text(t.Lang, "report.safety")+"\n\n"+a.Text.Text(t.Lang, "report.choose_below"), a.choiceKeyboard(t.Lang))
-				return Taken, nil
-			case named || a.saysForm(t.Lang, "report.named", text): // first: «не анонімно» is named
-				a.unprompt(t, d.row)
-				return Taken, a.choose(ctx, t, 0, true, "")
-			case anonymous || a.saysForm(t.Lang, "report.anonymous", text):
-				a.unprompt(t, d.row)
-				return Taken, a.choose(ctx, t, 0, false, "")
-			case moved:
-				return a.leave(ctx, t, NotReport)
-			}
-			if len(strings.Fields(text)) < 10 && !evidence(m) && a.saysAnyWord(t.Lang, "report.fear", text) {
-				// «не хочу, щоб мене впізнали», «ні, я боюся»: a fear,
-				// not a refusal; anonymous is what answers it, and what
-				// that keeps from whom is said.
-				lead := a.Text.Text(t.Lang, "report.fear_heard") + "\n\n" + a.Text.Text(t.Lang, "report.safety")
-				a.unprompt(t, d.row)
-				if a.tellsCase(text) {
-					// «Боюся, але інспектор вимагав 500 грн»: the report,
-					// fear and all. It goes anonymously, and the fear is
-					// answered, rather than have it typed again.
-					a.Reply(ctx, t, lead, nil)
-					return Taken, a.fileReport(ctx, t, reportDraft{Source: "menu", Until: d.Until}, m)
-				}
-				return Taken, a.choose(ctx, t, 0, false, lead)
-			}
-			if a.refuses(text) {
-				// «не хочу нічого повідомляти»: nothing to report.
-				if _, err := store.EndIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat)); err != nil {
-					return NotReport, err
-				}
-				a.Reply(ctx, t, a.Text.Text(t.Lang, "cancel.done"), a.MenuKeyboard(t.Lang))
-				return Taken, nil
-			}
-			if dialogs.LooksLikeQuestion(text) {
-				// «як записатися на іспит?» after a look at /report: the
-				// FAQ's (not a request's follow-up), and the report is not
-				// begun; a question the FAQ does not know («а що буде,
-				// якщо я повідомлю?») is not a report either: the choice
-				// is asked for.
-				if _, known, err := a.BestAnswer(ctx, t.Tx, text); err != nil || known {
-					if err != nil {
-						return NotReport, err
-					}
-					return a.leave(ctx, t, ForFAQ)
-				}
-				a.Reply(ctx, t, a.Text.Text(t.Lang, "report.choose_first"), nil)
-				return Taken, nil
-			}
-			if len(strings.Fields(text)) < 6 && len(m.Photo) == 0 && m.Document == nil && m.Video == nil && m.Voice == nil {
-				// A few words («хочу записатися на іспит») are not taken
-				// for a report without a choice: the person is asked.
-				a.Reply(ctx, t, a.Text.Text(t.Lang, "report.choose_first"), nil)
-				return Taken, nil
-			}
-			// The report itself, typed before choosing: sent anonymously,
-			// which asks nothing of the reporter, and said so. The choice
-			// goes from under the question: tapped later, it would begin
-			// another report, with no link to this one.
-			a.unprompt(t, d.row)
-			d = reportDraft{Source: "menu", Until: d.Until}
-			a.Reply(ctx, t, a.Text.Text(t.Lang, "report.sent_anonymously"), nil)
-		} else if d.Since != 0 {
-			// Chosen, or sent and open to additions: the person moved on
-			// since (/menu, /start, a button of the menu or the FAQ), so
-			// this message is not for the integrity team.
-			// (A question of the team's still waits for its answer.)
-			if moved, err := store.UpdatesBetween(ctx, t.Tx, t.Chat, d.Since, t.Update.ID); err != nil {
-				return NotReport, err
-			} else if moved {
-				if _, err := a.leave(ctx, t, NotReport); err != nil {
-					return NotReport, err
-				}
-				return a.answerAwaited(ctx, t, m)
-			}
+			return a.answerAwaited(ctx, t, m)
 		}
-		if chosen && !evidence(m) {
-			again, named, worry := a.typedChoice(t.Lang, text)
-			switch {
-			case again:
-				// «анонімно» once more, «від свого імені» after «анонімно»:
-				// not the report. The choice is said again, or changed,
-				// and the report still awaited.
-				return Taken, a.choose(ctx, t, 0, named, "")
-			case worry:
-				// «а це точно анонімно?»: answered, and the report awaited.
-				a.Reply(ctx, t, a.reassurance(t.Lang, d.Named), nil)
-				return Taken, nil
-			}
-		}
-		if d.Report == 0 && m.Sticker != nil || d.Report == 0 && len(m.Photo) == 0 && m.Document == nil && m.Video == nil && m.Voice == nil && dialogs.SmallTalk(text) != "" {
-			// «🤬», «привіт», a sticker: not yet a report.
-			a.Reply(ctx, t, a.Text.Text(t.Lang, "report.describe_again"), nil)
-			return Taken, nil
-		}
-		if d.Report == 0 {
-			return Taken, a.fileReport(ctx, t, d, m)
-		}
+	}
+	if d.Report != 0 {
 		return a.follow(ctx, t, d, m)
 	}
-	return a.answerAwaited(ctx, t, m)
+	text := turn.FirstNonEmpty(m.Text, m.Caption)
+	if !evidence(m) {
+		again, named, worry := a.typedChoice(t.Lang, text)
+		switch {
+		case again:
+			// «анонімно» once more, «від свого імені» after «анонімно»:
+			// not the report. The choice is said again, or changed,
+			// and the report still awaited.
+			return Taken, a.choose(ctx, t, 0, named, "")
+		case worry:
+			// «а це точно анонімно?»: answered, and the report awaited.
+			a.Reply(ctx, t, a.reassurance(t.Lang, d.Named), nil)
+			return Taken, nil
+		}
+	}
+	if m.Sticker != nil || !evidence(m) && dialogs.SmallTalk(text) != "" {
+		// «🤬», «привіт», a sticker: not yet a report.
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "report.describe_again"), nil)
+		return Taken, nil
+	}
+	return Taken, a.fileReport(ctx, t, d, m)
+}
+
+// beforeChoice takes a message typed after /report, before how to report
+// is chosen (d.Choosing): the choice in words, a worry, a fear, a refusal,
+// a question; a report in a few words, kept and offered to be sent; or
+// the report itself, sent anonymously.
+func (a *Integrity) beforeChoice(ctx context.Context, t *turn.Turn, d reportDraft, m *models.Message) (Take, error) {
+	text := turn.FirstNonEmpty(m.Text, m.Caption)
+	// The person moved on since /report (/menu, /operator, a button):
+	// this message is not the report, unless it is the choice's very
+	// word. (An open request does not make it the request's: /report was
+	// asked after it.)
+	moved, err := store.UpdatesBetween(ctx, t.Tx, t.Chat, d.Since, t.Update.ID)
+	if err != nil {
+		return NotReport, err
+	}
+	moved = moved || d.Since == 0
+	named, anonymous := a.TypedForm(t.Lang, "report.named", text), a.TypedForm(t.Lang, "report.anonymous", text)
+	if d.Text != "" && !named && a.TypedForm(t.Lang, "survey.yes", text) {
+		anonymous = true // «так» to «Надіслати це анонімно?»
+	}
+	switch {
+	case !moved && !named && !anonymous && a.worried(t.Lang, text):
+		// «а мене не покарають?», «це точно анонімно?»: what the bot
+		// does with a report, and the choice again, whose buttons are
+		// now the ones under this answer.
+		kb := a.choiceKeyboard(t.Lang)
+		if d.Text != "" {
+			kb = a.offerKeyboard(t.Lang)
+		}
+		a.unprompt(t, d.row)
+		a.prompt(t, d.row, 0, a.Text.Text(t.Lang, "report.worry_heard")+"\n\n"+a.Text.Text(t.Lang, "report.safety")+"\n\n"+a.Text.Text(t.Lang, "report.choose_below"), kb)
+		return Taken, nil
+	case named || a.saysForm(t.Lang, "report.named", text): // first: «не анонімно» is named
+		return Taken, a.decide(ctx, t, d, 0, true, "")
+	case anonymous || a.saysForm(t.Lang, "report.anonymous", text):
+		return Taken, a.decide(ctx, t, d, 0, false, "")
+	case moved:
+		return a.leave(ctx, t, NotReport)
+	}
+	words := len(strings.Fields(dialogs.Fold(text)))
+	if words < 10 && !evidence(m) && a.saysAnyWord(t.Lang, "report.fear", text) {
+		// «не хочу, щоб мене впізнали», «ні, я боюся»: a fear, not a
+		// refusal; anonymous is what answers it, and what that keeps
+		// from whom is said.
+		lead := a.Text.Text(t.Lang, "report.fear_heard") + "\n\n" + a.Text.Text(t.Lang, "report.safety")
+		if a.tellsCase(text) || d.Text != "" {
+			// «Боюся, але інспектор вимагав 500 грн»: the report, fear
+			// and all. It goes anonymously, and the fear is answered,
+			// rather than have it typed again.
+			a.unprompt(t, d.row)
+			a.Reply(ctx, t, lead, nil)
+			return Taken, a.fileReport(ctx, t, reportDraft{Source: "menu"}, withKept(d.Text, m))
+		}
+		return Taken, a.decide(ctx, t, d, 0, false, lead)
+	}
+	if a.refuses(text) || a.browses(text) {
+		// «не хочу нічого повідомляти», «не треба»: nothing to report;
+		// «я тільки подивитися»: not now.
+		if _, err := store.EndIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat)); err != nil {
+			return NotReport, err
+		}
+		said := "cancel.done"
+		if a.browses(text) {
+			said = "report.just_looking"
+		}
+		a.Reply(ctx, t, a.Text.Text(t.Lang, said), a.MenuKeyboard(t.Lang))
+		return Taken, nil
+	}
+	if dialogs.LooksLikeQuestion(text) {
+		// «як записатися на іспит?» after a look at /report: the FAQ's
+		// (not a request's follow-up), and the report is not begun (a
+		// report kept waits for its answer); a question the FAQ does not
+		// know («а що буде, якщо я повідомлю?») is not a report either:
+		// the choice is asked for.
+		if _, known, err := a.BestAnswer(ctx, t.Tx, text); err != nil {
+			return NotReport, err
+		} else if known && d.Text != "" {
+			return ForFAQ, nil
+		} else if known {
+			return a.leave(ctx, t, ForFAQ)
+		}
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "report.choose_first"), nil)
+		return Taken, nil
+	}
+	if m.Sticker != nil || !evidence(m) && (strings.TrimSpace(text) == "" || dialogs.SmallTalk(text) != "") {
+		// «🤬», «привіт», a sticker: the choice is asked for.
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "report.choose_first"), nil)
+		return Taken, nil
+	}
+	if !evidence(m) && (words < 6 || d.Text != "") {
+		// «Інспектор вимагав гроші»: a report in a few words, or more
+		// words to one kept. Kept, and offered to be sent as it is,
+		// rather than asked for again.
+		return Taken, a.offer(ctx, t, d, text)
+	}
+	// The report itself, typed before choosing: sent anonymously, which
+	// asks nothing of the reporter, and said so. The choice goes from
+	// under the question: tapped later, it would begin another report,
+	// with no link to this one.
+	a.unprompt(t, d.row)
+	a.Reply(ctx, t, a.Text.Text(t.Lang, "report.sent_anonymously"), nil)
+	return Taken, a.fileReport(ctx, t, reportDraft{Source: "menu"}, withKept(d.Text, m))
+}
+
+// withKept is m with the report kept before it (offer) put first in its
+// text or caption.
+func withKept(kept string, m *models.Message) *models.Message {
+	if kept == "" {
+		return m
+	}
+	c := *m
+	if evidence(m) {
+		c.Caption, c.CaptionEntities = joinReport(kept, m.Caption), nil
+	} else {
+		c.Text, c.Entities = joinReport(kept, m.Text), nil
+	}
+	return &c
+}
+
+// joinReport is the report kept followed by more of it.
+func joinReport(kept, more string) string {
+	more = strings.TrimSpace(more)
+	if kept == "" || more == "" {
+		return kept + more
+	}
+	return kept + "\n" + more
+}
+
+// offer keeps text, a report in a few words typed before choosing (added
+// to one kept before), in the sealed dialog, and asks whether to send it
+// anonymously: «🕶 Надіслати анонімно», «👤 Від свого імені», «✍️ Додати
+// ще».
+func (a *Integrity) offer(ctx context.Context, t *turn.Turn, d reportDraft, text string) error {
+	a.unprompt(t, d.row) // the choice, or the offer before
+	d.Text, d.Since, d.Until = joinReport(d.Text, text), t.Update.ID, time.Now().Add(reportChoiceTime).Unix()
+	row, err := a.keepDialog(ctx, t, d)
+	if err != nil {
+		return err
+	}
+	quote := html.EscapeString(turn.Cut(d.Text, 1500))
+	a.prompt(t, row, 0, a.Text.Text(t.Lang, "report.send_ask", map[string]any{"Text": quote}), a.offerKeyboard(t.Lang))
+	return nil
+}
+
+func (a *Integrity) offerKeyboard(lang string) *tg.Keyboard {
+	return tg.NewKeyboard(
+		[]tg.Button{tg.CallbackButton(a.Text.Text(lang, "report.send_anonymous"), turn.CbReport, "sa")},
+		[]tg.Button{tg.CallbackButton(a.Text.Text(lang, "report.named"), turn.CbReport, "sn")},
+		[]tg.Button{tg.CallbackButton(a.Text.Text(lang, "report.add_more"), turn.CbReport, "m")},
+	)
+}
+
+// decide takes the choice of how to report, made before the report, in
+// words (msgID 0) or by a button on the message msgID: a report kept
+// (offer) is sent so; else the report is asked for. lead, when not "",
+// comes first.
+func (a *Integrity) decide(ctx context.Context, t *turn.Turn, d reportDraft, msgID int, named bool, lead string) error {
+	if msgID == 0 || d.Text != "" {
+		a.unprompt(t, d.row)
+	}
+	if d.Text == "" {
+		return a.choose(ctx, t, msgID, named, lead)
+	}
+	if lead != "" {
+		a.Reply(ctx, t, lead, nil)
+	}
+	return a.fileReport(ctx, t, reportDraft{Named: named, Source: "menu"}, &models.Message{Text: d.Text, From: tg.SenderOf(t.Update)})
 }
 
 // reassurance answers a worry typed once how to report is chosen (named
