@@ -1437,3 +1437,46 @@ func TestShortReportIsOfferedToBeSent(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// Asked whether a question is for the report («Добавить это к сообщению
+// №1?»), a reporter who types on rather than answering goes on with the
+// report: the question is added before what follows, and the buttons go
+// (they no longer worked). A second such question adds the first.
+func TestTypingOnAddsTheQuestionAskedAbout(t *testing.T) {
+	h := newIntegrityHarness(t)
+	r := h.reporter(14001)
+	r.u.LanguageCode = "ru"
+	r.fileAnonymousReport("Инспектор на экзамене намекал, что без денег не сдать")
+	const asked = "Подскажите, пожалуйста, как записаться на экзамен по вождению?"
+	r.says(asked)
+	h.settle()
+	ask := h.last(r.u.ID)
+	if !hasButton(ask, turn.CbReportAdd+":1:y") {
+		t.Fatalf("a long question the FAQ knows, after the report: %q %s", ask.Text, ask.ReplyMarkup)
+	}
+	if got := r.gets("И ещё он сказал прийти вечером"); got != h.text.Text("ru", "report.passed", map[string]any{"ID": 1}) {
+		t.Errorf("typed on after «Добавить это к сообщению №1?»: %q", got)
+	}
+	posts := h.srv.Messages(integrityChat)
+	if n := len(posts); n != 3 || !strings.Contains(posts[1].Text, "записаться на экзамен") || !strings.Contains(posts[2].Text, "прийти вечером") {
+		t.Errorf("the integrity chat, card, question, then the words typed on: %+v", posts)
+	}
+	if m := h.now(r.u.ID, ask.ID); hasButton(m, turn.CbReportAdd+":1:y") {
+		t.Errorf("the question asked about keeps its buttons once added: %s", m.ReplyMarkup)
+	}
+
+	// Two such questions in a row: the first is added, the second asked about.
+	r.says(asked)
+	h.settle()
+	first := h.last(r.u.ID)
+	const second = "А как записаться на экзамен по вождению, подскажите пожалуйста?"
+	r.says(second)
+	h.settle()
+	if got := h.last(r.u.ID); !hasButton(got, turn.CbReportAdd+":1:y") || hasButton(h.now(r.u.ID, first.ID), turn.CbReportAdd+":1:y") {
+		t.Errorf("a second question: %q %s; the first still asks: %s", got.Text, got.ReplyMarkup, h.now(r.u.ID, first.ID).ReplyMarkup)
+	}
+	if n := len(h.srv.Messages(integrityChat)); n != 4 || !strings.Contains(h.last(integrityChat).Text, "записаться на экзамен по вождению?") {
+		t.Errorf("the first question is not added before the second is asked about: %q", h.last(integrityChat).Text)
+	}
+	h.noRejects()
+}

@@ -842,16 +842,24 @@ func (a *Integrity) answerAwaited(ctx context.Context, t *turn.Turn, m *models.M
 // паспорт?»), is answered and not added; one in more words, which may be
 // a detail of what happened put as a question, is asked about (add it, or
 // answer it?); a greeting or a thanks gets its word. The rest is added,
-// or is the answer the team's question waits for.
+// or is the answer the team's question waits for; a question left asked
+// about (d.Pending) is added before it: typing on rather than answering,
+// the person goes on with the report.
 func (a *Integrity) follow(ctx context.Context, t *turn.Turn, d reportDraft, m *models.Message) (Take, error) {
 	text := strings.TrimSpace(m.Text)
+	add := func() (Take, error) {
+		if d.Pending != "" && (evidence(m) || strings.TrimSpace(m.Caption) != "" || text != "") {
+			a.unprompt(t, d.row) // what is added takes the question with it
+		}
+		return Taken, a.followReport(ctx, t, d.Report, d.Kind, d.Pending, m)
+	}
 	if d.Kind == store.ReportAnswer || text == "" {
-		return Taken, a.FollowReport(ctx, t, d.Report, d.Kind, m)
+		return add()
 	}
 	if r, mine, err := a.ownReport(ctx, t, d.Report); err != nil {
 		return NotReport, err
 	} else if !mine || r.Answering {
-		return Taken, a.FollowReport(ctx, t, d.Report, d.Kind, m)
+		return add()
 	} else if again, named, _ := a.typedChoice(t.Lang, text); again {
 		// «від свого імені» once sent anonymously: the report stays as
 		// it went, and the words are not added to it.
@@ -861,7 +869,7 @@ func (a *Integrity) follow(ctx context.Context, t *turn.Turn, d reportDraft, m *
 		return ForFAQ, nil // «дякую» after «sent»: not an addition
 	}
 	if !dialogs.LooksLikeQuestion(text) {
-		return Taken, a.FollowReport(ctx, t, d.Report, d.Kind, m)
+		return add()
 	}
 	_, known, err := a.BestAnswer(ctx, t.Tx, text)
 	switch {
@@ -869,9 +877,17 @@ func (a *Integrity) follow(ctx context.Context, t *turn.Turn, d reportDraft, m *
 		return NotReport, err
 	case !known:
 		// «а що буде далі?»: the team may answer it.
-		return Taken, a.FollowReport(ctx, t, d.Report, d.Kind, m)
+		return add()
 	case len(strings.Fields(text)) < 6:
 		return ForFAQ, nil
+	}
+	if d.Pending != "" {
+		// A second such question, the first left unanswered: the first
+		// is added, as when typed on.
+		a.unprompt(t, d.row)
+		if err := a.followReport(ctx, t, d.Report, d.Kind, "", &models.Message{Text: d.Pending}); err != nil {
+			return NotReport, err
+		}
 	}
 	d.Pending, d.Since = text, t.Update.ID
 	if err := a.saveReportDialog(ctx, t, d); err != nil {
@@ -879,7 +895,7 @@ func (a *Integrity) follow(ctx context.Context, t *turn.Turn, d reportDraft, m *
 	}
 	data := map[string]any{"ID": d.Report}
 	id := strconv.FormatInt(d.Report, 10)
-	a.Reply(ctx, t, a.Text.Text(t.Lang, "report.add_ask", data), tg.NewKeyboard(
+	a.prompt(t, d.row, 0, a.Text.Text(t.Lang, "report.add_ask", data), tg.NewKeyboard(
 		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "report.add_yes", data), turn.CbReportAdd, id+":y")},
 		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "report.add_no"), turn.CbReportAdd, id+":q")},
 	))
@@ -1173,6 +1189,13 @@ func (a *Integrity) doneKeyboard(lang string, answering int64) *tg.Keyboard {
 // FollowReport relays what the reporter adds to an open report, or
 // answers to a question about it.
 func (a *Integrity) FollowReport(ctx context.Context, t *turn.Turn, id int64, kind string, m *models.Message) error {
+	return a.followReport(ctx, t, id, kind, "", m)
+}
+
+// followReport is FollowReport with pending, when not "", added to the
+// report before m: a question the person was asked about («Додати це до
+// №…?») and typed on after.
+func (a *Integrity) followReport(ctx context.Context, t *turn.Turn, id int64, kind, pending string, m *models.Message) error {
 	r, mine, err := a.ownReport(ctx, t, id)
 	if err != nil {
 		return err
@@ -1195,10 +1218,23 @@ func (a *Integrity) FollowReport(ctx context.Context, t *turn.Turn, id int64, ki
 		kind = store.ReportAnswer // a question waits: what comes is its answer
 	}
 	hidden := false
-	if r.Anonymous {
-		if m, hidden, err = a.withoutNumbers(ctx, t, m); err != nil {
+	if pending != "" {
+		p := &models.Message{Text: pending}
+		if r.Anonymous {
+			if p, hidden, err = a.withoutNumbers(ctx, t, p); err != nil {
+				return err
+			}
+		}
+		if err := a.relayToIntegrity(ctx, t, r, p, store.ReportAddition); err != nil {
 			return err
 		}
+	}
+	if r.Anonymous {
+		var inM bool
+		if m, inM, err = a.withoutNumbers(ctx, t, m); err != nil {
+			return err
+		}
+		hidden = hidden || inM
 	}
 	if err := a.relayToIntegrity(ctx, t, r, m, kind); err != nil {
 		return err
