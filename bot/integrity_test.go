@@ -73,12 +73,28 @@ func (h *harness) lastWith(chat int64, s string) (bottest.Message, bool) {
 	return bottest.Message{}, false
 }
 
-// typesAfterReport sends /report, then text.
-func (r reporter) typesAfterReport(text string) {
-	r.says("/report")
-	r.h.settle()
+// gets says text and returns the bot's last message once it is handled.
+func (r reporter) gets(text string) string {
 	r.says(text)
 	r.h.settle()
+	return r.h.last(r.u.ID).Text
+}
+
+// chooses sends /report and taps how to report: turn.CbReport's "a"
+// (anonymously) or "n" (by name).
+func (r reporter) chooses(how string) {
+	r.says("/report")
+	r.h.settle()
+	r.taps(r.h.last(r.u.ID), turn.CbReport+":"+how)
+	r.h.settle()
+}
+
+// typesAfterReport sends /report, then text, and returns the bot's last
+// message.
+func (r reporter) typesAfterReport(text string) string {
+	r.says("/report")
+	r.h.settle()
+	return r.gets(text)
 }
 
 // fileAnonymousReport walks a reporter through /report, «anonymously» and
@@ -872,7 +888,7 @@ func (h *harness) staffGot(p int64, since time.Time, s string) []bottest.Message
 // A report typed right after /report is the report, even with a request
 // to the operators open or begun before it: it reaches the integrity team
 // anonymously, never the request's topic with the person's name. A few
-// words still ask for the choice; a question the FAQ knows is answered.
+// words are offered to be sent; a question the FAQ knows is answered.
 func TestReportAfterAnOpenRequestIsNotTheRequests(t *testing.T) {
 	h := newIntegrityHarness(t)
 	p := person{id: 12901, lang: "ru"}
@@ -895,7 +911,7 @@ func TestReportAfterAnOpenRequestIsNotTheRequests(t *testing.T) {
 		t.Errorf("the citizen was not told the report went anonymously: %q", h.last(p.id).Text)
 	}
 
-	// A few words: the choice is asked for, and nothing goes to the request.
+	// A few words: offered to be sent, and nothing goes to the request.
 	q := person{id: 12902, lang: "ru"}
 	h.openTicketFor(q, "Подскажите, как записаться на экзамен по вождению?")
 	rq := reporter{h, *q.user()}
@@ -904,7 +920,7 @@ func TestReportAfterAnOpenRequestIsNotTheRequests(t *testing.T) {
 	h.settle()
 	rq.says("В окне 4 просят взятку")
 	h.settle()
-	if got := h.last(q.id).Text; got != h.text.Text("ru", "report.choose_first") {
+	if got := h.last(q.id).Text; got != h.text.Text("ru", "report.send_ask", map[string]any{"Text": "В окне 4 просят взятку"}) {
 		t.Errorf("a few words after /report: %q", got)
 	}
 	// A question the FAQ knows is answered, not sent to the request.
@@ -1049,7 +1065,7 @@ func TestReportReadsFearAndNamesAsChoices(t *testing.T) {
 		{"uk", "не анонімно", "report.chosen_named"},
 		{"ru", "хочу от своего имени", "report.chosen_named"},
 		{"uk", "хочу від свого імені", "report.chosen_named"},
-		{"ru", "не хочу платить взятку", "report.choose_first"},
+		{"ru", "не хочу платить взятку", "report.send_ask"},
 		{"ru", "нет, спасибо", "cancel.done"},
 		{"ru", "не хочу ничего сообщать", "cancel.done"},
 		{"ru", "нет", "cancel.done"},
@@ -1060,7 +1076,7 @@ func TestReportReadsFearAndNamesAsChoices(t *testing.T) {
 		r.u.LanguageCode = c.lang
 		r.typesAfterReport(c.typed)
 		got := h.last(r.u.ID).Text
-		if !strings.HasPrefix(got, h.text.Text(c.lang, c.want)) {
+		if !strings.HasPrefix(got, h.text.Text(c.lang, c.want, map[string]any{"Text": c.typed})) {
 			t.Errorf("«%s» after /report: %q; want %s", c.typed, got, c.want)
 		}
 		if c.want == "report.fear_heard" && (!strings.Contains(got, h.text.Text(c.lang, "report.chosen_anonymous")) || !strings.Contains(got, "/forget")) {
@@ -1144,10 +1160,7 @@ func TestAnonymousReportHidesThePhoneNumber(t *testing.T) {
 	// Named: the number stays, for the team to call back.
 	n := h.reporter(13402)
 	n.u.LanguageCode = "ru"
-	n.says("/report")
-	h.settle()
-	n.taps(h.last(n.u.ID), turn.CbReport+":n")
-	h.settle()
+	n.chooses("n")
 	n.says("Охранник берёт деньги за очередь, мой телефон +7 916 765-43-21")
 	h.settle()
 	if c, ok := h.lastWith(integrityChat, "Охранник"); !ok || !strings.Contains(c.Text, "765-43-21") {
@@ -1195,6 +1208,297 @@ func TestReportAnsweredInTheLanguageWritten(t *testing.T) {
 	h.st.DB().Get(&lang, `SELECT language FROM users WHERE id = 11721`)
 	if lang != "ru" {
 		t.Errorf("the report's turn changed the person's language to %q", lang)
+	}
+	h.noRejects()
+}
+
+// now is the bot's message id in chat as it stands, edits included.
+func (h *harness) now(chat int64, id int) bottest.Message {
+	h.t.Helper()
+	for _, m := range h.srv.Messages(chat) {
+		if m.ID == id {
+			return m
+		}
+	}
+	h.t.Fatalf("no message %d in chat %d", id, chat)
+	return bottest.Message{}
+}
+
+// hasChoice tells a message that still offers to choose how to report.
+func hasChoice(m bottest.Message) bool {
+	return hasButton(m, turn.CbReport+":a") || hasButton(m, turn.CbReport+":n")
+}
+
+// A report typed straight after /report, sent anonymously, takes the
+// choice away from under /report's message (and from under the answer to
+// a worry, where it was offered again): tapped later, «👤 Від свого імені»
+// began a second, named report with no link to the first. A tap that gets
+// there all the same says that №1 stays anonymous, adds nothing more to
+// it (not the name typed next), and offers a new named report.
+func TestReportSentWithoutChoosingTakesTheChoiceAway(t *testing.T) {
+	h := newIntegrityHarness(t)
+	r := h.reporter(13601)
+	r.says("/report")
+	h.settle()
+	intro := h.last(r.u.ID)
+	if !hasChoice(intro) {
+		t.Fatalf("/report offers no choice: %s", intro.ReplyMarkup)
+	}
+	r.says("У ТСЦ 8046 адміністратор продавав талони без черги по 500 грн")
+	h.settle()
+	if h.reportsFiled() != 1 {
+		t.Fatalf("%d reports filed", h.reportsFiled())
+	}
+	if m := h.now(r.u.ID, intro.ID); hasChoice(m) {
+		t.Errorf("/report's message still offers the choice under a report sent: %s", m.ReplyMarkup)
+	}
+
+	// A client that still shows the buttons.
+	r.taps(intro, turn.CbReport+":n")
+	h.settle()
+	stays := h.last(r.u.ID)
+	if stays.Text != h.text.Text("uk", "report.stays_anonymous", map[string]any{"ID": 1}) || !hasButton(stays, turn.CbReport+":n") {
+		t.Errorf("«👤 Від свого імені» under a report sent anonymously: %q %s", stays.Text, stays.ReplyMarkup)
+	}
+	r.says("Моє ім'я Олена, можете мені подзвонити")
+	h.settle()
+	if m, ok := h.lastWith(integrityChat, "подзвонити"); ok || h.reportsFiled() != 1 {
+		t.Errorf("the name typed after it reached the team (%d reports): %q", h.reportsFiled(), m.Text)
+	}
+	// The new named report, when asked for.
+	r.taps(stays, turn.CbReport+":n")
+	h.settle()
+	if got := h.now(r.u.ID, stays.ID).Text; !strings.HasPrefix(got, h.text.Text("uk", "report.chosen_named")) {
+		t.Errorf("«👤 Нове — від свого імені»: %q", got)
+	}
+	r.says("Це щодо талонів у ТСЦ 8046, я Олена, телефонуйте")
+	h.settle()
+	if c, ok := h.lastWith(integrityChat, "телефонуйте"); !ok || !strings.Contains(c.Text, "tg://user?id=13601") || strings.Contains(c.Text, "№1") {
+		t.Errorf("the new named report: %q", c.Text)
+	}
+
+	// Asked about safety first: the choice under the answer goes too.
+	w := h.reporter(13602)
+	w.says("/report")
+	h.settle()
+	intro = h.last(w.u.ID)
+	w.says("а це точно анонімно?")
+	h.settle()
+	worry := h.last(w.u.ID)
+	if !hasChoice(worry) || hasChoice(h.now(w.u.ID, intro.ID)) {
+		t.Errorf("after a worry the choice is not under its answer alone: %s / %s", worry.ReplyMarkup, h.now(w.u.ID, intro.ID).ReplyMarkup)
+	}
+	w.says("Інспектор на іспиті прямо сказав, що без 300 доларів не складу")
+	h.settle()
+	if m := h.now(w.u.ID, worry.ID); hasChoice(m) || h.reportsFiled() != 3 {
+		t.Errorf("the answer to the worry still offers the choice under a report sent (%d reports): %s", h.reportsFiled(), m.ReplyMarkup)
+	}
+	h.noRejects()
+}
+
+// Fear said together with the case («Боюсь, але інспектор вимагав 500
+// грн») is the report: sent anonymously with what that keeps from whom,
+// not taken for the choice alone, which left the case to be typed again.
+// Fear alone still only chooses.
+func TestReportWithFearInItIsSent(t *testing.T) {
+	h := newIntegrityHarness(t)
+	for i, c := range []struct{ lang, typed, card string }{
+		{"uk", "Боюсь, але інспектор вимагав 500 грн", "вимагав 500 грн"},
+		{"uk", "Боюся, вимагали хабар", "вимагали хабар"},
+		{"ru", "Боюсь, но с меня требовали деньги", "требовали деньги"},
+	} {
+		r := h.reporter(int64(13701 + i))
+		r.u.LanguageCode = c.lang
+		r.typesAfterReport(c.typed)
+		card, ok := h.lastWith(integrityChat, c.card)
+		if !ok || h.reportsFiled() != i+1 || !strings.Contains(card.Text, h.text.Text("uk", "report.card_anonymous")) {
+			t.Errorf("«%s» after /report was not sent anonymously (%d reports): %q", c.typed, h.reportsFiled(), card.Text)
+			continue
+		}
+		ms := h.srv.Messages(r.u.ID)
+		said := ms[len(ms)-2].Text
+		if !strings.HasPrefix(said, h.text.Text(c.lang, "report.fear_heard")) || !strings.Contains(said, "/forget") ||
+			!strings.HasPrefix(ms[len(ms)-1].Text, h.text.Text(c.lang, "report.filed", map[string]any{"ID": i + 1})) {
+			t.Errorf("«%s» after /report: %q, then %q", c.typed, said, ms[len(ms)-1].Text)
+		}
+	}
+	r := h.reporter(13711)
+	r.typesAfterReport("ні, я боюся")
+	if got := h.last(r.u.ID).Text; !strings.Contains(got, h.text.Text("uk", "report.chosen_anonymous")) || h.reportsFiled() != 3 {
+		t.Errorf("«ні, я боюся» after /report: %q (%d reports)", got, h.reportsFiled())
+	}
+	h.noRejects()
+}
+
+// Once how to report is chosen, the choice typed again («анонімно»), or
+// the other one, or a worry («а це точно анонімно?») is not the report:
+// the choice is said again or changed, the worry answered, and the report
+// still awaited. Once it is sent, the other choice typed is not added.
+func TestChoiceTypedAgainIsNotTheReport(t *testing.T) {
+	h := newIntegrityHarness(t)
+	r := h.reporter(13801)
+	r.chooses("a")
+	got := r.gets("а це точно анонімно?")
+	for _, want := range []string{"report.worry_heard", "report.safety", "report.chosen_anonymous", "report.describe"} {
+		if !strings.Contains(got, h.text.Text("uk", want)) {
+			t.Errorf("«а це точно анонімно?» once anonymous is chosen: %q lacks %s", got, want)
+		}
+	}
+	if got := r.gets("анонімно"); !strings.HasPrefix(got, h.text.Text("uk", "report.chosen_anonymous")) {
+		t.Errorf("«анонімно» once anonymous is chosen: %q", got)
+	}
+	if got := r.gets("хочу від свого імені"); !strings.HasPrefix(got, h.text.Text("uk", "report.chosen_named")) {
+		t.Errorf("«хочу від свого імені» once anonymous is chosen: %q", got)
+	}
+	if n := len(h.srv.Messages(integrityChat)); n != 0 || h.reportsFiled() != 0 {
+		t.Fatalf("the choice and the worry reached the team: %d reports, %d posts", h.reportsFiled(), n)
+	}
+	r.says("Інспектор у вікні 3 вимагав 500 грн за талон")
+	h.settle()
+	if c, ok := h.lastWith(integrityChat, "500 грн"); !ok || !strings.Contains(c.Text, "tg://user?id=13801") {
+		t.Fatalf("the report after «хочу від свого імені» is not named: %q", c.Text)
+	}
+	if got := r.gets("анонімно"); got != h.text.Text("uk", "report.stays_named", map[string]any{"ID": 1}) {
+		t.Errorf("«анонімно» once sent by name: %q", got)
+	}
+	if n := len(h.srv.Messages(integrityChat)); n != 1 {
+		t.Errorf("«анонімно» was added to the named report: %q", h.last(integrityChat).Text)
+	}
+
+	// By name, a worry tells how to change the choice.
+	n := h.reporter(13802)
+	n.u.LanguageCode = "ru"
+	n.chooses("n")
+	if got := n.gets("это точно безопасно?"); !strings.Contains(got, h.text.Text("ru", "report.chosen_named")) || !strings.Contains(got, h.text.Text("ru", "report.may_switch")) {
+		t.Errorf("a worry once named is chosen: %q", got)
+	}
+	if got := n.gets("анонимно"); !strings.HasPrefix(got, h.text.Text("ru", "report.chosen_anonymous")) || h.reportsFiled() != 1 {
+		t.Errorf("«анонимно» once named is chosen: %q (%d reports)", got, h.reportsFiled())
+	}
+	h.noRejects()
+}
+
+// A report in a few words typed after /report («вимагали гроші за
+// талон») is offered to be sent as it is, with «🕶 Надіслати анонімно»,
+// «👤 Від свого імені», «✍️ Додати ще», and kept sealed meanwhile, not
+// answered with the choice from scratch as if nothing had been said.
+// «не треба», «нічого», «я тільки подивитися» are still no report.
+func TestShortReportIsOfferedToBeSent(t *testing.T) {
+	h := newIntegrityHarness(t)
+	offered := func(r reporter, lang, text string) bottest.Message {
+		t.Helper()
+		m := h.last(r.u.ID)
+		if m.Text != h.text.Text(lang, "report.send_ask", map[string]any{"Text": text}) ||
+			!hasButton(m, turn.CbReport+":sa") || !hasButton(m, turn.CbReport+":sn") || !hasButton(m, turn.CbReport+":m") {
+			t.Fatalf("not offered to send «%s»: %q %s", text, m.Text, m.ReplyMarkup)
+		}
+		return m
+	}
+	r := h.reporter(13901)
+	r.says("/report")
+	h.settle()
+	intro := h.last(r.u.ID)
+	r.says("вимагали гроші за талон")
+	h.settle()
+	offer := offered(r, "uk", "вимагали гроші за талон")
+	if hasChoice(h.now(r.u.ID, intro.ID)) || h.reportsFiled() != 0 {
+		t.Errorf("the choice is still offered above the offer (%d reports)", h.reportsFiled())
+	}
+	for _, hit := range pgtest.Search(t, h.st.DB(), "вимагали гроші за талон", "гроші за талон") {
+		t.Errorf("the report kept before it is sent is readable: %s", hit)
+	}
+	r.taps(offer, turn.CbReport+":sa")
+	h.settle()
+	card, ok := h.lastWith(integrityChat, "вимагали гроші за талон")
+	if !ok || !strings.Contains(card.Text, h.text.Text("uk", "report.card_anonymous")) || hasButton(h.now(r.u.ID, offer.ID), turn.CbReport+":sa") ||
+		!strings.HasPrefix(h.last(r.u.ID).Text, h.text.Text("uk", "report.filed", map[string]any{"ID": 1})) {
+		t.Errorf("«🕶 Надіслати анонімно»: card %q, the reporter read %q", card.Text, h.last(r.u.ID).Text)
+	}
+
+	// «✍️ Додати ще», more words, then by name: one report with both.
+	n := h.reporter(13902)
+	n.typesAfterReport("Інспектор вимагав гроші")
+	offer = offered(n, "uk", "Інспектор вимагав гроші")
+	n.taps(offer, turn.CbReport+":m")
+	h.settle()
+	if got := h.last(n.u.ID).Text; got != h.text.Text("uk", "report.write_more") {
+		t.Errorf("«✍️ Додати ще»: %q", got)
+	}
+	n.says("у вікні 5, учора близько десятої")
+	h.settle()
+	again := offered(n, "uk", "Інспектор вимагав гроші\nу вікні 5, учора близько десятої")
+	if hasButton(h.now(n.u.ID, offer.ID), turn.CbReport+":sa") {
+		t.Errorf("the first offer still has its buttons")
+	}
+	n.taps(again, turn.CbReport+":sn")
+	h.settle()
+	if c, ok := h.lastWith(integrityChat, "вікні 5"); !ok || !strings.Contains(c.Text, "Інспектор вимагав гроші") || !strings.Contains(c.Text, "tg://user?id=13902") || h.reportsFiled() != 2 {
+		t.Errorf("«👤 Від свого імені» after more words: %q (%d reports)", c.Text, h.reportsFiled())
+	}
+
+	// Answered in words.
+	w := h.reporter(13903)
+	w.u.LanguageCode = "ru"
+	w.typesAfterReport("В окне 4 просят взятку")
+	offered(w, "ru", "В окне 4 просят взятку")
+	w.gets("анонимно")
+	if c, ok := h.lastWith(integrityChat, "просят взятку"); !ok || !strings.Contains(c.Text, h.text.Text("uk", "report.card_anonymous")) {
+		t.Errorf("«анонимно» typed under the offer: %q", c.Text)
+	}
+
+	for i, c := range []struct{ typed, want string }{
+		{"не треба", "cancel.done"}, {"нічого", "cancel.done"}, {"я тільки подивитися", "report.just_looking"},
+	} {
+		p := h.reporter(int64(13911 + i))
+		if got := p.typesAfterReport(c.typed); got != h.text.Text("uk", c.want) {
+			t.Errorf("«%s» after /report: %q", c.typed, got)
+		}
+	}
+	if h.reportsFiled() != 3 {
+		t.Errorf("%d reports; want 3", h.reportsFiled())
+	}
+	h.noRejects()
+}
+
+// Asked whether a question is for the report («Добавить это к сообщению
+// №1?»), a reporter who types on rather than answering goes on with the
+// report: the question is added before what follows, and the buttons go
+// (they no longer worked). A second such question adds the first.
+func TestTypingOnAddsTheQuestionAskedAbout(t *testing.T) {
+	h := newIntegrityHarness(t)
+	r := h.reporter(14001)
+	r.u.LanguageCode = "ru"
+	r.fileAnonymousReport("Инспектор на экзамене намекал, что без денег не сдать")
+	const asked = "Подскажите, пожалуйста, как записаться на экзамен по вождению?"
+	r.says(asked)
+	h.settle()
+	ask := h.last(r.u.ID)
+	if !hasButton(ask, turn.CbReportAdd+":1:y") {
+		t.Fatalf("a long question the FAQ knows, after the report: %q %s", ask.Text, ask.ReplyMarkup)
+	}
+	if got := r.gets("И ещё он сказал прийти вечером"); got != h.text.Text("ru", "report.passed", map[string]any{"ID": 1}) {
+		t.Errorf("typed on after «Добавить это к сообщению №1?»: %q", got)
+	}
+	posts := h.srv.Messages(integrityChat)
+	if n := len(posts); n != 3 || !strings.Contains(posts[1].Text, "записаться на экзамен") || !strings.Contains(posts[2].Text, "прийти вечером") {
+		t.Errorf("the integrity chat, card, question, then the words typed on: %+v", posts)
+	}
+	if m := h.now(r.u.ID, ask.ID); hasButton(m, turn.CbReportAdd+":1:y") {
+		t.Errorf("the question asked about keeps its buttons once added: %s", m.ReplyMarkup)
+	}
+
+	// Two such questions in a row: the first is added, the second asked about.
+	r.says(asked)
+	h.settle()
+	first := h.last(r.u.ID)
+	const second = "А как записаться на экзамен по вождению, подскажите пожалуйста?"
+	r.says(second)
+	h.settle()
+	if got := h.last(r.u.ID); !hasButton(got, turn.CbReportAdd+":1:y") || hasButton(h.now(r.u.ID, first.ID), turn.CbReportAdd+":1:y") {
+		t.Errorf("a second question: %q %s; the first still asks: %s", got.Text, got.ReplyMarkup, h.now(r.u.ID, first.ID).ReplyMarkup)
+	}
+	if n := len(h.srv.Messages(integrityChat)); n != 4 || !strings.Contains(h.last(integrityChat).Text, "записаться на экзамен по вождению?") {
+		t.Errorf("the first question is not added before the second is asked about: %q", h.last(integrityChat).Text)
 	}
 	h.noRejects()
 }

@@ -162,25 +162,31 @@ func SetAnswerWindow(ctx context.Context, q sqlx.ExecerContext, reportID int64, 
 	return nil
 }
 
-// IntegrityDialog returns the sealed report dialog kept under tag, or
-// ErrNotFound.
-func IntegrityDialog(ctx context.Context, q sqlx.QueryerContext, tag []byte) ([]byte, error) {
-	var box []byte
-	if err := sqlx.GetContext(ctx, q, &box, `SELECT box FROM integrity_dialogs WHERE tag = $1`, tag); err != nil {
-		return nil, fmt.Errorf("store: unable to read a report dialog: %w", notFound(err))
+// IntegrityDialog returns the sealed report dialog kept under tag, and
+// its id (the key of its SlotReportPrompt), or ErrNotFound.
+func IntegrityDialog(ctx context.Context, q sqlx.QueryerContext, tag []byte) (box []byte, id int64, err error) {
+	var row struct {
+		Box []byte `db:"box"`
+		ID  int64  `db:"id"`
 	}
-	return box, nil
+	if err := sqlx.GetContext(ctx, q, &row, `SELECT box, id FROM integrity_dialogs WHERE tag = $1`, tag); err != nil {
+		return nil, 0, fmt.Errorf("store: unable to read a report dialog: %w", notFound(err))
+	}
+	return row.Box, row.ID, nil
 }
 
-// SaveIntegrityDialog keeps a sealed report dialog under tag.
-func SaveIntegrityDialog(ctx context.Context, q sqlx.ExecerContext, tag, box []byte) error {
-	_, err := q.ExecContext(ctx, `
+// SaveIntegrityDialog keeps a sealed report dialog under tag, and returns
+// its id: a dialog kept again keeps its id and its prompt.
+func SaveIntegrityDialog(ctx context.Context, q sqlx.QueryerContext, tag, box []byte) (int64, error) {
+	var id int64
+	err := sqlx.GetContext(ctx, q, &id, `
 		INSERT INTO integrity_dialogs (tag, box) VALUES ($1, $2)
-		ON CONFLICT (tag) DO UPDATE SET box = excluded.box`, tag, box)
+		ON CONFLICT (tag) DO UPDATE SET box = excluded.box
+		RETURNING id`, tag, box)
 	if err != nil {
-		return fmt.Errorf("store: unable to keep a report dialog: %w", err)
+		return 0, fmt.Errorf("store: unable to keep a report dialog: %w", err)
 	}
-	return nil
+	return id, nil
 }
 
 // EndIntegrityDialog forgets the report dialog kept under tag; ended

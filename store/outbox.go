@@ -243,6 +243,7 @@ var slotWrites = func() string {
 		{SlotReportPost, "integrity_reports", "chat_message_id"},
 		{SlotReportMessage, "integrity_messages", "chat_message_id"},
 		{SlotDraftMessage, "responses", "message_id"},
+		{SlotReportPrompt, "integrity_dialogs", "prompt_message_id"},
 	} {
 		fmt.Fprintf(&b, `, %[4]s AS (
 		UPDATE %[2]s t SET %[3]s = v.val
@@ -471,6 +472,7 @@ const (
 	SlotReportPost    = "report.post"    // an integrity report's post in the integrity chat
 	SlotReportMessage = "report.msg"     // what followed a report there (answers, evidence)
 	SlotDraftMessage  = "draft.message"  // the questionnaire message of a response
+	SlotReportPrompt  = "report.prompt"  // a report dialog's message whose buttons wait (Key: the dialog's id)
 	SlotReviewsThread = "reviews.thread" // the staff forum's «Reviews» topic (Key unused)
 )
 
@@ -489,6 +491,7 @@ var slots = map[string]slotSQL{
 	SlotReportPost:    {`SELECT chat_message_id FROM integrity_reports WHERE id = $1`, "integrity_reports", false},
 	SlotReportMessage: {`SELECT chat_message_id FROM integrity_messages WHERE id = $1`, "integrity_messages", false},
 	SlotDraftMessage:  {`SELECT nullif(message_id, 0) FROM responses WHERE id = $1`, "responses", false},
+	SlotReportPrompt:  {`SELECT prompt_message_id FROM integrity_dialogs WHERE id = $1`, "integrity_dialogs", false},
 	SlotReviewsThread: {`SELECT CASE WHEN value ~ '^[0-9]+$' THEN value::bigint END FROM bot_state WHERE key = 'reviews_thread' AND $1::bigint IS NOT NULL`, "bot_state", true},
 }
 

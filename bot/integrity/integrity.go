@@ -48,11 +48,23 @@ type reportDraft struct {
 	// ends the wait, and what is typed next is not the report's. 0 in a
 	// dialog kept before it was recorded.
 	Since int64 `json:"since,omitempty"`
+	// Text is a report in a few words typed before choosing, kept until
+	// the person says how to send it (offer).
+	Text string `json:"text,omitempty"`
 	// Pending is a question typed while the report could be added to,
 	// which the FAQ could answer: kept until the person says whether it
 	// is for the report or for the bot.
 	Pending string `json:"pending,omitempty"`
+
+	// row is the dialog's id in the store, the key of its prompt (the
+	// message whose buttons wait: the choice while Choosing, «add it?»
+	// while Pending); 0 while it is not kept.
+	row int64
 }
+
+// prompting tells a dialog whose prompt still shows its buttons: they
+// are taken away (unprompt) when the person answers by typing instead.
+func (d reportDraft) prompting() bool { return d.Choosing || d.Pending != "" }
 
 // OnReportCommand begins an integrity report (/report).
 func (a *Integrity) OnReportCommand(ctx context.Context, t *turn.Turn) error {
@@ -92,8 +104,16 @@ func (a *Integrity) StartReport(ctx context.Context, t *turn.Turn, msgID int) er
 	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
 		return err
 	}
+	// A choice or a question still waiting from before goes: this one
+	// takes its place.
+	if d, ok, err := a.reportDialog(ctx, t); err != nil {
+		return err
+	} else if ok && d.prompting() {
+		a.unprompt(t, d.row)
+	}
 	// What is typed before a button is tapped is not lost to the FAQ.
-	if err := a.saveReportDialog(ctx, t, reportDraft{Choosing: true, Since: t.Update.ID, Source: "menu", Until: time.Now().Add(reportChoiceTime).Unix()}); err != nil {
+	row, err := a.keepDialog(ctx, t, reportDraft{Choosing: true, Since: t.Update.ID, Source: "menu", Until: time.Now().Add(reportChoiceTime).Unix()})
+	if err != nil {
 		return err
 	}
 	rows := a.choiceRows(t.Lang)
@@ -111,9 +131,46 @@ func (a *Integrity) StartReport(ctx context.Context, t *turn.Turn, msgID int) er
 		rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "report.add_to", map[string]any{"ID": r.ID}), turn.CbReportAdd, strconv.FormatInt(r.ID, 10))})
 	}
 	// «🏠 Меню» leaves the report unbegun: what is typed next is not it.
-	rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "nav.menu"), turn.CbReport, "x")})
-	a.Show(ctx, t, msgID, b.String(), tg.NewKeyboard(rows...))
+	rows = append(rows, a.menuRow(t.Lang))
+	// The choice is the dialog's prompt: a report sent without it takes
+	// its buttons away.
+	a.prompt(t, row, msgID, b.String(), tg.NewKeyboard(rows...))
 	return nil
+}
+
+// menuRow is «🏠 Меню» under the report flow's messages: it ends the
+// report's dialog.
+func (a *Integrity) menuRow(lang string) []tg.Button {
+	return []tg.Button{tg.CallbackButton(a.Text.Text(lang, "nav.menu"), turn.CbReport, "x")}
+}
+
+// promptSlot keeps the message of the dialog kept as row whose buttons
+// wait for the person.
+func promptSlot(row int64) store.Slot { return store.Slot{Kind: store.SlotReportPrompt, Key: row} }
+
+// prompt puts text with the buttons kb in place of the bot's message
+// msgID, or sends it when msgID is 0, as the prompt of the dialog kept as
+// row.
+func (a *Integrity) prompt(t *turn.Turn, row int64, msgID int, text string, kb *tg.Keyboard) {
+	e := outbox.Send(t.Chat, text, tg.Markup(kb))
+	if msgID != 0 {
+		e = outbox.Edit(t.Chat, msgID, text, tg.Markup(kb))
+	}
+	if row != 0 {
+		e = e.Keeping(promptSlot(row))
+	}
+	t.Do(e)
+}
+
+// unprompt takes the buttons away from the prompt of the dialog kept as
+// row: the person answered it by typing, and a tap on it later would
+// answer what is no longer asked (a report's choice under a report sent).
+func (a *Integrity) unprompt(t *turn.Turn, row int64) {
+	if row == 0 {
+		return
+	}
+	t.Do(outbox.Call(t.Chat, "editMessageReplyMarkup", &telegram.EditMessageReplyMarkupParams{ChatID: t.Chat}).
+		Changing(promptSlot(row)).MayBeRefused().Silent())
 }
 
 // choiceRows are the buttons that choose how to report.
@@ -168,6 +225,52 @@ func (a *Integrity) saysAnyWord(lang, key, text string) bool {
 	return false
 }
 
+// tellsCase tells a message that says something of the case, not only a
+// feeling or a choice: six words or more, or mentionsCase.
+func (a *Integrity) tellsCase(text string) bool {
+	return len(strings.Fields(dialogs.Fold(text))) >= 6 || a.mentionsCase(text)
+}
+
+// mentionsCase tells a message with a word of money, demanding or a bribe
+// in it: one beginning as a word of report.content_typed does, in any
+// language («вимагав», «грн», «хабар»).
+func (a *Integrity) mentionsCase(text string) bool {
+	words := strings.Fields(dialogs.Fold(text))
+	for _, stem := range a.TypedWords("report.content_typed") {
+		stem = dialogs.Fold(stem)
+		for _, w := range words {
+			if stem != "" && strings.HasPrefix(w, stem) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// typedChoice reads a message typed once how to report is chosen: only
+// the choice again, in words («анонімно», «хочу від свого імені»; «не
+// анонімно» is named), gives chosen and named; a worry put as a question
+// («а це точно анонімно?») gives worry. A message that mentions the case
+// is neither: it is the report, or part of it.
+func (a *Integrity) typedChoice(lang, text string) (chosen, named, worry bool) {
+	if strings.TrimSpace(text) == "" || a.mentionsCase(text) {
+		return false, false, false
+	}
+	switch {
+	case a.TypedForm(lang, "report.named", text):
+		return true, true, false
+	case a.TypedForm(lang, "report.anonymous", text):
+		return true, false, false
+	case a.worried(lang, text):
+		return false, false, true
+	case a.saysForm(lang, "report.named", text): // first: «не анонімно» is named
+		return true, true, false
+	case a.saysForm(lang, "report.anonymous", text):
+		return true, false, false
+	}
+	return false, false, false
+}
+
 // refuses tells «не хочу нічого повідомляти», «ні, дякую», «нет»: the
 // person does not want to report after all. Only a bare refusal is one:
 // one of the locales' report.refuse_typed, in any language, and after it
@@ -184,6 +287,17 @@ func (a *Integrity) refuses(text string) bool {
 		}
 	}
 	return false
+}
+
+// browses tells «я тільки подивитися», «просто смотрю»: the person came
+// to look, not to report (report.browse_typed, in any language; a «я»
+// before it aside).
+func (a *Integrity) browses(text string) bool {
+	words := strings.Fields(dialogs.Fold(text))
+	if len(words) > 1 && (words[0] == dialogs.Fold("я")) {
+		words = words[1:]
+	}
+	return a.Typed("report.browse_typed", strings.Join(words, " "))
 }
 
 // onlyWords tells text whose every word is one of key's typed words.
@@ -267,15 +381,48 @@ func (a *Integrity) OnReportButton(ctx context.Context, t *turn.Turn) error {
 			a.Show(ctx, t, tg.CallbackMessageID(u), a.Text.Text(t.Lang, "menu.title"), a.MenuKeyboard(t.Lang))
 			return nil
 		}
-		if arg != "a" && arg != "n" {
+		named, known := map[string]bool{"a": false, "n": true, "sa": false, "sn": true, "m": false}[arg]
+		if !known {
 			a.StaleButton(ctx, t)
+			return nil
+		}
+		d, ok, err := a.reportDialog(ctx, t)
+		if err != nil {
+			return err
+		}
+		if ok && d.Report != 0 {
+			// A choice tapped under a report already sent (its buttons
+			// not yet taken away, or shown by a client that lags).
+			if r, mine, err := a.ownReport(ctx, t, d.Report); err != nil || mine {
+				if err != nil {
+					return err
+				}
+				if m := u.CallbackQuery.Message.Message; m != nil && m.ReplyMarkup != nil {
+					a.EditKeyboard(ctx, t, m.ID, nil)
+				}
+				if arg == "m" {
+					named = !r.Anonymous // «add more»: to the report sent
+				}
+				return a.sentAlready(ctx, t, r, named)
+			}
+		}
+		kept := ok && d.Choosing && d.Text != ""
+		switch {
+		case kept && arg == "m":
+			// «✍️ Додати ще»: the offer stays, and asks again with more.
+			a.Reply(ctx, t, a.Text.Text(t.Lang, "report.write_more"), nil)
+			return nil
+		case kept:
+			return a.decide(ctx, t, d, tg.CallbackMessageID(u), named, "")
+		case arg != "a" && arg != "n":
+			a.StaleButton(ctx, t) // an offer whose report is no longer kept
 			return nil
 		}
 		// A report takes over from whatever dialog the chat was in.
 		if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
 			return err
 		}
-		return a.choose(ctx, t, tg.CallbackMessageID(u), arg == "n", "")
+		return a.choose(ctx, t, tg.CallbackMessageID(u), named, "")
 	}
 	idText, verb, _ := strings.Cut(arg, ":")
 	id, _ := strconv.ParseInt(idText, 10, 64)
@@ -323,14 +470,50 @@ func (a *Integrity) OnReportButton(ctx context.Context, t *turn.Turn) error {
 	return nil
 }
 
+// sentAlready answers a choice of how to report (named or not) made once
+// report r is sent: r stays as it went. The same choice needs nothing
+// more; the other is a new report, offered, and adding to r ends, so that
+// what is typed next (a name, a phone) does not go into an anonymous
+// report, nor words meant to stay anonymous into a named one.
+func (a *Integrity) sentAlready(ctx context.Context, t *turn.Turn, r store.IntegrityReport, named bool) error {
+	data := map[string]any{"ID": r.ID}
+	if named != r.Anonymous {
+		already := "report.already_anonymous"
+		if named {
+			already = "report.already_named"
+		}
+		a.Reply(ctx, t, a.Text.Text(t.Lang, already, data), a.doneKeyboard(t.Lang, 0))
+		return nil
+	}
+	if _, err := store.EndIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat)); err != nil {
+		return err
+	}
+	stays, button, arg := "report.stays_anonymous", "report.new_named", "n"
+	if !named {
+		stays, button, arg = "report.stays_named", "report.new_anonymous", "a"
+	}
+	a.Reply(ctx, t, a.Text.Text(t.Lang, stays, data), tg.NewKeyboard(
+		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, button), turn.CbReport, arg)},
+		a.menuRow(t.Lang),
+	))
+	return nil
+}
+
 // dialogContext names what a chat's sealed dialog is for: a box copied to
 // another chat does not open.
 func dialogContext(chat int64) string { return fmt.Sprintf("dialog:%d", chat) }
 
 func (a *Integrity) saveReportDialog(ctx context.Context, t *turn.Turn, d reportDraft) error {
+	_, err := a.keepDialog(ctx, t, d)
+	return err
+}
+
+// keepDialog saves the chat's report dialog, and returns its row (the key
+// of its prompt).
+func (a *Integrity) keepDialog(ctx context.Context, t *turn.Turn, d reportDraft) (int64, error) {
 	raw, err := json.Marshal(d)
 	if err != nil {
-		return fmt.Errorf("bot: cannot encode a report dialog: %w", err)
+		return 0, fmt.Errorf("bot: cannot encode a report dialog: %w", err)
 	}
 	return store.SaveIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat), a.keys.sealBytes(raw, dialogContext(t.Chat)))
 }
@@ -339,7 +522,7 @@ func (a *Integrity) saveReportDialog(ctx context.Context, t *turn.Turn, d report
 // none or it is over. One that cannot be read is a new anonymous report.
 func (a *Integrity) reportDialog(ctx context.Context, t *turn.Turn) (d reportDraft, ok bool, err error) {
 	tag := a.keys.dialogTag(t.Chat)
-	box, err := store.IntegrityDialog(ctx, t.Tx, tag)
+	box, row, err := store.IntegrityDialog(ctx, t.Tx, tag)
 	if errors.Is(err, store.ErrNotFound) {
 		return d, false, nil
 	}
@@ -348,8 +531,9 @@ func (a *Integrity) reportDialog(ctx context.Context, t *turn.Turn) (d reportDra
 	}
 	if err := a.openReportDialog(box, t.Chat, &d); err != nil {
 		a.Log.Warn("a report dialog cannot be read; it is taken for a new anonymous report", "err", err)
-		return reportDraft{Until: time.Now().Add(reportDraftTime).Unix()}, true, nil
+		return reportDraft{Until: time.Now().Add(reportDraftTime).Unix(), row: row}, true, nil
 	}
+	d.row = row
 	if time.Now().Unix() > d.Until {
 		if _, err := store.EndIntegrityDialog(ctx, t.Tx, tag); err != nil {
 			return d, false, err
@@ -416,97 +600,231 @@ func (a *Integrity) ReportMessage(ctx context.Context, t *turn.Turn, m *models.M
 	if err != nil {
 		return NotReport, err
 	}
-	if ok {
-		text := turn.FirstNonEmpty(m.Text, m.Caption)
-		if d.Choosing {
-			// The person moved on since /report (/menu, /operator, a
-			// button): this message is not the report, unless it is the
-			// choice's very word. (An open request does not make it the
-			// request's: /report was asked after it.)
-			moved, err := store.UpdatesBetween(ctx, t.Tx, t.Chat, d.Since, t.Update.ID)
-			if err != nil {
+	if !ok {
+		return a.answerAwaited(ctx, t, m)
+	}
+	if d.Choosing {
+		return a.beforeChoice(ctx, t, d, m)
+	}
+	if d.Since != 0 {
+		// Chosen, or sent and open to additions: the person moved on
+		// since (/menu, /start, a button of the menu or the FAQ), so
+		// this message is not for the integrity team.
+		// (A question of the team's still waits for its answer.)
+		if moved, err := store.UpdatesBetween(ctx, t.Tx, t.Chat, d.Since, t.Update.ID); err != nil {
+			return NotReport, err
+		} else if moved {
+			if _, err := a.leave(ctx, t, NotReport); err != nil {
 				return NotReport, err
 			}
-			moved = moved || d.Since == 0
-			named, anonymous := a.TypedForm(t.Lang, "report.named", text), a.TypedForm(t.Lang, "report.anonymous", text)
-			switch {
-			case !moved && !named && !anonymous && a.worried(t.Lang, text):
-				// «а мене не покарають?», «це точно анонімно?»: what the
-				// bot does with a report, and the choice again.
-				a.Reply(ctx, t, a.Text.Text(t.Lang, "report.worry_heard")+"\n\n"+a.Text.Text(t.Lang, "report.safety")+"\n\n"+a.Text.Text(t.Lang, "report.choose_below"), a.choiceKeyboard(t.Lang))
-				return Taken, nil
-			case named || a.saysForm(t.Lang, "report.named", text): // first: «не анонімно» is named
-				return Taken, a.choose(ctx, t, 0, true, "")
-			case anonymous || a.saysForm(t.Lang, "report.anonymous", text):
-				return Taken, a.choose(ctx, t, 0, false, "")
-			case moved:
-				return a.leave(ctx, t, NotReport)
-			}
-			if len(strings.Fields(text)) < 10 && !evidence(m) && a.saysAnyWord(t.Lang, "report.fear", text) {
-				// «не хочу, щоб мене впізнали», «ні, я боюся»: a fear,
-				// not a refusal; anonymous is what answers it, and what
-				// that keeps from whom is said.
-				lead := a.Text.Text(t.Lang, "report.fear_heard") + "\n\n" + a.Text.Text(t.Lang, "report.safety")
-				return Taken, a.choose(ctx, t, 0, false, lead)
-			}
-			if a.refuses(text) {
-				// «не хочу нічого повідомляти»: nothing to report.
-				if _, err := store.EndIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat)); err != nil {
-					return NotReport, err
-				}
-				a.Reply(ctx, t, a.Text.Text(t.Lang, "cancel.done"), a.MenuKeyboard(t.Lang))
-				return Taken, nil
-			}
-			if dialogs.LooksLikeQuestion(text) {
-				// «як записатися на іспит?» after a look at /report: the
-				// FAQ's (not a request's follow-up), and the report is not
-				// begun; a question the FAQ does not know («а що буде,
-				// якщо я повідомлю?») is not a report either: the choice
-				// is asked for.
-				if _, known, err := a.BestAnswer(ctx, t.Tx, text); err != nil || known {
-					if err != nil {
-						return NotReport, err
-					}
-					return a.leave(ctx, t, ForFAQ)
-				}
-				a.Reply(ctx, t, a.Text.Text(t.Lang, "report.choose_first"), nil)
-				return Taken, nil
-			}
-			if len(strings.Fields(text)) < 6 && len(m.Photo) == 0 && m.Document == nil && m.Video == nil && m.Voice == nil {
-				// A few words («хочу записатися на іспит») are not taken
-				// for a report without a choice: the person is asked.
-				a.Reply(ctx, t, a.Text.Text(t.Lang, "report.choose_first"), nil)
-				return Taken, nil
-			}
-			// The report itself, typed before choosing: sent anonymously,
-			// which asks nothing of the reporter, and said so.
-			d = reportDraft{Source: "menu", Until: d.Until}
-			a.Reply(ctx, t, a.Text.Text(t.Lang, "report.sent_anonymously"), nil)
-		} else if d.Since != 0 {
-			// Chosen, or sent and open to additions: the person moved on
-			// since (/menu, /start, a button of the menu or the FAQ), so
-			// this message is not for the integrity team.
-			// (A question of the team's still waits for its answer.)
-			if moved, err := store.UpdatesBetween(ctx, t.Tx, t.Chat, d.Since, t.Update.ID); err != nil {
-				return NotReport, err
-			} else if moved {
-				if _, err := a.leave(ctx, t, NotReport); err != nil {
-					return NotReport, err
-				}
-				return a.answerAwaited(ctx, t, m)
-			}
+			return a.answerAwaited(ctx, t, m)
 		}
-		if d.Report == 0 && m.Sticker != nil || d.Report == 0 && len(m.Photo) == 0 && m.Document == nil && m.Video == nil && m.Voice == nil && dialogs.SmallTalk(text) != "" {
-			// «🤬», «привіт», a sticker: not yet a report.
-			a.Reply(ctx, t, a.Text.Text(t.Lang, "report.describe_again"), nil)
-			return Taken, nil
-		}
-		if d.Report == 0 {
-			return Taken, a.fileReport(ctx, t, d, m)
-		}
+	}
+	if d.Report != 0 {
 		return a.follow(ctx, t, d, m)
 	}
-	return a.answerAwaited(ctx, t, m)
+	text := turn.FirstNonEmpty(m.Text, m.Caption)
+	if !evidence(m) {
+		again, named, worry := a.typedChoice(t.Lang, text)
+		switch {
+		case again:
+			// «анонімно» once more, «від свого імені» after «анонімно»:
+			// not the report. The choice is said again, or changed,
+			// and the report still awaited.
+			return Taken, a.choose(ctx, t, 0, named, "")
+		case worry:
+			// «а це точно анонімно?»: answered, and the report awaited.
+			a.Reply(ctx, t, a.reassurance(t.Lang, d.Named), nil)
+			return Taken, nil
+		}
+	}
+	if m.Sticker != nil || !evidence(m) && dialogs.SmallTalk(text) != "" {
+		// «🤬», «привіт», a sticker: not yet a report.
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "report.describe_again"), nil)
+		return Taken, nil
+	}
+	return Taken, a.fileReport(ctx, t, d, m)
+}
+
+// beforeChoice takes a message typed after /report, before how to report
+// is chosen (d.Choosing): the choice in words, a worry, a fear, a refusal,
+// a question; a report in a few words, kept and offered to be sent; or
+// the report itself, sent anonymously.
+func (a *Integrity) beforeChoice(ctx context.Context, t *turn.Turn, d reportDraft, m *models.Message) (Take, error) {
+	text := turn.FirstNonEmpty(m.Text, m.Caption)
+	// The person moved on since /report (/menu, /operator, a button):
+	// this message is not the report, unless it is the choice's very
+	// word. (An open request does not make it the request's: /report was
+	// asked after it.)
+	moved, err := store.UpdatesBetween(ctx, t.Tx, t.Chat, d.Since, t.Update.ID)
+	if err != nil {
+		return NotReport, err
+	}
+	moved = moved || d.Since == 0
+	named, anonymous := a.TypedForm(t.Lang, "report.named", text), a.TypedForm(t.Lang, "report.anonymous", text)
+	if d.Text != "" && !named && a.TypedForm(t.Lang, "survey.yes", text) {
+		anonymous = true // «так» to «Надіслати це анонімно?»
+	}
+	switch {
+	case !moved && !named && !anonymous && a.worried(t.Lang, text):
+		// «а мене не покарають?», «це точно анонімно?»: what the bot
+		// does with a report, and the choice again, whose buttons are
+		// now the ones under this answer.
+		kb := a.choiceKeyboard(t.Lang)
+		if d.Text != "" {
+			kb = a.offerKeyboard(t.Lang)
+		}
+		a.unprompt(t, d.row)
+		a.prompt(t, d.row, 0, a.Text.Text(t.Lang, "report.worry_heard")+"\n\n"+a.Text.Text(t.Lang, "report.safety")+"\n\n"+a.Text.Text(t.Lang, "report.choose_below"), kb)
+		return Taken, nil
+	case named || a.saysForm(t.Lang, "report.named", text): // first: «не анонімно» is named
+		return Taken, a.decide(ctx, t, d, 0, true, "")
+	case anonymous || a.saysForm(t.Lang, "report.anonymous", text):
+		return Taken, a.decide(ctx, t, d, 0, false, "")
+	case moved:
+		return a.leave(ctx, t, NotReport)
+	}
+	words := len(strings.Fields(dialogs.Fold(text)))
+	if words < 10 && !evidence(m) && a.saysAnyWord(t.Lang, "report.fear", text) {
+		// «не хочу, щоб мене впізнали», «ні, я боюся»: a fear, not a
+		// refusal; anonymous is what answers it, and what that keeps
+		// from whom is said.
+		lead := a.Text.Text(t.Lang, "report.fear_heard") + "\n\n" + a.Text.Text(t.Lang, "report.safety")
+		if a.tellsCase(text) || d.Text != "" {
+			// «Боюся, але інспектор вимагав 500 грн»: the report, fear
+			// and all. It goes anonymously, and the fear is answered,
+			// rather than have it typed again.
+			a.unprompt(t, d.row)
+			a.Reply(ctx, t, lead, nil)
+			return Taken, a.fileReport(ctx, t, reportDraft{Source: "menu"}, withKept(d.Text, m))
+		}
+		return Taken, a.decide(ctx, t, d, 0, false, lead)
+	}
+	if a.refuses(text) || a.browses(text) {
+		// «не хочу нічого повідомляти», «не треба»: nothing to report;
+		// «я тільки подивитися»: not now.
+		if _, err := store.EndIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat)); err != nil {
+			return NotReport, err
+		}
+		said := "cancel.done"
+		if a.browses(text) {
+			said = "report.just_looking"
+		}
+		a.Reply(ctx, t, a.Text.Text(t.Lang, said), a.MenuKeyboard(t.Lang))
+		return Taken, nil
+	}
+	if dialogs.LooksLikeQuestion(text) {
+		// «як записатися на іспит?» after a look at /report: the FAQ's
+		// (not a request's follow-up), and the report is not begun (a
+		// report kept waits for its answer); a question the FAQ does not
+		// know («а що буде, якщо я повідомлю?») is not a report either:
+		// the choice is asked for.
+		if _, known, err := a.BestAnswer(ctx, t.Tx, text); err != nil {
+			return NotReport, err
+		} else if known && d.Text != "" {
+			return ForFAQ, nil
+		} else if known {
+			return a.leave(ctx, t, ForFAQ)
+		}
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "report.choose_first"), nil)
+		return Taken, nil
+	}
+	if m.Sticker != nil || !evidence(m) && (strings.TrimSpace(text) == "" || dialogs.SmallTalk(text) != "") {
+		// «🤬», «привіт», a sticker: the choice is asked for.
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "report.choose_first"), nil)
+		return Taken, nil
+	}
+	if !evidence(m) && (words < 6 || d.Text != "") {
+		// «Інспектор вимагав гроші»: a report in a few words, or more
+		// words to one kept. Kept, and offered to be sent as it is,
+		// rather than asked for again.
+		return Taken, a.offer(ctx, t, d, text)
+	}
+	// The report itself, typed before choosing: sent anonymously, which
+	// asks nothing of the reporter, and said so. The choice goes from
+	// under the question: tapped later, it would begin another report,
+	// with no link to this one.
+	a.unprompt(t, d.row)
+	a.Reply(ctx, t, a.Text.Text(t.Lang, "report.sent_anonymously"), nil)
+	return Taken, a.fileReport(ctx, t, reportDraft{Source: "menu"}, withKept(d.Text, m))
+}
+
+// withKept is m with the report kept before it (offer) put first in its
+// text or caption.
+func withKept(kept string, m *models.Message) *models.Message {
+	if kept == "" {
+		return m
+	}
+	c := *m
+	if evidence(m) {
+		c.Caption, c.CaptionEntities = joinReport(kept, m.Caption), nil
+	} else {
+		c.Text, c.Entities = joinReport(kept, m.Text), nil
+	}
+	return &c
+}
+
+// joinReport is the report kept followed by more of it.
+func joinReport(kept, more string) string {
+	more = strings.TrimSpace(more)
+	if kept == "" || more == "" {
+		return kept + more
+	}
+	return kept + "\n" + more
+}
+
+// offer keeps text, a report in a few words typed before choosing (added
+// to one kept before), in the sealed dialog, and asks whether to send it
+// anonymously: «🕶 Надіслати анонімно», «👤 Від свого імені», «✍️ Додати
+// ще».
+func (a *Integrity) offer(ctx context.Context, t *turn.Turn, d reportDraft, text string) error {
+	a.unprompt(t, d.row) // the choice, or the offer before
+	d.Text, d.Since, d.Until = joinReport(d.Text, text), t.Update.ID, time.Now().Add(reportChoiceTime).Unix()
+	row, err := a.keepDialog(ctx, t, d)
+	if err != nil {
+		return err
+	}
+	quote := html.EscapeString(turn.Cut(d.Text, 1500))
+	a.prompt(t, row, 0, a.Text.Text(t.Lang, "report.send_ask", map[string]any{"Text": quote}), a.offerKeyboard(t.Lang))
+	return nil
+}
+
+func (a *Integrity) offerKeyboard(lang string) *tg.Keyboard {
+	return tg.NewKeyboard(
+		[]tg.Button{tg.CallbackButton(a.Text.Text(lang, "report.send_anonymous"), turn.CbReport, "sa")},
+		[]tg.Button{tg.CallbackButton(a.Text.Text(lang, "report.named"), turn.CbReport, "sn")},
+		[]tg.Button{tg.CallbackButton(a.Text.Text(lang, "report.add_more"), turn.CbReport, "m")},
+	)
+}
+
+// decide takes the choice of how to report, made before the report, in
+// words (msgID 0) or by a button on the message msgID: a report kept
+// (offer) is sent so; else the report is asked for. lead, when not "",
+// comes first.
+func (a *Integrity) decide(ctx context.Context, t *turn.Turn, d reportDraft, msgID int, named bool, lead string) error {
+	if msgID == 0 || d.Text != "" {
+		a.unprompt(t, d.row)
+	}
+	if d.Text == "" {
+		return a.choose(ctx, t, msgID, named, lead)
+	}
+	if lead != "" {
+		a.Reply(ctx, t, lead, nil)
+	}
+	return a.fileReport(ctx, t, reportDraft{Named: named, Source: "menu"}, &models.Message{Text: d.Text, From: tg.SenderOf(t.Update)})
+}
+
+// reassurance answers a worry typed once how to report is chosen (named
+// or not): what the bot does with an anonymous report, the choice made
+// (and, named, how to change it), and what the report should say.
+func (a *Integrity) reassurance(lang string, named bool) string {
+	text := a.Text.Text(lang, "report.worry_heard") + "\n\n" + a.Text.Text(lang, "report.safety") + "\n\n"
+	if named {
+		text += a.Text.Text(lang, "report.chosen_named") + " " + a.Text.Text(lang, "report.may_switch")
+	} else {
+		text += a.Text.Text(lang, "report.chosen_anonymous")
+	}
+	return text + "\n\n" + a.Text.Text(lang, "report.describe")
 }
 
 // answerAwaited takes m as the answer to the team's question about one of
@@ -524,22 +842,34 @@ func (a *Integrity) answerAwaited(ctx context.Context, t *turn.Turn, m *models.M
 // паспорт?»), is answered and not added; one in more words, which may be
 // a detail of what happened put as a question, is asked about (add it, or
 // answer it?); a greeting or a thanks gets its word. The rest is added,
-// or is the answer the team's question waits for.
+// or is the answer the team's question waits for; a question left asked
+// about (d.Pending) is added before it: typing on rather than answering,
+// the person goes on with the report.
 func (a *Integrity) follow(ctx context.Context, t *turn.Turn, d reportDraft, m *models.Message) (Take, error) {
 	text := strings.TrimSpace(m.Text)
+	add := func() (Take, error) {
+		if d.Pending != "" && (evidence(m) || strings.TrimSpace(m.Caption) != "" || text != "") {
+			a.unprompt(t, d.row) // what is added takes the question with it
+		}
+		return Taken, a.followReport(ctx, t, d.Report, d.Kind, d.Pending, m)
+	}
 	if d.Kind == store.ReportAnswer || text == "" {
-		return Taken, a.FollowReport(ctx, t, d.Report, d.Kind, m)
+		return add()
 	}
 	if r, mine, err := a.ownReport(ctx, t, d.Report); err != nil {
 		return NotReport, err
 	} else if !mine || r.Answering {
-		return Taken, a.FollowReport(ctx, t, d.Report, d.Kind, m)
+		return add()
+	} else if again, named, _ := a.typedChoice(t.Lang, text); again {
+		// «від свого імені» once sent anonymously: the report stays as
+		// it went, and the words are not added to it.
+		return Taken, a.sentAlready(ctx, t, r, named)
 	}
 	if dialogs.SmallTalk(text) != "" {
 		return ForFAQ, nil // «дякую» after «sent»: not an addition
 	}
 	if !dialogs.LooksLikeQuestion(text) {
-		return Taken, a.FollowReport(ctx, t, d.Report, d.Kind, m)
+		return add()
 	}
 	_, known, err := a.BestAnswer(ctx, t.Tx, text)
 	switch {
@@ -547,9 +877,17 @@ func (a *Integrity) follow(ctx context.Context, t *turn.Turn, d reportDraft, m *
 		return NotReport, err
 	case !known:
 		// «а що буде далі?»: the team may answer it.
-		return Taken, a.FollowReport(ctx, t, d.Report, d.Kind, m)
+		return add()
 	case len(strings.Fields(text)) < 6:
 		return ForFAQ, nil
+	}
+	if d.Pending != "" {
+		// A second such question, the first left unanswered: the first
+		// is added, as when typed on.
+		a.unprompt(t, d.row)
+		if err := a.followReport(ctx, t, d.Report, d.Kind, "", &models.Message{Text: d.Pending}); err != nil {
+			return NotReport, err
+		}
 	}
 	d.Pending, d.Since = text, t.Update.ID
 	if err := a.saveReportDialog(ctx, t, d); err != nil {
@@ -557,7 +895,7 @@ func (a *Integrity) follow(ctx context.Context, t *turn.Turn, d reportDraft, m *
 	}
 	data := map[string]any{"ID": d.Report}
 	id := strconv.FormatInt(d.Report, 10)
-	a.Reply(ctx, t, a.Text.Text(t.Lang, "report.add_ask", data), tg.NewKeyboard(
+	a.prompt(t, d.row, 0, a.Text.Text(t.Lang, "report.add_ask", data), tg.NewKeyboard(
 		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "report.add_yes", data), turn.CbReportAdd, id+":y")},
 		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "report.add_no"), turn.CbReportAdd, id+":q")},
 	))
@@ -655,7 +993,7 @@ func (a *Integrity) IsReportTurn(ctx context.Context, t *turn.Turn, userID int64
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return false, err
 	}
-	if _, err := store.IntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat)); err == nil {
+	if _, _, err := store.IntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat)); err == nil {
 		return true, nil
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return false, err
@@ -851,6 +1189,13 @@ func (a *Integrity) doneKeyboard(lang string, answering int64) *tg.Keyboard {
 // FollowReport relays what the reporter adds to an open report, or
 // answers to a question about it.
 func (a *Integrity) FollowReport(ctx context.Context, t *turn.Turn, id int64, kind string, m *models.Message) error {
+	return a.followReport(ctx, t, id, kind, "", m)
+}
+
+// followReport is FollowReport with pending, when not "", added to the
+// report before m: a question the person was asked about («Додати це до
+// №…?») and typed on after.
+func (a *Integrity) followReport(ctx context.Context, t *turn.Turn, id int64, kind, pending string, m *models.Message) error {
 	r, mine, err := a.ownReport(ctx, t, id)
 	if err != nil {
 		return err
@@ -873,10 +1218,23 @@ func (a *Integrity) FollowReport(ctx context.Context, t *turn.Turn, id int64, ki
 		kind = store.ReportAnswer // a question waits: what comes is its answer
 	}
 	hidden := false
-	if r.Anonymous {
-		if m, hidden, err = a.withoutNumbers(ctx, t, m); err != nil {
+	if pending != "" {
+		p := &models.Message{Text: pending}
+		if r.Anonymous {
+			if p, hidden, err = a.withoutNumbers(ctx, t, p); err != nil {
+				return err
+			}
+		}
+		if err := a.relayToIntegrity(ctx, t, r, p, store.ReportAddition); err != nil {
 			return err
 		}
+	}
+	if r.Anonymous {
+		var inM bool
+		if m, inM, err = a.withoutNumbers(ctx, t, m); err != nil {
+			return err
+		}
+		hidden = hidden || inM
 	}
 	if err := a.relayToIntegrity(ctx, t, r, m, kind); err != nil {
 		return err
