@@ -438,7 +438,7 @@ func TestClosedTicketsQuestionAnsweredInWords(t *testing.T) {
 	for i, c := range []struct {
 		lang, typed string
 		solved      int
-	}{{"uk", "ні, не вирішено", -1}, {"uk", "Дякую, допомогло", 1}, {"ru", "нет, не решено", -1}, {"ru", "да, спасибо", 1}} {
+	}{{"uk", "ні, не вирішено", -1}, {"uk", "Дякую, допомогло", 1}, {"ru", "нет, не решено", -1}, {"ru", "да, спасибо", 1}, {"ru", "не совсем", -1}} {
 		p := person{id: int64(1201 + i), lang: c.lang}
 		question := "Причіп" + strconv.Itoa(i) + " як зареєструвати?"
 		if c.lang == "ru" {
