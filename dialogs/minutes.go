@@ -35,8 +35,14 @@ func minuteRange(label string) (lo, hi float64, ok bool) {
 // «одразу».
 func typedMinutes(text string) (float64, bool) {
 	f := Fold(text)
+	// A wait is told in a few words; a sentence («охоронець пропонував
+	// пройти без черги за 500 гривень») or a sum is something else, not
+	// «без черги» nor 500 minutes.
+	if w := strings.Fields(f); len(w) > 5 || hasPrefixAny(w, "грн", "гривн", "гривен", "долар", "доллар", "руб", "євро", "евро", "usd", "uah") || strings.ContainsAny(text, "$€₴") {
+		return 0, false
+	}
 	for _, z := range []string{"одразу", "відразу", "сразу", "не чекав", "не чекала", "не чекали", "не ждал", "не ждала", "не ждали", "без черги", "без очереди"} {
-		if strings.Contains(f, Fold(z)) {
+		if strings.Contains(f, Fold(z)) && len(strings.Fields(f)) <= 3 {
 			return 0, true
 		}
 	}

@@ -111,7 +111,7 @@ var dateLike = regexp.MustCompile(`(?:0?[1-9]|[12]\d|3[01])[./](?:0?[1-9]|1[0-2]
 // and a document's number, a tax number or a VIN with «📄 ***»; ok reports
 // whether there was one. Dates and times are kept as written.
 func MaskPhones(text string) (masked string, ok bool) {
-	for _, re := range []*regexp.Regexp{labelledNumber, cardLike} {
+	for _, re := range []*regexp.Regexp{cardLike, labelledNumber} {
 		for {
 			loc := re.FindStringSubmatchIndex(text)
 			if loc == nil {
