@@ -490,3 +490,23 @@ func TestLanguageAskedInWords(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// «не треба, дякую», «досить» where /operator asks for the question make
+// no request (it opened one named «не треба, дякую»).
+func TestOperatorDeclinedInWords(t *testing.T) {
+	h := newHarness(t)
+	for i, c := range []struct{ lang, typed string }{{"uk", "не треба, дякую"}, {"uk", "досить"}, {"ru", "нет, спасибо"}} {
+		p := person{id: int64(16821 + i), lang: c.lang}
+		h.says(p, "/operator")
+		h.settle()
+		h.says(p, c.typed)
+		h.settle()
+		if got := h.last(p.id).Text; got != h.text.Text(c.lang, "ticket.not_opened") {
+			t.Errorf("«%s» after /operator: %q", c.typed, got)
+		}
+		if _, err := store.LatestTicketOf(context.Background(), h.st.DB(), p.id); err == nil {
+			t.Errorf("«%s» after /operator opened a request", c.typed)
+		}
+	}
+	h.noRejects()
+}

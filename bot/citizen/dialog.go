@@ -40,6 +40,15 @@ func (a *Citizens) continueDialog(ctx context.Context, t *turn.Turn, conv store.
 			return err
 		}
 	case turn.DialogTicket:
+		if a.Typed("ticket.refuse_typed", msg.Text) {
+			// «не треба, дякую», «досить»: no request after all, rather
+			// than one named «не треба, дякую».
+			if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+				return err
+			}
+			a.Reply(ctx, t, a.Text.Text(t.Lang, "ticket.not_opened"), a.MenuKeyboard(t.Lang))
+			return nil
+		}
 		if isSmallTalk(msg) || dialogs.AsksForPerson(msg.Text) {
 			// «добрий день», a sticker, «оператор» again: not yet the
 			// question, which the request (and its topic's name) is made
