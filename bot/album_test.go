@@ -139,3 +139,41 @@ func TestReporterAlbumReachesIntegrityChatAsOne(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// A photo or an album captioned «//…» is a note among staff, as a text is:
+// in a request's topic nothing of it reaches the citizen (the album's
+// other parts, which carry no caption, neither); replying so to a report's
+// card in the integrity chat, nothing reaches the reporter.
+func TestCaptionedNotesStayWithStaff(t *testing.T) {
+	h := newHarnessWith(t, []models.Chat{{ID: integrityChat, Type: models.ChatTypeSupergroup, Title: "Integrity"}},
+		func(c *Config) { c.IntegrityChatID = integrityChat })
+	p := person{id: 11971, lang: "uk"}
+	topic := h.openTicketFor(p, "Які документи потрібні для заміни посвідчення?")
+	n := len(h.srv.Messages(p.id))
+	h.staffPost(staffChat, topic.ThreadID, 0, albumPart("notes-1", "note-1", "// скани для колег, не для громадянина"))
+	h.staffPost(staffChat, topic.ThreadID, 0, albumPart("notes-1", "note-2", ""))
+	h.staffPost(staffChat, topic.ThreadID, 0, albumPart("notes-1", "note-3", ""))
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "Потрібні паспорт і старе посвідчення."})
+	ms := h.srv.WaitMessages(t, p.id, n+1, 10*time.Second)
+	h.settle()
+	ms = h.srv.Messages(p.id)[n:]
+	if len(ms) != 1 || ms[0].Media != "" || !strings.Contains(ms[0].Text, "Потрібні паспорт") {
+		for _, m := range ms {
+			t.Logf("#%d %s %q album %q: %q", m.ID, m.Method, m.Media, m.Album, m.Text)
+		}
+		t.Errorf("the citizen got %d messages after a «//» album; want the answer alone", len(ms))
+	}
+
+	r := h.reporter(11972)
+	r.says("/start")
+	h.settle()
+	card := r.fileAnonymousReport("Біля ТСЦ 8041 посередник пропонує «швидкий» іспит за гроші")
+	m := len(h.srv.Messages(r.u.ID))
+	photo := albumPart("", "cam-1", "// фото з камери, знайомий касир")
+	h.staffPost(integrityChat, 0, card.ID, photo)
+	h.settle()
+	for _, got := range h.srv.Messages(r.u.ID)[m:] {
+		t.Errorf("the reporter got %q (%s) after a «//» photo among staff", got.Text, got.Method)
+	}
+	h.noRejects()
+}

@@ -476,3 +476,23 @@ func (s *Store) InboxEntries(ctx context.Context) ([]InboxEntry, error) {
 	}
 	return out, nil
 }
+
+// albumLookBack bounds how many updates before a part of an album the
+// others are looked for: an album's parts come within a second or so.
+const albumLookBack = 5000
+
+// AlbumCaptionedNote tells whether an earlier part of the album group (its
+// media_group_id) in chat, received before update, carries a caption that
+// starts with «//»: then the whole album is a note among staff, though
+// only its first part says so.
+func AlbumCaptionedNote(ctx context.Context, q sqlx.QueryerContext, chat int64, group string, before int64) (bool, error) {
+	var noted bool
+	err := sqlx.GetContext(ctx, q, &noted, `SELECT EXISTS (SELECT 1 FROM inbox
+		WHERE update_id < $3 AND update_id > $3 - $4 AND chat_key = $1
+		  AND coalesce(payload->'message', payload->'edited_message')->>'media_group_id' = $2
+		  AND ltrim(coalesce(payload->'message', payload->'edited_message')->>'caption') LIKE '//%')`, chat, group, before, albumLookBack)
+	if err != nil {
+		return false, fmt.Errorf("store: unable to read the album %s of chat %d: %w", group, chat, err)
+	}
+	return noted, nil
+}

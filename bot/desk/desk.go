@@ -175,8 +175,11 @@ func (a *Desk) onStaffMessage(ctx context.Context, t *turn.Turn, m *models.Messa
 		t.Status = store.InboxSkipped // talk among moderators
 		return nil
 	}
-	if strings.HasPrefix(strings.TrimSpace(m.Text), "//") {
-		return a.keepNote(ctx, t, tk, m, m.Text)
+	if note, err := a.IsStaffNote(ctx, t, m); err != nil || note {
+		if err != nil {
+			return err
+		}
+		return a.keepNote(ctx, t, tk, m, turn.FirstNonEmpty(m.Text, m.Caption))
 	}
 	return a.relayToCitizen(ctx, t, tk, m)
 }

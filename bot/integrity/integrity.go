@@ -1331,10 +1331,14 @@ func (a *Integrity) OnIntegrityChat(ctx context.Context, t *turn.Turn) error {
 	if err != nil {
 		return err
 	}
+	note, err := a.IsStaffNote(ctx, t, m)
+	if err != nil {
+		return err
+	}
 	switch {
 	case isCommand && c.Name == "close":
 		return a.closeReport(ctx, t, r.ID, m.ID, m.ReplyToMessage)
-	case isCommand, strings.HasPrefix(strings.TrimSpace(m.Text), "//"):
+	case isCommand, note:
 		t.Status = store.InboxSkipped // another command, or a note among staff
 		return nil
 	}
