@@ -179,6 +179,9 @@ func (a *Editor) keepHalfMade(ctx context.Context, t *turn.Turn, d editDraft) (b
 	}
 	e := *d.New
 	e.Hidden = true
+	if err := a.freeID(ctx, t, &e); err != nil {
+		return false, err
+	}
 	if err := store.SaveFAQEntry(ctx, t.Tx, a.Pack.ID, e, store.ActionCreate, t.User.ID); err != nil {
 		return false, err
 	}
@@ -517,6 +520,22 @@ func (a *Editor) newEntryID(category string) string {
 	return base + "_" + strconv.FormatInt(time.Now().UnixMilli()%1e7, 36)
 }
 
+// freeID gives a new entry another id when its own was taken since it was
+// named (another entry begun and kept, or made by another editor, before
+// the FAQ in memory was reloaded): creating never overwrites an entry.
+func (a *Editor) freeID(ctx context.Context, t *turn.Turn, e *dialogs.Entry) error {
+	for i := 0; ; i++ {
+		_, err := store.FAQEntry(ctx, t.Tx, a.Pack.ID, e.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		e.ID = fmt.Sprintf("%s_%s", e.Category[:min(len(e.Category), 24)], strconv.FormatInt(time.Now().UnixNano()%1e9+int64(i), 36))
+	}
+}
+
 // nextNewField is the step after d when writing a new entry: q then a, for
 // each language in turn.
 func (a *Editor) nextNewField(d editDraft) (editDraft, bool) {
@@ -542,6 +561,9 @@ func (a *Editor) createEntry(ctx context.Context, t *turn.Turn, d editDraft) err
 		if err := store.ResolveUnanswered(ctx, t.Tx, a.Pack.ID, d.Unanswered); err != nil {
 			return err
 		}
+	}
+	if err := a.freeID(ctx, t, &e); err != nil {
+		return err
 	}
 	if err := store.SaveFAQEntry(ctx, t.Tx, a.Pack.ID, e, store.ActionCreate, t.User.ID); err != nil {
 		return err
