@@ -464,6 +464,34 @@ func TestClosedTicketsQuestionAnsweredInWords(t *testing.T) {
 			t.Errorf("«%s»: no button to reopen: %s", c.typed, h.last(p.id).ReplyMarkup)
 		}
 	}
+
+	// A no with its reason reopens the request with it.
+	p := person{id: 1211, lang: "uk"}
+	topic := h.openTicketFor(p, "Причіп9 як зареєструвати?")
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/close"})
+	h.settle()
+	h.says(p, "ні, не вирішено, бо оператор не відповів на питання про ціну")
+	h.settle()
+	if tk, err := store.OpenTicketOf(context.Background(), h.st.DB(), p.id); err != nil || tk.ID != 6 {
+		t.Errorf("a no with its reason: %+v, %v; want request №6 open again", tk, err)
+	}
+	if _, ok := h.lastWith(staffChat, "оператор не відповів на питання про ціну"); !ok {
+		t.Error("the reason did not reach the moderators")
+	}
+
+	// «ні» after a FAQ answer got since the close answers that, not the
+	// request's question.
+	p = person{id: 1212, lang: "uk"}
+	topic = h.openTicketFor(p, "Причіп10 як зареєструвати?")
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/close"})
+	h.settle()
+	h.says(p, "загубив права, що робити?")
+	h.settle()
+	h.says(p, "ні")
+	h.settle()
+	if tk, err := store.LatestTicketOf(context.Background(), h.st.DB(), p.id); err != nil || tk.Resolved != 0 {
+		t.Errorf("«ні» after a FAQ answer rated the closed request: %d, %v", tk.Resolved, err)
+	}
 	h.noRejects()
 }
 

@@ -158,13 +158,19 @@ func RecentlyUnsolved(ctx context.Context, q sqlx.QueryerContext, userID int64, 
 }
 
 // RecentlyClosedUnasked returns the citizen's latest ticket when it was
-// closed within the given time and «was your question solved?» is not
-// answered yet, and they have no open one; else ErrNotFound.
-func RecentlyClosedUnasked(ctx context.Context, q sqlx.QueryerContext, userID int64, within time.Duration) (Ticket, error) {
+// closed within the given time, «was your question solved?» is not
+// answered yet, and the citizen has sent nothing since but update; else
+// ErrNotFound.
+func RecentlyClosedUnasked(ctx context.Context, q sqlx.QueryerContext, userID int64, within time.Duration, update int64) (Ticket, error) {
 	var t Ticket
+	// Nothing the citizen sent since the close, before update (looked for
+	// among the updates just before it): what they type now answers the
+	// question, not a FAQ answer's they got meanwhile.
 	err := sqlx.GetContext(ctx, q, &t, `SELECT `+ticketColumns+` FROM tickets t
 		WHERE user_id = $1 AND status = 'closed' AND resolved IS NULL AND closed_at > now() - make_interval(secs => $2)
-		  AND id = (SELECT max(id) FROM tickets o WHERE o.user_id = t.user_id)`, userID, within.Seconds())
+		  AND id = (SELECT max(id) FROM tickets o WHERE o.user_id = t.user_id)
+		  AND NOT EXISTS (SELECT 1 FROM inbox i WHERE i.update_id < $3 AND i.update_id > $3 - 20000 AND i.chat_key = $1
+		                  AND i.received_at > t.closed_at AND i.kind <> 'edited_message')`, userID, within.Seconds(), update)
 	if err != nil {
 		return t, fmt.Errorf("store: unable to look for a ticket closed lately: %w", notFound(err))
 	}

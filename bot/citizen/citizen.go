@@ -371,7 +371,7 @@ func (a *Citizens) onCitizenMessage(ctx context.Context, t *turn.Turn, m *models
 		// unclear: it gets its friendly word and the ticket stays closed.
 		// «ні, не вирішено», «дякую, допомогло» typed under «was your
 		// question solved?» answer it as its buttons do.
-		if handled, err := a.typedTicketVerdict(ctx, t, m.Text); handled || err != nil {
+		if handled, err := a.typedTicketVerdict(ctx, t, m); handled || err != nil {
 			return err
 		}
 		unsolved, err := store.RecentlyUnsolved(ctx, t.Tx, t.User.ID, unsolvedReopenWithin)

@@ -14,6 +14,7 @@ import (
 	"servicebot/bot/desk"
 	"servicebot/bot/tg"
 	"servicebot/bot/turn"
+	"servicebot/dialogs"
 	"servicebot/store"
 )
 
@@ -151,12 +152,12 @@ func (a *Citizens) OnTicketRated(ctx context.Context, t *turn.Turn) error {
 // typedTicketVerdict takes «так», «ні, не вирішено», «дякую, допомогло»
 // typed as the answer to «was your question solved?» under a ticket
 // closed lately and not answered yet; false when text is no such answer.
-func (a *Citizens) typedTicketVerdict(ctx context.Context, t *turn.Turn, text string) (bool, error) {
-	yes, no := a.TypedForm(t.Lang, "ticket.solved_yes", text), a.TypedForm(t.Lang, "ticket.solved_no", text)
+func (a *Citizens) typedTicketVerdict(ctx context.Context, t *turn.Turn, m *models.Message) (bool, error) {
+	yes, no, why := a.verdictOf(t.Lang, m.Text)
 	if yes == no {
 		return false, nil
 	}
-	tk, err := store.RecentlyClosedUnasked(ctx, t.Tx, t.User.ID, unsolvedReopenWithin)
+	tk, err := store.RecentlyClosedUnasked(ctx, t.Tx, t.User.ID, unsolvedReopenWithin, t.Update.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		return false, nil
 	}
@@ -166,7 +167,33 @@ func (a *Citizens) typedTicketVerdict(ctx context.Context, t *turn.Turn, text st
 	if _, err := store.RateTicket(ctx, t.Tx, tk.ID, t.User.ID, yes); err != nil {
 		return false, err
 	}
+	if no && why {
+		// «ні, не вирішено, бо оператор не відповів про ціну»: what is
+		// still unclear is said already, and reopens the request.
+		if err := a.ticketRated(ctx, t, tk, false, -1); err != nil {
+			return false, err
+		}
+		return true, a.reopenByCitizen(ctx, t, tk, m)
+	}
 	return true, a.ticketRated(ctx, t, tk, yes, 0)
+}
+
+// verdictOf reads «was your question solved?» answered in words: the
+// whole text one of the answers' typed forms, or its first words one of
+// them and the rest a reason (why: «ні, не вирішено, бо …»).
+func (a *Citizens) verdictOf(lang, text string) (yes, no, why bool) {
+	words := strings.Fields(dialogs.Fold(text))
+	for n := min(len(words), 4); n >= 1; n-- {
+		head := strings.Join(words[:n], " ")
+		yes, no = a.TypedForm(lang, "ticket.solved_yes", head), a.TypedForm(lang, "ticket.solved_no", head)
+		switch {
+		case yes && len(words)-n > 2:
+			return false, false, false // «так, але …»: more than a yes
+		case yes != no:
+			return yes, no, len(words)-n >= 2
+		}
+	}
+	return false, false, false
 }
 
 // ticketRated tells the citizen their answer to «was your question
@@ -174,9 +201,13 @@ func (a *Citizens) typedTicketVerdict(ctx context.Context, t *turn.Turn, text st
 // the moderators which it was.
 func (a *Citizens) ticketRated(ctx context.Context, t *turn.Turn, tk store.Ticket, solved bool, msgID int) error {
 	mark := "👍"
-	if solved {
+	switch {
+	case solved:
 		a.Show(ctx, t, msgID, a.Text.Text(t.Lang, "ticket.rated"), nil)
-	} else {
+	case msgID < 0:
+		// Reopened at once with the reason given: no question for it.
+		mark = "👎"
+	default:
 		mark = "👎"
 		a.Show(ctx, t, msgID, a.Text.Text(t.Lang, "ticket.not_solved", map[string]any{"ID": tk.ID}), tg.NewKeyboard(
 			[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "ticket.reopen"), turn.CbTicketRate, strconv.FormatInt(tk.ID, 10)+":r")},
