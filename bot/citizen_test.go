@@ -426,6 +426,12 @@ func TestCommandsLeadingNowhereAreNotOffered(t *testing.T) {
 	if got := h.nth(p.id, 1).Text; strings.Contains(got, "/operator") || !strings.Contains(got, "/report") {
 		t.Errorf("hsc /help: %q", got)
 	}
+	// Nor do FAQ answers offer /operator there.
+	h.says(p, "Як зв'язатися з сервісним центром МВС?")
+	h.settle()
+	if got := h.last(p.id).Text; strings.Contains(got, "/operator") || !strings.Contains(got, "Контакти") {
+		t.Errorf("a FAQ answer without moderators: %q", got)
+	}
 	h.noRejects()
 }
 

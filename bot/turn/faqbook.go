@@ -185,7 +185,8 @@ func Label(s string) string {
 
 // RenderAnswer is an entry's question, answer and links, in the
 // person's language or the pack's; an answer's offer of /report is shown
-// only where the bot takes reports.
+// only where the bot takes reports, and of /operator only where moderators
+// answer.
 func (a *Env) RenderAnswer(e dialogs.Entry, userLang string) string {
 	lang := a.ContentLang(userLang)
 	var b strings.Builder
@@ -194,6 +195,10 @@ func (a *Env) RenderAnswer(e dialogs.Entry, userLang string) string {
 	if a.Cfg.IntegrityChatID == 0 {
 		// /report would say it takes no reports: the answer does not offer it.
 		answer = dialogs.WithoutCommand(answer, "/report")
+	}
+	if !a.Offers("operator") {
+		// Nor /operator where no moderator reads requests.
+		answer = dialogs.WithoutCommand(dialogs.WithoutCommand(answer, "/operator"), "/reopen")
 	}
 	b.WriteString(answer)
 	for i, l := range e.Links {
