@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-telegram/bot/models"
+
 	"servicebot/bot/bottest"
 )
 
@@ -273,6 +275,18 @@ func TestHalfMadeNewEntryIsKeptHidden(t *testing.T) {
 	h.settle()
 	if got := h.last(p.id).Text; strings.Contains(got, "для причепа техогляд не потрібен") {
 		t.Errorf("a citizen got the hidden half-made answer: %q", got)
+	}
+	// Nor is it sent to a citizen by a moderator's /faq.
+	c := person{id: 9313, lang: "ru"}
+	topic := h.openTicketFor(c, "Прицеп без техосмотра можно?")
+	sent := len(h.srv.Messages(c.id))
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/faq " + id})
+	h.settle()
+	if got := h.srv.Messages(c.id)[sent:]; len(got) != 0 {
+		t.Errorf("/faq with a hidden entry sent the citizen %q", got[0].Text)
+	}
+	if _, ok := h.lastWith(staffChat, "<code>"+id+"</code>"); !ok {
+		t.Error("the moderator was not told why the hidden entry was not sent")
 	}
 	// Shown only when finished.
 	h.taps(admin, kept, "fe:e:"+id)

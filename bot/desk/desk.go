@@ -755,6 +755,11 @@ func (a *Desk) sendFAQToCitizen(ctx context.Context, t *turn.Turn, tk store.Tick
 	if err != nil {
 		return err
 	}
+	if e.Hidden {
+		// Hidden from citizens (a half-made entry kept, say): not sent.
+		a.StaffNote(ctx, t, tk, "desk.faq_hidden", map[string]any{"ID": html.EscapeString(id)})
+		return nil
+	}
 	rec := store.TicketMessage{TicketID: tk.ID, Direction: "out", Author: m.From.ID, Relayed: true, Text: "/faq " + id}
 	rec.StaffMessageID = int64(m.ID)
 	recID, err := store.AddTicketMessage(ctx, t.Tx, rec)
