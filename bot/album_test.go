@@ -137,6 +137,31 @@ func TestReporterAlbumReachesIntegrityChatAsOne(t *testing.T) {
 		}
 		t.Fatal("the integrity chat did not get the three photos as one album under the card")
 	}
+	// The reporter is told once that the album was added, not per photo.
+	added := 0
+	for _, m := range h.srv.Messages(r.u.ID) {
+		if strings.HasPrefix(m.Text, h.text.Text("uk", "report.passed", map[string]any{"ID": 1})) {
+			added++
+		}
+	}
+	if added != 1 {
+		t.Errorf("the reporter was told %d times that the album was added; want once", added)
+	}
+	// A citizen's album with nothing going on gets one hint, not three.
+	p := person{id: 11964, lang: "uk"}
+	h.says(p, "/start")
+	h.settle()
+	n = len(h.srv.Messages(p.id))
+	for i := range 3 {
+		m := albumPart("mine-2", fmt.Sprintf("mine-%d", i+1), "")
+		m.Date, m.From = int(time.Now().Unix()), p.user()
+		m.Chat = models.Chat{ID: p.id, Type: models.ChatTypePrivate, FirstName: "Олена"}
+		h.srv.Push(models.Update{Message: m})
+	}
+	h.settle()
+	if got := h.srv.Messages(p.id)[n:]; len(got) != 1 {
+		t.Errorf("a citizen's album of three got %d replies; want one", len(got))
+	}
 	h.noRejects()
 }
 

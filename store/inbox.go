@@ -496,3 +496,17 @@ func AlbumCaptionedNote(ctx context.Context, q sqlx.QueryerContext, chat int64, 
 	}
 	return noted, nil
 }
+
+// AlbumEarlierPart tells whether an earlier part of the album group (its
+// media_group_id) in chat came before update: the album is answered once,
+// at its first part.
+func AlbumEarlierPart(ctx context.Context, q sqlx.QueryerContext, chat int64, group string, before int64) (bool, error) {
+	var earlier bool
+	err := sqlx.GetContext(ctx, q, &earlier, `SELECT EXISTS (SELECT 1 FROM inbox
+		WHERE update_id < $3 AND update_id > $3 - $4 AND chat_key = $1
+		  AND payload->'message'->>'media_group_id' = $2)`, chat, group, before, albumLookBack)
+	if err != nil {
+		return false, fmt.Errorf("store: unable to read the album %s of chat %d: %w", group, chat, err)
+	}
+	return earlier, nil
+}

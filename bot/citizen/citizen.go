@@ -412,6 +412,8 @@ func (a *Citizens) citizenAsks(ctx context.Context, t *turn.Turn, m *models.Mess
 		}
 	case m.Voice != nil || m.VideoNote != nil || m.Audio != nil:
 		a.Reply(ctx, t, a.Text.Text(t.Lang, "hint.voice"), a.offerPerson(t.Lang, "m"))
+	case a.LaterAlbumPart(ctx, t, m):
+		// An album's photos are one message to the person: one hint.
 	default:
 		a.Reply(ctx, t, a.Text.Text(t.Lang, "hint.unknown"), a.MenuKeyboard(t.Lang))
 	}

@@ -55,6 +55,9 @@ type reportDraft struct {
 	// which the FAQ could answer: kept until the person says whether it
 	// is for the report or for the bot.
 	Pending string `json:"pending,omitempty"`
+	// Album is the media_group_id of the last message added: the album's
+	// later parts are added without a word each («Додано…» is said once).
+	Album string `json:"album,omitempty"`
 
 	// row is the dialog's id in the store, the key of its prompt (the
 	// message whose buttons wait: the choice while Choosing, «add it?»
@@ -851,7 +854,7 @@ func (a *Integrity) follow(ctx context.Context, t *turn.Turn, d reportDraft, m *
 		if d.Pending != "" && (evidence(m) || strings.TrimSpace(m.Caption) != "" || text != "") {
 			a.unprompt(t, d.row) // what is added takes the question with it
 		}
-		return Taken, a.followReport(ctx, t, d.Report, d.Kind, d.Pending, m)
+		return Taken, a.followReport(ctx, t, d.Report, d.Kind, d.Pending, d.Album, m)
 	}
 	if d.Kind == store.ReportAnswer || text == "" {
 		return add()
@@ -885,7 +888,7 @@ func (a *Integrity) follow(ctx context.Context, t *turn.Turn, d reportDraft, m *
 		// A second such question, the first left unanswered: the first
 		// is added, as when typed on.
 		a.unprompt(t, d.row)
-		if err := a.followReport(ctx, t, d.Report, d.Kind, "", &models.Message{Text: d.Pending}); err != nil {
+		if err := a.followReport(ctx, t, d.Report, d.Kind, "", "", &models.Message{Text: d.Pending}); err != nil {
 			return NotReport, err
 		}
 	}
@@ -1061,7 +1064,7 @@ func (a *Integrity) fileReport(ctx context.Context, t *turn.Turn, d reportDraft,
 			return err
 		}
 	}
-	d = reportDraft{Named: d.Named, Report: r.ID, Kind: store.ReportAddition, Since: t.Update.ID, Until: time.Now().Add(reportFollowTime).Unix()}
+	d = reportDraft{Named: d.Named, Report: r.ID, Kind: store.ReportAddition, Since: t.Update.ID, Until: time.Now().Add(reportFollowTime).Unix(), Album: m.MediaGroupID}
 	if err := a.saveReportDialog(ctx, t, d); err != nil {
 		return err
 	}
@@ -1189,13 +1192,14 @@ func (a *Integrity) doneKeyboard(lang string, answering int64) *tg.Keyboard {
 // FollowReport relays what the reporter adds to an open report, or
 // answers to a question about it.
 func (a *Integrity) FollowReport(ctx context.Context, t *turn.Turn, id int64, kind string, m *models.Message) error {
-	return a.followReport(ctx, t, id, kind, "", m)
+	return a.followReport(ctx, t, id, kind, "", "", m)
 }
 
 // followReport is FollowReport with pending, when not "", added to the
 // report before m: a question the person was asked about («Додати це до
-// №…?») and typed on after.
-func (a *Integrity) followReport(ctx context.Context, t *turn.Turn, id int64, kind, pending string, m *models.Message) error {
+// №…?») and typed on after; album is the media group of the message added
+// last, whose later parts are added without a word.
+func (a *Integrity) followReport(ctx context.Context, t *turn.Turn, id int64, kind, pending, album string, m *models.Message) error {
 	r, mine, err := a.ownReport(ctx, t, id)
 	if err != nil {
 		return err
@@ -1239,7 +1243,7 @@ func (a *Integrity) followReport(ctx context.Context, t *turn.Turn, id int64, ki
 	if err := a.relayToIntegrity(ctx, t, r, m, kind); err != nil {
 		return err
 	}
-	d := reportDraft{Named: !r.Anonymous, Report: r.ID, Kind: kind, Since: t.Update.ID, Until: time.Now().Add(reportFollowTime).Unix()}
+	d := reportDraft{Named: !r.Anonymous, Report: r.ID, Kind: kind, Since: t.Update.ID, Until: time.Now().Add(reportFollowTime).Unix(), Album: m.MediaGroupID}
 	if err := a.saveReportDialog(ctx, t, d); err != nil {
 		return err
 	}
@@ -1247,7 +1251,9 @@ func (a *Integrity) followReport(ctx context.Context, t *turn.Turn, id int64, ki
 	if kind == store.ReportAnswer {
 		answering = r.ID
 	}
-	a.Reply(ctx, t, a.Text.Text(t.Lang, "report.passed", map[string]any{"ID": r.ID})+a.hiddenNote(t.Lang, hidden), a.doneKeyboard(t.Lang, answering))
+	if m.MediaGroupID == "" || m.MediaGroupID != album || hidden {
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "report.passed", map[string]any{"ID": r.ID})+a.hiddenNote(t.Lang, hidden), a.doneKeyboard(t.Lang, answering))
+	}
 	return nil
 }
 

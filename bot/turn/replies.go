@@ -181,3 +181,15 @@ func (a *Env) IsStaffNote(ctx context.Context, t *Turn, m *models.Message) (bool
 	}
 	return store.AlbumCaptionedNote(ctx, t.Tx, m.Chat.ID, m.MediaGroupID, t.Update.ID)
 }
+
+// LaterAlbumPart tells a message that is a part of an album after its
+// first: what the bot says of an album (added, passed on, not understood)
+// it says once, at the first part. An error reads as false: said twice is
+// better than not at all.
+func (a *Env) LaterAlbumPart(ctx context.Context, t *Turn, m *models.Message) bool {
+	if m == nil || m.MediaGroupID == "" {
+		return false
+	}
+	later, err := store.AlbumEarlierPart(ctx, t.Tx, m.Chat.ID, m.MediaGroupID, t.Update.ID)
+	return err == nil && later
+}
