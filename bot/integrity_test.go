@@ -21,8 +21,14 @@ const integrityChat = -1003000000003
 
 func newIntegrityHarness(t *testing.T) *harness {
 	t.Helper()
+	return newPackIntegrityHarness(t, "hsc")
+}
+
+// newPackIntegrityHarness is newIntegrityHarness for the pack named.
+func newPackIntegrityHarness(t *testing.T, pack string) *harness {
+	t.Helper()
 	return newHarnessWith(t, []models.Chat{{ID: integrityChat, Type: models.ChatTypeSupergroup, Title: "Integrity"}},
-		func(c *Config) { c.IntegrityChatID = integrityChat })
+		func(c *Config) { c.Pack = pack; c.IntegrityChatID = integrityChat })
 }
 
 // reporter is a citizen with a full name and a Username: what the
@@ -689,8 +695,7 @@ func TestReportSaysWhatThePackAndDeploymentOffer(t *testing.T) {
 			var h *harness
 			pack := func(cfg *Config) { cfg.Pack = c.pack }
 			if c.integrity {
-				h = newHarnessWith(t, []models.Chat{{ID: integrityChat, Type: models.ChatTypeSupergroup, Title: "Integrity"}},
-					pack, func(cfg *Config) { cfg.IntegrityChatID = integrityChat })
+				h = newPackIntegrityHarness(t, c.pack)
 			} else {
 				h = newHarness(t, pack)
 			}
@@ -710,8 +715,12 @@ func TestReportSaysWhatThePackAndDeploymentOffer(t *testing.T) {
 					t.Errorf("/report says %q:\n%s", s, report.Text)
 				}
 			}
+			// The FAQ's answer, asked once /report is left behind (within
+			// it, the question is about the report).
+			h.says(p, "/menu")
+			h.nth(p.id, 2)
 			h.says(p, c.question)
-			answer := h.nth(p.id, 2)
+			answer := h.nth(p.id, 3)
 			for _, s := range c.answer {
 				if !strings.Contains(answer.Text, s) {
 					t.Errorf("the answer lacks %q:\n%s", s, answer.Text)
@@ -1499,6 +1508,68 @@ func TestTypingOnAddsTheQuestionAskedAbout(t *testing.T) {
 	}
 	if n := len(h.srv.Messages(integrityChat)); n != 4 || !strings.Contains(h.last(integrityChat).Text, "записаться на экзамен по вождению?") {
 		t.Errorf("the first question is not added before the second is asked about: %q", h.last(integrityChat).Text)
+	}
+	h.noRejects()
+}
+
+// A bribe told as a question right after /report («Сотрудник МФЦ просил
+// 1000 рублей за ускорение, что делать?») is the report, sent anonymously,
+// not answered with the FAQ's entry on bribes, which said to use /report
+// and ended the wait: what came next («и ещё охранник грубил») got «no
+// ready answer», or went to an open request under the person's name. A
+// question of where to report one is asked for the choice instead.
+func TestBribeAskedAboutAfterReportIsTheReport(t *testing.T) {
+	for _, c := range []struct{ pack, typed, card string }{
+		{"mfc", "Сотрудник МФЦ просил 1000 рублей за ускорение, что делать?", "1000 рублей"},
+		{"mfc", "В МФЦ мне сказали что без денег запись не сделают, это нормально?", "без денег запись"},
+		{"hsc", "Инспектор на экзамене просил 200 долларов, что мне делать?", "200 долларов"},
+	} {
+		t.Run(c.pack+" "+firstWords(c.typed), func(t *testing.T) {
+			h := newPackIntegrityHarness(t, c.pack)
+			p := person{id: 14101, lang: "ru"}
+			h.openTicketFor(p, "Подскажите, как записаться на приём в субботу?")
+			r := reporter{h, *p.user()}
+			since := time.Now()
+			r.says("/report")
+			h.settle()
+			r.says(c.typed)
+			h.settle()
+			card, ok := h.lastWith(integrityChat, c.card)
+			if !ok || h.reportsFiled() != 1 || !strings.Contains(card.Text, h.text.Text(h.app.StaffLang(), "report.card_anonymous")) {
+				t.Fatalf("«%s» after /report was not sent anonymously (%d reports); the bot said %q", c.typed, h.reportsFiled(), h.last(p.id).Text)
+			}
+			for _, m := range h.srv.Messages(p.id) {
+				if m.At.After(since) && strings.Contains(m.Text, "/report") {
+					t.Errorf("the reporter was sent to /report: %q", m.Text)
+				}
+			}
+			if got := r.gets("и ещё охранник грубил"); got != h.text.Text("ru", "report.passed", map[string]any{"ID": 1}) {
+				t.Errorf("«и ещё охранник грубил» after the report: %q", got)
+			}
+			if m, ok := h.lastWith(integrityChat, "охранник грубил"); !ok || m.ReplyTo != card.ID {
+				t.Errorf("the addition did not reach the team under the card: %+v", m)
+			}
+			if got := h.staffGot(p.id, since, "1000"); len(got) != 0 {
+				t.Errorf("the report reached the operators' request: %+v", got)
+			}
+			h.noRejects()
+		})
+	}
+
+	// Where to report one, asked after /report: here, by choosing how.
+	h := newPackIntegrityHarness(t, "mfc")
+	r := h.reporter(14111)
+	r.u.LanguageCode = "ru"
+	if got := r.typesAfterReport("куда сообщить о взятке?"); got != h.text.Text("ru", "report.choose_first") || h.reportsFiled() != 0 {
+		t.Errorf("«куда сообщить о взятке?» after /report: %q (%d reports)", got, h.reportsFiled())
+	}
+	// A bribe and a worry: answered, and the case kept and offered.
+	w := h.reporter(14112)
+	w.u.LanguageCode = "ru"
+	got := w.typesAfterReport("Сотрудник просил 500 рублей, а меня не накажут?")
+	if !strings.HasPrefix(got, h.text.Text("ru", "report.worry_heard")) || !hasButton(h.last(w.u.ID), turn.CbReport+":sa") ||
+		!strings.Contains(got, "«Сотрудник просил 500 рублей, а меня не накажут?»") {
+		t.Errorf("a bribe told with a worry: %q %s", got, h.last(w.u.ID).ReplyMarkup)
 	}
 	h.noRejects()
 }

@@ -233,8 +233,12 @@ func (a *Integrity) tellsCase(text string) bool {
 
 // mentionsCase tells a message with a word of money, demanding or a bribe
 // in it: one beginning as a word of report.content_typed does, in any
-// language («вимагав», «грн», «хабар»).
+// language («вимагав», «грн», «хабар»), or one that tells of a bribe
+// (dialogs.TellsOfBribe: «без 200$ не здам»).
 func (a *Integrity) mentionsCase(text string) bool {
+	if dialogs.TellsOfBribe(text) {
+		return true
+	}
 	words := strings.Fields(dialogs.Fold(text))
 	for _, stem := range a.TypedWords("report.content_typed") {
 		stem = dialogs.Fold(stem)
@@ -670,12 +674,18 @@ func (a *Integrity) beforeChoice(ctx context.Context, t *turn.Turn, d reportDraf
 		// «а мене не покарають?», «це точно анонімно?»: what the bot
 		// does with a report, and the choice again, whose buttons are
 		// now the ones under this answer.
+		lead := a.Text.Text(t.Lang, "report.worry_heard") + "\n\n" + a.Text.Text(t.Lang, "report.safety")
+		if dialogs.TellsOfBribe(text) {
+			// «інспектор просив 200 доларів, мене не покарають?»: the
+			// case, kept and offered to be sent, under the answer.
+			return Taken, a.offer(ctx, t, d, text, lead)
+		}
 		kb := a.choiceKeyboard(t.Lang)
 		if d.Text != "" {
 			kb = a.offerKeyboard(t.Lang)
 		}
 		a.unprompt(t, d.row)
-		a.prompt(t, d.row, 0, a.Text.Text(t.Lang, "report.worry_heard")+"\n\n"+a.Text.Text(t.Lang, "report.safety")+"\n\n"+a.Text.Text(t.Lang, "report.choose_below"), kb)
+		a.prompt(t, d.row, 0, lead+"\n\n"+a.Text.Text(t.Lang, "report.choose_below"), kb)
 		return Taken, nil
 	case named || a.saysForm(t.Lang, "report.named", text): // first: «не анонімно» is named
 		return Taken, a.decide(ctx, t, d, 0, true, "")
@@ -717,17 +727,25 @@ func (a *Integrity) beforeChoice(ctx context.Context, t *turn.Turn, d reportDraf
 		// «як записатися на іспит?» after a look at /report: the FAQ's
 		// (not a request's follow-up), and the report is not begun (a
 		// report kept waits for its answer); a question the FAQ does not
-		// know («а що буде, якщо я повідомлю?») is not a report either:
-		// the choice is asked for.
-		if _, known, err := a.BestAnswer(ctx, t.Tx, text); err != nil {
+		// know («а що буде, якщо я повідомлю?»), or one its entry on
+		// bribes answers («куди повідомити про хабар?», answered with
+		// «/report»), is not a report either: the choice is asked for.
+		// The case told, then asked about, which the FAQ does not answer
+		// but with that entry («інспектор просив 200 доларів, що
+		// робити?», «мені натякнули на подяку, це нормально?»), is the
+		// report.
+		_, known, err := a.faqAnswer(ctx, t, text)
+		switch {
+		case err != nil:
 			return NotReport, err
-		} else if known && d.Text != "" {
+		case known && d.Text != "":
 			return ForFAQ, nil
-		} else if known {
+		case known:
 			return a.leave(ctx, t, ForFAQ)
+		case !a.mentionsCase(text) || dialogs.OpensWithQuestionWord(text):
+			a.Reply(ctx, t, a.Text.Text(t.Lang, "report.choose_first"), nil)
+			return Taken, nil
 		}
-		a.Reply(ctx, t, a.Text.Text(t.Lang, "report.choose_first"), nil)
-		return Taken, nil
 	}
 	if m.Sticker != nil || !evidence(m) && (strings.TrimSpace(text) == "" || dialogs.SmallTalk(text) != "") {
 		// «🤬», «привіт», a sticker: the choice is asked for.
@@ -738,7 +756,7 @@ func (a *Integrity) beforeChoice(ctx context.Context, t *turn.Turn, d reportDraf
 		// «Інспектор вимагав гроші»: a report in a few words, or more
 		// words to one kept. Kept, and offered to be sent as it is,
 		// rather than asked for again.
-		return Taken, a.offer(ctx, t, d, text)
+		return Taken, a.offer(ctx, t, d, text, "")
 	}
 	// The report itself, typed before choosing: sent anonymously, which
 	// asks nothing of the reporter, and said so. The choice goes from
@@ -747,6 +765,18 @@ func (a *Integrity) beforeChoice(ctx context.Context, t *turn.Turn, d reportDraf
 	a.unprompt(t, d.row)
 	a.Reply(ctx, t, a.Text.Text(t.Lang, "report.sent_anonymously"), nil)
 	return Taken, a.fileReport(ctx, t, reportDraft{Source: "menu"}, withKept(d.Text, m))
+}
+
+// faqAnswer is the FAQ's answer to text, if it has one, but for the
+// pack's entry on bribes, which tells how to report one: within the
+// report flow, what it would answer is about the report, and the entry
+// would only send the person to /report again.
+func (a *Integrity) faqAnswer(ctx context.Context, t *turn.Turn, text string) (dialogs.Entry, bool, error) {
+	e, ok, err := a.BestAnswer(ctx, t.Tx, text)
+	if err != nil || !ok || e.ID == a.Book().Pack.Matching.Bribe {
+		return dialogs.Entry{}, false, err
+	}
+	return e, true, nil
 }
 
 // withKept is m with the report kept before it (offer) put first in its
@@ -775,9 +805,8 @@ func joinReport(kept, more string) string {
 
 // offer keeps text, a report in a few words typed before choosing (added
 // to one kept before), in the sealed dialog, and asks whether to send it
-// anonymously: «🕶 Надіслати анонімно», «👤 Від свого імені», «✍️ Додати
-// ще».
-func (a *Integrity) offer(ctx context.Context, t *turn.Turn, d reportDraft, text string) error {
+// ще». lead, when not "", comes first.
+func (a *Integrity) offer(ctx context.Context, t *turn.Turn, d reportDraft, text, lead string) error {
 	a.unprompt(t, d.row) // the choice, or the offer before
 	d.Text, d.Since, d.Until = joinReport(d.Text, text), t.Update.ID, time.Now().Add(reportChoiceTime).Unix()
 	row, err := a.keepDialog(ctx, t, d)
@@ -785,7 +814,11 @@ func (a *Integrity) offer(ctx context.Context, t *turn.Turn, d reportDraft, text
 		return err
 	}
 	quote := html.EscapeString(turn.Cut(d.Text, 1500))
-	a.prompt(t, row, 0, a.Text.Text(t.Lang, "report.send_ask", map[string]any{"Text": quote}), a.offerKeyboard(t.Lang))
+	ask := a.Text.Text(t.Lang, "report.send_ask", map[string]any{"Text": quote})
+	if lead != "" {
+		ask = lead + "\n\n" + ask
+	}
+	a.prompt(t, row, 0, ask, a.offerKeyboard(t.Lang))
 	return nil
 }
 
@@ -871,12 +904,13 @@ func (a *Integrity) follow(ctx context.Context, t *turn.Turn, d reportDraft, m *
 	if !dialogs.LooksLikeQuestion(text) {
 		return add()
 	}
-	_, known, err := a.BestAnswer(ctx, t.Tx, text)
+	_, known, err := a.faqAnswer(ctx, t, text)
 	switch {
 	case err != nil:
 		return NotReport, err
 	case !known:
-		// «а що буде далі?»: the team may answer it.
+		// «а що буде далі?», «а ще охоронець просив 100 грн, що
+		// робити?»: the team may answer it.
 		return add()
 	case len(strings.Fields(text)) < 6:
 		return ForFAQ, nil
@@ -922,7 +956,7 @@ func (a *Integrity) settlePending(ctx context.Context, t *turn.Turn, msgID int, 
 	if err := a.saveReportDialog(ctx, t, d); err != nil {
 		return err
 	}
-	e, known, err := a.BestAnswer(ctx, t.Tx, text)
+	e, known, err := a.faqAnswer(ctx, t, text)
 	if err != nil {
 		return err
 	}
