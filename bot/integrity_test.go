@@ -765,12 +765,15 @@ func TestMFCMysteryBriberyNoteNamesNoRatingSite(t *testing.T) {
 }
 
 // A few words after /report that say no («Ні, дякую», «Нет, не буду»,
-// «передумала», «I changed my mind»), in the person's language or another,
-// end it as /cancel does: said so, and the next message is no report.
+// «передумала», «I changed my mind»), or that the person has had enough
+// («хватит», «досить», as a questionnaire takes them), in the person's
+// language or another, end it as /cancel does: said so, and the next
+// message is no report.
 func TestRefusalAfterReportEndsIt(t *testing.T) {
 	h := newIntegrityHarness(t)
 	for i, c := range []struct{ lang, typed string }{
 		{"uk", "Ні, дякую"}, {"ru", "Нет, не буду"}, {"uk", "передумала"}, {"ru", "I changed my mind"},
+		{"ru", "хватит"}, {"uk", "досить"}, {"ru", "не надо"}, {"uk", "не треба"}, {"uk", "Годі вже"},
 	} {
 		r := h.reporter(int64(12831 + i))
 		r.u.LanguageCode = c.lang
