@@ -787,6 +787,14 @@ func TestRefusalAfterReportEndsIt(t *testing.T) {
 		r.says("В ТСЦ 6341 за экзамен просили 300 долларов")
 		h.settle()
 	}
+	// Once «🕶 Анонімно» is chosen, too: «ні, дякую» was sent as the report.
+	for i, typed := range []string{"ні, дякую", "хватит"} {
+		r := h.reporter(int64(12851 + i))
+		r.chooses("a")
+		if got := r.gets(typed); got != h.text.Text("uk", "cancel.done") {
+			t.Errorf("«%s» once anonymous is chosen: %q; want it ended", typed, got)
+		}
+	}
 	var reports int
 	if err := h.st.DB().Get(&reports, `SELECT count(*) FROM integrity_reports`); err != nil || reports != 0 {
 		t.Errorf("%d reports filed after a refusal (%v)", reports, err)

@@ -628,6 +628,16 @@ func (a *Integrity) ReportMessage(ctx context.Context, t *turn.Turn, m *models.M
 		return a.follow(ctx, t, d, m)
 	}
 	text := turn.FirstNonEmpty(m.Text, m.Caption)
+	if !evidence(m) && a.refuses(text) {
+		// «ні, дякую», «хватит» once how to report is chosen: nothing
+		// to report after all, as before choosing (it was sent as the
+		// report).
+		if _, err := a.leave(ctx, t, Taken); err != nil {
+			return NotReport, err
+		}
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "cancel.done"), a.MenuKeyboard(t.Lang))
+		return Taken, nil
+	}
 	if !evidence(m) {
 		again, named, worry := a.typedChoice(t.Lang, text)
 		switch {
@@ -713,7 +723,7 @@ func (a *Integrity) beforeChoice(ctx context.Context, t *turn.Turn, d reportDraf
 	if a.refuses(text) || a.browses(text) {
 		// «не хочу нічого повідомляти», «не треба»: nothing to report;
 		// «я тільки подивитися»: not now.
-		if _, err := store.EndIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat)); err != nil {
+		if _, err := a.leave(ctx, t, Taken); err != nil {
 			return NotReport, err
 		}
 		said := "cancel.done"
