@@ -1584,3 +1584,68 @@ func TestBribeAskedAboutAfterReportIsTheReport(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// A detail remembered soon after «✅ Готово» («Кстати, её зовут Ольга,
+// окно 7») is offered to be added to the report («Добавить это к
+// сообщению №1?»), not answered with «no ready answer», whose «Спросить
+// оператора» would send it to the operators under the person's name, nor
+// copied into their open request. A question the FAQ knows is answered;
+// «❓ Это вопрос» leaves the rest to the FAQ.
+func TestDetailAfterDoneIsOfferedToTheReport(t *testing.T) {
+	h := newIntegrityHarness(t)
+	p := person{id: 14201, lang: "ru"}
+	h.openTicketFor(p, "Подскажите, как записаться на экзамен по вождению?")
+	r := reporter{h, *p.user()}
+	card := r.fileAnonymousReport("Сотрудница в окне 7 требовала 2000 рублей за талон")
+	r.taps(h.last(p.id), turn.CbReportDone+":")
+	h.settle()
+	since, posts := time.Now(), len(h.srv.Messages(integrityChat))
+	const detail = "Кстати, её зовут Ольга, окно 7"
+	r.says(detail)
+	h.settle()
+	ask := h.last(p.id)
+	if ask.Text != h.text.Text("ru", "report.add_ask", map[string]any{"ID": 1}) || !hasButton(ask, turn.CbReportAdd+":1:y") || !hasButton(ask, turn.CbReportAdd+":1:q") {
+		t.Fatalf("a detail after «Готово»: %q %s", ask.Text, ask.ReplyMarkup)
+	}
+	if n := len(h.srv.Messages(integrityChat)); n != posts {
+		t.Errorf("the detail reached the team before the person said so: %q", h.last(integrityChat).Text)
+	}
+	r.says("как записаться на экзамен?")
+	h.settle()
+	if got := h.last(p.id).Text; !strings.Contains(got, "<b>") {
+		t.Errorf("a question the FAQ knows, after «Готово»: %q", got)
+	}
+	for _, m := range h.srv.Messages(p.id) {
+		if m.At.After(since) && strings.Contains(m.ReplyMarkup, `"`+turn.CbOperator+`:n:`) {
+			t.Errorf("after «Готово» the bot offers to send what was typed to the operators: %q %s", m.Text, m.ReplyMarkup)
+		}
+	}
+	r.taps(ask, turn.CbReportAdd+":1:y")
+	h.settle()
+	if m, ok := h.lastWith(integrityChat, "Ольга"); !ok || m.ReplyTo != card.ID || !strings.Contains(m.Text, "№1") {
+		t.Errorf("«➕ Добавить к №1»: %+v", m)
+	}
+	if got := h.staffGot(p.id, since, "Ольга"); len(got) != 0 {
+		t.Errorf("the detail reached the operators' request: %+v", got)
+	}
+
+	// «❓ Это вопрос»: not added, and what follows is the FAQ's.
+	q := h.reporter(14202)
+	q.u.LanguageCode = "ru"
+	q.fileAnonymousReport("Охранник брал деньги за место в очереди")
+	q.taps(h.last(q.u.ID), turn.CbReportDone+":")
+	h.settle()
+	q.says("Он стоит у входа каждое утро")
+	h.settle()
+	q.taps(h.last(q.u.ID), turn.CbReportAdd+":2:q")
+	h.settle()
+	if got := h.last(q.u.ID).Text; got != h.text.Text("ru", "report.not_added", map[string]any{"ID": 2}) {
+		t.Errorf("«❓ Это вопрос» after «Готово»: %q", got)
+	}
+	q.says("Он стоит у входа каждое утро")
+	h.settle()
+	if got := h.last(q.u.ID); hasButton(got, turn.CbReportAdd+":2:y") || len(h.srv.Messages(integrityChat)) != posts+2 {
+		t.Errorf("after «❓ Это вопрос» the same words: %q %s", got.Text, got.ReplyMarkup)
+	}
+	h.noRejects()
+}

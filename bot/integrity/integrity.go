@@ -27,6 +27,7 @@ const (
 	reportDraftTime  = time.Hour        // to write the report after choosing how
 	reportChoiceTime = 10 * time.Minute // to choose how, or type the report, after /report
 	reportFollowTime = 30 * time.Minute // to add to it, or answer a question, after the last message
+	reportDoneTime   = 10 * time.Minute // after «Готово», when what is typed is offered to be added
 	reportsListed    = 5                // open reports offered to add to
 )
 
@@ -52,9 +53,14 @@ type reportDraft struct {
 	// the person says how to send it (offer).
 	Text string `json:"text,omitempty"`
 	// Pending is a question typed while the report could be added to,
-	// which the FAQ could answer: kept until the person says whether it
-	// is for the report or for the bot.
+	// which the FAQ could answer (or, once Done, whatever was typed): kept
+	// until the person says whether it is for the report or for the bot.
 	Pending string `json:"pending,omitempty"`
+	// Done: the person tapped «Готово» under report Report. For a while
+	// what they type next is still offered to be added to it (a detail
+	// remembered: «до речі, її звати Ольга»), not added, and not left to
+	// the FAQ, whose «no ready answer» offers the operators.
+	Done bool `json:"done,omitempty"`
 
 	// row is the dialog's id in the store, the key of its prompt (the
 	// message whose buttons wait: the choice while Choosing, «add it?»
@@ -436,7 +442,7 @@ func (a *Integrity) OnReportButton(ctx context.Context, t *turn.Turn) error {
 		return a.settlePending(ctx, t, tg.CallbackMessageID(u), id, verb == "y")
 	}
 	if action == turn.CbReportDone {
-		if _, err := store.EndIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat)); err != nil {
+		if err := a.finish(ctx, t); err != nil {
 			return err
 		}
 		if id != 0 {
@@ -472,6 +478,27 @@ func (a *Integrity) OnReportButton(ctx context.Context, t *turn.Turn) error {
 	}
 	a.Reply(ctx, t, a.Text.Text(t.Lang, prompt, map[string]any{"ID": r.ID}), nil)
 	return nil
+}
+
+// finish ends adding to the report the chat's dialog is on («Готово»):
+// what is typed for a while after is offered to be added to it (Done),
+// not added; with no report, the dialog ends.
+func (a *Integrity) finish(ctx context.Context, t *turn.Turn) error {
+	d, ok, err := a.reportDialog(ctx, t)
+	if err != nil {
+		return err
+	}
+	if !ok || d.Report == 0 {
+		_, err := a.leave(ctx, t, Taken)
+		return err
+	}
+	if d.Pending != "" {
+		a.unprompt(t, d.row) // «add it?» no longer waits
+	}
+	return a.saveReportDialog(ctx, t, reportDraft{
+		Named: d.Named, Report: d.Report, Kind: store.ReportAddition, Done: true,
+		Since: t.Update.ID, Until: time.Now().Add(reportDoneTime).Unix(),
+	})
 }
 
 // sentAlready answers a choice of how to report (named or not) made once
@@ -911,6 +938,9 @@ func (a *Integrity) follow(ctx context.Context, t *turn.Turn, d reportDraft, m *
 	if dialogs.SmallTalk(text) != "" {
 		return ForFAQ, nil // «дякую» after «sent»: not an addition
 	}
+	if d.Done {
+		return a.afterDone(ctx, t, d, text)
+	}
 	if !dialogs.LooksLikeQuestion(text) {
 		return add()
 	}
@@ -933,9 +963,37 @@ func (a *Integrity) follow(ctx context.Context, t *turn.Turn, d reportDraft, m *
 			return NotReport, err
 		}
 	}
+	return Taken, a.askToAdd(ctx, t, d, text)
+}
+
+// afterDone takes text typed soon after «Готово» (d.Done). A question the
+// FAQ answers is the FAQ's; anything else, a detail remembered («до
+// речі, її звати Ольга, вікно 7») or a question only the team could
+// answer, is offered to be added, together with what was typed before it
+// and not yet settled: nothing is added unasked, and nothing goes to the
+// FAQ, whose «no ready answer» would offer to send it to the operators,
+// under the person's name.
+func (a *Integrity) afterDone(ctx context.Context, t *turn.Turn, d reportDraft, text string) (Take, error) {
+	if dialogs.LooksLikeQuestion(text) {
+		if _, known, err := a.faqAnswer(ctx, t, text); err != nil {
+			return NotReport, err
+		} else if known {
+			return ForFAQ, nil
+		}
+	}
+	if d.Pending != "" {
+		a.unprompt(t, d.row)
+	}
+	return Taken, a.askToAdd(ctx, t, d, joinReport(d.Pending, text))
+}
+
+// askToAdd keeps text in d (Pending) and asks whether it is for report
+// d.Report or a question for the bot: «Додати це до повідомлення №1?»
+// with «➕ Додати до №1» and «❓ Це питання».
+func (a *Integrity) askToAdd(ctx context.Context, t *turn.Turn, d reportDraft, text string) error {
 	d.Pending, d.Since = text, t.Update.ID
 	if err := a.saveReportDialog(ctx, t, d); err != nil {
-		return NotReport, err
+		return err
 	}
 	data := map[string]any{"ID": d.Report}
 	id := strconv.FormatInt(d.Report, 10)
@@ -943,7 +1001,7 @@ func (a *Integrity) follow(ctx context.Context, t *turn.Turn, d reportDraft, m *
 		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "report.add_yes", data), turn.CbReportAdd, id+":y")},
 		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "report.add_no"), turn.CbReportAdd, id+":q")},
 	))
-	return Taken, nil
+	return nil
 }
 
 // settlePending adds the question kept by follow to the report (add), or
@@ -963,7 +1021,14 @@ func (a *Integrity) settlePending(ctx context.Context, t *turn.Turn, msgID int, 
 	}
 	text := d.Pending
 	d.Pending, d.Since = "", t.Update.ID
-	if err := a.saveReportDialog(ctx, t, d); err != nil {
+	if d.Done {
+		// After «Готово», «❓ Це питання» says the person is talking to
+		// the bot now: what they type next is the FAQ's, not offered
+		// to the report again.
+		if _, err := a.leave(ctx, t, Taken); err != nil {
+			return err
+		}
+	} else if err := a.saveReportDialog(ctx, t, d); err != nil {
 		return err
 	}
 	e, known, err := a.faqAnswer(ctx, t, text)
