@@ -675,7 +675,7 @@ func TestReportSaysWhatThePackAndDeploymentOffer(t *testing.T) {
 		notAnswer  []string
 	}{
 		{name: "mfc without reports", pack: "mfc", question: "куда сообщить о взятке в мфц",
-			report:    []string{"за услугу или место в очереди", "Сейчас бот не принимает таких сообщений. Не платите"},
+			report:    []string{"за услугу или место в очереди", "Этот бот таких сообщений не принимает: здесь о коррупции сообщить нельзя. Не платите"},
 			notReport: []string{"экзамен", "Ваш контроль", "vashkontrol", "официальным каналам", "каналами выше"},
 			answer:    []string{"Не платите"},
 			notAnswer: []string{"/report", "анонимно"}},
@@ -1648,4 +1648,55 @@ func TestDetailAfterDoneIsOfferedToTheReport(t *testing.T) {
 		t.Errorf("after «❓ Это вопрос» the same words: %q %s", got.Text, got.ReplyMarkup)
 	}
 	h.noRejects()
+}
+
+// Where the bot takes no reports (no integrity chat), /report typed says
+// so plainly, with what to do instead; a fear or a worry typed right
+// after («нет, я боюсь», «а меня не накажут?») is answered kindly with
+// the same, not with «no ready answer» and its «Спросить оператора».
+func TestNoReportsHereAnswersTheFear(t *testing.T) {
+	for _, c := range []struct {
+		pack string
+		says []string // in /report's text and in the answer to the fear
+	}{
+		{"mfc", []string{"Этот бот таких сообщений не принимает: здесь о коррупции сообщить нельзя. Не платите"}},
+		{"hsc", []string{"npu.gov.ua", "Этот бот таких сообщений не принимает — воспользуйтесь каналами выше."}},
+	} {
+		t.Run(c.pack, func(t *testing.T) {
+			h := newHarness(t, func(cfg *Config) { cfg.Pack = c.pack })
+			p := person{id: 14301, lang: "ru"}
+			h.says(p, "/report")
+			h.settle()
+			for _, typed := range []string{"", "нет, я боюсь", "а меня не накажут?"} {
+				if typed != "" {
+					h.says(p, typed)
+					h.settle()
+				}
+				got := h.last(p.id)
+				if typed != "" && !strings.HasPrefix(got.Text, h.text.Text("ru", "report.unavailable_heard")) {
+					t.Errorf("«%s» after /report: %q", typed, got.Text)
+				}
+				for _, s := range c.says {
+					if !strings.Contains(got.Text, s) {
+						t.Errorf("«%s» after /report: %q lacks %q", typed, got.Text, s)
+					}
+				}
+				if hasButton(got, "ir:a") || strings.Contains(got.ReplyMarkup, `"`+turn.CbOperator+`:n:`) {
+					t.Errorf("«%s» after /report offers a way to send it: %s", typed, got.ReplyMarkup)
+				}
+			}
+			// The FAQ's again, once something else is asked.
+			h.says(p, "как записаться на приём?")
+			h.settle()
+			if got := h.last(p.id).Text; strings.Contains(got, h.text.Text("ru", "report.unavailable_heard")) {
+				t.Errorf("a question after the fear is answered: %q", got)
+			}
+			h.says(p, "а меня не накажут?")
+			h.settle()
+			if got := h.last(p.id).Text; strings.Contains(got, h.text.Text("ru", "report.unavailable_heard")) {
+				t.Errorf("a worry long after /report is taken for one about it: %q", got)
+			}
+			h.noRejects()
+		})
+	}
 }

@@ -61,6 +61,10 @@ type reportDraft struct {
 	// remembered: «до речі, її звати Ольга»), not added, and not left to
 	// the FAQ, whose «no ready answer» offers the operators.
 	Done bool `json:"done,omitempty"`
+	// Unavailable: /report was asked where the bot takes no reports (no
+	// integrity chat). Nothing is reported; a fear or a worry typed next
+	// («ні, я боюся», «а мене не покарають?») is answered (NoReportsHere).
+	Unavailable bool `json:"unavailable,omitempty"`
 
 	// row is the dialog's id in the store, the key of its prompt (the
 	// message whose buttons wait: the choice while Choosing, «add it?»
@@ -90,13 +94,10 @@ func (a *Integrity) StartReport(ctx context.Context, t *turn.Turn, msgID int) er
 		b.WriteString("\n" + a.Text.Text(t.Lang, "report.channels") + channels)
 	}
 	if a.Cfg.IntegrityChatID == 0 {
-		if channels != "" {
-			b.WriteString("\n\n" + a.Text.Text(t.Lang, "report.unavailable"))
-		} else {
-			b.WriteString("\n\n" + a.Text.Text(t.Lang, "report.unavailable_alone"))
-		}
+		b.WriteString("\n\n" + a.unavailable(t.Lang, channels))
 		a.Show(ctx, t, msgID, b.String(), a.MenuKeyboard(t.Lang))
-		return nil
+		// A fear or a worry typed next is answered (NoReportsHere).
+		return a.saveReportDialog(ctx, t, reportDraft{Unavailable: true, Since: t.Update.ID, Until: time.Now().Add(reportChoiceTime).Unix()})
 	}
 	if channels != "" {
 		b.WriteString("\n\n" + a.Text.Text(t.Lang, "report.here_too"))
@@ -142,6 +143,51 @@ func (a *Integrity) StartReport(ctx context.Context, t *turn.Turn, msgID int) er
 	// its buttons away.
 	a.prompt(t, row, msgID, b.String(), tg.NewKeyboard(rows...))
 	return nil
+}
+
+// unavailable says that the bot takes no reports, and what to do
+// instead: the pack's integrity channels (listed above it), or, with
+// none, not to pay and to keep evidence.
+func (a *Integrity) unavailable(lang, channels string) string {
+	if channels != "" {
+		return a.Text.Text(lang, "report.unavailable")
+	}
+	return a.Text.Text(lang, "report.unavailable_alone")
+}
+
+// NoReportsHere takes a citizen's message soon after /report where the
+// bot takes no reports: a fear or a worry («нет, я боюсь», «а меня не
+// накажут?») is answered kindly, with what /report said, rather than
+// with the FAQ's «no ready answer»; taken tells so. Anything else ends
+// the wait and is not taken.
+func (a *Integrity) NoReportsHere(ctx context.Context, t *turn.Turn, m *models.Message) (taken bool, err error) {
+	d, ok, err := a.reportDialog(ctx, t)
+	if err != nil || !ok {
+		return false, err
+	}
+	moved, err := store.UpdatesBetween(ctx, t.Tx, t.Chat, d.Since, t.Update.ID)
+	if err != nil {
+		return false, err
+	}
+	text := strings.TrimSpace(m.Text)
+	if !d.Unavailable || moved || len(strings.Fields(text)) >= 10 ||
+		!a.saysAnyWord(t.Lang, "report.fear", text) && !a.worried(t.Lang, text) {
+		_, err := a.leave(ctx, t, NotReport)
+		return false, err
+	}
+	d.Since = t.Update.ID // a second worry is answered too
+	if err := a.saveReportDialog(ctx, t, d); err != nil {
+		return false, err
+	}
+	var b strings.Builder
+	b.WriteString(a.Text.Text(t.Lang, "report.unavailable_heard") + "\n\n")
+	channels := a.ChannelList(t.Lang, "integrity")
+	if channels != "" {
+		b.WriteString(a.Text.Text(t.Lang, "report.channels") + channels + "\n\n")
+	}
+	b.WriteString(a.unavailable(t.Lang, channels))
+	a.Reply(ctx, t, b.String(), a.MenuKeyboard(t.Lang))
+	return true, nil
 }
 
 // menuRow is «🏠 Меню» under the report flow's messages: it ends the
@@ -632,6 +678,14 @@ func (a *Integrity) ReportMessage(ctx context.Context, t *turn.Turn, m *models.M
 		return NotReport, err
 	}
 	if !ok {
+		return a.answerAwaited(ctx, t, m)
+	}
+	if d.Unavailable {
+		// /report was asked while the bot took no reports: what follows
+		// is no report.
+		if _, err := a.leave(ctx, t, NotReport); err != nil {
+			return NotReport, err
+		}
 		return a.answerAwaited(ctx, t, m)
 	}
 	if d.Choosing {
