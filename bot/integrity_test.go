@@ -21,8 +21,14 @@ const integrityChat = -1003000000003
 
 func newIntegrityHarness(t *testing.T) *harness {
 	t.Helper()
+	return newPackIntegrityHarness(t, "hsc")
+}
+
+// newPackIntegrityHarness is newIntegrityHarness for the pack named.
+func newPackIntegrityHarness(t *testing.T, pack string) *harness {
+	t.Helper()
 	return newHarnessWith(t, []models.Chat{{ID: integrityChat, Type: models.ChatTypeSupergroup, Title: "Integrity"}},
-		func(c *Config) { c.IntegrityChatID = integrityChat })
+		func(c *Config) { c.Pack = pack; c.IntegrityChatID = integrityChat })
 }
 
 // reporter is a citizen with a full name and a Username: what the
@@ -669,7 +675,7 @@ func TestReportSaysWhatThePackAndDeploymentOffer(t *testing.T) {
 		notAnswer  []string
 	}{
 		{name: "mfc without reports", pack: "mfc", question: "куда сообщить о взятке в мфц",
-			report:    []string{"за услугу или место в очереди", "Сейчас бот не принимает таких сообщений. Не платите"},
+			report:    []string{"за услугу или место в очереди", "Этот бот таких сообщений не принимает: здесь о коррупции сообщить нельзя. Не платите"},
 			notReport: []string{"экзамен", "Ваш контроль", "vashkontrol", "официальным каналам", "каналами выше"},
 			answer:    []string{"Не платите"},
 			notAnswer: []string{"/report", "анонимно"}},
@@ -689,8 +695,7 @@ func TestReportSaysWhatThePackAndDeploymentOffer(t *testing.T) {
 			var h *harness
 			pack := func(cfg *Config) { cfg.Pack = c.pack }
 			if c.integrity {
-				h = newHarnessWith(t, []models.Chat{{ID: integrityChat, Type: models.ChatTypeSupergroup, Title: "Integrity"}},
-					pack, func(cfg *Config) { cfg.IntegrityChatID = integrityChat })
+				h = newPackIntegrityHarness(t, c.pack)
 			} else {
 				h = newHarness(t, pack)
 			}
@@ -710,8 +715,12 @@ func TestReportSaysWhatThePackAndDeploymentOffer(t *testing.T) {
 					t.Errorf("/report says %q:\n%s", s, report.Text)
 				}
 			}
+			// The FAQ's answer, asked once /report is left behind (within
+			// it, the question is about the report).
+			h.says(p, "/menu")
+			h.nth(p.id, 2)
 			h.says(p, c.question)
-			answer := h.nth(p.id, 2)
+			answer := h.nth(p.id, 3)
 			for _, s := range c.answer {
 				if !strings.Contains(answer.Text, s) {
 					t.Errorf("the answer lacks %q:\n%s", s, answer.Text)
@@ -756,12 +765,15 @@ func TestMFCMysteryBriberyNoteNamesNoRatingSite(t *testing.T) {
 }
 
 // A few words after /report that say no («Ні, дякую», «Нет, не буду»,
-// «передумала», «I changed my mind»), in the person's language or another,
-// end it as /cancel does: said so, and the next message is no report.
+// «передумала», «I changed my mind»), or that the person has had enough
+// («хватит», «досить», as a questionnaire takes them), in the person's
+// language or another, end it as /cancel does: said so, and the next
+// message is no report.
 func TestRefusalAfterReportEndsIt(t *testing.T) {
 	h := newIntegrityHarness(t)
 	for i, c := range []struct{ lang, typed string }{
 		{"uk", "Ні, дякую"}, {"ru", "Нет, не буду"}, {"uk", "передумала"}, {"ru", "I changed my mind"},
+		{"ru", "хватит"}, {"uk", "досить"}, {"ru", "не надо"}, {"uk", "не треба"}, {"uk", "Годі вже"},
 	} {
 		r := h.reporter(int64(12831 + i))
 		r.u.LanguageCode = c.lang
@@ -774,6 +786,14 @@ func TestRefusalAfterReportEndsIt(t *testing.T) {
 		}
 		r.says("В ТСЦ 6341 за экзамен просили 300 долларов")
 		h.settle()
+	}
+	// Once «🕶 Анонімно» is chosen, too: «ні, дякую» was sent as the report.
+	for i, typed := range []string{"ні, дякую", "хватит"} {
+		r := h.reporter(int64(12851 + i))
+		r.chooses("a")
+		if got := r.gets(typed); got != h.text.Text("uk", "cancel.done") {
+			t.Errorf("«%s» once anonymous is chosen: %q; want it ended", typed, got)
+		}
 	}
 	var reports int
 	if err := h.st.DB().Get(&reports, `SELECT count(*) FROM integrity_reports`); err != nil || reports != 0 {
@@ -1501,4 +1521,182 @@ func TestTypingOnAddsTheQuestionAskedAbout(t *testing.T) {
 		t.Errorf("the first question is not added before the second is asked about: %q", h.last(integrityChat).Text)
 	}
 	h.noRejects()
+}
+
+// A bribe told as a question right after /report («Сотрудник МФЦ просил
+// 1000 рублей за ускорение, что делать?») is the report, sent anonymously,
+// not answered with the FAQ's entry on bribes, which said to use /report
+// and ended the wait: what came next («и ещё охранник грубил») got «no
+// ready answer», or went to an open request under the person's name. A
+// question of where to report one is asked for the choice instead.
+func TestBribeAskedAboutAfterReportIsTheReport(t *testing.T) {
+	for _, c := range []struct{ pack, typed, card string }{
+		{"mfc", "Сотрудник МФЦ просил 1000 рублей за ускорение, что делать?", "1000 рублей"},
+		{"mfc", "В МФЦ мне сказали что без денег запись не сделают, это нормально?", "без денег запись"},
+		{"hsc", "Инспектор на экзамене просил 200 долларов, что мне делать?", "200 долларов"},
+	} {
+		t.Run(c.pack+" "+firstWords(c.typed), func(t *testing.T) {
+			h := newPackIntegrityHarness(t, c.pack)
+			p := person{id: 14101, lang: "ru"}
+			h.openTicketFor(p, "Подскажите, как записаться на приём в субботу?")
+			r := reporter{h, *p.user()}
+			since := time.Now()
+			r.says("/report")
+			h.settle()
+			r.says(c.typed)
+			h.settle()
+			card, ok := h.lastWith(integrityChat, c.card)
+			if !ok || h.reportsFiled() != 1 || !strings.Contains(card.Text, h.text.Text(h.app.StaffLang(), "report.card_anonymous")) {
+				t.Fatalf("«%s» after /report was not sent anonymously (%d reports); the bot said %q", c.typed, h.reportsFiled(), h.last(p.id).Text)
+			}
+			for _, m := range h.srv.Messages(p.id) {
+				if m.At.After(since) && strings.Contains(m.Text, "/report") {
+					t.Errorf("the reporter was sent to /report: %q", m.Text)
+				}
+			}
+			if got := r.gets("и ещё охранник грубил"); got != h.text.Text("ru", "report.passed", map[string]any{"ID": 1}) {
+				t.Errorf("«и ещё охранник грубил» after the report: %q", got)
+			}
+			if m, ok := h.lastWith(integrityChat, "охранник грубил"); !ok || m.ReplyTo != card.ID {
+				t.Errorf("the addition did not reach the team under the card: %+v", m)
+			}
+			if got := h.staffGot(p.id, since, "1000"); len(got) != 0 {
+				t.Errorf("the report reached the operators' request: %+v", got)
+			}
+			h.noRejects()
+		})
+	}
+
+	// Where to report one, asked after /report: here, by choosing how.
+	h := newPackIntegrityHarness(t, "mfc")
+	r := h.reporter(14111)
+	r.u.LanguageCode = "ru"
+	if got := r.typesAfterReport("куда сообщить о взятке?"); got != h.text.Text("ru", "report.choose_first") || h.reportsFiled() != 0 {
+		t.Errorf("«куда сообщить о взятке?» after /report: %q (%d reports)", got, h.reportsFiled())
+	}
+	// A bribe and a worry: answered, and the case kept and offered.
+	w := h.reporter(14112)
+	w.u.LanguageCode = "ru"
+	got := w.typesAfterReport("Сотрудник просил 500 рублей, а меня не накажут?")
+	if !strings.HasPrefix(got, h.text.Text("ru", "report.worry_heard")) || !hasButton(h.last(w.u.ID), turn.CbReport+":sa") ||
+		!strings.Contains(got, "«Сотрудник просил 500 рублей, а меня не накажут?»") {
+		t.Errorf("a bribe told with a worry: %q %s", got, h.last(w.u.ID).ReplyMarkup)
+	}
+	h.noRejects()
+}
+
+// A detail remembered soon after «✅ Готово» («Кстати, её зовут Ольга,
+// окно 7») is offered to be added to the report («Добавить это к
+// сообщению №1?»), not answered with «no ready answer», whose «Спросить
+// оператора» would send it to the operators under the person's name, nor
+// copied into their open request. A question the FAQ knows is answered;
+// «❓ Это вопрос» leaves the rest to the FAQ.
+func TestDetailAfterDoneIsOfferedToTheReport(t *testing.T) {
+	h := newIntegrityHarness(t)
+	p := person{id: 14201, lang: "ru"}
+	h.openTicketFor(p, "Подскажите, как записаться на экзамен по вождению?")
+	r := reporter{h, *p.user()}
+	card := r.fileAnonymousReport("Сотрудница в окне 7 требовала 2000 рублей за талон")
+	r.taps(h.last(p.id), turn.CbReportDone+":")
+	h.settle()
+	since, posts := time.Now(), len(h.srv.Messages(integrityChat))
+	const detail = "Кстати, её зовут Ольга, окно 7"
+	r.says(detail)
+	h.settle()
+	ask := h.last(p.id)
+	if ask.Text != h.text.Text("ru", "report.add_ask", map[string]any{"ID": 1}) || !hasButton(ask, turn.CbReportAdd+":1:y") || !hasButton(ask, turn.CbReportAdd+":1:q") {
+		t.Fatalf("a detail after «Готово»: %q %s", ask.Text, ask.ReplyMarkup)
+	}
+	if n := len(h.srv.Messages(integrityChat)); n != posts {
+		t.Errorf("the detail reached the team before the person said so: %q", h.last(integrityChat).Text)
+	}
+	r.says("как записаться на экзамен?")
+	h.settle()
+	if got := h.last(p.id).Text; !strings.Contains(got, "<b>") {
+		t.Errorf("a question the FAQ knows, after «Готово»: %q", got)
+	}
+	for _, m := range h.srv.Messages(p.id) {
+		if m.At.After(since) && strings.Contains(m.ReplyMarkup, `"`+turn.CbOperator+`:n:`) {
+			t.Errorf("after «Готово» the bot offers to send what was typed to the operators: %q %s", m.Text, m.ReplyMarkup)
+		}
+	}
+	r.taps(ask, turn.CbReportAdd+":1:y")
+	h.settle()
+	if m, ok := h.lastWith(integrityChat, "Ольга"); !ok || m.ReplyTo != card.ID || !strings.Contains(m.Text, "№1") {
+		t.Errorf("«➕ Добавить к №1»: %+v", m)
+	}
+	if got := h.staffGot(p.id, since, "Ольга"); len(got) != 0 {
+		t.Errorf("the detail reached the operators' request: %+v", got)
+	}
+
+	// «❓ Это вопрос»: not added, and what follows is the FAQ's.
+	q := h.reporter(14202)
+	q.u.LanguageCode = "ru"
+	q.fileAnonymousReport("Охранник брал деньги за место в очереди")
+	q.taps(h.last(q.u.ID), turn.CbReportDone+":")
+	h.settle()
+	q.says("Он стоит у входа каждое утро")
+	h.settle()
+	q.taps(h.last(q.u.ID), turn.CbReportAdd+":2:q")
+	h.settle()
+	if got := h.last(q.u.ID).Text; got != h.text.Text("ru", "report.not_added", map[string]any{"ID": 2}) {
+		t.Errorf("«❓ Это вопрос» after «Готово»: %q", got)
+	}
+	q.says("Он стоит у входа каждое утро")
+	h.settle()
+	if got := h.last(q.u.ID); hasButton(got, turn.CbReportAdd+":2:y") || len(h.srv.Messages(integrityChat)) != posts+2 {
+		t.Errorf("after «❓ Это вопрос» the same words: %q %s", got.Text, got.ReplyMarkup)
+	}
+	h.noRejects()
+}
+
+// Where the bot takes no reports (no integrity chat), /report typed says
+// so plainly, with what to do instead; a fear or a worry typed right
+// after («нет, я боюсь», «а меня не накажут?») is answered kindly with
+// the same, not with «no ready answer» and its «Спросить оператора».
+func TestNoReportsHereAnswersTheFear(t *testing.T) {
+	for _, c := range []struct {
+		pack string
+		says []string // in /report's text and in the answer to the fear
+	}{
+		{"mfc", []string{"Этот бот таких сообщений не принимает: здесь о коррупции сообщить нельзя. Не платите"}},
+		{"hsc", []string{"npu.gov.ua", "Этот бот таких сообщений не принимает — воспользуйтесь каналами выше."}},
+	} {
+		t.Run(c.pack, func(t *testing.T) {
+			h := newHarness(t, func(cfg *Config) { cfg.Pack = c.pack })
+			p := person{id: 14301, lang: "ru"}
+			h.says(p, "/report")
+			h.settle()
+			for _, typed := range []string{"", "нет, я боюсь", "а меня не накажут?"} {
+				if typed != "" {
+					h.says(p, typed)
+					h.settle()
+				}
+				got := h.last(p.id)
+				if typed != "" && !strings.HasPrefix(got.Text, h.text.Text("ru", "report.unavailable_heard")) {
+					t.Errorf("«%s» after /report: %q", typed, got.Text)
+				}
+				for _, s := range c.says {
+					if !strings.Contains(got.Text, s) {
+						t.Errorf("«%s» after /report: %q lacks %q", typed, got.Text, s)
+					}
+				}
+				if hasButton(got, "ir:a") || strings.Contains(got.ReplyMarkup, `"`+turn.CbOperator+`:n:`) {
+					t.Errorf("«%s» after /report offers a way to send it: %s", typed, got.ReplyMarkup)
+				}
+			}
+			// The FAQ's again, once something else is asked.
+			h.says(p, "как записаться на приём?")
+			h.settle()
+			if got := h.last(p.id).Text; strings.Contains(got, h.text.Text("ru", "report.unavailable_heard")) {
+				t.Errorf("a question after the fear is answered: %q", got)
+			}
+			h.says(p, "а меня не накажут?")
+			h.settle()
+			if got := h.last(p.id).Text; strings.Contains(got, h.text.Text("ru", "report.unavailable_heard")) {
+				t.Errorf("a worry long after /report is taken for one about it: %q", got)
+			}
+			h.noRejects()
+		})
+	}
 }

@@ -10,6 +10,18 @@ var questionWords = foldedSet(`як де коли скільки чи що чо�
 // leadWords may come before the question word: «а можна…», «ну як…».
 var leadWords = foldedSet("а і й и ну то так ще ещё")
 
+// OpensWithQuestionWord tells text that a question word opens (after
+// «а», «ну»…): «куди повідомити про хабар?», «сколько рублей стоит
+// паспорт?»; not a statement put as a question, «мені натякнули на
+// подяку, що робити?».
+func OpensWithQuestionWord(text string) bool {
+	words := strings.Fields(Fold(text))
+	for len(words) > 1 && leadWords[words[0]] {
+		words = words[1:]
+	}
+	return len(words) > 0 && questionWords[words[0]]
+}
+
 // LooksLikeQuestion tells text written as a question («як записатися
 // онлайн», «сколько стоит номер?») from a short answer or a name
 // («реєстрація авто», «взяв талон у терміналі», «Житомир»): it has a
@@ -20,17 +32,14 @@ func LooksLikeQuestion(text string) bool {
 	if strings.ContainsAny(text, "?¿") {
 		return true
 	}
-	words := strings.Fields(Fold(text))
-	if len(words) == 0 {
-		return false
+	if OpensWithQuestionWord(text) {
+		return true
 	}
+	words := strings.Fields(Fold(text))
 	for len(words) > 1 && leadWords[words[0]] {
 		words = words[1:]
 	}
-	if questionWords[words[0]] {
-		return true
-	}
-	for _, w := range words[1:] {
+	for _, w := range words[min(1, len(words)):] {
 		if w == Fold("чи") || w == Fold("ли") {
 			return true
 		}

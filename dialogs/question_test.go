@@ -27,3 +27,19 @@ func TestLooksLikeQuestion(t *testing.T) {
 		}
 	}
 }
+
+func TestOpensWithQuestionWord(t *testing.T) {
+	for text, want := range map[string]bool{
+		"куди повідомити про хабар?":                         true,
+		"а сколько рублей стоит паспорт?":                    true,
+		"Что делать, если просят деньги?":                    true,
+		"мені натякнули на подяку, що робити?":               false,
+		"Охранник берёт 100 рублей за очередь, это законно?": false,
+		"а": false,
+		"":  false,
+	} {
+		if got := OpensWithQuestionWord(text); got != want {
+			t.Errorf("OpensWithQuestionWord(%q) = %v, want %v", text, got, want)
+		}
+	}
+}

@@ -355,6 +355,9 @@ func (a *Citizens) onCitizenMessage(ctx context.Context, t *turn.Turn, m *models
 		case take == integrity.ForFAQ:
 			return a.citizenAsks(ctx, t, m)
 		}
+	} else if taken, err := a.integrity.NoReportsHere(ctx, t, m); err != nil || taken {
+		// «нет, я боюсь» after /report where the bot takes no reports.
+		return err
 	}
 	tk, err := store.OpenTicketOf(ctx, t.Tx, t.User.ID)
 	switch {

@@ -27,6 +27,7 @@ const (
 	reportDraftTime  = time.Hour        // to write the report after choosing how
 	reportChoiceTime = 10 * time.Minute // to choose how, or type the report, after /report
 	reportFollowTime = 30 * time.Minute // to add to it, or answer a question, after the last message
+	reportDoneTime   = 10 * time.Minute // after «Готово», when what is typed is offered to be added
 	reportsListed    = 5                // open reports offered to add to
 )
 
@@ -52,12 +53,21 @@ type reportDraft struct {
 	// the person says how to send it (offer).
 	Text string `json:"text,omitempty"`
 	// Pending is a question typed while the report could be added to,
-	// which the FAQ could answer: kept until the person says whether it
-	// is for the report or for the bot.
+	// which the FAQ could answer (or, once Done, whatever was typed): kept
+	// until the person says whether it is for the report or for the bot.
 	Pending string `json:"pending,omitempty"`
 	// Album is the media_group_id of the last message added: the album's
 	// later parts are added without a word each («Додано…» is said once).
 	Album string `json:"album,omitempty"`
+	// Done: the person tapped «Готово» under report Report. For a while
+	// what they type next is still offered to be added to it (a detail
+	// remembered: «до речі, її звати Ольга»), not added, and not left to
+	// the FAQ, whose «no ready answer» offers the operators.
+	Done bool `json:"done,omitempty"`
+	// Unavailable: /report was asked where the bot takes no reports (no
+	// integrity chat). Nothing is reported; a fear or a worry typed next
+	// («ні, я боюся», «а мене не покарають?») is answered (NoReportsHere).
+	Unavailable bool `json:"unavailable,omitempty"`
 
 	// row is the dialog's id in the store, the key of its prompt (the
 	// message whose buttons wait: the choice while Choosing, «add it?»
@@ -87,13 +97,10 @@ func (a *Integrity) StartReport(ctx context.Context, t *turn.Turn, msgID int) er
 		b.WriteString("\n" + a.Text.Text(t.Lang, "report.channels") + channels)
 	}
 	if a.Cfg.IntegrityChatID == 0 {
-		if channels != "" {
-			b.WriteString("\n\n" + a.Text.Text(t.Lang, "report.unavailable"))
-		} else {
-			b.WriteString("\n\n" + a.Text.Text(t.Lang, "report.unavailable_alone"))
-		}
+		b.WriteString("\n\n" + a.unavailable(t.Lang, channels))
 		a.Show(ctx, t, msgID, b.String(), a.MenuKeyboard(t.Lang))
-		return nil
+		// A fear or a worry typed next is answered (NoReportsHere).
+		return a.saveReportDialog(ctx, t, reportDraft{Unavailable: true, Since: t.Update.ID, Until: time.Now().Add(reportChoiceTime).Unix()})
 	}
 	if channels != "" {
 		b.WriteString("\n\n" + a.Text.Text(t.Lang, "report.here_too"))
@@ -139,6 +146,51 @@ func (a *Integrity) StartReport(ctx context.Context, t *turn.Turn, msgID int) er
 	// its buttons away.
 	a.prompt(t, row, msgID, b.String(), tg.NewKeyboard(rows...))
 	return nil
+}
+
+// unavailable says that the bot takes no reports, and what to do
+// instead: the pack's integrity channels (listed above it), or, with
+// none, not to pay and to keep evidence.
+func (a *Integrity) unavailable(lang, channels string) string {
+	if channels != "" {
+		return a.Text.Text(lang, "report.unavailable")
+	}
+	return a.Text.Text(lang, "report.unavailable_alone")
+}
+
+// NoReportsHere takes a citizen's message soon after /report where the
+// bot takes no reports: a fear or a worry («нет, я боюсь», «а меня не
+// накажут?») is answered kindly, with what /report said, rather than
+// with the FAQ's «no ready answer»; taken tells so. Anything else ends
+// the wait and is not taken.
+func (a *Integrity) NoReportsHere(ctx context.Context, t *turn.Turn, m *models.Message) (taken bool, err error) {
+	d, ok, err := a.reportDialog(ctx, t)
+	if err != nil || !ok {
+		return false, err
+	}
+	moved, err := store.UpdatesBetween(ctx, t.Tx, t.Chat, d.Since, t.Update.ID)
+	if err != nil {
+		return false, err
+	}
+	text := strings.TrimSpace(m.Text)
+	if !d.Unavailable || moved || len(strings.Fields(text)) >= 10 ||
+		!a.saysAnyWord(t.Lang, "report.fear", text) && !a.worried(t.Lang, text) {
+		_, err := a.leave(ctx, t, NotReport)
+		return false, err
+	}
+	d.Since = t.Update.ID // a second worry is answered too
+	if err := a.saveReportDialog(ctx, t, d); err != nil {
+		return false, err
+	}
+	var b strings.Builder
+	b.WriteString(a.Text.Text(t.Lang, "report.unavailable_heard") + "\n\n")
+	channels := a.ChannelList(t.Lang, "integrity")
+	if channels != "" {
+		b.WriteString(a.Text.Text(t.Lang, "report.channels") + channels + "\n\n")
+	}
+	b.WriteString(a.unavailable(t.Lang, channels))
+	a.Reply(ctx, t, b.String(), a.MenuKeyboard(t.Lang))
+	return true, nil
 }
 
 // menuRow is «🏠 Меню» under the report flow's messages: it ends the
@@ -236,8 +288,12 @@ func (a *Integrity) tellsCase(text string) bool {
 
 // mentionsCase tells a message with a word of money, demanding or a bribe
 // in it: one beginning as a word of report.content_typed does, in any
-// language («вимагав», «грн», «хабар»).
+// language («вимагав», «грн», «хабар»), or one that tells of a bribe
+// (dialogs.TellsOfBribe: «без 200$ не здам»).
 func (a *Integrity) mentionsCase(text string) bool {
+	if dialogs.TellsOfBribe(text) {
+		return true
+	}
 	words := strings.Fields(dialogs.Fold(text))
 	for _, stem := range a.TypedWords("report.content_typed") {
 		stem = dialogs.Fold(stem)
@@ -435,7 +491,7 @@ func (a *Integrity) OnReportButton(ctx context.Context, t *turn.Turn) error {
 		return a.settlePending(ctx, t, tg.CallbackMessageID(u), id, verb == "y")
 	}
 	if action == turn.CbReportDone {
-		if _, err := store.EndIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat)); err != nil {
+		if err := a.finish(ctx, t); err != nil {
 			return err
 		}
 		if id != 0 {
@@ -471,6 +527,27 @@ func (a *Integrity) OnReportButton(ctx context.Context, t *turn.Turn) error {
 	}
 	a.Reply(ctx, t, a.Text.Text(t.Lang, prompt, map[string]any{"ID": r.ID}), nil)
 	return nil
+}
+
+// finish ends adding to the report the chat's dialog is on («Готово»):
+// what is typed for a while after is offered to be added to it (Done),
+// not added; with no report, the dialog ends.
+func (a *Integrity) finish(ctx context.Context, t *turn.Turn) error {
+	d, ok, err := a.reportDialog(ctx, t)
+	if err != nil {
+		return err
+	}
+	if !ok || d.Report == 0 {
+		_, err := a.leave(ctx, t, Taken)
+		return err
+	}
+	if d.Pending != "" {
+		a.unprompt(t, d.row) // «add it?» no longer waits
+	}
+	return a.saveReportDialog(ctx, t, reportDraft{
+		Named: d.Named, Report: d.Report, Kind: store.ReportAddition, Done: true,
+		Since: t.Update.ID, Until: time.Now().Add(reportDoneTime).Unix(),
+	})
 }
 
 // sentAlready answers a choice of how to report (named or not) made once
@@ -606,6 +683,14 @@ func (a *Integrity) ReportMessage(ctx context.Context, t *turn.Turn, m *models.M
 	if !ok {
 		return a.answerAwaited(ctx, t, m)
 	}
+	if d.Unavailable {
+		// /report was asked while the bot took no reports: what follows
+		// is no report.
+		if _, err := a.leave(ctx, t, NotReport); err != nil {
+			return NotReport, err
+		}
+		return a.answerAwaited(ctx, t, m)
+	}
 	if d.Choosing {
 		return a.beforeChoice(ctx, t, d, m)
 	}
@@ -627,6 +712,16 @@ func (a *Integrity) ReportMessage(ctx context.Context, t *turn.Turn, m *models.M
 		return a.follow(ctx, t, d, m)
 	}
 	text := turn.FirstNonEmpty(m.Text, m.Caption)
+	if !evidence(m) && a.refuses(text) {
+		// «ні, дякую», «хватит» once how to report is chosen: nothing
+		// to report after all, as before choosing (it was sent as the
+		// report).
+		if _, err := a.leave(ctx, t, Taken); err != nil {
+			return NotReport, err
+		}
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "cancel.done"), a.MenuKeyboard(t.Lang))
+		return Taken, nil
+	}
 	if !evidence(m) {
 		again, named, worry := a.typedChoice(t.Lang, text)
 		switch {
@@ -673,12 +768,18 @@ func (a *Integrity) beforeChoice(ctx context.Context, t *turn.Turn, d reportDraf
 		// «а мене не покарають?», «це точно анонімно?»: what the bot
 		// does with a report, and the choice again, whose buttons are
 		// now the ones under this answer.
+		lead := a.Text.Text(t.Lang, "report.worry_heard") + "\n\n" + a.Text.Text(t.Lang, "report.safety")
+		if dialogs.TellsOfBribe(text) {
+			// «інспектор просив 200 доларів, мене не покарають?»: the
+			// case, kept and offered to be sent, under the answer.
+			return Taken, a.offer(ctx, t, d, text, lead)
+		}
 		kb := a.choiceKeyboard(t.Lang)
 		if d.Text != "" {
 			kb = a.offerKeyboard(t.Lang)
 		}
 		a.unprompt(t, d.row)
-		a.prompt(t, d.row, 0, a.Text.Text(t.Lang, "report.worry_heard")+"\n\n"+a.Text.Text(t.Lang, "report.safety")+"\n\n"+a.Text.Text(t.Lang, "report.choose_below"), kb)
+		a.prompt(t, d.row, 0, lead+"\n\n"+a.Text.Text(t.Lang, "report.choose_below"), kb)
 		return Taken, nil
 	case named || a.saysForm(t.Lang, "report.named", text): // first: «не анонімно» is named
 		return Taken, a.decide(ctx, t, d, 0, true, "")
@@ -706,7 +807,7 @@ func (a *Integrity) beforeChoice(ctx context.Context, t *turn.Turn, d reportDraf
 	if a.refuses(text) || a.browses(text) {
 		// «не хочу нічого повідомляти», «не треба»: nothing to report;
 		// «я тільки подивитися»: not now.
-		if _, err := store.EndIntegrityDialog(ctx, t.Tx, a.keys.dialogTag(t.Chat)); err != nil {
+		if _, err := a.leave(ctx, t, Taken); err != nil {
 			return NotReport, err
 		}
 		said := "cancel.done"
@@ -720,17 +821,25 @@ func (a *Integrity) beforeChoice(ctx context.Context, t *turn.Turn, d reportDraf
 		// «як записатися на іспит?» after a look at /report: the FAQ's
 		// (not a request's follow-up), and the report is not begun (a
 		// report kept waits for its answer); a question the FAQ does not
-		// know («а що буде, якщо я повідомлю?») is not a report either:
-		// the choice is asked for.
-		if _, known, err := a.BestAnswer(ctx, t.Tx, text); err != nil {
+		// know («а що буде, якщо я повідомлю?»), or one its entry on
+		// bribes answers («куди повідомити про хабар?», answered with
+		// «/report»), is not a report either: the choice is asked for.
+		// The case told, then asked about, which the FAQ does not answer
+		// but with that entry («інспектор просив 200 доларів, що
+		// робити?», «мені натякнули на подяку, це нормально?»), is the
+		// report.
+		_, known, err := a.faqAnswer(ctx, t, text)
+		switch {
+		case err != nil:
 			return NotReport, err
-		} else if known && d.Text != "" {
+		case known && d.Text != "":
 			return ForFAQ, nil
-		} else if known {
+		case known:
 			return a.leave(ctx, t, ForFAQ)
+		case !a.mentionsCase(text) || dialogs.OpensWithQuestionWord(text):
+			a.Reply(ctx, t, a.Text.Text(t.Lang, "report.choose_first"), nil)
+			return Taken, nil
 		}
-		a.Reply(ctx, t, a.Text.Text(t.Lang, "report.choose_first"), nil)
-		return Taken, nil
 	}
 	if m.Sticker != nil || !evidence(m) && (strings.TrimSpace(text) == "" || dialogs.SmallTalk(text) != "") {
 		// «🤬», «привіт», a sticker: the choice is asked for.
@@ -741,7 +850,7 @@ func (a *Integrity) beforeChoice(ctx context.Context, t *turn.Turn, d reportDraf
 		// «Інспектор вимагав гроші»: a report in a few words, or more
 		// words to one kept. Kept, and offered to be sent as it is,
 		// rather than asked for again.
-		return Taken, a.offer(ctx, t, d, text)
+		return Taken, a.offer(ctx, t, d, text, "")
 	}
 	// The report itself, typed before choosing: sent anonymously, which
 	// asks nothing of the reporter, and said so. The choice goes from
@@ -750,6 +859,18 @@ func (a *Integrity) beforeChoice(ctx context.Context, t *turn.Turn, d reportDraf
 	a.unprompt(t, d.row)
 	a.Reply(ctx, t, a.Text.Text(t.Lang, "report.sent_anonymously"), nil)
 	return Taken, a.fileReport(ctx, t, reportDraft{Source: "menu"}, withKept(d.Text, m))
+}
+
+// faqAnswer is the FAQ's answer to text, if it has one, but for the
+// pack's entry on bribes, which tells how to report one: within the
+// report flow, what it would answer is about the report, and the entry
+// would only send the person to /report again.
+func (a *Integrity) faqAnswer(ctx context.Context, t *turn.Turn, text string) (dialogs.Entry, bool, error) {
+	e, ok, err := a.BestAnswer(ctx, t.Tx, text)
+	if err != nil || !ok || e.ID == a.Book().Pack.Matching.Bribe {
+		return dialogs.Entry{}, false, err
+	}
+	return e, true, nil
 }
 
 // withKept is m with the report kept before it (offer) put first in its
@@ -778,9 +899,8 @@ func joinReport(kept, more string) string {
 
 // offer keeps text, a report in a few words typed before choosing (added
 // to one kept before), in the sealed dialog, and asks whether to send it
-// anonymously: «🕶 Надіслати анонімно», «👤 Від свого імені», «✍️ Додати
-// ще».
-func (a *Integrity) offer(ctx context.Context, t *turn.Turn, d reportDraft, text string) error {
+// ще». lead, when not "", comes first.
+func (a *Integrity) offer(ctx context.Context, t *turn.Turn, d reportDraft, text, lead string) error {
 	a.unprompt(t, d.row) // the choice, or the offer before
 	d.Text, d.Since, d.Until = joinReport(d.Text, text), t.Update.ID, time.Now().Add(reportChoiceTime).Unix()
 	row, err := a.keepDialog(ctx, t, d)
@@ -788,7 +908,11 @@ func (a *Integrity) offer(ctx context.Context, t *turn.Turn, d reportDraft, text
 		return err
 	}
 	quote := html.EscapeString(turn.Cut(d.Text, 1500))
-	a.prompt(t, row, 0, a.Text.Text(t.Lang, "report.send_ask", map[string]any{"Text": quote}), a.offerKeyboard(t.Lang))
+	ask := a.Text.Text(t.Lang, "report.send_ask", map[string]any{"Text": quote})
+	if lead != "" {
+		ask = lead + "\n\n" + ask
+	}
+	a.prompt(t, row, 0, ask, a.offerKeyboard(t.Lang))
 	return nil
 }
 
@@ -871,15 +995,19 @@ func (a *Integrity) follow(ctx context.Context, t *turn.Turn, d reportDraft, m *
 	if dialogs.SmallTalk(text) != "" {
 		return ForFAQ, nil // «дякую» after «sent»: not an addition
 	}
+	if d.Done {
+		return a.afterDone(ctx, t, d, text)
+	}
 	if !dialogs.LooksLikeQuestion(text) {
 		return add()
 	}
-	_, known, err := a.BestAnswer(ctx, t.Tx, text)
+	_, known, err := a.faqAnswer(ctx, t, text)
 	switch {
 	case err != nil:
 		return NotReport, err
 	case !known:
-		// «а що буде далі?»: the team may answer it.
+		// «а що буде далі?», «а ще охоронець просив 100 грн, що
+		// робити?»: the team may answer it.
 		return add()
 	case len(strings.Fields(text)) < 6:
 		return ForFAQ, nil
@@ -892,9 +1020,37 @@ func (a *Integrity) follow(ctx context.Context, t *turn.Turn, d reportDraft, m *
 			return NotReport, err
 		}
 	}
+	return Taken, a.askToAdd(ctx, t, d, text)
+}
+
+// afterDone takes text typed soon after «Готово» (d.Done). A question the
+// FAQ answers is the FAQ's; anything else, a detail remembered («до
+// речі, її звати Ольга, вікно 7») or a question only the team could
+// answer, is offered to be added, together with what was typed before it
+// and not yet settled: nothing is added unasked, and nothing goes to the
+// FAQ, whose «no ready answer» would offer to send it to the operators,
+// under the person's name.
+func (a *Integrity) afterDone(ctx context.Context, t *turn.Turn, d reportDraft, text string) (Take, error) {
+	if dialogs.LooksLikeQuestion(text) {
+		if _, known, err := a.faqAnswer(ctx, t, text); err != nil {
+			return NotReport, err
+		} else if known {
+			return ForFAQ, nil
+		}
+	}
+	if d.Pending != "" {
+		a.unprompt(t, d.row)
+	}
+	return Taken, a.askToAdd(ctx, t, d, joinReport(d.Pending, text))
+}
+
+// askToAdd keeps text in d (Pending) and asks whether it is for report
+// d.Report or a question for the bot: «Додати це до повідомлення №1?»
+// with «➕ Додати до №1» and «❓ Це питання».
+func (a *Integrity) askToAdd(ctx context.Context, t *turn.Turn, d reportDraft, text string) error {
 	d.Pending, d.Since = text, t.Update.ID
 	if err := a.saveReportDialog(ctx, t, d); err != nil {
-		return NotReport, err
+		return err
 	}
 	data := map[string]any{"ID": d.Report}
 	id := strconv.FormatInt(d.Report, 10)
@@ -902,7 +1058,7 @@ func (a *Integrity) follow(ctx context.Context, t *turn.Turn, d reportDraft, m *
 		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "report.add_yes", data), turn.CbReportAdd, id+":y")},
 		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "report.add_no"), turn.CbReportAdd, id+":q")},
 	))
-	return Taken, nil
+	return nil
 }
 
 // settlePending adds the question kept by follow to the report (add), or
@@ -922,10 +1078,17 @@ func (a *Integrity) settlePending(ctx context.Context, t *turn.Turn, msgID int, 
 	}
 	text := d.Pending
 	d.Pending, d.Since = "", t.Update.ID
-	if err := a.saveReportDialog(ctx, t, d); err != nil {
+	if d.Done {
+		// After «Готово», «❓ Це питання» says the person is talking to
+		// the bot now: what they type next is the FAQ's, not offered
+		// to the report again.
+		if _, err := a.leave(ctx, t, Taken); err != nil {
+			return err
+		}
+	} else if err := a.saveReportDialog(ctx, t, d); err != nil {
 		return err
 	}
-	e, known, err := a.BestAnswer(ctx, t.Tx, text)
+	e, known, err := a.faqAnswer(ctx, t, text)
 	if err != nil {
 		return err
 	}
