@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"html"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -1334,7 +1335,9 @@ func TestYesOrNoWithAReasonTyped(t *testing.T) {
 		if got := h.draft(p, "mystery").Answers["one_visit"].Choice; len(got) != 1 || got[0] != dialogs.ChoiceNo {
 			t.Fatalf("%s: «%s» at «all done in one visit?»: %v, the bot said %q; want no", c.lang, c.secondVisit, got, step.Text)
 		}
-		if !strings.HasPrefix(step.Text, h.text.Text(c.lang, "survey.note_kept")) || !strings.Contains(step.Text, c.why) || !hasButton(step, "qd:m:one_visit_why") {
+		q, _ := h.app.Pack.Questionnaire(dialogs.KindMystery)
+		kept := h.text.Text(c.lang, "survey.note_kept_for", map[string]any{"Question": h.app.Pack.Local(q.Question("one_visit_why").Short(), c.lang)})
+		if !strings.HasPrefix(step.Text, kept) || !strings.Contains(step.Text, c.why) || !hasButton(step, "qd:m:one_visit_why") {
 			t.Errorf("%s: «why a second time?» after «%s»: %q %s; want what was written shown, and enough", c.lang, c.secondVisit, step.Text, step.ReplyMarkup)
 		}
 		h.taps(p, step, "qd:m:one_visit_why")
@@ -1461,4 +1464,85 @@ func TestOperatorAskedForMidQuestionnaire(t *testing.T) {
 		t.Error("the answers given were lost")
 	}
 	h.noRejects()
+}
+
+// Words typed at a button step are kept for the general comment, as the
+// step promises («добавим к комментарию»): not for «why a second visit?»,
+// nor for what happened with a bribe, which the integrity team reads.
+// A complaint about rudeness typed at a score reached the staff card as
+// the reason for a second visit and the integrity chat as the bribe.
+func TestNoteKeptGoesToTheCommentAlone(t *testing.T) {
+	for _, c := range []struct{ pack, at, typed string }{
+		{"mfc", "staff_polite", "сотрудница в окне 5 кричала на пенсионерку"},
+		{"hsc", "services", "экзамен по вождению и права"},
+	} {
+		t.Run(c.pack, func(t *testing.T) {
+			h := newHarnessWith(t, []models.Chat{{ID: integrityChat, Type: models.ChatTypeSupergroup, Title: "Integrity"}},
+				func(cfg *Config) { cfg.Pack, cfg.IntegrityChatID = c.pack, integrityChat })
+			q, _ := h.app.Pack.Questionnaire(dialogs.KindMystery)
+			const why, bribe = "Не хватило одной справки", "Охранник просил 500 рублей за место в очереди"
+			pick := func(qq *dialogs.Question) string {
+				switch {
+				case qq.ID == "one_visit":
+					return dialogs.ChoiceNo
+				case qq.Integrity:
+					return dialogs.ChoiceYes
+				case qq.ID == "one_visit_why":
+					return why
+				case slices.Contains(q.IntegrityQuestions(), qq):
+					return bribe
+				}
+				return typical(qq)
+			}
+			p := person{id: 9931, lang: "ru"}
+			h.mysteryAt(p, c.at, c.typed)
+			if got := h.last(p.id).Text; !strings.HasPrefix(got, h.text.Text("ru", "survey.note_kept_choose")) {
+				t.Fatalf("«%s» at %s: %q; want it kept for the comment", c.typed, c.at, got)
+			}
+			for _, id := range []string{"one_visit_why", "integrity_details"} {
+				h.walkSurvey(p, dialogs.KindMystery, id, pick)
+				if step := h.lastInline(p.id); strings.Contains(step.Text, c.typed) || hasButton(step, "qd:m:"+id) {
+					t.Errorf("%s offers the words kept for the comment: %q %s", id, step.Text, step.ReplyMarkup)
+				}
+			}
+			h.walkSurvey(p, dialogs.KindMystery, "comment", pick)
+			step := h.lastInline(p.id)
+			if !strings.Contains(step.Text, c.typed) || !hasButton(step, "qd:m:comment") {
+				t.Fatalf("the comment does not offer the words kept: %q %s", step.Text, step.ReplyMarkup)
+			}
+			h.taps(p, step, "qd:m:comment")
+			h.walkSurvey(p, dialogs.KindMystery, "", pick)
+			ans := h.draft(p, dialogs.KindMystery).Answers
+			if ans["comment"].Text != c.typed || ans["one_visit_why"].Text != why || ans["integrity_details"].Text != bribe {
+				t.Errorf("comment %q, why a second visit %q, what happened %q; want %q, %q, %q",
+					ans["comment"].Text, ans["one_visit_why"].Text, ans["integrity_details"].Text, c.typed, why, bribe)
+			}
+			h.taps(p, h.lastInline(p.id), "qs:m:send")
+			h.settle()
+			reported := false
+			for _, m := range h.srv.Messages(integrityChat) {
+				reported = reported || strings.Contains(m.Text, "500 рублей")
+				if strings.Contains(m.Text, c.typed) {
+					t.Errorf("the integrity chat got the words kept for the comment: %q", m.Text)
+				}
+			}
+			if !reported {
+				t.Errorf("the integrity chat has no report: %+v", h.srv.Messages(integrityChat))
+			}
+			whyLabel := h.app.Pack.Local(q.Question("one_visit_why").Short(), h.app.StaffLang())
+			carded := false
+			for _, m := range h.srv.Messages(staffChat) {
+				for _, line := range strings.Split(m.Text, "\n") {
+					carded = carded || strings.Contains(line, c.typed)
+					if strings.Contains(line, whyLabel) && strings.Contains(line, c.typed) {
+						t.Errorf("the staff card gives the words kept as the reason for a second visit: %q", line)
+					}
+				}
+			}
+			if !carded {
+				t.Errorf("no staff card shows the comment: %+v", h.srv.Messages(staffChat))
+			}
+			h.noRejects()
+		})
+	}
 }

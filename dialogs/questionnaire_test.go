@@ -994,3 +994,35 @@ func TestPlaceNote(t *testing.T) {
 		}
 	}
 }
+
+// Words typed at a button step go to the general comment, to the question
+// the answer typed with them shows, or, at an integrity question, to its
+// description alone; never to a question about something else.
+func TestNoteHome(t *testing.T) {
+	q, _ := shippedQuestionnaire(t, "mfc", "mystery")
+	no, yes := Answers{"one_visit": {Choice: []string{ChoiceNo}}}, Answers{"slot_for_money": {Choice: []string{ChoiceYes}}}
+	for _, c := range []struct {
+		ans      Answers
+		at       string
+		answered bool
+		want     string // "": none
+	}{
+		{Answers{}, "staff_polite", false, "comment"},
+		{no, "one_visit", true, "one_visit_why"},
+		{Answers{"one_visit": {Choice: []string{ChoiceYes}}}, "one_visit", true, "comment"},
+		{no, "fee_clear", false, "comment"},
+		{Answers{}, "slot_for_money", false, "integrity_details"},
+		{yes, "slot_for_money", true, "integrity_details"},
+		{Answers{"slot_for_money": {Choice: []string{ChoiceNo}}}, "slot_for_money", true, ""},
+		{yes, "overall", false, "comment"},
+	} {
+		home, ok := q.NoteHome(c.ans, q.Question(c.at), c.answered)
+		got := ""
+		if ok {
+			got = home.ID
+		}
+		if got != c.want {
+			t.Errorf("NoteHome(%v, %s, %v) = %q; want %q", c.ans, c.at, c.answered, got, c.want)
+		}
+	}
+}

@@ -357,8 +357,11 @@ func (a *Surveys) answerSaying(ctx context.Context, t *turn.Turn, q *dialogs.Que
 	}
 	before := r.Answers
 	note := ""
-	kept, noted := r.Answers[dialogs.NoteKey]
+	var kept dialogs.Answer
+	noted, noteKey := false, ""
 	if qq := q.Question(qid); qq != nil && qq.Type == dialogs.QuestionText {
+		noteKey = dialogs.NoteOf(qq)
+		kept, noted = r.Answers[noteKey]
 		// A phone number (or a tax number) in a comment is not kept: the
 		// questionnaire asks for none, and says so.
 		if masked, ok := dialogs.MaskPhones(in.Text); ok {
@@ -387,8 +390,8 @@ func (a *Surveys) answerSaying(ctx context.Context, t *turn.Turn, q *dialogs.Que
 		a.renderStep(ctx, t, q, r, joinNotes(said, a.surveyError(t.Lang, q, qid, err)))
 		return nil
 	}
-	if qq := q.Question(qid); noted && qq != nil && qq.Type == dialogs.QuestionText {
-		delete(ans, dialogs.NoteKey)
+	if noted {
+		delete(ans, noteKey)
 	}
 	if reflect.DeepEqual(ans, before) && t.Update.CallbackQuery != nil {
 		return nil // a double tap: the answer is already so
@@ -609,7 +612,7 @@ func (a *Surveys) renderStep(ctx context.Context, t *turn.Turn, q *dialogs.Quest
 			b.WriteString("\n\n" + a.Text.Text(t.Lang, "survey.previous_answer", map[string]any{"Text": html.EscapeString(quotable(turn.Cut(before.Text, 300)))}))
 			rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "survey.keep_answer"), turn.CbSurveyDone, k+":"+qq.ID)})
 		}
-		if kept := r.Answers[dialogs.NoteKey].Text; kept != "" {
+		if kept := r.Answers[dialogs.NoteOf(qq)].Text; kept != "" {
 			// Written at a button step before: it is this answer's
 			// beginning, and may be enough.
 			b.WriteString("\n\n" + a.Text.Text(t.Lang, "survey.note_waiting", map[string]any{
@@ -1263,16 +1266,24 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 				}
 			}
 		}
-		if !asked && in.Text != "" && next.Type != dialogs.QuestionText && next.Type != dialogs.QuestionDate && len(strings.Fields(in.Text)) >= 4 && noteHome(q, r.Answers, next) {
+		if !asked && in.Text != "" && next.Type != dialogs.QuestionText && next.Type != dialogs.QuestionDate && len(strings.Fields(in.Text)) >= 4 {
 			// «Черга жахлива, стояли 3 години…» at a score step: kept for
 			// the comment, and the step asked again.
-			if _, applied := q.Apply(r.Answers, next.ID, in, a.centreIDs()); applied != nil {
-				said, err := a.keepNote(ctx, t, &r, in.Text)
+			home, ok := q.NoteHome(r.Answers, next, false)
+			if _, applied := q.Apply(r.Answers, next.ID, in, a.centreIDs()); applied != nil && ok {
+				said, err := a.keepNote(ctx, t, &r, dialogs.NoteOf(home), in.Text)
 				if err != nil {
 					return err
 				}
 				ask := a.Text.Text(t.Lang, "survey.note_kept_choose")
-				if next.Type == dialogs.QuestionPhoto {
+				switch {
+				case !home.General:
+					// At an integrity question: for its description, which
+					// a "yes" asks for.
+					ask = a.Text.Text(t.Lang, "survey.note_kept_if_yes", map[string]any{
+						"Yes": a.Text.Text(t.Lang, "survey.yes"), "Question": html.EscapeString(a.Pack.Local(home.Short(), a.ContentLang(t.Lang))),
+					})
+				case next.Type == dialogs.QuestionPhoto:
 					ask = joinNotes(a.Text.Text(t.Lang, "survey.note_kept"), a.surveyError(t.Lang, q, next.ID, applied))
 				}
 				return a.saveAndRender(ctx, t, q, r, joinNotes(said, ask))
@@ -1282,44 +1293,46 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 			return nil
 		}
 		said := ""
-		if reason != "" && noteHome(q, r.Answers, next) {
-			var err error
-			if said, err = a.keepNote(ctx, t, &r, reason); err != nil {
+		if reason != "" {
+			said, err = a.keepReason(ctx, t, q, &r, next, in, reason)
+			if err != nil {
 				return err
 			}
-			said = joinNotes(said, a.Text.Text(t.Lang, "survey.note_kept"))
 		}
 		return a.answerSaying(ctx, t, q, r, next.ID, in, said)
 	}
 	return nil
 }
 
-// noteHome tells whether words typed at the step now asked (next) have a
-// text question to go to: one after it (the rating's «what went wrong?»
-// for low scores and its comment for high ones, the mystery shopper's
-// «why a second visit?», the integrity details, the comment), or one asked
-// already, whose answer takes them once the questionnaire is complete.
-func noteHome(q *dialogs.Questionnaire, ans dialogs.Answers, next *dialogs.Question) bool {
-	after := false
-	for si := range q.Sections {
-		for qi := range q.Sections[si].Questions {
-			qq := &q.Sections[si].Questions[qi]
-			switch {
-			case qq.ID == next.ID:
-				after = true
-			case after && qq.Type == dialogs.QuestionText:
-				return true
-			}
-		}
+// keepReason keeps the words typed with a yes or a no («ні, довелося
+// прийти вдруге») for the text question the answer in shows, or for the
+// general comment (dialogs.Questionnaire.NoteHome), and returns what to
+// say of them above the next step.
+func (a *Surveys) keepReason(ctx context.Context, t *turn.Turn, q *dialogs.Questionnaire, r *store.Response, at *dialogs.Question, in dialogs.Input, reason string) (string, error) {
+	after, err := q.Apply(r.Answers, at.ID, in, a.centreIDs())
+	if err != nil {
+		return "", nil
 	}
-	return slices.ContainsFunc(q.Visible(ans), func(qq *dialogs.Question) bool { return qq.Type == dialogs.QuestionText })
+	home, ok := q.NoteHome(after, at, true)
+	if !ok {
+		return "", nil
+	}
+	said, err := a.keepNote(ctx, t, r, dialogs.NoteOf(home), reason)
+	if err != nil {
+		return "", err
+	}
+	kept := a.Text.Text(t.Lang, "survey.note_kept")
+	if !home.General {
+		kept = a.Text.Text(t.Lang, "survey.note_kept_for", map[string]any{"Question": html.EscapeString(a.Pack.Local(home.Short(), a.ContentLang(t.Lang)))})
+	}
+	return joinNotes(said, kept), nil
 }
 
-// keepNote keeps words typed at a button step (r's NoteKey, after any
-// kept before) for the next text step, with phone numbers masked as a
-// comment's are (and the inbox's copy scrubbed); r is saved by the caller.
-// It returns what to say of a phone removed.
-func (a *Surveys) keepNote(ctx context.Context, t *turn.Turn, r *store.Response, text string) (string, error) {
+// keepNote keeps words typed at a button step under key (dialogs.NoteOf
+// the question they are for; after any kept there before), with phone
+// numbers masked as a comment's are (and the inbox's copy scrubbed); r is
+// saved by the caller. It returns what to say of a phone removed.
+func (a *Surveys) keepNote(ctx context.Context, t *turn.Turn, r *store.Response, key, text string) (string, error) {
 	said := ""
 	if masked, ok := dialogs.MaskPhones(text); ok {
 		text, said = masked, a.Text.Text(t.Lang, "survey.phone_removed")
@@ -1328,13 +1341,13 @@ func (a *Surveys) keepNote(ctx context.Context, t *turn.Turn, r *store.Response,
 		}
 	}
 	text = strings.TrimSpace(text)
-	if kept := r.Answers[dialogs.NoteKey].Text; kept != "" {
+	if kept := r.Answers[key].Text; kept != "" {
 		text = kept + "\n\n" + text
 	}
 	if r.Answers == nil {
 		r.Answers = dialogs.Answers{}
 	}
-	r.Answers[dialogs.NoteKey] = dialogs.Answer{Text: turn.Cut(text, dialogs.MaxTextLen)}
+	r.Answers[key] = dialogs.Answer{Text: turn.Cut(text, dialogs.MaxTextLen)}
 	return said, nil
 }
 
