@@ -1546,3 +1546,40 @@ func TestNoteKeptGoesToTheCommentAlone(t *testing.T) {
 		})
 	}
 }
+
+// Words typed at a bribe question without a yes or no wait for its
+// description, which a "yes" asks for, and are said to; answered "no"
+// throughout, they are sent nowhere: not in the comment staff read.
+func TestWordsTypedAtABribeQuestionStayWithItsDescription(t *testing.T) {
+	h := newHarness(t)
+	q, _ := h.app.Pack.Questionnaire(dialogs.KindMystery)
+	const told = "охранник предлагал пройти без очереди за 500 рублей"
+	label := h.app.Pack.Local(q.Question("integrity_details").Short(), "ru")
+	for i, answer := range []string{dialogs.ChoiceYes, dialogs.ChoiceNo} {
+		p := person{id: int64(9941 + i), lang: "ru"}
+		h.mysteryAt(p, "slot_for_money", told)
+		if got, want := h.last(p.id).Text, h.text.Text("ru", "survey.note_kept_if_yes", map[string]any{"Yes": h.text.Text("ru", "survey.yes"), "Question": label}); !strings.HasPrefix(got, want) {
+			t.Errorf("«%s» at the bribe question: %q; want %q", told, got, want)
+		}
+		pick := func(qq *dialogs.Question) string {
+			if qq.Integrity {
+				return answer
+			}
+			return typical(qq)
+		}
+		if answer == dialogs.ChoiceYes {
+			h.walkSurvey(p, dialogs.KindMystery, "integrity_details", pick)
+			if step := h.lastInline(p.id); !strings.Contains(step.Text, told) {
+				t.Errorf("the bribe's description does not offer what was told: %q", step.Text)
+			}
+			continue
+		}
+		h.walkSurvey(p, dialogs.KindMystery, "", pick)
+		for id, ans := range h.draft(p, dialogs.KindMystery).Answers {
+			if strings.Contains(ans.Text, "500") {
+				t.Errorf("answered «no», what was told at the bribe question is kept in %s: %q", id, ans.Text)
+			}
+		}
+	}
+	h.noRejects()
+}
