@@ -1583,3 +1583,72 @@ func TestWordsTypedAtABribeQuestionStayWithItsDescription(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// A text step that offers «↩️ Оставить как было» or «✔️ Этого
+// достаточно» takes those words typed («оставить как было», «готово»,
+// «ок», «всё верно») as the button: the answer given stays (it was
+// replaced by «оставить как было», and the staff card read «Что пошло не
+// так — отправить»). At the summary alone, «отправить» or «надіслати»
+// typed sends it.
+func TestButtonWordsTypedAtATextStep(t *testing.T) {
+	h := newHarness(t, func(cfg *Config) { cfg.Pack = "mfc" })
+	const complaint = "Ждала два часа, сотрудница нахамила"
+	p := person{id: 9951, lang: "ru"}
+	h.says(p, "/rate")
+	h.taps(p, h.nth(p.id, 1), "qs:r:go")
+	h.rateLowUntil(p, "what_wrong", "")
+	h.says(p, complaint)
+	h.settle()
+	h.taps(p, h.lastInline(p.id), "qa:r:followup:no")
+	h.settle()
+	for _, typed := range []string{"оставить как было", "готово", "отправить", "ок", "дальше", "всё верно"} {
+		h.taps(p, h.lastInline(p.id), "qe:r:what_wrong")
+		h.settle()
+		if step := h.lastInline(p.id); !hasButton(step, "qd:r:what_wrong") {
+			t.Fatalf("«what went wrong?» asked again offers no «keep»: %q %s", step.Text, step.ReplyMarkup)
+		}
+		h.says(p, typed)
+		h.settle()
+		if got := h.draft(p, dialogs.KindRating).Answers["what_wrong"]; got.Text != complaint || got.Pending {
+			t.Errorf("«%s» typed where «↩️ Оставить как было» waits: what went wrong is %+v; want %q kept", typed, got, complaint)
+		}
+		if !hasButton(h.last(p.id), "qs:r:send") {
+			t.Errorf("«%s» typed where «↩️ Оставить как было» waits: %q; want the summary", typed, h.last(p.id).Text)
+		}
+	}
+	h.says(p, "отправить")
+	h.settle()
+	if got, want := h.last(p.id).Text, "✅"; !strings.HasPrefix(got, want) || hasButton(h.last(p.id), "qs:r:send") {
+		t.Errorf("«отправить» typed at the summary: %q; want the thanks", got)
+	}
+	if _, err := store.DraftOf(context.Background(), h.st.DB(), p.id, dialogs.KindRating); err == nil {
+		t.Error("«отправить» typed at the summary did not send the rating")
+	}
+
+	// «этого достаточно» where words kept at a score wait.
+	const note = "Очередь жуткая, стояла почти три часа"
+	p = person{id: 9952, lang: "ru"}
+	h.says(p, "/rate")
+	h.taps(p, h.nth(p.id, 1), "qs:r:go")
+	h.rateLowUntil(p, "queue", "")
+	h.says(p, note)
+	h.settle()
+	h.rateLowUntil(p, "what_wrong", "")
+	h.says(p, "этого достаточно")
+	h.settle()
+	if got := h.draft(p, dialogs.KindRating).Answers["what_wrong"].Text; got != note {
+		t.Errorf("«этого достаточно» typed where words kept wait: what went wrong is %q; want %q", got, note)
+	}
+
+	// «надіслати» from a Ukrainian speaker.
+	p = person{id: 9953, lang: "uk"}
+	h.says(p, "/rate")
+	h.taps(p, h.nth(p.id, 1), "qs:r:go")
+	h.rateLowUntil(p, "", "Довга черга")
+	h.says(p, "надіслати")
+	h.settle()
+	if _, err := store.DraftOf(context.Background(), h.st.DB(), p.id, dialogs.KindRating); err == nil {
+		t.Errorf("«надіслати» typed at the summary: %q; want the rating sent", h.last(p.id).Text)
+	}
+	h.noRejects()
+}

@@ -889,6 +889,24 @@ func commandOf(kind string) string {
 	return kind
 }
 
+// keepsTyped tells text typed at text question qq that is its Done
+// button's words, when the step shows one: the earlier answer kept
+// («↩️ Залишити як було»: «залишити», «все вірно», «ок», «надіслати») or
+// the words kept from a button step taken as enough («✔️ Цього досить»),
+// or «готово», «далі». Without such a button they are the answer.
+func (a *Surveys) keepsTyped(lang string, r store.Response, qq *dialogs.Question, text string) bool {
+	prev := r.Answers[qq.ID]
+	if !(prev.Pending && prev.Text != "") && r.Answers[dialogs.NoteOf(qq)].Text == "" {
+		return false
+	}
+	for _, key := range []string{"survey.keep_answer", "survey.note_enough", "survey.done"} {
+		if a.TypedForm(lang, key, text) {
+			return true
+		}
+	}
+	return false
+}
+
 // typedSkip tells text that declines an optional step: its «Пропустити»
 // typed, «ні», «нічого», «без коментарів», a lone dash (survey.skip_typed,
 // in any language).
@@ -1021,17 +1039,21 @@ func (a *Surveys) showStep(ctx context.Context, t *turn.Turn, r store.Response, 
 	draft := store.Slot{Kind: store.SlotDraftMessage, Key: r.ID}
 	if t.Update.CallbackQuery == nil || r.MessageID == 0 {
 		if r.MessageID != 0 {
-			// The step the person answered by typing keeps no buttons: a
-			// «Пропустити» left on it would only be a trap. The message is
-			// the one the slot holds when this is delivered, before the
-			// new step's message takes its place.
-			t.Do(outbox.Call(t.Chat, "editMessageReplyMarkup",
-				&telegram.EditMessageReplyMarkupParams{ChatID: t.Chat}).Changing(draft).MayBeRefused().Silent())
+			dropStepButtons(t, r)
 		}
 		t.Do(outbox.Send(t.Chat, text, tg.Markup(kb)).Keeping(draft))
 		return
 	}
 	t.Do(outbox.Edit(t.Chat, r.MessageID, text, tg.Markup(kb)).Keeping(draft))
+}
+
+// dropStepButtons takes the buttons off the step the person answered by
+// typing: a «Пропустити» left on it would only be a trap. The message is
+// the one the draft's slot holds when this is delivered, before a new
+// step's message takes its place.
+func dropStepButtons(t *turn.Turn, r store.Response) {
+	t.Do(outbox.Call(t.Chat, "editMessageReplyMarkup",
+		&telegram.EditMessageReplyMarkupParams{ChatID: t.Chat}).Changing(store.Slot{Kind: store.SlotDraftMessage, Key: r.ID}).MayBeRefused().Silent())
 }
 
 // stepBack goes back one step, as «⬅️ Назад» does.
@@ -1204,6 +1226,15 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 			}
 		}
 		return a.pickFromFound(ctx, t, q, r, text)
+	case !ok && a.TypedForm(t.Lang, "survey.send", m.Text):
+		// «відправити», «готово» typed at the summary is its «✅
+		// Надіслати» (here alone: at a step it is an answer, or «keep»).
+		// The thanks come below what was typed, the summary's buttons go.
+		if r.MessageID != 0 {
+			dropStepButtons(t, r)
+			r.MessageID = 0
+		}
+		return a.submitSurvey(ctx, t, q, r)
 	case !ok:
 		if asked, err := a.faqAside(ctx, t, q, r, m.Text, false); asked || err != nil {
 			return err
@@ -1233,6 +1264,12 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 		} else if choice, why, ok := yesNoBecause(next, m.Text); ok {
 			// «ні, довелося прийти вдруге, бо не було бланка»: no, and why.
 			in, reason = dialogs.Input{Choice: choice}, why
+		}
+		if next.Type == dialogs.QuestionText && a.keepsTyped(t.Lang, r, next, m.Text) {
+			// «оставить как было», «готово», «ок» where the step offers
+			// «↩️ Оставить как было» or «✔️ Этого достаточно»: that button,
+			// not a new answer in those words.
+			return a.answerSurvey(ctx, t, q, r, next.ID, dialogs.Input{Done: true})
 		}
 		if next.Optional && (next.Type == dialogs.QuestionText || next.Type == dialogs.QuestionPhoto) && a.typedSkip(t.Lang, m.Text) {
 			// «ні», «нічого», «-» at an optional comment or photo: the
