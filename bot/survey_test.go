@@ -1652,3 +1652,45 @@ func TestButtonWordsTypedAtATextStep(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// A questionnaire put off in words («давайте потом», «хочу поговорить с
+// оператором») is taken up again by a button of its step: after the score
+// tapped, the comment typed is its answer. It went to the FAQ (or became
+// the operator's request), and the comment was lost.
+func TestPausedQuestionnaireResumesWithItsButtons(t *testing.T) {
+	h := newHarness(t)
+	centre := h.app.Pack.Centres[0]
+	for i, putOff := range []string{"давайте потом", "хочу поговорить с оператором"} {
+		p := person{id: int64(9961 + i), lang: "ru"}
+		h.says(p, "/start r_"+centre.ID)
+		h.taps(p, h.nth(p.id, 1), "qs:r:go")
+		h.walkSurvey(p, dialogs.KindRating, "info", typical)
+		step := h.lastInline(p.id)
+		h.says(p, putOff)
+		h.settle()
+		h.taps(p, step, "qa:r:info:5")
+		h.settle()
+		var got bottest.Message
+		for _, m := range h.srv.Messages(p.id) {
+			if m.ID == step.ID {
+				got = m
+			}
+		}
+		if !hasButton(got, "qk:r:comment") {
+			t.Fatalf("«%s», then 5 tapped: %q %s; want the comment asked", putOff, got.Text, got.ReplyMarkup)
+		}
+		const comment = "Всё понравилось, сотрудница всё объяснила"
+		h.says(p, comment)
+		h.settle()
+		if got := h.draft(p, dialogs.KindRating).Answers["comment"].Text; got != comment {
+			t.Errorf("«%s», 5 tapped, then the comment typed: the comment is %q, the bot said %q; want %q", putOff, got, h.last(p.id).Text, comment)
+		}
+		if !hasButton(h.last(p.id), "qs:r:send") {
+			t.Errorf("«%s», 5 tapped, then the comment typed: %q; want the summary", putOff, h.last(p.id).Text)
+		}
+		if _, err := store.OpenTicketOf(context.Background(), h.st.DB(), p.id); err == nil {
+			t.Errorf("«%s», 5 tapped, then the comment typed: the comment opened a request", putOff)
+		}
+	}
+	h.noRejects()
+}

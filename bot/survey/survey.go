@@ -208,6 +208,17 @@ func (a *Surveys) OnSurveyButton(ctx context.Context, t *turn.Turn) error {
 	}
 	a.Ack(ctx, t, "")
 	r.MessageID = msgID
+	if r.Paused && (action != turn.CbSurvey || at(1) == "cont") {
+		// Put off («давайте потом», an operator asked for) and taken up
+		// again with a button of its step: what is typed next is for it
+		// again, not for the FAQ or the operator's request.
+		if err := a.keepSurveyDialog(ctx, t, kind); err != nil {
+			return err
+		}
+		if err := store.SetDraftPaused(ctx, t.Tx, t.User.ID, kind, false); err != nil {
+			return err
+		}
+	}
 	switch action {
 	case turn.CbSurvey:
 		switch at(1) {
@@ -873,11 +884,20 @@ func (a *Surveys) saysLater(text string) bool {
 // («я там ще не була, можна пізніше?»): the draft waits, and they are told
 // how to come back to it.
 func (a *Surveys) putOff(ctx context.Context, t *turn.Turn, kind string) error {
-	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+	if err := a.pause(ctx, t, kind); err != nil {
 		return err
 	}
 	a.Reply(ctx, t, a.Text.Text(t.Lang, "survey.saved_for_later", map[string]any{"Command": commandOf(kind)}), a.MenuKeyboard(t.Lang))
 	return nil
+}
+
+// pause ends the typed dialog of a questionnaire put off, its draft kept
+// and marked so: a button of its step pressed later takes it up again.
+func (a *Surveys) pause(ctx context.Context, t *turn.Turn, kind string) error {
+	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+		return err
+	}
+	return store.SetDraftPaused(ctx, t.Tx, t.User.ID, kind, true)
 }
 
 // commandOf is the command that begins or continues a questionnaire of
@@ -1181,7 +1201,7 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 	if dialogs.AsksForPerson(m.Text) {
 		// «хочу поговорити з оператором» mid-way: the answers wait, and
 		// the request is the citizen's as it is anywhere else.
-		if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+		if err := a.pause(ctx, t, r.Kind); err != nil {
 			return err
 		}
 		a.Reply(ctx, t, a.Text.Text(t.Lang, "survey.saved_for_later", map[string]any{"Command": commandOf(r.Kind)}), nil)
