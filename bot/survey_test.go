@@ -1694,3 +1694,47 @@ func TestPausedQuestionnaireResumesWithItsButtons(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// Where no staff chat is, no one would answer: the questionnaires' intros
+// promise no operator, a low rating does not ask «Чи хочете, щоб з вами
+// зв’язався оператор?», and «хочу поговорити з оператором» typed mid-way
+// is told so, the step asked again, not put off.
+func TestQuestionnairesWithoutAStaffChatPromiseNoOperator(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.StaffChatID = 0 })
+	p := person{id: 9971, lang: "uk"}
+	h.says(p, "/mystery")
+	h.settle()
+	if got := h.last(p.id).Text; strings.Contains(got, "оператор") || !strings.Contains(got, "Telegram ID") {
+		t.Errorf("the mystery shopper's intro without a staff chat: %q", got)
+	}
+	h.says(p, "/rate")
+	h.settle()
+	if got := h.last(p.id).Text; strings.Contains(got, "оператор") || !strings.Contains(got, "лише щоб уникнути повторних оцінок. ") {
+		t.Errorf("the rating's intro without a staff chat: %q", got)
+	}
+	h.taps(p, h.last(p.id), "qs:r:go")
+	h.rateLowUntil(p, "queue", "")
+	h.says(p, "хочу поговорити з оператором")
+	h.settle()
+	if got := h.last(p.id); !strings.HasPrefix(got.Text, h.text.Text("uk", "survey.no_operator")) || !hasButton(got, "qa:r:queue:1") {
+		t.Errorf("asking for an operator mid-way without a staff chat: %q %s; want no operator said, the step again", got.Text, got.ReplyMarkup)
+	}
+	h.says(p, "1")
+	h.settle()
+	if got := h.draft(p, dialogs.KindRating).Answers["queue"].Number; got == nil || *got != 1 {
+		t.Errorf("a score typed after asking for an operator: %v, the bot said %q", got, h.last(p.id).Text)
+	}
+	h.rateLowUntil(p, "what_wrong", "")
+	h.says(p, "Довга черга")
+	h.settle()
+	summary := h.last(p.id)
+	if !hasButton(summary, "qs:r:send") || strings.Contains(summary.Text, "оператор") || strings.Contains(summary.Text, "Зворотний зв") {
+		t.Fatalf("after «what went wrong?» without a staff chat: %q %s; want the summary, no operator asked", summary.Text, summary.ReplyMarkup)
+	}
+	h.taps(p, summary, "qs:r:send")
+	h.settle()
+	if _, err := store.DraftOf(context.Background(), h.st.DB(), p.id, dialogs.KindRating); err == nil {
+		t.Errorf("the rating was not sent: %q", h.last(p.id).Text)
+	}
+	h.noRejects()
+}

@@ -27,13 +27,17 @@ const (
 // bot escapes them. Yes / no / not applicable, 1–5, 0–10, today / yesterday,
 // Skip and Done are the bot's buttons, labelled from locales/.
 type Questionnaire struct {
-	ID       string    `yaml:"id"`
-	Kind     string    `yaml:"kind"`    // mystery | rating
-	Version  int       `yaml:"version"` // bump when questions change; a response records it
-	Title    Text      `yaml:"title"`
-	Intro    Text      `yaml:"intro"` // what is stored and why, shown before the first question
-	Sections []Section `yaml:"sections"`
-	Pos      Pos       `yaml:"-"`
+	ID      string `yaml:"id"`
+	Kind    string `yaml:"kind"`    // mystery | rating
+	Version int    `yaml:"version"` // bump when questions change; a response records it
+	Title   Text   `yaml:"title"`
+	Intro   Text   `yaml:"intro"` // what is stored and why, shown before the first question
+	// IntroOperator is the intro's words about an operator answering
+	// («і щоб оператор міг вам відповісти…»), as they stand in it: where
+	// no one answers (no staff chat) they are left out.
+	IntroOperator Text      `yaml:"intro_operator"`
+	Sections      []Section `yaml:"sections"`
+	Pos           Pos       `yaml:"-"`
 }
 
 // Section is a titled group of questions, shown only when its condition holds.
@@ -220,6 +224,21 @@ var (
 // NewResponse starts an empty response under the questionnaire's version.
 func (q *Questionnaire) NewResponse() Response {
 	return Response{Questionnaire: q.ID, Version: q.Version, Answers: Answers{}}
+}
+
+// Without returns a copy of the questionnaire that does not ask the
+// questions ids (a section left with none goes too), as if they were not
+// in it: a condition that looks at one of them does not hold.
+func (q *Questionnaire) Without(ids ...string) *Questionnaire {
+	out := *q
+	out.Sections = nil
+	for _, s := range q.Sections {
+		s.Questions = slices.DeleteFunc(slices.Clone(s.Questions), func(qq Question) bool { return slices.Contains(ids, qq.ID) })
+		if len(s.Questions) > 0 {
+			out.Sections = append(out.Sections, s)
+		}
+	}
+	return &out
 }
 
 // Question returns the question with id, or nil.
@@ -1111,6 +1130,11 @@ func validateQuestionnaire(q *Questionnaire, bad func(pos Pos, format string, ar
 	}
 	texts(q.Pos, what+" title", q.Title, MaxTitle, false)
 	texts(q.Pos, what+" intro", q.Intro, MaxAnswer, false)
+	for _, lang := range slices.Sorted(maps.Keys(q.IntroOperator)) {
+		if words := q.IntroOperator[lang]; !strings.Contains(q.Intro[lang], words) || strings.TrimSpace(words) == "" {
+			bad(q.Pos, "%s: intro_operator (%s) %q is not words of the intro", what, lang, q.IntroOperator[lang])
+		}
+	}
 	if len(q.Sections) == 0 {
 		bad(q.Pos, "%s: no sections", what)
 	}

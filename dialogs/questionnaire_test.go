@@ -1026,3 +1026,26 @@ func TestNoteHome(t *testing.T) {
 		}
 	}
 }
+
+// A questionnaire without a question asks the rest as if it were not in
+// it: the rating without «shall an operator contact you?» is complete
+// once «what went wrong?» is answered, in six steps, and the pack's own
+// questionnaire still asks it.
+func TestQuestionnaireWithout(t *testing.T) {
+	full, rc := shippedQuestionnaire(t, "hsc", "rating")
+	q := full.Without("followup")
+	var ans Answers
+	for _, id := range Criteria {
+		ans, _ = q.Apply(ans, id, press("1"), rc)
+	}
+	ans, _ = q.Apply(ans, "what_wrong", typed("Довга черга"), rc)
+	if !q.Complete(ans) || q.Question("followup") != nil {
+		t.Errorf("without followup, after «what went wrong?»: complete %v; next %v", q.Complete(ans), q.Visible(ans))
+	}
+	if _, total, final := q.Progress(ans, "what_wrong"); total != 6 || !final {
+		t.Errorf("without followup: %d steps (final %v); want 6", total, final)
+	}
+	if full.Complete(ans) || full.Question("followup") == nil {
+		t.Error("Without changed the pack's questionnaire")
+	}
+}

@@ -85,7 +85,7 @@ func (a *Surveys) RateFromLink(ctx context.Context, t *turn.Turn, link dialogs.S
 
 // OfferSurvey shows what is stored and why, or offers to continue a draft.
 func (a *Surveys) OfferSurvey(ctx context.Context, t *turn.Turn, kind, centre string, desk, msgID int) error {
-	q, ok := a.Pack.Questionnaire(kind)
+	q, ok := a.questionnaire(kind)
 	if !ok {
 		a.Reply(ctx, t, a.Text.Text(t.Lang, "survey.unavailable"), a.MenuKeyboard(t.Lang))
 		return nil
@@ -117,7 +117,12 @@ func (a *Surveys) OfferSurvey(ctx context.Context, t *turn.Turn, kind, centre st
 		goData += ":" + centre + ":" + strconv.Itoa(desk)
 	}
 	lang := a.ContentLang(t.Lang)
-	text := "<b>" + html.EscapeString(a.Pack.Local(q.Title, lang)) + "</b>\n\n" + html.EscapeString(a.Pack.Local(q.Intro, lang))
+	intro := a.Pack.Local(q.Intro, lang)
+	if a.Cfg.StaffChatID == 0 {
+		// No one would answer: the intro promises no operator.
+		intro = strings.Replace(intro, a.Pack.Local(q.IntroOperator, lang), "", 1)
+	}
+	text := "<b>" + html.EscapeString(a.Pack.Local(q.Title, lang)) + "</b>\n\n" + html.EscapeString(intro)
 	if centre != "" {
 		c, _ := a.Pack.Centre(centre)
 		text += "\n\n🏢 " + html.EscapeString(a.CentreName(t.Lang, c))
@@ -127,6 +132,21 @@ func (a *Surveys) OfferSurvey(ctx context.Context, t *turn.Turn, kind, centre st
 		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "nav.menu"), turn.CbMenu, "menu")},
 	))
 	return nil
+}
+
+// followUpQuestion is the rating's «shall an operator contact you?»: a
+// "yes" opens a request for the staff.
+const followUpQuestion = "followup"
+
+// questionnaire is the pack's questionnaire of kind as this deployment
+// asks it: where no staff chat is, no one would contact the person, and
+// «Хочете, щоб з вами зв’язався оператор?» is not asked.
+func (a *Surveys) questionnaire(kind string) (*dialogs.Questionnaire, bool) {
+	q, ok := a.Pack.Questionnaire(kind)
+	if !ok || a.Cfg.StaffChatID != 0 {
+		return q, ok
+	}
+	return q.Without(followUpQuestion), true
 }
 
 // introCentre is the centre and desk of a QR code, kept in the intro's
@@ -164,7 +184,7 @@ func (a *Surveys) OnSurveyButton(ctx context.Context, t *turn.Turn) error {
 	action, arg := tg.ParseCallback(u.CallbackQuery.Data)
 	parts := strings.Split(arg, ":")
 	kind := turn.KindOf(parts[0])
-	q, ok := a.Pack.Questionnaire(kind)
+	q, ok := a.questionnaire(kind)
 	if !ok {
 		a.StaleButton(ctx, t)
 		return nil
@@ -1099,7 +1119,7 @@ func (a *Surveys) stepBack(ctx context.Context, t *turn.Turn, q *dialogs.Questio
 func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.Conversation, m *models.Message) error {
 	var st surveyState
 	json.Unmarshal(conv.Data, &st)
-	q, ok := a.Pack.Questionnaire(st.Kind)
+	q, ok := a.questionnaire(st.Kind)
 	if !ok {
 		store.EndConversation(ctx, t.Tx, t.Chat)
 		return turn.ErrNotMine
@@ -1197,6 +1217,11 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 			return err
 		}
 		return a.leave(ctx, t, r.Kind, 0, "cancel.done")
+	}
+	if dialogs.AsksForPerson(m.Text) && a.Cfg.StaffChatID == 0 {
+		// No one would answer: the questionnaire goes on, not put off.
+		a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, "survey.no_operator"))
+		return nil
 	}
 	if dialogs.AsksForPerson(m.Text) {
 		// «хочу поговорити з оператором» mid-way: the answers wait, and
@@ -1563,7 +1588,7 @@ func (a *Surveys) submitSurvey(ctx context.Context, t *turn.Turn, q *dialogs.Que
 			return err
 		}
 	}
-	if yes := r.Answers["followup"]; slices.Contains(yes.Choice, dialogs.ChoiceYes) && a.Cfg.StaffChatID != 0 {
+	if yes := r.Answers[followUpQuestion]; slices.Contains(yes.Choice, dialogs.ChoiceYes) && a.Cfg.StaffChatID != 0 {
 		id, err := a.desk.FollowUp(ctx, t, a.followUpText(q, r), ref)
 		if err != nil {
 			return err
@@ -1591,7 +1616,7 @@ func (a *Surveys) Drop(ctx context.Context, t *turn.Turn, conv store.Conversatio
 func (a *Surveys) TypedExit(ctx context.Context, t *turn.Turn, conv store.Conversation, text string) (bool, error) {
 	var st surveyState
 	json.Unmarshal(conv.Data, &st)
-	q, ok := a.Pack.Questionnaire(st.Kind)
+	q, ok := a.questionnaire(st.Kind)
 	if !ok || conv.Step == "intro" {
 		return false, nil
 	}
