@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"html"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -1334,7 +1335,9 @@ func TestYesOrNoWithAReasonTyped(t *testing.T) {
 		if got := h.draft(p, "mystery").Answers["one_visit"].Choice; len(got) != 1 || got[0] != dialogs.ChoiceNo {
 			t.Fatalf("%s: «%s» at «all done in one visit?»: %v, the bot said %q; want no", c.lang, c.secondVisit, got, step.Text)
 		}
-		if !strings.HasPrefix(step.Text, h.text.Text(c.lang, "survey.note_kept")) || !strings.Contains(step.Text, c.why) || !hasButton(step, "qd:m:one_visit_why") {
+		q, _ := h.app.Pack.Questionnaire(dialogs.KindMystery)
+		kept := h.text.Text(c.lang, "survey.note_kept_for", map[string]any{"Question": h.app.Pack.Local(q.Question("one_visit_why").Short(), c.lang)})
+		if !strings.HasPrefix(step.Text, kept) || !strings.Contains(step.Text, c.why) || !hasButton(step, "qd:m:one_visit_why") {
 			t.Errorf("%s: «why a second time?» after «%s»: %q %s; want what was written shown, and enough", c.lang, c.secondVisit, step.Text, step.ReplyMarkup)
 		}
 		h.taps(p, step, "qd:m:one_visit_why")
@@ -1459,6 +1462,279 @@ func TestOperatorAskedForMidQuestionnaire(t *testing.T) {
 	}
 	if _, ok := h.draft(p, dialogs.KindRating).Answers["time"]; !ok {
 		t.Error("the answers given were lost")
+	}
+	h.noRejects()
+}
+
+// Words typed at a button step are kept for the general comment, as the
+// step promises («добавим к комментарию»): not for «why a second visit?»,
+// nor for what happened with a bribe, which the integrity team reads.
+// A complaint about rudeness typed at a score reached the staff card as
+// the reason for a second visit and the integrity chat as the bribe.
+func TestNoteKeptGoesToTheCommentAlone(t *testing.T) {
+	for _, c := range []struct{ pack, at, typed string }{
+		{"mfc", "staff_polite", "сотрудница в окне 5 кричала на пенсионерку"},
+		{"hsc", "services", "экзамен по вождению и права"},
+	} {
+		t.Run(c.pack, func(t *testing.T) {
+			h := newHarnessWith(t, []models.Chat{{ID: integrityChat, Type: models.ChatTypeSupergroup, Title: "Integrity"}},
+				func(cfg *Config) { cfg.Pack, cfg.IntegrityChatID = c.pack, integrityChat })
+			q, _ := h.app.Pack.Questionnaire(dialogs.KindMystery)
+			const why, bribe = "Не хватило одной справки", "Охранник просил 500 рублей за место в очереди"
+			pick := func(qq *dialogs.Question) string {
+				switch {
+				case qq.ID == "one_visit":
+					return dialogs.ChoiceNo
+				case qq.Integrity:
+					return dialogs.ChoiceYes
+				case qq.ID == "one_visit_why":
+					return why
+				case slices.Contains(q.IntegrityQuestions(), qq):
+					return bribe
+				}
+				return typical(qq)
+			}
+			p := person{id: 9931, lang: "ru"}
+			h.mysteryAt(p, c.at, c.typed)
+			if got := h.last(p.id).Text; !strings.HasPrefix(got, h.text.Text("ru", "survey.note_kept_choose")) {
+				t.Fatalf("«%s» at %s: %q; want it kept for the comment", c.typed, c.at, got)
+			}
+			for _, id := range []string{"one_visit_why", "integrity_details"} {
+				h.walkSurvey(p, dialogs.KindMystery, id, pick)
+				if step := h.lastInline(p.id); strings.Contains(step.Text, c.typed) || hasButton(step, "qd:m:"+id) {
+					t.Errorf("%s offers the words kept for the comment: %q %s", id, step.Text, step.ReplyMarkup)
+				}
+			}
+			h.walkSurvey(p, dialogs.KindMystery, "comment", pick)
+			step := h.lastInline(p.id)
+			if !strings.Contains(step.Text, c.typed) || !hasButton(step, "qd:m:comment") {
+				t.Fatalf("the comment does not offer the words kept: %q %s", step.Text, step.ReplyMarkup)
+			}
+			h.taps(p, step, "qd:m:comment")
+			h.walkSurvey(p, dialogs.KindMystery, "", pick)
+			ans := h.draft(p, dialogs.KindMystery).Answers
+			if ans["comment"].Text != c.typed || ans["one_visit_why"].Text != why || ans["integrity_details"].Text != bribe {
+				t.Errorf("comment %q, why a second visit %q, what happened %q; want %q, %q, %q",
+					ans["comment"].Text, ans["one_visit_why"].Text, ans["integrity_details"].Text, c.typed, why, bribe)
+			}
+			h.taps(p, h.lastInline(p.id), "qs:m:send")
+			h.settle()
+			reported := false
+			for _, m := range h.srv.Messages(integrityChat) {
+				reported = reported || strings.Contains(m.Text, "500 рублей")
+				if strings.Contains(m.Text, c.typed) {
+					t.Errorf("the integrity chat got the words kept for the comment: %q", m.Text)
+				}
+			}
+			if !reported {
+				t.Errorf("the integrity chat has no report: %+v", h.srv.Messages(integrityChat))
+			}
+			whyLabel := h.app.Pack.Local(q.Question("one_visit_why").Short(), h.app.StaffLang())
+			carded := false
+			for _, m := range h.srv.Messages(staffChat) {
+				for _, line := range strings.Split(m.Text, "\n") {
+					carded = carded || strings.Contains(line, c.typed)
+					if strings.Contains(line, whyLabel) && strings.Contains(line, c.typed) {
+						t.Errorf("the staff card gives the words kept as the reason for a second visit: %q", line)
+					}
+				}
+			}
+			if !carded {
+				t.Errorf("no staff card shows the comment: %+v", h.srv.Messages(staffChat))
+			}
+			h.noRejects()
+		})
+	}
+}
+
+// Words typed at a bribe question without a yes or no wait for its
+// description, which a "yes" asks for, and are said to; answered "no"
+// throughout, they are sent nowhere: not in the comment staff read.
+func TestWordsTypedAtABribeQuestionStayWithItsDescription(t *testing.T) {
+	h := newHarness(t)
+	q, _ := h.app.Pack.Questionnaire(dialogs.KindMystery)
+	const told = "охранник предлагал пройти без очереди за 500 рублей"
+	label := h.app.Pack.Local(q.Question("integrity_details").Short(), "ru")
+	for i, answer := range []string{dialogs.ChoiceYes, dialogs.ChoiceNo} {
+		p := person{id: int64(9941 + i), lang: "ru"}
+		h.mysteryAt(p, "slot_for_money", told)
+		if got, want := h.last(p.id).Text, h.text.Text("ru", "survey.note_kept_if_yes", map[string]any{"Yes": h.text.Text("ru", "survey.yes"), "Question": label}); !strings.HasPrefix(got, want) {
+			t.Errorf("«%s» at the bribe question: %q; want %q", told, got, want)
+		}
+		pick := func(qq *dialogs.Question) string {
+			if qq.Integrity {
+				return answer
+			}
+			return typical(qq)
+		}
+		if answer == dialogs.ChoiceYes {
+			h.walkSurvey(p, dialogs.KindMystery, "integrity_details", pick)
+			if step := h.lastInline(p.id); !strings.Contains(step.Text, told) {
+				t.Errorf("the bribe's description does not offer what was told: %q", step.Text)
+			}
+			continue
+		}
+		h.walkSurvey(p, dialogs.KindMystery, "", pick)
+		for id, ans := range h.draft(p, dialogs.KindMystery).Answers {
+			if strings.Contains(ans.Text, "500") {
+				t.Errorf("answered «no», what was told at the bribe question is kept in %s: %q", id, ans.Text)
+			}
+		}
+	}
+	h.noRejects()
+}
+
+// A text step that offers «↩️ Оставить как было» or «✔️ Этого
+// достаточно» takes those words typed («оставить как было», «готово»,
+// «ок», «всё верно») as the button: the answer given stays (it was
+// replaced by «оставить как было», and the staff card read «Что пошло не
+// так — отправить»). At the summary alone, «отправить» or «надіслати»
+// typed sends it.
+func TestButtonWordsTypedAtATextStep(t *testing.T) {
+	h := newHarness(t, func(cfg *Config) { cfg.Pack = "mfc" })
+	const complaint = "Ждала два часа, сотрудница нахамила"
+	p := person{id: 9951, lang: "ru"}
+	h.says(p, "/rate")
+	h.taps(p, h.nth(p.id, 1), "qs:r:go")
+	h.rateLowUntil(p, "what_wrong", "")
+	h.says(p, complaint)
+	h.settle()
+	h.taps(p, h.lastInline(p.id), "qa:r:followup:no")
+	h.settle()
+	for _, typed := range []string{"оставить как было", "готово", "отправить", "ок", "дальше", "всё верно"} {
+		h.taps(p, h.lastInline(p.id), "qe:r:what_wrong")
+		h.settle()
+		if step := h.lastInline(p.id); !hasButton(step, "qd:r:what_wrong") {
+			t.Fatalf("«what went wrong?» asked again offers no «keep»: %q %s", step.Text, step.ReplyMarkup)
+		}
+		h.says(p, typed)
+		h.settle()
+		if got := h.draft(p, dialogs.KindRating).Answers["what_wrong"]; got.Text != complaint || got.Pending {
+			t.Errorf("«%s» typed where «↩️ Оставить как было» waits: what went wrong is %+v; want %q kept", typed, got, complaint)
+		}
+		if !hasButton(h.last(p.id), "qs:r:send") {
+			t.Errorf("«%s» typed where «↩️ Оставить как было» waits: %q; want the summary", typed, h.last(p.id).Text)
+		}
+	}
+	h.says(p, "отправить")
+	h.settle()
+	if got, want := h.last(p.id).Text, "✅"; !strings.HasPrefix(got, want) || hasButton(h.last(p.id), "qs:r:send") {
+		t.Errorf("«отправить» typed at the summary: %q; want the thanks", got)
+	}
+	if _, err := store.DraftOf(context.Background(), h.st.DB(), p.id, dialogs.KindRating); err == nil {
+		t.Error("«отправить» typed at the summary did not send the rating")
+	}
+
+	// «этого достаточно» where words kept at a score wait.
+	const note = "Очередь жуткая, стояла почти три часа"
+	p = person{id: 9952, lang: "ru"}
+	h.says(p, "/rate")
+	h.taps(p, h.nth(p.id, 1), "qs:r:go")
+	h.rateLowUntil(p, "queue", "")
+	h.says(p, note)
+	h.settle()
+	h.rateLowUntil(p, "what_wrong", "")
+	h.says(p, "этого достаточно")
+	h.settle()
+	if got := h.draft(p, dialogs.KindRating).Answers["what_wrong"].Text; got != note {
+		t.Errorf("«этого достаточно» typed where words kept wait: what went wrong is %q; want %q", got, note)
+	}
+
+	// «надіслати» from a Ukrainian speaker.
+	p = person{id: 9953, lang: "uk"}
+	h.says(p, "/rate")
+	h.taps(p, h.nth(p.id, 1), "qs:r:go")
+	h.rateLowUntil(p, "", "Довга черга")
+	h.says(p, "надіслати")
+	h.settle()
+	if _, err := store.DraftOf(context.Background(), h.st.DB(), p.id, dialogs.KindRating); err == nil {
+		t.Errorf("«надіслати» typed at the summary: %q; want the rating sent", h.last(p.id).Text)
+	}
+	h.noRejects()
+}
+
+// A questionnaire put off in words («давайте потом», «хочу поговорить с
+// оператором») is taken up again by a button of its step: after the score
+// tapped, the comment typed is its answer. It went to the FAQ (or became
+// the operator's request), and the comment was lost.
+func TestPausedQuestionnaireResumesWithItsButtons(t *testing.T) {
+	h := newHarness(t)
+	centre := h.app.Pack.Centres[0]
+	for i, putOff := range []string{"давайте потом", "хочу поговорить с оператором"} {
+		p := person{id: int64(9961 + i), lang: "ru"}
+		h.says(p, "/start r_"+centre.ID)
+		h.taps(p, h.nth(p.id, 1), "qs:r:go")
+		h.walkSurvey(p, dialogs.KindRating, "info", typical)
+		step := h.lastInline(p.id)
+		h.says(p, putOff)
+		h.settle()
+		h.taps(p, step, "qa:r:info:5")
+		h.settle()
+		var got bottest.Message
+		for _, m := range h.srv.Messages(p.id) {
+			if m.ID == step.ID {
+				got = m
+			}
+		}
+		if !hasButton(got, "qk:r:comment") {
+			t.Fatalf("«%s», then 5 tapped: %q %s; want the comment asked", putOff, got.Text, got.ReplyMarkup)
+		}
+		const comment = "Всё понравилось, сотрудница всё объяснила"
+		h.says(p, comment)
+		h.settle()
+		if got := h.draft(p, dialogs.KindRating).Answers["comment"].Text; got != comment {
+			t.Errorf("«%s», 5 tapped, then the comment typed: the comment is %q, the bot said %q; want %q", putOff, got, h.last(p.id).Text, comment)
+		}
+		if !hasButton(h.last(p.id), "qs:r:send") {
+			t.Errorf("«%s», 5 tapped, then the comment typed: %q; want the summary", putOff, h.last(p.id).Text)
+		}
+		if _, err := store.OpenTicketOf(context.Background(), h.st.DB(), p.id); err == nil {
+			t.Errorf("«%s», 5 tapped, then the comment typed: the comment opened a request", putOff)
+		}
+	}
+	h.noRejects()
+}
+
+// Where no staff chat is, no one would answer: the questionnaires' intros
+// promise no operator, a low rating does not ask «Чи хочете, щоб з вами
+// зв’язався оператор?», and «хочу поговорити з оператором» typed mid-way
+// is told so, the step asked again, not put off.
+func TestQuestionnairesWithoutAStaffChatPromiseNoOperator(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.StaffChatID = 0 })
+	p := person{id: 9971, lang: "uk"}
+	h.says(p, "/mystery")
+	h.settle()
+	if got := h.last(p.id).Text; strings.Contains(got, "оператор") || !strings.Contains(got, "Telegram ID") {
+		t.Errorf("the mystery shopper's intro without a staff chat: %q", got)
+	}
+	h.says(p, "/rate")
+	h.settle()
+	if got := h.last(p.id).Text; strings.Contains(got, "оператор") || !strings.Contains(got, "лише щоб уникнути повторних оцінок. ") {
+		t.Errorf("the rating's intro without a staff chat: %q", got)
+	}
+	h.taps(p, h.last(p.id), "qs:r:go")
+	h.rateLowUntil(p, "queue", "")
+	h.says(p, "хочу поговорити з оператором")
+	h.settle()
+	if got := h.last(p.id); !strings.HasPrefix(got.Text, h.text.Text("uk", "survey.no_operator")) || !hasButton(got, "qa:r:queue:1") {
+		t.Errorf("asking for an operator mid-way without a staff chat: %q %s; want no operator said, the step again", got.Text, got.ReplyMarkup)
+	}
+	h.says(p, "1")
+	h.settle()
+	if got := h.draft(p, dialogs.KindRating).Answers["queue"].Number; got == nil || *got != 1 {
+		t.Errorf("a score typed after asking for an operator: %v, the bot said %q", got, h.last(p.id).Text)
+	}
+	h.rateLowUntil(p, "what_wrong", "")
+	h.says(p, "Довга черга")
+	h.settle()
+	summary := h.last(p.id)
+	if !hasButton(summary, "qs:r:send") || strings.Contains(summary.Text, "оператор") || strings.Contains(summary.Text, "Зворотний зв") {
+		t.Fatalf("after «what went wrong?» without a staff chat: %q %s; want the summary, no operator asked", summary.Text, summary.ReplyMarkup)
+	}
+	h.taps(p, summary, "qs:r:send")
+	h.settle()
+	if _, err := store.DraftOf(context.Background(), h.st.DB(), p.id, dialogs.KindRating); err == nil {
+		t.Errorf("the rating was not sent: %q", h.last(p.id).Text)
 	}
 	h.noRejects()
 }

@@ -27,13 +27,17 @@ const (
 // bot escapes them. Yes / no / not applicable, 1–5, 0–10, today / yesterday,
 // Skip and Done are the bot's buttons, labelled from locales/.
 type Questionnaire struct {
-	ID       string    `yaml:"id"`
-	Kind     string    `yaml:"kind"`    // mystery | rating
-	Version  int       `yaml:"version"` // bump when questions change; a response records it
-	Title    Text      `yaml:"title"`
-	Intro    Text      `yaml:"intro"` // what is stored and why, shown before the first question
-	Sections []Section `yaml:"sections"`
-	Pos      Pos       `yaml:"-"`
+	ID      string `yaml:"id"`
+	Kind    string `yaml:"kind"`    // mystery | rating
+	Version int    `yaml:"version"` // bump when questions change; a response records it
+	Title   Text   `yaml:"title"`
+	Intro   Text   `yaml:"intro"` // what is stored and why, shown before the first question
+	// IntroOperator is the intro's words about an operator answering
+	// («і щоб оператор міг вам відповісти…»), as they stand in it: where
+	// no one answers (no staff chat) they are left out.
+	IntroOperator Text      `yaml:"intro_operator"`
+	Sections      []Section `yaml:"sections"`
+	Pos           Pos       `yaml:"-"`
 }
 
 // Section is a titled group of questions, shown only when its condition holds.
@@ -100,8 +104,12 @@ type Question struct {
 	MaxLen    int        `yaml:"max_len"` // text: 0 means DefaultTextLen
 	When      *Condition `yaml:"when"`
 	Integrity bool       `yaml:"integrity"` // yesno: "yes" reports an integrity problem
-	Criterion string     `yaml:"criterion"` // rating5: which of Criteria it scores
-	Pos       Pos        `yaml:"-"`
+	// General marks a text question that takes anything the person has
+	// to say (the comment, «what went wrong?»): words typed at a button
+	// step that answer no question of their own are added to it.
+	General   bool   `yaml:"general"`
+	Criterion string `yaml:"criterion"` // rating5: which of Criteria it scores
+	Pos       Pos    `yaml:"-"`
 }
 
 // Short is the question as summaries and staff read it: its Label, or its
@@ -158,11 +166,25 @@ type Answer struct {
 type Answers map[string]Answer
 
 // NoteKey holds, among the answers, words a person typed at a button step
-// beyond its answer («ні, довелося прийти вдруге», a complaint where a
-// score was asked), in its Text: the next text question asked adds them
-// to its answer, or PlaceNote does once no question is left. It is no
+// beyond its answer (a complaint where a score was asked), in its Text,
+// for the general comment (Question.General): that question adds them to
+// its answer when it is asked, or PlaceNote does once no question is
+// left. Words for one question alone wait under NoteOf(it). It is no
 // question's id (those are [a-z0-9_]), and no condition looks at it.
 const NoteKey = "+note"
+
+// NoteOf is the key, among the answers, of the words kept for text
+// question qq: NoteKey for a general comment; for another, its own
+// («ні, довелося прийти вдруге» for «why a second visit?»).
+func NoteOf(qq *Question) string {
+	if qq.General {
+		return NoteKey
+	}
+	return NoteKey + ":" + qq.ID
+}
+
+// isNote tells the key of words kept (NoteOf) among the answers.
+func isNote(id string) bool { return strings.HasPrefix(id, NoteKey) }
 
 // Response is one person's answers to a questionnaire, under the version
 // they were given in.
@@ -202,6 +224,21 @@ var (
 // NewResponse starts an empty response under the questionnaire's version.
 func (q *Questionnaire) NewResponse() Response {
 	return Response{Questionnaire: q.ID, Version: q.Version, Answers: Answers{}}
+}
+
+// Without returns a copy of the questionnaire that does not ask the
+// questions ids (a section left with none goes too), as if they were not
+// in it: a condition that looks at one of them does not hold.
+func (q *Questionnaire) Without(ids ...string) *Questionnaire {
+	out := *q
+	out.Sections = nil
+	for _, s := range q.Sections {
+		s.Questions = slices.DeleteFunc(slices.Clone(s.Questions), func(qq Question) bool { return slices.Contains(ids, qq.ID) })
+		if len(s.Questions) > 0 {
+			out.Sections = append(out.Sections, s)
+		}
+	}
+	return &out
 }
 
 // Question returns the question with id, or nil.
@@ -488,6 +525,9 @@ func (q *Questionnaire) WithoutIntegrity(ans Answers) Answers {
 	}
 	for _, qq := range q.IntegrityQuestions() {
 		delete(out, qq.ID)
+		if qq.Type == QuestionText {
+			delete(out, NoteOf(qq))
+		}
 	}
 	return out
 }
@@ -500,27 +540,37 @@ func (q *Questionnaire) prune(ans Answers) Answers {
 		shown[qq.ID] = true
 	}
 	for id := range ans {
-		if !shown[id] && id != NoteKey {
+		if !shown[id] && !isNote(id) {
 			delete(ans, id)
 		}
 	}
 	return ans
 }
 
-// PlaceNote returns the answers with a note still kept (NoteKey) added
-// to the answer of the last text question asked, once no question is left
-// to ask: what the person wrote is sent with the questionnaire, not
-// promised a step that will not come. Without such a question the note
-// stays as it is.
+// PlaceNote returns the answers with a note still kept for the general
+// comment (NoteKey) added to the answer of the last general text question
+// asked, once no question is left to ask: what the person wrote is sent
+// with the questionnaire, not promised a step that will not come. Words
+// kept for one question that was not asked go then (the description of a
+// bribe no "yes" asked for is sent nowhere). Without a general question
+// the note stays as it is.
 func (q *Questionnaire) PlaceNote(ans Answers) Answers {
-	note, ok := ans[NoteKey]
-	if !ok || !q.Complete(ans) {
+	if !q.Complete(ans) || !slices.ContainsFunc(slices.Collect(maps.Keys(ans)), isNote) {
 		return ans
 	}
-	vis := q.Visible(ans)
+	out := maps.Clone(ans)
+	for id := range out {
+		if isNote(id) && id != NoteKey {
+			delete(out, id)
+		}
+	}
+	note, ok := out[NoteKey]
+	if !ok {
+		return out
+	}
+	vis := q.Visible(out)
 	for i := len(vis) - 1; i >= 0; i-- {
-		if qq := vis[i]; qq.Type == QuestionText {
-			out := maps.Clone(ans)
+		if qq := vis[i]; qq.Type == QuestionText && qq.General {
 			a := out[qq.ID]
 			a.Text, a.Skipped = qq.AddNote(a.Text, note.Text, false), false
 			out[qq.ID] = a
@@ -528,7 +578,72 @@ func (q *Questionnaire) PlaceNote(ans Answers) Answers {
 			return out
 		}
 	}
-	return ans
+	return out
+}
+
+// NoteHome returns the text question that words typed at question at,
+// beyond its answer or instead of one, are for; ans are the answers with
+// at's answer given, when answered. Never a question about something
+// else: a complaint typed at a score is not the reason for a second visit,
+// nor what the integrity team reads.
+//   - A reason typed with an answer goes to the question that answer shows
+//     («ні, довелося прийти вдруге» to «why a second visit?»).
+//   - Words typed at an integrity question without an answer go to its
+//     section's text question, which a "yes" shows: what is told about
+//     corruption goes to the integrity team alone, never to the comment
+//     staff read. A reason typed with a "no" there goes nowhere.
+//   - Anything else goes to a general comment (General) asked already or
+//     still to come.
+//
+// ok is false when the words have no home.
+func (q *Questionnaire) NoteHome(ans Answers, at *Question, answered bool) (home *Question, ok bool) {
+	vis := q.Visible(ans)
+	if answered {
+		for _, qq := range vis {
+			if qq.Type == QuestionText && q.conditionNames(qq, at.ID) {
+				return qq, true
+			}
+		}
+	}
+	if s := q.SectionOf(at.ID); s != nil && slices.ContainsFunc(s.Questions, func(qq Question) bool { return qq.Integrity }) {
+		for i := range s.Questions {
+			if qq := &s.Questions[i]; qq.Type == QuestionText && !answered {
+				return qq, true
+			}
+		}
+		return nil, false
+	}
+	_, decided, _ := q.decided(ans)
+	for si := range q.Sections {
+		for qi := range q.Sections[si].Questions {
+			qq := &q.Sections[si].Questions[qi]
+			if qq.General && (slices.Contains(vis, qq) || !decided(qq.ID)) {
+				return qq, true
+			}
+		}
+	}
+	return nil, false
+}
+
+// conditionNames tells whether qq's condition, or its section's, looks at
+// question id.
+func (q *Questionnaire) conditionNames(qq *Question, id string) bool {
+	var names func(c *Condition) bool
+	names = func(c *Condition) bool {
+		if c == nil {
+			return false
+		}
+		for _, list := range [][]Condition{c.Any, c.All} {
+			for i := range list {
+				if names(&list[i]) {
+					return true
+				}
+			}
+		}
+		return c.Question == id
+	}
+	s := q.SectionOf(qq.ID)
+	return names(qq.When) || s != nil && names(s.When)
 }
 
 // AddNote joins a text answer and a note kept for it, the note before
@@ -1015,6 +1130,11 @@ func validateQuestionnaire(q *Questionnaire, bad func(pos Pos, format string, ar
 	}
 	texts(q.Pos, what+" title", q.Title, MaxTitle, false)
 	texts(q.Pos, what+" intro", q.Intro, MaxAnswer, false)
+	for _, lang := range slices.Sorted(maps.Keys(q.IntroOperator)) {
+		if words := q.IntroOperator[lang]; !strings.Contains(q.Intro[lang], words) || strings.TrimSpace(words) == "" {
+			bad(q.Pos, "%s: intro_operator (%s) %q is not words of the intro", what, lang, q.IntroOperator[lang])
+		}
+	}
 	if len(q.Sections) == 0 {
 		bad(q.Pos, "%s: no sections", what)
 	}
@@ -1058,6 +1178,11 @@ func validateQuestionnaire(q *Questionnaire, bad func(pos Pos, format string, ar
 			order[qq.ID], section[qq.ID] = n, si
 			n++
 			validateQuestion(qq, qwhat, bad, texts)
+			if qq.General && slices.ContainsFunc(s.Questions, func(o Question) bool { return o.Integrity }) {
+				// Words typed anywhere are added to a general comment: never
+				// to what the integrity team alone reads.
+				bad(qq.Pos, "%s: general: a question of an integrity section is not a general comment", qwhat)
+			}
 			if qq.Criterion != "" {
 				criteria[qq.Criterion] = append(criteria[qq.Criterion], qq.ID)
 			}
@@ -1117,6 +1242,9 @@ func validateQuestion(qq *Question, what string, bad func(pos Pos, format string
 	}
 	if qq.Integrity && qq.Type != QuestionYesNo {
 		bad(qq.Pos, "%s: integrity is only for yesno questions", what)
+	}
+	if qq.General && qq.Type != QuestionText {
+		bad(qq.Pos, "%s: general is only for text questions", what)
 	}
 	if qq.Criterion != "" {
 		if qq.Type != QuestionRating5 {

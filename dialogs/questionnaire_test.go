@@ -994,3 +994,58 @@ func TestPlaceNote(t *testing.T) {
 		}
 	}
 }
+
+// Words typed at a button step go to the general comment, to the question
+// the answer typed with them shows, or, at an integrity question, to its
+// description alone; never to a question about something else.
+func TestNoteHome(t *testing.T) {
+	q, _ := shippedQuestionnaire(t, "mfc", "mystery")
+	no, yes := Answers{"one_visit": {Choice: []string{ChoiceNo}}}, Answers{"slot_for_money": {Choice: []string{ChoiceYes}}}
+	for _, c := range []struct {
+		ans      Answers
+		at       string
+		answered bool
+		want     string // "": none
+	}{
+		{Answers{}, "staff_polite", false, "comment"},
+		{no, "one_visit", true, "one_visit_why"},
+		{Answers{"one_visit": {Choice: []string{ChoiceYes}}}, "one_visit", true, "comment"},
+		{no, "fee_clear", false, "comment"},
+		{Answers{}, "slot_for_money", false, "integrity_details"},
+		{yes, "slot_for_money", true, "integrity_details"},
+		{Answers{"slot_for_money": {Choice: []string{ChoiceNo}}}, "slot_for_money", true, ""},
+		{yes, "overall", false, "comment"},
+	} {
+		home, ok := q.NoteHome(c.ans, q.Question(c.at), c.answered)
+		got := ""
+		if ok {
+			got = home.ID
+		}
+		if got != c.want {
+			t.Errorf("NoteHome(%v, %s, %v) = %q; want %q", c.ans, c.at, c.answered, got, c.want)
+		}
+	}
+}
+
+// A questionnaire without a question asks the rest as if it were not in
+// it: the rating without «shall an operator contact you?» is complete
+// once «what went wrong?» is answered, in six steps, and the pack's own
+// questionnaire still asks it.
+func TestQuestionnaireWithout(t *testing.T) {
+	full, rc := shippedQuestionnaire(t, "hsc", "rating")
+	q := full.Without("followup")
+	var ans Answers
+	for _, id := range Criteria {
+		ans, _ = q.Apply(ans, id, press("1"), rc)
+	}
+	ans, _ = q.Apply(ans, "what_wrong", typed("Довга черга"), rc)
+	if !q.Complete(ans) || q.Question("followup") != nil {
+		t.Errorf("without followup, after «what went wrong?»: complete %v; next %v", q.Complete(ans), q.Visible(ans))
+	}
+	if _, total, final := q.Progress(ans, "what_wrong"); total != 6 || !final {
+		t.Errorf("without followup: %d steps (final %v); want 6", total, final)
+	}
+	if full.Complete(ans) || full.Question("followup") == nil {
+		t.Error("Without changed the pack's questionnaire")
+	}
+}

@@ -36,6 +36,9 @@ type Response struct {
 	// TicketID is the request opened or joined for a visitor who asked to
 	// be contacted (0: none).
 	TicketID int64
+	// Paused is a draft put off in words: its typed dialog has ended
+	// until a button of its step takes it up again (SetDraftPaused).
+	Paused bool
 }
 
 type responseRow struct {
@@ -55,17 +58,18 @@ type responseRow struct {
 	StartedAt     time.Time     `db:"started_at"`
 	SubmittedAt   sql.NullTime  `db:"submitted_at"`
 	TicketID      sql.NullInt64 `db:"ticket_id"`
+	Paused        bool          `db:"paused"`
 }
 
 const responseColumns = `id, kind, questionnaire, version, pack, user_id, centre, centre_note, desk, lang, answers::text AS answers,
-	status, message_id, started_at, submitted_at, ticket_id`
+	status, message_id, started_at, submitted_at, ticket_id, paused`
 
 func (r responseRow) response() (Response, error) {
 	out := Response{
 		ID: r.ID, Kind: r.Kind, Questionnaire: r.Questionnaire, Version: r.Version, Pack: r.Pack,
 		UserID: r.UserID.Int64, Centre: r.Centre, CentreNote: r.CentreNote, Desk: int(r.Desk.Int64), Lang: r.Lang, Status: r.Status,
 		MessageID: r.MessageID, StartedAt: r.StartedAt, SubmittedAt: r.SubmittedAt.Time, Answers: dialogs.Answers{},
-		TicketID: r.TicketID.Int64,
+		TicketID: r.TicketID.Int64, Paused: r.Paused,
 	}
 	if err := json.Unmarshal(r.Answers, &out.Answers); err != nil {
 		return Response{}, fmt.Errorf("store: response %d: answers do not decode: %w", r.ID, err)
@@ -137,6 +141,15 @@ func SaveDraft(ctx context.Context, q sqlx.ExecerContext, r Response) error {
 		r.ID, string(raw), r.Centre, nullInt(int64(r.Desk)), r.CentreNote)
 	if err != nil {
 		return fmt.Errorf("store: unable to save response %d: %w", r.ID, err)
+	}
+	return nil
+}
+
+// SetDraftPaused marks the user's draft of a kind as put off, or taken
+// up again.
+func SetDraftPaused(ctx context.Context, q sqlx.ExecerContext, userID int64, kind string, paused bool) error {
+	if _, err := q.ExecContext(ctx, `UPDATE responses SET paused = $3 WHERE user_id = $1 AND kind = $2 AND status = 'draft'`, userID, kind, paused); err != nil {
+		return fmt.Errorf("store: unable to put off the %s draft of user %d: %w", kind, userID, err)
 	}
 	return nil
 }

@@ -85,7 +85,7 @@ func (a *Surveys) RateFromLink(ctx context.Context, t *turn.Turn, link dialogs.S
 
 // OfferSurvey shows what is stored and why, or offers to continue a draft.
 func (a *Surveys) OfferSurvey(ctx context.Context, t *turn.Turn, kind, centre string, desk, msgID int) error {
-	q, ok := a.Pack.Questionnaire(kind)
+	q, ok := a.questionnaire(kind)
 	if !ok {
 		a.Reply(ctx, t, a.Text.Text(t.Lang, "survey.unavailable"), a.MenuKeyboard(t.Lang))
 		return nil
@@ -117,7 +117,12 @@ func (a *Surveys) OfferSurvey(ctx context.Context, t *turn.Turn, kind, centre st
 		goData += ":" + centre + ":" + strconv.Itoa(desk)
 	}
 	lang := a.ContentLang(t.Lang)
-	text := "<b>" + html.EscapeString(a.Pack.Local(q.Title, lang)) + "</b>\n\n" + html.EscapeString(a.Pack.Local(q.Intro, lang))
+	intro := a.Pack.Local(q.Intro, lang)
+	if a.Cfg.StaffChatID == 0 {
+		// No one would answer: the intro promises no operator.
+		intro = strings.Replace(intro, a.Pack.Local(q.IntroOperator, lang), "", 1)
+	}
+	text := "<b>" + html.EscapeString(a.Pack.Local(q.Title, lang)) + "</b>\n\n" + html.EscapeString(intro)
 	if centre != "" {
 		c, _ := a.Pack.Centre(centre)
 		text += "\n\n🏢 " + html.EscapeString(a.CentreName(t.Lang, c))
@@ -127,6 +132,21 @@ func (a *Surveys) OfferSurvey(ctx context.Context, t *turn.Turn, kind, centre st
 		[]tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "nav.menu"), turn.CbMenu, "menu")},
 	))
 	return nil
+}
+
+// followUpQuestion is the rating's «shall an operator contact you?»: a
+// "yes" opens a request for the staff.
+const followUpQuestion = "followup"
+
+// questionnaire is the pack's questionnaire of kind as this deployment
+// asks it: where no staff chat is, no one would contact the person, and
+// «Хочете, щоб з вами зв’язався оператор?» is not asked.
+func (a *Surveys) questionnaire(kind string) (*dialogs.Questionnaire, bool) {
+	q, ok := a.Pack.Questionnaire(kind)
+	if !ok || a.Cfg.StaffChatID != 0 {
+		return q, ok
+	}
+	return q.Without(followUpQuestion), true
 }
 
 // introCentre is the centre and desk of a QR code, kept in the intro's
@@ -164,7 +184,7 @@ func (a *Surveys) OnSurveyButton(ctx context.Context, t *turn.Turn) error {
 	action, arg := tg.ParseCallback(u.CallbackQuery.Data)
 	parts := strings.Split(arg, ":")
 	kind := turn.KindOf(parts[0])
-	q, ok := a.Pack.Questionnaire(kind)
+	q, ok := a.questionnaire(kind)
 	if !ok {
 		a.StaleButton(ctx, t)
 		return nil
@@ -208,6 +228,17 @@ func (a *Surveys) OnSurveyButton(ctx context.Context, t *turn.Turn) error {
 	}
 	a.Ack(ctx, t, "")
 	r.MessageID = msgID
+	if r.Paused && (action != turn.CbSurvey || at(1) == "cont") {
+		// Put off («давайте потом», an operator asked for) and taken up
+		// again with a button of its step: what is typed next is for it
+		// again, not for the FAQ or the operator's request.
+		if err := a.keepSurveyDialog(ctx, t, kind); err != nil {
+			return err
+		}
+		if err := store.SetDraftPaused(ctx, t.Tx, t.User.ID, kind, false); err != nil {
+			return err
+		}
+	}
 	switch action {
 	case turn.CbSurvey:
 		switch at(1) {
@@ -357,8 +388,11 @@ func (a *Surveys) answerSaying(ctx context.Context, t *turn.Turn, q *dialogs.Que
 	}
 	before := r.Answers
 	note := ""
-	kept, noted := r.Answers[dialogs.NoteKey]
+	var kept dialogs.Answer
+	noted, noteKey := false, ""
 	if qq := q.Question(qid); qq != nil && qq.Type == dialogs.QuestionText {
+		noteKey = dialogs.NoteOf(qq)
+		kept, noted = r.Answers[noteKey]
 		// A phone number (or a tax number) in a comment is not kept: the
 		// questionnaire asks for none, and says so.
 		if masked, ok := dialogs.MaskPhones(in.Text); ok {
@@ -387,8 +421,8 @@ func (a *Surveys) answerSaying(ctx context.Context, t *turn.Turn, q *dialogs.Que
 		a.renderStep(ctx, t, q, r, joinNotes(said, a.surveyError(t.Lang, q, qid, err)))
 		return nil
 	}
-	if qq := q.Question(qid); noted && qq != nil && qq.Type == dialogs.QuestionText {
-		delete(ans, dialogs.NoteKey)
+	if noted {
+		delete(ans, noteKey)
 	}
 	if reflect.DeepEqual(ans, before) && t.Update.CallbackQuery != nil {
 		return nil // a double tap: the answer is already so
@@ -609,7 +643,7 @@ func (a *Surveys) renderStep(ctx context.Context, t *turn.Turn, q *dialogs.Quest
 			b.WriteString("\n\n" + a.Text.Text(t.Lang, "survey.previous_answer", map[string]any{"Text": html.EscapeString(quotable(turn.Cut(before.Text, 300)))}))
 			rows = append(rows, []tg.Button{tg.CallbackButton(a.Text.Text(t.Lang, "survey.keep_answer"), turn.CbSurveyDone, k+":"+qq.ID)})
 		}
-		if kept := r.Answers[dialogs.NoteKey].Text; kept != "" {
+		if kept := r.Answers[dialogs.NoteOf(qq)].Text; kept != "" {
 			// Written at a button step before: it is this answer's
 			// beginning, and may be enough.
 			b.WriteString("\n\n" + a.Text.Text(t.Lang, "survey.note_waiting", map[string]any{
@@ -870,11 +904,20 @@ func (a *Surveys) saysLater(text string) bool {
 // («я там ще не була, можна пізніше?»): the draft waits, and they are told
 // how to come back to it.
 func (a *Surveys) putOff(ctx context.Context, t *turn.Turn, kind string) error {
-	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+	if err := a.pause(ctx, t, kind); err != nil {
 		return err
 	}
 	a.Reply(ctx, t, a.Text.Text(t.Lang, "survey.saved_for_later", map[string]any{"Command": commandOf(kind)}), a.MenuKeyboard(t.Lang))
 	return nil
+}
+
+// pause ends the typed dialog of a questionnaire put off, its draft kept
+// and marked so: a button of its step pressed later takes it up again.
+func (a *Surveys) pause(ctx context.Context, t *turn.Turn, kind string) error {
+	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+		return err
+	}
+	return store.SetDraftPaused(ctx, t.Tx, t.User.ID, kind, true)
 }
 
 // commandOf is the command that begins or continues a questionnaire of
@@ -884,6 +927,24 @@ func commandOf(kind string) string {
 		return "rate"
 	}
 	return kind
+}
+
+// keepsTyped tells text typed at text question qq that is its Done
+// button's words, when the step shows one: the earlier answer kept
+// («↩️ Залишити як було»: «залишити», «все вірно», «ок», «надіслати») or
+// the words kept from a button step taken as enough («✔️ Цього досить»),
+// or «готово», «далі». Without such a button they are the answer.
+func (a *Surveys) keepsTyped(lang string, r store.Response, qq *dialogs.Question, text string) bool {
+	prev := r.Answers[qq.ID]
+	if !(prev.Pending && prev.Text != "") && r.Answers[dialogs.NoteOf(qq)].Text == "" {
+		return false
+	}
+	for _, key := range []string{"survey.keep_answer", "survey.note_enough", "survey.done"} {
+		if a.TypedForm(lang, key, text) {
+			return true
+		}
+	}
+	return false
 }
 
 // typedSkip tells text that declines an optional step: its «Пропустити»
@@ -1018,17 +1079,21 @@ func (a *Surveys) showStep(ctx context.Context, t *turn.Turn, r store.Response, 
 	draft := store.Slot{Kind: store.SlotDraftMessage, Key: r.ID}
 	if t.Update.CallbackQuery == nil || r.MessageID == 0 {
 		if r.MessageID != 0 {
-			// The step the person answered by typing keeps no buttons: a
-			// «Пропустити» left on it would only be a trap. The message is
-			// the one the slot holds when this is delivered, before the
-			// new step's message takes its place.
-			t.Do(outbox.Call(t.Chat, "editMessageReplyMarkup",
-				&telegram.EditMessageReplyMarkupParams{ChatID: t.Chat}).Changing(draft).MayBeRefused().Silent())
+			dropStepButtons(t, r)
 		}
 		t.Do(outbox.Send(t.Chat, text, tg.Markup(kb)).Keeping(draft))
 		return
 	}
 	t.Do(outbox.Edit(t.Chat, r.MessageID, text, tg.Markup(kb)).Keeping(draft))
+}
+
+// dropStepButtons takes the buttons off the step the person answered by
+// typing: a «Пропустити» left on it would only be a trap. The message is
+// the one the draft's slot holds when this is delivered, before a new
+// step's message takes its place.
+func dropStepButtons(t *turn.Turn, r store.Response) {
+	t.Do(outbox.Call(t.Chat, "editMessageReplyMarkup",
+		&telegram.EditMessageReplyMarkupParams{ChatID: t.Chat}).Changing(store.Slot{Kind: store.SlotDraftMessage, Key: r.ID}).MayBeRefused().Silent())
 }
 
 // stepBack goes back one step, as «⬅️ Назад» does.
@@ -1054,7 +1119,7 @@ func (a *Surveys) stepBack(ctx context.Context, t *turn.Turn, q *dialogs.Questio
 func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.Conversation, m *models.Message) error {
 	var st surveyState
 	json.Unmarshal(conv.Data, &st)
-	q, ok := a.Pack.Questionnaire(st.Kind)
+	q, ok := a.questionnaire(st.Kind)
 	if !ok {
 		store.EndConversation(ctx, t.Tx, t.Chat)
 		return turn.ErrNotMine
@@ -1153,10 +1218,15 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 		}
 		return a.leave(ctx, t, r.Kind, 0, "cancel.done")
 	}
+	if dialogs.AsksForPerson(m.Text) && a.Cfg.StaffChatID == 0 {
+		// No one would answer: the questionnaire goes on, not put off.
+		a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, "survey.no_operator"))
+		return nil
+	}
 	if dialogs.AsksForPerson(m.Text) {
 		// «хочу поговорити з оператором» mid-way: the answers wait, and
 		// the request is the citizen's as it is anywhere else.
-		if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
+		if err := a.pause(ctx, t, r.Kind); err != nil {
 			return err
 		}
 		a.Reply(ctx, t, a.Text.Text(t.Lang, "survey.saved_for_later", map[string]any{"Command": commandOf(r.Kind)}), nil)
@@ -1201,6 +1271,15 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 			}
 		}
 		return a.pickFromFound(ctx, t, q, r, text)
+	case !ok && a.TypedForm(t.Lang, "survey.send", m.Text):
+		// «відправити», «готово» typed at the summary is its «✅
+		// Надіслати» (here alone: at a step it is an answer, or «keep»).
+		// The thanks come below what was typed, the summary's buttons go.
+		if r.MessageID != 0 {
+			dropStepButtons(t, r)
+			r.MessageID = 0
+		}
+		return a.submitSurvey(ctx, t, q, r)
 	case !ok:
 		if asked, err := a.faqAside(ctx, t, q, r, m.Text, false); asked || err != nil {
 			return err
@@ -1230,6 +1309,12 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 		} else if choice, why, ok := yesNoBecause(next, m.Text); ok {
 			// «ні, довелося прийти вдруге, бо не було бланка»: no, and why.
 			in, reason = dialogs.Input{Choice: choice}, why
+		}
+		if next.Type == dialogs.QuestionText && a.keepsTyped(t.Lang, r, next, m.Text) {
+			// «оставить как было», «готово», «ок» where the step offers
+			// «↩️ Оставить как было» or «✔️ Этого достаточно»: that button,
+			// not a new answer in those words.
+			return a.answerSurvey(ctx, t, q, r, next.ID, dialogs.Input{Done: true})
 		}
 		if next.Optional && (next.Type == dialogs.QuestionText || next.Type == dialogs.QuestionPhoto) && a.typedSkip(t.Lang, m.Text) {
 			// «ні», «нічого», «-» at an optional comment or photo: the
@@ -1263,16 +1348,24 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 				}
 			}
 		}
-		if !asked && in.Text != "" && next.Type != dialogs.QuestionText && next.Type != dialogs.QuestionDate && len(strings.Fields(in.Text)) >= 4 && noteHome(q, r.Answers, next) {
+		if !asked && in.Text != "" && next.Type != dialogs.QuestionText && next.Type != dialogs.QuestionDate && len(strings.Fields(in.Text)) >= 4 {
 			// «Черга жахлива, стояли 3 години…» at a score step: kept for
 			// the comment, and the step asked again.
-			if _, applied := q.Apply(r.Answers, next.ID, in, a.centreIDs()); applied != nil {
-				said, err := a.keepNote(ctx, t, &r, in.Text)
+			home, ok := q.NoteHome(r.Answers, next, false)
+			if _, applied := q.Apply(r.Answers, next.ID, in, a.centreIDs()); applied != nil && ok {
+				said, err := a.keepNote(ctx, t, &r, dialogs.NoteOf(home), in.Text)
 				if err != nil {
 					return err
 				}
 				ask := a.Text.Text(t.Lang, "survey.note_kept_choose")
-				if next.Type == dialogs.QuestionPhoto {
+				switch {
+				case !home.General:
+					// At an integrity question: for its description, which
+					// a "yes" asks for.
+					ask = a.Text.Text(t.Lang, "survey.note_kept_if_yes", map[string]any{
+						"Yes": a.Text.Text(t.Lang, "survey.yes"), "Question": html.EscapeString(a.Pack.Local(home.Short(), a.ContentLang(t.Lang))),
+					})
+				case next.Type == dialogs.QuestionPhoto:
 					ask = joinNotes(a.Text.Text(t.Lang, "survey.note_kept"), a.surveyError(t.Lang, q, next.ID, applied))
 				}
 				return a.saveAndRender(ctx, t, q, r, joinNotes(said, ask))
@@ -1282,44 +1375,46 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 			return nil
 		}
 		said := ""
-		if reason != "" && noteHome(q, r.Answers, next) {
-			var err error
-			if said, err = a.keepNote(ctx, t, &r, reason); err != nil {
+		if reason != "" {
+			said, err = a.keepReason(ctx, t, q, &r, next, in, reason)
+			if err != nil {
 				return err
 			}
-			said = joinNotes(said, a.Text.Text(t.Lang, "survey.note_kept"))
 		}
 		return a.answerSaying(ctx, t, q, r, next.ID, in, said)
 	}
 	return nil
 }
 
-// noteHome tells whether words typed at the step now asked (next) have a
-// text question to go to: one after it (the rating's «what went wrong?»
-// for low scores and its comment for high ones, the mystery shopper's
-// «why a second visit?», the integrity details, the comment), or one asked
-// already, whose answer takes them once the questionnaire is complete.
-func noteHome(q *dialogs.Questionnaire, ans dialogs.Answers, next *dialogs.Question) bool {
-	after := false
-	for si := range q.Sections {
-		for qi := range q.Sections[si].Questions {
-			qq := &q.Sections[si].Questions[qi]
-			switch {
-			case qq.ID == next.ID:
-				after = true
-			case after && qq.Type == dialogs.QuestionText:
-				return true
-			}
-		}
+// keepReason keeps the words typed with a yes or a no («ні, довелося
+// прийти вдруге») for the text question the answer in shows, or for the
+// general comment (dialogs.Questionnaire.NoteHome), and returns what to
+// say of them above the next step.
+func (a *Surveys) keepReason(ctx context.Context, t *turn.Turn, q *dialogs.Questionnaire, r *store.Response, at *dialogs.Question, in dialogs.Input, reason string) (string, error) {
+	after, err := q.Apply(r.Answers, at.ID, in, a.centreIDs())
+	if err != nil {
+		return "", nil
 	}
-	return slices.ContainsFunc(q.Visible(ans), func(qq *dialogs.Question) bool { return qq.Type == dialogs.QuestionText })
+	home, ok := q.NoteHome(after, at, true)
+	if !ok {
+		return "", nil
+	}
+	said, err := a.keepNote(ctx, t, r, dialogs.NoteOf(home), reason)
+	if err != nil {
+		return "", err
+	}
+	kept := a.Text.Text(t.Lang, "survey.note_kept")
+	if !home.General {
+		kept = a.Text.Text(t.Lang, "survey.note_kept_for", map[string]any{"Question": html.EscapeString(a.Pack.Local(home.Short(), a.ContentLang(t.Lang)))})
+	}
+	return joinNotes(said, kept), nil
 }
 
-// keepNote keeps words typed at a button step (r's NoteKey, after any
-// kept before) for the next text step, with phone numbers masked as a
-// comment's are (and the inbox's copy scrubbed); r is saved by the caller.
-// It returns what to say of a phone removed.
-func (a *Surveys) keepNote(ctx context.Context, t *turn.Turn, r *store.Response, text string) (string, error) {
+// keepNote keeps words typed at a button step under key (dialogs.NoteOf
+// the question they are for; after any kept there before), with phone
+// numbers masked as a comment's are (and the inbox's copy scrubbed); r is
+// saved by the caller. It returns what to say of a phone removed.
+func (a *Surveys) keepNote(ctx context.Context, t *turn.Turn, r *store.Response, key, text string) (string, error) {
 	said := ""
 	if masked, ok := dialogs.MaskPhones(text); ok {
 		text, said = masked, a.Text.Text(t.Lang, "survey.phone_removed")
@@ -1328,13 +1423,13 @@ func (a *Surveys) keepNote(ctx context.Context, t *turn.Turn, r *store.Response,
 		}
 	}
 	text = strings.TrimSpace(text)
-	if kept := r.Answers[dialogs.NoteKey].Text; kept != "" {
+	if kept := r.Answers[key].Text; kept != "" {
 		text = kept + "\n\n" + text
 	}
 	if r.Answers == nil {
 		r.Answers = dialogs.Answers{}
 	}
-	r.Answers[dialogs.NoteKey] = dialogs.Answer{Text: turn.Cut(text, dialogs.MaxTextLen)}
+	r.Answers[key] = dialogs.Answer{Text: turn.Cut(text, dialogs.MaxTextLen)}
 	return said, nil
 }
 
@@ -1493,7 +1588,7 @@ func (a *Surveys) submitSurvey(ctx context.Context, t *turn.Turn, q *dialogs.Que
 			return err
 		}
 	}
-	if yes := r.Answers["followup"]; slices.Contains(yes.Choice, dialogs.ChoiceYes) && a.Cfg.StaffChatID != 0 {
+	if yes := r.Answers[followUpQuestion]; slices.Contains(yes.Choice, dialogs.ChoiceYes) && a.Cfg.StaffChatID != 0 {
 		id, err := a.desk.FollowUp(ctx, t, a.followUpText(q, r), ref)
 		if err != nil {
 			return err
@@ -1521,7 +1616,7 @@ func (a *Surveys) Drop(ctx context.Context, t *turn.Turn, conv store.Conversatio
 func (a *Surveys) TypedExit(ctx context.Context, t *turn.Turn, conv store.Conversation, text string) (bool, error) {
 	var st surveyState
 	json.Unmarshal(conv.Data, &st)
-	q, ok := a.Pack.Questionnaire(st.Kind)
+	q, ok := a.questionnaire(st.Kind)
 	if !ok || conv.Step == "intro" {
 		return false, nil
 	}
