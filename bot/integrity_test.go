@@ -1700,3 +1700,22 @@ func TestNoReportsHereAnswersTheFear(t *testing.T) {
 		})
 	}
 }
+
+// A report's button that no longer means anything gets one answer to its
+// tap (Telegram refuses a second one) and the stale button's word.
+func TestStaleReportButtonIsAnsweredOnce(t *testing.T) {
+	h := newIntegrityHarness(t)
+	p := person{id: 11731, lang: "uk"}
+	h.says(p, "/start")
+	h.settle()
+	before := len(h.srv.RequestsFor("answerCallbackQuery"))
+	h.taps(p, h.last(p.id), turn.CbReport+":zz")
+	h.settle()
+	if got := len(h.srv.RequestsFor("answerCallbackQuery")) - before; got != 1 {
+		t.Errorf("a stale report button was answered %d times; want once", got)
+	}
+	if got := h.last(p.id).Text; got != h.text.Text("uk", "hint.stale_button") {
+		t.Errorf("a stale report button: %q", got)
+	}
+	h.noRejects()
+}

@@ -108,12 +108,54 @@ func (t *Turn) LeaveNoTrace() { t.forget = true }
 // Effects are what the turn decided, to be kept with its state.
 func (t *Turn) Effects() []outbox.Effect {
 	t.placeKeyboardRemoval()
+	t.answerOnce()
 	if t.forget {
 		for i := range t.effects {
 			t.effects[i] = t.effects[i].Forgotten()
 		}
 	}
 	return t.effects
+}
+
+// answerOnce keeps one answer to the turn's callback query: Telegram
+// refuses a second («query is too old … or query ID is invalid»), and a
+// turn may make two (an Ack, then a stale button's own). The one that
+// says something wins, else the first.
+func (t *Turn) answerOnce() {
+	n := 0
+	for _, e := range t.effects {
+		if e.Method == "answerCallbackQuery" {
+			n++
+		}
+	}
+	if n < 2 {
+		return
+	}
+	keep := -1
+	for i, e := range t.effects {
+		if e.Method != "answerCallbackQuery" {
+			continue
+		}
+		if keep < 0 || saysSomething(e) && !saysSomething(t.effects[keep]) {
+			keep = i
+		}
+	}
+	out := t.effects[:0]
+	for i, e := range t.effects {
+		if e.Method != "answerCallbackQuery" || i == keep {
+			out = append(out, e)
+		}
+	}
+	t.effects = out
+}
+
+// saysSomething tells an answer to a callback query that shows a text.
+func saysSomething(e outbox.Effect) bool {
+	var p struct {
+		Text string `json:"text"`
+	}
+	json.Unmarshal(e.Params, &p)
+	return p.Text != ""
 }
 
 // Handler decides what one update means: it reads and writes through t.Tx
