@@ -178,6 +178,9 @@ func TestEverydayQuestionsGetTheirEntry(t *testing.T) {
 			"kak postavit mashinu na uchet",
 		}},
 		{"hsc", "vreg_imported", []string{"пригнав авто з литви як поставити на облік"}},
+		// A lost passport is the migration service's, not a lost licence
+		// (it was answered with «the licence is restored»).
+		{"hsc", "", []string{"потерял паспорт что делать", "загубив паспорт що робити"}},
 		{"hsc", "vreg_new_car", []string{"купил новую машину у дилера как поставить на учет"}},
 		{"hsc", "vreg_after_purchase", []string{"купив вживане авто як поставити на облік"}},
 		// Retaking an exam: was the practical or the theory exam's entry
