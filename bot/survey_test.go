@@ -1738,3 +1738,31 @@ func TestQuestionnairesWithoutAStaffChatPromiseNoOperator(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// A bribe told at a score step is kept for the comment, which the centre's
+// staff read: the step also says where it is reported to the integrity
+// team (/report).
+func TestBribeToldInARatingPointsToReport(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 9891, lang: "uk"}
+	h.says(p, "/rate")
+	h.taps(p, h.nth(p.id, 1), "qs:r:go")
+	h.rateLowUntil(p, "queue", "")
+	h.says(p, "інспектор сказав, що без 200 доларів я не здам")
+	h.settle()
+	if got := h.last(p.id).Text; !strings.Contains(got, h.text.Text("uk", "survey.bribe_report")) {
+		t.Errorf("a bribe told at a score step: %q; want /report pointed to", got)
+	}
+	h.says(p, "/rate")
+	h.settle()
+	q := person{id: 9892, lang: "uk"}
+	h.says(q, "/rate")
+	h.taps(q, h.nth(q.id, 1), "qs:r:go")
+	h.rateLowUntil(q, "queue", "")
+	h.says(q, "черга була жахлива, стояли три години")
+	h.settle()
+	if got := h.last(q.id).Text; strings.Contains(got, "/report") {
+		t.Errorf("a complaint with no bribe points to /report: %q", got)
+	}
+	h.noRejects()
+}

@@ -1368,6 +1368,11 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 				case next.Type == dialogs.QuestionPhoto:
 					ask = joinNotes(a.Text.Text(t.Lang, "survey.note_kept"), a.surveyError(t.Lang, q, next.ID, applied))
 				}
+				if home.General && a.Offers("report") && dialogs.TellsOfBribe(in.Text) {
+					// A bribe told in a comment reaches the centre's staff,
+					// not the integrity team: where it is reported too.
+					ask = joinNotes(ask, a.Text.Text(t.Lang, "survey.bribe_report"))
+				}
 				return a.saveAndRender(ctx, t, q, r, joinNotes(said, ask))
 			}
 		}
