@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -791,17 +792,21 @@ func TestStatsAndExportOfATownWithManyCentres(t *testing.T) {
 	h.noRejects()
 }
 
+// staffCommand posts a command in the staff chat's General topic and
+// returns the bot's last post there.
+func (h *harness) staffCommand(cmd string) string {
+	h.t.Helper()
+	h.staffPost(staffChat, 0, 0, &models.Message{Text: cmd})
+	h.settle()
+	return h.last(staffChat).Text
+}
+
 // A period typed wrong is said to be the period, not a centre not found
 // («⚠️ Центру «2026-13» не знайшлося» it was); the period may come before
 // the centre, and the everyday words for one are understood.
 func TestStatsPeriodIsReadWhereverAndWhateverItsWords(t *testing.T) {
 	h := newHarness(t)
-	answer := func(cmd string) string {
-		t.Helper()
-		h.staffPost(staffChat, 0, 0, &models.Message{Text: cmd})
-		h.settle()
-		return h.last(staffChat).Text
-	}
+	answer := h.staffCommand
 	usage := h.text.Text("uk", "stats.usage", map[string]any{"ExampleNumber": "6341", "ExampleTown": "Харків"})
 	if !strings.Contains(usage, "yesterday (вчора)") || !strings.Contains(usage, "до або після центру") {
 		t.Fatalf("the usage does not list what is now understood: %q", usage)
@@ -841,6 +846,48 @@ func TestStatsPeriodIsReadWhereverAndWhateverItsWords(t *testing.T) {
 	}
 	if got := answer("/export Атлантида"); !strings.Contains(got, h.text.Text("uk", "stats.no_centre", map[string]any{"Query": "Атлантида"})) {
 		t.Errorf("/export Атлантида: %q", got)
+	}
+	h.noRejects()
+}
+
+// A period named in words is the calendar's, said back as dates: «за
+// листопад», «минулий тиждень», «цей місяць», «квартал», «за весь час»
+// (and the Russian for them) were read as a centre («⚠️ Центру «час» не
+// знайшлося»).
+func TestStatsPeriodInCalendarWords(t *testing.T) {
+	h := newHarness(t)
+	answer := h.staffCommand
+	now := time.Now().In(h.app.Pack.Hours().Location())
+	day := func(t time.Time) string { return t.Format("02.01.2006") }
+	november := now.Year()
+	if now.Month() < time.November {
+		november--
+	}
+	thisMonth := now.Format("01.2006")
+	lastMonth := time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, now.Location()).Format("01.2006")
+	monday := now.AddDate(0, 0, -(int(now.Weekday())+6)%7)
+	lastWeek := day(monday.AddDate(0, 0, -7)) + "–" + day(monday.AddDate(0, 0, -1))
+	quarter := day(time.Date(now.Year(), now.Month()-(now.Month()-1)%3, 1, 0, 0, 0, 0, now.Location())) + "–" + day(now)
+	for cmd, want := range map[string]string{
+		"/stats листопад":               fmt.Sprintf("усі центри · 11.%d", november),
+		"/stats за листопад":            fmt.Sprintf("усі центри · 11.%d", november),
+		"/stats 5154 у листопаді":       fmt.Sprintf("ТСЦ МВС № 5154 · Одеса · 11.%d", november),
+		"/stats за ноябрь":              fmt.Sprintf("усі центри · 11.%d", november),
+		"/stats в ноябре 5154":          fmt.Sprintf("ТСЦ МВС № 5154 · Одеса · 11.%d", november),
+		"/stats минулий тиждень":        "усі центри · " + lastWeek,
+		"/stats Одеса прошлая неделя":   "Одеса: ТСЦ МВС № 5141, ТСЦ МВС № 5154 · " + lastWeek,
+		"/stats цей місяць":             "усі центри · " + thisMonth,
+		"/stats этот месяц":             "усі центри · " + thisMonth,
+		"/stats попередній місяць":      "усі центри · " + lastMonth,
+		"/stats квартал":                "усі центри · " + quarter,
+		"/stats 5154 за квартал":        "ТСЦ МВС № 5154 · Одеса · " + quarter,
+		"/stats за весь час":            "усі центри · увесь час",
+		"/stats за всё время":           "усі центри · увесь час",
+		"/stats 5154 за останні 7 днів": "ТСЦ МВС № 5154 · Одеса · " + h.text.Count("uk", "stats.period.days", 7, nil),
+	} {
+		if got := answer(cmd); !strings.Contains(got, "📊") || !strings.Contains(got, want) {
+			t.Errorf("%s: %q; want %q", cmd, got, want)
+		}
 	}
 	h.noRejects()
 }
