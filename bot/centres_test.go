@@ -783,11 +783,43 @@ func TestStatsAndExportOfATownWithManyCentres(t *testing.T) {
 	if got := h.last(staffChat).Text; !strings.Contains(got, scope) || !strings.Contains(got, "<b>Оценки визитов:</b> 0") || len([]rune(got)) > 1000 {
 		t.Errorf("/stats Москва all (%d offices): %q", n, got)
 	}
+	// No answers yet: no file, a word that names the town and how many.
 	h.staffPost(staffChat, 0, 0, &models.Message{Text: "/export Москва all"})
 	h.settle()
-	docs := h.srv.RequestsFor("sendDocument")
-	if len(docs) != 1 || !strings.Contains(docs[0].Get("caption"), scope) {
-		t.Fatalf("/export Москва all: %d documents", len(docs))
+	if docs := h.srv.RequestsFor("sendDocument"); len(docs) != 0 || !strings.Contains(h.last(staffChat).Text, scope) {
+		t.Fatalf("/export Москва all with no answers: %d documents, %q", len(docs), h.last(staffChat).Text)
+	}
+	h.noRejects()
+}
+
+// /export of a period or a centre with no answers says there is nothing to
+// export instead of sending a CSV with its header alone; with answers it
+// sends the file.
+func TestExportOfNothingSaysSo(t *testing.T) {
+	h := newHarness(t)
+	h.staffPost(staffChat, 0, 0, &models.Message{Text: "/export 7d"})
+	h.settle()
+	want := h.text.Text("uk", "stats.export_empty", map[string]any{"Period": h.text.Count("uk", "stats.period.days", 7, nil)})
+	if docs := h.srv.RequestsFor("sendDocument"); len(docs) != 0 || h.last(staffChat).Text != want {
+		t.Errorf("/export 7d with no answers: %d documents, %q; want %q", len(docs), h.last(staffChat).Text, want)
+	}
+	p := person{id: 15971, lang: "uk"}
+	h.says(p, "/start r_odesa5154")
+	h.settle()
+	h.taps(p, h.lastInline(p.id), "qs:r:go")
+	h.fillSurvey(p, "rating", typical)
+	h.taps(p, h.lastInline(p.id), "qs:r:send")
+	h.settle()
+	h.staffPost(staffChat, 0, 0, &models.Message{Text: "/export 6341 вчора"})
+	h.settle()
+	if docs := h.srv.RequestsFor("sendDocument"); len(docs) != 0 || !strings.Contains(h.last(staffChat).Text, "вивантажувати нічого") ||
+		!strings.Contains(h.last(staffChat).Text, "6341") || !strings.Contains(h.last(staffChat).Text, "вчора") {
+		t.Errorf("/export 6341 вчора with no answers there: %d documents, %q", len(docs), h.last(staffChat).Text)
+	}
+	h.staffPost(staffChat, 0, 0, &models.Message{Text: "/export 5154 сьогодні"})
+	h.settle()
+	if docs := h.srv.RequestsFor("sendDocument"); len(docs) != 1 || !strings.Contains(docs[0].Get("caption"), ": 1") {
+		t.Errorf("/export 5154 сьогодні with an answer: %d documents", len(docs))
 	}
 	h.noRejects()
 }

@@ -341,6 +341,11 @@ func (a *Desk) exportCSV(ctx context.Context, t *turn.Turn, m *models.Message, a
 	if err != nil {
 		return err
 	}
+	if n == 0 {
+		// An empty file would only be opened to find nothing in it.
+		a.replyStaff(ctx, t, m, a.StaffText("stats.export_empty", map[string]any{"Period": html.EscapeString(a.periodName(period)), "Scope": html.EscapeString(scope)}))
+		return nil
+	}
 	// The file and its caption say what was exported: a centre's or a
 	// town's answers are not the whole pack's.
 	part := ""
