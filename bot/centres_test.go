@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -782,13 +783,54 @@ func TestStatsAndExportOfATownWithManyCentres(t *testing.T) {
 	if got := h.last(staffChat).Text; !strings.Contains(got, scope) || !strings.Contains(got, "<b>Оценки визитов:</b> 0") || len([]rune(got)) > 1000 {
 		t.Errorf("/stats Москва all (%d offices): %q", n, got)
 	}
+	// No answers yet: no file, a word that names the town and how many.
 	h.staffPost(staffChat, 0, 0, &models.Message{Text: "/export Москва all"})
 	h.settle()
-	docs := h.srv.RequestsFor("sendDocument")
-	if len(docs) != 1 || !strings.Contains(docs[0].Get("caption"), scope) {
-		t.Fatalf("/export Москва all: %d documents", len(docs))
+	if docs := h.srv.RequestsFor("sendDocument"); len(docs) != 0 || !strings.Contains(h.last(staffChat).Text, scope) {
+		t.Fatalf("/export Москва all with no answers: %d documents, %q", len(docs), h.last(staffChat).Text)
 	}
 	h.noRejects()
+}
+
+// /export of a period or a centre with no answers says there is nothing to
+// export instead of sending a CSV with its header alone; with answers it
+// sends the file.
+func TestExportOfNothingSaysSo(t *testing.T) {
+	h := newHarness(t)
+	h.staffPost(staffChat, 0, 0, &models.Message{Text: "/export 7d"})
+	h.settle()
+	want := h.text.Text("uk", "stats.export_empty", map[string]any{"Period": h.text.Count("uk", "stats.period.days", 7, nil)})
+	if docs := h.srv.RequestsFor("sendDocument"); len(docs) != 0 || h.last(staffChat).Text != want {
+		t.Errorf("/export 7d with no answers: %d documents, %q; want %q", len(docs), h.last(staffChat).Text, want)
+	}
+	p := person{id: 15971, lang: "uk"}
+	h.says(p, "/start r_odesa5154")
+	h.settle()
+	h.taps(p, h.lastInline(p.id), "qs:r:go")
+	h.fillSurvey(p, "rating", typical)
+	h.taps(p, h.lastInline(p.id), "qs:r:send")
+	h.settle()
+	h.staffPost(staffChat, 0, 0, &models.Message{Text: "/export 6341 вчора"})
+	h.settle()
+	if docs := h.srv.RequestsFor("sendDocument"); len(docs) != 0 || !strings.Contains(h.last(staffChat).Text, "вивантажувати нічого") ||
+		!strings.Contains(h.last(staffChat).Text, "6341") || !strings.Contains(h.last(staffChat).Text, "вчора") {
+		t.Errorf("/export 6341 вчора with no answers there: %d documents, %q", len(docs), h.last(staffChat).Text)
+	}
+	h.staffPost(staffChat, 0, 0, &models.Message{Text: "/export 5154 сьогодні"})
+	h.settle()
+	if docs := h.srv.RequestsFor("sendDocument"); len(docs) != 1 || !strings.Contains(docs[0].Get("caption"), ": 1") {
+		t.Errorf("/export 5154 сьогодні with an answer: %d documents", len(docs))
+	}
+	h.noRejects()
+}
+
+// staffCommand posts a command in the staff chat's General topic and
+// returns the bot's last post there.
+func (h *harness) staffCommand(cmd string) string {
+	h.t.Helper()
+	h.staffPost(staffChat, 0, 0, &models.Message{Text: cmd})
+	h.settle()
+	return h.last(staffChat).Text
 }
 
 // A period typed wrong is said to be the period, not a centre not found
@@ -796,12 +838,7 @@ func TestStatsAndExportOfATownWithManyCentres(t *testing.T) {
 // the centre, and the everyday words for one are understood.
 func TestStatsPeriodIsReadWhereverAndWhateverItsWords(t *testing.T) {
 	h := newHarness(t)
-	answer := func(cmd string) string {
-		t.Helper()
-		h.staffPost(staffChat, 0, 0, &models.Message{Text: cmd})
-		h.settle()
-		return h.last(staffChat).Text
-	}
+	answer := h.staffCommand
 	usage := h.text.Text("uk", "stats.usage", map[string]any{"ExampleNumber": "6341", "ExampleTown": "Харків"})
 	if !strings.Contains(usage, "yesterday (вчора)") || !strings.Contains(usage, "до або після центру") {
 		t.Fatalf("the usage does not list what is now understood: %q", usage)
@@ -841,6 +878,48 @@ func TestStatsPeriodIsReadWhereverAndWhateverItsWords(t *testing.T) {
 	}
 	if got := answer("/export Атлантида"); !strings.Contains(got, h.text.Text("uk", "stats.no_centre", map[string]any{"Query": "Атлантида"})) {
 		t.Errorf("/export Атлантида: %q", got)
+	}
+	h.noRejects()
+}
+
+// A period named in words is the calendar's, said back as dates: «за
+// листопад», «минулий тиждень», «цей місяць», «квартал», «за весь час»
+// (and the Russian for them) were read as a centre («⚠️ Центру «час» не
+// знайшлося»).
+func TestStatsPeriodInCalendarWords(t *testing.T) {
+	h := newHarness(t)
+	answer := h.staffCommand
+	now := time.Now().In(h.app.Pack.Hours().Location())
+	day := func(t time.Time) string { return t.Format("02.01.2006") }
+	november := now.Year()
+	if now.Month() < time.November {
+		november--
+	}
+	thisMonth := now.Format("01.2006")
+	lastMonth := time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, now.Location()).Format("01.2006")
+	monday := now.AddDate(0, 0, -(int(now.Weekday())+6)%7)
+	lastWeek := day(monday.AddDate(0, 0, -7)) + "–" + day(monday.AddDate(0, 0, -1))
+	quarter := day(time.Date(now.Year(), now.Month()-(now.Month()-1)%3, 1, 0, 0, 0, 0, now.Location())) + "–" + day(now)
+	for cmd, want := range map[string]string{
+		"/stats листопад":               fmt.Sprintf("усі центри · 11.%d", november),
+		"/stats за листопад":            fmt.Sprintf("усі центри · 11.%d", november),
+		"/stats 5154 у листопаді":       fmt.Sprintf("ТСЦ МВС № 5154 · Одеса · 11.%d", november),
+		"/stats за ноябрь":              fmt.Sprintf("усі центри · 11.%d", november),
+		"/stats в ноябре 5154":          fmt.Sprintf("ТСЦ МВС № 5154 · Одеса · 11.%d", november),
+		"/stats минулий тиждень":        "усі центри · " + lastWeek,
+		"/stats Одеса прошлая неделя":   "Одеса: ТСЦ МВС № 5141, ТСЦ МВС № 5154 · " + lastWeek,
+		"/stats цей місяць":             "усі центри · " + thisMonth,
+		"/stats этот месяц":             "усі центри · " + thisMonth,
+		"/stats попередній місяць":      "усі центри · " + lastMonth,
+		"/stats квартал":                "усі центри · " + quarter,
+		"/stats 5154 за квартал":        "ТСЦ МВС № 5154 · Одеса · " + quarter,
+		"/stats за весь час":            "усі центри · увесь час",
+		"/stats за всё время":           "усі центри · увесь час",
+		"/stats 5154 за останні 7 днів": "ТСЦ МВС № 5154 · Одеса · " + h.text.Count("uk", "stats.period.days", 7, nil),
+	} {
+		if got := answer(cmd); !strings.Contains(got, "📊") || !strings.Contains(got, want) {
+			t.Errorf("%s: %q; want %q", cmd, got, want)
+		}
 	}
 	h.noRejects()
 }

@@ -22,7 +22,8 @@ import (
 )
 
 // periodName says a period as staff read it: «останні 30 днів», «увесь
-// час», «сьогодні», «11.2026», never the code typed (30d, all, 2026-11).
+// час», «сьогодні», «11.2026», «16.11.2026–22.11.2026», never the code
+// typed (30d, all, 2026-11, 2026-11-16/2026-11-22).
 func (a *Desk) periodName(period string) string {
 	lang := a.StaffLang()
 	switch {
@@ -32,6 +33,9 @@ func (a *Desk) periodName(period string) string {
 		return a.Text.Text(lang, "stats.period.today")
 	case period == "yesterday":
 		return a.Text.Text(lang, "stats.period.yesterday")
+	case strings.Contains(period, "/"):
+		from, to, _ := strings.Cut(period, "/")
+		return a.periodName(from) + "–" + a.periodName(to)
 	case strings.HasSuffix(period, "d"):
 		var n int
 		if _, err := fmt.Sscanf(period, "%dd", &n); err == nil {
@@ -72,7 +76,7 @@ func (a *Desk) staffFilter(args string) (f store.ResponseFilter, period, scope, 
 			kept = append(kept, w)
 		}
 	}
-	period, typed, words := splitPeriod(kept)
+	period, typed, words := splitPeriod(kept, now)
 	if _, _, ok := dialogs.ParsePeriod(period, now); !ok {
 		return f, "", "", a.filterRefused("", typed)
 	}
@@ -115,23 +119,45 @@ func (a *Desk) staffFilter(args string) (f store.ResponseFilter, period, scope, 
 }
 
 // splitPeriod takes the period from the end or the start of words: one
-// word («7d», «вчора», «2026-11») or a number and its unit («30 днів»).
-// Whatever looks like a period counts, valid or not, so that «2026-13» is
-// a wrong period rather than a centre not found; typed is it as written.
-// One word is tried before two, so that «5154 тиждень» is a centre and a
-// week, not 5154 weeks.
-func splitPeriod(words []string) (period, typed string, rest []string) {
+// word («7d», «вчора», «листопад») or up to three («30 днів», «минулий
+// тиждень», «на минулому тижні»). The longest words that make a period
+// valid now win, so that «цей місяць» is this month and not a centre «цей»
+// and a month, and «5154 тиждень» a centre and a week, not 5154 weeks.
+// When none is valid, whatever looks like a period counts, so that
+// «2026-13» is a wrong period rather than a centre not found; typed is it
+// as written.
+func splitPeriod(words []string, now time.Time) (period, typed string, rest []string) {
 	n := len(words)
-	for _, r := range [][2]int{{n - 1, n}, {n - 2, n}, {0, 1}, {0, 2}} {
+	var spans [][2]int
+	for k := 3; k >= 1; k-- {
+		spans = append(spans, [2]int{n - k, n})
+	}
+	for k := 3; k >= 1; k-- {
+		spans = append(spans, [2]int{0, k})
+	}
+	found := -1
+	for i, r := range spans {
 		from, to := r[0], r[1]
-		if from < 0 || to > n || from >= to {
+		if from < 0 || to > n {
 			continue
 		}
-		if p := dialogs.CanonicalPeriod(strings.Join(words[from:to], "")); dialogs.LooksLikePeriod(p) {
-			return p, strings.Join(words[from:to], " "), append(slices.Clone(words[:from]), words[to:]...)
+		p := dialogs.CanonicalPeriod(strings.Join(words[from:to], " "), now)
+		if !dialogs.LooksLikePeriod(p) {
+			continue
+		}
+		if _, _, ok := dialogs.ParsePeriod(p, now); ok {
+			found = i
+			break
+		}
+		if found < 0 {
+			found = i
 		}
 	}
-	return "", "", words
+	if found < 0 {
+		return "", "", words
+	}
+	from, to := spans[found][0], spans[found][1]
+	return dialogs.CanonicalPeriod(strings.Join(words[from:to], " "), now), strings.Join(words[from:to], " "), append(slices.Clone(words[:from]), words[to:]...)
 }
 
 func (a *Desk) showStats(ctx context.Context, t *turn.Turn, m *models.Message, args string) error {
@@ -314,6 +340,11 @@ func (a *Desk) exportCSV(ctx context.Context, t *turn.Turn, m *models.Message, a
 	}
 	if err != nil {
 		return err
+	}
+	if n == 0 {
+		// An empty file would only be opened to find nothing in it.
+		a.replyStaff(ctx, t, m, a.StaffText("stats.export_empty", map[string]any{"Period": html.EscapeString(a.periodName(period)), "Scope": html.EscapeString(scope)}))
+		return nil
 	}
 	// The file and its caption say what was exported: a centre's or a
 	// town's answers are not the whole pack's.
