@@ -1013,6 +1013,31 @@ func TestMFCTownBeyondMoscowGetsTheCoverageNote(t *testing.T) {
 			t.Errorf("«%s»: %q; want the coverage note", typed, turn.Cut(got, 120))
 		}
 	}
+	// Hundreds of kilometres from every office: the coverage note alone,
+	// not Zelenograd's offices «· 597 км» as the nearest.
+	far := func(how string, got bottest.Message) {
+		t.Helper()
+		if !strings.Contains(got.Text, "только офисы «Мои документы» в Москве") || strings.Contains(got.Text, " км") || strings.Contains(got.ReplyMarkup, " км") {
+			t.Errorf("%s: %q %s; want the coverage note alone", how, turn.Cut(got.Text, 200), got.ReplyMarkup)
+		}
+	}
+	p := person{id: 16210, lang: "ru"}
+	h.says(p, "Санкт-Петербург")
+	h.settle()
+	far("«Санкт-Петербург»", h.last(p.id))
+	h.says(p, "/centres")
+	h.settle()
+	h.says(p, "Санкт-Петербург")
+	h.settle()
+	far("«Санкт-Петербург» after /centres", h.last(p.id))
+	h.sharesLocation(p, 59.9343, 30.3351)
+	h.settle()
+	far("a location in Saint Petersburg", h.last(p.id))
+	r := person{id: 16211, lang: "ru"}
+	h.startRating(r)
+	h.says(r, "Санкт-Петербург")
+	h.settle()
+	far("«Санкт-Петербург» at the rating's centre step", h.lastInline(r.id))
 	h.noRejects()
 }
 

@@ -190,6 +190,12 @@ func (a *Citizens) showNearest(ctx context.Context, t *turn.Turn, lat, lon float
 		a.Reply(ctx, t, a.Text.Text(t.Lang, "centre.none_near"), a.MenuKeyboard(t.Lang))
 		return
 	}
+	if cov := a.CoverageNote(t.Lang); cov != "" && near[0].Km > turn.BeyondReachKm {
+		// «Санкт-Петербург»: the coverage is the answer, not Zelenograd's
+		// offices 600 km off.
+		a.replyCards(ctx, t, a.Text.Text(t.Lang, "centre.none_within"), []string{cov})
+		return
+	}
 	now := time.Now()
 	cards := make([]string, 0, len(near)+1)
 	for _, n := range near {

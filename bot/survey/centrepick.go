@@ -248,6 +248,12 @@ func (a *Surveys) pickNearest(ctx context.Context, t *turn.Turn, q *dialogs.Ques
 		a.renderCentres(ctx, t, q, r, a.topView(), a.Text.Text(t.Lang, "centre.none_near"))
 		return
 	}
+	if cov := a.CoverageNote(t.Lang); cov != "" && near[0].Km > turn.BeyondReachKm {
+		// «Санкт-Петербург»: no centre hundreds of kilometres off passes
+		// for its own; the list to choose from, with what it covers.
+		a.renderCentres(ctx, t, q, r, a.topView(), a.Text.Text(t.Lang, "centre.none_near")+"\n\n"+cov)
+		return
+	}
 	lang := a.ContentLang(t.Lang)
 	k := turn.LetterOf(r.Kind)
 	qid := centreQuestion(q, r)
