@@ -1092,12 +1092,38 @@ func TestMFCTownBeyondMoscowGetsTheCoverageNote(t *testing.T) {
 			t.Errorf("«%s»: %q; want the coverage note", typed, turn.Cut(got, 120))
 		}
 	}
+	// Hundreds of kilometres from every office: the coverage note alone,
+	// not Zelenograd's offices «· 597 км» as the nearest.
+	far := func(how string, got bottest.Message) {
+		t.Helper()
+		if !strings.Contains(got.Text, "только офисы «Мои документы» в Москве") || strings.Contains(got.Text, " км") || strings.Contains(got.ReplyMarkup, " км") {
+			t.Errorf("%s: %q %s; want the coverage note alone", how, turn.Cut(got.Text, 200), got.ReplyMarkup)
+		}
+	}
+	p := person{id: 16210, lang: "ru"}
+	h.says(p, "Санкт-Петербург")
+	h.settle()
+	far("«Санкт-Петербург»", h.last(p.id))
+	h.says(p, "/centres")
+	h.settle()
+	h.says(p, "Санкт-Петербург")
+	h.settle()
+	far("«Санкт-Петербург» after /centres", h.last(p.id))
+	h.sharesLocation(p, 59.9343, 30.3351)
+	h.settle()
+	far("a location in Saint Petersburg", h.last(p.id))
+	r := person{id: 16211, lang: "ru"}
+	h.startRating(r)
+	h.says(r, "Санкт-Петербург")
+	h.settle()
+	far("«Санкт-Петербург» at the rating's centre step", h.lastInline(r.id))
 	h.noRejects()
 }
 
 // A place the mfc pack does not know, typed after «мфц в», is said not
-// to be found, with what the list covers, and the bot waits for a
-// location (it offered unrelated questions); a word the FAQ knows after
+// to be found, and the bot waits for a location (it offered unrelated
+// questions); what the list covers is not said of a name the gazetteer
+// does not know (it may well be in Moscow). A word the FAQ knows after
 // «мфц в» is still answered by the FAQ.
 func TestMFCUnknownPlaceAfterCentreWord(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.Pack = "mfc" })
@@ -1110,8 +1136,8 @@ func TestMFCUnknownPlaceAfterCentreWord(t *testing.T) {
 		h.says(p, c.typed)
 		h.settle()
 		got := h.last(p.id)
-		if !strings.Contains(got.Text, h.text.Text("ru", "centre.none_found_wait", map[string]any{"Query": c.query})) || !strings.Contains(got.Text, cov) || !asksForLocation(got) {
-			t.Errorf("«%s»: %q; want none found, the coverage note and the location button", c.typed, turn.Cut(got.Text, 160))
+		if got.Text != h.text.Text("ru", "centre.none_found_wait", map[string]any{"Query": c.query}) || !asksForLocation(got) {
+			t.Errorf("«%s»: %q; want none found and the location button", c.typed, turn.Cut(got.Text, 160))
 			continue
 		}
 		h.sharesLocation(p, 55.8050, 37.5150) // metro Sokol
@@ -1158,6 +1184,21 @@ func TestMetroStationAsksForTheDistrictOrLocation(t *testing.T) {
 	h.settle()
 	if got := h.last(w.id); got.Text != want || !asksForLocation(got) {
 		t.Errorf("«метро Китай-город» at the wait: %q", turn.Cut(got.Text, 120))
+	}
+	// Without «метро», at the wait: not found, and nothing said of
+	// Moscow's offices only (as if the station were beyond Moscow).
+	h.says(w, "Чистые пруды")
+	h.settle()
+	if got := h.last(w.id); got.Text != h.text.Text("ru", "centre.none_found_wait", map[string]any{"Query": "Чистые пруды"}) || !asksForLocation(got) {
+		t.Errorf("«Чистые пруды» at the wait: %q", turn.Cut(got.Text, 200))
+	}
+	// At a rating's centre step, as outside it.
+	r := person{id: 16412, lang: "ru"}
+	h.startRating(r)
+	h.says(r, "метро Китай-город")
+	h.settle()
+	if got := h.lastInline(r.id).Text; !strings.HasPrefix(got, want) {
+		t.Errorf("«метро Китай-город» at the rating's centre step: %q", turn.Cut(got, 200))
 	}
 	s := person{id: 16410, lang: "ru"}
 	h.says(s, "метро Сокол")

@@ -27,6 +27,20 @@ func (h *harness) openFieldEdit(admin person, id, data string) bottest.Message {
 	return card
 }
 
+// beginNewEntry starts a new entry in the vehicle registration topic from
+// /faq and types its Ukrainian question, which leaves it half-made.
+func (h *harness) beginNewEntry(admin person, question string) {
+	h.t.Helper()
+	h.says(admin, "/faq")
+	h.settle()
+	h.taps(admin, h.last(admin.id), "fe:c:vehicle_registration:0")
+	h.settle()
+	h.taps(admin, h.last(admin.id), "fe:n:vehicle_registration")
+	h.settle()
+	h.says(admin, question)
+	h.settle()
+}
+
 // lastAck is the text of the bot's last answer to a button (its toast).
 func (h *harness) lastAck() string {
 	acks := h.srv.RequestsFor("answerCallbackQuery")
@@ -224,14 +238,7 @@ func TestHalfMadeNewEntryIsKeptHidden(t *testing.T) {
 	const adminID = 9311
 	h := newHarness(t, func(c *Config) { c.AdminIDs = []int64{adminID} })
 	admin := person{id: adminID, lang: "uk"}
-	h.says(admin, "/faq")
-	h.settle()
-	h.taps(admin, h.last(admin.id), "fe:c:vehicle_registration:0")
-	h.settle()
-	h.taps(admin, h.last(admin.id), "fe:n:vehicle_registration")
-	h.settle()
-	h.says(admin, "Чи можна зареєструвати причіп без техогляду?")
-	h.settle()
+	h.beginNewEntry(admin, "Чи можна зареєструвати причіп без техогляду?")
 	h.says(admin, "Так, для причепа техогляд не потрібен.")
 	h.settle()
 	h.says(admin, "/faq")
@@ -300,6 +307,53 @@ func TestHalfMadeNewEntryIsKeptHidden(t *testing.T) {
 	h.st.DB().Get(&hidden, `SELECT hidden FROM faq_entries WHERE pack = 'hsc' AND id = $1`, id)
 	if !hidden {
 		t.Error("the half-made entry was shown to citizens")
+	}
+	h.noRejects()
+}
+
+// A new entry being written is kept hidden, with the notice, when another
+// dialog takes the conversation's place (/rate, /operator, the menu's ⭐)
+// or /cancel ends it: it used to vanish without a word.
+func TestHalfMadeNewEntryIsKeptWhenAnotherDialogTakesOver(t *testing.T) {
+	const adminID = 9321
+	h := newHarness(t, func(c *Config) { c.AdminIDs = []int64{adminID} })
+	admin := person{id: adminID, lang: "uk"}
+	h.says(admin, "/menu")
+	h.settle()
+	menu := h.last(admin.id)
+	for i, leave := range []struct {
+		name string
+		do   func()
+	}{
+		{"/rate", func() { h.says(admin, "/rate") }},
+		{"/operator", func() { h.says(admin, "/operator") }},
+		{"the menu's ⭐", func() { h.taps(admin, menu, "m:rate") }},
+		{"/cancel", func() { h.says(admin, "/cancel") }},
+		{"«скасувати»", func() { h.says(admin, "скасувати") }},
+	} {
+		question := fmt.Sprintf("Чи можна зареєструвати причіп №%d без техогляду?", i+1)
+		h.beginNewEntry(admin, question)
+		n := len(h.srv.Messages(admin.id))
+		leave.do()
+		h.settle()
+		var notice bottest.Message
+		for _, m := range h.srv.Messages(admin.id)[n:] {
+			if strings.HasPrefix(m.Text, "📝") {
+				notice = m
+			}
+		}
+		var id string
+		h.st.DB().Get(&id, `SELECT id FROM faq_entries WHERE pack = 'hsc' AND entry->'question'->>'uk' = $1 AND hidden`, question)
+		if id == "" || !strings.Contains(notice.Text, question) || !hasButton(notice, "fe:e:"+id) {
+			t.Errorf("%s: the half-made entry is not kept hidden and told of: %q (%q)", leave.name, id, notice.Text)
+		}
+		if leave.name == "/cancel" {
+			if got := h.last(admin.id).Text; got != h.text.Text("uk", "cancel.done") {
+				t.Errorf("/cancel with a half-made entry: %q", got)
+			}
+		}
+		h.says(admin, "/cancel")
+		h.settle()
 	}
 	h.noRejects()
 }

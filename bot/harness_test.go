@@ -233,5 +233,5 @@ func hasButton(m bottest.Message, data string) bool {
 // takeFirst puts a route of a test's own ahead of the bot's (before the
 // bot runs).
 func (a *App) takeFirst(match func(*models.Update) bool, h turn.Handler) {
-	a.table = append([]route{{match, h}}, a.table...)
+	a.table = append([]route{{match: match, handle: h}}, a.table...)
 }

@@ -18,6 +18,10 @@ import (
 type route struct {
 	match  func(u *models.Update) bool
 	handle turn.Handler
+	// leaves: a citizen's command or button that takes an admin away from
+	// a FAQ entry they are writing, which is kept hidden first: another
+	// dialog would take the conversation's place and lose it.
+	leaves bool
 }
 
 // routes is the one route table: the first route that matches an update
@@ -25,41 +29,48 @@ type route struct {
 func (a *App) routes() []route {
 	var table []route
 	add := func(match func(u *models.Update) bool, h turn.Handler) {
-		table = append(table, route{match, h})
+		table = append(table, route{match: match, handle: h})
+	}
+	leaving := func(match func(u *models.Update) bool, h turn.Handler) {
+		table = append(table, route{match: match, handle: h, leaves: true})
 	}
 	// The staff and integrity chats first: their buttons and commands are
 	// theirs, whatever a citizen's turn.Handler would make of them.
 	add(a.desk.IsStaffUpdate, a.desk.OnStaff)
 	add(a.integrity.IsIntegrityUpdate, a.integrity.OnIntegrityChat)
 
-	command := func(name string, h turn.Handler) {
-		add(func(u *models.Update) bool {
+	isCommand := func(name string) func(u *models.Update) bool {
+		return func(u *models.Update) bool {
 			c, ok := a.Command(u)
 			return ok && c.Name == name
-		}, h)
+		}
 	}
-	command("start", a.citizen.OnStart)
-	command("help", a.citizen.OnHelp)
-	command("menu", a.citizen.OnMenu)
-	command("language", a.citizen.OnLanguage)
-	command("cancel", a.citizen.OnCancel)
-
-	callback := func(action string, h turn.Handler) {
-		add(func(u *models.Update) bool {
+	isCallback := func(action string) func(u *models.Update) bool {
+		return func(u *models.Update) bool {
 			if u.CallbackQuery == nil {
 				return false
 			}
 			got, _ := tg.ParseCallback(u.CallbackQuery.Data)
 			return got == action
-		}, h)
+		}
 	}
+	command := func(name string, h turn.Handler) { leaving(isCommand(name), h) }
+	callback := func(action string, h turn.Handler) { leaving(isCallback(action), h) }
+	command("start", a.citizen.OnStart)
+	command("help", a.citizen.OnHelp)
+	command("menu", a.citizen.OnMenu)
+	command("language", a.citizen.OnLanguage)
+	// /cancel, /faq and the editor's own buttons end a pending edit
+	// themselves, and say what became of it.
+	add(isCommand("cancel"), a.citizen.OnCancel)
+
 	callback(turn.CbLanguage, a.citizen.OnLanguageChosen)
 	callback(turn.CbMenu, a.citizen.OnMenuItem)
 	for _, action := range []string{turn.CbFAQRoot, turn.CbFAQCategory, turn.CbFAQQuestion, turn.CbFAQVote, turn.CbFAQNone} {
 		callback(action, a.citizen.OnFAQButton)
 	}
-	callback(turn.CbEdit, a.edit.OnEditButton)
-	command("faq", a.citizen.OnFAQCommand)
+	add(isCallback(turn.CbEdit), a.edit.OnEditButton)
+	add(isCommand("faq"), a.citizen.OnFAQCommand)
 	command("centres", a.citizen.OnCentresCommand)
 	command("unanswered", a.edit.OnUnanswered)
 	command("dashboard", a.desk.OnDashboardCommand)
@@ -212,6 +223,11 @@ func (a *App) decide(ctx context.Context, t *turn.Turn) error {
 func (a *App) route(ctx context.Context, t *turn.Turn) error {
 	for _, r := range a.table {
 		if r.match(t.Update) {
+			if r.leaves && t.User != nil {
+				if _, err := a.edit.KeepHalfMade(ctx, t); err != nil {
+					return err
+				}
+			}
 			return r.handle(ctx, t)
 		}
 	}

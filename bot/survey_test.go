@@ -1766,3 +1766,46 @@ func TestBribeToldInARatingPointsToReport(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// «⬅️ Назад» at a questionnaire's first step goes back to its intro and
+// «▶️ Почати» (it did nothing: an empty toast, no message); with answers
+// given further on, it says this is the first step and they stay.
+func TestBackAtTheFirstStepShowsTheIntro(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 9891, lang: "uk"}
+	for _, k := range []string{"m", "r"} {
+		h.says(p, map[string]string{"m": "/mystery", "r": "/rate"}[k])
+		h.settle()
+		h.taps(p, h.last(p.id), "qs:"+k+":go")
+		h.settle()
+		n := len(h.srv.Messages(p.id))
+		h.taps(p, h.lastInline(p.id), turn.CbSurveyBack+":"+k)
+		h.settle()
+		intro := h.lastInline(p.id)
+		if !hasButton(intro, "qs:"+k+":go") || len(h.srv.Messages(p.id)) != n {
+			t.Errorf("%s: «Назад» at the first step: %q %s", k, intro.Text, intro.ReplyMarkup)
+		}
+		// «Почати» begins it again, at its first step.
+		h.taps(p, intro, "qs:"+k+":go")
+		h.settle()
+		if got := h.lastInline(p.id); hasButton(got, "qs:"+k+":go") || strings.Contains(got.Text, h.text.Text("uk", "survey.continue")) {
+			t.Errorf("%s: «Почати» after «Назад»: %q", k, got.Text)
+		}
+	}
+	// The rating's centre step with an answer given further on.
+	h.pickCentre(p, h.lastInline(p.id), "r")
+	h.settle()
+	h.taps(p, h.lastInline(p.id), turn.CbSurveyAns+":r:time:4")
+	h.settle()
+	for range 3 {
+		h.taps(p, h.lastInline(p.id), turn.CbSurveyBack+":r")
+		h.settle()
+	}
+	if got := h.lastInline(p.id).Text; !strings.Contains(got, h.text.Text("uk", "survey.first_step")) {
+		t.Errorf("«Назад» at the centre step with answers given: %q", got)
+	}
+	if _, ok := h.draft(p, "rating").Answers["time"]; !ok {
+		t.Error("the answer given was lost")
+	}
+	h.noRejects()
+}

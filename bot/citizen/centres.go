@@ -89,12 +89,7 @@ func (a *Citizens) continueCentres(ctx context.Context, t *turn.Turn, m *models.
 			a.SendWithLocationButton(t, a.Text.Text(t.Lang, "centre.metro"))
 			return nil
 		}
-		q := html.EscapeString(turn.Cut(m.Text, 60))
-		text := a.Text.Text(t.Lang, "centre.none_found_wait", map[string]any{"Query": q})
-		if cov := a.CoverageNote(t.Lang); cov != "" {
-			text += "\n\n" + cov
-		}
-		a.SendWithLocationButton(t, text)
+		a.SendWithLocationButton(t, a.noneFound(t, m.Text))
 		return nil
 	}
 	if _, err := store.EndConversation(ctx, t.Tx, t.Chat); err != nil {
@@ -129,8 +124,22 @@ func (a *Citizens) placeUnknown(ctx context.Context, t *turn.Turn, text string) 
 	if res := a.Book().Index.Ask(place); res.Best != "" || len(res.Suggestions) > 0 {
 		return false, nil
 	}
-	q := html.EscapeString(turn.Cut(place, 60))
-	return true, a.askWhereWith(ctx, t, a.Text.Text(t.Lang, "centre.none_found_wait", map[string]any{"Query": q})+"\n\n"+cov)
+	return true, a.askWhereWith(ctx, t, a.noneFound(t, place))
+}
+
+// noneFound says that no centre was found by the place typed, and asks
+// for another name or the location. The pack's coverage («only Moscow's
+// offices») follows only where the gazetteer knows the place: said of
+// «Чистые пруды» or «Простоквашино», names it does not know, it would
+// tell the person their place is beyond the list, which nothing says.
+func (a *Citizens) noneFound(t *turn.Turn, place string) string {
+	text := a.Text.Text(t.Lang, "centre.none_found_wait", map[string]any{"Query": html.EscapeString(turn.Cut(place, 60))})
+	if _, known := a.Pack.PlaceNamed(place); known {
+		if cov := a.CoverageNote(t.Lang); cov != "" {
+			text += "\n\n" + cov
+		}
+	}
+	return text
 }
 
 // answers tells whether text typed where a place was asked for is better
@@ -179,6 +188,12 @@ func (a *Citizens) showNearest(ctx context.Context, t *turn.Turn, lat, lon float
 	near := a.Pack.Nearest(lat, lon, turn.NearestCount)
 	if len(near) == 0 {
 		a.Reply(ctx, t, a.Text.Text(t.Lang, "centre.none_near"), a.MenuKeyboard(t.Lang))
+		return
+	}
+	if cov := a.CoverageNote(t.Lang); cov != "" && near[0].Km > turn.BeyondReachKm {
+		// «Санкт-Петербург»: the coverage is the answer, not Zelenograd's
+		// offices 600 km off.
+		a.replyCards(ctx, t, a.Text.Text(t.Lang, "centre.none_within"), []string{cov})
 		return
 	}
 	now := time.Now()

@@ -249,10 +249,17 @@ func (a *Citizens) OnCancel(ctx context.Context, t *turn.Turn) error {
 		a.Reply(ctx, t, a.Text.Text(t.Lang, "menu.title"), a.MenuKeyboard(t.Lang))
 		return nil
 	}
+	// A FAQ entry an admin was writing is kept hidden, and they are told,
+	// rather than lost with the conversation.
+	kept, err := a.edit.KeepHalfMade(ctx, t)
+	if err != nil {
+		return err
+	}
 	ended, err := store.EndConversation(ctx, t.Tx, t.Chat)
 	if err != nil {
 		return err
 	}
+	ended = ended || kept
 	reporting, filed, err := a.integrity.EndDialog(ctx, t)
 	if err != nil {
 		return err

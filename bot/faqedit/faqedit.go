@@ -151,20 +151,42 @@ const EditLapse = 30 * time.Minute
 // EndPendingEdit ends the chat's FAQ field edit or new entry, if one waits
 // for text; dropped reports whether one did. Other dialogs are left alone.
 func (a *Editor) EndPendingEdit(ctx context.Context, t *turn.Turn) (dropped bool, err error) {
-	conv, err := store.GetConversation(ctx, t.Tx, t.Chat)
-	if errors.Is(err, store.ErrNotFound) || err == nil && conv.Dialog != turn.DialogFAQEdit {
-		return false, nil
-	}
-	if err != nil {
+	d, ok, err := pendingEdit(ctx, t)
+	if !ok || err != nil {
 		return false, err
 	}
-	var d editDraft
-	if json.Unmarshal(conv.Data, &d) == nil {
-		if kept, err := a.keepHalfMade(ctx, t, d); err != nil || kept {
-			return false, err
-		}
+	if kept, err := a.keepHalfMade(ctx, t, d); err != nil || kept {
+		return false, err
 	}
 	return store.EndConversation(ctx, t.Tx, t.Chat)
+}
+
+// KeepHalfMade keeps the new entry the chat's admin is writing, when it
+// has some text, hidden and tells them so (see keepHalfMade): called before
+// another dialog takes the conversation's place (/rate, /operator, the
+// menu) or /cancel ends it, which would lose it without a word. Any other
+// edit is left as it is (ContinueEdit tells of it). kept reports whether an
+// entry was kept.
+func (a *Editor) KeepHalfMade(ctx context.Context, t *turn.Turn) (kept bool, err error) {
+	d, ok, err := pendingEdit(ctx, t)
+	if !ok || err != nil {
+		return false, err
+	}
+	return a.keepHalfMade(ctx, t, d)
+}
+
+// pendingEdit reads the chat's FAQ edit that waits for text; ok is false
+// when none does. An unreadable draft reads as an empty one.
+func pendingEdit(ctx context.Context, t *turn.Turn) (d editDraft, ok bool, err error) {
+	conv, err := store.GetConversation(ctx, t.Tx, t.Chat)
+	if errors.Is(err, store.ErrNotFound) || err == nil && conv.Dialog != turn.DialogFAQEdit {
+		return d, false, nil
+	}
+	if err != nil {
+		return d, false, err
+	}
+	json.Unmarshal(conv.Data, &d) // unreadable: nothing to keep
+	return d, true, nil
 }
 
 // keepHalfMade ends the edit d; when d writes a new entry that has some

@@ -214,7 +214,13 @@ func (a *Surveys) pickFromFound(ctx context.Context, t *turn.Turn, q *dialogs.Qu
 			a.pickNearest(ctx, t, q, r, pl.Lat, pl.Lon, a.Text.Text(t.Lang, "centre.nearest_to_place", map[string]any{"Place": html.EscapeString(turn.Cut(pl.NameIn(t.Lang), 60))}), pl.Region)
 			return nil
 		}
-		a.renderCentres(ctx, t, q, r, a.topView(), a.Text.Text(t.Lang, "centre.none_found", map[string]any{"Query": html.EscapeString(turn.Cut(strings.TrimSpace(text), 40))}))
+		note := a.Text.Text(t.Lang, "centre.none_found", map[string]any{"Query": html.EscapeString(turn.Cut(strings.TrimSpace(text), 40))})
+		if _, ok := dialogs.MetroNamed(text); ok && a.Pack.FoundByDistrict() {
+			// «метро Китай-город»: the list has no stations, as
+			// outside a questionnaire.
+			note = a.Text.Text(t.Lang, "centre.metro")
+		}
+		a.renderCentres(ctx, t, q, r, a.topView(), note)
 		return nil
 	}
 	if len(found) > turn.FoundMax {
@@ -240,6 +246,12 @@ func (a *Surveys) pickNearest(ctx context.Context, t *turn.Turn, q *dialogs.Ques
 	near := a.Pack.Nearest(lat, lon, turn.NearestCount)
 	if len(near) == 0 {
 		a.renderCentres(ctx, t, q, r, a.topView(), a.Text.Text(t.Lang, "centre.none_near"))
+		return
+	}
+	if cov := a.CoverageNote(t.Lang); cov != "" && near[0].Km > turn.BeyondReachKm {
+		// «Санкт-Петербург»: no centre hundreds of kilometres off passes
+		// for its own; the list to choose from, with what it covers.
+		a.renderCentres(ctx, t, q, r, a.topView(), a.Text.Text(t.Lang, "centre.none_near")+"\n\n"+cov)
 		return
 	}
 	lang := a.ContentLang(t.Lang)

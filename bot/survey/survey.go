@@ -1106,13 +1106,45 @@ func (a *Surveys) stepBack(ctx context.Context, t *turn.Turn, q *dialogs.Questio
 	if NeedsCentre(r) {
 		current = CentreStep
 	}
-	prev, ans := q.Back(r.Answers, current)
-	if prev == "" && r.Kind == dialogs.KindRating && current != CentreStep && r.Desk == 0 {
+	prev, ans := "", r.Answers
+	if current != CentreStep {
+		// The rating's own centre step comes before every question.
+		prev, ans = q.Back(r.Answers, current)
+	}
+	note := ""
+	switch {
+	case prev != "":
+	case r.Kind == dialogs.KindRating && current != CentreStep && r.Desk == 0:
 		// Back from the first rating question: choose the centre again.
 		r.Centre, r.CentreNote = "", ""
+	case len(r.Answers) == 0:
+		// The first step, nothing answered: back to the intro and its
+		// «Почати» (a QR code's centre kept), as if not yet begun.
+		return a.backToIntro(ctx, t, r)
+	default:
+		// The first step, with answers given further on: they stay.
+		note = a.Text.Text(t.Lang, "survey.first_step")
 	}
 	r.Answers = ans
-	return a.saveAndRender(ctx, t, q, r, "")
+	return a.saveAndRender(ctx, t, q, r, note)
+}
+
+// backToIntro drops the draft r, begun but not answered, and shows the
+// questionnaire's intro in the step's place.
+func (a *Surveys) backToIntro(ctx context.Context, t *turn.Turn, r store.Response) error {
+	if _, err := store.DeleteDraft(ctx, t.Tx, t.User.ID, r.Kind); err != nil {
+		return err
+	}
+	msgID := r.MessageID
+	if t.Update.CallbackQuery == nil {
+		// «назад» typed: the intro comes below it, and the step above
+		// loses its buttons.
+		if msgID != 0 {
+			dropStepButtons(t, r)
+		}
+		msgID = 0
+	}
+	return a.OfferSurvey(ctx, t, r.Kind, r.Centre, r.Desk, msgID)
 }
 
 // ContinueSurvey takes typed text or a photo for the current question.

@@ -184,6 +184,11 @@ const (
 	FoundMax     = 12
 )
 
+// BeyondReachKm is how far from every centre a place is beyond a pack's
+// coverage for sure (Saint Petersburg for Moscow's offices): the coverage
+// is told, and no centre, hundreds of kilometres off, passes for its own.
+const BeyondReachKm = 150
+
 // UnplacedNote names centres of a region that the list does not place on
 // the map (so never among the nearest), with their settlements.
 func (a *Env) UnplacedNote(lang string, centres []dialogs.Centre) string {
