@@ -223,7 +223,9 @@ func (a *App) decide(ctx context.Context, t *turn.Turn) error {
 func (a *App) route(ctx context.Context, t *turn.Turn) error {
 	for _, r := range a.table {
 		if r.match(t.Update) {
-			if r.leaves && t.User != nil {
+			// Only an admin writes FAQ entries: a citizen's commands and
+			// buttons read nothing more for it (KnownAdmin is memory).
+			if r.leaves && t.User != nil && a.KnownAdmin(t.User.ID) {
 				if _, err := a.edit.KeepHalfMade(ctx, t); err != nil {
 					return err
 				}
