@@ -286,10 +286,13 @@ type TicketMessage struct {
 	Relayed          bool      `db:"relayed"`
 	Text             string    `db:"text"`
 	At               time.Time `db:"at"`
+	// MediaGroup is the album the message was a part of (tg.AlbumOf);
+	// "": none.
+	MediaGroup string `db:"media_group"`
 }
 
 const messageColumns = `id, ticket_id, direction, coalesce(citizen_message_id, 0) AS citizen_message_id,
-	coalesce(staff_message_id, 0) AS staff_message_id, author, relayed, text, at`
+	coalesce(staff_message_id, 0) AS staff_message_id, author, relayed, text, at, coalesce(media_group, '') AS media_group`
 
 // AddTicketMessage records a relayed (or held back) message and returns
 // its id. The id of a copy not yet made is kept by the outbox when it is
@@ -297,9 +300,9 @@ const messageColumns = `id, ticket_id, direction, coalesce(citizen_message_id, 0
 func AddTicketMessage(ctx context.Context, q sqlx.QueryerContext, m TicketMessage) (int64, error) {
 	var id int64
 	err := sqlx.GetContext(ctx, q, &id, `
-		INSERT INTO ticket_messages (ticket_id, direction, citizen_message_id, staff_message_id, author, relayed, text)
-		VALUES ($1, $2, nullif($3::bigint, 0), nullif($4::bigint, 0), $5, $6, $7) RETURNING id`,
-		m.TicketID, m.Direction, m.CitizenMessageID, m.StaffMessageID, m.Author, m.Relayed, m.Text)
+		INSERT INTO ticket_messages (ticket_id, direction, citizen_message_id, staff_message_id, author, relayed, text, media_group)
+		VALUES ($1, $2, nullif($3::bigint, 0), nullif($4::bigint, 0), $5, $6, $7, nullif($8, '')) RETURNING id`,
+		m.TicketID, m.Direction, m.CitizenMessageID, m.StaffMessageID, m.Author, m.Relayed, m.Text, m.MediaGroup)
 	if err != nil {
 		return 0, fmt.Errorf("store: unable to record a message of ticket %d: %w", m.TicketID, err)
 	}
@@ -335,6 +338,19 @@ func Unrelay(ctx context.Context, q sqlx.ExecerContext, id int64) (bool, error) 
 	}
 	n, _ := res.RowsAffected()
 	return n > 0, nil
+}
+
+// AlbumAnswers lists the moderator's answers the citizen got as parts of
+// the album group in the ticket, in order: the photos sent together with
+// one of them.
+func AlbumAnswers(ctx context.Context, q sqlx.QueryerContext, ticketID int64, group string) ([]TicketMessage, error) {
+	var out []TicketMessage
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT `+messageColumns+` FROM ticket_messages
+		WHERE ticket_id = $1 AND media_group = $2 AND direction = 'out' AND relayed ORDER BY id`, ticketID, group)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list the album %s of ticket %d: %w", group, ticketID, err)
+	}
+	return out, nil
 }
 
 // TicketMessages lists a ticket's messages in order.

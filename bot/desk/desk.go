@@ -272,7 +272,8 @@ func (a *Desk) relayToCitizen(ctx context.Context, t *turn.Turn, tk store.Ticket
 		a.notSentClosed(t, tk, m)
 		return nil
 	}
-	rec := store.TicketMessage{TicketID: tk.ID, Direction: "out", Author: m.From.ID, Relayed: true, Text: turn.FirstNonEmpty(m.Text, m.Caption)}
+	rec := store.TicketMessage{TicketID: tk.ID, Direction: "out", Author: m.From.ID, Relayed: true, Text: turn.FirstNonEmpty(m.Text, m.Caption),
+		MediaGroup: tg.AlbumOf(m)}
 	rec.StaffMessageID = int64(m.ID)
 	id, err := store.AddTicketMessage(ctx, t.Tx, rec)
 	if err != nil {

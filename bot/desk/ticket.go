@@ -90,7 +90,7 @@ func (a *Desk) RelayToStaff(ctx context.Context, t *turn.Turn, tk store.Ticket, 
 	}
 	rec := store.TicketMessage{TicketID: tk.ID, Direction: "in", Author: t.User.ID, Relayed: !blocked, Text: text}
 	if msg != nil {
-		rec.CitizenMessageID = int64(msg.ID)
+		rec.CitizenMessageID, rec.MediaGroup = int64(msg.ID), tg.AlbumOf(msg)
 		if rec.Text == "" {
 			rec.Text = turn.FirstNonEmpty(msg.Text, msg.Caption)
 		}
