@@ -220,6 +220,7 @@ type ListedTicket struct {
 	AssigneeName     string `db:"assignee_name"`      // "" when the name is not known
 	LastAnswerer     int64  `db:"last_answerer"`      // the moderator who answered last; 0: nobody yet
 	LastAnswererName string `db:"last_answerer_name"` // "" when the name is not known
+	Blocked          bool   `db:"blocked"`            // moderators have blocked its citizen
 }
 
 // OpenTickets lists open tickets, oldest first; of those opened at once
@@ -230,7 +231,8 @@ func OpenTickets(ctx context.Context, q sqlx.QueryerContext, limit int) ([]Liste
 		SELECT `+ticketColumns+`,
 		       coalesce((SELECT name FROM staff s WHERE s.id = tickets.assignee), '') AS assignee_name,
 		       coalesce(last.author, 0) AS last_answerer,
-		       coalesce((SELECT name FROM staff s WHERE s.id = last.author), '') AS last_answerer_name
+		       coalesce((SELECT name FROM staff s WHERE s.id = last.author), '') AS last_answerer_name,
+		       EXISTS (SELECT 1 FROM blocked_users b WHERE b.user_id = tickets.user_id) AS blocked
 		FROM tickets
 		LEFT JOIN LATERAL (SELECT author FROM ticket_messages m
 		                   WHERE m.ticket_id = tickets.id AND m.direction = 'out' AND m.author <> 0
@@ -386,6 +388,15 @@ func UnblockUser(ctx context.Context, q sqlx.ExecerContext, userID int64) (unblo
 	}
 	n, _ := res.RowsAffected()
 	return n > 0, nil
+}
+
+// IsBlocked tells whether moderators have blocked the user.
+func IsBlocked(ctx context.Context, q sqlx.QueryerContext, userID int64) (bool, error) {
+	var blocked bool
+	if err := sqlx.GetContext(ctx, q, &blocked, `SELECT EXISTS (SELECT 1 FROM blocked_users WHERE user_id = $1)`, userID); err != nil {
+		return false, fmt.Errorf("store: unable to check whether user %d is blocked: %w", userID, err)
+	}
+	return blocked, nil
 }
 
 // BlockState tells whether a user is blocked, and marks the one notice as
