@@ -243,3 +243,40 @@ func TestUnsendingAnAlbumDeletesEveryPhoto(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// A citizen who corrects the caption of a photo they sent into their
+// request (one of an album, or one on its own): the moderators' copy in
+// the topic reads the corrected caption, as a corrected text does.
+func TestCitizenCaptionEditReachesTopic(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 11966, lang: "uk"}
+	topic := h.openTicketFor(p, "Чи підійдуть такі фото на посвідчення?")
+	n := len(inThread(h.srv.Messages(staffChat), topic.ThreadID))
+	send := func(m *models.Message) int64 {
+		m.Date, m.From = int(time.Now().Unix()), p.user()
+		m.Chat = models.Chat{ID: p.id, Type: models.ChatTypePrivate, FirstName: "Олена"}
+		return h.srv.Push(models.Update{Message: m})
+	}
+	first := send(albumPart("mine-3", "selfie-1", "Ось мої фото"))
+	send(albumPart("mine-3", "selfie-2", ""))
+	single := send(albumPart("", "selfie-3", "А це для паспорта"))
+	h.settle()
+	edit := func(update int64, m *models.Message) {
+		h.st.DB().QueryRow(`SELECT (payload->'message'->>'message_id')::int FROM inbox WHERE update_id = $1`, update).Scan(&m.ID)
+		now := int(time.Now().Unix())
+		m.Date, m.EditDate, m.From = now, now, p.user()
+		m.Chat = models.Chat{ID: p.id, Type: models.ChatTypePrivate, FirstName: "Олена"}
+		h.srv.Push(models.Update{EditedMessage: m})
+	}
+	edit(first, albumPart("mine-3", "selfie-1", "Ось мої фото; друге — без окулярів"))
+	edit(single, albumPart("", "selfie-3", "А це для закордонного паспорта"))
+	h.settle()
+	ms := inThread(h.srv.Messages(staffChat), topic.ThreadID)[n:]
+	if len(ms) != 3 || ms[0].Text != "Ось мої фото; друге — без окулярів" || ms[2].Text != "А це для закордонного паспорта" {
+		for _, m := range ms {
+			t.Logf("#%d %s %q album %q edits %d: %q", m.ID, m.Method, m.Media, m.Album, m.Edits, m.Text)
+		}
+		t.Error("the topic does not read the citizen's corrected captions")
+	}
+	h.noRejects()
+}
