@@ -23,6 +23,20 @@ func albumPart(group, file, caption string) *models.Message {
 	}
 }
 
+// staffEditsAlbumPart pushes the moderator's edit of the album part they
+// posted in the topic as update (staffPost's return) into edited, and
+// waits for what it brings.
+func (h *harness) staffEditsAlbumPart(update int64, thread int, edited *models.Message) {
+	h.t.Helper()
+	h.st.DB().QueryRow(`SELECT (payload->'message'->>'message_id')::int FROM inbox WHERE update_id = $1`, update).Scan(&edited.ID)
+	now := int(time.Now().Unix())
+	edited.Date, edited.EditDate, edited.From = now, now, moderator
+	edited.Chat = models.Chat{ID: staffChat, Type: models.ChatTypeSupergroup, Title: "Staff", IsForum: true}
+	edited.MessageThreadID, edited.IsTopicMessage = thread, true
+	h.srv.Push(models.Update{EditedMessage: edited})
+	h.settle()
+}
+
 // isAlbum tells whether ms arrived as one album, in the order of files.
 func isAlbum(ms []bottest.Message, files ...string) bool {
 	if len(ms) != len(files) || ms[0].Album == "" {
@@ -66,15 +80,7 @@ func TestModeratorAlbumReachesCitizenAsOne(t *testing.T) {
 	}
 
 	// The moderator captions the third photo after all.
-	var id int
-	h.st.DB().QueryRow(`SELECT (payload->'message'->>'message_id')::int FROM inbox WHERE update_id = $1`, third).Scan(&id)
-	now := int(time.Now().Unix())
-	edited := albumPart("scans-1", "scan-3", "А це зворот")
-	edited.ID, edited.Date, edited.EditDate, edited.From = id, now, now, moderator
-	edited.Chat = models.Chat{ID: staffChat, Type: models.ChatTypeSupergroup, Title: "Staff", IsForum: true}
-	edited.MessageThreadID, edited.IsTopicMessage = topic.ThreadID, true
-	h.srv.Push(models.Update{EditedMessage: edited})
-	h.settle()
+	h.staffEditsAlbumPart(third, topic.ThreadID, albumPart("scans-1", "scan-3", "А це зворот"))
 	ms = h.srv.Messages(p.id)[n:]
 	if len(ms) != 4 || ms[2].Text != label+" А це зворот" || ms[2].Edits != 1 {
 		t.Errorf("the third photo after its caption was added: %q (%d edits, %d messages)", ms[2].Text, ms[2].Edits, len(ms))
@@ -199,6 +205,78 @@ func TestCaptionedNotesStayWithStaff(t *testing.T) {
 	h.settle()
 	for _, got := range h.srv.Messages(r.u.ID)[m:] {
 		t.Errorf("the reporter got %q (%s) after a «//» photo among staff", got.Text, got.Method)
+	}
+	h.noRejects()
+}
+
+// A moderator's album the citizen got, turned into a note afterwards
+// («// Скани з іншої справи» in its caption): «🗑» deletes every photo of
+// it in the citizen's chat, not only the captioned one, and says how many
+// went.
+func TestUnsendingAnAlbumDeletesEveryPhoto(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 11965, lang: "uk"}
+	topic := h.openTicketFor(p, "Які документи потрібні для заміни посвідчення?")
+	n := len(h.srv.Messages(p.id))
+	first := h.staffPost(staffChat, topic.ThreadID, 0, albumPart("other-1", "other-1", "Скани"))
+	h.staffPost(staffChat, topic.ThreadID, 0, albumPart("other-1", "other-2", ""))
+	h.staffPost(staffChat, topic.ThreadID, 0, albumPart("other-1", "other-3", ""))
+	got := h.srv.WaitMessages(t, p.id, n+3, 10*time.Second)[n:]
+	h.settle()
+
+	h.staffEditsAlbumPart(first, topic.ThreadID, albumPart("other-1", "other-1", "// Скани з іншої справи"))
+	notice := lastInThread(h, topic.ThreadID)
+	if len(notice.Buttons()) != 1 || len(notice.Buttons()[0]) != 1 {
+		t.Fatalf("the moderator was told %q with %v", notice.Text, notice.Buttons())
+	}
+	h.staffTaps(moderator, notice, notice.Buttons()[0][0].CallbackData)
+	for _, m := range h.srv.Messages(p.id) {
+		for _, sent := range got {
+			if m.ID == sent.ID {
+				t.Errorf("the citizen still has the album's %s", m.Media)
+			}
+		}
+	}
+	notice = lastInThread(h, topic.ThreadID)
+	if want := h.text.Count("uk", "desk.unsent_album", 3, nil); notice.Text != want || len(notice.Buttons()) != 0 {
+		t.Errorf("after 🗑 the notice reads %q with %v; want %q", notice.Text, notice.Buttons(), want)
+	}
+	h.noRejects()
+}
+
+// A citizen who corrects the caption of a photo they sent into their
+// request (one of an album, or one on its own): the moderators' copy in
+// the topic reads the corrected caption, as a corrected text does.
+func TestCitizenCaptionEditReachesTopic(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 11966, lang: "uk"}
+	topic := h.openTicketFor(p, "Чи підійдуть такі фото на посвідчення?")
+	n := len(inThread(h.srv.Messages(staffChat), topic.ThreadID))
+	send := func(m *models.Message) int64 {
+		m.Date, m.From = int(time.Now().Unix()), p.user()
+		m.Chat = models.Chat{ID: p.id, Type: models.ChatTypePrivate, FirstName: "Олена"}
+		return h.srv.Push(models.Update{Message: m})
+	}
+	first := send(albumPart("mine-3", "selfie-1", "Ось мої фото"))
+	send(albumPart("mine-3", "selfie-2", ""))
+	single := send(albumPart("", "selfie-3", "А це для паспорта"))
+	h.settle()
+	edit := func(update int64, m *models.Message) {
+		h.st.DB().QueryRow(`SELECT (payload->'message'->>'message_id')::int FROM inbox WHERE update_id = $1`, update).Scan(&m.ID)
+		now := int(time.Now().Unix())
+		m.Date, m.EditDate, m.From = now, now, p.user()
+		m.Chat = models.Chat{ID: p.id, Type: models.ChatTypePrivate, FirstName: "Олена"}
+		h.srv.Push(models.Update{EditedMessage: m})
+	}
+	edit(first, albumPart("mine-3", "selfie-1", "Ось мої фото; друге — без окулярів"))
+	edit(single, albumPart("", "selfie-3", "А це для закордонного паспорта"))
+	h.settle()
+	ms := inThread(h.srv.Messages(staffChat), topic.ThreadID)[n:]
+	if len(ms) != 3 || ms[0].Text != "Ось мої фото; друге — без окулярів" || ms[2].Text != "А це для закордонного паспорта" {
+		for _, m := range ms {
+			t.Logf("#%d %s %q album %q edits %d: %q", m.ID, m.Method, m.Media, m.Album, m.Edits, m.Text)
+		}
+		t.Error("the topic does not read the citizen's corrected captions")
 	}
 	h.noRejects()
 }

@@ -38,6 +38,26 @@ func (h *harness) staffPost(chat int64, thread, replyTo int, m *models.Message) 
 	return h.srv.Push(models.Update{Message: m})
 }
 
+// blocks has a moderator block the citizen of the topic thread: /block,
+// then «yes» under the question it brings (in General for a closed topic).
+func (h *harness) blocks(thread int) {
+	h.t.Helper()
+	h.staffPost(staffChat, thread, 0, &models.Message{Text: "/block"})
+	h.settle()
+	ms := h.srv.Messages(staffChat)
+	for i := len(ms) - 1; i >= 0; i-- {
+		for _, row := range ms[i].Buttons() {
+			for _, b := range row {
+				if strings.HasPrefix(b.CallbackData, "tk:B:") {
+					h.staffTaps(moderator, ms[i], b.CallbackData)
+					return
+				}
+			}
+		}
+	}
+	h.t.Fatal("/block asked nothing to confirm")
+}
+
 // staffTaps presses a button on a staff-chat message, and waits for what
 // it brings.
 func (h *harness) staffTaps(from *models.User, msg bottest.Message, data string) {
@@ -185,8 +205,7 @@ func TestBlockedCitizenIsHeardButNotRelayed(t *testing.T) {
 	h := newHarness(t)
 	p := person{id: 11201, lang: "uk"}
 	topic := h.openTicketFor(p, "Перше питання")
-	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/block"})
-	h.settle()
+	h.blocks(topic.ThreadID)
 	before := len(inThread(h.srv.Messages(staffChat), topic.ThreadID))
 	h.says(p, "друге")
 	h.says(p, "третє")

@@ -236,7 +236,7 @@ func TestUnblockRatingCardAndReviewReadCleanly(t *testing.T) {
 	if got := lastInThread(h, int(tk.ThreadID)).Text; got != h.text.Text("uk", "desk.not_blocked") {
 		t.Errorf("/unblock of a citizen who is not blocked: %q", got)
 	}
-	h.staffPost(staffChat, int(tk.ThreadID), 0, &models.Message{Text: "/block"})
+	h.blocks(int(tk.ThreadID))
 	h.staffPost(staffChat, int(tk.ThreadID), 0, &models.Message{Text: "/unblock"})
 	h.settle()
 	if got := lastInThread(h, int(tk.ThreadID)).Text; got != h.text.Text("uk", "desk.unblocked", map[string]any{"Name": "Ірина Модераторка"}) {
@@ -286,8 +286,7 @@ func TestCommandInAClosedTicketIsAnsweredInGeneral(t *testing.T) {
 	topic := h.openTicketFor(p, "Купіть рекламу у нас")
 	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/close"})
 	h.settle()
-	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/block"})
-	h.settle()
+	h.blocks(topic.ThreadID)
 	// A search from the closed topic is answered too.
 	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/faq загубив права"})
 	h.settle()
@@ -527,8 +526,7 @@ func TestReminderComesForEveryWait(t *testing.T) {
 	h.staffPost(staffChat, td.ThreadID, 0, &models.Message{Text: "Довідку видають у будь-якому ТСЦ."})
 	h.settle()
 	// E: blocked without an answer: nobody waits for one.
-	h.staffPost(staffChat, te.ThreadID, 0, &models.Message{Text: "/block"})
-	h.settle()
+	h.blocks(te.ThreadID)
 
 	later := func() {
 		h.st.DB().MustExec(`UPDATE tickets SET created_at = created_at - interval '10 days', waiting_since = waiting_since - interval '10 days'`)
@@ -621,8 +619,8 @@ func TestCardButtonsNameTheModeratorAndBlockingIsConfirmed(t *testing.T) {
 	if got := lastInThread(h, tq.ThreadID).Text; got != want || !strings.Contains(got, "Петро Колега") {
 		t.Errorf("blocked by the button: %q, want %q", got, want)
 	}
-	if card := inThread(h.srv.Messages(staffChat), tq.ThreadID)[0]; !hasButton(card, "tk:b:2") {
-		t.Errorf("the card did not get its buttons back: %v", card.Buttons())
+	if card := inThread(h.srv.Messages(staffChat), tq.ThreadID)[0]; !hasButton(card, "tk:u:2") || !hasButton(card, "tk:c:2") {
+		t.Errorf("the card of a blocked citizen does not offer to unblock: %v", card.Buttons())
 	}
 	h.noRejects()
 }
@@ -693,4 +691,56 @@ func TestTicketsListIsInAStableOrder(t *testing.T) {
 	if strings.Join(ids, ",") != strings.Join(want, ",") {
 		t.Errorf("/tickets lists %v, want the 30 first opened in order", ids)
 	}
+}
+
+// /block asks as the card's ⛔ does, and blocks only on «yes»; the card of
+// a blocked citizen offers to unblock (not to block again), and /tickets
+// marks their request blocked rather than «nobody took it yet».
+func TestBlockIsConfirmedAndShownOnTheCardAndInTheList(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 31103, lang: "uk"}
+	topic := h.openTicketFor(p, "Продам гараж недорого")
+	isBlocked := func() bool {
+		blocked, err := store.IsBlocked(context.Background(), h.st.DB(), p.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return blocked
+	}
+	card := func() bottest.Message { return inThread(h.srv.Messages(staffChat), topic.ThreadID)[0] }
+
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/block"})
+	h.settle()
+	ask := lastInThread(h, topic.ThreadID)
+	if isBlocked() || ask.Text != h.text.Text("uk", "desk.block_ask") || !hasButton(ask, "tk:B:1") || !hasButton(ask, "tk:k:1") {
+		t.Fatalf("/block: blocked %v at once; asked %q with %v", isBlocked(), ask.Text, ask.Buttons())
+	}
+	h.staffTaps(moderator, ask, "tk:k:1")
+	if ask = h.now(staffChat, ask.ID); isBlocked() || ask.Text != h.text.Text("uk", "desk.block_cancelled") || len(ask.Buttons()) != 0 {
+		t.Errorf("«no» under /block's question: blocked %v, the question reads %q with %v", isBlocked(), ask.Text, ask.Buttons())
+	}
+
+	h.blocks(topic.ThreadID)
+	if !isBlocked() {
+		t.Fatal("«yes» under /block's question did not block the citizen")
+	}
+	if c := card(); !hasButton(c, "tk:u:1") || hasButton(c, "tk:b:1") {
+		t.Errorf("the card of a blocked citizen: %v", c.Buttons())
+	}
+	h.staffPost(staffChat, 0, 0, &models.Message{Text: "/tickets"})
+	h.settle()
+	g := generalPosts(h)
+	if list := g[len(g)-1].Text; !strings.Contains(list, "№1 · UK") || !strings.Contains(list, h.text.Text("uk", "desk.list_blocked")) ||
+		strings.Contains(list, h.text.Text("uk", "desk.unassigned")) {
+		t.Errorf("/tickets with the citizen blocked:\n%s", list)
+	}
+
+	h.staffTaps(moderator, card(), "tk:u:1")
+	if c := card(); isBlocked() || !hasButton(c, "tk:b:1") {
+		t.Errorf("🔓 on the card: blocked %v, the card's buttons %v", isBlocked(), c.Buttons())
+	}
+	if got, want := lastInThread(h, topic.ThreadID).Text, h.text.Text("uk", "desk.unblocked", map[string]any{"Name": "Ірина Модераторка"}); got != want {
+		t.Errorf("🔓 on the card said %q, want %q", got, want)
+	}
+	h.noRejects()
 }

@@ -545,8 +545,7 @@ func TestBlockedCitizenAskingForAnOperatorIsToldTheTruth(t *testing.T) {
 	h := newHarness(t)
 	p := person{id: 8701, lang: "uk"}
 	topic := h.openTicketFor(p, "Перше питання про реєстрацію")
-	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "/block"})
-	h.settle()
+	h.blocks(topic.ThreadID)
 	n := len(h.srv.Messages(p.id))
 	h.says(p, "/operator")
 	got := h.nth(p.id, n+1)

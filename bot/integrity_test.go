@@ -106,12 +106,19 @@ func (r reporter) typesAfterReport(text string) string {
 // fileAnonymousReport walks a reporter through /report, «anonymously» and
 // the report's text, and returns the report's card in the integrity chat.
 func (r reporter) fileAnonymousReport(text string) bottest.Message {
+	r.h.t.Helper()
+	return r.fileReport("a", text)
+}
+
+// fileReport is fileAnonymousReport with the choice how: "a"
+// (anonymously) or "n" (with the reporter's name).
+func (r reporter) fileReport(how, text string) bottest.Message {
 	h := r.h
 	h.t.Helper()
 	n := len(h.srv.Messages(r.u.ID))
 	r.says("/report")
 	intro := h.nth(r.u.ID, n+1)
-	r.taps(intro, turn.CbReport+":a")
+	r.taps(intro, turn.CbReport+":"+how)
 	h.settle()
 	r.says(text)
 	h.settle()
@@ -1716,6 +1723,32 @@ func TestStaleReportButtonIsAnsweredOnce(t *testing.T) {
 	}
 	if got := h.last(p.id).Text; got != h.text.Text("uk", "hint.stale_button") {
 		t.Errorf("a stale report button: %q", got)
+	}
+	h.noRejects()
+}
+
+// Whatever the integrity team writes to a reporter (a question or not, as
+// «Добре, зателефонуємо.») comes headed as the team's word about the
+// report, with a button to reply; a reporter who gave their name is not
+// promised a pseudonym for the reply.
+func TestTeamWordToANamedReporterReadsRight(t *testing.T) {
+	h := newIntegrityHarness(t)
+	r := h.reporter(12011)
+	card := r.fileReport("n", "Екзаменатор у ТСЦ 8041 просив гроші за складений іспит")
+	h.staffPost(integrityChat, 0, card.ID, &models.Message{Text: "Добре, зателефонуємо."})
+	h.settle()
+	got, ok := h.lastWith(r.u.ID, "Добре, зателефонуємо.")
+	if !ok {
+		t.Fatal("the team's word did not reach the reporter")
+	}
+	if !strings.HasPrefix(got.Text, "🛡 Команда доброчесності пише щодо вашого повідомлення №1:") || strings.Contains(got.Text, "Запитання") {
+		t.Errorf("the team's word is headed: %q", got.Text)
+	}
+	if strings.Contains(got.Text, "псевдонім") || !strings.Contains(got.Text, "від вашого імені") {
+		t.Errorf("a named reporter is told: %q", got.Text)
+	}
+	if b := got.Buttons(); len(b) != 1 || b[0][0].Text != "✍️ Відповісти" || b[0][0].CallbackData != turn.CbReportAnswer+":1" {
+		t.Errorf("the reply button: %v", b)
 	}
 	h.noRejects()
 }

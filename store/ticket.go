@@ -220,6 +220,7 @@ type ListedTicket struct {
 	AssigneeName     string `db:"assignee_name"`      // "" when the name is not known
 	LastAnswerer     int64  `db:"last_answerer"`      // the moderator who answered last; 0: nobody yet
 	LastAnswererName string `db:"last_answerer_name"` // "" when the name is not known
+	Blocked          bool   `db:"blocked"`            // moderators have blocked its citizen
 }
 
 // OpenTickets lists open tickets, oldest first; of those opened at once
@@ -230,7 +231,8 @@ func OpenTickets(ctx context.Context, q sqlx.QueryerContext, limit int) ([]Liste
 		SELECT `+ticketColumns+`,
 		       coalesce((SELECT name FROM staff s WHERE s.id = tickets.assignee), '') AS assignee_name,
 		       coalesce(last.author, 0) AS last_answerer,
-		       coalesce((SELECT name FROM staff s WHERE s.id = last.author), '') AS last_answerer_name
+		       coalesce((SELECT name FROM staff s WHERE s.id = last.author), '') AS last_answerer_name,
+		       EXISTS (SELECT 1 FROM blocked_users b WHERE b.user_id = tickets.user_id) AS blocked
 		FROM tickets
 		LEFT JOIN LATERAL (SELECT author FROM ticket_messages m
 		                   WHERE m.ticket_id = tickets.id AND m.direction = 'out' AND m.author <> 0
@@ -286,10 +288,13 @@ type TicketMessage struct {
 	Relayed          bool      `db:"relayed"`
 	Text             string    `db:"text"`
 	At               time.Time `db:"at"`
+	// MediaGroup is the album the message was a part of (tg.AlbumOf);
+	// "": none.
+	MediaGroup string `db:"media_group"`
 }
 
 const messageColumns = `id, ticket_id, direction, coalesce(citizen_message_id, 0) AS citizen_message_id,
-	coalesce(staff_message_id, 0) AS staff_message_id, author, relayed, text, at`
+	coalesce(staff_message_id, 0) AS staff_message_id, author, relayed, text, at, coalesce(media_group, '') AS media_group`
 
 // AddTicketMessage records a relayed (or held back) message and returns
 // its id. The id of a copy not yet made is kept by the outbox when it is
@@ -297,9 +302,9 @@ const messageColumns = `id, ticket_id, direction, coalesce(citizen_message_id, 0
 func AddTicketMessage(ctx context.Context, q sqlx.QueryerContext, m TicketMessage) (int64, error) {
 	var id int64
 	err := sqlx.GetContext(ctx, q, &id, `
-		INSERT INTO ticket_messages (ticket_id, direction, citizen_message_id, staff_message_id, author, relayed, text)
-		VALUES ($1, $2, nullif($3::bigint, 0), nullif($4::bigint, 0), $5, $6, $7) RETURNING id`,
-		m.TicketID, m.Direction, m.CitizenMessageID, m.StaffMessageID, m.Author, m.Relayed, m.Text)
+		INSERT INTO ticket_messages (ticket_id, direction, citizen_message_id, staff_message_id, author, relayed, text, media_group)
+		VALUES ($1, $2, nullif($3::bigint, 0), nullif($4::bigint, 0), $5, $6, $7, nullif($8, '')) RETURNING id`,
+		m.TicketID, m.Direction, m.CitizenMessageID, m.StaffMessageID, m.Author, m.Relayed, m.Text, m.MediaGroup)
 	if err != nil {
 		return 0, fmt.Errorf("store: unable to record a message of ticket %d: %w", m.TicketID, err)
 	}
@@ -337,6 +342,19 @@ func Unrelay(ctx context.Context, q sqlx.ExecerContext, id int64) (bool, error) 
 	return n > 0, nil
 }
 
+// AlbumAnswers lists the moderator's answers the citizen got as parts of
+// the album group in the ticket, in order: the photos sent together with
+// one of them.
+func AlbumAnswers(ctx context.Context, q sqlx.QueryerContext, ticketID int64, group string) ([]TicketMessage, error) {
+	var out []TicketMessage
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT `+messageColumns+` FROM ticket_messages
+		WHERE ticket_id = $1 AND media_group = $2 AND direction = 'out' AND relayed ORDER BY id`, ticketID, group)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list the album %s of ticket %d: %w", group, ticketID, err)
+	}
+	return out, nil
+}
+
 // TicketMessages lists a ticket's messages in order.
 func TicketMessages(ctx context.Context, q sqlx.QueryerContext, ticketID int64) ([]TicketMessage, error) {
 	var out []TicketMessage
@@ -370,6 +388,15 @@ func UnblockUser(ctx context.Context, q sqlx.ExecerContext, userID int64) (unblo
 	}
 	n, _ := res.RowsAffected()
 	return n > 0, nil
+}
+
+// IsBlocked tells whether moderators have blocked the user.
+func IsBlocked(ctx context.Context, q sqlx.QueryerContext, userID int64) (bool, error) {
+	var blocked bool
+	if err := sqlx.GetContext(ctx, q, &blocked, `SELECT EXISTS (SELECT 1 FROM blocked_users WHERE user_id = $1)`, userID); err != nil {
+		return false, fmt.Errorf("store: unable to check whether user %d is blocked: %w", userID, err)
+	}
+	return blocked, nil
 }
 
 // BlockState tells whether a user is blocked, and marks the one notice as

@@ -39,7 +39,7 @@ func (a *Desk) PostCard(t *turn.Turn, tk store.Ticket, from *models.User) {
 		t.Do(outbox.Call(a.Cfg.StaffChatID, "createForumTopic",
 			&telegram.CreateForumTopicParams{ChatID: a.Cfg.StaffChatID, Name: TopicName(tk, false)}).Keeping(turn.TicketThread(tk)))
 	}
-	card := outbox.Send(a.Cfg.StaffChatID, a.cardText(t, tk, from), a.cardKeyboard(tk.ID)).InThread(turn.TicketThread(tk))
+	card := outbox.Send(a.Cfg.StaffChatID, a.cardText(t, tk, from), a.cardKeyboard(tk.ID, false)).InThread(turn.TicketThread(tk))
 	t.Do(card.Keeping(store.Slot{Kind: store.SlotTicketCard, Key: tk.ID}))
 }
 
@@ -70,13 +70,19 @@ func (a *Desk) cardText(t *turn.Turn, tk store.Ticket, from *models.User) string
 	return b.String()
 }
 
-func (a *Desk) cardKeyboard(id int64) *tg.Keyboard {
+// cardKeyboard is the buttons of ticket id's card; blocked: its citizen
+// is blocked, and the card offers to unblock them.
+func (a *Desk) cardKeyboard(id int64, blocked bool) *tg.Keyboard {
 	s := strconv.FormatInt(id, 10)
+	block := tg.CallbackButton(a.StaffText("desk.block"), turn.CbDesk, "b:"+s)
+	if blocked {
+		block = tg.CallbackButton(a.StaffText("desk.unblock"), turn.CbDesk, "u:"+s)
+	}
 	return tg.NewKeyboard(
 		[]tg.Button{
 			tg.CallbackButton(a.StaffText("desk.take"), turn.CbDesk, "t:"+s),
 			tg.CallbackButton(a.StaffText("desk.close"), turn.CbDesk, "c:"+s),
-			tg.CallbackButton(a.StaffText("desk.block"), turn.CbDesk, "b:"+s),
+			block,
 		},
 		[]tg.Button{tg.CallbackButton(a.StaffText("desk.to_faq"), turn.CbDesk, "f:"+s)},
 	)
@@ -89,6 +95,14 @@ func (a *Desk) blockKeyboard(id int64) *tg.Keyboard {
 		tg.CallbackButton(a.StaffText("desk.block_yes"), turn.CbDesk, "B:"+s),
 		tg.CallbackButton(a.StaffText("desk.block_no"), turn.CbDesk, "k:"+s),
 	})
+}
+
+// cardShowsBlocked puts on ticket tk's card the buttons for its citizen
+// blocked or not.
+func (a *Desk) cardShowsBlocked(tk store.Ticket, blocked bool) outbox.Effect {
+	return outbox.Call(a.Cfg.StaffChatID, "editMessageReplyMarkup", &telegram.EditMessageReplyMarkupParams{
+		ChatID: a.Cfg.StaffChatID, ReplyMarkup: a.cardKeyboard(tk.ID, blocked),
+	}).Changing(store.Slot{Kind: store.SlotTicketCard, Key: tk.ID}).MayBeRefused().Silent()
 }
 
 // cardButtons puts kb on the card msgID in the staff chat.
@@ -272,7 +286,8 @@ func (a *Desk) relayToCitizen(ctx context.Context, t *turn.Turn, tk store.Ticket
 		a.notSentClosed(t, tk, m)
 		return nil
 	}
-	rec := store.TicketMessage{TicketID: tk.ID, Direction: "out", Author: m.From.ID, Relayed: true, Text: turn.FirstNonEmpty(m.Text, m.Caption)}
+	rec := store.TicketMessage{TicketID: tk.ID, Direction: "out", Author: m.From.ID, Relayed: true, Text: turn.FirstNonEmpty(m.Text, m.Caption),
+		MediaGroup: tg.AlbumOf(m)}
 	rec.StaffMessageID = int64(m.ID)
 	id, err := store.AddTicketMessage(ctx, t.Tx, rec)
 	if err != nil {
@@ -482,8 +497,12 @@ func (a *Desk) onStaffCommand(ctx context.Context, t *turn.Turn, m *models.Messa
 		if err := a.reopenTicket(ctx, t, tk); err != nil {
 			return err
 		}
-	case "block", "unblock":
-		if err := a.blockCitizen(ctx, t, tk, m.From, c.Name == "block"); err != nil {
+	case "block":
+		if err := a.askToBlock(ctx, t, tk); err != nil {
+			return err
+		}
+	case "unblock":
+		if err := a.blockCitizen(ctx, t, tk, m.From, false, 0); err != nil {
 			return err
 		}
 	case "faq":
@@ -565,12 +584,31 @@ func (a *Desk) onDeskButton(ctx context.Context, t *turn.Turn, q *models.Callbac
 		// block» and «no», for whoever looks at it.
 		t.Do(a.cardButtons(tg.CallbackMessageID(t.Update), a.blockKeyboard(tk.ID)))
 	case "B":
-		t.Do(a.cardButtons(tg.CallbackMessageID(t.Update), a.cardKeyboard(tk.ID)))
-		if err := a.blockCitizen(ctx, t, tk, &q.From, true); err != nil {
+		if msg := tg.CallbackMessageID(t.Update); int64(msg) != tk.CardMessageID {
+			// /block's question: answered, it asks no more (the card
+			// shows the citizen blocked, below).
+			t.Do(a.cardButtons(msg, nil))
+		}
+		if err := a.blockCitizen(ctx, t, tk, &q.From, true, tg.CallbackMessageID(t.Update)); err != nil {
 			return err
 		}
 	case "k": // not blocked after all
-		t.Do(a.cardButtons(tg.CallbackMessageID(t.Update), a.cardKeyboard(tk.ID)))
+		msg := tg.CallbackMessageID(t.Update)
+		if int64(msg) != tk.CardMessageID {
+			t.Do(outbox.Call(a.Cfg.StaffChatID, "editMessageText", &telegram.EditMessageTextParams{
+				ChatID: a.Cfg.StaffChatID, MessageID: msg, Text: a.StaffText("desk.block_cancelled"), ParseMode: models.ParseModeHTML,
+			}).MayBeRefused())
+			return nil
+		}
+		blocked, err := store.IsBlocked(ctx, t.Tx, tk.UserID)
+		if err != nil {
+			return err
+		}
+		t.Do(a.cardButtons(msg, a.cardKeyboard(tk.ID, blocked)))
+	case "u":
+		if err := a.blockCitizen(ctx, t, tk, &q.From, false, tg.CallbackMessageID(t.Update)); err != nil {
+			return err
+		}
 	case "f":
 		if err := a.ticketToFAQ(ctx, t, tk, q.From.ID); err != nil {
 			return err
@@ -604,12 +642,17 @@ func (a *Desk) NoteReopenedByCitizen(ctx context.Context, t *turn.Turn, tk store
 // when the ticket is closed (its topic takes nothing from the bot), in the
 // General topic, naming the ticket.
 func (a *Desk) deskNote(t *turn.Turn, tk store.Ticket, id string, data map[string]any) {
-	text := a.StaffText(id, data)
+	a.deskPost(t, tk, a.StaffText(id, data), nil)
+}
+
+// deskPost is deskNote's text with buttons kb (nil: none) under it.
+func (a *Desk) deskPost(t *turn.Turn, tk store.Ticket, text string, kb *tg.Keyboard) {
 	if tk.Status == store.TicketOpen || !a.StaffIsForum() {
-		t.Do(a.TicketPost(tk, text, nil))
+		t.Do(a.TicketPost(tk, text, kb))
 		return
 	}
-	t.Do(a.StaffPost(0, a.StaffText("desk.about_closed", map[string]any{"ID": tk.ID, "Text": text}), 0))
+	text = a.StaffText("desk.about_closed", map[string]any{"ID": tk.ID, "Text": text})
+	t.Do(outbox.Send(a.Cfg.StaffChatID, text, tg.Markup(kb)))
 }
 
 func (a *Desk) tellCitizen(_ context.Context, t *turn.Turn, tk store.Ticket, id string, kb *tg.Keyboard) {
@@ -716,7 +759,26 @@ func (a *Desk) reopenTicket(ctx context.Context, t *turn.Turn, tk store.Ticket) 
 	return nil
 }
 
-func (a *Desk) blockCitizen(ctx context.Context, t *turn.Turn, tk store.Ticket, by *models.User, block bool) error {
+// askToBlock answers /block as the card's ⛔ does: blocking waits for a
+// second word, «yes, block» or «no» under the question. A citizen who is
+// blocked already is said to be.
+func (a *Desk) askToBlock(ctx context.Context, t *turn.Turn, tk store.Ticket) error {
+	blocked, err := store.IsBlocked(ctx, t.Tx, tk.UserID)
+	if err != nil {
+		return err
+	}
+	if blocked {
+		a.deskNote(t, tk, "desk.already_blocked", nil)
+		return nil
+	}
+	a.deskPost(t, tk, a.StaffText("desk.block_ask"), a.blockKeyboard(tk.ID))
+	return nil
+}
+
+// blockCitizen blocks (or unblocks) the citizen of tk, tells the topic,
+// and has the card show it; tapped is the staff-chat message whose button
+// asked for it (0: a command).
+func (a *Desk) blockCitizen(ctx context.Context, t *turn.Turn, tk store.Ticket, by *models.User, block bool, tapped int) error {
 	var changed bool
 	var err error
 	if block {
@@ -740,6 +802,13 @@ func (a *Desk) blockCitizen(ctx context.Context, t *turn.Turn, tk store.Ticket, 
 		id = "desk.not_blocked"
 	}
 	a.deskNote(t, tk, id, map[string]any{"Name": html.EscapeString(tg.DisplayName(by))})
+	switch {
+	case tapped != 0 && int64(tapped) == tk.CardMessageID:
+		// Tapped on the card (which shows the question, or an old state).
+		t.Do(a.cardButtons(tapped, a.cardKeyboard(tk.ID, block)))
+	case changed:
+		t.Do(a.cardShowsBlocked(tk, block))
+	}
 	return nil
 }
 
@@ -856,7 +925,8 @@ func (a *Desk) listTickets(ctx context.Context, t *turn.Turn, m *models.Message)
 		b.WriteString(a.StaffText("desk.open_title", map[string]any{"Count": total}))
 	}
 	// Whose each ticket is: who took it, else who answered last, else
-	// nobody yet.
+	// nobody yet; a blocked citizen's is marked so (and is nobody's to
+	// take up).
 	name := func(known string) string {
 		if known == "" {
 			return a.StaffText("desk.someone")
@@ -871,8 +941,14 @@ func (a *Desk) listTickets(ctx context.Context, t *turn.Turn, m *models.Message)
 			b.WriteString(a.StaffText("desk.list_taken", map[string]any{"Name": name(tk.AssigneeName)}))
 		case tk.LastAnswerer != 0:
 			b.WriteString(a.StaffText("desk.list_answered", map[string]any{"Name": name(tk.LastAnswererName)}))
-		default:
+		case !tk.Blocked:
 			b.WriteString(a.StaffText("desk.unassigned"))
+		}
+		if tk.Blocked {
+			if tk.Assignee != 0 || tk.LastAnswerer != 0 {
+				b.WriteString(" · ")
+			}
+			b.WriteString(a.StaffText("desk.list_blocked"))
 		}
 	}
 	if more := total - len(list); more > 0 {

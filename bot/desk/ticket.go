@@ -90,7 +90,7 @@ func (a *Desk) RelayToStaff(ctx context.Context, t *turn.Turn, tk store.Ticket, 
 	}
 	rec := store.TicketMessage{TicketID: tk.ID, Direction: "in", Author: t.User.ID, Relayed: !blocked, Text: text}
 	if msg != nil {
-		rec.CitizenMessageID = int64(msg.ID)
+		rec.CitizenMessageID, rec.MediaGroup = int64(msg.ID), tg.AlbumOf(msg)
 		if rec.Text == "" {
 			rec.Text = turn.FirstNonEmpty(msg.Text, msg.Caption)
 		}
@@ -150,10 +150,12 @@ func (a *Desk) RelayMore(ctx context.Context, t *turn.Turn, tk store.Ticket, msg
 	return nil
 }
 
-// onCitizenEdit mirrors an edit of a relayed text into the staff chat.
+// MirrorEdit mirrors a citizen's edit of a relayed message into the staff
+// chat: a corrected text, or a photo's (document's, video's…) corrected
+// caption, so that moderators read what the citizen now says.
 func (a *Desk) MirrorEdit(ctx context.Context, t *turn.Turn, m *models.Message) {
 	tk, err := store.OpenTicketOf(ctx, t.Tx, t.User.ID)
-	if err != nil || m.Text == "" {
+	if err != nil || (m.Text == "" && !captioned(m)) {
 		t.Status = store.InboxSkipped
 		return
 	}
@@ -162,6 +164,13 @@ func (a *Desk) MirrorEdit(ctx context.Context, t *turn.Turn, m *models.Message) 
 		t.Status = store.InboxSkipped
 		return
 	}
+	copyOf := store.Slot{Kind: store.SlotStaffCopy, Key: rec.ID}
+	if m.Text == "" {
+		t.Do(outbox.Call(a.Cfg.StaffChatID, "editMessageCaption", &telegram.EditMessageCaptionParams{
+			ChatID: a.Cfg.StaffChatID, Caption: m.Caption, CaptionEntities: m.CaptionEntities, ShowCaptionAboveMedia: m.ShowCaptionAboveMedia,
+		}).Changing(copyOf).MayBeRefused())
+		return
+	}
 	t.Do(outbox.Call(a.Cfg.StaffChatID, "editMessageText", &telegram.EditMessageTextParams{ChatID: a.Cfg.StaffChatID, Text: m.Text, Entities: m.Entities}).
-		Changing(store.Slot{Kind: store.SlotStaffCopy, Key: rec.ID}).MayBeRefused())
+		Changing(copyOf).MayBeRefused())
 }

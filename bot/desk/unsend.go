@@ -45,8 +45,8 @@ func (a *Desk) editedIntoNote(t *turn.Turn, tk store.Ticket, rec store.TicketMes
 }
 
 // unsendAnswer deletes the citizen's copy of the moderator's answer id
-// (the «🗑» under editedIntoNote's notice), and keeps the answer as a note
-// from then on. The notice says what was done in place of its button.
+// (the «🗑» under editedIntoNote's notice), with the rest of its album when
+// it was a photo of one, and keeps them as notes from then on. The notice says what was done in place of its button.
 func (a *Desk) unsendAnswer(ctx context.Context, t *turn.Turn, id int64) error {
 	rec, err := store.TicketMessageByID(ctx, t.Tx, id)
 	if errors.Is(err, store.ErrNotFound) {
@@ -66,35 +66,54 @@ func (a *Desk) unsendAnswer(ctx context.Context, t *turn.Turn, id int64) error {
 	if q.Message.Message != nil {
 		thread = q.Message.Message.MessageThreadID
 	}
-	say := func(id string) {
+	say := func(text string) {
 		t.Do(outbox.Call(a.Cfg.StaffChatID, "editMessageText", &telegram.EditMessageTextParams{
-			ChatID: a.Cfg.StaffChatID, MessageID: notice, Text: a.StaffText(id), ParseMode: models.ParseModeHTML,
+			ChatID: a.Cfg.StaffChatID, MessageID: notice, Text: text, ParseMode: models.ParseModeHTML,
 		}).MayBeRefused())
 	}
 	switch {
 	case tk.Forgotten():
 		a.Ack(ctx, t, "")
-		say("desk.forgotten")
+		say(a.StaffText("desk.forgotten"))
 		return nil
 	case rec.Direction != "out" || !rec.Relayed:
 		a.Ack(ctx, t, a.StaffText("desk.unsent_already"))
 		return nil
 	case time.Since(rec.At) >= unsendWithin:
 		a.Ack(ctx, t, "")
-		say("desk.unsend_late")
+		say(a.StaffText("desk.unsend_late"))
 		return nil
 	}
-	switch ok, err := store.Unrelay(ctx, t.Tx, rec.ID); {
-	case err != nil:
-		return err
-	case !ok:
+	parts := []store.TicketMessage{rec}
+	if rec.MediaGroup != "" {
+		// A photo of an album: the citizen got the album whole, and every
+		// photo of it goes (each is an answer of its own).
+		if parts, err = store.AlbumAnswers(ctx, t.Tx, tk.ID, rec.MediaGroup); err != nil {
+			return err
+		}
+	}
+	deleted := 0
+	for _, part := range parts {
+		switch ok, err := store.Unrelay(ctx, t.Tx, part.ID); {
+		case err != nil:
+			return err
+		case !ok:
+			continue
+		}
+		deleted++
+		t.Do(outbox.Call(tk.UserID, "deleteMessage", &telegram.DeleteMessageParams{ChatID: tk.UserID}).
+			Changing(store.Slot{Kind: store.SlotCitizenCopy, Key: part.ID}).
+			OrElse(a.StaffPost(thread, a.StaffText("desk.unsend_failed"), notice)))
+	}
+	if deleted == 0 {
 		a.Ack(ctx, t, a.StaffText("desk.unsent_already"))
 		return nil
 	}
 	a.Ack(ctx, t, "")
-	t.Do(outbox.Call(tk.UserID, "deleteMessage", &telegram.DeleteMessageParams{ChatID: tk.UserID}).
-		Changing(store.Slot{Kind: store.SlotCitizenCopy, Key: rec.ID}).
-		OrElse(a.StaffPost(thread, a.StaffText("desk.unsend_failed"), notice)))
-	say("desk.unsent")
+	if deleted == 1 {
+		say(a.StaffText("desk.unsent"))
+	} else {
+		say(a.Text.Count(a.StaffLang(), "desk.unsent_album", deleted, nil))
+	}
 	return nil
 }

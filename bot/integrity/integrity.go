@@ -1524,9 +1524,9 @@ func (a *Integrity) integrityPost(text string, replyTo int) outbox.Effect {
 	return outbox.Call(a.Cfg.IntegrityChatID, "sendMessage", p)
 }
 
-// askReporter relays integrity staff's message to the reporter as a
-// question, with a button to answer; for a while, whatever the reporter
-// writes is the answer.
+// askReporter relays integrity staff's message to the reporter (a question,
+// or any word about the report: it is headed as the team's), with a button
+// to answer; for a while, whatever the reporter writes is the answer.
 func (a *Integrity) askReporter(ctx context.Context, t *turn.Turn, r store.IntegrityReport, m *models.Message) error {
 	data := map[string]any{"ID": r.ID}
 	if r.Closed {
@@ -1546,6 +1546,9 @@ func (a *Integrity) askReporter(ctx context.Context, t *turn.Turn, r store.Integ
 	}
 	header := a.Text.Text(r.Lang, "report.question_header", data)
 	hint := a.Text.Text(r.Lang, "report.question_hint")
+	if !r.Anonymous {
+		hint = a.Text.Text(r.Lang, "report.question_hint_named")
+	}
 	kb := tg.Markup(tg.NewKeyboard([]tg.Button{tg.CallbackButton(a.Text.Text(r.Lang, "report.answer"), turn.CbReportAnswer, strconv.FormatInt(r.ID, 10))}))
 	var question outbox.Effect
 	if m.Text != "" {
