@@ -1809,3 +1809,20 @@ func TestBackAtTheFirstStepShowsTheIntro(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// «російською, будь ласка» typed mid-questionnaire is the language asked
+// for: the step is shown again in it (it got «Поставте цілу оцінку»).
+func TestLanguageAskedMidQuestionnaire(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 9895, lang: "uk"}
+	h.says(p, "/rate")
+	h.taps(p, h.nth(p.id, 1), "qs:r:go")
+	h.rateLowUntil(p, "queue", "")
+	h.says(p, "російською, будь ласка")
+	h.settle()
+	got := h.last(p.id).Text
+	if !strings.HasPrefix(got, h.text.Text("ru", "language.set")) || !strings.Contains(got, "Шаг ") {
+		t.Errorf("«російською, будь ласка» mid-questionnaire: %q", got)
+	}
+	h.noRejects()
+}

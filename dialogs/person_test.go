@@ -83,7 +83,7 @@ func TestMaskPhones(t *testing.T) {
 func TestAsksForLanguage(t *testing.T) {
 	for text, want := range map[string]string{
 		"українська мова": "uk", "російською будь ласка": "ru", "Отвечайте по-русски, пожалуйста": "ru", "на украинском": "uk",
-		"English please": "en", "русский язык": "ru", "можна українською?": "uk",
+		"English please": "en", "русский язык": "ru", "можна українською?": "uk", "а по-русски можно?": "ru", "перейдіть на російську": "ru",
 		"я не понимаю по-украински": "", "скільки коштує російською": "", "російською чи українською": "", "права": "", "": "",
 	} {
 		if got, ok := AsksForLanguage(text); got != want || ok != (want != "") {

@@ -1255,6 +1255,16 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 		a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, "survey.no_operator"))
 		return nil
 	}
+	if lang, ok := dialogs.AsksForLanguage(m.Text); ok && slices.Contains(a.OfferedLanguages(), lang) {
+		// «російською, будь ласка» mid-way: the language asked for, as
+		// /language would, and the step again in it.
+		if err := store.ChooseUserLanguage(ctx, t.Tx, t.User.ID, lang); err != nil {
+			return err
+		}
+		t.User.Language, t.Lang = lang, lang
+		a.renderStep(ctx, t, q, r, a.Text.Text(lang, "language.set"))
+		return nil
+	}
 	if dialogs.AsksForPerson(m.Text) {
 		// «хочу поговорити з оператором» mid-way: the answers wait, and
 		// the request is the citizen's as it is anywhere else.
