@@ -195,6 +195,24 @@ func TestCaptionedNotesStayWithStaff(t *testing.T) {
 		t.Errorf("the citizen got %d messages after a «//» album; want the answer alone", len(ms))
 	}
 
+	// The caption on a later photo: the photos before it stay too.
+	n = len(h.srv.Messages(p.id))
+	h.staffPost(staffChat, topic.ThreadID, 0, albumPart("notes-2", "late-1", ""))
+	h.staffPost(staffChat, topic.ThreadID, 0, albumPart("notes-2", "late-2", ""))
+	h.staffPost(staffChat, topic.ThreadID, 0, albumPart("notes-2", "late-3", "// внутрішнє"))
+	h.staffPost(staffChat, topic.ThreadID, 0, &models.Message{Text: "Ще одне: візьміть копію."})
+	h.srv.WaitMessages(t, p.id, n+1, 10*time.Second)
+	h.settle()
+	time.Sleep(1500 * time.Millisecond) // past an album's hold
+	h.settle()
+	ms = h.srv.Messages(p.id)[n:]
+	if len(ms) != 1 || ms[0].Media != "" {
+		for _, m := range ms {
+			t.Logf("#%d %s %q album %q: %q", m.ID, m.Method, m.Media, m.Album, m.Text)
+		}
+		t.Errorf("the citizen got %d messages after an album captioned «//» on its last photo; want the answer alone", len(ms))
+	}
+
 	r := h.reporter(11972)
 	r.says("/start")
 	h.settle()
@@ -205,6 +223,16 @@ func TestCaptionedNotesStayWithStaff(t *testing.T) {
 	h.settle()
 	for _, got := range h.srv.Messages(r.u.ID)[m:] {
 		t.Errorf("the reporter got %q (%s) after a «//» photo among staff", got.Text, got.Method)
+	}
+	// An album replied to the card with «//» on its later photo: none of
+	// it reaches the reporter.
+	h.staffPost(integrityChat, 0, card.ID, albumPart("cams-2", "cam-2", ""))
+	h.staffPost(integrityChat, 0, card.ID, albumPart("cams-2", "cam-3", "// для своїх"))
+	h.settle()
+	time.Sleep(1500 * time.Millisecond) // past an album's hold
+	h.settle()
+	for _, got := range h.srv.Messages(r.u.ID)[m:] {
+		t.Errorf("the reporter got %q (%s) after an album captioned «//» on its last photo", got.Text, got.Method)
 	}
 	h.noRejects()
 }

@@ -510,3 +510,18 @@ func AlbumEarlierPart(ctx context.Context, q sqlx.QueryerContext, chat int64, gr
 	}
 	return earlier, nil
 }
+
+// WithdrawAlbumEffects deletes the effects not yet delivered that turns
+// of the earlier parts of the album group in chat (before update) made:
+// a later part turned out to be a note among staff («//»), and the whole
+// album is. It reports how many were taken back.
+func WithdrawAlbumEffects(ctx context.Context, tx *sqlx.Tx, chat int64, group string, before int64) (int64, error) {
+	res, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE update_id IN (SELECT update_id FROM inbox
+		WHERE update_id < $3 AND update_id > $3 - $4 AND chat_key = $1
+		  AND payload->'message'->>'media_group_id' = $2)`, chat, group, before, albumLookBack)
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to withdraw the album %s of chat %d: %w", group, chat, err)
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
+}

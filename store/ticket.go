@@ -479,3 +479,21 @@ func TicketStatsOf(ctx context.Context, q sqlx.QueryerContext, since, until time
 		FirstResponse: time.Duration(row.Seconds.Float64 * float64(time.Second)),
 	}, nil
 }
+
+// WithdrawAlbum takes back the parts of a moderator's album (group, as
+// tg.AlbumOf names it) not yet delivered to the citizen, whose copies wait
+// in the outbox (an album's parts are held a moment to go as one), and
+// keeps them as notes: a later part turned out to be captioned «//», and
+// the whole album is for staff. It reports how many were taken back.
+func WithdrawAlbum(ctx context.Context, tx *sqlx.Tx, ticketID, citizen int64, group string) (int64, error) {
+	res, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE chat_id = $1 AND body->'album'->>'g' = $2`, citizen, group)
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to withdraw album %s: %w", group, err)
+	}
+	n, _ := res.RowsAffected()
+	if _, err := tx.ExecContext(ctx, `UPDATE ticket_messages SET direction = 'note', relayed = false
+		WHERE ticket_id = $1 AND media_group = $2 AND direction = 'out'`, ticketID, group); err != nil {
+		return 0, fmt.Errorf("store: unable to keep album %s as notes: %w", group, err)
+	}
+	return n, nil
+}

@@ -193,6 +193,13 @@ func (a *Desk) onStaffMessage(ctx context.Context, t *turn.Turn, m *models.Messa
 		if err != nil {
 			return err
 		}
+		if group := tg.AlbumOf(m); group != "" && strings.HasPrefix(strings.TrimSpace(m.Caption), "//") {
+			// «//» on a later photo of an album: the parts before it,
+			// held a moment to go as one album, stay with staff too.
+			if _, err := store.WithdrawAlbum(ctx, t.Tx, tk.ID, tk.UserID, group); err != nil {
+				return err
+			}
+		}
 		return a.keepNote(ctx, t, tk, m, turn.FirstNonEmpty(m.Text, m.Caption))
 	}
 	return a.relayToCitizen(ctx, t, tk, m)

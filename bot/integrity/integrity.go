@@ -1504,6 +1504,13 @@ func (a *Integrity) OnIntegrityChat(ctx context.Context, t *turn.Turn) error {
 	if err != nil {
 		return err
 	}
+	if note && m.MediaGroupID != "" && strings.HasPrefix(strings.TrimSpace(m.Caption), "//") {
+		// «//» on a later photo of an album: the parts before it, held a
+		// moment, stay with the team too.
+		if _, err := store.WithdrawAlbumEffects(ctx, t.Tx, m.Chat.ID, m.MediaGroupID, t.Update.ID); err != nil {
+			return err
+		}
+	}
 	switch {
 	case isCommand && c.Name == "close":
 		return a.closeReport(ctx, t, r.ID, m.ID, m.ReplyToMessage)
@@ -1554,10 +1561,16 @@ func (a *Integrity) askReporter(ctx context.Context, t *turn.Turn, r store.Integ
 	if m.Text != "" {
 		question = outbox.Send(userID, header+"\n\n"+html.EscapeString(turn.Cut(m.Text, 3500))+"\n\n"+hint, kb)
 	} else {
-		t.Do(outbox.Send(userID, header, nil).Forgotten())
+		head := outbox.Send(userID, header, nil).Forgotten()
 		question = outbox.Call(userID, "copyMessage", &telegram.CopyMessageParams{
 			ChatID: userID, FromChatID: a.Cfg.IntegrityChatID, MessageID: m.ID, ReplyMarkup: kb,
 		})
+		if m.MediaGroupID != "" {
+			// A part of an album waits a moment: a later part captioned
+			// «//» makes the whole album a note, and takes this back.
+			head, question = head.WaitForAlbum(), question.WaitForAlbum()
+		}
+		t.Do(head)
 	}
 	// The effects to the reporter name them: they are deleted once made.
 	t.Do(question.IfBlocked(a.integrityPost(a.StaffText("report.staff_blocked", data), m.ID)).Forgotten())

@@ -56,6 +56,8 @@ type Effect struct {
 	Quiet bool `json:"quiet,omitempty"`
 	// Album makes the effect one part of an album (see InAlbum).
 	Album *AlbumPart `json:"album,omitempty"`
+	// Wait holds the effect as an album's part is held (WaitForAlbum).
+	Wait bool `json:"wait,omitempty"`
 	// Urgent effects go ahead of every queue: callback answers, which stop
 	// the button's spinner and must come within Telegram's few seconds.
 	Urgent   bool   `json:"-"`
@@ -236,11 +238,16 @@ func (e Effect) row(updateID int64) (store.Effect, error) {
 		ChatID: e.Chat, Urgent: e.Urgent, Body: body, File: e.File,
 		UpdateID: updateID,
 	}
-	if e.Album != nil {
+	if e.Album != nil || e.Wait {
 		r.Hold = albumHold
 	}
 	return r, nil
 }
+
+// WaitForAlbum holds e as an album's part is held, though it is not one:
+// something made of a part of an album that a later part may take back
+// (its «//» caption makes the whole album a note among staff).
+func (e Effect) WaitForAlbum() Effect { e.Wait = true; return e }
 
 func isNil(kb models.ReplyMarkup) bool {
 	if kb == nil {
