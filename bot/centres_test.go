@@ -1162,7 +1162,7 @@ func TestMFCUnknownPlaceAfterCentreWord(t *testing.T) {
 func TestMetroStationAsksForTheDistrictOrLocation(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.Pack = "mfc" })
 	want := h.text.Text("ru", "centre.metro")
-	for i, typed := range []string{"метро Китай-город", "м. Китай-город", "станция Чистые пруды"} {
+	for i, typed := range []string{"метро Китай-город", "м. Китай-город", "станция Чистые пруды", "МФЦ рядом с метро Китай-город", "мфц у метро Таганская"} {
 		p := person{id: 16401 + int64(i), lang: "ru"}
 		h.says(p, typed)
 		h.settle()

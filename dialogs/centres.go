@@ -543,18 +543,32 @@ var inWords = foldedSet("в во у")
 // «станция Сокол», «ст. м. Сокол».
 var metroWords = foldedSet("метро м станция станція ст")
 
-// MetroNamed tells text that names a metro station and nothing else
-// («метро Китай-город», «м. Чистые пруды»), and the station as typed.
+// MetroNamed tells text that names a metro station («метро Китай-город»,
+// «м. Чистые пруды», «МФЦ рядом с метро Таганская»), and the station as
+// typed: up to three words after «метро», two when more follow.
 func MetroNamed(text string) (string, bool) {
 	words := strings.Fields(text)
-	i := 0
-	for i < len(words) && metroWords[Fold(words[i])] {
-		i++
+	for i := 0; i < len(words); i++ {
+		if !metroWords[Fold(words[i])] {
+			continue
+		}
+		j := i
+		for j < len(words) && metroWords[Fold(words[j])] {
+			j++
+		}
+		rest := words[j:]
+		switch {
+		case len(rest) == 0:
+			return "", false
+		case len(rest) > 3:
+			if i == 0 {
+				return "", false // «метро как пройти от станции до мфц»: a question
+			}
+			rest = rest[:2]
+		}
+		return strings.Trim(strings.Join(rest, " "), ".,!?;:«»\"()"), true
 	}
-	if i == 0 || i == len(words) || len(words)-i > 3 {
-		return "", false
-	}
-	return strings.Trim(strings.Join(words[i:], " "), ".,!?;:«»\"()"), true
+	return "", false
 }
 
 // FoundByDistrict tells a pack whose centres are found by a district of

@@ -112,6 +112,8 @@ func TestMetroNamed(t *testing.T) {
 		"метро":                "",
 		"Китай-город":          "",
 		"метро как пройти от станции до мфц": "",
+		"МФЦ рядом с метро Китай-город":      "Китай-город",
+		"мфц у метро Таганская":              "Таганская",
 	} {
 		if got, ok := MetroNamed(text); got != want || ok != (want != "") {
 			t.Errorf("MetroNamed(%q) = %q, %v; want %q", text, got, ok, want)

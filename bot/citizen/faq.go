@@ -159,6 +159,11 @@ func (a *Citizens) askFAQ(ctx context.Context, t *turn.Turn, text string) error 
 	if dialogs.AsksForPerson(text) {
 		return a.askForPerson(ctx, t, "typed", "")
 	}
+	// «метро Китай-город», «мфц рядом с метро Китай-город»: the list has no metro stations (a district's
+	// name, «метро Сокол», finds its office further on).
+	if station, ok := dialogs.MetroNamed(text); ok && a.Pack.FoundByDistrict() && len(a.Pack.FindCentres(station)) == 0 {
+		return a.askWhereWith(ctx, t, a.Text.Text(t.Lang, "centre.metro"))
+	}
 	// «коли працює тсц в ізмаїлі», «адреса мрео на перемоги»: the centres'
 	// cards answer better than any entry.
 	if found := a.Pack.CentresAsked(text); len(found) > 0 {
@@ -177,11 +182,6 @@ func (a *Citizens) askFAQ(ctx context.Context, t *turn.Turn, text string) error 
 			a.showNearPlace(ctx, t, pl)
 			return nil
 		}
-	}
-	// «метро Китай-город»: the list has no metro stations (a district's
-	// name, «метро Сокол», finds its office further on).
-	if station, ok := dialogs.MetroNamed(text); ok && a.Pack.FoundByDistrict() && len(a.Pack.FindCentres(station)) == 0 {
-		return a.askWhereWith(ctx, t, a.Text.Text(t.Lang, "centre.metro"))
 	}
 	// «а в Білій Церкві?», «в Ірпені є?»: a town asked after, answered as
 	// the town typed where the bot asks for one.
