@@ -1826,3 +1826,19 @@ func TestLanguageAskedMidQuestionnaire(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// «готово» typed at a text step with nothing written is not its answer
+// («Причина повторного візиту: готово»): an optional step is skipped.
+func TestDoneTypedAtAnEmptyTextStep(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 9897, lang: "uk"}
+	h.says(p, "/mystery")
+	h.taps(p, h.nth(p.id, 1), "qs:m:go")
+	h.walkSurvey(p, dialogs.KindMystery, "one_visit_why", typical)
+	h.says(p, "готово")
+	h.settle()
+	if got := h.draft(p, dialogs.KindMystery).Answers["one_visit_why"]; got.Text != "" || !got.Skipped {
+		t.Errorf("«готово» at an empty optional text step: %+v; want it skipped", got)
+	}
+	h.noRejects()
+}

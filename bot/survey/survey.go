@@ -1358,6 +1358,16 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 			// not a new answer in those words.
 			return a.answerSurvey(ctx, t, q, r, next.ID, dialogs.Input{Done: true})
 		}
+		if next.Type == dialogs.QuestionText && a.TypedForm(t.Lang, "survey.done", m.Text) {
+			// «готово», «далі» where nothing is written yet: not the
+			// answer («Причина повторного візиту: готово»). An optional
+			// step is skipped; another asks for its words.
+			if next.Optional {
+				return a.answerSurvey(ctx, t, q, r, next.ID, dialogs.Input{Skip: true})
+			}
+			a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, "survey.err.words_needed"))
+			return nil
+		}
 		if next.Optional && (next.Type == dialogs.QuestionText || next.Type == dialogs.QuestionPhoto) && a.typedSkip(t.Lang, m.Text) {
 			// «ні», «нічого», «-» at an optional comment or photo: the
 			// step is skipped, not answered with «ні».
