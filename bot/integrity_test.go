@@ -1752,3 +1752,29 @@ func TestTeamWordToANamedReporterReadsRight(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// After a report is sent, «Готово» typed is the «✅ Готово» button, «ні,
+// дякую» ends the adding, and a fear is answered with what the bot does
+// with the report: none of them goes to the team as an addition.
+func TestTypedDoneAndFearAfterSendingAreNotAdded(t *testing.T) {
+	h := newIntegrityHarness(t)
+	r := h.reporter(11741)
+	r.says("/start")
+	h.settle()
+	r.fileAnonymousReport("У ТСЦ 8046 адміністратор продавав талони без черги по 500 грн")
+	n := len(h.srv.Messages(integrityChat))
+	r.says("Готово")
+	h.settle()
+	if got := h.last(r.u.ID).Text; got != h.text.Text("uk", "report.done") {
+		t.Errorf("«Готово» typed after sending: %q", got)
+	}
+	r.says("мені страшно, раптом дізнаються")
+	h.settle()
+	if got := h.last(r.u.ID).Text; !strings.Contains(got, h.text.Text("uk", "report.safety")) {
+		t.Errorf("a fear after sending: %q", got)
+	}
+	for _, m := range h.srv.Messages(integrityChat)[n:] {
+		t.Errorf("the team got %q after «Готово» and a fear", m.Text)
+	}
+	h.noRejects()
+}

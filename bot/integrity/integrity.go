@@ -992,6 +992,22 @@ func (a *Integrity) follow(ctx context.Context, t *turn.Turn, d reportDraft, m *
 		// it went, and the words are not added to it.
 		return Taken, a.sentAlready(ctx, t, r, named)
 	}
+	if a.TypedForm(t.Lang, "report.done_button", text) || a.refuses(text) {
+		// «готово», «це все», «ні, дякую» typed: as «✅ Готово», not an
+		// addition («➕ №1 · доповнення — Готово»).
+		if err := a.finish(ctx, t); err != nil {
+			return NotReport, err
+		}
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "report.done"), a.MenuKeyboard(t.Lang))
+		return Taken, nil
+	}
+	if len(strings.Fields(text)) < 10 && (a.worried(t.Lang, text) || a.saysAnyWord(t.Lang, "report.fear", text)) && !a.tellsCase(text) {
+		// «мені страшно, раптом дізнаються», «а мене не покарають?»
+		// after sending: what the bot does with the report, not an
+		// addition for the team.
+		a.Reply(ctx, t, a.Text.Text(t.Lang, "report.worry_heard")+"\n\n"+a.Text.Text(t.Lang, "report.safety"), a.doneKeyboard(t.Lang, 0))
+		return Taken, nil
+	}
 	if dialogs.SmallTalk(text) != "" {
 		return ForFAQ, nil // «дякую» after «sent»: not an addition
 	}
