@@ -276,6 +276,11 @@ func TestHalfMadeNewEntryIsKeptHidden(t *testing.T) {
 	if kept2 != 3 {
 		t.Errorf("half-made entries kept one after the other: %d of the 3 are in the FAQ; want all", kept2)
 	}
+	var third string
+	h.st.DB().Get(&third, `SELECT id FROM faq_entries WHERE pack = 'hsc' AND entry->'question'->>'uk' = $1`, "Чи потрібен техогляд для квадроцикла?")
+	if want := fmt.Sprintf("vehicle_registration_%d", n+2); third != want {
+		t.Errorf("the entry kept after one its name was taken by is %q; want the next number, %s", third, want)
+	}
 	// Citizens do not get it.
 	p := person{id: 9312, lang: "uk"}
 	h.says(p, "Чи можна зареєструвати причіп без техогляду?")

@@ -554,7 +554,15 @@ func (a *Editor) freeID(ctx context.Context, t *turn.Turn, e *dialogs.Entry) err
 		if err != nil {
 			return err
 		}
-		e.ID = fmt.Sprintf("%s_%s", e.Category[:min(len(e.Category), 24)], strconv.FormatInt(time.Now().UnixNano()%1e9+int64(i), 36))
+		// The next number of its topic, as moderators type it after /faq;
+		// a stranger name only if a hundred are taken.
+		base := e.Category[:min(len(e.Category), 24)]
+		n, _ := strconv.Atoi(strings.TrimPrefix(e.ID, base+"_"))
+		if i < 100 && n > 0 {
+			e.ID = fmt.Sprintf("%s_%d", base, n+1)
+		} else {
+			e.ID = fmt.Sprintf("%s_%s", base, strconv.FormatInt(time.Now().UnixNano()%1e9+int64(i), 36))
+		}
 	}
 }
 
