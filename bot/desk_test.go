@@ -604,6 +604,12 @@ func TestStaffHelpAndFAQUsage(t *testing.T) {
 	if _, ok := h.lastWith(staffChat, "Напишіть id запису (<code>/faq "); !ok {
 		t.Errorf("/faq without an id: %+v", inThread(h.srv.Messages(staffChat), topic.ThreadID))
 	}
+	// An entry's id in General is that entry, not a search of its words.
+	h.staffPost(staffChat, 0, 0, &models.Message{Text: "/faq booking_online"})
+	h.settle()
+	if m, ok := h.lastWith(staffChat, "📚"); !ok || !strings.Contains(m.Text, "/faq booking_online") || strings.Contains(m.Text, "exchange_online") {
+		t.Errorf("/faq booking_online in General: %q", m.Text)
+	}
 	h.noRejects()
 }
 

@@ -867,6 +867,16 @@ const (
 // command that sends it.
 func (a *Desk) searchFAQ(t *turn.Turn, thread, replyTo int, words string) {
 	b := a.Book()
+	if e, ok := b.ByID[strings.TrimSpace(words)]; ok {
+		// An entry's id: that entry, not the words of its id searched.
+		text := a.StaffText("desk.faq_entry", map[string]any{"ID": html.EscapeString(e.ID)}) +
+			"\n• " + html.EscapeString(a.Pack.Local(e.Question, a.StaffLang()))
+		if e.Hidden {
+			text += "\n" + a.StaffText("desk.faq_entry_hidden")
+		}
+		t.Do(a.StaffPost(thread, text, replyTo))
+		return
+	}
 	var lines []string
 	for _, found := range b.Index.Search(words, 0) {
 		if len(lines) == faqFound || found.Score < faqFoundAt {
