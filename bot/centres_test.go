@@ -912,6 +912,8 @@ func TestStatsPeriodInCalendarWords(t *testing.T) {
 		"/stats этот месяц":             "усі центри · " + thisMonth,
 		"/stats попередній місяць":      "усі центри · " + lastMonth,
 		"/stats квартал":                "усі центри · " + quarter,
+		"/stats цей рік":                "усі центри · " + day(time.Date(now.Year(), 1, 1, 0, 0, 0, 0, now.Location())) + "–" + day(now),
+		"/stats минулий рік":            fmt.Sprintf("усі центри · 01.01.%d–31.12.%d", now.Year()-1, now.Year()-1),
 		"/stats 5154 за квартал":        "ТСЦ МВС № 5154 · Одеса · " + quarter,
 		"/stats за весь час":            "усі центри · увесь час",
 		"/stats за всё время":           "усі центри · увесь час",

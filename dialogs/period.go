@@ -73,6 +73,7 @@ var (
 		"тиждень": "week", "тижня": "week", "тижні": "week", "неделя": "week", "неделю": "week", "недели": "week", "неделе": "week",
 		"місяць": "month", "місяця": "month", "місяці": "month", "месяц": "month", "месяца": "month", "месяце": "month",
 		"квартал": "quarter", "кварталу": "quarter", "кварталі": "quarter", "квартала": "quarter", "квартале": "quarter",
+		"рік": "year", "року": "year", "році": "year", "год": "year", "года": "year", "году": "year",
 	}
 	prepositions = map[string]bool{"у": true, "в": true, "во": true, "на": true, "за": true}
 )
@@ -161,7 +162,7 @@ func beginsWith(word string, beginnings []string) bool {
 	return false
 }
 
-// calendarPeriod is the calendar week, month or quarter now is in (which
+// calendarPeriod is the calendar week, month, quarter or year now is in (which
 // "this", up to today) or the one before it ("last"), as CanonicalPeriod
 // returns it.
 func calendarPeriod(which, unit string, now time.Time) string {
@@ -175,6 +176,8 @@ func calendarPeriod(which, unit string, now time.Time) string {
 		start = time.Date(y, m, 1, 0, 0, 0, 0, now.Location())
 	case "quarter":
 		start = time.Date(y, m-(m-1)%3, 1, 0, 0, 0, 0, now.Location())
+	case "year":
+		start = time.Date(y, 1, 1, 0, 0, 0, 0, now.Location())
 	}
 	end := today
 	if which == "last" {
@@ -186,6 +189,8 @@ func calendarPeriod(which, unit string, now time.Time) string {
 			start = start.AddDate(0, -1, 0)
 		case "quarter":
 			start = start.AddDate(0, -3, 0)
+		case "year":
+			start = start.AddDate(-1, 0, 0)
 		}
 	}
 	if unit == "month" {
