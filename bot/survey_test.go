@@ -1842,3 +1842,19 @@ func TestDoneTypedAtAnEmptyTextStep(t *testing.T) {
 	}
 	h.noRejects()
 }
+
+// A short question typed at a score step that the FAQ does not know
+// («Крок який? скільки ще?») is not kept as the visitor's complaint.
+func TestShortQuestionAtAScoreStepIsNoComplaint(t *testing.T) {
+	h := newHarness(t)
+	p := person{id: 9899, lang: "uk"}
+	h.says(p, "/rate")
+	h.taps(p, h.nth(p.id, 1), "qs:r:go")
+	h.rateLowUntil(p, "queue", "")
+	h.says(p, "Крок який? скільки ще?")
+	h.settle()
+	if got := h.draft(p, dialogs.KindRating).Answers[dialogs.NoteKey].Text; got != "" {
+		t.Errorf("a short question at a score step was kept as a complaint: %q", got)
+	}
+	h.noRejects()
+}

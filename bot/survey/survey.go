@@ -1400,9 +1400,12 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 				}
 			}
 		}
-		if !asked && in.Text != "" && next.Type != dialogs.QuestionText && next.Type != dialogs.QuestionDate && len(strings.Fields(in.Text)) >= 4 {
+		shortQuestion := strings.HasSuffix(strings.TrimSpace(in.Text), "?") && len(strings.Fields(in.Text)) <= 6
+		if !asked && !shortQuestion && in.Text != "" && next.Type != dialogs.QuestionText && next.Type != dialogs.QuestionDate && len(strings.Fields(in.Text)) >= 4 {
 			// «Черга жахлива, стояли 3 години…» at a score step: kept for
-			// the comment, and the step asked again.
+			// the comment, and the step asked again. A short question the
+			// FAQ does not know («Крок який? скільки ще?») is no
+			// complaint: the step is shown again, with its count.
 			home, ok := q.NoteHome(r.Answers, next, false)
 			if _, applied := q.Apply(r.Answers, next.ID, in, a.centreIDs()); applied != nil && ok {
 				said, err := a.keepNote(ctx, t, &r, dialogs.NoteOf(home), in.Text)
