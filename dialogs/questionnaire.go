@@ -960,6 +960,37 @@ var monthNames = func() map[string]int {
 	return m
 }()
 
+// weekdayForms are the days of the week as typed after «у», «в», «во»
+// («у понеділок», «в среду»), folded.
+var weekdayForms = func() map[string]time.Weekday {
+	m := map[string]time.Weekday{}
+	for d, forms := range map[time.Weekday]string{
+		time.Monday: "понеділок понеділка понедельник", time.Tuesday: "вівторок вівторка вторник",
+		time.Wednesday: "середу середа среду среда", time.Thursday: "четвер четверга четверг",
+		time.Friday: "п'ятницю пʼятницю пятницю п'ятниця пятница пятницу", time.Saturday: "суботу субота субботу суббота",
+		time.Sunday: "неділю неділя воскресенье",
+	} {
+		for _, w := range strings.Fields(forms) {
+			m[Fold(w)] = d
+		}
+	}
+	return m
+}()
+
+// weekdayNamed reads «у понеділок», «в среду» («минулої середи» is not
+// read: a week back is not the latest such day).
+func weekdayNamed(folded string) (time.Weekday, bool) {
+	words := strings.Fields(folded)
+	if len(words) == 2 && (words[0] == Fold("у") || words[0] == Fold("в") || words[0] == Fold("во")) {
+		words = words[1:]
+	}
+	if len(words) != 1 {
+		return 0, false
+	}
+	d, ok := weekdayForms[words[0]]
+	return d, ok
+}
+
 func parseDate(s string, today time.Time) (time.Time, bool) {
 	var y, m, d int
 	if g := isoDatePattern.FindStringSubmatch(s); g != nil {
@@ -985,6 +1016,9 @@ func parseDate(s string, today time.Time) (time.Time, bool) {
 		}
 	} else if f := Fold(s); f == Fold("позавчора") || f == Fold("позавчера") {
 		return today.AddDate(0, 0, -2), true
+	} else if wd, ok := weekdayNamed(f); ok {
+		// «у понеділок», «в среду»: the latest such day up to today.
+		return today.AddDate(0, 0, -((int(today.Weekday())-int(wd))+7)%7), true
 	} else if g := dayMonthNamePattern.FindStringSubmatch(strings.ToLower(s)); g != nil && monthNames[Fold(g[2])] != 0 {
 		// «21 листопада», «21 ноября 2026», «5-го березня»
 		d, _ = strconv.Atoi(g[1])
