@@ -481,15 +481,19 @@ func (s *Store) InboxEntries(ctx context.Context) ([]InboxEntry, error) {
 // others are looked for: an album's parts come within a second or so.
 const albumLookBack = 5000
 
+// earlierParts selects the inbox rows of the parts of album $2 (its
+// media_group_id) in chat $1 that came before update $3, among the
+// albumLookBack ($4) updates before it.
+const earlierParts = `FROM inbox WHERE update_id < $3 AND update_id > $3 - $4 AND chat_key = $1
+		  AND coalesce(payload->'message', payload->'edited_message')->>'media_group_id' = $2`
+
 // AlbumCaptionedNote tells whether an earlier part of the album group (its
 // media_group_id) in chat, received before update, carries a caption that
 // starts with «//»: then the whole album is a note among staff, though
 // only its first part says so.
 func AlbumCaptionedNote(ctx context.Context, q sqlx.QueryerContext, chat int64, group string, before int64) (bool, error) {
 	var noted bool
-	err := sqlx.GetContext(ctx, q, &noted, `SELECT EXISTS (SELECT 1 FROM inbox
-		WHERE update_id < $3 AND update_id > $3 - $4 AND chat_key = $1
-		  AND coalesce(payload->'message', payload->'edited_message')->>'media_group_id' = $2
+	err := sqlx.GetContext(ctx, q, &noted, `SELECT EXISTS (SELECT 1 `+earlierParts+`
 		  AND ltrim(coalesce(payload->'message', payload->'edited_message')->>'caption') LIKE '//%')`, chat, group, before, albumLookBack)
 	if err != nil {
 		return false, fmt.Errorf("store: unable to read the album %s of chat %d: %w", group, chat, err)
@@ -502,9 +506,7 @@ func AlbumCaptionedNote(ctx context.Context, q sqlx.QueryerContext, chat int64, 
 // at its first part.
 func AlbumEarlierPart(ctx context.Context, q sqlx.QueryerContext, chat int64, group string, before int64) (bool, error) {
 	var earlier bool
-	err := sqlx.GetContext(ctx, q, &earlier, `SELECT EXISTS (SELECT 1 FROM inbox
-		WHERE update_id < $3 AND update_id > $3 - $4 AND chat_key = $1
-		  AND payload->'message'->>'media_group_id' = $2)`, chat, group, before, albumLookBack)
+	err := sqlx.GetContext(ctx, q, &earlier, `SELECT EXISTS (SELECT 1 `+earlierParts+`)`, chat, group, before, albumLookBack)
 	if err != nil {
 		return false, fmt.Errorf("store: unable to read the album %s of chat %d: %w", group, chat, err)
 	}
@@ -516,9 +518,7 @@ func AlbumEarlierPart(ctx context.Context, q sqlx.QueryerContext, chat int64, gr
 // a later part turned out to be a note among staff («//»), and the whole
 // album is. It reports how many were taken back.
 func WithdrawAlbumEffects(ctx context.Context, tx *sqlx.Tx, chat int64, group string, before int64) (int64, error) {
-	res, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE update_id IN (SELECT update_id FROM inbox
-		WHERE update_id < $3 AND update_id > $3 - $4 AND chat_key = $1
-		  AND payload->'message'->>'media_group_id' = $2)`, chat, group, before, albumLookBack)
+	res, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE update_id IN (SELECT update_id `+earlierParts+`)`, chat, group, before, albumLookBack)
 	if err != nil {
 		return 0, fmt.Errorf("store: unable to withdraw the album %s of chat %d: %w", group, chat, err)
 	}

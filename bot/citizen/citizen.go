@@ -154,10 +154,9 @@ func (a *Citizens) languageAsked(ctx context.Context, t *turn.Turn, text string)
 		a.AskLanguage(ctx, t, 0)
 		return true, nil
 	}
-	if err := store.ChooseUserLanguage(ctx, t.Tx, t.User.ID, lang); err != nil {
+	if err := a.ChooseLanguage(ctx, t, lang); err != nil {
 		return true, err
 	}
-	t.User.Language, t.Lang = lang, lang
 	a.Reply(ctx, t, a.Text.Text(lang, "language.set"), a.MenuKeyboard(lang))
 	return true, nil
 }
@@ -172,10 +171,9 @@ func (a *Citizens) OnLanguageChosen(ctx context.Context, t *turn.Turn) error {
 		return nil
 	}
 	first := t.User.Language == ""
-	if err := store.ChooseUserLanguage(ctx, t.Tx, t.User.ID, lang); err != nil {
+	if err := a.ChooseLanguage(ctx, t, lang); err != nil {
 		return err
 	}
-	t.User.Language, t.Lang = lang, lang
 	a.Ack(ctx, t, "")
 	a.Show(ctx, t, tg.CallbackMessageID(u), a.Text.Text(lang, "language.set"), nil)
 	if first {

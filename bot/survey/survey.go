@@ -1258,10 +1258,9 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 	if lang, ok := dialogs.AsksForLanguage(m.Text); ok && slices.Contains(a.OfferedLanguages(), lang) {
 		// «російською, будь ласка» mid-way: the language asked for, as
 		// /language would, and the step again in it.
-		if err := store.ChooseUserLanguage(ctx, t.Tx, t.User.ID, lang); err != nil {
+		if err := a.ChooseLanguage(ctx, t, lang); err != nil {
 			return err
 		}
-		t.User.Language, t.Lang = lang, lang
 		a.renderStep(ctx, t, q, r, a.Text.Text(lang, "language.set"))
 		return nil
 	}

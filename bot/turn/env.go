@@ -157,6 +157,17 @@ func (a *Env) Offers(command string) bool {
 	return true
 }
 
+// ChooseLanguage records lang as the person's choice (/language, its
+// buttons, or asked for in words), which what they write later does not
+// change, and speaks it from this turn on.
+func (a *Env) ChooseLanguage(ctx context.Context, t *Turn, lang string) error {
+	if err := store.ChooseUserLanguage(ctx, t.Tx, t.User.ID, lang); err != nil {
+		return err
+	}
+	t.User.Language, t.Lang = lang, lang
+	return nil
+}
+
 // Help is the citizen's /help, without the commands this deployment does
 // not offer (Offers).
 func (a *Env) Help(lang string) string {
