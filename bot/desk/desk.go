@@ -193,7 +193,7 @@ func (a *Desk) onStaffMessage(ctx context.Context, t *turn.Turn, m *models.Messa
 		if err != nil {
 			return err
 		}
-		if group := tg.AlbumOf(m); group != "" && strings.HasPrefix(strings.TrimSpace(m.Caption), "//") {
+		if group := tg.AlbumOf(m); group != "" && turn.MarkedNote(m) {
 			// «//» on a later photo of an album: the parts before it,
 			// held a moment to go as one album, stay with staff too.
 			if _, err := store.WithdrawAlbum(ctx, t.Tx, tk.ID, tk.UserID, group); err != nil {
@@ -397,7 +397,7 @@ func (a *Desk) onStaffEdit(ctx context.Context, t *turn.Turn, m *models.Message)
 		return
 	}
 	tk, rec, err := store.TicketByStaffMessage(ctx, t.Tx, m.ID)
-	if err == nil && rec.Direction == "note" && !tk.Forgotten() && !strings.HasPrefix(strings.TrimSpace(turn.FirstNonEmpty(m.Text, m.Caption)), "//") {
+	if err == nil && rec.Direction == "note" && !tk.Forgotten() && !turn.MarkedNote(m) {
 		// «// Номери будуть готові…» with the «//» taken out: a note stays
 		// a note, and the moderator is told how to send it.
 		t.Do(a.StaffPost(m.MessageThreadID, a.StaffText("desk.note_stays_note"), m.ID))
@@ -408,7 +408,7 @@ func (a *Desk) onStaffEdit(ctx context.Context, t *turn.Turn, m *models.Message)
 		t.Status = store.InboxSkipped
 		return
 	}
-	if strings.HasPrefix(strings.TrimSpace(turn.FirstNonEmpty(m.Text, m.Caption)), "//") {
+	if turn.MarkedNote(m) {
 		a.editedIntoNote(t, tk, rec, m)
 		return
 	}

@@ -1520,7 +1520,7 @@ func (a *Integrity) OnIntegrityChat(ctx context.Context, t *turn.Turn) error {
 	if err != nil {
 		return err
 	}
-	if note && m.MediaGroupID != "" && strings.HasPrefix(strings.TrimSpace(m.Caption), "//") {
+	if note && m.MediaGroupID != "" && turn.MarkedNote(m) {
 		// «//» on a later photo of an album: the parts before it, held a
 		// moment, stay with the team too.
 		if _, err := store.WithdrawAlbumEffects(ctx, t.Tx, m.Chat.ID, m.MediaGroupID, t.Update.ID); err != nil {

@@ -168,12 +168,18 @@ func (a *Env) CoverageNote(lang string) string {
 	return ""
 }
 
+// MarkedNote tells a staff member's message whose own text or caption
+// starts with «//»: a note among staff, by the mark staff type.
+func MarkedNote(m *models.Message) bool {
+	return strings.HasPrefix(strings.TrimSpace(FirstNonEmpty(m.Text, m.Caption)), "//")
+}
+
 // IsStaffNote tells a staff member's message that is a note among staff, not
 // for a citizen or a reporter: its text or caption starts with «//», or it
 // is a later part of an album whose captioned part does (Telegram puts an
 // album's caption on one part only, and each part comes on its own).
 func (a *Env) IsStaffNote(ctx context.Context, t *Turn, m *models.Message) (bool, error) {
-	if strings.HasPrefix(strings.TrimSpace(FirstNonEmpty(m.Text, m.Caption)), "//") {
+	if MarkedNote(m) {
 		return true, nil
 	}
 	if m.MediaGroupID == "" || m.Caption != "" {
