@@ -1840,6 +1840,16 @@ func TestDoneTypedAtAnEmptyTextStep(t *testing.T) {
 	if got := h.draft(p, dialogs.KindMystery).Answers["one_visit_why"]; got.Text != "" || !got.Skipped {
 		t.Errorf("«готово» at an empty optional text step: %+v; want it skipped", got)
 	}
+	// Thanked for too.
+	q := person{id: 9898, lang: "uk"}
+	h.says(q, "/mystery")
+	h.taps(q, h.nth(q.id, 1), "qs:m:go")
+	h.walkSurvey(q, dialogs.KindMystery, "one_visit_why", typical)
+	h.says(q, "дякую, це все")
+	h.settle()
+	if got := h.draft(q, dialogs.KindMystery).Answers["one_visit_why"]; got.Text != "" || !got.Skipped {
+		t.Errorf("«дякую, це все» at an empty optional text step: %+v; want it skipped", got)
+	}
 	h.noRejects()
 }
 
@@ -1855,6 +1865,9 @@ func TestShortQuestionAtAScoreStepIsNoComplaint(t *testing.T) {
 	h.settle()
 	if got := h.draft(p, dialogs.KindRating).Answers[dialogs.NoteKey].Text; got != "" {
 		t.Errorf("a short question at a score step was kept as a complaint: %q", got)
+	}
+	if got := h.last(p.id).Text; !strings.HasPrefix(got, h.text.Text("uk", "survey.small_talk")) {
+		t.Errorf("a short question at a score step is answered %q; want the step again, not a wrong answer scolded", got)
 	}
 	h.noRejects()
 }

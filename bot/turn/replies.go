@@ -113,13 +113,11 @@ func (a *Env) DropLocationButton(t *Turn) { t.DropReplyKeyboard() }
 // typed, or one of the words that say the same (key_typed, «|»-separated),
 // in the person's language or another: a Ukrainian speaker may type «да».
 func (a *Env) TypedForm(lang, key, text string) bool {
-	typed := dialogs.Fold(text)
-	if typed == "" {
-		return false
-	}
-	for _, l := range append([]string{lang}, locales.Languages...) {
-		if dialogs.Fold(a.Text.Text(l, key)) == typed {
-			return true
+	for _, typed := range foldedTyped(text) {
+		for _, l := range append([]string{lang}, locales.Languages...) {
+			if dialogs.Fold(a.Text.Text(l, key)) == typed {
+				return true
+			}
 		}
 	}
 	return a.Typed(key+"_typed", text)
@@ -129,16 +127,47 @@ func (a *Env) TypedForm(lang, key, text string) bool {
 // («|»-separated), case and punctuation aside, in any language: «отмена»
 // from a Ukrainian speaker cancels as «скасувати» does.
 func (a *Env) Typed(key, text string) bool {
-	typed := dialogs.Fold(text)
-	if typed == "" {
-		return false
-	}
-	for _, w := range a.TypedWords(key) {
-		if dialogs.Fold(w) == typed {
-			return true
+	for _, typed := range foldedTyped(text) {
+		for _, w := range a.TypedWords(key) {
+			if dialogs.Fold(w) == typed {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// politeWords may stand before or after what is typed for a button
+// («дякую, це все», «так, будь ласка», «готово, спасибо») without changing
+// which button it is.
+var politeWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields("дякую спасибі спасибо будь ласка пожалуйста thanks thank you please") {
+		m[dialogs.Fold(w)] = true
+	}
+	return m
+}()
+
+// foldedTyped is text folded (dialogs.Fold), and again without polite
+// words at its ends when there are some and something is left: the forms
+// a typed word is compared in. Nothing for text with no words.
+func foldedTyped(text string) []string {
+	typed := dialogs.Fold(text)
+	if typed == "" {
+		return nil
+	}
+	words := strings.Fields(typed)
+	i, j := 0, len(words)
+	for i < j && politeWords[words[i]] {
+		i++
+	}
+	for j > i && politeWords[words[j-1]] {
+		j--
+	}
+	if i == j || i == 0 && j == len(words) {
+		return []string{typed}
+	}
+	return []string{typed, strings.Join(words[i:j], " ")}
 }
 
 // TypedWords are the words the message key lists, «|»-separated, in
