@@ -1776,5 +1776,34 @@ func TestTypedDoneAndFearAfterSendingAreNotAdded(t *testing.T) {
 	for _, m := range h.srv.Messages(integrityChat)[n:] {
 		t.Errorf("the team got %q after «Готово» and a fear", m.Text)
 	}
+	// Thanked for too: «спасибо, это всё».
+	ru := h.reporter(11742)
+	ru.u.LanguageCode = "ru"
+	ru.says("/start")
+	h.settle()
+	ru.fileAnonymousReport("В МФЦ сотрудница сказала, что без 2000 рублей документы не примет")
+	n = len(h.srv.Messages(integrityChat))
+	ru.says("спасибо, это всё")
+	h.settle()
+	if got := h.last(ru.u.ID).Text; got != h.text.Text("ru", "report.done") {
+		t.Errorf("«спасибо, это всё» typed after sending: %q", got)
+	}
+	if got := h.srv.Messages(integrityChat)[n:]; len(got) != 0 {
+		t.Errorf("the team got %q after «спасибо, это всё»", got[0].Text)
+	}
+	// A fear told with a detail: the detail is added, and the fear answered.
+	f := h.reporter(11743)
+	f.says("/start")
+	h.settle()
+	f.fileAnonymousReport("У ТСЦ 8046 інспектор вимагав 500 гривень за складання іспиту")
+	n = len(h.srv.Messages(integrityChat))
+	f.says("мені страшно, бо вона погрожувала не допустити сина до іспиту")
+	h.settle()
+	if got := h.last(f.u.ID).Text; !strings.Contains(got, h.text.Text("uk", "report.safety")) {
+		t.Errorf("a fear told with a detail: %q; want the fear answered", got)
+	}
+	if got := h.srv.Messages(integrityChat)[n:]; len(got) != 1 {
+		t.Errorf("a fear told with a detail reached the team %d times; want the detail added once", len(got))
+	}
 	h.noRejects()
 }

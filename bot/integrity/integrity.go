@@ -1431,7 +1431,13 @@ func (a *Integrity) followReport(ctx context.Context, t *turn.Turn, id int64, ki
 		answering = r.ID
 	}
 	if m.MediaGroupID == "" || m.MediaGroupID != album || hidden {
-		a.Reply(ctx, t, a.Text.Text(t.Lang, "report.passed", map[string]any{"ID": r.ID})+a.hiddenNote(t.Lang, hidden), a.doneKeyboard(t.Lang, answering))
+		said := a.Text.Text(t.Lang, "report.passed", map[string]any{"ID": r.ID}) + a.hiddenNote(t.Lang, hidden)
+		if a.saysAnyWord(t.Lang, "report.fear", turn.FirstNonEmpty(m.Text, m.Caption)) {
+			// «мені страшно, бо вона погрожувала…»: added, and the fear
+			// answered with what the bot does with the report.
+			said += "\n\n" + a.Text.Text(t.Lang, "report.safety")
+		}
+		a.Reply(ctx, t, said, a.doneKeyboard(t.Lang, answering))
 	}
 	return nil
 }

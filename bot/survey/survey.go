@@ -1430,6 +1430,13 @@ func (a *Surveys) ContinueSurvey(ctx context.Context, t *turn.Turn, conv store.C
 				return a.saveAndRender(ctx, t, q, r, joinNotes(said, ask))
 			}
 		}
+		if !asked && shortQuestion {
+			if _, err := q.Apply(r.Answers, next.ID, in, a.centreIDs()); err != nil {
+				// «скільки ще?»: no wrong answer to scold, the step again.
+				a.renderStep(ctx, t, q, r, a.Text.Text(t.Lang, "survey.small_talk"))
+				return nil
+			}
+		}
 		if asked {
 			return nil
 		}
